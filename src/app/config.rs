@@ -1,0 +1,108 @@
+//! The console's config file (TOML): keys, theme, and the scheme's settings.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Theme to start with (overridden by `--theme`).
+    pub theme: String,
+    /// A live incident with no update for this long shows its age in the alert colour.
+    pub stale_after_minutes: i64,
+    /// The incident types offered in the form, in order.
+    pub incident_types: Vec<String>,
+    /// Rebind commands: `new_incident = ["i", "ctrl-n"]` (names are listed in help).
+    pub keys: BTreeMap<String, Vec<String>>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            theme: "default".into(),
+            stale_after_minutes: 20,
+            incident_types: crate::domain::incident::DEFAULT_TYPES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            keys: BTreeMap::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Read the config; a missing file is the defaults, a broken one is the
+    /// defaults plus a message naming the line.
+    pub fn load(path: &Path) -> (Config, Option<String>) {
+        match std::fs::read_to_string(path) {
+            Ok(text) => match Config::parse(&text) {
+                Ok(c) => (c, None),
+                Err(e) => (
+                    Config::default(),
+                    Some(format!("config {}: {e}; using defaults", path.display())),
+                ),
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Config::default(), None),
+            Err(e) => (
+                Config::default(),
+                Some(format!("config {}: {e}; using defaults", path.display())),
+            ),
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Config, String> {
+        let mut c: Config = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+            match line {
+                Some(l) => format!("line {l}: {}", e.message().trim()),
+                None => e.message().trim().to_string(),
+            }
+        })?;
+        if c.stale_after_minutes < 1 {
+            return Err("stale_after_minutes must be at least 1".into());
+        }
+        c.incident_types = c
+            .incident_types
+            .iter()
+            .map(|t| crate::domain::text::tidy_input(t))
+            .filter(|t| !t.is_empty())
+            .collect();
+        if c.incident_types.is_empty() {
+            c.incident_types = Config::default().incident_types;
+        }
+        Ok(c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_partial_config_keeps_the_other_defaults() {
+        let c = Config::parse("stale_after_minutes = 45\n[keys]\nquit = [\"ctrl-q\"]\n").unwrap();
+        assert_eq!(c.stale_after_minutes, 45);
+        assert_eq!(c.theme, "default");
+        assert_eq!(c.keys["quit"], vec!["ctrl-q"]);
+        assert!(c.incident_types.contains(&"theft".to_string()));
+    }
+
+    #[test]
+    fn a_broken_config_names_its_line_and_falls_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("config.toml");
+        std::fs::write(&p, "theme = \"night\"\nstale_after_minutes = \"soon\"\n").unwrap();
+        let (c, msg) = Config::load(&p);
+        let msg = msg.unwrap();
+        assert!(msg.contains("line 2"), "{msg}");
+        assert_eq!(c.stale_after_minutes, 20);
+        assert!(Config::parse("colour = 1").unwrap_err().contains("colour"));
+        assert!(Config::parse("stale_after_minutes = 0").is_err());
+        let (c, msg) = Config::load(&dir.path().join("absent.toml"));
+        assert!(msg.is_none());
+        assert_eq!(c.theme, "default");
+    }
+}

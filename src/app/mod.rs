@@ -1,0 +1,1429 @@
+//! The console's state and the one function that changes it.
+//!
+//! Keys become `Action`s through the keymap; `update` applies an action,
+//! asking the store for what it needs. Drawing lives in `ui` and only reads.
+
+pub mod config;
+pub mod form;
+pub mod input;
+pub mod keymap;
+pub mod runtime;
+
+use crate::domain::place::PlaceChoice;
+use crate::domain::{
+    Clock, Incident, IncidentEdit, IncidentFilter, Member, NewIncident, Priority, Status,
+    StatusView, TimelineEntry, Zone,
+};
+use crate::store::{Anchor, AuditRecord, BoardKey, BoardRow, Operator, Store, StoreError};
+use chrono::{DateTime, Duration, Utc};
+use config::Config;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use form::{Field, Form, FormOutcome};
+use input::LineInput;
+use keymap::{Command, Context, Keymap};
+use std::sync::Arc;
+
+/// Rows of the screen that are not board rows: tabs, frame, header, message line, status bar.
+pub const BOARD_CHROME: u16 = 6;
+/// Smallest usable terminal; anything less shows a one-line request to enlarge it.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 12;
+/// Counting stops here so a count never stalls a key press on a huge store.
+pub const COUNT_CAP: u64 = 100_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Incidents,
+    Activity,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 2] = [Pane::Incidents, Pane::Activity];
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Incidents => "Incidents",
+            Pane::Activity => "Activity",
+        }
+    }
+}
+
+/// Everything that reaches the console from outside.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    Key(KeyEvent),
+    Paste(String),
+    Resize(u16, u16),
+    Tick,
+    /// Another connection committed to the store.
+    StoreChanged,
+    /// SIGHUP, SIGTERM or SIGINT: close cleanly.
+    Signal(&'static str),
+}
+
+/// Every change of the console's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    RequestQuit,
+    ToggleHelp,
+    ShowPane(Pane),
+    NextPane,
+    PrevPane,
+    Move(i64),
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Open,
+    OpenIncident(i64),
+    Back,
+    StartFilter,
+    StartCommand,
+    InputKey(KeyEvent),
+    SubmitInput,
+    CancelInput,
+    RunCommand(String),
+    SetFilter(String),
+    CycleView,
+    NewIncident,
+    EditIncident,
+    AdvanceStatus,
+    CloseIncident,
+    Reopen,
+    AddNote,
+    AmendNote,
+    FormKey(KeyEvent),
+    NextField,
+    PrevField,
+    SubmitForm,
+    ConfirmQuit(bool),
+    SwitchTheme(String),
+    Paste(String),
+    Tick,
+    StoreChanged,
+    Resize(u16, u16),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warn,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub text: String,
+    pub level: Level,
+    pub until: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Toast {
+    pub text: String,
+    pub until: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormKind {
+    NewIncident,
+    Edit { id: i64, version: i64 },
+    Close { id: i64, version: i64 },
+    Note { id: i64, amends: Option<i64> },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Modal {
+    Help { scroll: u16 },
+    Form(FormKind, Form),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    Filter,
+    Command,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputLine {
+    pub kind: InputKind,
+    pub line: LineInput,
+    /// The filter in force before `/`, restored by Esc.
+    pub before: String,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Board {
+    pub filter: IncidentFilter,
+    pub filter_text: String,
+    pub rows: Vec<BoardRow>,
+    pub selected: usize,
+    pub count: u64,
+    /// Rows that fit on screen.
+    pub page: usize,
+}
+
+impl Board {
+    pub fn selected_row(&self) -> Option<&BoardRow> {
+        self.rows.get(self.selected)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Detail {
+    pub incident: Incident,
+    pub timeline: Vec<TimelineEntry>,
+    pub selected: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Activity {
+    pub records: Vec<AuditRecord>,
+    pub selected: usize,
+    pub offset: usize,
+}
+
+pub struct App {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub config: Config,
+    pub keymap: Keymap,
+    pub operator: Operator,
+    pub started_at: DateTime<Utc>,
+    pub pane: Pane,
+    pub board: Board,
+    pub detail: Option<Detail>,
+    pub activity: Activity,
+    pub modal: Option<Modal>,
+    pub input: Option<InputLine>,
+    pub theme: String,
+    pub theme_names: Vec<String>,
+    pub toasts: Vec<Toast>,
+    pub message: Option<Message>,
+    pub store_ok: bool,
+    pub zones: Vec<Zone>,
+    pub members: Vec<Member>,
+    pub size: (u16, u16),
+    pub quit: bool,
+    /// Something changed since the last frame.
+    pub dirty: bool,
+    /// Ring the terminal bell on the next frame.
+    pub bell: bool,
+    /// Asking “quit and lose the unsaved form?”
+    pub confirm_quit: bool,
+    last_audit_seen: i64,
+}
+
+const ACTIVITY_LIMIT: usize = 500;
+
+/// The command line's commands, as help lists them.
+pub const COMMANDS: &[(&str, &str)] = &[
+    ("incident", "log a new incident (also :new)"),
+    ("open N", "open incident N (or just :N)"),
+    ("note TEXT", "add a note to the selected or open incident"),
+    ("close REASON", "close the selected or open incident"),
+    ("filter TEXT", "filter the board, as with /"),
+    ("view NAME", "live, all, open, responding, police, closed"),
+    ("theme NAME", "switch theme (:theme alone lists them)"),
+    ("activity", "show who changed what"),
+    ("help", "this help"),
+    ("q", "quit (:q! without asking)"),
+];
+
+impl App {
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        config: Config,
+        operator: Operator,
+        theme: String,
+        theme_names: Vec<String>,
+    ) -> anyhow::Result<App> {
+        let (keymap, warnings) = Keymap::new(&config.keys);
+        let now = clock.now();
+        let last_audit_seen = store
+            .recent_audit(None, 1)?
+            .first()
+            .map(|r| r.id)
+            .unwrap_or(0);
+        let mut app = App {
+            zones: store.zones()?,
+            members: store.members()?,
+            store,
+            clock,
+            config,
+            keymap,
+            operator,
+            started_at: now,
+            pane: Pane::Incidents,
+            board: Board {
+                page: 20,
+                ..Default::default()
+            },
+            detail: None,
+            activity: Activity::default(),
+            modal: None,
+            input: None,
+            theme,
+            theme_names,
+            toasts: vec![],
+            message: None,
+            store_ok: true,
+            size: (120, 40),
+            quit: false,
+            dirty: true,
+            bell: false,
+            confirm_quit: false,
+            last_audit_seen,
+        };
+        if !warnings.is_empty() {
+            app.warn(warnings.join("; "));
+        }
+        app.reload_board(Anchor::First);
+        Ok(app)
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn stale_after(&self) -> Duration {
+        Duration::minutes(self.config.stale_after_minutes)
+    }
+
+    // ----- messages -------------------------------------------------------
+
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.say(text.into(), Level::Info, 6);
+    }
+    pub fn warn(&mut self, text: impl Into<String>) {
+        self.say(text.into(), Level::Warn, 15);
+    }
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.say(text.into(), Level::Error, 20);
+    }
+    fn say(&mut self, text: String, level: Level, secs: i64) {
+        tracing::info!(?level, %text, "message");
+        self.message = Some(Message {
+            text,
+            level,
+            until: self.now() + Duration::seconds(secs),
+        });
+    }
+    pub fn toast(&mut self, text: impl Into<String>) {
+        let until = self.now() + Duration::seconds(5);
+        self.toasts.push(Toast {
+            text: text.into(),
+            until,
+        });
+        if self.toasts.len() > 3 {
+            self.toasts.remove(0);
+        }
+    }
+
+    fn store_error(&mut self, e: StoreError) {
+        match e {
+            StoreError::Invalid(_) | StoreError::NotFound(_) | StoreError::Stale { .. } => {
+                self.warn(e.to_string())
+            }
+            other => {
+                self.store_ok = false;
+                tracing::error!(error = %other, "store");
+                self.error(other.to_string());
+            }
+        }
+    }
+
+    // ----- keys -----------------------------------------------------------
+
+    /// Turn a key into the action it means here, apply it, and return it.
+    pub fn handle_key(&mut self, key: KeyEvent) -> Option<Action> {
+        let action = self.action_for_key(key)?;
+        self.update(action.clone());
+        Some(action)
+    }
+
+    fn action_for_key(&self, key: KeyEvent) -> Option<Action> {
+        let is_ctrl_c =
+            key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+        if self.confirm_quit {
+            return Some(Action::ConfirmQuit(matches!(
+                key.code,
+                KeyCode::Char('y') | KeyCode::Char('Y')
+            )));
+        }
+        match &self.modal {
+            Some(Modal::Help { .. }) => {
+                return match self.keymap.lookup(&key, &[Context::List, Context::Global]) {
+                    Some(Command::Down) => Some(Action::Move(1)),
+                    Some(Command::Up) => Some(Action::Move(-1)),
+                    Some(Command::PageDown) => Some(Action::PageDown),
+                    Some(Command::PageUp) => Some(Action::PageUp),
+                    Some(Command::Top) => Some(Action::Top),
+                    Some(Command::Quit) if is_ctrl_c => Some(Action::RequestQuit),
+                    Some(Command::Help | Command::Back | Command::Quit) => Some(Action::ToggleHelp),
+                    _ if key.code == KeyCode::Esc => Some(Action::ToggleHelp),
+                    _ => None,
+                };
+            }
+            Some(Modal::Form(..)) => {
+                if is_ctrl_c {
+                    return Some(Action::RequestQuit);
+                }
+                return Some(match self.keymap.lookup(&key, &[Context::Form]) {
+                    Some(Command::NextField) => Action::NextField,
+                    Some(Command::PrevField) => Action::PrevField,
+                    Some(Command::Submit) => Action::SubmitForm,
+                    _ => Action::FormKey(key),
+                });
+            }
+            None => {}
+        }
+        if self.input.is_some() {
+            if is_ctrl_c {
+                return Some(Action::RequestQuit);
+            }
+            return Some(match key.code {
+                KeyCode::Enter => Action::SubmitInput,
+                KeyCode::Esc => Action::CancelInput,
+                _ => Action::InputKey(key),
+            });
+        }
+        let contexts: &[Context] = match self.pane {
+            Pane::Incidents => &[Context::Incident, Context::List, Context::Global],
+            Pane::Activity => &[Context::List, Context::Global],
+        };
+        let cmd = self.keymap.lookup(&key, contexts)?;
+        Some(match cmd {
+            Command::Quit => Action::RequestQuit,
+            Command::Help => Action::ToggleHelp,
+            Command::CommandLine => Action::StartCommand,
+            Command::NewIncident => Action::NewIncident,
+            Command::NextPane => Action::NextPane,
+            Command::PrevPane => Action::PrevPane,
+            Command::Pane1 => Action::ShowPane(Pane::Incidents),
+            Command::Pane2 => Action::ShowPane(Pane::Activity),
+            Command::Up => Action::Move(-1),
+            Command::Down => Action::Move(1),
+            Command::Top => Action::Top,
+            Command::Bottom => Action::Bottom,
+            Command::PageUp => Action::PageUp,
+            Command::PageDown => Action::PageDown,
+            Command::Open => Action::Open,
+            Command::Back => Action::Back,
+            Command::Filter => Action::StartFilter,
+            Command::CycleView => Action::CycleView,
+            Command::AdvanceStatus => Action::AdvanceStatus,
+            Command::CloseIncident => Action::CloseIncident,
+            Command::Reopen => Action::Reopen,
+            Command::AddNote => Action::AddNote,
+            Command::AmendNote => Action::AmendNote,
+            Command::EditIncident => Action::EditIncident,
+            Command::NextField | Command::PrevField | Command::Submit => return None,
+        })
+    }
+
+    pub fn handle_event(&mut self, event: Event) {
+        match event {
+            Event::Key(k) => {
+                // a key release or repeat from terminals that report them is not a new press
+                if k.kind == crossterm::event::KeyEventKind::Release {
+                    return;
+                }
+                self.handle_key(k);
+            }
+            Event::Paste(s) => self.update(Action::Paste(s)),
+            Event::Resize(w, h) => self.update(Action::Resize(w, h)),
+            Event::Tick => self.update(Action::Tick),
+            Event::StoreChanged => self.update(Action::StoreChanged),
+            Event::Signal(name) => {
+                tracing::info!(signal = name, "closing on signal");
+                self.update(Action::Quit);
+            }
+        }
+    }
+
+    // ----- the update function -------------------------------------------
+
+    pub fn update(&mut self, action: Action) {
+        self.dirty = true;
+        match action {
+            Action::Quit => self.quit = true,
+            Action::RequestQuit => {
+                if matches!(&self.modal, Some(Modal::Form(_, f)) if f.is_dirty()) {
+                    self.confirm_quit = true;
+                } else {
+                    self.quit = true;
+                }
+            }
+            Action::ConfirmQuit(yes) => {
+                self.confirm_quit = false;
+                if yes {
+                    self.quit = true;
+                }
+            }
+            Action::ToggleHelp => {
+                self.modal = match self.modal {
+                    Some(Modal::Help { .. }) => None,
+                    _ => Some(Modal::Help { scroll: 0 }),
+                }
+            }
+            Action::ShowPane(p) => self.show_pane(p),
+            Action::NextPane | Action::PrevPane => {
+                let i = Pane::ALL.iter().position(|p| *p == self.pane).unwrap_or(0);
+                let n = Pane::ALL.len();
+                let j = if action == Action::NextPane {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                };
+                self.show_pane(Pane::ALL[j]);
+            }
+            Action::Move(d) => self.move_by(d),
+            Action::PageDown => self.page(true),
+            Action::PageUp => self.page(false),
+            Action::Top => self.jump(true),
+            Action::Bottom => self.jump(false),
+            Action::Open => self.open_selected(),
+            Action::OpenIncident(id) => self.open_incident(id),
+            Action::Back => self.back(),
+            Action::StartFilter => {
+                let before = self.board.filter_text.clone();
+                self.pane = Pane::Incidents;
+                self.input = Some(InputLine {
+                    kind: InputKind::Filter,
+                    line: LineInput::new(&before),
+                    before,
+                    error: None,
+                });
+            }
+            Action::StartCommand => {
+                self.input = Some(InputLine {
+                    kind: InputKind::Command,
+                    line: LineInput::default(),
+                    before: String::new(),
+                    error: None,
+                })
+            }
+            Action::InputKey(k) => self.input_key(k),
+            Action::Paste(s) => self.paste(&s),
+            Action::SubmitInput => {
+                if let Some(input) = self.input.take() {
+                    match input.kind {
+                        InputKind::Filter => {
+                            if let Some(e) = self.apply_filter(&input.line.value) {
+                                self.input = Some(InputLine {
+                                    error: Some(e),
+                                    ..input
+                                });
+                            }
+                        }
+                        InputKind::Command => self.update(Action::RunCommand(input.line.value)),
+                    }
+                }
+            }
+            Action::CancelInput => {
+                if let Some(input) = self.input.take() {
+                    if input.kind == InputKind::Filter && input.before != self.board.filter_text {
+                        self.apply_filter(&input.before);
+                    }
+                }
+            }
+            Action::RunCommand(c) => self.run_command(&c),
+            Action::SetFilter(f) => {
+                if let Some(e) = self.apply_filter(&f) {
+                    self.warn(e);
+                }
+            }
+            Action::CycleView => {
+                self.board.filter.status = self.board.filter.status.next();
+                self.reload_board(Anchor::First);
+                self.info(format!(
+                    "showing {} incidents",
+                    self.board.filter.status.label()
+                ));
+            }
+            Action::NewIncident => self.open_new_form(),
+            Action::EditIncident => self.open_edit_form(),
+            Action::AdvanceStatus => self.advance_status(),
+            Action::CloseIncident => self.open_close_form(),
+            Action::Reopen => self.reopen(),
+            Action::AddNote => self.open_note_form(false),
+            Action::AmendNote => self.open_note_form(true),
+            Action::FormKey(k) => self.form_key(k),
+            Action::NextField | Action::PrevField => {
+                if let Some(Modal::Form(_, f)) = &mut self.modal {
+                    if action == Action::NextField {
+                        f.focus_next()
+                    } else {
+                        f.focus_prev()
+                    }
+                }
+            }
+            Action::SubmitForm => self.submit_form(),
+            Action::SwitchTheme(name) => self.switch_theme(&name),
+            Action::Tick => self.tick(),
+            Action::StoreChanged => self.store_changed(),
+            Action::Resize(w, h) => {
+                self.size = (w, h);
+                let page = h.saturating_sub(BOARD_CHROME).max(1) as usize;
+                if page != self.board.page {
+                    self.board.page = page;
+                    self.reload_in_place();
+                }
+            }
+        }
+    }
+
+    // ----- panes and lists --------------------------------------------------
+
+    fn show_pane(&mut self, p: Pane) {
+        self.pane = p;
+        if p == Pane::Activity {
+            self.reload_activity();
+        }
+    }
+
+    fn move_by(&mut self, d: i64) {
+        if let Some(Modal::Help { scroll }) = &mut self.modal {
+            *scroll = (*scroll as i64 + d).clamp(0, 200) as u16;
+            return;
+        }
+        if let Some(detail) = &mut self.detail {
+            if self.pane == Pane::Incidents {
+                let n = detail.timeline.len();
+                detail.selected =
+                    (detail.selected as i64 + d).clamp(0, n.saturating_sub(1) as i64) as usize;
+                return;
+            }
+        }
+        match self.pane {
+            Pane::Activity => {
+                let n = self.activity.records.len();
+                self.activity.selected = (self.activity.selected as i64 + d)
+                    .clamp(0, n.saturating_sub(1) as i64)
+                    as usize;
+            }
+            Pane::Incidents => {
+                for _ in 0..d.unsigned_abs() {
+                    if d > 0 {
+                        self.board_down();
+                    } else {
+                        self.board_up();
+                    }
+                }
+            }
+        }
+    }
+
+    fn board_down(&mut self) {
+        let b = &mut self.board;
+        if b.selected + 1 < b.rows.len() {
+            b.selected += 1;
+            return;
+        }
+        let Some(last) = b.rows.last().map(|r| r.key) else {
+            return;
+        };
+        match self.store.board_window(&b.filter, Anchor::After(last), 1) {
+            Ok(mut more) if !more.is_empty() => {
+                let b = &mut self.board;
+                b.rows.append(&mut more);
+                while b.rows.len() > b.page {
+                    b.rows.remove(0);
+                }
+                b.selected = b.rows.len() - 1;
+            }
+            Ok(_) => {}
+            Err(e) => self.store_error(e),
+        }
+    }
+
+    fn board_up(&mut self) {
+        let b = &mut self.board;
+        if b.selected > 0 {
+            b.selected -= 1;
+            return;
+        }
+        let Some(first) = b.rows.first().map(|r| r.key) else {
+            return;
+        };
+        match self.store.board_window(&b.filter, Anchor::Before(first), 1) {
+            Ok(more) if !more.is_empty() => {
+                let b = &mut self.board;
+                b.rows.splice(0..0, more);
+                b.rows.truncate(b.page);
+                b.selected = 0;
+            }
+            Ok(_) => {}
+            Err(e) => self.store_error(e),
+        }
+    }
+
+    fn page(&mut self, down: bool) {
+        if self.modal.is_some() || self.detail.is_some() || self.pane == Pane::Activity {
+            let step = self.board.page.max(1) as i64;
+            self.move_by(if down { step } else { -step });
+            return;
+        }
+        let b = &self.board;
+        let anchor = match (down, b.rows.first(), b.rows.last()) {
+            (true, _, Some(last)) => Anchor::After(last.key),
+            (false, Some(first), _) => Anchor::Before(first.key),
+            _ => return,
+        };
+        match self.store.board_window(&b.filter, anchor, b.page) {
+            Ok(more) if more.is_empty() => {
+                self.board.selected = if down {
+                    self.board.rows.len().saturating_sub(1)
+                } else {
+                    0
+                };
+            }
+            Ok(more) => {
+                let b = &mut self.board;
+                let page = b.page;
+                if more.len() >= page {
+                    b.rows = more;
+                } else if down {
+                    b.rows.extend(more);
+                    let cut = b.rows.len().saturating_sub(page);
+                    b.rows.drain(..cut);
+                    b.selected = b.rows.len() - 1;
+                } else {
+                    let mut rows = more;
+                    rows.append(&mut b.rows);
+                    rows.truncate(page);
+                    b.rows = rows;
+                    b.selected = 0;
+                }
+                b.selected = b.selected.min(b.rows.len().saturating_sub(1));
+            }
+            Err(e) => self.store_error(e),
+        }
+    }
+
+    fn jump(&mut self, top: bool) {
+        if let Some(Modal::Help { scroll }) = &mut self.modal {
+            *scroll = 0;
+            return;
+        }
+        if let (Some(d), Pane::Incidents) = (&mut self.detail, self.pane) {
+            d.selected = if top {
+                0
+            } else {
+                d.timeline.len().saturating_sub(1)
+            };
+            return;
+        }
+        if self.pane == Pane::Activity {
+            self.activity.selected = if top {
+                0
+            } else {
+                self.activity.records.len().saturating_sub(1)
+            };
+            return;
+        }
+        self.reload_board(if top { Anchor::First } else { Anchor::Last });
+        self.board.selected = if top {
+            0
+        } else {
+            self.board.rows.len().saturating_sub(1)
+        };
+    }
+
+    /// Fill the board window from `anchor`, counting what the filter matches.
+    pub fn reload_board(&mut self, anchor: Anchor) {
+        let page = self.board.page.max(1);
+        let result = self
+            .store
+            .board_window(&self.board.filter, anchor, page)
+            .and_then(|rows| {
+                // past the end (rows closed or filtered away): show the last page instead
+                if rows.len() < page && !matches!(anchor, Anchor::First | Anchor::Last) {
+                    let tail = self
+                        .store
+                        .board_window(&self.board.filter, Anchor::Last, page)?;
+                    if tail.len() > rows.len() {
+                        return Ok(tail);
+                    }
+                }
+                Ok(rows)
+            });
+        match result {
+            Ok(rows) => {
+                self.board.rows = rows;
+                self.board.selected = self
+                    .board
+                    .selected
+                    .min(self.board.rows.len().saturating_sub(1));
+            }
+            Err(e) => return self.store_error(e),
+        }
+        match self.store.count_incidents(&self.board.filter, COUNT_CAP) {
+            Ok(n) => self.board.count = n,
+            Err(e) => self.store_error(e),
+        }
+    }
+
+    /// Reload the visible window where it stands, keeping the selected incident selected.
+    fn reload_in_place(&mut self) {
+        let selected_id = self.board.selected_row().map(|r| r.id);
+        let anchor = self
+            .board
+            .rows
+            .first()
+            .map(|r| Anchor::AtOrAfter(r.key))
+            .unwrap_or(Anchor::First);
+        self.reload_board(anchor);
+        if let Some(id) = selected_id {
+            if let Some(i) = self.board.rows.iter().position(|r| r.id == id) {
+                self.board.selected = i;
+            }
+        }
+    }
+
+    /// Show the board with this incident on it, selected.
+    fn select_incident(&mut self, incident: &Incident) {
+        if !self.board.filter.status.admits(incident.status) {
+            self.board.filter.status = StatusView::All;
+        }
+        let key = BoardKey::of(incident);
+        self.reload_board(Anchor::AtOrAfter(key));
+        if let Some(i) = self.board.rows.iter().position(|r| r.id == incident.id) {
+            self.board.selected = i;
+        }
+    }
+
+    fn reload_activity(&mut self) {
+        match self.store.recent_audit(None, ACTIVITY_LIMIT) {
+            Ok(r) => {
+                self.activity.records = r;
+                self.activity.selected = self
+                    .activity
+                    .selected
+                    .min(self.activity.records.len().saturating_sub(1));
+            }
+            Err(e) => self.store_error(e),
+        }
+    }
+
+    fn open_selected(&mut self) {
+        match self.pane {
+            Pane::Incidents if self.detail.is_none() => {
+                if let Some(id) = self.board.selected_row().map(|r| r.id) {
+                    self.open_incident(id);
+                }
+            }
+            Pane::Activity => {
+                let target = self
+                    .activity
+                    .records
+                    .get(self.activity.selected)
+                    .and_then(|r| (r.entity == "incident").then_some(r.entity_id).flatten());
+                if let Some(id) = target {
+                    self.pane = Pane::Incidents;
+                    self.open_incident(id);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn open_incident(&mut self, id: i64) {
+        match (self.store.incident(id), self.store.timeline(id)) {
+            (Ok(Some(incident)), Ok(timeline)) => {
+                let selected = timeline.len().saturating_sub(1);
+                self.pane = Pane::Incidents;
+                self.detail = Some(Detail {
+                    incident,
+                    timeline,
+                    selected,
+                });
+            }
+            (Ok(None), _) => self.warn(format!("there is no incident #{id}")),
+            (Err(e), _) | (_, Err(e)) => self.store_error(e),
+        }
+    }
+
+    fn refresh_detail(&mut self) {
+        let Some(d) = &self.detail else { return };
+        let id = d.incident.id;
+        match (self.store.incident(id), self.store.timeline(id)) {
+            (Ok(Some(incident)), Ok(timeline)) => {
+                let d = self.detail.as_mut().expect("detail open");
+                let grew = timeline.len() > d.timeline.len();
+                let at_end = d.selected + 1 >= d.timeline.len();
+                d.incident = incident;
+                d.timeline = timeline;
+                if grew && at_end {
+                    d.selected = d.timeline.len().saturating_sub(1);
+                }
+                d.selected = d.selected.min(d.timeline.len().saturating_sub(1));
+            }
+            (Ok(None), _) => {
+                self.detail = None;
+                self.warn(format!("incident #{id} is no longer in the store"));
+            }
+            (Err(e), _) | (_, Err(e)) => self.store_error(e),
+        }
+    }
+
+    fn back(&mut self) {
+        if self.detail.is_some() && self.pane == Pane::Incidents {
+            self.detail = None;
+            self.reload_in_place();
+        } else if self.pane == Pane::Incidents
+            && (self.board.filter.is_narrowed() || self.board.filter.status != StatusView::Live)
+        {
+            self.board.filter = IncidentFilter::default();
+            self.board.filter_text.clear();
+            self.reload_board(Anchor::First);
+            self.info("filter cleared: showing live incidents");
+        } else if self.pane != Pane::Incidents {
+            self.pane = Pane::Incidents;
+        }
+    }
+
+    // ----- filter and command line -------------------------------------------
+
+    fn input_key(&mut self, k: KeyEvent) {
+        let Some(input) = &mut self.input else { return };
+        if !input.line.edit(k) {
+            return;
+        }
+        input.error = None;
+        if input.kind == InputKind::Filter {
+            // the board follows the filter as it is typed
+            let text = input.line.value.clone();
+            if let Some(e) = self.apply_filter(&text) {
+                if let Some(i) = &mut self.input {
+                    i.error = Some(e);
+                }
+            }
+        }
+    }
+
+    fn paste(&mut self, s: &str) {
+        if let Some(Modal::Form(_, f)) = &mut self.modal {
+            let focus = f.focus;
+            f.fields[focus].input.insert_str(s);
+        } else if let Some(input) = &mut self.input {
+            input.line.insert_str(s);
+            if input.kind == InputKind::Filter {
+                let text = input.line.value.clone();
+                self.apply_filter(&text);
+            }
+        }
+    }
+
+    /// Apply a typed filter; on a mistake the board keeps its last good filter.
+    fn apply_filter(&mut self, text: &str) -> Option<String> {
+        let status = if self.board.filter_text.contains("status:")
+            || self.board.filter_text.contains("s:")
+        {
+            StatusView::Live
+        } else {
+            self.board.filter.status
+        };
+        match IncidentFilter::parse(text, status) {
+            Ok(f) => {
+                self.detail = None;
+                self.board.filter = f;
+                self.board.filter_text = text.trim().to_string();
+                self.board.selected = 0;
+                self.reload_board(Anchor::First);
+                None
+            }
+            Err(e) => Some(e),
+        }
+    }
+
+    fn run_command(&mut self, line: &str) {
+        let line = line.trim();
+        let (cmd, rest) = line
+            .split_once(char::is_whitespace)
+            .map(|(a, b)| (a, b.trim()))
+            .unwrap_or((line, ""));
+        let cmd = cmd.trim_start_matches(':').to_lowercase();
+        match cmd.as_str() {
+            "" => {}
+            "q" | "quit" | "exit" => self.update(Action::RequestQuit),
+            "q!" | "quit!" => self.update(Action::Quit),
+            "help" | "h" => self.update(Action::ToggleHelp),
+            "theme" if rest.is_empty() => {
+                let names = self.theme_names.join(", ");
+                self.info(format!("theme {} (available: {names})", self.theme));
+            }
+            "theme" => self.update(Action::SwitchTheme(rest.to_string())),
+            "incident" | "new" => self.update(Action::NewIncident),
+            "open" => match rest.trim_start_matches('#').parse::<i64>() {
+                Ok(id) => self.update(Action::OpenIncident(id)),
+                Err(_) => self.warn("usage: :open NUMBER"),
+            },
+            "filter" => self.update(Action::SetFilter(rest.to_string())),
+            "view" => match StatusView::parse(rest) {
+                Some(v) => {
+                    self.board.filter.status = v;
+                    self.detail = None;
+                    self.reload_board(Anchor::First);
+                }
+                None => self.warn("usage: :view live|all|open|responding|police|closed"),
+            },
+            "note" => self.note_now(rest),
+            "close" => self.close_now(rest),
+            "activity" => self.update(Action::ShowPane(Pane::Activity)),
+            "incidents" => self.update(Action::ShowPane(Pane::Incidents)),
+            other => {
+                if let Ok(id) = other.trim_start_matches('#').parse::<i64>() {
+                    self.update(Action::OpenIncident(id));
+                } else {
+                    self.warn(format!(
+                        "unknown command “{}” — :help lists them",
+                        crate::domain::text::clean(other)
+                    ));
+                }
+            }
+        }
+    }
+
+    fn switch_theme(&mut self, name: &str) {
+        if self.theme_names.iter().any(|n| n == name) {
+            self.theme = name.to_string();
+            self.info(format!("theme {name}"));
+        } else {
+            self.warn(format!(
+                "no theme called “{}” (available: {})",
+                crate::domain::text::clean(name),
+                self.theme_names.join(", ")
+            ));
+        }
+    }
+
+    // ----- incidents --------------------------------------------------------
+
+    /// The incident an incident command acts on: the open one, else the selected row.
+    fn current_incident(&mut self) -> Option<Incident> {
+        if let Some(d) = &self.detail {
+            return Some(d.incident.clone());
+        }
+        if self.pane != Pane::Incidents {
+            return None;
+        }
+        let id = self.board.selected_row()?.id;
+        match self.store.incident(id) {
+            Ok(i) => i,
+            Err(e) => {
+                self.store_error(e);
+                None
+            }
+        }
+    }
+
+    fn place_field(&self, incident: Option<&Incident>) -> Field {
+        let hint = "zone or member (↑/↓ to pick), or free text";
+        match incident {
+            Some(i) => Field::place("Where", &i.place_label, Some(i.place.clone()), hint),
+            None => Field::place("Where", "", None, hint),
+        }
+    }
+
+    fn kind_options(&self, current: Option<&str>) -> (Vec<String>, usize) {
+        let mut options = self.config.incident_types.clone();
+        if let Some(c) = current {
+            if !options.iter().any(|o| o == c) {
+                options.push(c.to_string());
+            }
+        }
+        let index = current
+            .and_then(|c| options.iter().position(|o| o == c))
+            .unwrap_or(0);
+        (options, index)
+    }
+
+    fn priority_options() -> Vec<String> {
+        Priority::ALL
+            .iter()
+            .map(|p| p.label().to_string())
+            .collect()
+    }
+
+    fn open_new_form(&mut self) {
+        let (kinds, k) = self.kind_options(None);
+        let form = Form::new(
+            "New incident",
+            vec![
+                Field::choice("Type", kinds, k, "←/→ or a letter"),
+                Field::choice("Priority", Self::priority_options(), 2, "1-4 or ←/→"),
+                self.place_field(None),
+                Field::text("What happened", "", "one line; add detail as notes later"),
+            ],
+        );
+        self.input = None;
+        self.modal = Some(Modal::Form(FormKind::NewIncident, form));
+    }
+
+    fn open_edit_form(&mut self) {
+        let Some(i) = self.current_incident() else {
+            return;
+        };
+        let (kinds, k) = self.kind_options(Some(&i.kind));
+        let loss = if i.loss_pence > 0 {
+            format!("{:.2}", i.loss_pence as f64 / 100.0)
+        } else {
+            String::new()
+        };
+        let rec = if i.recovery_pence > 0 {
+            format!("{:.2}", i.recovery_pence as f64 / 100.0)
+        } else {
+            String::new()
+        };
+        let form = Form::new(
+            format!("Edit incident #{}", i.id),
+            vec![
+                Field::choice("Type", kinds, k, "←/→ or a letter"),
+                Field::choice(
+                    "Priority",
+                    Self::priority_options(),
+                    (i.priority.number() - 1) as usize,
+                    "1-4 or ←/→",
+                ),
+                self.place_field(Some(&i)),
+                Field::text("What happened", &i.summary, ""),
+                Field::text("Police ref", &i.police_ref, "e.g. the CAD or crime number"),
+                Field::text("Loss £", &loss, "pounds and pence, e.g. 24.99"),
+                Field::text("Recovered £", &rec, "pounds and pence"),
+            ],
+        );
+        self.modal = Some(Modal::Form(
+            FormKind::Edit {
+                id: i.id,
+                version: i.version,
+            },
+            form,
+        ));
+    }
+
+    fn open_close_form(&mut self) {
+        let Some(i) = self.current_incident() else {
+            return;
+        };
+        if i.status == Status::Closed {
+            return self.warn(format!("incident #{} is already closed", i.id));
+        }
+        let form = Form::new(
+            format!("Close incident #{}", i.id),
+            vec![Field::text(
+                "Reason",
+                "",
+                "e.g. offender left, police dealt, goods recovered",
+            )],
+        );
+        self.modal = Some(Modal::Form(
+            FormKind::Close {
+                id: i.id,
+                version: i.version,
+            },
+            form,
+        ));
+    }
+
+    fn open_note_form(&mut self, amend: bool) {
+        let Some(i) = self.current_incident() else {
+            return;
+        };
+        let mut amends = None;
+        let mut banner = None;
+        if amend {
+            let entry = self
+                .detail
+                .as_ref()
+                .and_then(|d| d.timeline.get(d.selected))
+                .cloned();
+            match entry {
+                Some(e) if !e.text.starts_with('[') => {
+                    banner = Some(format!(
+                        "Amending the note of {}: {}",
+                        e.at.with_timezone(&chrono::Local).format("%H:%M"),
+                        e.text
+                    ));
+                    amends = Some(e.id);
+                }
+                Some(_) => {
+                    return self.warn("only notes can be amended; select a note in the timeline")
+                }
+                None => return self.warn("open the incident (Enter) and select the note to amend"),
+            }
+        }
+        let title = if amend {
+            format!("Amend note on #{}", i.id)
+        } else {
+            format!("Note on incident #{}", i.id)
+        };
+        let mut form = Form::new(
+            title,
+            vec![Field::text(
+                "Note",
+                "",
+                "appended to the timeline; never changed afterwards",
+            )],
+        );
+        form.banner = banner;
+        self.modal = Some(Modal::Form(FormKind::Note { id: i.id, amends }, form));
+    }
+
+    fn form_key(&mut self, k: KeyEvent) {
+        let Some(Modal::Form(_, form)) = &mut self.modal else {
+            return;
+        };
+        match form.key(k, &self.zones, &self.members) {
+            FormOutcome::Continue => {}
+            FormOutcome::Cancel => self.modal = None,
+            FormOutcome::Submit => self.submit_form(),
+        }
+    }
+
+    fn submit_form(&mut self) {
+        let Some(Modal::Form(kind, mut form)) = self.modal.take() else {
+            return;
+        };
+        form.settle();
+        let now = self.now();
+        let op = self.operator.id;
+        let result: Result<String, StoreError> = match &kind {
+            FormKind::NewIncident => {
+                let new = NewIncident {
+                    kind: form.field("Type").value().to_string(),
+                    priority: Priority::ALL[form.field("Priority").choice_index().min(3)],
+                    place: form.field("Where").place_value(),
+                    summary: form.field("What happened").value().to_string(),
+                    opened_at: now,
+                };
+                match new.validate() {
+                    Err(e) => Err(StoreError::Invalid(e)),
+                    Ok(new) => self.store.create_incident(&new, op, now).map(|i| {
+                        self.select_incident(&i);
+                        format!("incident #{} logged", i.id)
+                    }),
+                }
+            }
+            FormKind::Edit { id, version } => {
+                let edit = IncidentEdit::from_input(
+                    form.field("Type").value(),
+                    Priority::ALL[form.field("Priority").choice_index().min(3)],
+                    form.field("Where").place_value(),
+                    form.field("What happened").value(),
+                    form.field("Police ref").value(),
+                    form.field("Loss £").value(),
+                    form.field("Recovered £").value(),
+                );
+                match edit {
+                    Err(e) => Err(StoreError::Invalid(e)),
+                    Ok(edit) => self
+                        .store
+                        .update_incident(*id, *version, &edit, op, now)
+                        .map(|i| format!("incident #{} saved", i.id)),
+                }
+            }
+            FormKind::Close { id, version } => self
+                .store
+                .set_status(
+                    *id,
+                    *version,
+                    Status::Closed,
+                    Some(form.field("Reason").value()),
+                    op,
+                    now,
+                )
+                .map(|i| format!("incident #{} closed", i.id)),
+            FormKind::Note { id, amends } => self
+                .store
+                .add_note(*id, form.field("Note").value(), *amends, op, now)
+                .map(|_| format!("note added to #{id}")),
+        };
+        match result {
+            Ok(msg) => {
+                self.mark_own_writes_seen();
+                self.info(msg);
+                self.refresh_after_write();
+            }
+            Err(StoreError::Stale { id, by, at }) => {
+                // keep what they typed, on top of the fresh copy, and say what happened
+                let fresh = self.store.incident(id).ok().flatten();
+                let text = format!("#{id} was changed by {by} at {at} while you were editing. The fresh copy is shown behind; your changes are kept here — check them and save again, or Esc to drop them.");
+                self.warn(format!("save refused: #{id} was changed by {by} at {at}"));
+                let kind = match (kind, fresh) {
+                    (FormKind::Edit { id, .. }, Some(f)) => FormKind::Edit {
+                        id,
+                        version: f.version,
+                    },
+                    (FormKind::Close { id, .. }, Some(f)) => FormKind::Close {
+                        id,
+                        version: f.version,
+                    },
+                    (k, _) => k,
+                };
+                form.banner = Some(text);
+                form.error = None;
+                self.modal = Some(Modal::Form(kind, form));
+                self.refresh_after_write();
+            }
+            Err(StoreError::Invalid(e)) | Err(StoreError::NotFound(e)) => {
+                form.error = Some(e);
+                self.modal = Some(Modal::Form(kind, form));
+            }
+            Err(e) => {
+                form.error = Some(e.to_string());
+                self.modal = Some(Modal::Form(kind, form));
+                self.store_error(e);
+            }
+        }
+    }
+
+    fn refresh_after_write(&mut self) {
+        self.refresh_detail();
+        self.reload_in_place();
+        if self.pane == Pane::Activity {
+            self.reload_activity();
+        }
+    }
+
+    fn mark_own_writes_seen(&mut self) {
+        if let Ok(Some(r)) = self
+            .store
+            .recent_audit(None, 1)
+            .map(|v| v.into_iter().next())
+        {
+            self.last_audit_seen = r.id;
+        }
+    }
+
+    fn set_status(&mut self, i: &Incident, to: Status, reason: Option<&str>) {
+        let now = self.now();
+        match self
+            .store
+            .set_status(i.id, i.version, to, reason, self.operator.id, now)
+        {
+            Ok(updated) => {
+                self.mark_own_writes_seen();
+                self.info(format!("#{} is now {}", updated.id, updated.status.label()));
+            }
+            Err(e) => self.store_error(e),
+        }
+        self.refresh_after_write();
+    }
+
+    fn advance_status(&mut self) {
+        let Some(i) = self.current_incident() else {
+            return;
+        };
+        match i.status.next() {
+            Some(Status::Closed) => self.open_close_form(),
+            Some(next) => self.set_status(&i, next, None),
+            None => self.warn(format!(
+                "#{} is closed; {} reopens it",
+                i.id,
+                self.keymap.key_for(Command::Reopen)
+            )),
+        }
+    }
+
+    fn reopen(&mut self) {
+        let Some(i) = self.current_incident() else {
+            return;
+        };
+        if i.status != Status::Closed {
+            return self.warn(format!("#{} is not closed", i.id));
+        }
+        self.set_status(&i, Status::Open, None);
+    }
+
+    fn note_now(&mut self, text: &str) {
+        let Some(i) = self.current_incident() else {
+            return self.warn("select an incident first");
+        };
+        let now = self.now();
+        match self.store.add_note(i.id, text, None, self.operator.id, now) {
+            Ok(_) => {
+                self.mark_own_writes_seen();
+                self.info(format!("note added to #{}", i.id));
+            }
+            Err(e) => self.store_error(e),
+        }
+        self.refresh_after_write();
+    }
+
+    fn close_now(&mut self, reason: &str) {
+        let Some(i) = self.current_incident() else {
+            return self.warn("select an incident first");
+        };
+        self.set_status(&i, Status::Closed, Some(reason));
+    }
+
+    // ----- time and other consoles ---------------------------------------------
+
+    fn tick(&mut self) {
+        let now = self.now();
+        self.toasts.retain(|t| t.until > now);
+        if self.message.as_ref().is_some_and(|m| m.until <= now) {
+            self.message = None;
+        }
+    }
+
+    /// Another console (or ingest) committed: reload what is on screen and say what arrived.
+    fn store_changed(&mut self) {
+        match (self.store.zones(), self.store.members()) {
+            (Ok(z), Ok(m)) => {
+                self.zones = z;
+                self.members = m;
+            }
+            (Err(e), _) | (_, Err(e)) => return self.store_error(e),
+        }
+        self.store_ok = true;
+        let before = self.detail.as_ref().map(|d| d.incident.version);
+        self.refresh_detail();
+        if let (
+            Some(v),
+            Some(d),
+            Some(Modal::Form(FormKind::Edit { id, .. } | FormKind::Close { id, .. }, form)),
+        ) = (before, &self.detail, &mut self.modal)
+        {
+            if d.incident.id == *id && d.incident.version != v {
+                form.banner = Some(format!(
+                    "{} has just changed this incident; saving now will be refused",
+                    d.incident.updated_by
+                ));
+            }
+        }
+        self.reload_in_place();
+        if self.pane == Pane::Activity {
+            self.reload_activity();
+        }
+        let fresh: Vec<AuditRecord> = match self.store.recent_audit(None, 20) {
+            Ok(r) => r
+                .into_iter()
+                .filter(|r| r.id > self.last_audit_seen)
+                .collect(),
+            Err(e) => return self.store_error(e),
+        };
+        if let Some(newest) = fresh.first() {
+            self.last_audit_seen = newest.id;
+        }
+        for r in fresh.iter().rev().filter(|r| r.entity == "incident") {
+            let id = r.entity_id.unwrap_or_default();
+            let text = match r.action.as_str() {
+                "create" => format!("{} logged #{id}: {}", r.operator, r.detail),
+                "status" => format!("{}: #{id} {}", r.operator, r.detail),
+                "note" => format!("{} added a note to #{id}", r.operator),
+                _ => format!("{} updated #{id}", r.operator),
+            };
+            self.toast(text);
+        }
+    }
+
+    /// The place label shown for a zone/member suggestion (used by the form view).
+    pub fn suggestion_label(choice: &PlaceChoice) -> String {
+        choice.label()
+    }
+}

@@ -1,0 +1,115 @@
+//! The event loop: terminal input, a clock tick, other consoles' commits and
+//! signals merge into one channel; the loop drains it, applies each event,
+//! and draws only when something changed.
+
+use super::{App, Event};
+use crossterm::event::{Event as TermEvent, EventStream};
+use futures::StreamExt;
+use ratatui::{DefaultTerminal, Frame};
+use std::io::Write;
+use std::time::Duration;
+use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
+
+/// How often another console's commit is looked for.
+pub const WATCH_EVERY: Duration = Duration::from_millis(200);
+const TICK_EVERY: Duration = Duration::from_secs(1);
+
+fn terminal_events(tx: UnboundedSender<Event>) {
+    tokio::spawn(async move {
+        let mut stream = EventStream::new();
+        while let Some(ev) = stream.next().await {
+            let ev = match ev {
+                Ok(TermEvent::Key(k)) => Event::Key(k),
+                Ok(TermEvent::Paste(s)) => Event::Paste(s),
+                Ok(TermEvent::Resize(w, h)) => Event::Resize(w, h),
+                Ok(_) => continue,
+                Err(e) => {
+                    tracing::error!(error = %e, "terminal input failed");
+                    Event::Signal("input closed")
+                }
+            };
+            if tx.send(ev).is_err() {
+                return;
+            }
+        }
+        let _ = tx.send(Event::Signal("input closed"));
+    });
+}
+
+fn ticks(tx: UnboundedSender<Event>) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(TICK_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            every.tick().await;
+            if tx.send(Event::Tick).is_err() {
+                return;
+            }
+        }
+    });
+}
+
+fn signals(tx: UnboundedSender<Event>) {
+    use tokio::signal::unix::{signal, SignalKind};
+    for (kind, name) in [
+        (SignalKind::hangup(), "SIGHUP"),
+        (SignalKind::terminate(), "SIGTERM"),
+        (SignalKind::interrupt(), "SIGINT"),
+    ] {
+        let tx = tx.clone();
+        match signal(kind) {
+            Ok(mut s) => {
+                tokio::spawn(async move {
+                    if s.recv().await.is_some() {
+                        let _ = tx.send(Event::Signal(name));
+                    }
+                });
+            }
+            Err(e) => tracing::warn!(error = %e, name, "cannot listen for signal"),
+        }
+    }
+}
+
+/// Run the console until it quits. `draw` is the ui's frame function.
+pub async fn run(
+    app: &mut App,
+    terminal: &mut DefaultTerminal,
+    mut draw: impl FnMut(&mut Frame, &App),
+) -> anyhow::Result<()> {
+    let (tx, mut rx) = unbounded_channel();
+    terminal_events(tx.clone());
+    ticks(tx.clone());
+    signals(tx.clone());
+    let watch_tx = tx.clone();
+    crate::store::watch::spawn(app.store.path(), WATCH_EVERY, move || {
+        watch_tx.send(Event::StoreChanged).is_ok()
+    })?;
+    drop(tx);
+
+    let size = terminal.size()?;
+    app.handle_event(Event::Resize(size.width, size.height));
+    terminal.draw(|f| draw(f, app))?;
+    app.dirty = false;
+
+    while !app.quit {
+        let Some(first) = rx.recv().await else { break };
+        app.handle_event(first);
+        // apply everything already waiting before drawing once
+        while !app.quit {
+            match rx.try_recv() {
+                Ok(ev) => app.handle_event(ev),
+                Err(_) => break,
+            }
+        }
+        if app.dirty && !app.quit {
+            terminal.draw(|f| draw(f, app))?;
+            app.dirty = false;
+            if std::mem::take(&mut app.bell) {
+                let mut out = std::io::stdout();
+                let _ = out.write_all(b"\x07");
+                let _ = out.flush();
+            }
+        }
+    }
+    Ok(())
+}

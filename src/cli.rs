@@ -1,0 +1,233 @@
+//! The command line: the console, the demo, and the scheme's tools.
+
+use crate::app::config::Config;
+use crate::app::App;
+use crate::domain::{Clock, SystemClock};
+use crate::store::{demo, Store};
+use crate::ui::Themes;
+use anyhow::{Context as _, Result};
+use clap::{Parser, Subcommand};
+use directories::ProjectDirs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "watchroom",
+    version,
+    about = "The control-room console for a Business Crime Reduction Partnership"
+)]
+pub struct Cli {
+    /// The store file (default: watchroom.db in the platform data directory)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Theme: default, light, high-contrast, night, or one of your own
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
+    /// Config file (default: config.toml in the platform config directory)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// The operator signing on (default: your login name)
+    #[arg(long = "as", global = true, value_name = "NAME")]
+    pub operator: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Commands>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Commands {
+    /// Open the console on the demo town of Castlebrook (generated on first use)
+    Demo {
+        /// Throw the demo store away and generate it again
+        #[arg(long)]
+        fresh: bool,
+    },
+    /// Generate a large synthetic store for benchmarks (the demo town plus N incidents)
+    Generate {
+        /// How many incidents to add
+        #[arg(long, default_value_t = 1_000_000)]
+        incidents: u64,
+        /// Replace the file if it exists
+        #[arg(long)]
+        fresh: bool,
+    },
+}
+
+fn dirs() -> Option<ProjectDirs> {
+    ProjectDirs::from("", "", "watchroom")
+}
+
+fn data_dir() -> Result<PathBuf> {
+    let d = dirs()
+        .context("cannot find a home directory for the store; use --db PATH")?
+        .data_dir()
+        .to_path_buf();
+    std::fs::create_dir_all(&d).with_context(|| format!("cannot create {}", d.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o700));
+    }
+    Ok(d)
+}
+
+fn config_dir() -> Option<PathBuf> {
+    dirs().map(|d| d.config_dir().to_path_buf())
+}
+
+/// Remove a store and its WAL companions so it can be generated again.
+fn remove_store(path: &Path) -> Result<()> {
+    for suffix in ["", "-wal", "-shm"] {
+        let p = PathBuf::from(format!("{}{suffix}", path.display()));
+        match std::fs::remove_file(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e).with_context(|| format!("cannot remove {}", p.display())),
+        }
+    }
+    Ok(())
+}
+
+fn log_to_file(dir: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let appender = tracing_appender::rolling::never(dir, "watchroom.log");
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = tracing_subscriber::EnvFilter::try_from_env("WATCHROOM_LOG")
+        .unwrap_or_else(|_| "info".into());
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}
+
+pub fn run() -> Result<()> {
+    let cli = Cli::parse();
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let log_dir = match &cli.db {
+        Some(p) => p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from(".")),
+        None => data_dir()?,
+    };
+    let _log = log_to_file(&log_dir);
+
+    match cli.command {
+        Some(Commands::Generate { incidents, fresh }) => {
+            let path = cli
+                .db
+                .clone()
+                .context("generate needs --db PATH (the store to write)")?;
+            if fresh {
+                remove_store(&path)?;
+            } else if path.exists() {
+                anyhow::bail!("{} exists; add --fresh to replace it", path.display());
+            }
+            let mut store = Store::open(&path)?;
+            let now = clock.now();
+            demo::build_demo(&mut store, now)?;
+            eprintln!("generating {incidents} incidents into {} …", path.display());
+            demo::add_bulk_incidents(&mut store, incidents, now, |n| eprint!("\r{n} "))?;
+            eprintln!("\rdone: {}", path.display());
+            Ok(())
+        }
+        Some(Commands::Demo { fresh }) => {
+            let path = match &cli.db {
+                Some(p) => p.clone(),
+                None => data_dir()?.join("demo.db"),
+            };
+            if fresh {
+                remove_store(&path)?;
+            }
+            let mut store = Store::open(&path)?;
+            if store.zones()?.is_empty() {
+                demo::build_demo(&mut store, clock.now())?;
+            }
+            let operator = store.operator_or_add(
+                cli.operator.as_deref().unwrap_or(demo::DEMO_OPERATOR),
+                "operator",
+                clock.now(),
+            )?;
+            console(store, operator, &cli, clock)
+        }
+        None => {
+            let path = match &cli.db {
+                Some(p) => p.clone(),
+                None => data_dir()?.join("watchroom.db"),
+            };
+            let mut store = Store::open(&path)?;
+            let name = cli
+                .operator
+                .clone()
+                .or_else(|| std::env::var("USER").ok())
+                .unwrap_or_else(|| "operator".into());
+            // the first operator of an empty store runs the scheme
+            let role = if store.operator_by_name(&name)?.is_none()
+                && store.recent_audit(None, 1)?.is_empty()
+            {
+                "manager"
+            } else {
+                "operator"
+            };
+            let operator = store.operator_or_add(&name, role, clock.now())?;
+            console(store, operator, &cli, clock)
+        }
+    }
+}
+
+fn console(
+    store: Store,
+    operator: crate::store::Operator,
+    cli: &Cli,
+    clock: Arc<dyn Clock>,
+) -> Result<()> {
+    let config_path = cli
+        .config
+        .clone()
+        .or_else(|| config_dir().map(|d| d.join("config.toml")));
+    let (config, config_warning) = match &config_path {
+        Some(p) => Config::load(p),
+        None => (Config::default(), None),
+    };
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let user_themes = config_dir().map(|d| d.join("themes"));
+    let (themes, theme_warnings) = Themes::load(user_themes.as_deref(), no_color);
+    let mut warnings: Vec<String> = config_warning.into_iter().chain(theme_warnings).collect();
+    let wanted = cli.theme.clone().unwrap_or_else(|| config.theme.clone());
+    let theme = if themes.get(&wanted).is_some() {
+        wanted
+    } else {
+        warnings.push(format!("no theme called “{wanted}”; using default"));
+        "default".to_string()
+    };
+    let mut app = App::new(store, clock, config, operator, theme, themes.names())?;
+    if !warnings.is_empty() {
+        app.warn(warnings.join(" · "));
+    }
+
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        anyhow::bail!("the console needs a terminal (stdin and stdout must be a terminal)");
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    // ratatui::init installs a panic hook that restores the terminal first
+    let mut terminal = ratatui::init();
+    // crossterm installs its resize handler on the first poll; do it before any resize can land
+    let _ = crossterm::event::poll(std::time::Duration::ZERO);
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
+    let result = runtime.block_on(crate::app::runtime::run(
+        &mut app,
+        &mut terminal,
+        |f, app| crate::ui::draw(f, app, &themes),
+    ));
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
+    ratatui::restore();
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    result
+}

@@ -1,0 +1,16 @@
+//! The scheme's rules as plain Rust: no SQLite, no terminal, no clock of its own.
+
+pub mod clock;
+pub mod filter;
+pub mod incident;
+pub mod money;
+pub mod place;
+pub mod text;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use filter::{IncidentFilter, StatusView};
+pub use incident::{
+    Incident, IncidentEdit, NewIncident, Priority, Status, TimelineEntry, TransitionError,
+};
+pub use money::{format_pence, parse_pence};
+pub use place::{Member, Place, Zone};

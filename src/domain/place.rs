@@ -1,0 +1,152 @@
+//! Where things happen: zones of the town and the member businesses in them.
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Zone {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub zone_id: i64,
+}
+
+/// Where an incident is: a zone, a member's premises (which is in a zone), or
+/// free text when neither fits.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Place {
+    pub zone_id: Option<i64>,
+    pub member_id: Option<i64>,
+    pub location: String,
+}
+
+/// One suggestion for a typed place fragment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlaceChoice {
+    Zone(Zone),
+    Member(Member),
+}
+
+impl PlaceChoice {
+    pub fn label(&self) -> String {
+        match self {
+            PlaceChoice::Zone(z) => format!("{} (zone)", z.name),
+            PlaceChoice::Member(m) => format!("{} ({})", m.name, m.kind),
+        }
+    }
+    pub fn place(&self) -> Place {
+        match self {
+            PlaceChoice::Zone(z) => Place {
+                zone_id: Some(z.id),
+                member_id: None,
+                location: String::new(),
+            },
+            PlaceChoice::Member(m) => Place {
+                zone_id: Some(m.zone_id),
+                member_id: Some(m.id),
+                location: String::new(),
+            },
+        }
+    }
+}
+
+/// Zones and members whose name holds the typed fragment, best first: names
+/// that start with it, then zones before members, then alphabetical.
+pub fn suggest_places(
+    fragment: &str,
+    zones: &[Zone],
+    members: &[Member],
+    most: usize,
+) -> Vec<PlaceChoice> {
+    let f = fragment.trim().to_lowercase();
+    if f.is_empty() {
+        return Vec::new();
+    }
+    let mut hits: Vec<(u8, String, PlaceChoice)> = Vec::new();
+    for z in zones {
+        let n = z.name.to_lowercase();
+        if let Some(pos) = n.find(&f) {
+            hits.push((
+                if pos == 0 { 0 } else { 2 },
+                n,
+                PlaceChoice::Zone(z.clone()),
+            ));
+        }
+    }
+    for m in members {
+        let n = m.name.to_lowercase();
+        if let Some(pos) = n.find(&f) {
+            hits.push((
+                if pos == 0 { 1 } else { 3 },
+                n,
+                PlaceChoice::Member(m.clone()),
+            ));
+        }
+    }
+    hits.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    hits.into_iter().take(most).map(|h| h.2).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn town() -> (Vec<Zone>, Vec<Member>) {
+        let zones = vec![
+            Zone {
+                id: 1,
+                name: "High Street".into(),
+            },
+            Zone {
+                id: 2,
+                name: "Market Square".into(),
+            },
+        ];
+        let members = vec![
+            Member {
+                id: 7,
+                name: "Highland Outdoor".into(),
+                kind: "shop".into(),
+                zone_id: 2,
+            },
+            Member {
+                id: 8,
+                name: "The Market Tavern".into(),
+                kind: "pub".into(),
+                zone_id: 2,
+            },
+        ];
+        (zones, members)
+    }
+
+    #[test]
+    fn prefix_matches_come_first_and_zones_before_members() {
+        let (z, m) = town();
+        let s = suggest_places("high", &z, &m, 5);
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0].label(), "High Street (zone)");
+        assert_eq!(s[1].label(), "Highland Outdoor (shop)");
+        let s = suggest_places("market", &z, &m, 5);
+        assert_eq!(s[0].label(), "Market Square (zone)");
+        assert_eq!(s[1].label(), "The Market Tavern (pub)");
+    }
+
+    #[test]
+    fn a_member_place_carries_its_zone() {
+        let (z, m) = town();
+        let s = suggest_places("tavern", &z, &m, 5);
+        assert_eq!(
+            s[0].place(),
+            Place {
+                zone_id: Some(2),
+                member_id: Some(8),
+                location: String::new()
+            }
+        );
+        assert!(suggest_places("  ", &z, &m, 5).is_empty());
+        assert!(suggest_places("nowhere", &z, &m, 5).is_empty());
+    }
+}

@@ -1,0 +1,533 @@
+//! The demo town of Castlebrook: a deterministic, fictional scheme to open the
+//! console on, and a bulk generator for benchmark stores.
+
+use super::{audit, ts, Result, Store};
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::params;
+
+/// SplitMix64: small, fast, and the same sequence on every machine and version.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
+    }
+    pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[self.below(xs.len() as u64) as usize]
+    }
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+pub const DEMO_SEED: u64 = 0x0BC2_9A11;
+pub const DEMO_OPERATOR: &str = "Alex Morgan";
+
+const ZONES: &[(&str, &str)] = &[
+    ("High Street", "HS"),
+    ("Market Square", "MS"),
+    ("Riverside Centre", "RC"),
+    ("Station Quarter", "SQ"),
+    ("Night-Time Economy", "NTE"),
+];
+
+/// (name, kind, zone index)
+const MEMBERS: &[(&str, &str, usize)] = &[
+    ("Boots the Chemist", "shop", 0),
+    ("Greggs", "shop", 0),
+    ("WH Smith", "shop", 0),
+    ("Castlebrook Jewellers", "shop", 0),
+    ("Superdrug", "shop", 0),
+    ("Card Factory", "shop", 0),
+    ("Holland & Barrett", "shop", 0),
+    ("Vale Vapes", "shop", 0),
+    ("Poundstretcher", "shop", 0),
+    ("Brook Street Bakery", "shop", 0),
+    ("Sports Direct", "shop", 0),
+    ("Castlebrook Library", "council", 0),
+    ("Market Hall Traders", "shop", 1),
+    ("The Corn Exchange", "pub", 1),
+    ("Co-op Food", "shop", 1),
+    ("Fenwick's Hardware", "shop", 1),
+    ("Square Deal Phones", "shop", 1),
+    ("The Old Bell", "pub", 1),
+    ("Tesco Express", "shop", 1),
+    ("Cancer Research UK", "shop", 1),
+    ("Millers Butchers", "shop", 1),
+    ("Castlebrook Town Council", "council", 1),
+    ("Costa Coffee", "shop", 1),
+    ("Riverside Centre Management", "council", 2),
+    ("Primark", "shop", 2),
+    ("Next", "shop", 2),
+    ("JD Sports", "shop", 2),
+    ("TK Maxx", "shop", 2),
+    ("Boots Riverside", "shop", 2),
+    ("Marks & Spencer", "shop", 2),
+    ("H Samuel", "shop", 2),
+    ("Game", "shop", 2),
+    ("The Perfume Shop", "shop", 2),
+    ("Claire's", "shop", 2),
+    ("Riverside Cinema", "club", 2),
+    ("Station News", "shop", 3),
+    ("The Railway Tavern", "pub", 3),
+    ("Quickstop Off-Licence", "shop", 3),
+    ("Castlebrook Taxis", "shop", 3),
+    ("Lidl", "shop", 3),
+    ("The Platform Café", "shop", 3),
+    ("British Transport Police liaison", "police liaison", 3),
+    ("Station Quarter Hotel", "shop", 3),
+    ("Aldi", "shop", 3),
+    ("The Red Lion", "pub", 4),
+    ("The Crown & Anchor", "pub", 4),
+    ("Vibe Nightclub", "club", 4),
+    ("The Brook Bar", "pub", 4),
+    ("Revolution", "club", 4),
+    ("The Kings Head", "pub", 4),
+    ("Spoons (The Castle Keep)", "pub", 4),
+    ("Moonlight Kebabs", "shop", 4),
+    ("Pizza Palace", "shop", 4),
+    ("The Blue Anchor", "pub", 4),
+    ("Club Neon", "club", 4),
+    ("The Wheatsheaf", "pub", 4),
+    ("Castlebrook Police liaison", "police liaison", 0),
+    ("Street Pastors", "council", 4),
+    ("The Fox & Hounds", "pub", 4),
+    ("Vale Pawnbrokers", "shop", 3),
+];
+
+const FIRST: &[&str] = &[
+    "Darren",
+    "Kyle",
+    "Jade",
+    "Wayne",
+    "Shannon",
+    "Callum",
+    "Lee",
+    "Chantelle",
+    "Ryan",
+    "Stacey",
+    "Dean",
+    "Kayleigh",
+    "Jordan",
+    "Tyler",
+    "Leanne",
+    "Craig",
+    "Paige",
+    "Liam",
+    "Amber",
+    "Scott",
+];
+const LAST: &[&str] = &[
+    "Hollis",
+    "Marsh",
+    "Pennington",
+    "Crowther",
+    "Fairley",
+    "Ashdown",
+    "Tolley",
+    "Garside",
+    "Brindle",
+    "Oakes",
+    "Hatherley",
+    "Cobb",
+    "Renshaw",
+    "Stott",
+    "Wragg",
+    "Pym",
+    "Kettle",
+    "Lowther",
+];
+const MARKERS: &[&str] = &[
+    "violent",
+    "weapons",
+    "drugs",
+    "prolific",
+    "aggressive",
+    "team-working",
+];
+const STAGES: &[&str] = &["warning", "exclusion"];
+
+const KINDS: &[(&str, u64)] = &[
+    ("theft", 38),
+    ("antisocial", 16),
+    ("suspicious", 12),
+    ("violence", 7),
+    ("criminal damage", 6),
+    ("drunk", 8),
+    ("drugs", 4),
+    ("vulnerable person", 4),
+    ("alarm", 3),
+    ("other", 2),
+];
+
+const SUMMARIES: &[(&str, &[&str])] = &[
+    (
+        "theft",
+        &[
+            "Male concealed fragrance in rucksack and left without paying",
+            "Two females filled bags with meat and walked out",
+            "Razor blades taken from security display",
+            "Known shoplifter took alcohol, decamped towards the station",
+            "Teenagers took energy drinks, chased off by staff",
+            "Distraction theft at the till, cash taken",
+            "Bike stolen from the rack outside",
+        ],
+    ),
+    (
+        "antisocial",
+        &[
+            "Group of youths shouting abuse at staff",
+            "Begging at the cash machine, aggressive towards customers",
+            "Street drinkers refusing to move from the benches",
+            "Skateboarders damaging the planters",
+        ],
+    ),
+    (
+        "suspicious",
+        &[
+            "Male loitering near jewellery counter for 20 minutes",
+            "Two males looking into parked cars",
+            "Person photographing the staff entrance",
+            "Unattended bag by the entrance",
+        ],
+    ),
+    (
+        "violence",
+        &[
+            "Fight outside the venue, one male on the floor",
+            "Staff member assaulted when challenging a thief",
+            "Door staff restraining a male after a scuffle",
+        ],
+    ),
+    (
+        "criminal damage",
+        &[
+            "Shop window smashed overnight",
+            "Graffiti on the shutters",
+            "Car wing mirror kicked off",
+        ],
+    ),
+    (
+        "drunk",
+        &[
+            "Male too drunk to stand, refused entry",
+            "Female asleep in the doorway",
+            "Drunk male urinating in the alley",
+        ],
+    ),
+    (
+        "drugs",
+        &[
+            "Suspected deal in the car park",
+            "Strong smell of cannabis by the toilets",
+        ],
+    ),
+    (
+        "vulnerable person",
+        &[
+            "Lost child found near the fountain",
+            "Elderly male confused, cannot find his way home",
+        ],
+    ),
+    (
+        "alarm",
+        &[
+            "Intruder alarm sounding, keyholder en route",
+            "Fire alarm activation, building evacuated",
+        ],
+    ),
+    (
+        "other",
+        &["Lost property handed in: wallet", "Radio check requested"],
+    ),
+];
+
+const CLOSE_REASONS: &[&str] = &[
+    "offender left the area",
+    "police dealt",
+    "goods recovered, no further action",
+    "advice given",
+    "no trace on CCTV",
+    "false alarm",
+    "handed to police",
+];
+
+fn weighted<'a>(rng: &mut Rng, table: &'a [(&'a str, u64)]) -> &'a str {
+    let total: u64 = table.iter().map(|t| t.1).sum();
+    let mut x = rng.below(total);
+    for (k, w) in table {
+        if x < *w {
+            return k;
+        }
+        x -= w;
+    }
+    table[0].0
+}
+
+fn summary_for(rng: &mut Rng, kind: &str) -> &'static str {
+    let list: &[&str] = SUMMARIES
+        .iter()
+        .find(|s| s.0 == kind)
+        .map(|s| s.1)
+        .unwrap_or(&["Incident reported"]);
+    *rng.pick(list)
+}
+
+/// Fill an empty store with the demo town as it stands at `now`.
+pub fn build_demo(store: &mut Store, now: DateTime<Utc>) -> Result<()> {
+    let mut rng = Rng::new(DEMO_SEED);
+    let operator = store.operator_or_add(DEMO_OPERATOR, "operator", now)?;
+    let others = ["Priya Shah", "Tom Baxter"];
+    let mut op_ids = vec![operator.id];
+    for name in others {
+        op_ids.push(store.operator_or_add(name, "operator", now)?.id);
+    }
+    let day = Duration::days(1);
+    store.write(|tx| {
+        for (name, code) in ZONES {
+            tx.execute("INSERT INTO zones (name, code) VALUES (?1, ?2)", params![name, code])?;
+        }
+        for (i, (name, kind, zone)) in MEMBERS.iter().enumerate() {
+            let joined = (now - Duration::days(200 + (i as i64 * 37) % 1500)).date_naive();
+            let renewal = (now + Duration::days((i as i64 * 11) % 365 - 20)).date_naive();
+            let status = if i % 23 == 7 { "lapsed" } else if i % 29 == 5 { "pending" } else { "active" };
+            tx.execute(
+                "INSERT INTO members (name, kind, zone_id, address, status, joined_on, renewal_on, agreement_version, agreement_signed_on)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    name,
+                    kind,
+                    *zone as i64 + 1,
+                    format!("{} {}, Castlebrook", 1 + i * 3, ZONES[*zone].0),
+                    status,
+                    joined.to_string(),
+                    renewal.to_string(),
+                    if i % 6 == 0 { "2019" } else { "2024" },
+                    joined.to_string()
+                ],
+            )?;
+        }
+        // 45 radios: most issued to members, a few spare or broken
+        for r in 0..45usize {
+            let member = MEMBERS[r % MEMBERS.len()];
+            let code = ZONES[member.2].1;
+            let status = match r {
+                40 | 41 => "spare",
+                42 => "faulty",
+                43 => "in repair",
+                44 => "lost",
+                _ => "issued",
+            };
+            let member_id = if status == "issued" { Some(r as i64 % MEMBERS.len() as i64 + 1) } else { None };
+            tx.execute(
+                "INSERT INTO radios (call_sign, serial, member_id, status) VALUES (?1, ?2, ?3, ?4)",
+                params![format!("{code}{:02}", r + 1), format!("MTP-{:06}", 480_100 + r * 7), member_id, status],
+            )?;
+        }
+        // about 40 offenders: known and ID-sought, some excluded
+        for o in 0..40i64 {
+            let known = o % 5 != 4;
+            let name = if known {
+                format!("{} {}", rng.pick(FIRST), rng.pick(LAST))
+            } else {
+                format!("ID-sought {:03}", 100 + o)
+            };
+            let description = match o % 4 {
+                0 => "slim build, grey hoodie, black cap",
+                1 => "heavy build, tattoo on left hand, often with a dog",
+                2 => "short, dark puffer jacket, carries a large bag",
+                _ => "tall, shaved head, white trainers",
+            };
+            let mut markers = vec![];
+            if rng.chance(30) {
+                markers.push(*rng.pick(MARKERS));
+            }
+            if rng.chance(10) {
+                markers.push("drugs");
+            }
+            markers.dedup();
+            let created = now - Duration::days(20 + rng.below(700) as i64);
+            tx.execute(
+                "INSERT INTO offenders (kind, name, description, markers, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+                params![if known { "known" } else { "id_sought" }, name, description, markers.join(","), ts(created)],
+            )?;
+            let id = tx.last_insert_rowid();
+            if known && o % 3 == 0 {
+                let alias = format!("{} {}", rng.pick(FIRST), rng.pick(LAST));
+                tx.execute("INSERT OR IGNORE INTO offender_aliases (offender_id, alias) VALUES (?1, ?2)", params![id, alias])?;
+            }
+            if known && o % 2 == 0 {
+                // active (most), ended, or a warning
+                let (start, end) = match o % 8 {
+                    6 => (now - Duration::days(500), now - Duration::days(135)),
+                    _ => (now - Duration::days(10 + (o * 7) % 200), now + Duration::days(5 + (o * 13) % 300)),
+                };
+                let stage = if o % 10 == 4 { STAGES[0] } else { STAGES[1] };
+                tx.execute(
+                    "INSERT INTO exclusions (offender_id, stage, all_zones, starts_at, ends_at, served_at, served_by, reason)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?4, ?6, ?7)",
+                    params![id, stage, (o % 4 == 0) as i64, ts(start), ts(end), DEMO_OPERATOR, "persistent shop theft"],
+                )?;
+                let ex = tx.last_insert_rowid();
+                if o % 4 != 0 {
+                    tx.execute("INSERT INTO exclusion_zones (exclusion_id, zone_id) VALUES (?1, ?2)", params![ex, 1 + o % 3])?;
+                }
+            }
+        }
+        // 90 days of incidents, the last few hours' still being handled
+        let mut t = now - day * 90;
+        let mut n = 0i64;
+        while t < now - Duration::minutes(30) {
+            t += Duration::minutes(40 + rng.below(170) as i64);
+            if t >= now {
+                break;
+            }
+            n += 1;
+            let kind = weighted(&mut rng, KINDS);
+            let priority = match kind {
+                "violence" => 1 + rng.below(2) as i64,
+                "vulnerable person" => 1 + rng.below(2) as i64,
+                "theft" | "suspicious" | "drugs" => 2 + rng.below(2) as i64,
+                _ => 3 + rng.below(2) as i64,
+            };
+            let member = if rng.chance(75) { Some(1 + rng.below(MEMBERS.len() as u64) as i64) } else { None };
+            let zone = match member {
+                Some(m) => MEMBERS[(m - 1) as usize].2 as i64 + 1,
+                None => 1 + rng.below(ZONES.len() as u64) as i64,
+            };
+            let location = if member.is_none() && rng.chance(50) { "outside the bus station" } else { "" };
+            let age = now - t;
+            let status = if age < Duration::hours(5) {
+                *rng.pick(&["open", "open", "responding", "police"])
+            } else if age < Duration::hours(48) && rng.chance(12) {
+                "responding"
+            } else {
+                "closed"
+            };
+            let closed_at = (status == "closed").then(|| t + Duration::minutes(10 + rng.below(180) as i64));
+            // most live incidents were touched recently; a few have been left too long
+            let updated = match closed_at {
+                Some(c) => c,
+                None if rng.chance(70) => now - Duration::minutes(rng.below(15) as i64),
+                None => t + Duration::minutes(rng.below(20) as i64),
+            }
+            .min(now)
+            .max(t);
+            let loss = if kind == "theft" { (rng.below(300) as i64 + 5) * 100 + rng.below(100) as i64 } else { 0 };
+            let recovery = if loss > 0 && rng.chance(35) { loss / (1 + rng.below(3) as i64) } else { 0 };
+            let police_ref = if priority <= 2 && rng.chance(50) { format!("CB-{:06}", 300_000 + n * 17) } else { String::new() };
+            let op = op_ids[rng.below(op_ids.len() as u64) as usize];
+            tx.execute(
+                "INSERT INTO incidents (kind, priority, status, zone_id, member_id, location, summary, opened_at, updated_at,
+                                        closed_at, close_reason, police_ref, loss_pence, recovery_pence, opened_by, updated_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
+                params![
+                    kind,
+                    priority,
+                    status,
+                    zone,
+                    member,
+                    location,
+                    summary_for(&mut rng, kind),
+                    ts(t),
+                    ts(updated),
+                    closed_at.map(ts),
+                    closed_at.map(|_| *rng.pick(CLOSE_REASONS)),
+                    police_ref,
+                    loss,
+                    recovery,
+                    op
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            if kind == "theft" && rng.chance(30) {
+                tx.execute(
+                    "INSERT OR IGNORE INTO incident_offenders (incident_id, offender_id) VALUES (?1, ?2)",
+                    params![id, 1 + rng.below(40) as i64],
+                )?;
+            }
+            if rng.chance(40) || status != "closed" {
+                tx.execute(
+                    "INSERT INTO timeline (incident_id, at, operator_id, kind, text) VALUES (?1, ?2, ?3, 'note', ?4)",
+                    params![id, ts(t + Duration::minutes(2)), op, "CCTV on it, radio warning sent to nearby members"],
+                )?;
+            }
+            if let Some(c) = closed_at {
+                tx.execute(
+                    "INSERT INTO timeline (incident_id, at, operator_id, kind, text) VALUES (?1, ?2, ?3, 'status', 'open → closed')",
+                    params![id, ts(c), op],
+                )?;
+            }
+        }
+        audit::append(tx, now, Some(operator.id), "create", "demo", None, &format!("demo town generated: {n} incidents"))?;
+        Ok(())
+    })
+}
+
+/// Add `count` synthetic incidents over ten years (for benchmark stores), with
+/// about one in two hundred still live. Runs in one transaction.
+pub fn add_bulk_incidents(
+    store: &mut Store,
+    count: u64,
+    now: DateTime<Utc>,
+    mut progress: impl FnMut(u64),
+) -> Result<()> {
+    let mut rng = Rng::new(DEMO_SEED ^ count);
+    let operator = store.operator_or_add(DEMO_OPERATOR, "operator", now)?;
+    let members: i64 = store
+        .conn()
+        .query_row("SELECT COUNT(*) FROM members", [], |r| r.get(0))?;
+    let zones: i64 = store
+        .conn()
+        .query_row("SELECT COUNT(*) FROM zones", [], |r| r.get(0))?;
+    if members == 0 || zones == 0 {
+        return Err(super::StoreError::Invalid(
+            "build the demo town first (zones and members)".into(),
+        ));
+    }
+    let span = 10 * 365 * 86_400i64;
+    store.write(|tx| {
+        let mut st = tx.prepare(
+            "INSERT INTO incidents (kind, priority, status, zone_id, member_id, location, summary, opened_at, updated_at,
+                                    closed_at, close_reason, police_ref, loss_pence, recovery_pence, opened_by, updated_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, '', ?6, ?7, ?8, ?9, ?10, '', ?11, 0, ?12, ?12)",
+        )?;
+        for i in 0..count {
+            let opened = ts(now) - span + (span as u64 * i / count.max(1)) as i64;
+            let kind = weighted(&mut rng, KINDS);
+            let live = rng.below(200) == 0;
+            let member = 1 + rng.below(members as u64) as i64;
+            let zone = 1 + rng.below(zones as u64) as i64;
+            let closed_at = (!live).then_some(opened + 600 + rng.below(7200) as i64);
+            st.execute(params![
+                kind,
+                1 + rng.below(4) as i64,
+                if live { "open" } else { "closed" },
+                zone,
+                member,
+                summary_for(&mut rng, kind),
+                opened,
+                closed_at.unwrap_or(opened),
+                closed_at,
+                closed_at.map(|_| "dealt with"),
+                if kind == "theft" { rng.below(20_000) as i64 } else { 0 },
+                operator.id
+            ])?;
+            if i % 100_000 == 0 {
+                progress(i);
+            }
+        }
+        audit::append(tx, now, Some(operator.id), "create", "bulk", None, &format!("{count} synthetic incidents"))?;
+        Ok(())
+    })
+}

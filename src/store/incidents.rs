@@ -1,0 +1,551 @@
+//! Incidents and their timelines. The board reads windows by keyset so a
+//! million incidents draw as fast as a hundred.
+
+use super::{audit, from_ts, ts, Result, Store, StoreError};
+use crate::domain::{
+    Incident, IncidentEdit, IncidentFilter, NewIncident, Place, Priority, Status, StatusView,
+    TimelineEntry,
+};
+use chrono::{DateTime, Utc};
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, OptionalExtension, Row, Transaction};
+
+/// An incident's place on the board: (closed, priority, age key, id), the
+/// columns of the `incidents_board` index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct BoardKey {
+    pub closed: i64,
+    pub priority: i64,
+    pub age_key: i64,
+    pub id: i64,
+}
+
+impl BoardKey {
+    /// Where an incident sits on the board (the same formula as the generated columns).
+    pub fn of(i: &Incident) -> BoardKey {
+        let closed = (i.status == Status::Closed) as i64;
+        let opened = ts(i.opened_at);
+        BoardKey {
+            closed,
+            priority: i.priority.number(),
+            age_key: if closed == 1 { -opened } else { opened },
+            id: i.id,
+        }
+    }
+}
+
+/// Where a window of the board starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    First,
+    Last,
+    /// Rows after this key, in board order.
+    After(BoardKey),
+    /// Rows before this key, returned in board order.
+    Before(BoardKey),
+    /// Rows from this key on (used to redraw in place after a change).
+    AtOrAfter(BoardKey),
+}
+
+/// What a board row needs to draw, and nothing more.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoardRow {
+    pub key: BoardKey,
+    pub id: i64,
+    pub kind: String,
+    pub priority: Priority,
+    pub status: Status,
+    pub place_label: String,
+    pub summary: String,
+    pub opened_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub police_ref: String,
+}
+
+const PLACE_LABEL: &str = "CASE
+    WHEN m.name IS NOT NULL THEN m.name || CASE WHEN i.location <> '' THEN ' — ' || i.location ELSE '' END
+    WHEN z.name IS NOT NULL THEN z.name || CASE WHEN i.location <> '' THEN ' — ' || i.location ELSE '' END
+    ELSE i.location END";
+
+fn status_from(code: &str) -> Status {
+    Status::from_code(code).unwrap_or(Status::Open)
+}
+
+fn like(fragment: &str) -> String {
+    let escaped = fragment
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// The WHERE clause and its values for a filter (never string-built from input).
+fn filter_sql(f: &IncidentFilter) -> (String, Vec<Value>) {
+    let mut clauses: Vec<String> = vec![];
+    let mut values: Vec<Value> = vec![];
+    match f.status {
+        StatusView::Live => clauses.push("i.closed = 0".into()),
+        StatusView::All => {}
+        StatusView::Only(s) => {
+            clauses.push(format!(
+                "i.closed = {} AND i.status = ?",
+                (s == Status::Closed) as i64
+            ));
+            values.push(Value::Text(s.code().into()));
+        }
+    }
+    if let Some(z) = &f.zone {
+        clauses.push("i.zone_id IN (SELECT id FROM zones WHERE name LIKE ? ESCAPE '\\' OR code LIKE ? ESCAPE '\\')".into());
+        values.push(Value::Text(like(z)));
+        values.push(Value::Text(like(z)));
+    }
+    if let Some(k) = &f.kind {
+        clauses.push("i.kind LIKE ? ESCAPE '\\'".into());
+        values.push(Value::Text(like(k)));
+    }
+    if let Some(p) = f.priority {
+        clauses.push("i.priority = ?".into());
+        values.push(Value::Integer(p.number()));
+    }
+    for word in &f.text {
+        let w = like(word);
+        let id = word.trim_start_matches('#').parse::<i64>().unwrap_or(-1);
+        clauses.push(
+            "(i.summary LIKE ? ESCAPE '\\' OR i.location LIKE ? ESCAPE '\\' OR i.kind LIKE ? ESCAPE '\\'
+              OR i.police_ref LIKE ? ESCAPE '\\' OR i.id = ?
+              OR i.member_id IN (SELECT id FROM members WHERE name LIKE ? ESCAPE '\\')
+              OR i.zone_id IN (SELECT id FROM zones WHERE name LIKE ? ESCAPE '\\'))"
+                .into(),
+        );
+        // in the order of the placeholders above
+        values.extend([
+            Value::Text(w.clone()),
+            Value::Text(w.clone()),
+            Value::Text(w.clone()),
+            Value::Text(w.clone()),
+            Value::Integer(id),
+            Value::Text(w.clone()),
+            Value::Text(w),
+        ]);
+    }
+    if clauses.is_empty() {
+        ("1".into(), values)
+    } else {
+        (clauses.join(" AND "), values)
+    }
+}
+
+fn board_row(r: &Row) -> rusqlite::Result<BoardRow> {
+    let id: i64 = r.get(3)?;
+    let status: String = r.get(5)?;
+    let priority: i64 = r.get(1)?;
+    Ok(BoardRow {
+        key: BoardKey {
+            closed: r.get(0)?,
+            priority,
+            age_key: r.get(2)?,
+            id,
+        },
+        id,
+        kind: r.get(4)?,
+        priority: Priority::from_number(priority).unwrap_or(Priority::Low),
+        status: status_from(&status),
+        place_label: r.get(6)?,
+        summary: r.get(7)?,
+        opened_at: from_ts(r.get(8)?),
+        updated_at: from_ts(r.get(9)?),
+        police_ref: r.get(10)?,
+    })
+}
+
+fn incident_row(r: &Row) -> rusqlite::Result<Incident> {
+    let status: String = r.get(3)?;
+    Ok(Incident {
+        id: r.get(0)?,
+        kind: r.get(1)?,
+        priority: Priority::from_number(r.get(2)?).unwrap_or(Priority::Low),
+        status: status_from(&status),
+        place: Place {
+            zone_id: r.get(4)?,
+            member_id: r.get(5)?,
+            location: r.get(6)?,
+        },
+        place_label: r.get(7)?,
+        summary: r.get(8)?,
+        opened_at: from_ts(r.get(9)?),
+        updated_at: from_ts(r.get(10)?),
+        closed_at: r.get::<_, Option<i64>>(11)?.map(from_ts),
+        close_reason: r.get(12)?,
+        police_ref: r.get(13)?,
+        loss_pence: r.get(14)?,
+        recovery_pence: r.get(15)?,
+        version: r.get(16)?,
+        opened_by: r.get(17)?,
+        updated_by: r.get(18)?,
+    })
+}
+
+fn get_incident(conn: &rusqlite::Connection, id: i64) -> Result<Option<Incident>> {
+    let sql = format!(
+        "SELECT i.id, i.kind, i.priority, i.status, i.zone_id, i.member_id, i.location, {PLACE_LABEL},
+                i.summary, i.opened_at, i.updated_at, i.closed_at, i.close_reason, i.police_ref,
+                i.loss_pence, i.recovery_pence, i.version, ob.name, ub.name
+         FROM incidents i
+         LEFT JOIN zones z ON z.id = i.zone_id
+         LEFT JOIN members m ON m.id = i.member_id
+         JOIN operators ob ON ob.id = i.opened_by
+         JOIN operators ub ON ub.id = i.updated_by
+         WHERE i.id = ?1"
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id], incident_row)
+        .optional()?)
+}
+
+fn check_place(tx: &Transaction, place: &Place) -> Result<()> {
+    if let Some(z) = place.zone_id {
+        let ok: bool = tx.query_row(
+            "SELECT EXISTS(SELECT 1 FROM zones WHERE id = ?1)",
+            [z],
+            |r| r.get(0),
+        )?;
+        if !ok {
+            return Err(StoreError::Invalid(format!("zone {z} does not exist")));
+        }
+    }
+    if let Some(m) = place.member_id {
+        let ok: bool = tx.query_row(
+            "SELECT EXISTS(SELECT 1 FROM members WHERE id = ?1)",
+            [m],
+            |r| r.get(0),
+        )?;
+        if !ok {
+            return Err(StoreError::Invalid(format!("member {m} does not exist")));
+        }
+    }
+    Ok(())
+}
+
+fn add_entry(
+    tx: &Transaction,
+    incident: i64,
+    at: DateTime<Utc>,
+    op: i64,
+    kind: &str,
+    text: &str,
+    amends: Option<i64>,
+) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO timeline (incident_id, at, operator_id, kind, text, amends) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![incident, ts(at), op, kind, text, amends],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Refuse a change made on an out-of-date copy, naming who changed it since.
+fn stale(tx: &Transaction, id: i64) -> StoreError {
+    match get_incident(tx, id) {
+        Ok(Some(fresh)) => StoreError::Stale {
+            id,
+            by: fresh.updated_by,
+            at: fresh
+                .updated_at
+                .with_timezone(&chrono::Local)
+                .format("%H:%M:%S")
+                .to_string(),
+        },
+        Ok(None) => StoreError::NotFound(format!("incident #{id}")),
+        Err(e) => e,
+    }
+}
+
+impl Store {
+    pub fn create_incident(
+        &mut self,
+        new: &NewIncident,
+        operator: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Incident> {
+        let new = new.clone().validate().map_err(StoreError::Invalid)?;
+        let id = self.write(|tx| {
+            check_place(tx, &new.place)?;
+            tx.execute(
+                "INSERT INTO incidents (kind, priority, status, zone_id, member_id, location, summary,
+                                        opened_at, updated_at, opened_by, updated_by)
+                 VALUES (?1, ?2, 'open', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+                params![
+                    new.kind,
+                    new.priority.number(),
+                    new.place.zone_id,
+                    new.place.member_id,
+                    new.place.location,
+                    new.summary,
+                    ts(new.opened_at),
+                    ts(now),
+                    operator
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            audit::append(tx, now, Some(operator), "create", "incident", Some(id), &format!("{} {}", new.priority.short(), new.kind))?;
+            Ok(id)
+        })?;
+        self.incident(id)?
+            .ok_or_else(|| StoreError::NotFound(format!("incident #{id}")))
+    }
+
+    pub fn incident(&self, id: i64) -> Result<Option<Incident>> {
+        get_incident(self.conn(), id)
+    }
+
+    /// Save an operator's edit, but only onto the version they were looking at.
+    pub fn update_incident(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        edit: &IncidentEdit,
+        operator: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Incident> {
+        self.write(|tx| {
+            check_place(tx, &edit.place)?;
+            let before = get_incident(tx, id)?.ok_or_else(|| StoreError::NotFound(format!("incident #{id}")))?;
+            let n = tx.execute(
+                "UPDATE incidents SET kind = ?1, priority = ?2, zone_id = ?3, member_id = ?4, location = ?5,
+                        summary = ?6, police_ref = ?7, loss_pence = ?8, recovery_pence = ?9,
+                        updated_at = ?10, updated_by = ?11, version = version + 1
+                 WHERE id = ?12 AND version = ?13",
+                params![
+                    edit.kind,
+                    edit.priority.number(),
+                    edit.place.zone_id,
+                    edit.place.member_id,
+                    edit.place.location,
+                    edit.summary,
+                    edit.police_ref,
+                    edit.loss_pence,
+                    edit.recovery_pence,
+                    ts(now),
+                    operator,
+                    id,
+                    expected_version
+                ],
+            )?;
+            if n == 0 {
+                return Err(stale(tx, id));
+            }
+            let changed = describe_changes(&IncidentEdit::from_incident(&before), edit);
+            if !changed.is_empty() {
+                add_entry(tx, id, now, operator, "edit", &changed, None)?;
+            }
+            audit::append(tx, now, Some(operator), "update", "incident", Some(id), &changed)?;
+            Ok(())
+        })?;
+        self.incident(id)?
+            .ok_or_else(|| StoreError::NotFound(format!("incident #{id}")))
+    }
+
+    /// Move an incident along its lifecycle, refusing if it was changed meanwhile.
+    pub fn set_status(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        to: Status,
+        reason: Option<&str>,
+        operator: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Incident> {
+        self.write(|tx| {
+            let cur = get_incident(tx, id)?.ok_or_else(|| StoreError::NotFound(format!("incident #{id}")))?;
+            if cur.version != expected_version {
+                return Err(stale(tx, id));
+            }
+            cur.status.check_transition(to, reason).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            let reason = reason.map(crate::domain::text::tidy_input).filter(|r| !r.is_empty());
+            let (closed_at, close_reason) = if to == Status::Closed { (Some(ts(now)), reason.clone()) } else { (None, None) };
+            tx.execute(
+                "UPDATE incidents SET status = ?1, closed_at = ?2, close_reason = ?3, updated_at = ?4,
+                        updated_by = ?5, version = version + 1
+                 WHERE id = ?6 AND version = ?7",
+                params![to.code(), closed_at, close_reason, ts(now), operator, id, expected_version],
+            )?;
+            let mut text = format!("{} → {}", cur.status.label(), to.label());
+            if let Some(r) = &reason {
+                text.push_str(&format!(": {r}"));
+            }
+            add_entry(tx, id, now, operator, "status", &text, None)?;
+            audit::append(tx, now, Some(operator), "status", "incident", Some(id), &text)?;
+            Ok(())
+        })?;
+        self.incident(id)?
+            .ok_or_else(|| StoreError::NotFound(format!("incident #{id}")))
+    }
+
+    /// Append a note; `amends` names an earlier note of the same incident it corrects.
+    pub fn add_note(
+        &mut self,
+        id: i64,
+        text: &str,
+        amends: Option<i64>,
+        operator: i64,
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
+        let text = crate::domain::text::tidy_input(text);
+        if text.is_empty() {
+            return Err(StoreError::Invalid("a note needs some text".into()));
+        }
+        self.write(|tx| {
+            let exists: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM incidents WHERE id = ?1)", [id], |r| r.get(0))?;
+            if !exists {
+                return Err(StoreError::NotFound(format!("incident #{id}")));
+            }
+            if let Some(a) = amends {
+                let ok: bool = tx.query_row(
+                    "SELECT EXISTS(SELECT 1 FROM timeline WHERE id = ?1 AND incident_id = ?2 AND kind = 'note')",
+                    [a, id],
+                    |r| r.get(0),
+                )?;
+                if !ok {
+                    return Err(StoreError::Invalid(format!("entry {a} is not a note of incident #{id}")));
+                }
+            }
+            let entry = add_entry(tx, id, now, operator, "note", &text, amends)?;
+            // A note counts as an update (the board's staleness) without making others' edits stale.
+            tx.execute("UPDATE incidents SET updated_at = ?1, updated_by = ?2 WHERE id = ?3", params![ts(now), operator, id])?;
+            let what = match amends {
+                Some(a) => format!("note {entry} amends {a}"),
+                None => format!("note {entry}"),
+            };
+            audit::append(tx, now, Some(operator), "note", "incident", Some(id), &what)?;
+            Ok(entry)
+        })
+    }
+
+    pub fn timeline(&self, id: i64) -> Result<Vec<TimelineEntry>> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT t.id, t.incident_id, t.at, o.name, t.kind, t.text, t.amends
+             FROM timeline t JOIN operators o ON o.id = t.operator_id
+             WHERE t.incident_id = ?1 ORDER BY t.id",
+        )?;
+        let rows = st.query_map([id], |r| {
+            let kind: String = r.get(4)?;
+            let text: String = r.get(5)?;
+            Ok(TimelineEntry {
+                id: r.get(0)?,
+                incident_id: r.get(1)?,
+                at: from_ts(r.get(2)?),
+                operator: r.get(3)?,
+                text: if kind == "note" {
+                    text
+                } else {
+                    format!("[{kind}] {text}")
+                },
+                amends: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Up to `limit` board rows from `anchor`, in board order.
+    pub fn board_window(
+        &self,
+        filter: &IncidentFilter,
+        anchor: Anchor,
+        limit: usize,
+    ) -> Result<Vec<BoardRow>> {
+        let (mut cond, mut values) = filter_sql(filter);
+        let key_values = |k: BoardKey| [k.closed, k.priority, k.age_key, k.id].map(Value::Integer);
+        let descending = match anchor {
+            Anchor::First => false,
+            Anchor::Last => true,
+            Anchor::After(k) => {
+                cond.push_str(" AND (i.closed, i.priority, i.age_key, i.id) > (?, ?, ?, ?)");
+                values.extend(key_values(k));
+                false
+            }
+            Anchor::AtOrAfter(k) => {
+                cond.push_str(" AND (i.closed, i.priority, i.age_key, i.id) >= (?, ?, ?, ?)");
+                values.extend(key_values(k));
+                false
+            }
+            Anchor::Before(k) => {
+                cond.push_str(" AND (i.closed, i.priority, i.age_key, i.id) < (?, ?, ?, ?)");
+                values.extend(key_values(k));
+                true
+            }
+        };
+        let dir = if descending { "DESC" } else { "ASC" };
+        values.push(Value::Integer(limit as i64));
+        let sql = format!(
+            "SELECT i.closed, i.priority, i.age_key, i.id, i.kind, i.status, {PLACE_LABEL}, i.summary,
+                    i.opened_at, i.updated_at, i.police_ref
+             FROM incidents i INDEXED BY incidents_board
+             LEFT JOIN zones z ON z.id = i.zone_id
+             LEFT JOIN members m ON m.id = i.member_id
+             WHERE {cond}
+             ORDER BY i.closed {dir}, i.priority {dir}, i.age_key {dir}, i.id {dir}
+             LIMIT ?"
+        );
+        let mut st = self.conn().prepare_cached(&sql)?;
+        let mut rows: Vec<BoardRow> = st
+            .query_map(params_from_iter(values), board_row)?
+            .collect::<Result<_, _>>()?;
+        if descending {
+            rows.reverse();
+        }
+        Ok(rows)
+    }
+
+    /// How many incidents match, counting no further than `cap` (so a count never stalls a key press).
+    pub fn count_incidents(&self, filter: &IncidentFilter, cap: u64) -> Result<u64> {
+        let (cond, mut values) = filter_sql(filter);
+        values.push(Value::Integer(cap as i64));
+        let sql = format!("SELECT COUNT(*) FROM (SELECT 1 FROM incidents i WHERE {cond} LIMIT ?)");
+        let n: i64 = self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_row(params_from_iter(values), |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
+    /// The distinct incident types in use, for the form's choices.
+    pub fn incident_kinds_in_use(&self) -> Result<Vec<String>> {
+        let mut st = self
+            .conn()
+            .prepare_cached("SELECT DISTINCT kind FROM incidents ORDER BY kind LIMIT 200")?;
+        let rows = st.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+/// A one-line account of what an edit changed, for the timeline and the audit.
+fn describe_changes(before: &IncidentEdit, after: &IncidentEdit) -> String {
+    use crate::domain::format_pence;
+    let mut parts = vec![];
+    if before.kind != after.kind {
+        parts.push(format!("type {} → {}", before.kind, after.kind));
+    }
+    if before.priority != after.priority {
+        parts.push(format!(
+            "priority {} → {}",
+            before.priority.short(),
+            after.priority.short()
+        ));
+    }
+    if before.place != after.place {
+        parts.push("place changed".to_string());
+    }
+    if before.summary != after.summary {
+        parts.push("text changed".to_string());
+    }
+    if before.police_ref != after.police_ref {
+        parts.push(format!("police ref “{}”", after.police_ref));
+    }
+    if before.loss_pence != after.loss_pence {
+        parts.push(format!("loss {}", format_pence(after.loss_pence)));
+    }
+    if before.recovery_pence != after.recovery_pence {
+        parts.push(format!("recovered {}", format_pence(after.recovery_pence)));
+    }
+    parts.join(", ")
+}

@@ -1,0 +1,330 @@
+//! The store: one SQLite file shared by every console on the host.
+//! Every write runs in a transaction that also appends its audit record.
+
+pub mod audit;
+pub mod demo;
+pub mod incidents;
+pub mod operators;
+pub mod places;
+mod schema;
+pub mod watch;
+
+pub use audit::AuditRecord;
+pub use incidents::{Anchor, BoardKey, BoardRow};
+pub use operators::Operator;
+pub use schema::LATEST as SCHEMA_VERSION;
+
+use chrono::{DateTime, TimeZone, Utc};
+use rusqlite::{Connection, OpenFlags, Transaction};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path} is not a watchroom store (not an SQLite database); it was left as it was")]
+    NotADatabase { path: PathBuf },
+    #[error("{path} was written by a newer watchroom (schema {found}, this one knows up to {supported}); it was not touched — use the newer version")]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error("cannot open {path}: {reason}")]
+    CannotOpen { path: PathBuf, reason: String },
+    #[error("{path} cannot be written ({reason}); nothing was changed")]
+    ReadOnly { path: PathBuf, reason: String },
+    #[error("incident #{id} was changed by {by} at {at} while you had it open; your save was refused and the fresh copy is shown")]
+    Stale { id: i64, by: String, at: String },
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("store error: {0}")]
+    Sql(#[from] rusqlite::Error),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+/// Refuse, before SQLite touches it, a file that is not an SQLite database.
+fn check_header(path: &Path) -> Result<()> {
+    let mut f = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => {
+            return Err(StoreError::CannotOpen {
+                path: path.into(),
+                reason: e.to_string(),
+            });
+        }
+    };
+    if f.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+        return Err(StoreError::CannotOpen {
+            path: path.into(),
+            reason: "it is a directory".into(),
+        });
+    }
+    let mut head = [0u8; 16];
+    let mut read = 0;
+    while read < 16 {
+        match f.read(&mut head[read..]) {
+            Ok(0) => break,
+            Ok(n) => read += n,
+            Err(e) => {
+                return Err(StoreError::CannotOpen {
+                    path: path.into(),
+                    reason: e.to_string(),
+                })
+            }
+        }
+    }
+    // An empty file is a database nobody has written yet.
+    if read == 0 || (read == 16 && &head == SQLITE_MAGIC) {
+        Ok(())
+    } else {
+        Err(StoreError::NotADatabase { path: path.into() })
+    }
+}
+
+/// Create the file readable by its owner only, before SQLite does (its WAL and
+/// shared-memory files take the same permissions).
+fn create_private(path: &Path) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    if path.exists() {
+        return Ok(());
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.is_dir() {
+            return Err(StoreError::CannotOpen {
+                path: path.into(),
+                reason: format!("the folder {} does not exist", dir.display()),
+            });
+        }
+    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map(|_| ())
+        .or_else(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => Ok(()),
+            std::io::ErrorKind::PermissionDenied => Err(StoreError::ReadOnly {
+                path: path.into(),
+                reason: e.to_string(),
+            }),
+            _ => Err(StoreError::CannotOpen {
+                path: path.into(),
+                reason: e.to_string(),
+            }),
+        })
+}
+
+pub(crate) fn ts(t: DateTime<Utc>) -> i64 {
+    t.timestamp()
+}
+
+pub(crate) fn from_ts(s: i64) -> DateTime<Utc> {
+    Utc.timestamp_opt(s, 0)
+        .single()
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+impl Store {
+    /// Open (creating if need be) the store at `path`, applying any migrations.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref().to_path_buf();
+        check_header(&path)?;
+        create_private(&path)?;
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        )
+        .map_err(|e| classify(&path, e))?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        // Read the version before anything writes: a newer store is never touched.
+        let found: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| classify(&path, e))?;
+        if found > schema::LATEST {
+            return Err(StoreError::TooNew {
+                path,
+                found,
+                supported: schema::LATEST,
+            });
+        }
+        let mut store = Store { conn, path };
+        store.configure()?;
+        store.migrate(found)?;
+        Ok(store)
+    }
+
+    fn configure(&self) -> Result<()> {
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(|e| classify(&self.path, e))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            tracing::warn!(%mode, "store is not in WAL mode");
+        }
+        self.conn.execute_batch(
+            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;",
+        )?;
+        Ok(())
+    }
+
+    fn migrate(&mut self, found: i64) -> Result<()> {
+        if found == schema::LATEST {
+            return Ok(());
+        }
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(|e| classify(&path, e))?;
+        for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(found as usize) {
+            tx.execute_batch(sql).map_err(|e| classify(&path, e))?;
+            tracing::info!(version = i + 1, "applied migration");
+        }
+        tx.pragma_update(None, "user_version", schema::LATEST)?;
+        tx.commit().map_err(|e| classify(&path, e))?;
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// Run `f` in one immediate transaction (so two consoles queue rather than fail).
+    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| classify(&path, e))?;
+        // A statement refused because the file cannot be written (or has gone
+        // bad) says so in the operator's words, like a refused BEGIN or COMMIT.
+        let out = f(&tx).map_err(|e| match e {
+            StoreError::Sql(e) => classify(&path, e),
+            other => other,
+        })?;
+        tx.commit().map_err(|e| classify(&path, e))?;
+        Ok(out)
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// Turn SQLite's codes into messages an operator can act on.
+fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode::*;
+    if let rusqlite::Error::SqliteFailure(f, ref msg) = e {
+        let reason = msg.clone().unwrap_or_else(|| f.to_string());
+        return match f.code {
+            NotADatabase => StoreError::NotADatabase { path: path.into() },
+            ReadOnly | PermissionDenied => StoreError::ReadOnly {
+                path: path.into(),
+                reason,
+            },
+            CannotOpen => StoreError::CannotOpen {
+                path: path.into(),
+                reason,
+            },
+            _ => StoreError::Sql(e),
+        };
+    }
+    StoreError::Sql(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_store_is_migrated_private_and_in_wal_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.db");
+        let s = Store::open(&path).unwrap();
+        assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
+        let mode: String = s
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let fk: i64 = s
+            .conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1);
+        let perm = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(perm, 0o600);
+        drop(s);
+        // opening again applies nothing and keeps the version
+        let s = Store::open(&path).unwrap();
+        assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notes.txt");
+        std::fs::write(&path, "shopping list: milk, eggs\n").unwrap();
+        let err = Store::open(&path).err().unwrap();
+        assert!(matches!(err, StoreError::NotADatabase { .. }), "{err}");
+        assert!(err.to_string().contains("not a watchroom store"));
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "shopping list: milk, eggs\n"
+        );
+    }
+
+    #[test]
+    fn a_store_from_a_newer_version_is_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("future.db");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch("CREATE TABLE x(a); PRAGMA user_version = 999;")
+                .unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let err = Store::open(&path).err().unwrap();
+        assert!(
+            matches!(err, StoreError::TooNew { found: 999, .. }),
+            "{err}"
+        );
+        assert!(err.to_string().contains("newer watchroom"));
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        assert!(!dir.path().join("future.db-wal").exists());
+    }
+
+    #[test]
+    fn a_missing_folder_gets_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Store::open(dir.path().join("nope/w.db")).err().unwrap();
+        assert!(err.to_string().contains("does not exist"), "{err}");
+        assert!(!dir.path().join("nope").exists());
+    }
+
+    #[test]
+    fn a_directory_is_not_a_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Store::open(dir.path()).err().unwrap();
+        assert!(err.to_string().contains("directory"), "{err}");
+    }
+}

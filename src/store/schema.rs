@@ -1,0 +1,138 @@
+//! Versioned migrations. The schema grows by appending to `MIGRATIONS` only:
+//! a store's `PRAGMA user_version` says how many have been applied.
+
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the console's first schema.
+    r#"
+CREATE TABLE operators (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    role        TEXT NOT NULL CHECK (role IN ('operator','cctv','coordinator','manager','viewer')),
+    active      INTEGER NOT NULL DEFAULT 1,
+    created_at  INTEGER NOT NULL
+);
+
+CREATE TABLE zones (
+    id    INTEGER PRIMARY KEY,
+    name  TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    code  TEXT NOT NULL UNIQUE COLLATE NOCASE
+);
+
+CREATE TABLE members (
+    id                   INTEGER PRIMARY KEY,
+    name                 TEXT NOT NULL,
+    kind                 TEXT NOT NULL,
+    zone_id              INTEGER NOT NULL REFERENCES zones(id),
+    address              TEXT NOT NULL DEFAULT '',
+    status               TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('pending','active','lapsed','left')),
+    joined_on            TEXT,
+    renewal_on           TEXT,
+    agreement_version    TEXT,
+    agreement_signed_on  TEXT
+);
+CREATE INDEX members_zone ON members(zone_id);
+
+CREATE TABLE radios (
+    id         INTEGER PRIMARY KEY,
+    call_sign  TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    serial     TEXT NOT NULL UNIQUE,
+    member_id  INTEGER REFERENCES members(id),
+    status     TEXT NOT NULL CHECK (status IN ('issued','spare','faulty','in repair','lost','stunned')),
+    notes      TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE offenders (
+    id           INTEGER PRIMARY KEY,
+    kind         TEXT NOT NULL CHECK (kind IN ('known','id_sought')),
+    name         TEXT NOT NULL,
+    description  TEXT NOT NULL DEFAULT '',
+    markers      TEXT NOT NULL DEFAULT '',
+    status       TEXT NOT NULL DEFAULT 'active',
+    created_at   INTEGER NOT NULL,
+    updated_at   INTEGER NOT NULL
+);
+
+CREATE TABLE offender_aliases (
+    offender_id  INTEGER NOT NULL REFERENCES offenders(id) ON DELETE CASCADE,
+    alias        TEXT NOT NULL,
+    PRIMARY KEY (offender_id, alias)
+);
+
+CREATE TABLE exclusions (
+    id           INTEGER PRIMARY KEY,
+    offender_id  INTEGER NOT NULL REFERENCES offenders(id) ON DELETE CASCADE,
+    stage        TEXT NOT NULL,
+    all_zones    INTEGER NOT NULL DEFAULT 1,
+    starts_at    INTEGER NOT NULL,
+    ends_at      INTEGER NOT NULL,
+    served_at    INTEGER,
+    served_by    TEXT NOT NULL DEFAULT '',
+    reason       TEXT NOT NULL DEFAULT '',
+    CHECK (ends_at > starts_at)
+);
+CREATE INDEX exclusions_offender ON exclusions(offender_id);
+
+CREATE TABLE exclusion_zones (
+    exclusion_id  INTEGER NOT NULL REFERENCES exclusions(id) ON DELETE CASCADE,
+    zone_id       INTEGER NOT NULL REFERENCES zones(id),
+    PRIMARY KEY (exclusion_id, zone_id)
+);
+
+CREATE TABLE incidents (
+    id              INTEGER PRIMARY KEY,
+    kind            TEXT NOT NULL,
+    priority        INTEGER NOT NULL CHECK (priority BETWEEN 1 AND 4),
+    status          TEXT NOT NULL CHECK (status IN ('open','responding','police','closed')),
+    zone_id         INTEGER REFERENCES zones(id),
+    member_id       INTEGER REFERENCES members(id),
+    location        TEXT NOT NULL DEFAULT '',
+    summary         TEXT NOT NULL,
+    opened_at       INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL,
+    closed_at       INTEGER,
+    close_reason    TEXT,
+    police_ref      TEXT NOT NULL DEFAULT '',
+    loss_pence      INTEGER NOT NULL DEFAULT 0 CHECK (loss_pence >= 0),
+    recovery_pence  INTEGER NOT NULL DEFAULT 0 CHECK (recovery_pence >= 0),
+    version         INTEGER NOT NULL DEFAULT 1,
+    opened_by       INTEGER NOT NULL REFERENCES operators(id),
+    updated_by      INTEGER NOT NULL REFERENCES operators(id),
+    -- the board's order: live before closed, then priority, then age
+    -- (oldest live first, newest closed first), then id to break ties
+    closed          INTEGER GENERATED ALWAYS AS (status = 'closed') VIRTUAL,
+    age_key         INTEGER GENERATED ALWAYS AS (CASE WHEN status = 'closed' THEN -opened_at ELSE opened_at END) VIRTUAL
+);
+CREATE INDEX incidents_board ON incidents(closed, priority, age_key, id);
+CREATE INDEX incidents_opened ON incidents(opened_at);
+
+CREATE TABLE incident_offenders (
+    incident_id  INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+    offender_id  INTEGER NOT NULL REFERENCES offenders(id) ON DELETE CASCADE,
+    PRIMARY KEY (incident_id, offender_id)
+);
+CREATE INDEX incident_offenders_offender ON incident_offenders(offender_id);
+
+CREATE TABLE timeline (
+    id           INTEGER PRIMARY KEY,
+    incident_id  INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+    at           INTEGER NOT NULL,
+    operator_id  INTEGER NOT NULL REFERENCES operators(id),
+    kind         TEXT NOT NULL CHECK (kind IN ('note','status','edit')),
+    text         TEXT NOT NULL,
+    amends       INTEGER REFERENCES timeline(id)
+);
+CREATE INDEX timeline_incident ON timeline(incident_id, id);
+
+CREATE TABLE audit (
+    id           INTEGER PRIMARY KEY,
+    at           INTEGER NOT NULL,
+    operator_id  INTEGER REFERENCES operators(id),
+    action       TEXT NOT NULL,
+    entity       TEXT NOT NULL,
+    entity_id    INTEGER,
+    detail       TEXT NOT NULL DEFAULT ''
+);
+"#,
+];
+
+pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -1,0 +1,131 @@
+//! Drawing only: each pane reads the app's state and draws it. Nothing here
+//! touches the store; every piece of stored text goes through `clean` first.
+
+pub mod panes;
+pub mod theme;
+pub mod widgets;
+
+use crate::app::{App, InputKind, Level, Modal, Pane, MIN_HEIGHT, MIN_WIDTH};
+use chrono::{DateTime, Local, Utc};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+use ratatui::Frame;
+pub use theme::{Theme, Themes};
+
+/// Stored or typed text made safe for the terminal.
+pub fn clean(s: &str) -> String {
+    crate::domain::text::clean(s).into_owned()
+}
+
+/// A UTC instant as the control room's local clock shows it.
+pub fn local(t: DateTime<Utc>) -> DateTime<Local> {
+    t.with_timezone(&Local)
+}
+
+/// Draw one frame of the console.
+pub fn draw(f: &mut Frame, app: &App, themes: &Themes) {
+    let area = f.area();
+    let theme = themes
+        .get(&app.theme)
+        .or_else(|| themes.get("default"))
+        .expect("the default theme is built in");
+    f.render_widget(Clear, area);
+    f.render_widget(
+        ratatui::widgets::Block::default().style(theme.style("base")),
+        area,
+    );
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let msg = format!(
+            "enlarge the window: watchroom needs {MIN_WIDTH}×{MIN_HEIGHT}, this is {}×{}",
+            area.width, area.height
+        );
+        f.render_widget(
+            Paragraph::new(msg).style(theme.style("alert_warn")),
+            Rect {
+                height: area.height.min(1),
+                ..area
+            },
+        );
+        return;
+    }
+    let [tabs, main, message, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+
+    widgets::tabs::draw(f, tabs, app, theme);
+    match app.pane {
+        Pane::Incidents => match &app.detail {
+            Some(d) => panes::detail::draw(f, main, app, d, theme),
+            None => panes::board::draw(f, main, app, theme),
+        },
+        Pane::Activity => panes::activity::draw(f, main, app, theme),
+    }
+    draw_message_line(f, message, app, theme);
+    widgets::status_bar::draw(f, status, app, theme);
+    widgets::toast::draw(f, main, app, theme);
+    match &app.modal {
+        Some(Modal::Help { scroll }) => widgets::help::draw(f, area, app, *scroll, theme),
+        Some(Modal::Form(_, form)) => widgets::form::draw(f, area, app, form, theme),
+        None => {}
+    }
+    if app.confirm_quit {
+        widgets::form::confirm(
+            f,
+            area,
+            "Quit and lose the unsaved form?  y = quit · any other key = stay",
+            theme,
+        );
+    }
+}
+
+fn draw_message_line(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    if let Some(input) = &app.input {
+        let prompt = match input.kind {
+            InputKind::Filter => "/",
+            InputKind::Command => ":",
+        };
+        let mut spans = vec![
+            Span::styled(prompt, theme.style("key")),
+            Span::styled(clean(&input.line.value), theme.style("input")),
+        ];
+        if let Some(e) = &input.error {
+            spans.push(Span::raw("  "));
+            spans.push(Span::styled(clean(e), theme.style("alert_warn")));
+        } else if input.kind == InputKind::Filter {
+            spans.push(Span::styled(
+                "   Enter keep · Esc undo · zone: type: status: p:",
+                theme.style("muted"),
+            ));
+        }
+        f.render_widget(Paragraph::new(Line::from(spans)), area);
+        let before: String = input.line.value.chars().take(input.line.cursor).collect();
+        let x = area.x + 1 + unicode_width::UnicodeWidthStr::width(clean(&before).as_str()) as u16;
+        f.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
+        return;
+    }
+    if let Some(m) = &app.message {
+        let style = match m.level {
+            Level::Info => theme.style("info"),
+            Level::Warn => theme.style("alert_warn"),
+            Level::Error => theme.style("alert_critical"),
+        };
+        f.render_widget(Paragraph::new(clean(&m.text)).style(style), area);
+    }
+}
+
+/// A rectangle of the given size centred in `area`, clipped to it.
+pub fn centred(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}

@@ -1,0 +1,51 @@
+//! Who did what, newest first: the audit trail as it happens.
+
+use crate::app::App;
+use crate::ui::{clean, local, Theme};
+use ratatui::layout::{Constraint, Rect};
+use ratatui::widgets::{Block, Borders, Row, Table, TableState};
+use ratatui::Frame;
+
+pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let a = &app.activity;
+    // only the rows that fit are built
+    let visible = area.height.saturating_sub(3) as usize;
+    let offset = a.selected.saturating_sub(visible.saturating_sub(1));
+    let rows = a.records.iter().skip(offset).take(visible).map(|r| {
+        let what = match r.entity_id {
+            Some(id) => format!("{} #{id}", r.entity),
+            None => r.entity.clone(),
+        };
+        Row::new(vec![
+            local(r.at).format("%d %b %H:%M:%S").to_string(),
+            clean(&r.operator),
+            clean(&r.action),
+            clean(&what),
+            clean(&r.detail),
+        ])
+    });
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(15),
+            Constraint::Length(16),
+            Constraint::Length(8),
+            Constraint::Length(16),
+            Constraint::Fill(1),
+        ],
+    )
+    .header(Row::new(["when", "who", "did", "what", "detail"]).style(theme.style("muted")))
+    .block(
+        Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.style("focus_border"))
+            .title(ratatui::text::Span::styled(
+                format!(" Activity — the latest {} changes ", a.records.len()),
+                theme.style("title"),
+            )),
+    )
+    .row_highlight_style(theme.style("selection"));
+    let mut state =
+        TableState::default().with_selected((!a.records.is_empty()).then_some(a.selected - offset));
+    f.render_stateful_widget(table, area, &mut state);
+}

@@ -1,0 +1,134 @@
+//! The live incident board: live before closed, then priority, then age.
+//! Only the rows on screen are ever fetched or built.
+
+use crate::app::App;
+use crate::domain::clock::format_age;
+use crate::domain::{Priority, Status};
+use crate::ui::widgets::status_bar::count;
+use crate::ui::{clean, Theme};
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Row, Table, TableState};
+use ratatui::Frame;
+
+pub fn priority_style(theme: &Theme, p: Priority) -> Style {
+    theme.style(match p {
+        Priority::Urgent => "priority_urgent",
+        Priority::High => "priority_high",
+        Priority::Medium => "priority_medium",
+        Priority::Low => "priority_low",
+    })
+}
+
+pub fn status_style(theme: &Theme, s: Status) -> Style {
+    theme.style(match s {
+        Status::Open => "status_open",
+        Status::Responding => "status_responding",
+        Status::PoliceAttending => "status_police",
+        Status::Closed => "status_closed",
+    })
+}
+
+pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let now = app.now();
+    let stale_after = app.stale_after();
+    let b = &app.board;
+    let mut title = vec![Span::styled(
+        format!(
+            " Incidents — {} ({}) ",
+            b.filter.status.label(),
+            count(b.count)
+        ),
+        theme.style("title"),
+    )];
+    if !b.filter_text.is_empty() {
+        title.push(Span::styled(
+            format!("filter: {} ", clean(&b.filter_text)),
+            theme.style("info"),
+        ));
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style("focus_border"))
+        .title(Line::from(title));
+
+    let rows = b.rows.iter().map(|r| {
+        let closed = r.status == Status::Closed;
+        let base = if closed {
+            theme.style("muted")
+        } else {
+            Style::default()
+        };
+        let age_style = if r.status.is_live() && now - r.updated_at >= stale_after {
+            theme.style("alert_critical")
+        } else {
+            base
+        };
+        Row::new(vec![
+            Cell::from(format!("#{}", r.id)).style(base),
+            Cell::from(r.priority.short()).style(if closed {
+                base
+            } else {
+                priority_style(theme, r.priority)
+            }),
+            Cell::from(r.status.label()).style(status_style(theme, r.status)),
+            Cell::from(format_age(now - r.opened_at)).style(age_style),
+            Cell::from(clean(&r.kind)).style(base),
+            Cell::from(clean(&r.place_label)).style(base),
+            Cell::from(clean(&r.summary)).style(base),
+            Cell::from(clean(&r.police_ref)).style(base),
+        ])
+    });
+    let header = Row::new([
+        "#",
+        "P",
+        "status",
+        "age",
+        "type",
+        "where",
+        "what happened",
+        "police ref",
+    ])
+    .style(theme.style("muted"));
+    let widths = [
+        Constraint::Length(8),
+        Constraint::Length(2),
+        Constraint::Length(16),
+        Constraint::Length(6),
+        Constraint::Length(12),
+        Constraint::Percentage(25),
+        Constraint::Fill(1),
+        Constraint::Length(10),
+    ];
+    let table = Table::new(rows, widths)
+        .header(header)
+        .block(block)
+        .row_highlight_style(theme.style("selection"))
+        .column_spacing(1);
+    let mut state = TableState::default().with_selected((!b.rows.is_empty()).then_some(b.selected));
+    f.render_stateful_widget(table, area, &mut state);
+    if b.rows.is_empty() {
+        let hint = if b.filter.is_narrowed() {
+            "nothing matches this filter — Esc clears it".to_string()
+        } else {
+            format!(
+                "no {} incidents — {} logs one",
+                b.filter.status.label(),
+                app.keymap.key_for(crate::app::keymap::Command::NewIncident)
+            )
+        };
+        let r = Rect {
+            x: area.x + 2,
+            y: area.y + 2,
+            width: area.width.saturating_sub(4),
+            height: 1,
+        };
+        if r.y < area.bottom() {
+            f.render_widget(
+                ratatui::widgets::Paragraph::new(hint).style(theme.style("muted")),
+                r,
+            );
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! One incident: its fields, then its timeline (append-only; amendments point back).
+
+use crate::app::keymap::Command;
+use crate::app::{App, Detail};
+use crate::domain::clock::format_age;
+use crate::domain::format_pence;
+use crate::domain::incident::amended_ids;
+use crate::ui::panes::board::{priority_style, status_style};
+use crate::ui::{clean, local, Theme};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
+use ratatui::Frame;
+
+pub fn draw(f: &mut Frame, area: Rect, app: &App, d: &Detail, theme: &Theme) {
+    let i = &d.incident;
+    let now = app.now();
+    let [top, timeline, hints] = Layout::vertical([
+        Constraint::Length(9),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+
+    let label = |s: &str| Span::styled(format!("{s:>14}  "), theme.style("muted"));
+    let stale = i.is_stale(now, app.stale_after());
+    let age_style = if stale {
+        theme.style("alert_critical")
+    } else {
+        theme.style("base")
+    };
+    let mut lines = vec![
+        Line::from(vec![
+            label("status"),
+            Span::styled(i.status.label(), status_style(theme, i.status)),
+            Span::raw("   "),
+            Span::styled(i.priority.label(), priority_style(theme, i.priority)),
+            Span::raw("   "),
+            Span::raw(clean(&i.kind)),
+        ]),
+        Line::from(vec![
+            label("where"),
+            Span::raw(if i.place_label.is_empty() {
+                "—".to_string()
+            } else {
+                clean(&i.place_label)
+            }),
+        ]),
+        Line::from(vec![label("what happened"), Span::raw(clean(&i.summary))]),
+        Line::from(vec![
+            label("opened"),
+            Span::raw(format!(
+                "{} by {}  ",
+                local(i.opened_at).format("%a %d %b %H:%M"),
+                clean(&i.opened_by)
+            )),
+            Span::styled(format!("age {}", format_age(now - i.opened_at)), age_style),
+        ]),
+        Line::from(vec![
+            label("last update"),
+            Span::styled(
+                format!(
+                    "{} by {} ({} ago){}",
+                    local(i.updated_at).format("%H:%M"),
+                    clean(&i.updated_by),
+                    format_age(now - i.updated_at),
+                    if stale {
+                        " — no update for too long"
+                    } else {
+                        ""
+                    }
+                ),
+                age_style,
+            ),
+        ]),
+        Line::from(vec![
+            label("police ref"),
+            Span::raw(if i.police_ref.is_empty() {
+                "—".to_string()
+            } else {
+                clean(&i.police_ref)
+            }),
+        ]),
+        Line::from(vec![
+            label("loss"),
+            Span::raw(format!(
+                "{}   recovered {}",
+                format_pence(i.loss_pence),
+                format_pence(i.recovery_pence)
+            )),
+        ]),
+    ];
+    if let (Some(at), Some(reason)) = (i.closed_at, &i.close_reason) {
+        lines.push(Line::from(vec![
+            label("closed"),
+            Span::raw(format!(
+                "{} — {}",
+                local(at).format("%a %d %b %H:%M"),
+                clean(reason)
+            )),
+        ]));
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style("focus_border"))
+        .title(Span::styled(
+            format!(" Incident #{} ", i.id),
+            theme.style("title"),
+        ));
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        top,
+    );
+
+    let amended = amended_ids(&d.timeline);
+    let items: Vec<ListItem> = d
+        .timeline
+        .iter()
+        .map(|e| {
+            let mut spans = vec![
+                Span::styled(
+                    format!("{} ", local(e.at).format("%d %b %H:%M")),
+                    theme.style("muted"),
+                ),
+                Span::styled(format!("{:<14} ", clean(&e.operator)), theme.style("info")),
+            ];
+            if let Some(a) = e.amends {
+                let when = d
+                    .timeline
+                    .iter()
+                    .find(|x| x.id == a)
+                    .map(|x| local(x.at).format("%H:%M").to_string())
+                    .unwrap_or_default();
+                spans.push(Span::styled(
+                    format!("↳ amends {when}: "),
+                    theme.style("alert_warn"),
+                ));
+            }
+            let text_style = if amended.contains(&e.id) {
+                theme.style("muted")
+            } else {
+                theme.style("base")
+            };
+            spans.push(Span::styled(clean(&e.text), text_style));
+            if amended.contains(&e.id) {
+                spans.push(Span::styled(" (amended below)", theme.style("muted")));
+            }
+            ListItem::new(Line::from(spans))
+        })
+        .collect();
+    let empty = items.is_empty();
+    let list = List::new(items)
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.style("border"))
+                .title(Span::styled(" Timeline ", theme.style("title"))),
+        )
+        .highlight_style(theme.style("selection"));
+    let mut state = ListState::default().with_selected((!empty).then_some(d.selected));
+    f.render_stateful_widget(list, timeline, &mut state);
+
+    let k = |c| app.keymap.key_for(c);
+    let hint = format!(
+        " {} next status · {} close · {} reopen · {} note · {} amend note · {} edit · {} back",
+        k(Command::AdvanceStatus),
+        k(Command::CloseIncident),
+        k(Command::Reopen),
+        k(Command::AddNote),
+        k(Command::AmendNote),
+        k(Command::EditIncident),
+        k(Command::Back)
+    );
+    f.render_widget(Paragraph::new(hint).style(theme.style("muted")), hints);
+}

@@ -1,0 +1,206 @@
+//! Forms drawn as a centred box: one line a field, the focused one marked,
+//! suggestions under a place field, the reason for a refusal at the foot.
+
+use crate::app::form::{FieldKind, Form};
+use crate::app::keymap::Command;
+use crate::app::App;
+use crate::ui::{centred, clean, Theme};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
+
+const LABEL: usize = 15;
+
+pub fn draw(f: &mut Frame, area: Rect, app: &App, form: &Form, theme: &Theme) {
+    let width = 84.min(area.width.saturating_sub(2));
+    let inner_w = width.saturating_sub(2) as usize;
+    let mut lines: Vec<Line> = vec![];
+    let mut cursor: Option<(u16, u16)> = None;
+    if let Some(b) = &form.banner {
+        for chunk in textwrap(&clean(b), inner_w.saturating_sub(1)) {
+            lines.push(Line::from(Span::styled(chunk, theme.style("alert_warn"))));
+        }
+        lines.push(Line::default());
+    }
+    for (i, field) in form.fields.iter().enumerate() {
+        let focused = i == form.focus;
+        let marker = if focused { "▶" } else { " " };
+        let label = Span::styled(
+            format!("{marker}{:>w$} ", field.label, w = LABEL - 1),
+            if focused {
+                theme.style("key")
+            } else {
+                theme.style("muted")
+            },
+        );
+        let value = clean(field.value());
+        let value_span = match &field.kind {
+            FieldKind::Choice { .. } => Span::styled(
+                format!("◀ {value} ▶"),
+                if focused {
+                    theme.style("input")
+                } else {
+                    theme.style("base")
+                },
+            ),
+            _ => Span::styled(
+                format!("{value:<w$}", w = inner_w.saturating_sub(LABEL + 2).min(60)),
+                if focused {
+                    theme.style("input")
+                } else {
+                    theme.style("base")
+                },
+            ),
+        };
+        let mut spans = vec![label, value_span];
+        if let FieldKind::Place {
+            resolved: Some(p),
+            suggestions,
+            ..
+        } = &field.kind
+        {
+            if suggestions.is_empty() {
+                let what = if p.member_id.is_some() {
+                    " ✓ member"
+                } else if p.zone_id.is_some() {
+                    " ✓ zone"
+                } else {
+                    ""
+                };
+                spans.push(Span::styled(what, theme.style("ok")));
+            }
+        }
+        if focused {
+            if let FieldKind::Text | FieldKind::Place { .. } = field.kind {
+                let before: String = field.input.value.chars().take(field.input.cursor).collect();
+                cursor = Some((
+                    (LABEL + 1 + clean(&before).width()) as u16,
+                    lines.len() as u16,
+                ));
+            }
+        }
+        lines.push(Line::from(spans));
+        if focused {
+            if let FieldKind::Place {
+                suggestions, pick, ..
+            } = &field.kind
+            {
+                for (j, s) in suggestions.iter().enumerate() {
+                    let style = if j == *pick {
+                        theme.style("selection")
+                    } else {
+                        theme.style("base")
+                    };
+                    lines.push(Line::from(vec![
+                        Span::raw(" ".repeat(LABEL + 1)),
+                        Span::styled(clean(&s.label()), style),
+                    ]));
+                }
+                if !suggestions.is_empty() {
+                    let style = if *pick == suggestions.len() {
+                        theme.style("selection")
+                    } else {
+                        theme.style("muted")
+                    };
+                    lines.push(Line::from(vec![
+                        Span::raw(" ".repeat(LABEL + 1)),
+                        Span::styled(format!("“{value}” as typed"), style),
+                    ]));
+                }
+            }
+            if !field.hint.is_empty() {
+                lines.push(Line::from(vec![
+                    Span::raw(" ".repeat(LABEL + 1)),
+                    Span::styled(field.hint, theme.style("muted")),
+                ]));
+            }
+        }
+    }
+    lines.push(Line::default());
+    if let Some(e) = &form.error {
+        for chunk in textwrap(&format!("✗ {}", clean(e)), inner_w.saturating_sub(1)) {
+            lines.push(Line::from(Span::styled(
+                chunk,
+                theme.style("alert_critical"),
+            )));
+        }
+    }
+    let footer = if form.confirm_discard {
+        Span::styled(
+            "Discard what you typed?  y = discard · any other key = keep editing",
+            theme.style("alert_warn"),
+        )
+    } else {
+        let k = |c| app.keymap.key_for(c);
+        Span::styled(
+            format!(
+                "{} next · {} back · Enter on the last field or {} saves · Esc cancels",
+                k(Command::NextField),
+                k(Command::PrevField),
+                k(Command::Submit)
+            ),
+            theme.style("muted"),
+        )
+    };
+    lines.push(Line::from(footer));
+
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let r = centred(area, width, height);
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines).style(theme.style("base")).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.style("focus_border"))
+                .title(Span::styled(
+                    format!(" {} ", clean(&form.title)),
+                    theme.style("title"),
+                )),
+        ),
+        r,
+    );
+    if let Some((x, y)) = cursor {
+        let (cx, cy) = (r.x + 1 + x, r.y + 1 + y);
+        if cx < r.right().saturating_sub(1) && cy < r.bottom().saturating_sub(1) {
+            f.set_cursor_position((cx, cy));
+        }
+    }
+}
+
+/// A one-line question in a box.
+pub fn confirm(f: &mut Frame, area: Rect, question: &str, theme: &Theme) {
+    let r = centred(area, (question.width() as u16 + 4).min(area.width), 3);
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(question.to_string())
+            .style(theme.style("alert_warn"))
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(theme.style("focus_border")),
+            ),
+        r,
+    );
+}
+
+/// Split text into lines of at most `width` columns, at spaces where possible.
+fn textwrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(10);
+    let mut out = vec![];
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.width() + 1 + word.width() > width {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        out.push(line);
+    }
+    out
+}

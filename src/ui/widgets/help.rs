@@ -1,0 +1,76 @@
+//! Help, generated from the same key table that drives the keys.
+
+use crate::app::keymap::Context;
+use crate::app::{App, COMMANDS};
+use crate::ui::{centred, Theme};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::Frame;
+
+pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
+    let mut out = vec![];
+    for ctx in [
+        Context::Global,
+        Context::List,
+        Context::Incident,
+        Context::Form,
+    ] {
+        out.push(Line::from(Span::styled(
+            ctx.title().to_string(),
+            theme.style("title"),
+        )));
+        for b in app.keymap.bindings().iter().filter(|b| b.context == ctx) {
+            let keys = b
+                .keys
+                .iter()
+                .map(|k| k.label())
+                .collect::<Vec<_>>()
+                .join(" ");
+            out.push(Line::from(vec![
+                Span::styled(format!("  {keys:<18}"), theme.style("key")),
+                Span::raw(b.description.to_string()),
+                Span::styled(format!("  [{}]", b.name), theme.style("muted")),
+            ]));
+        }
+        out.push(Line::default());
+    }
+    out.push(Line::from(Span::styled(
+        "Command line (:)",
+        theme.style("title"),
+    )));
+    for (cmd, what) in COMMANDS {
+        out.push(Line::from(vec![
+            Span::styled(format!("  :{cmd:<17}"), theme.style("key")),
+            Span::raw(what.to_string()),
+        ]));
+    }
+    out.push(Line::default());
+    out.push(Line::from(Span::styled(
+        "Keys are rebound in config.toml under [keys], by the names in brackets.",
+        theme.style("muted"),
+    )));
+    out
+}
+
+pub fn draw(f: &mut Frame, area: Rect, app: &App, scroll: u16, theme: &Theme) {
+    let r: Rect = centred(area, 96, area.height.saturating_sub(2));
+    let body = lines(app, theme);
+    let max_scroll = (body.len() as u16).saturating_sub(r.height.saturating_sub(2));
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(body)
+            .scroll((scroll.min(max_scroll), 0))
+            .style(theme.style("base"))
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(theme.style("focus_border"))
+                    .title(Span::styled(
+                        " Help — ↑/↓ scroll · Esc closes ",
+                        theme.style("title"),
+                    )),
+            ),
+        r,
+    );
+}

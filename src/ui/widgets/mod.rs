@@ -1,0 +1,7 @@
+//! Pieces shared by the panes: tabs, status bar, toasts, forms, help.
+
+pub mod form;
+pub mod help;
+pub mod status_bar;
+pub mod tabs;
+pub mod toast;

@@ -155,6 +155,8 @@ pub struct InputLine {
 
 #[derive(Debug, Clone, Default)]
 pub struct Board {
+    /// The status view chosen with `v` or `:view`; a typed `status:` overrides it.
+    pub view: StatusView,
     pub filter: IncidentFilter,
     pub filter_text: String,
     pub rows: Vec<BoardRow>,
@@ -537,12 +539,9 @@ impl App {
                 }
             }
             Action::CycleView => {
-                self.board.filter.status = self.board.filter.status.next();
-                self.reload_board(Anchor::First);
-                self.info(format!(
-                    "showing {} incidents",
-                    self.board.filter.status.label()
-                ));
+                self.set_view(self.board.filter.status.next());
+                let label = self.board.filter.status.label();
+                self.info(format!("showing {label} incidents"));
             }
             Action::NewIncident => self.open_new_form(),
             Action::EditIncident => self.open_edit_form(),
@@ -787,7 +786,7 @@ impl App {
     /// Show the board with this incident on it, selected.
     fn select_incident(&mut self, incident: &Incident) {
         if !self.board.filter.status.admits(incident.status) {
-            self.board.filter.status = StatusView::All;
+            self.set_view(StatusView::All);
         }
         let key = BoardKey::of(incident);
         self.reload_board(Anchor::AtOrAfter(key));
@@ -877,9 +876,8 @@ impl App {
         } else if self.pane == Pane::Incidents
             && (self.board.filter.is_narrowed() || self.board.filter.status != StatusView::Live)
         {
-            self.board.filter = IncidentFilter::default();
             self.board.filter_text.clear();
-            self.reload_board(Anchor::First);
+            self.set_view(StatusView::Live);
             self.info("filter cleared: showing live incidents");
         } else if self.pane != Pane::Incidents {
             self.pane = Pane::Incidents;
@@ -918,16 +916,18 @@ impl App {
         }
     }
 
+    fn set_view(&mut self, view: StatusView) {
+        self.board.view = view;
+        let text = self.board.filter_text.clone();
+        if self.apply_filter(&text).is_some() {
+            self.board.filter.status = view;
+            self.reload_board(Anchor::First);
+        }
+    }
+
     /// Apply a typed filter; on a mistake the board keeps its last good filter.
     fn apply_filter(&mut self, text: &str) -> Option<String> {
-        let status = if self.board.filter_text.contains("status:")
-            || self.board.filter_text.contains("s:")
-        {
-            StatusView::Live
-        } else {
-            self.board.filter.status
-        };
-        match IncidentFilter::parse(text, status) {
+        match IncidentFilter::parse(text, self.board.view) {
             Ok(f) => {
                 self.detail = None;
                 self.board.filter = f;
@@ -964,11 +964,7 @@ impl App {
             },
             "filter" => self.update(Action::SetFilter(rest.to_string())),
             "view" => match StatusView::parse(rest) {
-                Some(v) => {
-                    self.board.filter.status = v;
-                    self.detail = None;
-                    self.reload_board(Anchor::First);
-                }
+                Some(v) => self.set_view(v),
                 None => self.warn("usage: :view live|all|open|responding|police|closed"),
             },
             "note" => self.note_now(rest),

@@ -37,22 +37,28 @@ pub fn parse_pence(input: &str) -> Result<i64, String> {
     pounds
         .checked_mul(100)
         .and_then(|p| p.checked_add(pence))
-        .filter(|p| *p <= 100_000_000_00)
+        .filter(|p| *p <= 10_000_000_000)
         .ok_or_else(|| format!("“{}” is too large", input.trim()))
+}
+
+/// `1,234,567`
+pub fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
 }
 
 /// `£1,234.05`
 pub fn format_pence(pence: i64) -> String {
     let sign = if pence < 0 { "-" } else { "" };
     let p = pence.unsigned_abs();
-    let pounds = (p / 100).to_string();
-    let mut grouped = String::new();
-    for (i, ch) in pounds.chars().enumerate() {
-        if i > 0 && (pounds.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
+    let grouped = group_thousands(p / 100);
     format!("{sign}£{grouped}.{:02}", p % 100)
 }
 

@@ -275,12 +275,13 @@ fn weighted<'a>(rng: &mut Rng, table: &'a [(&'a str, u64)]) -> &'a str {
 }
 
 fn summary_for(rng: &mut Rng, kind: &str) -> &'static str {
-    let list: &[&str] = SUMMARIES
+    let list: &[&'static str] = SUMMARIES
         .iter()
         .find(|s| s.0 == kind)
         .map(|s| s.1)
         .unwrap_or(&["Incident reported"]);
-    *rng.pick(list)
+    let i = rng.below(list.len() as u64) as usize;
+    list[i]
 }
 
 /// Fill an empty store with the demo town as it stands at `now`.
@@ -407,7 +408,7 @@ pub fn build_demo(store: &mut Store, now: DateTime<Utc>) -> Result<()> {
             };
             let location = if member.is_none() && rng.chance(50) { "outside the bus station" } else { "" };
             let age = now - t;
-            let status = if age < Duration::hours(5) {
+            let status = if age < Duration::hours(8) {
                 *rng.pick(&["open", "open", "responding", "police"])
             } else if age < Duration::hours(48) && rng.chance(12) {
                 "responding"

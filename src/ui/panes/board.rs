@@ -72,7 +72,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             } else {
                 priority_style(theme, r.priority)
             }),
-            Cell::from(r.status.label()).style(status_style(theme, r.status)),
+            Cell::from(r.status.code()).style(status_style(theme, r.status)),
             Cell::from(format_age(now - r.opened_at)).style(age_style),
             Cell::from(clean(&r.kind)).style(base),
             Cell::from(clean(&r.place_label)).style(base),
@@ -94,11 +94,11 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let widths = [
         Constraint::Length(8),
         Constraint::Length(2),
-        Constraint::Length(16),
+        Constraint::Length(10),
         Constraint::Length(6),
         Constraint::Length(12),
-        Constraint::Percentage(25),
         Constraint::Fill(1),
+        Constraint::Fill(2),
         Constraint::Length(10),
     ];
     let table = Table::new(rows, widths)

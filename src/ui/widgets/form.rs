@@ -46,7 +46,10 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, form: &Form, theme: &Theme) {
                 },
             ),
             _ => Span::styled(
-                format!("{value:<w$}", w = inner_w.saturating_sub(LABEL + 2).min(60)),
+                format!(
+                    "{value:<w$}",
+                    w = inner_w.saturating_sub(LABEL + 12).min(60)
+                ),
                 if focused {
                     theme.style("input")
                 } else {

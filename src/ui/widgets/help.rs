@@ -54,7 +54,7 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
 }
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, scroll: u16, theme: &Theme) {
-    let r: Rect = centred(area, 96, area.height.saturating_sub(2));
+    let r: Rect = centred(area, 110, area.height.saturating_sub(2));
     let body = lines(app, theme);
     let max_scroll = (body.len() as u16).saturating_sub(r.height.saturating_sub(2));
     f.render_widget(Clear, r);

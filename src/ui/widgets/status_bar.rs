@@ -66,14 +66,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 
 /// `1,234` or `100,000+` when the count was capped.
 pub fn count(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
+    let mut out = crate::domain::money::group_thousands(n);
     if n >= crate::app::COUNT_CAP {
         out.push('+');
     }

@@ -1,0 +1,442 @@
+//! The console driven by keys and actions, on a real store, with a fixed clock.
+
+mod support;
+
+use ratatui::crossterm::event::KeyCode;
+use support::*;
+use watchroom::app::config::Config;
+use watchroom::app::{Action, FormKind, Modal, Pane};
+use watchroom::domain::{Status, StatusView};
+use watchroom::store::Store;
+
+#[test]
+fn an_incident_is_logged_from_the_board_in_a_few_keys() {
+    let mut c = demo_console();
+    let live_before = c.app.board.count;
+    c.log_incident('t', '1', "market sq", "Two lads took razors from Boots");
+    assert!(c.app.modal.is_none(), "form closed after saving");
+    let row = c
+        .app
+        .board
+        .selected_row()
+        .expect("the new incident is selected");
+    assert_eq!(row.summary, "Two lads took razors from Boots");
+    assert_eq!(row.kind, "theft");
+    assert_eq!(row.place_label, "Market Square");
+    assert_eq!(row.priority.short(), "P1");
+    assert_eq!(row.status, Status::Open);
+    assert_eq!(c.app.board.count, live_before + 1);
+    assert!(c
+        .app
+        .message
+        .as_ref()
+        .unwrap()
+        .text
+        .contains(&format!("#{} logged", row.id)));
+    // the write named its operator in the audit trail
+    let audit = c.app.store.recent_audit(None, 1).unwrap();
+    assert_eq!(
+        (audit[0].operator.as_str(), audit[0].action.as_str()),
+        ("Alex Morgan", "create")
+    );
+    assert_eq!(audit[0].entity_id, Some(row.id));
+}
+
+#[test]
+fn a_new_incident_needs_only_a_line_of_text_and_says_so() {
+    let mut c = demo_console();
+    c.keys("n");
+    c.ctrl('s');
+    match &c.app.modal {
+        Some(Modal::Form(FormKind::NewIncident, f)) => {
+            assert!(
+                f.error.as_ref().unwrap().contains("write a line"),
+                "{:?}",
+                f.error
+            )
+        }
+        other => panic!("form should stay open, got {other:?}"),
+    }
+    // free text that matches no zone or member is kept as the location
+    c.key(KeyCode::Tab);
+    c.key(KeyCode::Tab);
+    c.keys("by the war memorial");
+    c.key(KeyCode::Tab);
+    c.keys("Drunk male asleep");
+    c.key(KeyCode::Enter);
+    let row = c.app.board.selected_row().unwrap();
+    assert_eq!(row.place_label, "by the war memorial");
+    assert_eq!(row.priority.short(), "P3", "medium by default");
+}
+
+#[test]
+fn moving_paging_and_jumping_through_all_incidents() {
+    let mut c = demo_console();
+    c.key(KeyCode::Char('v'));
+    // cycle to "all"
+    while c.app.board.filter.status != StatusView::All {
+        c.key(KeyCode::Char('v'));
+    }
+    let page = c.app.board.page;
+    assert_eq!(page, 34, "120x40 leaves 34 rows for the board");
+    assert_eq!(c.app.board.rows.len(), page);
+    let first = c.app.board.rows[0].id;
+    c.keys("jjj");
+    assert_eq!(c.app.board.selected, 3);
+    c.key(KeyCode::Up);
+    assert_eq!(c.app.board.selected, 2);
+    // moving past the bottom scrolls one row at a time
+    for _ in 0..page {
+        c.keys("j");
+    }
+    assert_eq!(c.app.board.selected, page - 1);
+    assert_ne!(c.app.board.rows[0].id, first);
+    let key_before = c.app.board.selected_row().unwrap().key;
+    c.key(KeyCode::PageDown);
+    assert!(c.app.board.selected_row().unwrap().key > key_before);
+    c.keys("G");
+    let last = c.app.board.selected_row().unwrap().id;
+    c.keys("j");
+    assert_eq!(
+        c.app.board.selected_row().unwrap().id,
+        last,
+        "the end stays the end"
+    );
+    c.keys("g");
+    assert_eq!(c.app.board.selected_row().unwrap().id, first);
+    c.keys("k");
+    assert_eq!(
+        c.app.board.selected_row().unwrap().id,
+        first,
+        "the top stays the top"
+    );
+    // the board is in order: live first, then priority, then age
+    let keys: Vec<_> = c.app.board.rows.iter().map(|r| r.key).collect();
+    assert!(keys.windows(2).all(|w| w[0] < w[1]));
+}
+
+#[test]
+fn status_moves_forward_and_closing_asks_for_a_reason() {
+    let mut c = demo_console();
+    c.log_incident('s', '2', "high st", "Male trying car doors");
+    let id = c.app.board.selected_row().unwrap().id;
+    c.key(KeyCode::Enter);
+    assert_eq!(c.app.detail.as_ref().unwrap().incident.id, id);
+    c.keys("s");
+    assert_eq!(
+        c.app.detail.as_ref().unwrap().incident.status,
+        Status::Responding
+    );
+    c.keys("s");
+    assert_eq!(
+        c.app.detail.as_ref().unwrap().incident.status,
+        Status::PoliceAttending
+    );
+    c.keys("s"); // the next step is closing: a reason is asked for
+    assert!(matches!(
+        c.app.modal,
+        Some(Modal::Form(FormKind::Close { .. }, _))
+    ));
+    c.key(KeyCode::Enter);
+    let Some(Modal::Form(_, f)) = &c.app.modal else {
+        panic!("still asking")
+    };
+    assert!(f.error.as_ref().unwrap().contains("reason"));
+    c.keys("arrested by police");
+    c.key(KeyCode::Enter);
+    let d = c.app.detail.as_ref().unwrap();
+    assert_eq!(d.incident.status, Status::Closed);
+    assert_eq!(
+        d.incident.close_reason.as_deref(),
+        Some("arrested by police")
+    );
+    let texts: Vec<_> = d.timeline.iter().map(|e| e.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        vec![
+            "[status] open → responding",
+            "[status] responding → police attending",
+            "[status] police attending → closed: arrested by police"
+        ]
+    );
+    c.keys("r");
+    assert_eq!(c.app.detail.as_ref().unwrap().incident.status, Status::Open);
+}
+
+#[test]
+fn notes_are_appended_and_amendments_point_back() {
+    let mut c = demo_console();
+    c.log_incident('t', '3', "riverside", "Perfume taken");
+    c.key(KeyCode::Enter);
+    c.keys("a");
+    c.keys("Male, red jacket, went towards the station");
+    c.key(KeyCode::Enter);
+    c.keys("A"); // amend the selected (latest) note
+    c.keys("Male, red jacket, went towards the bus station");
+    c.key(KeyCode::Enter);
+    let d = c.app.detail.as_ref().unwrap();
+    assert_eq!(d.timeline.len(), 2);
+    assert_eq!(
+        d.timeline[0].text, "Male, red jacket, went towards the station",
+        "the original is kept"
+    );
+    assert_eq!(d.timeline[1].amends, Some(d.timeline[0].id));
+    let screen = c.text();
+    assert!(screen.contains("(amended below)"), "{screen}");
+    assert!(
+        screen.contains("↳ amends 12:00: Male, red jacket, went towards the bus station"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn editing_records_police_ref_and_money() {
+    let mut c = demo_console();
+    c.log_incident('t', '2', "primark", "Coats taken");
+    c.key(KeyCode::Enter);
+    c.keys("e");
+    for _ in 0..4 {
+        c.key(KeyCode::Tab);
+    }
+    c.keys("CB-123456");
+    c.key(KeyCode::Tab);
+    c.keys("£120.50");
+    c.key(KeyCode::Tab);
+    c.keys("200");
+    c.ctrl('s');
+    let Some(Modal::Form(_, f)) = &c.app.modal else {
+        panic!("a recovery above the loss is refused")
+    };
+    assert!(f.error.as_ref().unwrap().contains("more than the loss"));
+    c.ctrl('u');
+    c.keys("80");
+    c.key(KeyCode::Enter);
+    assert!(c.app.modal.is_none());
+    let i = &c.app.detail.as_ref().unwrap().incident;
+    assert_eq!(
+        (i.police_ref.as_str(), i.loss_pence, i.recovery_pence),
+        ("CB-123456", 12_050, 8_000)
+    );
+    assert!(c.text().contains("£120.50   recovered £80.00"));
+}
+
+#[test]
+fn a_save_on_a_stale_copy_is_refused_and_the_fresh_copy_shown() {
+    let (_dir, path) = demo_store();
+    let mut a = console_on(&path, "Alex Morgan", Config::default());
+    let mut b = console_on(&path, "Priya Shah", Config::default());
+    let id = a.app.board.rows[0].id;
+    b.app.update(Action::OpenIncident(id));
+    a.app.update(Action::OpenIncident(id));
+    for c in [&mut a, &mut b] {
+        c.keys("e");
+        c.key(KeyCode::Tab);
+        c.key(KeyCode::Tab);
+        c.key(KeyCode::Tab);
+        c.ctrl('u');
+    }
+    a.keys("Alex's account");
+    a.ctrl('s');
+    assert!(a.app.modal.is_none());
+    b.keys("Priya's account");
+    b.ctrl('s');
+    let Some(Modal::Form(FormKind::Edit { .. }, f)) = &b.app.modal else {
+        panic!("B's form stays open")
+    };
+    assert!(
+        f.banner
+            .as_ref()
+            .unwrap()
+            .contains("changed by Alex Morgan"),
+        "{:?}",
+        f.banner
+    );
+    assert_eq!(
+        f.field("What happened").value(),
+        "Priya's account",
+        "B's typing is kept"
+    );
+    assert_eq!(
+        b.app.detail.as_ref().unwrap().incident.summary,
+        "Alex's account",
+        "the fresh copy is shown"
+    );
+    assert!(b
+        .app
+        .message
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("save refused"));
+    let s = Store::open(&path).unwrap();
+    assert_eq!(s.incident(id).unwrap().unwrap().summary, "Alex's account");
+    // saving again, knowingly, goes through
+    b.ctrl('s');
+    assert!(b.app.modal.is_none());
+    assert_eq!(s.incident(id).unwrap().unwrap().summary, "Priya's account");
+}
+
+#[test]
+fn another_consoles_change_arrives_with_a_toast() {
+    let (_dir, path) = demo_store();
+    let mut a = console_on(&path, "Alex Morgan", Config::default());
+    let mut b = console_on(&path, "Priya Shah", Config::default());
+    let before = b.app.board.count;
+    a.log_incident('v', '1', "vibe", "Fight outside Vibe");
+    b.app.update(Action::StoreChanged);
+    assert_eq!(b.app.board.count, before + 1);
+    assert!(b
+        .app
+        .board
+        .rows
+        .iter()
+        .any(|r| r.summary == "Fight outside Vibe"));
+    assert!(
+        b.app
+            .toasts
+            .iter()
+            .any(|t| t.text.contains("Alex Morgan logged")),
+        "{:?}",
+        b.app.toasts
+    );
+    // a console's own writes do not toast back at it
+    a.app.update(Action::StoreChanged);
+    assert!(a.app.toasts.is_empty(), "{:?}", a.app.toasts);
+}
+
+#[test]
+fn quitting_asks_only_when_typed_input_would_be_lost() {
+    let mut c = demo_console();
+    c.keys("n");
+    c.key(KeyCode::Tab);
+    c.key(KeyCode::Tab);
+    c.key(KeyCode::Tab);
+    c.keys("half a report");
+    c.ctrl('c');
+    assert!(c.app.confirm_quit && !c.app.quit);
+    c.keys("n");
+    assert!(!c.app.quit && !c.app.confirm_quit);
+    assert!(
+        matches!(c.app.modal, Some(Modal::Form(..))),
+        "the form and its text survive"
+    );
+    c.key(KeyCode::Esc);
+    c.keys("y"); // discard
+    assert!(c.app.modal.is_none());
+    c.keys("q");
+    assert!(c.app.quit);
+}
+
+#[test]
+fn filtering_by_text_zone_type_and_status() {
+    let mut c = demo_console();
+    c.keys("v");
+    while c.app.board.filter.status != StatusView::All {
+        c.keys("v");
+    }
+    let all = c.app.board.count;
+    c.keys("/");
+    c.keys("zone:market type:theft");
+    assert!(c.app.board.count < all);
+    assert!(c.app.board.rows.iter().all(|r| r.kind == "theft"));
+    c.key(KeyCode::Esc); // undo the typing
+    assert_eq!(c.app.board.count, all);
+    c.keys("/");
+    c.keys("perfume");
+    c.key(KeyCode::Enter);
+    assert!(c.app.input.is_none());
+    assert!(!c.app.board.rows.is_empty());
+    assert!(c
+        .app
+        .board
+        .rows
+        .iter()
+        .all(|r| r.summary.to_lowercase().contains("perfume")
+            || r.place_label.to_lowercase().contains("perfume")));
+    assert!(c.text().contains("filter: perfume"));
+    c.keys("/");
+    c.ctrl('u');
+    c.keys("status:nonsense");
+    assert!(c
+        .app
+        .input
+        .as_ref()
+        .unwrap()
+        .error
+        .as_ref()
+        .unwrap()
+        .contains("nonsense"));
+    c.key(KeyCode::Esc);
+    c.key(KeyCode::Esc); // Esc on the board clears the filter
+    assert_eq!(c.app.board.filter.status, StatusView::Live);
+    assert!(c.app.board.filter_text.is_empty());
+}
+
+#[test]
+fn themes_switch_live_from_the_command_line() {
+    let mut c = demo_console();
+    c.keys(":theme night");
+    c.key(KeyCode::Enter);
+    assert_eq!(c.app.theme, "night");
+    assert!(c.text().contains("theme night"));
+    c.keys(":theme sparkly");
+    c.key(KeyCode::Enter);
+    assert_eq!(c.app.theme, "night");
+    let m = &c.app.message.as_ref().unwrap().text;
+    assert!(m.contains("sparkly") && m.contains("high-contrast"), "{m}");
+    c.keys(":flyaway");
+    c.key(KeyCode::Enter);
+    assert!(c
+        .app
+        .message
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("unknown command"));
+}
+
+#[test]
+fn panes_switch_by_tab_and_number() {
+    let mut c = demo_console();
+    c.key(KeyCode::Tab);
+    assert_eq!(c.app.pane, Pane::Activity);
+    assert!(!c.app.activity.records.is_empty());
+    c.keys("1");
+    assert_eq!(c.app.pane, Pane::Incidents);
+    c.keys("2");
+    assert_eq!(c.app.pane, Pane::Activity);
+    c.key(KeyCode::BackTab);
+    assert_eq!(c.app.pane, Pane::Incidents);
+}
+
+#[test]
+fn help_is_built_from_the_key_table_and_follows_rebinding() {
+    let mut config = Config::default();
+    config.keys.insert("new_incident".into(), vec!["i".into()]);
+    let (_dir, path) = demo_store();
+    let mut c = console_on(&path, "Alex Morgan", config);
+    c.keys("?");
+    assert!(matches!(c.app.modal, Some(Modal::Help { .. })));
+    c.app.update(Action::Resize(120, 80));
+    let screen = c.text();
+    for b in c.app.keymap.bindings() {
+        assert!(
+            screen.contains(b.description),
+            "help lacks {:?}",
+            b.description
+        );
+    }
+    assert!(
+        screen.contains("i                 new incident"),
+        "{screen}"
+    );
+    c.key(KeyCode::Esc);
+    assert!(c.app.modal.is_none());
+    c.keys("n");
+    assert!(c.app.modal.is_none(), "n is no longer bound");
+    c.keys("i");
+    assert!(matches!(
+        c.app.modal,
+        Some(Modal::Form(FormKind::NewIncident, _))
+    ));
+}

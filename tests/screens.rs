@@ -1,0 +1,185 @@
+//! What the operator sees, at a fixed size and a fixed clock (insta snapshots),
+//! plus the things a snapshot of text cannot show: colour, hostile text, sizes.
+
+mod support;
+
+use ratatui::crossterm::event::KeyCode;
+use ratatui::style::Color;
+use support::*;
+use watchroom::app::Action;
+use watchroom::store::Store;
+
+const W: u16 = 120;
+const H: u16 = 40;
+
+#[test]
+fn the_board() {
+    let c = demo_console();
+    insta::assert_snapshot!(c.screen(W, H).backend());
+}
+
+#[test]
+fn the_detail_view() {
+    let mut c = demo_console();
+    c.key(KeyCode::Enter);
+    insta::assert_snapshot!(c.screen(W, H).backend());
+}
+
+#[test]
+fn the_new_incident_form_with_place_suggestions() {
+    let mut c = demo_console();
+    c.keys("nd");
+    c.key(KeyCode::Tab);
+    c.keys("2");
+    c.key(KeyCode::Tab);
+    c.keys("the");
+    insta::assert_snapshot!(c.screen(W, H).backend());
+}
+
+#[test]
+fn the_help_overlay() {
+    let mut c = demo_console();
+    c.keys("?");
+    insta::assert_snapshot!(c.screen(W, H).backend());
+}
+
+#[test]
+fn the_activity_pane() {
+    let mut c = demo_console();
+    c.log_incident('t', '2', "greggs", "Sandwiches taken");
+    c.keys("2");
+    insta::assert_snapshot!(c.screen(W, H).backend());
+}
+
+/// The cell where `needle` starts on the screen.
+fn find(t: &ratatui::Terminal<ratatui::backend::TestBackend>, needle: &str) -> (u16, u16) {
+    let buf = t.backend().buffer();
+    for y in 0..buf.area.height {
+        let line: String = (0..buf.area.width)
+            .map(|x| buf[(x, y)].symbol().to_string())
+            .collect();
+        if let Some(i) = line.find(needle) {
+            return (line[..i].chars().count() as u16, y);
+        }
+    }
+    panic!("{needle:?} not on screen");
+}
+
+#[test]
+fn an_untouched_live_incident_shows_its_age_in_the_alert_colour() {
+    let mut c = demo_console();
+    c.log_incident('a', '4', "lidl", "Alarm sounding at Lidl");
+    c.keys("g"); // selection off the row, so its own colours show
+    let t = c.screen(W, H);
+    let (x, y) = find(&t, "Alarm sounding");
+    let age_x = (0..x)
+        .rev()
+        .find(|&ax| t.backend().buffer()[(ax, y)].symbol() == "0")
+        .unwrap();
+    let fresh = t.backend().buffer()[(age_x, y)].fg;
+    c.clock.advance(chrono::Duration::minutes(21));
+    c.app.update(Action::Tick);
+    let t = c.screen(W, H);
+    let (x, y) = find(&t, "Alarm sounding");
+    let (ax, _) = find(&t, "21m");
+    assert!(ax < x);
+    let stale = t.backend().buffer()[(ax, y)].fg;
+    assert_ne!(fresh, stale);
+    assert_eq!(
+        stale,
+        Color::Rgb(0xff, 0x5f, 0x5f),
+        "default theme's alert_critical"
+    );
+    assert!(c.text().contains("1 stale") || c.text().contains("stale"));
+}
+
+#[test]
+fn escape_sequences_in_stored_text_are_drawn_harmlessly() {
+    let (_dir, path) = demo_store();
+    {
+        let raw = rusqlite::Connection::open(&path).unwrap();
+        raw.execute(
+            "UPDATE incidents SET summary = 'EVIL\x1b[2J\x1b]0;pwned\x07 text', location = 'x\u{202E}y'
+             WHERE id = (SELECT MAX(id) FROM incidents WHERE status <> 'closed')",
+            [],
+        )
+        .unwrap();
+    }
+    let mut c = console_on(&path, "Alex Morgan", Default::default());
+    let id = {
+        let s = Store::open(&path).unwrap();
+        let raw = rusqlite::Connection::open(&path).unwrap();
+        let id: i64 = raw
+            .query_row(
+                "SELECT id FROM incidents WHERE summary LIKE 'EVIL%'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(s.incident(id).unwrap().is_some());
+        id
+    };
+    for screen in [c.text(), {
+        c.app.update(Action::OpenIncident(id));
+        c.text()
+    }] {
+        assert!(
+            screen.contains("EVIL\u{FFFD}[2J\u{FFFD}]0;pwned\u{FFFD} text"),
+            "{screen}"
+        );
+        assert!(
+            !screen.chars().any(|ch| ch.is_control() && ch != '\n'),
+            "a control character reached the screen"
+        );
+        assert!(!screen.contains('\u{202E}'));
+    }
+}
+
+#[test]
+fn any_window_size_draws_without_panicking() {
+    let c = demo_console();
+    for (w, h) in [
+        (0, 0),
+        (1, 1),
+        (20, 5),
+        (59, 30),
+        (120, 11),
+        (60, 12),
+        (80, 24),
+        (300, 100),
+        (1000, 300),
+    ] {
+        let t = c.screen(w, h);
+        let text: String = t
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .map(|c| c.symbol())
+            .collect();
+        if w >= 60 && h >= 12 {
+            assert!(text.contains("Incidents"), "{w}x{h}");
+        } else if w > 0 && h > 0 {
+            assert!(
+                text.starts_with("enlarge the window") || w < 18,
+                "{w}x{h}: {text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn no_color_keeps_the_selection_visible_without_colour() {
+    let mut c = demo_console();
+    c.themes = watchroom::ui::Themes::load(None, true).0;
+    let t = c.screen(W, H);
+    let buf = t.backend().buffer();
+    assert!(buf
+        .content()
+        .iter()
+        .all(|cell| cell.fg == Color::Reset && cell.bg == Color::Reset));
+    let (_, y) = find(&t, &format!("#{}", c.app.board.rows[0].id));
+    assert!(buf[(2, y)]
+        .modifier
+        .contains(ratatui::style::Modifier::REVERSED));
+}

@@ -1,0 +1,125 @@
+//! Builds a console on a real demo store in a temp dir, with a fixed clock.
+#![allow(dead_code)]
+
+use chrono::{DateTime, Utc};
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use watchroom::app::config::Config;
+use watchroom::app::{Action, App};
+use watchroom::domain::FixedClock;
+use watchroom::store::{demo, Store};
+use watchroom::ui::Themes;
+
+pub fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-27T12:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+pub struct Console {
+    pub app: App,
+    pub clock: Arc<FixedClock>,
+    pub themes: Themes,
+    pub dir: Option<tempfile::TempDir>,
+    pub path: PathBuf,
+}
+
+/// A demo store in a fresh temp dir.
+pub fn demo_store() -> (tempfile::TempDir, PathBuf) {
+    // shown times are local: pin the zone so screens are the same everywhere
+    std::env::set_var("TZ", "UTC");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    let mut s = Store::open(&path).unwrap();
+    demo::build_demo(&mut s, now()).unwrap();
+    (dir, path)
+}
+
+pub fn console_on(path: &Path, operator: &str, config: Config) -> Console {
+    std::env::set_var("TZ", "UTC");
+    let clock = Arc::new(FixedClock::new(now()));
+    let mut store = Store::open(path).unwrap();
+    let op = store.operator_or_add(operator, "operator", now()).unwrap();
+    let (themes, warnings) = Themes::load(None, false);
+    assert!(warnings.is_empty());
+    let mut app = App::new(
+        store,
+        clock.clone(),
+        config,
+        op,
+        "default".into(),
+        themes.names(),
+    )
+    .unwrap();
+    app.update(Action::Resize(120, 40));
+    Console {
+        app,
+        clock,
+        themes,
+        dir: None,
+        path: path.to_path_buf(),
+    }
+}
+
+pub fn demo_console() -> Console {
+    let (dir, path) = demo_store();
+    let mut c = console_on(&path, demo::DEMO_OPERATOR, Config::default());
+    c.dir = Some(dir);
+    c
+}
+
+impl Console {
+    pub fn key(&mut self, code: KeyCode) -> Option<Action> {
+        self.app.handle_key(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+    pub fn ctrl(&mut self, c: char) -> Option<Action> {
+        self.app
+            .handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+    }
+    /// Type text one key at a time (upper-case letters as the terminal sends them).
+    pub fn keys(&mut self, s: &str) {
+        for c in s.chars() {
+            let m = if c.is_ascii_uppercase() {
+                KeyModifiers::SHIFT
+            } else {
+                KeyModifiers::NONE
+            };
+            self.app.handle_key(KeyEvent::new(KeyCode::Char(c), m));
+        }
+    }
+    pub fn screen(&self, w: u16, h: u16) -> Terminal<TestBackend> {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| watchroom::ui::draw(f, &self.app, &self.themes))
+            .unwrap();
+        t
+    }
+    /// The screen as text, one line per row.
+    pub fn text(&self) -> String {
+        let (w, h) = self.app.size;
+        let t = self.screen(w, h);
+        let buf = t.backend().buffer();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            for x in 0..buf.area.width {
+                out.push_str(buf[(x, y)].symbol());
+            }
+            out.push('\n');
+        }
+        out
+    }
+    /// Log an incident through the form, as an operator would.
+    pub fn log_incident(&mut self, kind_letter: char, priority: char, place: &str, text: &str) {
+        self.keys("n");
+        self.keys(&kind_letter.to_string());
+        self.key(KeyCode::Tab);
+        self.keys(&priority.to_string());
+        self.key(KeyCode::Tab);
+        self.keys(place);
+        self.key(KeyCode::Tab);
+        self.keys(text);
+        self.key(KeyCode::Enter);
+    }
+}

@@ -162,6 +162,11 @@ impl Store {
                 supported: schema::LATEST,
             });
         }
+        // SQLite quietly falls back to read-only for a write-protected file:
+        // say so now rather than at the first save
+        if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+            return Err(StoreError::ReadOnly { path, reason: "the file is write-protected".into() });
+        }
         let mut store = Store { conn, path };
         store.configure()?;
         store.migrate(found)?;

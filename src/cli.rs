@@ -143,9 +143,7 @@ pub fn run() -> Result<()> {
                 remove_store(&path)?;
             }
             let mut store = Store::open(&path)?;
-            if store.zones()?.is_empty() {
-                demo::build_demo(&mut store, clock.now())?;
-            }
+            demo::ensure_demo(&mut store, clock.now())?;
             let operator = store.operator_or_add(
                 cli.operator.as_deref().unwrap_or(demo::DEMO_OPERATOR),
                 "operator",

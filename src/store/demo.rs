@@ -286,15 +286,35 @@ fn summary_for(rng: &mut Rng, kind: &str) -> &'static str {
 
 /// Fill an empty store with the demo town as it stands at `now`.
 pub fn build_demo(store: &mut Store, now: DateTime<Utc>) -> Result<()> {
-    let mut rng = Rng::new(DEMO_SEED);
-    let operator = store.operator_or_add(DEMO_OPERATOR, "operator", now)?;
-    let others = ["Priya Shah", "Tom Baxter"];
-    let mut op_ids = vec![operator.id];
-    for name in others {
-        op_ids.push(store.operator_or_add(name, "operator", now)?.id);
+    if ensure_demo(store, now)? {
+        Ok(())
+    } else {
+        Err(super::StoreError::Invalid(
+            "this store already has a town in it".into(),
+        ))
     }
+}
+
+/// Build the demo town unless the store already has one; true if it was built.
+/// The check and the build are one transaction, so two consoles starting
+/// together on a new demo store build it once.
+pub fn ensure_demo(store: &mut Store, now: DateTime<Utc>) -> Result<bool> {
+    let mut rng = Rng::new(DEMO_SEED);
     let day = Duration::days(1);
     store.write(|tx| {
+        let built: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM zones)", [], |r| r.get(0))?;
+        if built {
+            return Ok(false);
+        }
+        let mut op_ids = vec![];
+        for name in [DEMO_OPERATOR, "Priya Shah", "Tom Baxter"] {
+            tx.execute(
+                "INSERT OR IGNORE INTO operators (name, role, created_at) VALUES (?1, 'operator', ?2)",
+                params![name, ts(now)],
+            )?;
+            op_ids.push(tx.query_row("SELECT id FROM operators WHERE name = ?1", [name], |r| r.get::<_, i64>(0))?);
+        }
+        let operator_id = op_ids[0];
         for (name, code) in ZONES {
             tx.execute("INSERT INTO zones (name, code) VALUES (?1, ?2)", params![name, code])?;
         }
@@ -470,8 +490,8 @@ pub fn build_demo(store: &mut Store, now: DateTime<Utc>) -> Result<()> {
                 )?;
             }
         }
-        audit::append(tx, now, Some(operator.id), "create", "demo", None, &format!("demo town generated: {n} incidents"))?;
-        Ok(())
+        audit::append(tx, now, Some(operator_id), "create", "demo", None, &format!("demo town generated: {n} incidents"))?;
+        Ok(true)
     })
 }
 

@@ -165,7 +165,10 @@ impl Store {
         // SQLite quietly falls back to read-only for a write-protected file:
         // say so now rather than at the first save
         if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
-            return Err(StoreError::ReadOnly { path, reason: "the file is write-protected".into() });
+            return Err(StoreError::ReadOnly {
+                path,
+                reason: "the file is write-protected".into(),
+            });
         }
         let mut store = Store { conn, path };
         store.configure()?;
@@ -192,7 +195,20 @@ impl Store {
             return Ok(());
         }
         let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(|e| classify(&path, e))?;
+        // Immediate, and the version read again inside: two consoles opening a
+        // new store together must not both apply the same migration.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| classify(&path, e))?;
+        let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found > schema::LATEST {
+            return Err(StoreError::TooNew {
+                path,
+                found,
+                supported: schema::LATEST,
+            });
+        }
         for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(found as usize) {
             tx.execute_batch(sql).map_err(|e| classify(&path, e))?;
             tracing::info!(version = i + 1, "applied migration");

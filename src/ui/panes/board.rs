@@ -91,15 +91,17 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         "police ref",
     ])
     .style(theme.style("muted"));
+    // a narrow window gives the free text the room: shorter type, no police ref
+    let narrow = area.width < 100;
     let widths = [
         Constraint::Length(8),
         Constraint::Length(2),
         Constraint::Length(10),
         Constraint::Length(6),
-        Constraint::Length(12),
+        Constraint::Length(if narrow { 8 } else { 12 }),
         Constraint::Fill(1),
         Constraint::Fill(2),
-        Constraint::Length(10),
+        Constraint::Length(if narrow { 0 } else { 10 }),
     ];
     let table = Table::new(rows, widths)
         .header(header)

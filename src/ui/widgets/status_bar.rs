@@ -16,41 +16,47 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .iter()
         .filter(|r| r.status.is_live() && app.now() - r.updated_at >= app.stale_after())
         .count();
+    // the store's state first: at the narrowest width it must still show
+    let (store_text, store_style) = if app.store_ok {
+        ("│ store ● ok ", bar)
+    } else {
+        ("│ store ● ERROR ", theme.style("alert_critical"))
+    };
     let mut spans = vec![
         Span::styled(
             format!(" {} ({}) ", clean(&app.operator.name), app.operator.role),
             bar,
         ),
-        Span::styled(
-            format!(
-                "│ shift {:02}:{:02}:{:02} ",
-                shift / 3600,
-                (shift % 3600) / 60,
-                shift % 60
-            ),
-            bar,
-        ),
-        Span::styled(
-            format!(
-                "│ {} {} ",
-                count(app.board.count),
-                app.board.filter.status.label()
-            ),
-            bar,
-        ),
+        Span::styled(store_text, store_style),
     ];
+    let filtered = if app.board.filter.is_narrowed() {
+        " (filtered)"
+    } else {
+        ""
+    };
+    spans.push(Span::styled(
+        format!(
+            "│ {} {}{filtered} ",
+            count(app.board.count),
+            app.board.filter.status.label()
+        ),
+        bar,
+    ));
     if stale > 0 {
         spans.push(Span::styled(
             format!("· {stale} stale "),
             bar.patch(theme.style("alert_critical")),
         ));
     }
-    let (store_text, store_style) = if app.store_ok {
-        ("│ store ● ok ", bar)
-    } else {
-        ("│ store ● ERROR ", theme.style("alert_critical"))
-    };
-    spans.push(Span::styled(store_text, store_style));
+    spans.push(Span::styled(
+        format!(
+            "│ shift {:02}:{:02}:{:02} ",
+            shift / 3600,
+            (shift % 3600) / 60,
+            shift % 60
+        ),
+        bar,
+    ));
     spans.push(Span::styled(format!("│ theme {} ", clean(&app.theme)), bar));
     spans.push(Span::styled(
         format!("│ {} help ", app.keymap.key_for(Command::Help)),

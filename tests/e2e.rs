@@ -1,0 +1,1052 @@
+//! End to end: the real `watchroom` binary in a pseudo-terminal, driven by
+//! keys and read back from the screen (a `vt100` parser fed by every byte the
+//! console writes), including two consoles on one store.
+//!
+//! Every wait is on the screen (or the child's exit) with a generous
+//! timeout; nothing synchronises on a bare sleep. On a timeout the test fails
+//! showing the whole screen.
+//!
+//! The console sends only the cells that changed, and a frame can arrive in
+//! several reads, so a screen may be seen half drawn. Every check is
+//! therefore a condition waited for (`wait_for`), never an assertion on a
+//! snapshot taken the moment one word appeared.
+
+use std::io::{Read, Write};
+use std::num::NonZeroU16;
+use std::path::PathBuf;
+use std::process::{Child, ExitStatus};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use pty_process::blocking as pty;
+
+/// How long any wait may take before the test fails (a loaded 2-core machine).
+const WAIT: Duration = Duration::from_secs(10);
+
+const BOARD: &str = "Incidents — live";
+
+// ----- keys ---------------------------------------------------------------
+
+const TAB: &str = "\t";
+const ENTER: &str = "\r";
+/// Sent on its own: a lone ESC followed by more bytes in the same read would
+/// be taken for the start of an escape sequence.
+const ESC: &str = "\x1b";
+const CTRL_S: &str = "\x13";
+const CTRL_U: &str = "\x15";
+
+// ----- the harness --------------------------------------------------------
+
+/// Answers the terminal queries a full-screen app might send (cursor position,
+/// primary device attributes) so nothing waits two seconds for a reply, and
+/// records what a hostile string might try to do to the real terminal.
+#[derive(Default)]
+struct Replies {
+    pending: Vec<u8>,
+    titles: Vec<Vec<u8>>,
+}
+
+impl vt100::Callbacks for Replies {
+    fn unhandled_csi(
+        &mut self,
+        screen: &mut vt100::Screen,
+        i1: Option<u8>,
+        _i2: Option<u8>,
+        params: &[&[u16]],
+        c: char,
+    ) {
+        let first = params.first().and_then(|p| p.first()).copied();
+        match (i1, c, first) {
+            // DSR: cursor position report
+            (None, 'n', Some(6)) => {
+                let (row, col) = screen.cursor_position();
+                self.pending
+                    .extend_from_slice(format!("\x1b[{};{}R", row + 1, col + 1).as_bytes());
+            }
+            // DA1: "a VT100 with advanced video"
+            (None, 'c', None | Some(0)) => self.pending.extend_from_slice(b"\x1b[?1;2c"),
+            _ => {}
+        }
+    }
+
+    fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
+        self.titles.push(title.to_vec());
+    }
+
+    fn set_window_icon_name(&mut self, _: &mut vt100::Screen, name: &[u8]) {
+        self.titles.push(name.to_vec());
+    }
+}
+
+struct State {
+    parser: vt100::Parser<Replies>,
+    /// Every byte the console wrote, in order.
+    raw: Vec<u8>,
+    /// The pty reported end of file or an error: the child closed the terminal.
+    eof: bool,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    changed: Condvar,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // a failed assertion elsewhere must not hide the screen behind a poisoned lock
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Opening a pty and spawning onto it happen under one lock (as does every
+/// other spawn here), so a child spawned by a test on another thread never
+/// inherits a pty descriptor in the moment before it is marked close-on-exec.
+static SPAWN: Mutex<()> = Mutex::new(());
+
+fn size(rows: u16, cols: u16) -> (NonZeroU16, NonZeroU16) {
+    (
+        NonZeroU16::new(rows).expect("rows > 0"),
+        NonZeroU16::new(cols).expect("cols > 0"),
+    )
+}
+
+/// One console in one pseudo-terminal.
+struct Console {
+    name: String,
+    pty: Arc<pty::Pty>,
+    child: Option<Child>,
+    shared: Arc<Shared>,
+    reader: Option<JoinHandle<()>>,
+    log: PathBuf,
+}
+
+/// A temporary home for one test: the store's folder, and data/config
+/// directories so the child never touches the real home.
+struct Place {
+    dir: tempfile::TempDir,
+}
+
+impl Place {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for sub in ["data", "config", "home"] {
+            std::fs::create_dir_all(dir.path().join(sub)).expect("mkdir");
+        }
+        Place { dir }
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("store.db")
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn envs(&self) -> Vec<(&'static str, PathBuf)> {
+        let d = self.dir.path();
+        vec![
+            ("HOME", d.join("home")),
+            ("XDG_DATA_HOME", d.join("data")),
+            ("XDG_CONFIG_HOME", d.join("config")),
+            ("TERM", "xterm-256color".into()),
+            ("TZ", "UTC".into()),
+            ("USER", "tester".into()),
+            ("LANG", "C.UTF-8".into()),
+        ]
+    }
+
+    /// `watchroom demo --db STORE [extra…]` in a terminal of `cols`×`rows`.
+    fn demo(&self, name: &str, cols: u16, rows: u16, extra: &[&str]) -> Console {
+        let db = self.db();
+        let mut args: Vec<&str> = vec!["demo", "--db", db.to_str().expect("utf-8 path")];
+        args.extend_from_slice(extra);
+        self.spawn(name, cols, rows, &args)
+    }
+
+    fn spawn(&self, name: &str, cols: u16, rows: u16, args: &[&str]) -> Console {
+        let mut cmd = pty::Command::new(env!("CARGO_BIN_EXE_watchroom"))
+            .args(args)
+            .env_clear()
+            .current_dir(self.dir.path());
+        for (k, v) in self.envs() {
+            cmd = cmd.env(k, v);
+        }
+        let (pty, child) = {
+            let _one_at_a_time = SPAWN.lock().unwrap_or_else(|e| e.into_inner());
+            let (pty, pts) = pty::open().expect("open a pty");
+            pty.resize(pty_process::Size::new(rows, cols))
+                .expect("size the pty");
+            let child = cmd.spawn(pts).expect("spawn watchroom");
+            (pty, child)
+        };
+        let (r, c) = size(rows, cols);
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State {
+                parser: vt100::Parser::new_with_callbacks(r, c, 0, Replies::default()),
+                raw: Vec::new(),
+                eof: false,
+            }),
+            changed: Condvar::new(),
+        });
+        let pty = Arc::new(pty);
+        let reader = {
+            let pty = Arc::clone(&pty);
+            let shared = Arc::clone(&shared);
+            std::thread::Builder::new()
+                .name(format!("pty-{name}"))
+                .spawn(move || read_all(&pty, &shared))
+                .expect("reader thread")
+        };
+        Console {
+            name: name.to_string(),
+            pty,
+            child: Some(child),
+            shared,
+            reader: Some(reader),
+            log: self.dir.path().join("watchroom.log"),
+        }
+    }
+}
+
+/// U+FFFD as UTF-8. `vt100` treats it as the mark of undecodable input and
+/// drops it (without moving the cursor), but the console prints it on purpose
+/// (it is what a removed control character is shown as), so the reader swaps
+/// it for a private-use stand-in of the same width and `text_of` swaps it back.
+const REPLACEMENT_UTF8: &[u8] = "\u{FFFD}".as_bytes();
+const STAND_IN: char = '\u{E0FD}';
+
+/// Swap every complete U+FFFD in `bytes` for the stand-in (same length).
+fn swap_replacement(bytes: &mut [u8]) {
+    let mut stand_in = [0u8; 3];
+    STAND_IN.encode_utf8(&mut stand_in);
+    let mut i = 0;
+    while i + 3 <= bytes.len() {
+        if &bytes[i..i + 3] == REPLACEMENT_UTF8 {
+            bytes[i..i + 3].copy_from_slice(&stand_in);
+            i += 3;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// How many bytes at the end of `bytes` could be the start of a U+FFFD cut by
+/// the read boundary (held back until the next read).
+fn partial_replacement(bytes: &[u8]) -> usize {
+    (1..=2)
+        .rev()
+        .find(|&k| bytes.len() >= k && bytes[bytes.len() - k..] == REPLACEMENT_UTF8[..k])
+        .unwrap_or(0)
+}
+
+/// Keep reading the pty until the child closes it: an unread pty fills up and
+/// blocks the console.
+fn read_all(pty: &pty::Pty, shared: &Shared) {
+    let mut buf = [0u8; 16 * 1024];
+    let mut held: Vec<u8> = Vec::new();
+    loop {
+        let n = match (&*pty).read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            // EIO: every copy of the terminal's other end is closed
+            Err(_) => break,
+        };
+        let mut chunk = std::mem::take(&mut held);
+        chunk.extend_from_slice(&buf[..n]);
+        let keep = partial_replacement(&chunk);
+        held = chunk.split_off(chunk.len() - keep);
+        let reply = {
+            let mut st = shared.lock();
+            st.raw.extend_from_slice(&buf[..n]);
+            swap_replacement(&mut chunk);
+            st.parser.process(&chunk);
+            std::mem::take(&mut st.parser.callbacks_mut().pending)
+        };
+        if !reply.is_empty() {
+            let _ = (&*pty).write_all(&reply);
+        }
+        shared.changed.notify_all();
+    }
+    let mut st = shared.lock();
+    if !held.is_empty() {
+        st.parser.process(&held);
+    }
+    st.eof = true;
+    drop(st);
+    shared.changed.notify_all();
+}
+
+/// The screen as lines of text, one per row.
+fn text_of(screen: &vt100::Screen) -> String {
+    let (_, cols) = screen.size();
+    screen
+        .rows(0, cols.get())
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replace(STAND_IN, "\u{FFFD}")
+}
+
+impl Console {
+    fn pid(&self) -> i32 {
+        self.child.as_ref().expect("child").id() as i32
+    }
+
+    /// Type `keys` (one write: the console reads them in order).
+    fn send(&self, keys: &str) {
+        (&*self.pty)
+            .write_all(keys.as_bytes())
+            .unwrap_or_else(|e| panic!("[{}] cannot type {keys:?}: {e}", self.name));
+    }
+
+    fn screen(&self) -> vt100::Screen {
+        self.shared.lock().parser.screen().clone()
+    }
+
+    fn raw(&self) -> Vec<u8> {
+        self.shared.lock().raw.clone()
+    }
+
+    fn titles(&self) -> Vec<Vec<u8>> {
+        self.shared.lock().parser.callbacks().titles.clone()
+    }
+
+    fn failure(&self, what: &str, st: &State, why: &str) -> String {
+        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let tail: Vec<&str> = log.lines().rev().take(15).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        let (rows, cols) = st.parser.screen().size();
+        format!(
+            "[{}] {why} waiting for {what}\n--- screen {cols}x{rows} ---\n{}\n--- end of screen ---\n--- log tail ---\n{}\n",
+            self.name,
+            text_of(st.parser.screen()),
+            tail.join("\n")
+        )
+    }
+
+    /// Wait until `pred` holds for the screen's text; fail showing the screen.
+    fn wait_for(&self, what: &str, timeout: Duration, pred: impl Fn(&str) -> bool) -> String {
+        self.wait_screen(what, timeout, |s| pred(&text_of(s)))
+    }
+
+    /// Wait until `pred` holds for the screen; fail showing the screen.
+    fn wait_screen(
+        &self,
+        what: &str,
+        timeout: Duration,
+        pred: impl Fn(&vt100::Screen) -> bool,
+    ) -> String {
+        let deadline = Instant::now() + timeout;
+        let mut st = self.shared.lock();
+        loop {
+            if pred(st.parser.screen()) {
+                return text_of(st.parser.screen());
+            }
+            let why = if st.eof {
+                Some("the console closed its terminal")
+            } else if Instant::now() >= deadline {
+                Some("timed out")
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                let msg = self.failure(what, &st, why);
+                drop(st);
+                panic!("{msg}");
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            st = self
+                .shared
+                .changed
+                .wait_timeout(st, left)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
+
+    /// Wait until the screen shows `needle`.
+    fn wait_text(&self, needle: &str) -> String {
+        self.wait_for(&format!("{needle:?}"), WAIT, |t| t.contains(needle))
+    }
+
+    /// Wait until the screen no longer shows `needle`.
+    fn wait_gone(&self, needle: &str) -> String {
+        self.wait_for(&format!("{needle:?} to go"), WAIT, |t| !t.contains(needle))
+    }
+
+    /// Wait for the live board (and the status bar under it).
+    fn wait_board(&self) -> String {
+        self.wait_for("the board", WAIT, |t| {
+            t.contains(BOARD) && t.contains("store ● ok")
+        })
+    }
+
+    /// Resize the terminal: the parser first, then the pty (which signals the child).
+    fn resize(&self, cols: u16, rows: u16) {
+        {
+            let mut st = self.shared.lock();
+            let (r, c) = size(rows, cols);
+            st.parser.set_size(r, c);
+        }
+        self.pty
+            .resize(pty_process::Size::new(rows, cols))
+            .expect("resize the pty");
+    }
+
+    /// Whether the child is still running.
+    fn running(&mut self) -> bool {
+        match self.child.as_mut() {
+            Some(c) => c.try_wait().expect("try_wait").is_none(),
+            None => false,
+        }
+    }
+
+    /// Wait for the child to close the terminal and exit; every byte it wrote
+    /// has been read (and parsed) by the time this returns.
+    fn wait_exit(&mut self) -> ExitStatus {
+        let deadline = Instant::now() + WAIT;
+        {
+            let mut st = self.shared.lock();
+            while !st.eof {
+                if Instant::now() >= deadline {
+                    let msg = self.failure("the console to exit", &st, "timed out");
+                    drop(st);
+                    panic!("{msg}");
+                }
+                let left = deadline.saturating_duration_since(Instant::now());
+                st = self
+                    .shared
+                    .changed
+                    .wait_timeout(st, left)
+                    .unwrap_or_else(|e| e.into_inner())
+                    .0;
+            }
+        }
+        // the terminal is closed, so the process is exiting: reap it
+        let child = self.child.as_mut().expect("child");
+        loop {
+            if let Some(status) = child.try_wait().expect("try_wait") {
+                self.child = None;
+                return status;
+            }
+            if Instant::now() >= deadline {
+                panic!("[{}] closed its terminal but did not exit", self.name);
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// After the console exits: the terminal must be as it was found.
+    fn assert_restored(&self) {
+        let screen = self.screen();
+        assert!(
+            !screen.alternate_screen(),
+            "[{}] still on the alternate screen after exit\n{}",
+            self.name,
+            text_of(&screen)
+        );
+        assert!(
+            !screen.hide_cursor(),
+            "[{}] cursor still hidden after exit",
+            self.name
+        );
+    }
+}
+
+impl Drop for Console {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        // the reader ends when the terminal's other end closes; give it a moment,
+        // then let it go (it owns its own handles)
+        if let Some(reader) = self.reader.take() {
+            let deadline = Instant::now() + Duration::from_secs(2);
+            let mut st = self.shared.lock();
+            while !st.eof && Instant::now() < deadline {
+                let left = deadline.saturating_duration_since(Instant::now());
+                st = self
+                    .shared
+                    .changed
+                    .wait_timeout(st, left)
+                    .unwrap_or_else(|e| e.into_inner())
+                    .0;
+            }
+            let done = st.eof;
+            drop(st);
+            if done {
+                let _ = reader.join();
+            }
+        }
+    }
+}
+
+// ----- helpers over the screen --------------------------------------------
+
+/// The first line that contains `needle`.
+fn line_with<'a>(text: &'a str, needle: &str) -> Option<&'a str> {
+    text.lines().find(|l| l.contains(needle))
+}
+
+/// Whether some line contains every one of `parts`.
+fn some_line_has(text: &str, parts: &[&str]) -> bool {
+    text.lines().any(|l| parts.iter().all(|p| l.contains(p)))
+}
+
+/// N from a complete "incident #N logged" on the screen.
+fn logged_number(text: &str) -> Option<i64> {
+    text.match_indices("incident #").find_map(|(at, m)| {
+        let rest = &text[at + m.len()..];
+        let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+        rest[digits.len()..]
+            .starts_with(" logged")
+            .then(|| digits.parse().ok())
+            .flatten()
+    })
+}
+
+fn bottom_line(text: &str) -> &str {
+    text.lines().last().unwrap_or("")
+}
+
+/// A word no demo text contains, different in every call and every run.
+fn unique(tag: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    format!("zq{tag}{}x{n}", std::process::id() % 1000)
+}
+
+/// Log a P1 theft at Market Square with `what` as its text, by typing; returns its number.
+fn log_incident(c: &Console, what: &str) -> i64 {
+    c.send("n");
+    c.wait_text("New incident");
+    // Type: a letter jumps; Priority: a digit picks; Where: Tab takes the
+    // highlighted suggestion; What happened: Enter on the last field saves
+    c.send("t");
+    c.send(TAB);
+    c.send("1");
+    c.send(TAB);
+    c.send("market");
+    c.wait_text("Market Square (zone)");
+    c.send(TAB);
+    c.send(what);
+    c.wait_for("the text in What happened", WAIT, |t| {
+        some_line_has(t, &["What happened", what])
+    });
+    c.send(ENTER);
+    let text = c.wait_for("the incident to be logged", WAIT, |t| {
+        logged_number(t).is_some() && !t.contains("New incident") && t.contains(what)
+    });
+    logged_number(&text).expect("number")
+}
+
+/// Filter the board down to `word` and keep the filter.
+fn filter_to(c: &Console, word: &str) {
+    c.send("/");
+    c.send(word);
+    c.wait_text(&format!("live (1) filter: {word}"));
+    c.send(ENTER);
+    c.wait_for("the filter to be kept", WAIT, |t| {
+        t.contains(&format!("live (1) filter: {word}")) && !t.contains("Enter keep")
+    });
+}
+
+/// Open incident `id` with the command line.
+fn open_incident(c: &Console, id: i64) {
+    c.send(&format!(":open {id}"));
+    c.wait_text(&format!(":open {id}"));
+    c.send(ENTER);
+    c.wait_for("the incident's detail", WAIT, |t| {
+        t.contains(&format!("Incident #{id} ")) && t.contains("Timeline")
+    });
+}
+
+fn store(place: &Place) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(place.db()).expect("open the store");
+    conn.busy_timeout(Duration::from_secs(10)).expect("busy");
+    conn
+}
+
+// ----- the tests ------------------------------------------------------------
+
+/// Log an incident by typing, read it back from the board, quit cleanly.
+#[test]
+fn log_an_incident_by_typing_and_quit_cleanly() {
+    let place = Place::new();
+    let mut c = place.demo("console", 120, 30, &[]);
+    c.wait_for("the board, signed on as the demo operator", WAIT, |t| {
+        t.contains(BOARD) && bottom_line(t).contains("Alex Morgan (operator)")
+    });
+    assert!(
+        c.screen().alternate_screen(),
+        "runs on the alternate screen"
+    );
+
+    let what = unique("razors");
+    let id = log_incident(&c, &what);
+    let number = format!("#{id} ");
+    c.wait_for("the new row: P1 open theft at Market Square", WAIT, |t| {
+        t.contains(&format!("incident #{id} logged"))
+            && some_line_has(t, &[&number, "P1", "open", "theft", "Market Square", &what])
+    });
+
+    // and the store has it as typed
+    let (summary, priority, status): (String, i64, String) = store(&place)
+        .query_row(
+            "SELECT summary, priority, status FROM incidents WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("the incident is in the store");
+    assert_eq!(
+        (summary.as_str(), priority, status.as_str()),
+        (what.as_str(), 1, "open")
+    );
+
+    // the detail (Enter on the selected new row) shows the same
+    c.send(ENTER);
+    c.wait_for("the detail of the new incident", WAIT, |t| {
+        t.contains(&format!("Incident #{id} "))
+            && t.contains("Timeline")
+            && some_line_has(t, &["where", "Market Square"])
+            && some_line_has(t, &["what happened", &what])
+            && some_line_has(t, &["status", "open", "P1"])
+    });
+    c.send(ESC);
+    c.wait_for("the board again", WAIT, |t| {
+        t.contains(BOARD) && !t.contains("Timeline")
+    });
+
+    c.send("q");
+    let status = c.wait_exit();
+    assert!(status.success(), "q exits with 0, got {status:?}");
+    c.assert_restored();
+}
+
+/// Ctrl-C is a key in raw mode: it quits from the board, and asks first when a
+/// form holds something typed.
+#[test]
+fn ctrl_c_quits_but_asks_about_unsaved_input() {
+    let place = Place::new();
+    let mut c = place.demo("console", 100, 30, &[]);
+    c.wait_board();
+    c.send("n");
+    c.wait_text("New incident");
+    c.send(TAB);
+    c.send(TAB);
+    c.send("half typed");
+    c.wait_text("half typed");
+    c.send("\x03");
+    c.wait_for("a question about the unsaved form", WAIT, |t| {
+        t.contains("Quit and lose the unsaved form?") && t.contains("New incident")
+    });
+    assert!(c.running(), "Ctrl-C with unsaved input must ask, not quit");
+    // any other key stays
+    c.send("n");
+    c.wait_for("the question to go, the form kept", WAIT, |t| {
+        !t.contains("Quit and lose") && some_line_has(t, &["Where", "half typed"])
+    });
+    c.send("\x03");
+    c.wait_text("Quit and lose the unsaved form?");
+    c.send("y");
+    let status = c.wait_exit();
+    assert!(
+        status.success(),
+        "confirmed quit exits with 0, got {status:?}"
+    );
+    c.assert_restored();
+
+    let mut c = place.demo("console again", 100, 30, &[]);
+    c.wait_board();
+    c.send("\x03");
+    let status = c.wait_exit();
+    assert!(
+        status.success(),
+        "Ctrl-C on the board exits with 0, got {status:?}"
+    );
+    c.assert_restored();
+}
+
+/// Two consoles on one store see each other's commits without a key press.
+#[test]
+fn two_consoles_see_each_other_live() {
+    let place = Place::new();
+    // the first generates the demo store; the second opens it afterwards
+    let a = place.demo("Alex", 120, 30, &[]);
+    a.wait_board();
+    let b = place.demo("Priya", 120, 30, &["--as", "Priya Shah"]);
+    b.wait_for("B's board", WAIT, |t| {
+        t.contains(BOARD) && bottom_line(t).contains("Priya Shah")
+    });
+
+    let what = unique("live");
+    let id = log_incident(&a, &what);
+
+    // B: no key pressed, the row arrives
+    let started = Instant::now();
+    let number = format!("#{id} ");
+    b.wait_for("the other console's incident", WAIT, |t| {
+        some_line_has(t, &[&number, "P1", &what])
+    });
+    let took = started.elapsed();
+    eprintln!("live sync: console B showed #{id} {took:?} after A showed it");
+    assert!(
+        took < Duration::from_secs(5),
+        "another console's commit should show within about a second (polls every 200 ms), took {took:?}"
+    );
+
+    // A opens it and stays on the detail view
+    open_incident(&a, id);
+
+    // B finds it on the board, opens it and adds a note
+    filter_to(&b, &what);
+    b.send(ENTER);
+    b.wait_for("B's detail", WAIT, |t| {
+        t.contains(&format!("Incident #{id} ")) && t.contains("Timeline")
+    });
+    b.send("a");
+    b.wait_text(&format!("Note on incident #{id}"));
+    let note = unique("note");
+    b.send(&note);
+    b.wait_for("the note typed", WAIT, |t| {
+        some_line_has(t, &["Note", &note])
+    });
+    b.send(ENTER);
+    b.wait_for("the note saved in B's timeline", WAIT, |t| {
+        t.contains(&format!("note added to #{id}"))
+            && !t.contains(&format!("Note on incident #{id}"))
+            && some_line_has(t, &["Priya Shah", &note])
+    });
+
+    // A: no key pressed, the note arrives in the open detail, with its author
+    a.wait_for("the other console's note in A's detail", WAIT, |t| {
+        t.contains(&format!("Incident #{id} ")) && some_line_has(t, &["Priya Shah", &note])
+    });
+}
+
+/// Escape sequences stored in a summary never reach the terminal raw: they
+/// are shown as visible replacement marks.
+#[test]
+fn hostile_text_in_the_store_never_reaches_the_terminal() {
+    let place = Place::new();
+    // let the demo make the store, then quit
+    let mut c = place.demo("setup", 100, 30, &[]);
+    c.wait_board();
+    c.send("q");
+    assert!(c.wait_exit().success());
+    drop(c);
+
+    let conn = store(&place);
+    let id: i64 = conn
+        .query_row(
+            "SELECT MAX(id) FROM incidents WHERE status <> 'closed'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("a live incident");
+    let changed = conn
+        .execute(
+            "UPDATE incidents SET summary = ?1 WHERE id = ?2",
+            rusqlite::params!["EVIL\x1b[2J\x1b]0;pwned\x07 text", id],
+        )
+        .expect("update");
+    assert_eq!(changed, 1);
+    drop(conn);
+
+    // each control character (ESC, ESC, BEL) is one visible mark; the rest is text
+    let shown = "EVIL\u{FFFD}[2J\u{FFFD}]0;pwned\u{FFFD} text";
+    let c = place.demo("console", 140, 30, &[]);
+    let number = format!("#{id} ");
+    c.wait_for(
+        "the hostile summary shown cleaned on the board",
+        WAIT,
+        |t| t.contains(BOARD) && some_line_has(t, &[&number, shown]),
+    );
+
+    // the detail shows it cleaned too, and the screen around it is intact
+    open_incident(&c, id);
+    c.wait_for(
+        "the hostile summary shown cleaned in the detail",
+        WAIT,
+        |t| {
+            some_line_has(t, &["what happened", shown])
+                && t.contains("Timeline")
+                && bottom_line(t).contains("store ● ok")
+        },
+    );
+
+    let raw = c.raw();
+    let find = |needle: &[u8]| raw.windows(needle.len()).any(|w| w == needle);
+    assert!(find("EVIL\u{FFFD}".as_bytes()), "the summary was drawn");
+    assert!(
+        !find(b"\x1b]0;pwned"),
+        "the OSC title sequence reached the terminal"
+    );
+    assert!(!find(b"pwned\x07"), "the BEL reached the terminal");
+    assert!(
+        !find(b"EVIL\x1b[2J"),
+        "the clear-screen sequence reached the terminal"
+    );
+    assert!(
+        c.titles()
+            .iter()
+            .all(|t| !t.windows(5).any(|w| w == b"pwned")),
+        "the window title was changed: {:?}",
+        c.titles()
+    );
+}
+
+/// Tiny, just-too-small, minimum and huge terminals: a request to enlarge,
+/// then the board again, and the console keeps answering keys.
+#[test]
+fn resizing_to_tiny_and_back_keeps_running() {
+    let place = Place::new();
+    let mut c = place.demo("console", 100, 30, &[]);
+    c.wait_board();
+
+    c.resize(40, 8);
+    c.wait_for("a request to enlarge at 40x8", WAIT, |t| {
+        t.contains("enlarge the window") && !t.contains(BOARD)
+    });
+
+    c.resize(100, 30);
+    c.wait_for("the board back at 100x30", WAIT, |t| {
+        t.contains(BOARD) && bottom_line(t).contains("? help") && !t.contains("enlarge")
+    });
+
+    // just under the minimum in one direction only
+    c.resize(59, 30);
+    c.wait_for("a request to enlarge at 59x30", WAIT, |t| {
+        t.contains("enlarge the window") && t.contains("this is 59×30")
+    });
+    // exactly the minimum
+    c.resize(60, 12);
+    c.wait_for("the board at 60x12", WAIT, |t| {
+        t.contains(BOARD) && !t.contains("enlarge")
+    });
+
+    // one cell, then huge
+    c.resize(1, 1);
+    c.wait_for("the request to enlarge cut to one cell", WAIT, |t| t == "e");
+    c.resize(300, 100);
+    c.wait_for("the board at 300x100", WAIT, |t| {
+        t.contains(BOARD)
+            && bottom_line(t).contains("store ● ok")
+            && bottom_line(t).contains("? help")
+    });
+
+    // still alive and still answering keys
+    c.resize(100, 30);
+    c.wait_for("the board back at 100x30", WAIT, |t| {
+        t.contains(BOARD) && bottom_line(t).contains("? help")
+    });
+    c.send("?");
+    c.wait_text("Help");
+    assert!(c.running(), "resizing must not end the console");
+    c.send(ESC);
+    c.wait_gone("Help");
+    c.send("q");
+    assert!(c.wait_exit().success());
+    c.assert_restored();
+}
+
+/// A file that is not an SQLite database is refused and left alone.
+#[test]
+fn a_file_that_is_not_a_store_is_refused_and_left_alone() {
+    let place = Place::new();
+    let notes = place.path("notes.txt");
+    let content = b"Shopping list\nmilk\neggs\n".repeat(50);
+    std::fs::write(&notes, &content).expect("write notes");
+    let notes_arg = notes.to_str().expect("utf-8 path");
+
+    for args in [vec!["--db", notes_arg], vec!["demo", "--db", notes_arg]] {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_watchroom"));
+        cmd.args(&args)
+            .env_clear()
+            .current_dir(place.dir.path())
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        for (k, v) in place.envs() {
+            cmd.env(k, v);
+        }
+        let out = {
+            let _one_at_a_time = SPAWN.lock().unwrap_or_else(|e| e.into_inner());
+            cmd.spawn().expect("run watchroom")
+        }
+        .wait_with_output()
+        .expect("wait for watchroom");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?} must fail: {stderr}");
+        assert!(
+            stderr.contains("not a watchroom store"),
+            "{args:?}: a clear message, got: {stderr}"
+        );
+        assert!(
+            stderr.contains("notes.txt"),
+            "{args:?}: names the file: {stderr}"
+        );
+        assert!(
+            !String::from_utf8_lossy(&out.stdout).contains('\x1b'),
+            "{args:?}: nothing drawn on stdout"
+        );
+        assert_eq!(
+            std::fs::read(&notes).expect("read notes"),
+            content,
+            "{args:?} changed the file"
+        );
+        for companion in ["notes.txt-wal", "notes.txt-shm", "notes.txt-journal"] {
+            assert!(
+                !place.path(companion).exists(),
+                "{args:?} left {companion} beside it"
+            );
+        }
+    }
+}
+
+/// SIGTERM and SIGHUP close the console and give the terminal back.
+#[test]
+fn signals_close_the_console_and_restore_the_terminal() {
+    let place = Place::new();
+    for (sig, name) in [(libc::SIGTERM, "SIGTERM"), (libc::SIGHUP, "SIGHUP")] {
+        let mut c = place.demo(name, 100, 30, &[]);
+        c.wait_board();
+        assert!(c.screen().alternate_screen());
+        // SAFETY: kill(2) on our own child, which has not been reaped
+        let rc = unsafe { libc::kill(c.pid(), sig) };
+        assert_eq!(rc, 0, "kill {name}");
+        let status = c.wait_exit();
+        assert!(
+            status.code().is_some(),
+            "{name}: the console closes itself rather than dying of the signal: {status:?}"
+        );
+        c.assert_restored();
+    }
+    // the store is intact afterwards: a new console opens it
+    let c = place.demo("after", 100, 30, &[]);
+    c.wait_board();
+}
+
+/// `:theme NAME` switches theme; an unknown name lists the available ones.
+#[test]
+fn theme_command_switches_and_lists_themes() {
+    let place = Place::new();
+    let mut c = place.demo("console", 120, 30, &[]);
+    c.wait_for("the board in the default theme", WAIT, |t| {
+        t.contains(BOARD) && bottom_line(t).contains("theme default")
+    });
+
+    c.send(":theme night");
+    c.wait_text(":theme night");
+    c.send(ENTER);
+    c.wait_for("the status bar to say theme night", WAIT, |t| {
+        t.contains(BOARD) && bottom_line(t).contains("theme night")
+    });
+
+    c.send(":theme nosuch");
+    c.wait_text(":theme nosuch");
+    c.send(ENTER);
+    c.wait_for("a message naming the available themes", WAIT, |t| {
+        some_line_has(t, &["nosuch", "available", "default", "night"])
+            && !t.contains(":theme nosuch")
+            && bottom_line(t).contains("theme night")
+    });
+
+    c.send("q");
+    assert!(c.wait_exit().success());
+    c.assert_restored();
+}
+
+/// Two consoles edit the same incident: the second save is refused, the
+/// form stays open with what was typed, and the store keeps the first.
+#[test]
+fn a_stale_save_from_another_console_is_refused() {
+    let place = Place::new();
+    let a = place.demo("Alex", 120, 30, &[]);
+    a.wait_board();
+    let b = place.demo("Priya", 120, 30, &["--as", "Priya Shah"]);
+    b.wait_board();
+
+    let what = unique("stale");
+    let id = log_incident(&a, &what);
+    b.wait_text(&what);
+
+    // both open the edit form on the same version
+    let edit = format!("Edit incident #{id}");
+    a.send(ENTER);
+    a.wait_for("A's detail", WAIT, |t| {
+        t.contains(&format!("Incident #{id} ")) && t.contains("Timeline")
+    });
+    a.send("e");
+    a.wait_text(&edit);
+    filter_to(&b, &what);
+    b.send("e");
+    b.wait_text(&edit);
+
+    let from_a = unique("alpha");
+    let from_b = unique("beta");
+    for (c, text) in [(&a, &from_a), (&b, &from_b)] {
+        // Type → Priority → Where → What happened; Ctrl-U clears the field
+        c.send(TAB);
+        c.send(TAB);
+        c.send(TAB);
+        c.send(CTRL_U);
+        c.send(text);
+        c.wait_for("the new text alone in What happened", WAIT, |t| {
+            line_with(t, "What happened")
+                .is_some_and(|l| l.contains(text.as_str()) && !l.contains(&what))
+        });
+    }
+
+    a.send(CTRL_S);
+    a.wait_for("A's save", WAIT, |t| {
+        t.contains(&format!("incident #{id} saved")) && !t.contains(&edit)
+    });
+
+    b.send(CTRL_S);
+    b.wait_for(
+        "B's save refused, the form still open with B's text",
+        WAIT,
+        |t| {
+            some_line_has(t, &["changed by Alex Morgan"])
+                && t.contains(&edit)
+                && some_line_has(t, &["What happened", &from_b])
+        },
+    );
+
+    let summary: String = store(&place)
+        .query_row("SELECT summary FROM incidents WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .expect("the incident");
+    assert_eq!(summary, from_a, "the store keeps A's save");
+}
+
+/// Two consoles started at the same moment on a store that does not exist
+/// yet (a control room's start-up script): both must open it.
+#[test]
+fn two_consoles_starting_together_on_a_new_store_both_open_it() {
+    for demo in [false, true] {
+        let place = Place::new();
+        let db = place.db();
+        let db = db.to_str().expect("utf-8 path");
+        let args = |name: &'static str| -> Vec<&str> {
+            let mut v = vec!["--db", db, "--as", name];
+            if demo {
+                v.insert(0, "demo");
+            }
+            v
+        };
+        let a = place.spawn("Alex", 100, 30, &args("Alex Morgan"));
+        let b = place.spawn("Priya", 100, 30, &args("Priya Shah"));
+        for c in [&a, &b] {
+            c.wait_for("the board", WAIT, |t| {
+                t.contains(BOARD) && bottom_line(t).contains("store ● ok")
+            });
+        }
+    }
+}

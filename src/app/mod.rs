@@ -29,7 +29,7 @@ pub const BOARD_CHROME: u16 = 6;
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 12;
 /// Counting stops here so a count never stalls a key press on a huge store.
-pub const COUNT_CAP: u64 = 100_000;
+pub const COUNT_CAP: u64 = 10_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
@@ -151,6 +151,9 @@ pub struct InputLine {
     /// The filter in force before `/`, restored by Esc.
     pub before: String,
     pub error: Option<String>,
+    /// Filter as each key is typed; on a very large view only on Enter, so
+    /// typing never waits on a scan of the whole store.
+    pub live: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -283,6 +286,7 @@ impl App {
             app.warn(warnings.join("; "));
         }
         app.reload_board(Anchor::First);
+        app.recount();
         Ok(app)
     }
 
@@ -498,6 +502,7 @@ impl App {
                     line: LineInput::new(&before),
                     before,
                     error: None,
+                    live: self.board.count < COUNT_CAP,
                 });
             }
             Action::StartCommand => {
@@ -506,6 +511,7 @@ impl App {
                     line: LineInput::default(),
                     before: String::new(),
                     error: None,
+                    live: false,
                 })
             }
             Action::InputKey(k) => self.input_key(k),
@@ -758,8 +764,13 @@ impl App {
                     .selected
                     .min(self.board.rows.len().saturating_sub(1));
             }
-            Err(e) => return self.store_error(e),
+            Err(e) => self.store_error(e),
         }
+    }
+
+    /// Count what the filter matches. Only when the filter or the store changes:
+    /// never on a move, so a key press does not pay for it.
+    fn recount(&mut self) {
         match self.store.count_incidents(&self.board.filter, COUNT_CAP) {
             Ok(n) => self.board.count = n,
             Err(e) => self.store_error(e),
@@ -892,7 +903,7 @@ impl App {
             return;
         }
         input.error = None;
-        if input.kind == InputKind::Filter {
+        if input.kind == InputKind::Filter && input.live {
             // the board follows the filter as it is typed
             let text = input.line.value.clone();
             if let Some(e) = self.apply_filter(&text) {
@@ -909,7 +920,7 @@ impl App {
             f.fields[focus].input.insert_str(s);
         } else if let Some(input) = &mut self.input {
             input.line.insert_str(s);
-            if input.kind == InputKind::Filter {
+            if input.kind == InputKind::Filter && input.live {
                 let text = input.line.value.clone();
                 self.apply_filter(&text);
             }
@@ -922,6 +933,7 @@ impl App {
         if self.apply_filter(&text).is_some() {
             self.board.filter.status = view;
             self.reload_board(Anchor::First);
+            self.recount();
         }
     }
 
@@ -934,6 +946,7 @@ impl App {
                 self.board.filter_text = text.trim().to_string();
                 self.board.selected = 0;
                 self.reload_board(Anchor::First);
+                self.recount();
                 None
             }
             Err(e) => Some(e),
@@ -1280,6 +1293,7 @@ impl App {
     fn refresh_after_write(&mut self) {
         self.refresh_detail();
         self.reload_in_place();
+        self.recount();
         if self.pane == Pane::Activity {
             self.reload_activity();
         }
@@ -1393,6 +1407,7 @@ impl App {
             }
         }
         self.reload_in_place();
+        self.recount();
         if self.pane == Pane::Activity {
             self.reload_activity();
         }

@@ -177,10 +177,25 @@ impl Store {
     }
 
     fn configure(&self) -> Result<()> {
-        let mode: String = self
-            .conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .map_err(|e| classify(&self.path, e))?;
+        // Switching to WAL needs a moment alone with the file; another console
+        // opening it at the same instant can make SQLite answer busy at once,
+        // without waiting, so wait here as the busy timeout would.
+        let started = std::time::Instant::now();
+        let mode: String = loop {
+            match self
+                .conn
+                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            {
+                Ok(mode) => break mode,
+                Err(rusqlite::Error::SqliteFailure(f, _))
+                    if f.code == rusqlite::ErrorCode::DatabaseBusy
+                        && started.elapsed() < Duration::from_secs(5) =>
+                {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(e) => return Err(classify(&self.path, e)),
+            }
+        };
         if !mode.eq_ignore_ascii_case("wal") {
             tracing::warn!(%mode, "store is not in WAL mode");
         }

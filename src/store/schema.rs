@@ -133,6 +133,11 @@ CREATE TABLE audit (
     detail       TEXT NOT NULL DEFAULT ''
 );
 "#,
+    // 2: filters by member or zone name look incidents up through these.
+    r#"
+CREATE INDEX incidents_member ON incidents(member_id);
+CREATE INDEX incidents_zone ON incidents(zone_id);
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -96,6 +96,14 @@ fn draw_message_line(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         if let Some(e) = &input.error {
             spans.push(Span::raw("  "));
             spans.push(Span::styled(clean(e), theme.style("alert_warn")));
+        } else if input.kind == InputKind::Filter && !input.live {
+            spans.push(Span::styled(
+                format!(
+                    "   Enter filters {} incidents · Esc undo · zone: type: status: p:",
+                    widgets::status_bar::count(app.board.count)
+                ),
+                theme.style("muted"),
+            ));
         } else if input.kind == InputKind::Filter {
             spans.push(Span::styled(
                 "   Enter keep · Esc undo · zone: type: status: p:",

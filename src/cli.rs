@@ -143,7 +143,9 @@ pub fn run() -> Result<()> {
                 remove_store(&path)?;
             }
             let mut store = Store::open(&path)?;
-            demo::ensure_demo(&mut store, clock.now())?;
+            if demo::ensure_demo(&mut store, clock.now())? {
+                add_demo_photos(&mut store, &path, clock.now())?;
+            }
             let operator = store.operator_or_add(
                 cli.operator.as_deref().unwrap_or(demo::DEMO_OPERATOR),
                 "operator",
@@ -174,6 +176,29 @@ pub fn run() -> Result<()> {
             console(store, operator, &cli, clock)
         }
     }
+}
+
+/// Synthetic CCTV stills for the demo's ID-sought records and some known
+/// people, written beside the demo store: no real person's image is shipped.
+fn add_demo_photos(store: &mut Store, db: &Path, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+    let dir = db
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .join("demo-photos");
+    let operator = store.operator_or_add(demo::DEMO_OPERATOR, "operator", now)?;
+    for entry in store.search_entries(now)? {
+        let photographed =
+            entry.kind == crate::domain::offender::OffenderKind::IdSought || entry.id % 3 == 0;
+        if !photographed {
+            continue;
+        }
+        let file = dir.join(format!("offender-{}.png", entry.id));
+        crate::io::stills::write_still(&file, entry.id as u64)
+            .with_context(|| format!("cannot write {}", file.display()))?;
+        store.set_offender_photo(entry.id, &file.to_string_lossy(), operator.id, now)?;
+    }
+    Ok(())
 }
 
 fn console(
@@ -218,11 +243,18 @@ fn console(
     let mut terminal = ratatui::init();
     // crossterm installs its resize handler on the first poll; do it before any resize can land
     let _ = crossterm::event::poll(std::time::Duration::ZERO);
+    // ask the terminal what images it can show, briefly, before any key is read
+    let mut photos = if std::env::var_os("NO_GRAPHICS").is_some() {
+        crate::ui::widgets::photo::Photos::half_blocks()
+    } else {
+        crate::ui::widgets::photo::Photos::detect(std::time::Duration::from_millis(200))
+    };
+    tracing::info!(protocol = photos.protocol_name(), "photos");
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
     let result = runtime.block_on(crate::app::runtime::run(
         &mut app,
         &mut terminal,
-        |f, app| crate::ui::draw(f, app, &themes),
+        |f, app| crate::ui::draw_with(f, app, &themes, Some(&mut photos)),
     ));
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
     ratatui::restore();

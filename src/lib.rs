@@ -5,5 +5,6 @@
 pub mod app;
 pub mod cli;
 pub mod domain;
+pub mod io;
 pub mod store;
 pub mod ui;

@@ -399,14 +399,20 @@ fn themes_switch_live_from_the_command_line() {
 fn panes_switch_by_tab_and_number() {
     let mut c = demo_console();
     c.key(KeyCode::Tab);
+    assert_eq!(c.app.pane, Pane::Hits);
+    c.key(KeyCode::Tab);
+    assert_eq!(c.app.pane, Pane::Offenders);
+    c.keys("4");
     assert_eq!(c.app.pane, Pane::Activity);
     assert!(!c.app.activity.records.is_empty());
     c.keys("1");
     assert_eq!(c.app.pane, Pane::Incidents);
     c.keys("2");
-    assert_eq!(c.app.pane, Pane::Activity);
+    assert_eq!(c.app.pane, Pane::Hits);
     c.key(KeyCode::BackTab);
     assert_eq!(c.app.pane, Pane::Incidents);
+    c.key(KeyCode::BackTab);
+    assert_eq!(c.app.pane, Pane::Activity);
 }
 
 #[test]
@@ -417,7 +423,7 @@ fn help_is_built_from_the_key_table_and_follows_rebinding() {
     let mut c = console_on(&path, "Alex Morgan", config);
     c.keys("?");
     assert!(matches!(c.app.modal, Some(Modal::Help { .. })));
-    c.app.update(Action::Resize(120, 80));
+    c.app.update(Action::Resize(120, 100));
     let screen = c.text();
     for b in c.app.keymap.bindings() {
         assert!(

@@ -47,7 +47,7 @@ fn the_help_overlay() {
 fn the_activity_pane() {
     let mut c = demo_console();
     c.log_incident('t', '2', "greggs", "Sandwiches taken");
-    c.keys("2");
+    c.keys("4");
     insta::assert_snapshot!(c.screen(W, H).backend());
 }
 
@@ -182,4 +182,33 @@ fn no_color_keeps_the_selection_visible_without_colour() {
     assert!(buf[(2, y)]
         .modifier
         .contains(ratatui::style::Modifier::REVERSED));
+}
+
+#[test]
+fn the_offender_register() {
+    let mut c = demo_console();
+    c.keys("3");
+    insta::assert_snapshot!(c.screen(W, H).backend());
+}
+
+#[test]
+fn an_offender_profile() {
+    let mut c = demo_console();
+    c.keys("3");
+    c.key(KeyCode::Enter);
+    insta::assert_snapshot!(c.screen(W, H).backend());
+}
+
+#[test]
+fn the_sighting_form_with_people_found_as_you_type() {
+    let mut c = demo_console();
+    c.keys("Shol");
+    insta::assert_snapshot!(c.screen(W, H).backend());
+}
+
+#[test]
+fn the_hits_pane() {
+    let mut c = demo_console();
+    c.keys("2");
+    insta::assert_snapshot!(c.screen(W, H).backend());
 }

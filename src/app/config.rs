@@ -1,5 +1,7 @@
 //! The console's config file (TOML): keys, theme, and the scheme's settings.
 
+use crate::domain::exclusion::{Ladder, Stage};
+use crate::store::sightings::HitRules;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -15,6 +17,14 @@ pub struct Config {
     pub incident_types: Vec<String>,
     /// Rebind commands: `new_incident = ["i", "ctrl-n"]` (names are listed in help).
     pub keys: BTreeMap<String, Vec<String>>,
+    /// The scheme's time zone: exclusion dates are its days.
+    pub timezone: String,
+    /// An unacknowledged hit alerts again after this long, and again each time after.
+    pub hit_escalate_after_minutes: i64,
+    /// Markers that raise a watch hit whenever the person is seen.
+    pub watch_markers: Vec<String>,
+    /// The scheme's sanction ladder, lowest first; `excludes = false` for a warning stage.
+    pub ladder: Vec<Stage>,
 }
 
 impl Default for Config {
@@ -27,11 +37,32 @@ impl Default for Config {
                 .map(|s| s.to_string())
                 .collect(),
             keys: BTreeMap::new(),
+            timezone: "Europe/London".into(),
+            hit_escalate_after_minutes: 2,
+            watch_markers: vec!["violent".into(), "weapons".into()],
+            ladder: Ladder::default().stages,
         }
     }
 }
 
 impl Config {
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.timezone.parse().unwrap_or(chrono_tz::Europe::London)
+    }
+
+    pub fn hit_rules(&self) -> HitRules {
+        HitRules {
+            ladder: Ladder {
+                stages: self.ladder.clone(),
+            },
+            watch_markers: self
+                .watch_markers
+                .iter()
+                .map(|m| m.trim().to_lowercase())
+                .collect(),
+        }
+    }
+
     /// Read the config; a missing file is the defaults, a broken one is the
     /// defaults plus a message naming the line.
     pub fn load(path: &Path) -> (Config, Option<String>) {
@@ -64,6 +95,21 @@ impl Config {
         if c.stale_after_minutes < 1 {
             return Err("stale_after_minutes must be at least 1".into());
         }
+        if c.hit_escalate_after_minutes < 1 {
+            return Err("hit_escalate_after_minutes must be at least 1".into());
+        }
+        if c.timezone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(format!(
+                "timezone “{}” is not a time zone name (e.g. Europe/London)",
+                c.timezone
+            ));
+        }
+        if c.ladder.is_empty() {
+            return Err("ladder needs at least one stage".into());
+        }
+        if let Some(s) = c.ladder.iter().find(|s| s.name.trim().is_empty()) {
+            return Err(format!("ladder: a stage needs a name ({s:?})"));
+        }
         c.incident_types = c
             .incident_types
             .iter()
@@ -88,6 +134,23 @@ mod tests {
         assert_eq!(c.theme, "default");
         assert_eq!(c.keys["quit"], vec!["ctrl-q"]);
         assert!(c.incident_types.contains(&"theft".to_string()));
+    }
+
+    #[test]
+    fn a_scheme_configures_its_own_ladder() {
+        let c = Config::parse(
+            "ladder = [{ name = \"CPW\", excludes = false }, { name = \"CPN\", excludes = true }, { name = \"CBO\", excludes = true }]\n",
+        )
+        .unwrap();
+        let rules = c.hit_rules();
+        assert_eq!(rules.ladder.names(), vec!["CPW", "CPN", "CBO"]);
+        assert!(!rules.ladder.excludes("CPW") && rules.ladder.excludes("CBO"));
+        assert!(Config::parse("ladder = []")
+            .unwrap_err()
+            .contains("at least one stage"));
+        assert!(Config::parse("timezone = \"Mars/Olympus\"")
+            .unwrap_err()
+            .contains("Mars/Olympus"));
     }
 
     #[test]

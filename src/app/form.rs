@@ -2,9 +2,40 @@
 //! field that offers zones and members as you type.
 
 use super::input::LineInput;
+use crate::domain::offender::OffenderKind;
 use crate::domain::place::{suggest_places, PlaceChoice};
 use crate::domain::{Member, Place, Zone};
 use crossterm::event::{KeyCode, KeyEvent};
+
+/// One person offered by an offender lookup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OffenderChoice {
+    pub id: i64,
+    pub name: String,
+    /// What the list shows: the name, and the alias or marker that matched.
+    pub label: String,
+}
+
+/// Where a form's lookups get their suggestions.
+pub trait Suggest {
+    fn places(&mut self, fragment: &str) -> Vec<PlaceChoice>;
+    fn offenders(&mut self, fragment: &str, kind: Option<OffenderKind>) -> Vec<OffenderChoice>;
+}
+
+/// Places from a list of zones and members (and no offenders).
+pub struct PlacesOnly<'a> {
+    pub zones: &'a [Zone],
+    pub members: &'a [Member],
+}
+
+impl Suggest for PlacesOnly<'_> {
+    fn places(&mut self, fragment: &str) -> Vec<PlaceChoice> {
+        suggest_places(fragment, self.zones, self.members, 6)
+    }
+    fn offenders(&mut self, _: &str, _: Option<OffenderKind>) -> Vec<OffenderChoice> {
+        vec![]
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldKind {
@@ -19,6 +50,13 @@ pub enum FieldKind {
         suggestions: Vec<PlaceChoice>,
         pick: usize,
         resolved: Option<Place>,
+    },
+    /// Someone on the register, found by fuzzy search as you type.
+    Offender {
+        suggestions: Vec<OffenderChoice>,
+        pick: usize,
+        resolved: Option<OffenderChoice>,
+        kind: Option<OffenderKind>,
     },
 }
 
@@ -79,6 +117,36 @@ impl Field {
         }
     }
 
+    /// A lookup of people on the register (of one kind, if given).
+    pub fn offender(
+        label: &'static str,
+        chosen: Option<OffenderChoice>,
+        kind: Option<OffenderKind>,
+        hint: &'static str,
+    ) -> Field {
+        let shown = chosen.as_ref().map(|c| c.name.clone()).unwrap_or_default();
+        Field {
+            label,
+            input: LineInput::new(&shown),
+            kind: FieldKind::Offender {
+                suggestions: vec![],
+                pick: 0,
+                resolved: chosen,
+                kind,
+            },
+            hint,
+            initial: shown,
+        }
+    }
+
+    /// The person chosen in an offender lookup.
+    pub fn offender_value(&self) -> Option<&OffenderChoice> {
+        match &self.kind {
+            FieldKind::Offender { resolved, .. } => resolved.as_ref(),
+            _ => None,
+        }
+    }
+
     pub fn value(&self) -> &str {
         &self.input.value
     }
@@ -120,6 +188,21 @@ impl Field {
 
     /// Turn the highlighted suggestion into the field's place (on leaving it).
     fn resolve_place(&mut self) {
+        if let FieldKind::Offender {
+            suggestions,
+            pick,
+            resolved,
+            ..
+        } = &mut self.kind
+        {
+            if let Some(choice) = suggestions.get(*pick) {
+                self.input = LineInput::new(&choice.name);
+                *resolved = Some(choice.clone());
+            }
+            suggestions.clear();
+            *pick = 0;
+            return;
+        }
         if let FieldKind::Place {
             suggestions,
             pick,
@@ -200,7 +283,7 @@ impl Form {
     }
 
     /// Keys that are not form commands (next field, submit) land here.
-    pub fn key(&mut self, key: KeyEvent, zones: &[Zone], members: &[Member]) -> FormOutcome {
+    pub fn key(&mut self, key: KeyEvent, suggest: &mut dyn Suggest) -> FormOutcome {
         if self.confirm_discard {
             return match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => FormOutcome::Cancel,
@@ -285,7 +368,37 @@ impl Form {
                 _ => {
                     if field.input.edit(key) {
                         *resolved = None;
-                        *suggestions = suggest_places(&field.input.value, zones, members, 6);
+                        *suggestions = suggest.places(&field.input.value);
+                        *pick = 0;
+                    }
+                    Then::Stay
+                }
+            },
+            FieldKind::Offender {
+                suggestions,
+                pick,
+                resolved,
+                kind,
+            } => match key.code {
+                KeyCode::Up | KeyCode::Down if !suggestions.is_empty() => {
+                    let n = suggestions.len();
+                    *pick = if key.code == KeyCode::Down {
+                        (*pick + 1) % n
+                    } else {
+                        (*pick + n - 1) % n
+                    };
+                    Then::Stay
+                }
+                KeyCode::Down => Then::Next,
+                KeyCode::Up => Then::Prev,
+                _ => {
+                    if field.input.edit(key) {
+                        *resolved = None;
+                        *suggestions = if field.input.value.trim().is_empty() {
+                            vec![]
+                        } else {
+                            suggest.offenders(&field.input.value, *kind)
+                        };
                         *pick = 0;
                     }
                     Then::Stay
@@ -342,7 +455,13 @@ mod tests {
 
     fn type_in(f: &mut Form, s: &str, z: &[Zone], m: &[Member]) {
         for c in s.chars() {
-            f.key(k(KeyCode::Char(c)), z, m);
+            f.key(
+                k(KeyCode::Char(c)),
+                &mut PlacesOnly {
+                    zones: z,
+                    members: m,
+                },
+            );
         }
     }
 
@@ -361,9 +480,27 @@ mod tests {
             FieldKind::Place { suggestions, .. } => assert_eq!(suggestions.len(), 2),
             _ => unreachable!(),
         }
-        f.key(k(KeyCode::Down), &z, &m); // Highland Outdoor
-        f.key(k(KeyCode::Tab), &z, &m); // Tab is not a form key here; Enter moves on
-        f.key(k(KeyCode::Enter), &z, &m);
+        f.key(
+            k(KeyCode::Down),
+            &mut PlacesOnly {
+                zones: &z,
+                members: &m,
+            },
+        ); // Highland Outdoor
+        f.key(
+            k(KeyCode::Tab),
+            &mut PlacesOnly {
+                zones: &z,
+                members: &m,
+            },
+        ); // Tab is not a form key here; Enter moves on
+        f.key(
+            k(KeyCode::Enter),
+            &mut PlacesOnly {
+                zones: &z,
+                members: &m,
+            },
+        );
         assert_eq!(f.focus, 1);
         assert_eq!(f.fields[0].value(), "Highland Outdoor");
         assert_eq!(
@@ -387,7 +524,13 @@ mod tests {
             ],
         );
         type_in(&mut f, "by the bus station", &z, &m);
-        f.key(k(KeyCode::Enter), &z, &m);
+        f.key(
+            k(KeyCode::Enter),
+            &mut PlacesOnly {
+                zones: &z,
+                members: &m,
+            },
+        );
         assert_eq!(f.fields[0].place_value().location, "by the bus station");
         assert_eq!(f.fields[0].place_value().zone_id, None);
 
@@ -399,8 +542,20 @@ mod tests {
             ],
         );
         type_in(&mut f, "market", &z, &m);
-        f.key(k(KeyCode::Up), &z, &m); // wraps to “as typed”
-        f.key(k(KeyCode::Enter), &z, &m);
+        f.key(
+            k(KeyCode::Up),
+            &mut PlacesOnly {
+                zones: &z,
+                members: &m,
+            },
+        ); // wraps to “as typed”
+        f.key(
+            k(KeyCode::Enter),
+            &mut PlacesOnly {
+                zones: &z,
+                members: &m,
+            },
+        );
         assert_eq!(
             f.fields[0].place_value(),
             Place {
@@ -421,11 +576,29 @@ mod tests {
             "P4 low".into(),
         ];
         let mut f = Form::new("t", vec![Field::choice("Priority", prio, 2, "")]);
-        f.key(k(KeyCode::Char('1')), &z, &m);
+        f.key(
+            k(KeyCode::Char('1')),
+            &mut PlacesOnly {
+                zones: &z,
+                members: &m,
+            },
+        );
         assert_eq!(f.fields[0].choice_index(), 0);
-        f.key(k(KeyCode::Left), &z, &m);
+        f.key(
+            k(KeyCode::Left),
+            &mut PlacesOnly {
+                zones: &z,
+                members: &m,
+            },
+        );
         assert_eq!(f.fields[0].value(), "P4 low");
-        f.key(k(KeyCode::Char('h')), &z, &m);
+        f.key(
+            k(KeyCode::Char('h')),
+            &mut PlacesOnly {
+                zones: &z,
+                members: &m,
+            },
+        );
         assert_eq!(f.fields[0].value(), "P2 high");
     }
 
@@ -434,23 +607,53 @@ mod tests {
         let (z, m) = town();
         let mut f = Form::new("t", vec![Field::text("Text", "", "")]);
         assert!(matches!(
-            f.key(k(KeyCode::Esc), &z, &m),
+            f.key(
+                k(KeyCode::Esc),
+                &mut PlacesOnly {
+                    zones: &z,
+                    members: &m
+                }
+            ),
             FormOutcome::Cancel
         ));
         type_in(&mut f, "x", &z, &m);
         assert!(matches!(
-            f.key(k(KeyCode::Esc), &z, &m),
+            f.key(
+                k(KeyCode::Esc),
+                &mut PlacesOnly {
+                    zones: &z,
+                    members: &m
+                }
+            ),
             FormOutcome::Continue
         ));
         assert!(f.confirm_discard);
         assert!(matches!(
-            f.key(k(KeyCode::Char('n')), &z, &m),
+            f.key(
+                k(KeyCode::Char('n')),
+                &mut PlacesOnly {
+                    zones: &z,
+                    members: &m
+                }
+            ),
             FormOutcome::Continue
         ));
         assert_eq!(f.fields[0].value(), "x");
-        f.key(k(KeyCode::Esc), &z, &m);
+        f.key(
+            k(KeyCode::Esc),
+            &mut PlacesOnly {
+                zones: &z,
+                members: &m,
+            },
+        );
         assert!(matches!(
-            f.key(k(KeyCode::Char('y')), &z, &m),
+            f.key(
+                k(KeyCode::Char('y')),
+                &mut PlacesOnly {
+                    zones: &z,
+                    members: &m
+                }
+            ),
             FormOutcome::Cancel
         ));
     }
@@ -463,11 +666,23 @@ mod tests {
             vec![Field::text("A", "", ""), Field::text("B", "", "")],
         );
         assert!(matches!(
-            f.key(k(KeyCode::Enter), &z, &m),
+            f.key(
+                k(KeyCode::Enter),
+                &mut PlacesOnly {
+                    zones: &z,
+                    members: &m
+                }
+            ),
             FormOutcome::Continue
         ));
         assert!(matches!(
-            f.key(k(KeyCode::Enter), &z, &m),
+            f.key(
+                k(KeyCode::Enter),
+                &mut PlacesOnly {
+                    zones: &z,
+                    members: &m
+                }
+            ),
             FormOutcome::Submit
         ));
     }

@@ -10,6 +10,8 @@ pub enum Context {
     Global,
     List,
     Incident,
+    Hit,
+    Offender,
     Form,
 }
 
@@ -19,6 +21,8 @@ impl Context {
             Context::Global => "Anywhere",
             Context::List => "Lists (board, timeline, activity)",
             Context::Incident => "The selected or open incident",
+            Context::Hit => "Hits",
+            Context::Offender => "The offender register and a profile",
             Context::Form => "Forms",
         }
     }
@@ -34,6 +38,18 @@ pub enum Command {
     PrevPane,
     Pane1,
     Pane2,
+    Pane3,
+    Pane4,
+    NewSighting,
+    LinkOffender,
+    AcceptHit,
+    RejectHit,
+    NewOffender,
+    EditOffender,
+    NewExclusion,
+    LiftExclusion,
+    Promote,
+    Merge,
     Up,
     Down,
     Top,
@@ -79,6 +95,13 @@ const TABLE: &[(Command, &str, Context, &[&str], &str)] = &[
         "new incident",
     ),
     (
+        Command::NewSighting,
+        "new_sighting",
+        Context::Global,
+        &["S"],
+        "log a sighting: who, where, when (hits decided at once)",
+    ),
+    (
         Command::NextPane,
         "next_pane",
         Context::Global,
@@ -101,9 +124,23 @@ const TABLE: &[(Command, &str, Context, &[&str], &str)] = &[
     ),
     (
         Command::Pane2,
-        "pane_activity",
+        "pane_hits",
         Context::Global,
         &["2"],
+        "hits pane (unacknowledged first)",
+    ),
+    (
+        Command::Pane3,
+        "pane_offenders",
+        Context::Global,
+        &["3"],
+        "offender register and exclusions",
+    ),
+    (
+        Command::Pane4,
+        "pane_activity",
+        Context::Global,
+        &["4"],
         "activity pane (who changed what)",
     ),
     (
@@ -154,7 +191,7 @@ const TABLE: &[(Command, &str, Context, &[&str], &str)] = &[
         "open",
         Context::List,
         &["enter"],
-        "open the selected incident",
+        "open the selected incident, hit or person",
     ),
     (
         Command::Back,
@@ -168,14 +205,14 @@ const TABLE: &[(Command, &str, Context, &[&str], &str)] = &[
         "filter",
         Context::List,
         &["/"],
-        "filter: words, zone:…, type:…, status:…, p:1-4",
+        "filter incidents (zone:, type:, status:, p:) or search the register",
     ),
     (
         Command::CycleView,
         "cycle_view",
         Context::List,
         &["v"],
-        "cycle status view: live, open, responding, police, closed, all",
+        "cycle the view: incident status, or known / ID-sought / exclusions",
     ),
     (
         Command::AdvanceStatus,
@@ -220,11 +257,74 @@ const TABLE: &[(Command, &str, Context, &[&str], &str)] = &[
         "edit type, priority, place, text, police ref, loss",
     ),
     (
+        Command::LinkOffender,
+        "link_offender",
+        Context::Incident,
+        &["o"],
+        "name an offender on the incident (hits decided at once)",
+    ),
+    (
+        Command::AcceptHit,
+        "accept_hit",
+        Context::Hit,
+        &["a"],
+        "accept the hit, saying what was done",
+    ),
+    (
+        Command::RejectHit,
+        "reject_hit",
+        Context::Hit,
+        &["x"],
+        "reject as a false match, saying why",
+    ),
+    (
+        Command::NewOffender,
+        "new_offender",
+        Context::Offender,
+        &["O"],
+        "add a person to the register",
+    ),
+    (
+        Command::EditOffender,
+        "edit_offender",
+        Context::Offender,
+        &["e"],
+        "edit the person: names, aliases, markers, photo",
+    ),
+    (
+        Command::NewExclusion,
+        "new_exclusion",
+        Context::Offender,
+        &["x"],
+        "serve an exclusion on the person",
+    ),
+    (
+        Command::LiftExclusion,
+        "lift_exclusion",
+        Context::Offender,
+        &["L"],
+        "lift the selected exclusion early",
+    ),
+    (
+        Command::Promote,
+        "promote",
+        Context::Offender,
+        &["P"],
+        "an ID-sought person is identified: give the name",
+    ),
+    (
+        Command::Merge,
+        "merge",
+        Context::Offender,
+        &["M"],
+        "merge this ID-sought record into a known person",
+    ),
+    (
         Command::NextField,
         "next_field",
         Context::Form,
         &["tab"],
-        "next field (accepts the highlighted place)",
+        "next field (accepts the highlighted suggestion)",
     ),
     (
         Command::PrevField,
@@ -443,14 +543,18 @@ impl Keymap {
             }
         }
         // A key bound twice where both could apply would make one command unreachable.
+        // pane contexts (incident, hit, offender) never apply together; each
+        // applies with the list and global keys; forms stand alone
         let overlapping = |a: Context, b: Context| {
+            let pane =
+                |c: Context| matches!(c, Context::Incident | Context::Hit | Context::Offender);
             a == b
                 || (a != Context::Form
                     && b != Context::Form
                     && (a == Context::Global
                         || b == Context::Global
-                        || (a, b) == (Context::List, Context::Incident)
-                        || (a, b) == (Context::Incident, Context::List)))
+                        || (a == Context::List && pane(b))
+                        || (b == Context::List && pane(a))))
         };
         for (i, a) in bindings.iter().enumerate() {
             for b in bindings.iter().skip(i + 1) {

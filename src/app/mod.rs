@@ -7,13 +7,17 @@ pub mod config;
 pub mod form;
 pub mod input;
 pub mod keymap;
+pub mod register;
 pub mod runtime;
 
 use crate::domain::place::PlaceChoice;
+use crate::domain::search::OffenderIndex;
+use crate::domain::sighting::Camera;
 use crate::domain::{
     Clock, Incident, IncidentEdit, IncidentFilter, Member, NewIncident, Priority, Status,
     StatusView, TimelineEntry, Zone,
 };
+use crate::store::sightings::HitRules;
 use crate::store::{Anchor, AuditRecord, BoardKey, BoardRow, Operator, Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
 use config::Config;
@@ -34,14 +38,18 @@ pub const COUNT_CAP: u64 = 10_000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
     Incidents,
+    Hits,
+    Offenders,
     Activity,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 2] = [Pane::Incidents, Pane::Activity];
+    pub const ALL: [Pane; 4] = [Pane::Incidents, Pane::Hits, Pane::Offenders, Pane::Activity];
     pub fn title(self) -> &'static str {
         match self {
             Pane::Incidents => "Incidents",
+            Pane::Hits => "Hits",
+            Pane::Offenders => "Offenders",
             Pane::Activity => "Activity",
         }
     }
@@ -58,6 +66,8 @@ pub enum Event {
     StoreChanged,
     /// SIGHUP, SIGTERM or SIGINT: close cleanly.
     Signal(&'static str),
+    /// A desktop notification could not be shown (no notification service).
+    NotifyFailed(String),
 }
 
 /// Every change of the console's state.
@@ -102,6 +112,17 @@ pub enum Action {
     Tick,
     StoreChanged,
     Resize(u16, u16),
+    NewSighting,
+    LinkOffender,
+    AcceptHit,
+    RejectHit,
+    NewOffender,
+    EditOffender,
+    NewExclusion,
+    LiftExclusion,
+    Promote,
+    Merge,
+    NotifyFailed(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,6 +151,15 @@ pub enum FormKind {
     Edit { id: i64, version: i64 },
     Close { id: i64, version: i64 },
     Note { id: i64, amends: Option<i64> },
+    Sighting,
+    LinkOffender { incident: i64 },
+    Offender { id: Option<i64>, version: i64 },
+    Exclusion { offender: i64 },
+    LiftExclusion { id: i64 },
+    Promote { id: i64 },
+    Merge { from: i64 },
+    AcceptHit { id: i64 },
+    RejectHit { id: i64 },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,6 +172,8 @@ pub enum Modal {
 pub enum InputKind {
     Filter,
     Command,
+    /// Searching the offender register as you type.
+    Search,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -218,6 +250,21 @@ pub struct App {
     /// Asking “quit and lose the unsaved form?”
     pub confirm_quit: bool,
     last_audit_seen: i64,
+    /// What decides a hit: the scheme's ladder and watch markers.
+    pub rules: HitRules,
+    /// The scheme's time zone: dates typed and shown are its days.
+    pub tz: chrono_tz::Tz,
+    /// The register's fuzzy search, built once and kept up to date.
+    pub index: OffenderIndex,
+    pub register: register::Register,
+    pub profile: Option<register::ProfileView>,
+    pub hits: register::Hits,
+    pub cameras: Vec<Camera>,
+    /// Desktop notifications waiting for the runtime to send.
+    pub notices: Vec<register::Notice>,
+    /// Why desktop notifications are not working, once known.
+    pub notify_trouble: Option<String>,
+    register_signature: (i64, i64),
 }
 
 const ACTIVITY_LIMIT: usize = 500;
@@ -231,6 +278,17 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("filter TEXT", "filter the board, as with /"),
     ("view NAME", "live, all, open, responding, police, closed"),
     ("theme NAME", "switch theme (:theme alone lists them)"),
+    ("sighting", "log a sighting (as S does)"),
+    (
+        "hit N accept ACTION",
+        "accept hit N, e.g. :hit 12 accept radio warned",
+    ),
+    (
+        "hit N reject REASON",
+        "reject hit N as a false match, e.g. :hit 12 reject \"not him\"",
+    ),
+    ("hits", "show the hits pane"),
+    ("offenders", "show the offender register"),
     ("activity", "show who changed what"),
     ("help", "this help"),
     ("q", "quit (:q! without asking)"),
@@ -252,6 +310,9 @@ impl App {
             .first()
             .map(|r| r.id)
             .unwrap_or(0);
+        let last_hit = store.last_hit_id()?;
+        let rules = config.hit_rules();
+        let tz = config.tz();
         let mut app = App {
             zones: store.zones()?,
             members: store.members()?,
@@ -281,12 +342,28 @@ impl App {
             bell: false,
             confirm_quit: false,
             last_audit_seen,
+            rules,
+            tz,
+            index: OffenderIndex::new(vec![]),
+            register: register::Register::default(),
+            profile: None,
+            hits: register::Hits {
+                last_seen: last_hit,
+                ..Default::default()
+            },
+            cameras: vec![],
+            notices: vec![],
+            notify_trouble: None,
+            register_signature: (-1, -1),
         };
         if !warnings.is_empty() {
             app.warn(warnings.join("; "));
         }
         app.reload_board(Anchor::First);
         app.recount();
+        app.cameras = app.store.cameras()?;
+        app.refresh_register_if_changed();
+        app.refresh_hits();
         Ok(app)
     }
 
@@ -398,6 +475,8 @@ impl App {
         }
         let contexts: &[Context] = match self.pane {
             Pane::Incidents => &[Context::Incident, Context::List, Context::Global],
+            Pane::Hits => &[Context::Hit, Context::List, Context::Global],
+            Pane::Offenders => &[Context::Offender, Context::List, Context::Global],
             Pane::Activity => &[Context::List, Context::Global],
         };
         let cmd = self.keymap.lookup(&key, contexts)?;
@@ -409,7 +488,19 @@ impl App {
             Command::NextPane => Action::NextPane,
             Command::PrevPane => Action::PrevPane,
             Command::Pane1 => Action::ShowPane(Pane::Incidents),
-            Command::Pane2 => Action::ShowPane(Pane::Activity),
+            Command::Pane2 => Action::ShowPane(Pane::Hits),
+            Command::Pane3 => Action::ShowPane(Pane::Offenders),
+            Command::Pane4 => Action::ShowPane(Pane::Activity),
+            Command::NewSighting => Action::NewSighting,
+            Command::LinkOffender => Action::LinkOffender,
+            Command::AcceptHit => Action::AcceptHit,
+            Command::RejectHit => Action::RejectHit,
+            Command::NewOffender => Action::NewOffender,
+            Command::EditOffender => Action::EditOffender,
+            Command::NewExclusion => Action::NewExclusion,
+            Command::LiftExclusion => Action::LiftExclusion,
+            Command::Promote => Action::Promote,
+            Command::Merge => Action::Merge,
             Command::Up => Action::Move(-1),
             Command::Down => Action::Move(1),
             Command::Top => Action::Top,
@@ -431,6 +522,7 @@ impl App {
     }
 
     pub fn handle_event(&mut self, event: Event) {
+        tracing::debug!(?event, "event");
         match event {
             Event::Key(k) => {
                 // a key release or repeat from terminals that report them is not a new press
@@ -443,6 +535,7 @@ impl App {
             Event::Resize(w, h) => self.update(Action::Resize(w, h)),
             Event::Tick => self.update(Action::Tick),
             Event::StoreChanged => self.update(Action::StoreChanged),
+            Event::NotifyFailed(why) => self.update(Action::NotifyFailed(why)),
             Event::Signal(name) => {
                 tracing::info!(signal = name, "closing on signal");
                 self.update(Action::Quit);
@@ -494,6 +587,17 @@ impl App {
             Action::Open => self.open_selected(),
             Action::OpenIncident(id) => self.open_incident(id),
             Action::Back => self.back(),
+            Action::StartFilter if self.pane == Pane::Offenders => {
+                self.profile = None;
+                let before = self.register.query.clone();
+                self.input = Some(InputLine {
+                    kind: InputKind::Search,
+                    line: LineInput::new(&before),
+                    before,
+                    error: None,
+                    live: true,
+                });
+            }
             Action::StartFilter => {
                 let before = self.board.filter_text.clone();
                 self.pane = Pane::Incidents;
@@ -528,6 +632,7 @@ impl App {
                             }
                         }
                         InputKind::Command => self.update(Action::RunCommand(input.line.value)),
+                        InputKind::Search => {}
                     }
                 }
             }
@@ -536,6 +641,10 @@ impl App {
                     if input.kind == InputKind::Filter && input.before != self.board.filter_text {
                         self.apply_filter(&input.before);
                     }
+                    if input.kind == InputKind::Search {
+                        self.register.query = input.before;
+                        self.refresh_register();
+                    }
                 }
             }
             Action::RunCommand(c) => self.run_command(&c),
@@ -543,6 +652,10 @@ impl App {
                 if let Some(e) = self.apply_filter(&f) {
                     self.warn(e);
                 }
+            }
+            Action::CycleView if self.pane == Pane::Offenders => {
+                self.profile = None;
+                self.cycle_register_view();
             }
             Action::CycleView => {
                 self.set_view(self.board.filter.status.next());
@@ -568,6 +681,26 @@ impl App {
             }
             Action::SubmitForm => self.submit_form(),
             Action::SwitchTheme(name) => self.switch_theme(&name),
+            Action::NewSighting => self.open_sighting_form(),
+            Action::LinkOffender => self.open_link_form(),
+            Action::AcceptHit => self.open_hit_form(true),
+            Action::RejectHit => self.open_hit_form(false),
+            Action::NewOffender => self.open_offender_form(false),
+            Action::EditOffender => self.open_offender_form(true),
+            Action::NewExclusion => self.open_exclusion_form(),
+            Action::LiftExclusion => self.open_lift_form(),
+            Action::Promote => self.open_promote_form(),
+            Action::Merge => self.open_merge_form(),
+            Action::NotifyFailed(why) => {
+                // said once; everything else carries on
+                if self.notify_trouble.is_none() {
+                    let short: String = why.chars().take(60).collect();
+                    self.warn(format!(
+                        "no desktop notifications ({short}); alerts still show here, with the bell"
+                    ));
+                    self.notify_trouble = Some(why);
+                }
+            }
             Action::Tick => self.tick(),
             Action::StoreChanged => self.store_changed(),
             Action::Resize(w, h) => {
@@ -585,8 +718,11 @@ impl App {
 
     fn show_pane(&mut self, p: Pane) {
         self.pane = p;
-        if p == Pane::Activity {
-            self.reload_activity();
+        match p {
+            Pane::Activity => self.reload_activity(),
+            Pane::Hits => self.refresh_hits(),
+            Pane::Offenders => self.refresh_register_if_changed(),
+            Pane::Incidents => {}
         }
     }
 
@@ -604,12 +740,15 @@ impl App {
             }
         }
         match self.pane {
-            Pane::Activity => {
-                let n = self.activity.records.len();
-                self.activity.selected = (self.activity.selected as i64 + d)
-                    .clamp(0, n.saturating_sub(1) as i64)
-                    as usize;
-            }
+            Pane::Activity => step(&mut self.activity.selected, self.activity.records.len(), d),
+            Pane::Hits => step(&mut self.hits.selected, self.hits.rows.len(), d),
+            Pane::Offenders => match &mut self.profile {
+                Some(p) => step(&mut p.selected, p.profile.exclusions.len(), d),
+                None => {
+                    let n = self.register_len();
+                    step(&mut self.register.selected, n, d)
+                }
+            },
             Pane::Incidents => {
                 for _ in 0..d.unsigned_abs() {
                     if d > 0 {
@@ -667,7 +806,7 @@ impl App {
     }
 
     fn page(&mut self, down: bool) {
-        if self.modal.is_some() || self.detail.is_some() || self.pane == Pane::Activity {
+        if self.modal.is_some() || self.detail.is_some() || self.pane != Pane::Incidents {
             let step = self.board.page.max(1) as i64;
             self.move_by(if down { step } else { -step });
             return;
@@ -722,12 +861,8 @@ impl App {
             };
             return;
         }
-        if self.pane == Pane::Activity {
-            self.activity.selected = if top {
-                0
-            } else {
-                self.activity.records.len().saturating_sub(1)
-            };
+        if self.pane != Pane::Incidents {
+            self.move_by(if top { i64::MIN / 2 } else { i64::MAX / 2 });
             return;
         }
         self.reload_board(if top { Anchor::First } else { Anchor::Last });
@@ -826,6 +961,12 @@ impl App {
                     self.open_incident(id);
                 }
             }
+            Pane::Hits => self.open_selected_hit(),
+            Pane::Offenders if self.profile.is_none() => {
+                if let Some(id) = self.register_selected_offender() {
+                    self.open_profile(id, "opened from the register");
+                }
+            }
             Pane::Activity => {
                 let target = self
                     .activity
@@ -881,7 +1022,13 @@ impl App {
     }
 
     fn back(&mut self) {
-        if self.detail.is_some() && self.pane == Pane::Incidents {
+        if self.pane == Pane::Offenders && self.profile.is_some() {
+            self.profile = None;
+            self.refresh_register_if_changed();
+        } else if self.pane == Pane::Offenders && !self.register.query.is_empty() {
+            self.register.query.clear();
+            self.refresh_register();
+        } else if self.detail.is_some() && self.pane == Pane::Incidents {
             self.detail = None;
             self.reload_in_place();
         } else if self.pane == Pane::Incidents
@@ -903,6 +1050,12 @@ impl App {
             return;
         }
         input.error = None;
+        if input.kind == InputKind::Search {
+            self.register.query = input.line.value.clone();
+            self.register.selected = 0;
+            self.refresh_register();
+            return;
+        }
         if input.kind == InputKind::Filter && input.live {
             // the board follows the filter as it is typed
             let text = input.line.value.clone();
@@ -983,6 +1136,10 @@ impl App {
             "note" => self.note_now(rest),
             "close" => self.close_now(rest),
             "activity" => self.update(Action::ShowPane(Pane::Activity)),
+            "hits" => self.update(Action::ShowPane(Pane::Hits)),
+            "offenders" | "register" => self.update(Action::ShowPane(Pane::Offenders)),
+            "sighting" | "seen" => self.update(Action::NewSighting),
+            "hit" => self.hit_command(rest),
             "incidents" => self.update(Action::ShowPane(Pane::Incidents)),
             other => {
                 if let Ok(id) = other.trim_start_matches('#').parse::<i64>() {
@@ -1186,7 +1343,12 @@ impl App {
         let Some(Modal::Form(_, form)) = &mut self.modal else {
             return;
         };
-        match form.key(k, &self.zones, &self.members) {
+        let mut suggest = register::AppSuggest {
+            zones: &self.zones,
+            members: &self.members,
+            index: &mut self.index,
+        };
+        match form.key(k, &mut suggest) {
             FormOutcome::Continue => {}
             FormOutcome::Cancel => self.modal = None,
             FormOutcome::Submit => self.submit_form(),
@@ -1250,6 +1412,7 @@ impl App {
                 .store
                 .add_note(*id, form.field("Note").value(), *amends, op, now)
                 .map(|_| format!("note added to #{id}")),
+            other => self.submit_register_form(other, &form),
         };
         match result {
             Ok(msg) => {
@@ -1294,6 +1457,11 @@ impl App {
         self.refresh_detail();
         self.reload_in_place();
         self.recount();
+        self.refresh_hits();
+        if self.pane == Pane::Offenders {
+            self.refresh_register_if_changed();
+            self.refresh_profile();
+        }
         if self.pane == Pane::Activity {
             self.reload_activity();
         }
@@ -1379,6 +1547,7 @@ impl App {
         if self.message.as_ref().is_some_and(|m| m.until <= now) {
             self.message = None;
         }
+        self.escalate_hits();
     }
 
     /// Another console (or ingest) committed: reload what is on screen and say what arrived.
@@ -1390,7 +1559,16 @@ impl App {
             }
             (Err(e), _) | (_, Err(e)) => return self.store_error(e),
         }
+        match self.store.cameras() {
+            Ok(c) => self.cameras = c,
+            Err(e) => return self.store_error(e),
+        }
         self.store_ok = true;
+        // hits first: an alert must not wait for the rest of the screen
+        self.announce_new_hits();
+        self.refresh_hits();
+        self.refresh_register_if_changed();
+        self.refresh_profile();
         let before = self.detail.as_ref().map(|d| d.incident.version);
         self.refresh_detail();
         if let (
@@ -1437,4 +1615,11 @@ impl App {
     pub fn suggestion_label(choice: &PlaceChoice) -> String {
         choice.label()
     }
+}
+
+/// Move a selection by `d` within `n` rows, stopping at the ends.
+fn step(selected: &mut usize, n: usize, d: i64) {
+    *selected = (*selected as i64)
+        .saturating_add(d)
+        .clamp(0, n.saturating_sub(1) as i64) as usize;
 }

@@ -70,6 +70,29 @@ fn signals(tx: UnboundedSender<Event>) {
     }
 }
 
+/// Show a desktop notification off the drawing path: a notification service
+/// that accepts and never answers must not hang the console.
+fn notify(notice: super::register::Notice, tx: UnboundedSender<Event>) {
+    tokio::spawn(async move {
+        let shown = tokio::time::timeout(
+            Duration::from_secs(3),
+            notify_rust::Notification::new()
+                .appname("watchroom")
+                .summary(&notice.summary)
+                .body(&notice.body)
+                .show_async(),
+        )
+        .await;
+        let trouble = match shown {
+            Ok(Ok(_)) => return,
+            Ok(Err(e)) => e.to_string(),
+            Err(_) => "the notification service did not answer".to_string(),
+        };
+        tracing::warn!(%trouble, "desktop notification");
+        let _ = tx.send(Event::NotifyFailed(trouble));
+    });
+}
+
 /// Run the console until it quits. `draw` is the ui's frame function.
 pub async fn run(
     app: &mut App,
@@ -80,6 +103,7 @@ pub async fn run(
     terminal_events(tx.clone());
     ticks(tx.clone());
     signals(tx.clone());
+    let notify_tx = tx.clone();
     let watch_tx = tx.clone();
     crate::store::watch::spawn(app.store.path(), WATCH_EVERY, move || {
         watch_tx.send(Event::StoreChanged).is_ok()
@@ -108,6 +132,11 @@ pub async fn run(
                 let mut out = std::io::stdout();
                 let _ = out.write_all(b"\x07");
                 let _ = out.flush();
+            }
+        }
+        for notice in std::mem::take(&mut app.notices) {
+            if app.notify_trouble.is_none() {
+                notify(notice, notify_tx.clone());
             }
         }
     }

@@ -1,10 +1,14 @@
 //! The scheme's rules as plain Rust: no SQLite, no terminal, no clock of its own.
 
 pub mod clock;
+pub mod exclusion;
 pub mod filter;
 pub mod incident;
 pub mod money;
+pub mod offender;
 pub mod place;
+pub mod search;
+pub mod sighting;
 pub mod text;
 
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -304,6 +304,11 @@ pub fn ensure_demo(store: &mut Store, now: DateTime<Utc>) -> Result<bool> {
     store.write(|tx| {
         let built: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM zones)", [], |r| r.get(0))?;
         if built {
+            // a demo store from before cameras existed gets them now
+            let cameras: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM cameras)", [], |r| r.get(0))?;
+            if !cameras {
+                add_cameras(tx)?;
+            }
             return Ok(false);
         }
         let mut op_ids = vec![];
@@ -490,9 +495,101 @@ pub fn ensure_demo(store: &mut Store, now: DateTime<Utc>) -> Result<bool> {
                 )?;
             }
         }
+        add_cameras(tx)?;
+        add_sightings(tx, &mut rng, operator_id, now)?;
         audit::append(tx, now, Some(operator_id), "create", "demo", None, &format!("demo town generated: {n} incidents"))?;
         Ok(true)
     })
+}
+
+const CAMERAS: &[(&str, Option<i64>, bool)] = &[
+    ("Cam 1 High Street east", Some(1), true),
+    ("Cam 2 High Street west", Some(1), false),
+    ("Cam 3 Market Square", Some(2), false),
+    ("Cam 4 Riverside Centre mall", Some(3), false),
+    ("Cam 5 Riverside car park", Some(3), false),
+    ("Cam 6 Station forecourt", Some(4), false),
+    ("Cam 7 Bar Street", Some(5), false),
+    ("Cam 8 Taxi rank", Some(5), false),
+    ("Mobile van", None, false),
+];
+
+fn add_cameras(tx: &rusqlite::Transaction) -> Result<()> {
+    for (name, zone, default) in CAMERAS {
+        tx.execute(
+            "INSERT INTO cameras (name, zone_id, is_default) VALUES (?1, ?2, ?3)",
+            params![name, zone, default],
+        )?;
+    }
+    Ok(())
+}
+
+/// A month of sightings of the register's people, with the hits they raised:
+/// older hits decided, the last two still waiting for an operator.
+fn add_sightings(
+    tx: &rusqlite::Transaction,
+    rng: &mut Rng,
+    operator: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let rules = super::sightings::HitRules::default();
+    let offenders: Vec<i64> = {
+        let mut st = tx.prepare("SELECT id FROM offenders ORDER BY id")?;
+        let ids = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        ids
+    };
+    let notes = [
+        "walking towards the market",
+        "went into the shopping centre",
+        "with two others",
+        "carrying a large bag",
+        "left towards the station",
+    ];
+    let count = 40u64;
+    for k in 0..count {
+        // spread over the last fortnight, the last few within the hour
+        let at = if k + 3 >= count {
+            now - Duration::minutes(((count - k) * 9) as i64 + rng.below(5) as i64)
+        } else {
+            now - Duration::minutes(((count - k) * 8 * 60) as i64 + rng.below(50) as i64)
+        };
+        let camera = 1 + rng.below(CAMERAS.len() as u64 - 1) as i64;
+        let zone = CAMERAS[(camera - 1) as usize].1;
+        let offender = offenders[rng.below(offenders.len() as u64) as usize];
+        tx.execute(
+            "INSERT INTO sightings (at, camera_id, zone_id, offender_id, note, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?1)",
+            params![ts(at), camera, zone, offender, rng.pick(&notes), operator],
+        )?;
+        let sighting = tx.last_insert_rowid();
+        let (_, hits) = super::sightings::raise_hits(
+            tx,
+            &rules,
+            offender,
+            zone,
+            at,
+            Some(sighting),
+            None,
+            operator,
+            at,
+        )?;
+        for h in hits {
+            if k + 3 < count {
+                let accept = rng.chance(80);
+                tx.execute(
+                    "UPDATE hits SET status = ?1, decided_at = ?2, decided_by = ?3, action_taken = ?4, reject_reason = ?5 WHERE id = ?6",
+                    params![
+                        if accept { "accepted" } else { "rejected" },
+                        ts(at + Duration::minutes(2)),
+                        operator,
+                        accept.then_some("radio warned"),
+                        (!accept).then_some("not him: different build"),
+                        h
+                    ],
+                )?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Add `count` synthetic incidents over ten years (for benchmark stores), with

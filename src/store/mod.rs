@@ -3,10 +3,13 @@
 
 pub mod audit;
 pub mod demo;
+pub mod exclusions;
 pub mod incidents;
+pub mod offenders;
 pub mod operators;
 pub mod places;
 mod schema;
+pub mod sightings;
 pub mod watch;
 
 pub use audit::AuditRecord;

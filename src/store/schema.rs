@@ -138,6 +138,71 @@ CREATE TABLE audit (
 CREATE INDEX incidents_member ON incidents(member_id);
 CREATE INDEX incidents_zone ON incidents(zone_id);
 "#,
+    // 3: the CCTV desk — offender details, exclusion appeals, cameras, sightings, hits.
+    r#"
+ALTER TABLE offenders ADD COLUMN nicknames TEXT NOT NULL DEFAULT '';
+ALTER TABLE offenders ADD COLUMN photo_path TEXT NOT NULL DEFAULT '';
+ALTER TABLE offenders ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+-- an ID-sought record merged into a known one keeps a pointer, never its links
+ALTER TABLE offenders ADD COLUMN merged_into INTEGER REFERENCES offenders(id);
+CREATE INDEX offenders_kind ON offenders(kind, status);
+
+ALTER TABLE exclusions ADD COLUMN appeal_lodged_on TEXT;
+ALTER TABLE exclusions ADD COLUMN appeal_outcome TEXT;
+ALTER TABLE exclusions ADD COLUMN review_on TEXT;
+ALTER TABLE exclusions ADD COLUMN lifted_at INTEGER;
+ALTER TABLE exclusions ADD COLUMN created_by INTEGER REFERENCES operators(id);
+CREATE INDEX exclusions_ends ON exclusions(ends_at);
+
+CREATE TABLE exclusion_incidents (
+    exclusion_id  INTEGER NOT NULL REFERENCES exclusions(id) ON DELETE CASCADE,
+    incident_id   INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+    PRIMARY KEY (exclusion_id, incident_id)
+);
+
+CREATE TABLE cameras (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    zone_id     INTEGER REFERENCES zones(id),
+    is_default  INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE sightings (
+    id           INTEGER PRIMARY KEY,
+    at           INTEGER NOT NULL,
+    camera_id    INTEGER REFERENCES cameras(id),
+    zone_id      INTEGER REFERENCES zones(id),
+    location     TEXT NOT NULL DEFAULT '',
+    offender_id  INTEGER REFERENCES offenders(id) ON DELETE CASCADE,
+    description  TEXT NOT NULL DEFAULT '',
+    note         TEXT NOT NULL DEFAULT '',
+    incident_id  INTEGER REFERENCES incidents(id) ON DELETE SET NULL,
+    created_by   INTEGER NOT NULL REFERENCES operators(id),
+    created_at   INTEGER NOT NULL,
+    CHECK (offender_id IS NOT NULL OR description <> '')
+);
+CREATE INDEX sightings_offender ON sightings(offender_id, at);
+CREATE INDEX sightings_at ON sightings(at);
+
+CREATE TABLE hits (
+    id             INTEGER PRIMARY KEY,
+    raised_at      INTEGER NOT NULL,
+    kind           TEXT NOT NULL CHECK (kind IN ('breach','watch')),
+    offender_id    INTEGER NOT NULL REFERENCES offenders(id) ON DELETE CASCADE,
+    sighting_id    INTEGER REFERENCES sightings(id) ON DELETE CASCADE,
+    incident_id    INTEGER REFERENCES incidents(id) ON DELETE CASCADE,
+    exclusion_id   INTEGER REFERENCES exclusions(id) ON DELETE SET NULL,
+    zone_id        INTEGER REFERENCES zones(id),
+    detail         TEXT NOT NULL DEFAULT '',
+    status         TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new','accepted','rejected')),
+    decided_at     INTEGER,
+    decided_by     INTEGER REFERENCES operators(id),
+    action_taken   TEXT,
+    reject_reason  TEXT
+);
+CREATE INDEX hits_open ON hits(status, raised_at);
+CREATE INDEX hits_offender ON hits(offender_id);
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

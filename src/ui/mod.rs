@@ -23,8 +23,18 @@ pub fn local(t: DateTime<Utc>) -> DateTime<Local> {
     t.with_timezone(&Local)
 }
 
-/// Draw one frame of the console.
+/// Draw one frame of the console, without photos (tests, benchmarks).
 pub fn draw(f: &mut Frame, app: &App, themes: &Themes) {
+    draw_with(f, app, themes, None)
+}
+
+/// Draw one frame, with photos in profiles where `photos` is given.
+pub fn draw_with(
+    f: &mut Frame,
+    app: &App,
+    themes: &Themes,
+    photos: Option<&mut widgets::photo::Photos>,
+) {
     let area = f.area();
     let theme = themes
         .get(&app.theme)
@@ -63,6 +73,11 @@ pub fn draw(f: &mut Frame, app: &App, themes: &Themes) {
             Some(d) => panes::detail::draw(f, main, app, d, theme),
             None => panes::board::draw(f, main, app, theme),
         },
+        Pane::Hits => panes::hits::draw(f, main, app, theme),
+        Pane::Offenders => match &app.profile {
+            Some(p) => panes::profile::draw(f, main, app, p, theme, photos),
+            None => panes::register::draw(f, main, app, theme),
+        },
         Pane::Activity => panes::activity::draw(f, main, app, theme),
     }
     draw_message_line(f, message, app, theme);
@@ -88,6 +103,7 @@ fn draw_message_line(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let prompt = match input.kind {
             InputKind::Filter => "/",
             InputKind::Command => ":",
+            InputKind::Search => "search: ",
         };
         let mut spans = vec![
             Span::styled(prompt, theme.style("key")),
@@ -112,7 +128,9 @@ fn draw_message_line(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         }
         f.render_widget(Paragraph::new(Line::from(spans)), area);
         let before: String = input.line.value.chars().take(input.line.cursor).collect();
-        let x = area.x + 1 + unicode_width::UnicodeWidthStr::width(clean(&before).as_str()) as u16;
+        let x = area.x
+            + unicode_width::UnicodeWidthStr::width(prompt) as u16
+            + unicode_width::UnicodeWidthStr::width(clean(&before).as_str()) as u16;
         f.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
         return;
     }

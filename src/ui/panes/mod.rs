@@ -3,3 +3,6 @@
 pub mod activity;
 pub mod board;
 pub mod detail;
+pub mod hits;
+pub mod profile;
+pub mod register;

@@ -75,8 +75,20 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, form: &Form, theme: &Theme) {
                 spans.push(Span::styled(what, theme.style("ok")));
             }
         }
+        if let FieldKind::Offender {
+            resolved: Some(_),
+            suggestions,
+            ..
+        } = &field.kind
+        {
+            if suggestions.is_empty() {
+                spans.push(Span::styled(" ✓ on the register", theme.style("ok")));
+            }
+        }
         if focused {
-            if let FieldKind::Text | FieldKind::Place { .. } = field.kind {
+            if let FieldKind::Text | FieldKind::Place { .. } | FieldKind::Offender { .. } =
+                field.kind
+            {
                 let before: String = field.input.value.chars().take(field.input.cursor).collect();
                 cursor = Some((
                     (LABEL + 1 + clean(&before).width()) as u16,
@@ -110,6 +122,31 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, form: &Form, theme: &Theme) {
                     lines.push(Line::from(vec![
                         Span::raw(" ".repeat(LABEL + 1)),
                         Span::styled(format!("“{value}” as typed"), style),
+                    ]));
+                }
+            }
+            if let FieldKind::Offender {
+                suggestions, pick, ..
+            } = &field.kind
+            {
+                for (j, s) in suggestions.iter().enumerate() {
+                    let style = if j == *pick {
+                        theme.style("selection")
+                    } else {
+                        theme.style("base")
+                    };
+                    lines.push(Line::from(vec![
+                        Span::raw(" ".repeat(LABEL + 1)),
+                        Span::styled(clean(&s.label), style),
+                    ]));
+                }
+                if suggestions.is_empty()
+                    && !field.input.value.trim().is_empty()
+                    && field.offender_value().is_none()
+                {
+                    lines.push(Line::from(vec![
+                        Span::raw(" ".repeat(LABEL + 1)),
+                        Span::styled("nobody on the register matches", theme.style("alert_warn")),
                     ]));
                 }
             }

@@ -14,6 +14,8 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         Context::Global,
         Context::List,
         Context::Incident,
+        Context::Hit,
+        Context::Offender,
         Context::Form,
     ] {
         out.push(Line::from(Span::styled(

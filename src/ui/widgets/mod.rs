@@ -2,6 +2,7 @@
 
 pub mod form;
 pub mod help;
+pub mod photo;
 pub mod status_bar;
 pub mod tabs;
 pub mod toast;

@@ -6,49 +6,62 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-/// Operator, shift clock, what the board holds, the store's state, the theme.
+/// Operator, store state, hits waiting, what the board holds, shift clock,
+/// theme and help. When the window is narrow the least needed parts go first
+/// (theme, then role, then shift clock); the store's state and hits never do.
 pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let bar = theme.style("status_bar");
-    let shift = (app.now() - app.started_at).num_seconds().max(0);
+    let alert = bar.patch(theme.style("alert_critical"));
+    let now = app.now();
+    let shift = (now - app.started_at).num_seconds().max(0);
     let stale = app
         .board
         .rows
         .iter()
-        .filter(|r| r.status.is_live() && app.now() - r.updated_at >= app.stale_after())
+        .filter(|r| r.status.is_live() && now - r.updated_at >= app.stale_after())
         .count();
-    // the store's state first: at the narrowest width it must still show
-    let (store_text, store_style) = if app.store_ok {
-        ("│ store ● ok ", bar)
-    } else {
-        ("│ store ● ERROR ", theme.style("alert_critical"))
-    };
-    let mut spans = vec![
-        Span::styled(
-            format!(" {} ({}) ", clean(&app.operator.name), app.operator.role),
-            bar,
-        ),
-        Span::styled(store_text, store_style),
-    ];
+    let waiting = app.hits.unacknowledged;
     let filtered = if app.board.filter.is_narrowed() {
         " (filtered)"
     } else {
         ""
     };
-    spans.push(Span::styled(
-        format!(
-            "│ {} {}{filtered} ",
-            count(app.board.count),
-            app.board.filter.status.label()
+    // (text, style, how readily it is dropped: 0 never)
+    let mut parts: Vec<(String, ratatui::style::Style, u8)> = vec![
+        (format!(" {} ", clean(&app.operator.name)), bar, 0),
+        (format!("({}) ", app.operator.role), bar, 2),
+        (
+            if app.store_ok {
+                "│ store ● ok ".into()
+            } else {
+                "│ store ● ERROR ".into()
+            },
+            if app.store_ok {
+                bar
+            } else {
+                theme.style("alert_critical")
+            },
+            0,
         ),
-        bar,
-    ));
+        (
+            format!("│ hits {waiting} "),
+            if waiting > 0 { alert } else { bar },
+            0,
+        ),
+        (
+            format!(
+                "│ {} {}{filtered} ",
+                count(app.board.count),
+                app.board.filter.status.label()
+            ),
+            bar,
+            0,
+        ),
+    ];
     if stale > 0 {
-        spans.push(Span::styled(
-            format!("· {stale} stale "),
-            bar.patch(theme.style("alert_critical")),
-        ));
+        parts.push((format!("· {stale} stale "), alert, 0));
     }
-    spans.push(Span::styled(
+    parts.push((
         format!(
             "│ shift {:02}:{:02}:{:02} ",
             shift / 3600,
@@ -56,13 +69,30 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             shift % 60
         ),
         bar,
+        3,
     ));
-    spans.push(Span::styled(format!("│ theme {} ", clean(&app.theme)), bar));
-    spans.push(Span::styled(
+    parts.push((format!("│ theme {} ", clean(&app.theme)), bar, 4));
+    parts.push((
         format!("│ {} help ", app.keymap.key_for(Command::Help)),
         bar,
+        1,
     ));
-    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let width = |ps: &[(String, ratatui::style::Style, u8)]| {
+        ps.iter()
+            .map(|p| unicode_width::UnicodeWidthStr::width(p.0.as_str()))
+            .sum::<usize>()
+    };
+    for level in [4, 3, 2, 1] {
+        if width(&parts) <= area.width as usize {
+            break;
+        }
+        parts.retain(|p| p.2 != level);
+    }
+    let used = width(&parts);
+    let mut spans: Vec<Span> = parts
+        .into_iter()
+        .map(|(t, st, _)| Span::styled(t, st))
+        .collect();
     spans.push(Span::styled(
         " ".repeat((area.width as usize).saturating_sub(used)),
         bar,
@@ -70,7 +100,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// `1,234` or `100,000+` when the count was capped.
+/// `1,234`, or `10,000+` when the count was capped.
 pub fn count(n: u64) -> String {
     let mut out = crate::domain::money::group_thousands(n);
     if n >= crate::app::COUNT_CAP {

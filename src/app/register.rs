@@ -1,0 +1,991 @@
+//! The CCTV desk in the console: the offender register, profiles,
+//! exclusions, sightings, and hits with their live alerts.
+
+use super::form::{Field, Form, OffenderChoice, Suggest};
+use super::{App, FormKind, Modal, Pane};
+use crate::domain::exclusion::{local_span, Finding, Scope};
+use crate::domain::offender::{split_list, OffenderInput, OffenderKind};
+use crate::domain::place::{suggest_places, PlaceChoice};
+use crate::domain::search::{MatchedOn, OffenderIndex};
+use crate::domain::sighting::{escalation_level, HitStatus, NewSighting, HIT_ACTIONS};
+use crate::domain::{Member, Zone};
+use crate::store::exclusions::{ExclusionRow, NewExclusion};
+use crate::store::offenders::Profile;
+use crate::store::sightings::HitRow;
+use crate::store::StoreError;
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use std::collections::{HashMap, HashSet};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RegisterView {
+    #[default]
+    Known,
+    IdSought,
+    Exclusions,
+}
+
+impl RegisterView {
+    pub fn label(self) -> &'static str {
+        match self {
+            RegisterView::Known => "known",
+            RegisterView::IdSought => "ID-sought",
+            RegisterView::Exclusions => "exclusions in force",
+        }
+    }
+    fn next(self) -> RegisterView {
+        match self {
+            RegisterView::Known => RegisterView::IdSought,
+            RegisterView::IdSought => RegisterView::Exclusions,
+            RegisterView::Exclusions => RegisterView::Known,
+        }
+    }
+}
+
+/// One line of the register.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegisterRow {
+    pub id: i64,
+    pub name: String,
+    pub kind: OffenderKind,
+    pub aliases: Vec<String>,
+    pub markers: Vec<String>,
+    pub activity: i64,
+    /// The alias, nickname or marker that the search matched, when not the name.
+    pub matched: Option<String>,
+    pub excluded: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Register {
+    pub view: RegisterView,
+    pub query: String,
+    pub rows: Vec<RegisterRow>,
+    pub exclusions: Vec<ExclusionRow>,
+    pub selected: usize,
+    /// Offenders with an excluding sanction in force now.
+    pub excluded: HashSet<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProfileView {
+    pub profile: Profile,
+    /// The selected exclusion (for lifting).
+    pub selected: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Hits {
+    pub rows: Vec<HitRow>,
+    pub selected: usize,
+    pub unacknowledged: i64,
+    pub false_matches: i64,
+    /// The newest hit this console has announced.
+    pub last_seen: i64,
+    /// How far each waiting hit has escalated here.
+    pub escalated: HashMap<i64, i64>,
+}
+
+/// A desktop notification for the runtime to send (never on the drawing path).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub summary: String,
+    pub body: String,
+}
+
+/// Suggestions for the console's forms: places from the store, people from the index.
+pub(crate) struct AppSuggest<'a> {
+    pub zones: &'a [Zone],
+    pub members: &'a [Member],
+    pub index: &'a mut OffenderIndex,
+}
+
+impl Suggest for AppSuggest<'_> {
+    fn places(&mut self, fragment: &str) -> Vec<PlaceChoice> {
+        suggest_places(fragment, self.zones, self.members, 6)
+    }
+    fn offenders(&mut self, fragment: &str, kind: Option<OffenderKind>) -> Vec<OffenderChoice> {
+        let hits = self.index.search(fragment, kind, 6);
+        hits.into_iter()
+            .filter_map(|h| {
+                let e = self.index.entry(h.id)?;
+                let mut label = e.name.clone();
+                match (h.matched_on, &h.matched_text) {
+                    (MatchedOn::Alias, Some(t)) => label.push_str(&format!(" (alias {t})")),
+                    (MatchedOn::Nickname, Some(t)) => label.push_str(&format!(" (“{t}”)")),
+                    (MatchedOn::Marker, Some(t)) => label.push_str(&format!(" [{t}]")),
+                    _ => {}
+                }
+                if e.kind == OffenderKind::IdSought {
+                    label.push_str(" · ID-sought");
+                }
+                Some(OffenderChoice {
+                    id: e.id,
+                    name: e.name.clone(),
+                    label,
+                })
+            })
+            .collect()
+    }
+}
+
+/// Parse “when” as typed: blank or `now`, `HH:MM` (today, or yesterday if
+/// that would be in the future), or `YYYY-MM-DD HH:MM`, in the scheme's zone.
+pub fn parse_when(
+    input: &str,
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+) -> Result<DateTime<Utc>, String> {
+    let s = input.trim();
+    if s.is_empty() || s.eq_ignore_ascii_case("now") {
+        return Ok(now);
+    }
+    let local = |d: NaiveDate, t: NaiveTime| {
+        tz.from_local_datetime(&d.and_time(t))
+            .earliest()
+            .map(|x| x.with_timezone(&Utc))
+            .ok_or_else(|| {
+                format!("{d} {t} does not exist on the local clock (the clocks went forward)")
+            })
+    };
+    if let Ok(t) = NaiveTime::parse_from_str(s, "%H:%M") {
+        let today = now.with_timezone(&tz).date_naive();
+        let at = local(today, t)?;
+        return if at > now {
+            local(today.pred_opt().unwrap_or(today), t)
+        } else {
+            Ok(at)
+        };
+    }
+    if let Ok(dt) = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M") {
+        return local(dt.date(), dt.time());
+    }
+    Err(format!(
+        "“{s}” is not a time: use HH:MM, YYYY-MM-DD HH:MM, or leave it blank for now"
+    ))
+}
+
+fn parse_date(input: &str, what: &str) -> Result<Option<NaiveDate>, String> {
+    let s = input.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| format!("{what}: “{s}” is not a date (YYYY-MM-DD)"))
+}
+
+fn parse_incident_ids(input: &str) -> Result<Vec<i64>, String> {
+    input
+        .split([',', ' ', ';'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.trim_start_matches('#')
+                .parse::<i64>()
+                .map_err(|_| format!("“{s}” is not an incident number"))
+        })
+        .collect()
+}
+
+impl App {
+    // ----- the register ------------------------------------------------------
+
+    /// Run the register's search (or list) for the current view.
+    pub(crate) fn refresh_register(&mut self) {
+        let now = self.now();
+        match self.store.exclusions_in_force(now) {
+            Ok(rows) => {
+                self.register.excluded = rows
+                    .iter()
+                    .filter(|r| self.rules.ladder.excludes(&r.exclusion.stage))
+                    .map(|r| r.exclusion.offender_id)
+                    .collect();
+                self.register.exclusions = rows;
+            }
+            Err(e) => return self.store_error(e),
+        }
+        let kind = match self.register.view {
+            RegisterView::Known => Some(OffenderKind::Known),
+            RegisterView::IdSought => Some(OffenderKind::IdSought),
+            RegisterView::Exclusions => None,
+        };
+        if let Some(kind) = kind {
+            let hits = self.index.search(&self.register.query, Some(kind), 500);
+            self.register.rows = hits
+                .into_iter()
+                .filter_map(|h| {
+                    let e = self.index.entry(h.id)?;
+                    Some(RegisterRow {
+                        id: e.id,
+                        name: e.name.clone(),
+                        kind: e.kind,
+                        aliases: e.aliases.clone(),
+                        markers: e.markers.clone(),
+                        activity: e.activity,
+                        matched: h
+                            .matched_text
+                            .clone()
+                            .filter(|_| h.matched_on != MatchedOn::Name),
+                        excluded: self.register.excluded.contains(&e.id),
+                    })
+                })
+                .collect();
+        }
+        let n = match self.register.view {
+            RegisterView::Exclusions => self.register.exclusions.len(),
+            _ => self.register.rows.len(),
+        };
+        self.register.selected = self.register.selected.min(n.saturating_sub(1));
+    }
+
+    /// Rebuild the search index from the store (after this or another console changed the register).
+    pub(crate) fn rebuild_index(&mut self) {
+        match self.store.search_entries(self.now()) {
+            Ok(entries) => self.index = OffenderIndex::new(entries),
+            Err(e) => self.store_error(e),
+        }
+    }
+
+    /// Rebuild the index and the register's lists when the register changed
+    /// (here or on another console); cheap to call when it has not.
+    pub(crate) fn refresh_register_if_changed(&mut self) {
+        match self.store.register_signature() {
+            Ok(sig) if sig != self.register_signature => {
+                self.register_signature = sig;
+                self.rebuild_index();
+            }
+            Ok(_) => {}
+            Err(e) => return self.store_error(e),
+        }
+        self.refresh_register();
+    }
+
+    pub(crate) fn cycle_register_view(&mut self) {
+        self.register.view = self.register.view.next();
+        self.register.selected = 0;
+        self.refresh_register();
+    }
+
+    pub(crate) fn register_selected_offender(&self) -> Option<i64> {
+        match self.register.view {
+            RegisterView::Exclusions => self
+                .register
+                .exclusions
+                .get(self.register.selected)
+                .map(|r| r.exclusion.offender_id),
+            _ => self.register.rows.get(self.register.selected).map(|r| r.id),
+        }
+    }
+
+    pub(crate) fn register_len(&self) -> usize {
+        match self.register.view {
+            RegisterView::Exclusions => self.register.exclusions.len(),
+            _ => self.register.rows.len(),
+        }
+    }
+
+    /// Open a profile; the view is audited with why it was opened.
+    pub(crate) fn open_profile(&mut self, id: i64, why: &str) {
+        let now = self.now();
+        match self.store.open_profile(id, self.operator.id, why, now) {
+            Ok(profile) => {
+                self.mark_own_writes_seen();
+                self.pane = Pane::Offenders;
+                self.profile = Some(ProfileView {
+                    profile,
+                    selected: 0,
+                });
+            }
+            Err(e) => self.store_error(e),
+        }
+    }
+
+    pub(crate) fn refresh_profile(&mut self) {
+        let Some(p) = &self.profile else { return };
+        let id = p.profile.offender.id;
+        match self.store.profile(id, self.now()) {
+            Ok(profile) => {
+                let selected = p.selected.min(profile.exclusions.len().saturating_sub(1));
+                self.profile = Some(ProfileView { profile, selected });
+            }
+            Err(e) => {
+                self.profile = None;
+                self.store_error(e);
+            }
+        }
+    }
+
+    fn current_offender(&self) -> Option<i64> {
+        if self.pane != Pane::Offenders {
+            return None;
+        }
+        match &self.profile {
+            Some(p) => Some(p.profile.offender.id),
+            None => self.register_selected_offender(),
+        }
+    }
+
+    // ----- forms -------------------------------------------------------------------
+
+    fn offender_choice(&self, id: i64) -> Option<OffenderChoice> {
+        self.index.entry(id).map(|e| OffenderChoice {
+            id,
+            name: e.name.clone(),
+            label: e.name.clone(),
+        })
+    }
+
+    pub(crate) fn open_sighting_form(&mut self) {
+        // from a profile or the register, the person is already chosen
+        let chosen = if self.pane == Pane::Offenders {
+            self.current_offender()
+                .and_then(|id| self.offender_choice(id))
+        } else {
+            None
+        };
+        let (names, default) = {
+            let mut names: Vec<String> = self.cameras.iter().map(|c| c.name.clone()).collect();
+            names.push("(no camera)".into());
+            let d = self.cameras.iter().position(|c| c.is_default).unwrap_or(0);
+            (names, d)
+        };
+        let incident = match (&self.detail, self.pane) {
+            (Some(d), Pane::Incidents) => format!("#{}", d.incident.id),
+            _ => String::new(),
+        };
+        let form = Form::new(
+            "Sighting",
+            vec![
+                Field::offender(
+                    "Who",
+                    chosen,
+                    None,
+                    "a name fragment; Enter picks the highlighted person; blank if unknown",
+                ),
+                Field::choice("Camera", names, default, "←/→ or a letter"),
+                Field::place("Where", "", None, "blank: where the camera points"),
+                Field::text("When", "now", "now, HH:MM, or YYYY-MM-DD HH:MM"),
+                Field::text(
+                    "Description",
+                    "",
+                    "for someone not on the register: what they look like",
+                ),
+                Field::text("Note", "", "what they were doing"),
+                Field::text(
+                    "Incident",
+                    &incident,
+                    "optional: the incident this belongs to, e.g. #1234",
+                ),
+            ],
+        );
+        self.input = None;
+        self.modal = Some(Modal::Form(FormKind::Sighting, form));
+    }
+
+    pub(crate) fn open_link_form(&mut self) {
+        let Some(i) = self.current_incident() else {
+            return;
+        };
+        let form = Form::new(
+            format!("Name an offender on incident #{}", i.id),
+            vec![Field::offender(
+                "Who",
+                None,
+                None,
+                "a name fragment; Enter picks the highlighted person",
+            )],
+        );
+        self.modal = Some(Modal::Form(FormKind::LinkOffender { incident: i.id }, form));
+    }
+
+    pub(crate) fn open_offender_form(&mut self, edit: bool) {
+        let existing = if edit {
+            let Some(id) = self.current_offender() else {
+                return;
+            };
+            match self.store.offender(id) {
+                Ok(Some(o)) => Some(o),
+                Ok(None) => return,
+                Err(e) => return self.store_error(e),
+            }
+        } else {
+            None
+        };
+        let o = existing
+            .clone()
+            .unwrap_or_else(|| crate::domain::offender::Offender {
+                id: 0,
+                kind: if self.register.view == RegisterView::IdSought {
+                    OffenderKind::IdSought
+                } else {
+                    OffenderKind::Known
+                },
+                name: String::new(),
+                aliases: vec![],
+                nicknames: vec![],
+                description: String::new(),
+                markers: vec![],
+                status: "active".into(),
+                photo_path: String::new(),
+                created_at: self.now(),
+                updated_at: self.now(),
+                version: 0,
+            });
+        let kinds = vec!["known".to_string(), "ID-sought".to_string()];
+        let mut fields = vec![];
+        if !edit {
+            fields.push(Field::choice(
+                "Kind",
+                kinds,
+                (o.kind == OffenderKind::IdSought) as usize,
+                "known, or ID-sought (from a CCTV still)",
+            ));
+        }
+        fields.extend([
+            Field::text("Name", &o.name, "for ID-sought, blank gives a number"),
+            Field::text(
+                "Aliases",
+                &o.aliases.join(", "),
+                "other names, separated by commas",
+            ),
+            Field::text("Nicknames", &o.nicknames.join(", "), "separated by commas"),
+            Field::text(
+                "Markers",
+                &o.markers.join(", "),
+                "e.g. violent, weapons, drugs (violent and weapons raise watch hits)",
+            ),
+            Field::text(
+                "Description",
+                &o.description,
+                "build, clothing, marks; nothing about ethnicity, religion or health",
+            ),
+            Field::text(
+                "Photo",
+                &o.photo_path,
+                "path to a JPEG or PNG still (optional)",
+            ),
+        ]);
+        let title = if edit {
+            format!("Edit {}", o.name)
+        } else {
+            "Add to the register".to_string()
+        };
+        let kind = if edit {
+            FormKind::Offender {
+                id: Some(o.id),
+                version: o.version,
+            }
+        } else {
+            FormKind::Offender {
+                id: None,
+                version: 0,
+            }
+        };
+        self.modal = Some(Modal::Form(kind, Form::new(title, fields)));
+    }
+
+    pub(crate) fn open_exclusion_form(&mut self) {
+        let Some(id) = self.current_offender() else {
+            return;
+        };
+        let name = self
+            .index
+            .entry(id)
+            .map(|e| e.name.clone())
+            .unwrap_or_default();
+        let stages = self.rules.ladder.names();
+        let default = stages.len().saturating_sub(1);
+        let today = self.now().with_timezone(&self.tz).date_naive();
+        let form = Form::new(
+            format!("Serve a sanction on {name}"),
+            vec![
+                Field::choice("Stage", stages, default, "the scheme's ladder"),
+                Field::text("Zones", "all", "all, or zone names separated by commas"),
+                Field::text(
+                    "From",
+                    &today.to_string(),
+                    "YYYY-MM-DD (from the start of the day)",
+                ),
+                Field::text(
+                    "To",
+                    &(today + Duration::days(365)).to_string(),
+                    "YYYY-MM-DD (to the end of the day)",
+                ),
+                Field::text("Served by", &self.operator.name, "who served it"),
+                Field::text("Reason", "", "e.g. persistent shop theft"),
+                Field::text("Evidence", "", "incident numbers, e.g. #1201, #1244"),
+                Field::text("Review on", "", "YYYY-MM-DD (optional)"),
+            ],
+        );
+        self.modal = Some(Modal::Form(FormKind::Exclusion { offender: id }, form));
+    }
+
+    pub(crate) fn open_lift_form(&mut self) {
+        let Some(p) = &self.profile else {
+            return self.warn("open the person's profile and select the exclusion to lift");
+        };
+        let Some(e) = p.profile.exclusions.get(p.selected) else {
+            return self.warn("this person has no exclusions");
+        };
+        if !e.in_force(self.now()) {
+            return self.warn("the selected exclusion is not in force");
+        }
+        let form = Form::new(
+            format!("Lift {} #{}", e.stage, e.id),
+            vec![Field::text("Reason", "", "why it is lifted early")],
+        );
+        self.modal = Some(Modal::Form(FormKind::LiftExclusion { id: e.id }, form));
+    }
+
+    pub(crate) fn open_promote_form(&mut self) {
+        let Some(id) = self.current_offender() else {
+            return;
+        };
+        if self.index.entry(id).map(|e| e.kind) != Some(OffenderKind::IdSought) {
+            return self.warn("only an ID-sought record can be promoted");
+        }
+        let form = Form::new(
+            "Identified: give the name",
+            vec![Field::text("Name", "", "the person's full name")],
+        );
+        self.modal = Some(Modal::Form(FormKind::Promote { id }, form));
+    }
+
+    pub(crate) fn open_merge_form(&mut self) {
+        let Some(id) = self.current_offender() else {
+            return;
+        };
+        if self.index.entry(id).map(|e| e.kind) != Some(OffenderKind::IdSought) {
+            return self.warn("only an ID-sought record can be merged into a known person");
+        }
+        let form = Form::new(
+            "Merge into a known person",
+            vec![Field::offender(
+                "Into",
+                None,
+                Some(OffenderKind::Known),
+                "who this ID-sought record turned out to be",
+            )],
+        );
+        self.modal = Some(Modal::Form(FormKind::Merge { from: id }, form));
+    }
+
+    pub(crate) fn open_hit_form(&mut self, accept: bool) {
+        let Some(h) = self.hits.rows.get(self.hits.selected) else {
+            return;
+        };
+        if h.status != HitStatus::New {
+            return self.warn(format!("hit {} is already {}", h.id, h.status.code()));
+        }
+        let form = if accept {
+            Form::new(
+                format!("Accept hit {} — {}", h.id, h.offender),
+                vec![
+                    Field::choice(
+                        "Action",
+                        HIT_ACTIONS.iter().map(|s| s.to_string()).collect(),
+                        0,
+                        "what was done",
+                    ),
+                    Field::text("Detail", "", "optional"),
+                ],
+            )
+        } else {
+            Form::new(
+                format!("Reject hit {} as a false match", h.id),
+                vec![Field::text(
+                    "Reason",
+                    "",
+                    "why it is not them, e.g. different build",
+                )],
+            )
+        };
+        let id = h.id;
+        self.modal = Some(Modal::Form(
+            if accept {
+                FormKind::AcceptHit { id }
+            } else {
+                FormKind::RejectHit { id }
+            },
+            form,
+        ));
+    }
+
+    /// Save one of the register's forms; Ok is the message to show.
+    pub(crate) fn submit_register_form(
+        &mut self,
+        kind: &FormKind,
+        form: &Form,
+    ) -> Result<String, StoreError> {
+        let now = self.now();
+        let op = self.operator.id;
+        let invalid = StoreError::Invalid;
+        match kind {
+            FormKind::Sighting => {
+                let who = form.field("Who");
+                let offender = who.offender_value().map(|c| c.id);
+                if offender.is_none() && !who.value().trim().is_empty() {
+                    return Err(invalid(format!(
+                        "nobody on the register matches “{}”: pick from the list, or clear Who and describe the person",
+                        who.value().trim()
+                    )));
+                }
+                let cam = form.field("Camera").choice_index();
+                let camera = self.cameras.get(cam);
+                let place = form.field("Where").place_value();
+                let at = parse_when(form.field("When").value(), now, self.tz).map_err(invalid)?;
+                let incident = match parse_incident_ids(form.field("Incident").value())
+                    .map_err(invalid)?
+                    .as_slice()
+                {
+                    [] => None,
+                    [one] => Some(*one),
+                    _ => return Err(invalid("a sighting belongs to one incident at most".into())),
+                };
+                let new = NewSighting {
+                    at,
+                    camera_id: camera.map(|c| c.id),
+                    zone_id: place.zone_id,
+                    location: place.location,
+                    offender_id: offender,
+                    description: form.field("Description").value().to_string(),
+                    note: form.field("Note").value().to_string(),
+                    incident_id: incident,
+                };
+                let outcome = self.store.record_sighting(&new, &self.rules, op, now)?;
+                if let Some(last) = outcome.hits.iter().max() {
+                    self.hits.last_seen = self.hits.last_seen.max(*last);
+                }
+                let who = who
+                    .offender_value()
+                    .map(|c| c.name.clone())
+                    .unwrap_or_else(|| "unknown person".into());
+                Ok(self.announce_findings(&who, &outcome.findings))
+            }
+            FormKind::LinkOffender { incident } => {
+                let Some(who) = form.field("Who").offender_value().cloned() else {
+                    return Err(invalid("pick a person from the list".into()));
+                };
+                let (findings, hits) =
+                    self.store
+                        .link_offender(*incident, who.id, &self.rules, op, now)?;
+                if let Some(last) = hits.iter().max() {
+                    self.hits.last_seen = self.hits.last_seen.max(*last);
+                }
+                Ok(format!(
+                    "{} named on #{incident} — {}",
+                    who.name,
+                    self.announce_findings(&who.name, &findings)
+                ))
+            }
+            FormKind::Offender { id, version } => {
+                let input = OffenderInput {
+                    name: form.field("Name").value().into(),
+                    aliases: split_list(form.field("Aliases").value()),
+                    nicknames: split_list(form.field("Nicknames").value()),
+                    description: form.field("Description").value().into(),
+                    markers: split_list(form.field("Markers").value()),
+                    photo_path: form.field("Photo").value().trim().into(),
+                };
+                if !input.photo_path.is_empty() {
+                    crate::io::photo::check(std::path::Path::new(&input.photo_path))
+                        .map_err(invalid)?;
+                }
+                let saved = match id {
+                    Some(id) => self.store.update_offender(*id, *version, input, op, now)?,
+                    None => {
+                        let kind = if form.field("Kind").choice_index() == 1 {
+                            OffenderKind::IdSought
+                        } else {
+                            OffenderKind::Known
+                        };
+                        self.store.create_offender(kind, input, op, now)?
+                    }
+                };
+                self.rebuild_index();
+                if id.is_none() {
+                    self.open_profile(saved.id, "added to the register");
+                }
+                Ok(format!("{} saved", saved.name))
+            }
+            FormKind::Exclusion { offender } => {
+                let from = parse_date(form.field("From").value(), "from")
+                    .map_err(invalid)?
+                    .ok_or_else(|| invalid("from: give the first day".into()))?;
+                let to = parse_date(form.field("To").value(), "to")
+                    .map_err(invalid)?
+                    .ok_or_else(|| invalid("to: give the last day".into()))?;
+                let (starts_at, ends_at) = local_span(from, to, self.tz).map_err(invalid)?;
+                let zones_text = form.field("Zones").value().trim().to_string();
+                let scope = if zones_text.is_empty() || zones_text.eq_ignore_ascii_case("all") {
+                    Scope::AllZones
+                } else {
+                    let mut ids = vec![];
+                    for name in split_list(&zones_text) {
+                        let l = name.to_lowercase();
+                        let matching: Vec<&Zone> = self
+                            .zones
+                            .iter()
+                            .filter(|z| z.name.to_lowercase().contains(&l))
+                            .collect();
+                        match matching.as_slice() {
+                            [z] => ids.push(z.id),
+                            [] => return Err(invalid(format!("there is no zone called “{name}”"))),
+                            many => {
+                                return Err(invalid(format!(
+                                    "“{name}” could be {}",
+                                    many.iter()
+                                        .map(|z| z.name.as_str())
+                                        .collect::<Vec<_>>()
+                                        .join(" or ")
+                                )))
+                            }
+                        }
+                    }
+                    Scope::Zones(ids)
+                };
+                let new = NewExclusion {
+                    offender_id: *offender,
+                    stage: form.field("Stage").value().into(),
+                    scope,
+                    starts_at,
+                    ends_at,
+                    served_at: Some(now.min(starts_at.max(now - Duration::days(3650)))),
+                    served_by: form.field("Served by").value().into(),
+                    reason: form.field("Reason").value().into(),
+                    evidence: parse_incident_ids(form.field("Evidence").value())
+                        .map_err(invalid)?,
+                    review_on: parse_date(form.field("Review on").value(), "review on")
+                        .map_err(invalid)?,
+                };
+                let e = self
+                    .store
+                    .create_exclusion(&new, &self.rules.ladder, op, now)?;
+                Ok(format!("{} served, to {}", e.stage, to))
+            }
+            FormKind::LiftExclusion { id } => {
+                self.store
+                    .lift_exclusion(*id, form.field("Reason").value(), op, now)?;
+                Ok(format!("exclusion {id} lifted"))
+            }
+            FormKind::Promote { id } => {
+                let o = self
+                    .store
+                    .promote_offender(*id, form.field("Name").value(), op, now)?;
+                self.rebuild_index();
+                Ok(format!("{} is now on the known register", o.name))
+            }
+            FormKind::Merge { from } => {
+                let Some(into) = form.field("Into").offender_value().cloned() else {
+                    return Err(invalid("pick the known person from the list".into()));
+                };
+                let o = self.store.merge_offender(*from, into.id, op, now)?;
+                self.rebuild_index();
+                self.profile = None;
+                self.open_profile(o.id, "merged an ID-sought record");
+                Ok(format!(
+                    "merged into {}: every incident, sighting, hit and exclusion moved",
+                    o.name
+                ))
+            }
+            FormKind::AcceptHit { id } => {
+                let mut action = form.field("Action").value().to_string();
+                let detail = form.field("Detail").value().trim().to_string();
+                if !detail.is_empty() {
+                    action = format!("{action}: {detail}");
+                }
+                self.store.decide_hit(*id, true, &action, op, now)?;
+                Ok(format!("hit {id} accepted: {action}"))
+            }
+            FormKind::RejectHit { id } => {
+                self.store
+                    .decide_hit(*id, false, form.field("Reason").value(), op, now)?;
+                Ok(format!("hit {id} rejected as a false match"))
+            }
+            _ => unreachable!("incident forms are saved by the incident code"),
+        }
+    }
+
+    /// Say at once what a sighting found: a breach loudly, anything else plainly.
+    fn announce_findings(&mut self, who: &str, findings: &[Finding]) -> String {
+        let described: Vec<String> = findings.iter().map(|f| f.describe(self.tz)).collect();
+        if findings.iter().any(Finding::is_hit) {
+            self.bell = true;
+            let text = format!(
+                "HIT: {who} — {}",
+                described.first().cloned().unwrap_or_default()
+            );
+            self.toast(text.clone());
+            self.refresh_hits();
+            text
+        } else if described.is_empty() {
+            format!("sighting of {who} saved: no exclusion or marker")
+        } else {
+            format!("sighting of {who} saved: {}", described.join("; "))
+        }
+    }
+
+    // ----- hits ------------------------------------------------------------------
+
+    pub(crate) fn refresh_hits(&mut self) {
+        match (self.store.hits(300), self.store.hit_counts()) {
+            (Ok(rows), Ok((new, _, rejected))) => {
+                self.hits.rows = rows;
+                self.hits.unacknowledged = new;
+                self.hits.false_matches = rejected;
+                self.hits.selected = self
+                    .hits
+                    .selected
+                    .min(self.hits.rows.len().saturating_sub(1));
+                let waiting: HashSet<i64> = self
+                    .hits
+                    .rows
+                    .iter()
+                    .filter(|h| h.status == HitStatus::New)
+                    .map(|h| h.id)
+                    .collect();
+                self.hits.escalated.retain(|id, _| waiting.contains(id));
+            }
+            (Err(e), _) | (_, Err(e)) => self.store_error(e),
+        }
+    }
+
+    /// Announce hits raised on other consoles since the last one seen here.
+    pub(crate) fn announce_new_hits(&mut self) {
+        let fresh = match self.store.hits_after(self.hits.last_seen) {
+            Ok(h) => h,
+            Err(e) => return self.store_error(e),
+        };
+        for h in &fresh {
+            self.hits.last_seen = self.hits.last_seen.max(h.id);
+            let what = if h.kind == crate::domain::sighting::HitKind::Breach {
+                "BREACH"
+            } else {
+                "WATCH"
+            };
+            let place = if h.camera.is_empty() {
+                h.place.clone()
+            } else {
+                format!("{} ({})", h.place, h.camera)
+            };
+            let text = format!("{what}: {} seen at {place}", h.offender);
+            self.toast(text.clone());
+            self.bell = true;
+            self.notices.push(Notice {
+                summary: format!("watchroom {what}"),
+                body: text,
+            });
+        }
+        if !fresh.is_empty() {
+            self.refresh_hits();
+        }
+    }
+
+    /// Alert again for hits nobody has acknowledged, each time they wait another interval.
+    pub(crate) fn escalate_hits(&mut self) {
+        let now = self.now();
+        let after = Duration::minutes(self.config.hit_escalate_after_minutes);
+        let mut alerts = vec![];
+        for h in self.hits.rows.iter().filter(|h| h.status == HitStatus::New) {
+            let level = escalation_level(h.raised_at, now, after);
+            let seen = self.hits.escalated.get(&h.id).copied().unwrap_or(0);
+            if level > seen {
+                self.hits.escalated.insert(h.id, level);
+                alerts.push(format!(
+                    "hit {} on {} still not acknowledged ({})",
+                    h.id,
+                    h.offender,
+                    crate::domain::clock::format_age(now - h.raised_at)
+                ));
+            }
+        }
+        for a in alerts {
+            self.toast(a.clone());
+            self.bell = true;
+            self.notices.push(Notice {
+                summary: "watchroom: hit waiting".into(),
+                body: a,
+            });
+        }
+    }
+
+    pub(crate) fn open_selected_hit(&mut self) {
+        if let Some(h) = self.hits.rows.get(self.hits.selected) {
+            let (id, hit) = (h.offender_id, h.id);
+            self.open_profile(id, &format!("hit {hit}"));
+        }
+    }
+
+    /// The hit a `:hit N accept|reject TEXT` command names.
+    pub(crate) fn hit_command(&mut self, rest: &str) {
+        let mut parts = rest.splitn(3, char::is_whitespace);
+        let (Some(id), Some(verb)) = (
+            parts.next().and_then(|s| s.parse::<i64>().ok()),
+            parts.next(),
+        ) else {
+            return self.warn("usage: :hit N accept ACTION  or  :hit N reject REASON");
+        };
+        let text = parts.next().unwrap_or("").trim().trim_matches('"');
+        let accept = match verb {
+            "accept" | "a" => true,
+            "reject" | "r" | "x" => false,
+            _ => return self.warn("usage: :hit N accept ACTION  or  :hit N reject REASON"),
+        };
+        let now = self.now();
+        match self
+            .store
+            .decide_hit(id, accept, text, self.operator.id, now)
+        {
+            Ok(h) => {
+                self.mark_own_writes_seen();
+                self.info(format!("hit {} {}", h.id, h.status.code()));
+                self.refresh_hits();
+            }
+            Err(e) => self.store_error(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono_tz::Europe::London;
+
+    fn t(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn when_is_read_as_the_control_room_clock_reads() {
+        let now = t("2026-07-01T12:00:00Z"); // 13:00 BST
+        assert_eq!(parse_when("", now, London).unwrap(), now);
+        assert_eq!(parse_when("now", now, London).unwrap(), now);
+        assert_eq!(
+            parse_when("12:30", now, London).unwrap(),
+            t("2026-07-01T11:30:00Z")
+        );
+        assert_eq!(
+            parse_when("23:10", now, London).unwrap(),
+            t("2026-06-30T22:10:00Z"),
+            "a later time is yesterday's"
+        );
+        assert_eq!(
+            parse_when("2026-01-05 09:00", now, London).unwrap(),
+            t("2026-01-05T09:00:00Z"),
+            "GMT in winter"
+        );
+        assert!(parse_when("teatime", now, London)
+            .unwrap_err()
+            .contains("not a time"));
+        assert!(parse_when("2026-03-29 01:30", now, London)
+            .unwrap_err()
+            .contains("does not exist"));
+    }
+
+    #[test]
+    fn incident_numbers_are_read_from_a_list() {
+        assert_eq!(parse_incident_ids("#12, 40 #7").unwrap(), vec![12, 40, 7]);
+        assert!(parse_incident_ids("twelve").is_err());
+        assert!(parse_incident_ids("").unwrap().is_empty());
+    }
+}

@@ -1,0 +1,1585 @@
+//! Search-as-you-type over the offender register: fuzzy, ranked, over names,
+//! aliases, nicknames, markers and description.
+//!
+//! Matching is nucleo-matcher's (the matcher from helix). Every haystack is
+//! prepared once, as a `Utf32String`, when an entry enters the index; one
+//! `Matcher` and a few scratch vectors are reused by every query, so a
+//! keystroke allocates per query, never per offender.
+//!
+//! Ranking, best first:
+//! - an entry's score is the best weighted score over its fields: a name match
+//!   outranks an alias or nickname match of the same quality, which outranks a
+//!   marker match, which outranks a description match;
+//! - a query of several words (`daz hol`) must match every word, but the words
+//!   may land in different fields (nickname *Daz*, name *Hollis*): such a match
+//!   is scored word by word, each word at its own field's weight but never above
+//!   an alias's, and only counts when it beats every single-field match;
+//! - ties go to the more active offender (incidents + sightings in the last
+//!   90 days), then to the lower id.
+//!
+//! The query syntax is nucleo's (and so helix's and fzf's): words are matched
+//! fuzzily; `'word` needs the letters together, `^word` at the start of a field,
+//! `word$` at its end, and `!word` leaves out anyone with `word` in any field.
+//! Case is ignored, and a plain letter matches its accented forms (`zoe` finds
+//! *Zoë*; `zoë` finds only *Zoë*).
+//!
+//! A description is free text, long enough for almost any short query to be
+//! found in it as letters picked from several words; a description match
+//! therefore counts only when it is close to a real word match (see
+//! `DESCRIPTION_FLOOR`).
+//!
+//! Speed, for 100,000 offenders per keystroke:
+//! - each haystack carries a bit set of the letters and digits it can match,
+//!   so a field (or a whole entry) lacking one of the query's letters is passed
+//!   over without running the matcher;
+//! - the scan keeps the best `limit` hits in a bounded heap and visits entries
+//!   most active first: once even a perfect name match could not get into the
+//!   heap, no later entry can either, and the scan stops;
+//! - markers come from a small vocabulary, so each distinct marker is matched
+//!   once per query, not once per offender.
+
+use super::offender::OffenderKind;
+use nucleo_matcher::chars;
+use nucleo_matcher::pattern::{Atom, CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32String};
+use std::cmp::{Ordering, Reverse};
+use std::collections::{BinaryHeap, HashMap};
+use std::fmt;
+
+/// One offender as search sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchEntry {
+    pub id: i64,
+    pub kind: OffenderKind,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub nicknames: Vec<String>,
+    pub markers: Vec<String>,
+    pub description: String,
+    /// incidents + sightings in the last 90 days
+    pub activity: i64,
+}
+
+/// Which field a hit was found in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchedOn {
+    Name,
+    Alias,
+    Nickname,
+    Marker,
+    Description,
+    /// The query was empty: the entry is listed, not matched.
+    Nothing,
+}
+
+impl MatchedOn {
+    /// A short word for the screen ("alias", "marker"…); empty for `Nothing`.
+    pub fn label(self) -> &'static str {
+        match self {
+            MatchedOn::Name => "name",
+            MatchedOn::Alias => "alias",
+            MatchedOn::Nickname => "nickname",
+            MatchedOn::Marker => "marker",
+            MatchedOn::Description => "description",
+            MatchedOn::Nothing => "",
+        }
+    }
+}
+
+/// One result of a search, best first in the list `search` returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchHit {
+    pub id: i64,
+    /// Weighted match score (0 when listing for an empty query); only the order matters.
+    pub score: u32,
+    pub matched_on: MatchedOn,
+    /// the alias/nickname/marker text that matched, when not the name
+    pub matched_text: Option<String>,
+}
+
+// Field weights: the same raw match quality ranks name > alias = nickname >
+// marker > description. They are close on purpose: they order matches of
+// equal or nearly equal quality, while a clearly better match wins whatever
+// field it is in (a whole word in a description beats a few letters scattered
+// through an alias: "tattoo neck" finds "tattoo on neck" before alias "Neil
+// Cook").
+const W_NAME: u32 = 20;
+const W_ALIAS: u32 = 19;
+const W_NICKNAME: u32 = 19;
+const W_MARKER: u32 = 18;
+const W_DESCRIPTION: u32 = 17;
+/// A match spread over several fields ranks at most like an alias match.
+const W_CROSS_CAP: u32 = W_ALIAS;
+
+// The best raw score nucleo-matcher 0.3 can give one atom: every matched
+// character scores SCORE_MATCH (16) plus a bonus of at most
+// bonus_boundary_white (10), and the first character's bonus counts twice.
+// `prefer_prefix` stays off (it would add to this). The pruning relies on it;
+// the `ceiling_holds` test checks it against the matcher in use.
+const MAX_CHAR_SCORE: u32 = 16 + 10;
+const FIRST_CHAR_EXTRA: u32 = 10;
+
+/// A description match counts only if it scores at least this share of a
+/// perfect match of the same word: a word there, or one with a letter or two
+/// wrong, passes ("tatoo" scores 121 of 140); letters picked from several
+/// words do not ("hollis" in "shaved head, tattoo of a swallow on his neck"
+/// scores 102 of 166), nor a single letter inside a word.
+const DESCRIPTION_FLOOR: (u32, u32) = (2, 3);
+
+fn atom_ceiling(atom: &Atom) -> u32 {
+    MAX_CHAR_SCORE * atom.needle_text().len() as u32 + FIRST_CHAR_EXTRA
+}
+
+/// The bit standing for an ASCII letter (either case) or digit; 0 for the rest.
+fn letter_bit(c: char) -> u64 {
+    match c.to_ascii_lowercase() {
+        c @ 'a'..='z' => 1 << (c as u32 - 'a' as u32),
+        c @ '0'..='9' => 1 << (26 + c as u32 - '0' as u32),
+        _ => 0,
+    }
+}
+
+/// The letters and digits a query word needs its haystack to have.
+fn needle_mask(atom: &Atom) -> u64 {
+    atom.needle_text().chars().fold(0, |m, c| m | letter_bit(c))
+}
+
+/// A prepared haystack and the letters and digits it can match.
+struct Hay {
+    text: Utf32String,
+    mask: u64,
+}
+
+impl Hay {
+    fn new(s: &str) -> Hay {
+        let text = Utf32String::from(s);
+        let mut mask = 0;
+        for c in text.slice(..).chars() {
+            mask |= letter_bit(c);
+            if !c.is_ascii() {
+                // Whatever the matcher may fold it to: é → e, K (Kelvin) → k.
+                let n = chars::normalize(c);
+                for d in [n, chars::to_lower_case(c), chars::to_lower_case(n)] {
+                    mask |= letter_bit(d);
+                }
+            }
+        }
+        Hay { text, mask }
+    }
+}
+
+/// An entry's haystacks, prepared once.
+struct Prepared {
+    name: Hay,
+    aliases: Box<[Hay]>,
+    nicknames: Box<[Hay]>,
+    /// Indexes into the index's marker vocabulary.
+    markers: Box<[u32]>,
+    description: Hay,
+}
+
+/// What the scan reads for every entry, kept together, most active first.
+#[derive(Debug, Clone, Copy)]
+struct Hot {
+    activity: i64,
+    id: i64,
+    /// Letters and digits in the name; in the aliases and nicknames; in the
+    /// markers; in the description.
+    masks: [u64; 4],
+    slot: u32,
+    kind: OffenderKind,
+}
+
+impl Hot {
+    /// The most the entry could score for the query, judged by its letters
+    /// alone; `None` if some word needs a letter it does not have at all.
+    fn bound(&self, query: &Query) -> Option<u32> {
+        let [name, others, markers, description] = self.masks;
+        let has = |have: u64, need: u64| have & need == need;
+        let mut all_in_name = true;
+        let mut spread = 0;
+        for (&need, &ceiling) in query.masks.iter().zip(&query.ceilings) {
+            let weight = if has(name, need) {
+                W_NAME
+            } else if has(others, need) {
+                W_ALIAS.max(W_NICKNAME)
+            } else if has(markers, need) {
+                W_MARKER
+            } else if has(description, need) {
+                W_DESCRIPTION
+            } else {
+                return None;
+            };
+            all_in_name &= weight == W_NAME;
+            let weight = if query.positive.len() == 1 {
+                weight
+            } else {
+                weight.min(W_CROSS_CAP)
+            };
+            spread += ceiling * weight;
+        }
+        Some(if all_in_name {
+            query.ceiling * W_NAME
+        } else {
+            spread
+        })
+    }
+}
+
+/// The scan order: most active first, then the lower id.
+fn scan_key(activity: i64, id: i64) -> (Reverse<i64>, i64) {
+    (Reverse(activity), id)
+}
+
+/// Where in an entry a match was found: the field and which of its values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Spot {
+    on: MatchedOn,
+    nth: u32,
+}
+
+/// A scored entry, ordered so that greater is better: score, then activity,
+/// then the lower id.
+#[derive(Debug, Clone, Copy)]
+struct Ranked {
+    score: u32,
+    activity: i64,
+    id: i64,
+    slot: usize,
+    spot: Spot,
+}
+
+impl Ranked {
+    fn key(&self) -> (u32, i64, Reverse<i64>) {
+        (self.score, self.activity, Reverse(self.id))
+    }
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+impl Eq for Ranked {}
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.key().cmp(&other.key())
+    }
+}
+
+/// An entry listed for an empty query, ordered so that greater is better:
+/// activity, then name (ignoring case), then the lower id.
+struct Listed<'a> {
+    activity: i64,
+    name: &'a str,
+    id: i64,
+}
+
+fn cmp_ignoring_case(a: &str, b: &str) -> Ordering {
+    a.chars()
+        .flat_map(char::to_lowercase)
+        .cmp(b.chars().flat_map(char::to_lowercase))
+        .then_with(|| a.cmp(b))
+}
+
+impl PartialEq for Listed<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Listed<'_> {}
+impl PartialOrd for Listed<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Listed<'_> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.activity
+            .cmp(&other.activity)
+            .then_with(|| cmp_ignoring_case(other.name, self.name))
+            .then_with(|| other.id.cmp(&self.id))
+    }
+}
+
+/// Keeps the best `limit` items offered; the worst kept is at the top.
+struct Best<T: Ord> {
+    heap: BinaryHeap<Reverse<T>>,
+    limit: usize,
+}
+
+impl<T: Ord> Best<T> {
+    fn new(limit: usize) -> Self {
+        Best {
+            heap: BinaryHeap::with_capacity(limit.min(4096) + 1),
+            limit,
+        }
+    }
+    /// The worst item kept, once the heap is full (a newcomer must beat it).
+    fn bar(&self) -> Option<&T> {
+        if self.heap.len() < self.limit {
+            None
+        } else {
+            self.heap.peek().map(|r| &r.0)
+        }
+    }
+    fn offer(&mut self, item: T) {
+        if self.heap.len() < self.limit {
+            self.heap.push(Reverse(item));
+        } else if let Some(mut worst) = self.heap.peek_mut() {
+            if item > worst.0 {
+                *worst = Reverse(item);
+            }
+        }
+    }
+    /// Best first.
+    fn into_sorted(self) -> Vec<T> {
+        // Ascending order of Reverse<T> is descending order of T.
+        self.heap
+            .into_sorted_vec()
+            .into_iter()
+            .map(|r| r.0)
+            .collect()
+    }
+}
+
+/// The lowest score with which an entry of this activity and id gets past
+/// `bar` (the worst hit kept so far).
+fn score_needed(bar: Option<&Ranked>, activity: i64, id: i64) -> u32 {
+    match bar {
+        None => 0,
+        Some(bar) if (activity, Reverse(id)) > (bar.activity, Reverse(bar.id)) => bar.score,
+        Some(bar) => bar.score.saturating_add(1),
+    }
+}
+
+/// Scratch space reused by every query.
+#[derive(Default)]
+struct Scratch {
+    /// Raw score of every (marker, positive atom) pair, marker-major.
+    marker_scores: Vec<Option<u16>>,
+    /// Whether each marker contains a negative atom.
+    marker_excluded: Vec<bool>,
+    /// Per field value of one entry: the running total over the atoms so far,
+    /// `None` once an atom has missed.
+    totals: Vec<Option<u32>>,
+    /// Per atom of the query: the field value of one entry it did best in.
+    best_spot: Vec<usize>,
+}
+
+/// The offender register, prepared for search-as-you-type.
+pub struct OffenderIndex {
+    /// Entries and their haystacks, by slot (in no particular order).
+    entries: Vec<SearchEntry>,
+    prepared: Vec<Prepared>,
+    slot_of: HashMap<i64, usize>,
+    /// One per entry, in scan order (`scan_key`).
+    hot: Vec<Hot>,
+    /// Every distinct marker text seen (never shrinks; a handful of words).
+    markers: Vec<Hay>,
+    marker_ids: HashMap<String, u32>,
+    matcher: Matcher,
+    scratch: Scratch,
+}
+
+impl fmt::Debug for OffenderIndex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OffenderIndex")
+            .field("entries", &self.entries.len())
+            .field("markers", &self.markers.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl OffenderIndex {
+    /// Build the index. Should two entries share an id, the later one wins.
+    pub fn new(entries: Vec<SearchEntry>) -> OffenderIndex {
+        let mut index = OffenderIndex {
+            entries: Vec::with_capacity(entries.len()),
+            prepared: Vec::with_capacity(entries.len()),
+            slot_of: HashMap::with_capacity(entries.len()),
+            hot: Vec::new(),
+            markers: Vec::new(),
+            marker_ids: HashMap::new(),
+            matcher: Matcher::new(Config::DEFAULT),
+            scratch: Scratch::default(),
+        };
+        for entry in entries {
+            index.place(entry);
+        }
+        index.hot = (0..index.entries.len()).map(|s| index.hot_for(s)).collect();
+        index
+            .hot
+            .sort_unstable_by_key(|h| scan_key(h.activity, h.id));
+        index
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Every entry, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = &SearchEntry> {
+        self.entries.iter()
+    }
+
+    pub fn entry(&self, id: i64) -> Option<&SearchEntry> {
+        self.slot_of.get(&id).map(|&slot| &self.entries[slot])
+    }
+
+    /// Insert or replace one entry (after an edit), without rebuilding the rest.
+    pub fn upsert(&mut self, entry: SearchEntry) {
+        if let Some(&slot) = self.slot_of.get(&entry.id) {
+            let at = self.hot_position(slot);
+            self.hot.remove(at);
+        }
+        let slot = self.place(entry);
+        self.insert_hot(slot);
+    }
+
+    /// Change only an entry's activity figure (a new incident or sighting),
+    /// without preparing its text again. False if the id is not in the index.
+    pub fn set_activity(&mut self, id: i64, activity: i64) -> bool {
+        let Some(&slot) = self.slot_of.get(&id) else {
+            return false;
+        };
+        if self.entries[slot].activity != activity {
+            let at = self.hot_position(slot);
+            self.hot.remove(at);
+            self.entries[slot].activity = activity;
+            self.insert_hot(slot);
+        }
+        true
+    }
+
+    /// Take an entry out of the index; nothing happens if it is not there.
+    pub fn remove(&mut self, id: i64) {
+        let Some(&slot) = self.slot_of.get(&id) else {
+            return;
+        };
+        let at = self.hot_position(slot);
+        self.hot.remove(at);
+        self.slot_of.remove(&id);
+        self.entries.swap_remove(slot);
+        self.prepared.swap_remove(slot);
+        if let Some(moved) = self.entries.get(slot) {
+            self.slot_of.insert(moved.id, slot);
+            let at = self.hot_position(slot);
+            self.hot[at].slot = slot as u32;
+        }
+    }
+
+    /// Put the entry in its slot (a new one, or the one its id had), leaving
+    /// the scan order to the caller.
+    fn place(&mut self, entry: SearchEntry) -> usize {
+        let prepared = self.prepare(&entry);
+        match self.slot_of.get(&entry.id) {
+            Some(&slot) => {
+                self.entries[slot] = entry;
+                self.prepared[slot] = prepared;
+                slot
+            }
+            None => {
+                let slot = self.entries.len();
+                self.slot_of.insert(entry.id, slot);
+                self.entries.push(entry);
+                self.prepared.push(prepared);
+                slot
+            }
+        }
+    }
+
+    fn prepare(&mut self, entry: &SearchEntry) -> Prepared {
+        let markers = entry.markers.iter().map(|m| self.marker_id(m)).collect();
+        Prepared {
+            name: Hay::new(&entry.name),
+            aliases: entry.aliases.iter().map(|s| Hay::new(s)).collect(),
+            nicknames: entry.nicknames.iter().map(|s| Hay::new(s)).collect(),
+            markers,
+            description: Hay::new(&entry.description),
+        }
+    }
+
+    fn marker_id(&mut self, marker: &str) -> u32 {
+        if let Some(&id) = self.marker_ids.get(marker) {
+            return id;
+        }
+        let id = self.markers.len() as u32;
+        self.markers.push(Hay::new(marker));
+        self.marker_ids.insert(marker.to_string(), id);
+        id
+    }
+
+    fn hot_for(&self, slot: usize) -> Hot {
+        let e = &self.entries[slot];
+        let p = &self.prepared[slot];
+        let fold = |hays: &[Hay]| hays.iter().fold(0, |m, h| m | h.mask);
+        let markers = p.markers.iter().map(|&k| &self.markers[k as usize]);
+        Hot {
+            activity: e.activity,
+            id: e.id,
+            masks: [
+                p.name.mask,
+                fold(&p.aliases) | fold(&p.nicknames),
+                markers.fold(0, |m, h| m | h.mask),
+                p.description.mask,
+            ],
+            slot: slot as u32,
+            kind: e.kind,
+        }
+    }
+
+    /// Where the entry in `slot` sits in the scan order.
+    fn hot_position(&self, slot: usize) -> usize {
+        let e = &self.entries[slot];
+        self.hot
+            .binary_search_by_key(&scan_key(e.activity, e.id), |h| scan_key(h.activity, h.id))
+            .expect("every entry is in the scan order")
+    }
+
+    fn insert_hot(&mut self, slot: usize) {
+        let hot = self.hot_for(slot);
+        let at = self
+            .hot
+            .binary_search_by_key(&scan_key(hot.activity, hot.id), |h| {
+                scan_key(h.activity, h.id)
+            })
+            .unwrap_or_else(|at| at);
+        self.hot.insert(at, hot);
+    }
+
+    /// Best first, at most `limit`, optionally only one kind. An empty (or
+    /// all-whitespace) query lists by activity (most active first, then name).
+    ///
+    /// Ranking: the best score over the entry's fields, where a name match
+    /// outranks the same-quality alias/nickname match, which outranks marker,
+    /// which outranks description (weighted field scores); ties broken by
+    /// activity (higher first), then id (lower first).
+    pub fn search(
+        &mut self,
+        query: &str,
+        kind: Option<OffenderKind>,
+        limit: usize,
+    ) -> Vec<SearchHit> {
+        if limit == 0 || self.entries.is_empty() {
+            return Vec::new();
+        }
+        let query = Query::parse(query);
+        self.prepare_query(&query);
+        if query.positive.is_empty() {
+            return self.list(&query, kind, limit);
+        }
+        let perfect = query.ceiling.saturating_mul(W_NAME);
+        let mut best = Best::new(limit);
+        for at in 0..self.hot.len() {
+            let hot = self.hot[at];
+            if kind.is_some_and(|k| k != hot.kind) {
+                continue;
+            }
+            let needed = score_needed(best.bar(), hot.activity, hot.id);
+            if perfect < needed {
+                // Everyone after is less active (or as active with a higher
+                // id), so needs at least as much: no one else can get in.
+                break;
+            }
+            if hot.bound(&query).is_none_or(|bound| bound < needed) {
+                continue;
+            }
+            if let Some(ranked) = self.score_slot(&query, hot.slot as usize, needed) {
+                best.offer(ranked);
+            }
+        }
+        best.into_sorted()
+            .into_iter()
+            .map(|r| self.hit(r))
+            .collect()
+    }
+
+    /// Per query: score each distinct marker once.
+    fn prepare_query(&mut self, query: &Query) {
+        let Self {
+            markers,
+            matcher,
+            scratch,
+            ..
+        } = self;
+        scratch.marker_scores.clear();
+        scratch.marker_excluded.clear();
+        for marker in markers.iter() {
+            let text = marker.text.slice(..);
+            for atom in &query.positive {
+                scratch.marker_scores.push(atom.score(text, matcher));
+            }
+            let excluded = query
+                .negative
+                .iter()
+                .any(|a| a.score(text, matcher).is_none());
+            scratch.marker_excluded.push(excluded);
+        }
+    }
+
+    /// The empty query: everyone (of the kind, and not left out by a `!word`)
+    /// by activity, then name.
+    fn list(&mut self, query: &Query, kind: Option<OffenderKind>, limit: usize) -> Vec<SearchHit> {
+        let mut best = Best::new(limit);
+        for hot in &self.hot {
+            if kind.is_some_and(|k| k != hot.kind) {
+                continue;
+            }
+            if best
+                .bar()
+                .is_some_and(|bar: &Listed| hot.activity < bar.activity)
+            {
+                break; // everyone after is less active still
+            }
+            let slot = hot.slot as usize;
+            if !query.negative.is_empty()
+                && excluded(
+                    &query.negative,
+                    &self.prepared[slot],
+                    &self.scratch.marker_excluded,
+                    &mut self.matcher,
+                )
+            {
+                continue;
+            }
+            let entry = &self.entries[slot];
+            best.offer(Listed {
+                activity: entry.activity,
+                name: &entry.name,
+                id: entry.id,
+            });
+        }
+        best.into_sorted()
+            .into_iter()
+            .map(|l| SearchHit {
+                id: l.id,
+                score: 0,
+                matched_on: MatchedOn::Nothing,
+                matched_text: None,
+            })
+            .collect()
+    }
+
+    /// Score one entry, or `None` if it does not match or cannot reach `needed`.
+    fn score_slot(&mut self, query: &Query, slot: usize, needed: u32) -> Option<Ranked> {
+        let Self {
+            entries,
+            prepared,
+            matcher,
+            scratch,
+            ..
+        } = self;
+        let entry = &entries[slot];
+        let p = &prepared[slot];
+        if !query.negative.is_empty()
+            && excluded(&query.negative, p, &scratch.marker_excluded, matcher)
+        {
+            return None;
+        }
+        let found = if query.positive.len() == 1 {
+            score_one_atom(query, p, scratch, matcher, needed)
+        } else {
+            score_atoms(query, p, scratch, matcher)
+        };
+        let (score, spot) = found.filter(|&(score, _)| score >= needed)?;
+        Some(Ranked {
+            score,
+            activity: entry.activity,
+            id: entry.id,
+            slot,
+            spot,
+        })
+    }
+
+    fn hit(&self, r: Ranked) -> SearchHit {
+        let entry = &self.entries[r.slot];
+        let nth = r.spot.nth as usize;
+        let matched_text = match r.spot.on {
+            MatchedOn::Alias => entry.aliases.get(nth).cloned(),
+            MatchedOn::Nickname => entry.nicknames.get(nth).cloned(),
+            MatchedOn::Marker => entry.markers.get(nth).cloned(),
+            MatchedOn::Name | MatchedOn::Description | MatchedOn::Nothing => None,
+        };
+        SearchHit {
+            id: entry.id,
+            score: r.score,
+            matched_on: r.spot.on,
+            matched_text,
+        }
+    }
+}
+
+/// A parsed query: the words to match and the `!words` to leave out.
+struct Query {
+    positive: Vec<Atom>,
+    negative: Vec<Atom>,
+    /// Per positive atom: the letters and digits a haystack must have.
+    masks: Vec<u64>,
+    /// Per positive atom: the raw score a description match needs.
+    floors: Vec<u32>,
+    /// Per positive atom: the best raw score it could reach.
+    ceilings: Vec<u32>,
+    /// The best raw score the positive atoms together could reach.
+    ceiling: u32,
+}
+
+impl Query {
+    fn parse(query: &str) -> Query {
+        // nucleo splits words on spaces only; a tab or a newline is a space too.
+        let query: String = query
+            .chars()
+            .map(|c| if c.is_whitespace() { ' ' } else { c })
+            .collect();
+        let pattern = Pattern::parse(&query, CaseMatching::Ignore, Normalization::Smart);
+        let (negative, positive): (Vec<Atom>, Vec<Atom>) =
+            pattern.atoms.into_iter().partition(|a| a.negative);
+        let ceilings: Vec<u32> = positive.iter().map(atom_ceiling).collect();
+        Query {
+            masks: positive.iter().map(needle_mask).collect(),
+            floors: ceilings
+                .iter()
+                .map(|c| c * DESCRIPTION_FLOOR.0 / DESCRIPTION_FLOOR.1)
+                .collect(),
+            ceiling: ceilings.iter().sum(),
+            ceilings,
+            positive,
+            negative,
+        }
+    }
+}
+
+/// Whether any field of the entry contains one of the `!words`.
+fn excluded(
+    negative: &[Atom],
+    p: &Prepared,
+    marker_excluded: &[bool],
+    matcher: &mut Matcher,
+) -> bool {
+    let hit = |h: &Hay, matcher: &mut Matcher| {
+        // A negative atom scores `None` when its text is present.
+        negative
+            .iter()
+            .any(|a| a.score(h.text.slice(..), matcher).is_none())
+    };
+    hit(&p.name, matcher)
+        || p.aliases.iter().any(|h| hit(h, matcher))
+        || p.nicknames.iter().any(|h| hit(h, matcher))
+        || p.markers.iter().any(|&m| marker_excluded[m as usize])
+        || hit(&p.description, matcher)
+}
+
+/// The atom's raw score in one haystack, skipping the matcher when the
+/// haystack lacks a letter the atom needs.
+fn score(atom: &Atom, mask: u64, hay: &Hay, matcher: &mut Matcher) -> Option<u32> {
+    if hay.mask & mask != mask {
+        return None;
+    }
+    atom.score(hay.text.slice(..), matcher).map(u32::from)
+}
+
+/// The common case, one word: the fields in order of weight, each skipped
+/// when even a perfect match there could not improve on what is found or
+/// reach `needed`.
+fn score_one_atom(
+    query: &Query,
+    p: &Prepared,
+    scratch: &Scratch,
+    matcher: &mut Matcher,
+    needed: u32,
+) -> Option<(u32, Spot)> {
+    let atom = &query.positive[0];
+    let mask = query.masks[0];
+    let mut best: Option<(u32, Spot)> = None;
+    let worth = |best: &Option<(u32, Spot)>, weight: u32| {
+        let top = query.ceiling * weight;
+        top >= needed && best.is_none_or(|(b, _)| top > b)
+    };
+    let consider = |best: &mut Option<(u32, Spot)>, score: u32, on: MatchedOn, nth: usize| {
+        if best.is_none_or(|(b, _)| score > b) {
+            let nth = nth as u32;
+            *best = Some((score, Spot { on, nth }));
+        }
+    };
+
+    if let Some(s) = score(atom, mask, &p.name, matcher) {
+        consider(&mut best, s * W_NAME, MatchedOn::Name, 0);
+    }
+    if !p.aliases.is_empty() && worth(&best, W_ALIAS) {
+        for (nth, h) in p.aliases.iter().enumerate() {
+            if let Some(s) = score(atom, mask, h, matcher) {
+                consider(&mut best, s * W_ALIAS, MatchedOn::Alias, nth);
+            }
+        }
+    }
+    if !p.nicknames.is_empty() && worth(&best, W_NICKNAME) {
+        for (nth, h) in p.nicknames.iter().enumerate() {
+            if let Some(s) = score(atom, mask, h, matcher) {
+                consider(&mut best, s * W_NICKNAME, MatchedOn::Nickname, nth);
+            }
+        }
+    }
+    if !p.markers.is_empty() && worth(&best, W_MARKER) {
+        for (nth, &m) in p.markers.iter().enumerate() {
+            if let Some(s) = scratch.marker_scores[m as usize] {
+                consider(&mut best, u32::from(s) * W_MARKER, MatchedOn::Marker, nth);
+            }
+        }
+    }
+    if worth(&best, W_DESCRIPTION) {
+        let found = score(atom, mask, &p.description, matcher).filter(|&s| s >= query.floors[0]);
+        if let Some(s) = found {
+            consider(&mut best, s * W_DESCRIPTION, MatchedOn::Description, 0);
+        }
+    }
+    best
+}
+
+/// The field value at position `k` of an entry's values laid end to end:
+/// name, aliases, nicknames, markers, description.
+fn spot_at(p: &Prepared, k: usize) -> Spot {
+    let (a, n, m) = (p.aliases.len(), p.nicknames.len(), p.markers.len());
+    let (on, nth) = if k == 0 {
+        (MatchedOn::Name, 0)
+    } else if k <= a {
+        (MatchedOn::Alias, k - 1)
+    } else if k <= a + n {
+        (MatchedOn::Nickname, k - 1 - a)
+    } else if k <= a + n + m {
+        (MatchedOn::Marker, k - 1 - a - n)
+    } else {
+        (MatchedOn::Description, 0)
+    };
+    Spot {
+        on,
+        nth: nth as u32,
+    }
+}
+
+fn weight(on: MatchedOn) -> u32 {
+    match on {
+        MatchedOn::Name => W_NAME,
+        MatchedOn::Alias => W_ALIAS,
+        MatchedOn::Nickname => W_NICKNAME,
+        MatchedOn::Marker => W_MARKER,
+        MatchedOn::Description => W_DESCRIPTION,
+        MatchedOn::Nothing => 0,
+    }
+}
+
+/// Several words: every word against every field value. A field value that
+/// matches all the words scores their sum at its weight; failing that (or
+/// beating it), the words may match in different fields, each counted at its
+/// field's weight capped at an alias's. Reported as the first field, after
+/// the name, that a word matched in.
+fn score_atoms(
+    query: &Query,
+    p: &Prepared,
+    scratch: &mut Scratch,
+    matcher: &mut Matcher,
+) -> Option<(u32, Spot)> {
+    let atoms = query.positive.len();
+    let values = 2 + p.aliases.len() + p.nicknames.len() + p.markers.len();
+    let markers_from = 1 + p.aliases.len() + p.nicknames.len();
+    let Scratch {
+        marker_scores,
+        totals,
+        best_spot,
+        ..
+    } = scratch;
+    totals.clear();
+    totals.resize(values, Some(0));
+    best_spot.clear();
+    let mut cross = 0u32;
+    for (a, atom) in query.positive.iter().enumerate() {
+        let mask = query.masks[a];
+        let mut best_here: Option<(u32, usize)> = None;
+        for (k, total) in totals.iter_mut().enumerate() {
+            let raw = if k == 0 {
+                score(atom, mask, &p.name, matcher)
+            } else if k < markers_from {
+                let i = k - 1;
+                let h = match p.aliases.get(i) {
+                    Some(h) => h,
+                    None => &p.nicknames[i - p.aliases.len()],
+                };
+                score(atom, mask, h, matcher)
+            } else if k < values - 1 {
+                let m = p.markers[k - markers_from] as usize;
+                marker_scores[m * atoms + a].map(u32::from)
+            } else {
+                score(atom, mask, &p.description, matcher).filter(|&s| s >= query.floors[a])
+            };
+            match raw {
+                None => *total = None,
+                Some(s) => {
+                    if let Some(t) = total {
+                        *t += s;
+                    }
+                    let capped = s * weight(spot_at(p, k).on).min(W_CROSS_CAP);
+                    if best_here.is_none_or(|(b, _)| capped > b) {
+                        best_here = Some((capped, k));
+                    }
+                }
+            }
+        }
+        let (capped, k) = best_here?;
+        cross += capped;
+        best_spot.push(k);
+    }
+    let mut best: Option<(u32, Spot)> = None;
+    for (k, total) in totals.iter().enumerate() {
+        if let Some(t) = total {
+            let spot = spot_at(p, k);
+            let s = t * weight(spot.on);
+            if best.is_none_or(|(b, _)| s > b) {
+                best = Some((s, spot));
+            }
+        }
+    }
+    if best.is_none_or(|(b, _)| cross > b) {
+        let k = best_spot
+            .iter()
+            .copied()
+            .filter(|&k| k > 0)
+            .min()
+            .unwrap_or(0);
+        best = Some((cross, spot_at(p, k)));
+    }
+    best
+}
+
+#[cfg(test)]
+impl OffenderIndex {
+    /// Every entry that matches, best first, with no pruning and no letter
+    /// masks: the reference the fast scan is tested against.
+    fn rank_all(&mut self, query: &str, kind: Option<OffenderKind>) -> Vec<SearchHit> {
+        let mut query = Query::parse(query);
+        query.masks.iter_mut().for_each(|m| *m = 0);
+        self.prepare_query(&query);
+        let mut all: Vec<Ranked> = (0..self.entries.len())
+            .filter_map(|slot| {
+                let wanted = kind.is_none_or(|k| k == self.entries[slot].kind);
+                wanted.then(|| self.score_slot(&query, slot, 0))?
+            })
+            .collect();
+        all.sort_by(|a, b| b.cmp(a));
+        all.into_iter().map(|r| self.hit(r)).collect()
+    }
+
+    /// The scan order is sorted and names every entry once, at its slot.
+    fn check_order(&self) {
+        assert_eq!(self.hot.len(), self.entries.len());
+        assert!(self
+            .hot
+            .windows(2)
+            .all(|w| scan_key(w[0].activity, w[0].id) < scan_key(w[1].activity, w[1].id)));
+        for hot in &self.hot {
+            let e = &self.entries[hot.slot as usize];
+            assert_eq!((e.id, e.activity, e.kind), (hot.id, hot.activity, hot.kind));
+            assert_eq!(self.slot_of[&e.id], hot.slot as usize);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use OffenderKind::{IdSought, Known};
+
+    #[allow(clippy::too_many_arguments)]
+    fn entry(
+        id: i64,
+        kind: OffenderKind,
+        name: &str,
+        aliases: &[&str],
+        nicknames: &[&str],
+        markers: &[&str],
+        description: &str,
+        activity: i64,
+    ) -> SearchEntry {
+        let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect();
+        SearchEntry {
+            id,
+            kind,
+            name: name.into(),
+            aliases: v(aliases),
+            nicknames: v(nicknames),
+            markers: v(markers),
+            description: description.into(),
+            activity,
+        }
+    }
+
+    fn named(id: i64, name: &str, activity: i64) -> SearchEntry {
+        entry(id, Known, name, &[], &[], &[], "", activity)
+    }
+
+    fn register() -> OffenderIndex {
+        OffenderIndex::new(vec![
+            entry(
+                1,
+                Known,
+                "Darren Hollis",
+                &["Dean Halloran"],
+                &["Daz"],
+                &["violent"],
+                "Tall, shaved head, tattoo of a swallow on his neck",
+                12,
+            ),
+            entry(
+                2,
+                Known,
+                "Kelly Marsh",
+                &["Kelly Pike", "K Marsh"],
+                &[],
+                &["drugs"],
+                "Short, red hair, usually pushes a pram",
+                30,
+            ),
+            entry(
+                3,
+                IdSought,
+                "",
+                &[],
+                &[],
+                &["team-working"],
+                "Male, 20s, grey North Face jacket, sports bag",
+                3,
+            ),
+            entry(
+                4,
+                Known,
+                "Zoë Brennan",
+                &[],
+                &["Zo"],
+                &["prolific"],
+                "Dark bob, nose ring",
+                8,
+            ),
+            entry(
+                5,
+                Known,
+                "Marcus Webb",
+                &["Mark Webster"],
+                &["Spider"],
+                &["violent", "weapons"],
+                "Spider web tattoo on left hand",
+                20,
+            ),
+            entry(
+                6,
+                IdSought,
+                "Woman in red coat",
+                &[],
+                &[],
+                &[],
+                "Female, 40s, red coat, large handbag",
+                5,
+            ),
+            entry(
+                7,
+                Known,
+                "Neil Adams",
+                &[],
+                &[],
+                &[],
+                "Thin bloke, tall, thin, wears glasses",
+                1,
+            ),
+        ])
+    }
+
+    fn ids(hits: &[SearchHit]) -> Vec<i64> {
+        hits.iter().map(|h| h.id).collect()
+    }
+
+    #[test]
+    fn a_fragment_with_letters_missing_finds_the_person() {
+        let mut index = register();
+        let hits = index.search("hols", None, 10);
+        assert_eq!(hits[0].id, 1, "{hits:?}");
+        assert_eq!(hits[0].matched_on, MatchedOn::Name);
+        assert_eq!(hits[0].matched_text, None);
+        assert_eq!(ids(&index.search("darren hollis", None, 10)), vec![1]);
+    }
+
+    #[test]
+    fn an_alias_finds_the_person_and_says_which_alias() {
+        let mut index = register();
+        let hits = index.search("halloran", None, 10);
+        assert_eq!(ids(&hits), vec![1]);
+        assert_eq!(hits[0].matched_on, MatchedOn::Alias);
+        assert_eq!(hits[0].matched_text.as_deref(), Some("Dean Halloran"));
+
+        let hits = index.search("pike", None, 10);
+        assert_eq!(ids(&hits), vec![2]);
+        assert_eq!(hits[0].matched_text.as_deref(), Some("Kelly Pike"));
+    }
+
+    #[test]
+    fn a_nickname_finds_the_person_and_says_which_nickname() {
+        let mut index = register();
+        let hits = index.search("daz", None, 10);
+        assert_eq!(hits[0].id, 1);
+        assert_eq!(hits[0].matched_on, MatchedOn::Nickname);
+        assert_eq!(hits[0].matched_text.as_deref(), Some("Daz"));
+    }
+
+    #[test]
+    fn a_marker_finds_everyone_marked_with_it() {
+        let mut index = register();
+        let hits = index.search("violent", None, 10);
+        assert_eq!(ids(&hits), vec![5, 1], "more active first: {hits:?}");
+        for hit in &hits {
+            assert_eq!(hit.matched_on, MatchedOn::Marker);
+            assert_eq!(hit.matched_text.as_deref(), Some("violent"));
+        }
+        let hits = index.search("weapons", None, 10);
+        assert_eq!(ids(&hits), vec![5]);
+    }
+
+    #[test]
+    fn description_words_find() {
+        let mut index = register();
+        let hits = index.search("tattoo", None, 10);
+        assert_eq!(ids(&hits), vec![5, 1]);
+        assert!(hits.iter().all(|h| h.matched_on == MatchedOn::Description));
+        assert!(hits.iter().all(|h| h.matched_text.is_none()));
+        assert_eq!(ids(&index.search("north face", None, 10)), vec![3]);
+        assert_eq!(ids(&index.search("20s", None, 10)), vec![3]);
+        // A letter wrong still finds the word.
+        assert_eq!(ids(&index.search("tatoo", None, 10)), vec![5, 1]);
+    }
+
+    #[test]
+    fn letters_scattered_across_a_description_do_not_count() {
+        // "Thin bloke, tall, thin, wears glasses" holds h…o…l…l…i…s.
+        // So does "shaved head, tattoo of a swallow on his neck", beside
+        // Darren Hollis's name.
+        let mut index = register();
+        let hits = index.search("hollis", None, 10);
+        assert_eq!(ids(&hits), vec![1]);
+        assert_eq!(hits[0].matched_on, MatchedOn::Name);
+        index.upsert(entry(
+            30,
+            Known,
+            "Ian Cross",
+            &[],
+            &[],
+            &[],
+            "Thin bloke, tall, thin, wears glasses",
+            0,
+        ));
+        assert!(!ids(&index.search("hollis", None, 10)).contains(&30));
+        assert!(ids(&index.search("glasses", None, 10)).contains(&30));
+    }
+
+    #[test]
+    fn name_beats_alias_beats_marker_beats_description_at_equal_quality() {
+        // The least active has the name match: the field decides, not activity.
+        let mut index = OffenderIndex::new(vec![
+            entry(
+                1,
+                Known,
+                "Robert Stone",
+                &[],
+                &[],
+                &[],
+                "Often seen with Quinn",
+                40,
+            ),
+            entry(2, Known, "Robert Stone", &[], &[], &["quinn"], "", 30),
+            entry(3, Known, "Robert Stone", &["Jo Quinn"], &[], &[], "", 20),
+            entry(4, Known, "Jordan Quinn", &[], &[], &[], "", 1),
+        ]);
+        let hits = index.search("quinn", None, 10);
+        assert_eq!(ids(&hits), vec![4, 3, 2, 1], "{hits:?}");
+        let on: Vec<_> = hits.iter().map(|h| h.matched_on).collect();
+        use MatchedOn::*;
+        assert_eq!(on, vec![Name, Alias, Marker, Description]);
+    }
+
+    #[test]
+    fn a_much_better_alias_match_beats_a_poor_name_match() {
+        let mut index = OffenderIndex::new(vec![
+            named(1, "Paul Tinsley", 50),
+            entry(2, Known, "Gary Cole", &["Tinsley"], &[], &[], "", 0),
+            named(3, "Tim Inskip Leroy", 90),
+        ]);
+        // Weights order equal matches; they do not rescue a poor one.
+        let hits = index.search("tinsley", None, 10);
+        assert_eq!(ids(&hits), vec![1, 2, 3], "{hits:?}");
+        assert_eq!(hits[1].matched_on, MatchedOn::Alias);
+        assert_eq!(hits[2].matched_on, MatchedOn::Name);
+    }
+
+    #[test]
+    fn whole_words_in_a_description_beat_letters_scattered_through_an_alias() {
+        let mut index = OffenderIndex::new(vec![
+            entry(
+                1,
+                Known,
+                "Danny Murphy",
+                &["Neil Cook"],
+                &[],
+                &[],
+                "spider web tattoo on hand",
+                40,
+            ),
+            entry(
+                2,
+                Known,
+                "Sam Price",
+                &[],
+                &[],
+                &[],
+                "shaved head, tattoo on neck",
+                1,
+            ),
+        ]);
+        let hits = index.search("tattoo neck", None, 10);
+        assert_eq!(ids(&hits), vec![2, 1], "{hits:?}");
+        assert_eq!(hits[0].matched_on, MatchedOn::Description);
+    }
+
+    #[test]
+    fn activity_breaks_ties_then_id() {
+        let mut index = OffenderIndex::new(vec![
+            named(10, "Sam Price", 2),
+            named(11, "Sam Price", 9),
+            named(12, "Sam Price", 2),
+            named(9, "Sam Price", 2),
+        ]);
+        let hits = index.search("price", None, 10);
+        assert_eq!(ids(&hits), vec![11, 9, 10, 12]);
+        assert!(hits.windows(2).all(|w| w[0].score == w[1].score));
+    }
+
+    #[test]
+    fn kind_filter_separates_known_and_id_sought() {
+        let mut index = register();
+        assert_eq!(ids(&index.search("red", Some(Known), 10)), vec![2]);
+        assert_eq!(ids(&index.search("red", Some(IdSought), 10)), vec![6]);
+        let sought = index.search("", Some(IdSought), 10);
+        assert_eq!(ids(&sought), vec![6, 3]);
+        let known = index.search("", Some(Known), 10);
+        assert_eq!(ids(&known), vec![2, 5, 1, 4, 7]);
+    }
+
+    #[test]
+    fn an_empty_query_lists_by_activity_then_name() {
+        let mut index = register();
+        let hits = index.search("", None, 10);
+        assert_eq!(ids(&hits), vec![2, 5, 1, 4, 6, 3, 7]);
+        assert!(hits.iter().all(|h| h.matched_on == MatchedOn::Nothing
+            && h.score == 0
+            && h.matched_text.is_none()));
+        assert_eq!(ids(&index.search("   \t ", None, 10)), ids(&hits));
+
+        let mut index = OffenderIndex::new(vec![
+            named(1, "carl York", 4),
+            named(2, "Amy Lowe", 4),
+            named(3, "Ben Hart", 4),
+            named(4, "Zed Ash", 9),
+        ]);
+        assert_eq!(ids(&index.search("", None, 10)), vec![4, 2, 3, 1]);
+    }
+
+    #[test]
+    fn upsert_replaces_and_remove_removes() {
+        let mut index = register();
+        let mut changed = index.entry(1).unwrap().clone();
+        changed.name = "Wayne Pickett".into();
+        changed.aliases = vec!["Wayne Pick".into()];
+        index.upsert(changed);
+        assert_eq!(index.len(), 7);
+        assert!(index.search("hollis", None, 10).is_empty());
+        let hits = index.search("pickett", None, 10);
+        assert_eq!(ids(&hits), vec![1]);
+        assert_eq!(hits[0].matched_on, MatchedOn::Name);
+        assert_eq!(index.entry(1).unwrap().name, "Wayne Pickett");
+
+        index.upsert(named(8, "Darren Hollis", 0));
+        assert_eq!(index.len(), 8);
+        assert_eq!(ids(&index.search("hollis", None, 10)), vec![8]);
+
+        index.remove(5);
+        index.check_order();
+        assert_eq!(index.len(), 7);
+        assert!(index.entry(5).is_none());
+        assert!(index.search("webb", None, 10).is_empty());
+        assert_eq!(ids(&index.search("violent", None, 10)), vec![1]);
+        // The others are still found, and found as themselves.
+        for id in [1, 2, 3, 4, 6, 7, 8] {
+            assert_eq!(index.entry(id).unwrap().id, id);
+        }
+        assert_eq!(ids(&index.search("zo", None, 1)), vec![4]);
+        index.remove(5);
+        index.remove(999);
+        assert_eq!(index.len(), 7);
+
+        for id in [1, 2, 3, 4, 6, 7, 8] {
+            index.remove(id);
+        }
+        assert!(index.is_empty());
+        assert!(index.search("", None, 10).is_empty());
+        index.check_order();
+    }
+
+    #[test]
+    fn activity_can_change_without_re_preparing() {
+        let mut index = register();
+        assert!(index.set_activity(7, 99));
+        assert!(!index.set_activity(999, 1));
+        assert_eq!(index.search("", None, 1)[0].id, 7);
+        assert_eq!(index.search("neil", None, 1)[0].id, 7);
+        index.check_order();
+    }
+
+    #[test]
+    fn case_and_accents_are_ignored() {
+        let mut index = register();
+        for q in ["zoe", "ZOE", "Zoe", "zoë", "brennan zoe"] {
+            let hits = index.search(q, None, 10);
+            assert_eq!(hits.first().map(|h| h.id), Some(4), "{q}: {hits:?}");
+        }
+        // A decomposed ë (e + combining diaeresis), as some systems send it.
+        index.upsert(named(20, "Zoe\u{308} Ford", 0));
+        assert!(ids(&index.search("zoe ford", None, 10)).contains(&20));
+        assert_eq!(index.search("KELLY MARSH", None, 10)[0].id, 2);
+    }
+
+    #[test]
+    fn words_may_match_in_different_fields() {
+        let mut index = register();
+        let hits = index.search("daz hol", None, 10);
+        assert_eq!(ids(&hits), vec![1]);
+        assert_eq!(hits[0].matched_on, MatchedOn::Nickname);
+        assert_eq!(hits[0].matched_text.as_deref(), Some("Daz"));
+
+        // Name and marker: the violent Marcus, not the violent Darren.
+        let hits = index.search("marcus violent", None, 10);
+        assert_eq!(ids(&hits), vec![5]);
+        assert_eq!(hits[0].matched_on, MatchedOn::Marker);
+
+        // Every word must match somewhere.
+        assert!(index.search("daz quibble", None, 10).is_empty());
+
+        // Both words in the name beats the same words split over fields.
+        let mut index = OffenderIndex::new(vec![
+            entry(1, Known, "Lee Daniels", &["Daz"], &[], &[], "", 50),
+            named(2, "Daz Lee", 0),
+        ]);
+        let hits = index.search("daz lee", None, 10);
+        assert_eq!(ids(&hits), vec![2, 1]);
+        assert_eq!(hits[0].matched_on, MatchedOn::Name);
+        assert_eq!(hits[1].matched_on, MatchedOn::Alias);
+    }
+
+    #[test]
+    fn an_excluded_word_leaves_people_out() {
+        let mut index = register();
+        assert_eq!(ids(&index.search("violent", None, 10)), vec![5, 1]);
+        assert_eq!(ids(&index.search("violent !weapons", None, 10)), vec![1]);
+        assert_eq!(
+            ids(&index.search("!tattoo", Some(Known), 10)),
+            vec![2, 4, 7]
+        );
+    }
+
+    #[test]
+    fn limit_is_respected() {
+        let mut index = register();
+        assert_eq!(index.search("", None, 3).len(), 3);
+        assert_eq!(ids(&index.search("", None, 3)), vec![2, 5, 1]);
+        assert!(index.search("e", None, 0).is_empty());
+        let all = index.search("e", None, 100);
+        assert!(all.len() > 2);
+        assert_eq!(index.search("e", None, 2), all[..2].to_vec());
+    }
+
+    #[test]
+    fn nothing_found_is_an_empty_list() {
+        let mut index = register();
+        assert!(index.search("xyzzy", None, 10).is_empty());
+        assert!(OffenderIndex::new(Vec::new())
+            .search("a", None, 10)
+            .is_empty());
+    }
+
+    #[test]
+    fn query_syntax_characters_alone_list_everyone() {
+        let mut index = register();
+        for q in ["^", "'", "$", "!"] {
+            assert_eq!(index.search(q, None, 10).len(), 7, "{q}");
+        }
+    }
+
+    #[test]
+    fn the_index_can_be_moved_to_another_task() {
+        fn send_and_sync<T: Send + Sync>() {}
+        send_and_sync::<OffenderIndex>();
+    }
+
+    /// The pruning trusts `atom_ceiling`; check it against the matcher.
+    #[test]
+    fn ceiling_holds() {
+        let mut matcher = Matcher::new(Config::DEFAULT);
+        let haystacks = [
+            "hollis",
+            "Darren Hollis",
+            "darren-hollis",
+            "HOLLIS",
+            "o'brien",
+            "O'Brien Hollis",
+            "x hollis y",
+            "a/b:c;d|e hollis",
+            "Zoë",
+            "zoe",
+            "123 456",
+            "Spider web tattoo on left hand",
+            "violent",
+        ];
+        let needles = [
+            "h", "hol", "hollis", "o'b", "zoe", "zoë", "123", "tattoo", "'web", "^hol", "lis$",
+            "violent",
+        ];
+        for needle in needles {
+            let pattern = Pattern::parse(needle, CaseMatching::Ignore, Normalization::Smart);
+            let atom = &pattern.atoms[0];
+            for h in haystacks {
+                let h = Utf32String::from(h);
+                if let Some(s) = atom.score(h.slice(..), &mut matcher) {
+                    assert!(u32::from(s) <= atom_ceiling(atom), "{needle} in {h}: {s}");
+                }
+            }
+            // The ceiling is reached, so it is not needlessly loose.
+            let plain = needle.trim_start_matches(['\'', '^']).trim_end_matches('$');
+            let own = Utf32String::from(plain);
+            assert_eq!(
+                atom.score(own.slice(..), &mut matcher).map(u32::from),
+                Some(atom_ceiling(atom)),
+                "{needle}"
+            );
+        }
+    }
+
+    /// The pruned top-`limit` scan gives what ranking everyone would.
+    #[test]
+    fn pruned_search_agrees_with_ranking_everyone() {
+        let first = [
+            "Darren", "Dean", "Kelly", "Zoë", "Marcus", "Lee", "Amy", "Holly", "Sam", "Jo",
+        ];
+        let last = [
+            "Hollis", "Holt", "Marsh", "Webb", "Quinn", "Price", "Lowe", "Hart", "Pike",
+        ];
+        let nick = ["Daz", "Spider", "Holly", "Tommo", "Mo"];
+        let marks = ["violent", "weapons", "drugs", "prolific"];
+        let words = [
+            "tall", "short", "tattoo", "hood", "holdall", "red", "scar", "hat",
+        ];
+        let mut state = 7u64;
+        let mut next = |n: usize| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 33) as usize) % n
+        };
+        let mut entries = Vec::new();
+        for id in 0..600 {
+            let name = format!("{} {}", first[next(first.len())], last[next(last.len())]);
+            let aliases = (0..next(3))
+                .map(|_| format!("{} {}", first[next(first.len())], last[next(last.len())]))
+                .collect();
+            let nicknames = (0..next(2))
+                .map(|_| nick[next(nick.len())].to_string())
+                .collect();
+            let markers = (0..next(3))
+                .map(|_| marks[next(marks.len())].to_string())
+                .collect();
+            let description = (0..next(6))
+                .map(|_| words[next(words.len())])
+                .collect::<Vec<_>>()
+                .join(", ");
+            let kind = if next(4) == 0 { IdSought } else { Known };
+            let activity = next(8) as i64;
+            entries.push(SearchEntry {
+                id,
+                kind,
+                name,
+                aliases,
+                nicknames,
+                markers,
+                description,
+                activity,
+            });
+        }
+        let mut index = OffenderIndex::new(entries.clone());
+        index.check_order();
+        let queries = [
+            "h",
+            "ho",
+            "hol",
+            "holl",
+            "hollis",
+            "daz hol",
+            "t",
+            "ta",
+            "tattoo",
+            "violent",
+            "zoe",
+            "ly",
+            "holly",
+            "d h",
+            "pri lee",
+            "viol hol",
+            "'hol",
+            "^ma",
+            "lt$",
+            "hol !violent",
+            "xyz",
+        ];
+        let agree = |index: &mut OffenderIndex| {
+            for q in queries {
+                for kind in [None, Some(Known), Some(IdSought)] {
+                    let all = index.rank_all(q, kind);
+                    for limit in [1, 5, 50, 1000] {
+                        let top = index.search(q, kind, limit);
+                        let want = &all[..all.len().min(limit)];
+                        assert_eq!(top, want, "{q:?} {kind:?} limit {limit}");
+                    }
+                }
+            }
+        };
+        agree(&mut index);
+
+        // Edits, removals and new activity keep the scan order right.
+        for round in 0..300 {
+            let id = next(700) as i64;
+            match round % 3 {
+                0 => {
+                    let mut e = entries[next(entries.len())].clone();
+                    e.id = id;
+                    e.activity = next(8) as i64;
+                    index.upsert(e);
+                }
+                1 => index.remove(id),
+                _ => {
+                    index.set_activity(id, next(8) as i64);
+                }
+            }
+        }
+        index.check_order();
+        agree(&mut index);
+    }
+}

@@ -1,0 +1,4 @@
+//! Files in and out: what the store and screen need from the file system.
+
+pub mod photo;
+pub mod stills;

@@ -1,0 +1,240 @@
+//! Exclusions: the sanction ladder's rungs as served on people.
+
+use super::{audit, from_ts, ts, Result, Store, StoreError};
+use crate::domain::exclusion::{Exclusion, Ladder, Scope};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params, Row};
+
+/// What a manager fills in to serve a sanction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewExclusion {
+    pub offender_id: i64,
+    pub stage: String,
+    pub scope: Scope,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub served_at: Option<DateTime<Utc>>,
+    pub served_by: String,
+    pub reason: String,
+    /// Incidents that are its evidence.
+    pub evidence: Vec<i64>,
+    pub review_on: Option<NaiveDate>,
+}
+
+/// An exclusion with the name of the person it is on, for the register's lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExclusionRow {
+    pub exclusion: Exclusion,
+    pub offender: String,
+}
+
+const EXCLUSION_COLUMNS: &str =
+    "e.id, e.offender_id, e.stage, e.all_zones, e.starts_at, e.ends_at, e.served_at, e.served_by,
+     e.reason, e.appeal_lodged_on, e.appeal_outcome, e.review_on, e.lifted_at,
+     (SELECT group_concat(zone_id) FROM exclusion_zones WHERE exclusion_id = e.id)";
+
+fn date(s: Option<String>) -> Option<NaiveDate> {
+    s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+}
+
+fn exclusion_row(r: &Row) -> rusqlite::Result<Exclusion> {
+    let all: bool = r.get(3)?;
+    let zones: Option<String> = r.get(13)?;
+    let scope = if all {
+        Scope::AllZones
+    } else {
+        Scope::Zones(
+            zones
+                .unwrap_or_default()
+                .split(',')
+                .filter_map(|z| z.parse().ok())
+                .collect(),
+        )
+    };
+    Ok(Exclusion {
+        id: r.get(0)?,
+        offender_id: r.get(1)?,
+        stage: r.get(2)?,
+        scope,
+        starts_at: from_ts(r.get(4)?),
+        ends_at: from_ts(r.get(5)?),
+        served_at: r.get::<_, Option<i64>>(6)?.map(from_ts),
+        served_by: r.get(7)?,
+        reason: r.get(8)?,
+        appeal_lodged_on: date(r.get(9)?),
+        appeal_outcome: r.get(10)?,
+        review_on: date(r.get(11)?),
+        lifted_at: r.get::<_, Option<i64>>(12)?.map(from_ts),
+    })
+}
+
+pub(crate) fn exclusions_of(conn: &rusqlite::Connection, offender: i64) -> Result<Vec<Exclusion>> {
+    let sql = format!("SELECT {EXCLUSION_COLUMNS} FROM exclusions e WHERE e.offender_id = ?1 ORDER BY e.starts_at DESC");
+    let mut st = conn.prepare_cached(&sql)?;
+    let rows = st.query_map([offender], exclusion_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+impl Store {
+    pub fn exclusions_for(&self, offender: i64) -> Result<Vec<Exclusion>> {
+        exclusions_of(self.conn(), offender)
+    }
+
+    /// Serve a sanction. The stage must be on the scheme's ladder, the dates
+    /// the right way round, and every zone and evidence incident must exist.
+    pub fn create_exclusion(
+        &mut self,
+        new: &NewExclusion,
+        ladder: &Ladder,
+        operator: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Exclusion> {
+        if ladder.stage(&new.stage).is_none() {
+            return Err(StoreError::Invalid(format!(
+                "“{}” is not a stage of this scheme ({})",
+                new.stage,
+                ladder.names().join(" → ")
+            )));
+        }
+        if new.ends_at <= new.starts_at {
+            return Err(StoreError::Invalid("it ends before it starts".into()));
+        }
+        if let Scope::Zones(z) = &new.scope {
+            if z.is_empty() {
+                return Err(StoreError::Invalid(
+                    "name at least one zone, or choose all zones".into(),
+                ));
+            }
+        }
+        let id = self.write(|tx| {
+            let exists: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM offenders WHERE id = ?1 AND status <> 'merged')", [new.offender_id], |r| r.get(0))?;
+            if !exists {
+                return Err(StoreError::NotFound(format!("offender {}", new.offender_id)));
+            }
+            tx.execute(
+                "INSERT INTO exclusions (offender_id, stage, all_zones, starts_at, ends_at, served_at, served_by, reason, review_on, created_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    new.offender_id,
+                    ladder.stage(&new.stage).map(|s| s.name.clone()).unwrap_or_default(),
+                    matches!(new.scope, Scope::AllZones),
+                    ts(new.starts_at),
+                    ts(new.ends_at),
+                    new.served_at.map(ts),
+                    crate::domain::text::tidy_input(&new.served_by),
+                    crate::domain::text::tidy_input(&new.reason),
+                    new.review_on.map(|d| d.to_string()),
+                    operator
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            if let Scope::Zones(zones) = &new.scope {
+                for z in zones {
+                    tx.execute("INSERT OR IGNORE INTO exclusion_zones (exclusion_id, zone_id) VALUES (?1, ?2)", params![id, z])
+                        .map_err(|_| StoreError::Invalid(format!("zone {z} does not exist")))?;
+                }
+            }
+            for i in &new.evidence {
+                tx.execute("INSERT OR IGNORE INTO exclusion_incidents (exclusion_id, incident_id) VALUES (?1, ?2)", params![id, i])
+                    .map_err(|_| StoreError::Invalid(format!("incident #{i} does not exist")))?;
+            }
+            audit::append(tx, now, Some(operator), "create", "exclusion", Some(id), &format!("{} on offender {}", new.stage, new.offender_id))?;
+            Ok(id)
+        })?;
+        self.exclusion(id)
+    }
+
+    pub fn exclusion(&self, id: i64) -> Result<Exclusion> {
+        let sql = format!("SELECT {EXCLUSION_COLUMNS} FROM exclusions e WHERE e.id = ?1");
+        self.conn()
+            .query_row(&sql, [id], exclusion_row)
+            .map_err(|_| StoreError::NotFound(format!("exclusion {id}")))
+    }
+
+    pub fn exclusion_evidence(&self, id: i64) -> Result<Vec<i64>> {
+        let mut st = self.conn().prepare_cached("SELECT incident_id FROM exclusion_incidents WHERE exclusion_id = ?1 ORDER BY incident_id")?;
+        let rows = st.query_map([id], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// End a sanction early.
+    pub fn lift_exclusion(
+        &mut self,
+        id: i64,
+        reason: &str,
+        operator: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Exclusion> {
+        let e = self.exclusion(id)?;
+        if !e.in_force(now) {
+            return Err(StoreError::Invalid("that exclusion is not in force".into()));
+        }
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE exclusions SET lifted_at = ?1 WHERE id = ?2",
+                params![ts(now), id],
+            )?;
+            audit::append(
+                tx,
+                now,
+                Some(operator),
+                "lift",
+                "exclusion",
+                Some(id),
+                reason,
+            )?;
+            Ok(())
+        })?;
+        self.exclusion(id)
+    }
+
+    /// Record an appeal being lodged, and later its outcome.
+    pub fn record_appeal(
+        &mut self,
+        id: i64,
+        lodged_on: NaiveDate,
+        outcome: Option<&str>,
+        operator: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Exclusion> {
+        self.exclusion(id)?;
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE exclusions SET appeal_lodged_on = ?1, appeal_outcome = ?2 WHERE id = ?3",
+                params![
+                    lodged_on.to_string(),
+                    outcome.map(crate::domain::text::tidy_input),
+                    id
+                ],
+            )?;
+            audit::append(
+                tx,
+                now,
+                Some(operator),
+                "appeal",
+                "exclusion",
+                Some(id),
+                outcome.unwrap_or("lodged"),
+            )?;
+            Ok(())
+        })?;
+        self.exclusion(id)
+    }
+
+    /// Sanctions in force now, those ending soonest first.
+    pub fn exclusions_in_force(&self, now: DateTime<Utc>) -> Result<Vec<ExclusionRow>> {
+        let sql = format!(
+            "SELECT {EXCLUSION_COLUMNS}, o.name FROM exclusions e JOIN offenders o ON o.id = e.offender_id
+             WHERE e.starts_at <= ?1 AND e.ends_at > ?1 AND (e.lifted_at IS NULL OR e.lifted_at > ?1)
+             ORDER BY MIN(e.ends_at, COALESCE(e.lifted_at, e.ends_at)), e.id"
+        );
+        let mut st = self.conn().prepare_cached(&sql)?;
+        let rows = st.query_map([ts(now)], |r| {
+            Ok(ExclusionRow {
+                exclusion: exclusion_row(r)?,
+                offender: r.get(14)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}

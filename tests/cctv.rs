@@ -1,0 +1,543 @@
+//! The CCTV desk driven by keys: sightings, hits on two consoles, the register,
+//! profiles, exclusions, and the refusals an operator would meet.
+
+mod support;
+
+use chrono::Duration;
+use ratatui::crossterm::event::KeyCode;
+use support::*;
+use watchroom::app::config::Config;
+use watchroom::app::{Action, Event, FormKind, Modal, Pane};
+use watchroom::domain::exclusion::Scope;
+use watchroom::domain::offender::{OffenderInput, OffenderKind};
+use watchroom::domain::sighting::HitStatus;
+use watchroom::store::exclusions::NewExclusion;
+use watchroom::store::Store;
+
+/// Put a person on the register, with a sanction in force at the given stage if any.
+fn register(
+    path: &std::path::Path,
+    name: &str,
+    alias: &str,
+    markers: &[&str],
+    stage: Option<&str>,
+) -> i64 {
+    let mut s = Store::open(path).unwrap();
+    let op = s.operator_or_add("Sam Manager", "manager", now()).unwrap();
+    let input = OffenderInput {
+        name: name.into(),
+        aliases: vec![alias.into()],
+        markers: markers.iter().map(|m| m.to_string()).collect(),
+        description: "slim, grey hoodie".into(),
+        ..Default::default()
+    };
+    let o = s
+        .create_offender(OffenderKind::Known, input, op.id, now())
+        .unwrap();
+    if let Some(stage) = stage {
+        let new = NewExclusion {
+            offender_id: o.id,
+            stage: stage.into(),
+            scope: Scope::AllZones,
+            starts_at: now() - Duration::days(10),
+            ends_at: now() + Duration::days(100),
+            served_at: Some(now() - Duration::days(10)),
+            served_by: "PC Hale".into(),
+            reason: "persistent theft".into(),
+            evidence: vec![],
+            review_on: None,
+        };
+        s.create_exclusion(&new, &Config::default().hit_rules().ladder, op.id, now())
+            .unwrap();
+    }
+    o.id
+}
+
+/// Typed keys counted as an operator would count them.
+struct Counter<'a> {
+    c: &'a mut Console,
+    keys: usize,
+}
+
+impl Counter<'_> {
+    fn key(&mut self, code: KeyCode) {
+        self.keys += 1;
+        self.c.key(code);
+    }
+    fn ctrl(&mut self, ch: char) {
+        self.keys += 1;
+        self.c.ctrl(ch);
+    }
+    fn keys(&mut self, s: &str) {
+        self.keys += s.chars().count();
+        self.c.keys(s);
+    }
+}
+
+#[test]
+fn a_sighting_of_an_excluded_person_takes_a_fragment_and_three_keys_and_says_breach_at_once() {
+    let (_dir, path) = demo_store();
+    register(&path, "Zebedee Quill", "Zeb", &[], Some("exclusion"));
+    let mut c = console_on(&path, "Alex Morgan", Config::default());
+    let waiting = c.app.hits.unacknowledged;
+    let mut k = Counter { c: &mut c, keys: 0 };
+    k.keys("S");
+    let before_fragment = k.keys;
+    k.c.keys("quil"); // the name fragment, not counted
+    k.key(KeyCode::Enter); // take the highlighted person
+    k.ctrl('s'); // save: default camera, now
+    assert_eq!(k.keys - before_fragment + 1, 3, "S, Enter, Ctrl-S");
+    assert!(k.keys < 10);
+    assert!(c.app.modal.is_none(), "saved");
+    let m = &c.app.message.as_ref().unwrap().text;
+    assert!(
+        m.contains("HIT: Zebedee Quill") && m.contains("BREACH"),
+        "{m}"
+    );
+    assert!(c.app.bell, "the bell rings");
+    assert_eq!(c.app.hits.unacknowledged, waiting + 1);
+    assert!(c.app.toasts.iter().any(|t| t.text.contains("BREACH")));
+}
+
+#[test]
+fn a_warning_is_shown_as_what_it_is_and_never_as_a_breach() {
+    let (_dir, path) = demo_store();
+    register(&path, "Wilma Quartermain", "Wil", &[], Some("warning"));
+    let mut c = console_on(&path, "Alex Morgan", Config::default());
+    let waiting = c.app.hits.unacknowledged;
+    c.keys("S");
+    c.keys("quarterm");
+    c.key(KeyCode::Enter);
+    c.ctrl('s');
+    let m = &c.app.message.as_ref().unwrap().text;
+    assert!(m.contains("warning in force (not an exclusion)"), "{m}");
+    assert!(!m.contains("BREACH"));
+    assert_eq!(c.app.hits.unacknowledged, waiting);
+}
+
+#[test]
+fn a_watch_marker_raises_a_watch_hit() {
+    let (_dir, path) = demo_store();
+    register(&path, "Victor Umber", "Vic", &["violent"], None);
+    let mut c = console_on(&path, "Alex Morgan", Config::default());
+    c.keys("S");
+    c.keys("umber");
+    c.key(KeyCode::Enter);
+    c.ctrl('s');
+    assert!(c
+        .app
+        .message
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("watch: marked violent"));
+}
+
+#[test]
+fn the_hit_reaches_the_other_console_which_acknowledges_it_and_the_first_sees_that() {
+    let (_dir, path) = demo_store();
+    register(&path, "Zebedee Quill", "Zeb", &[], Some("exclusion"));
+    let mut a = console_on(&path, "Alex Morgan", Config::default());
+    let mut b = console_on(&path, "Priya Shah", Config::default());
+    a.keys("S");
+    a.keys("quil");
+    a.key(KeyCode::Enter);
+    a.ctrl('s');
+    // the store watcher's notice, as the runtime delivers it
+    b.app.handle_event(Event::StoreChanged);
+    assert!(
+        b.app
+            .toasts
+            .iter()
+            .any(|t| t.text.contains("BREACH: Zebedee Quill seen at High Street")),
+        "{:?}",
+        b.app.toasts
+    );
+    assert!(b.app.bell);
+    assert_eq!(
+        b.app.notices.len(),
+        1,
+        "a desktop notification is asked for"
+    );
+    assert!(b.app.notices[0].body.contains("Zebedee Quill"));
+    b.keys("2");
+    assert_eq!(b.app.pane, Pane::Hits);
+    // waiting hits come first (the demo's older ones, then ours)
+    let waiting = b
+        .app
+        .hits
+        .rows
+        .iter()
+        .take_while(|h| h.status == HitStatus::New)
+        .count();
+    let at = b
+        .app
+        .hits
+        .rows
+        .iter()
+        .position(|h| h.offender == "Zebedee Quill")
+        .unwrap();
+    assert!(at < waiting, "unacknowledged first");
+    let id = b.app.hits.rows[at].id;
+    b.app.hits.selected = at;
+    b.keys("a");
+    assert!(matches!(
+        b.app.modal,
+        Some(Modal::Form(FormKind::AcceptHit { .. }, _))
+    ));
+    b.keys("p"); // "police called"
+    b.key(KeyCode::Enter);
+    b.keys("units on the way");
+    b.key(KeyCode::Enter);
+    assert!(b.app.modal.is_none());
+    let h = b.app.store.hit(id).unwrap().unwrap();
+    assert_eq!(h.status, HitStatus::Accepted);
+    assert_eq!(
+        h.action_taken.as_deref(),
+        Some("police called: units on the way")
+    );
+    assert_eq!(h.decided_by.as_deref(), Some("Priya Shah"));
+    a.app.handle_event(Event::StoreChanged);
+    a.keys("2");
+    let seen = a.app.hits.rows.iter().find(|r| r.id == id).unwrap();
+    assert_eq!(seen.status, HitStatus::Accepted);
+    assert!(
+        a.text().contains("Priya Shah — police called"),
+        "{}",
+        a.text()
+    );
+}
+
+#[test]
+fn rejected_hits_are_counted_as_false_matches_and_cannot_be_decided_twice() {
+    let (_dir, path) = demo_store();
+    register(&path, "Zebedee Quill", "Zeb", &[], Some("exclusion"));
+    let mut a = console_on(&path, "Alex Morgan", Config::default());
+    let mut b = console_on(&path, "Priya Shah", Config::default());
+    a.keys("S");
+    a.keys("quil");
+    a.key(KeyCode::Enter);
+    a.ctrl('s');
+    let id = a.app.hits.last_seen;
+    let false_before = a.app.hits.false_matches;
+    a.keys(&format!(":hit {id} reject \"taller, different walk\""));
+    a.key(KeyCode::Enter);
+    assert_eq!(a.app.hits.false_matches, false_before + 1);
+    assert_eq!(
+        a.app
+            .store
+            .hit(id)
+            .unwrap()
+            .unwrap()
+            .reject_reason
+            .as_deref(),
+        Some("taller, different walk")
+    );
+    b.keys(&format!(":hit {id} accept radio warned"));
+    b.key(KeyCode::Enter);
+    let m = &b.app.message.as_ref().unwrap().text;
+    assert!(m.contains("already rejected by Alex Morgan"), "{m}");
+}
+
+#[test]
+fn a_waiting_hit_escalates_and_alerts_again() {
+    let (_dir, path) = demo_store();
+    register(&path, "Zebedee Quill", "Zeb", &[], Some("exclusion"));
+    let mut c = console_on(&path, "Alex Morgan", Config::default());
+    c.app.update(Action::Tick); // the demo's own waiting hits have their first alert
+    c.app.toasts.clear();
+    c.app.notices.clear();
+    c.keys("S");
+    c.keys("quil");
+    c.key(KeyCode::Enter);
+    c.ctrl('s');
+    c.app.toasts.clear();
+    c.app.bell = false;
+    c.app.update(Action::Tick);
+    assert!(c.app.toasts.is_empty(), "not yet");
+    c.clock.advance(Duration::minutes(2));
+    c.app.update(Action::Tick);
+    assert!(
+        c.app
+            .toasts
+            .iter()
+            .any(|t| t.text.contains("Zebedee Quill still not acknowledged")),
+        "{:?}",
+        c.app.toasts
+    );
+    assert!(c.app.bell);
+    c.app.toasts.clear();
+    c.app.update(Action::Tick);
+    assert!(
+        c.app.toasts.iter().all(|t| !t.text.contains("Zebedee")),
+        "once per interval"
+    );
+    c.clock.advance(Duration::minutes(2));
+    c.app.update(Action::Tick);
+    assert!(c
+        .app
+        .toasts
+        .iter()
+        .any(|t| t.text.contains("Zebedee Quill still not acknowledged (4m)")));
+    c.keys("2");
+    assert!(
+        c.text().contains("WAITING"),
+        "and it changes colour and label on the hits pane"
+    );
+}
+
+#[test]
+fn no_notification_service_is_said_once_and_everything_carries_on() {
+    let mut c = demo_console();
+    c.app
+        .handle_event(Event::NotifyFailed("no session bus".into()));
+    assert!(c
+        .app
+        .message
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("no desktop notifications (no session bus)"));
+    c.app.message = None;
+    c.app
+        .handle_event(Event::NotifyFailed("no session bus".into()));
+    assert!(c.app.message.is_none(), "said once");
+}
+
+#[test]
+fn the_register_is_searched_as_you_type_known_and_id_sought_apart() {
+    let (_dir, path) = demo_store();
+    register(&path, "Zebedee Quill", "Daz the Blade", &["weapons"], None);
+    let mut c = console_on(&path, "Alex Morgan", Config::default());
+    c.keys("3");
+    assert_eq!(c.app.pane, Pane::Offenders);
+    assert!(c
+        .app
+        .register
+        .rows
+        .iter()
+        .all(|r| r.kind == OffenderKind::Known));
+    c.keys("/");
+    c.keys("quil");
+    assert_eq!(c.app.register.rows[0].name, "Zebedee Quill");
+    c.key(KeyCode::Esc);
+    c.keys("/");
+    c.keys("blade");
+    assert_eq!(
+        c.app.register.rows[0].name, "Zebedee Quill",
+        "found by alias"
+    );
+    assert!(c.text().contains("matched “Daz the Blade”"), "{}", c.text());
+    c.key(KeyCode::Enter);
+    c.key(KeyCode::Esc); // clears the search
+    assert!(c.app.register.query.is_empty());
+    c.keys("v");
+    assert!(!c.app.register.rows.is_empty());
+    assert!(c
+        .app
+        .register
+        .rows
+        .iter()
+        .all(|r| r.kind == OffenderKind::IdSought));
+    c.keys("v");
+    assert!(c.text().contains("exclusions in force"));
+    assert!(!c.app.register.exclusions.is_empty());
+}
+
+#[test]
+fn opening_a_profile_is_audited_and_shows_standing_history_and_activity() {
+    let (_dir, path) = demo_store();
+    let id = register(&path, "Zebedee Quill", "Zeb", &[], Some("exclusion"));
+    let mut c = console_on(&path, "Alex Morgan", Config::default());
+    c.keys("S");
+    c.keys("quil");
+    c.key(KeyCode::Enter);
+    c.ctrl('s');
+    c.keys("3/quil");
+    c.key(KeyCode::Enter);
+    c.key(KeyCode::Enter);
+    let p = &c.app.profile.as_ref().expect("profile open").profile;
+    assert_eq!(p.offender.id, id);
+    let audit = c.app.store.recent_audit(None, 1).unwrap();
+    assert_eq!(
+        (
+            audit[0].action.as_str(),
+            audit[0].entity.as_str(),
+            audit[0].entity_id
+        ),
+        ("view", "offender", Some(id))
+    );
+    assert_eq!(audit[0].operator, "Alex Morgan");
+    let screen = c.text();
+    assert!(screen.contains("EXCLUDED (exclusion) until"), "{screen}");
+    assert!(
+        screen.contains("0 incidents and 1 sightings in the last 90 days"),
+        "{screen}"
+    );
+    assert!(screen.contains("last seen"));
+    c.key(KeyCode::Esc);
+    assert!(c.app.profile.is_none());
+}
+
+#[test]
+fn exclusion_forms_refuse_bad_dates_and_unknown_zones_and_keep_the_input() {
+    let (_dir, path) = demo_store();
+    register(&path, "Zebedee Quill", "Zeb", &[], None);
+    let mut c = console_on(&path, "Alex Morgan", Config::default());
+    c.keys("3/quil");
+    c.key(KeyCode::Enter);
+    c.key(KeyCode::Enter);
+    c.keys("x");
+    let Some(Modal::Form(FormKind::Exclusion { .. }, _)) = &c.app.modal else {
+        panic!("exclusion form")
+    };
+    c.key(KeyCode::Tab);
+    c.ctrl('u');
+    c.keys("Narnia");
+    c.ctrl('s');
+    let Some(Modal::Form(_, f)) = &c.app.modal else {
+        panic!("still open")
+    };
+    assert!(
+        f.error
+            .as_ref()
+            .unwrap()
+            .contains("no zone called “Narnia”"),
+        "{:?}",
+        f.error
+    );
+    assert_eq!(f.field("Zones").value(), "Narnia", "what was typed is kept");
+    c.key(KeyCode::BackTab);
+    c.key(KeyCode::Tab);
+    c.ctrl('u');
+    c.keys("market, high");
+    c.key(KeyCode::Tab); // From
+    c.ctrl('u');
+    c.keys("2026-12-10");
+    c.key(KeyCode::Tab); // To
+    c.ctrl('u');
+    c.keys("2026-12-01");
+    c.ctrl('s');
+    let Some(Modal::Form(_, f)) = &c.app.modal else {
+        panic!("still open")
+    };
+    assert!(
+        f.error.as_ref().unwrap().contains("before it starts"),
+        "{:?}",
+        f.error
+    );
+    c.ctrl('u');
+    c.keys("2027-06-30");
+    c.ctrl('s');
+    assert!(c.app.modal.is_none(), "{:?}", c.app.modal);
+    let p = &c.app.profile.as_ref().unwrap().profile;
+    assert_eq!(p.exclusions.len(), 1);
+    assert!(matches!(&p.exclusions[0].scope, Scope::Zones(z) if z.len() == 2));
+}
+
+#[test]
+fn the_offender_form_refuses_duplicate_aliases_and_missing_photos() {
+    let mut c = demo_console();
+    c.keys("3O");
+    let Some(Modal::Form(FormKind::Offender { id: None, .. }, _)) = &c.app.modal else {
+        panic!("add form")
+    };
+    c.key(KeyCode::Tab);
+    c.keys("Yolanda Peck");
+    c.key(KeyCode::Tab);
+    c.keys("Yol, yol");
+    c.ctrl('s');
+    let Some(Modal::Form(_, f)) = &c.app.modal else {
+        panic!("still open")
+    };
+    assert!(
+        f.error.as_ref().unwrap().contains("given twice"),
+        "{:?}",
+        f.error
+    );
+    c.ctrl('u');
+    c.keys("Yol");
+    for _ in 0..4 {
+        c.key(KeyCode::Tab);
+    }
+    c.keys("/no/such/still.png");
+    c.ctrl('s');
+    let Some(Modal::Form(_, f)) = &c.app.modal else {
+        panic!("still open")
+    };
+    assert!(
+        f.error
+            .as_ref()
+            .unwrap()
+            .contains("no file at /no/such/still.png"),
+        "{:?}",
+        f.error
+    );
+    c.ctrl('u');
+    c.ctrl('s');
+    assert!(c.app.modal.is_none());
+    assert_eq!(
+        c.app.profile.as_ref().unwrap().profile.offender.name,
+        "Yolanda Peck"
+    );
+    assert_eq!(
+        c.app.profile.as_ref().unwrap().profile.offender.aliases,
+        vec!["Yol"]
+    );
+}
+
+#[test]
+fn an_id_sought_record_is_promoted_or_merged_by_keys() {
+    let (_dir, path) = demo_store();
+    let known = register(&path, "Zebedee Quill", "Zeb", &[], None);
+    let mut c = console_on(&path, "Alex Morgan", Config::default());
+    c.keys("3v"); // ID-sought
+    let first = c.app.register.rows[0].id;
+    c.key(KeyCode::Enter);
+    c.keys("M");
+    c.keys("quil");
+    c.key(KeyCode::Enter);
+    assert!(c.app.modal.is_none(), "{:?}", c.app.modal);
+    assert_eq!(c.app.profile.as_ref().unwrap().profile.offender.id, known);
+    assert!(c
+        .app
+        .message
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("merged into Zebedee Quill"));
+    let merged = c.app.store.offender(first).unwrap().unwrap();
+    assert_eq!(merged.status, "merged");
+    // promoting the next ID-sought record
+    c.key(KeyCode::Esc);
+    c.keys("v");
+    while c.app.register.view != watchroom::app::register::RegisterView::IdSought {
+        c.keys("v");
+    }
+    let next = c.app.register.rows[0].id;
+    assert_ne!(next, first, "the merged record has left the list");
+    c.keys("P");
+    c.keys("Xavier Ronson");
+    c.key(KeyCode::Enter);
+    let o = c.app.store.offender(next).unwrap().unwrap();
+    assert_eq!(
+        (o.name.as_str(), o.kind),
+        ("Xavier Ronson", OffenderKind::Known)
+    );
+}
+
+#[test]
+fn naming_an_excluded_person_on_an_incident_raises_a_breach() {
+    let (_dir, path) = demo_store();
+    register(&path, "Zebedee Quill", "Zeb", &[], Some("exclusion"));
+    let mut c = console_on(&path, "Alex Morgan", Config::default());
+    c.log_incident('t', '2', "greggs", "Sandwiches taken");
+    c.keys("o");
+    c.keys("quil");
+    c.key(KeyCode::Enter);
+    let m = &c.app.message.as_ref().unwrap().text;
+    assert!(
+        m.contains("Zebedee Quill named on #") && m.contains("BREACH"),
+        "{m}"
+    );
+}

@@ -541,3 +541,52 @@ fn naming_an_excluded_person_on_an_incident_raises_a_breach() {
         "{m}"
     );
 }
+
+#[test]
+fn an_appeal_is_recorded_and_an_exclusion_lifted_early() {
+    let (_dir, path) = demo_store();
+    register(&path, "Zebedee Quill", "Zeb", &[], Some("exclusion"));
+    let mut c = console_on(&path, "Alex Morgan", Config::default());
+    c.keys("3/quil");
+    c.key(KeyCode::Enter);
+    c.key(KeyCode::Enter);
+    c.keys("a");
+    let Some(Modal::Form(FormKind::Appeal { .. }, f)) = &c.app.modal else {
+        panic!("appeal form")
+    };
+    assert_eq!(
+        f.field("Lodged on").value(),
+        "2026-11-27",
+        "today by default"
+    );
+    c.key(KeyCode::Tab);
+    c.keys("dismissed");
+    c.key(KeyCode::Enter);
+    let e = &c.app.profile.as_ref().unwrap().profile.exclusions[0];
+    assert_eq!(e.appeal_outcome.as_deref(), Some("dismissed"));
+    assert!(
+        c.text().contains("appeal 2026-11-27: dismissed"),
+        "{}",
+        c.text()
+    );
+    c.keys("L");
+    c.keys("moved out of the area");
+    c.key(KeyCode::Enter);
+    let e = &c.app.profile.as_ref().unwrap().profile.exclusions[0];
+    assert!(!e.in_force(now()), "lifted");
+    assert!(c.text().contains("no sanction in force"));
+    // and a sighting now raises nothing
+    c.keys("S");
+    c.key(KeyCode::Enter);
+    c.ctrl('s');
+    assert!(
+        c.app
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("exclusion ended"),
+        "{:?}",
+        c.app.message
+    );
+}

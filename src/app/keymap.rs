@@ -50,6 +50,7 @@ pub enum Command {
     LiftExclusion,
     Promote,
     Merge,
+    Appeal,
     Up,
     Down,
     Top,
@@ -318,6 +319,13 @@ const TABLE: &[(Command, &str, Context, &[&str], &str)] = &[
         Context::Offender,
         &["M"],
         "merge this ID-sought record into a known person",
+    ),
+    (
+        Command::Appeal,
+        "appeal",
+        Context::Offender,
+        &["a"],
+        "record an appeal (and later its outcome) on the selected exclusion",
     ),
     (
         Command::NextField,

@@ -122,6 +122,7 @@ pub enum Action {
     LiftExclusion,
     Promote,
     Merge,
+    Appeal,
     NotifyFailed(String),
 }
 
@@ -158,6 +159,7 @@ pub enum FormKind {
     LiftExclusion { id: i64 },
     Promote { id: i64 },
     Merge { from: i64 },
+    Appeal { id: i64 },
     AcceptHit { id: i64 },
     RejectHit { id: i64 },
 }
@@ -501,6 +503,7 @@ impl App {
             Command::LiftExclusion => Action::LiftExclusion,
             Command::Promote => Action::Promote,
             Command::Merge => Action::Merge,
+            Command::Appeal => Action::Appeal,
             Command::Up => Action::Move(-1),
             Command::Down => Action::Move(1),
             Command::Top => Action::Top,
@@ -691,6 +694,7 @@ impl App {
             Action::LiftExclusion => self.open_lift_form(),
             Action::Promote => self.open_promote_form(),
             Action::Merge => self.open_merge_form(),
+            Action::Appeal => self.open_appeal_form(),
             Action::NotifyFailed(why) => {
                 // said once; everything else carries on
                 if self.notify_trouble.is_none() {

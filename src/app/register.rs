@@ -537,6 +537,31 @@ impl App {
         self.modal = Some(Modal::Form(FormKind::LiftExclusion { id: e.id }, form));
     }
 
+    pub(crate) fn open_appeal_form(&mut self) {
+        let Some(p) = &self.profile else {
+            return self.warn("open the person's profile and select the exclusion appealed");
+        };
+        let Some(e) = p.profile.exclusions.get(p.selected) else {
+            return self.warn("this person has no exclusions");
+        };
+        let today = self.now().with_timezone(&self.tz).date_naive();
+        let lodged = e.appeal_lodged_on.unwrap_or(today).to_string();
+        let outcome = e.appeal_outcome.clone().unwrap_or_default();
+        let form = Form::new(
+            format!("Appeal against {} #{}", e.stage, e.id),
+            vec![
+                Field::text("Lodged on", &lodged, "YYYY-MM-DD"),
+                Field::text(
+                    "Outcome",
+                    &outcome,
+                    "blank while it is pending, e.g. upheld, dismissed",
+                ),
+            ],
+        );
+        let id = e.id;
+        self.modal = Some(Modal::Form(FormKind::Appeal { id }, form));
+    }
+
     pub(crate) fn open_promote_form(&mut self) {
         let Some(id) = self.current_offender() else {
             return;
@@ -767,6 +792,21 @@ impl App {
                 self.store
                     .lift_exclusion(*id, form.field("Reason").value(), op, now)?;
                 Ok(format!("exclusion {id} lifted"))
+            }
+            FormKind::Appeal { id } => {
+                let lodged = parse_date(form.field("Lodged on").value(), "lodged on")
+                    .map_err(invalid)?
+                    .ok_or_else(|| {
+                        invalid("lodged on: give the date the appeal was lodged".into())
+                    })?;
+                let outcome = form.field("Outcome").value().trim().to_string();
+                let outcome = (!outcome.is_empty()).then_some(outcome);
+                self.store
+                    .record_appeal(*id, lodged, outcome.as_deref(), op, now)?;
+                Ok(match outcome {
+                    Some(o) => format!("appeal recorded: {o}"),
+                    None => "appeal recorded as pending".to_string(),
+                })
             }
             FormKind::Promote { id } => {
                 let o = self

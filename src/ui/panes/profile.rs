@@ -183,26 +183,31 @@ pub fn draw(
             } else {
                 Span::styled("ended ", theme.style("muted"))
             };
+            let first = format!("{} · {}", clean(&e.stage), zone_names(&e.scope));
+            // the dates and what has happened since on a second line, so a half-width list shows them
             let mut text = format!(
-                "{} · {} · {} to {}",
-                clean(&e.stage),
-                zone_names(&e.scope),
+                "  {} to {}",
                 local(e.starts_at).format("%d %b %Y"),
                 local(e.effective_end() - Duration::seconds(1)).format("%d %b %Y")
             );
+            let mut later = vec![];
             if let Some(a) = e.appeal_lodged_on {
-                text.push_str(&format!(
-                    " · appeal {a}{}",
+                later.push(format!(
+                    "appeal {a}{}",
                     e.appeal_outcome
                         .as_ref()
                         .map(|o| format!(": {}", clean(o)))
-                        .unwrap_or_default()
+                        .unwrap_or_else(|| " (pending)".into())
                 ));
             }
             if let Some(r) = e.review_on {
-                text.push_str(&format!(" · review {r}"));
+                later.push(format!("review {r}"));
             }
-            ListItem::new(Line::from(vec![state, Span::raw(text)]))
+            let mut item = vec![Line::from(vec![state, Span::raw(first)]), Line::from(text)];
+            if !later.is_empty() {
+                item.push(Line::from(format!("  {}", later.join(" · "))));
+            }
+            ListItem::new(item)
         })
         .collect();
     let empty = exclusions.is_empty();
@@ -261,11 +266,12 @@ pub fn draw(
     );
     let k = |c| app.keymap.key_for(c);
     let mut hint = format!(
-        " {} sighting · {} edit · {} exclusion · {} lift selected · {} back",
+        " {} sighting · {} edit · {} exclusion · {} lift selected · {} appeal · {} back",
         k(Command::NewSighting),
         k(Command::EditOffender),
         k(Command::NewExclusion),
         k(Command::LiftExclusion),
+        k(Command::Appeal),
         k(Command::Back)
     );
     if o.kind == OffenderKind::IdSought {

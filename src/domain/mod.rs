@@ -7,6 +7,7 @@ pub mod incident;
 pub mod money;
 pub mod offender;
 pub mod place;
+pub mod rollcall;
 pub mod search;
 pub mod sighting;
 pub mod text;

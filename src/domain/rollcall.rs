@@ -1,0 +1,488 @@
+//! The evening roll-call as a state machine: call every expected station in
+//! order, one answer each; the silent ones are called again after the last;
+//! a late check-in is taken at any point; the last step can be undone.
+//! Replaying the same steps always gives the same state, which is how an
+//! interrupted roll-call is resumed.
+
+use std::collections::VecDeque;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// Readability 5 (loud and clear) down to 1 (unreadable).
+    Heard(u8),
+    NothingHeard,
+    /// Heard by another station, which passed the answer on.
+    RelayedVia(String),
+    /// The premises are closed today: not expected to answer.
+    ClosedToday,
+}
+
+impl Answer {
+    pub fn code(&self) -> String {
+        match self {
+            Answer::Heard(n) => format!("heard:{n}"),
+            Answer::NothingHeard => "nothing".into(),
+            Answer::RelayedVia(cs) => format!("relay:{cs}"),
+            Answer::ClosedToday => "closed".into(),
+        }
+    }
+    pub fn from_code(s: &str) -> Option<Answer> {
+        match s.split_once(':') {
+            Some(("heard", n)) => n.parse().ok().filter(|n| (1..=5).contains(n)).map(Answer::Heard),
+            Some(("relay", cs)) if !cs.is_empty() => Some(Answer::RelayedVia(cs.to_string())),
+            None if s == "nothing" => Some(Answer::NothingHeard),
+            None if s == "closed" => Some(Answer::ClosedToday),
+            _ => None,
+        }
+    }
+    pub fn label(&self) -> String {
+        match self {
+            Answer::Heard(5) => "5 loud and clear".into(),
+            Answer::Heard(n) => format!("{n} of 5"),
+            Answer::NothingHeard => "nothing heard".into(),
+            Answer::RelayedVia(cs) => format!("relayed via {cs}"),
+            Answer::ClosedToday => "closed today".into(),
+        }
+    }
+    /// Readability of 2 or less: worth a look at the radio.
+    pub fn is_weak(&self) -> bool {
+        matches!(self, Answer::Heard(n) if *n <= 2)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Station {
+    pub radio_id: i64,
+    pub call_sign: String,
+    pub member: String,
+    pub zone: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub answer: Answer,
+    /// Answered after its turn (a late check-in or on the re-call).
+    pub late: bool,
+}
+
+/// One thing the coordinator did; the roll-call is the replay of these.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// The current station's answer.
+    Answer(Answer),
+    /// A station called in out of turn.
+    Late { call_sign: String, answer: Answer },
+    Undo,
+    /// Stop now: anyone not yet answered counts as nothing heard.
+    Finish,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Calling every station in order.
+    Calling,
+    /// Calling again the ones not heard.
+    Recall,
+    Done,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RollCallError {
+    #[error("the roll-call is finished")]
+    Finished,
+    #[error("nothing to undo")]
+    NothingToUndo,
+    #[error("no station {0} on tonight's roster")]
+    UnknownStation(String),
+    #[error("{0} cannot relay for itself")]
+    SelfRelay(String),
+    #[error("relay via {0}: no such station on the roster")]
+    UnknownRelay(String),
+    #[error("readability is 1 to 5")]
+    Readability,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct State {
+    entries: Vec<Option<Entry>>,
+    cursor: usize,
+    phase: Phase,
+    recall: VecDeque<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RollCall {
+    pub stations: Vec<Station>,
+    state: State,
+    /// States before each applied step, for undo.
+    history: Vec<State>,
+    /// Every step as given, undo included (what the store keeps).
+    pub steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Summary {
+    pub expected: usize,
+    pub answered: usize,
+    pub nothing_heard: usize,
+    pub weak: usize,
+    pub relays: usize,
+    pub closed: usize,
+    pub late: usize,
+}
+
+impl RollCall {
+    pub fn new(stations: Vec<Station>) -> RollCall {
+        let n = stations.len();
+        let phase = if n == 0 { Phase::Done } else { Phase::Calling };
+        RollCall {
+            stations,
+            state: State { entries: vec![None; n], cursor: 0, phase, recall: VecDeque::new() },
+            history: vec![],
+            steps: vec![],
+        }
+    }
+
+    /// Rebuild a roll-call from its steps (resuming after an interruption).
+    pub fn replay(stations: Vec<Station>, steps: &[Step]) -> RollCall {
+        let mut r = RollCall::new(stations);
+        for s in steps {
+            // a step that was refused when given was never stored; ignore any that would be
+            let _ = r.apply(s.clone());
+        }
+        r
+    }
+
+    pub fn phase(&self) -> Phase {
+        self.state.phase
+    }
+
+    /// The station being called now.
+    pub fn current(&self) -> Option<usize> {
+        match self.state.phase {
+            Phase::Calling => Some(self.state.cursor),
+            Phase::Recall => self.state.recall.front().copied(),
+            Phase::Done => None,
+        }
+    }
+
+    pub fn entry(&self, i: usize) -> Option<&Entry> {
+        self.state.entries.get(i).and_then(|e| e.as_ref())
+    }
+
+    /// Stations waiting to be called again.
+    pub fn recall_queue(&self) -> Vec<usize> {
+        self.state.recall.iter().copied().collect()
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.state.phase == Phase::Done
+    }
+
+    fn index_of(&self, call_sign: &str) -> Option<usize> {
+        self.stations.iter().position(|s| s.call_sign.eq_ignore_ascii_case(call_sign.trim()))
+    }
+
+    fn check(&self, answer: &Answer, for_station: usize) -> Result<(), RollCallError> {
+        match answer {
+            Answer::Heard(n) if !(1..=5).contains(n) => Err(RollCallError::Readability),
+            Answer::RelayedVia(cs) => {
+                let via = self.index_of(cs).ok_or_else(|| RollCallError::UnknownRelay(cs.clone()))?;
+                if via == for_station {
+                    return Err(RollCallError::SelfRelay(cs.clone()));
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Move on after the current station has been dealt with.
+    fn advance(&mut self) {
+        let s = &mut self.state;
+        match s.phase {
+            Phase::Calling => {
+                s.cursor += 1;
+                while s.cursor < s.entries.len() && s.entries[s.cursor].is_some() {
+                    // already checked in late: not called again
+                    s.cursor += 1;
+                }
+                if s.cursor >= s.entries.len() {
+                    s.phase = if s.recall.is_empty() { Phase::Done } else { Phase::Recall };
+                }
+            }
+            Phase::Recall => {
+                s.recall.pop_front();
+                if s.recall.is_empty() {
+                    s.phase = Phase::Done;
+                }
+            }
+            Phase::Done => {}
+        }
+    }
+
+    pub fn apply(&mut self, step: Step) -> Result<(), RollCallError> {
+        let before = self.state.clone();
+        match &step {
+            Step::Undo => {
+                let prev = self.history.pop().ok_or(RollCallError::NothingToUndo)?;
+                self.state = prev;
+                self.steps.push(step);
+                return Ok(());
+            }
+            Step::Finish => {
+                if self.is_finished() {
+                    return Err(RollCallError::Finished);
+                }
+                for e in self.state.entries.iter_mut().filter(|e| e.is_none()) {
+                    *e = Some(Entry { answer: Answer::NothingHeard, late: false });
+                }
+                self.state.recall.clear();
+                self.state.phase = Phase::Done;
+            }
+            Step::Answer(answer) => {
+                let i = self.current().ok_or(RollCallError::Finished)?;
+                self.check(answer, i)?;
+                match self.state.phase {
+                    Phase::Calling => {
+                        if *answer == Answer::NothingHeard {
+                            self.state.recall.push_back(i);
+                        }
+                        self.state.entries[i] = Some(Entry { answer: answer.clone(), late: false });
+                    }
+                    Phase::Recall => {
+                        // heard on the re-call counts as late; silent again stays nothing heard
+                        let late = *answer != Answer::NothingHeard;
+                        self.state.entries[i] = Some(Entry { answer: answer.clone(), late });
+                    }
+                    Phase::Done => return Err(RollCallError::Finished),
+                }
+                self.advance();
+            }
+            Step::Late { call_sign, answer } => {
+                let i = self.index_of(call_sign).ok_or_else(|| RollCallError::UnknownStation(call_sign.clone()))?;
+                self.check(answer, i)?;
+                let was_current = self.current() == Some(i);
+                self.state.entries[i] = Some(Entry { answer: answer.clone(), late: true });
+                self.state.recall.retain(|r| *r != i);
+                if was_current {
+                    // the station being called answered by name: move on as for an answer
+                    match self.state.phase {
+                        Phase::Calling => self.advance(),
+                        Phase::Recall if self.state.recall.is_empty() => self.state.phase = Phase::Done,
+                        _ => {}
+                    }
+                } else if self.state.phase == Phase::Recall && self.state.recall.is_empty() {
+                    self.state.phase = Phase::Done;
+                }
+            }
+        }
+        self.history.push(before);
+        self.steps.push(step);
+        Ok(())
+    }
+
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary { expected: self.stations.len(), ..Default::default() };
+        for e in self.state.entries.iter().flatten() {
+            match &e.answer {
+                Answer::Heard(_) => s.answered += 1,
+                Answer::RelayedVia(_) => {
+                    s.answered += 1;
+                    s.relays += 1;
+                }
+                Answer::NothingHeard => s.nothing_heard += 1,
+                Answer::ClosedToday => s.closed += 1,
+            }
+            if e.answer.is_weak() {
+                s.weak += 1;
+            }
+            if e.late {
+                s.late += 1;
+            }
+        }
+        s
+    }
+}
+
+/// A radio's recent roll-call answers, newest last, judged for maintenance.
+pub fn needs_maintenance(recent: &[Answer]) -> Option<&'static str> {
+    let heard: Vec<&Answer> = recent.iter().filter(|a| **a != Answer::ClosedToday).collect();
+    if heard.len() >= 3 && heard[heard.len() - 3..].iter().all(|a| **a == Answer::NothingHeard) {
+        return Some("not heard on the last three roll-calls");
+    }
+    // trending weaker: the last three readabilities each lower than the one before
+    let levels: Vec<u8> = heard
+        .iter()
+        .filter_map(|a| match a {
+            Answer::Heard(n) => Some(*n),
+            _ => None,
+        })
+        .collect();
+    if levels.len() >= 3 {
+        let t = &levels[levels.len() - 3..];
+        if t[0] > t[1] && t[1] > t[2] {
+            return Some("getting weaker");
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roster(n: usize) -> Vec<Station> {
+        (0..n)
+            .map(|i| Station { radio_id: i as i64 + 1, call_sign: format!("HS{:02}", i + 1), member: format!("Shop {i}"), zone: "High Street".into() })
+            .collect()
+    }
+
+    fn heard(n: u8) -> Step {
+        Step::Answer(Answer::Heard(n))
+    }
+
+    #[test]
+    fn one_answer_each_moves_through_the_roster_in_order() {
+        let mut r = RollCall::new(roster(3));
+        assert_eq!(r.current(), Some(0));
+        r.apply(heard(5)).unwrap();
+        assert_eq!(r.current(), Some(1));
+        r.apply(Step::Answer(Answer::ClosedToday)).unwrap();
+        r.apply(heard(2)).unwrap();
+        assert!(r.is_finished());
+        let s = r.summary();
+        assert_eq!((s.expected, s.answered, s.closed, s.weak, s.nothing_heard), (3, 2, 1, 1, 0));
+        assert_eq!(r.apply(heard(5)), Err(RollCallError::Finished));
+    }
+
+    #[test]
+    fn silent_stations_are_called_again_after_the_last() {
+        let mut r = RollCall::new(roster(4));
+        r.apply(Step::Answer(Answer::NothingHeard)).unwrap();
+        r.apply(heard(4)).unwrap();
+        r.apply(Step::Answer(Answer::NothingHeard)).unwrap();
+        r.apply(heard(5)).unwrap();
+        assert_eq!(r.phase(), Phase::Recall);
+        assert_eq!(r.recall_queue(), vec![0, 2]);
+        assert_eq!(r.current(), Some(0));
+        r.apply(heard(3)).unwrap(); // HS01 heard on the re-call
+        assert_eq!(r.current(), Some(2));
+        r.apply(Step::Answer(Answer::NothingHeard)).unwrap(); // HS03 silent again
+        assert!(r.is_finished());
+        let s = r.summary();
+        assert_eq!((s.answered, s.nothing_heard, s.late), (3, 1, 1));
+        assert!(r.entry(0).unwrap().late);
+    }
+
+    #[test]
+    fn a_late_check_in_is_taken_at_any_point() {
+        let mut r = RollCall::new(roster(4));
+        r.apply(Step::Answer(Answer::NothingHeard)).unwrap(); // HS01 silent
+        // HS03 calls in before its turn: it is not called again
+        r.apply(Step::Late { call_sign: "hs03".into(), answer: Answer::Heard(5) }).unwrap();
+        assert_eq!(r.current(), Some(1));
+        r.apply(heard(5)).unwrap();
+        assert_eq!(r.current(), Some(3), "HS03 skipped");
+        // HS01 calls in late: it leaves the re-call queue
+        r.apply(Step::Late { call_sign: "HS01".into(), answer: Answer::Heard(4) }).unwrap();
+        r.apply(heard(5)).unwrap();
+        assert!(r.is_finished(), "nothing left to re-call");
+        assert_eq!(r.summary().late, 2);
+        assert_eq!(r.apply(Step::Late { call_sign: "XX99".into(), answer: Answer::Heard(5) }), Err(RollCallError::UnknownStation("XX99".into())));
+    }
+
+    #[test]
+    fn a_late_check_in_during_the_recall_finishes_it_when_it_was_the_last() {
+        let mut r = RollCall::new(roster(2));
+        r.apply(Step::Answer(Answer::NothingHeard)).unwrap();
+        r.apply(heard(5)).unwrap();
+        assert_eq!(r.phase(), Phase::Recall);
+        r.apply(Step::Late { call_sign: "HS01".into(), answer: Answer::Heard(3) }).unwrap();
+        assert!(r.is_finished());
+    }
+
+    #[test]
+    fn relays_name_another_station_on_the_roster() {
+        let mut r = RollCall::new(roster(3));
+        assert_eq!(r.apply(Step::Answer(Answer::RelayedVia("HS01".into()))), Err(RollCallError::SelfRelay("HS01".into())));
+        assert_eq!(r.apply(Step::Answer(Answer::RelayedVia("ZZ9".into()))), Err(RollCallError::UnknownRelay("ZZ9".into())));
+        assert_eq!(r.current(), Some(0), "a refused answer changes nothing");
+        r.apply(Step::Answer(Answer::RelayedVia("HS02".into()))).unwrap();
+        assert_eq!(r.summary().relays, 1);
+        assert_eq!(r.apply(heard(7)), Err(RollCallError::Readability));
+    }
+
+    #[test]
+    fn undo_takes_back_the_last_step_of_any_kind() {
+        let mut r = RollCall::new(roster(3));
+        assert_eq!(r.apply(Step::Undo), Err(RollCallError::NothingToUndo));
+        r.apply(Step::Answer(Answer::NothingHeard)).unwrap();
+        r.apply(heard(4)).unwrap();
+        r.apply(Step::Undo).unwrap();
+        assert_eq!(r.current(), Some(1));
+        assert!(r.entry(1).is_none());
+        r.apply(Step::Undo).unwrap();
+        assert_eq!(r.current(), Some(0));
+        assert!(r.recall_queue().is_empty(), "the re-call queue is restored too");
+        r.apply(Step::Late { call_sign: "HS03".into(), answer: Answer::Heard(5) }).unwrap();
+        r.apply(Step::Undo).unwrap();
+        assert!(r.entry(2).is_none());
+        // the last answer of a finished roll-call can be undone too
+        for _ in 0..3 {
+            r.apply(heard(5)).unwrap();
+        }
+        assert!(r.is_finished());
+        r.apply(Step::Undo).unwrap();
+        assert_eq!(r.current(), Some(2));
+    }
+
+    #[test]
+    fn an_interrupted_roll_call_resumes_where_it_stopped() {
+        let mut r = RollCall::new(roster(5));
+        let steps = vec![
+            Step::Answer(Answer::NothingHeard),
+            heard(5),
+            Step::Late { call_sign: "HS04".into(), answer: Answer::Heard(3) },
+            heard(4),
+            Step::Undo,
+            heard(2),
+        ];
+        for s in &steps {
+            r.apply(s.clone()).unwrap();
+        }
+        let resumed = RollCall::replay(roster(5), &r.steps);
+        assert_eq!(resumed.current(), r.current());
+        assert_eq!(resumed.summary(), r.summary());
+        assert_eq!(resumed.recall_queue(), r.recall_queue());
+        assert_eq!(resumed.current(), Some(4), "HS04 checked in late, so HS05 is next");
+    }
+
+    #[test]
+    fn finishing_early_counts_the_uncalled_as_not_heard() {
+        let mut r = RollCall::new(roster(4));
+        r.apply(heard(5)).unwrap();
+        r.apply(Step::Finish).unwrap();
+        assert!(r.is_finished());
+        assert_eq!(r.summary().nothing_heard, 3);
+    }
+
+    #[test]
+    fn answers_round_trip_through_their_codes() {
+        for a in [Answer::Heard(1), Answer::Heard(5), Answer::NothingHeard, Answer::RelayedVia("MS03".into()), Answer::ClosedToday] {
+            assert_eq!(Answer::from_code(&a.code()), Some(a));
+        }
+        assert_eq!(Answer::from_code("heard:9"), None);
+        assert_eq!(Answer::from_code("bogus"), None);
+    }
+
+    #[test]
+    fn radios_are_flagged_when_silent_three_times_or_weakening() {
+        use Answer::*;
+        assert_eq!(needs_maintenance(&[Heard(5), NothingHeard, NothingHeard, NothingHeard]), Some("not heard on the last three roll-calls"));
+        assert_eq!(needs_maintenance(&[NothingHeard, ClosedToday, NothingHeard, NothingHeard]), Some("not heard on the last three roll-calls"), "closed days do not break the run");
+        assert_eq!(needs_maintenance(&[Heard(5), Heard(4), Heard(2)]), Some("getting weaker"));
+        assert_eq!(needs_maintenance(&[Heard(5), Heard(5), Heard(4)]), None);
+        assert_eq!(needs_maintenance(&[NothingHeard, NothingHeard]), None);
+    }
+}

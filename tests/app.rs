@@ -412,6 +412,8 @@ fn panes_switch_by_tab_and_number() {
     c.key(KeyCode::BackTab);
     assert_eq!(c.app.pane, Pane::Incidents);
     c.key(KeyCode::BackTab);
+    assert_eq!(c.app.pane, Pane::Radio);
+    c.key(KeyCode::BackTab);
     assert_eq!(c.app.pane, Pane::Activity);
 }
 
@@ -423,7 +425,7 @@ fn help_is_built_from_the_key_table_and_follows_rebinding() {
     let mut c = console_on(&path, "Alex Morgan", config);
     c.keys("?");
     assert!(matches!(c.app.modal, Some(Modal::Help { .. })));
-    c.app.update(Action::Resize(120, 100));
+    c.app.update(Action::Resize(120, 160));
     let screen = c.text();
     for b in c.app.keymap.bindings() {
         assert!(

@@ -368,6 +368,42 @@ impl Console {
         }
     }
 
+    /// How many bytes the console has written so far (a mark for `wait_raw`).
+    fn raw_len(&self) -> usize {
+        self.shared.lock().raw.len()
+    }
+
+    /// Wait until `pred` holds for the raw bytes written since `from` (a
+    /// `raw_len` mark); fail showing the screen.
+    fn wait_raw(&self, what: &str, from: usize, timeout: Duration, pred: impl Fn(&[u8]) -> bool) {
+        let deadline = Instant::now() + timeout;
+        let mut st = self.shared.lock();
+        loop {
+            if pred(st.raw.get(from..).unwrap_or(&[])) {
+                return;
+            }
+            let why = if st.eof {
+                Some("the console closed its terminal")
+            } else if Instant::now() >= deadline {
+                Some("timed out")
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                let msg = self.failure(what, &st, why);
+                drop(st);
+                panic!("{msg}");
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            st = self
+                .shared
+                .changed
+                .wait_timeout(st, left)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
+
     /// Wait until the screen shows `needle`.
     fn wait_text(&self, needle: &str) -> String {
         self.wait_for(&format!("{needle:?}"), WAIT, |t| t.contains(needle))
@@ -565,6 +601,85 @@ fn open_incident(c: &Console, id: i64) {
     c.wait_for("the incident's detail", WAIT, |t| {
         t.contains(&format!("Incident #{id} ")) && t.contains("Timeline")
     });
+}
+
+/// The number after "hits " on the status bar: hits waiting for an operator.
+fn hits_waiting(text: &str) -> Option<i64> {
+    let bar = bottom_line(text);
+    let at = bar.find("│ hits ")? + "│ hits ".len();
+    let digits: String = bar[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    digits.parse().ok()
+}
+
+/// The message line, just above the status bar.
+fn message_line(text: &str) -> &str {
+    let lines: Vec<&str> = text.lines().collect();
+    lines.len().checked_sub(2).map_or("", |i| lines[i])
+}
+
+/// The selected row of the table whose header row contains `header`: the one
+/// data row (starting with a number) drawn differently from the header
+/// (background or reverse video), as `row_highlight_style` draws it. `None`
+/// unless exactly one row is drawn so (e.g. half way through a frame).
+fn selected_row(screen: &vt100::Screen, header: &str) -> Option<String> {
+    let (rows, cols) = screen.size();
+    let texts: Vec<String> = screen.rows(0, cols.get()).collect();
+    let top = texts.iter().position(|l| l.contains(header))? as u16;
+    let look = |row: u16| {
+        screen
+            .cell(row, 1)
+            .map(|c| (c.bgcolor(), c.inverse(), c.contents().to_string()))
+    };
+    let (header_bg, header_inverse, _) = look(top)?;
+    let mut found = None;
+    for row in top + 1..rows.get() {
+        let Some((bg, inverse, first)) = look(row) else {
+            continue;
+        };
+        if !first.starts_with(|c: char| c.is_ascii_digit()) {
+            continue;
+        }
+        if (bg, inverse) != (header_bg, header_inverse) {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(texts[row as usize].clone());
+        }
+    }
+    found
+}
+
+/// The number at the start of a table row drawn as "│13    BREACH …".
+fn row_number(row: &str) -> Option<i64> {
+    let digits: String = row
+        .trim_start_matches('│')
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    digits.parse().ok()
+}
+
+/// Put `name` on the register (known) with an exclusion from every zone in
+/// force from yesterday for a hundred days; returns the offender's id.
+fn put_excluded_person(place: &Place, name: &str) -> i64 {
+    let conn = store(place);
+    conn.execute(
+        "INSERT INTO offenders (kind, name, description, markers, created_at, updated_at) \
+         VALUES ('known', ?1, 'slim', '', strftime('%s','now'), strftime('%s','now'))",
+        [name],
+    )
+    .expect("insert the offender");
+    let id = conn.last_insert_rowid();
+    conn.execute(
+        "INSERT INTO exclusions (offender_id, stage, all_zones, starts_at, ends_at, served_by, reason) \
+         VALUES (?1, 'exclusion', 1, strftime('%s','now')-86400, strftime('%s','now')+86400*100, 'PC Hale', 'theft')",
+        [id],
+    )
+    .expect("insert the exclusion");
+    id
 }
 
 fn store(place: &Place) -> rusqlite::Connection {
@@ -1051,4 +1166,194 @@ fn two_consoles_starting_together_on_a_new_store_both_open_it() {
             });
         }
     }
+}
+
+/// The CCTV desk across two consoles: a sighting typed on A of a person with
+/// an exclusion in force raises a breach hit; B, untouched, announces it (a
+/// toast, the bell, one more hit waiting), and accepts it; A's hits pane then
+/// shows B's decision without a key press.
+#[test]
+fn a_sighting_on_one_console_raises_a_live_hit_on_the_other() {
+    let place = Place::new();
+    // let the demo make the store, then quit
+    let mut setup = place.demo("setup", 120, 34, &[]);
+    setup.wait_board();
+    setup.send("q");
+    assert!(setup.wait_exit().success());
+    drop(setup);
+
+    let who = "Zebedee Quill";
+    let offender = put_excluded_person(&place, who);
+
+    let a = place.demo("Alex", 120, 34, &[]);
+    let b = place.demo("Priya", 120, 34, &["--as", "Priya Shah"]);
+    a.wait_for("A's board", WAIT, |t| {
+        t.contains(BOARD)
+            && bottom_line(t).contains("Alex Morgan")
+            && bottom_line(t).contains("store ● ok")
+    });
+    let text = b.wait_for("B's board with its hits count", WAIT, |t| {
+        t.contains(BOARD)
+            && bottom_line(t).contains("Priya Shah")
+            && bottom_line(t).contains("store ● ok")
+            && hits_waiting(t).is_some()
+    });
+    let before = hits_waiting(&text).expect("hits N");
+
+    // A: the sighting as a CCTV operator types it
+    let mut keys = 0;
+    let press = |k: &str, keys: &mut usize| {
+        a.send(k);
+        *keys += 1;
+    };
+    press("S", &mut keys);
+    a.wait_for("the sighting form", WAIT, |t| {
+        t.contains("Sighting") && some_line_has(t, &["▶", "Who"])
+    });
+    a.send("quil");
+    a.wait_for("the person suggested under Who", WAIT, |t| {
+        some_line_has(t, &["Who", "quil"]) && t.contains(who)
+    });
+    press(ENTER, &mut keys);
+    a.wait_for("the person taken, the next field focused", WAIT, |t| {
+        some_line_has(t, &["Who", who]) && some_line_has(t, &["▶", "Camera"])
+    });
+    let mark = b.raw_len();
+    press(CTRL_S, &mut keys);
+    let saved = Instant::now();
+    assert!(
+        keys < 10,
+        "a sighting should take fewer than 10 keys besides the name, took {keys}"
+    );
+
+    // B: no key pressed, the breach is announced
+    let toast = format!("BREACH: {who} seen at");
+    b.wait_for("the breach announced on B", WAIT, |t| t.contains(&toast));
+    let took = saved.elapsed();
+    eprintln!("live hit: console B announced the breach {took:?} after A's save");
+    assert!(
+        took < Duration::from_secs(5),
+        "another console's hit should show within about a second (polls every 200 ms), took {took:?}"
+    );
+    b.wait_for("one more hit waiting on B's status bar", WAIT, |t| {
+        hits_waiting(t) == Some(before + 1)
+    });
+    b.wait_raw("the bell on B", mark, WAIT, |raw| raw.contains(&0x07));
+
+    // A: the hit said at once, loudly
+    let hit_said = format!("HIT: {who}");
+    a.wait_for("the hit on A's message line", WAIT, |t| {
+        let m = message_line(t).trim_start();
+        m.starts_with(&hit_said) && m.contains("BREACH") && !t.contains("Tab next")
+    });
+    // A watches its hits pane from now on
+    a.send("2");
+    a.wait_for("A's hits pane with the new hit", WAIT, |t| {
+        t.contains("Hits — ") && some_line_has(t, &[who, "BREACH", "new"])
+    });
+
+    // B: the hits pane; walk down to Zebedee's row
+    b.send("2");
+    let waiting = format!("Hits — {} waiting", before + 1);
+    b.wait_for("B's hits pane", WAIT, |t| {
+        t.contains(&waiting) && some_line_has(t, &[who, "new"])
+    });
+    let pick = |prev: Option<&str>| -> String {
+        let row = std::cell::RefCell::new(None);
+        b.wait_screen("a (new) selected row in B's hits", WAIT, |s| {
+            let r = selected_row(s, "detail / outcome");
+            let ok = r.is_some() && r.as_deref() != prev;
+            *row.borrow_mut() = r;
+            ok
+        });
+        row.into_inner().expect("a selected row")
+    };
+    let mut row = pick(None);
+    for _ in 0..20 {
+        if row.contains(who) {
+            break;
+        }
+        b.send("j");
+        row = pick(Some(&row));
+    }
+    assert!(row.contains(who), "never selected {who}'s row: {row}");
+    assert!(row.contains("new"), "{who}'s hit is waiting: {row}");
+    let hit = row_number(&row).unwrap_or_else(|| panic!("a hit number in {row:?}"));
+
+    // accept it: the first action is "radio warned"
+    b.send("a");
+    b.wait_for("the accept form for that hit", WAIT, |t| {
+        t.contains(&format!("Accept hit {hit} — {who}"))
+            && some_line_has(t, &["Action", "radio warned"])
+    });
+    b.send(CTRL_S);
+    let number = format!("│{hit} ");
+    b.wait_for("the hit accepted on B", WAIT, |t| {
+        !t.contains("Accept hit")
+            && some_line_has(t, &[&number, who, "accepted", "Priya Shah — radio warned"])
+    });
+
+    // A: no key pressed, B's decision arrives in the open hits pane
+    a.wait_for("B's decision in A's hits pane", WAIT, |t| {
+        some_line_has(t, &[&number, who, "accepted", "Priya Shah — radio warned"])
+    });
+
+    // and the store has it as decided by Priya
+    let conn = store(&place);
+    let priya: i64 = conn
+        .query_row(
+            "SELECT id FROM operators WHERE name = 'Priya Shah'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("Priya is an operator");
+    let (status, decided_by, action, of): (String, Option<i64>, Option<String>, i64) = conn
+        .query_row(
+            "SELECT status, decided_by, action_taken, offender_id FROM hits WHERE id = ?1",
+            [hit],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .expect("the hit is in the store");
+    assert_eq!(
+        (status.as_str(), decided_by, action.as_deref(), of),
+        ("accepted", Some(priya), Some("radio warned"), offender)
+    );
+}
+
+/// A person's profile, opened from the register's ID-sought view, shows the
+/// demo's synthetic still as half-blocks (NO_GRAPHICS), with its path.
+#[test]
+fn a_profile_from_the_register_shows_its_photo_as_half_blocks() {
+    let place = Place::new();
+    let c = place.demo("console", 120, 34, &[]);
+    c.wait_board();
+    c.send("3");
+    c.wait_for("the register", WAIT, |t| {
+        t.contains("Offenders —") && !t.contains(BOARD)
+    });
+    c.send("v");
+    c.wait_for("the ID-sought view", WAIT, |t| {
+        some_line_has(t, &["│ID-sought "])
+    });
+    c.send(ENTER);
+    let text = c.wait_for("the profile with a photo drawn in half-blocks", WAIT, |t| {
+        let blocks = t.chars().filter(|&ch| ch == '▀' || ch == '▄').count();
+        t.lines()
+            .any(|l| l.contains("photo") && l.split_whitespace().any(|w| w.ends_with(".png")))
+            && t.contains("standing")
+            && blocks >= 20
+    });
+    let line = line_with(&text, ".png").expect("the photo line");
+    let path = line
+        .split_whitespace()
+        .find(|w| w.ends_with(".png"))
+        .expect("a path");
+    assert!(
+        std::path::Path::new(path).is_file(),
+        "the photo {path} exists"
+    );
+    assert!(
+        path.starts_with(place.dir.path().to_str().expect("utf-8 path")),
+        "the demo wrote {path} beside its store"
+    );
 }

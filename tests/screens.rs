@@ -212,3 +212,33 @@ fn the_hits_pane() {
     c.keys("2");
     insta::assert_snapshot!(c.screen(W, H).backend());
 }
+
+#[test]
+fn the_radio_inventory_with_health_and_coverage() {
+    let mut c = demo_console();
+    c.keys("5v");
+    insta::assert_snapshot!(c.screen(W, H).backend());
+}
+
+#[test]
+fn a_roll_call_in_progress() {
+    let mut c = demo_console();
+    c.keys("5R");
+    c.keys("55n43r");
+    let via = c.app.radio.rollcall.as_ref().unwrap().rollcall.stations[0]
+        .call_sign
+        .clone();
+    c.keys(&via);
+    c.key(KeyCode::Enter);
+    insta::assert_snapshot!(c.screen(W, H).backend());
+}
+
+#[test]
+fn a_roll_call_summary() {
+    let mut c = demo_console();
+    c.keys("5R");
+    c.keys("5n4");
+    c.keys("F");
+    c.key(KeyCode::Enter);
+    insta::assert_snapshot!(c.screen(W, H).backend());
+}

@@ -12,6 +12,9 @@ pub enum Context {
     Incident,
     Hit,
     Offender,
+    /// A roll-call on screen: its answer keys shadow the global ones.
+    RollCall,
+    Radio,
     Form,
 }
 
@@ -23,6 +26,8 @@ impl Context {
             Context::Incident => "The selected or open incident",
             Context::Hit => "Hits",
             Context::Offender => "The offender register and a profile",
+            Context::RollCall => "A roll-call in progress (one key per station)",
+            Context::Radio => "Radios: inventory, log, roll-calls",
             Context::Form => "Forms",
         }
     }
@@ -51,6 +56,23 @@ pub enum Command {
     Promote,
     Merge,
     Appeal,
+    Pane5,
+    Heard5,
+    Heard4,
+    Heard3,
+    Heard2,
+    Heard1,
+    NothingHeard,
+    Relayed,
+    ClosedToday,
+    UndoAnswer,
+    LateCheckIn,
+    FinishRollCall,
+    StartRollCall,
+    StartPractice,
+    RadioStatus,
+    AddRadio,
+    LogRadio,
     Up,
     Down,
     Top,
@@ -348,6 +370,125 @@ const TABLE: &[(Command, &str, Context, &[&str], &str)] = &[
         &["ctrl-s"],
         "save (Enter on the last field saves too)",
     ),
+    (
+        Command::Pane5,
+        "pane_radio",
+        Context::Global,
+        &["5"],
+        "radios: roll-call, inventory and health, log",
+    ),
+    (
+        Command::Heard5,
+        "heard_5",
+        Context::RollCall,
+        &["5"],
+        "loud and clear (5)",
+    ),
+    (
+        Command::Heard4,
+        "heard_4",
+        Context::RollCall,
+        &["4"],
+        "readability 4",
+    ),
+    (
+        Command::Heard3,
+        "heard_3",
+        Context::RollCall,
+        &["3"],
+        "readability 3",
+    ),
+    (
+        Command::Heard2,
+        "heard_2",
+        Context::RollCall,
+        &["2"],
+        "readability 2 (weak)",
+    ),
+    (
+        Command::Heard1,
+        "heard_1",
+        Context::RollCall,
+        &["1"],
+        "readability 1 (unreadable)",
+    ),
+    (
+        Command::NothingHeard,
+        "nothing_heard",
+        Context::RollCall,
+        &["n"],
+        "nothing heard: called again after the last station",
+    ),
+    (
+        Command::Relayed,
+        "relayed",
+        Context::RollCall,
+        &["r"],
+        "relayed via another station (type its call sign)",
+    ),
+    (
+        Command::ClosedToday,
+        "closed_today",
+        Context::RollCall,
+        &["c"],
+        "closed today",
+    ),
+    (
+        Command::UndoAnswer,
+        "undo_answer",
+        Context::RollCall,
+        &["u"],
+        "undo the last answer",
+    ),
+    (
+        Command::LateCheckIn,
+        "late_check_in",
+        Context::RollCall,
+        &["i"],
+        "late check-in: call sign and answer, at any point",
+    ),
+    (
+        Command::FinishRollCall,
+        "finish_roll_call",
+        Context::RollCall,
+        &["F"],
+        "finish now: the rest count as nothing heard",
+    ),
+    (
+        Command::StartRollCall,
+        "start_roll_call",
+        Context::Radio,
+        &["R"],
+        "start tonight's roll-call (or carry on with an interrupted one)",
+    ),
+    (
+        Command::StartPractice,
+        "start_practice",
+        Context::Radio,
+        &["T"],
+        "start a practice roll-call (kept out of the figures)",
+    ),
+    (
+        Command::RadioStatus,
+        "radio_status",
+        Context::Radio,
+        &["s"],
+        "change the selected radio's status",
+    ),
+    (
+        Command::AddRadio,
+        "add_radio",
+        Context::Radio,
+        &["A"],
+        "add a radio to the inventory",
+    ),
+    (
+        Command::LogRadio,
+        "log_radio",
+        Context::Radio,
+        &["l"],
+        "log radio traffic: call sign (Tab completes) and message",
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -554,10 +695,27 @@ impl Keymap {
         // pane contexts (incident, hit, offender) never apply together; each
         // applies with the list and global keys; forms stand alone
         let overlapping = |a: Context, b: Context| {
-            let pane =
-                |c: Context| matches!(c, Context::Incident | Context::Hit | Context::Offender);
-            a == b
-                || (a != Context::Form
+            let pane = |c: Context| {
+                matches!(
+                    c,
+                    Context::Incident
+                        | Context::Hit
+                        | Context::Offender
+                        | Context::Radio
+                        | Context::RollCall
+                )
+            };
+            // a roll-call's answer keys shadow the global ones on purpose
+            let shadows = (a == Context::RollCall && b == Context::Global)
+                || (b == Context::RollCall && a == Context::Global);
+            // the roll-call's keys apply with the radio pane's, so they must not clash
+            let radio_pair = matches!(
+                (a, b),
+                (Context::RollCall, Context::Radio) | (Context::Radio, Context::RollCall)
+            );
+            !shadows && (a == b || radio_pair)
+                || (!shadows
+                    && a != Context::Form
                     && b != Context::Form
                     && (a == Context::Global
                         || b == Context::Global

@@ -7,10 +7,12 @@ pub mod config;
 pub mod form;
 pub mod input;
 pub mod keymap;
+pub mod radio;
 pub mod register;
 pub mod runtime;
 
 use crate::domain::place::PlaceChoice;
+use crate::domain::rollcall::{Answer, Step};
 use crate::domain::search::OffenderIndex;
 use crate::domain::sighting::Camera;
 use crate::domain::{
@@ -41,16 +43,24 @@ pub enum Pane {
     Hits,
     Offenders,
     Activity,
+    Radio,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 4] = [Pane::Incidents, Pane::Hits, Pane::Offenders, Pane::Activity];
+    pub const ALL: [Pane; 5] = [
+        Pane::Incidents,
+        Pane::Hits,
+        Pane::Offenders,
+        Pane::Activity,
+        Pane::Radio,
+    ];
     pub fn title(self) -> &'static str {
         match self {
             Pane::Incidents => "Incidents",
             Pane::Hits => "Hits",
             Pane::Offenders => "Offenders",
             Pane::Activity => "Activity",
+            Pane::Radio => "Radio",
         }
     }
 }
@@ -123,6 +133,13 @@ pub enum Action {
     Promote,
     Merge,
     Appeal,
+    RollCall(crate::domain::rollcall::Step),
+    StartRollCall(bool),
+    SaveRollCall,
+    RadioLine(radio::RadioInput),
+    CompleteCallSign,
+    RadioStatus,
+    AddRadio,
     NotifyFailed(String),
 }
 
@@ -160,6 +177,8 @@ pub enum FormKind {
     Promote { id: i64 },
     Merge { from: i64 },
     Appeal { id: i64 },
+    RadioStatus { id: i64 },
+    AddRadio,
     AcceptHit { id: i64 },
     RejectHit { id: i64 },
 }
@@ -176,6 +195,8 @@ pub enum InputKind {
     Command,
     /// Searching the offender register as you type.
     Search,
+    /// A line for the radio pane: the log, a late check-in, a relay.
+    Radio(radio::RadioInput),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -267,6 +288,7 @@ pub struct App {
     /// Why desktop notifications are not working, once known.
     pub notify_trouble: Option<String>,
     register_signature: (i64, i64),
+    pub radio: radio::RadioPane,
 }
 
 const ACTIVITY_LIMIT: usize = 500;
@@ -288,6 +310,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
     (
         "hit N reject REASON",
         "reject hit N as a false match, e.g. :hit 12 reject \"not him\"",
+    ),
+    (
+        "rollcall",
+        "start tonight's roll-call (:rollcall practice for a practice one)",
     ),
     ("hits", "show the hits pane"),
     ("offenders", "show the offender register"),
@@ -357,6 +383,7 @@ impl App {
             notices: vec![],
             notify_trouble: None,
             register_signature: (-1, -1),
+            radio: radio::RadioPane::default(),
         };
         if !warnings.is_empty() {
             app.warn(warnings.join("; "));
@@ -469,15 +496,27 @@ impl App {
             if is_ctrl_c {
                 return Some(Action::RequestQuit);
             }
+            let radio_line = matches!(
+                self.input.as_ref().map(|i| i.kind),
+                Some(InputKind::Radio(_))
+            );
             return Some(match key.code {
                 KeyCode::Enter => Action::SubmitInput,
                 KeyCode::Esc => Action::CancelInput,
+                KeyCode::Tab if radio_line => Action::CompleteCallSign,
                 _ => Action::InputKey(key),
             });
         }
         let contexts: &[Context] = match self.pane {
             Pane::Incidents => &[Context::Incident, Context::List, Context::Global],
             Pane::Hits => &[Context::Hit, Context::List, Context::Global],
+            Pane::Radio if self.rollcall_keys_active() => &[
+                Context::RollCall,
+                Context::Radio,
+                Context::List,
+                Context::Global,
+            ],
+            Pane::Radio => &[Context::Radio, Context::List, Context::Global],
             Pane::Offenders => &[Context::Offender, Context::List, Context::Global],
             Pane::Activity => &[Context::List, Context::Global],
         };
@@ -504,6 +543,23 @@ impl App {
             Command::Promote => Action::Promote,
             Command::Merge => Action::Merge,
             Command::Appeal => Action::Appeal,
+            Command::Pane5 => Action::ShowPane(Pane::Radio),
+            Command::Heard5 => Action::RollCall(Step::Answer(Answer::Heard(5))),
+            Command::Heard4 => Action::RollCall(Step::Answer(Answer::Heard(4))),
+            Command::Heard3 => Action::RollCall(Step::Answer(Answer::Heard(3))),
+            Command::Heard2 => Action::RollCall(Step::Answer(Answer::Heard(2))),
+            Command::Heard1 => Action::RollCall(Step::Answer(Answer::Heard(1))),
+            Command::NothingHeard => Action::RollCall(Step::Answer(Answer::NothingHeard)),
+            Command::ClosedToday => Action::RollCall(Step::Answer(Answer::ClosedToday)),
+            Command::UndoAnswer => Action::RollCall(Step::Undo),
+            Command::FinishRollCall => Action::RollCall(Step::Finish),
+            Command::Relayed => Action::RadioLine(radio::RadioInput::Relay),
+            Command::LateCheckIn => Action::RadioLine(radio::RadioInput::LateCheckIn),
+            Command::LogRadio => Action::RadioLine(radio::RadioInput::Log),
+            Command::StartRollCall => Action::StartRollCall(false),
+            Command::StartPractice => Action::StartRollCall(true),
+            Command::RadioStatus => Action::RadioStatus,
+            Command::AddRadio => Action::AddRadio,
             Command::Up => Action::Move(-1),
             Command::Down => Action::Move(1),
             Command::Top => Action::Top,
@@ -636,6 +692,14 @@ impl App {
                         }
                         InputKind::Command => self.update(Action::RunCommand(input.line.value)),
                         InputKind::Search => {}
+                        InputKind::Radio(purpose) => {
+                            if let Err(e) = self.submit_radio_input(purpose, &input.line.value) {
+                                self.input = Some(InputLine {
+                                    error: Some(e),
+                                    ..input
+                                });
+                            }
+                        }
                     }
                 }
             }
@@ -656,6 +720,7 @@ impl App {
                     self.warn(e);
                 }
             }
+            Action::CycleView if self.pane == Pane::Radio => self.cycle_radio_view(),
             Action::CycleView if self.pane == Pane::Offenders => {
                 self.profile = None;
                 self.cycle_register_view();
@@ -695,6 +760,13 @@ impl App {
             Action::Promote => self.open_promote_form(),
             Action::Merge => self.open_merge_form(),
             Action::Appeal => self.open_appeal_form(),
+            Action::RollCall(step) => self.roll_call_step(step),
+            Action::StartRollCall(practice) => self.start_roll_call(practice),
+            Action::SaveRollCall => self.save_roll_call(),
+            Action::RadioLine(purpose) => self.start_radio_input(purpose),
+            Action::CompleteCallSign => self.complete_call_sign(),
+            Action::RadioStatus => self.open_radio_status_form(),
+            Action::AddRadio => self.open_add_radio_form(),
             Action::NotifyFailed(why) => {
                 // said once; everything else carries on
                 if self.notify_trouble.is_none() {
@@ -726,6 +798,7 @@ impl App {
             Pane::Activity => self.reload_activity(),
             Pane::Hits => self.refresh_hits(),
             Pane::Offenders => self.refresh_register_if_changed(),
+            Pane::Radio => self.refresh_radio(),
             Pane::Incidents => {}
         }
     }
@@ -746,6 +819,10 @@ impl App {
         match self.pane {
             Pane::Activity => step(&mut self.activity.selected, self.activity.records.len(), d),
             Pane::Hits => step(&mut self.hits.selected, self.hits.rows.len(), d),
+            Pane::Radio => {
+                let n = self.radio_len();
+                step(&mut self.radio.selected, n, d)
+            }
             Pane::Offenders => match &mut self.profile {
                 Some(p) => step(&mut p.selected, p.profile.exclusions.len(), d),
                 None => {
@@ -966,6 +1043,16 @@ impl App {
                 }
             }
             Pane::Hits => self.open_selected_hit(),
+            // Enter on a roll-call with every station in saves it
+            Pane::Radio
+                if self
+                    .radio
+                    .rollcall
+                    .as_ref()
+                    .is_some_and(|r| r.rollcall.is_finished()) =>
+            {
+                self.save_roll_call()
+            }
             Pane::Offenders if self.profile.is_none() => {
                 if let Some(id) = self.register_selected_offender() {
                     self.open_profile(id, "opened from the register");
@@ -1144,6 +1231,10 @@ impl App {
             "offenders" | "register" => self.update(Action::ShowPane(Pane::Offenders)),
             "sighting" | "seen" => self.update(Action::NewSighting),
             "hit" => self.hit_command(rest),
+            "rollcall" | "roll-call" => {
+                self.update(Action::StartRollCall(rest.eq_ignore_ascii_case("practice")))
+            }
+            "radio" | "radios" => self.update(Action::ShowPane(Pane::Radio)),
             "incidents" => self.update(Action::ShowPane(Pane::Incidents)),
             other => {
                 if let Ok(id) = other.trim_start_matches('#').parse::<i64>() {
@@ -1416,6 +1507,9 @@ impl App {
                 .store
                 .add_note(*id, form.field("Note").value(), *amends, op, now)
                 .map(|_| format!("note added to #{id}")),
+            k @ (FormKind::RadioStatus { .. } | FormKind::AddRadio) => {
+                self.submit_radio_form(k, &form)
+            }
             other => self.submit_register_form(other, &form),
         };
         match result {
@@ -1573,6 +1667,9 @@ impl App {
         self.refresh_hits();
         self.refresh_register_if_changed();
         self.refresh_profile();
+        if self.pane == Pane::Radio {
+            self.refresh_radio();
+        }
         let before = self.detail.as_ref().map(|d| d.incident.version);
         self.refresh_detail();
         if let (

@@ -28,7 +28,11 @@ impl Answer {
     }
     pub fn from_code(s: &str) -> Option<Answer> {
         match s.split_once(':') {
-            Some(("heard", n)) => n.parse().ok().filter(|n| (1..=5).contains(n)).map(Answer::Heard),
+            Some(("heard", n)) => n
+                .parse()
+                .ok()
+                .filter(|n| (1..=5).contains(n))
+                .map(Answer::Heard),
             Some(("relay", cs)) if !cs.is_empty() => Some(Answer::RelayedVia(cs.to_string())),
             None if s == "nothing" => Some(Answer::NothingHeard),
             None if s == "closed" => Some(Answer::ClosedToday),
@@ -71,7 +75,10 @@ pub enum Step {
     /// The current station's answer.
     Answer(Answer),
     /// A station called in out of turn.
-    Late { call_sign: String, answer: Answer },
+    Late {
+        call_sign: String,
+        answer: Answer,
+    },
     Undo,
     /// Stop now: anyone not yet answered counts as nothing heard.
     Finish,
@@ -137,7 +144,12 @@ impl RollCall {
         let phase = if n == 0 { Phase::Done } else { Phase::Calling };
         RollCall {
             stations,
-            state: State { entries: vec![None; n], cursor: 0, phase, recall: VecDeque::new() },
+            state: State {
+                entries: vec![None; n],
+                cursor: 0,
+                phase,
+                recall: VecDeque::new(),
+            },
             history: vec![],
             steps: vec![],
         }
@@ -180,14 +192,18 @@ impl RollCall {
     }
 
     fn index_of(&self, call_sign: &str) -> Option<usize> {
-        self.stations.iter().position(|s| s.call_sign.eq_ignore_ascii_case(call_sign.trim()))
+        self.stations
+            .iter()
+            .position(|s| s.call_sign.eq_ignore_ascii_case(call_sign.trim()))
     }
 
     fn check(&self, answer: &Answer, for_station: usize) -> Result<(), RollCallError> {
         match answer {
             Answer::Heard(n) if !(1..=5).contains(n) => Err(RollCallError::Readability),
             Answer::RelayedVia(cs) => {
-                let via = self.index_of(cs).ok_or_else(|| RollCallError::UnknownRelay(cs.clone()))?;
+                let via = self
+                    .index_of(cs)
+                    .ok_or_else(|| RollCallError::UnknownRelay(cs.clone()))?;
                 if via == for_station {
                     return Err(RollCallError::SelfRelay(cs.clone()));
                 }
@@ -208,7 +224,11 @@ impl RollCall {
                     s.cursor += 1;
                 }
                 if s.cursor >= s.entries.len() {
-                    s.phase = if s.recall.is_empty() { Phase::Done } else { Phase::Recall };
+                    s.phase = if s.recall.is_empty() {
+                        Phase::Done
+                    } else {
+                        Phase::Recall
+                    };
                 }
             }
             Phase::Recall => {
@@ -235,7 +255,10 @@ impl RollCall {
                     return Err(RollCallError::Finished);
                 }
                 for e in self.state.entries.iter_mut().filter(|e| e.is_none()) {
-                    *e = Some(Entry { answer: Answer::NothingHeard, late: false });
+                    *e = Some(Entry {
+                        answer: Answer::NothingHeard,
+                        late: false,
+                    });
                 }
                 self.state.recall.clear();
                 self.state.phase = Phase::Done;
@@ -248,28 +271,41 @@ impl RollCall {
                         if *answer == Answer::NothingHeard {
                             self.state.recall.push_back(i);
                         }
-                        self.state.entries[i] = Some(Entry { answer: answer.clone(), late: false });
+                        self.state.entries[i] = Some(Entry {
+                            answer: answer.clone(),
+                            late: false,
+                        });
                     }
                     Phase::Recall => {
                         // heard on the re-call counts as late; silent again stays nothing heard
                         let late = *answer != Answer::NothingHeard;
-                        self.state.entries[i] = Some(Entry { answer: answer.clone(), late });
+                        self.state.entries[i] = Some(Entry {
+                            answer: answer.clone(),
+                            late,
+                        });
                     }
                     Phase::Done => return Err(RollCallError::Finished),
                 }
                 self.advance();
             }
             Step::Late { call_sign, answer } => {
-                let i = self.index_of(call_sign).ok_or_else(|| RollCallError::UnknownStation(call_sign.clone()))?;
+                let i = self
+                    .index_of(call_sign)
+                    .ok_or_else(|| RollCallError::UnknownStation(call_sign.clone()))?;
                 self.check(answer, i)?;
                 let was_current = self.current() == Some(i);
-                self.state.entries[i] = Some(Entry { answer: answer.clone(), late: true });
+                self.state.entries[i] = Some(Entry {
+                    answer: answer.clone(),
+                    late: true,
+                });
                 self.state.recall.retain(|r| *r != i);
                 if was_current {
                     // the station being called answered by name: move on as for an answer
                     match self.state.phase {
                         Phase::Calling => self.advance(),
-                        Phase::Recall if self.state.recall.is_empty() => self.state.phase = Phase::Done,
+                        Phase::Recall if self.state.recall.is_empty() => {
+                            self.state.phase = Phase::Done
+                        }
                         _ => {}
                     }
                 } else if self.state.phase == Phase::Recall && self.state.recall.is_empty() {
@@ -283,7 +319,10 @@ impl RollCall {
     }
 
     pub fn summary(&self) -> Summary {
-        let mut s = Summary { expected: self.stations.len(), ..Default::default() };
+        let mut s = Summary {
+            expected: self.stations.len(),
+            ..Default::default()
+        };
         for e in self.state.entries.iter().flatten() {
             match &e.answer {
                 Answer::Heard(_) => s.answered += 1,
@@ -307,8 +346,15 @@ impl RollCall {
 
 /// A radio's recent roll-call answers, newest last, judged for maintenance.
 pub fn needs_maintenance(recent: &[Answer]) -> Option<&'static str> {
-    let heard: Vec<&Answer> = recent.iter().filter(|a| **a != Answer::ClosedToday).collect();
-    if heard.len() >= 3 && heard[heard.len() - 3..].iter().all(|a| **a == Answer::NothingHeard) {
+    let heard: Vec<&Answer> = recent
+        .iter()
+        .filter(|a| **a != Answer::ClosedToday)
+        .collect();
+    if heard.len() >= 3
+        && heard[heard.len() - 3..]
+            .iter()
+            .all(|a| **a == Answer::NothingHeard)
+    {
         return Some("not heard on the last three roll-calls");
     }
     // trending weaker: the last three readabilities each lower than the one before
@@ -321,7 +367,18 @@ pub fn needs_maintenance(recent: &[Answer]) -> Option<&'static str> {
         .collect();
     if levels.len() >= 3 {
         let t = &levels[levels.len() - 3..];
+        if t.iter().all(|n| *n <= 2) {
+            return Some("weak on the last three roll-calls");
+        }
         if t[0] > t[1] && t[1] > t[2] {
+            return Some("getting weaker");
+        }
+    }
+    if levels.len() >= 6 {
+        // the last three a good step below the three before
+        let avg = |s: &[u8]| s.iter().map(|n| *n as f64).sum::<f64>() / s.len() as f64;
+        let n = levels.len();
+        if avg(&levels[n - 6..n - 3]) - avg(&levels[n - 3..]) >= 1.5 {
             return Some("getting weaker");
         }
     }
@@ -334,7 +391,12 @@ mod tests {
 
     fn roster(n: usize) -> Vec<Station> {
         (0..n)
-            .map(|i| Station { radio_id: i as i64 + 1, call_sign: format!("HS{:02}", i + 1), member: format!("Shop {i}"), zone: "High Street".into() })
+            .map(|i| Station {
+                radio_id: i as i64 + 1,
+                call_sign: format!("HS{:02}", i + 1),
+                member: format!("Shop {i}"),
+                zone: "High Street".into(),
+            })
             .collect()
     }
 
@@ -352,7 +414,10 @@ mod tests {
         r.apply(heard(2)).unwrap();
         assert!(r.is_finished());
         let s = r.summary();
-        assert_eq!((s.expected, s.answered, s.closed, s.weak, s.nothing_heard), (3, 2, 1, 1, 0));
+        assert_eq!(
+            (s.expected, s.answered, s.closed, s.weak, s.nothing_heard),
+            (3, 2, 1, 1, 0)
+        );
         assert_eq!(r.apply(heard(5)), Err(RollCallError::Finished));
     }
 
@@ -379,17 +444,31 @@ mod tests {
     fn a_late_check_in_is_taken_at_any_point() {
         let mut r = RollCall::new(roster(4));
         r.apply(Step::Answer(Answer::NothingHeard)).unwrap(); // HS01 silent
-        // HS03 calls in before its turn: it is not called again
-        r.apply(Step::Late { call_sign: "hs03".into(), answer: Answer::Heard(5) }).unwrap();
+                                                              // HS03 calls in before its turn: it is not called again
+        r.apply(Step::Late {
+            call_sign: "hs03".into(),
+            answer: Answer::Heard(5),
+        })
+        .unwrap();
         assert_eq!(r.current(), Some(1));
         r.apply(heard(5)).unwrap();
         assert_eq!(r.current(), Some(3), "HS03 skipped");
         // HS01 calls in late: it leaves the re-call queue
-        r.apply(Step::Late { call_sign: "HS01".into(), answer: Answer::Heard(4) }).unwrap();
+        r.apply(Step::Late {
+            call_sign: "HS01".into(),
+            answer: Answer::Heard(4),
+        })
+        .unwrap();
         r.apply(heard(5)).unwrap();
         assert!(r.is_finished(), "nothing left to re-call");
         assert_eq!(r.summary().late, 2);
-        assert_eq!(r.apply(Step::Late { call_sign: "XX99".into(), answer: Answer::Heard(5) }), Err(RollCallError::UnknownStation("XX99".into())));
+        assert_eq!(
+            r.apply(Step::Late {
+                call_sign: "XX99".into(),
+                answer: Answer::Heard(5)
+            }),
+            Err(RollCallError::UnknownStation("XX99".into()))
+        );
     }
 
     #[test]
@@ -398,17 +477,28 @@ mod tests {
         r.apply(Step::Answer(Answer::NothingHeard)).unwrap();
         r.apply(heard(5)).unwrap();
         assert_eq!(r.phase(), Phase::Recall);
-        r.apply(Step::Late { call_sign: "HS01".into(), answer: Answer::Heard(3) }).unwrap();
+        r.apply(Step::Late {
+            call_sign: "HS01".into(),
+            answer: Answer::Heard(3),
+        })
+        .unwrap();
         assert!(r.is_finished());
     }
 
     #[test]
     fn relays_name_another_station_on_the_roster() {
         let mut r = RollCall::new(roster(3));
-        assert_eq!(r.apply(Step::Answer(Answer::RelayedVia("HS01".into()))), Err(RollCallError::SelfRelay("HS01".into())));
-        assert_eq!(r.apply(Step::Answer(Answer::RelayedVia("ZZ9".into()))), Err(RollCallError::UnknownRelay("ZZ9".into())));
+        assert_eq!(
+            r.apply(Step::Answer(Answer::RelayedVia("HS01".into()))),
+            Err(RollCallError::SelfRelay("HS01".into()))
+        );
+        assert_eq!(
+            r.apply(Step::Answer(Answer::RelayedVia("ZZ9".into()))),
+            Err(RollCallError::UnknownRelay("ZZ9".into()))
+        );
         assert_eq!(r.current(), Some(0), "a refused answer changes nothing");
-        r.apply(Step::Answer(Answer::RelayedVia("HS02".into()))).unwrap();
+        r.apply(Step::Answer(Answer::RelayedVia("HS02".into())))
+            .unwrap();
         assert_eq!(r.summary().relays, 1);
         assert_eq!(r.apply(heard(7)), Err(RollCallError::Readability));
     }
@@ -424,8 +514,15 @@ mod tests {
         assert!(r.entry(1).is_none());
         r.apply(Step::Undo).unwrap();
         assert_eq!(r.current(), Some(0));
-        assert!(r.recall_queue().is_empty(), "the re-call queue is restored too");
-        r.apply(Step::Late { call_sign: "HS03".into(), answer: Answer::Heard(5) }).unwrap();
+        assert!(
+            r.recall_queue().is_empty(),
+            "the re-call queue is restored too"
+        );
+        r.apply(Step::Late {
+            call_sign: "HS03".into(),
+            answer: Answer::Heard(5),
+        })
+        .unwrap();
         r.apply(Step::Undo).unwrap();
         assert!(r.entry(2).is_none());
         // the last answer of a finished roll-call can be undone too
@@ -443,7 +540,10 @@ mod tests {
         let steps = vec![
             Step::Answer(Answer::NothingHeard),
             heard(5),
-            Step::Late { call_sign: "HS04".into(), answer: Answer::Heard(3) },
+            Step::Late {
+                call_sign: "HS04".into(),
+                answer: Answer::Heard(3),
+            },
             heard(4),
             Step::Undo,
             heard(2),
@@ -455,7 +555,11 @@ mod tests {
         assert_eq!(resumed.current(), r.current());
         assert_eq!(resumed.summary(), r.summary());
         assert_eq!(resumed.recall_queue(), r.recall_queue());
-        assert_eq!(resumed.current(), Some(4), "HS04 checked in late, so HS05 is next");
+        assert_eq!(
+            resumed.current(),
+            Some(4),
+            "HS04 checked in late, so HS05 is next"
+        );
     }
 
     #[test]
@@ -469,7 +573,13 @@ mod tests {
 
     #[test]
     fn answers_round_trip_through_their_codes() {
-        for a in [Answer::Heard(1), Answer::Heard(5), Answer::NothingHeard, Answer::RelayedVia("MS03".into()), Answer::ClosedToday] {
+        for a in [
+            Answer::Heard(1),
+            Answer::Heard(5),
+            Answer::NothingHeard,
+            Answer::RelayedVia("MS03".into()),
+            Answer::ClosedToday,
+        ] {
             assert_eq!(Answer::from_code(&a.code()), Some(a));
         }
         assert_eq!(Answer::from_code("heard:9"), None);
@@ -479,10 +589,28 @@ mod tests {
     #[test]
     fn radios_are_flagged_when_silent_three_times_or_weakening() {
         use Answer::*;
-        assert_eq!(needs_maintenance(&[Heard(5), NothingHeard, NothingHeard, NothingHeard]), Some("not heard on the last three roll-calls"));
-        assert_eq!(needs_maintenance(&[NothingHeard, ClosedToday, NothingHeard, NothingHeard]), Some("not heard on the last three roll-calls"), "closed days do not break the run");
-        assert_eq!(needs_maintenance(&[Heard(5), Heard(4), Heard(2)]), Some("getting weaker"));
+        assert_eq!(
+            needs_maintenance(&[Heard(5), NothingHeard, NothingHeard, NothingHeard]),
+            Some("not heard on the last three roll-calls")
+        );
+        assert_eq!(
+            needs_maintenance(&[NothingHeard, ClosedToday, NothingHeard, NothingHeard]),
+            Some("not heard on the last three roll-calls"),
+            "closed days do not break the run"
+        );
+        assert_eq!(
+            needs_maintenance(&[Heard(5), Heard(4), Heard(2)]),
+            Some("getting weaker")
+        );
         assert_eq!(needs_maintenance(&[Heard(5), Heard(5), Heard(4)]), None);
+        assert_eq!(
+            needs_maintenance(&[Heard(2), Heard(1), Heard(1)]),
+            Some("weak on the last three roll-calls")
+        );
+        assert_eq!(
+            needs_maintenance(&[Heard(5), Heard(5), Heard(5), Heard(3), Heard(3), Heard(3)]),
+            Some("getting weaker")
+        );
         assert_eq!(needs_maintenance(&[NothingHeard, NothingHeard]), None);
     }
 }

@@ -497,6 +497,7 @@ pub fn ensure_demo(store: &mut Store, now: DateTime<Utc>) -> Result<bool> {
         }
         add_cameras(tx)?;
         add_sightings(tx, &mut rng, operator_id, now)?;
+        add_radio_history(tx, &mut rng, operator_id, now)?;
         audit::append(tx, now, Some(operator_id), "create", "demo", None, &format!("demo town generated: {n} incidents"))?;
         Ok(true)
     })
@@ -588,6 +589,97 @@ fn add_sightings(
                 )?;
             }
         }
+    }
+    Ok(())
+}
+
+/// Thirty nights of roll-calls, with a couple of radios going bad, and
+/// today's radio traffic.
+fn add_radio_history(
+    tx: &rusqlite::Transaction,
+    rng: &mut Rng,
+    operator: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let roster: Vec<(i64, String)> = {
+        let mut st = tx.prepare(
+            "SELECT r.id, r.call_sign FROM radios r JOIN members m ON m.id = r.member_id JOIN zones z ON z.id = m.zone_id
+             WHERE r.status = 'issued' AND m.status = 'active' ORDER BY z.name, r.call_sign",
+        )?;
+        let rows = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        rows
+    };
+    for night in (1..=30i64).rev() {
+        let started = (now - Duration::days(night))
+            .date_naive()
+            .and_hms_opt(20, 0, 0)
+            .expect("time")
+            .and_utc();
+        let mut counts = [0i64; 6]; // answered, nothing, weak, relays, closed, late
+        tx.execute(
+            "INSERT INTO roll_calls (started_at, finished_at, practice, started_by, expected) VALUES (?1, ?2, 0, ?3, ?4)",
+            params![ts(started), ts(started + Duration::minutes(25)), operator, roster.len() as i64],
+        )?;
+        let rc = tx.last_insert_rowid();
+        for (k, (radio, _)) in roster.iter().enumerate() {
+            // the fifth radio on the roster has gone silent lately; the ninth is fading
+            let answer = if k == 4 && night <= 4 {
+                "nothing".to_string()
+            } else if k == 8 {
+                format!("heard:{}", (1 + night / 6).min(5))
+            } else if rng.chance(4) {
+                "closed".into()
+            } else if rng.chance(5) {
+                "nothing".into()
+            } else {
+                format!(
+                    "heard:{}",
+                    if rng.chance(80) { 5 } else { 3 + rng.below(2) }
+                )
+            };
+            let readability = answer
+                .strip_prefix("heard:")
+                .and_then(|n| n.parse::<i64>().ok());
+            match answer.as_str() {
+                "nothing" => counts[1] += 1,
+                "closed" => counts[4] += 1,
+                _ => counts[0] += 1,
+            }
+            if readability.is_some_and(|r| r <= 2) {
+                counts[2] += 1;
+            }
+            tx.execute(
+                "INSERT INTO roll_call_answers (roll_call_id, radio_id, answer, readability) VALUES (?1, ?2, ?3, ?4)",
+                params![rc, radio, answer, readability],
+            )?;
+        }
+        tx.execute(
+            "UPDATE roll_calls SET answered = ?1, nothing_heard = ?2, weak = ?3, relays = ?4, closed = ?5, late = ?6 WHERE id = ?7",
+            params![counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], rc],
+        )?;
+    }
+    let messages = [
+        "signing on",
+        "signing on",
+        "signing on",
+        "male in red jacket heading your way",
+        "signing off",
+        "all quiet",
+    ];
+    for k in 0..12i64 {
+        let (radio, _) = &roster[(k as usize * 5) % roster.len()];
+        let at = now - Duration::minutes(300 - k * 23);
+        tx.execute(
+            "INSERT INTO radio_log (at, radio_id, message, operator_id) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                ts(at),
+                radio,
+                messages[(k % messages.len() as i64) as usize],
+                operator
+            ],
+        )?;
     }
     Ok(())
 }

@@ -8,6 +8,7 @@ pub mod incidents;
 pub mod offenders;
 pub mod operators;
 pub mod places;
+pub mod radios;
 mod schema;
 pub mod sightings;
 pub mod watch;

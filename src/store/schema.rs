@@ -203,6 +203,76 @@ CREATE TABLE hits (
 CREATE INDEX hits_open ON hits(status, raised_at);
 CREATE INDEX hits_offender ON hits(offender_id);
 "#,
+    // 4: the radio network — status history, the day's radio log, roll-calls.
+    r#"
+CREATE TABLE radio_status_history (
+    id           INTEGER PRIMARY KEY,
+    radio_id     INTEGER NOT NULL REFERENCES radios(id) ON DELETE CASCADE,
+    at           INTEGER NOT NULL,
+    from_status  TEXT NOT NULL,
+    to_status    TEXT NOT NULL,
+    operator_id  INTEGER REFERENCES operators(id),
+    note         TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX radio_status_history_radio ON radio_status_history(radio_id, at);
+
+CREATE TABLE radio_log (
+    id           INTEGER PRIMARY KEY,
+    at           INTEGER NOT NULL,
+    radio_id     INTEGER NOT NULL REFERENCES radios(id),
+    message      TEXT NOT NULL,
+    operator_id  INTEGER NOT NULL REFERENCES operators(id)
+);
+CREATE INDEX radio_log_at ON radio_log(at);
+CREATE INDEX radio_log_radio ON radio_log(radio_id, at);
+
+CREATE TABLE roll_calls (
+    id             INTEGER PRIMARY KEY,
+    started_at     INTEGER NOT NULL,
+    finished_at    INTEGER,
+    practice       INTEGER NOT NULL DEFAULT 0,
+    started_by     INTEGER NOT NULL REFERENCES operators(id),
+    expected       INTEGER NOT NULL DEFAULT 0,
+    answered       INTEGER NOT NULL DEFAULT 0,
+    nothing_heard  INTEGER NOT NULL DEFAULT 0,
+    weak           INTEGER NOT NULL DEFAULT 0,
+    relays         INTEGER NOT NULL DEFAULT 0,
+    closed         INTEGER NOT NULL DEFAULT 0,
+    late           INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX roll_calls_started ON roll_calls(started_at);
+
+-- the roster as it stood when the roll-call began
+CREATE TABLE roll_call_stations (
+    roll_call_id  INTEGER NOT NULL REFERENCES roll_calls(id) ON DELETE CASCADE,
+    seq           INTEGER NOT NULL,
+    radio_id      INTEGER NOT NULL REFERENCES radios(id),
+    call_sign     TEXT NOT NULL,
+    member        TEXT NOT NULL,
+    zone          TEXT NOT NULL,
+    PRIMARY KEY (roll_call_id, seq)
+);
+
+-- every step the coordinator took, so an interrupted roll-call resumes exactly
+CREATE TABLE roll_call_steps (
+    roll_call_id  INTEGER NOT NULL REFERENCES roll_calls(id) ON DELETE CASCADE,
+    seq           INTEGER NOT NULL,
+    at            INTEGER NOT NULL,
+    step          TEXT NOT NULL,
+    PRIMARY KEY (roll_call_id, seq)
+);
+
+-- each station's final answer, written when the roll-call is finished
+CREATE TABLE roll_call_answers (
+    roll_call_id  INTEGER NOT NULL REFERENCES roll_calls(id) ON DELETE CASCADE,
+    radio_id      INTEGER NOT NULL REFERENCES radios(id),
+    answer        TEXT NOT NULL,
+    readability   INTEGER,
+    late          INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (roll_call_id, radio_id)
+);
+CREATE INDEX roll_call_answers_radio ON roll_call_answers(radio_id, roll_call_id);
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -79,6 +79,7 @@ pub fn draw_with(
             None => panes::register::draw(f, main, app, theme),
         },
         Pane::Activity => panes::activity::draw(f, main, app, theme),
+        Pane::Radio => panes::radio::draw(f, main, app, theme),
     }
     draw_message_line(f, message, app, theme);
     widgets::status_bar::draw(f, status, app, theme);
@@ -104,6 +105,7 @@ fn draw_message_line(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             InputKind::Filter => "/",
             InputKind::Command => ":",
             InputKind::Search => "search: ",
+            InputKind::Radio(purpose) => purpose.prompt(),
         };
         let mut spans = vec![
             Span::styled(prompt, theme.style("key")),
@@ -112,6 +114,26 @@ fn draw_message_line(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         if let Some(e) = &input.error {
             spans.push(Span::raw("  "));
             spans.push(Span::styled(clean(e), theme.style("alert_warn")));
+        } else if let InputKind::Radio(_) = input.kind {
+            // the call signs that fit what is typed: Tab completes
+            let word = input.line.value.split_whitespace().next().unwrap_or("");
+            if !word.is_empty() && !input.line.value.contains(' ') {
+                let m = app.call_signs_matching(word);
+                let shown: Vec<String> = m.iter().take(8).map(|c| clean(c)).collect();
+                let text = if m.is_empty() {
+                    "   no such call sign".to_string()
+                } else {
+                    format!(
+                        "   {}{}",
+                        shown.join(" "),
+                        if m.len() > 8 { " …" } else { "" }
+                    )
+                };
+                spans.push(Span::styled(
+                    text,
+                    theme.style(if m.is_empty() { "alert_warn" } else { "muted" }),
+                ));
+            }
         } else if input.kind == InputKind::Filter && !input.live {
             spans.push(Span::styled(
                 format!(

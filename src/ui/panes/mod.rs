@@ -5,4 +5,5 @@ pub mod board;
 pub mod detail;
 pub mod hits;
 pub mod profile;
+pub mod radio;
 pub mod register;

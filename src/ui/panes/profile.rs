@@ -185,7 +185,7 @@ pub fn draw(
             };
             let first = format!("{} · {}", clean(&e.stage), zone_names(&e.scope));
             // the dates and what has happened since on a second line, so a half-width list shows them
-            let mut text = format!(
+            let text = format!(
                 "  {} to {}",
                 local(e.starts_at).format("%d %b %Y"),
                 local(e.effective_end() - Duration::seconds(1)).format("%d %b %Y")

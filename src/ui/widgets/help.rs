@@ -16,6 +16,8 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         Context::Incident,
         Context::Hit,
         Context::Offender,
+        Context::Radio,
+        Context::RollCall,
         Context::Form,
     ] {
         out.push(Line::from(Span::styled(

@@ -1,0 +1,488 @@
+//! The radio network in the console: the roll-call (one key per station),
+//! the inventory with each radio's recent roll-calls, and the radio log.
+
+use super::form::{Field, Form};
+use super::input::LineInput;
+use super::{App, FormKind, InputKind, InputLine, Modal};
+use crate::domain::rollcall::{needs_maintenance, Answer, Step, Summary};
+use crate::store::radios::{LogLine, OpenRollCall, Radio, RADIO_STATUSES};
+use crate::store::StoreError;
+use chrono::Duration;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RadioView {
+    #[default]
+    RollCall,
+    Inventory,
+    Log,
+}
+
+impl RadioView {
+    pub fn label(self) -> &'static str {
+        match self {
+            RadioView::RollCall => "roll-call",
+            RadioView::Inventory => "inventory and health",
+            RadioView::Log => "radio log",
+        }
+    }
+    fn next(self) -> RadioView {
+        match self {
+            RadioView::RollCall => RadioView::Inventory,
+            RadioView::Inventory => RadioView::Log,
+            RadioView::Log => RadioView::RollCall,
+        }
+    }
+}
+
+/// What a line typed in the radio pane is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RadioInput {
+    /// `HS03 signing on`
+    Log,
+    /// `HS07 5` (or n, c, r MS02)
+    LateCheckIn,
+    /// the call sign that relayed
+    Relay,
+}
+
+impl RadioInput {
+    pub fn prompt(self) -> &'static str {
+        match self {
+            RadioInput::Log => "radio log: ",
+            RadioInput::LateCheckIn => "late check-in (call sign and 5-1, n, c): ",
+            RadioInput::Relay => "relayed via: ",
+        }
+    }
+}
+
+/// One radio with its last roll-calls and whether it needs looking at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RadioHealth {
+    pub radio: Radio,
+    pub marks: Vec<Answer>,
+    pub flag: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RadioPane {
+    pub view: RadioView,
+    pub radios: Vec<RadioHealth>,
+    pub selected: usize,
+    pub log: Vec<LogLine>,
+    pub on_air: Vec<String>,
+    pub rollcall: Option<OpenRollCall>,
+    /// The last finished roll-call's outcome, shown until the next starts.
+    pub last_summary: Option<(Summary, bool)>,
+    /// Per zone: share of loud-and-clear answers and how many answers it is over.
+    pub coverage: Vec<(String, f64, usize)>,
+    /// The latest roll-calls, newest first.
+    pub recent: Vec<crate::store::radios::RollCallRecord>,
+}
+
+/// How many roll-calls the health marks and coverage look back over.
+pub const HEALTH_WINDOW: usize = 10;
+
+impl App {
+    pub(crate) fn refresh_radio(&mut self) {
+        let now = self.now();
+        let result = (|| -> Result<(), StoreError> {
+            let radios = self.store.radios()?;
+            let recent = self.store.recent_answers(HEALTH_WINDOW)?;
+            self.radio.radios = radios
+                .into_iter()
+                .map(|radio| {
+                    let marks = recent.get(&radio.id).cloned().unwrap_or_default();
+                    let flag = needs_maintenance(&marks);
+                    RadioHealth { radio, marks, flag }
+                })
+                .collect();
+            self.radio.coverage = self.store.coverage_by_zone(HEALTH_WINDOW)?;
+            self.radio.recent = self.store.roll_calls(10)?;
+            let since = now - Duration::hours(18);
+            self.radio.log = self.store.radio_log(since, 200)?;
+            self.radio.on_air = self.store.on_air(since)?;
+            if self.radio.rollcall.is_none() {
+                self.radio.rollcall = self.store.open_roll_call()?;
+            }
+            Ok(())
+        })();
+        if let Err(e) = result {
+            self.store_error(e);
+        }
+        let n = self.radio_len();
+        self.radio.selected = self.radio.selected.min(n.saturating_sub(1));
+    }
+
+    pub(crate) fn radio_len(&self) -> usize {
+        match self.radio.view {
+            RadioView::RollCall => self
+                .radio
+                .rollcall
+                .as_ref()
+                .map(|r| r.rollcall.stations.len())
+                .unwrap_or(0),
+            RadioView::Inventory => self.radio.radios.len(),
+            RadioView::Log => self.radio.log.len(),
+        }
+    }
+
+    pub(crate) fn cycle_radio_view(&mut self) {
+        self.radio.view = self.radio.view.next();
+        self.radio.selected = 0;
+        self.refresh_radio();
+    }
+
+    /// Whether the roll-call's answer keys apply (a roll-call on screen).
+    pub fn rollcall_keys_active(&self) -> bool {
+        self.radio.view == RadioView::RollCall && self.radio.rollcall.is_some()
+    }
+
+    pub(crate) fn start_roll_call(&mut self, practice: bool) {
+        let now = self.now();
+        match self.store.start_roll_call(practice, self.operator.id, now) {
+            Ok(open) => {
+                let resumed = !open.rollcall.steps.is_empty();
+                let what = if open.practice {
+                    "practice roll-call"
+                } else {
+                    "roll-call"
+                };
+                self.info(if resumed {
+                    format!(
+                        "carrying on with the {what} begun at {}",
+                        open.started_at.with_timezone(&self.tz).format("%H:%M")
+                    )
+                } else {
+                    format!("{what} started: {} stations", open.rollcall.stations.len())
+                });
+                self.radio.rollcall = Some(open);
+                self.radio.view = RadioView::RollCall;
+                self.radio.last_summary = None;
+                self.mark_own_writes_seen();
+            }
+            Err(e) => self.store_error(e),
+        }
+    }
+
+    /// Take one roll-call step: apply it, keep it, and save the outcome when the last is in.
+    pub(crate) fn roll_call_step(&mut self, step: Step) {
+        let now = self.now();
+        let Some(open) = &mut self.radio.rollcall else {
+            return self.warn("no roll-call in progress: R starts one");
+        };
+        if open.rollcall.is_finished() && !matches!(step, Step::Undo) {
+            return self
+                .warn("every station is in: Enter saves the roll-call, u undoes the last answer");
+        }
+        let seq = open.rollcall.steps.len();
+        if let Err(e) = open.rollcall.apply(step.clone()) {
+            return self.warn(e.to_string());
+        }
+        let id = open.id;
+        if let Err(e) = self.store.record_roll_call_step(id, seq, &step, now) {
+            // not kept: take it back so what is shown is what is stored
+            if let Some(open) = &mut self.radio.rollcall {
+                open.rollcall = crate::domain::rollcall::RollCall::replay(
+                    open.rollcall.stations.clone(),
+                    &open.rollcall.steps[..seq],
+                );
+            }
+            return self.store_error(e);
+        }
+        if let Some(open) = &self.radio.rollcall {
+            if let Some(i) = open.rollcall.current() {
+                self.radio.selected = i;
+            }
+            if open.rollcall.is_finished() {
+                let s = open.rollcall.summary();
+                self.info(format!(
+                    "all stations in: {} of {} answered · Enter saves the roll-call, u undoes the last answer",
+                    s.answered, s.expected
+                ));
+            }
+        }
+    }
+
+    /// Save a finished roll-call's summary (Enter on the summary).
+    pub(crate) fn save_roll_call(&mut self) {
+        let now = self.now();
+        let Some(open) = self.radio.rollcall.take() else {
+            return;
+        };
+        if !open.rollcall.is_finished() {
+            self.radio.rollcall = Some(open);
+            return;
+        }
+        match self.store.finish_roll_call(&open, self.operator.id, now) {
+            Ok(s) => {
+                self.mark_own_writes_seen();
+                self.info(format!(
+                    "roll-call saved: {} of {} answered, {} nothing heard, {} weak, {} relayed{}",
+                    s.answered,
+                    s.expected,
+                    s.nothing_heard,
+                    s.weak,
+                    s.relays,
+                    if open.practice { " (practice)" } else { "" }
+                ));
+                self.radio.last_summary = Some((s, open.practice));
+                self.refresh_radio();
+            }
+            Err(e) => {
+                self.radio.rollcall = Some(open);
+                self.store_error(e);
+            }
+        }
+    }
+
+    pub(crate) fn start_radio_input(&mut self, purpose: RadioInput) {
+        self.input = Some(InputLine {
+            kind: InputKind::Radio(purpose),
+            line: LineInput::default(),
+            before: String::new(),
+            error: None,
+            live: false,
+        });
+    }
+
+    /// Call signs that start with what has been typed (for completion and hints).
+    pub fn call_signs_matching(&self, prefix: &str) -> Vec<String> {
+        let p = prefix.trim().to_uppercase();
+        let mut out: Vec<String> = self
+            .radio_call_signs()
+            .into_iter()
+            .filter(|c| c.to_uppercase().starts_with(&p))
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn radio_call_signs(&self) -> Vec<String> {
+        if self.radio.radios.is_empty() {
+            return self
+                .store
+                .radios()
+                .map(|r| r.into_iter().map(|r| r.call_sign).collect())
+                .unwrap_or_default();
+        }
+        self.radio
+            .radios
+            .iter()
+            .map(|h| h.radio.call_sign.clone())
+            .collect()
+    }
+
+    /// Tab in a radio line: complete the call sign as far as it is unambiguous.
+    pub(crate) fn complete_call_sign(&mut self) {
+        let Some(input) = &self.input else { return };
+        let text = input.line.value.clone();
+        let (word, rest) = text
+            .split_once(' ')
+            .map(|(a, b)| (a.to_string(), format!(" {b}")))
+            .unwrap_or((text.clone(), String::new()));
+        let matches = self.call_signs_matching(&word);
+        let Some(first) = matches.first() else { return };
+        let mut common = first.clone();
+        for m in &matches[1..] {
+            while !m.starts_with(&common) {
+                common.pop();
+            }
+        }
+        let completed = if matches.len() == 1 {
+            format!("{common} ")
+        } else {
+            common
+        };
+        if let Some(input) = &mut self.input {
+            let value = if rest.is_empty() {
+                completed
+            } else {
+                format!("{}{rest}", completed.trim_end())
+            };
+            input.line = LineInput::new(&value);
+        }
+    }
+
+    pub(crate) fn submit_radio_input(
+        &mut self,
+        purpose: RadioInput,
+        text: &str,
+    ) -> Result<(), String> {
+        let text = text.trim();
+        let (call_sign, rest) = text
+            .split_once(char::is_whitespace)
+            .map(|(a, b)| (a.trim(), b.trim()))
+            .unwrap_or((text, ""));
+        if call_sign.is_empty() {
+            return Err("type a call sign".into());
+        }
+        match purpose {
+            RadioInput::Log => {
+                let message = if rest.is_empty() { "signing on" } else { rest };
+                let now = self.now();
+                match self
+                    .store
+                    .log_radio(call_sign, message, self.operator.id, now)
+                {
+                    Ok(line) => {
+                        self.mark_own_writes_seen();
+                        self.info(format!("{} {}", line.call_sign, line.message));
+                        self.refresh_radio();
+                        Ok(())
+                    }
+                    Err(StoreError::Invalid(e)) => Err(e),
+                    Err(e) => {
+                        let m = e.to_string();
+                        self.store_error(e);
+                        Err(m)
+                    }
+                }
+            }
+            RadioInput::Relay => {
+                self.roll_call_step(Step::Answer(Answer::RelayedVia(call_sign.to_uppercase())));
+                Ok(())
+            }
+            RadioInput::LateCheckIn => {
+                let answer = match rest.split_whitespace().collect::<Vec<_>>().as_slice() {
+                    [] => Answer::Heard(5),
+                    [n] if n.len() == 1 && n.chars().all(|c| ('1'..='5').contains(&c)) => Answer::Heard(n.parse().unwrap_or(5)),
+                    ["n"] => Answer::NothingHeard,
+                    ["c"] => Answer::ClosedToday,
+                    ["r", via] => Answer::RelayedVia(via.to_uppercase()),
+                    _ => return Err("after the call sign: 5 to 1, n (nothing heard), c (closed) or r and the relaying call sign".into()),
+                };
+                let known = self
+                    .radio
+                    .rollcall
+                    .as_ref()
+                    .map(|r| {
+                        r.rollcall
+                            .stations
+                            .iter()
+                            .any(|s| s.call_sign.eq_ignore_ascii_case(call_sign))
+                    })
+                    .unwrap_or(false);
+                if !known {
+                    return Err(format!(
+                        "{} is not on tonight's roster",
+                        call_sign.to_uppercase()
+                    ));
+                }
+                self.roll_call_step(Step::Late {
+                    call_sign: call_sign.to_uppercase(),
+                    answer,
+                });
+                Ok(())
+            }
+        }
+    }
+
+    pub(crate) fn open_radio_status_form(&mut self) {
+        if self.radio.view != RadioView::Inventory {
+            self.radio.view = RadioView::Inventory;
+            self.refresh_radio();
+            return self.info("choose the radio, then s to change its status");
+        }
+        let Some(h) = self.radio.radios.get(self.radio.selected) else {
+            return;
+        };
+        let options: Vec<String> = RADIO_STATUSES.iter().map(|s| s.to_string()).collect();
+        let index = options
+            .iter()
+            .position(|s| *s == h.radio.status)
+            .unwrap_or(0);
+        let form = Form::new(
+            format!("Status of {}", h.radio.call_sign),
+            vec![
+                Field::choice(
+                    "Status",
+                    options,
+                    index,
+                    "issued, spare, faulty, in repair, lost, stunned",
+                ),
+                Field::text("Note", "", "optional"),
+            ],
+        );
+        let id = h.radio.id;
+        self.modal = Some(Modal::Form(FormKind::RadioStatus { id }, form));
+    }
+
+    pub(crate) fn open_add_radio_form(&mut self) {
+        let members: Vec<String> = std::iter::once("(spare: not issued)".to_string())
+            .chain(self.members.iter().map(|m| m.name.clone()))
+            .collect();
+        let form = Form::new(
+            "Add a radio",
+            vec![
+                Field::text("Call sign", "", "e.g. HS12"),
+                Field::text("Serial", "", "as on the handset"),
+                Field::choice("Issued to", members, 0, "←/→ or a letter"),
+            ],
+        );
+        self.modal = Some(Modal::Form(FormKind::AddRadio, form));
+    }
+
+    pub(crate) fn submit_radio_form(
+        &mut self,
+        kind: &FormKind,
+        form: &Form,
+    ) -> Result<String, StoreError> {
+        let now = self.now();
+        let op = self.operator.id;
+        match kind {
+            FormKind::RadioStatus { id } => {
+                let status = form.field("Status").value().to_string();
+                let r = self.store.set_radio_status(
+                    *id,
+                    &status,
+                    form.field("Note").value(),
+                    op,
+                    now,
+                )?;
+                let on_roster = self
+                    .radio
+                    .rollcall
+                    .as_ref()
+                    .is_some_and(|o| o.rollcall.stations.iter().any(|s| s.radio_id == r.id));
+                self.refresh_radio();
+                Ok(
+                    if on_roster && matches!(status.as_str(), "lost" | "stunned" | "faulty") {
+                        format!("{} is now {status}; it stays on tonight's roll-call: answer it as nothing heard", r.call_sign)
+                    } else {
+                        format!("{} is now {status}", r.call_sign)
+                    },
+                )
+            }
+            FormKind::AddRadio => {
+                let i = form.field("Issued to").choice_index();
+                let member = if i == 0 {
+                    None
+                } else {
+                    self.members.get(i - 1).map(|m| m.id)
+                };
+                let status = if member.is_some() { "issued" } else { "spare" };
+                let r = self.store.add_radio(
+                    form.field("Call sign").value(),
+                    form.field("Serial").value(),
+                    member,
+                    status,
+                    op,
+                    now,
+                )?;
+                self.refresh_radio();
+                Ok(format!("{} added", r.call_sign))
+            }
+            _ => unreachable!("other forms are saved elsewhere"),
+        }
+    }
+
+    /// The radios' recent answers by radio id (for drawing the roll-call's marks).
+    pub fn marks_by_radio(&self) -> HashMap<i64, &[Answer]> {
+        self.radio
+            .radios
+            .iter()
+            .map(|h| (h.radio.id, h.marks.as_slice()))
+            .collect()
+    }
+}

@@ -1,0 +1,429 @@
+//! Radios: the roll-call (the current station highlighted, one key per
+//! station), the inventory with each radio's last roll-calls, and the log.
+
+use crate::app::keymap::Command;
+use crate::app::radio::RadioView;
+use crate::app::App;
+use crate::domain::rollcall::{Answer, Phase};
+use crate::ui::{clean, local, Theme};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, List, ListItem, Paragraph, Row, Table, TableState};
+use ratatui::Frame;
+
+/// One roll-call answer as a mark: loudness as a bar, silence as a cross.
+pub fn mark(a: &Answer, theme: &Theme) -> Span<'static> {
+    match a {
+        Answer::Heard(5) => Span::styled("█", theme.style("ok")),
+        Answer::Heard(4) => Span::styled("▆", theme.style("ok")),
+        Answer::Heard(3) => Span::styled("▄", theme.style("alert_warn")),
+        Answer::Heard(2) => Span::styled("▂", theme.style("alert_warn")),
+        Answer::Heard(_) => Span::styled("▁", theme.style("alert_critical")),
+        Answer::NothingHeard => Span::styled("✗", theme.style("alert_critical")),
+        Answer::RelayedVia(_) => Span::styled("r", theme.style("info")),
+        Answer::ClosedToday => Span::styled("·", theme.style("muted")),
+    }
+}
+
+fn answer_style(a: &Answer, theme: &Theme) -> Style {
+    match a {
+        Answer::Heard(n) if *n >= 4 => theme.style("ok"),
+        Answer::Heard(n) if *n >= 3 => theme.style("alert_warn"),
+        Answer::Heard(_) | Answer::NothingHeard => theme.style("alert_critical"),
+        Answer::RelayedVia(_) => theme.style("info"),
+        Answer::ClosedToday => theme.style("muted"),
+    }
+}
+
+fn title(app: &App, theme: &Theme) -> Line<'static> {
+    let mut t = vec![Span::styled(" Radio — ", theme.style("title"))];
+    for v in [RadioView::RollCall, RadioView::Inventory, RadioView::Log] {
+        let style = if v == app.radio.view {
+            theme.style("tab_active")
+        } else {
+            theme.style("tab_inactive")
+        };
+        t.push(Span::styled(format!(" {} ", v.label()), style));
+        t.push(Span::raw(" "));
+    }
+    Line::from(t)
+}
+
+pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    match app.radio.view {
+        RadioView::RollCall => roll_call(f, area, app, theme),
+        RadioView::Inventory => inventory(f, area, app, theme),
+        RadioView::Log => log(f, area, app, theme),
+    }
+}
+
+fn roll_call(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let k = |c| app.keymap.key_for(c);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style("focus_border"))
+        .title(title(app, theme));
+    let Some(open) = &app.radio.rollcall else {
+        let mut lines = vec![Line::default()];
+        if let Some((s, practice)) = &app.radio.last_summary {
+            lines.push(Line::from(Span::styled(
+                format!("Saved{}: {} of {} answered · {} nothing heard · {} weak · {} relayed · {} closed · {} late", if *practice { " (practice)" } else { "" }, s.answered, s.expected, s.nothing_heard, s.weak, s.relays, s.closed, s.late),
+                theme.style("ok"),
+            )));
+            lines.push(Line::default());
+        }
+        lines.push(Line::from(format!(
+            "  {} starts tonight's roll-call · {} a practice one (kept out of the figures)",
+            k(Command::StartRollCall),
+            k(Command::StartPractice)
+        )));
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(
+            "  Recent roll-calls",
+            theme.style("title"),
+        )));
+        for r in &app.radio.recent {
+            let s = &r.summary;
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!("  {} ", local(r.started_at).format("%a %d %b %H:%M")),
+                    theme.style("muted"),
+                ),
+                Span::raw(format!(
+                    "{}{} of {} answered · {} nothing heard · {} weak · {} relayed",
+                    if r.practice { "practice · " } else { "" },
+                    s.answered,
+                    s.expected,
+                    s.nothing_heard,
+                    s.weak,
+                    s.relays
+                )),
+                Span::styled(
+                    if r.finished_at.is_none() {
+                        "  (not finished)"
+                    } else {
+                        ""
+                    },
+                    theme.style("alert_warn"),
+                ),
+            ]));
+        }
+        f.render_widget(Paragraph::new(lines).block(block), area);
+        return;
+    };
+    let r = &open.rollcall;
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(area);
+    let current = r.current();
+    let marks = app.marks_by_radio();
+    let visible = left.height.saturating_sub(3) as usize;
+    let focus = current.unwrap_or(r.stations.len().saturating_sub(1));
+    let offset = focus
+        .saturating_sub(visible / 2)
+        .min(r.stations.len().saturating_sub(visible));
+    let rows = r
+        .stations
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(visible)
+        .map(|(i, s)| {
+            let (answer, style) = match r.entry(i) {
+                Some(e) => (
+                    format!(
+                        "{}{}",
+                        e.answer.label(),
+                        if e.late { " (late)" } else { "" }
+                    ),
+                    answer_style(&e.answer, theme),
+                ),
+                None if r.recall_queue().contains(&i) => {
+                    ("to call again".into(), theme.style("alert_warn"))
+                }
+                None => (String::new(), theme.style("base")),
+            };
+            let history: Vec<Span> = marks
+                .get(&s.radio_id)
+                .map(|m| m.iter().map(|a| mark(a, theme)).collect())
+                .unwrap_or_default();
+            Row::new(vec![
+                Cell::from(clean(&s.call_sign)),
+                Cell::from(clean(&s.member)),
+                Cell::from(clean(&s.zone)),
+                Cell::from(Line::from(history)),
+                Cell::from(answer).style(style),
+            ])
+        });
+    let mut t = title(app, theme);
+    if open.practice {
+        t.spans
+            .push(Span::styled(" PRACTICE ", theme.style("alert_warn")));
+    }
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(6),
+            Constraint::Fill(1),
+            Constraint::Fill(1),
+            Constraint::Length(11),
+            Constraint::Length(20),
+        ],
+    )
+    .header(Row::new(["call", "member", "zone", "last 10", "tonight"]).style(theme.style("muted")))
+    .block(
+        Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.style("focus_border"))
+            .title(t),
+    )
+    .row_highlight_style(theme.style("selection"));
+    let mut state = TableState::default().with_selected(current.map(|c| c - offset));
+    f.render_stateful_widget(table, left, &mut state);
+
+    let s = r.summary();
+    let mut lines = vec![];
+    match current {
+        Some(i) => {
+            let st = &r.stations[i];
+            let phase = if r.phase() == Phase::Recall {
+                "Calling again"
+            } else {
+                "Now calling"
+            };
+            lines.push(Line::from(Span::styled(
+                format!("{phase} ({} of {})", i + 1, r.stations.len()),
+                theme.style("muted"),
+            )));
+            lines.push(Line::from(Span::styled(
+                format!("  {}", clean(&st.call_sign)),
+                theme.style("title"),
+            )));
+            lines.push(Line::from(format!(
+                "  {} · {}",
+                clean(&st.member),
+                clean(&st.zone)
+            )));
+        }
+        None => {
+            lines.push(Line::from(Span::styled(
+                "All stations in",
+                theme.style("ok"),
+            )));
+            lines.push(Line::from(format!(
+                "  {} saves the roll-call · {} undoes the last answer",
+                k(Command::Open),
+                k(Command::UndoAnswer)
+            )));
+        }
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(format!(
+        "answered {} of {}",
+        s.answered, s.expected
+    )));
+    lines.push(Line::from(vec![
+        Span::styled(
+            format!("nothing heard {}", s.nothing_heard),
+            if s.nothing_heard > 0 {
+                theme.style("alert_warn")
+            } else {
+                theme.style("base")
+            },
+        ),
+        Span::raw(format!(
+            " · weak {} · relayed {} · closed {} · late {}",
+            s.weak, s.relays, s.closed, s.late
+        )),
+    ]));
+    let queue: Vec<String> = r
+        .recall_queue()
+        .iter()
+        .map(|i| r.stations[*i].call_sign.clone())
+        .collect();
+    if !queue.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!("to call again: {}", queue.join(" ")),
+            theme.style("alert_warn"),
+        )));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        format!(
+            "{}-{} readability · {} nothing heard · {} relayed · {} closed · {} late check-in · {} undo · {} finish",
+            k(Command::Heard5),
+            k(Command::Heard1),
+            k(Command::NothingHeard),
+            k(Command::Relayed),
+            k(Command::ClosedToday),
+            k(Command::LateCheckIn),
+            k(Command::UndoAnswer),
+            k(Command::FinishRollCall)
+        ),
+        theme.style("muted"),
+    )));
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(theme.style("border")),
+            ),
+        right,
+    );
+}
+
+fn inventory(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let cov_height = (app.radio.coverage.len() as u16 + 2).min(area.height / 3);
+    let [top, bottom] =
+        Layout::vertical([Constraint::Min(4), Constraint::Length(cov_height)]).areas(area);
+    let visible = top.height.saturating_sub(3) as usize;
+    let sel = app.radio.selected;
+    let offset = sel.saturating_sub(visible.saturating_sub(1));
+    let rows = app.radio.radios.iter().skip(offset).take(visible).map(|h| {
+        let r = &h.radio;
+        let status_style = match r.status.as_str() {
+            "issued" => theme.style("base"),
+            "spare" => theme.style("muted"),
+            "lost" | "stunned" => theme.style("alert_critical"),
+            _ => theme.style("alert_warn"),
+        };
+        Row::new(vec![
+            Cell::from(clean(&r.call_sign)),
+            Cell::from(clean(&r.serial)),
+            Cell::from(clean(&r.member)),
+            Cell::from(clean(&r.zone)),
+            Cell::from(r.status.clone()).style(status_style),
+            Cell::from(Line::from(
+                h.marks.iter().map(|a| mark(a, theme)).collect::<Vec<_>>(),
+            )),
+            Cell::from(h.flag.unwrap_or("")).style(theme.style("alert_critical")),
+        ])
+    });
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(6),
+            Constraint::Length(11),
+            Constraint::Fill(2),
+            Constraint::Fill(1),
+            Constraint::Length(9),
+            Constraint::Length(11),
+            Constraint::Fill(2),
+        ],
+    )
+    .header(
+        Row::new([
+            "call",
+            "serial",
+            "issued to",
+            "zone",
+            "status",
+            "last 10",
+            "maintenance",
+        ])
+        .style(theme.style("muted")),
+    )
+    .block(
+        Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.style("focus_border"))
+            .title(title(app, theme)),
+    )
+    .row_highlight_style(theme.style("selection"));
+    let mut state =
+        TableState::default().with_selected((!app.radio.radios.is_empty()).then_some(sel - offset));
+    f.render_stateful_widget(table, top, &mut state);
+    let lines: Vec<Line> = app
+        .radio
+        .coverage
+        .iter()
+        .map(|(zone, share, n)| {
+            let width = 30usize;
+            let filled = (share * width as f64).round() as usize;
+            let style = if *share >= 0.8 {
+                theme.style("ok")
+            } else if *share >= 0.6 {
+                theme.style("alert_warn")
+            } else {
+                theme.style("alert_critical")
+            };
+            Line::from(vec![
+                Span::raw(format!("{:<20}", clean(zone))),
+                Span::styled("█".repeat(filled), style),
+                Span::styled("░".repeat(width - filled.min(width)), theme.style("muted")),
+                Span::raw(format!(
+                    " {:>3.0}% loud and clear ({n} answers)",
+                    share * 100.0
+                )),
+            ])
+        })
+        .collect();
+    f.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.style("border"))
+                .title(Span::styled(
+                    " Coverage by zone, last 10 roll-calls ",
+                    theme.style("title"),
+                )),
+        ),
+        bottom,
+    );
+}
+
+fn log(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(22), Constraint::Fill(1)]).areas(area);
+    let on_air: Vec<ListItem> = app
+        .radio
+        .on_air
+        .iter()
+        .map(|c| ListItem::new(Span::styled(format!(" ● {}", clean(c)), theme.style("ok"))))
+        .collect();
+    f.render_widget(
+        List::new(on_air).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.style("border"))
+                .title(Span::styled(
+                    format!(" On air ({}) ", app.radio.on_air.len()),
+                    theme.style("title"),
+                )),
+        ),
+        left,
+    );
+    let visible = right.height.saturating_sub(3) as usize;
+    let rows = app.radio.log.iter().take(visible).map(|l| {
+        Row::new(vec![
+            Cell::from(local(l.at).format("%H:%M:%S").to_string()).style(theme.style("muted")),
+            Cell::from(clean(&l.call_sign)).style(theme.style("key")),
+            Cell::from(clean(&l.message)),
+            Cell::from(clean(&l.by)).style(theme.style("muted")),
+        ])
+    });
+    let hint = format!(" {} logs a line ", app.keymap.key_for(Command::LogRadio));
+    let mut t = title(app, theme);
+    t.spans.push(Span::styled(hint, theme.style("muted")));
+    f.render_widget(
+        Table::new(
+            rows,
+            [
+                Constraint::Length(9),
+                Constraint::Length(6),
+                Constraint::Fill(1),
+                Constraint::Length(16),
+            ],
+        )
+        .header(Row::new(["time", "call", "message", "logged by"]).style(theme.style("muted")))
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.style("focus_border"))
+                .title(t),
+        ),
+        right,
+    );
+}

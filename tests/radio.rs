@@ -1,0 +1,313 @@
+//! The radio pane driven by keys: the roll-call one key per station, re-calls,
+//! late check-ins, relays, undo, resuming after a close, the log, the inventory.
+
+mod support;
+
+use ratatui::crossterm::event::KeyCode;
+use support::*;
+use watchroom::app::config::Config;
+use watchroom::app::radio::RadioView;
+use watchroom::app::{Action, FormKind, Modal, Pane};
+use watchroom::domain::rollcall::Answer;
+use watchroom::store::Store;
+
+#[test]
+fn a_roll_call_takes_one_key_per_station_and_calls_the_silent_again() {
+    let mut c = demo_console();
+    c.keys("5R");
+    let n = c
+        .app
+        .radio
+        .rollcall
+        .as_ref()
+        .unwrap()
+        .rollcall
+        .stations
+        .len();
+    assert!(n >= 30, "the demo roster has {n} stations");
+    let mut keys = 0;
+    // every fifth station silent, the rest loud and clear
+    for i in 0..n {
+        keys += 1;
+        c.keys(if i % 5 == 0 { "n" } else { "5" });
+    }
+    let silent = n.div_ceil(5);
+    let r = &c.app.radio.rollcall.as_ref().unwrap().rollcall;
+    assert_eq!(
+        r.recall_queue().len(),
+        silent,
+        "the silent ones wait to be called again"
+    );
+    assert!(c.text().contains("Calling again"), "{}", c.text());
+    // on the re-call, half answer
+    for i in 0..silent {
+        keys += 1;
+        c.keys(if i % 2 == 0 { "3" } else { "n" });
+    }
+    assert_eq!(
+        keys,
+        n + silent,
+        "exactly one key per station plus the re-calls"
+    );
+    assert!(c.text().contains("All stations in"));
+    c.key(KeyCode::Enter);
+    assert!(c.app.radio.rollcall.is_none(), "saved");
+    let saved = &c.app.store.roll_calls(1).unwrap()[0];
+    assert_eq!(saved.summary.expected, n);
+    assert_eq!(saved.summary.answered, n - silent + silent.div_ceil(2));
+    assert_eq!(saved.summary.nothing_heard, silent / 2);
+    assert_eq!(saved.summary.late, silent.div_ceil(2));
+    assert!(saved.finished_at.is_some() && !saved.practice);
+    assert!(c
+        .app
+        .message
+        .as_ref()
+        .unwrap()
+        .text
+        .contains(&format!("of {n} answered")));
+}
+
+#[test]
+fn relays_late_check_ins_and_undo() {
+    let mut c = demo_console();
+    c.keys("5R");
+    let stations = c
+        .app
+        .radio
+        .rollcall
+        .as_ref()
+        .unwrap()
+        .rollcall
+        .stations
+        .clone();
+    c.keys("r");
+    c.keys(&stations[3].call_sign[..2]);
+    c.key(KeyCode::Tab); // completes as far as it can
+    c.keys(&stations[3].call_sign[2..]);
+    c.key(KeyCode::Enter);
+    let r = &c.app.radio.rollcall.as_ref().unwrap().rollcall;
+    assert_eq!(
+        r.entry(0).unwrap().answer,
+        Answer::RelayedVia(stations[3].call_sign.clone())
+    );
+    // a late check-in by call sign, out of turn
+    c.keys("i");
+    c.keys(&format!("{} 4", stations[5].call_sign));
+    c.key(KeyCode::Enter);
+    let r = &c.app.radio.rollcall.as_ref().unwrap().rollcall;
+    assert!(r.entry(5).unwrap().late);
+    // an unknown call sign gets a clear answer and nothing changes
+    c.keys("i");
+    c.keys("ZZ99 5");
+    c.key(KeyCode::Enter);
+    assert!(c
+        .app
+        .input
+        .as_ref()
+        .unwrap()
+        .error
+        .as_ref()
+        .unwrap()
+        .contains("ZZ99 is not on tonight's roster"));
+    c.key(KeyCode::Esc);
+    c.keys("5");
+    assert_eq!(
+        c.app.radio.rollcall.as_ref().unwrap().rollcall.current(),
+        Some(2)
+    );
+    c.keys("u");
+    assert_eq!(
+        c.app.radio.rollcall.as_ref().unwrap().rollcall.current(),
+        Some(1),
+        "undone"
+    );
+    assert!(c
+        .app
+        .radio
+        .rollcall
+        .as_ref()
+        .unwrap()
+        .rollcall
+        .entry(1)
+        .is_none());
+}
+
+#[test]
+fn a_roll_call_interrupted_by_closing_the_console_resumes_where_it_stopped() {
+    let (_dir, path) = demo_store();
+    let before = {
+        let mut c = console_on(&path, "Alex Morgan", Config::default());
+        c.keys("5R");
+        c.keys("55n4");
+        c.keys("u");
+        c.keys("2");
+        let r = c.app.radio.rollcall.as_ref().unwrap().rollcall.clone();
+        (r.current(), r.summary(), r.recall_queue())
+        // the console is dropped here, as if closed mid-call
+    };
+    let mut c = console_on(&path, "Alex Morgan", Config::default());
+    c.keys("5");
+    let r = &c.app.radio.rollcall.as_ref().expect("resumed").rollcall;
+    assert_eq!((r.current(), r.summary(), r.recall_queue()), before);
+    c.keys("R"); // carrying on, not a second roll-call
+    assert!(c.app.message.as_ref().unwrap().text.contains("carrying on"));
+    assert_eq!(
+        Store::open(&path)
+            .unwrap()
+            .roll_calls(50)
+            .unwrap()
+            .iter()
+            .filter(|r| r.finished_at.is_none())
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn a_practice_roll_call_is_marked_and_kept_out_of_the_figures() {
+    let mut c = demo_console();
+    c.keys("5");
+    let health_before = c.app.store.recent_answers(1).unwrap();
+    c.keys("T");
+    assert!(c.text().contains("PRACTICE"));
+    c.keys("F"); // finish now: the rest count as nothing heard
+    c.key(KeyCode::Enter);
+    let saved = &c.app.store.roll_calls(1).unwrap()[0];
+    assert!(saved.practice);
+    assert_eq!(
+        c.app.store.recent_answers(1).unwrap(),
+        health_before,
+        "radio health ignores practice"
+    );
+}
+
+#[test]
+fn the_radio_log_completes_call_signs_and_shows_who_is_on_air() {
+    let mut c = demo_console();
+    c.keys("5vv");
+    assert_eq!(c.app.radio.view, RadioView::Log);
+    c.keys("l");
+    c.keys("rc2");
+    c.key(KeyCode::Tab);
+    let typed = c.app.input.as_ref().unwrap().line.value.clone();
+    assert!(typed.starts_with("RC2"), "{typed}");
+    c.ctrl('u');
+    c.keys("hs01 signing on");
+    c.key(KeyCode::Enter);
+    assert!(
+        c.app.radio.on_air.contains(&"HS01".to_string()),
+        "{:?}",
+        c.app.radio.on_air
+    );
+    c.keys("l");
+    c.keys("hs01 signing off");
+    c.key(KeyCode::Enter);
+    assert!(!c.app.radio.on_air.contains(&"HS01".to_string()));
+    c.keys("l");
+    c.keys("XY42 hello");
+    c.key(KeyCode::Enter);
+    assert!(c
+        .app
+        .input
+        .as_ref()
+        .unwrap()
+        .error
+        .as_ref()
+        .unwrap()
+        .contains("no radio has the call sign “XY42”"));
+}
+
+#[test]
+fn the_inventory_flags_failing_radios_and_keeps_status_history() {
+    let mut c = demo_console();
+    c.keys("5v");
+    assert_eq!(c.app.radio.view, RadioView::Inventory);
+    let silent = c
+        .app
+        .radio
+        .radios
+        .iter()
+        .find(|h| h.flag == Some("not heard on the last three roll-calls"))
+        .expect("the demo has a silent radio");
+    let fading = c
+        .app
+        .radio
+        .radios
+        .iter()
+        .find(|h| h.flag.is_some() && h.radio.id != silent.radio.id)
+        .expect("and a weak one");
+    assert!(fading.flag.unwrap().contains("weak") || fading.flag.unwrap().contains("weaker"));
+    let id = silent.radio.id;
+    let at = c
+        .app
+        .radio
+        .radios
+        .iter()
+        .position(|h| h.radio.id == id)
+        .unwrap();
+    c.app.radio.selected = at;
+    c.keys("s");
+    let Some(Modal::Form(FormKind::RadioStatus { .. }, _)) = &c.app.modal else {
+        panic!("status form")
+    };
+    c.keys("f"); // faulty
+    c.key(KeyCode::Tab);
+    c.keys("sent for repair");
+    c.key(KeyCode::Enter);
+    let h = c.app.store.radio_history(id).unwrap();
+    assert_eq!(
+        (h[0].from.as_str(), h[0].to.as_str(), h[0].note.as_str()),
+        ("issued", "faulty", "sent for repair")
+    );
+    assert!(
+        !c.app
+            .store
+            .roll_call_roster()
+            .unwrap()
+            .iter()
+            .any(|s| s.radio_id == id),
+        "no longer expected on the roll-call"
+    );
+}
+
+#[test]
+fn a_call_sign_cannot_be_issued_twice() {
+    let mut c = demo_console();
+    c.keys("5vA");
+    c.keys("HS01");
+    c.key(KeyCode::Tab);
+    c.keys("NEW-1");
+    c.ctrl('s');
+    let Some(Modal::Form(_, f)) = &c.app.modal else {
+        panic!("still open")
+    };
+    assert!(
+        f.error.as_ref().unwrap().contains("HS01 is already issued"),
+        "{:?}",
+        f.error
+    );
+}
+
+#[test]
+fn the_roll_call_keys_apply_only_to_a_roll_call_on_screen() {
+    let mut c = demo_console();
+    c.keys("5");
+    assert_eq!(c.app.pane, Pane::Radio);
+    c.keys("2"); // no roll-call: 2 is still the hits pane
+    assert_eq!(c.app.pane, Pane::Hits);
+    c.app.update(Action::ShowPane(Pane::Radio));
+    c.keys("R2");
+    assert_eq!(c.app.pane, Pane::Radio, "in a roll-call 2 is an answer");
+    assert_eq!(
+        c.app
+            .radio
+            .rollcall
+            .as_ref()
+            .unwrap()
+            .rollcall
+            .entry(0)
+            .unwrap()
+            .answer,
+        Answer::Heard(2)
+    );
+}

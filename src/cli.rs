@@ -50,6 +50,12 @@ pub enum Commands {
         /// Replace the file if it exists
         #[arg(long)]
         fresh: bool,
+        /// Also grow the radio network to this many radios …
+        #[arg(long, default_value_t = 0)]
+        radios: usize,
+        /// … with this many nights of finished roll-calls (3650 is ten years)
+        #[arg(long, default_value_t = 0)]
+        nights: usize,
     },
 }
 
@@ -116,7 +122,7 @@ pub fn run() -> Result<()> {
     let _log = log_to_file(&log_dir);
 
     match cli.command {
-        Some(Commands::Generate { incidents, fresh }) => {
+        Some(Commands::Generate { incidents, fresh, radios, nights }) => {
             let path = cli
                 .db
                 .clone()
@@ -131,6 +137,10 @@ pub fn run() -> Result<()> {
             demo::build_demo(&mut store, now)?;
             eprintln!("generating {incidents} incidents into {} …", path.display());
             demo::add_bulk_incidents(&mut store, incidents, now, |n| eprint!("\r{n} "))?;
+            if radios > 0 || nights > 0 {
+                eprintln!("\rgenerating {nights} nights of roll-calls for {radios} radios …");
+                demo::add_bulk_roll_calls(&mut store, radios, nights, now)?;
+            }
             eprintln!("\rdone: {}", path.display());
             Ok(())
         }

@@ -1667,7 +1667,8 @@ impl App {
         self.refresh_hits();
         self.refresh_register_if_changed();
         self.refresh_profile();
-        if self.pane == Pane::Radio {
+        // during a roll-call its own steps are commits too: keep the key path free
+        if self.pane == Pane::Radio && self.radio.rollcall.is_none() {
             self.refresh_radio();
         }
         let before = self.detail.as_ref().map(|d| d.incident.version);

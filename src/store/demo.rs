@@ -741,3 +741,66 @@ pub fn add_bulk_incidents(
         Ok(())
     })
 }
+
+/// Grow the radio network to `radios` handsets (issued to active members,
+/// members added as needed) and add `nights` of finished roll-calls for them
+/// (for benchmark stores). One transaction.
+pub fn add_bulk_roll_calls(store: &mut Store, radios: usize, nights: usize, now: DateTime<Utc>) -> Result<()> {
+    let mut rng = Rng::new(DEMO_SEED ^ (radios as u64) << 20 ^ nights as u64);
+    let operator = store.operator_or_add(DEMO_OPERATOR, "operator", now)?;
+    store.write(|tx| {
+        let zones: i64 = tx.query_row("SELECT COUNT(*) FROM zones", [], |r| r.get(0))?;
+        if zones == 0 {
+            return Err(super::StoreError::Invalid("build the demo town first (zones and members)".into()));
+        }
+        let have: i64 = tx.query_row("SELECT COUNT(*) FROM radios", [], |r| r.get(0))?;
+        for k in have as usize..radios {
+            let zone = 1 + (k as i64 % zones);
+            tx.execute(
+                "INSERT INTO members (name, kind, zone_id, status) VALUES (?1, 'shop', ?2, 'active')",
+                params![format!("Bench member {k}"), zone],
+            )?;
+            let member = tx.last_insert_rowid();
+            tx.execute(
+                "INSERT INTO radios (call_sign, serial, member_id, status) VALUES (?1, ?2, ?3, 'issued')",
+                params![format!("BX{k:03}"), format!("BENCH-{k:06}"), member],
+            )?;
+        }
+        let roster: Vec<i64> = {
+            let mut st = tx.prepare(
+                "SELECT r.id FROM radios r JOIN members m ON m.id = r.member_id JOIN zones z ON z.id = m.zone_id
+                 WHERE r.status = 'issued' AND m.status = 'active' ORDER BY z.name, r.call_sign",
+            )?;
+            let ids = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            ids
+        };
+        let mut rc_insert = tx.prepare(
+            "INSERT INTO roll_calls (started_at, finished_at, practice, started_by, expected, answered, nothing_heard)
+             VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6)",
+        )?;
+        let mut answer_insert =
+            tx.prepare("INSERT INTO roll_call_answers (roll_call_id, radio_id, answer, readability) VALUES (?1, ?2, ?3, ?4)")?;
+        for night in (1..=nights as i64).rev() {
+            let started = (now - Duration::days(night)).date_naive().and_hms_opt(20, 0, 0).expect("time").and_utc();
+            let silent = roster.len() / 20;
+            rc_insert.execute(params![
+                ts(started),
+                ts(started + Duration::minutes(30)),
+                operator.id,
+                roster.len() as i64,
+                (roster.len() - silent) as i64,
+                silent as i64
+            ])?;
+            let rc = tx.last_insert_rowid();
+            for radio in &roster {
+                let (answer, readability) = if rng.below(20) == 0 { ("nothing".to_string(), None) } else {
+                    let n = if rng.chance(80) { 5 } else { 2 + rng.below(3) as i64 };
+                    (format!("heard:{n}"), Some(n))
+                };
+                answer_insert.execute(params![rc, radio, answer, readability])?;
+            }
+        }
+        audit::append(tx, now, Some(operator.id), "create", "bulk", None, &format!("{radios} radios, {nights} nights of roll-calls"))?;
+        Ok(())
+    })
+}

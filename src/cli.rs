@@ -122,7 +122,12 @@ pub fn run() -> Result<()> {
     let _log = log_to_file(&log_dir);
 
     match cli.command {
-        Some(Commands::Generate { incidents, fresh, radios, nights }) => {
+        Some(Commands::Generate {
+            incidents,
+            fresh,
+            radios,
+            nights,
+        }) => {
             let path = cli
                 .db
                 .clone()

@@ -72,6 +72,7 @@ pub enum Command {
     StartPractice,
     RadioStatus,
     AddRadio,
+    EditRadio,
     LogRadio,
     Up,
     Down,
@@ -481,6 +482,13 @@ const TABLE: &[(Command, &str, Context, &[&str], &str)] = &[
         Context::Radio,
         &["A"],
         "add a radio to the inventory",
+    ),
+    (
+        Command::EditRadio,
+        "edit_radio",
+        Context::Radio,
+        &["e"],
+        "edit the selected radio: serial, who it is issued to, notes",
     ),
     (
         Command::LogRadio,

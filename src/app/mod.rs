@@ -140,6 +140,7 @@ pub enum Action {
     CompleteCallSign,
     RadioStatus,
     AddRadio,
+    EditRadio,
     NotifyFailed(String),
 }
 
@@ -178,6 +179,7 @@ pub enum FormKind {
     Merge { from: i64 },
     Appeal { id: i64 },
     RadioStatus { id: i64 },
+    EditRadio { id: i64 },
     AddRadio,
     AcceptHit { id: i64 },
     RejectHit { id: i64 },
@@ -560,6 +562,7 @@ impl App {
             Command::StartPractice => Action::StartRollCall(true),
             Command::RadioStatus => Action::RadioStatus,
             Command::AddRadio => Action::AddRadio,
+            Command::EditRadio => Action::EditRadio,
             Command::Up => Action::Move(-1),
             Command::Down => Action::Move(1),
             Command::Top => Action::Top,
@@ -646,6 +649,17 @@ impl App {
             Action::Open => self.open_selected(),
             Action::OpenIncident(id) => self.open_incident(id),
             Action::Back => self.back(),
+            Action::StartFilter if self.pane == Pane::Radio => {
+                self.radio.view = radio::RadioView::Inventory;
+                let before = self.radio.filter.clone();
+                self.input = Some(InputLine {
+                    kind: InputKind::Radio(radio::RadioInput::Filter),
+                    line: LineInput::new(&before),
+                    before,
+                    error: None,
+                    live: true,
+                });
+            }
             Action::StartFilter if self.pane == Pane::Offenders => {
                 self.profile = None;
                 let before = self.register.query.clone();
@@ -711,6 +725,9 @@ impl App {
                     if input.kind == InputKind::Search {
                         self.register.query = input.before;
                         self.refresh_register();
+                    } else if input.kind == InputKind::Radio(radio::RadioInput::Filter) {
+                        self.radio.filter = input.before;
+                        self.refresh_radio();
                     }
                 }
             }
@@ -767,6 +784,7 @@ impl App {
             Action::CompleteCallSign => self.complete_call_sign(),
             Action::RadioStatus => self.open_radio_status_form(),
             Action::AddRadio => self.open_add_radio_form(),
+            Action::EditRadio => self.open_edit_radio_form(),
             Action::NotifyFailed(why) => {
                 // said once; everything else carries on
                 if self.notify_trouble.is_none() {
@@ -821,7 +839,8 @@ impl App {
             Pane::Hits => step(&mut self.hits.selected, self.hits.rows.len(), d),
             Pane::Radio => {
                 let n = self.radio_len();
-                step(&mut self.radio.selected, n, d)
+                step(&mut self.radio.selected, n, d);
+                self.load_radio_history();
             }
             Pane::Offenders => match &mut self.profile {
                 Some(p) => step(&mut p.selected, p.profile.exclusions.len(), d),
@@ -1141,6 +1160,12 @@ impl App {
             return;
         }
         input.error = None;
+        if input.kind == InputKind::Radio(radio::RadioInput::Filter) {
+            self.radio.filter = input.line.value.clone();
+            self.radio.selected = 0;
+            self.refresh_radio();
+            return;
+        }
         if input.kind == InputKind::Search {
             self.register.query = input.line.value.clone();
             self.register.selected = 0;
@@ -1507,7 +1532,8 @@ impl App {
                 .store
                 .add_note(*id, form.field("Note").value(), *amends, op, now)
                 .map(|_| format!("note added to #{id}")),
-            k @ (FormKind::RadioStatus { .. } | FormKind::AddRadio) => {
+            k
+            @ (FormKind::RadioStatus { .. } | FormKind::EditRadio { .. } | FormKind::AddRadio) => {
                 self.submit_radio_form(k, &form)
             }
             other => self.submit_register_form(other, &form),

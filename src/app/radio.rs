@@ -44,6 +44,8 @@ pub enum RadioInput {
     LateCheckIn,
     /// the call sign that relayed
     Relay,
+    /// narrowing the inventory as you type
+    Filter,
 }
 
 impl RadioInput {
@@ -52,6 +54,7 @@ impl RadioInput {
             RadioInput::Log => "radio log: ",
             RadioInput::LateCheckIn => "late check-in (call sign and 5-1, n, c): ",
             RadioInput::Relay => "relayed via: ",
+            RadioInput::Filter => "radios: ",
         }
     }
 }
@@ -78,6 +81,10 @@ pub struct RadioPane {
     pub coverage: Vec<(String, f64, usize)>,
     /// The latest roll-calls, newest first.
     pub recent: Vec<crate::store::radios::RollCallRecord>,
+    /// Words the inventory is narrowed to (call sign, serial, member, zone, status).
+    pub filter: String,
+    /// The selected radio's status changes, oldest first.
+    pub history: Vec<crate::store::radios::StatusChange>,
 }
 
 /// How many roll-calls the health marks and coverage look back over.
@@ -89,8 +96,22 @@ impl App {
         let result = (|| -> Result<(), StoreError> {
             let radios = self.store.radios()?;
             let recent = self.store.recent_answers(HEALTH_WINDOW)?;
+            let words: Vec<String> = self
+                .radio
+                .filter
+                .split_whitespace()
+                .map(str::to_lowercase)
+                .collect();
             self.radio.radios = radios
                 .into_iter()
+                .filter(|r| {
+                    let hay = format!(
+                        "{} {} {} {} {}",
+                        r.call_sign, r.serial, r.member, r.zone, r.status
+                    )
+                    .to_lowercase();
+                    words.iter().all(|w| hay.contains(w))
+                })
                 .map(|radio| {
                     let marks = recent.get(&radio.id).cloned().unwrap_or_default();
                     let flag = needs_maintenance(&marks);
@@ -112,6 +133,23 @@ impl App {
         }
         let n = self.radio_len();
         self.radio.selected = self.radio.selected.min(n.saturating_sub(1));
+        self.load_radio_history();
+    }
+
+    /// The selected radio's status history, for the inventory's detail line.
+    pub(crate) fn load_radio_history(&mut self) {
+        let id = match self.radio.view {
+            RadioView::Inventory => self
+                .radio
+                .radios
+                .get(self.radio.selected)
+                .map(|h| h.radio.id),
+            _ => None,
+        };
+        self.radio.history = match id {
+            Some(id) => self.store.radio_history(id).unwrap_or_default(),
+            None => vec![],
+        };
     }
 
     pub(crate) fn radio_len(&self) -> usize {
@@ -310,6 +348,11 @@ impl App {
         text: &str,
     ) -> Result<(), String> {
         let text = text.trim();
+        if purpose == RadioInput::Filter {
+            self.radio.filter = text.to_string();
+            self.refresh_radio();
+            return Ok(());
+        }
         let (call_sign, rest) = text
             .split_once(char::is_whitespace)
             .map(|(a, b)| (a.trim(), b.trim()))
@@ -318,6 +361,11 @@ impl App {
             return Err("type a call sign".into());
         }
         match purpose {
+            RadioInput::Filter => {
+                self.radio.filter = text.to_string();
+                self.refresh_radio();
+                Ok(())
+            }
             RadioInput::Log => {
                 let message = if rest.is_empty() { "signing on" } else { rest };
                 let now = self.now();
@@ -408,6 +456,33 @@ impl App {
         self.modal = Some(Modal::Form(FormKind::RadioStatus { id }, form));
     }
 
+    pub(crate) fn open_edit_radio_form(&mut self) {
+        if self.radio.view != RadioView::Inventory {
+            return self.warn("choose the radio in the inventory (v), then e to edit it");
+        }
+        let Some(h) = self.radio.radios.get(self.radio.selected) else {
+            return;
+        };
+        let r = h.radio.clone();
+        let members: Vec<String> = std::iter::once("(spare: not issued)".to_string())
+            .chain(self.members.iter().map(|m| m.name.clone()))
+            .collect();
+        let index = r
+            .member_id
+            .and_then(|id| self.members.iter().position(|m| m.id == id))
+            .map(|i| i + 1)
+            .unwrap_or(0);
+        let form = Form::new(
+            format!("Edit {}", r.call_sign),
+            vec![
+                Field::text("Serial", &r.serial, "as on the handset"),
+                Field::choice("Issued to", members, index, "←/→ or a letter"),
+                Field::text("Notes", &r.notes, "e.g. cracked aerial, spare battery"),
+            ],
+        );
+        self.modal = Some(Modal::Form(FormKind::EditRadio { id: r.id }, form));
+    }
+
     pub(crate) fn open_add_radio_form(&mut self) {
         let members: Vec<String> = std::iter::once("(spare: not issued)".to_string())
             .chain(self.members.iter().map(|m| m.name.clone()))
@@ -453,6 +528,24 @@ impl App {
                         format!("{} is now {status}", r.call_sign)
                     },
                 )
+            }
+            FormKind::EditRadio { id } => {
+                let i = form.field("Issued to").choice_index();
+                let member = if i == 0 {
+                    None
+                } else {
+                    self.members.get(i - 1).map(|m| m.id)
+                };
+                let r = self.store.update_radio(
+                    *id,
+                    form.field("Serial").value(),
+                    member,
+                    form.field("Notes").value(),
+                    op,
+                    now,
+                )?;
+                self.refresh_radio();
+                Ok(format!("{} saved", r.call_sign))
             }
             FormKind::AddRadio => {
                 let i = form.field("Issued to").choice_index();

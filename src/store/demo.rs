@@ -344,8 +344,10 @@ pub fn ensure_demo(store: &mut Store, now: DateTime<Utc>) -> Result<bool> {
             )?;
         }
         // 45 radios: most issued to members, a few spare or broken
+        // spread across the members, so every zone's radios are on the roll-call
         for r in 0..45usize {
-            let member = MEMBERS[r % MEMBERS.len()];
+            let m = (r * 4 / 3) % MEMBERS.len();
+            let member = MEMBERS[m];
             let code = ZONES[member.2].1;
             let status = match r {
                 40 | 41 => "spare",
@@ -354,7 +356,7 @@ pub fn ensure_demo(store: &mut Store, now: DateTime<Utc>) -> Result<bool> {
                 44 => "lost",
                 _ => "issued",
             };
-            let member_id = if status == "issued" { Some(r as i64 % MEMBERS.len() as i64 + 1) } else { None };
+            let member_id = if status == "issued" { Some(m as i64 + 1) } else { None };
             tx.execute(
                 "INSERT INTO radios (call_sign, serial, member_id, status) VALUES (?1, ?2, ?3, ?4)",
                 params![format!("{code}{:02}", r + 1), format!("MTP-{:06}", 480_100 + r * 7), member_id, status],
@@ -745,7 +747,12 @@ pub fn add_bulk_incidents(
 /// Grow the radio network to `radios` handsets (issued to active members,
 /// members added as needed) and add `nights` of finished roll-calls for them
 /// (for benchmark stores). One transaction.
-pub fn add_bulk_roll_calls(store: &mut Store, radios: usize, nights: usize, now: DateTime<Utc>) -> Result<()> {
+pub fn add_bulk_roll_calls(
+    store: &mut Store,
+    radios: usize,
+    nights: usize,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let mut rng = Rng::new(DEMO_SEED ^ (radios as u64) << 20 ^ nights as u64);
     let operator = store.operator_or_add(DEMO_OPERATOR, "operator", now)?;
     store.write(|tx| {

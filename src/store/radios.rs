@@ -180,6 +180,43 @@ impl Store {
         self.radio(id)
     }
 
+    /// Change a radio's serial, who it is issued to, and its notes (status has its own history).
+    pub fn update_radio(
+        &mut self,
+        id: i64,
+        serial: &str,
+        member: Option<i64>,
+        notes: &str,
+        operator: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Radio> {
+        let serial = crate::domain::text::tidy_input(serial);
+        if serial.is_empty() {
+            return Err(StoreError::Invalid("a radio needs a serial number".into()));
+        }
+        let current = self.radio(id)?;
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE radios SET serial = ?1, member_id = ?2, notes = ?3 WHERE id = ?4",
+                params![serial, member, crate::domain::text::tidy_input(notes), id],
+            )
+            .map_err(|_| {
+                StoreError::Invalid(format!("serial {serial} is already on another radio"))
+            })?;
+            audit::append(
+                tx,
+                now,
+                Some(operator),
+                "update",
+                "radio",
+                Some(id),
+                &current.call_sign,
+            )?;
+            Ok(())
+        })?;
+        self.radio(id)
+    }
+
     pub fn radio(&self, id: i64) -> Result<Radio> {
         self.conn()
             .query_row(&format!("{RADIO_SELECT} WHERE r.id = ?1"), [id], radio_row)

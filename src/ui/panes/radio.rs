@@ -276,8 +276,50 @@ fn roll_call(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 
 fn inventory(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let cov_height = (app.radio.coverage.len() as u16 + 2).min(area.height / 3);
-    let [top, bottom] =
-        Layout::vertical([Constraint::Min(4), Constraint::Length(cov_height)]).areas(area);
+    let [top, detail, bottom] = Layout::vertical([
+        Constraint::Min(4),
+        Constraint::Length(3),
+        Constraint::Length(cov_height),
+    ])
+    .areas(area);
+    // the selected radio's notes and status history
+    if let Some(h) = app.radio.radios.get(app.radio.selected) {
+        let mut spans = vec![Span::styled(
+            format!(" {} ", clean(&h.radio.call_sign)),
+            theme.style("key"),
+        )];
+        if !h.radio.notes.is_empty() {
+            spans.push(Span::raw(format!("notes: {} · ", clean(&h.radio.notes))));
+        }
+        if app.radio.history.is_empty() {
+            spans.push(Span::styled(
+                "no status changes recorded",
+                theme.style("muted"),
+            ));
+        }
+        for c in app.radio.history.iter().rev().take(3) {
+            spans.push(Span::raw(format!(
+                "{} {} → {} ({}{}) · ",
+                local(c.at).format("%d %b %H:%M"),
+                clean(&c.from),
+                clean(&c.to),
+                clean(&c.by),
+                if c.note.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", clean(&c.note))
+                }
+            )));
+        }
+        f.render_widget(
+            Paragraph::new(Line::from(spans)).block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(theme.style("border")),
+            ),
+            detail,
+        );
+    }
     let visible = top.height.saturating_sub(3) as usize;
     let sel = app.radio.selected;
     let offset = sel.saturating_sub(visible.saturating_sub(1));

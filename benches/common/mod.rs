@@ -71,13 +71,38 @@ pub fn store_path(incidents: u64) -> PathBuf {
     bench_dir().join(format!("incidents-{incidents}.db"))
 }
 
-/// The store with `incidents` generated incidents, generating it if missing.
+/// The store with `incidents` generated incidents, generating it if missing
+/// or made for another schema than this build's.
 pub fn ensure_store(incidents: u64) -> PathBuf {
     let path = store_path(incidents);
     if !path.exists() {
         generate(incidents, &path);
+    } else if let Err(why) = is_current(&path) {
+        eprintln!("bench: {} {why}: generating it again", path.display());
+        generate(incidents, &path);
     }
     path
+}
+
+/// A kept store is only a cache: one made by a build with other migrations
+/// (an older or newer schema, or a reordered one) may not open here at all.
+pub fn is_current(path: &Path) -> Result<(), String> {
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| format!("cannot be opened ({e})"))?;
+    let found: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| format!("cannot be read ({e})"))?;
+    if found == watchroom::store::SCHEMA_VERSION {
+        Ok(())
+    } else {
+        Err(format!(
+            "has schema version {found}, this build {}",
+            watchroom::store::SCHEMA_VERSION
+        ))
+    }
 }
 
 /// Generate into a private temporary name, then rename, so an interrupted run

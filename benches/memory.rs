@@ -60,7 +60,7 @@ fn main() {
             .get(i + 1)
             .and_then(|n| n.parse().ok())
             .expect("--generate-store N");
-        common::generate(n, &common::store_path(n));
+        common::ensure_store(n);
         return;
     }
 
@@ -70,7 +70,8 @@ fn main() {
         _ => 1_000_000,
     };
     let path = common::store_path(incidents);
-    if !path.exists() {
+    // a store left by an older build is generated again (the generator does so)
+    if !path.exists() || common::is_current(&path).is_err() {
         let status = std::process::Command::new(std::env::current_exe().expect("this program"))
             .args(["--generate-store", &incidents.to_string()])
             .status()

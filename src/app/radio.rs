@@ -456,6 +456,21 @@ impl App {
         self.modal = Some(Modal::Form(FormKind::RadioStatus { id }, form));
     }
 
+    /// Who a radio can be issued to: no one (a spare), then every member.
+    fn issue_choices(&self) -> Vec<String> {
+        std::iter::once("(spare: not issued)".to_string())
+            .chain(self.members.iter().map(|m| m.name.clone()))
+            .collect()
+    }
+
+    /// The member chosen in `issue_choices`, if any.
+    fn issued_to(&self, choice: usize) -> Option<i64> {
+        choice
+            .checked_sub(1)
+            .and_then(|i| self.members.get(i))
+            .map(|m| m.id)
+    }
+
     pub(crate) fn open_edit_radio_form(&mut self) {
         if self.radio.view != RadioView::Inventory {
             return self.warn("choose the radio in the inventory (v), then e to edit it");
@@ -464,9 +479,7 @@ impl App {
             return;
         };
         let r = h.radio.clone();
-        let members: Vec<String> = std::iter::once("(spare: not issued)".to_string())
-            .chain(self.members.iter().map(|m| m.name.clone()))
-            .collect();
+        let members = self.issue_choices();
         let index = r
             .member_id
             .and_then(|id| self.members.iter().position(|m| m.id == id))
@@ -484,9 +497,7 @@ impl App {
     }
 
     pub(crate) fn open_add_radio_form(&mut self) {
-        let members: Vec<String> = std::iter::once("(spare: not issued)".to_string())
-            .chain(self.members.iter().map(|m| m.name.clone()))
-            .collect();
+        let members = self.issue_choices();
         let form = Form::new(
             "Add a radio",
             vec![
@@ -531,11 +542,7 @@ impl App {
             }
             FormKind::EditRadio { id } => {
                 let i = form.field("Issued to").choice_index();
-                let member = if i == 0 {
-                    None
-                } else {
-                    self.members.get(i - 1).map(|m| m.id)
-                };
+                let member = self.issued_to(i);
                 let r = self.store.update_radio(
                     *id,
                     form.field("Serial").value(),
@@ -549,11 +556,7 @@ impl App {
             }
             FormKind::AddRadio => {
                 let i = form.field("Issued to").choice_index();
-                let member = if i == 0 {
-                    None
-                } else {
-                    self.members.get(i - 1).map(|m| m.id)
-                };
+                let member = self.issued_to(i);
                 let status = if member.is_some() { "issued" } else { "spare" };
                 let r = self.store.add_radio(
                     form.field("Call sign").value(),

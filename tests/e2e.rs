@@ -1497,7 +1497,7 @@ fn first_key(i: usize) -> char {
 /// The answer typed for the `j`th station called again: heard (4), or
 /// silent again.
 fn recall_key(j: usize) -> char {
-    if j % 2 == 0 {
+    if j.is_multiple_of(2) {
         '4'
     } else {
         'n'
@@ -1789,6 +1789,21 @@ fn save_and_check(c: &Console, place: &Place, id: i64, want: Tally) {
     );
 }
 
+/// A console for the roll-call tests. Its config turns off the repeated
+/// alert for the demo's unacknowledged hit: the alert's desktop notice fails
+/// here (no session bus), and the console's warning about that arrives a
+/// moment later and takes the message line from whatever it was saying.
+fn roll_call_console(place: &Place, name: &str) -> Console {
+    let config = place.path("roll-call.toml");
+    std::fs::write(
+        &config,
+        "hit_escalate_after_minutes = 5000000\ntimezone = \"Europe/London\"\n",
+    )
+    .expect("write the config");
+    let config = config.to_str().expect("utf-8 path").to_string();
+    place.demo(name, 120, 40, &["--config", &config])
+}
+
 /// Start tonight's roll-call from the radio pane; returns its id and roster.
 fn start_roll_call(c: &Console, place: &Place) -> (i64, Vec<Station>) {
     c.wait_board();
@@ -1816,7 +1831,7 @@ fn a_sixty_station_roll_call_takes_one_key_per_station() {
     store_with_sixty_stations(&place);
     let before = roll_call_count(&store(&place));
 
-    let c = place.demo("coordinator", 120, 40, &[]);
+    let c = roll_call_console(&place, "coordinator");
     let (id, stations) = start_roll_call(&c, &place);
     wait_for_box(&c, &stations, &[], &[]);
 
@@ -1878,7 +1893,7 @@ fn an_interrupted_roll_call_carries_on_where_it_stopped() {
     store_with_sixty_stations(&place);
     let before = roll_call_count(&store(&place));
 
-    let mut c = place.demo("first session", 120, 40, &[]);
+    let mut c = roll_call_console(&place, "first session");
     let (id, stations) = start_roll_call(&c, &place);
     let mut keys = 0;
     let mut first = Vec::new();
@@ -1895,7 +1910,6 @@ fn an_interrupted_roll_call_carries_on_where_it_stopped() {
     answer_stations(&c, &stations, &mut first, 23, &mut keys);
     let shown = wait_for_box(&c, &stations, &first, &[]);
 
-    eprintln!("SHOWN: {shown}");
     // closed mid-call: every step on the screen is already kept
     // SAFETY: kill(2) on our own child, which has not been reaped
     let rc = unsafe { libc::kill(c.pid(), libc::SIGTERM) };
@@ -1931,7 +1945,7 @@ fn an_interrupted_roll_call_carries_on_where_it_stopped() {
     drop(conn);
 
     // started again: the radio pane shows the same station being called
-    let c = place.demo("second session", 120, 40, &[]);
+    let c = roll_call_console(&place, "second session");
     c.wait_board();
     c.send("5");
     let again = wait_for_box(&c, &stations, &first, &[]);
@@ -1944,7 +1958,7 @@ fn an_interrupted_roll_call_carries_on_where_it_stopped() {
     // R carries on with it rather than beginning another
     let begun = chrono::DateTime::from_timestamp(started_at, 0)
         .expect("a time")
-        // the console's default time zone
+        // the console's time zone (its config)
         .with_timezone(&chrono_tz::Europe::London)
         .format("%H:%M")
         .to_string();

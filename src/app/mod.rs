@@ -789,9 +789,15 @@ impl App {
                 // said once; everything else carries on
                 if self.notify_trouble.is_none() {
                     let short: String = why.chars().take(60).collect();
-                    self.warn(format!(
+                    let text = format!(
                         "no desktop notifications ({short}); alerts still show here, with the bell"
-                    ));
+                    );
+                    // never over the confirmation of what the operator just did
+                    if self.message.is_some() {
+                        self.toast(text);
+                    } else {
+                        self.warn(text);
+                    }
                     self.notify_trouble = Some(why);
                 }
             }

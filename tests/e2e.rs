@@ -696,7 +696,7 @@ fn log_an_incident_by_typing_and_quit_cleanly() {
     let place = Place::new();
     let mut c = place.demo("console", 120, 30, &[]);
     c.wait_for("the board, signed on as the demo operator", WAIT, |t| {
-        t.contains(BOARD) && bottom_line(t).contains("Alex Morgan (operator)")
+        t.contains(BOARD) && bottom_line(t).contains("Alex Morgan (manager)")
     });
     assert!(
         c.screen().alternate_screen(),

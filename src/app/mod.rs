@@ -11,6 +11,7 @@ pub mod radio;
 pub mod register;
 pub mod runtime;
 
+use crate::domain::permission::{allowed, refusal, Permission, Role};
 use crate::domain::place::PlaceChoice;
 use crate::domain::rollcall::{Answer, Step};
 use crate::domain::search::OffenderIndex;
@@ -609,6 +610,11 @@ impl App {
 
     pub fn update(&mut self, action: Action) {
         self.dirty = true;
+        if let Some(p) = permission_for(&action) {
+            if !self.permit(p) {
+                return;
+            }
+        }
         match action {
             Action::Quit => self.quit = true,
             Action::RequestQuit => {
@@ -1485,6 +1491,9 @@ impl App {
         let Some(Modal::Form(kind, mut form)) = self.modal.take() else {
             return;
         };
+        if !self.permit(permission_for_form(&kind)) {
+            return;
+        }
         form.settle();
         let now = self.now();
         let op = self.operator.id;
@@ -1648,6 +1657,9 @@ impl App {
     }
 
     fn note_now(&mut self, text: &str) {
+        if !self.permit(Permission::UpdateIncident) {
+            return;
+        }
         let Some(i) = self.current_incident() else {
             return self.warn("select an incident first");
         };
@@ -1663,6 +1675,9 @@ impl App {
     }
 
     fn close_now(&mut self, reason: &str) {
+        if !self.permit(Permission::UpdateIncident) {
+            return;
+        }
         let Some(i) = self.current_incident() else {
             return self.warn("select an incident first");
         };
@@ -1756,4 +1771,78 @@ fn step(selected: &mut usize, n: usize, d: i64) {
     *selected = (*selected as i64)
         .saturating_add(d)
         .clamp(0, n.saturating_sub(1) as i64) as usize;
+}
+
+/// The permission an action needs, if it changes anything.
+fn permission_for(action: &Action) -> Option<Permission> {
+    use Permission as P;
+    Some(match action {
+        Action::NewIncident => P::LogIncident,
+        Action::EditIncident
+        | Action::AdvanceStatus
+        | Action::CloseIncident
+        | Action::Reopen
+        | Action::AddNote
+        | Action::AmendNote => P::UpdateIncident,
+        Action::NewSighting => P::LogSighting,
+        Action::LinkOffender => P::NameOffenderOnIncident,
+        Action::AcceptHit | Action::RejectHit => P::DecideHit,
+        Action::NewOffender | Action::EditOffender | Action::Promote | Action::Merge => {
+            P::EditRegister
+        }
+        Action::NewExclusion | Action::LiftExclusion | Action::Appeal => P::ManageExclusions,
+        Action::RollCall(_) | Action::StartRollCall(_) | Action::SaveRollCall => P::RunRollCall,
+        Action::RadioLine(radio::RadioInput::Relay | radio::RadioInput::LateCheckIn) => {
+            P::RunRollCall
+        }
+        Action::RadioLine(radio::RadioInput::Log) => P::LogRadio,
+        Action::RadioStatus | Action::AddRadio | Action::EditRadio => P::ManageRadios,
+        _ => return None,
+    })
+}
+
+/// The permission saving a form needs (checked again at saving, in case the
+/// operator's role changed while the form was open).
+fn permission_for_form(kind: &FormKind) -> Permission {
+    use Permission as P;
+    match kind {
+        FormKind::NewIncident => P::LogIncident,
+        FormKind::Edit { .. } | FormKind::Close { .. } | FormKind::Note { .. } => P::UpdateIncident,
+        FormKind::Sighting => P::LogSighting,
+        FormKind::LinkOffender { .. } => P::NameOffenderOnIncident,
+        FormKind::Offender { .. } | FormKind::Promote { .. } | FormKind::Merge { .. } => {
+            P::EditRegister
+        }
+        FormKind::Exclusion { .. } | FormKind::LiftExclusion { .. } | FormKind::Appeal { .. } => {
+            P::ManageExclusions
+        }
+        FormKind::AcceptHit { .. } | FormKind::RejectHit { .. } => P::DecideHit,
+        FormKind::RadioStatus { .. } | FormKind::EditRadio { .. } | FormKind::AddRadio => {
+            P::ManageRadios
+        }
+    }
+}
+
+impl App {
+    pub fn role(&self) -> Role {
+        // an unknown role can do nothing that changes the store
+        Role::from_code(&self.operator.role).unwrap_or(Role::Viewer)
+    }
+
+    /// Whether this operator may; if not, say why and record the refusal.
+    pub fn permit(&mut self, p: Permission) -> bool {
+        let role = self.role();
+        if allowed(role, p) {
+            return true;
+        }
+        let why = refusal(role, p);
+        let now = self.now();
+        if let Err(e) = self.store.record_refusal(self.operator.id, &why, now) {
+            self.store_error(e);
+        } else {
+            self.mark_own_writes_seen();
+        }
+        self.warn(format!("refused: {why}"));
+        false
+    }
 }

@@ -286,6 +286,9 @@ impl App {
 
     /// Open a profile; the view is audited with why it was opened.
     pub(crate) fn open_profile(&mut self, id: i64, why: &str) {
+        if !self.permit(crate::domain::permission::Permission::ViewProfile) {
+            return;
+        }
         let now = self.now();
         match self.store.open_profile(id, self.operator.id, why, now) {
             Ok(profile) => {
@@ -958,6 +961,9 @@ impl App {
 
     /// The hit a `:hit N accept|reject TEXT` command names.
     pub(crate) fn hit_command(&mut self, rest: &str) {
+        if !self.permit(crate::domain::permission::Permission::DecideHit) {
+            return;
+        }
         let mut parts = rest.splitn(3, char::is_whitespace);
         let (Some(id), Some(verb)) = (
             parts.next().and_then(|s| s.parse::<i64>().ok()),

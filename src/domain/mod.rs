@@ -6,6 +6,7 @@ pub mod filter;
 pub mod incident;
 pub mod money;
 pub mod offender;
+pub mod permission;
 pub mod place;
 pub mod rollcall;
 pub mod search;

@@ -33,6 +33,15 @@ impl Rng {
 pub const DEMO_SEED: u64 = 0x0BC2_9A11;
 pub const DEMO_OPERATOR: &str = "Alex Morgan";
 
+/// The demo's operators, one per role; `demo` signs in as the first.
+pub const DEMO_OPERATORS: &[(&str, &str)] = &[
+    (DEMO_OPERATOR, "manager"),
+    ("Priya Shah", "cctv"),
+    ("Tom Baxter", "coordinator"),
+    ("Sam Okafor", "operator"),
+    ("Jo Lindqvist", "viewer"),
+];
+
 const ZONES: &[(&str, &str)] = &[
     ("High Street", "HS"),
     ("Market Square", "MS"),
@@ -312,12 +321,16 @@ pub fn ensure_demo(store: &mut Store, now: DateTime<Utc>) -> Result<bool> {
             return Ok(false);
         }
         let mut op_ids = vec![];
-        for name in [DEMO_OPERATOR, "Priya Shah", "Tom Baxter"] {
+        // one operator per role; the first three share the demo's history
+        for (k, (name, role)) in DEMO_OPERATORS.iter().enumerate() {
             tx.execute(
-                "INSERT OR IGNORE INTO operators (name, role, created_at) VALUES (?1, 'operator', ?2)",
-                params![name, ts(now)],
+                "INSERT OR IGNORE INTO operators (name, role, created_at) VALUES (?1, ?2, ?3)",
+                params![name, role, ts(now)],
             )?;
-            op_ids.push(tx.query_row("SELECT id FROM operators WHERE name = ?1", [name], |r| r.get::<_, i64>(0))?);
+            let id = tx.query_row("SELECT id FROM operators WHERE name = ?1", [name], |r| r.get::<_, i64>(0))?;
+            if k < 3 {
+                op_ids.push(id);
+            }
         }
         let operator_id = op_ids[0];
         for (name, code) in ZONES {

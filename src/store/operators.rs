@@ -84,6 +84,11 @@ impl Store {
         })
     }
 
+    /// Record that an operator was refused something, and why.
+    pub fn record_refusal(&mut self, operator: i64, why: &str, now: DateTime<Utc>) -> Result<()> {
+        self.write(|tx| audit::append(tx, now, Some(operator), "refused", "permission", None, why))
+    }
+
     /// The named operator, added with the given role on first use.
     pub fn operator_or_add(
         &mut self,

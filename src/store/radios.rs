@@ -3,7 +3,7 @@
 
 use super::{audit, from_ts, ts, Result, Store, StoreError};
 use crate::domain::rollcall::{Answer, RollCall, Station, Step, Summary};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 use std::collections::HashMap;
 
@@ -304,9 +304,23 @@ impl Store {
             audit::append(tx, now, Some(operator), "log", "radio", Some(radio), &detail)?;
             Ok(id)
         })?;
-        self.radio_log(now - Duration::days(1), 1)?
-            .into_iter()
-            .find(|l| l.id == id)
+        // by its id: the newest line may be another's (a console a second ahead)
+        self.conn()
+            .query_row(
+                "SELECT l.id, l.at, r.call_sign, l.message, o.name FROM radio_log l JOIN radios r ON r.id = l.radio_id
+                 JOIN operators o ON o.id = l.operator_id WHERE l.id = ?1",
+                [id],
+                |r| {
+                    Ok(LogLine {
+                        id: r.get(0)?,
+                        at: from_ts(r.get(1)?),
+                        call_sign: r.get(2)?,
+                        message: r.get(3)?,
+                        by: r.get(4)?,
+                    })
+                },
+            )
+            .optional()?
             .ok_or_else(|| StoreError::NotFound("log line".into()))
     }
 
@@ -543,9 +557,9 @@ impl Store {
     pub fn recent_answers(&self, n: usize) -> Result<HashMap<i64, Vec<Answer>>> {
         let mut st = self.conn().prepare_cached(
             "SELECT a.radio_id, a.answer FROM roll_call_answers a
-             JOIN (SELECT id FROM roll_calls WHERE practice = 0 AND finished_at IS NOT NULL ORDER BY started_at DESC LIMIT ?1) rc
+             JOIN (SELECT id, started_at FROM roll_calls WHERE practice = 0 AND finished_at IS NOT NULL ORDER BY started_at DESC, id DESC LIMIT ?1) rc
                ON rc.id = a.roll_call_id
-             ORDER BY a.roll_call_id",
+             ORDER BY rc.started_at, rc.id",
         )?;
         let mut out: HashMap<i64, Vec<Answer>> = HashMap::new();
         for row in st.query_map([n as i64], |r| {
@@ -562,8 +576,8 @@ impl Store {
     /// Per zone: the share of answers that were loud and clear on the last `n` real roll-calls.
     pub fn coverage_by_zone(&self, n: usize) -> Result<Vec<(String, f64, usize)>> {
         let mut st = self.conn().prepare_cached(
-            "SELECT z.name, AVG(a.readability = 5), COUNT(*) FROM roll_call_answers a
-             JOIN (SELECT id FROM roll_calls WHERE practice = 0 AND finished_at IS NOT NULL ORDER BY started_at DESC LIMIT ?1) rc
+            "SELECT z.name, AVG(CASE WHEN a.readability = 5 THEN 1.0 ELSE 0.0 END), COUNT(*) FROM roll_call_answers a
+             JOIN (SELECT id FROM roll_calls WHERE practice = 0 AND finished_at IS NOT NULL ORDER BY started_at DESC, id DESC LIMIT ?1) rc
                ON rc.id = a.roll_call_id
              JOIN radios r ON r.id = a.radio_id JOIN members m ON m.id = r.member_id JOIN zones z ON z.id = m.zone_id
              WHERE a.answer <> 'closed'

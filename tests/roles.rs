@@ -1,0 +1,142 @@
+//! Every action against every role: refused exactly where the role lacks the
+//! permission, with a message saying why and an audit line recording it.
+
+mod support;
+
+use support::*;
+use watchroom::app::config::Config;
+use watchroom::app::radio::RadioInput;
+use watchroom::app::{Action, Pane};
+use watchroom::domain::permission::{allowed, Permission, Role};
+use watchroom::domain::rollcall::{Answer, Step};
+use watchroom::store::Store;
+
+fn actions() -> Vec<(Action, Permission)> {
+    use Permission as P;
+    vec![
+        (Action::NewIncident, P::LogIncident),
+        (Action::EditIncident, P::UpdateIncident),
+        (Action::AdvanceStatus, P::UpdateIncident),
+        (Action::CloseIncident, P::UpdateIncident),
+        (Action::Reopen, P::UpdateIncident),
+        (Action::AddNote, P::UpdateIncident),
+        (Action::AmendNote, P::UpdateIncident),
+        (Action::NewSighting, P::LogSighting),
+        (Action::LinkOffender, P::NameOffenderOnIncident),
+        (Action::AcceptHit, P::DecideHit),
+        (Action::RejectHit, P::DecideHit),
+        (Action::NewOffender, P::EditRegister),
+        (Action::EditOffender, P::EditRegister),
+        (Action::Promote, P::EditRegister),
+        (Action::Merge, P::EditRegister),
+        (Action::NewExclusion, P::ManageExclusions),
+        (Action::LiftExclusion, P::ManageExclusions),
+        (Action::Appeal, P::ManageExclusions),
+        (Action::StartRollCall(false), P::RunRollCall),
+        (
+            Action::RollCall(Step::Answer(Answer::Heard(5))),
+            P::RunRollCall,
+        ),
+        (Action::SaveRollCall, P::RunRollCall),
+        (Action::RadioLine(RadioInput::LateCheckIn), P::RunRollCall),
+        (Action::RadioLine(RadioInput::Relay), P::RunRollCall),
+        (Action::RadioLine(RadioInput::Log), P::LogRadio),
+        (Action::RadioStatus, P::ManageRadios),
+        (Action::AddRadio, P::ManageRadios),
+        (Action::EditRadio, P::ManageRadios),
+        (
+            Action::RunCommand("note checked on CCTV".into()),
+            P::UpdateIncident,
+        ),
+        (
+            Action::RunCommand("close dealt with".into()),
+            P::UpdateIncident,
+        ),
+        (
+            Action::RunCommand("hit 1 accept radio warned".into()),
+            P::DecideHit,
+        ),
+    ]
+}
+
+#[test]
+fn every_action_is_checked_against_every_role() {
+    let (_dir, path) = demo_store();
+    {
+        let mut s = Store::open(&path).unwrap();
+        for r in Role::ALL {
+            s.operator_or_add(&format!("Test {}", r.code()), r.code(), now())
+                .unwrap();
+        }
+    }
+    for role in Role::ALL {
+        let mut c = console_on(&path, &format!("Test {}", role.code()), Config::default());
+        assert_eq!(c.app.role(), role);
+        for (action, permission) in actions() {
+            c.app.message = None;
+            c.app.modal = None;
+            c.app.input = None;
+            c.app.pane = Pane::Incidents;
+            let audit_before = c.app.store.audit_count().unwrap();
+            c.app.update(action.clone());
+            let refused = c
+                .app
+                .message
+                .as_ref()
+                .is_some_and(|m| m.text.starts_with("refused:"));
+            assert_eq!(
+                refused,
+                !allowed(role, permission),
+                "{role:?} {action:?}: {:?}",
+                c.app.message
+            );
+            if refused {
+                let m = &c.app.message.as_ref().unwrap().text;
+                assert!(
+                    m.contains(&format!(
+                        "a {} cannot {}",
+                        role.code(),
+                        permission.describe()
+                    )),
+                    "{m}"
+                );
+                assert!(
+                    c.app.modal.is_none() && c.app.input.is_none(),
+                    "nothing opens for a refused action"
+                );
+                let last = c.app.store.recent_audit(None, 1).unwrap().remove(0);
+                assert_eq!(
+                    (last.action.as_str(), last.operator.as_str()),
+                    ("refused", format!("Test {}", role.code()).as_str())
+                );
+                assert_eq!(
+                    c.app.store.audit_count().unwrap(),
+                    audit_before + 1,
+                    "the refusal is audited once"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_viewer_can_read_a_profile_but_its_forms_never_open() {
+    let (_dir, path) = demo_store();
+    Store::open(&path)
+        .unwrap()
+        .operator_or_add("Jo Reader", "viewer", now())
+        .unwrap();
+    let mut c = console_on(&path, "Jo Reader", Config::default());
+    c.keys("3");
+    c.key(ratatui::crossterm::event::KeyCode::Enter);
+    assert!(c.app.profile.is_some(), "a viewer reads");
+    c.keys("x");
+    assert!(c.app.modal.is_none());
+    assert!(c
+        .app
+        .message
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("a viewer cannot serve, lift or record appeals on exclusions"));
+}

@@ -408,6 +408,14 @@ impl Store {
             ));
         }
         let id = self.write(|tx| {
+            // checked again inside the write: two coordinators pressing R at
+            // the same instant get one roll-call between them
+            let open: Option<i64> = tx
+                .query_row("SELECT id FROM roll_calls WHERE finished_at IS NULL LIMIT 1", [], |r| r.get(0))
+                .optional()?;
+            if open.is_some() {
+                return Ok(None);
+            }
             tx.execute(
                 "INSERT INTO roll_calls (started_at, practice, started_by, expected) VALUES (?1, ?2, ?3, ?4)",
                 params![ts(now), practice, operator, roster.len() as i64],
@@ -421,8 +429,13 @@ impl Store {
             }
             let what = if practice { "practice roll-call" } else { "roll-call" };
             audit::append(tx, now, Some(operator), "start", "rollcall", Some(id), &format!("{what}: {} stations", roster.len()))?;
-            Ok(id)
+            Ok(Some(id))
         })?;
+        let Some(id) = id else {
+            return self.open_roll_call()?.ok_or_else(|| {
+                StoreError::NotFound("the roll-call begun on another console".into())
+            });
+        };
         Ok(OpenRollCall {
             id,
             practice,

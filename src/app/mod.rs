@@ -396,6 +396,7 @@ impl App {
         app.cameras = app.store.cameras()?;
         app.refresh_register_if_changed();
         app.refresh_hits();
+        app.refresh_on_air();
         Ok(app)
     }
 
@@ -1714,6 +1715,7 @@ impl App {
         self.refresh_hits();
         self.refresh_register_if_changed();
         self.refresh_profile();
+        self.refresh_on_air();
         // during a roll-call its own steps are commits too: keep the key path free
         if self.pane == Pane::Radio && self.radio.rollcall.is_none() {
             self.refresh_radio();

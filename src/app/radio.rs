@@ -171,6 +171,15 @@ impl App {
         self.refresh_radio();
     }
 
+    /// Who is on air now: kept current on every pane, for the status bar.
+    pub(crate) fn refresh_on_air(&mut self) {
+        let since = self.now() - Duration::hours(18);
+        match self.store.on_air(since) {
+            Ok(on) => self.radio.on_air = on,
+            Err(e) => self.store_error(e),
+        }
+    }
+
     /// Whether the roll-call's answer keys apply (a roll-call on screen).
     pub fn rollcall_keys_active(&self) -> bool {
         self.radio.view == RadioView::RollCall && self.radio.rollcall.is_some()

@@ -71,6 +71,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         bar,
         3,
     ));
+    parts.push((format!("│ on air {} ", app.radio.on_air.len()), bar, 3));
     parts.push((format!("│ theme {} ", clean(&app.theme)), bar, 4));
     parts.push((
         format!("│ {} help ", app.keymap.key_for(Command::Help)),

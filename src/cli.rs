@@ -1,6 +1,7 @@
 //! The command line: the console, the demo, and the scheme's tools.
 
 use crate::app::config::Config;
+use crate::app::signin::{LockMode, LockScreen};
 use crate::app::App;
 use crate::domain::{Clock, SystemClock};
 use crate::store::{demo, Store};
@@ -35,7 +36,28 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum OperatorCommand {
+    /// List operators, their roles and whether they can sign in
+    List,
+    /// Add an operator with a role (operator, cctv, coordinator, manager, viewer); asks for their PIN
+    Add {
+        name: String,
+        #[arg(long, default_value = "operator")]
+        role: String,
+    },
+    /// Stop an operator signing in (their history stays)
+    Disable { name: String },
+    /// Set a new PIN for an operator (and clear a lock-out)
+    ResetPin { name: String },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum Commands {
+    /// Manage operators (a manager, named with --as, gives their PIN first)
+    Operator {
+        #[command(subcommand)]
+        command: OperatorCommand,
+    },
     /// Open the console on the demo town of Castlebrook (generated on first use)
     Demo {
         /// Throw the demo store away and generate it again
@@ -56,6 +78,24 @@ pub enum Commands {
         /// … with this many nights of finished roll-calls (3650 is ten years)
         #[arg(long, default_value_t = 0)]
         nights: usize,
+    },
+    /// The audit trail: prove it intact, or list its latest records
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check every record against its hash chain; exit 1 naming the first
+    /// record edited, removed or inserted out of order
+    Verify,
+    /// Print the latest records, newest first
+    List {
+        /// How many records
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
     },
 }
 
@@ -149,6 +189,85 @@ pub fn run() -> Result<()> {
             eprintln!("\rdone: {}", path.display());
             Ok(())
         }
+        Some(Commands::Audit { command }) => {
+            let path = match &cli.db {
+                Some(p) => p.clone(),
+                None => data_dir()?.join("watchroom.db"),
+            };
+            // checking a trail must not make a new, empty one
+            if !path.exists() {
+                anyhow::bail!("there is no store at {}", path.display());
+            }
+            let store = Store::open(&path)?;
+            let config_path = cli
+                .config
+                .clone()
+                .or_else(|| config_dir().map(|d| d.join("config.toml")));
+            let tz = match &config_path {
+                Some(p) => Config::load(p).0.tz(),
+                None => Config::default().tz(),
+            };
+            let when = |t: chrono::DateTime<chrono::Utc>| {
+                t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
+            };
+            match command {
+                AuditCommand::Verify => {
+                    let report = store.verify_audit()?;
+                    if let Some(problem) = &report.problem {
+                        println!("audit trail broken at {problem}");
+                        drop(store);
+                        std::process::exit(1);
+                    }
+                    let digits = report.records.to_string();
+                    let mut grouped = String::new();
+                    for (i, c) in digits.chars().enumerate() {
+                        if i > 0 && (digits.len() - i) % 3 == 0 {
+                            grouped.push(',');
+                        }
+                        grouped.push(c);
+                    }
+                    let noun = if report.records == 1 {
+                        "record"
+                    } else {
+                        "records"
+                    };
+                    match &report.last {
+                        Some(last) => {
+                            println!(
+                                "audit trail intact: {grouped} {noun}, last at {}",
+                                when(last.at)
+                            );
+                            // an outside witness: kept elsewhere, it shows later
+                            // whether the trail still reaches this record
+                            println!("newest: seq {}, hash {}", last.seq, last.hash);
+                        }
+                        None => println!("audit trail intact: no records yet"),
+                    }
+                    Ok(())
+                }
+                AuditCommand::List { limit } => {
+                    use crate::domain::text::clean;
+                    for r in store.recent_audit(None, limit)? {
+                        let entity = match r.entity_id {
+                            Some(id) => format!("{} #{id}", r.entity),
+                            None => r.entity.clone(),
+                        };
+                        println!(
+                            "{}  {:<20}  {:<8}  {:<16}  {}",
+                            when(r.at),
+                            clean(&r.operator),
+                            clean(&r.action),
+                            clean(&entity),
+                            clean(&r.detail)
+                        );
+                    }
+                    Ok(())
+                }
+            }
+        }
+        Some(Commands::Operator { command }) => {
+            operator_command(cli.db.clone(), cli.operator.clone(), command, clock.now())
+        }
         Some(Commands::Demo { fresh }) => {
             let path = match &cli.db {
                 Some(p) => p.clone(),
@@ -166,31 +285,160 @@ pub fn run() -> Result<()> {
                 "operator",
                 clock.now(),
             )?;
-            console(store, operator, &cli, clock)
+            console(store, operator, &cli, clock, None)
         }
         None => {
             let path = match &cli.db {
                 Some(p) => p.clone(),
                 None => data_dir()?.join("watchroom.db"),
             };
-            let mut store = Store::open(&path)?;
-            let name = cli
-                .operator
-                .clone()
-                .or_else(|| std::env::var("USER").ok())
-                .unwrap_or_else(|| "operator".into());
-            // the first operator of an empty store runs the scheme
-            let role = if store.operator_by_name(&name)?.is_none()
-                && store.recent_audit(None, 1)?.is_empty()
-            {
-                "manager"
+            let store = Store::open(&path)?;
+            // nobody is signed in until a name and PIN are given; the first
+            // start of an empty store creates its manager
+            let has_manager = store
+                .operators()?
+                .iter()
+                .any(|o| o.active && o.has_pin && o.role == "manager");
+            let mode = if has_manager {
+                LockMode::SignIn
             } else {
-                "operator"
+                LockMode::FirstManager
             };
-            let operator = store.operator_or_add(&name, role, clock.now())?;
-            console(store, operator, &cli, clock)
+            let name = cli.operator.clone().unwrap_or_default();
+            let nobody = crate::store::Operator {
+                id: 0,
+                name: String::new(),
+                role: "viewer".into(),
+            };
+            console(
+                store,
+                nobody,
+                &cli,
+                clock,
+                Some(LockScreen::new(mode, &name)),
+            )
         }
     }
+}
+
+/// Read a PIN: without echo from a terminal, or a line from standard input
+/// (so a script can pipe it). It is never printed or logged.
+fn read_pin(prompt: &str) -> Result<String> {
+    use std::io::{BufRead, IsTerminal, Write};
+    if std::io::stdin().is_terminal() {
+        use crossterm::event::{read, Event, KeyCode, KeyEventKind};
+        eprint!("{prompt}: ");
+        std::io::stderr().flush().ok();
+        crossterm::terminal::enable_raw_mode()?;
+        let mut pin = String::new();
+        let result = loop {
+            match read() {
+                Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => match k.code {
+                    KeyCode::Enter => break Ok(()),
+                    KeyCode::Backspace => {
+                        pin.pop();
+                    }
+                    KeyCode::Esc => break Err(anyhow::anyhow!("cancelled")),
+                    KeyCode::Char('c')
+                        if k.modifiers
+                            .contains(crossterm::event::KeyModifiers::CONTROL) =>
+                    {
+                        break Err(anyhow::anyhow!("cancelled"))
+                    }
+                    KeyCode::Char(c) => pin.push(c),
+                    _ => {}
+                },
+                Ok(_) => {}
+                Err(e) => break Err(e.into()),
+            }
+        };
+        crossterm::terminal::disable_raw_mode()?;
+        eprintln!();
+        result.map(|_| pin)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    }
+}
+
+fn operator_command(
+    db: Option<PathBuf>,
+    acting: Option<String>,
+    command: OperatorCommand,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    use crate::domain::permission::{allowed, Permission, Role};
+    let path = match db {
+        Some(p) => p,
+        None => data_dir()?.join("watchroom.db"),
+    };
+    let mut store = Store::open(&path)?;
+    let operators = store.operators()?;
+    let empty = !operators
+        .iter()
+        .any(|o| o.active && o.has_pin && o.role == "manager");
+    // the first manager of an empty store needs no one's say-so; after that, a manager signs in
+    let manager = if empty {
+        None
+    } else {
+        let name = acting.context("name the manager doing this with --as NAME")?;
+        let pin = read_pin(&format!("PIN for {name}"))?;
+        let op = store
+            .sign_in(&name, &pin, now)?
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let role = Role::from_code(&op.role).unwrap_or(Role::Viewer);
+        if !allowed(role, Permission::ManageOperators) {
+            let why = crate::domain::permission::refusal(role, Permission::ManageOperators);
+            store.record_refusal(op.id, &why, now)?;
+            anyhow::bail!("refused: {why}");
+        }
+        Some(op)
+    };
+    let by = manager.as_ref().map(|m| m.id);
+    match command {
+        OperatorCommand::List => {
+            for o in store.operators()? {
+                println!(
+                    "{:<24} {:<12} {}{}",
+                    crate::domain::text::clean(&o.name),
+                    o.role,
+                    if o.active { "" } else { "disabled " },
+                    if o.has_pin { "" } else { "no PIN yet" }
+                );
+            }
+        }
+        OperatorCommand::Add { name, role } => {
+            if empty && role != "manager" {
+                anyhow::bail!("this store has no manager yet: add one first (--role manager)");
+            }
+            let pin = read_pin(&format!("new PIN for {name}"))?;
+            crate::store::operators::check_pin(&pin).map_err(|e| anyhow::anyhow!(e))?;
+            let op = store.add_operator(&name, &role, by, now)?;
+            store.set_pin(op.id, &pin, by.or(Some(op.id)), now)?;
+            println!(
+                "added {} ({})",
+                crate::domain::text::clean(&op.name),
+                op.role
+            );
+        }
+        OperatorCommand::Disable { name } => {
+            store.disable_operator(&name, by, now)?;
+            println!(
+                "{} can no longer sign in",
+                crate::domain::text::clean(&name)
+            );
+        }
+        OperatorCommand::ResetPin { name } => {
+            let op = store
+                .operator_by_name(&name)?
+                .with_context(|| format!("no active operator called {name}"))?;
+            let pin = read_pin(&format!("new PIN for {name}"))?;
+            store.set_pin(op.id, &pin, by, now)?;
+            println!("PIN reset for {}", crate::domain::text::clean(&op.name));
+        }
+    }
+    Ok(())
 }
 
 /// Synthetic CCTV stills for the demo's ID-sought records and some known
@@ -221,6 +469,7 @@ fn console(
     operator: crate::store::Operator,
     cli: &Cli,
     clock: Arc<dyn Clock>,
+    lock: Option<LockScreen>,
 ) -> Result<()> {
     let config_path = cli
         .config
@@ -242,6 +491,7 @@ fn console(
         "default".to_string()
     };
     let mut app = App::new(store, clock, config, operator, theme, themes.names())?;
+    app.lock = lock;
     if !warnings.is_empty() {
         app.warn(warnings.join(" · "));
     }

@@ -1161,8 +1161,10 @@ fn two_consoles_starting_together_on_a_new_store_both_open_it() {
         let a = place.spawn("Alex", 100, 30, &args("Alex Morgan"));
         let b = place.spawn("Priya", 100, 30, &args("Priya Shah"));
         for c in [&a, &b] {
-            c.wait_for("the board", WAIT, |t| {
-                t.contains(BOARD) && bottom_line(t).contains("store ● ok")
+            // a plain new store asks for its first manager; the demo signs straight in
+            c.wait_for("the board, or the new store's first sign-in", WAIT, |t| {
+                (t.contains(BOARD) && bottom_line(t).contains("store ● ok"))
+                    || (!demo && t.contains("watchroom — a new store"))
             });
         }
     }
@@ -1989,4 +1991,60 @@ fn an_interrupted_roll_call_carries_on_where_it_stopped() {
         before + 1,
         "one roll-call was added across both sessions"
     );
+}
+
+/// Signing in with a wrong PIN and then the right one; locking with a key and
+/// unlocking; nothing personal shows while locked.
+#[test]
+fn sign_in_wrong_then_right_pin_then_lock_and_unlock() {
+    let place = Place::new();
+    // the demo store has one operator per role, with the PINs the README lists
+    let mut setup = place.demo("setup", 100, 30, &[]);
+    setup.wait_board();
+    setup.send("q");
+    assert!(setup.wait_exit().success());
+    drop(setup);
+    let db = place.db();
+    let db = db.to_str().expect("utf-8 path");
+    let c = place.spawn("console", 100, 30, &["--db", db]);
+    c.wait_for("the sign-in screen", WAIT, |t| {
+        t.contains("watchroom — sign in") && !t.contains(BOARD)
+    });
+    c.send("Priya Shah\t9999\r");
+    c.wait_for("a wrong PIN refused", WAIT, |t| {
+        t.contains("wrong PIN (4 more tries") && !t.contains(BOARD)
+    });
+    c.send("2345\r");
+    c.wait_for("the board for Priya", WAIT, |t| {
+        t.contains(BOARD) && bottom_line(t).contains("Priya Shah (cctv)")
+    });
+    // Ctrl-L locks: the board and every name go
+    c.send("\x0c");
+    let locked = c.wait_for("the lock screen", WAIT, |t| {
+        t.contains("watchroom — locked") && !t.contains(BOARD)
+    });
+    assert!(
+        !locked.contains("Two females"),
+        "no incident text while locked"
+    );
+    c.send("2345\r");
+    c.wait_for("the board again", WAIT, |t| {
+        t.contains(BOARD) && bottom_line(t).contains("Priya Shah")
+    });
+    let conn = rusqlite::Connection::open(place.db()).expect("store");
+    let actions: Vec<String> = conn
+        .prepare("SELECT action FROM audit WHERE entity = 'operator' ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let tail: Vec<&str> = actions
+        .iter()
+        .rev()
+        .take(4)
+        .rev()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(tail, ["sign-in failed", "sign-in", "sign-out", "sign-in"]);
 }

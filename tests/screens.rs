@@ -77,6 +77,7 @@ fn an_untouched_live_incident_shows_its_age_in_the_alert_colour() {
         .find(|&ax| t.backend().buffer()[(ax, y)].symbol() == "0")
         .unwrap();
     let fresh = t.backend().buffer()[(age_x, y)].fg;
+    c.app.config.lock_after_minutes = 60; // the idle lock would hide the board
     c.clock.advance(chrono::Duration::minutes(21));
     c.app.update(Action::Tick);
     let t = c.screen(W, H);

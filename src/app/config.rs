@@ -25,6 +25,8 @@ pub struct Config {
     pub watch_markers: Vec<String>,
     /// The scheme's sanction ladder, lowest first; `excludes = false` for a warning stage.
     pub ladder: Vec<Stage>,
+    /// The console locks after this long without a key press.
+    pub lock_after_minutes: i64,
 }
 
 impl Default for Config {
@@ -41,6 +43,7 @@ impl Default for Config {
             hit_escalate_after_minutes: 2,
             watch_markers: vec!["violent".into(), "weapons".into()],
             ladder: Ladder::default().stages,
+            lock_after_minutes: 10,
         }
     }
 }
@@ -94,6 +97,9 @@ impl Config {
         })?;
         if c.stale_after_minutes < 1 {
             return Err("stale_after_minutes must be at least 1".into());
+        }
+        if c.lock_after_minutes < 1 {
+            return Err("lock_after_minutes must be at least 1".into());
         }
         if c.hit_escalate_after_minutes < 1 {
             return Err("hit_escalate_after_minutes must be at least 1".into());

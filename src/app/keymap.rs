@@ -57,6 +57,7 @@ pub enum Command {
     Merge,
     Appeal,
     Pane5,
+    Lock,
     Heard5,
     Heard4,
     Heard3,
@@ -496,6 +497,13 @@ const TABLE: &[(Command, &str, Context, &[&str], &str)] = &[
         Context::Radio,
         &["l"],
         "log radio traffic: call sign (Tab completes) and message",
+    ),
+    (
+        Command::Lock,
+        "lock",
+        Context::Global,
+        &["ctrl-l"],
+        "lock the console now: nothing shows until the PIN is entered",
     ),
 ];
 

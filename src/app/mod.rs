@@ -10,6 +10,7 @@ pub mod keymap;
 pub mod radio;
 pub mod register;
 pub mod runtime;
+pub mod signin;
 
 use crate::domain::permission::{allowed, refusal, Permission, Role};
 use crate::domain::place::PlaceChoice;
@@ -134,6 +135,8 @@ pub enum Action {
     Promote,
     Merge,
     Appeal,
+    LockKey(KeyEvent),
+    LockNow,
     RollCall(crate::domain::rollcall::Step),
     StartRollCall(bool),
     SaveRollCall,
@@ -292,6 +295,10 @@ pub struct App {
     pub notify_trouble: Option<String>,
     register_signature: (i64, i64),
     pub radio: radio::RadioPane,
+    /// Set while no one is signed in or the console is locked: nothing personal is drawn.
+    pub lock: Option<signin::LockScreen>,
+    /// When a key was last pressed (for the idle lock).
+    pub last_key: DateTime<Utc>,
 }
 
 const ACTIVITY_LIMIT: usize = 500;
@@ -387,6 +394,8 @@ impl App {
             notify_trouble: None,
             register_signature: (-1, -1),
             radio: radio::RadioPane::default(),
+            lock: None,
+            last_key: now,
         };
         if !warnings.is_empty() {
             app.warn(warnings.join("; "));
@@ -455,6 +464,7 @@ impl App {
 
     /// Turn a key into the action it means here, apply it, and return it.
     pub fn handle_key(&mut self, key: KeyEvent) -> Option<Action> {
+        self.last_key = self.now();
         let action = self.action_for_key(key)?;
         self.update(action.clone());
         Some(action)
@@ -463,6 +473,13 @@ impl App {
     fn action_for_key(&self, key: KeyEvent) -> Option<Action> {
         let is_ctrl_c =
             key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+        if self.lock.is_some() {
+            return Some(if is_ctrl_c {
+                Action::Quit
+            } else {
+                Action::LockKey(key)
+            });
+        }
         if self.confirm_quit {
             return Some(Action::ConfirmQuit(matches!(
                 key.code,
@@ -548,6 +565,7 @@ impl App {
             Command::Merge => Action::Merge,
             Command::Appeal => Action::Appeal,
             Command::Pane5 => Action::ShowPane(Pane::Radio),
+            Command::Lock => Action::LockNow,
             Command::Heard5 => Action::RollCall(Step::Answer(Answer::Heard(5))),
             Command::Heard4 => Action::RollCall(Step::Answer(Answer::Heard(4))),
             Command::Heard3 => Action::RollCall(Step::Answer(Answer::Heard(3))),
@@ -784,6 +802,8 @@ impl App {
             Action::Promote => self.open_promote_form(),
             Action::Merge => self.open_merge_form(),
             Action::Appeal => self.open_appeal_form(),
+            Action::LockKey(k) => self.lock_key(k),
+            Action::LockNow => self.lock_now("locked"),
             Action::RollCall(step) => self.roll_call_step(step),
             Action::StartRollCall(practice) => self.start_roll_call(practice),
             Action::SaveRollCall => self.save_roll_call(),
@@ -1694,6 +1714,7 @@ impl App {
             self.message = None;
         }
         self.escalate_hits();
+        self.lock_if_idle();
     }
 
     /// Another console (or ingest) committed: reload what is on screen and say what arrived.

@@ -911,7 +911,12 @@ impl App {
             } else {
                 format!("{} ({})", h.place, h.camera)
             };
-            let text = format!("{what}: {} seen at {place}", h.offender);
+            // a locked console names no one: the bell and a plain word only
+            let text = if self.lock.is_some() {
+                format!("{what}: a new hit — sign in to see it")
+            } else {
+                format!("{what}: {} seen at {place}", h.offender)
+            };
             self.toast(text.clone());
             self.bell = true;
             self.notices.push(Notice {
@@ -934,10 +939,14 @@ impl App {
             let seen = self.hits.escalated.get(&h.id).copied().unwrap_or(0);
             if level > seen {
                 self.hits.escalated.insert(h.id, level);
+                let who = if self.lock.is_some() {
+                    "someone".to_string()
+                } else {
+                    h.offender.clone()
+                };
                 alerts.push(format!(
-                    "hit {} on {} still not acknowledged ({})",
+                    "hit {} on {who} still not acknowledged ({})",
                     h.id,
-                    h.offender,
                     crate::domain::clock::format_age(now - h.raised_at)
                 ));
             }

@@ -33,13 +33,14 @@ impl Rng {
 pub const DEMO_SEED: u64 = 0x0BC2_9A11;
 pub const DEMO_OPERATOR: &str = "Alex Morgan";
 
-/// The demo's operators, one per role; `demo` signs in as the first.
-pub const DEMO_OPERATORS: &[(&str, &str)] = &[
-    (DEMO_OPERATOR, "manager"),
-    ("Priya Shah", "cctv"),
-    ("Tom Baxter", "coordinator"),
-    ("Sam Okafor", "operator"),
-    ("Jo Lindqvist", "viewer"),
+/// The demo's operators, one per role, with their PINs (listed in the README);
+/// `demo` signs in as the first without asking.
+pub const DEMO_OPERATORS: &[(&str, &str, &str)] = &[
+    (DEMO_OPERATOR, "manager", "1234"),
+    ("Priya Shah", "cctv", "2345"),
+    ("Tom Baxter", "coordinator", "3456"),
+    ("Sam Okafor", "operator", "4567"),
+    ("Jo Lindqvist", "viewer", "5678"),
 ];
 
 const ZONES: &[(&str, &str)] = &[
@@ -322,10 +323,11 @@ pub fn ensure_demo(store: &mut Store, now: DateTime<Utc>) -> Result<bool> {
         }
         let mut op_ids = vec![];
         // one operator per role; the first three share the demo's history
-        for (k, (name, role)) in DEMO_OPERATORS.iter().enumerate() {
+        for (k, (name, role, pin)) in DEMO_OPERATORS.iter().enumerate() {
+            let hash = super::operators::hash_pin(pin).map_err(super::StoreError::Invalid)?;
             tx.execute(
-                "INSERT OR IGNORE INTO operators (name, role, created_at) VALUES (?1, ?2, ?3)",
-                params![name, role, ts(now)],
+                "INSERT OR IGNORE INTO operators (name, role, created_at, pin_hash) VALUES (?1, ?2, ?3, ?4)",
+                params![name, role, ts(now), hash],
             )?;
             let id = tx.query_row("SELECT id FROM operators WHERE name = ?1", [name], |r| r.get::<_, i64>(0))?;
             if k < 3 {

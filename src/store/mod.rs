@@ -8,6 +8,7 @@ pub mod incidents;
 pub mod offenders;
 pub mod operators;
 pub mod places;
+pub mod privacy;
 pub mod radios;
 mod schema;
 pub mod sightings;
@@ -177,6 +178,7 @@ impl Store {
         let mut store = Store { conn, path };
         store.configure()?;
         store.migrate(found)?;
+        audit::seal_unchained(&mut store)?;
         Ok(store)
     }
 

@@ -102,3 +102,232 @@ impl Store {
         }
     }
 }
+
+/// How many wrong PINs in a row lock an operator out, and for how long.
+pub const MAX_FAILED_PINS: i64 = 5;
+pub const LOCKOUT_MINUTES: i64 = 5;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignInError {
+    #[error("no operator called “{0}”, or that operator is disabled")]
+    Unknown(String),
+    #[error("wrong PIN ({left} more tries before a {minutes}-minute lock-out)")]
+    WrongPin { left: i64, minutes: i64 },
+    #[error("too many wrong PINs: {name} is locked out until {until}")]
+    LockedOut { name: String, until: String },
+    #[error("{0} has no PIN yet: a manager sets one with `watchroom operator reset-pin`")]
+    NoPin(String),
+}
+
+/// A PIN is 4 to 12 digits.
+pub fn check_pin(pin: &str) -> std::result::Result<(), String> {
+    if (4..=12).contains(&pin.len()) && pin.chars().all(|c| c.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err("a PIN is 4 to 12 digits".into())
+    }
+}
+
+/// A slow, salted hash of a PIN (argon2id); the PIN itself is never kept or logged.
+pub fn hash_pin(pin: &str) -> std::result::Result<String, String> {
+    use argon2::password_hash::PasswordHasher;
+    argon2::Argon2::default()
+        .hash_password(pin.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| format!("cannot hash the PIN: {e}"))
+}
+
+fn pin_matches(pin: &str, stored: &str) -> bool {
+    use argon2::password_hash::{phc::PasswordHash, PasswordVerifier};
+    PasswordHash::new(stored)
+        .map(|h| {
+            argon2::Argon2::default()
+                .verify_password(pin.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperatorRow {
+    pub id: i64,
+    pub name: String,
+    pub role: String,
+    pub active: bool,
+    pub has_pin: bool,
+}
+
+impl Store {
+    pub fn operators(&self) -> Result<Vec<OperatorRow>> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT id, name, role, active, pin_hash IS NOT NULL FROM operators ORDER BY name",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok(OperatorRow {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                role: r.get(2)?,
+                active: r.get(3)?,
+                has_pin: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Set (or reset) an operator's PIN; clears any lock-out.
+    pub fn set_pin(
+        &mut self,
+        operator: i64,
+        pin: &str,
+        by: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        check_pin(pin).map_err(StoreError::Invalid)?;
+        let hash = hash_pin(pin).map_err(StoreError::Invalid)?;
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE operators SET pin_hash = ?1, failed_pins = 0, locked_until = NULL WHERE id = ?2",
+                params![hash, operator],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound(format!("operator {operator}")));
+            }
+            audit::append(tx, now, by.or(Some(operator)), "pin", "operator", Some(operator), "PIN set")?;
+            Ok(())
+        })
+    }
+
+    pub fn disable_operator(
+        &mut self,
+        name: &str,
+        by: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let op = self
+            .operator_by_name(name)?
+            .ok_or_else(|| StoreError::NotFound(format!("an active operator called {name}")))?;
+        self.write(|tx| {
+            tx.execute("UPDATE operators SET active = 0 WHERE id = ?1", [op.id])?;
+            audit::append(tx, now, by, "disable", "operator", Some(op.id), &op.name)?;
+            Ok(())
+        })
+    }
+
+    /// Check a name and PIN. Wrong PINs count towards a lock-out; every
+    /// attempt, good or bad, is audited (never with the PIN).
+    pub fn sign_in(
+        &mut self,
+        name: &str,
+        pin: &str,
+        now: DateTime<Utc>,
+    ) -> Result<std::result::Result<Operator, SignInError>> {
+        // (id, name, role, pin hash, failed PINs in a row, locked until)
+        type Row = (i64, String, String, Option<String>, i64, Option<i64>);
+        let row: Option<Row> = self
+            .conn()
+            .query_row(
+                "SELECT id, name, role, pin_hash, failed_pins, locked_until FROM operators WHERE name = ?1 AND active = 1",
+                [name.trim()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+            )
+            .optional()?;
+        let Some((id, name, role, hash, failed, locked_until)) = row else {
+            self.write(|tx| {
+                audit::append(
+                    tx,
+                    now,
+                    None,
+                    "sign-in refused",
+                    "operator",
+                    None,
+                    "unknown name",
+                )
+            })?;
+            return Ok(Err(SignInError::Unknown(crate::domain::text::tidy_input(
+                name,
+            ))));
+        };
+        let local = |t: i64| {
+            super::from_ts(t)
+                .with_timezone(&chrono::Local)
+                .format("%H:%M")
+                .to_string()
+        };
+        if let Some(until) = locked_until.filter(|u| *u > ts(now)) {
+            self.write(|tx| {
+                audit::append(
+                    tx,
+                    now,
+                    Some(id),
+                    "sign-in refused",
+                    "operator",
+                    Some(id),
+                    "locked out",
+                )
+            })?;
+            return Ok(Err(SignInError::LockedOut {
+                name,
+                until: local(until),
+            }));
+        }
+        let Some(hash) = hash else {
+            return Ok(Err(SignInError::NoPin(name)));
+        };
+        if pin_matches(pin, &hash) {
+            self.write(|tx| {
+                tx.execute(
+                    "UPDATE operators SET failed_pins = 0, locked_until = NULL WHERE id = ?1",
+                    [id],
+                )?;
+                audit::append(tx, now, Some(id), "sign-in", "operator", Some(id), "")
+            })?;
+            return Ok(Ok(Operator { id, name, role }));
+        }
+        let failed = failed + 1;
+        let lock = (failed >= MAX_FAILED_PINS)
+            .then(|| ts(now + chrono::Duration::minutes(LOCKOUT_MINUTES)));
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE operators SET failed_pins = ?1, locked_until = ?2 WHERE id = ?3",
+                params![if lock.is_some() { 0 } else { failed }, lock, id],
+            )?;
+            audit::append(
+                tx,
+                now,
+                Some(id),
+                "sign-in failed",
+                "operator",
+                Some(id),
+                if lock.is_some() {
+                    "locked out"
+                } else {
+                    "wrong PIN"
+                },
+            )
+        })?;
+        Ok(Err(match lock {
+            Some(until) => SignInError::LockedOut {
+                name,
+                until: local(until),
+            },
+            None => SignInError::WrongPin {
+                left: MAX_FAILED_PINS - failed,
+                minutes: LOCKOUT_MINUTES,
+            },
+        }))
+    }
+
+    pub fn sign_out(&mut self, operator: i64, why: &str, now: DateTime<Utc>) -> Result<()> {
+        self.write(|tx| {
+            audit::append(
+                tx,
+                now,
+                Some(operator),
+                "sign-out",
+                "operator",
+                Some(operator),
+                why,
+            )
+        })
+    }
+}

@@ -273,6 +273,32 @@ CREATE TABLE roll_call_answers (
 );
 CREATE INDEX roll_call_answers_radio ON roll_call_answers(radio_id, roll_call_id);
 "#,
+    // 5: the audit trail chained by hashes (see store/audit.rs). Records already
+    // kept are numbered here in the order they were written; SQLite has no
+    // SHA-256, so their hashes are computed by the store right after this
+    // migration (`audit::seal_unchained`), in one transaction, in id order.
+    r#"
+ALTER TABLE audit ADD COLUMN seq INTEGER;
+ALTER TABLE audit ADD COLUMN prev_hash TEXT;
+ALTER TABLE audit ADD COLUMN hash TEXT;
+UPDATE audit SET seq = numbered.n
+FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS n FROM audit) AS numbered
+WHERE numbered.id = audit.id;
+
+-- the newest record's seq and hash, written in the same transaction as it:
+-- the only witness that records were cut from the end of the trail
+CREATE TABLE audit_anchor (
+    id    INTEGER PRIMARY KEY CHECK (id = 1),
+    seq   INTEGER NOT NULL,
+    hash  TEXT NOT NULL
+);
+"#,
+    // 6: sign-in — PINs kept only as slow salted hashes, and lock-outs.
+    r#"
+ALTER TABLE operators ADD COLUMN pin_hash TEXT;
+ALTER TABLE operators ADD COLUMN failed_pins INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE operators ADD COLUMN locked_until INTEGER;
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -59,6 +59,11 @@ pub fn draw_with(
         );
         return;
     }
+    // locked or not signed in: the sign-in form and nothing else
+    if let Some(lock) = &app.lock {
+        widgets::signin::draw(f, area, app, lock, theme);
+        return;
+    }
     let [tabs, main, message, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),

@@ -3,6 +3,7 @@
 pub mod form;
 pub mod help;
 pub mod photo;
+pub mod signin;
 pub mod status_bar;
 pub mod tabs;
 pub mod toast;

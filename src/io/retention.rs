@@ -1,0 +1,107 @@
+//! `watchroom retention`: review what the scheme may no longer keep (a dry
+//! run, changing nothing) or remove it (`--apply`), photo files included.
+
+use crate::domain::retention::{DueItem, DueKind, RetentionRules};
+use crate::domain::text::clean;
+use crate::store::privacy::RetentionCounts;
+use crate::store::Store;
+use chrono::{DateTime, Utc};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// What a retention run found and did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RetentionOutcome {
+    /// What was due (for an applied run: just before it was applied).
+    pub due: Vec<DueItem>,
+    /// What was removed; `None` for a dry run.
+    pub applied: Option<RetentionCounts>,
+    /// Photo files deleted (or found already gone).
+    pub photos_deleted: Vec<PathBuf>,
+    /// Anything that could not be finished (a photo file that would not go,
+    /// the freed space not fully overwritten); the deletion itself stands.
+    pub problems: Vec<String>,
+}
+
+fn count(items: &[DueItem], f: impl Fn(&DueItem) -> bool) -> usize {
+    items.iter().filter(|i| f(i)).count()
+}
+
+/// Review (dry run) or apply the retention rules. A dry run prints one line
+/// per item due, with why, and changes nothing; applying removes it all in
+/// one transaction (audited, naming no one), overwrites the freed space,
+/// deletes the removed people's photo files and prints the counts.
+pub fn run_retention(
+    store: &mut Store,
+    rules: &RetentionRules,
+    apply: bool,
+    operator: i64,
+    now: DateTime<Utc>,
+    out: &mut dyn Write,
+) -> anyhow::Result<RetentionOutcome> {
+    rules.validate().map_err(anyhow::Error::msg)?;
+    let due = store.retention_due(rules, now)?;
+    let people = count(&due, |i| i.kind.is_offender());
+    let sightings = count(&due, |i| i.kind == DueKind::Sighting);
+    let incidents = due.len() - people - sightings;
+    writeln!(out, "retention rules: {}", rules.summary())?;
+    if !apply {
+        for item in &due {
+            writeln!(
+                out,
+                "{:<16} {} — {}",
+                item.kind.label(),
+                clean(&item.label),
+                clean(&item.reason)
+            )?;
+        }
+        if due.is_empty() {
+            writeln!(out, "nothing is due")?;
+        } else {
+            writeln!(
+                out,
+                "would delete {people} offender records and {sightings} further sightings, and anonymise {incidents} incidents"
+            )?;
+            writeln!(
+                out,
+                "this was a dry run: nothing was changed (apply it with --apply)"
+            )?;
+        }
+        return Ok(RetentionOutcome {
+            due,
+            ..RetentionOutcome::default()
+        });
+    }
+
+    let counts = store.apply_retention(rules, operator, now)?;
+    let mut outcome = RetentionOutcome {
+        due,
+        ..RetentionOutcome::default()
+    };
+    for photo in &counts.photos {
+        let path = PathBuf::from(photo);
+        match std::fs::remove_file(&path) {
+            Ok(()) => outcome.photos_deleted.push(path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                outcome.photos_deleted.push(path)
+            }
+            Err(e) => outcome.problems.push(format!(
+                "photo {} could not be deleted: {e}; delete it by hand",
+                clean(photo)
+            )),
+        }
+    }
+    if let Some(p) = &counts.compaction.problem {
+        outcome.problems.push(p.clone());
+    }
+    writeln!(out, "removed: {}", counts.describe())?;
+    writeln!(out, "photo files deleted: {}", outcome.photos_deleted.len())?;
+    if counts.compaction.vacuumed {
+        writeln!(out, "freed space overwritten (store rebuilt)")?;
+    }
+    for p in &outcome.problems {
+        writeln!(out, "warning: {}", clean(p))?;
+    }
+    outcome.applied = Some(counts);
+    Ok(outcome)
+}

@@ -12,6 +12,11 @@
 //!   it was before the chain (no seq, no hash, no anchor), for scale.
 //!   Each works on its own copy of the demo town in a temporary folder; the
 //!   target is `store_add_note` within 20% of `bare_note_without_audit`.
+//!   Measured one after another, the three drift apart with whatever else
+//!   the machine is doing, so `audit_write/interleaved` runs them again in
+//!   turns (15 rounds of 1,000 writes each) and prints the medians and the
+//!   ratio as `bench:` lines: read the comparison from there. On a disk the
+//!   WAL checkpoints dominate, so the figures depend on where `TMPDIR` is.
 //! - `audit_verify/verify_1000000`: `Store::verify_audit` over a trail of
 //!   1,000,000 records (target under 2 s). The store is made once, in the
 //!   chain's own format, into `target/bench-stores/audit-1000000.db` (or

@@ -3,6 +3,7 @@
 use crate::app::config::Config;
 use crate::app::signin::{LockMode, LockScreen};
 use crate::app::App;
+use crate::domain::permission::Permission;
 use crate::domain::{Clock, SystemClock};
 use crate::store::{demo, Store};
 use crate::ui::Themes;
@@ -79,6 +80,26 @@ pub enum Commands {
         #[arg(long, default_value_t = 0)]
         nights: usize,
     },
+    /// Remove what the scheme may no longer keep (a manager, named with --as)
+    Retention {
+        /// Say what would go and why, and change nothing (the default)
+        #[arg(long, conflicts_with = "apply")]
+        dry_run: bool,
+        /// Remove it for real: no copy left in any table, free pages overwritten
+        #[arg(long)]
+        apply: bool,
+    },
+    /// Answer a subject access request: everything held about one person, as JSON and a report
+    Sar {
+        /// The person: #id, id, or a full name or alias
+        who: String,
+        /// Why (recorded in the audit trail), e.g. "SAR received 27 Nov by letter"
+        #[arg(long)]
+        why: String,
+        /// The folder to write the files into
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
+    },
     /// The audit trail: prove it intact, or list its latest records
     Audit {
         #[command(subcommand)]
@@ -136,6 +157,14 @@ fn remove_store(path: &Path) -> Result<()> {
 
 fn log_to_file(dir: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     let appender = tracing_appender::rolling::never(dir, "watchroom.log");
+    // readable by the owner only, like the store
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(
+            dir.join("watchroom.log"),
+            std::fs::Permissions::from_mode(0o600),
+        );
+    }
     let (writer, guard) = tracing_appender::non_blocking(appender);
     let filter = tracing_subscriber::EnvFilter::try_from_env("WATCHROOM_LOG")
         .unwrap_or_else(|_| "info".into());
@@ -265,6 +294,53 @@ pub fn run() -> Result<()> {
                 }
             }
         }
+        Some(Commands::Retention { dry_run: _, apply }) => {
+            let (mut store, manager, config) = manager_session(
+                cli.db.clone(),
+                cli.operator.clone(),
+                cli.config.clone(),
+                Permission::RunRetention,
+                clock.now(),
+            )?;
+            let mut out = std::io::stdout();
+            let outcome = crate::io::retention::run_retention(
+                &mut store,
+                &config.retention,
+                apply,
+                manager,
+                clock.now(),
+                &mut out,
+            )?;
+            for p in &outcome.problems {
+                eprintln!("watchroom: {}", crate::domain::text::clean(p));
+            }
+            Ok(())
+        }
+        Some(Commands::Sar { who, why, out }) => {
+            let (mut store, manager, config) = manager_session(
+                cli.db.clone(),
+                cli.operator.clone(),
+                cli.config.clone(),
+                Permission::AnswerSubjectAccess,
+                clock.now(),
+            )?;
+            let files = crate::io::sar::run_sar(
+                &mut store,
+                &config.retention,
+                &who,
+                &out,
+                manager,
+                &why,
+                clock.now(),
+            )?;
+            println!("written: {}", files.json.display());
+            println!("written: {}", files.markdown.display());
+            for p in &files.photos {
+                println!("written: {}", p.display());
+            }
+            println!("{}", crate::io::sar::BEFORE_SENDING);
+            Ok(())
+        }
         Some(Commands::Operator { command }) => {
             operator_command(cli.db.clone(), cli.operator.clone(), command, clock.now())
         }
@@ -319,6 +395,46 @@ pub fn run() -> Result<()> {
             )
         }
     }
+}
+
+/// Open the store for a manager's command: the manager named with --as signs
+/// in with their PIN, and the command needs `needs`; a refusal is audited.
+fn manager_session(
+    db: Option<PathBuf>,
+    acting: Option<String>,
+    config: Option<PathBuf>,
+    needs: Permission,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(Store, i64, Config)> {
+    use crate::domain::permission::{allowed, refusal, Role};
+    let path = match db {
+        Some(p) => p,
+        None => data_dir()?.join("watchroom.db"),
+    };
+    let config_path = config.or_else(|| config_dir().map(|d| d.join("config.toml")));
+    let config = match &config_path {
+        Some(p) => {
+            let (c, warning) = Config::load(p);
+            if let Some(w) = warning {
+                anyhow::bail!("{w}");
+            }
+            c
+        }
+        None => Config::default(),
+    };
+    let mut store = Store::open(&path)?;
+    let name = acting.context("name the manager doing this with --as NAME")?;
+    let pin = read_pin(&format!("PIN for {name}"))?;
+    let op = store
+        .sign_in(&name, &pin, now)?
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let role = Role::from_code(&op.role).unwrap_or(Role::Viewer);
+    if !allowed(role, needs) {
+        let why = refusal(role, needs);
+        store.record_refusal(op.id, &why, now)?;
+        anyhow::bail!("refused: {why}");
+    }
+    Ok((store, op.id, config))
 }
 
 /// Read a PIN: without echo from a terminal, or a line from standard input

@@ -27,6 +27,8 @@ pub struct Config {
     pub ladder: Vec<Stage>,
     /// The console locks after this long without a key press.
     pub lock_after_minutes: i64,
+    /// How long the scheme keeps what it holds (a `[retention]` table).
+    pub retention: crate::domain::retention::RetentionRules,
 }
 
 impl Default for Config {
@@ -44,6 +46,7 @@ impl Default for Config {
             watch_markers: vec!["violent".into(), "weapons".into()],
             ladder: Ladder::default().stages,
             lock_after_minutes: 10,
+            retention: crate::domain::retention::RetentionRules::default(),
         }
     }
 }
@@ -98,6 +101,7 @@ impl Config {
         if c.stale_after_minutes < 1 {
             return Err("stale_after_minutes must be at least 1".into());
         }
+        c.retention.validate()?;
         if c.lock_after_minutes < 1 {
             return Err("lock_after_minutes must be at least 1".into());
         }

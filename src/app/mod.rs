@@ -429,7 +429,8 @@ impl App {
         self.say(text.into(), Level::Error, 20);
     }
     fn say(&mut self, text: String, level: Level, secs: i64) {
-        tracing::info!(?level, %text, "message");
+        // messages can name people: only at debug level, which is off by default
+        tracing::debug!(?level, %text, "message");
         self.message = Some(Message {
             text,
             level,

@@ -368,8 +368,7 @@ impl NameRedactor {
         while i < ws.len() {
             let hit = self.names.get(&ws[i].2).and_then(|list| {
                 list.iter().find(|name| {
-                    i + name.len() <= ws.len()
-                        && name.iter().zip(&ws[i..]).all(|(a, b)| *a == b.2)
+                    i + name.len() <= ws.len() && name.iter().zip(&ws[i..]).all(|(a, b)| *a == b.2)
                 })
             });
             match hit {
@@ -474,7 +473,9 @@ mod tests {
         let old = at(2025, 1, 1, 0, 0, 0);
         let recent = at(2026, 10, 1, 0, 0, 0);
         let base = facts(OffenderKind::IdSought, old);
-        assert!(offender_due(&rules, &base, now()).unwrap().contains("record made"));
+        assert!(offender_due(&rules, &base, now())
+            .unwrap()
+            .contains("record made"));
         for f in [
             OffenderFacts {
                 last_incident: Some(recent),
@@ -557,7 +558,10 @@ mod tests {
         assert_eq!(rules.incidents_cutoff(now()), i_cut);
         assert_eq!(incident_due(&rules, i_cut, now()), None);
         let why = incident_due(&rules, i_cut - Duration::seconds(1), now()).unwrap();
-        assert!(why.contains("closed 27 Nov 2020, over 6 years ago"), "{why}");
+        assert!(
+            why.contains("closed 27 Nov 2020, over 6 years ago"),
+            "{why}"
+        );
         // a future sighting (a clock set wrong) is never due
         assert_eq!(sighting_due(&rules, now() + Duration::days(1), now()), None);
     }
@@ -579,7 +583,8 @@ mod tests {
     fn names_are_struck_out_as_whole_words_whatever_the_case() {
         let r = NameRedactor::new(["Quentin Zzyzx-Retained", "Q Zed", "Daz", "ID-sought 104"]);
         assert_eq!(
-            r.redact("Known shoplifter QUENTIN zzyzx retained took gin; Q. Zed with him").as_deref(),
+            r.redact("Known shoplifter QUENTIN zzyzx retained took gin; Q. Zed with him")
+                .as_deref(),
             Some("Known shoplifter [removed] took gin; [removed] with him")
         );
         // a single-word name is not looked for; parts of words never match

@@ -82,9 +82,7 @@ pub fn run_retention(
         let path = PathBuf::from(photo);
         match std::fs::remove_file(&path) {
             Ok(()) => outcome.photos_deleted.push(path),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                outcome.photos_deleted.push(path)
-            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => outcome.photos_deleted.push(path),
             Err(e) => outcome.problems.push(format!(
                 "photo {} could not be deleted: {e}; delete it by hand",
                 clean(photo)

@@ -27,7 +27,8 @@ pub struct SarFiles {
 }
 
 /// For whoever sends the report: what the command cannot decide for them.
-pub const BEFORE_SENDING: &str = "Before sending: read the report for other people's information in free text \
+pub const BEFORE_SENDING: &str =
+    "Before sending: read the report for other people's information in free text \
 (incident summaries, notes) and redact it, and consider whether any exemption applies \
 (e.g. where disclosure would prejudice the prevention or detection of crime). \
 Answer within one month of the request.";
@@ -128,7 +129,10 @@ fn contents(s: &SubjectData) -> Contents {
 fn md(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in clean(s).chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|') {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -157,7 +161,12 @@ fn or_none(s: &str) -> String {
 }
 
 /// The readable report. `photos` are the file names of the copies made.
-fn report(s: &SubjectData, rules: &RetentionRules, photos: &[String], now: DateTime<Utc>) -> String {
+fn report(
+    s: &SubjectData,
+    rules: &RetentionRules,
+    photos: &[String],
+    now: DateTime<Utc>,
+) -> String {
     let mut r = String::new();
     let id = s.offender_id;
     let _ = writeln!(r, "# Subject access request: record #{id}\n");
@@ -250,7 +259,11 @@ fn report(s: &SubjectData, rules: &RetentionRules, photos: &[String], now: DateT
             }
         }
         let _ = writeln!(r, "- Reason: {}", or_none(&e.reason));
-        let evidence: Vec<String> = e.evidence_incidents.iter().map(|i| format!("#{i}")).collect();
+        let evidence: Vec<String> = e
+            .evidence_incidents
+            .iter()
+            .map(|i| format!("#{i}"))
+            .collect();
         let _ = writeln!(
             r,
             "- Evidence: {}",

@@ -365,7 +365,7 @@ impl Store {
                 "UPDATE offenders SET status = 'merged', merged_into = ?1, updated_at = ?2, version = version + 1 WHERE id = ?3",
                 params![into, ts(now), from],
             )?;
-            audit::append(tx, now, Some(operator), "merge", "offender", Some(into), &format!("{} merged in", src.name))?;
+            audit::append(tx, now, Some(operator), "merge", "offender", Some(into), &format!("record {from} merged in"))?;
             Ok(())
         })?;
         self.offender(into)?

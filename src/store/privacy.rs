@@ -229,15 +229,15 @@ fn plan(conn: &Connection, rules: &RetentionRules, now: DateTime<Utc>) -> Result
             reason,
         });
     }
-    // closed incidents past their period, not yet anonymised
+    // closed incidents past their period, not yet anonymised (or named on
+    // again since); only indexed lookups per incident: the hits and sightings
+    // pointing at them are cleared in the same run as the rest
     let mut st = conn.prepare(
         "SELECT i.id, i.kind, i.opened_at, COALESCE(i.closed_at, i.opened_at) FROM incidents i
-         WHERE i.status = 'closed' AND COALESCE(i.closed_at, i.opened_at) < ?1
+         WHERE i.closed = 1 AND COALESCE(i.closed_at, i.opened_at) < ?1
            AND (i.summary <> ?2 OR i.location <> ''
                 OR EXISTS(SELECT 1 FROM incident_offenders io WHERE io.incident_id = i.id)
-                OR EXISTS(SELECT 1 FROM timeline t WHERE t.incident_id = i.id AND t.text <> ?2)
-                OR EXISTS(SELECT 1 FROM hits h WHERE h.incident_id = i.id)
-                OR EXISTS(SELECT 1 FROM sightings s WHERE s.incident_id = i.id))
+                OR EXISTS(SELECT 1 FROM timeline t WHERE t.incident_id = i.id AND t.text <> ?2))
          ORDER BY i.id",
     )?;
     let rows = st.query_map(params![ts(rules.incidents_cutoff(now)), ANONYMISED], |r| {
@@ -482,7 +482,8 @@ fn root_of(conn: &Connection, id: i64) -> Result<i64> {
 fn family(conn: &Connection, root: i64) -> Result<Vec<i64>> {
     let mut all = vec![root];
     let mut k = 0;
-    let mut st = conn.prepare_cached("SELECT id FROM offenders WHERE merged_into = ?1 ORDER BY id")?;
+    let mut st =
+        conn.prepare_cached("SELECT id FROM offenders WHERE merged_into = ?1 ORDER BY id")?;
     while k < all.len() {
         let kids: Vec<i64> = st
             .query_map([all[k]], |r| r.get(0))?
@@ -499,7 +500,11 @@ fn family(conn: &Connection, root: i64) -> Result<Vec<i64>> {
 
 impl Store {
     /// What retention would remove or anonymise now, and why. Changes nothing.
-    pub fn retention_due(&self, rules: &RetentionRules, now: DateTime<Utc>) -> Result<Vec<DueItem>> {
+    pub fn retention_due(
+        &self,
+        rules: &RetentionRules,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<DueItem>> {
         rules.validate().map_err(StoreError::Invalid)?;
         let tx = self.conn().unchecked_transaction()?;
         let plan = plan(&tx, rules, now)?;
@@ -626,7 +631,9 @@ impl Store {
         let mut counts = match result {
             Ok(c) => c,
             Err(e) => {
-                let _ = self.conn().pragma_update(None, "secure_delete", secure_before);
+                let _ = self
+                    .conn()
+                    .pragma_update(None, "secure_delete", secure_before);
                 return Err(e);
             }
         };
@@ -639,7 +646,9 @@ impl Store {
                 ..Compaction::default()
             },
         };
-        let _ = self.conn().pragma_update(None, "secure_delete", secure_before);
+        let _ = self
+            .conn()
+            .pragma_update(None, "secure_delete", secure_before);
         Ok(counts)
     }
 
@@ -757,9 +766,19 @@ impl Store {
                 |r| r.get(0),
             )?;
             if !exists {
-                return Err(StoreError::NotFound(format!("offender record #{offender_id}")));
+                return Err(StoreError::NotFound(format!(
+                    "offender record #{offender_id}"
+                )));
             }
-            audit::append(tx, now, Some(operator), "export", "sar", Some(offender_id), &why)
+            audit::append(
+                tx,
+                now,
+                Some(operator),
+                "export",
+                "sar",
+                Some(offender_id),
+                &why,
+            )
         })
     }
 }
@@ -771,7 +790,9 @@ fn subject_data(conn: &Connection, offender_id: i64) -> Result<SubjectData> {
         |r| r.get(0),
     )?;
     if !exists {
-        return Err(StoreError::NotFound(format!("offender record #{offender_id}")));
+        return Err(StoreError::NotFound(format!(
+            "offender record #{offender_id}"
+        )));
     }
     let root = root_of(conn, offender_id)?;
     let ids = family(conn, root)?;

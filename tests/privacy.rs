@@ -1,0 +1,1182 @@
+//! Data protection on real store files: retention removes exactly what is due,
+//! everywhere, leaving no trace in the files; a subject access request
+//! exports everything about one person and nothing about anyone else.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use rusqlite::types::ValueRef;
+use rusqlite::Connection;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use watchroom::domain::exclusion::{Ladder, Scope};
+use watchroom::domain::offender::{OffenderInput, OffenderKind};
+use watchroom::domain::retention::{DueKind, RetentionRules};
+use watchroom::domain::sighting::NewSighting;
+use watchroom::domain::{NewIncident, Place, Priority, Status};
+use watchroom::io::retention::run_retention;
+use watchroom::io::sar::run_sar;
+use watchroom::store::exclusions::NewExclusion;
+use watchroom::store::sightings::HitRules;
+use watchroom::store::{demo, Store, StoreError};
+
+// ---------------------------------------------------------------- helpers
+
+/// The fixed "now" of every test.
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap()
+}
+
+fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, 10, 0, 0).unwrap()
+}
+
+fn raw(path: &Path) -> Connection {
+    let c = Connection::open(path).unwrap();
+    c.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+    c
+}
+
+fn count(path: &Path, sql: &str) -> i64 {
+    raw(path).query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+fn tables(c: &Connection) -> Vec<String> {
+    c.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// Every table's row count, to show a dry run changed nothing.
+fn row_counts(path: &Path) -> Vec<(String, i64)> {
+    let c = raw(path);
+    tables(&c)
+        .into_iter()
+        .map(|t| {
+            let n = c
+                .query_row(&format!("SELECT COUNT(*) FROM \"{t}\""), [], |r| r.get(0))
+                .unwrap();
+            (t, n)
+        })
+        .collect()
+}
+
+/// Every text (and blob) value in every table that contains `needle`, ignoring case.
+fn text_containing(path: &Path, needle: &str) -> Vec<String> {
+    let c = raw(path);
+    let needle = needle.to_lowercase();
+    let mut found = vec![];
+    for t in tables(&c) {
+        let mut st = c.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
+        let n = st.column_count();
+        let mut rows = st.query([]).unwrap();
+        while let Some(r) = rows.next().unwrap() {
+            for i in 0..n {
+                let text = match r.get_ref(i).unwrap() {
+                    ValueRef::Text(b) | ValueRef::Blob(b) => {
+                        String::from_utf8_lossy(b).into_owned()
+                    }
+                    _ => continue,
+                };
+                if text.to_lowercase().contains(&needle) {
+                    found.push(format!("{t}: {text}"));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The store's files as they are on disk (the database, its log, its shared memory).
+fn file_bytes(path: &Path) -> Vec<u8> {
+    let mut all = vec![];
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let p = PathBuf::from(format!("{}{suffix}", path.display()));
+        if let Ok(b) = std::fs::read(&p) {
+            all.extend(b);
+        }
+    }
+    all
+}
+
+fn contains_bytes(hay: &[u8], needle: &str) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+fn file_image(path: &Path) -> (Vec<u8>, Vec<u8>) {
+    (
+        std::fs::read(path).unwrap(),
+        std::fs::read(format!("{}-wal", path.display())).unwrap_or_default(),
+    )
+}
+
+fn known(name: &str) -> OffenderInput {
+    OffenderInput {
+        name: name.into(),
+        ..Default::default()
+    }
+}
+
+fn id_sought(description: &str) -> OffenderInput {
+    OffenderInput {
+        description: description.into(),
+        ..Default::default()
+    }
+}
+
+fn sighting(at: DateTime<Utc>, camera: i64, offender: Option<i64>, note: &str) -> NewSighting {
+    NewSighting {
+        at,
+        camera_id: Some(camera),
+        zone_id: None,
+        location: String::new(),
+        offender_id: offender,
+        description: if offender.is_none() {
+            "unknown male".into()
+        } else {
+            String::new()
+        },
+        note: note.into(),
+        incident_id: None,
+    }
+}
+
+/// A closed incident opened and closed on the day given.
+fn closed_incident(
+    s: &mut Store,
+    op: i64,
+    zone: i64,
+    when: DateTime<Utc>,
+    summary: &str,
+    location: &str,
+) -> i64 {
+    let i = s
+        .create_incident(
+            &NewIncident {
+                kind: "theft".into(),
+                priority: Priority::High,
+                place: Place {
+                    zone_id: Some(zone),
+                    member_id: None,
+                    location: location.into(),
+                },
+                summary: summary.into(),
+                opened_at: when,
+            },
+            op,
+            when,
+        )
+        .unwrap();
+    let later = when + Duration::hours(1);
+    s.set_status(
+        i.id,
+        i.version,
+        Status::Closed,
+        Some("police dealt"),
+        op,
+        later,
+    )
+    .unwrap();
+    i.id
+}
+
+// ---------------------------------------------------------------- retention
+
+/// A small town where every record of the people due carries the word
+/// “Zzyzx”, and nothing about the people kept does.
+struct Town {
+    dir: tempfile::TempDir,
+    path: PathBuf,
+    store: Store,
+    op: i64,
+    quentin: i64,
+    stub: i64,
+    gone: i64,
+    keeper: i64,
+    banned: i64,
+    boundary: i64,
+    live: i64,
+    keeper_old_sighting: i64,
+    keeper_recent_sighting: i64,
+    quentin_incident: i64,
+    old_incident: i64,
+    recent_closed_incident: i64,
+    photo: PathBuf,
+}
+
+fn town() -> Town {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("watchroom.db");
+    let mut s = Store::open(&path).unwrap();
+    let op = s
+        .operator_or_add("Sam Okafor", "manager", at(2019, 1, 1))
+        .unwrap()
+        .id;
+    let c = raw(&path);
+    c.execute(
+        "INSERT INTO zones (name, code) VALUES ('High Street', 'HS')",
+        [],
+    )
+    .unwrap();
+    let zone = c.last_insert_rowid();
+    c.execute(
+        "INSERT INTO members (name, kind, zone_id) VALUES ('Greggs', 'shop', ?1)",
+        [zone],
+    )
+    .unwrap();
+    let member = c.last_insert_rowid();
+    c.execute(
+        "INSERT INTO radios (call_sign, serial, member_id, status) VALUES ('HS01', 'MTP-1', ?1, 'issued')",
+        [member],
+    )
+    .unwrap();
+    let radio = c.last_insert_rowid();
+    drop(c);
+    let cam = s
+        .add_camera("Cam 1 High Street", Some(zone), true, op, at(2019, 1, 1))
+        .unwrap()
+        .id;
+    let rules = HitRules::default();
+
+    // --- due: a known person quiet since May 2025, exclusion ended June 2025
+    let t = at(2024, 6, 1);
+    let mut q = known("Quentin Zzyzx-Retained");
+    q.aliases = vec!["Quincy Zzyzx-Alias".into()];
+    q.nicknames = vec!["Zzyzx-Nick".into()];
+    q.description = "tall, Zzyzx-Described tattoo on neck".into();
+    let quentin = s.create_offender(OffenderKind::Known, q, op, t).unwrap().id;
+    let photo = dir.path().join("stills").join("quentin-zzyzx.png");
+    watchroom::io::stills::write_still(&photo, 7).unwrap();
+    s.set_offender_photo(quentin, photo.to_str().unwrap(), op, t)
+        .unwrap();
+    // an earlier ID-sought record of him, merged in when he was identified
+    let stub = s
+        .create_offender(
+            OffenderKind::IdSought,
+            id_sought("Zzyzx-Stub grey hoodie"),
+            op,
+            at(2024, 5, 1),
+        )
+        .unwrap()
+        .id;
+    s.merge_offender(stub, quentin, op, at(2024, 7, 1)).unwrap();
+    let quentin_incident = closed_incident(
+        &mut s,
+        op,
+        zone,
+        at(2025, 5, 1),
+        "Quentin Zzyzx-Retained took gin from the shelf",
+        "by the tills",
+    );
+    let ex = s
+        .create_exclusion(
+            &NewExclusion {
+                offender_id: quentin,
+                stage: "exclusion".into(),
+                scope: Scope::Zones(vec![zone]),
+                starts_at: at(2025, 1, 1),
+                ends_at: at(2025, 6, 1),
+                served_at: Some(at(2025, 1, 1)),
+                served_by: "Sam Okafor".into(),
+                reason: "Zzyzx-Reason persistent theft".into(),
+                evidence: vec![quentin_incident],
+                review_on: None,
+            },
+            &Ladder::default(),
+            op,
+            at(2025, 1, 1),
+        )
+        .unwrap();
+    let out = s
+        .record_sighting(
+            &sighting(
+                at(2025, 5, 1),
+                cam,
+                Some(quentin),
+                "Zzyzx-Note in the doorway",
+            ),
+            &rules,
+            op,
+            at(2025, 5, 1),
+        )
+        .unwrap();
+    assert_eq!(out.hits.len(), 1, "a breach while excluded");
+    s.link_offender(quentin_incident, quentin, &rules, op, at(2025, 5, 1))
+        .unwrap();
+    s.add_note(
+        quentin_incident,
+        "staff know him as Quentin Zzyzx-Retained",
+        None,
+        op,
+        at(2025, 5, 1),
+    )
+    .unwrap();
+    s.open_profile(quentin, op, "checking a sighting", at(2025, 5, 2))
+        .unwrap();
+    assert!(s.exclusion(ex.id).is_ok());
+
+    // --- due: an ID-sought record last seen the day before the six-month boundary
+    let gone = s
+        .create_offender(
+            OffenderKind::IdSought,
+            id_sought("Zzyzx-Gone red coat"),
+            op,
+            at(2026, 3, 1),
+        )
+        .unwrap()
+        .id;
+    s.record_sighting(
+        &sighting(
+            now() - Duration::days(185),
+            cam,
+            Some(gone),
+            "Zzyzx-Gone by the cash machine",
+        ),
+        &rules,
+        op,
+        now() - Duration::days(185),
+    )
+    .unwrap();
+
+    // --- kept: seen last month, with an old sighting that goes on its own,
+    // and a sighting whose note mentions Quentin
+    let keeper = s
+        .create_offender(
+            OffenderKind::Known,
+            known("Kept Keeper-Known"),
+            op,
+            at(2024, 1, 1),
+        )
+        .unwrap()
+        .id;
+    let keeper_old_sighting = s
+        .record_sighting(
+            &sighting(at(2025, 1, 10), cam, Some(keeper), "old sighting"),
+            &rules,
+            op,
+            at(2025, 1, 10),
+        )
+        .unwrap()
+        .sighting_id;
+    let keeper_recent_sighting = s
+        .record_sighting(
+            &sighting(
+                at(2026, 10, 1),
+                cam,
+                Some(keeper),
+                "with Quentin Zzyzx-Retained again",
+            ),
+            &rules,
+            op,
+            at(2026, 10, 1),
+        )
+        .unwrap()
+        .sighting_id;
+    // --- kept: quiet for years but excluded now
+    let banned = s
+        .create_offender(
+            OffenderKind::Known,
+            known("Excluded Still-Banned"),
+            op,
+            at(2024, 1, 1),
+        )
+        .unwrap()
+        .id;
+    s.create_exclusion(
+        &NewExclusion {
+            offender_id: banned,
+            stage: "exclusion".into(),
+            scope: Scope::AllZones,
+            starts_at: at(2024, 1, 1),
+            ends_at: at(2027, 1, 1),
+            served_at: Some(at(2024, 1, 1)),
+            served_by: "Sam Okafor".into(),
+            reason: "violence".into(),
+            evidence: vec![],
+            review_on: None,
+        },
+        &Ladder::default(),
+        op,
+        at(2024, 1, 1),
+    )
+    .unwrap();
+    // --- kept: an ID-sought record seen exactly on the boundary instant
+    let boundary = s
+        .create_offender(
+            OffenderKind::IdSought,
+            id_sought("boundary blue cap"),
+            op,
+            at(2026, 1, 1),
+        )
+        .unwrap()
+        .id;
+    let cutoff = Utc.with_ymd_and_hms(2026, 5, 27, 12, 0, 0).unwrap();
+    s.record_sighting(
+        &sighting(cutoff, cam, Some(boundary), "on the line"),
+        &rules,
+        op,
+        cutoff,
+    )
+    .unwrap();
+    // --- kept: an ID-sought record named on an incident still open
+    let live = s
+        .create_offender(
+            OffenderKind::IdSought,
+            id_sought("live green jacket"),
+            op,
+            at(2025, 1, 1),
+        )
+        .unwrap()
+        .id;
+    let open = s
+        .create_incident(
+            &NewIncident {
+                kind: "theft".into(),
+                priority: Priority::Medium,
+                place: Place {
+                    zone_id: Some(zone),
+                    member_id: None,
+                    location: String::new(),
+                },
+                summary: "still being handled".into(),
+                opened_at: at(2025, 1, 1),
+            },
+            op,
+            at(2025, 1, 1),
+        )
+        .unwrap();
+    s.link_offender(open.id, live, &rules, op, at(2025, 1, 1))
+        .unwrap();
+
+    // --- incidents: one closed over six years ago naming the keeper, one closed under six
+    let old_incident = closed_incident(
+        &mut s,
+        op,
+        zone,
+        at(2019, 3, 1),
+        "Old-Anon-Summary of a theft",
+        "Old-Anon-Place",
+    );
+    s.add_note(
+        old_incident,
+        "Old-Anon-Note: CCTV on it",
+        None,
+        op,
+        at(2019, 3, 1),
+    )
+    .unwrap();
+    raw(&path)
+        .execute(
+            "UPDATE incidents SET police_ref = 'CB-2019-1' WHERE id = ?1",
+            [old_incident],
+        )
+        .unwrap();
+    s.link_offender(old_incident, keeper, &rules, op, at(2019, 3, 1))
+        .unwrap();
+    let recent_closed_incident = closed_incident(
+        &mut s,
+        op,
+        zone,
+        at(2021, 1, 1),
+        "kept summary",
+        "kept place",
+    );
+
+    // a radio message naming Quentin (written directly: the radio log's own
+    // writer copies messages into the audit trail)
+    raw(&path)
+        .execute(
+            "INSERT INTO radio_log (at, radio_id, message, operator_id) VALUES (?1, ?2, 'Quentin Zzyzx-Retained heading your way', ?3)",
+            rusqlite::params![at(2025, 5, 1).timestamp(), radio, op],
+        )
+        .unwrap();
+
+    Town {
+        dir,
+        path,
+        store: s,
+        op,
+        quentin,
+        stub,
+        gone,
+        keeper,
+        banned,
+        boundary,
+        live,
+        keeper_old_sighting,
+        keeper_recent_sighting,
+        quentin_incident,
+        old_incident,
+        recent_closed_incident,
+        photo,
+    }
+}
+
+#[test]
+fn a_dry_run_lists_what_is_due_with_why_and_changes_nothing() {
+    let mut t = town();
+    let rules = RetentionRules::default();
+    let counts_before = row_counts(&t.path);
+    let bytes_before = file_image(&t.path);
+    let mut out = Vec::new();
+    let outcome = run_retention(&mut t.store, &rules, false, t.op, now(), &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+
+    let mut due: Vec<(DueKind, i64)> = outcome.due.iter().map(|d| (d.kind, d.id)).collect();
+    due.sort_by_key(|d| (format!("{:?}", d.0), d.1));
+    let mut expected = vec![
+        (DueKind::Known, t.quentin),
+        (DueKind::Merged, t.stub),
+        (DueKind::IdSought, t.gone),
+        (DueKind::Sighting, t.keeper_old_sighting),
+        (DueKind::ClosedIncident, t.old_incident),
+    ];
+    expected.sort_by_key(|d| (format!("{:?}", d.0), d.1));
+    assert_eq!(due, expected, "{text}");
+    assert!(outcome.applied.is_none());
+
+    // one line per item, saying why
+    assert!(text.contains("Quentin Zzyzx-Retained"), "{text}");
+    assert!(text.contains("known: last activity 1 May 2025"), "{text}");
+    assert!(text.contains("last exclusion ended 1 Jun 2025"), "{text}");
+    assert!(
+        text.contains("merged into Quentin Zzyzx-Retained"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ID-sought: last activity 26 May 2026 (sighting)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("sighting #{}", t.keeper_old_sighting)),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("incident #{}", t.old_incident)),
+        "{text}"
+    );
+    assert!(text.contains("dry run: nothing was changed"), "{text}");
+    assert!(!text.contains("Excluded Still-Banned"), "{text}");
+
+    // nothing changed: not a row, not a byte
+    assert_eq!(row_counts(&t.path), counts_before);
+    assert_eq!(file_image(&t.path), bytes_before);
+    assert!(t.photo.exists());
+}
+
+#[test]
+fn applying_removes_exactly_what_is_due_from_every_table_and_from_the_files() {
+    let mut t = town();
+    let rules = RetentionRules::default();
+    // the test can see the name in the files before
+    t.store.compact_after_deletion().unwrap();
+    assert!(contains_bytes(&file_bytes(&t.path), "Zzyzx-Retained"));
+    assert!(!text_containing(&t.path, "zzyzx").is_empty());
+    let audit_before = count(&t.path, "SELECT COUNT(*) FROM audit");
+
+    let mut out = Vec::new();
+    let outcome = run_retention(&mut t.store, &rules, true, t.op, now(), &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let c = outcome.applied.clone().unwrap();
+    assert_eq!(c.offenders, 3, "{text}");
+    assert_eq!(c.aliases, 1);
+    assert_eq!(c.exclusions, 1);
+    assert_eq!(c.sightings_of_removed, 2);
+    assert_eq!(c.old_sightings, 1);
+    // the breach his sighting raised and the one naming him on the incident raised
+    assert_eq!(c.hits, 2);
+    assert_eq!(c.incidents_anonymised, 1);
+    // Quentin's on his incident, the keeper's on the old one
+    assert_eq!(c.incident_links, 2);
+    // his incident's summary and note, the keeper's sighting note, the radio message
+    assert_eq!(c.mentions_struck_out, 4, "{text}");
+    assert!(
+        c.compaction.vacuumed && c.compaction.wal_truncated,
+        "{:?}",
+        c.compaction
+    );
+    assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
+    assert!(text.contains("3 offender records removed"), "{text}");
+
+    // the photo file went with him
+    assert_eq!(outcome.photos_deleted, vec![t.photo.clone()]);
+    assert!(!t.photo.exists());
+
+    // exactly the kept people remain
+    let ids: Vec<i64> = raw(&t.path)
+        .prepare("SELECT id FROM offenders ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut kept = vec![t.keeper, t.banned, t.boundary, t.live];
+    kept.sort();
+    assert_eq!(ids, kept);
+
+    // nothing about the people removed is left in any table…
+    let left = text_containing(&t.path, "zzyzx");
+    assert!(left.is_empty(), "{left:#?}");
+    for q in [
+        format!("SELECT COUNT(*) FROM offender_aliases WHERE offender_id IN ({}, {}, {})", t.quentin, t.stub, t.gone),
+        format!("SELECT COUNT(*) FROM exclusions WHERE offender_id = {}", t.quentin),
+        "SELECT COUNT(*) FROM exclusion_zones WHERE exclusion_id NOT IN (SELECT id FROM exclusions)".to_string(),
+        "SELECT COUNT(*) FROM exclusion_incidents WHERE exclusion_id NOT IN (SELECT id FROM exclusions)".to_string(),
+        format!("SELECT COUNT(*) FROM sightings WHERE offender_id IN ({}, {}, {})", t.quentin, t.stub, t.gone),
+        format!("SELECT COUNT(*) FROM hits WHERE offender_id IN ({}, {}, {})", t.quentin, t.stub, t.gone),
+        format!("SELECT COUNT(*) FROM incident_offenders WHERE offender_id IN ({}, {}, {})", t.quentin, t.stub, t.gone),
+    ] {
+        assert_eq!(count(&t.path, &q), 0, "{q}");
+    }
+    // …nor in the bytes of the files (the freed pages were overwritten)
+    let bytes = file_bytes(&t.path);
+    for needle in ["Zzyzx", "zzyzx", "Quentin", "Quincy"] {
+        assert!(
+            !contains_bytes(&bytes, needle),
+            "{needle} is still in the store's files"
+        );
+    }
+
+    // what is kept is intact
+    let c2 = raw(&t.path);
+    let name: String = c2
+        .query_row(
+            "SELECT name FROM offenders WHERE id = ?1",
+            [t.keeper],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(name, "Kept Keeper-Known");
+    let note: String = c2
+        .query_row(
+            "SELECT note FROM sightings WHERE id = ?1",
+            [t.keeper_recent_sighting],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(note, "with [removed] again");
+    assert_eq!(
+        count(
+            &t.path,
+            &format!(
+                "SELECT COUNT(*) FROM sightings WHERE id = {}",
+                t.keeper_old_sighting
+            )
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            &t.path,
+            &format!(
+                "SELECT COUNT(*) FROM exclusions WHERE offender_id = {}",
+                t.banned
+            )
+        ),
+        1
+    );
+    let (summary, location): (String, String) = c2
+        .query_row(
+            "SELECT summary, location FROM incidents WHERE id = ?1",
+            [t.quentin_incident],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (summary.as_str(), location.as_str()),
+        ("[removed] took gin from the shelf", "by the tills")
+    );
+    let (summary, location, police_ref): (String, String, String) = c2
+        .query_row(
+            "SELECT summary, location, police_ref FROM incidents WHERE id = ?1",
+            [t.old_incident],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (summary.as_str(), location.as_str(), police_ref.as_str()),
+        ("[anonymised]", "", "CB-2019-1")
+    );
+    assert_eq!(
+        count(
+            &t.path,
+            &format!(
+                "SELECT COUNT(*) FROM timeline WHERE incident_id = {} AND text <> '[anonymised]'",
+                t.old_incident
+            )
+        ),
+        0
+    );
+    assert!(text_containing(&t.path, "Old-Anon").is_empty());
+    let summary: String = c2
+        .query_row(
+            "SELECT summary FROM incidents WHERE id = ?1",
+            [t.recent_closed_incident],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(summary, "kept summary");
+    assert_eq!(
+        count(
+            &t.path,
+            &format!(
+                "SELECT COUNT(*) FROM incident_offenders WHERE offender_id = {}",
+                t.live
+            )
+        ),
+        1
+    );
+
+    // one audit line, naming no one, and the trail still verifies
+    assert_eq!(
+        count(&t.path, "SELECT COUNT(*) FROM audit"),
+        audit_before + 1
+    );
+    let (action, detail): (String, String) = c2
+        .query_row(
+            "SELECT action, detail FROM audit ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(action, "retention");
+    assert!(detail.contains("3 offender records removed"), "{detail}");
+    assert!(detail.contains("1 incidents anonymised"), "{detail}");
+    assert!(
+        !detail.to_lowercase().contains("zzyzx") && !detail.contains("Quentin"),
+        "{detail}"
+    );
+    assert!(t.store.verify_audit().unwrap().is_intact());
+
+    // and running again finds nothing more to do
+    let mut out = Vec::new();
+    let again = run_retention(&mut t.store, &rules, false, t.op, now(), &mut out).unwrap();
+    assert!(again.due.is_empty(), "{:?}", again.due);
+    drop(t.dir);
+}
+
+#[test]
+fn rules_of_zero_are_refused_before_anything_is_read() {
+    let mut t = town();
+    let rules = RetentionRules {
+        known_months: 0,
+        ..RetentionRules::default()
+    };
+    let mut out = Vec::new();
+    let err = run_retention(&mut t.store, &rules, true, t.op, now(), &mut out).unwrap_err();
+    assert!(err.to_string().contains("known_months"), "{err}");
+    assert_eq!(count(&t.path, "SELECT COUNT(*) FROM offenders"), 7);
+}
+
+// ---------------------------------------------------------------- subject access
+
+/// Whether `text` has `prefix` followed by exactly the number `n` (not `n` as the start of a longer one).
+fn names_number(text: &str, prefix: &str, n: i64) -> bool {
+    let needle = format!("{prefix}{n}");
+    text.match_indices(&needle)
+        .any(|(i, _)| !text[i + needle.len()..].starts_with(|c: char| c.is_ascii_digit()))
+}
+
+fn walk_offender_ids(v: &serde_json::Value, out: &mut Vec<i64>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                if k.contains("offender") {
+                    if let Some(n) = x.as_i64() {
+                        out.push(n);
+                    }
+                }
+                walk_offender_ids(x, out);
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| walk_offender_ids(x, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn a_subject_access_export_holds_everything_about_the_person_and_nothing_about_anyone_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    let mut s = Store::open(&path).unwrap();
+    demo::build_demo(&mut s, now()).unwrap();
+    let manager = s.operator_by_name(demo::DEMO_OPERATOR).unwrap().unwrap().id;
+    let cctv = s.operator_by_name("Priya Shah").unwrap().unwrap().id;
+    // the demo person with the most held about them, exclusions and all
+    let id: i64 = raw(&path)
+        .query_row(
+            "SELECT o.id FROM offenders o WHERE EXISTS(SELECT 1 FROM exclusions e WHERE e.offender_id = o.id)
+             ORDER BY (SELECT COUNT(*) FROM sightings s WHERE s.offender_id = o.id)
+                    + (SELECT COUNT(*) FROM incident_offenders io WHERE io.offender_id = o.id)
+                    + (SELECT COUNT(*) FROM hits h WHERE h.offender_id = o.id)
+                    + (SELECT COUNT(*) FROM offender_aliases a WHERE a.offender_id = o.id) DESC, o.id
+             LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    s.open_profile(id, manager, "test", now()).unwrap();
+    s.open_profile(id, cctv, "test", now() + Duration::minutes(5))
+        .unwrap();
+    // someone else's view is not theirs
+    let other = if id == 1 { 2 } else { 1 };
+    s.open_profile(other, cctv, "test", now()).unwrap();
+
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let rules = RetentionRules::default();
+    let files = run_sar(
+        &mut s,
+        &rules,
+        &format!("#{id}"),
+        &out,
+        manager,
+        "SAR-2026-001",
+        now(),
+    )
+    .unwrap();
+    assert_eq!(files.offender_id, id);
+    assert_eq!(files.json, out.join(format!("sar-{id}-2026-11-27.json")));
+    assert_eq!(files.markdown, out.join(format!("sar-{id}-2026-11-27.md")));
+    for f in [&files.json, &files.markdown] {
+        let mode = std::fs::metadata(f).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", f.display());
+    }
+    let json_text = std::fs::read_to_string(&files.json).unwrap();
+    let md = std::fs::read_to_string(&files.markdown).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&json_text).unwrap();
+    let subject = &json["subject"];
+
+    // every kind of data held, counted against the store itself
+    let n = |sql: &str| count(&path, &sql.replace("?", &id.to_string()));
+    let len = |k: &str| subject[k].as_array().unwrap().len() as i64;
+    assert_eq!(subject["offender_id"], id);
+    assert_eq!(
+        len("aliases"),
+        n("SELECT COUNT(*) FROM offender_aliases WHERE offender_id = ?")
+    );
+    assert_eq!(
+        len("exclusions"),
+        n("SELECT COUNT(*) FROM exclusions WHERE offender_id = ?")
+    );
+    assert_eq!(
+        len("incidents"),
+        n("SELECT COUNT(*) FROM incident_offenders WHERE offender_id = ?")
+    );
+    assert_eq!(
+        len("sightings"),
+        n("SELECT COUNT(*) FROM sightings WHERE offender_id = ?")
+    );
+    assert_eq!(
+        len("hits"),
+        n("SELECT COUNT(*) FROM hits WHERE offender_id = ?")
+    );
+    assert_eq!(len("views"), 2);
+    assert!(len("exclusions") >= 1 && len("sightings") + len("incidents") + len("hits") >= 1);
+    let zones: i64 = subject["exclusions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["zones"].as_array().unwrap().len() as i64)
+        .sum();
+    assert_eq!(
+        zones,
+        n("SELECT COUNT(*) FROM exclusion_zones WHERE exclusion_id IN (SELECT id FROM exclusions WHERE offender_id = ?)")
+    );
+    let (name, description, markers): (String, String, String) = raw(&path)
+        .query_row(
+            "SELECT name, description, markers FROM offenders WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(subject["name"], name.as_str());
+    assert_eq!(subject["description"], description.as_str());
+    assert!(md.contains(&name) && md.contains(&description));
+    for m in markers.split(',').filter(|m| !m.is_empty()) {
+        assert!(md.contains(m), "marker {m}");
+    }
+    for v in subject["views"].as_array().unwrap() {
+        assert_eq!(v["why"], "test");
+    }
+    assert!(
+        md.contains("Alex Morgan") && md.contains("Priya Shah"),
+        "who looked"
+    );
+    for s_ in subject["sightings"].as_array().unwrap() {
+        assert!(md.contains(&format!("Sighting #{}", s_["id"])));
+    }
+    for i in subject["incidents"].as_array().unwrap() {
+        assert!(md.contains(&format!("Incident #{}", i["id"])));
+    }
+
+    // what the law requires alongside the data
+    for needle in [
+        "Why the partnership holds this information",
+        "crime",
+        "exclusion scheme",
+        "Who it is shared with",
+        "Member businesses",
+        "police",
+        "How long it is kept",
+        "12 months",
+        "6 years",
+        "Where it came from",
+        "CCTV",
+        "Your rights",
+        "rectification",
+        "erasure",
+        "Information Commissioner",
+    ] {
+        assert!(md.contains(needle), "the report says nothing of “{needle}”");
+    }
+    assert!(json["information"]["retention"].as_array().unwrap().len() == 4);
+
+    // nothing about anyone else: no other person's name (unless it is also
+    // one of theirs) and no other record number
+    let theirs: Vec<String> = std::iter::once(name.to_lowercase())
+        .chain(
+            subject["aliases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a.as_str().unwrap().to_lowercase()),
+        )
+        .collect();
+    let others: Vec<(i64, String)> = raw(&path)
+        .prepare("SELECT id, name FROM offenders WHERE id <> ?1 UNION ALL SELECT offender_id, alias FROM offender_aliases WHERE offender_id <> ?1")
+        .unwrap()
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(others.len() > 30);
+    for (oid, oname) in &others {
+        if theirs.contains(&oname.to_lowercase()) {
+            continue;
+        }
+        assert!(
+            !json_text.contains(oname.as_str()),
+            "{oname} (#{oid}) is in the JSON"
+        );
+        assert!(
+            !md.contains(oname.as_str()),
+            "{oname} (#{oid}) is in the report"
+        );
+        for prefix in ["record #", "Record #", "Record: #"] {
+            assert!(
+                !names_number(&md, prefix, *oid),
+                "{prefix}{oid} is in the report"
+            );
+        }
+    }
+    let mut ids = vec![];
+    walk_offender_ids(&json, &mut ids);
+    assert!(!ids.is_empty() && ids.iter().all(|i| *i == id), "{ids:?}");
+
+    // the export is audited: who, about whom, why
+    let (op, detail): (i64, String) = raw(&path)
+        .query_row(
+            "SELECT operator_id, detail FROM audit WHERE action = 'export' AND entity = 'sar' AND entity_id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((op, detail.as_str()), (manager, "SAR-2026-001"));
+    assert!(s.verify_audit().unwrap().is_intact());
+}
+
+#[test]
+fn a_person_is_found_by_number_name_or_alias_and_a_shared_name_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(dir.path().join("w.db")).unwrap();
+    let op = s
+        .operator_or_add("Sam Okafor", "manager", now())
+        .unwrap()
+        .id;
+    let t = now() - Duration::days(3);
+    let mut a = known("Kyle Marsh");
+    a.aliases = vec!["Kez Marsh".into()];
+    let a = s.create_offender(OffenderKind::Known, a, op, t).unwrap().id;
+    let b = s
+        .create_offender(OffenderKind::Known, known("kyle marsh"), op, t)
+        .unwrap()
+        .id;
+    let c = s
+        .create_offender(OffenderKind::Known, known("Jade Pym"), op, t)
+        .unwrap()
+        .id;
+    let stub = s
+        .create_offender(
+            OffenderKind::IdSought,
+            id_sought("tall, white trainers"),
+            op,
+            t,
+        )
+        .unwrap()
+        .id;
+    s.merge_offender(stub, c, op, t).unwrap();
+
+    assert_eq!(s.find_subject(&format!("#{a}")).unwrap(), a);
+    assert_eq!(s.find_subject(&format!("{b}")).unwrap(), b);
+    assert_eq!(s.find_subject("JADE PYM").unwrap(), c);
+    assert_eq!(s.find_subject("  kez   marsh ").unwrap(), a);
+    // a record merged into someone stands for them
+    assert_eq!(s.find_subject(&format!("#{stub}")).unwrap(), c);
+    let err = s.find_subject("Kyle Marsh").unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains(&format!("#{a}")) && msg.contains(&format!("#{b}")),
+        "{msg}"
+    );
+    assert!(msg.contains("record number"), "{msg}");
+    assert!(matches!(
+        s.find_subject("Kyle"),
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        s.find_subject("#999"),
+        Err(StoreError::NotFound(_))
+    ));
+
+    // the merged record's data is part of the person's
+    let data = s.subject_access(stub).unwrap();
+    assert_eq!(data.offender_id, c);
+    assert_eq!(data.merged_records.len(), 1);
+    assert_eq!(data.merged_records[0].id, stub);
+
+    // no reason, no export, no files
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let audit = s.audit_count().unwrap();
+    let err = run_sar(
+        &mut s,
+        &RetentionRules::default(),
+        "Jade Pym",
+        &out,
+        op,
+        "  ",
+        now(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("why"), "{err}");
+    let err = run_sar(
+        &mut s,
+        &RetentionRules::default(),
+        "Kyle Marsh",
+        &out,
+        op,
+        "SAR-7",
+        now(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("matches 2 records"), "{err}");
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
+    assert_eq!(s.audit_count().unwrap(), audit);
+}
+
+#[test]
+fn the_photo_is_sent_with_the_report_and_hostile_text_stays_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(dir.path().join("w.db")).unwrap();
+    let op = s
+        .operator_or_add("Sam Okafor", "manager", now())
+        .unwrap()
+        .id;
+    let mut p = known("Bob Smith");
+    p.description = "wears a <script>alert(1)</script> hat".into();
+    let id = s
+        .create_offender(OffenderKind::Known, p, op, now())
+        .unwrap()
+        .id;
+    // a name with an escape sequence, as if imported from a hostile file
+    let c = raw(s.path());
+    c.execute(
+        "UPDATE offenders SET name = 'Bob\u{1b}[2J Smith' WHERE id = ?1",
+        [id],
+    )
+    .unwrap();
+    drop(c);
+    let photo = dir.path().join("bob.png");
+    watchroom::io::stills::write_still(&photo, 3).unwrap();
+    s.set_offender_photo(id, photo.to_str().unwrap(), op, now())
+        .unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let files = run_sar(
+        &mut s,
+        &RetentionRules::default(),
+        &id.to_string(),
+        &out,
+        op,
+        "SAR-9",
+        now(),
+    )
+    .unwrap();
+    assert_eq!(files.photos.len(), 1);
+    assert_eq!(
+        std::fs::read(&files.photos[0]).unwrap(),
+        std::fs::read(&photo).unwrap()
+    );
+    assert_eq!(
+        std::fs::metadata(&files.photos[0])
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777,
+        0o600
+    );
+    let md = std::fs::read_to_string(&files.markdown).unwrap();
+    assert!(!md.contains('\u{1b}'));
+    assert!(!md.contains("<script>"));
+    let json = std::fs::read_to_string(&files.json).unwrap();
+    assert!(!json.contains('\u{1b}'), "JSON escapes control characters");
+}
+
+// ---------------------------------------------------------------- the schema
+
+/// Retention deletes a person from the tables it knows. A new table that
+/// refers to a person (or to their exclusions or sightings) must be taught
+/// to `store/privacy.rs` — deleted in `apply_retention`, exported in
+/// `subject_access` — and then listed here.
+#[test]
+fn every_table_that_refers_to_a_person_is_one_retention_clears() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.db");
+    drop(Store::open(&path).unwrap());
+    let c = raw(&path);
+    let mut links: Vec<String> = vec![];
+    for t in tables(&c) {
+        let mut st = c
+            .prepare(&format!(
+                "SELECT \"table\", \"from\" FROM pragma_foreign_key_list('{t}')"
+            ))
+            .unwrap();
+        let rows = st
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .unwrap();
+        for row in rows {
+            let (to, from) = row.unwrap();
+            if ["offenders", "exclusions", "sightings"].contains(&to.as_str()) {
+                links.push(format!("{t}.{from} → {to}"));
+            }
+        }
+    }
+    links.sort();
+    assert_eq!(
+        links,
+        [
+            "exclusion_incidents.exclusion_id → exclusions",
+            "exclusion_zones.exclusion_id → exclusions",
+            "exclusions.offender_id → offenders",
+            "hits.exclusion_id → exclusions",
+            "hits.offender_id → offenders",
+            "hits.sighting_id → sightings",
+            "incident_offenders.offender_id → offenders",
+            "offender_aliases.offender_id → offenders",
+            "offenders.merged_into → offenders",
+            "sightings.offender_id → offenders",
+        ]
+    );
+}

@@ -448,3 +448,46 @@ fn help_is_built_from_the_key_table_and_follows_rebinding() {
         Some(Modal::Form(FormKind::NewIncident, _))
     ));
 }
+
+#[test]
+fn a_manager_filters_the_audit_trail_by_who_what_whom_and_when() {
+    let mut c = demo_console();
+    c.log_incident('t', '2', "greggs", "Sandwiches taken");
+    c.keys("3");
+    c.key(KeyCode::Enter); // opening a profile is audited as a view
+    let viewed = c.app.profile.as_ref().unwrap().profile.offender.id;
+    c.keys("4/");
+    c.keys(&format!("did:view offender:{viewed}"));
+    assert!(!c.app.activity.records.is_empty());
+    assert!(c
+        .app
+        .activity
+        .records
+        .iter()
+        .all(|r| r.action == "view" && r.entity_id == Some(viewed)));
+    c.app.input.as_mut().unwrap().line = watchroom::app::input::LineInput::default();
+    c.keys("who:alex since:2026-11-27 until:2026-11-27 sandwiches");
+    assert!(
+        c.app.activity.records.is_empty(),
+        "the detail holds no text of the incident"
+    );
+    c.ctrl('u');
+    c.keys("who:priya");
+    assert!(c
+        .app
+        .activity
+        .records
+        .iter()
+        .all(|r| r.operator == "Priya Shah"));
+    c.ctrl('u');
+    c.keys("since:yesterday");
+    assert!(c
+        .app
+        .input
+        .as_ref()
+        .unwrap()
+        .error
+        .as_ref()
+        .unwrap()
+        .contains("not a date"));
+}

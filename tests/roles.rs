@@ -56,6 +56,7 @@ fn actions() -> Vec<(Action, Permission)> {
             Action::RunCommand("hit 1 accept radio warned".into()),
             P::DecideHit,
         ),
+        (Action::ShowPane(Pane::Activity), P::ViewAudit),
     ]
 }
 

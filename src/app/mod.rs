@@ -201,6 +201,8 @@ pub enum InputKind {
     Command,
     /// Searching the offender register as you type.
     Search,
+    /// Filtering the audit trail in the activity pane.
+    AuditFilter,
     /// A line for the radio pane: the log, a late check-in, a relay.
     Radio(radio::RadioInput),
 }
@@ -245,6 +247,8 @@ pub struct Detail {
 
 #[derive(Debug, Clone, Default)]
 pub struct Activity {
+    /// A manager's filter: `who:alex did:view offender:12 since:2026-11-01 until:2026-11-30 words`.
+    pub filter: String,
     pub records: Vec<AuditRecord>,
     pub selected: usize,
     pub offset: usize,
@@ -660,11 +664,12 @@ impl App {
             Action::NextPane | Action::PrevPane => {
                 let i = Pane::ALL.iter().position(|p| *p == self.pane).unwrap_or(0);
                 let n = Pane::ALL.len();
-                let j = if action == Action::NextPane {
-                    (i + 1) % n
-                } else {
-                    (i + n - 1) % n
-                };
+                let step = if action == Action::NextPane { 1 } else { n - 1 };
+                let mut j = (i + step) % n;
+                // the audit pane is a manager's: others pass over it
+                if Pane::ALL[j] == Pane::Activity && !allowed(self.role(), Permission::ViewAudit) {
+                    j = (j + step) % n;
+                }
                 self.show_pane(Pane::ALL[j]);
             }
             Action::Move(d) => self.move_by(d),
@@ -675,6 +680,16 @@ impl App {
             Action::Open => self.open_selected(),
             Action::OpenIncident(id) => self.open_incident(id),
             Action::Back => self.back(),
+            Action::StartFilter if self.pane == Pane::Activity => {
+                let before = self.activity.filter.clone();
+                self.input = Some(InputLine {
+                    kind: InputKind::AuditFilter,
+                    line: LineInput::new(&before),
+                    before,
+                    error: None,
+                    live: true,
+                });
+            }
             Action::StartFilter if self.pane == Pane::Radio => {
                 self.radio.view = radio::RadioView::Inventory;
                 let before = self.radio.filter.clone();
@@ -731,7 +746,7 @@ impl App {
                             }
                         }
                         InputKind::Command => self.update(Action::RunCommand(input.line.value)),
-                        InputKind::Search => {}
+                        InputKind::Search | InputKind::AuditFilter => {}
                         InputKind::Radio(purpose) => {
                             if let Err(e) = self.submit_radio_input(purpose, &input.line.value) {
                                 self.input = Some(InputLine {
@@ -751,6 +766,9 @@ impl App {
                     if input.kind == InputKind::Search {
                         self.register.query = input.before;
                         self.refresh_register();
+                    } else if input.kind == InputKind::AuditFilter {
+                        self.activity.filter = input.before;
+                        self.reload_activity();
                     } else if input.kind == InputKind::Radio(radio::RadioInput::Filter) {
                         self.radio.filter = input.before;
                         self.refresh_radio();
@@ -1076,7 +1094,16 @@ impl App {
     }
 
     fn reload_activity(&mut self) {
-        match self.store.recent_audit(None, ACTIVITY_LIMIT) {
+        let records = match self.activity_filter() {
+            Ok(f) => self.store.audit_filtered(&f, ACTIVITY_LIMIT),
+            Err(e) => {
+                if let Some(i) = &mut self.input {
+                    i.error = Some(e);
+                }
+                return;
+            }
+        };
+        match records {
             Ok(r) => {
                 self.activity.records = r;
                 self.activity.selected = self
@@ -1194,6 +1221,12 @@ impl App {
             return;
         }
         input.error = None;
+        if input.kind == InputKind::AuditFilter {
+            self.activity.filter = input.line.value.clone();
+            self.activity.selected = 0;
+            self.reload_activity();
+            return;
+        }
         if input.kind == InputKind::Radio(radio::RadioInput::Filter) {
             self.radio.filter = input.line.value.clone();
             self.radio.selected = 0;
@@ -1821,6 +1854,7 @@ fn permission_for(action: &Action) -> Option<Permission> {
         }
         Action::RadioLine(radio::RadioInput::Log) => P::LogRadio,
         Action::RadioStatus | Action::AddRadio | Action::EditRadio => P::ManageRadios,
+        Action::ShowPane(Pane::Activity) => P::ViewAudit,
         _ => return None,
     })
 }
@@ -1868,5 +1902,38 @@ impl App {
         }
         self.warn(format!("refused: {why}"));
         false
+    }
+}
+
+impl App {
+    fn activity_filter(&self) -> Result<crate::store::audit::AuditQuery, String> {
+        use crate::domain::exclusion::local_day_start;
+        let day = |v: &str| {
+            chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                .map_err(|_| format!("“{v}” is not a date (YYYY-MM-DD)"))
+        };
+        let mut f = crate::store::audit::AuditQuery::default();
+        for word in self.activity.filter.split_whitespace() {
+            match word.split_once(':') {
+                Some(("who", v)) => f.who = Some(v.replace('_', " ")),
+                Some(("did", v)) => f.action = Some(v.to_string()),
+                Some(("offender" | "o", v)) => {
+                    f.offender = Some(
+                        v.trim_start_matches('#')
+                            .parse()
+                            .map_err(|_| format!("offender:{v} needs a record number"))?,
+                    )
+                }
+                Some(("since", v)) => f.since = Some(local_day_start(day(v)?, self.tz)),
+                Some(("until", v)) => {
+                    f.until = Some(local_day_start(
+                        day(v)?.succ_opt().unwrap_or(day(v)?),
+                        self.tz,
+                    ))
+                }
+                _ => f.words.push(word.to_string()),
+            }
+        }
+        Ok(f)
     }
 }

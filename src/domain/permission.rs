@@ -60,10 +60,12 @@ pub enum Permission {
     RunRetention,
     AnswerSubjectAccess,
     Export,
+    /// Read the audit trail: who viewed and changed what.
+    ViewAudit,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 15] = [
+    pub const ALL: [Permission; 16] = [
         Permission::LogIncident,
         Permission::UpdateIncident,
         Permission::NameOffenderOnIncident,
@@ -79,6 +81,7 @@ impl Permission {
         Permission::RunRetention,
         Permission::AnswerSubjectAccess,
         Permission::Export,
+        Permission::ViewAudit,
     ];
 
     /// What the permission lets someone do, for a refusal message.
@@ -99,6 +102,7 @@ impl Permission {
             Permission::RunRetention => "run retention",
             Permission::AnswerSubjectAccess => "answer subject access requests",
             Permission::Export => "export data",
+            Permission::ViewAudit => "read the audit trail",
         }
     }
 }
@@ -171,6 +175,7 @@ mod tests {
             Permission::RunRetention,
             Permission::AnswerSubjectAccess,
             Permission::Export,
+            Permission::ViewAudit,
         ] {
             for r in Role::ALL {
                 assert_eq!(allowed(r, p), r == Role::Manager, "{r:?} {p:?}");

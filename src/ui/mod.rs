@@ -110,6 +110,7 @@ fn draw_message_line(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             InputKind::Filter => "/",
             InputKind::Command => ":",
             InputKind::Search => "search: ",
+            InputKind::AuditFilter => "audit (who: did: offender: since: until:): ",
             InputKind::Radio(purpose) => purpose.prompt(),
         };
         let mut spans = vec![

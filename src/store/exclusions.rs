@@ -181,7 +181,12 @@ impl Store {
                 "lift",
                 "exclusion",
                 Some(id),
-                reason,
+                // the reason is free text and the chained trail is never pruned: no names in it
+                if reason.trim().is_empty() {
+                    "no reason given"
+                } else {
+                    "reason recorded"
+                },
             )?;
             Ok(())
         })?;
@@ -214,7 +219,11 @@ impl Store {
                 "appeal",
                 "exclusion",
                 Some(id),
-                outcome.unwrap_or("lodged"),
+                if outcome.is_some() {
+                    "outcome recorded"
+                } else {
+                    "lodged"
+                },
             )?;
             Ok(())
         })?;

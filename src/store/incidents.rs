@@ -374,7 +374,9 @@ impl Store {
                 text.push_str(&format!(": {r}"));
             }
             add_entry(tx, id, now, operator, "status", &text, None)?;
-            audit::append(tx, now, Some(operator), "status", "incident", Some(id), &text)?;
+            // the reason stays on the incident; the never-pruned trail gets the change only
+            let change = format!("{} → {}", cur.status.label(), to.label());
+            audit::append(tx, now, Some(operator), "status", "incident", Some(id), &change)?;
             Ok(())
         })?;
         self.incident(id)?

@@ -296,10 +296,11 @@ impl Store {
                 params![ts(now), radio, message, operator],
             )?;
             let id = tx.last_insert_rowid();
+            // the message itself stays in the log, not in the never-pruned trail
             let detail = if matches!(status.as_str(), "lost" | "stunned") {
-                format!("{message} (radio is {status})")
+                format!("message from a radio that is {status}")
             } else {
-                message.clone()
+                String::new()
             };
             audit::append(tx, now, Some(operator), "log", "radio", Some(radio), &detail)?;
             Ok(id)

@@ -385,7 +385,8 @@ impl Store {
                 "UPDATE hits SET status = ?1, decided_at = ?2, decided_by = ?3, action_taken = ?4, reject_reason = ?5 WHERE id = ?6 AND status = 'new'",
                 params![status, ts(now), operator, action, reason, id],
             )?;
-            audit::append(tx, now, Some(operator), status, "hit", Some(id), &text)?;
+            // the action or reason stays on the hit; the never-pruned trail gets the decision only
+            audit::append(tx, now, Some(operator), status, "hit", Some(id), "")?;
             Ok(())
         })?;
         self.hit(id)?

@@ -62,7 +62,8 @@ pub struct BoardRow {
     pub police_ref: String,
 }
 
-const PLACE_LABEL: &str = "CASE
+/// How an incident's place reads: member, zone or free text (tables aliased i, m, z).
+pub(crate) const PLACE_LABEL: &str = "CASE
     WHEN m.name IS NOT NULL THEN m.name || CASE WHEN i.location <> '' THEN ' — ' || i.location ELSE '' END
     WHEN z.name IS NOT NULL THEN z.name || CASE WHEN i.location <> '' THEN ' — ' || i.location ELSE '' END
     ELSE i.location END";

@@ -896,18 +896,14 @@ fn subject_data(conn: &Connection, offender_id: i64) -> Result<SubjectData> {
     }
 
     let incidents: Vec<SubjectIncident> = conn
-        .prepare(
-            "SELECT DISTINCT i.id, i.opened_at, i.kind, i.status, i.summary,
-                CASE
-                    WHEN m.name IS NOT NULL THEN m.name || CASE WHEN i.location <> '' THEN ' — ' || i.location ELSE '' END
-                    WHEN z.name IS NOT NULL THEN z.name || CASE WHEN i.location <> '' THEN ' — ' || i.location ELSE '' END
-                    ELSE i.location END,
-                i.police_ref
+        .prepare(&format!(
+            "SELECT DISTINCT i.id, i.opened_at, i.kind, i.status, i.summary, {}, i.police_ref
              FROM incident_offenders io JOIN incidents i ON i.id = io.incident_id
              LEFT JOIN zones z ON z.id = i.zone_id LEFT JOIN members m ON m.id = i.member_id
              WHERE io.offender_id IN (SELECT value FROM json_each(?1))
              ORDER BY i.opened_at, i.id",
-        )?
+            super::incidents::PLACE_LABEL
+        ))?
         .query_map([&list], |r| {
             Ok(SubjectIncident {
                 id: r.get(0)?,

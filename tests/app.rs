@@ -455,6 +455,8 @@ fn a_manager_filters_the_audit_trail_by_who_what_whom_and_when() {
     c.log_incident('t', '2', "greggs", "Sandwiches taken");
     c.keys("3");
     c.key(KeyCode::Enter); // opening a profile is audited as a view
+    c.keys("checking a report");
+    c.key(KeyCode::Enter);
     let viewed = c.app.profile.as_ref().unwrap().profile.offender.id;
     c.keys("4/");
     c.keys(&format!("did:view offender:{viewed}"));
@@ -490,4 +492,47 @@ fn a_manager_filters_the_audit_trail_by_who_what_whom_and_when() {
         .as_ref()
         .unwrap()
         .contains("not a date"));
+}
+
+#[test]
+fn opening_a_profile_from_the_register_asks_why_and_audits_the_answer() {
+    let mut c = demo_console();
+    c.keys("3");
+    c.key(KeyCode::Enter);
+    assert!(c.app.profile.is_none(), "nothing is shown before a reason");
+    assert!(c.text().contains("why open this record?"), "{}", c.text());
+
+    // an empty reason is refused and nothing is opened or audited
+    let before = c.app.store.recent_audit(None, 1).unwrap()[0].id;
+    c.key(KeyCode::Enter);
+    assert!(c.app.profile.is_none());
+    assert!(c.text().contains("say why"), "{}", c.text());
+    assert_eq!(c.app.store.recent_audit(None, 1).unwrap()[0].id, before);
+
+    // Esc leaves the register as it was
+    c.key(KeyCode::Esc);
+    assert!(c.app.input.is_none() && c.app.profile.is_none());
+
+    c.key(KeyCode::Enter);
+    c.keys("member asked about a \x1b[31mbanned\x1b[0m man");
+    c.key(KeyCode::Enter);
+    let viewed = c.app.profile.as_ref().expect("opened").profile.offender.id;
+    let last = &c.app.store.recent_audit(None, 1).unwrap()[0];
+    assert_eq!(
+        (last.action.as_str(), last.entity_id),
+        ("view", Some(viewed))
+    );
+    assert!(last.detail.contains("member asked about a"), "{}", last.detail);
+    assert!(!last.detail.contains('\x1b'), "the reason is cleaned");
+
+    // the next opening offers the same reason: one Enter repeats it
+    c.key(KeyCode::Esc);
+    c.keys("j");
+    c.key(KeyCode::Enter);
+    c.key(KeyCode::Enter);
+    let second = c.app.profile.as_ref().expect("opened").profile.offender.id;
+    assert_ne!(second, viewed);
+    let last = &c.app.store.recent_audit(None, 1).unwrap()[0];
+    assert_eq!(last.entity_id, Some(second));
+    assert!(last.detail.contains("member asked about a"));
 }

@@ -355,7 +355,7 @@ fn opening_a_profile_is_audited_and_shows_standing_history_and_activity() {
     c.ctrl('s');
     c.keys("3/quil");
     c.key(KeyCode::Enter);
-    c.key(KeyCode::Enter);
+    c.open_profile("checking the register");
     let p = &c.app.profile.as_ref().expect("profile open").profile;
     assert_eq!(p.offender.id, id);
     let audit = c.app.store.recent_audit(None, 1).unwrap();
@@ -386,7 +386,7 @@ fn exclusion_forms_refuse_bad_dates_and_unknown_zones_and_keep_the_input() {
     let mut c = console_on(&path, "Alex Morgan", Config::default());
     c.keys("3/quil");
     c.key(KeyCode::Enter);
-    c.key(KeyCode::Enter);
+    c.open_profile("checking the register");
     c.keys("x");
     let Some(Modal::Form(FormKind::Exclusion { .. }, _)) = &c.app.modal else {
         panic!("exclusion form")
@@ -493,7 +493,7 @@ fn an_id_sought_record_is_promoted_or_merged_by_keys() {
     let mut c = console_on(&path, "Alex Morgan", Config::default());
     c.keys("3v"); // ID-sought
     let first = c.app.register.rows[0].id;
-    c.key(KeyCode::Enter);
+    c.open_profile("a member thinks they know him");
     c.keys("M");
     c.keys("quil");
     c.key(KeyCode::Enter);
@@ -549,7 +549,7 @@ fn an_appeal_is_recorded_and_an_exclusion_lifted_early() {
     let mut c = console_on(&path, "Alex Morgan", Config::default());
     c.keys("3/quil");
     c.key(KeyCode::Enter);
-    c.key(KeyCode::Enter);
+    c.open_profile("checking the register");
     c.keys("a");
     let Some(Modal::Form(FormKind::Appeal { .. }, f)) = &c.app.modal else {
         panic!("appeal form")

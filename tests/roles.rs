@@ -129,7 +129,7 @@ fn a_viewer_can_read_a_profile_but_its_forms_never_open() {
         .unwrap();
     let mut c = console_on(&path, "Jo Reader", Config::default());
     c.keys("3");
-    c.key(ratatui::crossterm::event::KeyCode::Enter);
+    c.open_profile("police liaison query");
     assert!(c.app.profile.is_some(), "a viewer reads");
     c.keys("x");
     assert!(c.app.modal.is_none());

@@ -196,7 +196,7 @@ fn the_offender_register() {
 fn an_offender_profile() {
     let mut c = demo_console();
     c.keys("3");
-    c.key(KeyCode::Enter);
+    c.open_profile("checking the register");
     insta::assert_snapshot!(c.screen(W, H).backend());
 }
 

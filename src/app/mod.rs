@@ -14,6 +14,7 @@ pub mod signin;
 
 use crate::domain::permission::{allowed, refusal, Permission, Role};
 use crate::domain::place::PlaceChoice;
+use crate::domain::text::tidy_input;
 use crate::domain::rollcall::{Answer, Step};
 use crate::domain::search::OffenderIndex;
 use crate::domain::sighting::Camera;
@@ -205,6 +206,9 @@ pub enum InputKind {
     AuditFilter,
     /// A line for the radio pane: the log, a late check-in, a relay.
     Radio(radio::RadioInput),
+    /// Why this offender's profile is being opened outside a live incident
+    /// or hit: the answer goes into the audit record of the view.
+    Why { offender: i64 },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -303,6 +307,9 @@ pub struct App {
     pub lock: Option<signin::LockScreen>,
     /// When a key was last pressed (for the idle lock).
     pub last_key: DateTime<Utc>,
+    /// The last reason given for opening a profile, offered again so a run
+    /// of checks for one purpose costs one Enter each.
+    pub last_why: String,
 }
 
 const ACTIVITY_LIMIT: usize = 500;
@@ -400,6 +407,7 @@ impl App {
             radio: radio::RadioPane::default(),
             lock: None,
             last_key: now,
+            last_why: String::new(),
         };
         if !warnings.is_empty() {
             app.warn(warnings.join("; "));
@@ -747,6 +755,18 @@ impl App {
                         }
                         InputKind::Command => self.update(Action::RunCommand(input.line.value)),
                         InputKind::Search | InputKind::AuditFilter => {}
+                        InputKind::Why { offender } => {
+                            let why = tidy_input(&input.line.value);
+                            if why.is_empty() {
+                                self.input = Some(InputLine {
+                                    error: Some("say why in a few words; Esc to not open it".into()),
+                                    ..input
+                                });
+                            } else {
+                                self.open_profile(offender, &why);
+                                self.last_why = why;
+                            }
+                        }
                         InputKind::Radio(purpose) => {
                             if let Err(e) = self.submit_radio_input(purpose, &input.line.value) {
                                 self.input = Some(InputLine {
@@ -1135,7 +1155,7 @@ impl App {
             }
             Pane::Offenders if self.profile.is_none() => {
                 if let Some(id) = self.register_selected_offender() {
-                    self.open_profile(id, "opened from the register");
+                    self.ask_why(id);
                 }
             }
             Pane::Activity => {

@@ -284,6 +284,23 @@ impl App {
         }
     }
 
+    /// Ask in one line why a profile is opened from the register, outside a
+    /// live incident or hit; the answer is audited with the view. Permission
+    /// is checked first so a refused operator is not asked for a reason.
+    pub(crate) fn ask_why(&mut self, offender: i64) {
+        if !self.permit(crate::domain::permission::Permission::ViewProfile) {
+            return;
+        }
+        let last = self.last_why.clone();
+        self.input = Some(super::InputLine {
+            kind: super::InputKind::Why { offender },
+            line: super::input::LineInput::new(&last),
+            before: String::new(),
+            error: None,
+            live: false,
+        });
+    }
+
     /// Open a profile; the view is audited with why it was opened.
     pub(crate) fn open_profile(&mut self, id: i64, why: &str) {
         if !self.permit(crate::domain::permission::Permission::ViewProfile) {

@@ -112,6 +112,7 @@ fn draw_message_line(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             InputKind::Search => "search: ",
             InputKind::AuditFilter => "audit (who: did: offender: since: until:): ",
             InputKind::Radio(purpose) => purpose.prompt(),
+            InputKind::Why { .. } => "why open this record? ",
         };
         let mut spans = vec![
             Span::styled(prompt, theme.style("key")),
@@ -140,6 +141,11 @@ fn draw_message_line(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                     theme.style(if m.is_empty() { "alert_warn" } else { "muted" }),
                 ));
             }
+        } else if let InputKind::Why { .. } = input.kind {
+            spans.push(Span::styled(
+                "   the reason is kept in the audit trail · Enter open · Esc cancel",
+                theme.style("muted"),
+            ));
         } else if input.kind == InputKind::Filter && !input.live {
             spans.push(Span::styled(
                 format!(

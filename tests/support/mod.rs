@@ -72,6 +72,13 @@ pub fn demo_console() -> Console {
 }
 
 impl Console {
+    /// Enter on the register's selected person, then the one-line reason
+    /// the console asks for before it shows a profile.
+    pub fn open_profile(&mut self, why: &str) {
+        self.key(KeyCode::Enter);
+        self.keys(why);
+        self.key(KeyCode::Enter);
+    }
     pub fn key(&mut self, code: KeyCode) -> Option<Action> {
         self.app.handle_key(KeyEvent::new(code, KeyModifiers::NONE))
     }

@@ -522,7 +522,11 @@ fn opening_a_profile_from_the_register_asks_why_and_audits_the_answer() {
         (last.action.as_str(), last.entity_id),
         ("view", Some(viewed))
     );
-    assert!(last.detail.contains("member asked about a"), "{}", last.detail);
+    assert!(
+        last.detail.contains("member asked about a"),
+        "{}",
+        last.detail
+    );
     assert!(!last.detail.contains('\x1b'), "the reason is cleaned");
 
     // the next opening offers the same reason: one Enter repeats it

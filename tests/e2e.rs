@@ -1338,7 +1338,9 @@ fn a_profile_from_the_register_shows_its_photo_as_half_blocks() {
         some_line_has(t, &["│ID-sought "])
     });
     c.send(ENTER);
-    c.wait_for("the one-line reason", WAIT, |t| t.contains("why open this record?"));
+    c.wait_for("the one-line reason", WAIT, |t| {
+        t.contains("why open this record?")
+    });
     c.send("matching a still for a member");
     c.send(ENTER);
     let text = c.wait_for("the profile with a photo drawn in half-blocks", WAIT, |t| {

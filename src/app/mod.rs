@@ -14,10 +14,10 @@ pub mod signin;
 
 use crate::domain::permission::{allowed, refusal, Permission, Role};
 use crate::domain::place::PlaceChoice;
-use crate::domain::text::tidy_input;
 use crate::domain::rollcall::{Answer, Step};
 use crate::domain::search::OffenderIndex;
 use crate::domain::sighting::Camera;
+use crate::domain::text::tidy_input;
 use crate::domain::{
     Clock, Incident, IncidentEdit, IncidentFilter, Member, NewIncident, Priority, Status,
     StatusView, TimelineEntry, Zone,
@@ -208,7 +208,9 @@ pub enum InputKind {
     Radio(radio::RadioInput),
     /// Why this offender's profile is being opened outside a live incident
     /// or hit: the answer goes into the audit record of the view.
-    Why { offender: i64 },
+    Why {
+        offender: i64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -759,7 +761,9 @@ impl App {
                             let why = tidy_input(&input.line.value);
                             if why.is_empty() {
                                 self.input = Some(InputLine {
-                                    error: Some("say why in a few words; Esc to not open it".into()),
+                                    error: Some(
+                                        "say why in a few words; Esc to not open it".into(),
+                                    ),
                                     ..input
                                 });
                             } else {

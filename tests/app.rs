@@ -540,3 +540,55 @@ fn opening_a_profile_from_the_register_asks_why_and_audits_the_answer() {
     assert_eq!(last.entity_id, Some(second));
     assert!(last.detail.contains("member asked about a"));
 }
+
+#[test]
+fn a_manager_reviews_what_retention_would_remove_and_why_before_it_goes() {
+    let mut c = demo_console();
+    c.app.config.lock_after_minutes = 5_000_000; // the clock jumps years ahead
+    c.keys("4v");
+    assert!(c.text().contains("Retention review — nothing is due"), "{}", c.text());
+
+    // two years on, with nothing new, the demo's people and sightings are due
+    c.clock.advance(chrono::Duration::days(2 * 365));
+    c.keys("vv");
+    let due = c.app.activity.due.clone();
+    assert!(!due.is_empty());
+    let expected = c
+        .app
+        .store
+        .retention_due(&c.app.config.retention, c.app.now())
+        .unwrap();
+    assert_eq!(due, expected, "the pane lists exactly what a dry run would");
+    let screen = c.text();
+    assert!(screen.contains(&format!("Retention review — {} due", due.len())), "{screen}");
+    assert!(screen.contains(&due[0].reason[..20]), "{screen}");
+
+    // reviewing is not removing: nothing was deleted
+    assert_eq!(
+        c.app.store.retention_due(&c.app.config.retention, c.app.now()).unwrap(),
+        due
+    );
+
+    // Enter on a person asks why (offering "retention review") and audits the view
+    let person = due.iter().position(|d| d.kind.is_offender()).unwrap();
+    for _ in 0..person {
+        c.keys("j");
+    }
+    c.key(KeyCode::Enter);
+    c.key(KeyCode::Enter);
+    let shown = c.app.profile.as_ref().expect("the profile").profile.offender.id;
+    assert_eq!(shown, due[person].id);
+    let last = &c.app.store.recent_audit(None, 1).unwrap()[0];
+    assert_eq!(last.action, "view");
+    assert!(last.detail.contains("retention review"), "{}", last.detail);
+}
+
+#[test]
+fn only_a_manager_may_open_the_retention_review() {
+    let (_dir, path) = demo_store();
+    let mut c = console_on(&path, "Sam Okafor", Config::default());
+    c.app.pane = watchroom::app::Pane::Activity;
+    c.keys("v");
+    assert_eq!(c.app.activity.view, watchroom::app::ActivityView::Audit);
+    assert!(c.text().contains("refused"), "{}", c.text());
+}

@@ -14,6 +14,7 @@ pub mod signin;
 
 use crate::domain::permission::{allowed, refusal, Permission, Role};
 use crate::domain::place::PlaceChoice;
+use crate::domain::retention::{DueItem, DueKind};
 use crate::domain::rollcall::{Answer, Step};
 use crate::domain::search::OffenderIndex;
 use crate::domain::sighting::Camera;
@@ -258,6 +259,19 @@ pub struct Activity {
     pub records: Vec<AuditRecord>,
     pub selected: usize,
     pub offset: usize,
+    pub view: ActivityView,
+    /// What the retention rules say is due now, and why (the review view).
+    pub due: Vec<DueItem>,
+}
+
+/// The activity pane's two views, both a manager's: `v` switches.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ActivityView {
+    /// Who did what: the audit trail.
+    #[default]
+    Audit,
+    /// What the scheme may no longer keep, and why; applied from the shell.
+    Retention,
 }
 
 pub struct App {
@@ -810,6 +824,18 @@ impl App {
                 self.profile = None;
                 self.cycle_register_view();
             }
+            Action::CycleView if self.pane == Pane::Activity => {
+                let next = match self.activity.view {
+                    ActivityView::Audit => ActivityView::Retention,
+                    ActivityView::Retention => ActivityView::Audit,
+                };
+                if next == ActivityView::Retention && !self.permit(Permission::RunRetention) {
+                    return;
+                }
+                self.activity.view = next;
+                self.activity.selected = 0;
+                self.reload_activity();
+            }
             Action::CycleView => {
                 self.set_view(self.board.filter.status.next());
                 let label = self.board.filter.status.label();
@@ -911,7 +937,13 @@ impl App {
             }
         }
         match self.pane {
-            Pane::Activity => step(&mut self.activity.selected, self.activity.records.len(), d),
+            Pane::Activity => {
+                let n = match self.activity.view {
+                    ActivityView::Audit => self.activity.records.len(),
+                    ActivityView::Retention => self.activity.due.len(),
+                };
+                step(&mut self.activity.selected, n, d)
+            }
             Pane::Hits => step(&mut self.hits.selected, self.hits.rows.len(), d),
             Pane::Radio => {
                 let n = self.radio_len();
@@ -1118,6 +1150,17 @@ impl App {
     }
 
     fn reload_activity(&mut self) {
+        if self.activity.view == ActivityView::Retention {
+            match self.store.retention_due(&self.config.retention, self.now()) {
+                Ok(due) => {
+                    self.activity.selected =
+                        self.activity.selected.min(due.len().saturating_sub(1));
+                    self.activity.due = due;
+                }
+                Err(e) => self.store_error(e),
+            }
+            return;
+        }
         let records = match self.activity_filter() {
             Ok(f) => self.store.audit_filtered(&f, ACTIVITY_LIMIT),
             Err(e) => {
@@ -1160,6 +1203,27 @@ impl App {
             Pane::Offenders if self.profile.is_none() => {
                 if let Some(id) = self.register_selected_offender() {
                     self.ask_why(id);
+                }
+            }
+            Pane::Activity if self.activity.view == ActivityView::Retention => {
+                let Some(item) = self.activity.due.get(self.activity.selected) else {
+                    return;
+                };
+                let (kind, id) = (item.kind, item.id);
+                match kind {
+                    // reviewing a person before their record goes is a view
+                    // like any other: asked why, audited
+                    DueKind::IdSought | DueKind::Known | DueKind::Merged => {
+                        self.last_why = "retention review".into();
+                        self.ask_why(id)
+                    }
+                    DueKind::ClosedIncident => {
+                        self.pane = Pane::Incidents;
+                        self.open_incident(id);
+                    }
+                    DueKind::Sighting => {
+                        self.info("a sighting past its period: it goes when retention is applied")
+                    }
                 }
             }
             Pane::Activity => {

@@ -299,6 +299,70 @@ ALTER TABLE operators ADD COLUMN pin_hash TEXT;
 ALTER TABLE operators ADD COLUMN failed_pins INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE operators ADD COLUMN locked_until INTEGER;
 "#,
+    // 7: the shift and its handover, the occurrence log, members' leaving
+    // dates (for the committee report), police open data, and ingest.
+    r#"
+CREATE TABLE shifts (
+    id           INTEGER PRIMARY KEY,
+    operator_id  INTEGER NOT NULL REFERENCES operators(id),
+    started_at   INTEGER NOT NULL,
+    ended_at     INTEGER
+);
+CREATE INDEX shifts_started ON shifts(started_at);
+
+-- append-only through the store: an amendment is a new entry naming the old
+CREATE TABLE occurrence_log (
+    id           INTEGER PRIMARY KEY,
+    shift_id     INTEGER REFERENCES shifts(id),
+    operator_id  INTEGER NOT NULL REFERENCES operators(id),
+    at           INTEGER NOT NULL,
+    text         TEXT NOT NULL,
+    amends       INTEGER REFERENCES occurrence_log(id)
+);
+CREATE INDEX occurrence_log_at ON occurrence_log(at);
+
+-- the handover as it was shown when the shift ended (Markdown), and who
+-- took it over
+CREATE TABLE handovers (
+    id               INTEGER PRIMARY KEY,
+    shift_id         INTEGER NOT NULL UNIQUE REFERENCES shifts(id),
+    operator_id      INTEGER NOT NULL REFERENCES operators(id),
+    at               INTEGER NOT NULL,
+    body             TEXT NOT NULL,
+    acknowledged_by  INTEGER REFERENCES operators(id),
+    acknowledged_at  INTEGER
+);
+
+-- the day a member lapsed or left, so a period's figures can count it
+ALTER TABLE members ADD COLUMN left_on TEXT;
+
+-- the monthly street-level crime file published for England and Wales;
+-- row_key is the Crime ID, or for rows without one (anti-social behaviour)
+-- a digest of the row, so an import run twice adds nothing
+CREATE TABLE police_crimes (
+    id            INTEGER PRIMARY KEY,
+    row_key       TEXT NOT NULL UNIQUE,
+    crime_id      TEXT NOT NULL DEFAULT '',
+    month         TEXT NOT NULL,
+    reported_by   TEXT NOT NULL DEFAULT '',
+    falls_within  TEXT NOT NULL DEFAULT '',
+    longitude     REAL,
+    latitude      REAL,
+    location      TEXT NOT NULL DEFAULT '',
+    lsoa_code     TEXT NOT NULL DEFAULT '',
+    lsoa_name     TEXT NOT NULL DEFAULT '',
+    crime_type    TEXT NOT NULL,
+    last_outcome  TEXT NOT NULL DEFAULT '',
+    context       TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX police_crimes_month ON police_crimes(month, crime_type);
+
+-- where an incident came from when another system sent it, and that
+-- system's reference, so a line sent twice is one incident
+ALTER TABLE incidents ADD COLUMN source TEXT NOT NULL DEFAULT '';
+ALTER TABLE incidents ADD COLUMN source_ref TEXT;
+CREATE UNIQUE INDEX incidents_source_ref ON incidents(source, source_ref) WHERE source_ref IS NOT NULL;
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

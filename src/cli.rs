@@ -105,6 +105,14 @@ pub enum Commands {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Take in JSON lines from other systems (radio gateway, alarms,
+    /// incidents) on standard input, or on a Unix socket; recorded under the
+    /// account named with --as (default "ingest"), which nobody signs in with
+    Ingest {
+        /// Listen on this Unix socket (owner-only) instead of reading standard input
+        #[arg(long, value_name = "PATH")]
+        socket: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -217,6 +225,40 @@ pub fn run() -> Result<()> {
             }
             eprintln!("\rdone: {}", path.display());
             Ok(())
+        }
+        Some(Commands::Ingest { socket }) => {
+            let path = match &cli.db {
+                Some(p) => p.clone(),
+                None => data_dir()?.join("watchroom.db"),
+            };
+            // events need the scheme's radios, members and zones: never a new, empty store
+            if !path.exists() {
+                anyhow::bail!("there is no store at {}", path.display());
+            }
+            let config_path = cli
+                .config
+                .clone()
+                .or_else(|| config_dir().map(|d| d.join("config.toml")));
+            let config = match &config_path {
+                Some(p) => {
+                    let (c, warning) = Config::load(p);
+                    if let Some(w) = warning {
+                        eprintln!("watchroom: {w}; using the default settings");
+                    }
+                    c
+                }
+                None => Config::default(),
+            };
+            let rules = crate::io::ingest::Rules {
+                incident_types: config.incident_types,
+            };
+            crate::io::ingest::run(
+                &path,
+                cli.operator.as_deref(),
+                socket.as_deref(),
+                rules,
+                clock,
+            )
         }
         Some(Commands::Audit { command }) => {
             let path = match &cli.db {

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod demo;
 pub mod exclusions;
 pub mod incidents;
+pub mod ingest;
 pub mod offenders;
 pub mod operators;
 pub mod places;

@@ -2053,3 +2053,126 @@ fn sign_in_wrong_then_right_pin_then_lock_and_unlock() {
         .collect();
     assert_eq!(tail, ["sign-in failed", "sign-in", "sign-out", "sign-in"]);
 }
+
+/// Lines piped into `watchroom ingest` reach a console open on the same store
+/// with no key pressed: the incident and the alarm (urgent, of type alarm, at
+/// its member) on the board, the radio on air; the bad lines are named on
+/// ingest's stderr by number and the rest carry on.
+#[test]
+fn ingested_lines_reach_an_open_console_and_bad_lines_are_named() {
+    let place = Place::new();
+    let c = place.demo("console", 140, 40, &[]);
+    c.wait_board();
+    // a radio not yet on air, so its sign-on is plainly the ingested one
+    let call_sign = {
+        let store = watchroom::store::Store::open(place.db()).expect("open the store");
+        let on = store
+            .on_air(chrono::Utc::now() - chrono::Duration::hours(18))
+            .expect("who is on air");
+        store
+            .radios()
+            .expect("the radios")
+            .into_iter()
+            .find(|r| r.status == "issued" && !on.contains(&r.call_sign))
+            .expect("a radio off air")
+            .call_sign
+    };
+    // the board filtered to a word only the ingested lines carry: empty for now
+    let tag = unique("feed");
+    c.send("/");
+    c.send(&tag);
+    c.wait_text(&format!("filter: {tag}"));
+    c.send(ENTER);
+    c.wait_for("the filter to be kept", WAIT, |t| {
+        t.contains(&format!("live (0) filter: {tag}")) && !t.contains("Enter keep")
+    });
+
+    let theft_ref = unique("EXT");
+    let alarm_ref = unique("ALM");
+    let lines = [
+        format!(
+            r#"{{"kind":"incident","type":"theft","priority":2,"zone":"Market Square","summary":"{tag} two men with razors","ref":"{theft_ref}"}}"#
+        ),
+        "this is not json {".to_string(),
+        format!(
+            r#"{{"kind":"alarm","member":"Greggs","alarm":"panic","summary":"{tag} rear door","ref":"{alarm_ref}"}}"#
+        ),
+        r#"{"kind":"radio","call_sign":"ZZ99","event":"sign_on"}"#.to_string(),
+        format!(r#"{{"kind":"radio","call_sign":"{call_sign}","event":"sign_on"}}"#),
+    ];
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_watchroom"));
+    cmd.args(["ingest", "--db", place.db().to_str().expect("utf-8 path")])
+        .env_clear()
+        .current_dir(place.dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in place.envs() {
+        cmd.env(k, v);
+    }
+    let mut ingest = {
+        let _one_at_a_time = SPAWN.lock().unwrap_or_else(|e| e.into_inner());
+        cmd.spawn().expect("spawn watchroom ingest")
+    };
+    {
+        let mut stdin = ingest.stdin.take().expect("ingest's stdin");
+        stdin
+            .write_all(lines.join("\n").as_bytes())
+            .expect("pipe the lines");
+    }
+    let out = ingest.wait_with_output().expect("ingest finishes");
+    let done = Instant::now();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{:?}\n{said}", out.status);
+    assert!(
+        some_line_has(&said, &["line 2: not JSON"]),
+        "stderr names the bad line: {said}"
+    );
+    assert!(
+        some_line_has(&said, &["line 4: no radio has the call sign “ZZ99”"]),
+        "{said}"
+    );
+    assert!(
+        said.contains("ingest: 3 accepted, 0 duplicates, 2 rejected"),
+        "{said}"
+    );
+
+    let id_of = |reference: &str| -> i64 {
+        store(&place)
+            .query_row(
+                "SELECT id FROM incidents WHERE source_ref = ?1",
+                [reference],
+                |r| r.get(0),
+            )
+            .expect("the ingested incident")
+    };
+    let (theft, alarm) = (id_of(&theft_ref), id_of(&alarm_ref));
+    let (theft_row, alarm_row) = (format!("#{theft} "), format!("#{alarm} "));
+    c.wait_for("the ingested incident and alarm on the board", WAIT, |t| {
+        t.contains(&format!("live (2) filter: {tag}"))
+            && some_line_has(
+                t,
+                &[&theft_row, "P2", "open", "theft", "Market Square", &tag],
+            )
+            && some_line_has(
+                t,
+                &[&alarm_row, "P1", "open", "alarm", "Greggs", "panic alarm"],
+            )
+    });
+    eprintln!(
+        "ingest: the console showed both rows {:?} after ingest exited",
+        done.elapsed()
+    );
+
+    // the radio pane's log view: the radio is on air
+    c.send("5");
+    c.wait_text(" roll-call ");
+    c.send("v");
+    c.send("v");
+    let on_air = format!("● {call_sign}");
+    c.wait_for("the ingested sign-on on air", WAIT, |t| {
+        t.contains("On air (")
+            && t.contains(&on_air)
+            && some_line_has(t, &[&call_sign, "signing on"])
+    });
+}

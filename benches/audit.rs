@@ -12,17 +12,26 @@
 //!   it was before the chain (no seq, no hash, no anchor), for scale.
 //!   Each works on its own copy of the demo town in a temporary folder; the
 //!   target is `store_add_note` within 20% of `bare_note_without_audit`.
+//!   Every note is a second later than the one before, as notes are: with
+//!   one fixed time the incident's `updated_at` never changes, SQLite skips
+//!   rewriting its page and the floor is one page lighter than a real note.
 //!   Measured one after another, the three drift apart with whatever else
 //!   the machine is doing, so `audit_write/interleaved` runs them again in
-//!   turns (15 rounds of 1,000 writes each) and prints the medians and the
-//!   ratio as `bench:` lines: read the comparison from there. On a disk the
-//!   WAL checkpoints dominate, so the figures depend on where `TMPDIR` is.
+//!   turns (15 rounds of 1,000 writes each), together with a second write,
+//!   `Store::create_incident` against the same SQL bare (the place checked,
+//!   the incident inserted with its four indexes, read back), and prints the
+//!   medians and the ratios as `bench:` lines: read the comparison from
+//!   there. It first prints the WAL frames (pages) each kind writes per
+//!   commit, which is what the cost follows. On a disk the WAL checkpoints
+//!   dominate, so the figures depend on where `TMPDIR` is.
 //! - `audit_verify/verify_1000000`: `Store::verify_audit` over a trail of
 //!   1,000,000 records (target under 2 s). The store is made once, in the
 //!   chain's own format, into `target/bench-stores/audit-1000000.db` (or
 //!   `$WATCHROOM_BENCH_DIR`) and reused; delete it to make it again.
 //!
 //! `cargo bench --bench audit -- --quick --noplot` for figures;
+//! `cargo bench --bench audit -- audit_write/interleaved --noplot` for the
+//! write comparison alone;
 //! `cargo bench --bench audit -- --test` checks every benchmark runs once,
 //! with a trail of 10,000 records.
 
@@ -32,7 +41,10 @@ use common::now;
 use criterion::{criterion_group, criterion_main, Criterion};
 use rusqlite::{params, Connection, TransactionBehavior};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
+use watchroom::domain::incident::{NewIncident, Priority};
+use watchroom::domain::Place;
 use watchroom::store::{audit, demo, Store};
 
 /// Records in the verified trail: a million, 10,000 in `--test` mode.
@@ -190,10 +202,18 @@ fn bare(path: &Path) -> Connection {
     conn
 }
 
+/// The time of the next write: a second after the last, so each write
+/// changes what a real one would (a fixed time would leave an incident's
+/// `updated_at` as it was, and its page unwritten).
+fn tick() -> chrono::DateTime<chrono::Utc> {
+    static SECONDS: AtomicI64 = AtomicI64::new(0);
+    now() + chrono::Duration::seconds(SECONDS.fetch_add(1, Ordering::Relaxed))
+}
+
 /// The statements `Store::add_note` runs for a plain note, without its audit
 /// record; with `plain_audit`, plus the audit insert as it was before the chain.
 fn bare_note(conn: &mut Connection, incident: i64, text: &str, operator: i64, plain_audit: bool) {
-    let at = now().timestamp();
+    let at = tick().timestamp();
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .unwrap();
@@ -228,13 +248,117 @@ fn bare_note(conn: &mut Connection, incident: i64, text: &str, operator: i64, pl
 
 const NOTE: &str = "Male now heading towards the market, CCTV following";
 
+fn new_incident() -> NewIncident {
+    NewIncident {
+        kind: "Shoplifting".into(),
+        priority: Priority::High,
+        place: Place {
+            zone_id: Some(1),
+            member_id: None,
+            location: "by the tills".into(),
+        },
+        summary: NOTE.into(),
+        opened_at: tick(),
+    }
+}
+
+/// `Store::create_incident`'s read-back, its place label spelled out.
+const GET_INCIDENT: &str = "SELECT i.id, i.kind, i.priority, i.status, i.zone_id, i.member_id, i.location,
+        CASE
+        WHEN m.name IS NOT NULL THEN m.name || CASE WHEN i.location <> '' THEN ' — ' || i.location ELSE '' END
+        WHEN z.name IS NOT NULL THEN z.name || CASE WHEN i.location <> '' THEN ' — ' || i.location ELSE '' END
+        ELSE i.location END,
+        i.summary, i.opened_at, i.updated_at, i.closed_at, i.close_reason, i.police_ref,
+        i.loss_pence, i.recovery_pence, i.version, ob.name, ub.name
+     FROM incidents i
+     LEFT JOIN zones z ON z.id = i.zone_id
+     LEFT JOIN members m ON m.id = i.member_id
+     JOIN operators ob ON ob.id = i.opened_by
+     JOIN operators ub ON ub.id = i.updated_by
+     WHERE i.id = ?1";
+
+/// The statements `Store::create_incident` runs for `new`, without its
+/// audit record: the place checked, the insert, and the incident read back.
+fn bare_create(conn: &mut Connection, new: &NewIncident, operator: i64) {
+    let at = new.opened_at.timestamp();
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .unwrap();
+    let zone_exists: bool = tx
+        .query_row(
+            "SELECT EXISTS(SELECT 1 FROM zones WHERE id = ?1)",
+            [new.place.zone_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(zone_exists);
+    tx.execute(
+        "INSERT INTO incidents (kind, priority, status, zone_id, member_id, location, summary,
+                                opened_at, updated_at, opened_by, updated_by)
+         VALUES (?1, ?2, 'open', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+        params![
+            new.kind,
+            new.priority.number(),
+            new.place.zone_id,
+            new.place.member_id,
+            new.place.location,
+            new.summary,
+            at,
+            at,
+            operator
+        ],
+    )
+    .unwrap();
+    let id = tx.last_insert_rowid();
+    tx.commit().unwrap();
+    let found: i64 = conn
+        .prepare_cached(GET_INCIDENT)
+        .unwrap()
+        .query_row([id], |r| r.get(0))
+        .unwrap();
+    assert_eq!(found, id);
+}
+
+/// WAL frames per commit of `writes` runs of `write` on the store at `path`:
+/// a reader holding its snapshot keeps any checkpoint from reusing the WAL,
+/// so every frame written stays there to be counted.
+fn frames_per_commit(path: &Path, writes: usize, mut write: impl FnMut()) -> f64 {
+    let reader = bare(path);
+    reader
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    reader
+        .execute_batch("BEGIN; SELECT COUNT(*) FROM zones;")
+        .unwrap();
+    for _ in 0..writes {
+        write();
+    }
+    let wal = std::fs::read(format!("{}-wal", path.display())).unwrap_or_default();
+    drop(reader);
+    // 32-byte header, then frames of a 24-byte header and a page; frames of
+    // this generation of the WAL carry the header's salt
+    let page = u32::from_be_bytes(wal[8..12].try_into().unwrap()) as usize;
+    let (mut frames, mut commits) = (0usize, 0usize);
+    for frame in wal[32..].chunks_exact(24 + page) {
+        if frame[8..16] != wal[16..24] {
+            break;
+        }
+        frames += 1;
+        if frame[4..8] != [0; 4] {
+            commits += 1;
+        }
+    }
+    assert_eq!(commits, writes, "every write is one commit");
+    frames as f64 / commits as f64
+}
+
 fn write(c: &mut Criterion) {
     let mut g = c.benchmark_group("audit_write");
 
     let t = town();
     let mut store = Store::open(&t.path).unwrap();
     g.bench_function("store_add_note", |b| {
-        b.iter(|| store.add_note(1, NOTE, None, t.operator, now()).unwrap())
+        b.iter(|| store.add_note(1, NOTE, None, t.operator, tick()).unwrap())
     });
     drop(store);
     assert!(
@@ -277,10 +401,10 @@ fn verify(c: &mut Criterion) {
     g.finish();
 }
 
-/// The same three writes interleaved: rounds of `batch` writes of each kind
-/// in turn, so a busy machine slows them alike, and the median of each kind's
+/// The five writes interleaved: rounds of `batch` writes of each kind in
+/// turn, so a busy machine slows them alike, and the median of each kind's
 /// per-round mean. Printed, as `bench: …` lines, after the criterion figures
-/// for the write group.
+/// for the write group, with the WAL frames each kind writes per commit.
 fn interleaved(_: &mut Criterion) {
     let name = "audit_write/interleaved";
     let filters: Vec<String> = std::env::args()
@@ -291,48 +415,72 @@ fn interleaved(_: &mut Criterion) {
         return;
     }
     // a round long enough to take in the WAL checkpoints each kind causes
-    let (rounds, batch) = if common::test_mode() {
-        (1, 5)
+    let (rounds, batch, counted) = if common::test_mode() {
+        (1, 5, 5)
     } else {
-        (15, 1000)
+        (15, 1000, 500)
     };
-    let store_town = town();
-    let mut store = Store::open(&store_town.path).unwrap();
-    let (none, plain) = (town(), town());
-    let (mut none_conn, mut plain_conn) = (bare(&none.path), bare(&plain.path));
-    let mut times: [Vec<f64>; 3] = Default::default();
-    let per_write = |started: Instant| started.elapsed().as_secs_f64() * 1e6 / batch as f64;
+    const KINDS: [&str; 5] = [
+        "store_add_note",
+        "bare_note_without_audit",
+        "bare_note_plain_audit",
+        "store_create_incident",
+        "bare_create_without_audit",
+    ];
+    let towns: Vec<Town> = KINDS.iter().map(|_| town()).collect();
+    let mut stores: Vec<Store> = towns
+        .iter()
+        .map(|t| Store::open(&t.path).unwrap())
+        .collect();
+    let mut conns: Vec<Connection> = towns.iter().map(|t| bare(&t.path)).collect();
+    let mut write = |kind: usize| {
+        let (store, conn, op) = (&mut stores[kind], &mut conns[kind], towns[kind].operator);
+        match kind {
+            0 => drop(store.add_note(1, NOTE, None, op, tick()).unwrap()),
+            1 => bare_note(conn, 1, NOTE, op, false),
+            2 => bare_note(conn, 1, NOTE, op, true),
+            3 => drop(store.create_incident(&new_incident(), op, tick()).unwrap()),
+            _ => bare_create(conn, &new_incident(), op),
+        }
+    };
+    let frames: Vec<f64> = (0..KINDS.len())
+        .map(|kind| frames_per_commit(&towns[kind].path, counted, || write(kind)))
+        .collect();
+    let mut times: [Vec<f64>; 5] = Default::default();
     for _ in 0..rounds {
-        let t = Instant::now();
-        for _ in 0..batch {
-            store
-                .add_note(1, NOTE, None, store_town.operator, now())
-                .unwrap();
+        for (kind, times) in times.iter_mut().enumerate() {
+            let t = Instant::now();
+            for _ in 0..batch {
+                write(kind);
+            }
+            times.push(t.elapsed().as_secs_f64() * 1e6 / batch as f64);
         }
-        times[0].push(per_write(t));
-        let t = Instant::now();
-        for _ in 0..batch {
-            bare_note(&mut none_conn, 1, NOTE, none.operator, false);
-        }
-        times[1].push(per_write(t));
-        let t = Instant::now();
-        for _ in 0..batch {
-            bare_note(&mut plain_conn, 1, NOTE, plain.operator, true);
-        }
-        times[2].push(per_write(t));
     }
-    let [store_us, none_us, plain_us] = times.map(|mut v| {
+    let us = times.map(|mut v| {
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     });
+    let line = |kinds: &[usize]| {
+        kinds
+            .iter()
+            .map(|&k| format!("{} {:.1} µs ({:.2} pages)", KINDS[k], us[k], frames[k]))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let pct = |a: usize, b: usize| (us[a] / us[b] - 1.0) * 100.0;
     eprintln!(
-        "bench: {name} ({rounds} rounds of {batch}): store_add_note {store_us:.1} µs, \
-         bare_note_without_audit {none_us:.1} µs, bare_note_plain_audit {plain_us:.1} µs"
+        "bench: {name} ({rounds} rounds of {batch}; pages = WAL frames per commit): {}",
+        line(&[0, 1, 2])
     );
     eprintln!(
-        "bench: {name}: the chained audit record adds {:+.0}% to the write (the unchained insert it replaced: {:+.0}%)",
-        (store_us / none_us - 1.0) * 100.0,
-        (plain_us / none_us - 1.0) * 100.0
+        "bench: {name}: the chained audit record adds {:+.0}% to the note (the unchained insert it replaced: {:+.0}%)",
+        pct(0, 1),
+        pct(2, 1)
+    );
+    eprintln!("bench: {name}: {}", line(&[3, 4]));
+    eprintln!(
+        "bench: {name}: the chained audit record adds {:+.0}% to creating an incident",
+        pct(3, 4)
     );
 }
 

@@ -100,6 +100,21 @@ pub enum Commands {
         #[arg(long, default_value = ".")]
         out: PathBuf,
     },
+    /// Import members, radios or offenders from a spreadsheet's CSV, or the
+    /// police's street-level crime file (a manager, named with --as)
+    Import {
+        /// What the file holds: members, radios, offenders or police
+        #[arg(value_parser = ["members", "radios", "offenders", "police"])]
+        what: String,
+        /// The CSV file
+        file: PathBuf,
+        /// Say what would change and list every bad row, changing nothing (the default)
+        #[arg(long, conflicts_with = "apply")]
+        dry_run: bool,
+        /// Import it in one transaction; a file with any problem changes nothing
+        #[arg(long)]
+        apply: bool,
+    },
     /// The audit trail: prove it intact, or list its latest records
     Audit {
         #[command(subcommand)]
@@ -355,6 +370,32 @@ pub fn run() -> Result<()> {
             )?;
             for p in &outcome.problems {
                 eprintln!("watchroom: {}", crate::domain::text::clean(p));
+            }
+            Ok(())
+        }
+        Some(Commands::Import {
+            what,
+            file,
+            dry_run: _,
+            apply,
+        }) => {
+            use crate::io::import::{run_import, ImportKind};
+            let kind = ImportKind::from_code(&what).context("import members, radios, offenders or police")?;
+            let (mut store, manager, _) = manager_session(
+                cli.db.clone(),
+                cli.operator.clone(),
+                cli.config.clone(),
+                Permission::Import,
+                clock.now(),
+            )?;
+            let mut out = std::io::stdout();
+            let outcome = run_import(&mut store, kind, &file, apply, manager, clock.now(), &mut out)?;
+            let problems = outcome.problems().len();
+            if problems > 0 {
+                anyhow::bail!(
+                    "{problems} problem(s) in {}: nothing was imported",
+                    file.display()
+                );
             }
             Ok(())
         }

@@ -60,12 +60,14 @@ pub enum Permission {
     RunRetention,
     AnswerSubjectAccess,
     Export,
+    /// Import members, radios, offenders and police open data from files.
+    Import,
     /// Read the audit trail: who viewed and changed what.
     ViewAudit,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 16] = [
+    pub const ALL: [Permission; 17] = [
         Permission::LogIncident,
         Permission::UpdateIncident,
         Permission::NameOffenderOnIncident,
@@ -81,6 +83,7 @@ impl Permission {
         Permission::RunRetention,
         Permission::AnswerSubjectAccess,
         Permission::Export,
+        Permission::Import,
         Permission::ViewAudit,
     ];
 
@@ -102,6 +105,7 @@ impl Permission {
             Permission::RunRetention => "run retention",
             Permission::AnswerSubjectAccess => "answer subject access requests",
             Permission::Export => "export data",
+            Permission::Import => "import data",
             Permission::ViewAudit => "read the audit trail",
         }
     }
@@ -175,6 +179,7 @@ mod tests {
             Permission::RunRetention,
             Permission::AnswerSubjectAccess,
             Permission::Export,
+            Permission::Import,
             Permission::ViewAudit,
         ] {
             for r in Role::ALL {

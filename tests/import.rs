@@ -1,0 +1,1140 @@
+//! Imports on real store files: good files previewed then applied, every kind
+//! of bad row named by its line, files that are not CSV, duplicates found
+//! rather than doubled, and the police's street-level crime file imported
+//! once however often it is given. The real binary is driven with a
+//! manager's PIN on standard input.
+
+mod support;
+
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use support::*;
+use watchroom::io::import::{run_import, ImportKind, ImportOutcome, Problem};
+use watchroom::store::demo::DEMO_OPERATOR;
+use watchroom::store::imports::RowPlan;
+use watchroom::store::Store;
+
+const DATA: &[&str] = &[
+    "members",
+    "radios",
+    "radio_status_history",
+    "offenders",
+    "offender_aliases",
+    "police_crimes",
+];
+
+/// Every row of the tables an import can touch, and the audit trail: if this
+/// is the same before and after, nothing changed.
+fn fingerprint(db: &Path) -> Fingerprint {
+    rows_of(db, &[DATA, &["audit"]].concat())
+}
+
+/// The same without the audit trail (signing in from the shell is audited).
+fn data_fingerprint(db: &Path) -> Fingerprint {
+    rows_of(db, DATA)
+}
+
+/// Compared whole, shown short: a failure says which tables differ.
+#[derive(PartialEq)]
+struct Fingerprint(Vec<(String, String)>);
+
+impl std::fmt::Debug for Fingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (table, rows) in &self.0 {
+            writeln!(f, "{table}: {} rows", rows.lines().count())?;
+        }
+        Ok(())
+    }
+}
+
+impl Fingerprint {
+    fn contains(&self, s: &str) -> bool {
+        self.0.iter().any(|(_, rows)| rows.contains(s))
+    }
+}
+
+fn rows_of(db: &Path, tables: &[&str]) -> Fingerprint {
+    let c = Connection::open(db).unwrap();
+    let mut all = vec![];
+    for table in tables {
+        let mut out = String::new();
+        let mut st = c
+            .prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))
+            .unwrap();
+        let n = st.column_count();
+        let mut rows = st.query([]).unwrap();
+        while let Some(r) = rows.next().unwrap() {
+            for i in 0..n {
+                let v: rusqlite::types::Value = r.get(i).unwrap();
+                out.push_str(&format!("{v:?}|"));
+            }
+            out.push('\n');
+        }
+        all.push((table.to_string(), out));
+    }
+    Fingerprint(all)
+}
+
+fn count(db: &Path, sql: &str) -> i64 {
+    Connection::open(db)
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
+
+struct Run {
+    outcome: ImportOutcome,
+    printed: String,
+}
+
+fn import(db: &Path, kind: ImportKind, name: &str, bytes: &[u8], apply: bool) -> Run {
+    let file = db.parent().unwrap().join(name);
+    std::fs::write(&file, bytes).unwrap();
+    import_file(db, kind, &file, apply)
+}
+
+fn import_file(db: &Path, kind: ImportKind, file: &Path, apply: bool) -> Run {
+    let mut store = Store::open(db).unwrap();
+    let manager = store.operator_by_name(DEMO_OPERATOR).unwrap().unwrap().id;
+    let mut printed = vec![];
+    let outcome = run_import(&mut store, kind, file, apply, manager, now(), &mut printed).unwrap();
+    Run {
+        outcome,
+        printed: String::from_utf8(printed).unwrap(),
+    }
+}
+
+fn lines(problems: &[Problem]) -> Vec<u64> {
+    problems.iter().filter_map(|p| p.line).collect()
+}
+
+fn reason_on(problems: &[Problem], line: u64) -> String {
+    problems
+        .iter()
+        .find(|p| p.line == Some(line))
+        .map(|p| p.reason.clone())
+        .unwrap_or_else(|| panic!("no problem on line {line}: {problems:?}"))
+}
+
+const GOOD_MEMBERS: &str = "name,kind,zone,address,status,joined_on,renewal_on
+Castlebrook Cycles,shop,High Street,\"12 High Street, Castlebrook\",active,2026-01-05,05/01/2027
+The Tap Room,pub,NTE,,pending,,
+  greggs ,Shop,high street,,,,
+Boots the Chemist,shop,HS,\"99 New Road, Castlebrook\",,,
+";
+
+#[test]
+fn members_are_previewed_then_applied_and_a_second_import_doubles_nothing() {
+    let (_dir, db) = demo_store();
+    let members_before = count(&db, "SELECT COUNT(*) FROM members");
+    let before = fingerprint(&db);
+
+    let dry = import(
+        &db,
+        ImportKind::Members,
+        "members.csv",
+        GOOD_MEMBERS.as_bytes(),
+        false,
+    );
+    assert!(dry.outcome.problems().is_empty(), "{}", dry.printed);
+    let c = dry.outcome.plan.counts();
+    assert_eq!(
+        (c.new, c.updated, c.unchanged),
+        (2, 1, 1),
+        "{}",
+        dry.printed
+    );
+    assert!(!dry.outcome.applied);
+    assert!(
+        dry.printed
+            .contains("line 2     new        Castlebrook Cycles (High Street)"),
+        "{}",
+        dry.printed
+    );
+    assert!(dry.printed.contains("unchanged"), "{}", dry.printed);
+    assert!(
+        dry.printed
+            .contains("update     Boots the Chemist (High Street)"),
+        "{}",
+        dry.printed
+    );
+    assert!(dry.printed.contains("add --apply"), "{}", dry.printed);
+    assert_eq!(fingerprint(&db), before, "a dry run changes nothing");
+
+    let applied = import(
+        &db,
+        ImportKind::Members,
+        "members.csv",
+        GOOD_MEMBERS.as_bytes(),
+        true,
+    );
+    assert!(applied.outcome.applied, "{}", applied.printed);
+    assert!(
+        applied
+            .printed
+            .contains("imported: 2 new, 1 updated, 1 unchanged"),
+        "{}",
+        applied.printed
+    );
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM members"),
+        members_before + 2
+    );
+    let c = Connection::open(&db).unwrap();
+    let (zone, address, status, joined, renewal): (String, String, String, String, String) = c
+        .query_row(
+            "SELECT z.name, m.address, m.status, m.joined_on, m.renewal_on FROM members m JOIN zones z ON z.id = m.zone_id
+             WHERE m.name = 'Castlebrook Cycles'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (
+            zone.as_str(),
+            address.as_str(),
+            status.as_str(),
+            joined.as_str(),
+            renewal.as_str()
+        ),
+        (
+            "High Street",
+            "12 High Street, Castlebrook",
+            "active",
+            "2026-01-05",
+            "2027-01-05"
+        )
+    );
+    let (zone, status): (String, String) = c
+        .query_row(
+            "SELECT z.name, m.status FROM members m JOIN zones z ON z.id = m.zone_id WHERE m.name = 'The Tap Room'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (zone.as_str(), status.as_str()),
+        ("Night-Time Economy", "pending")
+    );
+    let boots: String = c
+        .query_row(
+            "SELECT address FROM members WHERE name = 'Boots the Chemist'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(boots, "99 New Road, Castlebrook");
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM members WHERE name LIKE '%greggs%'"
+        ),
+        1
+    );
+
+    // one audit record per record written, and one for the import: counts, no names
+    let store = Store::open(&db).unwrap();
+    let audit = store.recent_audit(None, 4).unwrap();
+    assert_eq!(
+        (audit[0].action.as_str(), audit[0].entity.as_str()),
+        ("import", "members")
+    );
+    assert_eq!(audit[0].detail, "2 new, 1 updated, 1 unchanged");
+    assert_eq!(audit[0].operator, DEMO_OPERATOR);
+    assert_eq!(
+        audit[1..]
+            .iter()
+            .map(|a| (a.action.as_str(), a.entity.as_str()))
+            .collect::<Vec<_>>(),
+        vec![
+            ("update", "member"),
+            ("create", "member"),
+            ("create", "member")
+        ]
+    );
+    for a in &audit {
+        for name in ["Castlebrook Cycles", "Tap Room", "Boots", "Greggs"] {
+            assert!(!a.detail.contains(name), "{:?}", a.detail);
+        }
+    }
+    drop(store);
+
+    // the same file again: found, not doubled
+    let again = import(
+        &db,
+        ImportKind::Members,
+        "members.csv",
+        GOOD_MEMBERS.as_bytes(),
+        true,
+    );
+    let c = again.outcome.plan.counts();
+    assert_eq!(
+        (c.new, c.updated, c.unchanged),
+        (0, 0, 4),
+        "{}",
+        again.printed
+    );
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM members"),
+        members_before + 2
+    );
+}
+
+#[test]
+fn every_kind_of_bad_row_is_named_by_its_line_and_one_bad_row_changes_nothing() {
+    let (_dir, db) = demo_store();
+    let before = fingerprint(&db);
+    let file = "name,kind,zone,address,status,joined_on
+Castlebrook Cycles,shop,High Street,,,
+,shop,High Street,,,
+Wrong Zone Shop,shop,Hihg Street,,,
+Bad Date Shop,shop,HS,,,2026-13-45
+Bad Status Shop,shop,HS,,closed,
+CASTLEBROOK  cycles,shop,high street,,,
+Too Many,shop,HS,1 Bridge Street, Castlebrook,active,
+Too Few,shop
+\"A name
+over two lines\",shop,,,,
+The Last Good One,pub,NTE,,,
+";
+    for apply in [false, true] {
+        let run = import(
+            &db,
+            ImportKind::Members,
+            "members.csv",
+            file.as_bytes(),
+            apply,
+        );
+        let problems = run.outcome.problems();
+        assert_eq!(
+            lines(&problems),
+            vec![3, 4, 5, 6, 7, 8, 9, 10],
+            "{}",
+            run.printed
+        );
+        assert!(
+            reason_on(&problems, 3).contains("name is missing"),
+            "{problems:?}"
+        );
+        let zone = reason_on(&problems, 4);
+        assert!(
+            zone.contains("no zone called “Hihg Street”")
+                && zone.contains("High Street, Market Square"),
+            "{zone}"
+        );
+        assert!(
+            reason_on(&problems, 5).contains("joined on “2026-13-45” is not a date"),
+            "{problems:?}"
+        );
+        assert!(
+            reason_on(&problems, 6)
+                .contains("status “closed” is not one of pending, active, lapsed, left"),
+            "{problems:?}"
+        );
+        assert!(
+            reason_on(&problems, 7).contains("the same member as line 2"),
+            "{problems:?}"
+        );
+        assert!(
+            reason_on(&problems, 8).contains("too many fields: 7 where the header has 6"),
+            "{problems:?}"
+        );
+        assert!(
+            reason_on(&problems, 9).contains("too few fields: 2 where the header has 6"),
+            "{problems:?}"
+        );
+        // a quoted value over two lines is one row, named by the line it starts on
+        assert!(
+            reason_on(&problems, 10).contains("zone is missing"),
+            "{problems:?}"
+        );
+        for l in [3, 4, 5, 6, 7, 8, 9, 10] {
+            assert!(
+                run.printed.contains(&format!("line {l}: ")),
+                "line {l} printed:\n{}",
+                run.printed
+            );
+        }
+        assert!(run.printed.contains("8 problem(s)"), "{}", run.printed);
+        assert!(!run.outcome.applied);
+        // the good rows are still previewed
+        assert_eq!(run.outcome.plan.counts().new, 2);
+        assert_eq!(
+            fingerprint(&db),
+            before,
+            "apply={apply}: nothing changed, not even the audit trail"
+        );
+    }
+}
+
+#[test]
+fn a_wrong_header_names_the_columns_expected_and_found() {
+    let (_dir, db) = demo_store();
+    let before = fingerprint(&db);
+    let run = import(
+        &db,
+        ImportKind::Members,
+        "members.csv",
+        b"Business,Type of shop,Postcode\nGreggs,shop,CB1 1AA\n",
+        true,
+    );
+    let problems = run.outcome.problems();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].line, None);
+    let why = &problems[0].reason;
+    assert!(
+        why.starts_with(
+            "wrong header: expected columns name, kind, zone (and optionally address, status"
+        ),
+        "{why}"
+    );
+    assert!(
+        why.contains("found “Business”, “Type of shop”, “Postcode”"),
+        "{why}"
+    );
+    assert!(why.contains("missing kind, zone"), "{why}");
+    // "Business" is taken for the name; the others are reported, not silently dropped
+    assert!(
+        run.printed.contains("column “Postcode” ignored"),
+        "{}",
+        run.printed
+    );
+    assert_eq!(fingerprint(&db), before);
+
+    // unknown columns beside the right ones do not stop an import, but are said
+    let run = import(
+        &db,
+        ImportKind::Members,
+        "members.csv",
+        b"Name,Kind,Zone,Manager's mobile\nThe Tap Room,pub,NTE,07700 900123\n",
+        true,
+    );
+    assert!(run.outcome.applied, "{}", run.printed);
+    assert!(
+        run.printed
+            .contains("note: column “Manager's mobile” ignored"),
+        "{}",
+        run.printed
+    );
+    assert!(
+        !fingerprint(&db).contains("07700"),
+        "an ignored column is never stored"
+    );
+}
+
+#[test]
+fn files_that_are_not_csv_are_refused_saying_what_they_look_like() {
+    let (dir, db) = demo_store();
+    let before = fingerprint(&db);
+    let png = dir.path().join("still.png");
+    watchroom::io::stills::write_still(&png, 7).unwrap();
+    let run = import_file(&db, ImportKind::Offenders, &png, true);
+    let problems = run.outcome.problems();
+    assert_eq!(problems.len(), 1);
+    assert!(
+        problems[0]
+            .reason
+            .contains("not a CSV file: it looks like a PNG image"),
+        "{problems:?}"
+    );
+    assert!(!run.printed.contains('\u{1b}'));
+
+    for (bytes, expect) in [
+        (
+            &b"[{\"name\": \"Darren Hollis\", \"kind\": \"known\"}]\n"[..],
+            "it looks like JSON",
+        ),
+        (&b"{\"name\": \"x\"}"[..], "it looks like JSON"),
+        (&b""[..], "the file is empty"),
+        (&b"\n\n  \n"[..], "the file is empty"),
+        (
+            &b"PK\x03\x04\x14\x00\x06\x00"[..],
+            "Excel workbook (.xlsx): save it as CSV first",
+        ),
+        (&b"name,kind\0\0\0\x01\x02"[..], "a binary file"),
+    ] {
+        let run = import(&db, ImportKind::Members, "odd.csv", bytes, true);
+        let problems = run.outcome.problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].reason.contains(expect),
+            "{expect}: {problems:?}"
+        );
+        assert!(run.printed.contains(expect), "{}", run.printed);
+    }
+    assert_eq!(fingerprint(&db), before);
+}
+
+#[test]
+fn bytes_that_are_not_utf8_are_reported_on_their_line() {
+    let (_dir, db) = demo_store();
+    let before = fingerprint(&db);
+    // "Café" as a spreadsheet saves it in Windows-1252
+    let mut file = b"name,kind,zone\nThe Tap Room,pub,NTE\n".to_vec();
+    file.extend_from_slice(b"Caf\xE9 Rouge,shop,HS\nLast Shop,shop,HS\n");
+    let run = import(&db, ImportKind::Members, "members.csv", &file, true);
+    let problems = run.outcome.problems();
+    assert_eq!(lines(&problems), vec![3], "{problems:?}");
+    let why = reason_on(&problems, 3);
+    assert!(
+        why.contains("not UTF-8 text in the “name” column (byte 0xE9)")
+            && why.contains("CSV UTF-8"),
+        "{why}"
+    );
+    assert!(!run.outcome.applied);
+    assert_eq!(fingerprint(&db), before);
+
+    // a byte-order mark (Excel's "CSV UTF-8") is not part of the first column's name
+    let mut file = b"\xEF\xBB\xBFname,kind,zone\n".to_vec();
+    file.extend_from_slice("Café Rouge,shop,HS\n".as_bytes());
+    let run = import(&db, ImportKind::Members, "members.csv", &file, true);
+    assert!(run.outcome.applied, "{}", run.printed);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM members WHERE name = 'Café Rouge'"
+        ),
+        1
+    );
+}
+
+#[test]
+fn hostile_text_is_tidied_before_it_is_stored_or_shown() {
+    let (_dir, db) = demo_store();
+    let file = "name,kind,zone,address\n\"Evil\x1b[2J\x1b]0;pwned\x07 Shop\",shop,HS,\"1\u{202E}2 Street\"\nBad\x1b[31m Zone,shop,\"\x1b[5mNowhere\",\n";
+    let run = import(
+        &db,
+        ImportKind::Members,
+        "members.csv",
+        file.as_bytes(),
+        false,
+    );
+    assert!(
+        !run.printed.contains('\u{1b}')
+            && !run.printed.contains('\u{7}')
+            && !run.printed.contains('\u{202E}'),
+        "{:?}",
+        run.printed
+    );
+    assert!(
+        run.printed.contains("no zone called “[5mNowhere”"),
+        "{}",
+        run.printed
+    );
+
+    let run = import(
+        &db,
+        ImportKind::Members,
+        "members.csv",
+        file.lines()
+            .take(2)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .as_bytes(),
+        true,
+    );
+    assert!(run.outcome.applied, "{}", run.printed);
+    let (name, address): (String, String) = Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT name, address FROM members ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(name, "Evil [2J ]0;pwned Shop");
+    assert_eq!(address, "1 2 Street");
+}
+
+#[test]
+fn radios_are_matched_by_call_sign_or_serial_and_a_status_change_keeps_its_history() {
+    let (_dir, db) = demo_store();
+    let radios_before = count(&db, "SELECT COUNT(*) FROM radios");
+    let (hs01_serial, hs01_id): (String, i64) = Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT serial, id FROM radios WHERE call_sign = 'HS01'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let history_before = count(
+        &db,
+        &format!("SELECT COUNT(*) FROM radio_status_history WHERE radio_id = {hs01_id}"),
+    );
+    let good = format!(
+        "Call sign,Serial number,Status,Issued to,Notes
+hs99,MTP-999001,,Greggs,new handset
+HS98,MTP-999002,spare,,
+HS01,{hs01_serial},faulty,,battery will not hold charge
+NT97,MTP-999003,in_repair,,
+"
+    );
+    let dry = import(
+        &db,
+        ImportKind::Radios,
+        "radios.csv",
+        good.as_bytes(),
+        false,
+    );
+    assert!(dry.outcome.problems().is_empty(), "{}", dry.printed);
+    let c = dry.outcome.plan.counts();
+    assert_eq!(
+        (c.new, c.updated, c.unchanged),
+        (3, 1, 0),
+        "{}",
+        dry.printed
+    );
+    assert!(
+        matches!(&dry.outcome.plan.rows[2].plan, RowPlan::Update { fields, .. } if fields.contains(&"status") && fields.contains(&"notes"))
+    );
+
+    let run = import(&db, ImportKind::Radios, "radios.csv", good.as_bytes(), true);
+    assert!(run.outcome.applied, "{}", run.printed);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM radios"), radios_before + 3);
+    let store = Store::open(&db).unwrap();
+    let radios = store.radios().unwrap();
+    let hs99 = radios.iter().find(|r| r.call_sign == "HS99").unwrap();
+    assert_eq!(
+        (
+            hs99.status.as_str(),
+            hs99.member.as_str(),
+            hs99.notes.as_str()
+        ),
+        ("issued", "Greggs", "new handset")
+    );
+    let hs01 = radios.iter().find(|r| r.call_sign == "HS01").unwrap();
+    assert_eq!(hs01.status, "faulty");
+    assert!(
+        hs01.member_id.is_some(),
+        "an empty member cell keeps who it is issued to"
+    );
+    let history = store.radio_history(hs01_id).unwrap();
+    assert_eq!(history.len() as i64, history_before + 1);
+    let last = history.last().unwrap();
+    assert_eq!(
+        (last.from.as_str(), last.to.as_str(), last.by.as_str()),
+        ("issued", "faulty", DEMO_OPERATOR)
+    );
+    assert_eq!(
+        radios
+            .iter()
+            .find(|r| r.call_sign == "NT97")
+            .unwrap()
+            .status,
+        "in repair"
+    );
+    drop(store);
+
+    // again, matched by serial alone this time for one of them
+    let again = good.replace("hs99,MTP-999001", "HS99,mtp-999001");
+    let run = import(
+        &db,
+        ImportKind::Radios,
+        "radios.csv",
+        again.as_bytes(),
+        true,
+    );
+    let c = run.outcome.plan.counts();
+    assert_eq!(
+        (c.new, c.updated, c.unchanged),
+        (0, 0, 4),
+        "{}",
+        run.printed
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM radios"), radios_before + 3);
+
+    // bad rows
+    let before = fingerprint(&db);
+    let bad = format!(
+        "call_sign,serial,status,member
+HS50,MTP-555001,issued,Nobody's Shop
+HS51,MTP-555002,broken,
+HS02,{hs01_serial},,
+HS52,MTP-555003,issued,
+HS53,MTP-555004,spare,
+HS53,MTP-555005,spare,
+,MTP-555006,spare,
+"
+    );
+    let run = import(&db, ImportKind::Radios, "radios.csv", bad.as_bytes(), true);
+    let problems = run.outcome.problems();
+    assert_eq!(lines(&problems), vec![2, 3, 4, 5, 7, 8], "{}", run.printed);
+    assert!(reason_on(&problems, 2).contains("no member called “Nobody's Shop”"));
+    assert!(reason_on(&problems, 3)
+        .contains("status “broken” is not one of issued, spare, faulty, in repair, lost, stunned"));
+    assert!(
+        reason_on(&problems, 4).contains("call sign HS02 is radio #"),
+        "{}",
+        reason_on(&problems, 4)
+    );
+    assert!(reason_on(&problems, 5).contains("an issued radio needs the member"));
+    assert!(reason_on(&problems, 7).contains("call sign HS53 is on line 6 too"));
+    assert!(reason_on(&problems, 8).contains("call sign is missing"));
+    assert_eq!(fingerprint(&db), before);
+}
+
+#[test]
+fn offenders_are_found_by_name_or_alias_and_never_doubled() {
+    let (_dir, db) = demo_store();
+    let c = Connection::open(&db).unwrap();
+    // someone with an alias, whose name no one else on the register shares
+    let (id, name, alias): (i64, String, String) = c
+        .query_row(
+            "SELECT o.id, o.name, a.alias FROM offenders o JOIN offender_aliases a ON a.offender_id = o.id
+             WHERE (SELECT COUNT(*) FROM offenders p WHERE p.name = o.name) = 1
+               AND NOT EXISTS (SELECT 1 FROM offenders p WHERE p.name = a.alias)
+               AND (SELECT COUNT(*) FROM offender_aliases b WHERE b.alias = a.alias) = 1
+             ORDER BY o.id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    let people_before = count(&db, "SELECT COUNT(*) FROM offenders");
+    let shouty = name.to_uppercase().replace(' ', "   ");
+    let file = format!(
+        "name,kind,aliases,nicknames,description,markers,date of birth
+Quentin Mallory,known,\"Q Mallory; Quin Mallory\",Quinny,\"tall, red cap\",\"Violent, drugs\",1990-02-03
+ID-sought 901,ID-sought,,,\"male, 20s, green parka\",,
+{shouty},,,Shades,,prolific,
+Someone Else,known,{alias},,,,
+"
+    );
+    let dry = import(
+        &db,
+        ImportKind::Offenders,
+        "people.csv",
+        file.as_bytes(),
+        false,
+    );
+    assert!(dry.outcome.problems().is_empty(), "{}", dry.printed);
+    let counts = dry.outcome.plan.counts();
+    assert_eq!(
+        (counts.new, counts.updated, counts.unchanged),
+        (2, 2, 0),
+        "{}",
+        dry.printed
+    );
+    assert!(
+        dry.printed.contains("date of birth") && dry.printed.contains("keeps no date of birth"),
+        "{}",
+        dry.printed
+    );
+    assert!(
+        matches!(&dry.outcome.plan.rows[2].plan, RowPlan::Update { id: i, fields } if *i == id && fields.contains(&"nicknames"))
+    );
+    // found by its alias: the other name is new to the record, so it becomes an alias
+    assert!(
+        matches!(&dry.outcome.plan.rows[3].plan, RowPlan::Update { id: i, fields } if *i == id && fields == &vec!["aliases"])
+    );
+
+    let run = import(
+        &db,
+        ImportKind::Offenders,
+        "people.csv",
+        file.as_bytes(),
+        true,
+    );
+    assert!(run.outcome.applied, "{}", run.printed);
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM offenders"),
+        people_before + 2
+    );
+    let store = Store::open(&db).unwrap();
+    let q = store
+        .offender(count(
+            &db,
+            "SELECT id FROM offenders WHERE name = 'Quentin Mallory'",
+        ))
+        .unwrap()
+        .unwrap();
+    assert_eq!(q.aliases, vec!["Q Mallory", "Quin Mallory"]);
+    assert_eq!(q.nicknames, vec!["Quinny"]);
+    assert_eq!(q.markers, vec!["violent", "drugs"]);
+    assert_eq!(q.description, "tall, red cap");
+    let sought = count(
+        &db,
+        "SELECT COUNT(*) FROM offenders WHERE name = 'ID-sought 901' AND kind = 'id_sought'",
+    );
+    assert_eq!(sought, 1);
+    let known = store.offender(id).unwrap().unwrap();
+    assert!(known.nicknames.contains(&"Shades".to_string()));
+    assert!(known.markers.contains(&"prolific".to_string()));
+    assert!(
+        known.aliases.contains(&"Someone Else".to_string()),
+        "{:?}",
+        known.aliases
+    );
+    assert_eq!(known.name, name, "the register's spelling is kept");
+    drop(store);
+
+    let again = import(
+        &db,
+        ImportKind::Offenders,
+        "people.csv",
+        file.as_bytes(),
+        true,
+    );
+    let counts = again.outcome.plan.counts();
+    assert_eq!(
+        (counts.new, counts.updated, counts.unchanged),
+        (0, 0, 4),
+        "{}",
+        again.printed
+    );
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM offenders"),
+        people_before + 2
+    );
+
+    // the same person twice in one file, a person matching two records, a
+    // known row on an ID-sought record, a bad kind: all refused
+    let before = fingerprint(&db);
+    let file = format!(
+        "name,kind,aliases
+New Person,known,Newt Person
+newt person,known,
+Quentin Mallory,known,{name}
+ID-sought 901,known,
+Fresh Face,suspect,
+,known,
+"
+    );
+    let run = import(
+        &db,
+        ImportKind::Offenders,
+        "people.csv",
+        file.as_bytes(),
+        true,
+    );
+    let problems = run.outcome.problems();
+    assert_eq!(lines(&problems), vec![3, 4, 5, 6, 7], "{}", run.printed);
+    assert!(reason_on(&problems, 3).contains("is on line 2 too"));
+    assert!(reason_on(&problems, 4).contains("matches 2 records on the register"));
+    assert!(reason_on(&problems, 5).contains("which is ID-sought"));
+    assert!(reason_on(&problems, 6).contains("kind “suspect” is not known or ID-sought"));
+    assert!(reason_on(&problems, 7).contains("name is missing"));
+    assert_eq!(fingerprint(&db), before);
+}
+
+#[test]
+fn a_special_category_column_is_refused_and_never_read() {
+    let (_dir, db) = demo_store();
+    let before = fingerprint(&db);
+    for header in ["Ethnicity", "Religion", "health notes", "IC code"] {
+        let file = format!("name,description,{header}\nQuentin Mallory,tall,Secret Value 42\n");
+        let run = import(
+            &db,
+            ImportKind::Offenders,
+            "people.csv",
+            file.as_bytes(),
+            true,
+        );
+        let problems = run.outcome.problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0]
+                .reason
+                .contains(&format!("column “{header}” is special-category data"))
+                && problems[0].reason.contains("delete the column"),
+            "{problems:?}"
+        );
+        assert!(!run.outcome.applied);
+        assert!(!run.printed.contains("Secret Value"), "{}", run.printed);
+    }
+    assert_eq!(fingerprint(&db), before);
+}
+
+fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/police-street-sample.csv")
+}
+
+#[test]
+fn the_police_street_file_is_imported_once_however_often_it_is_given() {
+    let (_dir, db) = demo_store();
+    let dry = import_file(&db, ImportKind::Police, &sample(), false);
+    assert!(dry.outcome.problems().is_empty(), "{}", dry.printed);
+    assert_eq!(dry.outcome.parsed.rows, 20);
+    assert_eq!(dry.outcome.plan.counts().new, 20);
+    assert!(dry.printed.contains("months: 2026-10"), "{}", dry.printed);
+    assert!(
+        dry.printed.contains("Anti-social behaviour 6"),
+        "{}",
+        dry.printed
+    );
+    assert!(dry.printed.contains("Shoplifting 5"), "{}", dry.printed);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM police_crimes"), 0);
+
+    let run = import_file(&db, ImportKind::Police, &sample(), true);
+    assert!(run.outcome.applied, "{}", run.printed);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM police_crimes"), 20);
+    // anti-social behaviour has no Crime ID: each row is kept under a digest,
+    // the two identical ones included
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM police_crimes WHERE crime_id = '' AND length(row_key) = 64"
+        ),
+        6
+    );
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM police_crimes WHERE crime_type = 'Anti-social behaviour' AND location = 'On or near High Street'"),
+        2
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM police_crimes WHERE crime_id <> '' AND row_key = crime_id"
+        ),
+        14
+    );
+    let c = Connection::open(&db).unwrap();
+    let (location, context): (String, String) = c
+        .query_row(
+            "SELECT location, context FROM police_crimes WHERE context LIKE 'Reported by door staff%'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(location, "On or near Nightclub");
+    assert_eq!(
+        context,
+        "Reported by door staff, \"quoted\" in the original"
+    );
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM police_crimes WHERE location = 'On or near Lowfield Street, Market Place'"),
+        2
+    );
+    let (lon, lat): (Option<f64>, Option<f64>) = c
+        .query_row(
+            "SELECT longitude, latitude FROM police_crimes WHERE location = 'No Location'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((lon, lat), (None, None));
+    let store = Store::open(&db).unwrap();
+    let counts = store.police_crime_counts().unwrap();
+    assert!(
+        counts.contains(&("2026-10".into(), "Shoplifting".into(), 5)),
+        "{counts:?}"
+    );
+    let audit = store.recent_audit(None, 1).unwrap().remove(0);
+    assert_eq!(
+        (
+            audit.action.as_str(),
+            audit.entity.as_str(),
+            audit.detail.as_str()
+        ),
+        ("import", "police_crimes", "20 new, 0 updated, 0 unchanged")
+    );
+    drop(store);
+
+    let again = import_file(&db, ImportKind::Police, &sample(), true);
+    let k = again.outcome.plan.counts();
+    assert_eq!(
+        (k.new, k.updated, k.unchanged),
+        (0, 0, 20),
+        "{}",
+        again.printed
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM police_crimes"), 20);
+
+    // the month's file published again with an outcome recorded since
+    let text = std::fs::read_to_string(sample()).unwrap();
+    let republished = text.replacen("Awaiting court outcome", "Offender sent to prison", 1);
+    let run = import(
+        &db,
+        ImportKind::Police,
+        "republished.csv",
+        republished.as_bytes(),
+        true,
+    );
+    let k = run.outcome.plan.counts();
+    assert_eq!(
+        (k.new, k.updated, k.unchanged),
+        (0, 1, 19),
+        "{}",
+        run.printed
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM police_crimes WHERE last_outcome = 'Offender sent to prison'"
+        ),
+        1
+    );
+}
+
+#[test]
+fn bad_police_rows_and_a_wrong_police_header_are_named() {
+    let (_dir, db) = demo_store();
+    let header = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context\n";
+    let file = format!(
+        "{header}abc1,2026-10,Kent Police,Kent Police,0.21,51.44,On or near High Street,E01,Castlebrook 006C,Shoplifting,,
+abc2,2026/10,Kent Police,Kent Police,0.21,51.44,On or near High Street,E01,Castlebrook 006C,Shoplifting,,
+abc3,2026-10,Kent Police,Kent Police,east,51.44,On or near High Street,E01,Castlebrook 006C,Shoplifting,,
+abc4,2026-10,Kent Police,Kent Police,0.21,51.44,On or near High Street,E01,Castlebrook 006C,,,
+abc1,2026-10,Kent Police,Kent Police,0.21,51.44,On or near High Street,E01,Castlebrook 006C,Shoplifting,,
+abc5,2026-00,Kent Police,Kent Police,0.21,51.44,On or near High Street,E01,Castlebrook 006C,Shoplifting,,
+"
+    );
+    let run = import(&db, ImportKind::Police, "street.csv", file.as_bytes(), true);
+    let problems = run.outcome.problems();
+    assert_eq!(lines(&problems), vec![3, 4, 5, 6, 7], "{}", run.printed);
+    assert!(reason_on(&problems, 3).contains("Month “2026/10” is not YYYY-MM"));
+    assert!(reason_on(&problems, 4).contains("Longitude “east” is not a number"));
+    assert!(reason_on(&problems, 5).contains("Crime type is missing"));
+    assert!(reason_on(&problems, 6).contains("Crime ID abc1 is on line 2 too"));
+    assert!(reason_on(&problems, 7).contains("Month “2026-00” is not YYYY-MM"));
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM police_crimes"), 0);
+
+    // the outcomes file (a different publication) is not the street file
+    let outcomes = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Outcome type\nabc1,2026-10,Kent Police,Kent Police,0.21,51.44,On or near High Street,E01,Castlebrook 006C,Under investigation\n";
+    let run = import(
+        &db,
+        ImportKind::Police,
+        "outcomes.csv",
+        outcomes.as_bytes(),
+        true,
+    );
+    let problems = run.outcome.problems();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].reason.starts_with(
+            "wrong header: expected columns Crime ID, Month, Reported by, Falls within"
+        ),
+        "{problems:?}"
+    );
+    assert!(
+        problems[0]
+            .reason
+            .contains("missing Crime type, Last outcome category, Context"),
+        "{problems:?}"
+    );
+    assert!(
+        run.printed.contains("column “Outcome type” ignored"),
+        "{}",
+        run.printed
+    );
+}
+
+/// The real binary, as a manager would run it, with the PIN on standard input.
+fn watchroom(db: &Path, who: &str, pin: &str, args: &[&str]) -> (bool, String, String) {
+    let dir = db.parent().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_watchroom"))
+        .args(["--db", db.to_str().unwrap(), "--as", who])
+        .args(args)
+        .env_clear()
+        .env("HOME", dir)
+        .env("TZ", "UTC")
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "{pin}").unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_binary_previews_imports_refuses_a_bad_file_and_a_non_manager() {
+    let (dir, db) = demo_store();
+    let members = dir.path().join("members.csv");
+    std::fs::write(&members, GOOD_MEMBERS).unwrap();
+    let file = members.to_str().unwrap();
+    let before = count(&db, "SELECT COUNT(*) FROM members");
+
+    let (ok, stdout, stderr) = watchroom(&db, DEMO_OPERATOR, "1234", &["import", "members", file]);
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("dry run: 2 new, 1 to update, 1 unchanged"),
+        "{stdout}"
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM members"), before);
+
+    let (ok, stdout, stderr) = watchroom(
+        &db,
+        DEMO_OPERATOR,
+        "1234",
+        &["import", "members", file, "--apply"],
+    );
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("imported: 2 new, 1 updated, 1 unchanged"),
+        "{stdout}"
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM members"), before + 2);
+
+    let (ok, stdout, stderr) = watchroom(
+        &db,
+        DEMO_OPERATOR,
+        "1234",
+        &["import", "police", sample().to_str().unwrap(), "--apply"],
+    );
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("imported: 20 new"), "{stdout}");
+
+    // one bad row: exit 1, every problem on its line, nothing changed
+    std::fs::write(
+        &members,
+        "name,kind,zone\nAnother Shop,shop,HS\nNowhere Shop,shop,Atlantis\n",
+    )
+    .unwrap();
+    let fp = data_fingerprint(&db);
+    let (ok, stdout, stderr) = watchroom(
+        &db,
+        DEMO_OPERATOR,
+        "1234",
+        &["import", "members", file, "--apply"],
+    );
+    assert!(!ok);
+    assert!(
+        stdout.contains("line 3: no zone called “Atlantis”"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("1 problem(s) in") && stderr.contains("nothing was imported"),
+        "{stderr}"
+    );
+    assert_eq!(data_fingerprint(&db), fp);
+    let last = Store::open(&db)
+        .unwrap()
+        .recent_audit(None, 1)
+        .unwrap()
+        .remove(0);
+    assert_eq!(
+        last.action, "sign-in",
+        "the refused import left no record but the sign-in"
+    );
+
+    // not a manager: refused, and the refusal audited
+    let (ok, _, stderr) = watchroom(
+        &db,
+        "Priya Shah",
+        "2345",
+        &["import", "members", file, "--apply"],
+    );
+    assert!(!ok);
+    assert!(
+        stderr.contains("refused: a cctv cannot import data (that needs: manager)"),
+        "{stderr}"
+    );
+    let store = Store::open(&db).unwrap();
+    let last = store.recent_audit(None, 1).unwrap().remove(0);
+    assert_eq!(
+        (last.action.as_str(), last.operator.as_str()),
+        ("refused", "Priya Shah")
+    );
+}

@@ -115,6 +115,30 @@ pub enum Commands {
         #[arg(long)]
         apply: bool,
     },
+    /// Export a period's incidents, sightings or the register as CSV or JSON
+    /// (a manager, named with --as); audited with the reason
+    Export {
+        /// incidents, register or sightings
+        #[arg(value_parser = ["incidents", "register", "sightings"])]
+        what: String,
+        /// First day of the period (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
+        from: String,
+        /// Last day of the period, included (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
+        to: String,
+        #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
+        format: String,
+        /// Why (recorded in the audit trail), e.g. "police request ref 1234"
+        #[arg(long)]
+        why: String,
+        /// Replace the names of people on the register (and their aliases) everywhere, and leave out photos
+        #[arg(long)]
+        redact: bool,
+        /// The file to write (default: e.g. incidents-2026-11-01-to-2026-11-30.csv here)
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// The audit trail: prove it intact, or list its latest records
     Audit {
         #[command(subcommand)]
@@ -396,6 +420,47 @@ pub fn run() -> Result<()> {
                     "{problems} problem(s) in {}: nothing was imported",
                     file.display()
                 );
+            }
+            Ok(())
+        }
+        Some(Commands::Export {
+            what,
+            from,
+            to,
+            format,
+            why,
+            redact,
+            out,
+        }) => {
+            use crate::io::export::{parse_day, run_export, ExportFormat, ExportKind, ExportRequest};
+            // everything that can be wrong with the request is said before the PIN is asked
+            let kind = ExportKind::from_code(&what).context("export incidents, register or sightings")?;
+            let format = ExportFormat::from_code(&format).context("--format csv or json")?;
+            let (from, to) = (parse_day(&from)?, parse_day(&to)?);
+            if crate::domain::text::tidy_input(&why).is_empty() {
+                anyhow::bail!("say why the export is made (--why \"…\"); it is recorded in the audit trail");
+            }
+            let (mut store, manager, config) = manager_session(
+                cli.db.clone(),
+                cli.operator.clone(),
+                cli.config.clone(),
+                Permission::Export,
+                clock.now(),
+            )?;
+            let request = ExportRequest {
+                kind,
+                from,
+                to,
+                tz: config.tz(),
+                format,
+                why,
+                redact,
+                out,
+            };
+            let outcome = run_export(&mut store, &request, manager, clock.now())?;
+            println!("written: {} ({} rows)", outcome.path.display(), outcome.rows);
+            if let Some(n) = &outcome.notice_path {
+                println!("written: {} (what the file contains)", n.display());
             }
             Ok(())
         }

@@ -1,5 +1,6 @@
 //! Files in and out: what the store and screen need from the file system.
 
+pub mod export;
 pub mod import;
 pub mod ingest;
 pub mod photo;

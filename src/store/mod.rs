@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod demo;
 pub mod exclusions;
+pub mod exports;
 pub mod imports;
 pub mod incidents;
 pub mod ingest;

@@ -1,0 +1,725 @@
+//! `watchroom export`: a period's incidents, sightings, or the register, as
+//! CSV or JSON, optionally with names and photos taken out. Each export says
+//! what it contains (a `notice` in JSON; a companion `.notice.txt` beside a
+//! CSV file, since a CSV has no place for one and a spreadsheet would read it
+//! as a row), is written readable by its owner only and whole or not at all,
+//! and is audited with who, when, why and how many rows.
+
+use crate::domain::retention::{NameRedactor, REMOVED};
+use crate::domain::text::{clean, tidy_input};
+use crate::store::exports::{IncidentExport, NamedRecord, RegisterExport, SightingExport};
+use crate::store::Store;
+use anyhow::Context as _;
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use serde::Serialize;
+use std::collections::HashSet;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportKind {
+    Incidents,
+    Register,
+    Sightings,
+}
+
+impl ExportKind {
+    pub const ALL: [ExportKind; 3] = [
+        ExportKind::Incidents,
+        ExportKind::Register,
+        ExportKind::Sightings,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ExportKind::Incidents => "incidents",
+            ExportKind::Register => "register",
+            ExportKind::Sightings => "sightings",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<ExportKind> {
+        ExportKind::ALL
+            .into_iter()
+            .find(|k| k.code() == s.trim().to_lowercase())
+    }
+
+    fn contents(self) -> &'static str {
+        match self {
+            ExportKind::Incidents => {
+                "incidents opened in the period, with their zone, member and place, and the people on the register each names"
+            }
+            ExportKind::Register => {
+                "the people on the register (as it stands now) who were added in the period or active in it \
+                 (named on an incident, sighted, or under an exclusion in force), with their aliases and the \
+                 exclusions in force in the period"
+            }
+            ExportKind::Sightings => "CCTV sightings in the period, with the camera, place and person seen",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+impl ExportFormat {
+    pub fn from_code(s: &str) -> Option<ExportFormat> {
+        match s.trim().to_lowercase().as_str() {
+            "csv" => Some(ExportFormat::Csv),
+            "json" => Some(ExportFormat::Json),
+            _ => None,
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "csv",
+            ExportFormat::Json => "json",
+        }
+    }
+}
+
+/// What a manager asked for.
+#[derive(Debug, Clone)]
+pub struct ExportRequest {
+    pub kind: ExportKind,
+    /// First and last day of the period, both included, in the scheme's time zone.
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub tz: chrono_tz::Tz,
+    pub format: ExportFormat,
+    pub why: String,
+    pub redact: bool,
+    /// Where to write; by default a name saying what and when, in the current folder.
+    pub out: Option<PathBuf>,
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportOutcome {
+    pub path: PathBuf,
+    /// The companion saying what a CSV file contains.
+    pub notice_path: Option<PathBuf>,
+    pub notice: String,
+    pub rows: usize,
+}
+
+/// A day as YYYY-MM-DD.
+pub fn parse_day(s: &str) -> anyhow::Result<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").with_context(|| {
+        format!(
+            "“{}” is not a date: write it as YYYY-MM-DD",
+            clean(s.trim())
+        )
+    })
+}
+
+/// Takes every name the register holds out of text: whole names and aliases
+/// of two words or more wherever they appear, and one-word aliases and
+/// nicknames as whole words.
+struct Redactor {
+    names: NameRedactor,
+    words: HashSet<String>,
+}
+
+impl Redactor {
+    fn new(names: &[String]) -> Redactor {
+        let words = names
+            .iter()
+            .filter_map(|n| {
+                let ws: Vec<&str> = n
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                (ws.len() == 1 && ws[0].chars().count() >= 2).then(|| ws[0].to_lowercase())
+            })
+            .collect();
+        Redactor {
+            names: NameRedactor::new(names),
+            words,
+        }
+    }
+
+    fn text(&self, s: &str) -> String {
+        let s = self.names.redact(s).unwrap_or_else(|| s.to_string());
+        if self.words.is_empty() {
+            return s;
+        }
+        let mut out = String::with_capacity(s.len());
+        let mut word = String::new();
+        let flush = |word: &mut String, out: &mut String| {
+            if !word.is_empty() {
+                if self.words.contains(&word.to_lowercase()) {
+                    out.push_str(REMOVED);
+                } else {
+                    out.push_str(word);
+                }
+                word.clear();
+            }
+        };
+        for c in s.chars() {
+            if c.is_alphanumeric() {
+                word.push(c);
+            } else {
+                flush(&mut word, &mut out);
+                out.push(c);
+            }
+        }
+        flush(&mut word, &mut out);
+        out
+    }
+
+    fn person(&self, p: &mut NamedRecord) {
+        p.name = REMOVED.to_string();
+    }
+}
+
+fn redact_incident(r: &Redactor, i: &mut IncidentExport) {
+    i.summary = r.text(&i.summary);
+    i.place = r.text(&i.place);
+    i.close_reason = r.text(&i.close_reason);
+    for p in &mut i.offenders {
+        r.person(p);
+    }
+}
+
+fn redact_register(r: &Redactor, o: &mut RegisterExport) {
+    o.name = REMOVED.to_string();
+    o.aliases.clear();
+    o.nicknames.clear();
+    o.description = r.text(&o.description);
+    o.photo.clear();
+    for e in &mut o.exclusions {
+        e.reason = r.text(&e.reason);
+    }
+}
+
+fn redact_sighting(r: &Redactor, s: &mut SightingExport) {
+    if let Some(p) = &mut s.offender {
+        r.person(p);
+    }
+    s.location = r.text(&s.location);
+    s.description = r.text(&s.description);
+    s.note = r.text(&s.note);
+}
+
+/// A CSV cell: no control characters, and nothing a spreadsheet would run
+/// as a formula.
+fn cell(s: &str) -> String {
+    let s = clean(s);
+    if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.into_owned()
+    }
+}
+
+fn when(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+fn when_opt(t: Option<DateTime<Utc>>) -> String {
+    t.map(when).unwrap_or_default()
+}
+
+fn csv_bytes<R>(
+    header: &[&str],
+    rows: &[R],
+    row: impl Fn(&R) -> Vec<String>,
+) -> anyhow::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(vec![]);
+    w.write_record(header)?;
+    for r in rows {
+        w.write_record(row(r))?;
+    }
+    w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+fn incidents_csv(rows: &[IncidentExport]) -> anyhow::Result<Vec<u8>> {
+    csv_bytes(
+        &[
+            "id",
+            "opened_at",
+            "closed_at",
+            "kind",
+            "priority",
+            "status",
+            "zone",
+            "member",
+            "place",
+            "summary",
+            "police_ref",
+            "loss_pence",
+            "recovery_pence",
+            "close_reason",
+            "source",
+            "offender_ids",
+            "offenders",
+        ],
+        rows,
+        |i| {
+            vec![
+                i.id.to_string(),
+                when(i.opened_at),
+                when_opt(i.closed_at),
+                cell(&i.kind),
+                i.priority.to_string(),
+                cell(&i.status),
+                cell(&i.zone),
+                cell(&i.member),
+                cell(&i.place),
+                cell(&i.summary),
+                cell(&i.police_ref),
+                i.loss_pence.to_string(),
+                i.recovery_pence.to_string(),
+                cell(&i.close_reason),
+                cell(&i.source),
+                i.offenders
+                    .iter()
+                    .map(|p| p.id.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                cell(
+                    &i.offenders
+                        .iter()
+                        .map(|p| p.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
+            ]
+        },
+    )
+}
+
+fn register_csv(rows: &[RegisterExport]) -> anyhow::Result<Vec<u8>> {
+    csv_bytes(
+        &[
+            "id",
+            "kind",
+            "name",
+            "aliases",
+            "nicknames",
+            "description",
+            "markers",
+            "status",
+            "created_at",
+            "photo",
+            "incidents_in_period",
+            "sightings_in_period",
+            "exclusions",
+        ],
+        rows,
+        |o| {
+            let exclusions: Vec<String> = o
+                .exclusions
+                .iter()
+                .map(|e| {
+                    let mut s = format!(
+                        "{} ({}) {} to {}",
+                        e.stage,
+                        e.zones,
+                        e.starts_at.format("%Y-%m-%d"),
+                        e.ends_at.format("%Y-%m-%d")
+                    );
+                    if let Some(l) = e.lifted_at {
+                        s.push_str(&format!(", lifted {}", l.format("%Y-%m-%d")));
+                    }
+                    s
+                })
+                .collect();
+            vec![
+                o.id.to_string(),
+                cell(&o.kind),
+                cell(&o.name),
+                cell(&o.aliases.join("; ")),
+                cell(&o.nicknames.join("; ")),
+                cell(&o.description),
+                cell(&o.markers.join("; ")),
+                cell(&o.status),
+                when(o.created_at),
+                cell(&o.photo),
+                o.incidents_in_period.to_string(),
+                o.sightings_in_period.to_string(),
+                cell(&exclusions.join("; ")),
+            ]
+        },
+    )
+}
+
+fn sightings_csv(rows: &[SightingExport]) -> anyhow::Result<Vec<u8>> {
+    csv_bytes(
+        &[
+            "id",
+            "at",
+            "camera",
+            "zone",
+            "location",
+            "offender_id",
+            "offender",
+            "description",
+            "note",
+            "incident_id",
+        ],
+        rows,
+        |s| {
+            vec![
+                s.id.to_string(),
+                when(s.at),
+                cell(&s.camera),
+                cell(&s.zone),
+                cell(&s.location),
+                s.offender
+                    .as_ref()
+                    .map(|p| p.id.to_string())
+                    .unwrap_or_default(),
+                cell(s.offender.as_ref().map_or("", |p| p.name.as_str())),
+                cell(&s.description),
+                cell(&s.note),
+                s.incident_id.map(|i| i.to_string()).unwrap_or_default(),
+            ]
+        },
+    )
+}
+
+#[derive(Serialize)]
+struct Period {
+    from: NaiveDate,
+    to: NaiveDate,
+    time_zone: String,
+}
+
+#[derive(Serialize)]
+struct JsonExport<'a, T: Serialize> {
+    notice: &'a str,
+    contents: &'static str,
+    period: Period,
+    prepared_at: String,
+    prepared_by: &'a str,
+    why: &'a str,
+    redacted: bool,
+    count: usize,
+    rows: &'a [T],
+}
+
+fn json_bytes<T: Serialize>(
+    req: &ExportRequest,
+    notice: &str,
+    why: &str,
+    by: &str,
+    now: DateTime<Utc>,
+    rows: &[T],
+) -> anyhow::Result<Vec<u8>> {
+    let doc = JsonExport {
+        notice,
+        contents: req.kind.code(),
+        period: Period {
+            from: req.from,
+            to: req.to,
+            time_zone: req.tz.name().to_string(),
+        },
+        prepared_at: when(now),
+        prepared_by: by,
+        why,
+        redacted: req.redact,
+        count: rows.len(),
+        rows,
+    };
+    let mut bytes = serde_json::to_vec_pretty(&doc)?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// What the file contains, in words, for the file itself or its companion.
+fn notice(req: &ExportRequest, rows: usize, why: &str, by: &str, now: DateTime<Utc>) -> String {
+    let redaction = if req.redact {
+        format!(
+            "Names redacted: the names, aliases and nicknames of everyone on the register are replaced \
+             by {REMOVED} wherever they appear, free text included; aliases, nicknames and photos are left out. \
+             Record numbers are kept, so rows about one person can be counted together. A name written \
+             another way (a first name alone, a misspelling) is not caught: read the free text before sharing."
+        )
+    } else {
+        "Not redacted: it names people on the register and gives their photo files' paths."
+            .to_string()
+    };
+    format!(
+        "watchroom export of {what}: {contents}. Period {from} to {to} inclusive ({tz}); times are UTC. \
+         {rows} row(s). Prepared {at} by {by}, for: {why}. {redaction} It holds criminal-offence data \
+         (Data Protection Act 2018): keep it secure, share it only with those entitled to it, and delete \
+         it when it is no longer needed. The export is recorded in the audit trail.",
+        what = req.kind.code(),
+        contents = req.kind.contents(),
+        from = req.from,
+        to = req.to,
+        tz = req.tz.name(),
+        at = now.format("%Y-%m-%d %H:%M UTC"),
+    )
+}
+
+/// The period's bounds as instants: from the start of `from` to the start
+/// of the day after `to`, in the scheme's time zone.
+fn bounds(req: &ExportRequest) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start = |d: NaiveDate| {
+        let midnight = d.and_hms_opt(0, 0, 0).expect("midnight");
+        req.tz
+            .from_local_datetime(&midnight)
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_else(|| midnight.and_utc())
+    };
+    (start(req.from), start(req.to + Duration::days(1)))
+}
+
+/// Write `bytes` beside `path` under a temporary name, readable by the owner
+/// only, and flushed to disk; the caller renames it into place.
+fn write_temp(path: &Path, bytes: &[u8]) -> anyhow::Result<PathBuf> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        anyhow::bail!("the folder {} does not exist", dir.display());
+    }
+    let name = path
+        .file_name()
+        .context("give the export a file name (--out FILE)")?
+        .to_string_lossy();
+    let temp = dir.join(format!(".{name}.{}.part", std::process::id()));
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&temp)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    let written = f.write_all(bytes).and_then(|_| f.sync_all());
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&temp);
+        return Err(e).with_context(|| format!("cannot write {}", temp.display()));
+    }
+    Ok(temp)
+}
+
+fn default_path(req: &ExportRequest) -> PathBuf {
+    PathBuf::from(format!(
+        "{}-{}-to-{}{}.{}",
+        req.kind.code(),
+        req.from,
+        req.to,
+        if req.redact { "-redacted" } else { "" },
+        req.format.code()
+    ))
+}
+
+/// Where a CSV file's notice goes: `incidents.csv` → `incidents.notice.txt`.
+pub fn notice_path(path: &Path) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "export".into());
+    path.with_file_name(format!("{stem}.notice.txt"))
+}
+
+/// Export what the request asks for: read, redact if asked, write under a
+/// temporary name, audit, then put the file(s) in place. If the audit
+/// cannot be written, no file is left.
+pub fn run_export(
+    store: &mut Store,
+    req: &ExportRequest,
+    operator: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<ExportOutcome> {
+    let why = tidy_input(&req.why);
+    if why.is_empty() {
+        anyhow::bail!(
+            "say why the export is made (--why \"…\"); it is recorded in the audit trail"
+        );
+    }
+    if req.to < req.from {
+        anyhow::bail!(
+            "the period ends ({}) before it starts ({})",
+            req.to,
+            req.from
+        );
+    }
+    let path = req.out.clone().unwrap_or_else(|| default_path(req));
+    if path.is_dir() {
+        anyhow::bail!(
+            "{} is a folder: give a file name with --out",
+            path.display()
+        );
+    }
+    let by = store
+        .operators()?
+        .into_iter()
+        .find(|o| o.id == operator)
+        .map(|o| o.name)
+        .unwrap_or_else(|| format!("operator #{operator}"));
+    let (from, to) = bounds(req);
+    let redactor = req
+        .redact
+        .then(|| store.register_names())
+        .transpose()?
+        .map(|n| Redactor::new(&n));
+    // the reason is the manager's own words, and may name someone
+    let why_shown = match &redactor {
+        Some(r) => r.text(&why),
+        None => why.clone(),
+    };
+
+    let (rows, extra, body) = match req.kind {
+        ExportKind::Incidents => {
+            let mut rows = store.export_incidents(from, to)?;
+            if let Some(r) = &redactor {
+                rows.iter_mut().for_each(|i| redact_incident(r, i));
+            }
+            let named = rows.iter().filter(|i| !i.offenders.is_empty()).count();
+            let notice = notice(req, rows.len(), &why_shown, &by, now);
+            let body = match req.format {
+                ExportFormat::Csv => incidents_csv(&rows)?,
+                ExportFormat::Json => json_bytes(req, &notice, &why_shown, &by, now, &rows)?,
+            };
+            (
+                rows.len(),
+                format!("{named} naming someone"),
+                (body, notice),
+            )
+        }
+        ExportKind::Register => {
+            let mut rows = store.export_register(from, to)?;
+            if let Some(r) = &redactor {
+                rows.iter_mut().for_each(|o| redact_register(r, o));
+            }
+            let exclusions: usize = rows.iter().map(|o| o.exclusions.len()).sum();
+            let notice = notice(req, rows.len(), &why_shown, &by, now);
+            let body = match req.format {
+                ExportFormat::Csv => register_csv(&rows)?,
+                ExportFormat::Json => json_bytes(req, &notice, &why_shown, &by, now, &rows)?,
+            };
+            (
+                rows.len(),
+                format!("{exclusions} exclusions"),
+                (body, notice),
+            )
+        }
+        ExportKind::Sightings => {
+            let mut rows = store.export_sightings(from, to)?;
+            if let Some(r) = &redactor {
+                rows.iter_mut().for_each(|s| redact_sighting(r, s));
+            }
+            let named = rows.iter().filter(|s| s.offender.is_some()).count();
+            let notice = notice(req, rows.len(), &why_shown, &by, now);
+            let body = match req.format {
+                ExportFormat::Csv => sightings_csv(&rows)?,
+                ExportFormat::Json => json_bytes(req, &notice, &why_shown, &by, now, &rows)?,
+            };
+            (
+                rows.len(),
+                format!("{named} of someone on the register"),
+                (body, notice),
+            )
+        }
+    };
+    let (body, notice) = body;
+
+    let temp = write_temp(&path, &body)?;
+    let companion = match req.format {
+        ExportFormat::Csv => {
+            let np = notice_path(&path);
+            match write_temp(&np, format!("{notice}\n").as_bytes()) {
+                Ok(t) => Some((t, np)),
+                Err(e) => {
+                    let _ = std::fs::remove_file(&temp);
+                    return Err(e);
+                }
+            }
+        }
+        ExportFormat::Json => None,
+    };
+    let detail = format!(
+        "{rows} rows ({extra}), {} to {}, {}{}",
+        req.from,
+        req.to,
+        req.format.code(),
+        if req.redact { ", redacted" } else { "" }
+    );
+    let discard = |temp: &Path, companion: &Option<(PathBuf, PathBuf)>| {
+        let _ = std::fs::remove_file(temp);
+        if let Some((t, _)) = companion {
+            let _ = std::fs::remove_file(t);
+        }
+    };
+    if let Err(e) = store.record_export(req.kind.code(), &why, &detail, operator, now) {
+        discard(&temp, &companion);
+        return Err(e.into());
+    }
+    if let Some((t, np)) = &companion {
+        if let Err(e) = std::fs::rename(t, np) {
+            discard(&temp, &companion);
+            return Err(e).with_context(|| format!("cannot write {}", np.display()));
+        }
+    }
+    if let Err(e) = std::fs::rename(&temp, &path) {
+        discard(&temp, &None);
+        return Err(e).with_context(|| format!("cannot write {}", path.display()));
+    }
+    Ok(ExportOutcome {
+        path,
+        notice_path: companion.map(|(_, np)| np),
+        notice,
+        rows,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_one_word_aliases_are_taken_out_of_text() {
+        let r = Redactor::new(&[
+            "Darren Hollis".to_string(),
+            "Daz".to_string(),
+            "ID-sought 104".to_string(),
+        ]);
+        assert_eq!(
+            r.text("darren hollis and Daz seen with ID-sought 104; Dazzle shop"),
+            "[removed] and [removed] seen with [removed]; Dazzle shop"
+        );
+    }
+
+    #[test]
+    fn cells_never_start_a_formula() {
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(cell("High Street"), "High Street");
+    }
+
+    #[test]
+    fn a_csv_notice_sits_beside_its_file() {
+        assert_eq!(
+            notice_path(Path::new("/tmp/out/incidents.csv")),
+            PathBuf::from("/tmp/out/incidents.notice.txt")
+        );
+    }
+
+    #[test]
+    fn the_period_is_whole_days_in_the_schemes_time_zone() {
+        let req = ExportRequest {
+            kind: ExportKind::Incidents,
+            from: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
+            to: NaiveDate::from_ymd_opt(2026, 7, 31).unwrap(),
+            tz: chrono_tz::Europe::London,
+            format: ExportFormat::Csv,
+            why: "x".into(),
+            redact: false,
+            out: None,
+        };
+        let (from, to) = bounds(&req);
+        // British Summer Time: local midnight is 23:00 UTC the day before
+        assert_eq!(when(from), "2026-06-30T23:00:00Z");
+        assert_eq!(when(to), "2026-07-31T23:00:00Z");
+    }
+}

@@ -141,3 +141,91 @@ fn a_viewer_can_read_a_profile_but_its_forms_never_open() {
         .text
         .contains("a viewer cannot serve, lift or record appeals on exclusions"));
 }
+
+/// The shell's data commands, for every role: only a manager may import or
+/// export; anyone else is refused with the reason, the refusal is audited,
+/// and nothing is read in or written out.
+#[test]
+fn only_a_manager_imports_or_exports_from_the_shell() {
+    use std::process::{Command, Stdio};
+    use watchroom::store::demo::DEMO_OPERATORS;
+    let (dir, path) = demo_store();
+    let csv = dir.path().join("members.csv");
+    std::fs::write(&csv, "name,kind,zone\nThe Tap Room,pub,NTE\n").unwrap();
+    let out = dir.path().join("out.json");
+    let import = ["import", "members", csv.to_str().unwrap(), "--apply"];
+    let export = [
+        "export",
+        "incidents",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-20",
+        "--why",
+        "figures",
+        "--format",
+        "json",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    // the manager last, so what the others were refused is still undone
+    let mut operators = DEMO_OPERATORS.to_vec();
+    operators.sort_by_key(|(_, role, _)| *role == "manager");
+    for (name, role, pin) in &operators {
+        for (args, permission) in [
+            (&import[..], Permission::Import),
+            (&export[..], Permission::Export),
+        ] {
+            let role = Role::from_code(role).unwrap();
+            let mut child = Command::new(env!("CARGO_BIN_EXE_watchroom"))
+                .args(["--db", path.to_str().unwrap(), "--as", name])
+                .args(args)
+                .env_clear()
+                .env("HOME", dir.path())
+                .current_dir(dir.path())
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            {
+                use std::io::Write;
+                writeln!(child.stdin.take().unwrap(), "{pin}").unwrap();
+            }
+            let result = child.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&result.stderr);
+            assert_eq!(
+                result.status.success(),
+                allowed(role, permission),
+                "{name} {args:?}: {stderr}"
+            );
+            let store = Store::open(&path).unwrap();
+            let last = store.recent_audit(None, 1).unwrap().remove(0);
+            if allowed(role, permission) {
+                assert_eq!(role, Role::Manager);
+                assert_ne!(last.action, "refused");
+                continue;
+            }
+            let why = format!(
+                "refused: a {} cannot {}",
+                role.code(),
+                permission.describe()
+            );
+            assert!(stderr.contains(&why), "{name} {args:?}: {stderr}");
+            assert_eq!(
+                (last.action.as_str(), last.operator.as_str()),
+                ("refused", *name)
+            );
+        }
+        // what a refused role tried left no trace but the refusal
+        if *role != "manager" {
+            let store = Store::open(&path).unwrap();
+            let members = store.members().unwrap();
+            assert!(
+                !members.iter().any(|m| m.name == "The Tap Room"),
+                "{name} imported"
+            );
+            assert!(!out.exists(), "{name} exported");
+        }
+    }
+}

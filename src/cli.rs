@@ -139,6 +139,23 @@ pub enum Commands {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// The committee report for a period: incidents, losses, offenders,
+    /// hits, roll-calls, radios, members and police data, as counts only
+    /// (no one is named), so it needs no sign-in
+    Report {
+        /// First day of the period (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
+        from: String,
+        /// Last day of the period, included (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
+        to: String,
+        /// md (the statistics section of a progress report), csv (one tidy table) or json
+        #[arg(long, default_value = "md", value_parser = ["md", "csv", "json"])]
+        format: String,
+        /// Write to this file instead of standard output
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// The audit trail: prove it intact, or list its latest records
     Audit {
         #[command(subcommand)]
@@ -464,6 +481,20 @@ pub fn run() -> Result<()> {
             }
             Ok(())
         }
+        Some(Commands::Report {
+            from,
+            to,
+            format,
+            out,
+        }) => report_command(
+            cli.db.clone(),
+            cli.config.clone(),
+            &from,
+            &to,
+            &format,
+            out.as_deref(),
+            clock.now(),
+        ),
         Some(Commands::Sar { who, why, out }) => {
             let (mut store, manager, config) = manager_session(
                 cli.db.clone(),
@@ -543,6 +574,64 @@ pub fn run() -> Result<()> {
             )
         }
     }
+}
+
+/// `watchroom report`: the figures hold counts only, no one's name, so any
+/// user who can open the store file may make them (as any role may see them
+/// in the console); nothing is written to the store.
+fn report_command(
+    db: Option<PathBuf>,
+    config: Option<PathBuf>,
+    from: &str,
+    to: &str,
+    format: &str,
+    out: Option<&Path>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    use crate::domain::report::ReportPeriod;
+    use crate::io::report::{render, write_file, Format};
+    // a bad request is refused before any store is touched
+    let period = ReportPeriod::parse(from, to).map_err(anyhow::Error::msg)?;
+    let format: Format = format.parse().map_err(anyhow::Error::msg)?;
+    let path = match db {
+        Some(p) => p,
+        None => data_dir()?.join("watchroom.db"),
+    };
+    // a report on a new, empty store would be all noughts: say so instead
+    if !path.exists() {
+        anyhow::bail!("there is no store at {}", path.display());
+    }
+    let config_path = config.or_else(|| config_dir().map(|d| d.join("config.toml")));
+    let config = match &config_path {
+        Some(p) => {
+            // the time zone and ladder decide the figures: never guess them
+            let (c, warning) = Config::load(p);
+            if let Some(w) = warning {
+                anyhow::bail!("{w}");
+            }
+            c
+        }
+        None => Config::default(),
+    };
+    let store = Store::open(&path)?;
+    let ladder = crate::domain::exclusion::Ladder {
+        stages: config.ladder.clone(),
+    };
+    let report = store.report(&period, config.tz(), &ladder, now)?;
+    let text = render(&report, format)?;
+    match out {
+        Some(file) => {
+            write_file(file, &text)?;
+            println!("written: {}", file.display());
+        }
+        None => {
+            use std::io::Write as _;
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text.as_bytes())?;
+            stdout.flush()?;
+        }
+    }
+    Ok(())
 }
 
 /// Open the store for a manager's command: the manager named with --as signs

@@ -8,6 +8,7 @@ pub mod money;
 pub mod offender;
 pub mod permission;
 pub mod place;
+pub mod report;
 pub mod retention;
 pub mod rollcall;
 pub mod search;

@@ -4,6 +4,7 @@ pub mod export;
 pub mod import;
 pub mod ingest;
 pub mod photo;
+pub mod report;
 pub mod retention;
 pub mod sar;
 pub mod stills;

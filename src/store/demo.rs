@@ -342,9 +342,11 @@ pub fn ensure_demo(store: &mut Store, now: DateTime<Utc>) -> Result<bool> {
             let joined = (now - Duration::days(200 + (i as i64 * 37) % 1500)).date_naive();
             let renewal = (now + Duration::days((i as i64 * 11) % 365 - 20)).date_naive();
             let status = if i % 23 == 7 { "lapsed" } else if i % 29 == 5 { "pending" } else { "active" };
+            // the day a lapsed member lapsed, for the committee report's figures
+            let left = (status == "lapsed").then(|| (now - Duration::days(20 + (i as i64 * 29) % 300)).date_naive().to_string());
             tx.execute(
-                "INSERT INTO members (name, kind, zone_id, address, status, joined_on, renewal_on, agreement_version, agreement_signed_on)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO members (name, kind, zone_id, address, status, joined_on, renewal_on, agreement_version, agreement_signed_on, left_on)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 params![
                     name,
                     kind,
@@ -354,7 +356,8 @@ pub fn ensure_demo(store: &mut Store, now: DateTime<Utc>) -> Result<bool> {
                     joined.to_string(),
                     renewal.to_string(),
                     if i % 6 == 0 { "2019" } else { "2024" },
-                    joined.to_string()
+                    joined.to_string(),
+                    left
                 ],
             )?;
         }

@@ -13,6 +13,7 @@ pub mod operators;
 pub mod places;
 pub mod privacy;
 pub mod radios;
+pub mod report;
 mod schema;
 pub mod sightings;
 pub mod watch;

@@ -715,3 +715,56 @@ fn ingest_into_a_store_that_is_not_there_is_refused() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("there is no store"));
     assert!(!missing.exists());
 }
+
+#[test]
+fn a_write_the_checks_did_not_foresee_being_refused_costs_only_its_line() {
+    let (_dir, path) = demo_store();
+    // a rule of the store no check of ingest knows about
+    conn(&path)
+        .execute_batch(
+            "CREATE TRIGGER no_poison BEFORE INSERT ON incidents WHEN NEW.summary = 'poison'
+             BEGIN SELECT RAISE(ABORT, 'poison refused'); END;",
+        )
+        .unwrap();
+    let audit_before = count(&path, "SELECT COUNT(*) FROM audit");
+    let (tally, err) = feed(
+        &path,
+        &[
+            r#"{"kind":"incident","type":"theft","zone":"HS","summary":"before","ref":"P-1"}"#,
+            r#"{"kind":"incident","type":"theft","zone":"HS","summary":"poison","ref":"P-2"}"#,
+            r#"{"kind":"incident","type":"theft","zone":"HS","summary":"after","ref":"P-3"}"#,
+        ],
+    );
+    assert_eq!(
+        tally,
+        Tally {
+            accepted: 2,
+            duplicates: 0,
+            rejected: 1
+        },
+        "{err}"
+    );
+    assert!(
+        err.starts_with("line 2: the store refused it") && err.contains("poison refused"),
+        "{err}"
+    );
+    assert_eq!(
+        count(
+            &path,
+            "SELECT COUNT(*) FROM incidents WHERE source_ref LIKE 'P-%'"
+        ),
+        2
+    );
+    // nothing of the refused line is left: no timeline line, no audit record
+    assert_eq!(
+        count(
+            &path,
+            "SELECT COUNT(*) FROM timeline WHERE text LIKE '%reference P-2'"
+        ),
+        0
+    );
+    // the account made on first use, two incidents and the run's own record
+    assert_eq!(count(&path, "SELECT COUNT(*) FROM audit"), audit_before + 4);
+    let report = Store::open(&path).unwrap().verify_audit().unwrap();
+    assert!(report.problem.is_none(), "{:?}", report.problem);
+}

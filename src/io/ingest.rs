@@ -9,9 +9,10 @@
 //! stops the ingest or costs the lines around it.
 //!
 //! Batches: a batch opens with the first line waiting and closes at
-//! [`BATCH_LINES`] lines or [`BATCH_WAIT`] after it opened, whichever comes
-//! first, so a lone line reaches the consoles within their next poll while a
-//! stream is written a thousand lines to a transaction.
+//! [`BATCH_LINES`] lines, [`BATCH_WAIT`] after it opened, or when no line has
+//! come for [`BATCH_GAP`], whichever comes first: a lone line is written at
+//! once and reaches the consoles at their next poll, while a stream is
+//! written a thousand lines to a transaction.
 
 use crate::domain::text::{clean, tidy_input};
 use crate::domain::{Clock, Priority};
@@ -34,6 +35,9 @@ pub const MAX_LINE: usize = 16 * 1024;
 pub const BATCH_LINES: usize = 1_000;
 /// The longest a line waits for others to share its transaction.
 pub const BATCH_WAIT: Duration = Duration::from_millis(50);
+/// A pause this long in the lines arriving closes the batch early: a lone
+/// line is not kept waiting for company that is not coming.
+pub const BATCH_GAP: Duration = Duration::from_millis(5);
 /// How far ahead of this host's clock an event's time may be (clocks drift).
 pub const MAX_AHEAD_MINUTES: i64 = 5;
 /// The most socket clients connected at once.
@@ -610,8 +614,9 @@ impl<W: Write> Writer<W> {
             let mut batch = vec![first];
             // an ended client is answered at once: it waits for nothing more
             while !ended && batch.len() < BATCH_LINES {
+                // lines that keep coming share the batch; a pause ends it
                 let left = deadline.saturating_duration_since(Instant::now());
-                match rx.recv_timeout(left) {
+                match rx.recv_timeout(left.min(BATCH_GAP)) {
                     Ok(m) => {
                         ended = matches!(m, Msg::End { .. });
                         batch.push(m);

@@ -366,6 +366,26 @@ The Last Good One,pub,NTE,,,
             "apply={apply}: nothing changed, not even the audit trail"
         );
     }
+
+    // every value good, but one row matches nothing in the store: found as the
+    // import is applied, and the whole transaction rolled back
+    let file = "name,kind,zone\nGood One,shop,HS\nGood Two,pub,NTE\nLost One,shop,Atlantis\n";
+    let run = import(
+        &db,
+        ImportKind::Members,
+        "members.csv",
+        file.as_bytes(),
+        true,
+    );
+    assert!(!run.outcome.applied);
+    assert_eq!(lines(&run.outcome.problems()), vec![4], "{}", run.printed);
+    assert!(
+        run.printed
+            .contains("1 problem(s): refused; nothing was changed"),
+        "{}",
+        run.printed
+    );
+    assert_eq!(fingerprint(&db), before);
 }
 
 #[test]

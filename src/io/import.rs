@@ -10,8 +10,8 @@
 use crate::domain::offender::{split_list, OffenderInput, OffenderKind};
 use crate::domain::text::{clean, tidy_input};
 use crate::store::imports::{
-    ImportBatch, ImportPlan, Lined, MemberRecord, OffenderRecord, PoliceCrime, RadioRecord,
-    RowPlan, MEMBER_STATUSES,
+    ImportBatch, ImportPlan, ImportResult, Lined, MemberRecord, OffenderRecord, PoliceCrime,
+    RadioRecord, RowPlan, MEMBER_STATUSES,
 };
 use crate::store::radios::RADIO_STATUSES;
 use crate::store::Store;
@@ -765,16 +765,22 @@ pub fn run_import(
 ) -> anyhow::Result<ImportOutcome> {
     let bytes = read_file(path)?;
     let parsed = parse(kind, &bytes);
-    let plan = store.plan_import(&parsed.batch)?;
     let mut outcome = ImportOutcome {
         parsed,
-        plan,
+        plan: ImportPlan::default(),
         applied: false,
     };
-    let problems = outcome.problems();
-    if apply && problems.is_empty() && !outcome.parsed.batch.is_empty() {
-        outcome.plan = store.apply_import(&outcome.parsed.batch, operator, now)?;
-        outcome.applied = true;
+    // applying plans inside its own transaction: the rows are matched once
+    if apply && outcome.parsed.problems.is_empty() && !outcome.parsed.batch.is_empty() {
+        match store.apply_import(&outcome.parsed.batch, operator, now)? {
+            ImportResult::Applied(plan) => {
+                outcome.plan = plan;
+                outcome.applied = true;
+            }
+            ImportResult::Refused(plan) => outcome.plan = plan,
+        }
+    } else {
+        outcome.plan = store.plan_import(&outcome.parsed.batch)?;
     }
     report(out, kind, path, &outcome, apply)?;
     Ok(outcome)

@@ -141,6 +141,15 @@ pub struct PlannedRow {
     pub note: Option<String>,
 }
 
+/// What applying an import did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportResult {
+    /// Written, in one transaction.
+    Applied(ImportPlan),
+    /// Nothing written: some row cannot be imported (see its plan).
+    Refused(ImportPlan),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ImportPlan {
     pub rows: Vec<PlannedRow>,
@@ -1193,14 +1202,23 @@ impl Store {
 
     /// Import every row in one transaction, with an audit record per record
     /// created or changed and one for the import (counts, no names). If any
-    /// row cannot be imported, nothing is.
+    /// row cannot be imported, nothing is, and the plan says why.
     pub fn apply_import(
         &mut self,
         batch: &ImportBatch,
         operator: i64,
         now: DateTime<Utc>,
-    ) -> Result<ImportPlan> {
-        self.write(|tx| {
+    ) -> Result<ImportResult> {
+        // a bad row rolls the transaction back; its plan is kept to report
+        let mut refused: Option<ImportPlan> = None;
+        let mut refuse_bad = |plan: &ImportPlan| -> Result<()> {
+            if plan.counts().bad > 0 {
+                refused = Some(plan.clone());
+                return Err(StoreError::Invalid("rows cannot be imported".into()));
+            }
+            Ok(())
+        };
+        let applied = self.write(|tx| {
             let plan = match batch {
                 ImportBatch::Members(rows) => {
                     let plan = plan_members(tx, rows)?;
@@ -1238,7 +1256,12 @@ impl Store {
                 &detail,
             )?;
             Ok(plan)
-        })
+        });
+        match (applied, refused) {
+            (Ok(plan), _) => Ok(ImportResult::Applied(plan)),
+            (Err(_), Some(plan)) => Ok(ImportResult::Refused(plan)),
+            (Err(e), None) => Err(e),
+        }
     }
 
     /// Police open data rows held, by month and crime type (for reports and checks).
@@ -1249,15 +1272,4 @@ impl Store {
         let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
-}
-
-fn refuse_bad(plan: &ImportPlan) -> Result<()> {
-    let bad = plan.counts().bad;
-    if bad > 0 {
-        let first = plan.bad_rows().next().map(|r| r.line).unwrap_or(0);
-        return Err(StoreError::Invalid(format!(
-            "{bad} row(s) cannot be imported (the first on line {first}); nothing was changed"
-        )));
-    }
-    Ok(())
 }

@@ -282,6 +282,38 @@ fn members_are_previewed_then_applied_and_a_second_import_doubles_nothing() {
 }
 
 #[test]
+fn a_member_lapsing_without_a_day_given_lapses_on_the_day_of_the_import() {
+    let (_dir, db) = demo_store();
+    let file =
+        "name,kind,zone,status,left_on\nWH Smith,shop,HS,lapsed,\nGreggs,shop,HS,left,2026-10-31\n";
+    let run = import(
+        &db,
+        ImportKind::Members,
+        "members.csv",
+        file.as_bytes(),
+        true,
+    );
+    assert!(run.outcome.applied, "{}", run.printed);
+    assert!(
+        run.printed.contains("status, left (today)"),
+        "{}",
+        run.printed
+    );
+    let left = |name: &str| -> (String, String) {
+        Connection::open(&db)
+            .unwrap()
+            .query_row(
+                "SELECT status, left_on FROM members WHERE name = ?1",
+                [name],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap()
+    };
+    assert_eq!(left("WH Smith"), ("lapsed".into(), "2026-11-27".into()));
+    assert_eq!(left("Greggs"), ("left".into(), "2026-10-31".into()));
+}
+
+#[test]
 fn every_kind_of_bad_row_is_named_by_its_line_and_one_bad_row_changes_nothing() {
     let (_dir, db) = demo_store();
     let before = fingerprint(&db);

@@ -203,6 +203,9 @@ pub fn match_key(s: &str) -> String {
         .collect()
 }
 
+/// A member lapsing or leaving with no day given is taken to go on the day of the import.
+const LEFT_TODAY: &str = "left (today)";
+
 fn date(d: Option<NaiveDate>) -> Option<String> {
     d.map(|d| d.format("%Y-%m-%d").to_string())
 }
@@ -389,6 +392,15 @@ fn plan_members(conn: &Connection, rows: &[Lined<MemberRecord>]) -> Result<Impor
                 if differs(&date(r.left_on), &m.left_on) {
                     fields.push("left");
                 }
+                // the report counts a member lapsed or gone from the day it was
+                let gone = |s: &str| matches!(s, "lapsed" | "left");
+                if r.status.as_deref().is_some_and(gone)
+                    && !gone(&m.status)
+                    && r.left_on.is_none()
+                    && m.left_on.is_none()
+                {
+                    fields.push(LEFT_TODAY);
+                }
                 if fields.is_empty() {
                     RowPlan::Unchanged { id: m.id }
                 } else {
@@ -466,7 +478,9 @@ fn write_members(
                         date(r.renewal_on),
                         r.agreement_version,
                         date(r.agreement_signed_on),
-                        date(r.left_on),
+                        date(r.left_on).or_else(|| fields
+                            .contains(&LEFT_TODAY)
+                            .then(|| now.date_naive().format("%Y-%m-%d").to_string())),
                         id
                     ],
                 )?;

@@ -32,6 +32,10 @@ pub struct Cli {
     /// The operator signing on (default: your login name)
     #[arg(long = "as", global = true, value_name = "NAME")]
     pub operator: Option<String>,
+    /// File holding the passphrase of an encrypted store (default:
+    /// $WATCHROOM_KEY_FILE); needs a build with --features encryption
+    #[arg(long, global = true, value_name = "PATH")]
+    pub key_file: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Commands>,
 }
@@ -241,8 +245,25 @@ fn log_to_file(dir: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard
     Some(guard)
 }
 
+/// Take the store key from --key-file or $WATCHROOM_KEY_FILE, before anything
+/// touches a store (`demo --fresh` removes one first).
+fn use_key_file(cli: &Cli) -> Result<()> {
+    let file = cli.key_file.clone().or_else(|| {
+        std::env::var_os("WATCHROOM_KEY_FILE")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    });
+    let Some(file) = file else { return Ok(()) };
+    if !crate::store::ENCRYPTION {
+        return Err(crate::store::StoreError::NoEncryption.into());
+    }
+    crate::store::key::use_key(crate::store::StoreKey::from_file(&file)?)?;
+    Ok(())
+}
+
 pub fn run() -> Result<()> {
     let cli = Cli::parse();
+    use_key_file(&cli)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let log_dir = match &cli.db {
         Some(p) => p
@@ -878,4 +899,21 @@ fn console(
     ratatui::restore();
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
     result
+}
+
+#[cfg(all(test, not(feature = "encryption")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_file_given_to_a_build_without_encryption_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("store.key");
+        std::fs::write(&key, "s3cret\n").unwrap();
+        let cli = Cli::try_parse_from(["watchroom", "--key-file", key.to_str().unwrap(), "demo"])
+            .unwrap();
+        let err = use_key_file(&cli).unwrap_err().to_string();
+        assert!(err.contains("rebuild with --features encryption"), "{err}");
+        assert!(!err.contains("s3cret"), "{err}");
+    }
 }

@@ -7,6 +7,7 @@ pub mod exclusions;
 pub mod exports;
 pub mod imports;
 pub mod incidents;
+pub mod key;
 pub mod ingest;
 pub mod offenders;
 pub mod operators;
@@ -20,6 +21,7 @@ pub mod watch;
 
 pub use audit::AuditRecord;
 pub use incidents::{Anchor, BoardKey, BoardRow};
+pub use key::{StoreKey, ENCRYPTION};
 pub use operators::Operator;
 pub use schema::LATEST as SCHEMA_VERSION;
 
@@ -39,6 +41,14 @@ pub enum StoreError {
         found: i64,
         supported: i64,
     },
+    #[error("{path} is encrypted and the key is wrong or missing (give the key file with WATCHROOM_KEY_FILE or --key-file)")]
+    KeyWrongOrMissing { path: PathBuf },
+    #[error("{path} is not encrypted, but a key was given; open it without the key")]
+    NotEncrypted { path: PathBuf },
+    #[error("a store key was given, but this build has no encryption; rebuild with --features encryption")]
+    NoEncryption,
+    #[error("cannot read the key file {path}: {reason}")]
+    KeyFile { path: PathBuf, reason: String },
     #[error("cannot open {path}: {reason}")]
     CannotOpen { path: PathBuf, reason: String },
     #[error("{path} cannot be written ({reason}); nothing was changed")]
@@ -62,11 +72,24 @@ pub struct Store {
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
-/// Refuse, before SQLite touches it, a file that is not an SQLite database.
-fn check_header(path: &Path) -> Result<()> {
+/// What the first bytes of the store file say it is.
+#[derive(Debug, PartialEq)]
+enum Header {
+    /// Missing or empty: a store nobody has written yet.
+    New,
+    /// A plain SQLite database.
+    Plain,
+    /// Whole pages starting with binary bytes (SQLCipher's random salt):
+    /// most likely an encrypted store.
+    Encrypted,
+}
+
+/// Refuse, before SQLite touches it, a file that is not an SQLite database
+/// (nor, in a build with encryption, an encrypted one).
+fn check_header(path: &Path) -> Result<Header> {
     let mut f = match std::fs::File::open(path) {
         Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Header::New),
         Err(e) => {
             return Err(StoreError::CannotOpen {
                 path: path.into(),
@@ -95,8 +118,18 @@ fn check_header(path: &Path) -> Result<()> {
         }
     }
     // An empty file is a database nobody has written yet.
-    if read == 0 || (read == 16 && &head == SQLITE_MAGIC) {
-        Ok(())
+    if read == 0 {
+        return Ok(Header::New);
+    }
+    if read == 16 && &head == SQLITE_MAGIC {
+        return Ok(Header::Plain);
+    }
+    // SQLite's smallest page is 512 bytes; text never starts with 16 bytes of
+    // which none is binary, while a random salt almost never does
+    let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+    let text = |b: &u8| matches!(b, b' '..=b'~' | b'\t' | b'\n' | b'\r');
+    if ENCRYPTION && read == 16 && len % 512 == 0 && !head.iter().all(text) {
+        Ok(Header::Encrypted)
     } else {
         Err(StoreError::NotADatabase { path: path.into() })
     }
@@ -147,10 +180,26 @@ pub(crate) fn from_ts(s: i64) -> DateTime<Utc> {
 }
 
 impl Store {
-    /// Open (creating if need be) the store at `path`, applying any migrations.
+    /// Open (creating if need be) the store at `path`, applying any migrations,
+    /// with the key given at start ([`key::use_key`]) if there was one.
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
+        Store::open_with_key(path, key::start_key())
+    }
+
+    /// Open the store with this key (none: a plain store). A new store
+    /// opened with a key is created encrypted.
+    pub fn open_with_key(path: impl AsRef<Path>, key: Option<&StoreKey>) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
-        check_header(&path)?;
+        if key.is_some() && !ENCRYPTION {
+            return Err(StoreError::NoEncryption);
+        }
+        let header = check_header(&path)?;
+        match (&header, key) {
+            (Header::Encrypted, None) => return Err(StoreError::KeyWrongOrMissing { path }),
+            // SQLCipher would only say "not a database"
+            (Header::Plain, Some(_)) => return Err(StoreError::NotEncrypted { path }),
+            _ => {}
+        }
         create_private(&path)?;
         let conn = Connection::open_with_flags(
             &path,
@@ -159,11 +208,20 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_URI,
         )
         .map_err(|e| classify(&path, e))?;
+        key::unlock(&conn, key).map_err(|e| classify(&path, e))?;
         conn.busy_timeout(Duration::from_secs(5))?;
         // Read the version before anything writes: a newer store is never touched.
+        // It is also the first read, where SQLCipher finds a wrong key, or a
+        // missing one when the file is still empty and the pages are in its
+        // write-ahead log; only a plain header means the file itself is bad.
         let found: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|e| classify(&path, e))?;
+            .map_err(|e| match classify(&path, e) {
+                StoreError::NotADatabase { path } if ENCRYPTION && header != Header::Plain => {
+                    StoreError::KeyWrongOrMissing { path }
+                }
+                other => other,
+            })?;
         if found > schema::LATEST {
             return Err(StoreError::TooNew {
                 path,

@@ -1,6 +1,7 @@
 //! Noticing other consoles' commits: `PRAGMA data_version` on a connection of
 //! our own that never writes changes only when another connection commits.
 
+use super::StoreKey;
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 use std::time::Duration;
@@ -11,11 +12,18 @@ pub struct ChangeWatcher {
 }
 
 impl ChangeWatcher {
+    /// Watch the store at `path`, with the key given at start if there was one.
     pub fn open(path: &Path) -> rusqlite::Result<ChangeWatcher> {
+        ChangeWatcher::open_with_key(path, super::key::start_key())
+    }
+
+    /// Watch an encrypted store: a connection of its own needs the key too.
+    pub fn open_with_key(path: &Path, key: Option<&StoreKey>) -> rusqlite::Result<ChangeWatcher> {
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
+        super::key::unlock(&conn, key)?;
         conn.busy_timeout(Duration::from_secs(2))?;
         let last = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
         Ok(ChangeWatcher { conn, last })

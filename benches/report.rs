@@ -47,6 +47,9 @@ fn year() -> ReportPeriod {
 
 const TZ: chrono_tz::Tz = chrono_tz::Europe::London;
 
+/// One row of the grouped pass: month, type, zone, count, loss, recovered, with a loss.
+type Cell = (i64, String, Option<i64>, i64, i64, i64, i64);
+
 fn report(c: &mut Criterion) {
     let mut g = c.benchmark_group("report");
     g.sample_size(10);
@@ -110,7 +113,7 @@ fn report(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("bare_grouped", n), |b| {
             let mut st = bare.prepare_cached(&grouped).expect("prepare");
             b.iter(|| {
-                let rows: Vec<(i64, String, Option<i64>, i64, i64, i64, i64)> = st
+                let rows: Vec<Cell> = st
                     .query_map([], |r| {
                         Ok((
                             r.get(0)?,

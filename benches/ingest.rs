@@ -22,7 +22,9 @@
 //! Each round works on a fresh copy of the demo town in a temporary folder
 //! (`TMPDIR`: on tmpfs the figures leave out the disk). The rounds take turns
 //! so both sides see the same machine; the medians are printed as `bench:`
-//! lines with the ratio.
+//! lines with the ratio. Beside the wall-clock time each run's CPU time is
+//! printed (the writing thread's; for the binary, both its threads): on a
+//! machine busy with other work, the rate a core of its own would give.
 //!
 //! `cargo bench --bench ingest` for figures; `cargo bench --bench ingest --
 //! --test` runs one small round.
@@ -207,21 +209,44 @@ fn workload(town: &Town, n: usize, at: DateTime<Utc>) -> (Vec<u8>, Vec<Row>) {
     (lines, rows)
 }
 
-/// Ingest the lines; the time it took.
-fn run_ingest(path: &Path, lines: &[u8]) -> Duration {
-    let started = Instant::now();
-    let mut store = Store::open(path).expect("open the store");
-    let op = store.ingest_account("ingest", now()).unwrap();
-    let tally = ingest_stream(
-        store,
-        op,
-        std::io::Cursor::new(lines.to_vec()),
-        Rules::default(),
-        Arc::new(FixedClock::new(now())),
-        std::io::sink(),
-    )
-    .expect("ingest");
-    let took = started.elapsed();
+/// Wall-clock and CPU time of one run.
+#[derive(Clone, Copy)]
+struct Took {
+    wall: f64,
+    /// This thread's CPU time, user and system: on a machine busy with other
+    /// work it is what the run would take with a core of its own.
+    cpu: f64,
+}
+
+/// The calling thread's CPU time so far, in seconds.
+fn thread_cpu() -> f64 {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes into the timespec it is given
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
+    assert_eq!(rc, 0, "clock_gettime");
+    t.tv_sec as f64 + t.tv_nsec as f64 / 1e9
+}
+
+fn timed(run: impl FnOnce()) -> Took {
+    let (wall, cpu) = (Instant::now(), thread_cpu());
+    run();
+    Took {
+        wall: wall.elapsed().as_secs_f64(),
+        cpu: thread_cpu() - cpu,
+    }
+}
+
+/// Ingest the lines; the CPU time is the writer's (this thread's), the
+/// reader's parsing runs beside it on a thread of its own.
+fn run_ingest(path: &Path, lines: &[u8]) -> Took {
+    let mut tally = None;
+    let took = timed(|| {
+        tally = Some(ingest_once(path, lines));
+    });
+    let tally = tally.expect("ingest ran");
     assert_eq!(
         tally.accepted as usize,
         lines
@@ -233,9 +258,26 @@ fn run_ingest(path: &Path, lines: &[u8]) -> Duration {
     took
 }
 
+fn ingest_once(path: &Path, lines: &[u8]) -> watchroom::io::ingest::Tally {
+    let mut store = Store::open(path).expect("open the store");
+    let op = store.ingest_account("ingest", now()).unwrap();
+    ingest_stream(
+        store,
+        op,
+        std::io::Cursor::new(lines.to_vec()),
+        Rules::default(),
+        Arc::new(FixedClock::new(now())),
+        std::io::sink(),
+    )
+    .expect("ingest")
+}
+
 /// The same rows on a bare connection: no audit, no checks.
-fn run_floor(path: &Path, rows: &[Row], operator: i64) -> Duration {
-    let started = Instant::now();
+fn run_floor(path: &Path, rows: &[Row], operator: i64) -> Took {
+    timed(|| floor_once(path, rows, operator))
+}
+
+fn floor_once(path: &Path, rows: &[Row], operator: i64) {
     let mut conn = Connection::open(path).unwrap();
     conn.busy_timeout(Duration::from_secs(5)).unwrap();
     let mode: String = conn
@@ -289,12 +331,23 @@ fn run_floor(path: &Path, rows: &[Row], operator: i64) -> Duration {
         }
         tx.commit().unwrap();
     }
-    started.elapsed()
 }
 
-/// `watchroom ingest --db PATH < lines`, spawn to exit.
-fn run_binary(dir: &Path, path: &Path, lines: &Path) -> Duration {
+/// CPU time, user and system, of the children reaped so far, in seconds.
+fn children_cpu() -> f64 {
+    // SAFETY: getrusage writes into the rusage it is given
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut u) };
+    assert_eq!(rc, 0, "getrusage");
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    secs(u.ru_utime) + secs(u.ru_stime)
+}
+
+/// `watchroom ingest --db PATH < lines`, spawn to exit; the CPU time is the
+/// child's, both its threads.
+fn run_binary(dir: &Path, path: &Path, lines: &Path) -> Took {
     let input = std::fs::File::open(lines).unwrap();
+    let cpu = children_cpu();
     let started = Instant::now();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_watchroom"))
         .args(["ingest", "--db", path.to_str().unwrap()])
@@ -310,7 +363,10 @@ fn run_binary(dir: &Path, path: &Path, lines: &Path) -> Duration {
         said.contains(" accepted, 0 duplicates, 0 rejected"),
         "{said}"
     );
-    took
+    Took {
+        wall: took.as_secs_f64(),
+        cpu: children_cpu() - cpu,
+    }
 }
 
 /// One line at a time into a pipe: how long until another connection sees
@@ -391,38 +447,48 @@ fn main() {
     for round in 0..rounds() {
         copy(&template, &store);
         let t = run_ingest(&store, &lines);
-        ingest.push(t.as_secs_f64());
         copy(&template, &store);
         let f = run_floor(&store, &rows, operator);
-        floor.push(f.as_secs_f64());
         copy(&template, &store);
         let b = run_binary(dir.path(), &store, &lines_file);
-        binary.push(b.as_secs_f64());
         eprintln!(
-            "bench: ingest round {}: ingest {:.3} s, bare SQLite {:.3} s, the binary {:.3} s",
+            "bench: ingest round {}: ingest {:.3} s (writer CPU {:.3} s), bare SQLite {:.3} s (CPU {:.3} s), the binary {:.3} s (CPU, both threads, {:.3} s)",
             round + 1,
-            t.as_secs_f64(),
-            f.as_secs_f64(),
-            b.as_secs_f64()
+            t.wall,
+            t.cpu,
+            f.wall,
+            f.cpu,
+            b.wall,
+            b.cpu
         );
+        ingest.push(t);
+        floor.push(f);
+        binary.push(b);
     }
-    let (i, f, b) = (median(&mut ingest), median(&mut floor), median(&mut binary));
+    let wall = |v: &[Took]| median(&mut v.iter().map(|t| t.wall).collect::<Vec<_>>());
+    let cpu = |v: &[Took]| median(&mut v.iter().map(|t| t.cpu).collect::<Vec<_>>());
+    let (i, f, b) = (wall(&ingest), wall(&floor), wall(&binary));
+    let (ic, fc, bc) = (cpu(&ingest), cpu(&floor), cpu(&binary));
     let rate = |secs: f64| n as f64 / secs;
     println!(
-        "bench: ingest/stream_with_audit: {n} events in {i:.3} s = {:.0} events/s (target ≥ 20,000)",
-        rate(i)
+        "bench: ingest/stream_with_audit: {n} events in {i:.3} s = {:.0} events/s (target ≥ 20,000); the writer's CPU {ic:.3} s = {:.0} events/s a core",
+        rate(i),
+        rate(ic)
     );
     println!(
-        "bench: ingest/bare_sqlite_same_rows: {n} events in {f:.3} s = {:.0} events/s (no audit, no parsing, no checks)",
-        rate(f)
+        "bench: ingest/bare_sqlite_same_rows: {n} events in {f:.3} s = {:.0} events/s; CPU {fc:.3} s = {:.0} events/s a core (no audit, no parsing, no checks)",
+        rate(f),
+        rate(fc)
     );
     println!(
-        "bench: ingest/ratio: ingest runs at {:.0}% of SQLite's own insert rate for the same rows ({:.1}× its time)",
+        "bench: ingest/ratio: ingest runs at {:.0}% of SQLite's own insert rate for the same rows ({:.1}× its time); by CPU time {:.0}% ({:.1}×)",
         100.0 * f / i,
-        i / f
+        i / f,
+        100.0 * fc / ic,
+        ic / fc
     );
     println!(
-        "bench: ingest/binary_piped: {n} lines into `watchroom ingest` in {b:.3} s = {:.0} events/s (spawn to exit)",
+        "bench: ingest/binary_piped: {n} lines into `watchroom ingest` in {b:.3} s = {:.0} events/s (spawn to exit); CPU {bc:.3} s over both threads",
         rate(b)
     );
     copy(&template, &store);

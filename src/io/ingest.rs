@@ -251,6 +251,13 @@ pub fn parse_line(line: &[u8], now: DateTime<Utc>, rules: &Rules) -> Result<Inge
             e.valid_up_to() + 1
         )
     })?;
+    // serde would also read a struct from an array of its fields in order
+    if !line.trim_start().starts_with('{') {
+        return Err(match serde_json::from_str::<serde::de::IgnoredAny>(line) {
+            Ok(_) => "not a JSON object".into(),
+            Err(e) => serde_reason(&e),
+        });
+    }
     let raw: RawLine = serde_json::from_str(line).map_err(|e| serde_reason(&e))?;
     let kind = match &raw.kind {
         None => return Err("missing \"kind\" (radio, alarm or incident)".into()),
@@ -961,6 +968,11 @@ mod tests {
         let cases = [
             ("not json", "not JSON"),
             ("[1,2]", "not a JSON object"),
+            (
+                r#"["radio","HS01","sign_on",null,null,null,null,null,null,null,null,null,null,null]"#,
+                "not a JSON object",
+            ),
+            ("42", "not a JSON object"),
             (r#"{"call_sign":"HS01"}"#, "missing \"kind\""),
             (r#"{"kind":"weather"}"#, "unknown kind “weather”"),
             (

@@ -768,3 +768,57 @@ fn a_write_the_checks_did_not_foresee_being_refused_costs_only_its_line() {
     let report = Store::open(&path).unwrap().verify_audit().unwrap();
     assert!(report.problem.is_none(), "{:?}", report.problem);
 }
+
+#[test]
+fn a_signal_stops_reading_standard_input_and_keeps_what_came_before() {
+    let (dir, path) = demo_store();
+    let mut child = binary(dir.path(), &["ingest", "--db", path.to_str().unwrap()])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn ingest");
+    let mut stdin = child.stdin.take().unwrap();
+    for i in 1..=3 {
+        writeln!(
+            stdin,
+            r#"{{"kind":"incident","type":"theft","zone":"HS","summary":"before the signal","ref":"SIG-{i}"}}"#
+        )
+        .unwrap();
+    }
+    stdin.flush().unwrap();
+    wait_until("the three lines written", || {
+        count(
+            &path,
+            "SELECT COUNT(*) FROM incidents WHERE source_ref LIKE 'SIG-%'",
+        ) == 3
+    });
+    // the sender is still connected: only the signal ends it
+    let mut ingest = Ingest { child };
+    // SAFETY: kill(2) on our own child, which has not been reaped
+    let rc = unsafe { libc::kill(ingest.child.id() as i32, libc::SIGTERM) };
+    assert_eq!(rc, 0);
+    let mut said = String::new();
+    ingest
+        .child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut said)
+        .unwrap();
+    let status = ingest.child.wait().unwrap();
+    drop(stdin);
+    assert!(status.success(), "{status:?}\n{said}");
+    assert!(said.contains("stopped by a signal after line 3"), "{said}");
+    assert!(
+        said.contains("ingest: 3 accepted, 0 duplicates, 0 rejected"),
+        "{said}"
+    );
+    assert_eq!(
+        count(
+            &path,
+            "SELECT COUNT(*) FROM audit WHERE action = 'ingest' AND detail = 'accepted 3, duplicates 0, rejected 0'"
+        ),
+        1
+    );
+}

@@ -407,6 +407,8 @@ enum Msg {
         client: u64,
         reply: mpsc::Sender<ClientReport>,
     },
+    /// Write what came before and stop: a signal, or the input failed.
+    Stop { by_signal: bool },
 }
 
 /// Read one line of at most [`MAX_LINE`] bytes into `buf`, without its
@@ -503,6 +505,10 @@ struct Writer<W: Write> {
     name_clients: bool,
     clients: HashMap<u64, ClientReport>,
     total: Tally,
+    /// The last line handled (standard input's numbering).
+    last_line: u64,
+    /// Set by a `Stop`: whether a signal sent it.
+    stopped: Option<bool>,
 }
 
 /// The lines of a failed batch and why: nothing of them was written.
@@ -574,8 +580,15 @@ impl<W: Write> Writer<W> {
             }
         };
         let mut outcomes = outcomes.into_iter();
+        if let Some(line) = batch.iter().rev().find_map(|m| match m {
+            Msg::Line { line, .. } => Some(*line),
+            _ => None,
+        }) {
+            self.last_line = self.last_line.max(line);
+        }
         for m in batch {
             match m {
+                Msg::Stop { by_signal } => self.stopped = Some(by_signal),
                 Msg::Line {
                     client,
                     line,
@@ -613,11 +626,13 @@ impl<W: Write> Writer<W> {
         Ok(())
     }
 
-    /// Batch and write everything that arrives until every reader has gone.
-    fn run(mut self, rx: Receiver<Msg>) -> Result<(Tally, Store), Fatal> {
+    /// Batch and write everything that arrives until every reader has gone
+    /// (a socket), standard input has ended, or a `Stop` came.
+    fn run(mut self, rx: Receiver<Msg>) -> Result<Self, Fatal> {
         while let Ok(first) = rx.recv() {
             let deadline = Instant::now() + BATCH_WAIT;
-            let mut ended = matches!(first, Msg::End { .. });
+            let ends = |m: &Msg| matches!(m, Msg::End { .. } | Msg::Stop { .. });
+            let mut ended = ends(&first);
             let mut batch = vec![first];
             // an ended client is answered at once: it waits for nothing more
             while !ended && batch.len() < BATCH_LINES {
@@ -625,22 +640,27 @@ impl<W: Write> Writer<W> {
                 let left = deadline.saturating_duration_since(Instant::now());
                 match rx.recv_timeout(left.min(BATCH_GAP)) {
                     Ok(m) => {
-                        ended = matches!(m, Msg::End { .. });
+                        ended = ends(&m);
                         batch.push(m);
                     }
                     Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => break,
                 }
             }
+            let input_ended = !self.name_clients && batch.iter().any(ends);
             self.write(batch)?;
+            if input_ended || self.stopped.is_some() {
+                break;
+            }
         }
-        Ok((self.total, self.store))
+        Ok(self)
     }
 }
 
 /// Ingest every line of `input` (standard input, a file, bytes in memory)
-/// and return the tally once it is all written (and the run audited). Bad lines go to `err` as
-/// `line N: reason`; an error is returned only when the store failed (what
-/// was written before stays; the message says from which line nothing was).
+/// and return the tally once it is all written (and the run audited). Bad
+/// lines go to `err` as `line N: reason`; an error is returned only when the
+/// store failed (what was written before stays; the message says from which
+/// line nothing was) or the input could not be read.
 pub fn ingest_stream<R, W>(
     store: Store,
     operator: Operator,
@@ -653,7 +673,29 @@ where
     R: BufRead + Send + 'static,
     W: Write,
 {
+    stream(store, operator, input, rules, clock, err, false).map(|(tally, _)| tally)
+}
+
+/// As [`ingest_stream`]; with `signals`, SIGINT, SIGTERM or SIGHUP stops the
+/// reading: what came before is written, and the last line handled returned
+/// (a second signal ends the process at once).
+fn stream<R, W>(
+    store: Store,
+    operator: Operator,
+    input: R,
+    rules: Rules,
+    clock: Arc<dyn Clock>,
+    err: W,
+    signals: bool,
+) -> anyhow::Result<(Tally, Option<u64>)>
+where
+    R: BufRead + Send + 'static,
+    W: Write,
+{
     let (tx, rx) = mpsc::sync_channel::<Msg>(4 * BATCH_LINES);
+    if signals {
+        stop_on_signal(tx.clone())?;
+    }
     let (operator_id, clock_end) = (operator.id, Arc::clone(&clock));
     let reader = {
         let clock = Arc::clone(&clock);
@@ -661,7 +703,12 @@ where
             .name("ingest-read".into())
             .spawn(move || {
                 let mut input = input;
-                read_lines(&mut input, 0, &*clock, &rules, &tx).map(|_| ())
+                let read = read_lines(&mut input, 0, &*clock, &rules, &tx).map(|_| ());
+                if read.is_err() {
+                    // the writer would otherwise wait for an end that never comes
+                    let _ = tx.send(Msg::Stop { by_signal: false });
+                }
+                read
             })
             .context("cannot start the reader")?
     };
@@ -673,13 +720,22 @@ where
         name_clients: false,
         clients: HashMap::new(),
         total: Tally::default(),
+        last_line: 0,
+        stopped: None,
     };
-    let written = writer.run(rx);
-    let read = reader
-        .join()
-        .unwrap_or_else(|_| Err(std::io::Error::other("the reader stopped unexpectedly")));
-    let (tally, mut store) =
-        written.map_err(|f| anyhow::anyhow!("{} (before that: {})", f.why, f.tally))?;
+    let written = writer
+        .run(rx)
+        .map_err(|f| anyhow::anyhow!("{} (before that: {})", f.why, f.tally))?;
+    let by_signal = written.stopped == Some(true);
+    let (tally, last_line, mut store) = (written.total, written.last_line, written.store);
+    // a reader stopped by a signal may be waiting on its input: left to the exit
+    let read = if by_signal {
+        Ok(())
+    } else {
+        reader
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the reader stopped unexpectedly")))
+    };
     store.record_ingest_run(
         operator_id,
         tally.accepted,
@@ -688,7 +744,44 @@ where
         clock_end.now(),
     )?;
     read.with_context(|| format!("the input could not be read to its end ({tally} before that)"))?;
-    Ok(tally)
+    Ok((tally, by_signal.then_some(last_line)))
+}
+
+/// On SIGINT, SIGTERM or SIGHUP, tell the writer to stop; on a second, end
+/// the process at once.
+fn stop_on_signal(tx: SyncSender<Msg>) -> anyhow::Result<()> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    // installed before the first line is read, so no signal finds the default
+    let (mut term, mut int, mut hup) = runtime.block_on(async {
+        Ok::<_, std::io::Error>((
+            signal(SignalKind::terminate())?,
+            signal(SignalKind::interrupt())?,
+            signal(SignalKind::hangup())?,
+        ))
+    })?;
+    std::thread::Builder::new()
+        .name("ingest-signals".into())
+        .spawn(move || {
+            runtime.block_on(async {
+                for second in [false, true] {
+                    tokio::select! {
+                        _ = term.recv() => {}
+                        _ = int.recv() => {}
+                        _ = hup.recv() => {}
+                    }
+                    if second {
+                        eprintln!("ingest: stopped at once; the batch being written was not");
+                        std::process::exit(130);
+                    }
+                    let _ = tx.send(Msg::Stop { by_signal: true });
+                }
+            })
+        })
+        .context("cannot start the signal watcher")?;
+    Ok(())
 }
 
 /// A listening socket, removed when dropped (the ingest stopping).
@@ -803,6 +896,8 @@ pub fn ingest_socket(
             name_clients: true,
             clients: HashMap::new(),
             total: Tally::default(),
+            last_line: 0,
+            stopped: None,
         };
         std::thread::Builder::new()
             .name("ingest-write".into())
@@ -881,8 +976,8 @@ pub fn ingest_socket(
         .join()
         .map_err(|_| anyhow::anyhow!("the writer stopped unexpectedly"))?;
     served?;
-    let (tally, mut store) =
-        written.map_err(|f| anyhow::anyhow!("{} (before that: {})", f.why, f.tally))?;
+    let written = written.map_err(|f| anyhow::anyhow!("{} (before that: {})", f.why, f.tally))?;
+    let (tally, mut store) = (written.total, written.store);
     store.record_ingest_run(
         operator.id,
         tally.accepted,
@@ -913,7 +1008,21 @@ pub fn run(
                 eprintln!("reading JSON lines from standard input; Ctrl-D ends");
             }
             let input = std::io::BufReader::with_capacity(64 * 1024, std::io::stdin());
-            ingest_stream(store, operator, input, rules, clock, std::io::stderr())?
+            let (tally, stopped) = stream(
+                store,
+                operator,
+                input,
+                rules,
+                clock,
+                std::io::stderr(),
+                true,
+            )?;
+            if let Some(line) = stopped {
+                eprintln!(
+                    "ingest: stopped by a signal after line {line}; lines after it were not written (send them again: a line with a ref is never doubled)"
+                );
+            }
+            tally
         }
     };
     eprintln!("ingest: {tally}");

@@ -48,7 +48,9 @@ impl Store {
         ladder: &Ladder,
         now: DateTime<Utc>,
     ) -> Result<Report> {
-        let conn = self.conn();
+        // one read transaction: every figure from the same snapshot, whatever
+        // other consoles commit while the report is being read
+        let conn = &self.conn().unchecked_transaction()?;
         let (start, end) = period.bounds(tz);
         let (start, end) = (ts(start), ts(end));
         let spans = period.month_spans(tz);

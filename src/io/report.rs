@@ -752,25 +752,44 @@ pub fn markdown(r: &Report) -> String {
              cannot be set beside the scheme's figures.\n"
         );
     } else {
-        let totals: Vec<String> = r
-            .police
-            .iter()
-            .map(|s| {
-                format!(
-                    "{} {} (the scheme logged {} of its matching type, {})",
-                    num(s.police_total),
-                    md(&s.crime_type.to_lowercase()),
-                    num(s.scheme_total),
-                    md(s.scheme_types.first().map(String::as_str).unwrap_or(""))
-                )
-            })
-            .collect();
+        let of = |items: Vec<(u64, String)>, noun: &str| {
+            let parts: Vec<String> = items
+                .iter()
+                .enumerate()
+                .map(|(k, (n, what))| {
+                    if k == 0 {
+                        format!("{} {noun} of {what}", num(*n))
+                    } else {
+                        format!("{} of {what}", num(*n))
+                    }
+                })
+                .collect();
+            list(&parts)
+        };
+        let police = of(
+            r.police
+                .iter()
+                .map(|s| (s.police_total, md(&s.crime_type.to_lowercase())))
+                .collect(),
+            "records",
+        );
+        let scheme = of(
+            r.police
+                .iter()
+                .map(|s| {
+                    (
+                        s.scheme_total,
+                        md(s.scheme_types.first().map(String::as_str).unwrap_or("")),
+                    )
+                })
+                .collect(),
+            "incidents",
+        );
         let _ = writeln!(
             out,
-            "The police's published street-level crime for the scheme's area recorded {} \
-             over the months of the period. Police figures are for whole months; the scheme's \
-             are for the days of the period.\n",
-            list(&totals)
+            "The police's published street-level crime data holds {police} for the scheme's \
+             area over the months of the period; the scheme logged {scheme}. Police figures \
+             are for whole months; the scheme's follow the days of the period.\n"
         );
         let mut header = vec!["Month".to_string()];
         for s in &r.police {

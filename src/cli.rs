@@ -442,7 +442,8 @@ pub fn run() -> Result<()> {
             apply,
         }) => {
             use crate::io::import::{run_import, ImportKind};
-            let kind = ImportKind::from_code(&what).context("import members, radios, offenders or police")?;
+            let kind = ImportKind::from_code(&what)
+                .context("import members, radios, offenders or police")?;
             let (mut store, manager, _) = manager_session(
                 cli.db.clone(),
                 cli.operator.clone(),
@@ -451,7 +452,15 @@ pub fn run() -> Result<()> {
                 clock.now(),
             )?;
             let mut out = std::io::stdout();
-            let outcome = run_import(&mut store, kind, &file, apply, manager, clock.now(), &mut out)?;
+            let outcome = run_import(
+                &mut store,
+                kind,
+                &file,
+                apply,
+                manager,
+                clock.now(),
+                &mut out,
+            )?;
             let problems = outcome.problems().len();
             if problems > 0 {
                 anyhow::bail!(
@@ -470,13 +479,18 @@ pub fn run() -> Result<()> {
             redact,
             out,
         }) => {
-            use crate::io::export::{parse_day, run_export, ExportFormat, ExportKind, ExportRequest};
+            use crate::io::export::{
+                parse_day, run_export, ExportFormat, ExportKind, ExportRequest,
+            };
             // everything that can be wrong with the request is said before the PIN is asked
-            let kind = ExportKind::from_code(&what).context("export incidents, register or sightings")?;
+            let kind =
+                ExportKind::from_code(&what).context("export incidents, register or sightings")?;
             let format = ExportFormat::from_code(&format).context("--format csv or json")?;
             let (from, to) = (parse_day(&from)?, parse_day(&to)?);
             if crate::domain::text::tidy_input(&why).is_empty() {
-                anyhow::bail!("say why the export is made (--why \"…\"); it is recorded in the audit trail");
+                anyhow::bail!(
+                    "say why the export is made (--why \"…\"); it is recorded in the audit trail"
+                );
             }
             let (mut store, manager, config) = manager_session(
                 cli.db.clone(),
@@ -496,7 +510,11 @@ pub fn run() -> Result<()> {
                 out,
             };
             let outcome = run_export(&mut store, &request, manager, clock.now())?;
-            println!("written: {} ({} rows)", outcome.path.display(), outcome.rows);
+            println!(
+                "written: {} ({} rows)",
+                outcome.path.display(),
+                outcome.rows
+            );
             if let Some(n) = &outcome.notice_path {
                 println!("written: {} (what the file contains)", n.display());
             }

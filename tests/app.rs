@@ -411,10 +411,14 @@ fn panes_switch_by_tab_and_number() {
     assert_eq!(c.app.pane, Pane::Hits);
     c.key(KeyCode::BackTab);
     assert_eq!(c.app.pane, Pane::Incidents);
+    // back past the first pane comes round to the last
+    let n = Pane::ALL.len();
     c.key(KeyCode::BackTab);
-    assert_eq!(c.app.pane, Pane::Radio);
+    assert_eq!(c.app.pane, Pane::ALL[n - 1]);
     c.key(KeyCode::BackTab);
-    assert_eq!(c.app.pane, Pane::Activity);
+    assert_eq!(c.app.pane, Pane::ALL[n - 2]);
+    c.keys("6");
+    assert_eq!(c.app.pane, Pane::Log);
 }
 
 #[test]
@@ -546,7 +550,11 @@ fn a_manager_reviews_what_retention_would_remove_and_why_before_it_goes() {
     let mut c = demo_console();
     c.app.config.lock_after_minutes = 5_000_000; // the clock jumps years ahead
     c.keys("4v");
-    assert!(c.text().contains("Retention review — nothing is due"), "{}", c.text());
+    assert!(
+        c.text().contains("Retention review — nothing is due"),
+        "{}",
+        c.text()
+    );
 
     // two years on, with nothing new, the demo's people and sightings are due
     c.clock.advance(chrono::Duration::days(2 * 365));
@@ -560,12 +568,18 @@ fn a_manager_reviews_what_retention_would_remove_and_why_before_it_goes() {
         .unwrap();
     assert_eq!(due, expected, "the pane lists exactly what a dry run would");
     let screen = c.text();
-    assert!(screen.contains(&format!("Retention review — {} due", due.len())), "{screen}");
+    assert!(
+        screen.contains(&format!("Retention review — {} due", due.len())),
+        "{screen}"
+    );
     assert!(screen.contains(&due[0].reason[..20]), "{screen}");
 
     // reviewing is not removing: nothing was deleted
     assert_eq!(
-        c.app.store.retention_due(&c.app.config.retention, c.app.now()).unwrap(),
+        c.app
+            .store
+            .retention_due(&c.app.config.retention, c.app.now())
+            .unwrap(),
         due
     );
 
@@ -576,7 +590,14 @@ fn a_manager_reviews_what_retention_would_remove_and_why_before_it_goes() {
     }
     c.key(KeyCode::Enter);
     c.key(KeyCode::Enter);
-    let shown = c.app.profile.as_ref().expect("the profile").profile.offender.id;
+    let shown = c
+        .app
+        .profile
+        .as_ref()
+        .expect("the profile")
+        .profile
+        .offender
+        .id;
     assert_eq!(shown, due[person].id);
     let last = &c.app.store.recent_audit(None, 1).unwrap()[0];
     assert_eq!(last.action, "view");

@@ -57,6 +57,8 @@ fn actions() -> Vec<(Action, Permission)> {
             P::DecideHit,
         ),
         (Action::ShowPane(Pane::Activity), P::ViewAudit),
+        (Action::AddLogEntry, P::KeepLog),
+        (Action::AmendLogEntry, P::KeepLog),
     ]
 }
 

@@ -243,3 +243,40 @@ fn a_roll_call_summary() {
     c.key(KeyCode::Enter);
     insta::assert_snapshot!(c.screen(W, H).backend());
 }
+
+#[test]
+fn the_occurrence_log() {
+    let mut c = demo_console();
+    c.app.config.lock_after_minutes = 600;
+    c.keys("6a");
+    c.keys("Walked the High Street with PCSO Reid; all quiet");
+    c.key(KeyCode::Enter);
+    c.clock.advance(chrono::Duration::minutes(40));
+    c.keys("a");
+    c.keys("Alarm at Boots, reset by the keyholder");
+    c.key(KeyCode::Enter);
+    c.keys("je");
+    c.keys("PCSO Reed, not Reid");
+    c.key(KeyCode::Enter);
+    insta::assert_snapshot!(c.screen(W, H).backend());
+}
+
+#[test]
+fn the_handover_at_the_end_of_a_shift() {
+    let mut c = demo_console();
+    c.app.config.lock_after_minutes = 600;
+    c.keys("6a");
+    c.keys("Walked the High Street with PCSO Reid; all quiet");
+    c.key(KeyCode::Enter);
+    c.clock.advance(chrono::Duration::hours(8));
+    c.keys("E");
+    c.keys("jjjjjjjjjjjj"); // scrolled to the hits, roll-call and radios
+    insta::assert_snapshot!(c.screen(W, H).backend());
+}
+
+#[test]
+fn the_reports_pane() {
+    let mut c = demo_console();
+    c.keys("7");
+    insta::assert_snapshot!(c.screen(W, H).backend());
+}

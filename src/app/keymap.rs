@@ -15,6 +15,10 @@ pub enum Context {
     /// A roll-call on screen: its answer keys shadow the global ones.
     RollCall,
     Radio,
+    /// The occurrence log and the shift.
+    Log,
+    /// The reports pane: the committee report's figures.
+    Reports,
     Form,
 }
 
@@ -28,6 +32,8 @@ impl Context {
             Context::Offender => "The offender register and a profile",
             Context::RollCall => "A roll-call in progress (one key per station)",
             Context::Radio => "Radios: inventory, log, roll-calls",
+            Context::Log => "The occurrence log and the shift",
+            Context::Reports => "Reports (the committee's figures)",
             Context::Form => "Forms",
         }
     }
@@ -57,6 +63,13 @@ pub enum Command {
     Merge,
     Appeal,
     Pane5,
+    Pane6,
+    AddLogEntry,
+    AmendLogEntry,
+    EndShift,
+    Pane7,
+    EarlierPeriod,
+    LaterPeriod,
     Lock,
     Heard5,
     Heard4,
@@ -499,6 +512,55 @@ const TABLE: &[(Command, &str, Context, &[&str], &str)] = &[
         "log radio traffic: call sign (Tab completes) and message",
     ),
     (
+        Command::Pane6,
+        "pane_log",
+        Context::Global,
+        &["6"],
+        "the occurrence log and the shift",
+    ),
+    (
+        Command::AddLogEntry,
+        "add_log_entry",
+        Context::Log,
+        &["a"],
+        "add a timed entry to the occurrence log",
+    ),
+    (
+        Command::AmendLogEntry,
+        "amend_log_entry",
+        Context::Log,
+        &["e"],
+        "amend the selected entry (a new entry pointing at it; the old one stays)",
+    ),
+    (
+        Command::EndShift,
+        "end_shift",
+        Context::Log,
+        &["E"],
+        "end the shift: review the handover, save it and sign out",
+    ),
+    (
+        Command::Pane7,
+        "pane_reports",
+        Context::Global,
+        &["7"],
+        "reports: the committee's figures for a period, with charts",
+    ),
+    (
+        Command::EarlierPeriod,
+        "earlier_period",
+        Context::Reports,
+        &["["],
+        "the period before (v chooses: last 12 months, this month, this year)",
+    ),
+    (
+        Command::LaterPeriod,
+        "later_period",
+        Context::Reports,
+        &["]"],
+        "the period after, up to the one ending today",
+    ),
+    (
         Command::Lock,
         "lock",
         Context::Global,
@@ -719,6 +781,8 @@ impl Keymap {
                         | Context::Offender
                         | Context::Radio
                         | Context::RollCall
+                        | Context::Log
+                        | Context::Reports
                 )
             };
             // a roll-call's answer keys shadow the global ones on purpose

@@ -9,7 +9,9 @@ pub mod input;
 pub mod keymap;
 pub mod radio;
 pub mod register;
+pub mod reports;
 pub mod runtime;
+pub mod shift;
 pub mod signin;
 
 use crate::domain::permission::{allowed, refusal, Permission, Role};
@@ -48,15 +50,19 @@ pub enum Pane {
     Offenders,
     Activity,
     Radio,
+    Log,
+    Reports,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 5] = [
+    pub const ALL: [Pane; 7] = [
         Pane::Incidents,
         Pane::Hits,
         Pane::Offenders,
         Pane::Activity,
         Pane::Radio,
+        Pane::Log,
+        Pane::Reports,
     ];
     pub fn title(self) -> &'static str {
         match self {
@@ -65,6 +71,8 @@ impl Pane {
             Pane::Offenders => "Offenders",
             Pane::Activity => "Activity",
             Pane::Radio => "Radio",
+            Pane::Log => "Log",
+            Pane::Reports => "Reports",
         }
     }
 }
@@ -139,6 +147,16 @@ pub enum Action {
     Appeal,
     LockKey(KeyEvent),
     LockNow,
+    /// The occurrence log: a new entry, or an amendment of the selected one.
+    AddLogEntry,
+    AmendLogEntry,
+    /// Review the handover before ending the shift.
+    EndShift,
+    /// Enter on a handover: save it (ending) or take it over.
+    ConfirmHandover,
+    CloseHandover,
+    /// Show the handover waiting to be taken over.
+    ShowHandover,
     RollCall(crate::domain::rollcall::Step),
     StartRollCall(bool),
     SaveRollCall,
@@ -147,6 +165,8 @@ pub enum Action {
     RadioStatus,
     AddRadio,
     EditRadio,
+    /// `[` or `]` on the reports pane: the period before (false) or after (true).
+    ReportPeriod(bool),
     NotifyFailed(String),
 }
 
@@ -194,6 +214,7 @@ pub enum FormKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Modal {
     Help { scroll: u16 },
+    Handover(shift::HandoverView),
     Form(FormKind, Form),
 }
 
@@ -211,6 +232,10 @@ pub enum InputKind {
     /// or hit: the answer goes into the audit record of the view.
     Why {
         offender: i64,
+    },
+    /// An occurrence log entry (amending another, if named).
+    LogEntry {
+        amends: Option<i64>,
     },
 }
 
@@ -319,6 +344,7 @@ pub struct App {
     pub notify_trouble: Option<String>,
     register_signature: (i64, i64),
     pub radio: radio::RadioPane,
+    pub reports: reports::ReportsPane,
     /// Set while no one is signed in or the console is locked: nothing personal is drawn.
     pub lock: Option<signin::LockScreen>,
     /// When a key was last pressed (for the idle lock).
@@ -326,6 +352,9 @@ pub struct App {
     /// The last reason given for opening a profile, offered again so a run
     /// of checks for one purpose costs one Enter each.
     pub last_why: String,
+    /// This operator's shift on this console.
+    pub shift: Option<crate::domain::shift::Shift>,
+    pub log: shift::OccurrenceLog,
 }
 
 const ACTIVITY_LIMIT: usize = 500;
@@ -355,6 +384,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("hits", "show the hits pane"),
     ("offenders", "show the offender register"),
     ("activity", "show who changed what"),
+    (
+        "reports",
+        "show the committee's figures for a period (pane 7)",
+    ),
     ("help", "this help"),
     ("q", "quit (:q! without asking)"),
 ];
@@ -421,9 +454,12 @@ impl App {
             notify_trouble: None,
             register_signature: (-1, -1),
             radio: radio::RadioPane::default(),
+            reports: reports::ReportsPane::default(),
             lock: None,
             last_key: now,
             last_why: String::new(),
+            shift: None,
+            log: shift::OccurrenceLog::default(),
         };
         if !warnings.is_empty() {
             app.warn(warnings.join("; "));
@@ -434,6 +470,8 @@ impl App {
         app.refresh_register_if_changed();
         app.refresh_hits();
         app.refresh_on_air();
+        app.begin_shift();
+        app.offer_handover(true);
         Ok(app)
     }
 
@@ -529,6 +567,21 @@ impl App {
                     _ => None,
                 };
             }
+            Some(Modal::Handover(_)) => {
+                return match key.code {
+                    KeyCode::Enter => Some(Action::ConfirmHandover),
+                    KeyCode::Esc => Some(Action::CloseHandover),
+                    _ if is_ctrl_c => Some(Action::RequestQuit),
+                    _ => match self.keymap.lookup(&key, &[Context::List]) {
+                        Some(Command::Down) => Some(Action::Move(1)),
+                        Some(Command::Up) => Some(Action::Move(-1)),
+                        Some(Command::PageDown) => Some(Action::PageDown),
+                        Some(Command::PageUp) => Some(Action::PageUp),
+                        Some(Command::Top) => Some(Action::Top),
+                        _ => None,
+                    },
+                };
+            }
             Some(Modal::Form(..)) => {
                 if is_ctrl_c {
                     return Some(Action::RequestQuit);
@@ -569,6 +622,8 @@ impl App {
             Pane::Radio => &[Context::Radio, Context::List, Context::Global],
             Pane::Offenders => &[Context::Offender, Context::List, Context::Global],
             Pane::Activity => &[Context::List, Context::Global],
+            Pane::Log => &[Context::Log, Context::List, Context::Global],
+            Pane::Reports => &[Context::Reports, Context::List, Context::Global],
         };
         let cmd = self.keymap.lookup(&key, contexts)?;
         Some(match cmd {
@@ -594,6 +649,13 @@ impl App {
             Command::Merge => Action::Merge,
             Command::Appeal => Action::Appeal,
             Command::Pane5 => Action::ShowPane(Pane::Radio),
+            Command::Pane6 => Action::ShowPane(Pane::Log),
+            Command::Pane7 => Action::ShowPane(Pane::Reports),
+            Command::EarlierPeriod => Action::ReportPeriod(false),
+            Command::LaterPeriod => Action::ReportPeriod(true),
+            Command::AddLogEntry => Action::AddLogEntry,
+            Command::AmendLogEntry => Action::AmendLogEntry,
+            Command::EndShift => Action::EndShift,
             Command::Lock => Action::LockNow,
             Command::Heard5 => Action::RollCall(Step::Answer(Answer::Heard(5))),
             Command::Heard4 => Action::RollCall(Step::Answer(Answer::Heard(4))),
@@ -771,6 +833,14 @@ impl App {
                         }
                         InputKind::Command => self.update(Action::RunCommand(input.line.value)),
                         InputKind::Search | InputKind::AuditFilter => {}
+                        InputKind::LogEntry { amends } => {
+                            if let Err(e) = self.add_log_entry(&input.line.value, amends) {
+                                self.input = Some(InputLine {
+                                    error: Some(e),
+                                    ..input
+                                });
+                            }
+                        }
                         InputKind::Why { offender } => {
                             let why = tidy_input(&input.line.value);
                             if why.is_empty() {
@@ -820,6 +890,8 @@ impl App {
                 }
             }
             Action::CycleView if self.pane == Pane::Radio => self.cycle_radio_view(),
+            Action::CycleView if self.pane == Pane::Reports => self.cycle_report_period(),
+            Action::ReportPeriod(later) => self.step_report_period(later),
             Action::CycleView if self.pane == Pane::Offenders => {
                 self.profile = None;
                 self.cycle_register_view();
@@ -873,6 +945,12 @@ impl App {
             Action::Appeal => self.open_appeal_form(),
             Action::LockKey(k) => self.lock_key(k),
             Action::LockNow => self.lock_now("locked"),
+            Action::AddLogEntry => self.start_log_entry(false),
+            Action::AmendLogEntry => self.start_log_entry(true),
+            Action::EndShift => self.review_handover(),
+            Action::ConfirmHandover => self.confirm_handover(),
+            Action::CloseHandover => self.close_handover(),
+            Action::ShowHandover => self.offer_handover(false),
             Action::RollCall(step) => self.roll_call_step(step),
             Action::StartRollCall(practice) => self.start_roll_call(practice),
             Action::SaveRollCall => self.save_roll_call(),
@@ -919,6 +997,8 @@ impl App {
             Pane::Hits => self.refresh_hits(),
             Pane::Offenders => self.refresh_register_if_changed(),
             Pane::Radio => self.refresh_radio(),
+            Pane::Log => self.reload_log(),
+            Pane::Reports => self.open_reports(),
             Pane::Incidents => {}
         }
     }
@@ -926,6 +1006,11 @@ impl App {
     fn move_by(&mut self, d: i64) {
         if let Some(Modal::Help { scroll }) = &mut self.modal {
             *scroll = (*scroll as i64 + d).clamp(0, 200) as u16;
+            return;
+        }
+        if let Some(Modal::Handover(h)) = &mut self.modal {
+            let lines = h.body.lines().count() as i64;
+            h.scroll = (h.scroll as i64 + d).clamp(0, lines) as u16;
             return;
         }
         if let Some(detail) = &mut self.detail {
@@ -945,6 +1030,8 @@ impl App {
                 step(&mut self.activity.selected, n, d)
             }
             Pane::Hits => step(&mut self.hits.selected, self.hits.rows.len(), d),
+            Pane::Log => step(&mut self.log.selected, self.log.entries.len(), d),
+            Pane::Reports => {}
             Pane::Radio => {
                 let n = self.radio_len();
                 step(&mut self.radio.selected, n, d);
@@ -1059,6 +1146,10 @@ impl App {
     fn jump(&mut self, top: bool) {
         if let Some(Modal::Help { scroll }) = &mut self.modal {
             *scroll = 0;
+            return;
+        }
+        if let Some(Modal::Handover(h)) = &mut self.modal {
+            h.scroll = 0;
             return;
         }
         if let (Some(d), Pane::Incidents) = (&mut self.detail, self.pane) {
@@ -1407,6 +1498,14 @@ impl App {
             "note" => self.note_now(rest),
             "close" => self.close_now(rest),
             "activity" => self.update(Action::ShowPane(Pane::Activity)),
+            "log" if rest.is_empty() => self.update(Action::ShowPane(Pane::Log)),
+            "log" => {
+                if let Err(e) = self.add_log_entry(rest, None) {
+                    self.warn(e);
+                }
+            }
+            "endshift" => self.update(Action::EndShift),
+            "handover" => self.update(Action::ShowHandover),
             "hits" => self.update(Action::ShowPane(Pane::Hits)),
             "offenders" | "register" => self.update(Action::ShowPane(Pane::Offenders)),
             "sighting" | "seen" => self.update(Action::NewSighting),
@@ -1415,6 +1514,7 @@ impl App {
                 self.update(Action::StartRollCall(rest.eq_ignore_ascii_case("practice")))
             }
             "radio" | "radios" => self.update(Action::ShowPane(Pane::Radio)),
+            "reports" | "report" => self.update(Action::ShowPane(Pane::Reports)),
             "incidents" => self.update(Action::ShowPane(Pane::Incidents)),
             other => {
                 if let Ok(id) = other.trim_start_matches('#').parse::<i64>() {
@@ -1736,6 +1836,7 @@ impl App {
     }
 
     fn refresh_after_write(&mut self) {
+        self.reports_store_changed();
         self.refresh_detail();
         self.reload_in_place();
         self.recount();
@@ -1746,6 +1847,9 @@ impl App {
         }
         if self.pane == Pane::Activity {
             self.reload_activity();
+        }
+        if self.pane == Pane::Log {
+            self.reload_log();
         }
     }
 
@@ -1837,6 +1941,7 @@ impl App {
         }
         self.escalate_hits();
         self.lock_if_idle();
+        self.reports_tick();
     }
 
     /// Another console (or ingest) committed: reload what is on screen and say what arrived.
@@ -1863,6 +1968,7 @@ impl App {
         if self.pane == Pane::Radio && self.radio.rollcall.is_none() {
             self.refresh_radio();
         }
+        self.reports_store_changed();
         let before = self.detail.as_ref().map(|d| d.incident.version);
         self.refresh_detail();
         if let (
@@ -1882,6 +1988,9 @@ impl App {
         self.recount();
         if self.pane == Pane::Activity {
             self.reload_activity();
+        }
+        if self.pane == Pane::Log {
+            self.reload_log();
         }
         let fresh: Vec<AuditRecord> = match self.store.recent_audit(None, 20) {
             Ok(r) => r
@@ -1943,6 +2052,7 @@ fn permission_for(action: &Action) -> Option<Permission> {
         Action::RadioLine(radio::RadioInput::Log) => P::LogRadio,
         Action::RadioStatus | Action::AddRadio | Action::EditRadio => P::ManageRadios,
         Action::ShowPane(Pane::Activity) => P::ViewAudit,
+        Action::AddLogEntry | Action::AmendLogEntry => P::KeepLog,
         _ => return None,
     })
 }

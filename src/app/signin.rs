@@ -24,6 +24,8 @@ pub struct LockScreen {
     pub pin_again: LineInput,
     pub focus: usize,
     pub error: Option<String>,
+    /// What just happened, e.g. the last shift's handover saved.
+    pub notice: Option<String>,
 }
 
 impl LockScreen {
@@ -36,6 +38,7 @@ impl LockScreen {
             // straight to the PIN when the name is known
             focus: if name.is_empty() { 0 } else { 1 },
             error: None,
+            notice: None,
         }
     }
 
@@ -149,9 +152,14 @@ impl App {
         if !same {
             self.started_at = self.now();
         }
+        // signing in starts a shift (or carries on this operator's own)
+        if !same || self.shift.is_none() {
+            self.begin_shift();
+        }
         let name = self.operator.name.clone();
         self.info(format!("{what}: {name}"));
         self.refresh_after_write();
+        self.offer_handover(true);
     }
 
     /// Lock after the configured idle time.

@@ -12,6 +12,7 @@ pub mod report;
 pub mod retention;
 pub mod rollcall;
 pub mod search;
+pub mod shift;
 pub mod sighting;
 pub mod text;
 

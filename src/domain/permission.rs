@@ -64,10 +64,12 @@ pub enum Permission {
     Import,
     /// Read the audit trail: who viewed and changed what.
     ViewAudit,
+    /// Write in the occurrence log.
+    KeepLog,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 17] = [
+    pub const ALL: [Permission; 18] = [
         Permission::LogIncident,
         Permission::UpdateIncident,
         Permission::NameOffenderOnIncident,
@@ -85,6 +87,7 @@ impl Permission {
         Permission::Export,
         Permission::Import,
         Permission::ViewAudit,
+        Permission::KeepLog,
     ];
 
     /// What the permission lets someone do, for a refusal message.
@@ -107,6 +110,7 @@ impl Permission {
             Permission::Export => "export data",
             Permission::Import => "import data",
             Permission::ViewAudit => "read the audit trail",
+            Permission::KeepLog => "write in the occurrence log",
         }
     }
 }
@@ -127,6 +131,7 @@ pub fn allowed(role: Role, p: Permission) -> bool {
                 | ViewProfile
                 | RunRollCall
                 | LogRadio
+                | KeepLog
         ),
         Role::Cctv => matches!(
             p,
@@ -138,6 +143,7 @@ pub fn allowed(role: Role, p: Permission) -> bool {
                 | EditRegister
                 | ViewProfile
                 | LogRadio
+                | KeepLog
         ),
         Role::Coordinator => matches!(
             p,
@@ -148,6 +154,7 @@ pub fn allowed(role: Role, p: Permission) -> bool {
                 | RunRollCall
                 | ManageRadios
                 | LogRadio
+                | KeepLog
         ),
     }
 }

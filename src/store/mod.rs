@@ -16,6 +16,7 @@ pub mod privacy;
 pub mod radios;
 pub mod report;
 mod schema;
+pub mod shifts;
 pub mod sightings;
 pub mod watch;
 

@@ -85,6 +85,8 @@ pub fn draw_with(
         },
         Pane::Activity => panes::activity::draw(f, main, app, theme),
         Pane::Radio => panes::radio::draw(f, main, app, theme),
+        Pane::Log => panes::log::draw(f, main, app, theme),
+        Pane::Reports => panes::reports::draw(f, main, app, theme),
     }
     draw_message_line(f, message, app, theme);
     widgets::status_bar::draw(f, status, app, theme);
@@ -92,6 +94,7 @@ pub fn draw_with(
     match &app.modal {
         Some(Modal::Help { scroll }) => widgets::help::draw(f, area, app, *scroll, theme),
         Some(Modal::Form(_, form)) => widgets::form::draw(f, area, app, form, theme),
+        Some(Modal::Handover(view)) => widgets::handover::draw(f, area, view, theme),
         None => {}
     }
     if app.confirm_quit {
@@ -113,6 +116,8 @@ fn draw_message_line(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             InputKind::AuditFilter => "audit (who: did: offender: since: until:): ",
             InputKind::Radio(purpose) => purpose.prompt(),
             InputKind::Why { .. } => "why open this record? ",
+            InputKind::LogEntry { amends: None } => "log: ",
+            InputKind::LogEntry { amends: Some(_) } => "amend: ",
         };
         let mut spans = vec![
             Span::styled(prompt, theme.style("key")),

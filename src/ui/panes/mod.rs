@@ -4,6 +4,8 @@ pub mod activity;
 pub mod board;
 pub mod detail;
 pub mod hits;
+pub mod log;
 pub mod profile;
 pub mod radio;
 pub mod register;
+pub mod reports;

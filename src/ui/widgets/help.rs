@@ -18,6 +18,8 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         Context::Offender,
         Context::Radio,
         Context::RollCall,
+        Context::Log,
+        Context::Reports,
         Context::Form,
     ] {
         out.push(Line::from(Span::styled(

@@ -1,6 +1,7 @@
 //! Pieces shared by the panes: tabs, status bar, toasts, forms, help.
 
 pub mod form;
+pub mod handover;
 pub mod help;
 pub mod photo;
 pub mod signin;

@@ -59,6 +59,11 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, lock: &LockScreen, theme: &The
             format!("✗ {}", clean(e)),
             theme.style("alert_critical"),
         )));
+    } else if let Some(n) = &lock.notice {
+        lines.push(Line::from(Span::styled(
+            format!("✓ {}", clean(n)),
+            theme.style("muted"),
+        )));
     }
     lines.push(Line::from(Span::styled(
         "Tab next field · Enter signs in · Ctrl-C quits",

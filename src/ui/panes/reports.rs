@@ -1,0 +1,447 @@
+//! Reports: the committee report's figures for a period, as charts (incidents
+//! by month as bars, hits and roll-call answers as sparklines) and small
+//! tables. Drawing only: the figures were read when the pane opened.
+
+use crate::app::keymap::Command;
+use crate::app::App;
+use crate::domain::money::{format_pence, group_thousands};
+use crate::domain::report::{month_short, percent, share, Report};
+use crate::ui::{clean, Theme};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{
+    Bar, BarChart, BarGroup, Block, Borders, Cell, Paragraph, Row, Sparkline, SparklineBar, Table,
+};
+use ratatui::Frame;
+
+fn num(n: u64) -> String {
+    group_thousands(n)
+}
+
+fn block<'a>(title: impl Into<Line<'a>>, theme: &Theme) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style("border"))
+        .title(title)
+}
+
+fn title(text: String, theme: &Theme) -> Span<'static> {
+    Span::styled(format!(" {text} "), theme.style("title"))
+}
+
+pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let keys = &app.keymap;
+    let hint = format!(
+        " {} period · {} earlier · {} later ",
+        keys.key_for(Command::CycleView),
+        keys.key_for(Command::EarlierPeriod),
+        keys.key_for(Command::LaterPeriod)
+    );
+    let heading = match &app.reports.period {
+        Some(p) => format!(
+            " Reports — {}: {} – {} ",
+            app.reports.describe(),
+            p.from.format("%-d %b %Y"),
+            p.to.format("%-d %b %Y")
+        ),
+        None => " Reports ".to_string(),
+    };
+    let outer = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style("focus_border"))
+        .title(Span::styled(heading, theme.style("title")))
+        .title(Line::from(Span::styled(hint, theme.style("muted"))).right_aligned());
+    let inner = outer.inner(area);
+    f.render_widget(outer, area);
+    let Some(r) = &app.reports.report else {
+        let text = match &app.reports.error {
+            Some(e) => Span::styled(
+                format!("the figures could not be read: {}", clean(e)),
+                theme.style("alert_warn"),
+            ),
+            None => Span::styled("no figures yet", theme.style("muted")),
+        };
+        f.render_widget(Paragraph::new(Line::from(text)), inner);
+        return;
+    };
+
+    let [charts, sparks, tables] = Layout::vertical([
+        Constraint::Length(15),
+        Constraint::Length(6),
+        Constraint::Min(3),
+    ])
+    .areas(inner);
+    let [bars, figures] =
+        Layout::horizontal([Constraint::Min(30), Constraint::Length(52)]).areas(charts);
+    incidents_by_month(f, bars, r, theme);
+    key_figures(f, figures, r, theme);
+    let [hits, answers] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(sparks);
+    hits_sparkline(f, hits, r, theme);
+    answers_sparkline(f, answers, r, theme);
+    let [types, zones, police] = Layout::horizontal([
+        Constraint::Percentage(29),
+        Constraint::Percentage(28),
+        Constraint::Percentage(43),
+    ])
+    .spacing(3)
+    .areas(tables);
+    by_type(f, types, r, theme);
+    by_zone(f, zones, r, theme);
+    police_beside(f, police, r, theme);
+}
+
+fn incidents_by_month(f: &mut Frame, area: Rect, r: &Report, theme: &Theme) {
+    let b = block(
+        title(
+            format!("Incidents by month — {} in all", num(r.incidents.total)),
+            theme,
+        ),
+        theme,
+    );
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    let n = r.incidents.by_month.len().max(1) as u16;
+    let gap = 1;
+    let width = (inner.width.saturating_sub(gap * (n - 1)) / n).clamp(1, 8);
+    let bars: Vec<Bar> = r
+        .incidents
+        .by_month
+        .iter()
+        .map(|m| {
+            Bar::default()
+                .value(m.count)
+                .label(Line::from(month_short(&m.month)))
+                .text_value(num(m.count))
+        })
+        .collect();
+    f.render_widget(
+        BarChart::default()
+            .data(BarGroup::default().bars(&bars))
+            .bar_width(width)
+            .bar_gap(gap)
+            .bar_style(theme.style("info"))
+            .value_style(theme.style("selection"))
+            .label_style(theme.style("muted")),
+        inner,
+    );
+}
+
+fn key_figures(f: &mut Frame, area: Rect, r: &Report, theme: &Theme) {
+    let plain = theme.style("base");
+    let warn = |on: bool| {
+        if on {
+            theme.style("alert_warn")
+        } else {
+            plain
+        }
+    };
+    let all = r.hits.all();
+    let (o, l, c, d, m) = (
+        &r.offenders,
+        &r.losses,
+        &r.roll_calls,
+        &r.radios,
+        &r.members,
+    );
+    let rows: Vec<(&str, String, Style)> = vec![
+        ("Incidents", num(r.incidents.total), plain),
+        ("Losses", format_pence(l.loss_pence), plain),
+        (
+            "Recovered",
+            format!(
+                "{} ({})",
+                format_pence(l.recovered_pence),
+                percent(l.recovered_share)
+            ),
+            plain,
+        ),
+        (
+            "People active · new",
+            format!("{} · {}", num(o.active), num(o.new)),
+            plain,
+        ),
+        (
+            "People excluded",
+            format!(
+                "{} · {} exclusions issued",
+                num(o.excluded),
+                num(o.exclusions_issued)
+            ),
+            plain,
+        ),
+        (
+            "Hits · breaches",
+            format!("{} · {}", num(all.raised), num(r.hits.breach.raised)),
+            plain,
+        ),
+        (
+            "Accepted · rejected",
+            format!(
+                "{} · {} · {} waiting",
+                num(all.accepted),
+                num(all.rejected),
+                num(all.waiting)
+            ),
+            warn(all.waiting > 0),
+        ),
+        (
+            "Roll-calls",
+            format!("{} · {} answering", num(c.held), percent(c.answered_share)),
+            plain,
+        ),
+        (
+            "Radios",
+            format!(
+                "{} · {} faulty or in repair",
+                num(d.total),
+                num(d.faulty_or_in_repair)
+            ),
+            warn(d.faulty_or_in_repair > 0),
+        ),
+        (
+            "Members",
+            format!(
+                "{} · +{} joined · −{} lapsed",
+                num(m.total_at_end),
+                num(m.joined),
+                num(m.lapsed)
+            ),
+            plain,
+        ),
+        (
+            "Members reporting",
+            format!("{} ({})", num(m.reporting), percent(m.reporting_share)),
+            plain,
+        ),
+    ];
+    let rows = rows.into_iter().map(|(label, value, style)| {
+        Row::new(vec![
+            Cell::from(label).style(theme.style("muted")),
+            Cell::from(value).style(style),
+        ])
+    });
+    f.render_widget(
+        Table::new(rows, [Constraint::Length(20), Constraint::Min(10)])
+            .block(block(title("Key figures".into(), theme), theme)),
+        area,
+    );
+}
+
+/// Each value repeated so the line fills the width (one column a month is
+/// too thin to read).
+fn stretched<T: Clone>(values: &[T], width: u16) -> Vec<T> {
+    let each = (width as usize / values.len().max(1)).max(1);
+    values
+        .iter()
+        .flat_map(|v| std::iter::repeat_n(v.clone(), each))
+        .collect()
+}
+
+fn hits_sparkline(f: &mut Frame, area: Rect, r: &Report, theme: &Theme) {
+    let counts: Vec<u64> = r.hits.by_month.iter().map(|m| m.count).collect();
+    let most = counts.iter().copied().max().unwrap_or(0);
+    let b = block(
+        title(
+            format!("Hits per month — most {} in a month", num(most)),
+            theme,
+        ),
+        theme,
+    );
+    let inner = b.inner(area);
+    f.render_widget(
+        Sparkline::default()
+            .block(b)
+            .data(stretched(&counts, inner.width))
+            .style(theme.style("alert_warn")),
+        area,
+    );
+}
+
+fn answers_sparkline(f: &mut Frame, area: Rect, r: &Report, theme: &Theme) {
+    // months with no roll-call are gaps, not noughts
+    let shares: Vec<SparklineBar> = r
+        .roll_calls
+        .by_month
+        .iter()
+        .map(|m| SparklineBar::from(m.answered_share.map(|s| (s * 100.0).round() as u64)))
+        .collect();
+    let b = block(
+        title(
+            format!(
+                "Roll-call stations answering — {} overall",
+                percent(r.roll_calls.answered_share)
+            ),
+            theme,
+        ),
+        theme,
+    );
+    let inner = b.inner(area);
+    f.render_widget(
+        Sparkline::default()
+            .block(b)
+            .data(stretched(&shares, inner.width))
+            .max(100)
+            .absent_value_symbol("·")
+            .absent_value_style(theme.style("muted"))
+            .style(theme.style("ok")),
+        area,
+    );
+}
+
+fn count_table<'a>(
+    heading: &'a str,
+    rows: Vec<(String, u64)>,
+    total: u64,
+    area: Rect,
+    theme: &Theme,
+) -> Table<'a> {
+    let visible = area.height.saturating_sub(3) as usize;
+    let more = rows.len().saturating_sub(visible);
+    let mut shown: Vec<Row> = rows
+        .iter()
+        .take(if more > 0 {
+            visible.saturating_sub(1)
+        } else {
+            visible
+        })
+        .map(|(label, n)| {
+            Row::new(vec![
+                Cell::from(clean(label)),
+                Cell::from(Line::from(num(*n)).right_aligned()),
+                Cell::from(Line::from(percent(share(*n, total))).right_aligned())
+                    .style(theme.style("muted")),
+            ])
+        })
+        .collect();
+    if more > 0 {
+        let rest = rows.len() - shown.len();
+        shown.push(
+            Row::new(vec![Cell::from(format!("… and {rest} more"))]).style(theme.style("muted")),
+        );
+    }
+    Table::new(
+        shown,
+        [
+            Constraint::Min(10),
+            Constraint::Length(7),
+            Constraint::Length(5),
+        ],
+    )
+    .header(Row::new(vec![heading, "", ""]).style(theme.style("title")))
+    .block(
+        Block::default()
+            .borders(Borders::TOP)
+            .border_style(theme.style("border")),
+    )
+}
+
+fn by_type(f: &mut Frame, area: Rect, r: &Report, theme: &Theme) {
+    let rows = r
+        .incidents
+        .by_type
+        .iter()
+        .map(|t| (t.label.clone(), t.count))
+        .collect();
+    f.render_widget(
+        count_table("By type", rows, r.incidents.total, area, theme),
+        area,
+    );
+}
+
+fn by_zone(f: &mut Frame, area: Rect, r: &Report, theme: &Theme) {
+    let rows = r
+        .incidents
+        .by_zone
+        .iter()
+        .map(|z| (z.label.clone(), z.count))
+        .collect();
+    f.render_widget(
+        count_table("By zone", rows, r.incidents.total, area, theme),
+        area,
+    );
+}
+
+fn police_beside(f: &mut Frame, area: Rect, r: &Report, theme: &Theme) {
+    let frame = Block::default()
+        .borders(Borders::TOP)
+        .border_style(theme.style("border"));
+    if !r.has_police_data() {
+        let text = vec![
+            Line::from(Span::styled("Police recorded crime", theme.style("title"))),
+            Line::from(Span::styled(
+                "none imported for these months",
+                theme.style("muted"),
+            )),
+        ];
+        f.render_widget(Paragraph::new(text).block(frame), area);
+        return;
+    }
+    // each police type beside the scheme's own type it is compared with,
+    // as "police · scheme", month by month (the latest that fit), then the
+    // period's totals
+    let mut header = vec![Cell::from("")];
+    let mut widths = vec![Constraint::Length(8)];
+    for s in &r.police {
+        let scheme = s.scheme_types.first().map(String::as_str).unwrap_or("");
+        let label = format!("{} · {}", clean(&short(&s.crime_type)), clean(scheme));
+        widths.push(Constraint::Length(label.chars().count().max(12) as u16));
+        header.push(Cell::from(label));
+    }
+    let months = r.period.months.len();
+    let room = area.height.saturating_sub(3) as usize;
+    let shown = months.min(room.saturating_sub(1));
+    let row = |label: String, pairs: Vec<(u64, u64)>, style: Style| {
+        let mut cells = vec![Cell::from(label)];
+        for (p, s) in pairs {
+            cells.push(Cell::from(Line::from(vec![
+                Span::raw(num(p)),
+                Span::styled(format!(" · {}", num(s)), theme.style("muted")),
+            ])));
+        }
+        Row::new(cells).style(style)
+    };
+    let mut rows: Vec<Row> = (months - shown..months)
+        .map(|k| {
+            row(
+                crate::domain::report::month_label(&r.period.months[k]),
+                r.police
+                    .iter()
+                    .map(|s| s.by_month.get(k).map_or((0, 0), |m| (m.police, m.scheme)))
+                    .collect(),
+                theme.style("base"),
+            )
+        })
+        .collect();
+    rows.push(row(
+        "in all".into(),
+        r.police
+            .iter()
+            .map(|s| (s.police_total, s.scheme_total))
+            .collect(),
+        theme.style("title"),
+    ));
+    f.render_widget(
+        Table::new(rows, widths)
+            .header(Row::new(header).style(theme.style("title")))
+            .block(frame.title(Span::styled(
+                "Police recorded · the scheme's own",
+                theme.style("title"),
+            ))),
+        area,
+    );
+}
+
+/// A long crime type by its initials (`Anti-social behaviour` → `ASB`), to
+/// fit a column; short ones as they are.
+fn short(crime_type: &str) -> String {
+    if crime_type.chars().count() <= 12 {
+        return crime_type.to_string();
+    }
+    crime_type
+        .split([' ', '-'])
+        .filter_map(|w| w.chars().next())
+        .flat_map(char::to_uppercase)
+        .collect()
+}

@@ -395,6 +395,15 @@ pub fn run() -> Result<()> {
                 }
                 AuditCommand::List { limit } => {
                     use crate::domain::text::clean;
+                    // the trail says who looked at whom: a manager's, as in the console
+                    drop(store);
+                    let (store, _, _) = manager_session(
+                        cli.db.clone(),
+                        cli.operator.clone(),
+                        cli.config.clone(),
+                        Permission::ViewAudit,
+                        clock.now(),
+                    )?;
                     for r in store.recent_audit(None, limit)? {
                         let entity = match r.entity_id {
                             Some(id) => format!("{} #{id}", r.entity),

@@ -83,6 +83,32 @@ impl Trail {
     }
 
     /// `watchroom audit verify --db PATH`: exit code and what it printed.
+    /// The binary as a manager (or whoever `who` is) runs it, PIN on stdin.
+    fn cli_as(&self, who: &str, pin: &str, args: &[&str]) -> (Option<i32>, String, String) {
+        use std::io::Write;
+        use std::process::Stdio;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_watchroom"))
+            .args(args)
+            .arg("--db")
+            .arg(&self.path)
+            .args(["--as", who])
+            .env("XDG_DATA_HOME", self.dir.path().join("data"))
+            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
+            .env_remove("WATCHROOM_LOG")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{pin}").unwrap();
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    }
+
     fn cli(&self, args: &[&str]) -> (Option<i32>, String, String) {
         let out = Command::new(env!("CARGO_BIN_EXE_watchroom"))
             .args(args)
@@ -692,10 +718,26 @@ fn audit_list_prints_the_latest_records_with_hostile_text_cleaned() {
             [n],
         )
         .unwrap();
-    let (code, out, err) = t.cli(&["audit", "list", "--limit", "3"]);
+    // only a manager reads the trail from the shell; a refusal is itself recorded
+    let (code, out, err) = t.cli_as("Sam Okafor", "4567", &["audit", "list"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.is_empty() && err.contains("refused"), "{err}");
+    let (code, out, err) = t.cli_as("Alex Morgan", "1234", &["audit", "list", "--limit", "5"]);
     assert_eq!(code, Some(0), "stderr: {err}");
-    let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), 3, "{out}");
+    // the newest records are the manager's sign-in and Sam's refusal
+    let all: Vec<&str> = out.lines().collect();
+    assert_eq!(all.len(), 5, "{out}");
+    assert!(
+        all[0].contains("Alex Morgan") && all[1].contains("Sam Okafor"),
+        "{out}"
+    );
+    let lines: Vec<&str> = all
+        .iter()
+        .copied()
+        .filter(|l| !l.contains("Sam Okafor"))
+        .skip_while(|l| !l.contains("note"))
+        .collect();
+    assert!(lines.len() >= 2, "{out}");
     assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
     assert!(
         lines[0].starts_with("2026-11-27 12:00  Alex Morgan"),

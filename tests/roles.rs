@@ -97,7 +97,8 @@ fn every_action_is_checked_against_every_role() {
                 let m = &c.app.message.as_ref().unwrap().text;
                 assert!(
                     m.contains(&format!(
-                        "a {} cannot {}",
+                        "{} {} cannot {}",
+                        if role == Role::Operator { "an" } else { "a" },
                         role.code(),
                         permission.describe()
                     )),
@@ -209,7 +210,8 @@ fn only_a_manager_imports_or_exports_from_the_shell() {
                 continue;
             }
             let why = format!(
-                "refused: a {} cannot {}",
+                "refused: {} {} cannot {}",
+                if role == Role::Operator { "an" } else { "a" },
                 role.code(),
                 permission.describe()
             );

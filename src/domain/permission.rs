@@ -166,8 +166,13 @@ pub fn refusal(role: Role, p: Permission) -> String {
         .filter(|r| allowed(**r, p))
         .map(|r| r.code())
         .collect();
+    let article = if role.code().starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
     format!(
-        "a {} cannot {} (that needs: {})",
+        "{article} {} cannot {} (that needs: {})",
         role.code(),
         p.describe(),
         who.join(", ")

@@ -280,3 +280,63 @@ fn the_reports_pane() {
     c.keys("7");
     insta::assert_snapshot!(c.screen(W, H).backend());
 }
+
+#[test]
+fn the_members_pane() {
+    let mut c = demo_console();
+    c.keys("8");
+    insta::assert_snapshot!(c.screen(W, H).backend());
+}
+
+#[test]
+fn the_training_view() {
+    let mut c = demo_console();
+    c.keys("8v");
+    insta::assert_snapshot!(c.screen(W, H).backend());
+}
+
+#[test]
+fn membership_over_time() {
+    let mut c = demo_console();
+    c.keys("8vv");
+    insta::assert_snapshot!(c.screen(W, H).backend());
+}
+
+#[test]
+fn renewals_due_and_old_agreements_are_drawn_in_the_warning_colour() {
+    let mut c = demo_console();
+    c.keys("8");
+    let t = c.screen(W, H);
+    let buf = t.backend().buffer();
+    // the colour of `needle` on the row that names `member`
+    let colour = |member: &str, needle: &str| {
+        for y in 0..buf.area.height {
+            let line: String = (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect();
+            if line.contains(member) {
+                let i = line
+                    .find(needle)
+                    .unwrap_or_else(|| panic!("{needle:?} not on {member}'s row"));
+                return buf[(line[..i].chars().count() as u16, y)].fg;
+            }
+        }
+        panic!("{member:?} not on screen");
+    };
+    let due = colour("WH Smith", "due in");
+    assert_ne!(
+        due,
+        colour("Brook Street", "Feb 2027"),
+        "a renewal far off is plain"
+    );
+    assert_eq!(
+        colour("Holland", "2019"),
+        due,
+        "an old agreement in the same colour"
+    );
+    assert_ne!(
+        colour("Brook Street", "2024"),
+        due,
+        "a current agreement is plain"
+    );
+}

@@ -29,6 +29,13 @@ pub struct Config {
     pub lock_after_minutes: i64,
     /// How long the scheme keeps what it holds (a `[retention]` table).
     pub retention: crate::domain::retention::RetentionRules,
+    /// The information-sharing agreement's current version: a member who
+    /// signed another stands out on the members pane.
+    pub agreement_version: String,
+    /// The courses members' staff are trained on, each with the months
+    /// until a refresher is due: `training_courses = [{ name = "radio
+    /// procedure", refresher_months = 12 }, ...]`.
+    pub training_courses: Vec<crate::domain::member::Course>,
 }
 
 impl Default for Config {
@@ -47,6 +54,8 @@ impl Default for Config {
             ladder: Ladder::default().stages,
             lock_after_minutes: 10,
             retention: crate::domain::retention::RetentionRules::default(),
+            agreement_version: "2024".into(),
+            training_courses: crate::domain::member::default_courses(),
         }
     }
 }
@@ -129,6 +138,20 @@ impl Config {
         if c.incident_types.is_empty() {
             c.incident_types = Config::default().incident_types;
         }
+        if c.agreement_version.trim().is_empty() {
+            return Err("agreement_version must not be empty".into());
+        }
+        for course in &mut c.training_courses {
+            course.name = crate::domain::text::tidy_input(&course.name);
+            if course.name.is_empty() || course.refresher_months == 0 {
+                return Err(format!(
+                    "training_courses: each course needs a name and refresher_months of at least 1 ({course:?})"
+                ));
+            }
+        }
+        if c.training_courses.is_empty() {
+            return Err("training_courses needs at least one course".into());
+        }
         Ok(c)
     }
 }
@@ -161,6 +184,27 @@ mod tests {
         assert!(Config::parse("timezone = \"Mars/Olympus\"")
             .unwrap_err()
             .contains("Mars/Olympus"));
+    }
+
+    #[test]
+    fn a_scheme_configures_its_courses_and_agreement_version() {
+        let d = Config::default();
+        assert_eq!(d.training_courses.len(), 3);
+        assert_eq!(d.training_courses[2].refresher_months, 24);
+        let c = Config::parse(
+            "agreement_version = \"2026-1\"\ntraining_courses = [{ name = \" first  aid \", refresher_months = 36 }]\n",
+        )
+        .unwrap();
+        assert_eq!(c.agreement_version, "2026-1");
+        assert_eq!(c.training_courses[0].name, "first aid");
+        assert!(Config::parse("training_courses = []")
+            .unwrap_err()
+            .contains("at least one course"));
+        assert!(
+            Config::parse("training_courses = [{ name = \"x\", refresher_months = 0 }]")
+                .unwrap_err()
+                .contains("refresher_months")
+        );
     }
 
     #[test]

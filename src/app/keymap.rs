@@ -19,6 +19,8 @@ pub enum Context {
     Log,
     /// The reports pane: the committee report's figures.
     Reports,
+    /// The members pane: member businesses and their training.
+    Members,
     Form,
 }
 
@@ -34,6 +36,7 @@ impl Context {
             Context::Radio => "Radios: inventory, log, roll-calls",
             Context::Log => "The occurrence log and the shift",
             Context::Reports => "Reports (the committee's figures)",
+            Context::Members => "Members and their training",
             Context::Form => "Forms",
         }
     }
@@ -68,6 +71,7 @@ pub enum Command {
     AmendLogEntry,
     EndShift,
     Pane7,
+    Pane8,
     EarlierPeriod,
     LaterPeriod,
     Lock,
@@ -561,6 +565,13 @@ const TABLE: &[(Command, &str, Context, &[&str], &str)] = &[
         "the period after, up to the one ending today",
     ),
     (
+        Command::Pane8,
+        "pane_members",
+        Context::Global,
+        &["8"],
+        "members: renewals, agreements and training (v: members, training, over time)",
+    ),
+    (
         Command::Lock,
         "lock",
         Context::Global,
@@ -783,6 +794,7 @@ impl Keymap {
                         | Context::RollCall
                         | Context::Log
                         | Context::Reports
+                        | Context::Members
                 )
             };
             // a roll-call's answer keys shadow the global ones on purpose

@@ -7,6 +7,7 @@ pub mod config;
 pub mod form;
 pub mod input;
 pub mod keymap;
+pub mod members;
 pub mod radio;
 pub mod register;
 pub mod reports;
@@ -52,10 +53,11 @@ pub enum Pane {
     Radio,
     Log,
     Reports,
+    Members,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 7] = [
+    pub const ALL: [Pane; 8] = [
         Pane::Incidents,
         Pane::Hits,
         Pane::Offenders,
@@ -63,6 +65,7 @@ impl Pane {
         Pane::Radio,
         Pane::Log,
         Pane::Reports,
+        Pane::Members,
     ];
     pub fn title(self) -> &'static str {
         match self {
@@ -73,6 +76,7 @@ impl Pane {
             Pane::Radio => "Radio",
             Pane::Log => "Log",
             Pane::Reports => "Reports",
+            Pane::Members => "Members",
         }
     }
 }
@@ -345,6 +349,7 @@ pub struct App {
     register_signature: (i64, i64),
     pub radio: radio::RadioPane,
     pub reports: reports::ReportsPane,
+    pub members_pane: members::MembersPane,
     /// Set while no one is signed in or the console is locked: nothing personal is drawn.
     pub lock: Option<signin::LockScreen>,
     /// When a key was last pressed (for the idle lock).
@@ -455,6 +460,7 @@ impl App {
             register_signature: (-1, -1),
             radio: radio::RadioPane::default(),
             reports: reports::ReportsPane::default(),
+            members_pane: members::MembersPane::default(),
             lock: None,
             last_key: now,
             last_why: String::new(),
@@ -624,6 +630,7 @@ impl App {
             Pane::Activity => &[Context::List, Context::Global],
             Pane::Log => &[Context::Log, Context::List, Context::Global],
             Pane::Reports => &[Context::Reports, Context::List, Context::Global],
+            Pane::Members => &[Context::Members, Context::List, Context::Global],
         };
         let cmd = self.keymap.lookup(&key, contexts)?;
         Some(match cmd {
@@ -651,6 +658,7 @@ impl App {
             Command::Pane5 => Action::ShowPane(Pane::Radio),
             Command::Pane6 => Action::ShowPane(Pane::Log),
             Command::Pane7 => Action::ShowPane(Pane::Reports),
+            Command::Pane8 => Action::ShowPane(Pane::Members),
             Command::EarlierPeriod => Action::ReportPeriod(false),
             Command::LaterPeriod => Action::ReportPeriod(true),
             Command::AddLogEntry => Action::AddLogEntry,
@@ -891,6 +899,7 @@ impl App {
             }
             Action::CycleView if self.pane == Pane::Radio => self.cycle_radio_view(),
             Action::CycleView if self.pane == Pane::Reports => self.cycle_report_period(),
+            Action::CycleView if self.pane == Pane::Members => self.cycle_members_view(),
             Action::ReportPeriod(later) => self.step_report_period(later),
             Action::CycleView if self.pane == Pane::Offenders => {
                 self.profile = None;
@@ -999,6 +1008,7 @@ impl App {
             Pane::Radio => self.refresh_radio(),
             Pane::Log => self.reload_log(),
             Pane::Reports => self.open_reports(),
+            Pane::Members => self.reload_members(),
             Pane::Incidents => {}
         }
     }
@@ -1032,6 +1042,10 @@ impl App {
             Pane::Hits => step(&mut self.hits.selected, self.hits.rows.len(), d),
             Pane::Log => step(&mut self.log.selected, self.log.entries.len(), d),
             Pane::Reports => {}
+            Pane::Members => {
+                let n = self.members_pane.len();
+                step(&mut self.members_pane.selected, n, d)
+            }
             Pane::Radio => {
                 let n = self.radio_len();
                 step(&mut self.radio.selected, n, d);
@@ -1515,6 +1529,7 @@ impl App {
             }
             "radio" | "radios" => self.update(Action::ShowPane(Pane::Radio)),
             "reports" | "report" => self.update(Action::ShowPane(Pane::Reports)),
+            "members" => self.update(Action::ShowPane(Pane::Members)),
             "incidents" => self.update(Action::ShowPane(Pane::Incidents)),
             other => {
                 if let Ok(id) = other.trim_start_matches('#').parse::<i64>() {
@@ -1837,6 +1852,7 @@ impl App {
 
     fn refresh_after_write(&mut self) {
         self.reports_store_changed();
+        self.members_store_changed();
         self.refresh_detail();
         self.reload_in_place();
         self.recount();
@@ -1969,6 +1985,7 @@ impl App {
             self.refresh_radio();
         }
         self.reports_store_changed();
+        self.members_store_changed();
         let before = self.detail.as_ref().map(|d| d.incident.version);
         self.refresh_detail();
         if let (

@@ -4,6 +4,7 @@ pub mod clock;
 pub mod exclusion;
 pub mod filter;
 pub mod incident;
+pub mod member;
 pub mod money;
 pub mod offender;
 pub mod permission;

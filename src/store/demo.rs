@@ -518,6 +518,8 @@ pub fn ensure_demo(store: &mut Store, now: DateTime<Utc>) -> Result<bool> {
         add_cameras(tx)?;
         add_sightings(tx, &mut rng, operator_id, now)?;
         add_radio_history(tx, &mut rng, operator_id, now)?;
+        // after everything that draws on the seed, so the rest of the town is unchanged
+        super::members::add_demo_training(tx, now, &crate::domain::member::default_courses())?;
         audit::append(tx, now, Some(operator_id), "create", "demo", None, &format!("demo town generated: {n} incidents"))?;
         Ok(true)
     })

@@ -9,6 +9,7 @@ pub mod imports;
 pub mod incidents;
 pub mod ingest;
 pub mod key;
+pub mod members;
 pub mod offenders;
 pub mod operators;
 pub mod places;

@@ -363,6 +363,33 @@ ALTER TABLE incidents ADD COLUMN source TEXT NOT NULL DEFAULT '';
 ALTER TABLE incidents ADD COLUMN source_ref TEXT;
 CREATE UNIQUE INDEX incidents_source_ref ON incidents(source, source_ref) WHERE source_ref IS NOT NULL;
 "#,
+    // 8: members' contacts and fees, and the training of their staff.
+    r#"
+ALTER TABLE members ADD COLUMN fee_paid_pence INTEGER NOT NULL DEFAULT 0 CHECK (fee_paid_pence >= 0);
+
+CREATE TABLE member_contacts (
+    id         INTEGER PRIMARY KEY,
+    member_id  INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+    name       TEXT NOT NULL,
+    role       TEXT NOT NULL DEFAULT '',
+    phone      TEXT NOT NULL DEFAULT '',
+    email      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX member_contacts_member ON member_contacts(member_id);
+
+-- one course taken by one person at a member; the refresher date is kept
+-- as set when recorded, so a later change to the config's periods does
+-- not move dates already given to members
+CREATE TABLE training (
+    id                INTEGER PRIMARY KEY,
+    member_id         INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+    person            TEXT NOT NULL,
+    course            TEXT NOT NULL,
+    taken_on          TEXT NOT NULL,
+    refresher_due_on  TEXT NOT NULL
+);
+CREATE INDEX training_member ON training(member_id, course);
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -5,6 +5,7 @@ pub mod board;
 pub mod detail;
 pub mod hits;
 pub mod log;
+pub mod members;
 pub mod profile;
 pub mod radio;
 pub mod register;

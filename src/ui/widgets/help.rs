@@ -20,6 +20,7 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         Context::RollCall,
         Context::Log,
         Context::Reports,
+        Context::Members,
         Context::Form,
     ] {
         out.push(Line::from(Span::styled(

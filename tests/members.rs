@@ -315,3 +315,71 @@ fn the_demo_has_members_with_nobody_trained_and_training_out_of_date() {
         .iter()
         .any(|r| !r.radios.is_empty() && r.recent_incidents > 0));
 }
+
+#[test]
+fn a_manager_adds_a_member_and_records_training_from_the_pane() {
+    use ratatui::crossterm::event::KeyCode;
+    use watchroom::app::Modal;
+    let mut c = demo_console();
+    c.keys("8");
+    let before = c.app.members_pane.rows.len();
+    c.keys("A");
+    c.keys("Lantern Books");
+    for _ in 0..5 {
+        c.key(KeyCode::Tab); // type, zone, address, renewal: as offered
+    }
+    c.keys("150");
+    c.ctrl('s');
+    assert!(c.app.modal.is_none(), "{:?}", c.app.modal);
+    let rows = &c.app.members_pane.rows;
+    assert_eq!(rows.len(), before + 1);
+    let m = rows
+        .iter()
+        .find(|r| r.name == "Lantern Books")
+        .unwrap()
+        .clone();
+    assert_eq!((m.fee_paid_pence, m.status.as_str()), (15_000, "active"));
+    assert_eq!(
+        m.agreement("2024"),
+        Agreement::Current,
+        "signed today on the current version"
+    );
+    assert_eq!(m.renewal(today()), Renewal::NotDue, "renews in a year");
+    assert!(c.text().contains("Lantern Books"));
+
+    // training for the selected member, today, on the first course
+    let selected = c.app.members_pane.rows[c.app.members_pane.selected].id;
+    c.keys("a");
+    c.key(KeyCode::Tab);
+    c.keys("Ann Lee");
+    c.ctrl('s');
+    assert!(c.app.modal.is_none(), "{:?}", c.app.modal);
+    let t = c
+        .app
+        .members_pane
+        .training
+        .iter()
+        .find(|t| t.person == "Ann Lee")
+        .unwrap();
+    assert_eq!(
+        (t.member_id, t.course.as_str(), t.taken_on),
+        (selected, "radio procedure", today())
+    );
+
+    // a bad date is named, and what was typed stays
+    c.keys("a");
+    c.key(KeyCode::Tab);
+    c.keys("Ben Ray");
+    c.key(KeyCode::Tab);
+    c.key(KeyCode::Tab);
+    c.keys("x");
+    c.ctrl('s');
+    let Some(Modal::Form(_, f)) = &c.app.modal else {
+        panic!("the form stays open")
+    };
+    assert!(
+        f.error.as_ref().unwrap().contains("not a date"),
+        "{:?}",
+        f.error
+    );
+}

@@ -59,6 +59,8 @@ fn actions() -> Vec<(Action, Permission)> {
         (Action::ShowPane(Pane::Activity), P::ViewAudit),
         (Action::AddLogEntry, P::KeepLog),
         (Action::AmendLogEntry, P::KeepLog),
+        (Action::AddMember, P::ManageMembers),
+        (Action::AddTraining, P::ManageMembers),
     ]
 }
 

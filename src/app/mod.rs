@@ -169,6 +169,8 @@ pub enum Action {
     RadioStatus,
     AddRadio,
     EditRadio,
+    AddMember,
+    AddTraining,
     /// `[` or `]` on the reports pane: the period before (false) or after (true).
     ReportPeriod(bool),
     NotifyFailed(String),
@@ -211,6 +213,8 @@ pub enum FormKind {
     RadioStatus { id: i64 },
     EditRadio { id: i64 },
     AddRadio,
+    AddMember,
+    AddTraining,
     AcceptHit { id: i64 },
     RejectHit { id: i64 },
 }
@@ -681,6 +685,8 @@ impl App {
             Command::StartPractice => Action::StartRollCall(true),
             Command::RadioStatus => Action::RadioStatus,
             Command::AddRadio => Action::AddRadio,
+            Command::AddMember => Action::AddMember,
+            Command::AddTraining => Action::AddTraining,
             Command::EditRadio => Action::EditRadio,
             Command::Up => Action::Move(-1),
             Command::Down => Action::Move(1),
@@ -967,6 +973,8 @@ impl App {
             Action::CompleteCallSign => self.complete_call_sign(),
             Action::RadioStatus => self.open_radio_status_form(),
             Action::AddRadio => self.open_add_radio_form(),
+            Action::AddMember => self.open_add_member_form(),
+            Action::AddTraining => self.open_add_training_form(),
             Action::EditRadio => self.open_edit_radio_form(),
             Action::NotifyFailed(why) => {
                 // said once; everything else carries on
@@ -1809,6 +1817,7 @@ impl App {
             @ (FormKind::RadioStatus { .. } | FormKind::EditRadio { .. } | FormKind::AddRadio) => {
                 self.submit_radio_form(k, &form)
             }
+            k @ (FormKind::AddMember | FormKind::AddTraining) => self.submit_members_form(k, &form),
             other => self.submit_register_form(other, &form),
         };
         match result {
@@ -2070,6 +2079,7 @@ fn permission_for(action: &Action) -> Option<Permission> {
         Action::RadioStatus | Action::AddRadio | Action::EditRadio => P::ManageRadios,
         Action::ShowPane(Pane::Activity) => P::ViewAudit,
         Action::AddLogEntry | Action::AmendLogEntry => P::KeepLog,
+        Action::AddMember | Action::AddTraining => P::ManageMembers,
         _ => return None,
     })
 }
@@ -2093,6 +2103,7 @@ fn permission_for_form(kind: &FormKind) -> Permission {
         FormKind::RadioStatus { .. } | FormKind::EditRadio { .. } | FormKind::AddRadio => {
             P::ManageRadios
         }
+        FormKind::AddMember | FormKind::AddTraining => P::ManageMembers,
     }
 }
 

@@ -66,10 +66,12 @@ pub enum Permission {
     ViewAudit,
     /// Write in the occurrence log.
     KeepLog,
+    /// Add or change member businesses and their staff's training.
+    ManageMembers,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 18] = [
+    pub const ALL: [Permission; 19] = [
         Permission::LogIncident,
         Permission::UpdateIncident,
         Permission::NameOffenderOnIncident,
@@ -88,6 +90,7 @@ impl Permission {
         Permission::Import,
         Permission::ViewAudit,
         Permission::KeepLog,
+        Permission::ManageMembers,
     ];
 
     /// What the permission lets someone do, for a refusal message.
@@ -111,6 +114,7 @@ impl Permission {
             Permission::Import => "import data",
             Permission::ViewAudit => "read the audit trail",
             Permission::KeepLog => "write in the occurrence log",
+            Permission::ManageMembers => "change members or their training",
         }
     }
 }
@@ -193,6 +197,7 @@ mod tests {
             Permission::Export,
             Permission::Import,
             Permission::ViewAudit,
+            Permission::ManageMembers,
         ] {
             for r in Role::ALL {
                 assert_eq!(allowed(r, p), r == Role::Manager, "{r:?} {p:?}");

@@ -63,7 +63,7 @@ fn members(f: &mut Frame, area: Rect, app: &App, today: NaiveDate, theme: &Theme
         .filter(|m| m.status != "left" && m.agreement(current).stands_out())
         .count();
     let title = format!(
-        " Members — {} · {renewals} renewals due · {agreements} agreements not on {} · v view ",
+        " Members — {} · {renewals} renewals due · {agreements} agreements not on {} · v view · A add · a training ",
         pane.rows.len(),
         clean(current)
     );
@@ -299,7 +299,7 @@ fn training(f: &mut Frame, area: Rect, app: &App, today: NaiveDate, theme: &Them
     )
     .block(block(
         format!(
-            " {} records · {due_count} due or out of date · soonest refresher first · v view ",
+            " {} records · {due_count} due or out of date · soonest refresher first · v view · a add ",
             pane.training.len()
         ),
         theme,

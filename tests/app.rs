@@ -442,6 +442,9 @@ fn help_is_built_from_the_key_table_and_follows_rebinding() {
         screen.contains("i                 new incident"),
         "{screen}"
     );
+    for (cmd, what) in watchroom::app::COMMANDS {
+        assert!(screen.contains(what), "help lacks :{cmd}");
+    }
     c.key(KeyCode::Esc);
     assert!(c.app.modal.is_none());
     c.keys("n");

@@ -394,6 +394,17 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("offenders", "show the offender register"),
     ("activity", "show who changed what"),
     (
+        "log TEXT",
+        "add an entry to the occurrence log (:log alone shows it)",
+    ),
+    (
+        "endshift",
+        "end the shift: review the handover, save it and sign out",
+    ),
+    ("handover", "show the handover waiting to be taken over"),
+    ("reports", "show the reports pane"),
+    ("members", "show the members pane"),
+    (
         "reports",
         "show the committee's figures for a period (pane 7)",
     ),

@@ -13,7 +13,6 @@ use anyhow::Context as _;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use serde::Serialize;
 use std::collections::HashSet;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -472,36 +471,6 @@ fn bounds(req: &ExportRequest) -> (DateTime<Utc>, DateTime<Utc>) {
     (start(req.from), start(req.to + Duration::days(1)))
 }
 
-/// Write `bytes` beside `path` under a temporary name, readable by the owner
-/// only, and flushed to disk; the caller renames it into place.
-fn write_temp(path: &Path, bytes: &[u8]) -> anyhow::Result<PathBuf> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    if !dir.is_dir() {
-        anyhow::bail!("the folder {} does not exist", dir.display());
-    }
-    let name = path
-        .file_name()
-        .context("give the export a file name (--out FILE)")?
-        .to_string_lossy();
-    let temp = dir.join(format!(".{name}.{}.part", std::process::id()));
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&temp)
-        .with_context(|| format!("cannot write in {}", dir.display()))?;
-    let written = f.write_all(bytes).and_then(|_| f.sync_all());
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&temp);
-        return Err(e).with_context(|| format!("cannot write {}", temp.display()));
-    }
-    Ok(temp)
-}
-
 fn default_path(req: &ExportRequest) -> PathBuf {
     PathBuf::from(format!(
         "{}-{}-to-{}{}.{}",
@@ -624,11 +593,11 @@ pub fn run_export(
     };
     let (body, notice) = body;
 
-    let temp = write_temp(&path, &body)?;
+    let temp = super::files::write_temp(&path, &body)?;
     let companion = match req.format {
         ExportFormat::Csv => {
             let np = notice_path(&path);
-            match write_temp(&np, format!("{notice}\n").as_bytes()) {
+            match super::files::write_temp(&np, format!("{notice}\n").as_bytes()) {
                 Ok(t) => Some((t, np)),
                 Err(e) => {
                     let _ = std::fs::remove_file(&temp);

@@ -16,8 +16,6 @@ pub fn write_markdown(dir: &Path, h: &HandoverRecord, tz: Tz) -> anyhow::Result<
     }
     let stamp = h.at.with_timezone(&tz).format("%Y-%m-%d-%H%M");
     let path = dir.join(format!("handover-{stamp}-{}.md", h.id));
-    let partial = dir.join(format!(".handover-{}.partial", h.id));
-    super::sar::write_private(&partial, h.body.as_bytes())?;
-    std::fs::rename(&partial, &path).with_context(|| format!("cannot write {}", path.display()))?;
+    super::files::write_whole(&path, h.body.as_bytes())?;
     Ok(path)
 }

@@ -1,6 +1,7 @@
 //! Files in and out: what the store and screen need from the file system.
 
 pub mod export;
+pub mod files;
 pub mod handover;
 pub mod import;
 pub mod ingest;

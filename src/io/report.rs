@@ -56,28 +56,9 @@ pub fn render(report: &Report, format: Format) -> anyhow::Result<String> {
     })
 }
 
-/// Write the report to `path` whole or not at all: into a temporary file
-/// beside it, then renamed over it.
+/// Write the report to `path` whole or not at all.
 pub fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
-    use anyhow::Context as _;
-    let name = path
-        .file_name()
-        .with_context(|| format!("{} is not a file name", path.display()))?;
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let partial = dir.join(format!(
-        ".{}.partial-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    std::fs::write(&partial, text)
-        .with_context(|| format!("cannot write {}", partial.display()))?;
-    std::fs::rename(&partial, path).map_err(|e| {
-        let _ = std::fs::remove_file(&partial);
-        anyhow::anyhow!("cannot write {}: {e}", path.display())
-    })
+    super::files::write_whole(path, text.as_bytes())
 }
 
 pub fn json(report: &Report) -> anyhow::Result<String> {

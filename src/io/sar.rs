@@ -12,7 +12,6 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 /// The files one request produced.
@@ -406,24 +405,6 @@ fn report(
     r
 }
 
-/// Create (or replace) a file readable by its owner only; never through a symbolic link.
-pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    // a file that was already there keeps its old permissions unless told
-    f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    Ok(())
-}
-
 /// Answer a subject access request for `who` (a record number, `#12` or
 /// `12`, or a name or alias in full): write `sar-<id>-<date>.json` and
 /// `sar-<id>-<date>.md` (and copies of any photos) into `out_dir`, each
@@ -468,7 +449,7 @@ pub fn run_sar(
             let dest = out_dir.join(&name);
             let bytes = std::fs::read(src)
                 .with_context(|| format!("cannot read the photo {}", src.display()))?;
-            write_private(&dest, &bytes)?;
+            super::files::write_whole(&dest, &bytes)?;
             written.push(dest.clone());
             photos.push(dest);
         }
@@ -484,9 +465,9 @@ pub fn run_sar(
             subject: &subject,
         };
         let json = serde_json::to_vec_pretty(&export)?;
-        write_private(&json_path, &json)?;
+        super::files::write_whole(&json_path, &json)?;
         written.push(json_path.clone());
-        write_private(&md_path, report(&subject, rules, &names, now).as_bytes())?;
+        super::files::write_whole(&md_path, report(&subject, rules, &names, now).as_bytes())?;
         written.push(md_path.clone());
         store.record_subject_export(id, operator, why, now)?;
         Ok(photos)

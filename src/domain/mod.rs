@@ -1,6 +1,7 @@
 //! The scheme's rules as plain Rust: no SQLite, no terminal, no clock of its own.
 
 pub mod clock;
+pub mod document;
 pub mod exclusion;
 pub mod filter;
 pub mod incident;

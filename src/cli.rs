@@ -173,6 +173,62 @@ pub enum Commands {
         #[arg(long, value_name = "PATH")]
         socket: Option<PathBuf>,
     },
+    /// Make one of the scheme's documents from its template (a manager,
+    /// named with --as); audited and linked to what it serves.
+    /// `templates` puts copies of the built-in templates in the templates
+    /// folder for the scheme to edit.
+    Document {
+        #[arg(value_parser = ["warning-letter", "exclusion-notice", "member-agreement", "privacy-notice", "templates"])]
+        what: String,
+        /// The exclusion a warning letter or exclusion notice serves
+        #[arg(long, value_name = "N")]
+        exclusion: Option<i64>,
+        /// The member a member agreement is for
+        #[arg(long, value_name = "N")]
+        member: Option<i64>,
+        #[arg(long, default_value = "both", value_parser = ["pdf", "md", "both"])]
+        format: String,
+        /// The folder to write into (default: documents, beside the store)
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// The members' bulletin, and the alerts it carries (a manager, named with --as)
+    Bulletin {
+        #[command(subcommand)]
+        command: BulletinCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BulletinCommand {
+    /// Make the bulletin for a period (default: the seven days to yesterday)
+    Make {
+        /// First day of the period (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Last day of the period, included (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        #[arg(long, default_value = "both", value_parser = ["pdf", "md", "both"])]
+        format: String,
+        /// The folder to write into (default: documents, beside the store)
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Add an alert for members ("counterfeit £20 notes in town")
+    Alert {
+        text: String,
+        /// The first day it shows (default: today)
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// The last day it shows
+        #[arg(long, value_name = "DATE")]
+        until: String,
+    },
+    /// List the alerts showing today or later
+    Alerts,
+    /// End an alert now
+    EndAlert { id: i64 },
 }
 
 #[derive(Debug, Subcommand)]
@@ -275,6 +331,11 @@ pub fn run() -> Result<()> {
     };
     let _log = log_to_file(&log_dir);
 
+    let globals = Globals {
+        db: cli.db.clone(),
+        config: cli.config.clone(),
+        operator: cli.operator.clone(),
+    };
     match cli.command {
         Some(Commands::Generate {
             incidents,
@@ -543,6 +604,22 @@ pub fn run() -> Result<()> {
             out.as_deref(),
             clock.now(),
         ),
+        Some(Commands::Document {
+            what,
+            exclusion,
+            member,
+            format,
+            out,
+        }) => document_command(
+            &globals,
+            &what,
+            exclusion,
+            member,
+            &format,
+            out,
+            clock.now(),
+        ),
+        Some(Commands::Bulletin { command }) => bulletin_command(&globals, command, clock.now()),
         Some(Commands::Sar { who, why, out }) => {
             let (mut store, manager, config) = manager_session(
                 cli.db.clone(),
@@ -682,6 +759,189 @@ fn report_command(
     Ok(())
 }
 
+fn doc_settings(store: &Store, config: &Config) -> crate::io::document::DocSettings {
+    config.document_settings(beside_store(store.path(), "templates"))
+}
+
+/// A folder next to the store file.
+fn beside_store(store: &Path, name: &str) -> PathBuf {
+    store
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .join(name)
+}
+
+fn print_made(made: &crate::io::document::Made) {
+    for f in &made.files {
+        println!("written: {}", f.display());
+    }
+    for w in &made.warnings {
+        eprintln!("note: {w}");
+    }
+}
+
+/// The global options a manager's command needs.
+struct Globals {
+    db: Option<PathBuf>,
+    config: Option<PathBuf>,
+    operator: Option<String>,
+}
+
+fn document_command(
+    cli: &Globals,
+    what: &str,
+    exclusion: Option<i64>,
+    member: Option<i64>,
+    format: &str,
+    out: Option<PathBuf>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    use crate::domain::document::DocKind;
+    use crate::io::document::{make_document, write_templates, Formats, Subject};
+    if what == "templates" {
+        let config = load_config(cli.config.clone())?;
+        let dir = match config.templates_dir {
+            Some(d) => d,
+            None => beside_store(&store_path(cli.db.clone())?, "templates"),
+        };
+        let written = write_templates(&dir)?;
+        for f in &written {
+            println!("written: {}", f.display());
+        }
+        println!(
+            "templates in {} ({} new); edit them there: placeholders are {{{{name}}}}",
+            dir.display(),
+            written.len()
+        );
+        return Ok(());
+    }
+    let kind = DocKind::from_code(what).context("no such document")?;
+    let formats = Formats::parse(format).map_err(anyhow::Error::msg)?;
+    let subject = match (exclusion, member) {
+        (Some(_), Some(_)) => anyhow::bail!("give --exclusion or --member, not both"),
+        (Some(e), None) => Subject::Exclusion(e),
+        (None, Some(m)) => Subject::Member(m),
+        (None, None) => Subject::None,
+    };
+    let needs = match kind {
+        DocKind::MemberAgreement => Permission::ManageMembers,
+        _ => Permission::ManageExclusions,
+    };
+    let (mut store, manager, config) = manager_session(
+        cli.db.clone(),
+        cli.operator.clone(),
+        cli.config.clone(),
+        needs,
+        now,
+    )?;
+    let settings = doc_settings(&store, &config);
+    let out = out.unwrap_or_else(|| beside_store(store.path(), "documents"));
+    let made = make_document(
+        &mut store, kind, subject, &settings, formats, &out, manager, now,
+    )?;
+    print_made(&made);
+    Ok(())
+}
+
+fn bulletin_command(
+    cli: &Globals,
+    command: BulletinCommand,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    use crate::io::export::parse_day;
+    let (mut store, manager, config) = manager_session(
+        cli.db.clone(),
+        cli.operator.clone(),
+        cli.config.clone(),
+        Permission::Export,
+        now,
+    )?;
+    let today = now.with_timezone(&config.tz()).date_naive();
+    match command {
+        BulletinCommand::Make {
+            from,
+            to,
+            format,
+            out,
+        } => {
+            let formats =
+                crate::io::document::Formats::parse(&format).map_err(anyhow::Error::msg)?;
+            let to = match to {
+                Some(t) => parse_day(&t)?,
+                None => today.pred_opt().unwrap_or(today),
+            };
+            let from = match from {
+                Some(f) => parse_day(&f)?,
+                None => to - chrono::Duration::days(6),
+            };
+            if to < from {
+                anyhow::bail!("the period ends ({to}) before it starts ({from})");
+            }
+            let settings = doc_settings(&store, &config);
+            let out = out.unwrap_or_else(|| beside_store(store.path(), "documents"));
+            let made = crate::io::document::make_bulletin(
+                &mut store, from, to, &settings, formats, &out, manager, now,
+            )?;
+            print_made(&made);
+        }
+        BulletinCommand::Alert { text, from, until } => {
+            let from = match from {
+                Some(f) => parse_day(&f)?,
+                None => today,
+            };
+            let until = parse_day(&until)?;
+            let id = store.add_bulletin_alert(&text, from, until, manager, now)?;
+            println!("alert {id} added: shows in bulletins from {from} to {until}");
+        }
+        BulletinCommand::Alerts => {
+            // dates are compared as ISO text: the last four-digit year, not NaiveDate::MAX
+            let last = chrono::NaiveDate::from_ymd_opt(9999, 12, 31).expect("a date");
+            let alerts = store.bulletin_alerts(today, last)?;
+            if alerts.is_empty() {
+                println!("no alerts showing today or later");
+            }
+            for a in alerts {
+                println!(
+                    "{:>4}  {} to {}  {}",
+                    a.id,
+                    a.from_on,
+                    a.until_on,
+                    crate::domain::text::clean(&a.text)
+                );
+            }
+        }
+        BulletinCommand::EndAlert { id } => {
+            store.end_bulletin_alert(id, manager, now, today)?;
+            println!("alert {id} ended");
+        }
+    }
+    Ok(())
+}
+
+/// The store file: `--db`, or the platform's data directory.
+fn store_path(db: Option<PathBuf>) -> Result<PathBuf> {
+    Ok(match db {
+        Some(p) => p,
+        None => data_dir()?.join("watchroom.db"),
+    })
+}
+
+/// The config for a command: a broken file is refused, never guessed around.
+fn load_config(config: Option<PathBuf>) -> Result<Config> {
+    let config_path = config.or_else(|| config_dir().map(|d| d.join("config.toml")));
+    Ok(match &config_path {
+        Some(p) => {
+            let (c, warning) = Config::load(p);
+            if let Some(w) = warning {
+                anyhow::bail!("{w}");
+            }
+            c
+        }
+        None => Config::default(),
+    })
+}
+
 /// Open the store for a manager's command: the manager named with --as signs
 /// in with their PIN, and the command needs `needs`; a refusal is audited.
 fn manager_session(
@@ -692,21 +952,8 @@ fn manager_session(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(Store, i64, Config)> {
     use crate::domain::permission::{allowed, refusal, Role};
-    let path = match db {
-        Some(p) => p,
-        None => data_dir()?.join("watchroom.db"),
-    };
-    let config_path = config.or_else(|| config_dir().map(|d| d.join("config.toml")));
-    let config = match &config_path {
-        Some(p) => {
-            let (c, warning) = Config::load(p);
-            if let Some(w) = warning {
-                anyhow::bail!("{w}");
-            }
-            c
-        }
-        None => Config::default(),
-    };
+    let path = store_path(db)?;
+    let config = load_config(config)?;
     let mut store = Store::open(&path)?;
     let name = acting.context("name the manager doing this with --as NAME")?;
     let pin = read_pin(&format!("PIN for {name}"))?;

@@ -147,11 +147,11 @@ fn a_viewer_can_read_a_profile_but_its_forms_never_open() {
         .contains("a viewer cannot serve, lift or record appeals on exclusions"));
 }
 
-/// The shell's data commands, for every role: only a manager may import or
-/// export; anyone else is refused with the reason, the refusal is audited,
+/// The shell's data commands, for every role: only a manager may import,
+/// export or make documents; anyone else is refused with the reason, the refusal is audited,
 /// and nothing is read in or written out.
 #[test]
-fn only_a_manager_imports_or_exports_from_the_shell() {
+fn only_a_manager_imports_exports_or_makes_documents_from_the_shell() {
     use std::process::{Command, Stdio};
     use watchroom::store::demo::DEMO_OPERATORS;
     let (dir, path) = demo_store();
@@ -173,6 +173,25 @@ fn only_a_manager_imports_or_exports_from_the_shell() {
         "--out",
         out.to_str().unwrap(),
     ];
+    let docs = dir.path().join("docs");
+    let notice = [
+        "document",
+        "exclusion-notice",
+        "--exclusion",
+        "2",
+        "--out",
+        docs.to_str().unwrap(),
+    ];
+    let bulletin = [
+        "bulletin",
+        "make",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-20",
+        "--out",
+        docs.to_str().unwrap(),
+    ];
     // the manager last, so what the others were refused is still undone
     let mut operators = DEMO_OPERATORS.to_vec();
     operators.sort_by_key(|(_, role, _)| *role == "manager");
@@ -180,6 +199,8 @@ fn only_a_manager_imports_or_exports_from_the_shell() {
         for (args, permission) in [
             (&import[..], Permission::Import),
             (&export[..], Permission::Export),
+            (&notice[..], Permission::ManageExclusions),
+            (&bulletin[..], Permission::Export),
         ] {
             let role = Role::from_code(role).unwrap();
             let mut child = Command::new(env!("CARGO_BIN_EXE_watchroom"))
@@ -232,6 +253,15 @@ fn only_a_manager_imports_or_exports_from_the_shell() {
                 "{name} imported"
             );
             assert!(!out.exists(), "{name} exported");
+            assert!(!docs.exists(), "{name} made a document");
         }
     }
+    // the manager's notice and bulletin, each as PDF and Markdown
+    let made = std::fs::read_dir(&docs).unwrap().count();
+    assert_eq!(
+        made,
+        4,
+        "{:?}",
+        std::fs::read_dir(&docs).unwrap().collect::<Vec<_>>()
+    );
 }

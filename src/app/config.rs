@@ -36,6 +36,14 @@ pub struct Config {
     /// until a refresher is due: `training_courses = [{ name = "radio
     /// procedure", refresher_months = 12 }, ...]`.
     pub training_courses: Vec<crate::domain::member::Course>,
+    /// Who the scheme is, for its documents (a `[scheme]` table).
+    pub scheme: crate::domain::document::SchemeInfo,
+    /// What the members' bulletin may show (a `[bulletin]` table).
+    pub bulletin: crate::domain::document::BulletinRules,
+    /// The folder of the scheme's own document templates (default: a
+    /// `templates` folder beside the store); a template not there is the
+    /// built-in one.
+    pub templates_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -56,6 +64,9 @@ impl Default for Config {
             retention: crate::domain::retention::RetentionRules::default(),
             agreement_version: "2024".into(),
             training_courses: crate::domain::member::default_courses(),
+            scheme: Default::default(),
+            bulletin: Default::default(),
+            templates_dir: None,
         }
     }
 }
@@ -63,6 +74,25 @@ impl Default for Config {
 impl Config {
     pub fn tz(&self) -> chrono_tz::Tz {
         self.timezone.parse().unwrap_or(chrono_tz::Europe::London)
+    }
+
+    /// What the scheme's documents are made with; templates are looked for
+    /// in the configured folder, or `default_templates`.
+    pub fn document_settings(
+        &self,
+        default_templates: std::path::PathBuf,
+    ) -> crate::io::document::DocSettings {
+        crate::io::document::DocSettings {
+            scheme: self.scheme.clone(),
+            bulletin: self.bulletin.clone(),
+            retention: self.retention,
+            tz: self.tz(),
+            ladder: Ladder {
+                stages: self.ladder.clone(),
+            },
+            agreement_version: self.agreement_version.clone(),
+            templates_dir: self.templates_dir.clone().unwrap_or(default_templates),
+        }
     }
 
     pub fn hit_rules(&self) -> HitRules {
@@ -151,6 +181,10 @@ impl Config {
         }
         if c.training_courses.is_empty() {
             return Err("training_courses needs at least one course".into());
+        }
+        c.scheme.validate()?;
+        if c.bulletin.keep_days < 1 {
+            return Err("[bulletin] keep_days must be at least 1".into());
         }
         Ok(c)
     }

@@ -6,6 +6,81 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+/// Who the scheme is, as its documents say it (the config's `[scheme]`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SchemeInfo {
+    pub name: String,
+    /// Where to write to: the scheme's postal address.
+    pub address: String,
+    /// Who answers questions about personal data (the data protection contact).
+    pub contact: String,
+    /// How a person may appeal a notice served on them.
+    pub appeal: String,
+}
+
+impl Default for SchemeInfo {
+    fn default() -> Self {
+        SchemeInfo {
+            name: "Business Crime Reduction Partnership".into(),
+            address: String::new(),
+            contact: "the scheme manager".into(),
+            appeal: "You may appeal against this notice in writing to the scheme manager within 21 days of the date it was served. Your appeal will be heard by members of the partnership who did not take this decision, and you will be told the outcome in writing.".into(),
+        }
+    }
+}
+
+impl SchemeInfo {
+    pub fn validate(&mut self) -> Result<(), String> {
+        for f in [
+            &mut self.name,
+            &mut self.address,
+            &mut self.contact,
+            &mut self.appeal,
+        ] {
+            *f = flat(f);
+        }
+        if self.name.is_empty() {
+            return Err("[scheme] name must not be empty".into());
+        }
+        if self.appeal.is_empty() {
+            return Err("[scheme] appeal must say how a person may appeal".into());
+        }
+        Ok(())
+    }
+
+    /// What a document will lack, said before it is printed.
+    pub fn gaps(&self) -> Vec<String> {
+        let mut out = vec![];
+        if self.address.is_empty() {
+            out.push("the scheme's address is not set ([scheme] address in the config): the document gives none to write to".into());
+        }
+        out
+    }
+}
+
+/// What the members' bulletin may show (the config's `[bulletin]`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BulletinRules {
+    /// Print an excluded person's date of birth (off unless the scheme decides).
+    pub show_dates_of_birth: bool,
+    /// Print an excluded person's address (off unless the scheme decides).
+    pub show_addresses: bool,
+    /// How many days members may keep a bulletin before destroying it.
+    pub keep_days: u32,
+}
+
+impl Default for BulletinRules {
+    fn default() -> Self {
+        BulletinRules {
+            show_dates_of_birth: false,
+            show_addresses: false,
+            keep_days: 7,
+        }
+    }
+}
+
 /// A document made from a template.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum DocKind {
@@ -60,7 +135,10 @@ pub enum Block {
     /// `> `: small print.
     Small(String),
     /// A photo of the person, or a box saying there is none on file.
-    Photo { path: Option<String>, caption: String },
+    Photo {
+        path: Option<String>,
+        caption: String,
+    },
     /// `---`: what follows goes on a new page (the back of a notice).
     PageBreak,
 }
@@ -147,13 +225,9 @@ fn substitute(text: &str, line: usize, values: &Values) -> Result<String, Templa
         let name = after[..close].trim();
         match values.get(name) {
             Some(Value::Text(t)) => out.push_str(&flat(t)),
-            Some(Value::List(items)) => out.push_str(
-                &items
-                    .iter()
-                    .map(|i| flat(i))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ),
+            Some(Value::List(items)) => {
+                out.push_str(&items.iter().map(|i| flat(i)).collect::<Vec<_>>().join(", "))
+            }
             Some(Value::Photo(_)) => {
                 return Err(TemplateError {
                     line,
@@ -285,7 +359,8 @@ pub fn to_markdown(doc: &Doc) -> String {
     let mut last_bullet = false;
     for b in &doc.blocks {
         let bullet = matches!(b, Block::Bullet(_));
-        if !out.is_empty() && !(bullet && last_bullet) {
+        // items of one list stay together; every other block is a paragraph
+        if !(out.is_empty() || bullet && last_bullet) {
             out.push('\n');
         }
         match b {
@@ -316,7 +391,10 @@ mod tests {
     fn values() -> Values {
         let mut v = Values::new();
         v.insert("name", Value::Text("Jay \x1b[31mRed".into()));
-        v.insert("zones", Value::List(vec!["High Street".into(), "Market".into()]));
+        v.insert(
+            "zones",
+            Value::List(vec!["High Street".into(), "Market".into()]),
+        );
         v.insert("photo", Value::Photo(None));
         v
     }
@@ -350,7 +428,10 @@ mod tests {
         let e = fill("# Title\n\nDear {{nmae}},\n", &values()).unwrap_err();
         assert_eq!(e.line, 3);
         assert!(e.message.contains("{{nmae}}"), "{e}");
-        assert!(e.message.contains("{{name}}"), "the known ones are listed: {e}");
+        assert!(
+            e.message.contains("{{name}}"),
+            "the known ones are listed: {e}"
+        );
         let e = fill("ok\nDear {{name,\n", &values()).unwrap_err();
         assert_eq!(e.line, 2);
         assert!(e.to_string().contains("not closed"));

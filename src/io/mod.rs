@@ -1,10 +1,12 @@
 //! Files in and out: what the store and screen need from the file system.
 
+pub mod document;
 pub mod export;
 pub mod files;
 pub mod handover;
 pub mod import;
 pub mod ingest;
+pub mod pdf;
 pub mod photo;
 pub mod report;
 pub mod retention;

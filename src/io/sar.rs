@@ -197,6 +197,14 @@ fn report(
     let _ = writeln!(r, "- Other names (aliases): {}", list(&s.aliases));
     let _ = writeln!(r, "- Nicknames: {}", list(&s.nicknames));
     let _ = writeln!(r, "- Description: {}", or_none(&s.description));
+    let _ = writeln!(
+        r,
+        "- Date of birth: {}",
+        s.date_of_birth
+            .as_deref()
+            .map_or("none held".to_string(), md)
+    );
+    let _ = writeln!(r, "- Address: {}", or_none(&s.address));
     let _ = writeln!(r, "- Markers: {}", list(&s.markers));
     let _ = writeln!(
         r,
@@ -286,6 +294,12 @@ fn report(
             let _ = writeln!(r, "- Lifted {}", when(t));
         }
         let _ = writeln!(r);
+    }
+    if !s.documents.is_empty() {
+        let _ = writeln!(r, "Notices and letters made for them:\n");
+        for (kind, exclusion, at) in &s.documents {
+            let _ = writeln!(r, "- {} for #{exclusion}, made {}", md(kind), when(*at));
+        }
     }
 
     let _ = writeln!(r, "\n## Incidents that name you ({})\n", s.incidents.len());

@@ -2,7 +2,7 @@
 //! console on, and a bulk generator for benchmark stores.
 
 use super::{audit, ts, Result, Store};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rusqlite::params;
 
 /// SplitMix64: small, fast, and the same sequence on every machine and version.
@@ -408,6 +408,16 @@ pub fn ensure_demo(store: &mut Store, now: DateTime<Utc>) -> Result<bool> {
                 params![if known { "known" } else { "id_sought" }, name, description, markers.join(","), ts(created)],
             )?;
             let id = tx.last_insert_rowid();
+            if known {
+                // what a notice served on them needs; fictional, and set
+                // without the generator so the rest of the town is unchanged
+                let born = NaiveDate::from_ymd_opt(1970 + (o * 7 % 35) as i32, 1 + (o % 12) as u32, 1 + (o * 3 % 28) as u32)
+                    .expect("a real date");
+                tx.execute(
+                    "UPDATE offenders SET date_of_birth = ?2, address = ?3 WHERE id = ?1",
+                    params![id, born.to_string(), format!("{} Brook Street, Castlebrook CB{} {}QT", 2 + o, 1 + o % 9, o % 10)],
+                )?;
+            }
             if known && o % 3 == 0 {
                 let alias = format!("{} {}", rng.pick(FIRST), rng.pick(LAST));
                 tx.execute("INSERT OR IGNORE INTO offender_aliases (offender_id, alias) VALUES (?1, ?2)", params![id, alias])?;

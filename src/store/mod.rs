@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod demo;
+pub mod documents;
 pub mod exclusions;
 pub mod exports;
 pub mod imports;

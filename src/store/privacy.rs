@@ -418,6 +418,11 @@ pub struct SubjectData {
     pub markers: Vec<String>,
     pub description: String,
     pub photo_path: String,
+    /// Held only for notices served on them.
+    pub date_of_birth: Option<String>,
+    pub address: String,
+    /// Notices and letters made for their exclusions: (kind, exclusion, when).
+    pub documents: Vec<(String, i64, DateTime<Utc>)>,
     pub merged_records: Vec<MergedRecord>,
     pub exclusions: Vec<SubjectExclusion>,
     pub incidents: Vec<SubjectIncident>,
@@ -808,9 +813,12 @@ fn subject_data(conn: &Connection, offender_id: i64) -> Result<SubjectData> {
         markers: String,
         description: String,
         photo: String,
+        date_of_birth: Option<String>,
+        address: String,
     }
     let base = conn.query_row(
-        "SELECT kind, name, status, created_at, updated_at, nicknames, markers, description, photo_path
+        "SELECT kind, name, status, created_at, updated_at, nicknames, markers, description, photo_path,
+                date_of_birth, address
          FROM offenders WHERE id = ?1",
         [root],
         |r| {
@@ -824,6 +832,8 @@ fn subject_data(conn: &Connection, offender_id: i64) -> Result<SubjectData> {
                 markers: r.get(6)?,
                 description: r.get(7)?,
                 photo: r.get(8)?,
+                date_of_birth: r.get(9)?,
+                address: r.get(10)?,
             })
         },
     )?;
@@ -988,6 +998,14 @@ fn subject_data(conn: &Connection, offender_id: i64) -> Result<SubjectData> {
         })?
         .collect::<Result<_, _>>()?;
 
+    let documents = conn
+        .prepare(
+            "SELECT d.kind, d.exclusion_id, d.created_at FROM documents d
+             JOIN exclusions e ON e.id = d.exclusion_id
+             WHERE e.offender_id IN (SELECT value FROM json_each(?1)) ORDER BY d.created_at, d.id",
+        )?
+        .query_map([&list], |r| Ok((r.get(0)?, r.get(1)?, from_ts(r.get(2)?))))?
+        .collect::<Result<_, _>>()?;
     Ok(SubjectData {
         offender_id: root,
         kind: OffenderKind::from_code(&base.kind)
@@ -1001,6 +1019,9 @@ fn subject_data(conn: &Connection, offender_id: i64) -> Result<SubjectData> {
         markers: split(&base.markers),
         description: base.description,
         photo_path: base.photo,
+        date_of_birth: base.date_of_birth,
+        address: base.address,
+        documents,
         merged_records,
         exclusions,
         incidents,

@@ -390,6 +390,36 @@ CREATE TABLE training (
 );
 CREATE INDEX training_member ON training(member_id, course);
 "#,
+    // 9: the scheme's documents and bulletin.
+    r#"
+-- what a notice served on a person needs to name and reach them; both optional
+ALTER TABLE offenders ADD COLUMN date_of_birth TEXT;
+ALTER TABLE offenders ADD COLUMN address TEXT NOT NULL DEFAULT '';
+
+-- every notice, letter, agreement and bulletin made, and what it serves
+CREATE TABLE documents (
+    id            INTEGER PRIMARY KEY,
+    kind          TEXT NOT NULL,
+    exclusion_id  INTEGER REFERENCES exclusions(id) ON DELETE SET NULL,
+    member_id     INTEGER REFERENCES members(id) ON DELETE SET NULL,
+    created_at    INTEGER NOT NULL,
+    created_by    INTEGER REFERENCES operators(id),
+    files         TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX documents_exclusion ON documents(exclusion_id);
+
+-- what the manager wants members to watch for, shown in bulletins for the
+-- days it covers
+CREATE TABLE bulletin_alerts (
+    id          INTEGER PRIMARY KEY,
+    text        TEXT NOT NULL,
+    from_on     TEXT NOT NULL,
+    until_on    TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    created_by  INTEGER REFERENCES operators(id),
+    CHECK (until_on >= from_on)
+);
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -1,0 +1,245 @@
+//! The members' bulletin: who is newly excluded and whose exclusion ends,
+//! whom the scheme is trying to identify, the manager's alerts and a few
+//! figures, holding only what members may see.
+
+use super::document::{Block, BulletinRules, Doc, SchemeInfo};
+use chrono::NaiveDate;
+
+/// An excluded person as the bulletin may show them. The store hands over
+/// the date of birth and address; the bulletin's rules decide if they print.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BulletinPerson {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub photo: Option<String>,
+    pub date_of_birth: Option<NaiveDate>,
+    pub address: String,
+    pub stage: String,
+    /// The zones it covers; empty for every zone.
+    pub zones: Vec<String>,
+    pub starts: NaiveDate,
+    pub ends: NaiveDate,
+}
+
+/// Someone the scheme is trying to identify.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SoughtPerson {
+    pub label: String,
+    pub description: String,
+    pub photo: Option<String>,
+    pub since: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alert {
+    pub id: i64,
+    pub text: String,
+    pub from_on: NaiveDate,
+    pub until_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Headlines {
+    pub incidents: i64,
+    pub sightings: i64,
+    pub new_exclusions: i64,
+    pub exclusions_in_force: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BulletinFacts {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub new: Vec<BulletinPerson>,
+    pub ending: Vec<BulletinPerson>,
+    pub sought: Vec<SoughtPerson>,
+    pub alerts: Vec<Alert>,
+    pub headlines: Headlines,
+}
+
+/// Exclusions ending up to this many days after the period are listed as ending.
+pub const ENDING_AHEAD_DAYS: i64 = 14;
+
+fn day(d: NaiveDate) -> String {
+    d.format("%-d %b %Y").to_string()
+}
+
+fn person_blocks(p: &BulletinPerson, rules: &BulletinRules, new: bool) -> Vec<Block> {
+    let mut out = vec![Block::Heading(p.name.clone())];
+    if new {
+        out.push(Block::Photo {
+            path: p.photo.clone(),
+            caption: p.name.clone(),
+        });
+    }
+    if !p.aliases.is_empty() {
+        out.push(Block::Bullet(format!(
+            "Also known as: {}",
+            p.aliases.join(", ")
+        )));
+    }
+    if rules.show_dates_of_birth {
+        if let Some(dob) = p.date_of_birth {
+            out.push(Block::Bullet(format!("Date of birth: {}", day(dob))));
+        }
+    }
+    if rules.show_addresses && !p.address.is_empty() {
+        out.push(Block::Bullet(format!("Address: {}", p.address)));
+    }
+    let zones = if p.zones.is_empty() {
+        "every zone of the scheme".to_string()
+    } else {
+        p.zones.join(", ")
+    };
+    out.push(Block::Bullet(format!("{}: {zones}", p.stage)));
+    out.push(Block::Bullet(format!(
+        "From {} to {}",
+        day(p.starts),
+        day(p.ends)
+    )));
+    out
+}
+
+/// The bulletin as a document.
+pub fn bulletin_doc(
+    f: &BulletinFacts,
+    rules: &BulletinRules,
+    scheme: &SchemeInfo,
+    issued: NaiveDate,
+) -> Doc {
+    let mut b = vec![
+        Block::Title(format!("{} — members' bulletin", scheme.name)),
+        Block::Para(format!(
+            "For {} to {}, issued {}.",
+            day(f.from),
+            day(f.to),
+            day(issued)
+        )),
+        Block::Heading("This period".into()),
+        Block::Bullet(format!("Incidents reported: {}", f.headlines.incidents)),
+        Block::Bullet(format!("Sightings logged: {}", f.headlines.sightings)),
+        Block::Bullet(format!("New exclusions: {}", f.headlines.new_exclusions)),
+        Block::Bullet(format!(
+            "Exclusions in force at the end of the period: {}",
+            f.headlines.exclusions_in_force
+        )),
+    ];
+    if !f.alerts.is_empty() {
+        b.push(Block::Heading("Alerts".into()));
+        for a in &f.alerts {
+            b.push(Block::Bullet(format!(
+                "{} (until {})",
+                a.text,
+                day(a.until_on)
+            )));
+        }
+    }
+    b.push(Block::Heading("New exclusions".into()));
+    if f.new.is_empty() {
+        b.push(Block::Para(
+            "No one was newly excluded in this period.".into(),
+        ));
+    }
+    for p in &f.new {
+        b.extend(person_blocks(p, rules, true));
+    }
+    b.push(Block::Heading("Exclusions ending".into()));
+    if f.ending.is_empty() {
+        b.push(Block::Para(format!(
+            "No exclusion ends in this period or the {ENDING_AHEAD_DAYS} days after it."
+        )));
+    }
+    for p in &f.ending {
+        b.extend(person_blocks(p, rules, false));
+    }
+    b.push(Block::Heading("Can you identify these people?".into()));
+    if f.sought.is_empty() {
+        b.push(Block::Para("No one is being sought.".into()));
+    } else {
+        b.push(Block::Para(
+            "If you know who any of these people are, tell the control room; do not approach them."
+                .into(),
+        ));
+    }
+    for s in &f.sought {
+        b.push(Block::Heading(s.label.clone()));
+        b.push(Block::Photo {
+            path: s.photo.clone(),
+            caption: s.label.clone(),
+        });
+        b.push(Block::Bullet(s.description.clone()));
+        b.push(Block::Bullet(format!("Sought since {}", day(s.since))));
+    }
+    let keep_until = issued + chrono::Duration::days(rules.keep_days as i64);
+    b.push(Block::Small(format!(
+        "This bulletin holds personal data about people excluded by {} and people it is trying to identify, shared with members under the information-sharing agreement to prevent crime. Show it only to staff who need it; do not copy, post or share it. Destroy it by {} ({} days after issue). Questions about personal data: {}.",
+        scheme.name,
+        day(keep_until),
+        rules.keep_days,
+        if scheme.contact.is_empty() { "the scheme manager" } else { &scheme.contact },
+    )));
+    Doc { blocks: b }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn facts() -> BulletinFacts {
+        BulletinFacts {
+            from: d("2026-11-20"),
+            to: d("2026-11-26"),
+            new: vec![BulletinPerson {
+                name: "Dean Holt".into(),
+                aliases: vec!["Deano".into()],
+                photo: None,
+                date_of_birth: Some(d("1990-02-03")),
+                address: "4 Mill Lane".into(),
+                stage: "exclusion".into(),
+                zones: vec![],
+                starts: d("2026-11-21"),
+                ends: d("2027-11-20"),
+            }],
+            ending: vec![],
+            sought: vec![],
+            alerts: vec![Alert {
+                id: 1,
+                text: "Counterfeit £20 notes in town".into(),
+                from_on: d("2026-11-20"),
+                until_on: d("2026-12-04"),
+            }],
+            headlines: Headlines::default(),
+        }
+    }
+
+    #[test]
+    fn dates_of_birth_and_addresses_print_only_when_the_config_allows() {
+        let scheme = SchemeInfo::default();
+        let md = |rules: &BulletinRules| {
+            super::super::document::to_markdown(&bulletin_doc(
+                &facts(),
+                rules,
+                &scheme,
+                d("2026-11-27"),
+            ))
+        };
+        let closed = md(&BulletinRules::default());
+        assert!(closed.contains("Dean Holt") && closed.contains("Deano"));
+        assert!(closed.contains("Counterfeit"));
+        assert!(
+            !closed.contains("1990") && !closed.contains("Feb") && !closed.contains("Mill Lane")
+        );
+        assert!(closed.contains("Destroy it by 4 Dec 2026 (7 days after issue)"));
+        let open = md(&BulletinRules {
+            show_dates_of_birth: true,
+            show_addresses: true,
+            keep_days: 14,
+        });
+        assert!(open.contains("3 Feb 1990") && open.contains("4 Mill Lane"));
+        assert!(open.contains("Destroy it by 11 Dec 2026"));
+    }
+}

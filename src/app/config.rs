@@ -195,6 +195,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_readme_config_example_is_a_working_config() {
+        let readme = include_str!("../../README.md");
+        let section = &readme[readme.find("## Configuration").unwrap()..];
+        let start = section.find("```toml\n").unwrap() + "```toml\n".len();
+        let example = &section[start..start + section[start..].find("```").unwrap()];
+        let c = Config::parse(example).unwrap();
+        assert_eq!(c.theme, "night");
+        assert!(c.scheme.name.starts_with("Castlebrook"));
+        assert_eq!(c.bulletin.keep_days, 7);
+        assert!(c.templates_dir.is_some());
+    }
+
+    #[test]
     fn a_partial_config_keeps_the_other_defaults() {
         let c = Config::parse("stale_after_minutes = 45\n[keys]\nquit = [\"ctrl-q\"]\n").unwrap();
         assert_eq!(c.stale_after_minutes, 45);

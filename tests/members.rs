@@ -383,3 +383,311 @@ fn a_manager_adds_a_member_and_records_training_from_the_pane() {
         f.error
     );
 }
+
+/// The selected member on the members pane, as the store now has it.
+fn selected_row(c: &Console) -> watchroom::store::members::MemberRow {
+    let id = c.app.members_pane.rows[c.app.members_pane.selected].id;
+    c.app
+        .store
+        .member_rows(now())
+        .unwrap()
+        .into_iter()
+        .find(|r| r.id == id)
+        .unwrap()
+}
+
+fn message(c: &Console) -> String {
+    c.app
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_manager_edits_a_member_from_the_pane_and_bad_input_loses_nothing() {
+    use ratatui::crossterm::event::KeyCode;
+    use watchroom::app::{FormKind, Modal};
+    let mut c = demo_console();
+    c.keys("8j");
+    let before = selected_row(&c);
+    assert_eq!(
+        (before.name.as_str(), before.status.as_str()),
+        ("Brook Street Bakery", "active")
+    );
+
+    // the form holds the member as it stands
+    c.keys("e");
+    {
+        let Some(Modal::Form(FormKind::EditMember { id }, f)) = &c.app.modal else {
+            panic!("the edit form opens: {:?}", c.app.modal)
+        };
+        assert_eq!(*id, before.id);
+        let v = |l: &str| f.field(l).value().to_string();
+        assert_eq!(v("Name"), "Brook Street Bakery");
+        assert_eq!(v("Zone"), before.zone);
+        assert_eq!(v("Status"), "active");
+        assert_eq!(v("Fee paid"), "150.00");
+        assert_eq!(v("Renewal"), before.renewal_on.unwrap().to_string());
+        assert_eq!(v("Agreement"), "2024");
+        assert_eq!(
+            v("Signed on"),
+            before.agreement_signed_on.unwrap().to_string()
+        );
+    }
+
+    // a new address and a bad fee: refused in the form, nothing written
+    let audit_before = c.app.store.audit_count().unwrap();
+    for _ in 0..3 {
+        c.key(KeyCode::Tab);
+    }
+    c.ctrl('u');
+    c.keys("9 Castle Street");
+    for _ in 0..3 {
+        c.key(KeyCode::Tab);
+    }
+    c.ctrl('u');
+    c.keys("ten");
+    c.ctrl('s');
+    {
+        let Some(Modal::Form(FormKind::EditMember { .. }, f)) = &c.app.modal else {
+            panic!("the form stays open: {:?}", c.app.modal)
+        };
+        let e = f.error.as_deref().unwrap_or_default();
+        assert!(e.contains("fee paid") && e.contains("“ten”"), "{e}");
+        assert_eq!(f.field("Address").value(), "9 Castle Street");
+        assert_eq!(f.field("Fee paid").value(), "ten");
+    }
+    assert_eq!(c.app.store.audit_count().unwrap(), audit_before);
+    assert_eq!(selected_row(&c), before, "nothing written");
+
+    // a bad renewal date likewise
+    c.ctrl('u');
+    c.keys("175");
+    c.key(KeyCode::BackTab);
+    c.ctrl('u');
+    c.keys("31/01/2027");
+    c.ctrl('s');
+    {
+        let Some(Modal::Form(_, f)) = &c.app.modal else {
+            panic!("the form stays open: {:?}", c.app.modal)
+        };
+        let e = f.error.as_deref().unwrap_or_default();
+        assert!(e.contains("renewal") && e.contains("not a date"), "{e}");
+        assert_eq!(f.field("Fee paid").value(), "175");
+    }
+    assert_eq!(c.app.store.audit_count().unwrap(), audit_before);
+
+    // put right, lapsed, and saved
+    c.ctrl('u');
+    c.keys("2027-01-31");
+    c.key(KeyCode::BackTab);
+    c.keys("l");
+    c.ctrl('s');
+    assert!(c.app.modal.is_none(), "{:?}", c.app.modal);
+    assert_eq!(message(&c), "Brook Street Bakery saved");
+    let after = selected_row(&c);
+    assert_eq!(after.address, "9 Castle Street");
+    assert_eq!(after.status, "lapsed");
+    assert_eq!(after.fee_paid_pence, 17_500);
+    assert_eq!(
+        after.renewal_on,
+        Some(NaiveDate::from_ymd_opt(2027, 1, 31).unwrap())
+    );
+    assert_eq!(after.left_on, Some(today()), "lapsing records the day");
+    assert_eq!(after.joined_on, before.joined_on, "joining is kept");
+    assert_eq!(
+        (
+            after.agreement_version.as_deref(),
+            after.agreement_signed_on
+        ),
+        (Some("2024"), before.agreement_signed_on)
+    );
+    let last = c.app.store.recent_audit(None, 1).unwrap().remove(0);
+    assert_eq!(
+        (
+            last.action.as_str(),
+            last.entity.as_str(),
+            last.entity_id,
+            last.operator.as_str(),
+            last.detail.as_str()
+        ),
+        (
+            "edit",
+            "member",
+            Some(before.id),
+            "Alex Morgan",
+            "status active -> lapsed"
+        )
+    );
+    assert_eq!(c.app.store.audit_count().unwrap(), audit_before + 1);
+    assert!(c.text().contains("9 Castle Street"));
+}
+
+#[test]
+fn an_agreement_needs_its_version_and_the_day_it_was_signed() {
+    use ratatui::crossterm::event::KeyCode;
+    use watchroom::app::Modal;
+    let mut c = demo_console();
+    c.keys("8");
+    let before = selected_row(&c);
+    c.keys("e");
+    for _ in 0..8 {
+        c.key(KeyCode::Tab);
+    }
+    c.ctrl('u');
+    c.ctrl('s');
+    let Some(Modal::Form(_, f)) = &c.app.modal else {
+        panic!("the form stays open: {:?}", c.app.modal)
+    };
+    let e = f.error.as_deref().unwrap_or_default();
+    assert!(e.contains("signed on") && e.contains("2019"), "{e}");
+    // clearing both says the member has not signed
+    c.key(KeyCode::BackTab);
+    c.ctrl('u');
+    c.ctrl('s');
+    assert!(c.app.modal.is_none(), "{:?}", c.app.modal);
+    let after = selected_row(&c);
+    assert_eq!(
+        (after.agreement_version, after.agreement_signed_on),
+        (None, None)
+    );
+    assert_eq!(after.status, before.status);
+    assert_eq!(after.left_on, None);
+}
+
+#[test]
+fn a_pending_member_made_active_joins_that_day() {
+    let (dir, path) = demo_store();
+    let id = {
+        let mut s = Store::open(&path).unwrap();
+        let op = s
+            .operator_or_add("Test manager", "manager", now())
+            .unwrap()
+            .id;
+        let mut m = shop("Lantern Books");
+        m.status = "pending".into();
+        m.joined_on = None;
+        s.add_member(&m, op, now()).unwrap()
+    };
+    let mut c = console_on(&path, "Test manager", Config::default());
+    c.dir = Some(dir);
+    c.keys("8");
+    c.app.members_pane.selected = c
+        .app
+        .members_pane
+        .rows
+        .iter()
+        .position(|r| r.id == id)
+        .unwrap();
+    c.keys("e");
+    for _ in 0..4 {
+        c.key(ratatui::crossterm::event::KeyCode::Tab);
+    }
+    c.keys("a");
+    c.ctrl('s');
+    assert!(c.app.modal.is_none(), "{:?}", c.app.modal);
+    let row = selected_row(&c);
+    assert_eq!(row.status, "active");
+    assert_eq!(row.joined_on, Some(today()));
+}
+
+#[test]
+fn a_manager_adds_a_contact_and_the_pane_shows_it() {
+    use ratatui::crossterm::event::KeyCode;
+    use watchroom::app::Modal;
+    let mut c = demo_console();
+    c.keys("8jj");
+    let m = selected_row(&c);
+    let had = c.app.store.member_contacts(m.id).unwrap().len();
+    c.keys("c");
+    c.keys("Dana Fox");
+    c.key(KeyCode::Tab);
+    c.keys("duty manager");
+    c.key(KeyCode::Tab);
+    c.keys("01632 960999");
+    c.key(KeyCode::Tab);
+    c.keys("dana.fox");
+    c.key(KeyCode::Enter);
+    let Some(Modal::Form(_, f)) = &c.app.modal else {
+        panic!("the form stays open: {:?}", c.app.modal)
+    };
+    assert!(
+        f.error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("not an email"),
+        "{:?}",
+        f.error
+    );
+    c.keys("@example.org");
+    c.key(KeyCode::Enter);
+    assert!(c.app.modal.is_none(), "{:?}", c.app.modal);
+    assert_eq!(message(&c), format!("contact added to {}", m.name));
+    let contacts = c.app.store.member_contacts(m.id).unwrap();
+    assert_eq!(contacts.len(), had + 1);
+    let added = contacts.last().unwrap();
+    assert_eq!(
+        (
+            added.name.as_str(),
+            added.role.as_str(),
+            added.phone.as_str(),
+            added.email.as_str()
+        ),
+        (
+            "Dana Fox",
+            "duty manager",
+            "01632 960999",
+            "dana.fox@example.org"
+        )
+    );
+    let last = c.app.store.recent_audit(None, 1).unwrap().remove(0);
+    assert_eq!(
+        (last.action.as_str(), last.entity.as_str(), last.entity_id),
+        ("add", "member contact", Some(added.id))
+    );
+    let screen = c.text();
+    assert!(
+        screen.contains("Dana Fox · duty manager · 01632 960999 · dana.fox@example.org"),
+        "{screen}"
+    );
+    assert_eq!(selected_row(&c).contacts, had as i64 + 1);
+}
+
+#[test]
+fn only_a_manager_edits_members_or_adds_contacts_from_the_pane() {
+    let (dir, path) = demo_store();
+    // the demo's operator-role operator
+    let mut c = console_on(&path, "Sam Okafor", Config::default());
+    c.dir = Some(dir);
+    assert_eq!(c.app.role(), watchroom::domain::permission::Role::Operator);
+    c.keys("8");
+    for key in ["e", "c"] {
+        let before = c.app.store.audit_count().unwrap();
+        c.keys(key);
+        assert!(c.app.modal.is_none(), "{key}: {:?}", c.app.modal);
+        assert!(
+            message(&c).starts_with("refused: an operator cannot"),
+            "{key}: {}",
+            message(&c)
+        );
+        assert_eq!(c.app.store.audit_count().unwrap(), before + 1);
+        let last = c.app.store.recent_audit(None, 1).unwrap().remove(0);
+        assert_eq!(
+            (last.action.as_str(), last.operator.as_str()),
+            ("refused", "Sam Okafor")
+        );
+    }
+}
+
+#[test]
+fn edit_and_contact_keys_work_on_the_members_view_only() {
+    let mut c = demo_console();
+    c.keys("8v");
+    c.keys("e");
+    assert!(c.app.modal.is_none());
+    assert!(message(&c).contains("members view"), "{}", message(&c));
+    c.keys("c");
+    assert!(c.app.modal.is_none());
+    assert!(message(&c).contains("members view"), "{}", message(&c));
+}

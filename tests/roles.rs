@@ -61,6 +61,8 @@ fn actions() -> Vec<(Action, Permission)> {
         (Action::AmendLogEntry, P::KeepLog),
         (Action::AddMember, P::ManageMembers),
         (Action::AddTraining, P::ManageMembers),
+        (Action::EditMember, P::ManageMembers),
+        (Action::AddContact, P::ManageMembers),
     ]
 }
 

@@ -74,6 +74,8 @@ pub enum Command {
     Pane8,
     AddMember,
     AddTraining,
+    EditMember,
+    AddContact,
     EarlierPeriod,
     LaterPeriod,
     Lock,
@@ -588,6 +590,20 @@ const TABLE: &[(Command, &str, Context, &[&str], &str)] = &[
         "record a course taken by someone at a member (a manager's)",
     ),
     (
+        Command::EditMember,
+        "edit_member",
+        Context::Members,
+        &["e"],
+        "edit the selected member: status, renewal, fee, agreement (a manager's)",
+    ),
+    (
+        Command::AddContact,
+        "add_contact",
+        Context::Members,
+        &["c"],
+        "add a contact at the selected member (a manager's)",
+    ),
+    (
         Command::Lock,
         "lock",
         Context::Global,
@@ -917,6 +933,9 @@ mod tests {
             k.lookup(&key('c'), &[Context::Incident]),
             Some(Command::CloseIncident)
         );
+        let members = [Context::Members, Context::List, Context::Global];
+        assert_eq!(k.lookup(&key('e'), &members), Some(Command::EditMember));
+        assert_eq!(k.lookup(&key('c'), &members), Some(Command::AddContact));
     }
 
     #[test]

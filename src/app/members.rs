@@ -4,8 +4,8 @@
 
 use super::form::{Field, Form};
 use super::{App, FormKind, Modal};
-use crate::domain::member::MonthCount;
-use crate::store::members::{MemberEdit, MemberRow, TrainingRecord};
+use crate::domain::member::{MonthCount, STATUSES};
+use crate::store::members::{Contact, MemberEdit, MemberRow, TrainingRecord};
 use crate::store::StoreError;
 use chrono::NaiveDate;
 
@@ -45,6 +45,9 @@ pub struct MembersPane {
     pub training: Vec<TrainingRecord>,
     pub months: Vec<MonthCount>,
     pub selected: usize,
+    /// The contacts of the selected member (in the members view), and whose they are.
+    pub contacts: Vec<Contact>,
+    pub contacts_of: Option<i64>,
     /// The day the figures were judged against (the scheme's today).
     pub today: Option<NaiveDate>,
     pub error: Option<String>,
@@ -91,6 +94,31 @@ impl App {
         self.members_pane.today = Some(today);
         let n = self.members_pane.len();
         self.members_pane.selected = self.members_pane.selected.min(n.saturating_sub(1));
+        self.load_member_contacts();
+    }
+
+    /// The selected member's contacts, shown beneath the members list.
+    pub(crate) fn load_member_contacts(&mut self) {
+        self.members_pane.contacts.clear();
+        self.members_pane.contacts_of = None;
+        if self.members_pane.view != MembersView::Members {
+            return;
+        }
+        let Some(id) = self.selected_member().map(|m| m.id) else {
+            return;
+        };
+        match self.store.member_contacts(id) {
+            Ok(c) => {
+                self.members_pane.contacts = c;
+                self.members_pane.contacts_of = Some(id);
+            }
+            Err(e) => self.store_error(e),
+        }
+    }
+
+    /// The member selected in the members view.
+    fn selected_member(&self) -> Option<&MemberRow> {
+        self.members_pane.rows.get(self.members_pane.selected)
     }
 
     /// `v`: members, then training, then membership over time.
@@ -198,6 +226,86 @@ impl App {
         self.modal = Some(Modal::Form(FormKind::AddTraining, form));
     }
 
+    /// The member `e` or `c` works on: the one selected in the members view.
+    fn member_for(&mut self, what: &str) -> Option<MemberRow> {
+        if self.pane != super::Pane::Members || self.members_pane.view != MembersView::Members {
+            self.warn(format!(
+                "choose the member in the members view (v), then {what}"
+            ));
+            return None;
+        }
+        let m = self.selected_member().cloned();
+        if m.is_none() {
+            self.warn("there are no members yet");
+        }
+        m
+    }
+
+    /// `e` on the members view: the selected member's details, status,
+    /// renewal, fee and agreement, as they stand.
+    pub(crate) fn open_edit_member_form(&mut self) {
+        let Some(m) = self.member_for("e to edit it") else {
+            return;
+        };
+        let zones: Vec<String> = self.zones.iter().map(|z| z.name.clone()).collect();
+        let zone = self
+            .zones
+            .iter()
+            .position(|z| z.id == m.zone_id)
+            .unwrap_or(0);
+        let statuses: Vec<String> = STATUSES.iter().map(|s| s.to_string()).collect();
+        let status = STATUSES.iter().position(|s| *s == m.status).unwrap_or(0);
+        let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        let fee = crate::domain::format_pence(m.fee_paid_pence)
+            .trim_start_matches('£')
+            .to_string();
+        let form = Form::new(
+            format!("Edit {}", m.name),
+            vec![
+                Field::text("Name", &m.name, "the business as members know it"),
+                Field::text("Type", &m.kind, "shop, pub, club, council, police liaison…"),
+                Field::choice("Zone", zones, zone, "←/→ or a letter"),
+                Field::text("Address", &m.address, "street and number"),
+                Field::choice(
+                    "Status",
+                    statuses,
+                    status,
+                    "←/→ or a letter; lapsed or left records the day",
+                ),
+                Field::text("Renewal", &day(m.renewal_on), "YYYY-MM-DD, or blank"),
+                Field::text("Fee paid", &fee, "e.g. 150 or 150.00"),
+                Field::text(
+                    "Agreement",
+                    m.agreement_version.as_deref().unwrap_or(""),
+                    "version signed, or blank if not signed",
+                ),
+                Field::text(
+                    "Signed on",
+                    &day(m.agreement_signed_on),
+                    "YYYY-MM-DD, the day the agreement was signed",
+                ),
+            ],
+        );
+        self.modal = Some(Modal::Form(FormKind::EditMember { id: m.id }, form));
+    }
+
+    /// `c` on the members view: someone to contact at the selected member.
+    pub(crate) fn open_add_contact_form(&mut self) {
+        let Some(m) = self.member_for("c to add a contact") else {
+            return;
+        };
+        let form = Form::new(
+            format!("Add a contact at {}", m.name),
+            vec![
+                Field::text("Name", "", "who to ask for"),
+                Field::text("Role", "", "e.g. store manager, licensee, security lead"),
+                Field::text("Phone", "", "as it is dialled"),
+                Field::text("Email", "", "or blank"),
+            ],
+        );
+        self.modal = Some(Modal::Form(FormKind::AddContact { member: m.id }, form));
+    }
+
     pub(crate) fn submit_members_form(
         &mut self,
         kind: &FormKind,
@@ -264,6 +372,95 @@ impl App {
                 )?;
                 self.reload_members();
                 Ok("training recorded".into())
+            }
+            FormKind::EditMember { id } => {
+                let before = self
+                    .members_pane
+                    .rows
+                    .iter()
+                    .find(|m| m.id == *id)
+                    .cloned()
+                    .ok_or_else(|| StoreError::NotFound(format!("there is no member {id}")))?;
+                let zone = self
+                    .zones
+                    .get(form.field("Zone").choice_index())
+                    .map(|z| z.id)
+                    .ok_or_else(|| StoreError::Invalid("choose a zone".into()))?;
+                let status = STATUSES
+                    .get(form.field("Status").choice_index())
+                    .copied()
+                    .unwrap_or("active");
+                let renewal_on = parse_date(form.field("Renewal").value(), "renewal")?;
+                let fee_paid_pence = crate::domain::parse_pence(form.field("Fee paid").value())
+                    .map_err(|e| StoreError::Invalid(format!("fee paid: {e}")))?;
+                let version = crate::domain::text::tidy_input(form.field("Agreement").value());
+                let signed_on = parse_date(form.field("Signed on").value(), "signed on")?;
+                let (agreement_version, agreement_signed_on) = match (version.is_empty(), signed_on)
+                {
+                    (true, None) => (None, None),
+                    (false, Some(on)) => (Some(version), Some(on)),
+                    (false, None) => {
+                        return Err(StoreError::Invalid(format!(
+                            "signed on: the day agreement {version} was signed (YYYY-MM-DD), or clear the version"
+                        )))
+                    }
+                    (true, Some(on)) => {
+                        return Err(StoreError::Invalid(format!(
+                            "agreement: the version signed on {on}, or clear the date"
+                        )))
+                    }
+                };
+                // a pending application that becomes a member joins today;
+                // otherwise the day it joined stays as it was
+                let joined_on = match before.joined_on {
+                    None if before.status == "pending" && status == "active" => Some(today),
+                    kept => kept,
+                };
+                let m = MemberEdit {
+                    name: form.field("Name").value().to_string(),
+                    kind: form.field("Type").value().to_string(),
+                    zone_id: zone,
+                    address: form.field("Address").value().to_string(),
+                    status: status.to_string(),
+                    joined_on,
+                    renewal_on,
+                    agreement_version,
+                    agreement_signed_on,
+                    fee_paid_pence,
+                };
+                self.store.edit_member(*id, &m, op, now, today)?;
+                self.members = self.store.members()?;
+                self.reload_members();
+                Ok(format!(
+                    "{} saved",
+                    crate::domain::text::tidy_input(&m.name)
+                ))
+            }
+            FormKind::AddContact { member } => {
+                let email = crate::domain::text::tidy_input(form.field("Email").value());
+                if !email.is_empty() && !email.contains('@') {
+                    return Err(StoreError::Invalid(format!(
+                        "email: “{email}” is not an email address"
+                    )));
+                }
+                self.store.add_contact(
+                    *member,
+                    form.field("Name").value(),
+                    form.field("Role").value(),
+                    form.field("Phone").value(),
+                    &email,
+                    op,
+                    now,
+                )?;
+                self.reload_members();
+                let name = self
+                    .members_pane
+                    .rows
+                    .iter()
+                    .find(|m| m.id == *member)
+                    .map(|m| m.name.clone())
+                    .unwrap_or_else(|| format!("member {member}"));
+                Ok(format!("contact added to {name}"))
             }
             _ => unreachable!("other forms are saved elsewhere"),
         }

@@ -171,6 +171,10 @@ pub enum Action {
     EditRadio,
     AddMember,
     AddTraining,
+    /// `e` on the members view: edit the selected member.
+    EditMember,
+    /// `c` on the members view: a contact at the selected member.
+    AddContact,
     /// `[` or `]` on the reports pane: the period before (false) or after (true).
     ReportPeriod(bool),
     NotifyFailed(String),
@@ -215,6 +219,8 @@ pub enum FormKind {
     AddRadio,
     AddMember,
     AddTraining,
+    EditMember { id: i64 },
+    AddContact { member: i64 },
     AcceptHit { id: i64 },
     RejectHit { id: i64 },
 }
@@ -698,6 +704,8 @@ impl App {
             Command::AddRadio => Action::AddRadio,
             Command::AddMember => Action::AddMember,
             Command::AddTraining => Action::AddTraining,
+            Command::EditMember => Action::EditMember,
+            Command::AddContact => Action::AddContact,
             Command::EditRadio => Action::EditRadio,
             Command::Up => Action::Move(-1),
             Command::Down => Action::Move(1),
@@ -986,6 +994,8 @@ impl App {
             Action::AddRadio => self.open_add_radio_form(),
             Action::AddMember => self.open_add_member_form(),
             Action::AddTraining => self.open_add_training_form(),
+            Action::EditMember => self.open_edit_member_form(),
+            Action::AddContact => self.open_add_contact_form(),
             Action::EditRadio => self.open_edit_radio_form(),
             Action::NotifyFailed(why) => {
                 // said once; everything else carries on
@@ -1063,7 +1073,8 @@ impl App {
             Pane::Reports => {}
             Pane::Members => {
                 let n = self.members_pane.len();
-                step(&mut self.members_pane.selected, n, d)
+                step(&mut self.members_pane.selected, n, d);
+                self.load_member_contacts();
             }
             Pane::Radio => {
                 let n = self.radio_len();
@@ -1828,7 +1839,10 @@ impl App {
             @ (FormKind::RadioStatus { .. } | FormKind::EditRadio { .. } | FormKind::AddRadio) => {
                 self.submit_radio_form(k, &form)
             }
-            k @ (FormKind::AddMember | FormKind::AddTraining) => self.submit_members_form(k, &form),
+            k @ (FormKind::AddMember
+            | FormKind::AddTraining
+            | FormKind::EditMember { .. }
+            | FormKind::AddContact { .. }) => self.submit_members_form(k, &form),
             other => self.submit_register_form(other, &form),
         };
         match result {
@@ -2090,7 +2104,9 @@ fn permission_for(action: &Action) -> Option<Permission> {
         Action::RadioStatus | Action::AddRadio | Action::EditRadio => P::ManageRadios,
         Action::ShowPane(Pane::Activity) => P::ViewAudit,
         Action::AddLogEntry | Action::AmendLogEntry => P::KeepLog,
-        Action::AddMember | Action::AddTraining => P::ManageMembers,
+        Action::AddMember | Action::AddTraining | Action::EditMember | Action::AddContact => {
+            P::ManageMembers
+        }
         _ => return None,
     })
 }
@@ -2114,7 +2130,10 @@ fn permission_for_form(kind: &FormKind) -> Permission {
         FormKind::RadioStatus { .. } | FormKind::EditRadio { .. } | FormKind::AddRadio => {
             P::ManageRadios
         }
-        FormKind::AddMember | FormKind::AddTraining => P::ManageMembers,
+        FormKind::AddMember
+        | FormKind::AddTraining
+        | FormKind::EditMember { .. }
+        | FormKind::AddContact { .. } => P::ManageMembers,
     }
 }
 

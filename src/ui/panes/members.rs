@@ -6,6 +6,7 @@ use crate::app::members::MembersView;
 use crate::app::App;
 use crate::domain::format_pence;
 use crate::domain::member::{MemberTraining, Refresher, Renewal};
+use crate::store::members::Contact;
 use crate::ui::{clean, Theme};
 use chrono::NaiveDate;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -51,7 +52,17 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 fn members(f: &mut Frame, area: Rect, app: &App, today: NaiveDate, theme: &Theme) {
     let pane = &app.members_pane;
     let current = app.config.agreement_version.as_str();
-    let [list, detail] = Layout::vertical([Constraint::Fill(1), Constraint::Length(4)]).areas(area);
+    let selected = pane.rows.get(pane.selected);
+    // the selected member's contacts, a few at most, beneath its details
+    let contacts: Vec<Line> = match selected {
+        Some(m) if pane.contacts_of == Some(m.id) => contact_lines(&pane.contacts, theme),
+        _ => vec![],
+    };
+    let [list, detail] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(4 + contacts.len() as u16),
+    ])
+    .areas(area);
     let renewals = pane
         .rows
         .iter()
@@ -63,7 +74,7 @@ fn members(f: &mut Frame, area: Rect, app: &App, today: NaiveDate, theme: &Theme
         .filter(|m| m.status != "left" && m.agreement(current).stands_out())
         .count();
     let title = format!(
-        " Members — {} · {renewals} renewals due · {agreements} agreements not on {} · v view · A add · a training ",
+        " Members — {} · {renewals} renewals due · {agreements} agreements not on {} · v view · A add · a training · e edit · c contact ",
         pane.rows.len(),
         clean(current)
     );
@@ -159,7 +170,7 @@ fn members(f: &mut Frame, area: Rect, app: &App, today: NaiveDate, theme: &Theme
         .with_selected((!pane.rows.is_empty()).then_some(pane.selected - offset));
     f.render_stateful_widget(table, list, &mut state);
 
-    let text: Vec<Line> = match pane.rows.get(pane.selected) {
+    let text: Vec<Line> = match selected {
         Some(m) => {
             let agreement = match (&m.agreement_version, m.agreement_signed_on) {
                 (Some(v), Some(on)) => format!("agreement {} signed {}", clean(v), day(Some(on))),
@@ -167,11 +178,16 @@ fn members(f: &mut Frame, area: Rect, app: &App, today: NaiveDate, theme: &Theme
             };
             vec![
                 Line::from(format!(
-                    "{} · {} · joined {} · {} contacts",
+                    "{} · {} · joined {} · {} {}",
                     clean(&m.name),
                     clean(&m.address),
                     day(m.joined_on),
-                    m.contacts
+                    m.contacts,
+                    if m.contacts == 1 {
+                        "contact"
+                    } else {
+                        "contacts"
+                    }
                 )),
                 Line::from(format!(
                     "{agreement} · radios {}{}",
@@ -185,6 +201,9 @@ fn members(f: &mut Frame, area: Rect, app: &App, today: NaiveDate, theme: &Theme
                         .unwrap_or_default()
                 )),
             ]
+            .into_iter()
+            .chain(contacts)
+            .collect()
         }
         None => vec![Line::from("no members yet")],
     };
@@ -196,6 +215,48 @@ fn members(f: &mut Frame, area: Rect, app: &App, today: NaiveDate, theme: &Theme
         ),
         detail,
     );
+}
+
+/// Contacts shown beneath a member's details.
+const CONTACTS_SHOWN: usize = 3;
+
+fn contact_lines(contacts: &[Contact], theme: &Theme) -> Vec<Line<'static>> {
+    if contacts.is_empty() {
+        return vec![Line::from(Span::styled(
+            "no contacts yet · c adds one",
+            theme.style("muted"),
+        ))];
+    }
+    let more = contacts.len().saturating_sub(CONTACTS_SHOWN);
+    // the last line says how many more there are rather than hide them silently
+    let shown = if more > 0 {
+        CONTACTS_SHOWN - 1
+    } else {
+        contacts.len()
+    };
+    let mut out: Vec<Line> = contacts
+        .iter()
+        .take(shown)
+        .map(|c| {
+            let mut parts = vec![clean(&c.name)];
+            for p in [&c.role, &c.phone, &c.email] {
+                if !p.is_empty() {
+                    parts.push(clean(p));
+                }
+            }
+            Line::from(vec![
+                Span::styled("contact ", theme.style("muted")),
+                Span::raw(parts.join(" · ")),
+            ])
+        })
+        .collect();
+    if more > 0 {
+        out.push(Line::from(Span::styled(
+            format!("and {} more contacts", contacts.len() - shown),
+            theme.style("muted"),
+        )));
+    }
+    out
 }
 
 fn training(f: &mut Frame, area: Rect, app: &App, today: NaiveDate, theme: &Theme) {

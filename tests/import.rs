@@ -6,6 +6,7 @@
 
 mod support;
 
+use chrono::NaiveDate;
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -768,11 +769,8 @@ Someone Else,known,{alias},,,,
         "{}",
         dry.printed
     );
-    assert!(
-        dry.printed.contains("date of birth") && dry.printed.contains("keeps no date of birth"),
-        "{}",
-        dry.printed
-    );
+    // the date of birth column is read, not ignored
+    assert!(!dry.printed.contains("ignored"), "{}", dry.printed);
     assert!(
         matches!(&dry.outcome.plan.rows[2].plan, RowPlan::Update { id: i, fields } if *i == id && fields.contains(&"nicknames"))
     );
@@ -805,6 +803,10 @@ Someone Else,known,{alias},,,,
     assert_eq!(q.nicknames, vec!["Quinny"]);
     assert_eq!(q.markers, vec!["violent", "drugs"]);
     assert_eq!(q.description, "tall, red cap");
+    assert_eq!(
+        store.offender_identity(q.id).unwrap(),
+        (NaiveDate::from_ymd_opt(1990, 2, 3), String::new())
+    );
     let sought = count(
         &db,
         "SELECT COUNT(*) FROM offenders WHERE name = 'ID-sought 901' AND kind = 'id_sought'",
@@ -867,6 +869,326 @@ Fresh Face,suspect,
     assert!(reason_on(&problems, 5).contains("which is ID-sought"));
     assert!(reason_on(&problems, 6).contains("kind “suspect” is not known or ID-sought"));
     assert!(reason_on(&problems, 7).contains("name is missing"));
+    assert_eq!(fingerprint(&db), before);
+}
+
+fn offender_id(db: &Path, name: &str) -> i64 {
+    Connection::open(db)
+        .unwrap()
+        .query_row("SELECT id FROM offenders WHERE name = ?1", [name], |r| {
+            r.get(0)
+        })
+        .unwrap()
+}
+
+fn identity(db: &Path, name: &str) -> (Option<NaiveDate>, String) {
+    Store::open(db)
+        .unwrap()
+        .offender_identity(offender_id(db, name))
+        .unwrap()
+}
+
+fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+#[test]
+fn a_date_of_birth_and_address_are_imported_then_updated_or_left_alone() {
+    let (_dir, db) = demo_store();
+    let people_before = count(&db, "SELECT COUNT(*) FROM offenders");
+    let file = "Name,Date of Birth,Address,Aliases
+Quentin Mallory,03/02/1990,\"14 Mill Lane, Castlebrook CB2 4QT\",Q Mallory
+Rhona Vickers,,,
+Stefan Orme,1985-07-19,,
+";
+    let dry = import(
+        &db,
+        ImportKind::Offenders,
+        "people.csv",
+        file.as_bytes(),
+        false,
+    );
+    assert!(dry.outcome.problems().is_empty(), "{}", dry.printed);
+    assert!(dry.outcome.parsed.notes.is_empty(), "{}", dry.printed);
+    assert_eq!(dry.outcome.plan.counts().new, 3, "{}", dry.printed);
+    // the preview names people, never where they live or when they were born
+    assert!(
+        !dry.printed.contains("Mill Lane") && !dry.printed.contains("1990"),
+        "{}",
+        dry.printed
+    );
+
+    let run = import(
+        &db,
+        ImportKind::Offenders,
+        "people.csv",
+        file.as_bytes(),
+        true,
+    );
+    assert!(run.outcome.applied, "{}", run.printed);
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM offenders"),
+        people_before + 3
+    );
+    assert_eq!(
+        identity(&db, "Quentin Mallory"),
+        (
+            ymd(1990, 2, 3),
+            "14 Mill Lane, Castlebrook CB2 4QT".to_string()
+        )
+    );
+    assert_eq!(identity(&db, "Rhona Vickers"), (None, String::new()));
+    assert_eq!(
+        identity(&db, "Stefan Orme"),
+        (ymd(1985, 7, 19), String::new())
+    );
+
+    // changed: found by name or alias (never by date of birth), and updated;
+    // the same date written the other way, and an empty cell, are no change
+    let quentin = offender_id(&db, "Quentin Mallory");
+    let rhona = offender_id(&db, "Rhona Vickers");
+    let stefan = offender_id(&db, "Stefan Orme");
+    let changed = "name,DOB,address
+Q Mallory,1990-02-03,\"9 Station Road, Castlebrook\"
+Rhona Vickers,31/12/2001,\"  Flat 2,\t  Kiln Court \"
+Stefan Orme,19/07/1985,
+";
+    let dry = import(
+        &db,
+        ImportKind::Offenders,
+        "people.csv",
+        changed.as_bytes(),
+        false,
+    );
+    assert!(dry.outcome.problems().is_empty(), "{}", dry.printed);
+    let plans: Vec<&RowPlan> = dry.outcome.plan.rows.iter().map(|r| &r.plan).collect();
+    assert_eq!(
+        plans,
+        vec![
+            &RowPlan::Update {
+                id: quentin,
+                fields: vec!["address"]
+            },
+            &RowPlan::Update {
+                id: rhona,
+                fields: vec!["date of birth", "address"]
+            },
+            &RowPlan::Unchanged { id: stefan },
+        ],
+        "{}",
+        dry.printed
+    );
+    assert!(
+        dry.printed
+            .contains(&format!("update     Q Mallory #{quentin}: address")),
+        "{}",
+        dry.printed
+    );
+    assert!(
+        dry.printed
+            .contains(&format!("#{rhona}: date of birth, address")),
+        "{}",
+        dry.printed
+    );
+    let fp = fingerprint(&db);
+    assert_eq!(
+        identity(&db, "Quentin Mallory").1,
+        "14 Mill Lane, Castlebrook CB2 4QT"
+    );
+
+    let run = import(
+        &db,
+        ImportKind::Offenders,
+        "people.csv",
+        changed.as_bytes(),
+        true,
+    );
+    assert!(run.outcome.applied, "{}", run.printed);
+    assert_ne!(fingerprint(&db), fp);
+    assert!(
+        run.printed
+            .contains("imported: 0 new, 2 updated, 1 unchanged"),
+        "{}",
+        run.printed
+    );
+    assert_eq!(
+        identity(&db, "Quentin Mallory"),
+        (ymd(1990, 2, 3), "9 Station Road, Castlebrook".to_string())
+    );
+    assert_eq!(
+        identity(&db, "Rhona Vickers"),
+        (ymd(2001, 12, 31), "Flat 2, Kiln Court".to_string())
+    );
+    assert_eq!(
+        identity(&db, "Stefan Orme"),
+        (ymd(1985, 7, 19), String::new())
+    );
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM offenders"),
+        people_before + 3
+    );
+    // audited as the rest of the import is: which fields, never their values
+    let store = Store::open(&db).unwrap();
+    let audit = store.recent_audit(None, 3).unwrap();
+    assert_eq!(
+        audit
+            .iter()
+            .map(|a| (a.action.as_str(), a.entity.as_str(), a.detail.as_str()))
+            .collect::<Vec<_>>(),
+        vec![
+            ("import", "offenders", "0 new, 2 updated, 1 unchanged"),
+            ("update", "offender", "import: date of birth, address"),
+            ("update", "offender", "import: address"),
+        ]
+    );
+    for a in store.recent_audit(None, 50).unwrap() {
+        for held in [
+            "Mill Lane",
+            "Station Road",
+            "Kiln Court",
+            "1990",
+            "2001",
+            "1985",
+        ] {
+            assert!(!a.detail.contains(held), "{:?}", a.detail);
+        }
+    }
+    drop(store);
+
+    // the same values again: unchanged, nothing written but the import's record
+    let fp = data_fingerprint(&db);
+    let again = import(
+        &db,
+        ImportKind::Offenders,
+        "people.csv",
+        changed.as_bytes(),
+        true,
+    );
+    let c = again.outcome.plan.counts();
+    assert_eq!(
+        (c.new, c.updated, c.unchanged),
+        (0, 0, 3),
+        "{}",
+        again.printed
+    );
+    assert_eq!(data_fingerprint(&db), fp);
+
+    // empty cells leave what is held alone
+    let empty = "name,date of birth,address\nQuentin Mallory,,\nRhona Vickers,,\n";
+    let run = import(
+        &db,
+        ImportKind::Offenders,
+        "people.csv",
+        empty.as_bytes(),
+        true,
+    );
+    assert!(run.outcome.applied, "{}", run.printed);
+    assert_eq!(run.outcome.plan.counts().unchanged, 2, "{}", run.printed);
+    assert_eq!(data_fingerprint(&db), fp);
+    assert_eq!(
+        identity(&db, "Quentin Mallory"),
+        (ymd(1990, 2, 3), "9 Station Road, Castlebrook".to_string())
+    );
+    assert_eq!(
+        identity(&db, "Rhona Vickers"),
+        (ymd(2001, 12, 31), "Flat 2, Kiln Court".to_string())
+    );
+}
+
+#[test]
+fn a_bad_or_future_date_of_birth_is_named_by_its_line_and_nothing_is_imported() {
+    let (_dir, db) = demo_store();
+    let before = fingerprint(&db);
+    // the import's day is 2026-11-27
+    let file = "name,born,address
+Good Person,1990-02-03,1 High Street
+Bad Date,31/02/1990,
+Tomorrow Person,2026-11-28,
+Today Person,27/11/2026,
+Short Year,03/02/90,
+Word Date,3rd February 1990,
+Another Good,,2 High Street
+";
+    for apply in [false, true] {
+        let run = import(
+            &db,
+            ImportKind::Offenders,
+            "people.csv",
+            file.as_bytes(),
+            apply,
+        );
+        let problems = run.outcome.problems();
+        assert_eq!(lines(&problems), vec![3, 4, 5, 6, 7], "{}", run.printed);
+        assert!(
+            reason_on(&problems, 3).contains("date of birth “31/02/1990” is not a date"),
+            "{problems:?}"
+        );
+        assert!(
+            reason_on(&problems, 4).contains("date of birth “2026-11-28” is not in the past"),
+            "{problems:?}"
+        );
+        assert!(
+            reason_on(&problems, 5).contains("date of birth “27/11/2026” is not in the past"),
+            "{problems:?}"
+        );
+        // a two-digit year would be year 90: refused, not kept
+        assert!(
+            reason_on(&problems, 6).contains("date of birth “03/02/90” is more than 120 years ago")
+                && reason_on(&problems, 6).contains("write the year in full"),
+            "{problems:?}"
+        );
+        assert!(
+            reason_on(&problems, 7).contains("date of birth “3rd February 1990” is not a date"),
+            "{problems:?}"
+        );
+        for l in 3..=7 {
+            assert!(
+                run.printed.contains(&format!("line {l}: date of birth")),
+                "line {l} printed:\n{}",
+                run.printed
+            );
+        }
+        assert!(run.printed.contains("5 problem(s)"), "{}", run.printed);
+        assert!(!run.outcome.applied);
+        assert_eq!(
+            fingerprint(&db),
+            before,
+            "apply={apply}: nothing imported, not even the audit trail"
+        );
+    }
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM offenders WHERE name IN ('Good Person', 'Another Good')"
+        ),
+        0
+    );
+}
+
+#[test]
+fn the_store_refuses_a_date_of_birth_not_in_the_past_in_a_batch_made_by_hand() {
+    use watchroom::domain::offender::OffenderKind;
+    use watchroom::store::imports::{ImportBatch, Lined, OffenderRecord};
+    let (_dir, db) = demo_store();
+    let before = fingerprint(&db);
+    let mut store = Store::open(&db).unwrap();
+    let manager = store.operator_by_name(DEMO_OPERATOR).unwrap().unwrap().id;
+    let batch = ImportBatch::Offenders(vec![Lined {
+        line: 2,
+        record: OffenderRecord {
+            name: "Tomorrow Person".into(),
+            kind: OffenderKind::Known,
+            aliases: vec![],
+            nicknames: vec![],
+            description: None,
+            markers: vec![],
+            date_of_birth: ymd(2026, 11, 27),
+            address: Some("1 High Street".into()),
+        },
+    }]);
+    let err = store.apply_import(&batch, manager, now()).unwrap_err();
+    assert!(err.to_string().contains("not in the past"), "{err}");
+    drop(store);
     assert_eq!(fingerprint(&db), before);
 }
 

@@ -16,7 +16,7 @@ use crate::store::imports::{
 use crate::store::radios::RADIO_STATUSES;
 use crate::store::Store;
 use anyhow::Context as _;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Months, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::io::Write;
@@ -120,6 +120,8 @@ const OFFENDER_COLUMNS: &[Column] = &[
     opt("nicknames", &["nickname"]),
     opt("description", &[]),
     opt("markers", &["marker"]),
+    opt("date of birth", &["dob", "birthdate", "born"]),
+    opt("address", &[]),
 ];
 
 /// The street-level crime file as data.police.uk publishes it.
@@ -286,6 +288,10 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
         .ok()
 }
 
+/// A date of birth further back than this is a mistake: most often a year
+/// written with two digits, which would otherwise be read as year 90.
+const OLDEST_BIRTH_YEARS: u32 = 120;
+
 /// A row's cells by column, tidied.
 struct Cells<'a> {
     values: &'a [String],
@@ -368,7 +374,7 @@ fn radio_row(c: &Cells) -> Result<RadioRecord, String> {
     })
 }
 
-fn offender_row(c: &Cells) -> Result<OffenderRecord, String> {
+fn offender_row(c: &Cells, today: NaiveDate) -> Result<OffenderRecord, String> {
     let kind = match c.opt("kind") {
         None => OffenderKind::Known,
         Some(k) => {
@@ -389,6 +395,24 @@ fn offender_row(c: &Cells) -> Result<OffenderRecord, String> {
         photo_path: String::new(),
     }
     .validate(kind)?;
+    let date_of_birth = c.date("date of birth")?;
+    if let Some(d) = date_of_birth {
+        let given = c.get("date of birth");
+        if d >= today {
+            return Err(format!(
+                "date of birth “{given}” is not in the past (today is {today})"
+            ));
+        }
+        let oldest = today
+            .checked_sub_months(Months::new(12 * OLDEST_BIRTH_YEARS))
+            .unwrap_or(NaiveDate::MIN);
+        if d < oldest {
+            return Err(format!(
+                "date of birth “{given}” is more than {OLDEST_BIRTH_YEARS} years ago \
+                 (write the year in full: 2026-11-27 or 27/11/2026)"
+            ));
+        }
+    }
     Ok(OffenderRecord {
         name: input.name,
         kind,
@@ -396,6 +420,8 @@ fn offender_row(c: &Cells) -> Result<OffenderRecord, String> {
         nicknames: input.nicknames,
         description: Some(input.description).filter(|d| !d.is_empty()),
         markers: input.markers,
+        date_of_birth,
+        address: c.opt("address"),
     })
 }
 
@@ -494,8 +520,10 @@ fn describe_columns(kind: ImportKind) -> String {
     }
 }
 
-/// Read and check a file's bytes: the header, then every row.
-pub fn parse(kind: ImportKind, bytes: &[u8]) -> Parsed {
+/// Read and check a file's bytes: the header, then every row. `today` is the
+/// day of the import (UTC, as the store counts it), which a date of birth
+/// must be before.
+pub fn parse(kind: ImportKind, bytes: &[u8], today: NaiveDate) -> Parsed {
     let mut parsed = Parsed {
         batch: empty_batch(kind),
         rows: 0,
@@ -605,20 +633,11 @@ pub fn parse(kind: ImportKind, bytes: &[u8]) -> Parsed {
         )));
     }
     for name in &unknown {
-        let key = header_key(name);
-        if kind == ImportKind::Offenders
-            && matches!(key.as_str(), "dateofbirth" | "dob" | "birthdate" | "born")
-        {
-            parsed.notes.push(format!(
-                "column “{name}” ignored: the register keeps no date of birth (people are matched by name and aliases)"
-            ));
-        } else {
-            parsed.notes.push(format!(
-                "column “{name}” ignored: not one {} imports (columns: {})",
-                kind.code(),
-                describe_columns(kind)
-            ));
-        }
+        parsed.notes.push(format!(
+            "column “{name}” ignored: not one {} imports (columns: {})",
+            kind.code(),
+            describe_columns(kind)
+        ));
     }
     if !missing.is_empty() {
         return parsed;
@@ -694,7 +713,7 @@ pub fn parse(kind: ImportKind, bytes: &[u8]) -> Parsed {
                 radio_row(&cells).map(|record| v.push(Lined { line, record }))
             }
             ImportBatch::Offenders(v) => {
-                offender_row(&cells).map(|record| v.push(Lined { line, record }))
+                offender_row(&cells, today).map(|record| v.push(Lined { line, record }))
             }
             ImportBatch::Police(v) => police_row(&cells).map(|mut record| {
                 record.row_key = police_key(&record, &mut repeats);
@@ -764,7 +783,7 @@ pub fn run_import(
     out: &mut dyn Write,
 ) -> anyhow::Result<ImportOutcome> {
     let bytes = read_file(path)?;
-    let parsed = parse(kind, &bytes);
+    let parsed = parse(kind, &bytes, now.date_naive());
     let mut outcome = ImportOutcome {
         parsed,
         plan: ImportPlan::default(),
@@ -919,6 +938,22 @@ mod tests {
         assert_eq!(not_csv(b"\x89PNG\r\n\x1a\n\0\0"), Some("a PNG image"));
         assert_eq!(not_csv(b"  [{\"name\": \"x\"}]"), Some("JSON"));
         assert_eq!(not_csv(b"name,kind,zone\n"), None);
+    }
+
+    #[test]
+    fn offender_columns_include_date_of_birth_and_address() {
+        assert_eq!(
+            describe_columns(ImportKind::Offenders),
+            "name (and optionally kind, aliases, nicknames, description, markers, date of birth, address)"
+        );
+        for header in ["Date of Birth", "DOB", "d.o.b.", "birth_date", "Born"] {
+            let key = header_key(header);
+            assert!(
+                OFFENDER_COLUMNS.iter().any(|c| c.name == "date of birth"
+                    && (header_key(c.name) == key || c.also.iter().any(|a| header_key(a) == key))),
+                "{header}"
+            );
+        }
     }
 
     #[test]

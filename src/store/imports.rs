@@ -51,6 +51,9 @@ pub struct OffenderRecord {
     pub nicknames: Vec<String>,
     pub description: Option<String>,
     pub markers: Vec<String>,
+    /// For notices served on the person; checked to be in the past.
+    pub date_of_birth: Option<NaiveDate>,
+    pub address: Option<String>,
 }
 
 /// One row of the police's monthly street-level crime file.
@@ -778,6 +781,8 @@ struct OffenderNow {
     nicknames: Vec<String>,
     description: String,
     markers: Vec<String>,
+    date_of_birth: Option<NaiveDate>,
+    address: String,
 }
 
 fn offenders_now(conn: &Connection) -> Result<Vec<OffenderNow>> {
@@ -796,21 +801,25 @@ fn offenders_now(conn: &Connection) -> Result<Vec<OffenderNow>> {
     };
     // a merged record stands for nobody now: its names live on the person it joined
     let mut st = conn.prepare(
-        "SELECT id, kind, name, nicknames, description, markers FROM offenders WHERE status <> 'merged' ORDER BY id",
+        "SELECT id, kind, name, nicknames, description, markers, date_of_birth, address
+         FROM offenders WHERE status <> 'merged' ORDER BY id",
     )?;
     let rows = st.query_map([], |r| {
         Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
+            (
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ),
+            (r.get::<_, Option<String>>(6)?, r.get::<_, String>(7)?),
         ))
     })?;
     let mut out = vec![];
     for row in rows {
-        let (id, kind, name, nicknames, description, markers) = row?;
+        let ((id, kind, name, nicknames, description, markers), (date_of_birth, address)) = row?;
         out.push(OffenderNow {
             id,
             kind,
@@ -819,6 +828,9 @@ fn offenders_now(conn: &Connection) -> Result<Vec<OffenderNow>> {
             nicknames: list(nicknames, ','),
             description,
             markers: list(markers, ','),
+            date_of_birth: date_of_birth
+                .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+            address,
         });
     }
     Ok(out)
@@ -830,6 +842,8 @@ struct OffenderChange {
     nicknames: Vec<String>,
     markers: Vec<String>,
     description: Option<String>,
+    date_of_birth: Option<NaiveDate>,
+    address: Option<String>,
 }
 
 fn plan_offenders(
@@ -901,6 +915,8 @@ fn plan_offenders(
                         nicknames: vec![],
                         markers: vec![],
                         description: None,
+                        date_of_birth: None,
+                        address: None,
                     };
                     for n in &names {
                         if !has(&known, n) && !has(&change.aliases, n) {
@@ -922,6 +938,17 @@ fn plan_offenders(
                             change.description = Some(d.clone());
                         }
                     }
+                    // an empty cell keeps what is held; people are not matched on these
+                    if let Some(d) = r.date_of_birth {
+                        if Some(d) != o.date_of_birth {
+                            change.date_of_birth = Some(d);
+                        }
+                    }
+                    if let Some(a) = &r.address {
+                        if *a != o.address {
+                            change.address = Some(a.clone());
+                        }
+                    }
                     let mut fields = vec![];
                     if !change.aliases.is_empty() {
                         fields.push("aliases");
@@ -934,6 +961,12 @@ fn plan_offenders(
                     }
                     if change.description.is_some() {
                         fields.push("description");
+                    }
+                    if change.date_of_birth.is_some() {
+                        fields.push("date of birth");
+                    }
+                    if change.address.is_some() {
+                        fields.push("address");
                     }
                     if match_key(&o.name) != match_key(&r.name) {
                         row.note = Some(format!("found as record #{} by an alias", o.id));
@@ -979,18 +1012,29 @@ fn write_offenders(
         )?;
         Ok(())
     };
-    for ((Lined { record: r, .. }, p), change) in rows.iter().zip(&plan.rows).zip(changes) {
+    for ((Lined { record: r, line }, p), change) in rows.iter().zip(&plan.rows).zip(changes) {
+        // as `set_offender_identity` holds it: a date of birth is in the past
+        if let Some(d) = r.date_of_birth {
+            if d >= now.date_naive() {
+                return Err(StoreError::Invalid(format!(
+                    "line {line}: a date of birth of {d} is not in the past"
+                )));
+            }
+        }
         match &p.plan {
             RowPlan::New => {
                 tx.execute(
-                    "INSERT INTO offenders (kind, name, nicknames, description, markers, created_at, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+                    "INSERT INTO offenders (kind, name, nicknames, description, markers, date_of_birth, address,
+                                            created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
                     params![
                         r.kind.code(),
                         r.name,
                         r.nicknames.join(", "),
                         r.description.clone().unwrap_or_default(),
                         r.markers.join(","),
+                        date(r.date_of_birth),
+                        r.address.clone().unwrap_or_default(),
                         ts(now)
                     ],
                 )?;
@@ -1028,11 +1072,14 @@ fn write_offenders(
                 };
                 tx.execute(
                     "UPDATE offenders SET nicknames = ?1, markers = ?2, description = COALESCE(?3, description),
-                            updated_at = ?4, version = version + 1 WHERE id = ?5",
+                            date_of_birth = COALESCE(?4, date_of_birth), address = COALESCE(?5, address),
+                            updated_at = ?6, version = version + 1 WHERE id = ?7",
                     params![
                         join(nicknames, &c.nicknames, ", "),
                         join(markers, &c.markers, ","),
                         c.description,
+                        date(c.date_of_birth),
+                        c.address,
                         ts(now),
                         id
                     ],

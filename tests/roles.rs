@@ -63,6 +63,7 @@ fn actions() -> Vec<(Action, Permission)> {
         (Action::AddTraining, P::ManageMembers),
         (Action::EditMember, P::ManageMembers),
         (Action::AddContact, P::ManageMembers),
+        (Action::MakeNotice, P::ManageExclusions),
     ]
 }
 

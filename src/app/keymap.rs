@@ -65,6 +65,7 @@ pub enum Command {
     Promote,
     Merge,
     Appeal,
+    MakeNotice,
     Pane5,
     Pane6,
     AddLogEntry,
@@ -371,6 +372,13 @@ const TABLE: &[(Command, &str, Context, &[&str], &str)] = &[
         Context::Offender,
         &["a"],
         "record an appeal (and later its outcome) on the selected exclusion",
+    ),
+    (
+        Command::MakeNotice,
+        "make_notice",
+        Context::Offender,
+        &["N"],
+        "make the letter or notice for the selected exclusion, PDF and Markdown",
     ),
     (
         Command::NextField,

@@ -149,6 +149,8 @@ pub enum Action {
     Promote,
     Merge,
     Appeal,
+    /// `N` on a profile: the letter or notice for the selected exclusion.
+    MakeNotice,
     LockKey(KeyEvent),
     LockNow,
     /// The occurrence log: a new entry, or an amendment of the selected one.
@@ -676,6 +678,7 @@ impl App {
             Command::Promote => Action::Promote,
             Command::Merge => Action::Merge,
             Command::Appeal => Action::Appeal,
+            Command::MakeNotice => Action::MakeNotice,
             Command::Pane5 => Action::ShowPane(Pane::Radio),
             Command::Pane6 => Action::ShowPane(Pane::Log),
             Command::Pane7 => Action::ShowPane(Pane::Reports),
@@ -977,6 +980,7 @@ impl App {
             Action::Promote => self.open_promote_form(),
             Action::Merge => self.open_merge_form(),
             Action::Appeal => self.open_appeal_form(),
+            Action::MakeNotice => self.make_notice(),
             Action::LockKey(k) => self.lock_key(k),
             Action::LockNow => self.lock_now("locked"),
             Action::AddLogEntry => self.start_log_entry(false),
@@ -2095,7 +2099,9 @@ fn permission_for(action: &Action) -> Option<Permission> {
         Action::NewOffender | Action::EditOffender | Action::Promote | Action::Merge => {
             P::EditRegister
         }
-        Action::NewExclusion | Action::LiftExclusion | Action::Appeal => P::ManageExclusions,
+        Action::NewExclusion | Action::LiftExclusion | Action::Appeal | Action::MakeNotice => {
+            P::ManageExclusions
+        }
         Action::RollCall(_) | Action::StartRollCall(_) | Action::SaveRollCall => P::RunRollCall,
         Action::RadioLine(radio::RadioInput::Relay | radio::RadioInput::LateCheckIn) => {
             P::RunRollCall

@@ -419,6 +419,13 @@ impl App {
     }
 
     pub(crate) fn open_offender_form(&mut self, edit: bool) {
+        let (born, address) = match (edit, self.current_offender()) {
+            (true, Some(id)) => match self.store.offender_identity(id) {
+                Ok((b, a)) => (b.map(|d| d.to_string()).unwrap_or_default(), a),
+                Err(e) => return self.store_error(e),
+            },
+            _ => (String::new(), String::new()),
+        };
         let existing = if edit {
             let Some(id) = self.current_offender() else {
                 return;
@@ -484,6 +491,16 @@ impl App {
                 &o.photo_path,
                 "path to a JPEG or PNG still (optional)",
             ),
+            Field::text(
+                "Born",
+                &born,
+                "date of birth, YYYY-MM-DD, if known: only for notices served on them",
+            ),
+            Field::text(
+                "Address",
+                &address,
+                "if known: only for notices served on them",
+            ),
         ]);
         let title = if edit {
             format!("Edit {}", o.name)
@@ -538,6 +555,63 @@ impl App {
             ],
         );
         self.modal = Some(Modal::Form(FormKind::Exclusion { offender: id }, form));
+    }
+
+    /// `N`: the warning letter or exclusion notice for the selected
+    /// exclusion, written beside the store like the shell's `document`.
+    pub(crate) fn make_notice(&mut self) {
+        use crate::domain::document::DocKind;
+        use crate::io::document::{make_document, Formats, Subject};
+        let Some(p) = &self.profile else {
+            return self.warn("open the person's profile and select the exclusion");
+        };
+        let Some(e) = p.profile.exclusions.get(p.selected) else {
+            return self.warn("this person has no exclusions");
+        };
+        let (id, stage) = (e.id, e.stage.clone());
+        let kind = if self.config.hit_rules().ladder.excludes(&stage) {
+            DocKind::ExclusionNotice
+        } else {
+            DocKind::WarningLetter
+        };
+        let dir = self
+            .store
+            .path()
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."))
+            .to_path_buf();
+        let settings = self.config.document_settings(dir.join("templates"));
+        let both = Formats {
+            pdf: true,
+            markdown: true,
+        };
+        let (op, now) = (self.operator.id, self.now());
+        match make_document(
+            &mut self.store,
+            kind,
+            Subject::Exclusion(id),
+            &settings,
+            both,
+            &dir.join("documents"),
+            op,
+            now,
+        ) {
+            Ok(made) => {
+                let file = made.files.first().map(|f| f.display().to_string());
+                let notes = if made.warnings.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · note: {}", made.warnings.join("; "))
+                };
+                self.info(format!(
+                    "{} for #{id} written: {}{notes}",
+                    kind.label(),
+                    crate::domain::text::clean(&file.unwrap_or_default())
+                ));
+            }
+            Err(e) => self.warn(format!("no {} made: {e}", kind.label())),
+        }
     }
 
     pub(crate) fn open_lift_form(&mut self) {
@@ -736,6 +810,12 @@ impl App {
                     crate::io::photo::check(std::path::Path::new(&input.photo_path))
                         .map_err(invalid)?;
                 }
+                // checked before anything is saved, so a bad date loses nothing
+                let born = parse_date(form.field("Born").value(), "born").map_err(invalid)?;
+                if born.is_some_and(|d| d >= now.date_naive()) {
+                    return Err(invalid("born: a date of birth is in the past".into()));
+                }
+                let address = crate::domain::text::tidy_input(form.field("Address").value());
                 let saved = match id {
                     Some(id) => self.store.update_offender(*id, *version, input, op, now)?,
                     None => {
@@ -747,6 +827,10 @@ impl App {
                         self.store.create_offender(kind, input, op, now)?
                     }
                 };
+                if self.store.offender_identity(saved.id)? != (born, address.clone()) {
+                    self.store
+                        .set_offender_identity(saved.id, born, &address, op, now)?;
+                }
                 self.rebuild_index();
                 if id.is_none() {
                     self.open_profile(saved.id, "added to the register");

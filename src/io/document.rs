@@ -155,7 +155,7 @@ fn retention_sentence(r: &RetentionRules) -> String {
 fn readable_photo(path: &str, name: &str, warnings: &mut Vec<String>) -> Option<String> {
     if path.is_empty() {
         warnings.push(format!(
-            "there is no photo of {name} on file: the document says so (add one on the profile with p, then make it again)"
+            "there is no photo of {name} on file: the document says so (add one with e on their profile, then make it again)"
         ));
         return None;
     }

@@ -18,6 +18,8 @@ pub struct RetentionOutcome {
     pub applied: Option<RetentionCounts>,
     /// Photo files deleted (or found already gone).
     pub photos_deleted: Vec<PathBuf>,
+    /// Files of notices and letters made for the people removed, deleted (or found already gone).
+    pub documents_deleted: Vec<PathBuf>,
     /// Anything that could not be finished (a photo file that would not go,
     /// the freed space not fully overwritten); the deletion itself stands.
     pub problems: Vec<String>,
@@ -78,15 +80,24 @@ pub fn run_retention(
         due,
         ..RetentionOutcome::default()
     };
-    for photo in &counts.photos {
-        let path = PathBuf::from(photo);
-        match std::fs::remove_file(&path) {
-            Ok(()) => outcome.photos_deleted.push(path),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => outcome.photos_deleted.push(path),
-            Err(e) => outcome.problems.push(format!(
-                "photo {} could not be deleted: {e}; delete it by hand",
-                clean(photo)
-            )),
+    for (what, files, deleted) in [
+        ("photo", &counts.photos, &mut outcome.photos_deleted),
+        (
+            "document",
+            &counts.document_files,
+            &mut outcome.documents_deleted,
+        ),
+    ] {
+        for file in files {
+            let path = PathBuf::from(file);
+            match std::fs::remove_file(&path) {
+                Ok(()) => deleted.push(path),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => deleted.push(path),
+                Err(e) => outcome.problems.push(format!(
+                    "{what} {} could not be deleted: {e}; delete it by hand",
+                    clean(file)
+                )),
+            }
         }
     }
     if let Some(p) = &counts.compaction.problem {
@@ -94,6 +105,11 @@ pub fn run_retention(
     }
     writeln!(out, "removed: {}", counts.describe())?;
     writeln!(out, "photo files deleted: {}", outcome.photos_deleted.len())?;
+    writeln!(
+        out,
+        "document files deleted: {}",
+        outcome.documents_deleted.len()
+    )?;
     if counts.compaction.vacuumed {
         writeln!(out, "freed space overwritten (store rebuilt)")?;
     }

@@ -43,7 +43,13 @@ pub struct DocumentRecord {
     pub member_id: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub created_by: String,
-    pub files: String,
+    /// The files written, as paths.
+    pub files: Vec<String>,
+}
+
+/// The files of a document as kept: a JSON list, whatever a path contains.
+pub(crate) fn files_of(json: &str) -> Vec<String> {
+    serde_json::from_str(json).unwrap_or_default()
 }
 
 fn date(s: Option<String>) -> Option<NaiveDate> {
@@ -92,6 +98,16 @@ impl Store {
             }
         }
         self.write(|tx| {
+            let kind: Option<String> = tx
+                .query_row("SELECT kind FROM offenders WHERE id = ?1", [id], |r| r.get(0))
+                .optional()?;
+            // nobody knows who an ID-sought person is: what identifies them
+            // comes with promoting them to known
+            if kind.as_deref() == Some("id_sought") && (date_of_birth.is_some() || !address.is_empty()) {
+                return Err(StoreError::Invalid(
+                    "an ID-sought person has no known date of birth or address: promote them to known first".into(),
+                ));
+            }
             let n = tx.execute(
                 "UPDATE offenders SET date_of_birth = ?2, address = ?3, updated_at = ?4 WHERE id = ?1",
                 params![id, date_of_birth.map(|d| d.to_string()), address, ts(now)],
@@ -173,7 +189,7 @@ impl Store {
         operator: i64,
         now: DateTime<Utc>,
     ) -> Result<i64> {
-        let files = files.join("; ");
+        let files = serde_json::to_string(files).expect("a list of strings");
         self.write(|tx| {
             tx.execute(
                 "INSERT INTO documents (kind, exclusion_id, member_id, created_at, created_by, files)
@@ -214,7 +230,7 @@ impl Store {
                 member_id: r.get(3)?,
                 created_at: from_ts(r.get(4)?),
                 created_by: r.get(5)?,
-                files: r.get(6)?,
+                files: files_of(&r.get::<_, String>(6)?),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

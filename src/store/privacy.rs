@@ -47,6 +47,8 @@ pub struct RetentionCounts {
     pub mentions_struck_out: usize,
     /// Photo files of the people deleted (no longer used by any record), for the caller to delete.
     pub photos: Vec<String>,
+    /// Files of the notices and letters made for the people deleted, for the caller to delete.
+    pub document_files: Vec<String>,
     /// How the freed space was overwritten afterwards.
     pub compaction: Compaction,
 }
@@ -573,6 +575,20 @@ impl Store {
                 [&people],
             )?;
             c.old_sightings = tx.execute("DELETE FROM sightings WHERE at < ?1", [sightings_cutoff])?;
+            // the notices and letters made for them go with their exclusions
+            let docs: Vec<String> = tx
+                .prepare(
+                    "SELECT files FROM documents WHERE exclusion_id IN
+                        (SELECT id FROM exclusions WHERE offender_id IN (SELECT value FROM json_each(?1)))",
+                )?
+                .query_map([&people], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            c.document_files = docs.iter().flat_map(|f| super::documents::files_of(f)).collect();
+            tx.execute(
+                "DELETE FROM documents WHERE exclusion_id IN
+                    (SELECT id FROM exclusions WHERE offender_id IN (SELECT value FROM json_each(?1)))",
+                [&people],
+            )?;
             tx.execute(
                 "DELETE FROM exclusion_zones WHERE exclusion_id IN
                     (SELECT id FROM exclusions WHERE offender_id IN (SELECT value FROM json_each(?1)))",

@@ -404,7 +404,7 @@ CREATE TABLE documents (
     member_id     INTEGER REFERENCES members(id) ON DELETE SET NULL,
     created_at    INTEGER NOT NULL,
     created_by    INTEGER REFERENCES operators(id),
-    files         TEXT NOT NULL DEFAULT ''
+    files         TEXT NOT NULL DEFAULT '[]'   -- a JSON list of the paths written
 );
 CREATE INDEX documents_exclusion ON documents(exclusion_id);
 

@@ -826,6 +826,10 @@ fn n_on_a_profile_makes_the_notice_for_the_selected_exclusion() {
         "{message}"
     );
     assert!(message.contains("no photo"), "the gaps are said: {message}");
+    assert!(
+        c.text().contains("exclusion notice made 27 Nov"),
+        "the profile says it was made"
+    );
     let docs = store_path.parent().unwrap().join("documents");
     let pdf = docs.join("exclusion-notice-E2-2026-11-27.pdf");
     assert!(pdf_pages(&pdf).join(" ").contains(&person.name));

@@ -598,6 +598,7 @@ impl App {
             now,
         ) {
             Ok(made) => {
+                self.refresh_profile();
                 let file = made.files.first().map(|f| f.display().to_string());
                 let notes = if made.warnings.is_empty() {
                     String::new()

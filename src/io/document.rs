@@ -449,8 +449,7 @@ pub fn make_document(
 ) -> anyhow::Result<Made> {
     let today = now.with_timezone(&settings.tz).date_naive();
     let (template, source, missing) = load_template(kind, &settings.templates_dir)?;
-    let mut warnings: Vec<String> = missing.into_iter().collect();
-    warnings.extend(settings.scheme.gaps());
+    let mut warnings: Vec<String> = vec![];
     let (values, exclusion, member, stem) = match (kind, subject) {
         (DocKind::WarningLetter | DocKind::ExclusionNotice, Subject::Exclusion(id)) => {
             let facts = store.notice_facts(id)?;
@@ -498,6 +497,9 @@ pub fn make_document(
     };
     let doc = fill(&template, &values)
         .map_err(|e| anyhow::anyhow!("the {} template ({source}), {e}", kind.label()))?;
+    // what the store lacks first: the config's gaps are the same every time
+    warnings.extend(missing);
+    warnings.extend(settings.scheme.gaps());
     let footer = format!(
         "{} · {} · {}",
         settings.scheme.name,

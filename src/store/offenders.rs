@@ -42,6 +42,8 @@ pub struct Profile {
     pub sightings: Vec<SightingRow>,
     pub activity: Activity,
     pub merged_into: Option<i64>,
+    /// The latest letter or notice made for each exclusion: (exclusion, kind, when).
+    pub notices: Vec<(i64, String, DateTime<Utc>)>,
 }
 
 impl Profile {
@@ -419,7 +421,16 @@ impl Store {
         let sightings = st
             .query_map([id], sighting_row)?
             .collect::<Result<_, _>>()?;
+        let mut st = conn.prepare_cached(
+            "SELECT d.exclusion_id, d.kind, MAX(d.created_at) FROM documents d
+             JOIN exclusions e ON e.id = d.exclusion_id
+             WHERE e.offender_id = ?1 GROUP BY d.exclusion_id",
+        )?;
+        let notices = st
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, from_ts(r.get(2)?))))?
+            .collect::<Result<_, _>>()?;
         Ok(Profile {
+            notices,
             activity: activity_of(conn, id, now)?,
             offender,
             exclusions,

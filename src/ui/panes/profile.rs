@@ -203,6 +203,13 @@ pub fn draw(
             if let Some(r) = e.review_on {
                 later.push(format!("review {r}"));
             }
+            if let Some((_, kind, at)) = p.notices.iter().find(|(x, _, _)| *x == e.id) {
+                later.push(format!(
+                    "{} made {}",
+                    kind.replace('-', " "),
+                    local(*at).format("%d %b")
+                ));
+            }
             let mut item = vec![Line::from(vec![state, Span::raw(first)]), Line::from(text)];
             if !later.is_empty() {
                 item.push(Line::from(format!("  {}", later.join(" · "))));
@@ -266,12 +273,13 @@ pub fn draw(
     );
     let k = |c| app.keymap.key_for(c);
     let mut hint = format!(
-        " {} sighting · {} edit · {} exclusion · {} lift selected · {} appeal · {} back",
+        " {} sighting · {} edit · {} exclusion · {} lift selected · {} appeal · {} notice · {} back",
         k(Command::NewSighting),
         k(Command::EditOffender),
         k(Command::NewExclusion),
         k(Command::LiftExclusion),
         k(Command::Appeal),
+        k(Command::MakeNotice),
         k(Command::Back)
     );
     if o.kind == OffenderKind::IdSought {

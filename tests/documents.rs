@@ -231,6 +231,10 @@ fn a_warning_letter_carries_the_photo_and_is_refused_for_an_exclusion() {
     assert!(images >= 1, "the photo is in the PDF");
     let md = std::fs::read_to_string(file(&made, "md")).unwrap();
     assert!(md.contains(&format!("]{}", "(<")) && md.contains("still.png"));
+    insta::assert_snapshot!(
+        "warning_letter_md",
+        md.replace(s.dir.path().to_str().unwrap(), "[folder]")
+    );
 
     // the wrong document for the stage is refused before anything is written
     let before = s.files_out().len();
@@ -487,6 +491,7 @@ fn the_bulletin_holds_no_date_of_birth_or_address_unless_the_config_allows() {
         }
     }
     assert!(!md.contains("Date of birth") && !md.contains("Address:"));
+    insta::assert_snapshot!("bulletin_md", md);
     let a = last_audit(&s.store);
     assert_eq!(
         (a.action.as_str(), a.entity.as_str()),

@@ -60,18 +60,35 @@ pub struct BulletinFacts {
 /// Exclusions ending up to this many days after the period are listed as ending.
 pub const ENDING_AHEAD_DAYS: i64 = 14;
 
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 fn day(d: NaiveDate) -> String {
     d.format("%-d %b %Y").to_string()
 }
 
-fn person_blocks(p: &BulletinPerson, rules: &BulletinRules, new: bool) -> Vec<Block> {
-    let mut out = vec![Block::Heading(p.name.clone())];
-    if new {
-        out.push(Block::Photo {
-            path: p.photo.clone(),
-            caption: p.name.clone(),
-        });
+/// A photo where there is one; a line saying so where there is not (a
+/// bulletin of empty boxes would hide the faces it is for).
+fn photo_block(photo: &Option<String>, caption: &str) -> Block {
+    match photo {
+        Some(_) => Block::Photo {
+            path: photo.clone(),
+            caption: caption.to_string(),
+        },
+        None => Block::Bullet("No photo on file".into()),
     }
+}
+
+fn person_blocks(p: &BulletinPerson, rules: &BulletinRules) -> Vec<Block> {
+    let mut out = vec![
+        Block::Subheading(p.name.clone()),
+        photo_block(&p.photo, &p.name),
+    ];
     if !p.aliases.is_empty() {
         out.push(Block::Bullet(format!(
             "Also known as: {}",
@@ -91,7 +108,7 @@ fn person_blocks(p: &BulletinPerson, rules: &BulletinRules, new: bool) -> Vec<Bl
     } else {
         p.zones.join(", ")
     };
-    out.push(Block::Bullet(format!("{}: {zones}", p.stage)));
+    out.push(Block::Bullet(format!("{}: {zones}", capitalised(&p.stage))));
     out.push(Block::Bullet(format!(
         "From {} to {}",
         day(p.starts),
@@ -141,7 +158,7 @@ pub fn bulletin_doc(
         ));
     }
     for p in &f.new {
-        b.extend(person_blocks(p, rules, true));
+        b.extend(person_blocks(p, rules));
     }
     b.push(Block::Heading("Exclusions ending".into()));
     if f.ending.is_empty() {
@@ -150,7 +167,7 @@ pub fn bulletin_doc(
         )));
     }
     for p in &f.ending {
-        b.extend(person_blocks(p, rules, false));
+        b.extend(person_blocks(p, rules));
     }
     b.push(Block::Heading("Can you identify these people?".into()));
     if f.sought.is_empty() {
@@ -162,11 +179,8 @@ pub fn bulletin_doc(
         ));
     }
     for s in &f.sought {
-        b.push(Block::Heading(s.label.clone()));
-        b.push(Block::Photo {
-            path: s.photo.clone(),
-            caption: s.label.clone(),
-        });
+        b.push(Block::Subheading(s.label.clone()));
+        b.push(photo_block(&s.photo, &s.label));
         b.push(Block::Bullet(s.description.clone()));
         b.push(Block::Bullet(format!("Sought since {}", day(s.since))));
     }

@@ -129,6 +129,8 @@ pub enum Block {
     Title(String),
     /// `## `: a section heading.
     Heading(String),
+    /// `### `: a heading within a section.
+    Subheading(String),
     Para(String),
     /// `- `: one item of a list.
     Bullet(String),
@@ -308,7 +310,10 @@ pub fn fill(template: &str, values: &Values) -> Result<Doc, TemplateError> {
             }
         }
         let prefixed = |p: &str| trimmed.strip_prefix(p).map(str::trim);
-        if let Some(t) = prefixed("## ") {
+        if let Some(t) = prefixed("### ") {
+            end_para(&mut para, &mut blocks);
+            blocks.push(Block::Subheading(substitute(t, line, values)?));
+        } else if let Some(t) = prefixed("## ") {
             end_para(&mut para, &mut blocks);
             blocks.push(Block::Heading(substitute(t, line, values)?));
         } else if let Some(t) = prefixed("# ") {
@@ -366,6 +371,7 @@ pub fn to_markdown(doc: &Doc) -> String {
         match b {
             Block::Title(t) => out.push_str(&format!("# {}\n", md_escape(t))),
             Block::Heading(t) => out.push_str(&format!("## {}\n", md_escape(t))),
+            Block::Subheading(t) => out.push_str(&format!("### {}\n", md_escape(t))),
             Block::Para(t) => out.push_str(&format!("{}\n", md_escape(t))),
             Block::Bullet(t) => out.push_str(&format!("- {}\n", md_escape(t))),
             Block::Small(t) => out.push_str(&format!("<small>{}</small>\n", md_escape(t))),

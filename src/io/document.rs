@@ -537,12 +537,15 @@ pub fn make_bulletin(
     let today = now.with_timezone(&settings.tz).date_naive();
     let mut facts = store.bulletin_facts(from, to, today, settings.tz, &settings.ladder)?;
     let mut warnings = vec![];
-    for p in facts.new.iter_mut() {
+    for p in facts.new.iter_mut().chain(facts.ending.iter_mut()) {
         p.photo = readable_photo(p.photo.as_deref().unwrap_or(""), &p.name, &mut warnings);
     }
     for s in facts.sought.iter_mut() {
         s.photo = readable_photo(s.photo.as_deref().unwrap_or(""), &s.label, &mut warnings);
     }
+    // someone both new and ending is one note
+    let mut seen = std::collections::HashSet::new();
+    warnings.retain(|w| seen.insert(w.clone()));
     let doc = bulletin_doc(&facts, &settings.bulletin, &settings.scheme, today);
     let footer = format!(
         "{} · members' bulletin · not to be shared · destroy by {}",

@@ -191,6 +191,7 @@ mod styles {
     use super::{Style, BLACK, GREY};
     pub const TITLE: Style = Style { size: 18.0, bold: true, grey: BLACK, before: 12.0, after: 10.0 };
     pub const HEADING: Style = Style { size: 13.0, bold: true, grey: BLACK, before: 14.0, after: 4.0 };
+    pub const SUBHEADING: Style = Style { size: 11.5, bold: true, grey: BLACK, before: 10.0, after: 3.0 };
     pub const PARA: Style = Style { size: 11.0, bold: false, grey: BLACK, before: 7.0, after: 7.0 };
     pub const BULLET: Style = Style { size: 11.0, bold: false, grey: BLACK, before: 7.0, after: 3.0 };
     pub const SMALL: Style = Style { size: 8.5, bold: false, grey: GREY, before: 5.0, after: 5.0 };
@@ -393,6 +394,7 @@ fn first_need(next: Option<&Block>, after: f32) -> f32 {
     let style = match next {
         Some(Block::Title(_)) => TITLE,
         Some(Block::Heading(_)) => HEADING,
+        Some(Block::Subheading(_)) => SUBHEADING,
         Some(Block::Para(_)) => PARA,
         Some(Block::Bullet(_)) => BULLET,
         Some(Block::Small(_)) => SMALL,
@@ -409,6 +411,9 @@ fn lay_out(doc: &Doc) -> Vec<Vec<Op>> {
         match block {
             Block::Title(t) => layout.text(t, TITLE, false, first_need(next, TITLE.after)),
             Block::Heading(t) => layout.text(t, HEADING, false, first_need(next, HEADING.after)),
+            Block::Subheading(t) => {
+                layout.text(t, SUBHEADING, false, first_need(next, SUBHEADING.after))
+            }
             Block::Para(t) => layout.text(t, PARA, false, 0.0),
             Block::Bullet(t) => layout.text(t, BULLET, true, 0.0),
             Block::Small(t) => layout.text(t, SMALL, false, 0.0),

@@ -773,11 +773,12 @@ fn beside_store(store: &Path, name: &str) -> PathBuf {
 }
 
 fn print_made(made: &crate::io::document::Made) {
+    use crate::domain::text::clean;
     for f in &made.files {
-        println!("written: {}", f.display());
+        println!("written: {}", clean(&f.display().to_string()));
     }
     for w in &made.warnings {
-        eprintln!("note: {w}");
+        eprintln!("note: {}", clean(w));
     }
 }
 

@@ -621,6 +621,11 @@ fn the_shell_copies_the_templates_makes_documents_and_names_what_is_wrong() {
         .unwrap()
         .count();
     assert_eq!(before, after);
+    // what the error quotes from the file never reaches the terminal raw
+    std::fs::write(&t, "# Agreement\n\n{{\u{1b}]0;owned\u{7}\u{1b}[2J}}\n").unwrap();
+    let (ok, _, err) = watchroom(d, &db, &["document", "member-agreement", "--member", "1"]);
+    assert!(!ok && err.contains("line 3"), "{err}");
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
 
     // alerts for the bulletin, added and listed from the shell
     let (ok, out, err) = watchroom(

@@ -836,6 +836,11 @@ fn offenders_now(conn: &Connection) -> Result<Vec<OffenderNow>> {
     Ok(out)
 }
 
+/// As `set_offender_identity` has it: nobody knows who an ID-sought person
+/// is, so nothing that identifies them is held until they are promoted.
+const ID_SOUGHT_HAS_NO_IDENTITY: &str =
+    "an ID-sought person has no known date of birth or address: promote them to known first";
+
 /// What an offender row adds to the record it matched.
 struct OffenderChange {
     aliases: Vec<String>,
@@ -861,6 +866,9 @@ fn plan_offenders(
         }
     }
     let mut seen = Seen::default();
+    // a date of birth an earlier row gives a record that holds none: a later
+    // row must not replace it either
+    let mut born_by_row: HashMap<i64, (NaiveDate, u64)> = HashMap::new();
     let mut plan = ImportPlan::default();
     let mut changes = vec![];
     for Lined { line, record: r } in rows {
@@ -890,10 +898,31 @@ fn plan_offenders(
                 }
             }
         }
+        let one = match matched.as_slice() {
+            [i] => Some(&existing[*i]),
+            _ => None,
+        };
+        if let Some(why) = id_sought_identity(r, one) {
+            row.plan = RowPlan::Bad(why);
+            plan.rows.push(row);
+            changes.push(None);
+            continue;
+        }
         let (plan_row, change) = match matched.as_slice() {
             [] => (RowPlan::New, None),
             [i] => {
                 let o = &existing[*i];
+                let by_alias = match_key(&o.name) != match_key(&r.name);
+                // a different date of birth is most likely someone else of
+                // the same name: never written over
+                let held = o
+                    .date_of_birth
+                    .map(|d| (d, None))
+                    .or_else(|| born_by_row.get(&o.id).map(|(d, l)| (*d, Some(*l))));
+                let born_differs = match (r.date_of_birth, held) {
+                    (Some(d), Some((h, from))) if d != h => Some((d, from)),
+                    _ => None,
+                };
                 if o.kind != r.kind.code() {
                     (
                         RowPlan::Bad(format!(
@@ -903,6 +932,24 @@ fn plan_offenders(
                         )),
                         None,
                     )
+                } else if let Some((d, from)) = born_differs {
+                    let who = format!(
+                        "{} (#{}{})",
+                        tidy_input(&o.name),
+                        o.id,
+                        if by_alias { ", found by an alias" } else { "" }
+                    );
+                    let why = match from {
+                        None => format!(
+                            "date of birth {d} differs from the one held for {who}: if this is someone else, \
+                             give them a distinguishing name; if the held date is wrong, correct it on their profile"
+                        ),
+                        Some(first) => format!(
+                            "date of birth {d} differs from the one line {first} gives for {who}: keep one row, \
+                             or if this is someone else, give them a distinguishing name"
+                        ),
+                    };
+                    (RowPlan::Bad(why), None)
                 } else {
                     let has = |list: &[String], x: &str| {
                         list.iter().any(|y| match_key(y) == match_key(x))
@@ -938,10 +985,13 @@ fn plan_offenders(
                             change.description = Some(d.clone());
                         }
                     }
-                    // an empty cell keeps what is held; people are not matched on these
+                    // an empty cell keeps what is held, and a date of birth
+                    // held is never replaced (a different one is refused
+                    // above); people are not matched on these
                     if let Some(d) = r.date_of_birth {
-                        if Some(d) != o.date_of_birth {
+                        if held.is_none() {
                             change.date_of_birth = Some(d);
+                            born_by_row.insert(o.id, (d, *line));
                         }
                     }
                     if let Some(a) = &r.address {
@@ -968,7 +1018,7 @@ fn plan_offenders(
                     if change.address.is_some() {
                         fields.push("address");
                     }
-                    if match_key(&o.name) != match_key(&r.name) {
+                    if by_alias {
                         row.note = Some(format!("found as record #{} by an alias", o.id));
                     }
                     if fields.is_empty() {
@@ -997,6 +1047,29 @@ fn plan_offenders(
     Ok((plan, changes))
 }
 
+/// Why a row may not give a date of birth or address, if it names an
+/// ID-sought person: by its kind, or by matching one on the register.
+fn id_sought_identity(r: &OffenderRecord, matched: Option<&OffenderNow>) -> Option<String> {
+    if r.date_of_birth.is_none() && r.address.is_none() {
+        return None;
+    }
+    let sought = OffenderKind::IdSought.code();
+    match matched {
+        Some(o) if o.kind == sought => Some(format!(
+            "{ID_SOUGHT_HAS_NO_IDENTITY} (record #{}, in the console), or leave the date of birth and address empty",
+            o.id
+        )),
+        Some(o) if r.kind == OffenderKind::IdSought => Some(format!(
+            "{ID_SOUGHT_HAS_NO_IDENTITY}; record #{} is known already: give the row's kind as known",
+            o.id
+        )),
+        _ if r.kind == OffenderKind::IdSought => Some(format!(
+            "{ID_SOUGHT_HAS_NO_IDENTITY} (give the row's kind as known), or leave the date of birth and address empty"
+        )),
+        _ => None,
+    }
+}
+
 fn write_offenders(
     tx: &Transaction,
     rows: &[Lined<OffenderRecord>],
@@ -1020,6 +1093,12 @@ fn write_offenders(
                     "line {line}: a date of birth of {d} is not in the past"
                 )));
             }
+        }
+        // a row's kind is its record's (the plan refuses any other)
+        if r.kind == OffenderKind::IdSought && (r.date_of_birth.is_some() || r.address.is_some()) {
+            return Err(StoreError::Invalid(format!(
+                "line {line}: {ID_SOUGHT_HAS_NO_IDENTITY}"
+            )));
         }
         match &p.plan {
             RowPlan::New => {
@@ -1072,7 +1151,7 @@ fn write_offenders(
                 };
                 tx.execute(
                     "UPDATE offenders SET nicknames = ?1, markers = ?2, description = COALESCE(?3, description),
-                            date_of_birth = COALESCE(?4, date_of_birth), address = COALESCE(?5, address),
+                            date_of_birth = COALESCE(date_of_birth, ?4), address = COALESCE(?5, address),
                             updated_at = ?6, version = version + 1 WHERE id = ?7",
                     params![
                         join(nicknames, &c.nicknames, ", "),

@@ -43,6 +43,9 @@ const ASCENT: f32 = 0.905;
 const BULLET_INDENT: f32 = 14.0;
 const PHOTO_W: f32 = 130.0;
 const PHOTO_H: f32 = 170.0;
+/// A photo is embedded with at most this many pixels a point of its drawn
+/// size (216 dpi): ample for print, and no more of the original than that.
+const PHOTO_PX_PER_PT: f32 = 3.0;
 
 const BLACK: u8 = 0;
 const GREY: u8 = 96;
@@ -85,6 +88,11 @@ impl Face {
 
     fn width(&self, text: &str, size: f32) -> f32 {
         self.glyphs(text).map(|(_, a)| a).sum::<f32>() * size
+    }
+
+    /// Whether the font has a glyph for `c`.
+    fn draws(&self, c: char) -> bool {
+        self.sk.charmap().map(c).is_some()
     }
 
     /// Control characters and characters the font cannot draw become '?',
@@ -300,26 +308,14 @@ impl Layout {
         self.gap = self.gap.max(style.after);
     }
 
-    fn photo(&mut self, path: Option<&str>, caption: &str) {
-        let image = path.map(load_photo);
-        let (w, h) = match &image {
-            Some(Some(img)) => {
-                let (pw, ph) = img.size();
-                let scale = (PHOTO_W / pw as f32).min(PHOTO_H / ph as f32);
-                (pw as f32 * scale, ph as f32 * scale)
-            }
-            _ => (PHOTO_W, PHOTO_H),
-        };
-        let caption = wrap(&REGULAR.clean(caption), &REGULAR, SMALL.size, TEXT_W);
-        let cap_h = if caption.is_empty() {
-            0.0
-        } else {
-            3.0 + caption.len() as f32 * SMALL.lead()
-        };
+    fn photo(&mut self, picture: Picture, caption: &str) {
+        let h = picture.height();
+        let caption = caption_lines(caption);
+        let cap_h = caption_height(caption.len());
         self.gap = self.gap.max(PARA.before);
         let top = self.reserve(h + cap_h, h + cap_h);
-        match image {
-            Some(Some(image)) => self.push(Op::Image {
+        match picture {
+            Picture::Image { image, w, h } => self.push(Op::Image {
                 x: MARGIN,
                 y: top,
                 w,
@@ -327,6 +323,7 @@ impl Layout {
                 image,
             }),
             missing => {
+                let w = PHOTO_W;
                 self.push(Op::Rect {
                     x: MARGIN,
                     y: top,
@@ -334,7 +331,7 @@ impl Layout {
                     h,
                     grey: 232,
                 });
-                let text = if missing.is_none() {
+                let text = if matches!(missing, Picture::None) {
                     "No photo on file"
                 } else {
                     "Photo could not be read"
@@ -366,8 +363,59 @@ impl Layout {
     }
 }
 
-/// A JPEG or PNG, known by its first bytes, or None if it cannot be used.
-fn load_photo(path: &str) -> Option<Image> {
+/// A photo's caption, wrapped to the text width.
+fn caption_lines(caption: &str) -> Vec<String> {
+    wrap(&REGULAR.clean(caption), &REGULAR, SMALL.size, TEXT_W)
+}
+
+/// Height of a caption of `lines` lines below its photo.
+fn caption_height(lines: usize) -> f32 {
+    if lines == 0 {
+        0.0
+    } else {
+        3.0 + lines as f32 * SMALL.lead()
+    }
+}
+
+/// A photo block's picture, loaded before the layout so that a heading kept
+/// with it knows how tall it will be drawn.
+enum Picture {
+    /// The block names no file.
+    None,
+    /// The file is missing, not a JPEG or PNG, or damaged.
+    Unreadable,
+    /// Drawn `w` by `h` points.
+    Image { image: Image, w: f32, h: f32 },
+}
+
+impl Picture {
+    fn load(path: Option<&str>) -> Self {
+        match path.map(load_photo) {
+            None => Picture::None,
+            Some(None) => Picture::Unreadable,
+            Some(Some((image, w, h))) => Picture::Image { image, w, h },
+        }
+    }
+
+    /// Drawn height in points; the box that says why there is no photo is
+    /// the full PHOTO_H.
+    fn height(&self) -> f32 {
+        match self {
+            Picture::Image { h, .. } => *h,
+            _ => PHOTO_H,
+        }
+    }
+}
+
+/// A JPEG or PNG, known by its first bytes, with the size it is drawn at in
+/// points, or None if it cannot be used.
+///
+/// The file's own bytes never reach the PDF: it is decoded, scaled down to
+/// at most PHOTO_PX_PER_PT pixels a point of its drawn size, flattened onto
+/// white, and encoded afresh as a PNG. So no EXIF, XMP or comment (a GPS
+/// position, a camera serial, a CCTV caption) and no more resolution than
+/// print needs go into a document handed to members.
+fn load_photo(path: &str) -> Option<(Image, f32, f32)> {
     let bytes = std::fs::read(path).ok()?;
     let format = if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         image::ImageFormat::Jpeg
@@ -376,52 +424,134 @@ fn load_photo(path: &str) -> Option<Image> {
     } else {
         return None;
     };
-    // krilla reads only the header now and decodes when the PDF is written,
-    // where a damaged file would fail the whole document: decode it first.
     let decoded = image::load_from_memory_with_format(&bytes, format).ok()?;
-    if decoded.width() == 0 || decoded.height() == 0 {
+    drop(bytes);
+    let (pw, ph) = (decoded.width(), decoded.height());
+    if pw == 0 || ph == 0 {
         return None;
     }
-    let image = match format {
-        image::ImageFormat::Jpeg => Image::from_jpeg(bytes.into(), true),
-        _ => Image::from_png(bytes.into(), true),
+    // The drawn size comes from the original, so scaling cannot change it.
+    let scale = (PHOTO_W / pw as f32).min(PHOTO_H / ph as f32);
+    let (w, h) = (pw as f32 * scale, ph as f32 * scale);
+    let (max_w, max_h) = (
+        (PHOTO_W * PHOTO_PX_PER_PT) as u32,
+        (PHOTO_H * PHOTO_PX_PER_PT) as u32,
+    );
+    let decoded = if pw > max_w || ph > max_h {
+        decoded.resize(max_w, max_h, image::imageops::FilterType::Triangle)
+    } else {
+        decoded
     };
-    image.ok()
+    let rgb = if decoded.color().has_alpha() {
+        let rgba = decoded.to_rgba8();
+        image::RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
+            let [r, g, b, a] = rgba.get_pixel(x, y).0;
+            let a = u32::from(a);
+            let over_white = |c: u8| ((u32::from(c) * a + 255 * (255 - a) + 127) / 255) as u8;
+            image::Rgb([over_white(r), over_white(g), over_white(b)])
+        })
+    } else {
+        decoded.to_rgb8()
+    };
+    let mut png = Vec::new();
+    rgb.write_with_encoder(image::codecs::png::PngEncoder::new(&mut png))
+        .ok()?;
+    // krilla decodes this when the PDF is written; being our own PNG of a
+    // picture already decoded, it cannot fail the document there.
+    let image = Image::from_png(png.into(), true).ok()?;
+    Some((image, w, h))
 }
 
-/// Height a block needs for its first line, to keep a heading above it.
-fn first_need(next: Option<&Block>, after: f32) -> f32 {
-    let style = match next {
-        Some(Block::Title(_)) => TITLE,
-        Some(Block::Heading(_)) => HEADING,
-        Some(Block::Subheading(_)) => SUBHEADING,
-        Some(Block::Para(_)) => PARA,
-        Some(Block::Bullet(_)) => BULLET,
-        Some(Block::Small(_)) => SMALL,
-        Some(Block::Photo { .. }) => return after.max(PARA.before) + PHOTO_H,
-        Some(Block::PageBreak) | None => return 0.0,
-    };
-    after.max(style.before) + style.lead()
+/// The style a block's text is printed in (a photo's is its caption's).
+fn block_style(block: &Block) -> Option<Style> {
+    Some(match block {
+        Block::Title(_) => TITLE,
+        Block::Heading(_) => HEADING,
+        Block::Subheading(_) => SUBHEADING,
+        Block::Para(_) => PARA,
+        Block::Bullet(_) => BULLET,
+        Block::Small(_) => SMALL,
+        Block::Photo { .. } => SMALL,
+        Block::PageBreak => return None,
+    })
+}
+
+/// Height a block needs for its first line, to keep a heading above it. A
+/// photo is placed whole with its caption, so it needs all of that;
+/// `photo_h` is its drawn height.
+fn first_need(next: Option<&Block>, photo_h: f32, after: f32) -> f32 {
+    match next {
+        Some(Block::Photo { caption, .. }) => {
+            let cap_h = caption_height(caption_lines(caption).len());
+            after.max(PARA.before) + photo_h + cap_h
+        }
+        Some(block) => match block_style(block) {
+            Some(style) => after.max(style.before) + style.lead(),
+            None => 0.0,
+        },
+        None => 0.0,
+    }
 }
 
 fn lay_out(doc: &Doc) -> Vec<Vec<Op>> {
     let mut layout = Layout::new();
+    let mut pictures: Vec<Option<Picture>> = doc
+        .blocks
+        .iter()
+        .map(|block| match block {
+            Block::Photo { path, .. } => Some(Picture::load(path.as_deref())),
+            _ => None,
+        })
+        .collect();
     for (i, block) in doc.blocks.iter().enumerate() {
         let next = doc.blocks.get(i + 1);
+        let photo_h = pictures
+            .get(i + 1)
+            .and_then(Option::as_ref)
+            .map_or(PHOTO_H, Picture::height);
+        let keep = |after| first_need(next, photo_h, after);
         match block {
-            Block::Title(t) => layout.text(t, TITLE, false, first_need(next, TITLE.after)),
-            Block::Heading(t) => layout.text(t, HEADING, false, first_need(next, HEADING.after)),
-            Block::Subheading(t) => {
-                layout.text(t, SUBHEADING, false, first_need(next, SUBHEADING.after))
-            }
+            Block::Title(t) => layout.text(t, TITLE, false, keep(TITLE.after)),
+            Block::Heading(t) => layout.text(t, HEADING, false, keep(HEADING.after)),
+            Block::Subheading(t) => layout.text(t, SUBHEADING, false, keep(SUBHEADING.after)),
             Block::Para(t) => layout.text(t, PARA, false, 0.0),
             Block::Bullet(t) => layout.text(t, BULLET, true, 0.0),
             Block::Small(t) => layout.text(t, SMALL, false, 0.0),
-            Block::Photo { path, caption } => layout.photo(path.as_deref(), caption),
+            Block::Photo { caption, .. } => {
+                let picture = pictures[i].take().unwrap_or(Picture::None);
+                layout.photo(picture, caption)
+            }
             Block::PageBreak => layout.break_next = true,
         }
     }
     layout.pages
+}
+
+/// The characters of the document's text and captions that its font cannot
+/// draw, and so are printed as '?': each once, in the order they first
+/// appear. Control characters are left out (they are cleaned elsewhere).
+/// Each block is checked against the face it is printed in.
+pub fn unprintable(doc: &Doc) -> Vec<char> {
+    let mut out = Vec::new();
+    for block in &doc.blocks {
+        let text = match block {
+            Block::Title(t)
+            | Block::Heading(t)
+            | Block::Subheading(t)
+            | Block::Para(t)
+            | Block::Bullet(t)
+            | Block::Small(t) => t,
+            Block::Photo { caption, .. } => caption,
+            Block::PageBreak => continue,
+        };
+        let face = block_style(block).map_or(&*REGULAR, |style| style.face());
+        for c in text.chars() {
+            if !c.is_control() && !face.draws(c) && !out.contains(&c) {
+                out.push(c);
+            }
+        }
+    }
+    out
 }
 
 fn set_grey(surface: &mut Surface, grey: u8) {
@@ -479,7 +609,10 @@ fn draw(surface: &mut Surface, op: &Op) {
 
 /// Lay out and draw the document; every page carries `footer` and "page N of M".
 pub fn render(doc: &Doc, meta: &PdfMeta) -> anyhow::Result<Vec<u8>> {
-    let pages = lay_out(doc);
+    render_pages(&lay_out(doc), meta)
+}
+
+fn render_pages(pages: &[Vec<Op>], meta: &PdfMeta) -> anyhow::Result<Vec<u8>> {
     let mut document = Document::new();
     // No creation date: the same document gives the same bytes.
     document.set_metadata(Metadata::new().title(REGULAR.clean(&meta.title)));
@@ -779,5 +912,254 @@ mod tests {
         let b = render(&d, &meta()).unwrap();
         assert!(a.starts_with(b"%PDF-"));
         assert!(a == b, "two renders differ");
+    }
+
+    /// Every image XObject in the PDF: its width, height and filter.
+    fn images(pdf: &lopdf::Document) -> Vec<(i64, i64, String, &lopdf::Stream)> {
+        pdf.objects
+            .values()
+            .filter_map(|o| o.as_stream().ok())
+            .filter(|s| {
+                s.dict
+                    .get(b"Subtype")
+                    .and_then(|t| t.as_name())
+                    .is_ok_and(|t| t == b"Image")
+            })
+            .map(|s| {
+                let int = |k: &[u8]| s.dict.get(k).and_then(|v| v.as_i64()).unwrap();
+                let filter = s
+                    .dict
+                    .get(b"Filter")
+                    .map(|f| format!("{f:?}"))
+                    .unwrap_or_default();
+                (int(b"Width"), int(b"Height"), filter, s)
+            })
+            .collect()
+    }
+
+    fn contains(hay: &[u8], needle: &[u8]) -> bool {
+        hay.windows(needle.len()).any(|w| w == needle)
+    }
+
+    /// A JPEG segment: marker, big-endian length counting itself, body.
+    fn segment(marker: u8, body: &[u8]) -> Vec<u8> {
+        let mut out = vec![0xFF, marker];
+        out.extend(u16::try_from(body.len() + 2).unwrap().to_be_bytes());
+        out.extend(body);
+        out
+    }
+
+    #[test]
+    fn a_photo_goes_into_the_pdf_without_its_metadata() {
+        let img = image::RgbImage::from_fn(64, 48, |x, y| {
+            image::Rgb([(x * 4) as u8, (y * 5) as u8, 128])
+        });
+        let mut plain = Vec::new();
+        img.write_with_encoder(image::codecs::jpeg::JpegEncoder::new(&mut plain))
+            .unwrap();
+        assert_eq!(plain[..2], [0xFF, 0xD8]);
+        let serial: &[u8] = b"SECRET-CAMERA-SERIAL-123";
+        let gps: &[u8] = b"SECRET-GPS-51.5072N-0.1276W";
+        // "Exif\0\0", then a big-endian TIFF header with an empty first IFD.
+        let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\0\0\0\0\0".to_vec();
+        exif.extend(gps);
+        let mut jpeg = plain[..2].to_vec();
+        jpeg.extend(segment(0xFE, serial));
+        jpeg.extend(segment(0xE1, &exif));
+        jpeg.extend(&plain[2..]);
+        assert!(contains(&jpeg, serial) && contains(&jpeg, gps));
+        let back = image::load_from_memory(&jpeg).expect("still a JPEG");
+        assert_eq!((back.width(), back.height()), (64, 48));
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cctv.jpg");
+        std::fs::write(&path, &jpeg).unwrap();
+        let d = doc(vec![Block::Photo {
+            path: Some(path.to_string_lossy().into_owned()),
+            caption: "Jay Red".into(),
+        }]);
+        let bytes = render(&d, &meta()).unwrap();
+        let (pdf, texts) = read(&bytes);
+        assert!(texts[0].contains("Jay Red") && !texts[0].contains("hoto"));
+        // Not in the file, nor in any stream once decompressed.
+        let mut streams = vec![bytes.clone()];
+        streams.extend(
+            pdf.objects
+                .values()
+                .filter_map(|o| o.as_stream().ok())
+                .filter_map(|s| s.decompressed_content().ok()),
+        );
+        for data in &streams {
+            for secret in [serial, gps, b"Exif".as_slice()] {
+                assert!(
+                    !contains(data, secret),
+                    "{}",
+                    String::from_utf8_lossy(secret)
+                );
+            }
+        }
+        // The JPEG was not embedded as it is.
+        assert!(!contains(&bytes, b"/DCTDecode"));
+        let images = images(&pdf);
+        assert_eq!(images.len(), 1);
+        let (w, h, filter, _) = &images[0];
+        assert_eq!((*w, *h), (64, 48));
+        assert!(!filter.contains("DCT"), "{filter}");
+    }
+
+    #[test]
+    fn a_transparent_photo_is_flattened_onto_white() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cut-out.png");
+        let mut img = image::RgbaImage::new(2, 1);
+        img.put_pixel(1, 0, image::Rgba([200, 10, 10, 255]));
+        img.save(&path).unwrap();
+        let d = doc(vec![Block::Photo {
+            path: Some(path.to_string_lossy().into_owned()),
+            caption: String::new(),
+        }]);
+        let bytes = render(&d, &meta()).unwrap();
+        let (pdf, _) = read(&bytes);
+        let images = images(&pdf);
+        assert_eq!(images.len(), 1, "one image and no soft mask");
+        let (_, _, _, stream) = images[0];
+        assert!(stream.dict.get(b"SMask").is_err());
+        assert_eq!(
+            stream.decompressed_content().unwrap(),
+            [255, 255, 255, 200, 10, 10]
+        );
+    }
+
+    #[test]
+    fn a_large_photo_is_embedded_at_print_resolution_and_drawn_the_same_size() {
+        let (pw, ph) = (4000, 3000);
+        // Grain, so the original does not compress to almost nothing.
+        let img = image::RgbImage::from_fn(pw, ph, |x, y| {
+            let n = (x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503)).rotate_left(13) % 64;
+            let v = ((x / 24 + y / 18) / 2 + n) as u8;
+            image::Rgb([v, v / 2 + 40, 200 - v / 2])
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.jpg");
+        img.save(&path).unwrap();
+        drop(img);
+        let original = std::fs::metadata(&path).unwrap().len();
+        // Embedded as it is, it alone would break the limit below.
+        assert!(original > 2_000_000, "{original} bytes");
+
+        let d = doc(vec![Block::Photo {
+            path: Some(path.to_string_lossy().into_owned()),
+            caption: "Jay Red".into(),
+        }]);
+        let pages = lay_out(&d);
+        let drawn = pages[0].iter().find_map(|op| match op {
+            Op::Image { w, h, .. } => Some((*w, *h)),
+            _ => None,
+        });
+        let (w, h) = drawn.expect("the photo is drawn");
+        assert!(
+            (w - PHOTO_W).abs() < 0.01 && (h - PHOTO_W * 0.75).abs() < 0.01,
+            "{w}x{h}"
+        );
+
+        let bytes = render_pages(&pages, &meta()).unwrap();
+        assert!(bytes.len() < 1_500_000, "{} bytes", bytes.len());
+        let (pdf, _) = read(&bytes);
+        let images = images(&pdf);
+        assert_eq!(images.len(), 1);
+        let (iw, ih, _, _) = images[0];
+        // 3 pixels a point of the drawn size, the aspect kept.
+        assert_eq!(iw, 390);
+        assert!((292..=293).contains(&ih), "{iw}x{ih}");
+    }
+
+    #[test]
+    fn characters_the_font_cannot_draw_are_reported_once_each() {
+        let printable = doc(vec![
+            Block::Title("Zoë Łukasz".into()),
+            Block::Heading("Zoë Łukasz".into()),
+            Block::Para("Zoë Łukasz, Ахмед, £5 • “quoted” – café".into()),
+            Block::Photo {
+                path: None,
+                caption: "Zoë Łukasz\tÅsa Ørsted".into(),
+            },
+            Block::PageBreak,
+        ]);
+        assert_eq!(unprintable(&printable), Vec::<char>::new());
+
+        let d = doc(vec![
+            Block::Para("Zoë Łukasz".into()),
+            Block::Heading("李雷".into()),
+            Block::Bullet("Ахмед \u{1F600}".into()),
+            Block::Small("\u{7}\u{1b}[31m".into()),
+            Block::Photo {
+                path: None,
+                caption: "雷 \u{1F600} 李".into(),
+            },
+        ]);
+        let missing = unprintable(&d);
+        assert_eq!(missing, vec!['李', '雷', '\u{1F600}']);
+        // Exactly what printing turns into '?'.
+        for c in missing {
+            assert_eq!(REGULAR.clean(&c.to_string()), "?");
+            assert_eq!(BOLD.clean(&c.to_string()), "?");
+        }
+    }
+
+    #[test]
+    fn a_heading_is_not_left_alone_at_the_foot_of_a_page_above_a_photo() {
+        let dir = tempfile::tempdir().unwrap();
+        let wide = dir.path().join("wide.png");
+        image::RgbImage::from_pixel(260, 100, image::Rgb([90, 90, 90]))
+            .save(&wide)
+            .unwrap();
+        let wide = Some(wide.to_string_lossy().into_owned());
+        let long = "Jay Red, seen at the Market Place Arcade on the afternoon of 3 May \
+                    taking goods from the stall by the north entrance without paying";
+        assert_eq!(caption_lines(long).len(), 2);
+        // A missing photo's full-height box, the same with a two-line
+        // caption, and a wide photo drawn only 50 points high.
+        let variants = [(None, "Jay Red"), (None, long), (wide, "Jay Red")];
+        let mut moved = vec![Vec::new(); variants.len()];
+        for (v, (path, caption)) in variants.iter().enumerate() {
+            // Lists of every length that brings the heading near the foot
+            // of page 1, with a line or two of small print to shift it less
+            // than one item does.
+            for n in 14..34 {
+                for small in 0..3 {
+                    let mut blocks: Vec<Block> =
+                        (0..n).map(|i| Block::Bullet(format!("Item {i}"))).collect();
+                    blocks.extend((0..small).map(|_| Block::Small("Note".into())));
+                    blocks.push(Block::Heading("Seen in town".into()));
+                    blocks.push(Block::Photo {
+                        path: path.clone(),
+                        caption: caption.to_string(),
+                    });
+                    let pages = lay_out(&doc(blocks));
+                    let on = |want: &str| {
+                        pages
+                            .iter()
+                            .position(|p| {
+                                p.iter()
+                                    .any(|op| matches!(op, Op::Text { text, .. } if text == want))
+                            })
+                            .unwrap()
+                    };
+                    let heading = on("Seen in town");
+                    for line in caption_lines(caption) {
+                        assert_eq!(heading, on(&line), "variant {v}, {n} items, {small} notes");
+                    }
+                    if heading > on(&format!("Item {}", n - 1)) {
+                        moved[v].push((n, small));
+                    }
+                }
+            }
+            assert!(!moved[v].is_empty(), "variant {v}: some heading went over");
+            assert!(moved[v].len() < 60, "variant {v}: some heading stayed");
+        }
+        // The wide photo's heading goes over only when the photo as drawn
+        // does not fit, not whenever a full-height box would not.
+        assert!(moved[2].len() < moved[0].len());
+        assert!(moved[2].iter().all(|m| moved[0].contains(m)));
     }
 }

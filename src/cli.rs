@@ -763,14 +763,7 @@ fn doc_settings(store: &Store, config: &Config) -> crate::io::document::DocSetti
     config.document_settings(beside_store(store.path(), "templates"))
 }
 
-/// A folder next to the store file.
-fn beside_store(store: &Path, name: &str) -> PathBuf {
-    store
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-        .join(name)
-}
+use crate::io::document::beside_store;
 
 fn print_made(made: &crate::io::document::Made) {
     use crate::domain::text::clean;

@@ -1167,6 +1167,7 @@ fn every_table_that_refers_to_a_person_is_one_retention_clears() {
     assert_eq!(
         links,
         [
+            "document_subjects.offender_id → offenders",
             "documents.exclusion_id → exclusions",
             "exclusion_incidents.exclusion_id → exclusions",
             "exclusion_zones.exclusion_id → exclusions",

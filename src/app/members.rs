@@ -5,7 +5,9 @@
 use super::form::{Field, Form};
 use super::{App, FormKind, Modal};
 use crate::domain::member::{MonthCount, STATUSES};
-use crate::store::members::{Contact, MemberEdit, MemberRow, TrainingRecord};
+/// The ui draws contacts without naming the store.
+pub use crate::store::members::Contact;
+use crate::store::members::{MemberEdit, MemberRow, TrainingRecord};
 use crate::store::StoreError;
 use chrono::NaiveDate;
 

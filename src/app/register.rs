@@ -574,14 +574,11 @@ impl App {
         } else {
             DocKind::WarningLetter
         };
-        let dir = self
-            .store
-            .path()
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(std::path::Path::new("."))
-            .to_path_buf();
-        let settings = self.config.document_settings(dir.join("templates"));
+        let store = self.store.path();
+        let settings = self
+            .config
+            .document_settings(crate::io::document::beside_store(store, "templates"));
+        let out = crate::io::document::beside_store(store, "documents");
         let both = Formats {
             pdf: true,
             markdown: true,
@@ -593,7 +590,7 @@ impl App {
             Subject::Exclusion(id),
             &settings,
             both,
-            &dir.join("documents"),
+            &out,
             op,
             now,
         ) {
@@ -813,10 +810,22 @@ impl App {
                 }
                 // checked before anything is saved, so a bad date loses nothing
                 let born = parse_date(form.field("Born").value(), "born").map_err(invalid)?;
-                if born.is_some_and(|d| d >= now.date_naive()) {
+                if born.is_some_and(|d| d >= now.with_timezone(&self.tz).date_naive()) {
                     return Err(invalid("born: a date of birth is in the past".into()));
                 }
                 let address = crate::domain::text::tidy_input(form.field("Address").value());
+                let id_sought = match id {
+                    Some(id) => self
+                        .store
+                        .offender(*id)?
+                        .is_some_and(|o| o.kind == OffenderKind::IdSought),
+                    None => form.field("Kind").choice_index() == 1,
+                };
+                if id_sought && (born.is_some() || !address.is_empty()) {
+                    return Err(invalid(
+                        "an ID-sought person has no known date of birth or address: promote them to known first".into(),
+                    ));
+                }
                 let saved = match id {
                     Some(id) => self.store.update_offender(*id, *version, input, op, now)?,
                     None => {

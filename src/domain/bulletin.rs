@@ -3,12 +3,15 @@
 //! figures, holding only what members may see.
 
 use super::document::{Block, BulletinRules, Doc, SchemeInfo};
-use chrono::NaiveDate;
+use super::exclusion::{local_day_start, local_span};
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono_tz::Tz;
 
 /// An excluded person as the bulletin may show them. The store hands over
 /// the date of birth and address; the bulletin's rules decide if they print.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BulletinPerson {
+    pub offender_id: i64,
     pub name: String,
     pub aliases: Vec<String>,
     pub photo: Option<String>,
@@ -24,6 +27,7 @@ pub struct BulletinPerson {
 /// Someone the scheme is trying to identify.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SoughtPerson {
+    pub offender_id: i64,
     pub label: String,
     pub description: String,
     pub photo: Option<String>,
@@ -59,6 +63,42 @@ pub struct BulletinFacts {
 
 /// Exclusions ending up to this many days after the period are listed as ending.
 pub const ENDING_AHEAD_DAYS: i64 = 14;
+
+/// The instants a bulletin for the scheme's days `from` to `to` looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// The first instant of `from`.
+    pub start: DateTime<Utc>,
+    /// The first instant after `to`.
+    pub end: DateTime<Utc>,
+    /// The first instant after the last day an ending exclusion may end on.
+    pub ending_until: DateTime<Utc>,
+}
+
+impl Window {
+    pub fn new(from: NaiveDate, to: NaiveDate, tz: Tz) -> Result<Window, String> {
+        let (start, end) = local_span(from, to, tz)?;
+        let last = to
+            .checked_add_days(Days::new(ENDING_AHEAD_DAYS as u64 + 1))
+            .ok_or("the end date is too far in the future")?;
+        Ok(Window {
+            start,
+            end,
+            ending_until: local_day_start(last, tz),
+        })
+    }
+
+    /// Where an exclusion from `starts_at` to `ends_at` (exclusive; lifted
+    /// ones end when lifted) stands: (new in the period, ending in it or
+    /// the days after, in force at its end).
+    pub fn place(&self, starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> (bool, bool, bool) {
+        let new = starts_at >= self.start && starts_at < self.end && ends_at > starts_at;
+        // its last instant falls in [start, ending_until)
+        let ending = ends_at > self.start && ends_at <= self.ending_until && ends_at > starts_at;
+        let in_force = starts_at < self.end && ends_at >= self.end;
+        (new, ending, in_force)
+    }
+}
 
 fn capitalised(s: &str) -> String {
     let mut c = s.chars();
@@ -208,6 +248,7 @@ mod tests {
             from: d("2026-11-20"),
             to: d("2026-11-26"),
             new: vec![BulletinPerson {
+                offender_id: 1,
                 name: "Dean Holt".into(),
                 aliases: vec!["Deano".into()],
                 photo: None,
@@ -228,6 +269,47 @@ mod tests {
             }],
             headlines: Headlines::default(),
         }
+    }
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_week_in_summer_time_places_exclusions_by_the_schemes_days() {
+        let w = Window::new(d("2026-06-01"), d("2026-06-07"), chrono_tz::Europe::London).unwrap();
+        // the days are London's: midnight BST is 23:00 UTC the day before
+        assert_eq!(w.start, at("2026-05-31T23:00:00Z"));
+        assert_eq!(w.end, at("2026-06-07T23:00:00Z"));
+        // ending up to and including 21 June
+        assert_eq!(w.ending_until, at("2026-06-21T23:00:00Z"));
+        let far = at("2027-01-01T00:00:00Z");
+        // starts in the first and last instant of the period: new
+        assert_eq!(w.place(w.start, far), (true, false, true));
+        assert!(w.place(w.end - chrono::Duration::seconds(1), far).0);
+        // starts at the first instant after it, or before it: not new
+        assert!(!w.place(w.end, far).0);
+        assert!(!w.place(w.start - chrono::Duration::seconds(1), far).0);
+        let long_ago = at("2026-01-01T00:00:00Z");
+        // its last day was the day before the period: not ending, not in force
+        assert_eq!(w.place(long_ago, w.start), (false, false, false));
+        // its last day is the period's first: ending
+        assert_eq!(
+            w.place(long_ago, w.start + chrono::Duration::days(1)),
+            (false, true, false)
+        );
+        // its last day is the 14th after the period: ending; the 15th: not
+        assert_eq!(w.place(long_ago, w.ending_until), (false, true, true));
+        assert_eq!(
+            w.place(long_ago, w.ending_until + chrono::Duration::days(1)),
+            (false, false, true)
+        );
+        // ending on the period's last day: ending, and not in force at its end
+        assert_eq!(w.place(long_ago, w.end), (false, true, true));
+        assert_eq!(
+            w.place(long_ago, w.end - chrono::Duration::hours(1)),
+            (false, true, false)
+        );
     }
 
     #[test]

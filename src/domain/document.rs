@@ -375,11 +375,11 @@ pub fn to_markdown(doc: &Doc) -> String {
             Block::Para(t) => out.push_str(&format!("{}\n", md_escape(t))),
             Block::Bullet(t) => out.push_str(&format!("- {}\n", md_escape(t))),
             Block::Small(t) => out.push_str(&format!("<small>{}</small>\n", md_escape(t))),
+            // the photo's path is the control room's, not the reader's: it is in the PDF
             Block::Photo { path, caption } => match path {
-                Some(p) => out.push_str(&format!(
-                    "![{}](<{}>)\n",
-                    md_escape(caption),
-                    p.replace(['<', '>'], "")
+                Some(_) => out.push_str(&format!(
+                    "*(Photo of {}: in the PDF.)*\n",
+                    md_escape(caption)
                 )),
                 None => out.push_str("*(No photo on file.)*\n"),
             },

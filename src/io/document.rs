@@ -103,6 +103,16 @@ pub fn load_template(
     }
 }
 
+/// A folder beside the store file: where documents and templates live
+/// unless the config or the command says otherwise.
+pub fn beside_store(store: &Path, name: &str) -> PathBuf {
+    store
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .join(name)
+}
+
 /// Copy the built-in templates into `dir` for the scheme to edit, leaving
 /// any already there alone. Returns the files written.
 pub fn write_templates(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
@@ -111,8 +121,7 @@ pub fn write_templates(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     for kind in DocKind::ALL {
         let path = dir.join(format!("{}.md", kind.code()));
         if !path.exists() {
-            std::fs::write(&path, builtin_template(kind))
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            crate::io::files::write_whole(&path, builtin_template(kind).as_bytes())?;
             out.push(path);
         }
     }
@@ -333,6 +342,18 @@ fn privacy_values(s: &DocSettings, today: NaiveDate) -> Values {
         "retention_sightings",
         text(s.retention.sightings_months.to_string()),
     );
+    let b = &s.bulletin;
+    v.insert(
+        "identity_sharing",
+        text(match (b.show_dates_of_birth, b.show_addresses) {
+            (false, false) => "we do not share them with member businesses",
+            (true, false) => "your date of birth is shown to member businesses in their bulletin",
+            (false, true) => "your address is shown to member businesses in their bulletin",
+            (true, true) => {
+                "your date of birth and address are shown to member businesses in their bulletin"
+            }
+        }),
+    );
     v.insert(
         "retention_incidents",
         text(s.retention.closed_incidents_years.to_string()),
@@ -352,9 +373,17 @@ fn free_name(dir: &Path, stem: &str, exts: &[&str]) -> String {
         .expect("a free name")
 }
 
-/// Render and write the files, then record the document; nothing is left
-/// half-written: both files are complete under temporary names before
-/// the record is made, and renamed only after it.
+/// What a document serves and whom it shows, for its record.
+struct Served {
+    exclusion: Option<i64>,
+    member: Option<i64>,
+    subjects: Vec<i64>,
+}
+
+/// Render and write the files, then record the document. Nothing is left
+/// half-written and nothing recorded without its files: each file is
+/// complete under a temporary name, all are renamed into place, and only
+/// then is the record made; if that fails, the files go again.
 #[allow(clippy::too_many_arguments)]
 fn write_and_record(
     store: &mut Store,
@@ -364,14 +393,19 @@ fn write_and_record(
     footer: String,
     formats: Formats,
     out_dir: &Path,
-    exclusion: Option<i64>,
-    member: Option<i64>,
-    warnings: Vec<String>,
+    served: Served,
+    mut warnings: Vec<String>,
     operator: i64,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Made> {
     if !formats.pdf && !formats.markdown {
         anyhow::bail!("choose at least one of pdf and md");
+    }
+    let missing: String = crate::io::pdf::unprintable(&doc).into_iter().collect();
+    if formats.pdf && !missing.is_empty() {
+        warnings.push(format!(
+            "the PDF's font has no letters for “{missing}”, printed as ?: the Markdown has them"
+        ));
     }
     let mut outputs: Vec<(&str, Vec<u8>)> = vec![];
     if formats.pdf {
@@ -388,12 +422,23 @@ fn write_and_record(
         std::fs::create_dir_all(out_dir)
             .with_context(|| format!("cannot create the folder {}", out_dir.display()))?;
     }
+    // kept whole and absolute, so retention finds the files from anywhere
+    let out_dir = out_dir
+        .canonicalize()
+        .with_context(|| format!("cannot use the folder {}", out_dir.display()))?;
+    if out_dir.to_str().is_none() {
+        anyhow::bail!(
+            "the folder {} has a name that is not text: choose another with --out",
+            out_dir.display()
+        );
+    }
     let exts: Vec<&str> = outputs.iter().map(|(e, _)| *e).collect();
-    let stem = free_name(out_dir, stem, &exts);
+    let stem = free_name(&out_dir, stem, &exts);
     let mut temps: Vec<(PathBuf, PathBuf)> = vec![];
-    let cleanup = |temps: &[(PathBuf, PathBuf)]| {
-        for (t, _) in temps {
-            let _ = std::fs::remove_file(t);
+    let mut placed: Vec<PathBuf> = vec![];
+    let undo = |temps: &[(PathBuf, PathBuf)], placed: &[PathBuf]| {
+        for f in temps.iter().map(|(t, _)| t).chain(placed) {
+            let _ = std::fs::remove_file(f);
         }
     };
     for (ext, bytes) in &outputs {
@@ -401,25 +446,39 @@ fn write_and_record(
         match crate::io::files::write_temp(&path, bytes) {
             Ok(t) => temps.push((t, path)),
             Err(e) => {
-                cleanup(&temps);
+                undo(&temps, &placed);
                 return Err(e);
             }
         }
     }
-    let names: Vec<String> = temps.iter().map(|(_, p)| p.display().to_string()).collect();
-    let document_id =
-        match store.record_document(kind_code, exclusion, member, &names, operator, now) {
-            Ok(id) => id,
-            Err(e) => {
-                cleanup(&temps);
-                return Err(e.into());
-            }
-        };
-    for (t, p) in &temps {
-        std::fs::rename(t, p).with_context(|| format!("cannot write {}", p.display()))?;
+    while let Some((t, p)) = temps.pop() {
+        if let Err(e) = std::fs::rename(&t, &p) {
+            temps.push((t, p.clone()));
+            undo(&temps, &placed);
+            return Err(anyhow::anyhow!("cannot write {}: {e}", p.display()));
+        }
+        placed.push(p);
     }
+    placed.reverse();
+    let names: Vec<String> = placed.iter().map(|p| p.display().to_string()).collect();
+    let recorded = store.record_document(
+        kind_code,
+        served.exclusion,
+        served.member,
+        &served.subjects,
+        &names,
+        operator,
+        now,
+    );
+    let document_id = match recorded {
+        Ok(id) => id,
+        Err(e) => {
+            undo(&[], &placed);
+            return Err(e.into());
+        }
+    };
     Ok(Made {
-        files: temps.into_iter().map(|(_, p)| p).collect(),
+        files: placed,
         document_id,
         warnings,
         doc,
@@ -450,7 +509,7 @@ pub fn make_document(
     let today = now.with_timezone(&settings.tz).date_naive();
     let (template, source, missing) = load_template(kind, &settings.templates_dir)?;
     let mut warnings: Vec<String> = vec![];
-    let (values, exclusion, member, stem) = match (kind, subject) {
+    let (values, served, stem) = match (kind, subject) {
         (DocKind::WarningLetter | DocKind::ExclusionNotice, Subject::Exclusion(id)) => {
             let facts = store.notice_facts(id)?;
             let excludes = settings.ladder.excludes(&facts.exclusion.stage);
@@ -468,18 +527,31 @@ pub fn make_document(
             }
             let (v, w) = notice_values(&facts, settings, today);
             warnings.extend(w);
-            (v, Some(id), None, format!("{}-E{id}-{today}", kind.code()))
+            let served = Served {
+                exclusion: Some(id),
+                member: None,
+                subjects: vec![facts.offender.id],
+            };
+            (v, served, format!("{}-E{id}-{today}", kind.code()))
         }
         (DocKind::MemberAgreement, Subject::Member(id)) => {
             let facts = store.agreement_facts(id, now)?;
             let (v, w) = agreement_values(&facts, settings, today);
             warnings.extend(w);
-            (v, None, Some(id), format!("{}-M{id}-{today}", kind.code()))
+            let served = Served {
+                exclusion: None,
+                member: Some(id),
+                subjects: vec![],
+            };
+            (v, served, format!("{}-M{id}-{today}", kind.code()))
         }
         (DocKind::PrivacyNotice, Subject::None) => (
             privacy_values(settings, today),
-            None,
-            None,
+            Served {
+                exclusion: None,
+                member: None,
+                subjects: vec![],
+            },
             format!("{}-{today}", kind.code()),
         ),
         (DocKind::WarningLetter | DocKind::ExclusionNotice, _) => {
@@ -514,8 +586,7 @@ pub fn make_document(
         footer,
         formats,
         out_dir,
-        exclusion,
-        member,
+        served,
         warnings,
         operator,
         now,
@@ -553,8 +624,19 @@ pub fn make_bulletin(
         long_day(today + Duration::days(settings.bulletin.keep_days as i64))
     );
     let stem = format!("bulletin-{from}-to-{to}");
+    let mut subjects: Vec<i64> = facts
+        .new
+        .iter()
+        .chain(&facts.ending)
+        .map(|p| p.offender_id)
+        .collect();
+    subjects.extend(facts.sought.iter().map(|s| s.offender_id));
+    let served = Served {
+        exclusion: None,
+        member: None,
+        subjects,
+    };
     write_and_record(
-        store, doc, "bulletin", &stem, footer, formats, out_dir, None, None, warnings, operator,
-        now,
+        store, doc, "bulletin", &stem, footer, formats, out_dir, served, warnings, operator, now,
     )
 }

@@ -18,8 +18,10 @@ pub struct RetentionOutcome {
     pub applied: Option<RetentionCounts>,
     /// Photo files deleted (or found already gone).
     pub photos_deleted: Vec<PathBuf>,
-    /// Files of notices and letters made for the people removed, deleted (or found already gone).
+    /// Files of notices, letters and bulletins that showed the people removed, deleted.
     pub documents_deleted: Vec<PathBuf>,
+    /// … and those that were not there to delete (moved or deleted by hand).
+    pub documents_gone: Vec<PathBuf>,
     /// Anything that could not be finished (a photo file that would not go,
     /// the freed space not fully overwritten); the deletion itself stands.
     pub problems: Vec<String>,
@@ -80,19 +82,26 @@ pub fn run_retention(
         due,
         ..RetentionOutcome::default()
     };
-    for (what, files, deleted) in [
-        ("photo", &counts.photos, &mut outcome.photos_deleted),
+    let mut photos_gone = vec![];
+    for (what, files, deleted, gone) in [
+        (
+            "photo",
+            &counts.photos,
+            &mut outcome.photos_deleted,
+            &mut photos_gone,
+        ),
         (
             "document",
             &counts.document_files,
             &mut outcome.documents_deleted,
+            &mut outcome.documents_gone,
         ),
     ] {
         for file in files {
             let path = PathBuf::from(file);
             match std::fs::remove_file(&path) {
                 Ok(()) => deleted.push(path),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => deleted.push(path),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => gone.push(path),
                 Err(e) => outcome.problems.push(format!(
                     "{what} {} could not be deleted: {e}; delete it by hand",
                     clean(file)
@@ -104,11 +113,17 @@ pub fn run_retention(
         outcome.problems.push(p.clone());
     }
     writeln!(out, "removed: {}", counts.describe())?;
+    // a photo already gone is as good as deleted: it was the store's copy
+    outcome.photos_deleted.extend(photos_gone);
     writeln!(out, "photo files deleted: {}", outcome.photos_deleted.len())?;
     writeln!(
         out,
-        "document files deleted: {}",
-        outcome.documents_deleted.len()
+        "document files deleted: {}{}",
+        outcome.documents_deleted.len(),
+        match outcome.documents_gone.len() {
+            0 => String::new(),
+            n => format!(" ({n} were not there: moved or deleted by hand, so look for copies)"),
+        }
     )?;
     if counts.compaction.vacuumed {
         writeln!(out, "freed space overwritten (store rebuilt)")?;

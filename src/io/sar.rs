@@ -296,9 +296,18 @@ fn report(
         let _ = writeln!(r);
     }
     if !s.documents.is_empty() {
-        let _ = writeln!(r, "Notices and letters made for them:\n");
+        let _ = writeln!(
+            r,
+            "\n## Notices, letters and members' bulletins that showed you ({})\n",
+            s.documents.len()
+        );
         for (kind, exclusion, at) in &s.documents {
-            let _ = writeln!(r, "- {} for #{exclusion}, made {}", md(kind), when(*at));
+            let what = match (kind.as_str(), exclusion) {
+                ("bulletin", _) => "the members' bulletin".to_string(),
+                (k, Some(e)) => format!("{} for #{e}", md(&k.replace('-', " "))),
+                (k, None) => md(&k.replace('-', " ")),
+            };
+            let _ = writeln!(r, "- {what}, made {}", when(*at));
         }
     }
 

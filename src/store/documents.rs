@@ -5,9 +5,9 @@
 use super::members::{Contact, MemberRow};
 use super::{audit, from_ts, ts, Result, Store, StoreError};
 use crate::domain::bulletin::{
-    Alert, BulletinFacts, BulletinPerson, Headlines, SoughtPerson, ENDING_AHEAD_DAYS,
+    Alert, BulletinFacts, BulletinPerson, Headlines, SoughtPerson, Window,
 };
-use crate::domain::exclusion::{local_span, Exclusion, Ladder, Scope};
+use crate::domain::exclusion::{Exclusion, Ladder, Scope};
 use crate::domain::offender::Offender;
 use crate::domain::text::tidy_input;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -52,9 +52,7 @@ pub(crate) fn files_of(json: &str) -> Vec<String> {
     serde_json::from_str(json).unwrap_or_default()
 }
 
-fn date(s: Option<String>) -> Option<NaiveDate> {
-    s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
-}
+use super::stored_day as date;
 
 fn zone_names(conn: &rusqlite::Connection, scope: &Scope) -> Result<Vec<(i64, String)>> {
     let mut st = conn.prepare_cached("SELECT id, name FROM zones ORDER BY name COLLATE NOCASE")?;
@@ -179,12 +177,15 @@ impl Store {
     }
 
     /// Record a document made, with its audit record, in one transaction.
-    /// The audit names what it serves: the exclusion, the member, or neither.
+    /// The audit names what it serves: the exclusion, the member, or neither;
+    /// `subjects` are the people it shows.
+    #[allow(clippy::too_many_arguments)]
     pub fn record_document(
         &mut self,
         kind: &str,
         exclusion: Option<i64>,
         member: Option<i64>,
+        subjects: &[i64],
         files: &[String],
         operator: i64,
         now: DateTime<Utc>,
@@ -197,6 +198,12 @@ impl Store {
                 params![kind, exclusion, member, ts(now), operator, files],
             )?;
             let id = tx.last_insert_rowid();
+            let mut st = tx.prepare_cached(
+                "INSERT OR IGNORE INTO document_subjects (document_id, offender_id) VALUES (?1, ?2)",
+            )?;
+            for s in subjects {
+                st.execute(params![id, s])?;
+            }
             let (entity, entity_id) = match (exclusion, member) {
                 (Some(e), _) => ("exclusion", Some(e)),
                 (None, Some(m)) => ("member", Some(m)),
@@ -323,6 +330,22 @@ impl Store {
         })
     }
 
+    /// Alerts covering a day of the period, or running on the day of issue.
+    fn alerts_for_bulletin(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        issued: NaiveDate,
+    ) -> Result<Vec<Alert>> {
+        let mut out = self.bulletin_alerts(from, to)?;
+        for a in self.bulletin_alerts(issued, issued)? {
+            if !out.iter().any(|o| o.id == a.id) {
+                out.push(a);
+            }
+        }
+        Ok(out)
+    }
+
     /// Alerts covering any day from `from` to `to`, oldest first.
     pub fn bulletin_alerts(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<Alert>> {
         let mut st = self.conn().prepare_cached(
@@ -354,8 +377,9 @@ impl Store {
 
     /// What the bulletin for the days `from` to `to` (the scheme's days),
     /// issued on `issued`, is made from. Only exclusions whose stage excludes
-    /// are listed; alerts are those of the period and any still running
-    /// when it is issued.
+    /// and that have been served are listed (members never learn of one
+    /// before the person does); alerts are those of the period and any
+    /// running on the day it is issued.
     pub fn bulletin_facts(
         &self,
         from: NaiveDate,
@@ -364,8 +388,8 @@ impl Store {
         tz: Tz,
         ladder: &Ladder,
     ) -> Result<BulletinFacts> {
-        let (start, end) = local_span(from, to, tz).map_err(StoreError::Invalid)?;
-        let ending_until = end + Duration::days(ENDING_AHEAD_DAYS);
+        let window = Window::new(from, to, tz).map_err(StoreError::Invalid)?;
+        let (start, end) = (window.start, window.end);
         let conn = self.conn();
         let local = |t: DateTime<Utc>| t.with_timezone(&tz).date_naive();
         let mut new = vec![];
@@ -373,11 +397,12 @@ impl Store {
         let mut in_force = 0;
         let mut st = conn.prepare_cached(
             "SELECT e.id, e.offender_id FROM exclusions e JOIN offenders o ON o.id = e.offender_id
-             WHERE o.merged_into IS NULL AND e.starts_at < ?2 AND e.ends_at >= ?1
+             WHERE o.merged_into IS NULL AND e.served_at IS NOT NULL
+               AND e.starts_at < ?2 AND e.ends_at > ?1
              ORDER BY e.starts_at, e.id",
         )?;
         let rows = st
-            .query_map(params![ts(start), ts(ending_until)], |r| {
+            .query_map(params![ts(start), ts(window.ending_until.max(end))], |r| {
                 Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -393,11 +418,8 @@ impl Store {
                 continue;
             }
             let end_at = e.effective_end();
-            if e.starts_at < end && end_at >= end {
-                in_force += 1;
-            }
-            let is_new = e.starts_at >= start && e.starts_at < end && end_at > e.starts_at;
-            let is_ending = end_at >= start && end_at < ending_until;
+            let (is_new, is_ending, at_end) = window.place(e.starts_at, end_at);
+            in_force += at_end as i64;
             if !is_new && !is_ending {
                 continue;
             }
@@ -413,6 +435,7 @@ impl Store {
                     .collect(),
             };
             let person = BulletinPerson {
+                offender_id,
                 name: o.name.clone(),
                 aliases: o.aliases.clone(),
                 photo: (!o.photo_path.is_empty()).then(|| o.photo_path.clone()),
@@ -433,7 +456,7 @@ impl Store {
         }
         let mut sought = vec![];
         let mut st = conn.prepare_cached(
-            "SELECT name, description, photo_path, created_at FROM offenders
+            "SELECT name, description, photo_path, created_at, id FROM offenders
              WHERE kind = 'id_sought' AND status = 'active' AND merged_into IS NULL AND created_at < ?1
              ORDER BY created_at DESC, id DESC",
         )?;
@@ -443,10 +466,12 @@ impl Store {
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, i64>(3)?,
+                r.get::<_, i64>(4)?,
             ))
         })? {
-            let (label, description, photo, created) = r?;
+            let (label, description, photo, created, offender_id) = r?;
             sought.push(SoughtPerson {
+                offender_id,
                 label,
                 description,
                 photo: (!photo.is_empty()).then_some(photo),
@@ -470,7 +495,7 @@ impl Store {
             new,
             ending,
             sought,
-            alerts: self.bulletin_alerts(from, to.max(issued))?,
+            alerts: self.alerts_for_bulletin(from, to, issued)?,
             headlines,
         })
     }

@@ -33,9 +33,7 @@ const EXCLUSION_COLUMNS: &str =
      e.reason, e.appeal_lodged_on, e.appeal_outcome, e.review_on, e.lifted_at,
      (SELECT group_concat(zone_id) FROM exclusion_zones WHERE exclusion_id = e.id)";
 
-fn date(s: Option<String>) -> Option<NaiveDate> {
-    s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
-}
+use super::stored_day as date;
 
 fn exclusion_row(r: &Row) -> rusqlite::Result<Exclusion> {
     let all: bool = r.get(3)?;

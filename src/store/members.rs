@@ -90,9 +90,7 @@ pub struct TrainingRecord {
     pub refresher_due_on: NaiveDate,
 }
 
-fn date(s: Option<String>) -> Option<NaiveDate> {
-    s.and_then(|s| s.parse().ok())
-}
+use super::stored_day as date;
 
 fn check(m: &MemberEdit) -> Result<MemberEdit> {
     let mut m = m.clone();

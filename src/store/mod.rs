@@ -182,6 +182,11 @@ pub(crate) fn from_ts(s: i64) -> DateTime<Utc> {
         .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
+/// A day as the store keeps it (`YYYY-MM-DD`); anything else is no day.
+pub(crate) fn stored_day(s: Option<String>) -> Option<chrono::NaiveDate> {
+    s.and_then(|s| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+}
+
 impl Store {
     /// Open (creating if need be) the store at `path`, applying any migrations,
     /// with the key given at start ([`key::use_key`]) if there was one.

@@ -423,8 +423,9 @@ pub struct SubjectData {
     /// Held only for notices served on them.
     pub date_of_birth: Option<String>,
     pub address: String,
-    /// Notices and letters made for their exclusions: (kind, exclusion, when).
-    pub documents: Vec<(String, i64, DateTime<Utc>)>,
+    /// Notices, letters and bulletins that showed them: (kind, exclusion it
+    /// served if any, when).
+    pub documents: Vec<(String, Option<i64>, DateTime<Utc>)>,
     pub merged_records: Vec<MergedRecord>,
     pub exclusions: Vec<SubjectExclusion>,
     pub incidents: Vec<SubjectIncident>,
@@ -463,9 +464,7 @@ fn split(s: &str) -> Vec<String> {
         .collect()
 }
 
-fn date(s: Option<String>) -> Option<NaiveDate> {
-    s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
-}
+use super::stored_day as date;
 
 /// The record a merged one was folded into, followed to the end.
 fn root_of(conn: &Connection, id: i64) -> Result<i64> {
@@ -575,20 +574,18 @@ impl Store {
                 [&people],
             )?;
             c.old_sightings = tx.execute("DELETE FROM sightings WHERE at < ?1", [sightings_cutoff])?;
-            // the notices and letters made for them go with their exclusions
+            // the notices, letters and bulletins that show them go with them
+            let showing = "SELECT id FROM documents
+                 WHERE id IN (SELECT document_id FROM document_subjects
+                              WHERE offender_id IN (SELECT value FROM json_each(?1)))
+                    OR exclusion_id IN (SELECT id FROM exclusions
+                                        WHERE offender_id IN (SELECT value FROM json_each(?1)))";
             let docs: Vec<String> = tx
-                .prepare(
-                    "SELECT files FROM documents WHERE exclusion_id IN
-                        (SELECT id FROM exclusions WHERE offender_id IN (SELECT value FROM json_each(?1)))",
-                )?
+                .prepare(&format!("SELECT files FROM documents WHERE id IN ({showing})"))?
                 .query_map([&people], |r| r.get(0))?
                 .collect::<Result<_, _>>()?;
             c.document_files = docs.iter().flat_map(|f| super::documents::files_of(f)).collect();
-            tx.execute(
-                "DELETE FROM documents WHERE exclusion_id IN
-                    (SELECT id FROM exclusions WHERE offender_id IN (SELECT value FROM json_each(?1)))",
-                [&people],
-            )?;
+            tx.execute(&format!("DELETE FROM documents WHERE id IN ({showing})"), [&people])?;
             tx.execute(
                 "DELETE FROM exclusion_zones WHERE exclusion_id IN
                     (SELECT id FROM exclusions WHERE offender_id IN (SELECT value FROM json_each(?1)))",
@@ -1017,8 +1014,11 @@ fn subject_data(conn: &Connection, offender_id: i64) -> Result<SubjectData> {
     let documents = conn
         .prepare(
             "SELECT d.kind, d.exclusion_id, d.created_at FROM documents d
-             JOIN exclusions e ON e.id = d.exclusion_id
-             WHERE e.offender_id IN (SELECT value FROM json_each(?1)) ORDER BY d.created_at, d.id",
+             WHERE d.id IN (SELECT document_id FROM document_subjects
+                            WHERE offender_id IN (SELECT value FROM json_each(?1)))
+                OR d.exclusion_id IN (SELECT id FROM exclusions
+                                      WHERE offender_id IN (SELECT value FROM json_each(?1)))
+             ORDER BY d.created_at, d.id",
         )?
         .query_map([&list], |r| Ok((r.get(0)?, r.get(1)?, from_ts(r.get(2)?))))?
         .collect::<Result<_, _>>()?;

@@ -408,6 +408,15 @@ CREATE TABLE documents (
 );
 CREATE INDEX documents_exclusion ON documents(exclusion_id);
 
+-- the people a document shows (a notice's person, a bulletin's people), so
+-- a subject access report can list them and retention can delete them
+CREATE TABLE document_subjects (
+    document_id  INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    offender_id  INTEGER NOT NULL REFERENCES offenders(id) ON DELETE CASCADE,
+    PRIMARY KEY (document_id, offender_id)
+);
+CREATE INDEX document_subjects_offender ON document_subjects(offender_id);
+
 -- what the manager wants members to watch for, shown in bulletins for the
 -- days it covers
 CREATE TABLE bulletin_alerts (

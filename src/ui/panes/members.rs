@@ -2,11 +2,11 @@
 //! signed on the current version stand out), their staff's training, and
 //! membership over time.
 
+use crate::app::members::Contact;
 use crate::app::members::MembersView;
 use crate::app::App;
 use crate::domain::format_pence;
 use crate::domain::member::{MemberTraining, Refresher, Renewal};
-use crate::store::members::Contact;
 use crate::ui::{clean, Theme};
 use chrono::NaiveDate;
 use ratatui::layout::{Constraint, Layout, Rect};

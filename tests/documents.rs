@@ -573,28 +573,9 @@ fn the_bulletin_holds_no_date_of_birth_or_address_unless_the_config_allows() {
 
 /// The real binary, as the demo's manager (PIN on standard input).
 fn watchroom(dir: &Path, db: &Path, args: &[&str]) -> (bool, String, String) {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_watchroom"))
-        .args(["--db", db.to_str().unwrap(), "--as", "Alex Morgan"])
-        .args(["--config", dir.join("config.toml").to_str().unwrap()])
-        .args(args)
-        .env_clear()
-        .env("HOME", dir)
-        .env("TZ", "UTC")
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    writeln!(child.stdin.take().unwrap(), "1234").unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let config = dir.join("config.toml");
+    let with_config = [&["--config", config.to_str().unwrap()][..], args].concat();
+    run_binary(db, "Alex Morgan", "1234", &with_config)
 }
 
 #[test]
@@ -707,20 +688,18 @@ fn the_shell_copies_the_templates_makes_documents_and_names_what_is_wrong() {
     assert!(!ok && err.contains("before it starts"), "{err}");
 }
 
+/// The person whose profile the console shows.
+fn shown(c: &Console) -> &watchroom::domain::offender::Offender {
+    &c.app.profile.as_ref().expect("a profile").profile.offender
+}
+
 #[test]
 fn a_date_of_birth_and_address_are_kept_from_the_register_form_and_a_bad_one_loses_nothing() {
     use crossterm::event::KeyCode;
     let mut c = demo_console();
     c.keys("3");
     c.open_profile("serving a notice");
-    let id = c
-        .app
-        .profile
-        .as_ref()
-        .expect("a profile")
-        .profile
-        .offender
-        .id;
+    let id = shown(&c).id;
     c.keys("e");
     // Name, Aliases, Nicknames, Markers, Description, Photo, then Born
     for _ in 0..6 {
@@ -921,14 +900,7 @@ fn an_id_sought_person_is_given_no_date_of_birth_and_nothing_of_the_form_is_save
     let mut c = demo_console();
     c.keys("3v");
     c.open_profile("checking a still");
-    let before = c
-        .app
-        .profile
-        .as_ref()
-        .expect("a profile")
-        .profile
-        .offender
-        .clone();
+    let before = shown(&c).clone();
     assert_eq!(
         before.kind,
         watchroom::domain::offender::OffenderKind::IdSought

@@ -11,7 +11,6 @@ use rusqlite::Connection;
 use std::collections::BTreeSet;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use support::*;
 use watchroom::io::export::{run_export, ExportFormat, ExportKind, ExportOutcome, ExportRequest};
 use watchroom::store::demo::DEMO_OPERATOR;
@@ -542,33 +541,6 @@ fn an_export_without_a_reason_or_with_a_period_backwards_writes_and_audits_nothi
     );
 }
 
-/// The real binary, as a manager would run it, with the PIN on standard input.
-fn watchroom(db: &Path, who: &str, pin: &str, args: &[&str]) -> (bool, String, String) {
-    let dir = db.parent().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_watchroom"))
-        .args(["--db", db.to_str().unwrap(), "--as", who])
-        .args(args)
-        .env_clear()
-        .env("HOME", dir)
-        .env("TZ", "UTC")
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        use std::io::Write;
-        writeln!(child.stdin.take().unwrap(), "{pin}").unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn the_binary_exports_for_a_manager_and_refuses_anyone_else() {
     let (dir, db) = demo_store();
@@ -584,7 +556,7 @@ fn the_binary_exports_for_a_manager_and_refuses_anyone_else() {
     ];
     args.extend(period);
     args.extend(["--out", out.to_str().unwrap()]);
-    let (ok, stdout, stderr) = watchroom(&db, DEMO_OPERATOR, "1234", &args);
+    let (ok, stdout, stderr) = run_binary(&db, DEMO_OPERATOR, "1234", &args);
     assert!(ok, "{stderr}");
     assert!(
         stdout.contains(&format!("written: {}", out.display())),
@@ -598,7 +570,7 @@ fn the_binary_exports_for_a_manager_and_refuses_anyone_else() {
     // CSV by default, named for what and when, with its notice beside it
     let mut args = vec!["export", "sightings", "--redact", "--why", "CCTV audit"];
     args.extend(period);
-    let (ok, stdout, stderr) = watchroom(&db, DEMO_OPERATOR, "1234", &args);
+    let (ok, stdout, stderr) = run_binary(&db, DEMO_OPERATOR, "1234", &args);
     assert!(ok, "{stderr}");
     assert!(stdout.contains("what the file contains"), "{stdout}");
     let csv_file = dir
@@ -624,7 +596,7 @@ fn the_binary_exports_for_a_manager_and_refuses_anyone_else() {
     // no reason: refused before the PIN is asked, nothing written
     let mut args = vec!["export", "register", "--why", " "];
     args.extend(period);
-    let (ok, _, stderr) = watchroom(&db, DEMO_OPERATOR, "1234", &args);
+    let (ok, _, stderr) = run_binary(&db, DEMO_OPERATOR, "1234", &args);
     assert!(
         !ok && stderr.contains("say why the export is made"),
         "{stderr}"
@@ -634,7 +606,7 @@ fn the_binary_exports_for_a_manager_and_refuses_anyone_else() {
     let before = files_in(dir.path());
     let mut args = vec!["export", "register", "--why", "curious"];
     args.extend(period);
-    let (ok, _, stderr) = watchroom(&db, "Jo Lindqvist", "5678", &args);
+    let (ok, _, stderr) = run_binary(&db, "Jo Lindqvist", "5678", &args);
     assert!(!ok);
     assert!(
         stderr.contains("refused: a viewer cannot export data (that needs: manager)"),

@@ -120,19 +120,9 @@ impl Store {
     /// What a warning letter or exclusion notice on this exclusion is made from.
     pub fn notice_facts(&self, exclusion_id: i64) -> Result<NoticeFacts> {
         let conn = self.conn();
-        let offender_id: i64 = conn
-            .query_row(
-                "SELECT offender_id FROM exclusions WHERE id = ?1",
-                [exclusion_id],
-                |r| r.get(0),
-            )
-            .optional()?
+        let exclusion = super::exclusions::exclusion_by_id(conn, exclusion_id)?
             .ok_or_else(|| StoreError::NotFound(format!("exclusion {exclusion_id}")))?;
-        let exclusion = self
-            .exclusions_for(offender_id)?
-            .into_iter()
-            .find(|e| e.id == exclusion_id)
-            .ok_or_else(|| StoreError::NotFound(format!("exclusion {exclusion_id}")))?;
+        let offender_id = exclusion.offender_id;
         let offender = self
             .offender(offender_id)?
             .ok_or_else(|| StoreError::NotFound(format!("offender record #{offender_id}")))?;
@@ -395,28 +385,14 @@ impl Store {
         let mut new = vec![];
         let mut ending = vec![];
         let mut in_force = 0;
-        let mut st = conn.prepare_cached(
-            "SELECT e.id, e.offender_id FROM exclusions e JOIN offenders o ON o.id = e.offender_id
-             WHERE o.merged_into IS NULL AND e.served_at IS NOT NULL
-               AND e.starts_at < ?2 AND e.ends_at > ?1
-             ORDER BY e.starts_at, e.id",
-        )?;
-        let rows = st
-            .query_map(params![ts(start), ts(window.ending_until.max(end))], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        for (ex_id, offender_id) in rows {
-            let Some(e) = self
-                .exclusions_for(offender_id)?
-                .into_iter()
-                .find(|e| e.id == ex_id)
-            else {
-                continue;
-            };
-            if !ladder.excludes(&e.stage) {
+        let overlapping =
+            super::exclusions::exclusions_overlapping(conn, start, window.ending_until.max(end))?;
+        for e in overlapping {
+            // members never hear of an exclusion before the person does
+            if e.served_at.is_none() || !ladder.excludes(&e.stage) {
                 continue;
             }
+            let offender_id = e.offender_id;
             let end_at = e.effective_end();
             let (is_new, is_ending, at_end) = window.place(e.starts_at, end_at);
             in_force += at_end as i64;

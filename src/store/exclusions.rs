@@ -66,6 +66,33 @@ fn exclusion_row(r: &Row) -> rusqlite::Result<Exclusion> {
     })
 }
 
+/// One exclusion by its number.
+pub(crate) fn exclusion_by_id(conn: &rusqlite::Connection, id: i64) -> Result<Option<Exclusion>> {
+    use rusqlite::OptionalExtension;
+    let sql = format!("SELECT {EXCLUSION_COLUMNS} FROM exclusions e WHERE e.id = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id], exclusion_row)
+        .optional()?)
+}
+
+/// The exclusions that could matter to a period: starting before `before`
+/// and ending after `after`, of people not merged away, oldest first.
+pub(crate) fn exclusions_overlapping(
+    conn: &rusqlite::Connection,
+    after: DateTime<Utc>,
+    before: DateTime<Utc>,
+) -> Result<Vec<Exclusion>> {
+    let sql = format!(
+        "SELECT {EXCLUSION_COLUMNS} FROM exclusions e JOIN offenders o ON o.id = e.offender_id
+         WHERE o.merged_into IS NULL AND e.starts_at < ?2 AND e.ends_at > ?1
+         ORDER BY e.starts_at, e.id"
+    );
+    let mut st = conn.prepare_cached(&sql)?;
+    let rows = st.query_map(params![super::ts(after), super::ts(before)], exclusion_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 pub(crate) fn exclusions_of(conn: &rusqlite::Connection, offender: i64) -> Result<Vec<Exclusion>> {
     let sql = format!("SELECT {EXCLUSION_COLUMNS} FROM exclusions e WHERE e.offender_id = ?1 ORDER BY e.starts_at DESC");
     let mut st = conn.prepare_cached(&sql)?;

@@ -1,0 +1,180 @@
+//! The console itself, the demo town, and the benchmark store generator.
+
+use super::{config_dir, data_dir, Globals};
+use crate::app::signin::{LockMode, LockScreen};
+use crate::app::App;
+use crate::domain::Clock;
+use crate::store::{demo, Store};
+use crate::ui::Themes;
+use anyhow::{Context as _, Result};
+use chrono::{DateTime, Utc};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Remove a store and its WAL companions so it can be generated again.
+fn remove_store(path: &Path) -> Result<()> {
+    for suffix in ["", "-wal", "-shm"] {
+        let p = PathBuf::from(format!("{}{suffix}", path.display()));
+        match std::fs::remove_file(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e).with_context(|| format!("cannot remove {}", p.display())),
+        }
+    }
+    Ok(())
+}
+
+/// `watchroom`: the console, opening on the sign-in screen. Nobody is signed
+/// in until a name and PIN are given; the first start of an empty store
+/// creates its manager.
+pub(super) fn console_command(g: &Globals, clock: Arc<dyn Clock>) -> Result<()> {
+    let path = g.store_path()?;
+    let store = Store::open(&path)?;
+    let has_manager = store
+        .operators()?
+        .iter()
+        .any(|o| o.active && o.has_pin && o.role == "manager");
+    let mode = if has_manager {
+        LockMode::SignIn
+    } else {
+        LockMode::FirstManager
+    };
+    let name = g.operator.clone().unwrap_or_default();
+    let nobody = crate::store::Operator {
+        id: 0,
+        name: String::new(),
+        role: "viewer".into(),
+    };
+    console(store, nobody, g, clock, Some(LockScreen::new(mode, &name)))
+}
+
+/// `watchroom demo`: the demo town, generated on first use.
+pub(super) fn demo_command(g: &Globals, fresh: bool, clock: Arc<dyn Clock>) -> Result<()> {
+    let path = match &g.db {
+        Some(p) => p.clone(),
+        None => data_dir()?.join("demo.db"),
+    };
+    if fresh {
+        remove_store(&path)?;
+    }
+    let mut store = Store::open(&path)?;
+    if demo::ensure_demo(&mut store, clock.now())? {
+        add_demo_photos(&mut store, &path, clock.now())?;
+    }
+    let operator = store.operator_or_add(
+        g.operator.as_deref().unwrap_or(demo::DEMO_OPERATOR),
+        "operator",
+        clock.now(),
+    )?;
+    console(store, operator, g, clock, None)
+}
+
+/// `watchroom generate`: the demo town plus a large synthetic history.
+pub(super) fn generate_command(
+    g: &Globals,
+    incidents: u64,
+    fresh: bool,
+    radios: usize,
+    nights: usize,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let path =
+        g.db.clone()
+            .context("generate needs --db PATH (the store to write)")?;
+    if fresh {
+        remove_store(&path)?;
+    } else if path.exists() {
+        anyhow::bail!("{} exists; add --fresh to replace it", path.display());
+    }
+    let mut store = Store::open(&path)?;
+    demo::build_demo(&mut store, now)?;
+    eprintln!("generating {incidents} incidents into {} …", path.display());
+    demo::add_bulk_incidents(&mut store, incidents, now, |n| eprint!("\r{n} "))?;
+    if radios > 0 || nights > 0 {
+        eprintln!("\rgenerating {nights} nights of roll-calls for {radios} radios …");
+        demo::add_bulk_roll_calls(&mut store, radios, nights, now)?;
+    }
+    eprintln!("\rdone: {}", path.display());
+    Ok(())
+}
+
+/// Synthetic CCTV stills for the demo's ID-sought records and some known
+/// people, written beside the demo store: no real person's image is shipped.
+fn add_demo_photos(store: &mut Store, db: &Path, now: DateTime<Utc>) -> Result<()> {
+    let dir = db
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .join("demo-photos");
+    let operator = store.operator_or_add(demo::DEMO_OPERATOR, "operator", now)?;
+    for entry in store.search_entries(now)? {
+        let photographed =
+            entry.kind == crate::domain::offender::OffenderKind::IdSought || entry.id % 3 == 0;
+        if !photographed {
+            continue;
+        }
+        let file = dir.join(format!("offender-{}.png", entry.id));
+        crate::io::stills::write_still(&file, entry.id as u64)
+            .with_context(|| format!("cannot write {}", file.display()))?;
+        store.set_offender_photo(entry.id, &file.to_string_lossy(), operator.id, now)?;
+    }
+    Ok(())
+}
+
+/// Run the console on `store` until it quits, restoring the terminal on
+/// every way out.
+fn console(
+    store: Store,
+    operator: crate::store::Operator,
+    g: &Globals,
+    clock: Arc<dyn Clock>,
+    lock: Option<LockScreen>,
+) -> Result<()> {
+    let (config, config_warning) = g.config_lenient();
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let user_themes = config_dir().map(|d| d.join("themes"));
+    let (themes, theme_warnings) = Themes::load(user_themes.as_deref(), no_color);
+    let mut warnings: Vec<String> = config_warning.into_iter().chain(theme_warnings).collect();
+    let wanted = g.theme.clone().unwrap_or_else(|| config.theme.clone());
+    let theme = if themes.get(&wanted).is_some() {
+        wanted
+    } else {
+        warnings.push(format!("no theme called “{wanted}”; using default"));
+        "default".to_string()
+    };
+    let mut app = App::new(store, clock, config, operator, theme, themes.names())?;
+    app.lock = lock;
+    if !warnings.is_empty() {
+        app.warn(warnings.join(" · "));
+    }
+
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        anyhow::bail!("the console needs a terminal (stdin and stdout must be a terminal)");
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    // ratatui::init installs a panic hook that restores the terminal first
+    let mut terminal = ratatui::init();
+    // crossterm installs its resize handler on the first poll; do it before any resize can land
+    let _ = crossterm::event::poll(std::time::Duration::ZERO);
+    // ask the terminal what images it can show, briefly, before any key is read
+    let mut photos = if std::env::var_os("NO_GRAPHICS").is_some() {
+        crate::ui::widgets::photo::Photos::half_blocks()
+    } else {
+        crate::ui::widgets::photo::Photos::detect(std::time::Duration::from_millis(200))
+    };
+    tracing::info!(protocol = photos.protocol_name(), "photos");
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
+    let result = runtime.block_on(crate::app::runtime::run(
+        &mut app,
+        &mut terminal,
+        |f, app| crate::ui::draw_with(f, app, &themes, Some(&mut photos)),
+    ));
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
+    ratatui::restore();
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    result
+}

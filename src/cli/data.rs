@@ -1,0 +1,137 @@
+//! Data in and out: imports, exports, the committee report, and ingest
+//! from other systems.
+
+use super::Globals;
+use crate::domain::permission::Permission;
+use crate::domain::Clock;
+use crate::store::Store;
+use anyhow::{Context as _, Result};
+use chrono::{DateTime, Utc};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub(super) fn import_command(
+    g: &Globals,
+    what: &str,
+    file: &Path,
+    apply: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    use crate::io::import::{run_import, ImportKind};
+    let kind =
+        ImportKind::from_code(what).context("import members, radios, offenders or police")?;
+    let mut s = g.manager_session(Permission::Import, now)?;
+    let mut out = std::io::stdout();
+    let outcome = run_import(&mut s.store, kind, file, apply, s.manager, now, &mut out)?;
+    let problems = outcome.problems().len();
+    if problems > 0 {
+        anyhow::bail!(
+            "{problems} problem(s) in {}: nothing was imported",
+            file.display()
+        );
+    }
+    Ok(())
+}
+
+/// What `watchroom export` was asked for, as typed.
+pub(super) struct ExportArgs {
+    pub what: String,
+    pub from: String,
+    pub to: String,
+    pub format: String,
+    pub why: String,
+    pub redact: bool,
+    pub out: Option<PathBuf>,
+}
+
+pub(super) fn export_command(g: &Globals, a: ExportArgs, now: DateTime<Utc>) -> Result<()> {
+    use crate::io::export::{parse_day, run_export, ExportFormat, ExportKind, ExportRequest};
+    // everything that can be wrong with the request is said before the PIN is asked
+    let kind = ExportKind::from_code(&a.what).context("export incidents, register or sightings")?;
+    let format = ExportFormat::from_code(&a.format).context("--format csv or json")?;
+    let (from, to) = (parse_day(&a.from)?, parse_day(&a.to)?);
+    if crate::domain::text::tidy_input(&a.why).is_empty() {
+        anyhow::bail!(
+            "say why the export is made (--why \"…\"); it is recorded in the audit trail"
+        );
+    }
+    let mut s = g.manager_session(Permission::Export, now)?;
+    let request = ExportRequest {
+        kind,
+        from,
+        to,
+        tz: s.config.tz(),
+        format,
+        why: a.why,
+        redact: a.redact,
+        out: a.out,
+    };
+    let outcome = run_export(&mut s.store, &request, s.manager, now)?;
+    println!(
+        "written: {} ({} rows)",
+        outcome.path.display(),
+        outcome.rows
+    );
+    if let Some(n) = &outcome.notice_path {
+        println!("written: {} (what the file contains)", n.display());
+    }
+    Ok(())
+}
+
+/// `watchroom report`: the figures hold counts only, no one's name, so any
+/// user who can open the store file may make them (as any role may see them
+/// in the console); nothing is written to the store.
+pub(super) fn report_command(
+    g: &Globals,
+    from: &str,
+    to: &str,
+    format: &str,
+    out: Option<&Path>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    use crate::domain::report::ReportPeriod;
+    use crate::io::report::{render, write_file, Format};
+    // a bad request is refused before any store is touched
+    let period = ReportPeriod::parse(from, to).map_err(anyhow::Error::msg)?;
+    let format: Format = format.parse().map_err(anyhow::Error::msg)?;
+    // a report on a new, empty store would be all noughts: say so instead
+    let path = g.existing_store()?;
+    // the time zone and ladder decide the figures: never guess them
+    let config = g.config()?;
+    let store = Store::open(&path)?;
+    let ladder = crate::domain::exclusion::Ladder {
+        stages: config.ladder.clone(),
+    };
+    let report = store.report(&period, config.tz(), &ladder, now)?;
+    let text = render(&report, format)?;
+    match out {
+        Some(file) => {
+            write_file(file, &text)?;
+            println!("written: {}", file.display());
+        }
+        None => {
+            use std::io::Write as _;
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text.as_bytes())?;
+            stdout.flush()?;
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn ingest_command(
+    g: &Globals,
+    socket: Option<&Path>,
+    clock: Arc<dyn Clock>,
+) -> Result<()> {
+    // events need the scheme's radios, members and zones: never a new, empty store
+    let path = g.existing_store()?;
+    let (config, warning) = g.config_lenient();
+    if let Some(w) = warning {
+        eprintln!("watchroom: {w}; using the default settings");
+    }
+    let rules = crate::io::ingest::Rules {
+        incident_types: config.incident_types,
+    };
+    crate::io::ingest::run(&path, g.operator.as_deref(), socket, rules, clock)
+}

@@ -226,7 +226,7 @@ fn each_bad_line_is_named_by_its_number_and_the_good_ones_kept() {
         "line 4: missing \"summary\"",
         "line 5: no radio has the call sign “ZZ99”",
         "line 6: no member is called “Nobody's Shop”",
-        "line 7: no zone is called “Atlantis”",
+        "line 7: no zone in use is called “Atlantis”",
         "line 8: \"summary\" is longer than 500 characters",
         "line 9: \"at\" is not a time",
         "line 10: \"at\" is in the future",

@@ -44,6 +44,48 @@ pub struct Config {
     /// `templates` folder beside the store); a template not there is the
     /// built-in one.
     pub templates_dir: Option<std::path::PathBuf>,
+    /// Sign-in rules (a `[security]` table).
+    pub security: Security,
+    /// Backups taken while the console or ingest runs (a `[backup]` table).
+    pub backup: BackupSettings,
+}
+
+/// `[security]`: what a new PIN must be.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Security {
+    /// The fewest digits a new PIN may have (never fewer than 4).
+    pub min_pin_length: usize,
+}
+
+impl Default for Security {
+    fn default() -> Self {
+        Security {
+            min_pin_length: crate::domain::pin::PinPolicy::default().min_length,
+        }
+    }
+}
+
+/// `[backup]`: scheduled backups. With no `dir` none are taken.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BackupSettings {
+    /// The folder backups are written into (owner-only); none: no scheduled backups.
+    pub dir: Option<std::path::PathBuf>,
+    /// Hours between backups.
+    pub every_hours: u32,
+    /// How many of the newest scheduled backups are kept; older ones are removed.
+    pub keep: u32,
+}
+
+impl Default for BackupSettings {
+    fn default() -> Self {
+        BackupSettings {
+            dir: None,
+            every_hours: 6,
+            keep: 28,
+        }
+    }
 }
 
 impl Default for Config {
@@ -67,6 +109,8 @@ impl Default for Config {
             scheme: Default::default(),
             bulletin: Default::default(),
             templates_dir: None,
+            security: Security::default(),
+            backup: BackupSettings::default(),
         }
     }
 }
@@ -92,6 +136,13 @@ impl Config {
             },
             agreement_version: self.agreement_version.clone(),
             templates_dir: self.templates_dir.clone().unwrap_or(default_templates),
+        }
+    }
+
+    /// The rule every new PIN is checked against.
+    pub fn pin_policy(&self) -> crate::domain::pin::PinPolicy {
+        crate::domain::pin::PinPolicy {
+            min_length: self.security.min_pin_length,
         }
     }
 
@@ -183,6 +234,15 @@ impl Config {
             return Err("training_courses needs at least one course".into());
         }
         c.scheme.validate()?;
+        if !(4..=crate::domain::pin::MAX_PIN_LENGTH).contains(&c.security.min_pin_length) {
+            return Err(format!(
+                "[security] min_pin_length must be 4 to {}",
+                crate::domain::pin::MAX_PIN_LENGTH
+            ));
+        }
+        if c.backup.dir.is_some() && (c.backup.every_hours < 1 || c.backup.keep < 1) {
+            return Err("[backup] every_hours and keep must be at least 1".into());
+        }
         if c.bulletin.keep_days < 1 {
             return Err("[bulletin] keep_days must be at least 1".into());
         }

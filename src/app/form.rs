@@ -438,10 +438,12 @@ mod tests {
                 Zone {
                     id: 1,
                     name: "High Street".into(),
+                    ..Default::default()
                 },
                 Zone {
                     id: 2,
                     name: "Market Square".into(),
+                    ..Default::default()
                 },
             ],
             vec![Member {

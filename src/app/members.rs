@@ -155,11 +155,25 @@ impl App {
         self.now().with_timezone(&self.tz).date_naive()
     }
 
+    /// The zones a member's form offers: every one in use, and the zone the
+    /// member is in already (which it may keep after the zone retires).
+    pub(crate) fn member_zones(&self, current: Option<i64>) -> Vec<crate::domain::Zone> {
+        self.zones
+            .iter()
+            .filter(|z| !z.retired || Some(z.id) == current)
+            .cloned()
+            .collect()
+    }
+
     /// `A` on the members pane: a new member, active from today.
     pub(crate) fn open_add_member_form(&mut self) {
-        let zones: Vec<String> = self.zones.iter().map(|z| z.name.clone()).collect();
+        let zones: Vec<String> = self
+            .member_zones(None)
+            .iter()
+            .map(|z| z.name.clone())
+            .collect();
         if zones.is_empty() {
-            self.warn("there are no zones yet: a member belongs to a zone");
+            self.warn("there are no zones yet: a member belongs to a zone (a manager adds them on the set-up pane)");
             return;
         }
         let renewal = self
@@ -249,12 +263,9 @@ impl App {
         let Some(m) = self.member_for("e to edit it") else {
             return;
         };
-        let zones: Vec<String> = self.zones.iter().map(|z| z.name.clone()).collect();
-        let zone = self
-            .zones
-            .iter()
-            .position(|z| z.id == m.zone_id)
-            .unwrap_or(0);
+        let offered = self.member_zones(Some(m.zone_id));
+        let zones: Vec<String> = offered.iter().map(|z| z.name.clone()).collect();
+        let zone = offered.iter().position(|z| z.id == m.zone_id).unwrap_or(0);
         let statuses: Vec<String> = STATUSES.iter().map(|s| s.to_string()).collect();
         let status = STATUSES.iter().position(|s| *s == m.status).unwrap_or(0);
         let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
@@ -319,7 +330,7 @@ impl App {
         match kind {
             FormKind::AddMember => {
                 let zone = self
-                    .zones
+                    .member_zones(None)
                     .get(form.field("Zone").choice_index())
                     .map(|z| z.id)
                     .ok_or_else(|| StoreError::Invalid("choose a zone".into()))?;
@@ -384,7 +395,7 @@ impl App {
                     .cloned()
                     .ok_or_else(|| StoreError::NotFound(format!("there is no member {id}")))?;
                 let zone = self
-                    .zones
+                    .member_zones(Some(before.zone_id))
                     .get(form.field("Zone").choice_index())
                     .map(|z| z.id)
                     .ok_or_else(|| StoreError::Invalid("choose a zone".into()))?;

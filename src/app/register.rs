@@ -355,6 +355,11 @@ impl App {
         })
     }
 
+    /// The cameras a new sighting can name: every one not retired.
+    pub(crate) fn cameras_offered(&self) -> Vec<&crate::domain::sighting::Camera> {
+        self.cameras.iter().filter(|c| !c.retired).collect()
+    }
+
     pub(crate) fn open_sighting_form(&mut self) {
         // from a profile or the register, the person is already chosen
         let chosen = if self.pane == Pane::Offenders {
@@ -364,9 +369,10 @@ impl App {
             None
         };
         let (names, default) = {
-            let mut names: Vec<String> = self.cameras.iter().map(|c| c.name.clone()).collect();
+            let offered = self.cameras_offered();
+            let mut names: Vec<String> = offered.iter().map(|c| c.name.clone()).collect();
             names.push("(no camera)".into());
-            let d = self.cameras.iter().position(|c| c.is_default).unwrap_or(0);
+            let d = offered.iter().position(|c| c.is_default).unwrap_or(0);
             (names, d)
         };
         let incident = match (&self.detail, self.pane) {
@@ -748,7 +754,7 @@ impl App {
                     )));
                 }
                 let cam = form.field("Camera").choice_index();
-                let camera = self.cameras.get(cam);
+                let camera = self.cameras_offered().get(cam).map(|c| (*c).clone());
                 let place = form.field("Where").place_value();
                 let at = parse_when(form.field("When").value(), now, self.tz).map_err(invalid)?;
                 let incident = match parse_incident_ids(form.field("Incident").value())
@@ -865,7 +871,7 @@ impl App {
                         let matching: Vec<&Zone> = self
                             .zones
                             .iter()
-                            .filter(|z| z.name.to_lowercase().contains(&l))
+                            .filter(|z| !z.retired && z.name.to_lowercase().contains(&l))
                             .collect();
                         match matching.as_slice() {
                             [z] => ids.push(z.id),

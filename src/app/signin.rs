@@ -2,7 +2,7 @@
 
 use super::input::LineInput;
 use super::App;
-use crate::store::operators::{check_pin, SignInError};
+use crate::store::operators::SignInError;
 use crossterm::event::{KeyCode, KeyEvent};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,19 +113,22 @@ impl App {
             return fail(self, "type your name".into());
         }
         if lock.mode == LockMode::FirstManager {
-            if let Err(e) = check_pin(&pin) {
+            let policy = self.config.pin_policy();
+            if let Err(e) = policy.check(&pin) {
                 return fail(self, e);
             }
             if pin != lock.pin_again.value {
                 return fail(self, "the two PINs differ".into());
             }
-            let made = self
-                .store
-                .add_operator(&name, "manager", None, now)
-                .and_then(|op| {
-                    self.store.set_pin(op.id, &pin, Some(op.id), now)?;
-                    Ok(op)
-                });
+            // refused by the store if another console made one meanwhile
+            let made = self.store.create_first_manager(&name, &pin, &policy, now);
+            if made.is_err() {
+                if let Ok(true) = self.store.has_manager() {
+                    if let Some(l) = &mut self.lock {
+                        l.mode = LockMode::SignIn;
+                    }
+                }
+            }
             return match made {
                 Ok(op) => self.signed_in(op, "first manager created"),
                 Err(e) => fail(self, e.to_string()),

@@ -25,19 +25,16 @@ fn remove_store(path: &Path) -> Result<()> {
 }
 
 /// `watchroom`: the console, opening on the sign-in screen. Nobody is signed
-/// in until a name and PIN are given; the first start of an empty store
-/// creates its manager.
+/// in until a name and PIN are given; only a store that has never had an
+/// operator offers to create its first manager.
 pub(super) fn console_command(g: &Globals, clock: Arc<dyn Clock>) -> Result<()> {
     let path = g.store_path()?;
     let store = Store::open(&path)?;
-    let has_manager = store
-        .operators()?
-        .iter()
-        .any(|o| o.active && o.has_pin && o.role == "manager");
-    let mode = if has_manager {
-        LockMode::SignIn
-    } else {
+    let operators = store.operators()?;
+    let mode = if operators.is_empty() {
         LockMode::FirstManager
+    } else {
+        LockMode::SignIn
     };
     let name = g.operator.clone().unwrap_or_default();
     let nobody = crate::store::Operator {
@@ -45,27 +42,42 @@ pub(super) fn console_command(g: &Globals, clock: Arc<dyn Clock>) -> Result<()> 
         name: String::new(),
         role: "viewer".into(),
     };
-    console(store, nobody, g, clock, Some(LockScreen::new(mode, &name)))
+    let mut lock = LockScreen::new(mode, &name);
+    if !operators.is_empty() && !store.has_manager()? {
+        lock.notice = Some(
+            "this store has no manager who can sign in: the owner of the store file runs `watchroom operator recover NAME`".into(),
+        );
+    }
+    console(store, nobody, g, clock, Some(lock))
 }
 
-/// `watchroom demo`: the demo town, generated on first use.
+/// `watchroom demo`: the demo town, generated on first use. It opens only a
+/// demo store: anything else is refused before a byte of it is touched.
 pub(super) fn demo_command(g: &Globals, fresh: bool, clock: Arc<dyn Clock>) -> Result<()> {
+    use crate::store::meta::{inspect, Found, StoreKind};
     let path = match &g.db {
         Some(p) => p.clone(),
         None => data_dir()?.join("demo.db"),
     };
-    if fresh {
-        remove_store(&path)?;
+    match inspect(&path, crate::store::key::start_key())? {
+        Found::Is(StoreKind::Scheme) => {
+            return Err(crate::store::StoreError::NotDemo { path }.into());
+        }
+        Found::Is(StoreKind::Demo) if fresh => remove_store(&path)?,
+        Found::Missing | Found::Empty | Found::Is(StoreKind::Demo) => {}
     }
+    let now = clock.now();
     let mut store = Store::open(&path)?;
-    if demo::ensure_demo(&mut store, clock.now())? {
-        add_demo_photos(&mut store, &path, clock.now())?;
+    if demo::ensure_demo(&mut store, now)? {
+        add_demo_photos(&mut store, &path, now)?;
     }
     let operator = store.operator_or_add(
         g.operator.as_deref().unwrap_or(demo::DEMO_OPERATOR),
         "operator",
-        clock.now(),
+        now,
     )?;
+    // the demo's operators sign in without a PIN; it is still recorded
+    store.record_demo_sign_in(operator.id, now)?;
     console(store, operator, g, clock, None)
 }
 

@@ -18,8 +18,8 @@ pub(super) fn import_command(
     now: DateTime<Utc>,
 ) -> Result<()> {
     use crate::io::import::{run_import, ImportKind};
-    let kind =
-        ImportKind::from_code(what).context("import members, radios, offenders or police")?;
+    let kind = ImportKind::from_code(what)
+        .context("import zones, cameras, members, radios, offenders or police")?;
     let mut s = g.manager_session(Permission::Import, now)?;
     let mut out = std::io::stdout();
     let outcome = run_import(&mut s.store, kind, file, apply, s.manager, now, &mut out)?;

@@ -8,6 +8,7 @@ mod data;
 mod documents;
 mod operator;
 mod privacy;
+mod setup;
 
 use crate::app::config::Config;
 use crate::domain::permission::Permission;
@@ -49,6 +50,24 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Commands {
+    /// Make a new, empty store for a real scheme, with its first manager
+    /// (the PIN is asked twice, or read as two lines of standard input);
+    /// refuses a path where a file already exists
+    Init {
+        /// The first manager's name
+        #[arg(long, value_name = "NAME")]
+        manager: String,
+    },
+    /// The town's zones (a manager, named with --as; `list` needs no sign-in)
+    Zone {
+        #[command(subcommand)]
+        command: setup::ZoneCommand,
+    },
+    /// The CCTV cameras (a manager, named with --as; `list` needs no sign-in)
+    Camera {
+        #[command(subcommand)]
+        command: setup::CameraCommand,
+    },
     /// Manage operators (a manager, named with --as, gives their PIN first)
     Operator {
         #[command(subcommand)]
@@ -95,11 +114,12 @@ pub enum Commands {
         #[arg(long, default_value = ".")]
         out: PathBuf,
     },
-    /// Import members, radios or offenders from a spreadsheet's CSV, or the
-    /// police's street-level crime file (a manager, named with --as)
+    /// Import zones, cameras, members, radios or offenders from a
+    /// spreadsheet's CSV, or the police's street-level crime file (a
+    /// manager, named with --as)
     Import {
-        /// What the file holds: members, radios, offenders or police
-        #[arg(value_parser = ["members", "radios", "offenders", "police"])]
+        /// What the file holds: zones, cameras, members, radios, offenders or police
+        #[arg(value_parser = ["zones", "cameras", "members", "radios", "offenders", "police"])]
         what: String,
         /// The CSV file
         file: PathBuf,
@@ -354,6 +374,18 @@ fn read_pin(prompt: &str) -> Result<String> {
     }
 }
 
+/// A new PIN for `name`: typed twice (or two lines on standard input),
+/// checked against the scheme's rule before anything is written.
+fn read_new_pin(name: &str, policy: &crate::domain::pin::PinPolicy) -> Result<String> {
+    let pin = read_pin(&format!("new PIN for {}", crate::domain::text::clean(name)))?;
+    policy.check(&pin).map_err(anyhow::Error::msg)?;
+    let again = read_pin("the same PIN again")?;
+    if again != pin {
+        anyhow::bail!("the two PINs differ; nothing was changed");
+    }
+    Ok(pin)
+}
+
 fn log_to_file(dir: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     let appender = tracing_appender::rolling::never(dir, "watchroom.log");
     // readable by the owner only, like the store
@@ -415,6 +447,9 @@ pub fn run() -> Result<()> {
     let now = clock.now();
     match cli.command {
         None => console::console_command(&g, clock),
+        Some(Commands::Init { manager }) => setup::init_command(&g, &manager, now),
+        Some(Commands::Zone { command }) => setup::zone_command(&g, command, now),
+        Some(Commands::Camera { command }) => setup::camera_command(&g, command, now),
         Some(Commands::Demo { fresh }) => console::demo_command(&g, fresh, clock),
         Some(Commands::Generate {
             incidents,

@@ -17,6 +17,70 @@ pub struct SchemeInfo {
     pub contact: String,
     /// How a person may appeal a notice served on them.
     pub appeal: String,
+    /// Who signs the scheme's notices and letters, and their role.
+    pub signatory: String,
+    pub signatory_role: String,
+}
+
+/// The scheme's details as its set-up screen keeps them in the store; an
+/// empty field leaves the config's (or the built-in) value in force.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SchemeDetails {
+    pub name: String,
+    pub address: String,
+    pub contact: String,
+    pub signatory: String,
+    pub signatory_role: String,
+}
+
+impl SchemeDetails {
+    /// The fields in the order the set-up screen shows them: (label, value, longest).
+    pub fn fields(&self) -> [(&'static str, &str, usize); 5] {
+        [
+            ("name", &self.name, 100),
+            ("address", &self.address, 200),
+            ("contact", &self.contact, 200),
+            ("signatory", &self.signatory, 60),
+            ("signatory role", &self.signatory_role, 60),
+        ]
+    }
+
+    /// Tidy each field to one line and check its length.
+    pub fn validate(mut self) -> Result<SchemeDetails, String> {
+        for f in [
+            &mut self.name,
+            &mut self.address,
+            &mut self.contact,
+            &mut self.signatory,
+            &mut self.signatory_role,
+        ] {
+            *f = flat(f);
+        }
+        for (label, value, most) in self.fields() {
+            if value.chars().count() > most {
+                return Err(format!("the scheme's {label} is at most {most} characters"));
+            }
+        }
+        Ok(self)
+    }
+}
+
+impl SchemeInfo {
+    /// The config's details with the set-up screen's laid over them.
+    pub fn with(mut self, d: &SchemeDetails) -> SchemeInfo {
+        for (from, to) in [
+            (&d.name, &mut self.name),
+            (&d.address, &mut self.address),
+            (&d.contact, &mut self.contact),
+            (&d.signatory, &mut self.signatory),
+            (&d.signatory_role, &mut self.signatory_role),
+        ] {
+            if !from.is_empty() {
+                *to = from.clone();
+            }
+        }
+        self
+    }
 }
 
 impl Default for SchemeInfo {
@@ -26,6 +90,8 @@ impl Default for SchemeInfo {
             address: String::new(),
             contact: "the scheme manager".into(),
             appeal: "You may appeal against this notice in writing to the scheme manager within 21 days of the date it was served. Your appeal will be heard by members of the partnership who did not take this decision, and you will be told the outcome in writing.".into(),
+            signatory: String::new(),
+            signatory_role: "Scheme manager".into(),
         }
     }
 }
@@ -37,6 +103,8 @@ impl SchemeInfo {
             &mut self.address,
             &mut self.contact,
             &mut self.appeal,
+            &mut self.signatory,
+            &mut self.signatory_role,
         ] {
             *f = flat(f);
         }

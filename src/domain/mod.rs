@@ -10,6 +10,7 @@ pub mod member;
 pub mod money;
 pub mod offender;
 pub mod permission;
+pub mod pin;
 pub mod place;
 pub mod report;
 pub mod retention;

@@ -68,10 +68,12 @@ pub enum Permission {
     KeepLog,
     /// Add or change member businesses and their staff's training.
     ManageMembers,
+    /// Zones, cameras, the scheme's details, and backups.
+    SetUpScheme,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 19] = [
+    pub const ALL: [Permission; 20] = [
         Permission::LogIncident,
         Permission::UpdateIncident,
         Permission::NameOffenderOnIncident,
@@ -91,6 +93,7 @@ impl Permission {
         Permission::ViewAudit,
         Permission::KeepLog,
         Permission::ManageMembers,
+        Permission::SetUpScheme,
     ];
 
     /// What the permission lets someone do, for a refusal message.
@@ -115,6 +118,7 @@ impl Permission {
             Permission::ViewAudit => "read the audit trail",
             Permission::KeepLog => "write in the occurrence log",
             Permission::ManageMembers => "change members or their training",
+            Permission::SetUpScheme => "set up the scheme (zones, cameras, its details, backups)",
         }
     }
 }
@@ -198,6 +202,7 @@ mod tests {
             Permission::Import,
             Permission::ViewAudit,
             Permission::ManageMembers,
+            Permission::SetUpScheme,
         ] {
             for r in Role::ALL {
                 assert_eq!(allowed(r, p), r == Role::Manager, "{r:?} {p:?}");

@@ -1,9 +1,43 @@
 //! Where things happen: zones of the town and the member businesses in them.
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Zone {
     pub id: i64,
     pub name: String,
+    /// The scheme's short code for it (`HS`, `MKT`), used from the shell and in imports.
+    pub code: String,
+    /// A retired zone keeps its history and is offered for nothing new.
+    pub retired: bool,
+}
+
+/// A zone code as typed: 1 to 8 letters, digits or hyphens, kept upper case.
+pub fn zone_code(typed: &str) -> Result<String, String> {
+    let code = typed.trim().to_uppercase();
+    if code.is_empty() || code.chars().count() > 8 {
+        return Err(format!(
+            "a zone code is 1 to 8 letters or digits (“{}” is not)",
+            super::text::clean(typed.trim())
+        ));
+    }
+    if !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err(format!(
+            "a zone code is letters, digits and hyphens only (“{}” is not)",
+            super::text::clean(typed.trim())
+        ));
+    }
+    Ok(code)
+}
+
+/// A zone's or camera's name as typed: tidied, 1 to 40 characters.
+pub fn place_name(what: &str, typed: &str) -> Result<String, String> {
+    let name = super::text::tidy_input(typed);
+    if name.is_empty() {
+        return Err(format!("a {what} needs a name"));
+    }
+    if name.chars().count() > 40 {
+        return Err(format!("a {what}'s name is at most 40 characters"));
+    }
+    Ok(name)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,7 +100,8 @@ pub fn suggest_places(
         return Vec::new();
     }
     let mut hits: Vec<(u8, String, PlaceChoice)> = Vec::new();
-    for z in zones {
+    // a retired zone takes nothing new
+    for z in zones.iter().filter(|z| !z.retired) {
         let n = z.name.to_lowercase();
         if let Some(pos) = n.find(&f) {
             hits.push((
@@ -99,10 +134,12 @@ mod tests {
             Zone {
                 id: 1,
                 name: "High Street".into(),
+                ..Default::default()
             },
             Zone {
                 id: 2,
                 name: "Market Square".into(),
+                ..Default::default()
             },
         ];
         let members = vec![
@@ -120,6 +157,27 @@ mod tests {
             },
         ];
         (zones, members)
+    }
+
+    #[test]
+    fn zone_codes_are_short_plain_and_upper_case() {
+        assert_eq!(zone_code(" hs ").unwrap(), "HS");
+        assert_eq!(zone_code("nte-2").unwrap(), "NTE-2");
+        assert!(zone_code("").is_err());
+        assert!(zone_code("HIGHSTREET").is_err());
+        assert!(zone_code("H S").is_err());
+        let hostile = zone_code("\x1b[31mHS").unwrap_err();
+        assert!(!hostile.contains('\x1b'), "{hostile}");
+    }
+
+    #[test]
+    fn place_names_are_tidied_and_bounded() {
+        assert_eq!(
+            place_name("zone", "  High   Street ").unwrap(),
+            "High Street"
+        );
+        assert!(place_name("zone", "   ").is_err());
+        assert!(place_name("camera", &"x".repeat(41)).is_err());
     }
 
     #[test]

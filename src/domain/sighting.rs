@@ -9,6 +9,10 @@ pub struct Camera {
     pub name: String,
     pub zone_id: Option<i64>,
     pub is_default: bool,
+    /// Its number in the control room's CCTV system, if the scheme uses them.
+    pub number: Option<i64>,
+    /// A retired camera keeps its sightings and is offered for no new one.
+    pub retired: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

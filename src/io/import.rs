@@ -1,4 +1,4 @@
-//! `watchroom import`: members, radios and offenders from a spreadsheet's CSV
+//! `watchroom import`: zones, cameras, members, radios and offenders from a spreadsheet's CSV
 //! export, and the police's monthly street-level crime file. This reads and
 //! checks the file (header, every row, every value) and tidies every value;
 //! the store matches the rows and writes them (`store/imports.rs`).
@@ -10,8 +10,8 @@
 use crate::domain::offender::{split_list, OffenderInput, OffenderKind};
 use crate::domain::text::{clean, tidy_input};
 use crate::store::imports::{
-    ImportBatch, ImportPlan, ImportResult, Lined, MemberRecord, OffenderRecord, PoliceCrime,
-    RadioRecord, RowPlan, MEMBER_STATUSES,
+    CameraRecord, ImportBatch, ImportPlan, ImportResult, Lined, MemberRecord, OffenderRecord,
+    PoliceCrime, RadioRecord, RowPlan, ZoneRecord, MEMBER_STATUSES,
 };
 use crate::store::radios::RADIO_STATUSES;
 use crate::store::Store;
@@ -28,6 +28,8 @@ const MAX_BYTES: u64 = 256 * 1024 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportKind {
+    Zones,
+    Cameras,
     Members,
     Radios,
     Offenders,
@@ -35,7 +37,9 @@ pub enum ImportKind {
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 4] = [
+    pub const ALL: [ImportKind; 6] = [
+        ImportKind::Zones,
+        ImportKind::Cameras,
         ImportKind::Members,
         ImportKind::Radios,
         ImportKind::Offenders,
@@ -44,6 +48,8 @@ impl ImportKind {
 
     pub fn code(self) -> &'static str {
         match self {
+            ImportKind::Zones => "zones",
+            ImportKind::Cameras => "cameras",
             ImportKind::Members => "members",
             ImportKind::Radios => "radios",
             ImportKind::Offenders => "offenders",
@@ -59,6 +65,8 @@ impl ImportKind {
 
     fn columns(self) -> &'static [Column] {
         match self {
+            ImportKind::Zones => ZONE_COLUMNS,
+            ImportKind::Cameras => CAMERA_COLUMNS,
             ImportKind::Members => MEMBER_COLUMNS,
             ImportKind::Radios => RADIO_COLUMNS,
             ImportKind::Offenders => OFFENDER_COLUMNS,
@@ -91,6 +99,14 @@ const fn opt(name: &'static str, also: &'static [&'static str]) -> Column {
         required: false,
     }
 }
+
+const ZONE_COLUMNS: &[Column] = &[req("name", &["zone"]), req("code", &["zone code"])];
+
+const CAMERA_COLUMNS: &[Column] = &[
+    req("name", &["camera"]),
+    req("zone", &[]),
+    opt("number", &["camera number", "no"]),
+];
 
 const MEMBER_COLUMNS: &[Column] = &[
     req("name", &["member", "member name", "business"]),
@@ -208,6 +224,8 @@ pub struct Parsed {
 
 fn empty_batch(kind: ImportKind) -> ImportBatch {
     match kind {
+        ImportKind::Zones => ImportBatch::Zones(vec![]),
+        ImportKind::Cameras => ImportBatch::Cameras(vec![]),
         ImportKind::Members => ImportBatch::Members(vec![]),
         ImportKind::Radios => ImportBatch::Radios(vec![]),
         ImportKind::Offenders => ImportBatch::Offenders(vec![]),
@@ -321,6 +339,31 @@ impl Cells<'_> {
             }),
         }
     }
+}
+
+fn zone_row(c: &Cells) -> Result<ZoneRecord, String> {
+    use crate::domain::place::{place_name, zone_code};
+    Ok(ZoneRecord {
+        name: place_name("zone", &c.required("name")?)?,
+        code: zone_code(&c.required("code")?)?,
+    })
+}
+
+fn camera_row(c: &Cells) -> Result<CameraRecord, String> {
+    let number = match c.opt("number") {
+        None => None,
+        Some(n) => Some(
+            n.parse::<i64>()
+                .ok()
+                .filter(|n| (1..=99_999).contains(n))
+                .ok_or_else(|| format!("camera number “{n}” is not a number from 1 to 99999"))?,
+        ),
+    };
+    Ok(CameraRecord {
+        name: crate::domain::place::place_name("camera", &c.required("name")?)?,
+        zone: c.required("zone")?,
+        number,
+    })
 }
 
 fn member_row(c: &Cells) -> Result<MemberRecord, String> {
@@ -706,6 +749,10 @@ pub fn parse(kind: ImportKind, bytes: &[u8], today: NaiveDate) -> Parsed {
             at: &at,
         };
         let outcome = match &mut parsed.batch {
+            ImportBatch::Zones(v) => zone_row(&cells).map(|record| v.push(Lined { line, record })),
+            ImportBatch::Cameras(v) => {
+                camera_row(&cells).map(|record| v.push(Lined { line, record }))
+            }
             ImportBatch::Members(v) => {
                 member_row(&cells).map(|record| v.push(Lined { line, record }))
             }

@@ -311,15 +311,28 @@ pub fn build_demo(store: &mut Store, now: DateTime<Utc>) -> Result<()> {
 pub fn ensure_demo(store: &mut Store, now: DateTime<Utc>) -> Result<bool> {
     let mut rng = Rng::new(DEMO_SEED);
     let day = Duration::days(1);
+    let path = store.path().to_path_buf();
     store.write(|tx| {
-        let built: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM zones)", [], |r| r.get(0))?;
-        if built {
-            // a demo store from before cameras existed gets them now
-            let cameras: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM cameras)", [], |r| r.get(0))?;
-            if !cameras {
-                add_cameras(tx)?;
+        use super::meta::{self, Found, StoreKind};
+        // the demo never writes into a store that is a scheme's, or that
+        // holds anything it did not make itself
+        let kind = match store_kind(tx)? {
+            Some(k) => Found::Is(k),
+            None => meta::judged_here(tx)?,
+        };
+        match kind {
+            Found::Is(StoreKind::Scheme) => return Err(super::StoreError::NotDemo { path }),
+            Found::Is(StoreKind::Demo) => {
+                meta::set_kind(tx, StoreKind::Demo)?;
+                // a demo store from before cameras existed gets them now
+                let cameras: bool =
+                    tx.query_row("SELECT EXISTS(SELECT 1 FROM cameras)", [], |r| r.get(0))?;
+                if !cameras {
+                    add_cameras(tx)?;
+                }
+                return Ok(false);
             }
-            return Ok(false);
+            Found::Missing | Found::Empty => meta::set_kind(tx, StoreKind::Demo)?,
         }
         let mut op_ids = vec![];
         // one operator per role; the first three share the demo's history
@@ -549,12 +562,51 @@ const CAMERAS: &[(&str, Option<i64>, bool)] = &[
 
 fn add_cameras(tx: &rusqlite::Transaction) -> Result<()> {
     for (name, zone, default) in CAMERAS {
+        // "Cam 3 …" is camera number 3 on the control room's system
+        let number: Option<i64> = name
+            .strip_prefix("Cam ")
+            .and_then(|r| r.split(' ').next())
+            .and_then(|n| n.parse().ok());
         tx.execute(
-            "INSERT INTO cameras (name, zone_id, is_default) VALUES (?1, ?2, ?3)",
-            params![name, zone, default],
+            "INSERT INTO cameras (name, zone_id, is_default, number) VALUES (?1, ?2, ?3, ?4)",
+            params![name, zone, default, number],
         )?;
     }
     Ok(())
+}
+
+/// What the store has recorded it is, inside a transaction.
+fn store_kind(tx: &rusqlite::Transaction) -> Result<Option<super::meta::StoreKind>> {
+    use rusqlite::OptionalExtension;
+    let v: Option<String> = tx
+        .query_row("SELECT value FROM store_meta WHERE key = 'kind'", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    Ok(v.as_deref().and_then(super::meta::StoreKind::from_code))
+}
+
+/// Whether a store that never said what it is holds the demo town: the
+/// demo's five operators and its five zones, and nothing else in either.
+pub(crate) fn looks_like_demo(conn: &rusqlite::Connection) -> Result<bool> {
+    let names = |sql: &str| -> Result<Vec<String>> {
+        let mut st = conn.prepare(sql)?;
+        let v = st
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(v)
+    };
+    let mut zones = names("SELECT code FROM zones ORDER BY code")?;
+    let mut want_zones: Vec<String> = ZONES.iter().map(|z| z.1.to_string()).collect();
+    zones.sort();
+    want_zones.sort();
+    if zones != want_zones {
+        return Ok(false);
+    }
+    let operators = names("SELECT name FROM operators")?;
+    Ok(DEMO_OPERATORS
+        .iter()
+        .all(|(n, _, _)| operators.iter().any(|o| o == n)))
 }
 
 /// A month of sightings of the register's people, with the hits they raised:

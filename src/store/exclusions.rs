@@ -155,6 +155,7 @@ impl Store {
             let id = tx.last_insert_rowid();
             if let Scope::Zones(zones) = &new.scope {
                 for z in zones {
+                    super::places::zone_for_new(tx, *z, None)?;
                     tx.execute("INSERT OR IGNORE INTO exclusion_zones (exclusion_id, zone_id) VALUES (?1, ?2)", params![id, z])
                         .map_err(|_| StoreError::Invalid(format!("zone {z} does not exist")))?;
                 }

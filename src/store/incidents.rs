@@ -204,16 +204,20 @@ fn get_incident(conn: &rusqlite::Connection, id: i64) -> Result<Option<Incident>
         .optional()?)
 }
 
-fn check_place(tx: &Transaction, place: &Place) -> Result<()> {
+/// The place of a new incident, or of an edit of incident `editing` (which
+/// may stay in a zone retired since it was logged).
+fn check_place(tx: &Transaction, place: &Place, editing: Option<i64>) -> Result<()> {
     if let Some(z) = place.zone_id {
-        let ok: bool = tx.query_row(
-            "SELECT EXISTS(SELECT 1 FROM zones WHERE id = ?1)",
-            [z],
-            |r| r.get(0),
-        )?;
-        if !ok {
-            return Err(StoreError::Invalid(format!("zone {z} does not exist")));
-        }
+        let current: Option<i64> = match editing {
+            Some(id) => tx
+                .query_row("SELECT zone_id FROM incidents WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .optional()?
+                .flatten(),
+            None => None,
+        };
+        super::places::zone_for_new(tx, z, current)?;
     }
     if let Some(m) = place.member_id {
         let ok: bool = tx.query_row(
@@ -270,7 +274,7 @@ impl Store {
     ) -> Result<Incident> {
         let new = new.clone().validate().map_err(StoreError::Invalid)?;
         let id = self.write(|tx| {
-            check_place(tx, &new.place)?;
+            check_place(tx, &new.place, None)?;
             tx.execute(
                 "INSERT INTO incidents (kind, priority, status, zone_id, member_id, location, summary,
                                         opened_at, updated_at, opened_by, updated_by)
@@ -309,7 +313,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Incident> {
         self.write(|tx| {
-            check_place(tx, &edit.place)?;
+            check_place(tx, &edit.place, Some(id))?;
             let before = get_incident(tx, id)?.ok_or_else(|| StoreError::NotFound(format!("incident #{id}")))?;
             let n = tx.execute(
                 "UPDATE incidents SET kind = ?1, priority = ?2, zone_id = ?3, member_id = ?4, location = ?5,

@@ -137,9 +137,12 @@ impl Batch<'_, '_> {
         let id = match self.seen.zones.get(zone) {
             Some(id) => *id,
             None => {
+                // a retired zone takes nothing new: as if it were not there
                 let id: Option<i64> = self
                     .tx
-                    .prepare_cached("SELECT id FROM zones WHERE name = ?1 OR code = ?1")?
+                    .prepare_cached(
+                        "SELECT id FROM zones WHERE (name = ?1 OR code = ?1) AND retired_at IS NULL",
+                    )?
                     .query_row([zone], |r| r.get(0))
                     .optional()?;
                 self.seen.zones.insert(zone.to_string(), id);
@@ -148,7 +151,7 @@ impl Batch<'_, '_> {
         };
         match id {
             Some(id) => Ok(id),
-            None => refuse(format!("no zone is called {}", quoted(zone))),
+            None => refuse(format!("no zone in use is called {}", quoted(zone))),
         }
     }
 

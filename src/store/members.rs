@@ -120,14 +120,18 @@ fn check(m: &MemberEdit) -> Result<MemberEdit> {
     Ok(m)
 }
 
-fn zone_exists(tx: &Transaction, zone: i64) -> Result<()> {
-    let found: Option<i64> = tx
-        .query_row("SELECT id FROM zones WHERE id = ?1", [zone], |r| r.get(0))
-        .optional()?;
-    match found {
-        Some(_) => Ok(()),
-        None => Err(StoreError::Invalid(format!("there is no zone {zone}"))),
-    }
+/// The zone of a new member, or of member `editing` (which may stay in a
+/// zone retired since it joined).
+fn zone_exists(tx: &Transaction, zone: i64, editing: Option<i64>) -> Result<()> {
+    let current: Option<i64> = match editing {
+        Some(id) => tx
+            .query_row("SELECT zone_id FROM members WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?,
+        None => None,
+    };
+    super::places::zone_for_new(tx, zone, current)
 }
 
 fn member_exists(tx: &Transaction, member: i64) -> Result<()> {
@@ -271,7 +275,7 @@ impl Store {
     pub fn add_member(&mut self, m: &MemberEdit, operator: i64, now: DateTime<Utc>) -> Result<i64> {
         let m = check(m)?;
         self.write(|tx| {
-            zone_exists(tx, m.zone_id)?;
+            zone_exists(tx, m.zone_id, None)?;
             tx.execute(
                 "INSERT INTO members (name, kind, zone_id, address, status, joined_on, renewal_on,
                                       agreement_version, agreement_signed_on, fee_paid_pence)
@@ -316,7 +320,7 @@ impl Store {
         let m = check(m)?;
         self.write(|tx| {
             member_exists(tx, id)?;
-            zone_exists(tx, m.zone_id)?;
+            zone_exists(tx, m.zone_id, Some(id))?;
             let before: String = tx.query_row("SELECT status FROM members WHERE id = ?1", [id], |r| r.get(0))?;
             let gone = |s: &str| matches!(s, "lapsed" | "left");
             let left_on: Option<String> = if gone(&m.status) && !gone(&before) {

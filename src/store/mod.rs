@@ -11,6 +11,7 @@ pub mod incidents;
 pub mod ingest;
 pub mod key;
 pub mod members;
+pub mod meta;
 pub mod offenders;
 pub mod operators;
 pub mod places;
@@ -58,6 +59,8 @@ pub enum StoreError {
     ReadOnly { path: PathBuf, reason: String },
     #[error("incident #{id} was changed by {by} at {at} while you had it open; your save was refused and the fresh copy is shown")]
     Stale { id: i64, by: String, at: String },
+    #[error("{path} is a scheme's own store, not the demo town's: `demo` never opens it, and it was left as it was (open it with `watchroom --db {path}`)")]
+    NotDemo { path: PathBuf },
     #[error("{0} not found")]
     NotFound(String),
     #[error("{0}")]
@@ -249,6 +252,7 @@ impl Store {
         store.configure()?;
         store.migrate(found)?;
         audit::seal_unchained(&mut store)?;
+        store.settle_kind()?;
         Ok(store)
     }
 

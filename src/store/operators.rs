@@ -1,6 +1,7 @@
 //! Operators: the people who sign on to a console. Every write names one.
 
 use super::{audit, ts, Result, Store, StoreError};
+use crate::domain::pin::PinPolicy;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
@@ -39,12 +40,7 @@ impl Store {
         by: Option<i64>,
         now: DateTime<Utc>,
     ) -> Result<Operator> {
-        let name = crate::domain::text::tidy_input(name);
-        if name.is_empty() || name.chars().count() > 40 {
-            return Err(StoreError::Invalid(
-                "an operator name is 1 to 40 characters".into(),
-            ));
-        }
+        let name = operator_name(name)?;
         if !ROLES.contains(&role) {
             return Err(StoreError::Invalid(format!(
                 "unknown role “{role}” ({})",
@@ -103,6 +99,36 @@ impl Store {
     }
 }
 
+/// An operator's name as typed: tidied, 1 to 40 characters.
+fn operator_name(name: &str) -> Result<String> {
+    let name = crate::domain::text::tidy_input(name);
+    if name.is_empty() || name.chars().count() > 40 {
+        return Err(StoreError::Invalid(
+            "an operator name is 1 to 40 characters".into(),
+        ));
+    }
+    Ok(name)
+}
+
+/// Refuse to leave the store with no manager who can sign in.
+fn keep_a_manager(tx: &rusqlite::Transaction, op: &OperatorRow, what: &str) -> Result<()> {
+    if op.role != "manager" || !op.active {
+        return Ok(());
+    }
+    let others: i64 = tx.query_row(
+        "SELECT COUNT(*) FROM operators WHERE role = 'manager' AND active = 1 AND pin_hash IS NOT NULL AND id <> ?1",
+        [op.id],
+        |r| r.get(0),
+    )?;
+    if others == 0 {
+        return Err(StoreError::Invalid(format!(
+            "{} is the last manager who can sign in, so cannot be {what}: add or enable another manager first",
+            crate::domain::text::clean(&op.name)
+        )));
+    }
+    Ok(())
+}
+
 /// How many wrong PINs in a row lock an operator out, and for how long.
 pub const MAX_FAILED_PINS: i64 = 5;
 pub const LOCKOUT_MINUTES: i64 = 5;
@@ -117,15 +143,6 @@ pub enum SignInError {
     LockedOut { name: String, until: String },
     #[error("{0} has no PIN yet: a manager sets one with `watchroom operator reset-pin`")]
     NoPin(String),
-}
-
-/// A PIN is 4 to 12 digits.
-pub fn check_pin(pin: &str) -> std::result::Result<(), String> {
-    if (4..=12).contains(&pin.len()) && pin.chars().all(|c| c.is_ascii_digit()) {
-        Ok(())
-    } else {
-        Err("a PIN is 4 to 12 digits".into())
-    }
 }
 
 /// A slow, salted hash of a PIN (argon2id); the PIN itself is never kept or logged.
@@ -174,15 +191,17 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Set (or reset) an operator's PIN; clears any lock-out.
+    /// Set (or reset) an operator's PIN, checked against the scheme's rule;
+    /// clears any lock-out.
     pub fn set_pin(
         &mut self,
         operator: i64,
         pin: &str,
+        policy: &PinPolicy,
         by: Option<i64>,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        check_pin(pin).map_err(StoreError::Invalid)?;
+        policy.check(pin).map_err(StoreError::Invalid)?;
         let hash = hash_pin(pin).map_err(StoreError::Invalid)?;
         self.write(|tx| {
             let n = tx.execute(
@@ -197,19 +216,239 @@ impl Store {
         })
     }
 
+    /// An operator by name, signed-in-able or not.
+    fn operator_row(&self, name: &str) -> Result<OperatorRow> {
+        self.conn()
+            .query_row(
+                "SELECT id, name, role, active, pin_hash IS NOT NULL FROM operators WHERE name = ?1",
+                [name.trim()],
+                |r| {
+                    Ok(OperatorRow {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        role: r.get(2)?,
+                        active: r.get(3)?,
+                        has_pin: r.get(4)?,
+                    })
+                },
+            )
+            .optional()?
+            .ok_or_else(|| {
+                StoreError::NotFound(format!(
+                    "an operator called {}",
+                    crate::domain::text::clean(name.trim())
+                ))
+            })
+    }
+
+    /// Stop an operator signing in; their history stays. The last manager
+    /// who can sign in is never disabled: a store with none is locked to
+    /// everyone but the owner of its file.
     pub fn disable_operator(
         &mut self,
         name: &str,
         by: Option<i64>,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let op = self
-            .operator_by_name(name)?
-            .ok_or_else(|| StoreError::NotFound(format!("an active operator called {name}")))?;
+        let op = self.operator_row(name)?;
+        if !op.active {
+            return Err(StoreError::Invalid(format!(
+                "{} is already disabled",
+                crate::domain::text::clean(&op.name)
+            )));
+        }
         self.write(|tx| {
+            keep_a_manager(tx, &op, "disabled")?;
             tx.execute("UPDATE operators SET active = 0 WHERE id = ?1", [op.id])?;
             audit::append(tx, now, by, "disable", "operator", Some(op.id), &op.name)?;
             Ok(())
+        })
+    }
+
+    /// Let a disabled operator sign in again (with the PIN they had).
+    pub fn enable_operator(
+        &mut self,
+        name: &str,
+        by: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let op = self.operator_row(name)?;
+        if op.active {
+            return Err(StoreError::Invalid(format!(
+                "{} can already sign in",
+                crate::domain::text::clean(&op.name)
+            )));
+        }
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE operators SET active = 1, failed_pins = 0, locked_until = NULL WHERE id = ?1",
+                [op.id],
+            )?;
+            audit::append(tx, now, by, "enable", "operator", Some(op.id), &op.name)?;
+            Ok(())
+        })
+    }
+
+    /// Give an operator another role. The last manager who can sign in
+    /// keeps theirs.
+    pub fn set_operator_role(
+        &mut self,
+        name: &str,
+        role: &str,
+        by: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        if !ROLES.contains(&role) {
+            return Err(StoreError::Invalid(format!(
+                "unknown role “{}” ({})",
+                crate::domain::text::clean(role),
+                ROLES.join(", ")
+            )));
+        }
+        let op = self.operator_row(name)?;
+        if op.role == role {
+            return Err(StoreError::Invalid(format!(
+                "{} is already {role}",
+                crate::domain::text::clean(&op.name)
+            )));
+        }
+        self.write(|tx| {
+            if role != "manager" {
+                keep_a_manager(tx, &op, "made something else")?;
+            }
+            tx.execute(
+                "UPDATE operators SET role = ?1 WHERE id = ?2",
+                params![role, op.id],
+            )?;
+            audit::append(
+                tx,
+                now,
+                by,
+                "role",
+                "operator",
+                Some(op.id),
+                &format!("{}: {} → {role}", op.name, op.role),
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Whether any manager can sign in (active, with a PIN).
+    pub fn has_manager(&self) -> Result<bool> {
+        Ok(self.conn().query_row(
+            "SELECT EXISTS(SELECT 1 FROM operators WHERE role = 'manager' AND active = 1 AND pin_hash IS NOT NULL)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The first manager of a store that has no operators at all, with
+    /// their PIN, in one transaction: two consoles racing on a new store
+    /// make one manager, and a store that has ever had an operator never
+    /// offers this again.
+    pub fn create_first_manager(
+        &mut self,
+        name: &str,
+        pin: &str,
+        policy: &PinPolicy,
+        now: DateTime<Utc>,
+    ) -> Result<Operator> {
+        let name = operator_name(name)?;
+        policy.check(pin).map_err(StoreError::Invalid)?;
+        let hash = hash_pin(pin).map_err(StoreError::Invalid)?;
+        self.write(|tx| {
+            let any: bool =
+                tx.query_row("SELECT EXISTS(SELECT 1 FROM operators)", [], |r| r.get(0))?;
+            if any {
+                return Err(StoreError::Invalid(
+                    "this store already has operators: a manager adds new ones".into(),
+                ));
+            }
+            super::meta::set_kind(tx, super::meta::StoreKind::Scheme)?;
+            tx.execute(
+                "INSERT INTO operators (name, role, created_at, pin_hash) VALUES (?1, 'manager', ?2, ?3)",
+                params![name, ts(now), hash],
+            )?;
+            let id = tx.last_insert_rowid();
+            audit::append(
+                tx,
+                now,
+                Some(id),
+                "create",
+                "operator",
+                Some(id),
+                &format!("{name} (manager), the store's first"),
+            )?;
+            audit::append(tx, now, Some(id), "pin", "operator", Some(id), "PIN set")?;
+            Ok(Operator {
+                id,
+                name: name.clone(),
+                role: "manager".into(),
+            })
+        })
+    }
+
+    /// Give a store with no manager who can sign in one again: `name` is
+    /// made (or re-enabled as) a manager with this PIN. Only for the owner of
+    /// the store file, which the caller checks; audited as theirs.
+    pub fn recover_manager(
+        &mut self,
+        name: &str,
+        pin: &str,
+        policy: &PinPolicy,
+        os_user: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Operator> {
+        let name = operator_name(name)?;
+        policy.check(pin).map_err(StoreError::Invalid)?;
+        if self.has_manager()? {
+            return Err(StoreError::Invalid(
+                "this store has a manager who can sign in: recovery is only for a store with none (a manager resets PINs with `operator reset-pin`)".into(),
+            ));
+        }
+        let hash = hash_pin(pin).map_err(StoreError::Invalid)?;
+        self.write(|tx| {
+            let existing: Option<(i64, String)> = tx
+                .query_row(
+                    "SELECT id, role FROM operators WHERE name = ?1",
+                    [&name],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let id = match existing {
+                Some((id, _)) => {
+                    tx.execute(
+                        "UPDATE operators SET role = 'manager', active = 1, pin_hash = ?1,
+                                failed_pins = 0, locked_until = NULL WHERE id = ?2",
+                        params![hash, id],
+                    )?;
+                    id
+                }
+                None => {
+                    tx.execute(
+                        "INSERT INTO operators (name, role, created_at, pin_hash) VALUES (?1, 'manager', ?2, ?3)",
+                        params![name, ts(now), hash],
+                    )?;
+                    tx.last_insert_rowid()
+                }
+            };
+            audit::append(
+                tx,
+                now,
+                None,
+                "recover",
+                "operator",
+                Some(id),
+                &format!(
+                    "{name} made a manager by the owner of the store file ({})",
+                    crate::domain::text::tidy_input(os_user)
+                ),
+            )?;
+            Ok(Operator {
+                id,
+                name: name.clone(),
+                role: "manager".into(),
+            })
         })
     }
 
@@ -315,6 +554,27 @@ impl Store {
                 minutes: LOCKOUT_MINUTES,
             },
         }))
+    }
+
+    /// Record a sign-in to the demo town, which asks for no PIN (only ever a
+    /// demo store: `demo` refuses any other).
+    pub fn record_demo_sign_in(&mut self, operator: i64, now: DateTime<Utc>) -> Result<()> {
+        if self.kind()? != Some(super::meta::StoreKind::Demo) {
+            return Err(StoreError::NotDemo {
+                path: self.path().to_path_buf(),
+            });
+        }
+        self.write(|tx| {
+            audit::append(
+                tx,
+                now,
+                Some(operator),
+                "sign-in",
+                "operator",
+                Some(operator),
+                "the demo town: no PIN asked",
+            )
+        })
     }
 
     pub fn sign_out(&mut self, operator: i64, why: &str, now: DateTime<Utc>) -> Result<()> {

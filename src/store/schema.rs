@@ -429,6 +429,20 @@ CREATE TABLE bulletin_alerts (
     CHECK (until_on >= from_on)
 );
 "#,
+    // 10: going live — what the store is (a scheme's own, or the demo town),
+    // the scheme's details as its set-up screen keeps them, and zones and
+    // cameras that retire (keeping their history) instead of being deleted.
+    r#"
+CREATE TABLE store_meta (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+) WITHOUT ROWID;
+
+ALTER TABLE zones ADD COLUMN retired_at INTEGER;
+ALTER TABLE cameras ADD COLUMN number INTEGER;
+ALTER TABLE cameras ADD COLUMN retired_at INTEGER;
+CREATE UNIQUE INDEX cameras_number ON cameras(number) WHERE number IS NOT NULL;
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

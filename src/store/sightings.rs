@@ -5,7 +5,7 @@
 use super::offenders::{sighting_row, SightingRow, SIGHTING_SELECT};
 use super::{audit, exclusions::exclusions_of, from_ts, ts, Result, Store, StoreError};
 use crate::domain::exclusion::{assess, Finding, Ladder};
-use crate::domain::sighting::{hits_from, Camera, HitKind, HitStatus, NewSighting};
+use crate::domain::sighting::{hits_from, HitKind, HitStatus, NewSighting};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 
@@ -142,58 +142,6 @@ pub(crate) fn raise_hits(
 }
 
 impl Store {
-    pub fn cameras(&self) -> Result<Vec<Camera>> {
-        let mut st = self.conn().prepare_cached(
-            "SELECT id, name, zone_id, is_default FROM cameras ORDER BY is_default DESC, name",
-        )?;
-        let rows = st.query_map([], |r| {
-            Ok(Camera {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                zone_id: r.get(2)?,
-                is_default: r.get(3)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    pub fn add_camera(
-        &mut self,
-        name: &str,
-        zone: Option<i64>,
-        is_default: bool,
-        operator: i64,
-        now: DateTime<Utc>,
-    ) -> Result<Camera> {
-        let name = crate::domain::text::tidy_input(name);
-        if name.is_empty() {
-            return Err(StoreError::Invalid("a camera needs a name".into()));
-        }
-        let id = self.write(|tx| {
-            if is_default {
-                tx.execute("UPDATE cameras SET is_default = 0", [])?;
-            }
-            tx.execute(
-                "INSERT INTO cameras (name, zone_id, is_default) VALUES (?1, ?2, ?3)",
-                params![name, zone, is_default],
-            )
-            .map_err(|_| {
-                StoreError::Invalid(format!(
-                    "a camera called “{name}” already exists, or its zone does not"
-                ))
-            })?;
-            let id = tx.last_insert_rowid();
-            audit::append(tx, now, Some(operator), "create", "camera", Some(id), &name)?;
-            Ok(id)
-        })?;
-        Ok(Camera {
-            id,
-            name,
-            zone_id: zone,
-            is_default,
-        })
-    }
-
     /// Save a sighting and decide its hits at once.
     pub fn record_sighting(
         &mut self,
@@ -205,18 +153,11 @@ impl Store {
         let new = new.clone().validate(now).map_err(StoreError::Invalid)?;
         self.write(|tx| {
             let camera_zone: Option<Option<i64>> = match new.camera_id {
-                Some(c) => Some(
-                    tx.query_row("SELECT zone_id FROM cameras WHERE id = ?1", [c], |r| r.get(0))
-                        .optional()?
-                        .ok_or_else(|| StoreError::Invalid(format!("camera {c} does not exist")))?,
-                ),
+                Some(c) => Some(super::places::camera_for_new(tx, c)?),
                 None => None,
             };
             if let Some(z) = new.zone_id {
-                let ok: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM zones WHERE id = ?1)", [z], |r| r.get(0))?;
-                if !ok {
-                    return Err(StoreError::Invalid(format!("zone {z} does not exist")));
-                }
+                super::places::zone_for_new(tx, z, None)?;
             }
             if let Some(i) = new.incident_id {
                 let ok: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM incidents WHERE id = ?1)", [i], |r| r.get(0))?;
@@ -226,6 +167,14 @@ impl Store {
             }
             // where the camera points, unless the operator said otherwise
             let zone = new.zone_id.or(camera_zone.flatten());
+            if let (None, Some(z)) = (new.zone_id, zone) {
+                // a camera left pointing at a retired zone must be moved first
+                if let Err(StoreError::Invalid(e)) = super::places::zone_for_new(tx, z, None) {
+                    return Err(StoreError::Invalid(format!(
+                        "{e}; the camera still points at it (a manager moves it: camera move)"
+                    )));
+                }
+            }
             if let Some(o) = new.offender_id {
                 let ok: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM offenders WHERE id = ?1)", [o], |r| r.get(0))?;
                 if !ok {

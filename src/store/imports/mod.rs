@@ -1,4 +1,4 @@
-//! Imports: members, radios and offenders from a spreadsheet, and the police's
+//! Imports: zones, cameras, members, radios and offenders from a spreadsheet, and the police's
 //! street-level crime file. Rows arrive already parsed and tidied (see
 //! `io/import.rs`); here each is matched against the store (found, not
 //! doubled) and, when the whole file is good, written in one transaction.
@@ -6,6 +6,10 @@
 //! The plan is made twice: once to preview, and again inside the writing
 //! transaction, so a change made by another console in between is seen and
 //! a file that has gone bad meanwhile still changes nothing.
+
+mod places;
+
+pub use places::{CameraRecord, ZoneRecord};
 
 use super::{audit, ts, Result, Store, StoreError};
 use crate::domain::offender::OffenderKind;
@@ -86,6 +90,8 @@ pub struct Lined<T> {
 /// The good rows of one file, of one kind.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ImportBatch {
+    Zones(Vec<Lined<ZoneRecord>>),
+    Cameras(Vec<Lined<CameraRecord>>),
     Members(Vec<Lined<MemberRecord>>),
     Radios(Vec<Lined<RadioRecord>>),
     Offenders(Vec<Lined<OffenderRecord>>),
@@ -96,6 +102,8 @@ impl ImportBatch {
     /// The audit trail's name for what was imported.
     pub fn entity(&self) -> &'static str {
         match self {
+            ImportBatch::Zones(_) => "zones",
+            ImportBatch::Cameras(_) => "cameras",
             ImportBatch::Members(_) => "members",
             ImportBatch::Radios(_) => "radios",
             ImportBatch::Offenders(_) => "offenders",
@@ -105,6 +113,8 @@ impl ImportBatch {
 
     pub fn len(&self) -> usize {
         match self {
+            ImportBatch::Zones(v) => v.len(),
+            ImportBatch::Cameras(v) => v.len(),
             ImportBatch::Members(v) => v.len(),
             ImportBatch::Radios(v) => v.len(),
             ImportBatch::Offenders(v) => v.len(),
@@ -233,32 +243,45 @@ impl Seen {
 struct Zones {
     by_key: HashMap<String, (i64, String)>,
     names: Vec<String>,
+    /// Zones that take nothing new.
+    retired: std::collections::HashSet<i64>,
 }
 
 fn zones(conn: &Connection) -> Result<Zones> {
     let mut by_key = HashMap::new();
     let mut names = vec![];
-    let mut st = conn.prepare("SELECT id, name, code FROM zones ORDER BY name")?;
+    let mut retired = std::collections::HashSet::new();
+    let mut st =
+        conn.prepare("SELECT id, name, code, retired_at IS NOT NULL FROM zones ORDER BY name")?;
     for row in st.query_map([], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, String>(1)?,
             r.get::<_, String>(2)?,
+            r.get::<_, bool>(3)?,
         ))
     })? {
-        let (id, name, code) = row?;
+        let (id, name, code, is_retired) = row?;
         by_key.insert(match_key(&name), (id, name.clone()));
         by_key.entry(match_key(&code)).or_insert((id, name.clone()));
-        names.push(name);
+        if is_retired {
+            retired.insert(id);
+        } else {
+            names.push(name);
+        }
     }
-    Ok(Zones { by_key, names })
+    Ok(Zones {
+        by_key,
+        names,
+        retired,
+    })
 }
 
 impl Zones {
     fn find(&self, given: &str) -> std::result::Result<(i64, String), String> {
         self.by_key.get(&match_key(given)).cloned().ok_or_else(|| {
             if self.names.is_empty() {
-                format!("no zone called “{given}”: the store has no zones yet")
+                format!("no zone called “{given}”: the store has no zones yet (a manager adds them with `watchroom zone add` or `watchroom import zones`)")
             } else {
                 format!(
                     "no zone called “{given}” (zones: {})",
@@ -340,6 +363,16 @@ fn plan_members(conn: &Connection, rows: &[Lined<MemberRecord>]) -> Result<Impor
             }
         };
         row.label = format!("{} ({zone_name})", r.name);
+        let known_here = by_key
+            .get(&(match_key(&r.name), zone_id))
+            .is_some_and(|v| !v.is_empty());
+        if zones.retired.contains(&zone_id) && !known_here {
+            row.plan = RowPlan::Bad(format!(
+                "the zone “{zone_name}” is retired: it takes no new member"
+            ));
+            plan.rows.push(row);
+            continue;
+        }
         if let Some(first) = seen.repeat(format!("{}\u{1f}{zone_id}", match_key(&r.name)), *line) {
             row.plan = RowPlan::Bad(format!(
                 "the same member as line {first} ({} in {zone_name}): keep one row",
@@ -1323,6 +1356,8 @@ fn write_police(tx: &Transaction, rows: &[Lined<PoliceCrime>], plan: &ImportPlan
 
 fn plan_on(conn: &Connection, batch: &ImportBatch) -> Result<ImportPlan> {
     Ok(match batch {
+        ImportBatch::Zones(rows) => places::plan_zones(conn, rows)?,
+        ImportBatch::Cameras(rows) => places::plan_cameras(conn, rows)?.0,
         ImportBatch::Members(rows) => plan_members(conn, rows)?,
         ImportBatch::Radios(rows) => plan_radios(conn, rows)?.0,
         ImportBatch::Offenders(rows) => plan_offenders(conn, rows)?.0,
@@ -1360,6 +1395,18 @@ impl Store {
         };
         let applied = self.write(|tx| {
             let plan = match batch {
+                ImportBatch::Zones(rows) => {
+                    let plan = places::plan_zones(tx, rows)?;
+                    refuse_bad(&plan)?;
+                    places::write_zones(tx, rows, &plan, operator, now)?;
+                    plan
+                }
+                ImportBatch::Cameras(rows) => {
+                    let (plan, zones) = places::plan_cameras(tx, rows)?;
+                    refuse_bad(&plan)?;
+                    places::write_cameras(tx, rows, &plan, &zones, operator, now)?;
+                    plan
+                }
                 ImportBatch::Members(rows) => {
                     let plan = plan_members(tx, rows)?;
                     refuse_bad(&plan)?;

@@ -107,19 +107,31 @@ fn the_console_locks_when_idle_and_hides_everything_until_the_pin() {
 fn an_empty_store_creates_its_first_manager() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("new.db");
-    let mut c = console_on(&path, "placeholder", Config::default());
-    c.app.lock = Some(LockScreen::new(LockMode::FirstManager, ""));
+    let mut c = signed_out_console(&path, LockScreen::new(LockMode::FirstManager, ""));
     assert!(c.text().contains("create its first manager"));
     c.keys("Dana Chief");
     c.key(KeyCode::Tab);
     c.keys("2468");
     c.key(KeyCode::Tab);
-    c.keys("2469");
+    c.keys("2468");
+    c.key(KeyCode::Enter);
+    assert!(c.text().contains("6 to 12 digits"), "{}", c.text());
+    for easy in ["123456", "999999"] {
+        c.keys(easy);
+        c.key(KeyCode::Tab);
+        c.keys(easy);
+        c.key(KeyCode::Enter);
+        assert!(c.text().contains("too easy to guess"), "{}", c.text());
+    }
+    c.keys("246813");
+    c.key(KeyCode::Tab);
+    c.keys("246814");
     c.key(KeyCode::Enter);
     assert!(c.text().contains("the two PINs differ"));
-    c.keys("2468");
+    assert!(c.app.lock.is_some());
+    c.keys("246813");
     c.key(KeyCode::Tab);
-    c.keys("2468");
+    c.keys("246813");
     c.key(KeyCode::Enter);
     assert!(c.app.lock.is_none());
     assert_eq!(
@@ -127,5 +139,41 @@ fn an_empty_store_creates_its_first_manager() {
         ("Dana Chief", "manager")
     );
     let mut s = Store::open(&path).unwrap();
-    assert!(s.sign_in("Dana Chief", "2468", now()).unwrap().is_ok());
+    assert!(s.sign_in("Dana Chief", "246813", now()).unwrap().is_ok());
+    assert_eq!(
+        s.kind().unwrap(),
+        Some(watchroom::store::meta::StoreKind::Scheme)
+    );
+}
+
+#[test]
+fn a_store_that_has_had_operators_never_makes_a_first_manager_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        let mut s = Store::open(&path).unwrap();
+        let policy = watchroom::domain::pin::PinPolicy::default();
+        let dana = s
+            .create_first_manager("Dana Chief", "246813", &policy, now())
+            .unwrap();
+        drop(s);
+        // a store whose only manager is gone (as an old one might be)
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .execute("UPDATE operators SET active = 0 WHERE id = ?1", [dana.id])
+            .unwrap();
+    }
+    // even a console left on the first-manager screen cannot make one
+    let mut c = signed_out_console(&path, LockScreen::new(LockMode::FirstManager, ""));
+    c.keys("Mallory");
+    c.key(KeyCode::Tab);
+    c.keys("135790");
+    c.key(KeyCode::Tab);
+    c.keys("135790");
+    c.key(KeyCode::Enter);
+    assert!(c.app.lock.is_some(), "no way in");
+    assert!(c.text().contains("already has operators"), "{}", c.text());
+    let s = Store::open(&path).unwrap();
+    assert!(s.operator_by_name("Mallory").unwrap().is_none());
+    assert!(!s.has_manager().unwrap());
 }

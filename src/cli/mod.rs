@@ -436,7 +436,8 @@ pub fn run() -> Result<()> {
             .unwrap_or_else(|| PathBuf::from(".")),
         None => data_dir()?,
     };
-    let _log = log_to_file(&log_dir);
+    // a log never makes a folder: a mistyped --db must not leave one behind
+    let _log = log_dir.is_dir().then(|| log_to_file(&log_dir)).flatten();
 
     let g = Globals {
         db: cli.db.clone(),

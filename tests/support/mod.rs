@@ -64,6 +64,67 @@ pub fn console_on(path: &Path, operator: &str, config: Config) -> Console {
     }
 }
 
+/// A console on `path` with nobody signed in, as `watchroom --db PATH`
+/// opens one: behind the lock screen given.
+pub fn signed_out_console(path: &Path, lock: watchroom::app::signin::LockScreen) -> Console {
+    let clock = Arc::new(FixedClock::new(now()));
+    let store = Store::open(path).unwrap();
+    let nobody = watchroom::store::Operator {
+        id: 0,
+        name: String::new(),
+        role: "viewer".into(),
+    };
+    let (themes, _) = Themes::load(None, false);
+    let mut app = App::new(
+        store,
+        clock.clone(),
+        Config::default(),
+        nobody,
+        "default".into(),
+        themes.names(),
+    )
+    .unwrap();
+    app.lock = Some(lock);
+    app.update(Action::Resize(120, 40));
+    Console {
+        app,
+        clock,
+        themes,
+        dir: None,
+        path: path.to_path_buf(),
+    }
+}
+
+/// The real binary with `args` and these lines on standard input (PINs,
+/// each on its own line): (succeeded, stdout, stderr).
+pub fn run_with_input(dir: &Path, args: &[&str], input: &[&str]) -> (bool, String, String) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_watchroom"))
+        .args(args)
+        .env_clear()
+        .env("HOME", dir)
+        .env("TZ", "UTC")
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let mut stdin = child.stdin.take().unwrap();
+        for line in input {
+            writeln!(stdin, "{line}").unwrap();
+        }
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 pub fn demo_console() -> Console {
     let (dir, path) = demo_store();
     let mut c = console_on(&path, demo::DEMO_OPERATOR, Config::default());

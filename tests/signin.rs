@@ -6,7 +6,6 @@ mod support;
 use chrono::Duration;
 use ratatui::crossterm::event::KeyCode;
 use support::*;
-use watchroom::app::config::Config;
 use watchroom::app::signin::{LockMode, LockScreen};
 use watchroom::store::operators::SignInError;
 use watchroom::store::Store;

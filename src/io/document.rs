@@ -150,6 +150,16 @@ fn common(values: &mut Values, s: &DocSettings, today: NaiveDate) {
         }),
     );
     values.insert("scheme_contact", text(&s.scheme.contact));
+    // who signs: a line to sign on when no one is named
+    values.insert(
+        "signatory",
+        text(if s.scheme.signatory.is_empty() {
+            BLANK
+        } else {
+            &s.scheme.signatory
+        }),
+    );
+    values.insert("signatory_role", text(&s.scheme.signatory_role));
     values.insert("today", text(long_day(today)));
 }
 
@@ -493,6 +503,14 @@ pub enum Subject {
     None,
 }
 
+/// The settings with the scheme's details from the set-up screen laid over
+/// the config's: what the manager typed there is what documents say.
+fn with_store_details(store: &Store, settings: &DocSettings) -> anyhow::Result<DocSettings> {
+    let mut s = settings.clone();
+    s.scheme = s.scheme.with(&store.scheme_details()?);
+    Ok(s)
+}
+
 /// Make one of the scheme's documents. Everything that can be wrong (the
 /// template, the record, the stage) is found before any file is written.
 #[allow(clippy::too_many_arguments)]
@@ -506,6 +524,7 @@ pub fn make_document(
     operator: i64,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Made> {
+    let settings = &with_store_details(store, settings)?;
     let today = now.with_timezone(&settings.tz).date_naive();
     let (template, source, missing) = load_template(kind, &settings.templates_dir)?;
     let mut warnings: Vec<String> = vec![];
@@ -605,6 +624,7 @@ pub fn make_bulletin(
     operator: i64,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Made> {
+    let settings = &with_store_details(store, settings)?;
     let today = now.with_timezone(&settings.tz).date_naive();
     let mut facts = store.bulletin_facts(from, to, today, settings.tz, &settings.ladder)?;
     let mut warnings = vec![];

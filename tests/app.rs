@@ -429,7 +429,7 @@ fn help_is_built_from_the_key_table_and_follows_rebinding() {
     let mut c = console_on(&path, "Alex Morgan", config);
     c.keys("?");
     assert!(matches!(c.app.modal, Some(Modal::Help { .. })));
-    c.app.update(Action::Resize(120, 160));
+    c.app.update(Action::Resize(120, 200));
     let screen = c.text();
     for b in c.app.keymap.bindings() {
         assert!(

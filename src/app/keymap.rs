@@ -21,6 +21,8 @@ pub enum Context {
     Reports,
     /// The members pane: member businesses and their training.
     Members,
+    /// The set-up pane: zones, cameras and the scheme's details.
+    Setup,
     Form,
 }
 
@@ -37,6 +39,7 @@ impl Context {
             Context::Log => "The occurrence log and the shift",
             Context::Reports => "Reports (the committee's figures)",
             Context::Members => "Members and their training",
+            Context::Setup => "Set-up: zones, cameras, the scheme's details (a manager's)",
             Context::Form => "Forms",
         }
     }
@@ -77,6 +80,10 @@ pub enum Command {
     AddTraining,
     EditMember,
     AddContact,
+    Pane9,
+    SetupAdd,
+    SetupEdit,
+    SetupRetire,
     EarlierPeriod,
     LaterPeriod,
     Lock,
@@ -610,6 +617,34 @@ const TABLE: &[(Command, &str, Context, &[&str], &str)] = &[
         Context::Members,
         &["c"],
         "add a contact at the selected member (a manager's)",
+    ),
+    (
+        Command::Pane9,
+        "pane_setup",
+        Context::Global,
+        &["9"],
+        "set-up: zones, cameras, the scheme's details (a manager's)",
+    ),
+    (
+        Command::SetupAdd,
+        "setup_add",
+        Context::Setup,
+        &["A"],
+        "add a zone or a camera",
+    ),
+    (
+        Command::SetupEdit,
+        "setup_edit",
+        Context::Setup,
+        &["e"],
+        "edit the selected zone or camera, or the scheme's details",
+    ),
+    (
+        Command::SetupRetire,
+        "setup_retire",
+        Context::Setup,
+        &["X"],
+        "retire the selected zone or camera (asks first; its history stays)",
     ),
     (
         Command::Lock,

@@ -12,6 +12,7 @@ pub mod radio;
 pub mod register;
 pub mod reports;
 pub mod runtime;
+pub mod setup;
 pub mod shift;
 pub mod signin;
 
@@ -54,10 +55,11 @@ pub enum Pane {
     Log,
     Reports,
     Members,
+    Setup,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 8] = [
+    pub const ALL: [Pane; 9] = [
         Pane::Incidents,
         Pane::Hits,
         Pane::Offenders,
@@ -66,6 +68,7 @@ impl Pane {
         Pane::Log,
         Pane::Reports,
         Pane::Members,
+        Pane::Setup,
     ];
     pub fn title(self) -> &'static str {
         match self {
@@ -77,6 +80,7 @@ impl Pane {
             Pane::Log => "Log",
             Pane::Reports => "Reports",
             Pane::Members => "Members",
+            Pane::Setup => "Set-up",
         }
     }
 }
@@ -177,6 +181,10 @@ pub enum Action {
     EditMember,
     /// `c` on the members view: a contact at the selected member.
     AddContact,
+    /// The set-up pane: add, edit or retire a zone or camera; the scheme's details.
+    SetupAdd,
+    SetupEdit,
+    SetupRetire,
     /// `[` or `]` on the reports pane: the period before (false) or after (true).
     ReportPeriod(bool),
     NotifyFailed(String),
@@ -223,6 +231,13 @@ pub enum FormKind {
     AddTraining,
     EditMember { id: i64 },
     AddContact { member: i64 },
+    AddZone,
+    EditZone { id: i64 },
+    RetireZone { id: i64 },
+    AddCamera,
+    EditCamera { id: i64 },
+    RetireCamera { id: i64 },
+    SchemeDetails,
     AcceptHit { id: i64 },
     RejectHit { id: i64 },
 }
@@ -362,6 +377,7 @@ pub struct App {
     pub radio: radio::RadioPane,
     pub reports: reports::ReportsPane,
     pub members_pane: members::MembersPane,
+    pub setup: setup::SetupPane,
     /// Set while no one is signed in or the console is locked: nothing personal is drawn.
     pub lock: Option<signin::LockScreen>,
     /// When a key was last pressed (for the idle lock).
@@ -412,6 +428,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("handover", "show the handover waiting to be taken over"),
     ("reports", "show the reports pane"),
     ("members", "show the members pane"),
+    (
+        "setup",
+        "show the set-up pane: zones, cameras, the scheme's details",
+    ),
     (
         "reports",
         "show the committee's figures for a period (pane 7)",
@@ -484,6 +504,7 @@ impl App {
             radio: radio::RadioPane::default(),
             reports: reports::ReportsPane::default(),
             members_pane: members::MembersPane::default(),
+            setup: setup::SetupPane::default(),
             lock: None,
             last_key: now,
             last_why: String::new(),
@@ -654,6 +675,7 @@ impl App {
             Pane::Log => &[Context::Log, Context::List, Context::Global],
             Pane::Reports => &[Context::Reports, Context::List, Context::Global],
             Pane::Members => &[Context::Members, Context::List, Context::Global],
+            Pane::Setup => &[Context::Setup, Context::List, Context::Global],
         };
         let cmd = self.keymap.lookup(&key, contexts)?;
         Some(match cmd {
@@ -683,6 +705,10 @@ impl App {
             Command::Pane6 => Action::ShowPane(Pane::Log),
             Command::Pane7 => Action::ShowPane(Pane::Reports),
             Command::Pane8 => Action::ShowPane(Pane::Members),
+            Command::Pane9 => Action::ShowPane(Pane::Setup),
+            Command::SetupAdd => Action::SetupAdd,
+            Command::SetupEdit => Action::SetupEdit,
+            Command::SetupRetire => Action::SetupRetire,
             Command::EarlierPeriod => Action::ReportPeriod(false),
             Command::LaterPeriod => Action::ReportPeriod(true),
             Command::AddLogEntry => Action::AddLogEntry,
@@ -788,8 +814,12 @@ impl App {
                 let n = Pane::ALL.len();
                 let step = if action == Action::NextPane { 1 } else { n - 1 };
                 let mut j = (i + step) % n;
-                // the audit pane is a manager's: others pass over it
-                if Pane::ALL[j] == Pane::Activity && !allowed(self.role(), Permission::ViewAudit) {
+                // the audit and set-up panes are a manager's: others pass over them
+                while (Pane::ALL[j] == Pane::Activity
+                    && !allowed(self.role(), Permission::ViewAudit))
+                    || (Pane::ALL[j] == Pane::Setup
+                        && !allowed(self.role(), Permission::SetUpScheme))
+                {
                     j = (j + step) % n;
                 }
                 self.show_pane(Pane::ALL[j]);
@@ -928,6 +958,7 @@ impl App {
             Action::CycleView if self.pane == Pane::Radio => self.cycle_radio_view(),
             Action::CycleView if self.pane == Pane::Reports => self.cycle_report_period(),
             Action::CycleView if self.pane == Pane::Members => self.cycle_members_view(),
+            Action::CycleView if self.pane == Pane::Setup => self.cycle_setup_view(),
             Action::ReportPeriod(later) => self.step_report_period(later),
             Action::CycleView if self.pane == Pane::Offenders => {
                 self.profile = None;
@@ -1001,6 +1032,9 @@ impl App {
             Action::EditMember => self.open_edit_member_form(),
             Action::AddContact => self.open_add_contact_form(),
             Action::EditRadio => self.open_edit_radio_form(),
+            Action::SetupAdd => self.open_setup_add_form(),
+            Action::SetupEdit => self.open_setup_edit_form(),
+            Action::SetupRetire => self.open_setup_retire_form(),
             Action::NotifyFailed(why) => {
                 // said once; everything else carries on
                 if self.notify_trouble.is_none() {
@@ -1042,6 +1076,7 @@ impl App {
             Pane::Log => self.reload_log(),
             Pane::Reports => self.open_reports(),
             Pane::Members => self.reload_members(),
+            Pane::Setup => self.reload_setup(),
             Pane::Incidents => {}
         }
     }
@@ -1075,6 +1110,10 @@ impl App {
             Pane::Hits => step(&mut self.hits.selected, self.hits.rows.len(), d),
             Pane::Log => step(&mut self.log.selected, self.log.entries.len(), d),
             Pane::Reports => {}
+            Pane::Setup => {
+                let n = self.setup_len();
+                step(&mut self.setup.selected, n, d)
+            }
             Pane::Members => {
                 let n = self.members_pane.len();
                 step(&mut self.members_pane.selected, n, d);
@@ -1564,6 +1603,7 @@ impl App {
             "radio" | "radios" => self.update(Action::ShowPane(Pane::Radio)),
             "reports" | "report" => self.update(Action::ShowPane(Pane::Reports)),
             "members" => self.update(Action::ShowPane(Pane::Members)),
+            "setup" | "set-up" => self.update(Action::ShowPane(Pane::Setup)),
             "incidents" => self.update(Action::ShowPane(Pane::Incidents)),
             other => {
                 if let Ok(id) = other.trim_start_matches('#').parse::<i64>() {
@@ -1847,6 +1887,13 @@ impl App {
             | FormKind::AddTraining
             | FormKind::EditMember { .. }
             | FormKind::AddContact { .. }) => self.submit_members_form(k, &form),
+            k @ (FormKind::AddZone
+            | FormKind::EditZone { .. }
+            | FormKind::RetireZone { .. }
+            | FormKind::AddCamera
+            | FormKind::EditCamera { .. }
+            | FormKind::RetireCamera { .. }
+            | FormKind::SchemeDetails) => self.submit_setup_form(k, &form),
             other => self.submit_register_form(other, &form),
         };
         match result {
@@ -2000,16 +2047,20 @@ impl App {
 
     /// Another console (or ingest) committed: reload what is on screen and say what arrived.
     fn store_changed(&mut self) {
-        match (self.store.zones(), self.store.members()) {
-            (Ok(z), Ok(m)) => {
+        match (
+            self.store.zones(),
+            self.store.members(),
+            self.store.cameras(),
+        ) {
+            (Ok(z), Ok(m), Ok(c)) => {
                 self.zones = z;
                 self.members = m;
+                self.cameras = c;
             }
-            (Err(e), _) | (_, Err(e)) => return self.store_error(e),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return self.store_error(e),
         }
-        match self.store.cameras() {
-            Ok(c) => self.cameras = c,
-            Err(e) => return self.store_error(e),
+        if self.pane == Pane::Setup {
+            self.reload_setup();
         }
         self.store_ok = true;
         // hits first: an alert must not wait for the rest of the screen
@@ -2109,6 +2160,10 @@ fn permission_for(action: &Action) -> Option<Permission> {
         Action::RadioLine(radio::RadioInput::Log) => P::LogRadio,
         Action::RadioStatus | Action::AddRadio | Action::EditRadio => P::ManageRadios,
         Action::ShowPane(Pane::Activity) => P::ViewAudit,
+        Action::ShowPane(Pane::Setup)
+        | Action::SetupAdd
+        | Action::SetupEdit
+        | Action::SetupRetire => P::SetUpScheme,
         Action::AddLogEntry | Action::AmendLogEntry => P::KeepLog,
         Action::AddMember | Action::AddTraining | Action::EditMember | Action::AddContact => {
             P::ManageMembers
@@ -2140,6 +2195,13 @@ fn permission_for_form(kind: &FormKind) -> Permission {
         | FormKind::AddTraining
         | FormKind::EditMember { .. }
         | FormKind::AddContact { .. } => P::ManageMembers,
+        FormKind::AddZone
+        | FormKind::EditZone { .. }
+        | FormKind::RetireZone { .. }
+        | FormKind::AddCamera
+        | FormKind::EditCamera { .. }
+        | FormKind::RetireCamera { .. }
+        | FormKind::SchemeDetails => P::SetUpScheme,
     }
 }
 

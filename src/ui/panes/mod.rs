@@ -10,3 +10,4 @@ pub mod profile;
 pub mod radio;
 pub mod register;
 pub mod reports;
+pub mod setup;

@@ -21,6 +21,7 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         Context::Log,
         Context::Reports,
         Context::Members,
+        Context::Setup,
         Context::Form,
     ] {
         out.push(Line::from(Span::styled(

@@ -1,0 +1,392 @@
+//! The set-up pane, a manager's: the scheme's zones, its cameras, and the
+//! details its documents carry (name, address, contact, signatory). Add,
+//! edit and retire, each audited by the store; retiring asks first.
+
+use super::form::{Field, Form};
+use super::{App, FormKind, Modal};
+use crate::domain::document::SchemeDetails;
+use crate::domain::sighting::Camera;
+use crate::domain::Zone;
+use crate::store::places::CameraEdit;
+use crate::store::StoreError;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SetupView {
+    #[default]
+    Zones,
+    Cameras,
+    Scheme,
+}
+
+impl SetupView {
+    pub fn next(self) -> SetupView {
+        match self {
+            SetupView::Zones => SetupView::Cameras,
+            SetupView::Cameras => SetupView::Scheme,
+            SetupView::Scheme => SetupView::Zones,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SetupView::Zones => "zones",
+            SetupView::Cameras => "cameras",
+            SetupView::Scheme => "the scheme's details",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SetupPane {
+    pub view: SetupView,
+    pub selected: usize,
+    /// The details as the store keeps them (blank: the config's stand).
+    pub details: SchemeDetails,
+    pub error: Option<String>,
+}
+
+/// What typing this confirms a retirement.
+pub const RETIRE_WORD: &str = "retire";
+
+impl App {
+    pub(crate) fn reload_setup(&mut self) {
+        match self.store.scheme_details() {
+            Ok(d) => {
+                self.setup.details = d;
+                self.setup.error = None;
+            }
+            Err(e) => {
+                self.setup.error = Some(e.to_string());
+                self.store_error(e);
+            }
+        }
+        let n = self.setup_len();
+        self.setup.selected = self.setup.selected.min(n.saturating_sub(1));
+    }
+
+    /// Rows the selection moves over in the view shown.
+    pub(crate) fn setup_len(&self) -> usize {
+        match self.setup.view {
+            SetupView::Zones => self.zones.len(),
+            SetupView::Cameras => self.cameras.len(),
+            SetupView::Scheme => 0,
+        }
+    }
+
+    pub(crate) fn cycle_setup_view(&mut self) {
+        self.setup.view = self.setup.view.next();
+        self.setup.selected = 0;
+        self.reload_setup();
+        let label = self.setup.view.label();
+        self.info(format!("showing {label}"));
+    }
+
+    fn selected_zone(&self) -> Option<&Zone> {
+        (self.setup.view == SetupView::Zones)
+            .then(|| self.zones.get(self.setup.selected))
+            .flatten()
+    }
+
+    fn selected_camera(&self) -> Option<&Camera> {
+        (self.setup.view == SetupView::Cameras)
+            .then(|| self.cameras.get(self.setup.selected))
+            .flatten()
+    }
+
+    /// The zones a camera's form offers: those in use, the camera's own,
+    /// and none (a mobile camera).
+    fn camera_zones(&self, current: Option<i64>) -> Vec<Option<Zone>> {
+        let mut v: Vec<Option<Zone>> = self
+            .zones
+            .iter()
+            .filter(|z| !z.retired || Some(z.id) == current)
+            .cloned()
+            .map(Some)
+            .collect();
+        v.push(None);
+        v
+    }
+
+    fn camera_form(&self, title: String, c: Option<&Camera>) -> Form {
+        let zones = self.camera_zones(c.and_then(|c| c.zone_id));
+        let names: Vec<String> = zones
+            .iter()
+            .map(|z| match z {
+                Some(z) => format!("{} ({})", z.name, z.code),
+                None => "(no zone: a mobile camera)".into(),
+            })
+            .collect();
+        let at = c
+            .and_then(|c| {
+                zones
+                    .iter()
+                    .position(|z| z.as_ref().map(|z| z.id) == c.zone_id)
+            })
+            .unwrap_or(0);
+        Form::new(
+            title,
+            vec![
+                Field::text(
+                    "Name",
+                    c.map_or("", |c| c.name.as_str()),
+                    "as the control room calls it, e.g. Cam 12 Market Square",
+                ),
+                Field::choice("Zone", names, at, "←/→ or a letter: the zone it watches"),
+                Field::text(
+                    "Number",
+                    &c.and_then(|c| c.number)
+                        .map(|n| n.to_string())
+                        .unwrap_or_default(),
+                    "its number on the CCTV system (blank: none)",
+                ),
+            ],
+        )
+    }
+
+    /// `A`: a new zone or camera.
+    pub(crate) fn open_setup_add_form(&mut self) {
+        match self.setup.view {
+            SetupView::Zones => {
+                let form = Form::new(
+                    "New zone",
+                    vec![
+                        Field::text("Name", "", "e.g. High Street, Night-Time Economy"),
+                        Field::text("Code", "", "1 to 8 letters or digits, e.g. HS, NTE"),
+                    ],
+                );
+                self.modal = Some(Modal::Form(FormKind::AddZone, form));
+            }
+            SetupView::Cameras => {
+                if !self.zones.iter().any(|z| !z.retired) {
+                    return self.warn("add a zone first: a camera watches one");
+                }
+                let form = self.camera_form("New camera".into(), None);
+                self.modal = Some(Modal::Form(FormKind::AddCamera, form));
+            }
+            SetupView::Scheme => self.open_setup_edit_form(),
+        }
+    }
+
+    /// `e`: the selected zone or camera, or the scheme's details.
+    pub(crate) fn open_setup_edit_form(&mut self) {
+        match self.setup.view {
+            SetupView::Zones => {
+                let Some(z) = self.selected_zone().cloned() else {
+                    return self.warn("no zone selected: A adds one");
+                };
+                let form = Form::new(
+                    format!("Zone {}", z.code),
+                    vec![
+                        Field::text("Name", &z.name, "its history keeps pointing at it"),
+                        Field::text("Code", &z.code, "1 to 8 letters or digits"),
+                    ],
+                );
+                self.modal = Some(Modal::Form(FormKind::EditZone { id: z.id }, form));
+            }
+            SetupView::Cameras => {
+                let Some(c) = self.selected_camera().cloned() else {
+                    return self.warn("no camera selected: A adds one");
+                };
+                let form = self.camera_form(format!("Camera {}", c.name), Some(&c));
+                self.modal = Some(Modal::Form(FormKind::EditCamera { id: c.id }, form));
+            }
+            SetupView::Scheme => {
+                let d = self.setup.details.clone();
+                let config = &self.config.scheme;
+                let mut form = Form::new(
+                    "The scheme's details",
+                    vec![
+                        Field::text("Name", &d.name, "as documents name the scheme"),
+                        Field::text("Address", &d.address, "where a letter to it goes"),
+                        Field::text(
+                            "Contact",
+                            &d.contact,
+                            "who answers questions about personal data",
+                        ),
+                        Field::text("Signatory", &d.signatory, "who signs notices and letters"),
+                        Field::text("Signatory role", &d.signatory_role, "e.g. Scheme manager"),
+                    ],
+                );
+                form.banner = Some(format!(
+                    "A blank field leaves the config's in force (now: {}).",
+                    config.name
+                ));
+                self.modal = Some(Modal::Form(FormKind::SchemeDetails, form));
+            }
+        }
+    }
+
+    /// `X`: retire the selected zone or camera, after typing the word.
+    pub(crate) fn open_setup_retire_form(&mut self) {
+        let (kind, what, note) = match self.setup.view {
+            SetupView::Zones => {
+                let Some(z) = self.selected_zone().cloned() else {
+                    return self.warn("no zone selected");
+                };
+                if z.retired {
+                    return self.warn(format!("the zone {} is already retired", z.name));
+                }
+                let cameras = self
+                    .cameras
+                    .iter()
+                    .filter(|c| c.zone_id == Some(z.id) && !c.retired)
+                    .count();
+                let note = if cameras > 0 {
+                    format!(" {cameras} camera(s) still watch it: move them first, or they take no sightings.")
+                } else {
+                    String::new()
+                };
+                (
+                    FormKind::RetireZone { id: z.id },
+                    format!("the zone {} ({})", z.name, z.code),
+                    note,
+                )
+            }
+            SetupView::Cameras => {
+                let Some(c) = self.selected_camera().cloned() else {
+                    return self.warn("no camera selected");
+                };
+                if c.retired {
+                    return self.warn(format!("the camera {} is already retired", c.name));
+                }
+                (
+                    FormKind::RetireCamera { id: c.id },
+                    format!("the camera {}", c.name),
+                    String::new(),
+                )
+            }
+            SetupView::Scheme => {
+                return self.warn("the scheme's details are edited (e), not retired")
+            }
+        };
+        let mut form = Form::new(
+            "Retire",
+            vec![Field::text(
+                "Confirm",
+                "",
+                "type retire and Enter; Esc keeps it in use",
+            )],
+        );
+        form.banner = Some(format!(
+            "Retire {what}? Its history stays; it is offered for nothing new.{note}"
+        ));
+        self.modal = Some(Modal::Form(kind, form));
+    }
+
+    pub(crate) fn submit_setup_form(
+        &mut self,
+        kind: &FormKind,
+        form: &Form,
+    ) -> Result<String, StoreError> {
+        let (op, now) = (self.operator.id, self.now());
+        let camera_edit = |app: &App, current: Option<i64>| -> Result<CameraEdit, StoreError> {
+            let zones = app.camera_zones(current);
+            let zone = zones
+                .get(form.field("Zone").choice_index())
+                .cloned()
+                .flatten()
+                .map(|z| z.id);
+            let typed = form.field("Number").value().trim();
+            let number = if typed.is_empty() {
+                None
+            } else {
+                Some(typed.parse::<i64>().map_err(|_| {
+                    StoreError::Invalid(format!(
+                        "a camera number is a whole number (not “{typed}”)"
+                    ))
+                })?)
+            };
+            Ok(CameraEdit {
+                name: form.field("Name").value().to_string(),
+                zone_id: zone,
+                number,
+            })
+        };
+        let msg = match kind {
+            FormKind::AddZone => {
+                let z = self.store.add_zone(
+                    form.field("Name").value(),
+                    form.field("Code").value(),
+                    op,
+                    now,
+                )?;
+                format!("zone {} ({}) added", z.name, z.code)
+            }
+            FormKind::EditZone { id } => {
+                let z = self.store.edit_zone(
+                    *id,
+                    form.field("Name").value(),
+                    form.field("Code").value(),
+                    op,
+                    now,
+                )?;
+                format!("zone {} ({}) saved", z.name, z.code)
+            }
+            FormKind::AddCamera => {
+                let c = camera_edit(self, None)?;
+                let c = self.store.add_numbered_camera(&c, false, op, now)?;
+                format!("camera {} added", c.name)
+            }
+            FormKind::EditCamera { id } => {
+                let current = self
+                    .cameras
+                    .iter()
+                    .find(|c| c.id == *id)
+                    .and_then(|c| c.zone_id);
+                let c = camera_edit(self, current)?;
+                let c = self.store.edit_camera(*id, &c, op, now)?;
+                format!("camera {} saved", c.name)
+            }
+            FormKind::RetireZone { id } | FormKind::RetireCamera { id } => {
+                if !form
+                    .field("Confirm")
+                    .value()
+                    .trim()
+                    .eq_ignore_ascii_case(RETIRE_WORD)
+                {
+                    return Err(StoreError::Invalid(format!(
+                        "type {RETIRE_WORD} to confirm, or Esc to keep it"
+                    )));
+                }
+                if matches!(kind, FormKind::RetireZone { .. }) {
+                    let z = self.store.retire_zone(*id, op, now)?;
+                    format!("zone {} retired: its history stays", z.name)
+                } else {
+                    let c = self.store.retire_camera(*id, op, now)?;
+                    format!("camera {} retired: its sightings stay", c.name)
+                }
+            }
+            FormKind::SchemeDetails => {
+                let d = SchemeDetails {
+                    name: form.field("Name").value().to_string(),
+                    address: form.field("Address").value().to_string(),
+                    contact: form.field("Contact").value().to_string(),
+                    signatory: form.field("Signatory").value().to_string(),
+                    signatory_role: form.field("Signatory role").value().to_string(),
+                };
+                self.store.set_scheme_details(d, op, now)?;
+                "the scheme's details saved: documents made from now on carry them".into()
+            }
+            _ => unreachable!("not a set-up form"),
+        };
+        self.reload_places();
+        self.reload_setup();
+        Ok(msg)
+    }
+
+    /// Zones, members and cameras again, after a change here or elsewhere.
+    pub(crate) fn reload_places(&mut self) {
+        match (
+            self.store.zones(),
+            self.store.members(),
+            self.store.cameras(),
+        ) {
+            (Ok(z), Ok(m), Ok(c)) => {
+                self.zones = z;
+                self.members = m;
+                self.cameras = c;
+            }
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => self.store_error(e),
+        }
+    }
+}

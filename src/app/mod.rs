@@ -546,7 +546,7 @@ impl App {
     fn store_error(&mut self, e: StoreError) {
         match e {
             StoreError::Invalid(_) | StoreError::NotFound(_) | StoreError::Stale { .. } => {
-                self.warn(e.to_string())
+                self.warn(e.describe(self.tz))
             }
             other => {
                 self.store_ok = false;
@@ -1735,7 +1735,7 @@ impl App {
                 Some(e) if !e.text.starts_with('[') => {
                     banner = Some(format!(
                         "Amending the note of {}: {}",
-                        e.at.with_timezone(&chrono::Local).format("%H:%M"),
+                        e.at.with_timezone(&self.tz).format("%H:%M"),
                         e.text
                     ));
                     amends = Some(e.id);
@@ -1857,6 +1857,7 @@ impl App {
             }
             Err(StoreError::Stale { id, by, at }) => {
                 // keep what they typed, on top of the fresh copy, and say what happened
+                let at = at.with_timezone(&self.tz).format("%H:%M:%S");
                 let fresh = self.store.incident(id).ok().flatten();
                 let text = format!("#{id} was changed by {by} at {at} while you were editing. The fresh copy is shown behind; your changes are kept here — check them and save again, or Esc to drop them.");
                 self.warn(format!("save refused: #{id} was changed by {by} at {at}"));

@@ -138,7 +138,7 @@ impl App {
                 | SignInError::LockedOut { .. }
                 | SignInError::Unknown(_)
                 | SignInError::NoPin(_)),
-            )) => fail(self, e.to_string()),
+            )) => fail(self, e.describe(self.tz)),
             Err(e) => fail(self, e.to_string()),
         }
     }

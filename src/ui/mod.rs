@@ -6,7 +6,7 @@ pub mod theme;
 pub mod widgets;
 
 use crate::app::{App, InputKind, Level, Modal, Pane, MIN_HEIGHT, MIN_WIDTH};
-use chrono::{DateTime, Local, Utc};
+use chrono::{DateTime, Utc};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
@@ -18,9 +18,10 @@ pub fn clean(s: &str) -> String {
     crate::domain::text::clean(s).into_owned()
 }
 
-/// A UTC instant as the control room's local clock shows it.
-pub fn local(t: DateTime<Utc>) -> DateTime<Local> {
-    t.with_timezone(&Local)
+/// A UTC instant on the scheme's clock (its configured time zone, never
+/// the host's): every time the console shows goes through here.
+pub fn local(app: &App, t: DateTime<Utc>) -> DateTime<chrono_tz::Tz> {
+    t.with_timezone(&app.tz)
 }
 
 /// Draw one frame of the console, without photos (tests, benchmarks).

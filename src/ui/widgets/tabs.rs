@@ -1,6 +1,6 @@
 //! The header line: the panes as tabs, the store's file name and the clock.
 //!
-//! The clock is always drawn. When the line is too
+//! The clock is always drawn, on the scheme's time. When the line is too
 //! narrow for everything, other things give way first, in this order: the
 //! weekday, the title, the other tabs' names (shortened, then numbers only),
 //! the store's name (cut short, then left out), and only below 80 columns
@@ -137,7 +137,7 @@ fn header(app: &App, store: &str, width: usize) -> Header {
                 StoreName::Left => String::new(),
                 _ => store.to_string(),
             },
-            clock: local(app.now()).format(clock).to_string(),
+            clock: local(app, app.now()).format(clock).to_string(),
         };
         if store_name == StoreName::AsFits && h.width() > width {
             let bare = Header {

@@ -25,6 +25,8 @@ use pty_process::blocking as pty;
 const WAIT: Duration = Duration::from_secs(10);
 
 const BOARD: &str = "Incidents — live";
+/// The title of the question `q` asks with the shift open.
+const QUIT_QUESTION: &str = "Quit — your shift since";
 
 // ----- keys ---------------------------------------------------------------
 
@@ -414,6 +416,13 @@ impl Console {
         self.wait_for(&format!("{needle:?} to go"), WAIT, |t| !t.contains(needle))
     }
 
+    /// `q`, then leave the shift running for the next operator: the console quits.
+    fn quit_leaving_shift(&self) {
+        self.send("q");
+        self.wait_text(QUIT_QUESTION);
+        self.send("l");
+    }
+
     /// Wait for the live board (and the status bar under it).
     fn wait_board(&self) -> String {
         self.wait_for("the board", WAIT, |t| {
@@ -738,7 +747,7 @@ fn log_an_incident_by_typing_and_quit_cleanly() {
         t.contains(BOARD) && !t.contains("Timeline")
     });
 
-    c.send("q");
+    c.quit_leaving_shift();
     let status = c.wait_exit();
     assert!(status.success(), "q exits with 0, got {status:?}");
     c.assert_restored();
@@ -770,6 +779,11 @@ fn ctrl_c_quits_but_asks_about_unsaved_input() {
     c.send("\x03");
     c.wait_text("Quit and lose the unsaved form?");
     c.send("y");
+    // nothing typed is at stake now, but the shift is open: Ctrl-C again leaves it running
+    c.wait_for("the form gone and the shift's question", WAIT, |t| {
+        t.contains(QUIT_QUESTION) && !t.contains("New incident")
+    });
+    c.send("\x03");
     let status = c.wait_exit();
     assert!(
         status.success(),
@@ -779,6 +793,9 @@ fn ctrl_c_quits_but_asks_about_unsaved_input() {
 
     let mut c = place.demo("console again", 100, 30, &[]);
     c.wait_board();
+    c.send("\x03");
+    c.wait_text(QUIT_QUESTION);
+    assert!(c.running(), "Ctrl-C with the shift open asks first");
     c.send("\x03");
     let status = c.wait_exit();
     assert!(
@@ -853,7 +870,7 @@ fn hostile_text_in_the_store_never_reaches_the_terminal() {
     // let the demo make the store, then quit
     let mut c = place.demo("setup", 100, 30, &[]);
     c.wait_board();
-    c.send("q");
+    c.quit_leaving_shift();
     assert!(c.wait_exit().success());
     drop(c);
 
@@ -966,7 +983,7 @@ fn resizing_to_tiny_and_back_keeps_running() {
     assert!(c.running(), "resizing must not end the console");
     c.send(ESC);
     c.wait_gone("Help");
-    c.send("q");
+    c.quit_leaving_shift();
     assert!(c.wait_exit().success());
     c.assert_restored();
 }
@@ -1042,10 +1059,105 @@ fn signals_close_the_console_and_restore_the_terminal() {
             "{name}: the console closes itself rather than dying of the signal: {status:?}"
         );
         c.assert_restored();
+        // the sign-out is recorded, and the shift is left running for whoever is next
+        let (action, detail) = last_operator_record(&place);
+        assert_eq!(
+            (action.as_str(), detail.as_str()),
+            ("sign-out", format!("{name}; shift left running").as_str())
+        );
+        assert_eq!(open_shifts(&place), 1, "{name}: the shift is still open");
     }
     // the store is intact afterwards: a new console opens it
     let c = place.demo("after", 100, 30, &[]);
     c.wait_board();
+}
+
+/// The newest audit record about an operator: (action, detail).
+fn last_operator_record(place: &Place) -> (String, String) {
+    store(place)
+        .query_row(
+            "SELECT action, detail FROM audit WHERE entity = 'operator' ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("an operator's audit record")
+}
+
+fn open_shifts(place: &Place) -> i64 {
+    store(place)
+        .query_row(
+            "SELECT COUNT(*) FROM shifts WHERE ended_at IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count the open shifts")
+}
+
+/// `q` with the shift open asks (end it, leave it running, stay); leaving it
+/// running quits with 0, restores the terminal, and the audit trail holds
+/// the sign-out, as the README says.
+#[test]
+fn q_asks_about_the_shift_and_leaving_it_running_signs_out_and_exits() {
+    let place = Place::new();
+    let mut c = place.demo("console", 100, 30, &[]);
+    c.wait_board();
+    c.send("q");
+    c.wait_for("the shift's question with its three choices", WAIT, |t| {
+        t.contains(QUIT_QUESTION)
+            && some_line_has(t, &["e ", "end the shift"])
+            && some_line_has(t, &["l ", "leave the shift running for the next operator"])
+            && some_line_has(t, &["Esc", "stay"])
+    });
+    // Esc stays, still signed in
+    c.send(ESC);
+    c.wait_gone(QUIT_QUESTION);
+    assert!(c.running(), "Esc does not quit");
+    c.wait_board();
+
+    c.send("q");
+    c.wait_text(QUIT_QUESTION);
+    c.send("l");
+    let status = c.wait_exit();
+    assert!(status.success(), "exits with 0, got {status:?}");
+    c.assert_restored();
+    let (action, detail) = last_operator_record(&place);
+    assert_eq!(
+        (action.as_str(), detail.as_str()),
+        ("sign-out", "quit; shift left running")
+    );
+    assert_eq!(open_shifts(&place), 1, "the shift is still open");
+}
+
+/// `q`, then ending the shift: the handover is reviewed, Enter saves it and
+/// the console quits; the shift is ended and its sign-out recorded once.
+#[test]
+fn q_then_ending_the_shift_saves_the_handover_and_exits() {
+    let place = Place::new();
+    let mut c = place.demo("console", 120, 34, &[]);
+    c.wait_board();
+    c.send("q");
+    c.wait_text(QUIT_QUESTION);
+    c.send("e");
+    c.wait_for("the handover to review", WAIT, |t| {
+        t.contains("Enter save it and quit") && t.contains("# Handover")
+    });
+    c.send(ENTER);
+    let status = c.wait_exit();
+    assert!(status.success(), "exits with 0, got {status:?}");
+    c.assert_restored();
+    assert_eq!(open_shifts(&place), 0, "the shift ended");
+    let sign_outs: i64 = store(&place)
+        .query_row(
+            "SELECT COUNT(*) FROM audit WHERE action = 'sign-out'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count the sign-outs");
+    assert_eq!(sign_outs, 1);
+    assert_eq!(
+        last_operator_record(&place),
+        ("sign-out".to_string(), "shift ended".to_string())
+    );
 }
 
 /// `:theme NAME` switches theme; an unknown name lists the available ones.
@@ -1073,7 +1185,7 @@ fn theme_command_switches_and_lists_themes() {
             && bottom_line(t).contains("theme night")
     });
 
-    c.send("q");
+    c.quit_leaving_shift();
     assert!(c.wait_exit().success());
     c.assert_restored();
 }
@@ -1180,7 +1292,7 @@ fn a_sighting_on_one_console_raises_a_live_hit_on_the_other() {
     // let the demo make the store, then quit
     let mut setup = place.demo("setup", 120, 34, &[]);
     setup.wait_board();
-    setup.send("q");
+    setup.quit_leaving_shift();
     assert!(setup.wait_exit().success());
     drop(setup);
 
@@ -1388,7 +1500,7 @@ struct Station {
 fn store_with_sixty_stations(place: &Place) {
     let mut setup = place.demo("setup", 120, 40, &[]);
     setup.wait_board();
-    setup.send("q");
+    setup.quit_leaving_shift();
     assert!(setup.wait_exit().success());
     drop(setup);
 
@@ -2006,7 +2118,7 @@ fn sign_in_wrong_then_right_pin_then_lock_and_unlock() {
     // the demo store has one operator per role, with the PINs the README lists
     let mut setup = place.demo("setup", 100, 30, &[]);
     setup.wait_board();
-    setup.send("q");
+    setup.quit_leaving_shift();
     assert!(setup.wait_exit().success());
     drop(setup);
     let db = place.db();

@@ -399,3 +399,22 @@ fn a_long_store_name_gives_way_to_the_clock() {
     let line = header_at(&c, 200);
     assert!(line.contains("castlebrook-bcrp-live-store-2026-onwards.db · Fri 27 Nov 12:00:00"));
 }
+
+#[test]
+fn the_question_on_quitting_with_the_shift_open() {
+    let mut c = demo_console();
+    c.keys("q");
+    insta::assert_snapshot!(c.screen(W, H).backend());
+    // at the smallest size every choice still shows its key
+    let t = c.screen(60, 12);
+    let text: String = t
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    for part in ["Quit", " e ", " l ", "Esc", "leave the shift running"] {
+        assert!(text.contains(part), "{part:?} at 60×12");
+    }
+}

@@ -8,6 +8,7 @@ pub mod form;
 pub mod input;
 pub mod keymap;
 pub mod members;
+pub mod quit;
 pub mod radio;
 pub mod register;
 pub mod reports;
@@ -99,8 +100,14 @@ pub enum Event {
 /// Every change of the console's state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
+    /// Quit without asking (`:q!`): the shift, if open, is left running.
     Quit,
+    /// `q`, `:q`, Ctrl-C: asks about unsaved input and an open shift first.
     RequestQuit,
+    /// The answer to the question an open shift asks on quitting.
+    AnswerQuit(quit::ShiftOnQuit),
+    /// A signal or the terminal closed the console: it quits without asking.
+    Closed(&'static str),
     ToggleHelp,
     ShowPane(Pane),
     NextPane,
@@ -341,8 +348,8 @@ pub struct App {
     pub dirty: bool,
     /// Ring the terminal bell on the next frame.
     pub bell: bool,
-    /// Asking “quit and lose the unsaved form?”
-    pub confirm_quit: bool,
+    /// What the console is asking before it quits, if anything.
+    pub quitting: Option<quit::QuitQuestion>,
     last_audit_seen: i64,
     /// What decides a hit: the scheme's ladder and watch markers.
     pub rules: HitRules,
@@ -417,7 +424,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "show the committee's figures for a period (pane 7)",
     ),
     ("help", "this help"),
-    ("q", "quit (:q! without asking)"),
+    (
+        "q",
+        "quit: asks whether to end your shift (:q! quits at once, leaving it running)",
+    ),
 ];
 
 impl App {
@@ -466,7 +476,7 @@ impl App {
             quit: false,
             dirty: true,
             bell: false,
-            confirm_quit: false,
+            quitting: None,
             last_audit_seen,
             rules,
             tz,
@@ -576,11 +586,17 @@ impl App {
                 Action::LockKey(key)
             });
         }
-        if self.confirm_quit {
-            return Some(Action::ConfirmQuit(matches!(
-                key.code,
-                KeyCode::Char('y') | KeyCode::Char('Y')
-            )));
+        match self.quitting {
+            Some(quit::QuitQuestion::UnsavedForm) => {
+                return Some(Action::ConfirmQuit(matches!(
+                    key.code,
+                    KeyCode::Char('y') | KeyCode::Char('Y')
+                )));
+            }
+            Some(quit::QuitQuestion::OpenShift) => {
+                return self.quit_question_key(&key).map(Action::AnswerQuit);
+            }
+            None => {}
         }
         match &self.modal {
             Some(Modal::Help { .. }) => {
@@ -726,7 +742,12 @@ impl App {
             Command::AddNote => Action::AddNote,
             Command::AmendNote => Action::AmendNote,
             Command::EditIncident => Action::EditIncident,
-            Command::NextField | Command::PrevField | Command::Submit => return None,
+            Command::NextField
+            | Command::PrevField
+            | Command::Submit
+            | Command::EndShiftAndQuit
+            | Command::LeaveShiftRunning
+            | Command::StaySignedIn => return None,
         })
     }
 
@@ -747,7 +768,7 @@ impl App {
             Event::NotifyFailed(why) => self.update(Action::NotifyFailed(why)),
             Event::Signal(name) => {
                 tracing::info!(signal = name, "closing on signal");
-                self.update(Action::Quit);
+                self.update(Action::Closed(name));
             }
         }
     }
@@ -762,20 +783,11 @@ impl App {
             }
         }
         match action {
-            Action::Quit => self.quit = true,
-            Action::RequestQuit => {
-                if matches!(&self.modal, Some(Modal::Form(_, f)) if f.is_dirty()) {
-                    self.confirm_quit = true;
-                } else {
-                    self.quit = true;
-                }
-            }
-            Action::ConfirmQuit(yes) => {
-                self.confirm_quit = false;
-                if yes {
-                    self.quit = true;
-                }
-            }
+            Action::Quit => self.close_console("quit"),
+            Action::RequestQuit => self.request_quit(),
+            Action::ConfirmQuit(yes) => self.confirm_quit(yes),
+            Action::AnswerQuit(answer) => self.answer_quit(answer),
+            Action::Closed(why) => self.close_console(why),
             Action::ToggleHelp => {
                 self.modal = match self.modal {
                     Some(Modal::Help { .. }) => None,
@@ -985,7 +997,7 @@ impl App {
             Action::LockNow => self.lock_now("locked"),
             Action::AddLogEntry => self.start_log_entry(false),
             Action::AmendLogEntry => self.start_log_entry(true),
-            Action::EndShift => self.review_handover(),
+            Action::EndShift => self.review_handover(false),
             Action::ConfirmHandover => self.confirm_handover(),
             Action::CloseHandover => self.close_handover(),
             Action::ShowHandover => self.offer_handover(false),

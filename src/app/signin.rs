@@ -64,7 +64,7 @@ impl App {
         self.mark_own_writes_seen();
         self.modal = None;
         self.input = None;
-        self.confirm_quit = false;
+        self.quitting = None;
         self.toasts.clear();
         self.message = None;
         self.lock = Some(LockScreen::new(

@@ -5,6 +5,7 @@ pub mod panes;
 pub mod theme;
 pub mod widgets;
 
+use crate::app::quit::QuitQuestion;
 use crate::app::{App, InputKind, Level, Modal, Pane, MIN_HEIGHT, MIN_WIDTH};
 use chrono::{DateTime, Utc};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -99,13 +100,15 @@ pub fn draw_with(
         Some(Modal::Handover(view)) => widgets::handover::draw(f, area, view, theme),
         None => {}
     }
-    if app.confirm_quit {
-        widgets::form::confirm(
+    match app.quitting {
+        Some(QuitQuestion::UnsavedForm) => widgets::form::confirm(
             f,
             area,
             "Quit and lose the unsaved form?  y = quit · any other key = stay",
             theme,
-        );
+        ),
+        Some(QuitQuestion::OpenShift) => widgets::quit::draw(f, area, app, theme),
+        None => {}
     }
 }
 

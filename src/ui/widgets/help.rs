@@ -22,6 +22,7 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         Context::Reports,
         Context::Members,
         Context::Form,
+        Context::Quitting,
     ] {
         out.push(Line::from(Span::styled(
             ctx.title().to_string(),

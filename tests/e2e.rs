@@ -127,6 +127,8 @@ struct Console {
 /// directories so the child never touches the real home.
 struct Place {
     dir: tempfile::TempDir,
+    /// The host's time zone as the child sees it (`TZ`).
+    host_zone: &'static str,
 }
 
 impl Place {
@@ -135,7 +137,18 @@ impl Place {
         for sub in ["data", "config", "home"] {
             std::fs::create_dir_all(dir.path().join(sub)).expect("mkdir");
         }
-        Place { dir }
+        Place {
+            dir,
+            host_zone: "UTC",
+        }
+    }
+
+    /// A place whose host keeps another time zone.
+    fn with_host_zone(host_zone: &'static str) -> Self {
+        Place {
+            host_zone,
+            ..Place::new()
+        }
     }
 
     fn db(&self) -> PathBuf {
@@ -153,7 +166,7 @@ impl Place {
             ("XDG_DATA_HOME", d.join("data")),
             ("XDG_CONFIG_HOME", d.join("config")),
             ("TERM", "xterm-256color".into()),
-            ("TZ", "UTC".into()),
+            ("TZ", self.host_zone.into()),
             ("USER", "tester".into()),
             ("LANG", "C.UTF-8".into()),
             // the screen emulator answers no terminal queries: draw photos as half-blocks
@@ -1158,6 +1171,128 @@ fn q_then_ending_the_shift_saves_the_handover_and_exits() {
         last_operator_record(&place),
         ("sign-out".to_string(), "shift ended".to_string())
     );
+}
+
+/// A person put on the register directly (no exclusion, no markers).
+fn put_person(place: &Place, name: &str) {
+    store(place)
+        .execute(
+            "INSERT INTO offenders (kind, name, description, markers, created_at, updated_at) \
+             VALUES ('known', ?1, 'tall', '', strftime('%s','now'), strftime('%s','now'))",
+            [name],
+        )
+        .expect("insert the person");
+}
+
+/// Type a sighting of `who` (found by `fragment`) at `when`, with `note`.
+fn type_sighting(c: &Console, fragment: &str, who: &str, when: &str, note: &str) {
+    c.send("S");
+    c.wait_for("the sighting form", WAIT, |t| {
+        t.contains("Sighting") && some_line_has(t, &["▶", "Who"])
+    });
+    c.send(fragment);
+    c.wait_for("the person suggested", WAIT, |t| t.contains(who));
+    c.send(ENTER);
+    c.wait_for("the person taken", WAIT, |t| {
+        some_line_has(t, &["Who", who]) && some_line_has(t, &["▶", "Camera"])
+    });
+    c.send(TAB);
+    c.send(TAB);
+    c.wait_for("When focused", WAIT, |t| some_line_has(t, &["▶", "When"]));
+    c.send(CTRL_U);
+    c.send(when);
+    c.wait_for("the time typed", WAIT, |t| {
+        some_line_has(t, &["When", when])
+    });
+    c.send(TAB);
+    c.send(TAB);
+    c.send(note);
+    c.wait_for("the note typed", WAIT, |t| {
+        some_line_has(t, &["Note", note])
+    });
+    c.send(CTRL_S);
+    c.wait_for("the sighting saved", WAIT, |t| {
+        message_line(t).contains(&format!("sighting of {who} saved"))
+    });
+}
+
+/// On a host in New York, a scheme in London: a time typed in the sighting
+/// form shows back as the same wall-clock time, on a summer date (BST) and a
+/// winter one (GMT), and the header's clock is London's.
+#[test]
+fn a_typed_time_shows_back_as_typed_whatever_the_hosts_zone() {
+    let place = Place::with_host_zone("America/New_York");
+    let config = place.path("london.toml");
+    std::fs::write(&config, "timezone = \"Europe/London\"\n").expect("write the config");
+    let config = config.to_str().expect("utf-8 path").to_string();
+    let mut setup = place.demo("setup", 120, 40, &["--config", &config]);
+    setup.wait_board();
+    setup.quit_leaving_shift();
+    assert!(setup.wait_exit().success());
+    drop(setup);
+    let who = "Quentin Marlowe-Zed";
+    put_person(&place, who);
+
+    let c = place.demo("console", 120, 40, &["--config", &config]);
+    c.wait_board();
+    let london = |t: chrono::DateTime<chrono::Utc>| {
+        t.with_timezone(&chrono_tz::Europe::London)
+            .format("%H:%M")
+            .to_string()
+    };
+    let now = chrono::Utc::now();
+    let header = c.screen().rows(0, 120).next().unwrap_or_default();
+    assert!(
+        [london(now), london(now - chrono::Duration::minutes(1))]
+            .iter()
+            .any(|hm| header.contains(hm.as_str())),
+        "the header's clock is London's ({}): {header}",
+        london(now)
+    );
+
+    let summer = unique("summer");
+    let winter = unique("winter");
+    type_sighting(&c, "marlowe", who, "2025-07-15 14:05", &summer);
+    type_sighting(&c, "marlowe", who, "2025-12-02 14:05", &winter);
+
+    // stored as the instants those were in London
+    let conn = store(&place);
+    let at = |note: &str| -> i64 {
+        conn.query_row("SELECT at FROM sightings WHERE note = ?1", [note], |r| {
+            r.get(0)
+        })
+        .expect("the sighting")
+    };
+    assert_eq!(
+        at(&summer),
+        chrono::DateTime::parse_from_rfc3339("2025-07-15T13:05:00Z")
+            .unwrap()
+            .timestamp()
+    );
+    assert_eq!(
+        at(&winter),
+        chrono::DateTime::parse_from_rfc3339("2025-12-02T14:05:00Z")
+            .unwrap()
+            .timestamp()
+    );
+
+    // the profile shows both at 14:05
+    c.send("3");
+    c.wait_for("the register", WAIT, |t| t.contains("Offenders —"));
+    c.send("/");
+    c.send("marlowe");
+    c.send(ENTER);
+    c.wait_for("the person found", WAIT, |t| {
+        t.contains(who) && !t.contains("search:")
+    });
+    c.send(ENTER);
+    c.wait_text("why open this record?");
+    c.send("checking the times of two sightings");
+    c.send(ENTER);
+    c.wait_for("both sightings at 14:05 on the profile", WAIT, |t| {
+        some_line_has(t, &["15 Jul 14:05", "seen", &summer])
+            && some_line_has(t, &["02 Dec 14:05", "seen", &winter])
+    });
 }
 
 /// `:theme NAME` switches theme; an unknown name lists the available ones.

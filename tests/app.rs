@@ -5,6 +5,7 @@ mod support;
 use ratatui::crossterm::event::KeyCode;
 use support::*;
 use watchroom::app::config::Config;
+use watchroom::app::quit::QuitQuestion;
 use watchroom::app::{Action, FormKind, Modal, Pane};
 use watchroom::domain::{Status, StatusView};
 use watchroom::store::Store;
@@ -313,9 +314,9 @@ fn quitting_asks_only_when_typed_input_would_be_lost() {
     c.key(KeyCode::Tab);
     c.keys("half a report");
     c.ctrl('c');
-    assert!(c.app.confirm_quit && !c.app.quit);
+    assert!(c.app.quitting == Some(QuitQuestion::UnsavedForm) && !c.app.quit);
     c.keys("n");
-    assert!(!c.app.quit && !c.app.confirm_quit);
+    assert!(!c.app.quit && c.app.quitting.is_none());
     assert!(
         matches!(c.app.modal, Some(Modal::Form(..))),
         "the form and its text survive"
@@ -324,6 +325,9 @@ fn quitting_asks_only_when_typed_input_would_be_lost() {
     c.keys("y"); // discard
     assert!(c.app.modal.is_none());
     c.keys("q");
+    // nothing typed is lost, but the shift is open: that is asked about (tests/shift.rs)
+    assert!(c.app.quitting == Some(QuitQuestion::OpenShift) && !c.app.quit);
+    c.keys("l");
     assert!(c.app.quit);
 }
 

@@ -25,6 +25,8 @@ use pty_process::blocking as pty;
 const WAIT: Duration = Duration::from_secs(10);
 
 const BOARD: &str = "Incidents — live";
+/// The title of the question `q` asks with the shift open.
+const QUIT_QUESTION: &str = "Quit — your shift since";
 
 // ----- keys ---------------------------------------------------------------
 
@@ -125,6 +127,8 @@ struct Console {
 /// directories so the child never touches the real home.
 struct Place {
     dir: tempfile::TempDir,
+    /// The host's time zone as the child sees it (`TZ`).
+    host_zone: &'static str,
 }
 
 impl Place {
@@ -133,7 +137,18 @@ impl Place {
         for sub in ["data", "config", "home"] {
             std::fs::create_dir_all(dir.path().join(sub)).expect("mkdir");
         }
-        Place { dir }
+        Place {
+            dir,
+            host_zone: "UTC",
+        }
+    }
+
+    /// A place whose host keeps another time zone.
+    fn with_host_zone(host_zone: &'static str) -> Self {
+        Place {
+            host_zone,
+            ..Place::new()
+        }
     }
 
     fn db(&self) -> PathBuf {
@@ -151,7 +166,7 @@ impl Place {
             ("XDG_DATA_HOME", d.join("data")),
             ("XDG_CONFIG_HOME", d.join("config")),
             ("TERM", "xterm-256color".into()),
-            ("TZ", "UTC".into()),
+            ("TZ", self.host_zone.into()),
             ("USER", "tester".into()),
             ("LANG", "C.UTF-8".into()),
             // the screen emulator answers no terminal queries: draw photos as half-blocks
@@ -412,6 +427,13 @@ impl Console {
     /// Wait until the screen no longer shows `needle`.
     fn wait_gone(&self, needle: &str) -> String {
         self.wait_for(&format!("{needle:?} to go"), WAIT, |t| !t.contains(needle))
+    }
+
+    /// `q`, then leave the shift running for the next operator: the console quits.
+    fn quit_leaving_shift(&self) {
+        self.send("q");
+        self.wait_text(QUIT_QUESTION);
+        self.send("l");
     }
 
     /// Wait for the live board (and the status bar under it).
@@ -738,7 +760,7 @@ fn log_an_incident_by_typing_and_quit_cleanly() {
         t.contains(BOARD) && !t.contains("Timeline")
     });
 
-    c.send("q");
+    c.quit_leaving_shift();
     let status = c.wait_exit();
     assert!(status.success(), "q exits with 0, got {status:?}");
     c.assert_restored();
@@ -770,6 +792,11 @@ fn ctrl_c_quits_but_asks_about_unsaved_input() {
     c.send("\x03");
     c.wait_text("Quit and lose the unsaved form?");
     c.send("y");
+    // nothing typed is at stake now, but the shift is open: Ctrl-C again leaves it running
+    c.wait_for("the form gone and the shift's question", WAIT, |t| {
+        t.contains(QUIT_QUESTION) && !t.contains("New incident")
+    });
+    c.send("\x03");
     let status = c.wait_exit();
     assert!(
         status.success(),
@@ -779,6 +806,9 @@ fn ctrl_c_quits_but_asks_about_unsaved_input() {
 
     let mut c = place.demo("console again", 100, 30, &[]);
     c.wait_board();
+    c.send("\x03");
+    c.wait_text(QUIT_QUESTION);
+    assert!(c.running(), "Ctrl-C with the shift open asks first");
     c.send("\x03");
     let status = c.wait_exit();
     assert!(
@@ -853,7 +883,7 @@ fn hostile_text_in_the_store_never_reaches_the_terminal() {
     // let the demo make the store, then quit
     let mut c = place.demo("setup", 100, 30, &[]);
     c.wait_board();
-    c.send("q");
+    c.quit_leaving_shift();
     assert!(c.wait_exit().success());
     drop(c);
 
@@ -966,7 +996,7 @@ fn resizing_to_tiny_and_back_keeps_running() {
     assert!(c.running(), "resizing must not end the console");
     c.send(ESC);
     c.wait_gone("Help");
-    c.send("q");
+    c.quit_leaving_shift();
     assert!(c.wait_exit().success());
     c.assert_restored();
 }
@@ -1042,10 +1072,238 @@ fn signals_close_the_console_and_restore_the_terminal() {
             "{name}: the console closes itself rather than dying of the signal: {status:?}"
         );
         c.assert_restored();
+        // the sign-out is recorded, and the shift is left running for whoever is next
+        let (action, detail) = last_operator_record(&place);
+        assert_eq!(
+            (action.as_str(), detail.as_str()),
+            ("sign-out", format!("{name}; shift left running").as_str())
+        );
+        assert_eq!(open_shifts(&place), 1, "{name}: the shift is still open");
     }
     // the store is intact afterwards: a new console opens it
     let c = place.demo("after", 100, 30, &[]);
     c.wait_board();
+}
+
+/// The newest audit record about an operator: (action, detail).
+fn last_operator_record(place: &Place) -> (String, String) {
+    store(place)
+        .query_row(
+            "SELECT action, detail FROM audit WHERE entity = 'operator' ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("an operator's audit record")
+}
+
+fn open_shifts(place: &Place) -> i64 {
+    store(place)
+        .query_row(
+            "SELECT COUNT(*) FROM shifts WHERE ended_at IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count the open shifts")
+}
+
+/// `q` with the shift open asks (end it, leave it running, stay); leaving it
+/// running quits with 0, restores the terminal, and the audit trail holds
+/// the sign-out, as the README says.
+#[test]
+fn q_asks_about_the_shift_and_leaving_it_running_signs_out_and_exits() {
+    let place = Place::new();
+    let mut c = place.demo("console", 100, 30, &[]);
+    c.wait_board();
+    c.send("q");
+    c.wait_for("the shift's question with its three choices", WAIT, |t| {
+        t.contains(QUIT_QUESTION)
+            && some_line_has(t, &["e ", "end the shift"])
+            && some_line_has(t, &["l ", "leave the shift running for the next operator"])
+            && some_line_has(t, &["Esc", "stay"])
+    });
+    // Esc stays, still signed in
+    c.send(ESC);
+    c.wait_gone(QUIT_QUESTION);
+    assert!(c.running(), "Esc does not quit");
+    c.wait_board();
+
+    c.send("q");
+    c.wait_text(QUIT_QUESTION);
+    c.send("l");
+    let status = c.wait_exit();
+    assert!(status.success(), "exits with 0, got {status:?}");
+    c.assert_restored();
+    let (action, detail) = last_operator_record(&place);
+    assert_eq!(
+        (action.as_str(), detail.as_str()),
+        ("sign-out", "quit; shift left running")
+    );
+    assert_eq!(open_shifts(&place), 1, "the shift is still open");
+}
+
+/// `q`, then ending the shift: the handover is reviewed, Enter saves it and
+/// the console quits; the shift is ended and its sign-out recorded once.
+#[test]
+fn q_then_ending_the_shift_saves_the_handover_and_exits() {
+    let place = Place::new();
+    let mut c = place.demo("console", 120, 34, &[]);
+    c.wait_board();
+    c.send("q");
+    c.wait_text(QUIT_QUESTION);
+    c.send("e");
+    c.wait_for("the handover to review", WAIT, |t| {
+        t.contains("Enter save it and quit") && t.contains("# Handover")
+    });
+    c.send(ENTER);
+    let status = c.wait_exit();
+    assert!(status.success(), "exits with 0, got {status:?}");
+    c.assert_restored();
+    assert_eq!(open_shifts(&place), 0, "the shift ended");
+    let sign_outs: i64 = store(&place)
+        .query_row(
+            "SELECT COUNT(*) FROM audit WHERE action = 'sign-out'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count the sign-outs");
+    assert_eq!(sign_outs, 1);
+    assert_eq!(
+        last_operator_record(&place),
+        ("sign-out".to_string(), "shift ended".to_string())
+    );
+}
+
+/// A person put on the register directly (no exclusion, no markers).
+fn put_person(place: &Place, name: &str) {
+    store(place)
+        .execute(
+            "INSERT INTO offenders (kind, name, description, markers, created_at, updated_at) \
+             VALUES ('known', ?1, 'tall', '', strftime('%s','now'), strftime('%s','now'))",
+            [name],
+        )
+        .expect("insert the person");
+}
+
+/// Type a sighting of `who` (found by `fragment`) at `when`, with `note`.
+fn type_sighting(c: &Console, fragment: &str, who: &str, when: &str, note: &str) {
+    c.send("S");
+    c.wait_for("the sighting form", WAIT, |t| {
+        t.contains("Sighting") && some_line_has(t, &["▶", "Who"])
+    });
+    c.send(fragment);
+    c.wait_for("the person suggested", WAIT, |t| t.contains(who));
+    c.send(ENTER);
+    c.wait_for("the person taken", WAIT, |t| {
+        some_line_has(t, &["Who", who]) && some_line_has(t, &["▶", "Camera"])
+    });
+    c.send(TAB);
+    c.send(TAB);
+    c.wait_for("When focused", WAIT, |t| some_line_has(t, &["▶", "When"]));
+    c.send(CTRL_U);
+    c.send(when);
+    c.wait_for("the time typed", WAIT, |t| {
+        some_line_has(t, &["When", when])
+    });
+    c.send(TAB);
+    c.send(TAB);
+    c.send(note);
+    c.wait_for("the note typed", WAIT, |t| {
+        some_line_has(t, &["Note", note])
+    });
+    c.send(CTRL_S);
+    // the form gone, not only the message: an earlier save says the same
+    c.wait_for("the sighting saved", WAIT, |t| {
+        message_line(t).contains(&format!("sighting of {who} saved"))
+            && !some_line_has(t, &["Note", note])
+    });
+}
+
+/// On a host in New York, a scheme in London: a time typed in the sighting
+/// form shows back as the same wall-clock time, on a summer date (BST) and a
+/// winter one (GMT), and the header's clock is London's.
+#[test]
+fn a_typed_time_shows_back_as_typed_whatever_the_hosts_zone() {
+    let place = Place::with_host_zone("America/New_York");
+    let config = place.path("london.toml");
+    std::fs::write(&config, "timezone = \"Europe/London\"\n").expect("write the config");
+    let config = config.to_str().expect("utf-8 path").to_string();
+    let mut setup = place.demo("setup", 120, 40, &["--config", &config]);
+    setup.wait_board();
+    setup.quit_leaving_shift();
+    assert!(setup.wait_exit().success());
+    drop(setup);
+    let who = "Quentin Marlowe-Zed";
+    put_person(&place, who);
+
+    let c = place.demo("console", 120, 40, &["--config", &config]);
+    c.wait_board();
+    let london = |t: chrono::DateTime<chrono::Utc>| {
+        t.with_timezone(&chrono_tz::Europe::London)
+            .format("%H:%M")
+            .to_string()
+    };
+    let now = chrono::Utc::now();
+    let header = c.screen().rows(0, 120).next().unwrap_or_default();
+    assert!(
+        [london(now), london(now - chrono::Duration::minutes(1))]
+            .iter()
+            .any(|hm| header.contains(hm.as_str())),
+        "the header's clock is London's ({}): {header}",
+        london(now)
+    );
+
+    let summer = unique("summer");
+    let winter = unique("winter");
+    type_sighting(&c, "marlowe", who, "2025-07-15 14:05", &summer);
+    type_sighting(&c, "marlowe", who, "2025-12-02 14:05", &winter);
+
+    // stored as the instants those were in London
+    let conn = store(&place);
+    let at = |note: &str| -> i64 {
+        conn.query_row("SELECT at FROM sightings WHERE note = ?1", [note], |r| {
+            r.get(0)
+        })
+        .unwrap_or_else(|e| {
+            let notes: Vec<String> = conn
+                .prepare("SELECT note || ' @' || at FROM sightings ORDER BY id DESC LIMIT 5")
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            panic!("the sighting {note}: {e}; latest: {notes:?}")
+        })
+    };
+    assert_eq!(
+        at(&summer),
+        chrono::DateTime::parse_from_rfc3339("2025-07-15T13:05:00Z")
+            .unwrap()
+            .timestamp()
+    );
+    assert_eq!(
+        at(&winter),
+        chrono::DateTime::parse_from_rfc3339("2025-12-02T14:05:00Z")
+            .unwrap()
+            .timestamp()
+    );
+
+    // the profile shows both at 14:05
+    c.send("3");
+    c.wait_for("the register", WAIT, |t| t.contains("Offenders —"));
+    c.send("/");
+    c.send("marlowe");
+    c.send(ENTER);
+    c.wait_for("the person found", WAIT, |t| {
+        t.contains(who) && !t.contains("search:")
+    });
+    c.send(ENTER);
+    c.wait_text("why open this record?");
+    c.send("checking the times of two sightings");
+    c.send(ENTER);
+    c.wait_for("both sightings at 14:05 on the profile", WAIT, |t| {
+        some_line_has(t, &["15 Jul 14:05", "seen", &summer])
+            && some_line_has(t, &["02 Dec 14:05", "seen", &winter])
+    });
 }
 
 /// `:theme NAME` switches theme; an unknown name lists the available ones.
@@ -1073,7 +1331,7 @@ fn theme_command_switches_and_lists_themes() {
             && bottom_line(t).contains("theme night")
     });
 
-    c.send("q");
+    c.quit_leaving_shift();
     assert!(c.wait_exit().success());
     c.assert_restored();
 }
@@ -1180,7 +1438,7 @@ fn a_sighting_on_one_console_raises_a_live_hit_on_the_other() {
     // let the demo make the store, then quit
     let mut setup = place.demo("setup", 120, 34, &[]);
     setup.wait_board();
-    setup.send("q");
+    setup.quit_leaving_shift();
     assert!(setup.wait_exit().success());
     drop(setup);
 
@@ -1388,7 +1646,7 @@ struct Station {
 fn store_with_sixty_stations(place: &Place) {
     let mut setup = place.demo("setup", 120, 40, &[]);
     setup.wait_board();
-    setup.send("q");
+    setup.quit_leaving_shift();
     assert!(setup.wait_exit().success());
     drop(setup);
 
@@ -2006,7 +2264,7 @@ fn sign_in_wrong_then_right_pin_then_lock_and_unlock() {
     // the demo store has one operator per role, with the PINs the README lists
     let mut setup = place.demo("setup", 100, 30, &[]);
     setup.wait_board();
-    setup.send("q");
+    setup.quit_leaving_shift();
     assert!(setup.wait_exit().success());
     drop(setup);
     let db = place.db();

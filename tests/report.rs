@@ -89,7 +89,6 @@ struct Town {
 /// The hand-made town. Each event says where it falls; the figures it
 /// should give are worked out in `the_figures_are_right_at_every_edge`.
 fn town() -> Town {
-    std::env::set_var("TZ", "UTC");
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("watchroom.db");
     let mut store = Store::open(&path).unwrap();

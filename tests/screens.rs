@@ -5,6 +5,7 @@ mod support;
 
 use ratatui::crossterm::event::KeyCode;
 use ratatui::style::Color;
+use support::Console;
 use support::*;
 use watchroom::app::Action;
 use watchroom::store::Store;
@@ -339,4 +340,81 @@ fn renewals_due_and_old_agreements_are_drawn_in_the_warning_colour() {
         due,
         "a current agreement is plain"
     );
+}
+
+/// The header line alone, at a width.
+fn header_at(c: &Console, w: u16) -> String {
+    let t = c.screen(w, H);
+    let buf = t.backend().buffer();
+    (0..w).map(|x| buf[(x, 0)].symbol().to_string()).collect()
+}
+
+#[test]
+fn the_header_keeps_its_clock_at_every_width() {
+    let mut c = demo_console();
+    let lines: Vec<String> = [80, 100, 120, 200]
+        .into_iter()
+        .map(|w| header_at(&c, w))
+        .collect();
+    insta::assert_snapshot!(lines.join("\n"));
+    for (w, line) in [80, 100, 120, 200].into_iter().zip(&lines) {
+        assert!(line.contains("27 Nov 12:00:00"), "{w}: {line}");
+        assert!(line.contains("demo.db"), "{w}: the store is named: {line}");
+    }
+    assert!(lines[3].contains(" watchroom ") && lines[3].contains("Fri 27 Nov 12:00:00"));
+    // whichever pane is showing, its name and the clock are drawn
+    for pane in watchroom::app::Pane::ALL {
+        c.app.update(Action::ShowPane(pane));
+        for w in [80, 100, 120] {
+            let line = header_at(&c, w);
+            assert!(
+                line.contains(pane.title()) && line.contains("27 Nov 12:00:00"),
+                "{w}: {line}"
+            );
+        }
+        // narrower than 80, the time at least
+        for w in [60, 70] {
+            let line = header_at(&c, w);
+            assert!(line.contains("12:00"), "{w}: {line}");
+        }
+    }
+}
+
+#[test]
+fn a_long_store_name_gives_way_to_the_clock() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir
+        .path()
+        .join("castlebrook-bcrp-live-store-2026-onwards.db");
+    let mut s = Store::open(&path).unwrap();
+    watchroom::store::demo::build_demo(&mut s, now()).unwrap();
+    drop(s);
+    let c = console_on(&path, "Alex Morgan", Default::default());
+    let line = header_at(&c, 80);
+    assert!(
+        line.contains("castlebrook-b") && line.contains('…'),
+        "{line}"
+    );
+    assert!(line.trim_end().ends_with("27 Nov 12:00:00"), "{line}");
+    let line = header_at(&c, 200);
+    assert!(line.contains("castlebrook-bcrp-live-store-2026-onwards.db · Fri 27 Nov 12:00:00"));
+}
+
+#[test]
+fn the_question_on_quitting_with_the_shift_open() {
+    let mut c = demo_console();
+    c.keys("q");
+    insta::assert_snapshot!(c.screen(W, H).backend());
+    // at the smallest size every choice still shows its key
+    let t = c.screen(60, 12);
+    let text: String = t
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    for part in ["Quit", " e ", " l ", "Esc", "leave the shift running"] {
+        assert!(text.contains(part), "{part:?} at 60×12");
+    }
 }

@@ -10,7 +10,8 @@ use ratatui::crossterm::event::KeyCode;
 use rusqlite::Connection;
 use support::*;
 use watchroom::app::config::Config;
-use watchroom::app::{Modal, Pane};
+use watchroom::app::quit::QuitQuestion;
+use watchroom::app::{Event, Modal, Pane};
 use watchroom::domain::sighting::NewSighting;
 use watchroom::store::Store;
 
@@ -327,4 +328,214 @@ fn a_shift_ended_elsewhere_cannot_be_ended_twice() {
     let err = a.end_shift(s.id, op.id, "# Handover", now()).unwrap_err();
     assert!(err.to_string().contains("already ended"), "{err}");
     assert_eq!(count(&path, "SELECT COUNT(*) FROM handovers"), 1);
+}
+
+// ----- quitting -------------------------------------------------------------
+
+/// The sign-out records in the audit trail, oldest first: their details.
+fn sign_outs(path: &std::path::Path) -> Vec<String> {
+    let conn = raw(path);
+    let mut st = conn
+        .prepare("SELECT detail FROM audit WHERE action = 'sign-out' ORDER BY id")
+        .unwrap();
+    st.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+fn open_shifts(path: &std::path::Path) -> i64 {
+    count(path, "SELECT COUNT(*) FROM shifts WHERE ended_at IS NULL")
+}
+
+#[test]
+fn q_with_the_shift_open_asks_and_leaving_it_running_signs_out_and_quits() {
+    let mut c = demo_console();
+    assert_eq!(open_shifts(&c.path), 1);
+    c.keys("q");
+    assert_eq!(c.app.quitting, Some(QuitQuestion::OpenShift));
+    assert!(!c.app.quit, "asks first");
+    let screen = c.text();
+    for part in [
+        "Quit — your shift since 12:00 is still open",
+        "e    end the shift: review the handover, save it, then quit",
+        "l    leave the shift running for the next operator: sign out and quit",
+        "Esc  stay: do not quit",
+    ] {
+        assert!(screen.contains(part), "{part:?} missing from\n{screen}");
+    }
+    // a stray key neither quits nor closes the question
+    c.keys("j");
+    assert_eq!(c.app.quitting, Some(QuitQuestion::OpenShift));
+    assert!(sign_outs(&c.path).is_empty());
+
+    c.keys("l");
+    assert!(c.app.quit);
+    assert_eq!(open_shifts(&c.path), 1, "the shift is left running");
+    assert_eq!(sign_outs(&c.path), ["quit; shift left running"]);
+    let last = &c.app.store.recent_audit(None, 1).unwrap()[0];
+    assert_eq!(
+        (last.action.as_str(), last.operator.as_str()),
+        ("sign-out", "Alex Morgan")
+    );
+    // told to close again (the runtime does, as the loop ends): no second record
+    c.app.close_console("console closed");
+    assert_eq!(sign_outs(&c.path).len(), 1);
+}
+
+#[test]
+fn ending_the_shift_on_quitting_reviews_the_handover_saves_it_then_quits() {
+    let mut c = busy_shift();
+    c.keys("q");
+    c.keys("e");
+    let Some(Modal::Handover(view)) = &c.app.modal else {
+        panic!("the handover is shown: {:?}", c.app.modal)
+    };
+    assert!(
+        view.title.contains("Enter save it and quit"),
+        "{}",
+        view.title
+    );
+    assert!(!c.app.quit);
+    // Esc stays: nothing saved, still signed in, the shift carries on
+    c.key(KeyCode::Esc);
+    assert!(!c.app.quit && c.app.modal.is_none() && c.app.lock.is_none());
+    assert_eq!(count(&c.path, "SELECT COUNT(*) FROM handovers"), 0);
+    assert!(sign_outs(&c.path).is_empty());
+
+    c.keys("q");
+    c.keys("e");
+    c.key(KeyCode::Enter);
+    assert!(c.app.quit, "saving the handover quits");
+    assert_eq!(open_shifts(&c.path), 0, "the shift ended");
+    assert_eq!(count(&c.path, "SELECT COUNT(*) FROM handovers"), 1);
+    let files = std::fs::read_dir(c.path.parent().unwrap().join("handovers"))
+        .unwrap()
+        .count();
+    assert_eq!(files, 1, "the handover's file is written");
+    assert_eq!(sign_outs(&c.path), ["shift ended"], "one sign-out");
+    c.app.close_console("console closed");
+    assert_eq!(sign_outs(&c.path).len(), 1);
+}
+
+#[test]
+fn esc_on_the_question_stays_signed_in_with_the_shift_running() {
+    let mut c = demo_console();
+    c.keys("q");
+    c.key(KeyCode::Esc);
+    assert!(!c.app.quit && c.app.quitting.is_none());
+    assert!(c.app.shift().is_some());
+    assert!(sign_outs(&c.path).is_empty());
+    assert!(!c.text().contains("Quit —"));
+}
+
+#[test]
+fn the_command_line_asks_as_q_does_and_q_bang_quits_leaving_the_shift() {
+    let mut c = demo_console();
+    c.keys(":q");
+    c.key(KeyCode::Enter);
+    assert_eq!(c.app.quitting, Some(QuitQuestion::OpenShift));
+    c.key(KeyCode::Esc);
+    c.keys(":q!");
+    c.key(KeyCode::Enter);
+    assert!(c.app.quit && c.app.quitting.is_none());
+    assert_eq!(open_shifts(&c.path), 1);
+    assert_eq!(sign_outs(&c.path), ["quit; shift left running"]);
+}
+
+#[test]
+fn ctrl_c_asks_the_same_and_again_leaves_the_shift_running() {
+    let mut c = demo_console();
+    c.ctrl('c');
+    assert_eq!(c.app.quitting, Some(QuitQuestion::OpenShift));
+    c.ctrl('c');
+    assert!(c.app.quit);
+    assert_eq!(open_shifts(&c.path), 1);
+    assert_eq!(sign_outs(&c.path), ["quit; shift left running"]);
+}
+
+#[test]
+fn unsaved_input_is_asked_about_first_then_the_shift() {
+    let mut c = demo_console();
+    c.keys("n");
+    c.key(KeyCode::Tab);
+    c.key(KeyCode::Tab);
+    c.keys("half typed");
+    c.ctrl('c');
+    assert_eq!(c.app.quitting, Some(QuitQuestion::UnsavedForm));
+    assert!(c.text().contains("Quit and lose the unsaved form?"));
+    c.keys("y");
+    assert!(c.app.modal.is_none(), "the form is dropped");
+    assert_eq!(c.app.quitting, Some(QuitQuestion::OpenShift));
+    c.keys("l");
+    assert!(c.app.quit);
+    assert_eq!(sign_outs(&c.path), ["quit; shift left running"]);
+}
+
+#[test]
+fn a_signal_quits_without_asking_records_the_sign_out_and_leaves_the_shift() {
+    for signal in ["SIGTERM", "SIGHUP"] {
+        let mut c = demo_console();
+        // even with a question or a form open
+        c.keys("n");
+        c.keys("x");
+        c.app.handle_event(Event::Signal(signal));
+        assert!(c.app.quit, "{signal}");
+        assert_eq!(open_shifts(&c.path), 1);
+        assert_eq!(
+            sign_outs(&c.path),
+            [format!("{signal}; shift left running")]
+        );
+    }
+}
+
+#[test]
+fn a_locked_console_quits_without_another_sign_out() {
+    let mut c = demo_console();
+    c.ctrl('l');
+    assert!(c.app.lock.is_some());
+    assert_eq!(sign_outs(&c.path), ["locked"]);
+    c.ctrl('c');
+    assert!(c.app.quit, "Ctrl-C on the lock screen quits at once");
+    assert_eq!(
+        sign_outs(&c.path).len(),
+        1,
+        "signed out already when locked"
+    );
+}
+
+#[test]
+fn the_question_keys_are_the_keymaps_and_help_lists_them() {
+    let (_dir, path) = demo_store();
+    let mut config = Config::default();
+    config
+        .keys
+        .insert("quit_leaving_shift".into(), vec!["ctrl-x".into()]);
+    let mut c = console_on(&path, "Alex Morgan", config);
+    c.keys("q");
+    let screen = c.text();
+    assert!(
+        screen.contains("Ctrl-x  leave the shift running for the next operator"),
+        "{screen}"
+    );
+    c.keys("l");
+    assert!(!c.app.quit, "l is no longer bound");
+    c.ctrl('x');
+    assert!(c.app.quit);
+
+    let mut c = demo_console();
+    c.keys("?");
+    let mut help = String::new();
+    for _ in 0..40 {
+        help.push_str(&c.text());
+        c.key(KeyCode::PageDown);
+    }
+    for part in [
+        "Quitting with your shift open",
+        "[quit_ending_shift]",
+        "[quit_leaving_shift]",
+        "[stay]",
+    ] {
+        assert!(help.contains(part), "{part:?} not in help");
+    }
 }

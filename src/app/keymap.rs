@@ -24,6 +24,8 @@ pub enum Context {
     /// The set-up pane: zones, cameras and the scheme's details.
     Setup,
     Form,
+    /// The question `q` asks while this operator's shift is open.
+    Quitting,
 }
 
 impl Context {
@@ -41,6 +43,7 @@ impl Context {
             Context::Members => "Members and their training",
             Context::Setup => "Set-up: zones, cameras, the scheme's details (a manager's)",
             Context::Form => "Forms",
+            Context::Quitting => "Quitting with your shift open",
         }
     }
 }
@@ -123,6 +126,9 @@ pub enum Command {
     NextField,
     PrevField,
     Submit,
+    EndShiftAndQuit,
+    LeaveShiftRunning,
+    StaySignedIn,
 }
 
 /// (command, config name, context, default keys, what it does)
@@ -202,7 +208,7 @@ const TABLE: &[(Command, &str, Context, &[&str], &str)] = &[
         "quit",
         Context::Global,
         &["q", "ctrl-c"],
-        "quit (asks first if a form has unsaved input)",
+        "quit (asks about unsaved input, and whether to end your shift)",
     ),
     (Command::Up, "up", Context::List, &["up", "k"], "move up"),
     (
@@ -653,6 +659,27 @@ const TABLE: &[(Command, &str, Context, &[&str], &str)] = &[
         &["ctrl-l"],
         "lock the console now: nothing shows until the PIN is entered",
     ),
+    (
+        Command::EndShiftAndQuit,
+        "quit_ending_shift",
+        Context::Quitting,
+        &["e"],
+        "end the shift: review the handover, save it, then quit",
+    ),
+    (
+        Command::LeaveShiftRunning,
+        "quit_leaving_shift",
+        Context::Quitting,
+        &["l"],
+        "leave the shift running for the next operator: sign out and quit",
+    ),
+    (
+        Command::StaySignedIn,
+        "stay",
+        Context::Quitting,
+        &["esc"],
+        "stay: do not quit",
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -880,10 +907,12 @@ impl Keymap {
                 (a, b),
                 (Context::RollCall, Context::Radio) | (Context::Radio, Context::RollCall)
             );
+            // forms and the quit question stand alone: nothing else applies with them
+            let alone = |c: Context| matches!(c, Context::Form | Context::Quitting);
             !shadows && (a == b || radio_pair)
                 || (!shadows
-                    && a != Context::Form
-                    && b != Context::Form
+                    && !alone(a)
+                    && !alone(b)
                     && (a == Context::Global
                         || b == Context::Global
                         || (a == Context::List && pane(b))

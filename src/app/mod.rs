@@ -8,6 +8,7 @@ pub mod form;
 pub mod input;
 pub mod keymap;
 pub mod members;
+pub mod quit;
 pub mod radio;
 pub mod register;
 pub mod reports;
@@ -103,8 +104,14 @@ pub enum Event {
 /// Every change of the console's state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
+    /// Quit without asking (`:q!`): the shift, if open, is left running.
     Quit,
+    /// `q`, `:q`, Ctrl-C: asks about unsaved input and an open shift first.
     RequestQuit,
+    /// The answer to the question an open shift asks on quitting.
+    AnswerQuit(quit::ShiftOnQuit),
+    /// A signal or the terminal closed the console: it quits without asking.
+    Closed(&'static str),
     ToggleHelp,
     ShowPane(Pane),
     NextPane,
@@ -356,8 +363,8 @@ pub struct App {
     pub dirty: bool,
     /// Ring the terminal bell on the next frame.
     pub bell: bool,
-    /// Asking “quit and lose the unsaved form?”
-    pub confirm_quit: bool,
+    /// What the console is asking before it quits, if anything.
+    pub quitting: Option<quit::QuitQuestion>,
     last_audit_seen: i64,
     /// What decides a hit: the scheme's ladder and watch markers.
     pub rules: HitRules,
@@ -437,7 +444,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "show the committee's figures for a period (pane 7)",
     ),
     ("help", "this help"),
-    ("q", "quit (:q! without asking)"),
+    (
+        "q",
+        "quit: asks whether to end your shift (:q! quits at once, leaving it running)",
+    ),
 ];
 
 impl App {
@@ -486,7 +496,7 @@ impl App {
             quit: false,
             dirty: true,
             bell: false,
-            confirm_quit: false,
+            quitting: None,
             last_audit_seen,
             rules,
             tz,
@@ -567,7 +577,7 @@ impl App {
     fn store_error(&mut self, e: StoreError) {
         match e {
             StoreError::Invalid(_) | StoreError::NotFound(_) | StoreError::Stale { .. } => {
-                self.warn(e.to_string())
+                self.warn(e.describe(self.tz))
             }
             other => {
                 self.store_ok = false;
@@ -597,11 +607,17 @@ impl App {
                 Action::LockKey(key)
             });
         }
-        if self.confirm_quit {
-            return Some(Action::ConfirmQuit(matches!(
-                key.code,
-                KeyCode::Char('y') | KeyCode::Char('Y')
-            )));
+        match self.quitting {
+            Some(quit::QuitQuestion::UnsavedForm) => {
+                return Some(Action::ConfirmQuit(matches!(
+                    key.code,
+                    KeyCode::Char('y') | KeyCode::Char('Y')
+                )));
+            }
+            Some(quit::QuitQuestion::OpenShift) => {
+                return self.quit_question_key(&key).map(Action::AnswerQuit);
+            }
+            None => {}
         }
         match &self.modal {
             Some(Modal::Help { .. }) => {
@@ -752,7 +768,12 @@ impl App {
             Command::AddNote => Action::AddNote,
             Command::AmendNote => Action::AmendNote,
             Command::EditIncident => Action::EditIncident,
-            Command::NextField | Command::PrevField | Command::Submit => return None,
+            Command::NextField
+            | Command::PrevField
+            | Command::Submit
+            | Command::EndShiftAndQuit
+            | Command::LeaveShiftRunning
+            | Command::StaySignedIn => return None,
         })
     }
 
@@ -773,7 +794,7 @@ impl App {
             Event::NotifyFailed(why) => self.update(Action::NotifyFailed(why)),
             Event::Signal(name) => {
                 tracing::info!(signal = name, "closing on signal");
-                self.update(Action::Quit);
+                self.update(Action::Closed(name));
             }
         }
     }
@@ -788,20 +809,11 @@ impl App {
             }
         }
         match action {
-            Action::Quit => self.quit = true,
-            Action::RequestQuit => {
-                if matches!(&self.modal, Some(Modal::Form(_, f)) if f.is_dirty()) {
-                    self.confirm_quit = true;
-                } else {
-                    self.quit = true;
-                }
-            }
-            Action::ConfirmQuit(yes) => {
-                self.confirm_quit = false;
-                if yes {
-                    self.quit = true;
-                }
-            }
+            Action::Quit => self.close_console("quit"),
+            Action::RequestQuit => self.request_quit(),
+            Action::ConfirmQuit(yes) => self.confirm_quit(yes),
+            Action::AnswerQuit(answer) => self.answer_quit(answer),
+            Action::Closed(why) => self.close_console(why),
             Action::ToggleHelp => {
                 self.modal = match self.modal {
                     Some(Modal::Help { .. }) => None,
@@ -1016,7 +1028,7 @@ impl App {
             Action::LockNow => self.lock_now("locked"),
             Action::AddLogEntry => self.start_log_entry(false),
             Action::AmendLogEntry => self.start_log_entry(true),
-            Action::EndShift => self.review_handover(),
+            Action::EndShift => self.review_handover(false),
             Action::ConfirmHandover => self.confirm_handover(),
             Action::CloseHandover => self.close_handover(),
             Action::ShowHandover => self.offer_handover(false),
@@ -1775,7 +1787,7 @@ impl App {
                 Some(e) if !e.text.starts_with('[') => {
                     banner = Some(format!(
                         "Amending the note of {}: {}",
-                        e.at.with_timezone(&chrono::Local).format("%H:%M"),
+                        e.at.with_timezone(&self.tz).format("%H:%M"),
                         e.text
                     ));
                     amends = Some(e.id);
@@ -1904,6 +1916,7 @@ impl App {
             }
             Err(StoreError::Stale { id, by, at }) => {
                 // keep what they typed, on top of the fresh copy, and say what happened
+                let at = at.with_timezone(&self.tz).format("%H:%M:%S");
                 let fresh = self.store.incident(id).ok().flatten();
                 let text = format!("#{id} was changed by {by} at {at} while you were editing. The fresh copy is shown behind; your changes are kept here — check them and save again, or Esc to drop them.");
                 self.warn(format!("save refused: #{id} was changed by {by} at {at}"));

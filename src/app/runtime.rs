@@ -94,7 +94,36 @@ fn notify(notice: super::register::Notice, tx: UnboundedSender<Event>) {
 }
 
 /// Run the console until it quits. `draw` is the ui's frame function.
+///
+/// However the loop ends (a quit, the terminal failing, a panic), a signed-in
+/// operator's sign-out is recorded before this returns or the panic goes on.
 pub async fn run(
+    app: &mut App,
+    terminal: &mut DefaultTerminal,
+    draw: impl FnMut(&mut Frame, &App),
+) -> anyhow::Result<()> {
+    use futures::FutureExt;
+    let outcome = std::panic::AssertUnwindSafe(event_loop(app, terminal, draw))
+        .catch_unwind()
+        .await;
+    match outcome {
+        Ok(Ok(())) => {
+            app.close_console("console closed");
+            Ok(())
+        }
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "the console stopped");
+            app.close_console("the terminal failed");
+            Err(e)
+        }
+        Err(panic) => {
+            app.close_console("the console failed");
+            std::panic::resume_unwind(panic)
+        }
+    }
+}
+
+async fn event_loop(
     app: &mut App,
     terminal: &mut DefaultTerminal,
     mut draw: impl FnMut(&mut Frame, &App),

@@ -17,8 +17,9 @@ pub struct OccurrenceLog {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HandoverPurpose {
-    /// This operator is ending their shift: Enter saves the handover.
-    Ending { shift: i64 },
+    /// This operator is ending their shift: Enter saves the handover (and
+    /// quits, when ending it was the answer to quitting).
+    Ending { shift: i64, then_quit: bool },
     /// Someone else's handover, waiting: Enter takes it over.
     TakingOver { id: i64 },
 }
@@ -133,8 +134,9 @@ impl App {
         }
     }
 
-    /// Show the handover of the shift that is ending, for a last look.
-    pub(crate) fn review_handover(&mut self) {
+    /// Show the handover of the shift that is ending, for a last look;
+    /// `then_quit` when the operator is quitting.
+    pub(crate) fn review_handover(&mut self, then_quit: bool) {
         let Some(shift) = self.shift.clone() else {
             return self.warn("no shift is running on this console");
         };
@@ -142,11 +144,17 @@ impl App {
         match self.store.handover_facts(&shift, now) {
             Ok(facts) => {
                 let body = handover_markdown(&facts, self.tz);
+                let title = if then_quit {
+                    " End of shift: the handover · Enter save it and quit · Esc stay "
+                } else {
+                    " End of shift: the handover · Enter save it and sign out · Esc carry on "
+                };
                 self.modal = Some(Modal::Handover(HandoverView {
-                    purpose: HandoverPurpose::Ending { shift: shift.id },
-                    title:
-                        " End of shift: the handover · Enter save it and sign out · Esc carry on "
-                            .into(),
+                    purpose: HandoverPurpose::Ending {
+                        shift: shift.id,
+                        then_quit,
+                    },
+                    title: title.into(),
                     body,
                     scroll: 0,
                 }));
@@ -161,7 +169,7 @@ impl App {
         };
         let now = self.now();
         match view.purpose {
-            HandoverPurpose::Ending { shift } => {
+            HandoverPurpose::Ending { shift, .. } => {
                 match self
                     .store
                     .end_shift(shift, self.operator.id, &view.body, now)
@@ -182,7 +190,7 @@ impl App {
                             super::signin::LockMode::SignIn,
                             "",
                         ));
-                        match saved {
+                        match &saved {
                             Ok(path) => {
                                 if let Some(l) = &mut self.lock {
                                     let name = path.file_name().unwrap_or_default();
@@ -199,6 +207,11 @@ impl App {
                                     ));
                                 }
                             }
+                        }
+                        // quitting goes on once all is saved; a file that could not be
+                        // written is said on the sign-in screen instead
+                        if saved.is_ok() {
+                            self.quit_after_handover(view.purpose);
                         }
                     }
                     Err(e) => self.store_error(e),
@@ -218,8 +231,14 @@ impl App {
 
     pub(crate) fn close_handover(&mut self) {
         if let Some(Modal::Handover(view)) = self.modal.take() {
-            if let HandoverPurpose::TakingOver { .. } = view.purpose {
-                self.info("the handover is waiting: :handover shows it again");
+            match view.purpose {
+                HandoverPurpose::TakingOver { .. } => {
+                    self.info("the handover is waiting: :handover shows it again")
+                }
+                HandoverPurpose::Ending {
+                    then_quit: true, ..
+                } => self.info("still signed in; the shift carries on"),
+                HandoverPurpose::Ending { .. } => {}
             }
         }
     }

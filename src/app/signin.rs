@@ -64,7 +64,7 @@ impl App {
         self.mark_own_writes_seen();
         self.modal = None;
         self.input = None;
-        self.confirm_quit = false;
+        self.quitting = None;
         self.toasts.clear();
         self.message = None;
         self.lock = Some(LockScreen::new(
@@ -141,7 +141,7 @@ impl App {
                 | SignInError::LockedOut { .. }
                 | SignInError::Unknown(_)
                 | SignInError::NoPin(_)),
-            )) => fail(self, e.to_string()),
+            )) => fail(self, e.describe(self.tz)),
             Err(e) => fail(self, e.to_string()),
         }
     }

@@ -254,11 +254,7 @@ fn stale(tx: &Transaction, id: i64) -> StoreError {
         Ok(Some(fresh)) => StoreError::Stale {
             id,
             by: fresh.updated_by,
-            at: fresh
-                .updated_at
-                .with_timezone(&chrono::Local)
-                .format("%H:%M:%S")
-                .to_string(),
+            at: fresh.updated_at,
         },
         Ok(None) => StoreError::NotFound(format!("incident #{id}")),
         Err(e) => e,

@@ -57,8 +57,14 @@ pub enum StoreError {
     CannotOpen { path: PathBuf, reason: String },
     #[error("{path} cannot be written ({reason}); nothing was changed")]
     ReadOnly { path: PathBuf, reason: String },
-    #[error("incident #{id} was changed by {by} at {at} while you had it open; your save was refused and the fresh copy is shown")]
-    Stale { id: i64, by: String, at: String },
+    /// `at` is the instant of the other change; the console shows it on the
+    /// scheme's clock (this message, for logs and the shell, gives it in UTC).
+    #[error("incident #{id} was changed by {by} at {} UTC while you had it open; your save was refused and the fresh copy is shown", at.format("%H:%M:%S"))]
+    Stale {
+        id: i64,
+        by: String,
+        at: DateTime<Utc>,
+    },
     #[error("{path} is a scheme's own store, not the demo town's: `demo` never opens it, and it was left as it was (open it with `watchroom --db {path}`)")]
     NotDemo { path: PathBuf },
     #[error("{0} not found")]
@@ -67,6 +73,19 @@ pub enum StoreError {
     Invalid(String),
     #[error("store error: {0}")]
     Sql(#[from] rusqlite::Error),
+}
+
+impl StoreError {
+    /// The error as the console says it: a time in it on the scheme's clock.
+    pub fn describe(&self, tz: chrono_tz::Tz) -> String {
+        match self {
+            StoreError::Stale { id, by, at } => format!(
+                "incident #{id} was changed by {by} at {} while you had it open; your save was refused and the fresh copy is shown",
+                at.with_timezone(&tz).format("%H:%M:%S")
+            ),
+            other => other.to_string(),
+        }
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

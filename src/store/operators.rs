@@ -139,10 +139,29 @@ pub enum SignInError {
     Unknown(String),
     #[error("wrong PIN ({left} more tries before a {minutes}-minute lock-out)")]
     WrongPin { left: i64, minutes: i64 },
-    #[error("too many wrong PINs: {name} is locked out until {until}")]
-    LockedOut { name: String, until: String },
+    /// `until` is when the lock-out ends; the console shows it on the scheme's
+    /// clock, and this message (for the shell) says how long is left.
+    #[error("too many wrong PINs: {name} is locked out for {minutes} more minute{}", if *minutes == 1 { "" } else { "s" })]
+    LockedOut {
+        name: String,
+        until: DateTime<Utc>,
+        minutes: i64,
+    },
     #[error("{0} has no PIN yet: a manager sets one with `watchroom operator reset-pin`")]
     NoPin(String),
+}
+
+impl SignInError {
+    /// The refusal as the console says it: a lock-out's end on the scheme's clock.
+    pub fn describe(&self, tz: chrono_tz::Tz) -> String {
+        match self {
+            SignInError::LockedOut { name, until, .. } => format!(
+                "too many wrong PINs: {name} is locked out until {}",
+                until.with_timezone(&tz).format("%H:%M")
+            ),
+            other => other.to_string(),
+        }
+    }
 }
 
 /// A slow, salted hash of a PIN (argon2id); the PIN itself is never kept or logged.
@@ -486,11 +505,15 @@ impl Store {
                 name,
             ))));
         };
-        let local = |t: i64| {
-            super::from_ts(t)
-                .with_timezone(&chrono::Local)
-                .format("%H:%M")
-                .to_string()
+        // the lock-out's end, and the whole minutes left until it (at least one)
+        let locked_out = |name: String, until: i64| {
+            let until = super::from_ts(until);
+            let left = (until - now).num_seconds().max(1);
+            SignInError::LockedOut {
+                name,
+                until,
+                minutes: (left + 59) / 60,
+            }
         };
         if let Some(until) = locked_until.filter(|u| *u > ts(now)) {
             self.write(|tx| {
@@ -504,10 +527,7 @@ impl Store {
                     "locked out",
                 )
             })?;
-            return Ok(Err(SignInError::LockedOut {
-                name,
-                until: local(until),
-            }));
+            return Ok(Err(locked_out(name, until)));
         }
         let Some(hash) = hash else {
             return Ok(Err(SignInError::NoPin(name)));
@@ -545,10 +565,7 @@ impl Store {
             )
         })?;
         Ok(Err(match lock {
-            Some(until) => SignInError::LockedOut {
-                name,
-                until: local(until),
-            },
+            Some(until) => locked_out(name, until),
             None => SignInError::WrongPin {
                 left: MAX_FAILED_PINS - failed,
                 minutes: LOCKOUT_MINUTES,

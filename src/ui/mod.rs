@@ -5,8 +5,9 @@ pub mod panes;
 pub mod theme;
 pub mod widgets;
 
+use crate::app::quit::QuitQuestion;
 use crate::app::{App, InputKind, Level, Modal, Pane, MIN_HEIGHT, MIN_WIDTH};
-use chrono::{DateTime, Local, Utc};
+use chrono::{DateTime, Utc};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
@@ -18,9 +19,10 @@ pub fn clean(s: &str) -> String {
     crate::domain::text::clean(s).into_owned()
 }
 
-/// A UTC instant as the control room's local clock shows it.
-pub fn local(t: DateTime<Utc>) -> DateTime<Local> {
-    t.with_timezone(&Local)
+/// A UTC instant on the scheme's clock (its configured time zone, never
+/// the host's): every time the console shows goes through here.
+pub fn local(app: &App, t: DateTime<Utc>) -> DateTime<chrono_tz::Tz> {
+    t.with_timezone(&app.tz)
 }
 
 /// Draw one frame of the console, without photos (tests, benchmarks).
@@ -99,13 +101,15 @@ pub fn draw_with(
         Some(Modal::Handover(view)) => widgets::handover::draw(f, area, view, theme),
         None => {}
     }
-    if app.confirm_quit {
-        widgets::form::confirm(
+    match app.quitting {
+        Some(QuitQuestion::UnsavedForm) => widgets::form::confirm(
             f,
             area,
             "Quit and lose the unsaved form?  y = quit · any other key = stay",
             theme,
-        );
+        ),
+        Some(QuitQuestion::OpenShift) => widgets::quit::draw(f, area, app, theme),
+        None => {}
     }
 }
 

@@ -29,8 +29,6 @@ pub struct Console {
 
 /// A demo store in a fresh temp dir.
 pub fn demo_store() -> (tempfile::TempDir, PathBuf) {
-    // shown times are local: pin the zone so screens are the same everywhere
-    std::env::set_var("TZ", "UTC");
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.db");
     let mut s = Store::open(&path).unwrap();
@@ -39,7 +37,6 @@ pub fn demo_store() -> (tempfile::TempDir, PathBuf) {
 }
 
 pub fn console_on(path: &Path, operator: &str, config: Config) -> Console {
-    std::env::set_var("TZ", "UTC");
     let clock = Arc::new(FixedClock::new(now()));
     let mut store = Store::open(path).unwrap();
     let op = store.operator_or_add(operator, "operator", now()).unwrap();

@@ -20,7 +20,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             None => r.entity.clone(),
         };
         Row::new(vec![
-            local(r.at).format("%d %b %H:%M:%S").to_string(),
+            local(app, r.at).format("%d %b %H:%M:%S").to_string(),
             clean(&r.operator),
             clean(&r.action),
             clean(&what),

@@ -51,7 +51,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, d: &Detail, theme: &Theme) {
             label("opened"),
             Span::raw(format!(
                 "{} by {}  ",
-                local(i.opened_at).format("%a %d %b %H:%M"),
+                local(app, i.opened_at).format("%a %d %b %H:%M"),
                 clean(&i.opened_by)
             )),
             Span::styled(format!("age {}", format_age(now - i.opened_at)), age_style),
@@ -61,7 +61,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, d: &Detail, theme: &Theme) {
             Span::styled(
                 format!(
                     "{} by {} ({} ago){}",
-                    local(i.updated_at).format("%H:%M"),
+                    local(app, i.updated_at).format("%H:%M"),
                     clean(&i.updated_by),
                     format_age(now - i.updated_at),
                     if stale {
@@ -95,7 +95,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, d: &Detail, theme: &Theme) {
             label("closed"),
             Span::raw(format!(
                 "{} — {}",
-                local(at).format("%a %d %b %H:%M"),
+                local(app, at).format("%a %d %b %H:%M"),
                 clean(reason)
             )),
         ]));
@@ -121,7 +121,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, d: &Detail, theme: &Theme) {
         .map(|e| {
             let mut spans = vec![
                 Span::styled(
-                    format!("{} ", local(e.at).format("%d %b %H:%M")),
+                    format!("{} ", local(app, e.at).format("%d %b %H:%M")),
                     theme.style("muted"),
                 ),
                 Span::styled(format!("{:<14} ", clean(&e.operator)), theme.style("info")),
@@ -131,7 +131,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, d: &Detail, theme: &Theme) {
                     .timeline
                     .iter()
                     .find(|x| x.id == a)
-                    .map(|x| local(x.at).format("%H:%M").to_string())
+                    .map(|x| local(app, x.at).format("%H:%M").to_string())
                     .unwrap_or_default();
                 spans.push(Span::styled(
                     format!("↳ amends {when}: "),

@@ -55,7 +55,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Cell::from(if r.status == HitStatus::New {
                 format_age(now - r.raised_at)
             } else {
-                local(r.raised_at).format("%d %b %H:%M").to_string()
+                local(app, r.raised_at).format("%d %b %H:%M").to_string()
             }),
             Cell::from(clean(&r.offender)),
             Cell::from(place),

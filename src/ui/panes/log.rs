@@ -22,7 +22,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         }
         let row = Row::new(vec![
             format!("#{}", e.id),
-            local(e.at).format("%d %b %H:%M").to_string(),
+            local(app, e.at).format("%d %b %H:%M").to_string(),
             clean(&e.operator),
             text,
         ]);
@@ -33,7 +33,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         }
     });
     let shift = match app.shift() {
-        Some(s) => format!("shift since {}", local(s.started_at).format("%H:%M")),
+        Some(s) => format!("shift since {}", local(app, s.started_at).format("%H:%M")),
         None => "no shift".into(),
     };
     let title = format!(" Occurrence log — {shift} · a add · e amend · E end shift and hand over ");

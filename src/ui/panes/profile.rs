@@ -55,7 +55,7 @@ pub fn draw(
             format!(
                 "EXCLUDED ({}) until {}",
                 clean(&e.stage),
-                local(e.effective_end() - Duration::seconds(1)).format("%d %b %Y")
+                local(app, e.effective_end() - Duration::seconds(1)).format("%d %b %Y")
             ),
             theme.style("alert_critical"),
         )
@@ -70,7 +70,7 @@ pub fn draw(
     let last_seen = match p.last_seen() {
         Some(s) => format!(
             "{} at {}{}",
-            local(s.at).format("%a %d %b %H:%M"),
+            local(app, s.at).format("%a %d %b %H:%M"),
             clean(&s.place),
             if s.camera.is_empty() {
                 String::new()
@@ -187,8 +187,8 @@ pub fn draw(
             // the dates and what has happened since on a second line, so a half-width list shows them
             let text = format!(
                 "  {} to {}",
-                local(e.starts_at).format("%d %b %Y"),
-                local(e.effective_end() - Duration::seconds(1)).format("%d %b %Y")
+                local(app, e.starts_at).format("%d %b %Y"),
+                local(app, e.effective_end() - Duration::seconds(1)).format("%d %b %Y")
             );
             let mut later = vec![];
             if let Some(a) = e.appeal_lodged_on {
@@ -207,7 +207,7 @@ pub fn draw(
                 later.push(format!(
                     "{} made {}",
                     kind.replace('-', " "),
-                    local(*at).format("%d %b")
+                    local(app, *at).format("%d %b")
                 ));
             }
             let mut item = vec![Line::from(vec![state, Span::raw(first)]), Line::from(text)];
@@ -233,7 +233,7 @@ pub fn draw(
     for s in &p.sightings {
         history.push(ListItem::new(Line::from(vec![
             Span::styled(
-                format!("{} ", local(s.at).format("%d %b %H:%M")),
+                format!("{} ", local(app, s.at).format("%d %b %H:%M")),
                 theme.style("muted"),
             ),
             Span::styled("seen ", theme.style("info")),
@@ -243,7 +243,7 @@ pub fn draw(
     for i in &p.incidents {
         history.push(ListItem::new(Line::from(vec![
             Span::styled(
-                format!("{} ", local(i.opened_at).format("%d %b %H:%M")),
+                format!("{} ", local(app, i.opened_at).format("%d %b %H:%M")),
                 theme.style("muted"),
             ),
             Span::styled(format!("#{} ", i.id), theme.style("key")),

@@ -87,7 +87,7 @@ fn roll_call(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             let s = &r.summary;
             lines.push(Line::from(vec![
                 Span::styled(
-                    format!("  {} ", local(r.started_at).format("%a %d %b %H:%M")),
+                    format!("  {} ", local(app, r.started_at).format("%a %d %b %H:%M")),
                     theme.style("muted"),
                 ),
                 Span::raw(format!(
@@ -300,7 +300,7 @@ fn inventory(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         for c in app.radio.history.iter().rev().take(3) {
             spans.push(Span::raw(format!(
                 "{} {} → {} ({}{}) · ",
-                local(c.at).format("%d %b %H:%M"),
+                local(app, c.at).format("%d %b %H:%M"),
                 clean(&c.from),
                 clean(&c.to),
                 clean(&c.by),
@@ -440,7 +440,7 @@ fn log(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let visible = right.height.saturating_sub(3) as usize;
     let rows = app.radio.log.iter().take(visible).map(|l| {
         Row::new(vec![
-            Cell::from(local(l.at).format("%H:%M:%S").to_string()).style(theme.style("muted")),
+            Cell::from(local(app, l.at).format("%H:%M:%S").to_string()).style(theme.style("muted")),
             Cell::from(clean(&l.call_sign)).style(theme.style("key")),
             Cell::from(clean(&l.message)),
             Cell::from(clean(&l.by)).style(theme.style("muted")),

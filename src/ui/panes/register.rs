@@ -66,9 +66,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                         theme.style("alert_warn")
                     }),
                     Cell::from(scope),
-                    Cell::from(local(e.starts_at).format("%d %b %Y").to_string()),
+                    Cell::from(local(app, e.starts_at).format("%d %b %Y").to_string()),
                     Cell::from(
-                        local(e.effective_end() - Duration::seconds(1))
+                        local(app, e.effective_end() - Duration::seconds(1))
                             .format("%d %b %Y")
                             .to_string(),
                     )

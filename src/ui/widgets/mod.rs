@@ -4,6 +4,7 @@ pub mod form;
 pub mod handover;
 pub mod help;
 pub mod photo;
+pub mod quit;
 pub mod signin;
 pub mod status_bar;
 pub mod tabs;

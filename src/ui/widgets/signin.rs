@@ -70,7 +70,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, lock: &LockScreen, theme: &The
         theme.style("muted"),
     )));
     lines.push(Line::from(Span::styled(
-        local(app.now()).format("%a %d %b %H:%M").to_string(),
+        local(app, app.now()).format("%a %d %b %H:%M").to_string(),
         theme.style("muted"),
     )));
     let r = centred(area, 64, lines.len() as u16 + 2);

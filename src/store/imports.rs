@@ -7,6 +7,7 @@
 //! transaction, so a change made by another console in between is seen and
 //! a file that has gone bad meanwhile still changes nothing.
 
+use super::history::{self, Owner};
 use super::{audit, ts, Result, Store, StoreError};
 use crate::domain::offender::OffenderKind;
 use crate::domain::text::tidy_input;
@@ -466,6 +467,7 @@ fn write_members(
                 )?;
             }
             RowPlan::Update { id, fields } => {
+                let before = history::fields(tx, Owner::Member(*id))?;
                 // an empty cell leaves the store's value as it was
                 tx.execute(
                     "UPDATE members SET kind = ?1, address = COALESCE(?2, address), status = COALESCE(?3, status),
@@ -487,6 +489,7 @@ fn write_members(
                         id
                     ],
                 )?;
+                history::record_since(tx, Owner::Member(*id), &before, now, operator)?;
                 let detail = format!("import: {}", fields.join(", "));
                 audit::append(
                     tx,
@@ -731,6 +734,7 @@ fn write_radios(
                 )?;
             }
             RowPlan::Update { id, fields } => {
+                let fields_before = history::fields(tx, Owner::Radio(*id))?;
                 let before: String =
                     tx.query_row("SELECT status FROM radios WHERE id = ?1", [id], |r| {
                         r.get(0)
@@ -755,6 +759,7 @@ fn write_radios(
                         params![id, ts(now), before, res.status, operator],
                     )?;
                 }
+                history::record_since(tx, Owner::Radio(*id), &fields_before, now, operator)?;
                 let detail = format!("import: {}", fields.join(", "));
                 audit::append(
                     tx,
@@ -1134,6 +1139,7 @@ fn write_offenders(
             }
             RowPlan::Update { id, fields } => {
                 let Some(c) = change else { continue };
+                let before = history::fields(tx, Owner::Offender(*id))?;
                 let (nicknames, markers): (String, String) = tx.query_row(
                     "SELECT nicknames, markers FROM offenders WHERE id = ?1",
                     [id],
@@ -1166,6 +1172,7 @@ fn write_offenders(
                 for a in &c.aliases {
                     add_alias(*id, a)?;
                 }
+                history::record_since(tx, Owner::Offender(*id), &before, now, operator)?;
                 let detail = format!("import: {}", fields.join(", "));
                 audit::append(
                     tx,

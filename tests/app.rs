@@ -219,6 +219,28 @@ fn editing_records_police_ref_and_money() {
         ("CB-123456", 12_050, 8_000)
     );
     assert!(c.text().contains("£120.50   recovered £80.00"));
+    // the timeline keeps what the edit replaced, and the detail view shows it
+    let d = c.app.detail.as_ref().unwrap();
+    let edit = d.timeline.last().unwrap();
+    assert_eq!(
+        edit.changes
+            .iter()
+            .map(|f| (f.field.as_str(), f.old.as_str(), f.new.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            ("police ref", "", "CB-123456"),
+            ("loss", "£0.00", "£120.50"),
+            ("recovered", "£0.00", "£80.00"),
+        ]
+    );
+    let screen = c.text();
+    for line in [
+        "police ref  — → CB-123456",
+        "loss  £0.00 → £120.50",
+        "recovered  £0.00 → £80.00",
+    ] {
+        assert!(screen.contains(line), "{line}: {screen}");
+    }
 }
 
 #[test]

@@ -241,11 +241,18 @@ fn town() -> Town {
 
     // --- due: a known person quiet since May 2025, exclusion ended June 2025
     let t = at(2024, 6, 1);
-    let mut q = known("Quentin Zzyzx-Retained");
-    q.aliases = vec!["Quincy Zzyzx-Alias".into()];
+    let mut q = known("Quentin Zzyzx-Former");
+    q.aliases = vec!["Quincy Zzyzx-Alias".into(), "Quin Zzyzx-Old-Alias".into()];
     q.nicknames = vec!["Zzyzx-Nick".into()];
     q.description = "tall, Zzyzx-Described tattoo on neck".into();
-    let quentin = s.create_offender(OffenderKind::Known, q, op, t).unwrap().id;
+    let quentin = s
+        .create_offender(OffenderKind::Known, q.clone(), op, t)
+        .unwrap()
+        .id;
+    // renamed, an alias dropped: the old ones are kept in his history
+    q.name = "Quentin Zzyzx-Retained".into();
+    q.aliases = vec!["Quincy Zzyzx-Alias".into()];
+    s.update_offender(quentin, 1, q, op, t).unwrap();
     let photo = dir.path().join("stills").join("quentin-zzyzx.png");
     watchroom::io::stills::write_still(&photo, 7).unwrap();
     s.set_offender_photo(quentin, photo.to_str().unwrap(), op, t)
@@ -315,6 +322,14 @@ fn town() -> Town {
     s.open_profile(quentin, op, "checking a sighting", at(2025, 5, 2))
         .unwrap();
     assert!(s.exclusion(ex.id).is_ok());
+    s.record_appeal(
+        ex.id,
+        chrono::NaiveDate::from_ymd_opt(2025, 1, 15).unwrap(),
+        Some("Zzyzx-Appeal dismissed"),
+        op,
+        at(2025, 2, 1),
+    )
+    .unwrap();
 
     // --- due: an ID-sought record last seen the day before the six-month boundary
     let gone = s
@@ -341,15 +356,15 @@ fn town() -> Town {
 
     // --- kept: seen last month, with an old sighting that goes on its own,
     // and a sighting whose note mentions Quentin
+    let mut k = known("Kept Keeper-Known");
+    k.description = "often with Quentin Zzyzx-Retained".into();
     let keeper = s
-        .create_offender(
-            OffenderKind::Known,
-            known("Kept Keeper-Known"),
-            op,
-            at(2024, 1, 1),
-        )
+        .create_offender(OffenderKind::Known, k.clone(), op, at(2024, 1, 1))
         .unwrap()
         .id;
+    // his description said so once: the old words are in his history
+    k.description = "usually alone".into();
+    s.update_offender(keeper, 1, k, op, at(2024, 2, 1)).unwrap();
     let keeper_old_sighting = s
         .record_sighting(
             &sighting(at(2025, 1, 10), cam, Some(keeper), "old sighting"),
@@ -466,6 +481,13 @@ fn town() -> Town {
         at(2019, 3, 1),
     )
     .unwrap();
+    // edited once: its old and new texts are in its timeline
+    let before = s.incident(old_incident).unwrap().unwrap();
+    let mut edit = watchroom::domain::IncidentEdit::from_incident(&before);
+    edit.summary = "Old-Anon-Summary of a theft, edited".into();
+    edit.place.location = "Old-Anon-Place by the door".into();
+    s.update_incident(old_incident, before.version, &edit, op, at(2019, 3, 2))
+        .unwrap();
     raw(&path)
         .execute(
             "UPDATE incidents SET police_ref = 'CB-2019-1' WHERE id = ?1",
@@ -482,6 +504,15 @@ fn town() -> Town {
         "kept summary",
         "kept place",
     );
+    // a kept record naming him by the name he had before the edit
+    s.add_note(
+        recent_closed_incident,
+        "staff knew him as Quentin Zzyzx-Former",
+        None,
+        op,
+        at(2021, 1, 1),
+    )
+    .unwrap();
 
     // a radio message naming Quentin (written directly: the radio log's own
     // writer copies messages into the audit trail)
@@ -574,6 +605,18 @@ fn applying_removes_exactly_what_is_due_from_every_table_and_from_the_files() {
     assert!(contains_bytes(&file_bytes(&t.path), "Zzyzx-Retained"));
     assert!(!text_containing(&t.path, "zzyzx").is_empty());
     let audit_before = count(&t.path, "SELECT COUNT(*) FROM audit");
+    // their history of edits, and their exclusions': his renaming, the merge, the photo, the appeal
+    let history = count(
+        &t.path,
+        &format!(
+            "SELECT COUNT(*) FROM field_changes WHERE offender_id IN ({q}, {s}, {g})
+                OR exclusion_id IN (SELECT id FROM exclusions WHERE offender_id = {q})",
+            q = t.quentin,
+            s = t.stub,
+            g = t.gone
+        ),
+    );
+    assert!(history >= 5, "{history}");
 
     let mut out = Vec::new();
     let outcome = run_retention(&mut t.store, &rules, true, t.op, now(), &mut out).unwrap();
@@ -589,8 +632,11 @@ fn applying_removes_exactly_what_is_due_from_every_table_and_from_the_files() {
     assert_eq!(c.incidents_anonymised, 1);
     // Quentin's on his incident, the keeper's on the old one
     assert_eq!(c.incident_links, 2);
-    // his incident's summary and note, the keeper's sighting note, the radio message
-    assert_eq!(c.mentions_struck_out, 4, "{text}");
+    assert_eq!(c.changes as i64, history);
+    // his incident's summary and note, the keeper's sighting note, the radio
+    // message, the keeper's old description in his history, and the note
+    // naming him by his former name
+    assert_eq!(c.mentions_struck_out, 6, "{text}");
     assert!(
         c.compaction.vacuumed && c.compaction.wal_truncated,
         "{:?}",
@@ -626,12 +672,14 @@ fn applying_removes_exactly_what_is_due_from_every_table_and_from_the_files() {
         format!("SELECT COUNT(*) FROM sightings WHERE offender_id IN ({}, {}, {})", t.quentin, t.stub, t.gone),
         format!("SELECT COUNT(*) FROM hits WHERE offender_id IN ({}, {}, {})", t.quentin, t.stub, t.gone),
         format!("SELECT COUNT(*) FROM incident_offenders WHERE offender_id IN ({}, {}, {})", t.quentin, t.stub, t.gone),
+        format!("SELECT COUNT(*) FROM field_changes WHERE offender_id IN ({}, {}, {})", t.quentin, t.stub, t.gone),
+        "SELECT COUNT(*) FROM field_changes WHERE exclusion_id NOT IN (SELECT id FROM exclusions)".to_string(),
     ] {
         assert_eq!(count(&t.path, &q), 0, "{q}");
     }
     // …nor in the bytes of the files (the freed pages were overwritten)
     let bytes = file_bytes(&t.path);
-    for needle in ["Zzyzx", "zzyzx", "Quentin", "Quincy"] {
+    for needle in ["Zzyzx", "zzyzx", "Quentin", "Quincy", "Former", "Old-Alias"] {
         assert!(
             !contains_bytes(&bytes, needle),
             "{needle} is still in the store's files"
@@ -656,6 +704,27 @@ fn applying_removes_exactly_what_is_due_from_every_table_and_from_the_files() {
         )
         .unwrap();
     assert_eq!(note, "with [removed] again");
+    // a kept person's history keeps its change, his name struck out of it
+    let (old, new): (String, String) = c2
+        .query_row(
+            "SELECT old, new FROM field_changes WHERE offender_id = ?1 AND field = 'description'",
+            [t.keeper],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (old.as_str(), new.as_str()),
+        ("often with [removed]", "usually alone")
+    );
+    // and the name he had before he was renamed is struck out of what is kept
+    let former: String = c2
+        .query_row(
+            "SELECT text FROM timeline WHERE incident_id = ?1 AND kind = 'note'",
+            [t.recent_closed_incident],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(former, "staff knew him as [removed]");
     assert_eq!(
         count(
             &t.path,
@@ -709,6 +778,25 @@ fn applying_removes_exactly_what_is_due_from_every_table_and_from_the_files() {
         0
     );
     assert!(text_containing(&t.path, "Old-Anon").is_empty());
+    // the anonymised incident's edit is still there, what it replaced is not
+    let edits: Vec<(String, String, String)> = c2
+        .prepare(
+            "SELECT c.field, c.old, c.new FROM field_changes c JOIN timeline t ON t.id = c.timeline_id
+             WHERE t.incident_id = ?1 ORDER BY c.id",
+        )
+        .unwrap()
+        .query_map([t.old_incident], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let anon = || "[anonymised]".to_string();
+    assert_eq!(
+        edits,
+        [
+            ("where".to_string(), anon(), anon()),
+            ("what happened".to_string(), anon(), anon())
+        ]
+    );
     let summary: String = c2
         .query_row(
             "SELECT summary FROM incidents WHERE id = ?1",
@@ -1077,6 +1165,140 @@ fn a_person_is_found_by_number_name_or_alias_and_a_shared_name_is_refused() {
 }
 
 #[test]
+fn a_subject_access_report_says_what_their_record_held_before_each_edit_and_nothing_of_anyone_else_s(
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.db");
+    let mut s = Store::open(&path).unwrap();
+    let op = s
+        .operator_or_add("Sam Okafor", "manager", now())
+        .unwrap()
+        .id;
+    raw(&path)
+        .execute(
+            "INSERT INTO zones (name, code) VALUES ('High Street', 'HS')",
+            [],
+        )
+        .unwrap();
+    let t = now() - Duration::days(3);
+    let mut k = known("Kyle Marsh");
+    k.description = "grey hoodie".into();
+    let kyle = s
+        .create_offender(OffenderKind::Known, k.clone(), op, t)
+        .unwrap()
+        .id;
+    k.name = "Kyle Marsh-Smith".into();
+    k.description = "grey hoodie, limps".into();
+    s.update_offender(kyle, 1, k, op, t + Duration::minutes(1))
+        .unwrap();
+    // an earlier still of him, edited before it was merged in
+    let stub = s
+        .create_offender(OffenderKind::IdSought, id_sought("red cap"), op, t)
+        .unwrap();
+    let mut edit = id_sought("red cap, blue rucksack");
+    edit.markers = vec!["drugs".into()];
+    s.update_offender(stub.id, stub.version, edit, op, t + Duration::minutes(2))
+        .unwrap();
+    s.merge_offender(stub.id, kyle, op, t + Duration::minutes(3))
+        .unwrap();
+    let ex = s
+        .create_exclusion(
+            &NewExclusion {
+                offender_id: kyle,
+                stage: "exclusion".into(),
+                scope: Scope::AllZones,
+                starts_at: t,
+                ends_at: t + Duration::days(180),
+                served_at: Some(t),
+                served_by: "PC Hale".into(),
+                reason: "theft".into(),
+                evidence: vec![],
+                review_on: None,
+            },
+            &Ladder::default(),
+            op,
+            t,
+        )
+        .unwrap();
+    s.record_appeal(
+        ex.id,
+        t.date_naive(),
+        Some("dismissed"),
+        op,
+        t + Duration::minutes(4),
+    )
+    .unwrap();
+    // an incident naming him, its summary edited
+    let i = closed_incident(&mut s, op, 1, t, "Kyle took gin", "by the tills");
+    s.link_offender(i, kyle, &HitRules::default(), op, t)
+        .unwrap();
+    let before = s.incident(i).unwrap().unwrap();
+    let mut e = watchroom::domain::IncidentEdit::from_incident(&before);
+    e.summary = "Kyle took two bottles of gin".into();
+    s.update_incident(i, before.version, &e, op, t + Duration::minutes(5))
+        .unwrap();
+    // someone else's edits are not his
+    let mut j = known("Jade Pym");
+    j.description = "Jade-Only-Before".into();
+    let jade = s
+        .create_offender(OffenderKind::Known, j.clone(), op, t)
+        .unwrap();
+    j.description = "Jade-Only-After".into();
+    s.update_offender(jade.id, jade.version, j, op, t).unwrap();
+
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let files = run_sar(
+        &mut s,
+        &RetentionRules::default(),
+        "Kyle Marsh-Smith",
+        &out,
+        op,
+        "SAR-12",
+        now(),
+    )
+    .unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&files.json).unwrap()).unwrap();
+    let md = std::fs::read_to_string(&files.markdown).unwrap();
+    let changes = json["subject"]["changes"].as_array().unwrap();
+    // newest first: the appeal, the merge (on him, then on the still), the
+    // still's own edit, his renaming
+    let of: Vec<&str> = changes.iter().map(|c| c["of"].as_str().unwrap()).collect();
+    let stub_of = format!("record #{}", stub.id);
+    let ex_of = format!("exclusion #{}", ex.id);
+    assert_eq!(
+        of,
+        [ex_of.as_str(), "", stub_of.as_str(), stub_of.as_str(), ""]
+    );
+    let last = &changes[4];
+    assert_eq!(last["by"], "Sam Okafor");
+    assert_eq!(last["fields"][0]["field"], "name");
+    assert_eq!(last["fields"][0]["old"], "Kyle Marsh");
+    assert_eq!(last["fields"][0]["new"], "Kyle Marsh-Smith");
+    assert_eq!(json["contents"]["changes"], 5);
+    let inc = &json["subject"]["incidents"][0];
+    assert_eq!(inc["changes"][0]["fields"][0]["old"], "Kyle took gin");
+    assert_eq!(
+        inc["changes"][0]["fields"][0]["new"],
+        "Kyle took two bottles of gin"
+    );
+    for needle in [
+        "## Changes made to your record (5)",
+        "name: “Kyle Marsh” → “Kyle Marsh-Smith”",
+        "description: “grey hoodie” → “grey hoodie, limps”",
+        "appeal outcome: nothing → “dismissed”",
+        "description: “red cap” → “red cap, blue rucksack”",
+        "what happened: “Kyle took gin” → “Kyle took two bottles of gin”",
+    ] {
+        assert!(md.contains(needle), "the report lacks “{needle}”:\n{md}");
+    }
+    for text in [json.to_string(), md] {
+        assert!(!text.contains("Jade"), "someone else's history is in it");
+    }
+}
+
+#[test]
 fn the_photo_is_sent_with_the_report_and_hostile_text_stays_inert() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = Store::open(dir.path().join("w.db")).unwrap();
@@ -1172,6 +1394,8 @@ fn every_table_that_refers_to_a_person_is_one_retention_clears() {
             "exclusion_incidents.exclusion_id → exclusions",
             "exclusion_zones.exclusion_id → exclusions",
             "exclusions.offender_id → offenders",
+            "field_changes.exclusion_id → exclusions",
+            "field_changes.offender_id → offenders",
             "hits.exclusion_id → exclusions",
             "hits.offender_id → offenders",
             "hits.sighting_id → sightings",

@@ -418,3 +418,186 @@ fn the_question_on_quitting_with_the_shift_open() {
         assert!(text.contains(part), "{part:?} at 60×12");
     }
 }
+
+/// The demo store with `edit` done to it as Alex Morgan at `at`, then a console on it.
+fn edited_console(edit: impl FnOnce(&mut Store, i64)) -> Console {
+    let (dir, path) = demo_store();
+    {
+        let mut s = Store::open(&path).unwrap();
+        let op = s
+            .operator_by_name(watchroom::store::demo::DEMO_OPERATOR)
+            .unwrap()
+            .unwrap()
+            .id;
+        edit(&mut s, op);
+    }
+    let mut c = console_on(
+        &path,
+        watchroom::store::demo::DEMO_OPERATOR,
+        Default::default(),
+    );
+    c.dir = Some(dir);
+    c
+}
+
+/// The live incident the board shows first.
+fn first_live_incident(s: &Store) -> i64 {
+    let rows = s
+        .board_window(&Default::default(), watchroom::store::Anchor::First, 1)
+        .unwrap();
+    rows[0].id
+}
+
+#[test]
+fn an_edited_incident_shows_what_each_field_was_and_became() {
+    let mut id = 0;
+    let mut c = edited_console(|s, op| {
+        id = first_live_incident(s);
+        let i = s.incident(id).unwrap().unwrap();
+        let mut e = watchroom::domain::IncidentEdit::from_incident(&i);
+        e.priority = watchroom::domain::Priority::High;
+        e.summary = "Two men took six bottles of gin and a box of razor blades from the \
+                     security display by the door, then left towards the station car park \
+                     where a third man was waiting in a grey van"
+            .into();
+        e.police_ref = "CB-301234".into();
+        e.loss_pence = 12_050;
+        s.update_incident(id, i.version, &e, op, now() - chrono::Duration::minutes(3))
+            .unwrap();
+    });
+    c.app.update(Action::OpenIncident(id));
+    let text = c.text();
+    assert!(text.contains("was "), "{text}");
+    assert!(text.contains("now "), "{text}");
+    insta::assert_snapshot!(c.screen(W, H).backend());
+}
+
+#[test]
+fn escape_sequences_in_an_edit_s_old_text_are_drawn_harmlessly() {
+    let mut id = 0;
+    let mut c = edited_console(|s, op| {
+        id = first_live_incident(s);
+        let i = s.incident(id).unwrap().unwrap();
+        let mut e = watchroom::domain::IncidentEdit::from_incident(&i);
+        e.summary = "corrected".into();
+        s.update_incident(id, i.version, &e, op, now()).unwrap();
+        rusqlite::Connection::open(s.path())
+            .unwrap()
+            .execute(
+                "UPDATE field_changes SET old = 'EVIL\x1b[2J\x1b]0;pwned\x07 text\u{202E}'",
+                [],
+            )
+            .unwrap();
+    });
+    c.app.update(Action::OpenIncident(id));
+    let screen = c.text();
+    assert!(screen.contains("EVIL\u{FFFD}[2J"), "{screen}");
+    assert!(!screen.chars().any(|ch| ch.is_control() && ch != '\n'));
+    assert!(!screen.contains('\u{202E}'));
+}
+
+#[test]
+fn a_profile_shows_the_changes_to_the_record_and_its_exclusions() {
+    let mut c = demo_console();
+    c.keys("3");
+    let id = c.app.register.rows[c.app.register.selected].id;
+    {
+        let mut s = Store::open(&c.path).unwrap();
+        let op = s
+            .operator_by_name(watchroom::store::demo::DEMO_OPERATOR)
+            .unwrap()
+            .unwrap()
+            .id;
+        let o = s.offender(id).unwrap().unwrap();
+        let input = watchroom::domain::offender::OffenderInput {
+            name: o.name.clone(),
+            aliases: vec!["Jordan Garside".into(), "JG".into()],
+            nicknames: o.nicknames.clone(),
+            description: "tall, shaved head, white trainers, scar on the left hand".into(),
+            markers: vec!["drugs".into()],
+            photo_path: o.photo_path.clone(),
+        };
+        s.update_offender(id, o.version, input, op, now() - chrono::Duration::hours(2))
+            .unwrap();
+        let e = s
+            .create_exclusion(
+                &watchroom::store::exclusions::NewExclusion {
+                    offender_id: id,
+                    stage: "warning".into(),
+                    scope: watchroom::domain::exclusion::Scope::AllZones,
+                    starts_at: now() - chrono::Duration::days(20),
+                    ends_at: now() + chrono::Duration::days(160),
+                    served_at: Some(now() - chrono::Duration::days(20)),
+                    served_by: "PC Hale".into(),
+                    reason: "theft".into(),
+                    evidence: vec![],
+                    review_on: None,
+                },
+                &Default::default(),
+                op,
+                now() - chrono::Duration::days(20),
+            )
+            .unwrap();
+        s.record_appeal(
+            e.id,
+            (now() - chrono::Duration::days(2)).date_naive(),
+            Some("dismissed by the panel"),
+            op,
+            now() - chrono::Duration::hours(1),
+        )
+        .unwrap();
+    }
+    c.open_profile("checking the register");
+    let text = c.text();
+    assert!(text.contains("Changes (2)"), "{text}");
+    assert!(text.contains("dismissed by the panel"), "{text}");
+    insta::assert_snapshot!(c.screen(W, H).backend());
+}
+
+#[test]
+fn the_members_and_radio_panes_show_the_selected_record_s_changes() {
+    let mut c = demo_console();
+    c.keys("8");
+    let m = c.app.members_pane.rows[c.app.members_pane.selected].clone();
+    let radio = {
+        let mut s = Store::open(&c.path).unwrap();
+        let op = s
+            .operator_by_name(watchroom::store::demo::DEMO_OPERATOR)
+            .unwrap()
+            .unwrap()
+            .id;
+        let edit = watchroom::store::members::MemberEdit {
+            name: m.name.clone(),
+            kind: m.kind.clone(),
+            zone_id: m.zone_id,
+            address: "1 Market Hall Lane".into(),
+            status: m.status.clone(),
+            joined_on: m.joined_on,
+            renewal_on: m.renewal_on,
+            agreement_version: m.agreement_version.clone(),
+            agreement_signed_on: m.agreement_signed_on,
+            fee_paid_pence: m.fee_paid_pence + 5_000,
+        };
+        s.edit_member(m.id, &edit, op, now(), now().date_naive())
+            .unwrap();
+        let r = s.radios().unwrap()[0].clone();
+        s.update_radio(r.id, &r.serial, r.member_id, "cracked case", op, now())
+            .unwrap();
+        r
+    };
+    c.app.update(Action::StoreChanged);
+    let text = c.text();
+    assert!(
+        text.contains("changed 27 Nov 2026 12:00 by Alex Morgan"),
+        "{text}"
+    );
+    assert!(text.contains("address"), "{text}");
+    assert!(text.contains("1 Market Hall Lane"), "{text}");
+    c.keys("5v");
+    let text = c.text();
+    assert!(
+        text.contains(&format!("{} ", radio.call_sign))
+            && text.contains("notes — → cracked case (Alex Morgan)"),
+        "{text}"
+    );
+}

@@ -7,6 +7,7 @@ use rusqlite::types::Value;
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
+use watchroom::domain::history::FieldChange;
 use watchroom::domain::incident::amended_ids;
 use watchroom::domain::{
     IncidentEdit, IncidentFilter, NewIncident, Place, Priority, Status, StatusView,
@@ -485,11 +486,21 @@ fn a_save_on_an_out_of_date_copy_is_refused_naming_who_changed_it_and_their_chan
     assert_eq!(saved.summary, "took razor blades from the security display");
     assert_eq!(saved.updated_by, "Sam Okafor");
     let entry = t.store.timeline(mine.id).unwrap().pop().unwrap();
-    assert!(entry.text.starts_with("[edit]"), "{}", entry.text);
-    assert!(
-        entry.text.contains("CB-301234") && entry.text.contains("£45.99"),
-        "{}",
-        entry.text
+    assert_eq!(
+        entry.text, "[edit] changed what happened, police ref, loss",
+        "{entry:?}"
+    );
+    assert_eq!(
+        entry.changes,
+        [
+            FieldChange::new(
+                "what happened",
+                "took razors",
+                "took razor blades from the security display"
+            ),
+            FieldChange::new("police ref", "", "CB-301234"),
+            FieldChange::new("loss", "£0.00", "£45.99"),
+        ]
     );
 
     // Priya's save on version 1 is refused, naming Sam
@@ -600,6 +611,104 @@ fn a_save_on_an_out_of_date_copy_is_refused_naming_who_changed_it_and_their_chan
         .set_status(4_242, 1, Status::Responding, None, t.op.id, t0())
         .unwrap_err();
     assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
+}
+
+#[test]
+fn an_edit_keeps_what_every_field_was_and_became_on_the_timeline_and_no_text_in_the_audit() {
+    let mut t = town();
+    let long = "Two men, one in a red Puffa jacket, took six bottles of gin and a box of razor \
+                blades from the security display by the door and left towards the station car park \
+                where a third was waiting in a grey van";
+    let created = t
+        .store
+        .create_incident(
+            &new_incident(
+                "theft",
+                Priority::Medium,
+                at_zone(t.high_street),
+                long,
+                t0(),
+            ),
+            t.op.id,
+            t0(),
+        )
+        .unwrap();
+    let mut edit = IncidentEdit::from_incident(&created);
+    edit.kind = "violence".into();
+    edit.priority = Priority::High;
+    edit.place = at_member(t.high_street, t.greggs, "by the tills");
+    edit.summary = "Two men took gin and razors; staff member pushed over".into();
+    edit.police_ref = "CB-301234".into();
+    edit.loss_pence = 12_050;
+    edit.recovery_pence = 8_000;
+    t.store
+        .update_incident(created.id, created.version, &edit, t.op.id, t0() + mins(5))
+        .unwrap();
+
+    let entry = t.store.timeline(created.id).unwrap().pop().unwrap();
+    assert_eq!(entry.operator, "Sam Okafor");
+    assert_eq!(entry.at, t0() + mins(5));
+    assert_eq!(
+        entry.changes,
+        [
+            FieldChange::new("type", "theft", "violence"),
+            FieldChange::new("priority", "P3 medium", "P2 high"),
+            FieldChange::new("where", "High Street", "Greggs — by the tills"),
+            FieldChange::new(
+                "what happened",
+                long,
+                "Two men took gin and razors; staff member pushed over"
+            ),
+            FieldChange::new("police ref", "", "CB-301234"),
+            FieldChange::new("loss", "£0.00", "£120.50"),
+            FieldChange::new("recovered", "£0.00", "£80.00"),
+        ]
+    );
+    assert_eq!(
+        entry.text,
+        "[edit] changed type, priority, where, what happened, police ref, loss, recovered"
+    );
+
+    // the audit record says which fields, with none of their words
+    let detail: String = raw(&t.path)
+        .query_row(
+            "SELECT detail FROM audit WHERE action = 'update' AND entity = 'incident' AND entity_id = ?1",
+            [created.id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    for word in ["Puffa", "razors", "tills", "CB-301234", "Greggs"] {
+        assert!(!detail.contains(word), "{word} in the audit: {detail}");
+    }
+    assert!(
+        detail.contains("text changed") && detail.contains("place changed"),
+        "{detail}"
+    );
+
+    // an edit that changes nothing adds no entry; the next keeps only what it changed
+    let saved = t.store.incident(created.id).unwrap().unwrap();
+    let same = IncidentEdit::from_incident(&saved);
+    let saved = t
+        .store
+        .update_incident(saved.id, saved.version, &same, t.op.id, t0() + mins(6))
+        .unwrap();
+    assert_eq!(t.store.timeline(created.id).unwrap().len(), 1);
+    let mut again = IncidentEdit::from_incident(&saved);
+    again.recovery_pence = 0;
+    t.store
+        .update_incident(saved.id, saved.version, &again, t.op.id, t0() + mins(7))
+        .unwrap();
+    let timeline = t.store.timeline(created.id).unwrap();
+    assert_eq!(
+        timeline.last().unwrap().changes,
+        [FieldChange::new("recovered", "£80.00", "£0.00")]
+    );
+    assert_eq!(
+        timeline[0].changes.len(),
+        7,
+        "the earlier edit is as it was"
+    );
+    assert!(t.store.verify_audit().unwrap().is_intact());
 }
 
 #[test]

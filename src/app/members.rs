@@ -11,6 +11,9 @@ use crate::store::members::{MemberEdit, MemberRow, TrainingRecord};
 use crate::store::StoreError;
 use chrono::NaiveDate;
 
+/// How many changed fields of the selected member are read (the latest).
+pub const MEMBER_CHANGES: usize = 30;
+
 /// The chart covers this many months, ending with this one.
 pub const CHART_MONTHS: u32 = 12;
 
@@ -50,6 +53,8 @@ pub struct MembersPane {
     /// The contacts of the selected member (in the members view), and whose they are.
     pub contacts: Vec<Contact>,
     pub contacts_of: Option<i64>,
+    /// The selected member's latest changes, newest first (whose: `contacts_of`).
+    pub changes: Vec<crate::domain::history::Change>,
     /// The day the figures were judged against (the scheme's today).
     pub today: Option<NaiveDate>,
     pub error: Option<String>,
@@ -99,9 +104,10 @@ impl App {
         self.load_member_contacts();
     }
 
-    /// The selected member's contacts, shown beneath the members list.
+    /// The selected member's contacts and latest changes, shown beneath the members list.
     pub(crate) fn load_member_contacts(&mut self) {
         self.members_pane.contacts.clear();
+        self.members_pane.changes.clear();
         self.members_pane.contacts_of = None;
         if self.members_pane.view != MembersView::Members {
             return;
@@ -109,12 +115,17 @@ impl App {
         let Some(id) = self.selected_member().map(|m| m.id) else {
             return;
         };
-        match self.store.member_contacts(id) {
-            Ok(c) => {
-                self.members_pane.contacts = c;
+        let read = (
+            self.store.member_contacts(id),
+            self.store.member_changes(id, MEMBER_CHANGES),
+        );
+        match read {
+            (Ok(contacts), Ok(changes)) => {
+                self.members_pane.contacts = contacts;
+                self.members_pane.changes = changes;
                 self.members_pane.contacts_of = Some(id);
             }
-            Err(e) => self.store_error(e),
+            (Err(e), _) | (_, Err(e)) => self.store_error(e),
         }
     }
 

@@ -85,6 +85,8 @@ pub struct RadioPane {
     pub filter: String,
     /// The selected radio's status changes, oldest first.
     pub history: Vec<crate::store::radios::StatusChange>,
+    /// The selected radio's other changes (call sign, serial, member, notes), newest first.
+    pub changes: Vec<crate::domain::history::Change>,
 }
 
 /// How many roll-calls the health marks and coverage look back over.
@@ -136,7 +138,7 @@ impl App {
         self.load_radio_history();
     }
 
-    /// The selected radio's status history, for the inventory's detail line.
+    /// The selected radio's status history and other changes, for the inventory's detail line.
     pub(crate) fn load_radio_history(&mut self) {
         let id = match self.radio.view {
             RadioView::Inventory => self
@@ -148,6 +150,10 @@ impl App {
         };
         self.radio.history = match id {
             Some(id) => self.store.radio_history(id).unwrap_or_default(),
+            None => vec![],
+        };
+        self.radio.changes = match id {
+            Some(id) => self.store.radio_changes(id, 20).unwrap_or_default(),
             None => vec![],
         };
     }

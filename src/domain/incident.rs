@@ -251,6 +251,22 @@ impl IncidentEdit {
         }
     }
 
+    /// The fields as the detail view shows them, for the edit's history:
+    /// `place` is the incident's place as the board reads it (member or
+    /// zone, then the location).
+    pub fn fields(&self, place: &str) -> crate::domain::history::Fields {
+        use crate::domain::format_pence;
+        vec![
+            ("type", self.kind.clone()),
+            ("priority", self.priority.label().to_string()),
+            ("where", place.to_string()),
+            ("what happened", self.summary.clone()),
+            ("police ref", self.police_ref.clone()),
+            ("loss", format_pence(self.loss_pence)),
+            ("recovered", format_pence(self.recovery_pence)),
+        ]
+    }
+
     /// Build from typed fields, refusing bad amounts or a recovery larger than the loss.
     #[allow(clippy::too_many_arguments)]
     pub fn from_input(
@@ -301,6 +317,8 @@ pub struct TimelineEntry {
     pub operator: String,
     pub text: String,
     pub amends: Option<i64>,
+    /// For an edit: each field it changed, what it was and what it became.
+    pub changes: Vec<crate::domain::history::FieldChange>,
 }
 
 /// Which entries have been corrected by a later one.
@@ -458,6 +476,7 @@ mod tests {
             operator: "a".into(),
             text: "t".into(),
             amends,
+            changes: vec![],
         };
         let set = amended_ids(&[e(1, None), e(2, None), e(3, Some(1))]);
         assert!(set.contains(&1) && !set.contains(&2) && set.len() == 1);

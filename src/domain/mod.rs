@@ -5,6 +5,7 @@ pub mod clock;
 pub mod document;
 pub mod exclusion;
 pub mod filter;
+pub mod history;
 pub mod incident;
 pub mod member;
 pub mod money;

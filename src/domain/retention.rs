@@ -9,7 +9,7 @@
 //! | `id_sought_months` | 6 | an ID-sought record with no sighting, linked incident or hit for that long |
 //! | `known_months` | 12 | a known person with no sighting, linked incident or hit for that long, and no exclusion in force or ended within it |
 //! | `sightings_months` | 12 | any sighting older than that (and the hits it raised) |
-//! | `closed_incidents_years` | 6 | a closed incident older than that (by its closing) is anonymised: summary, place, timeline texts and the people named on it go; its type, dates, zone, member, figures and police reference stay |
+//! | `closed_incidents_years` | 6 | a closed incident older than that (by its closing) is anonymised: summary, place, timeline texts (what its edits replaced included) and the people named on it go; its type, dates, zone, member, figures and police reference stay |
 //!
 //! A record's age is measured from its latest activity: the record being
 //! made, a sighting, an incident naming the person (when it happened) or a

@@ -4,6 +4,7 @@
 //! alongside the data (purposes, recipients, retention, sources, rights), each
 //! file readable by its owner only, and audits the export.
 
+use crate::domain::history::Change;
 use crate::domain::retention::RetentionRules;
 use crate::domain::text::clean;
 use crate::store::privacy::SubjectData;
@@ -84,6 +85,7 @@ struct Contents {
     hits: usize,
     views: usize,
     photos: usize,
+    changes: usize,
 }
 
 #[derive(Serialize)]
@@ -120,6 +122,7 @@ fn contents(s: &SubjectData) -> Contents {
         hits: s.hits.len(),
         views: s.views.len(),
         photos: s.photo_paths().len(),
+        changes: s.changes.len(),
     }
 }
 
@@ -141,6 +144,24 @@ fn md(s: &str) -> String {
 
 fn when(t: DateTime<Utc>) -> String {
     t.format("%-d %b %Y %H:%M UTC").to_string()
+}
+
+/// A value from a history of edits, as the report shows it.
+fn value(v: &str) -> String {
+    match crate::domain::history::as_instant(v) {
+        Some(t) => when(t),
+        None if v.trim().is_empty() => "nothing".into(),
+        None => format!("“{}”", md(v)),
+    }
+}
+
+/// One save's changes in a line: `field: “old” → “new”; …`.
+fn changed(c: &Change) -> String {
+    c.fields
+        .iter()
+        .map(|f| format!("{}: {} → {}", md(&f.field), value(&f.old), value(&f.new)))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn list(v: &[String]) -> String {
@@ -186,6 +207,10 @@ fn report(
         ("sightings of you on CCTV", c.sightings),
         ("alerts (hits) about you", c.hits),
         ("times your record was looked at", c.views),
+        (
+            "changes made to your record, with what it held before",
+            c.changes,
+        ),
         ("photos (sent with this report)", c.photos),
     ] {
         let _ = writeln!(r, "- {what}: {n}");
@@ -242,6 +267,34 @@ fn report(
                 list(&m.markers)
             );
         }
+    }
+
+    let _ = writeln!(
+        r,
+        "\n## Changes made to your record ({})\n",
+        s.changes.len()
+    );
+    if s.changes.is_empty() {
+        let _ = writeln!(r, "None recorded.");
+    } else {
+        let _ = writeln!(
+            r,
+            "Each change says what the record held before and what it holds since, newest first.\n"
+        );
+    }
+    for c in &s.changes {
+        let of = if c.of.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", md(&c.of))
+        };
+        let _ = writeln!(
+            r,
+            "- {} by {}{of}: {}",
+            when(c.at),
+            or_none(&c.by),
+            changed(c)
+        );
     }
 
     let _ = writeln!(r, "\n## Warnings and exclusions ({})\n", s.exclusions.len());
@@ -331,6 +384,15 @@ fn report(
             md(&i.status),
             md(&i.summary)
         );
+        for c in &i.changes {
+            let _ = writeln!(
+                r,
+                "  - changed {} by {}: {}",
+                when(c.at),
+                or_none(&c.by),
+                changed(c)
+            );
+        }
     }
 
     let _ = writeln!(r, "\n## Sightings of you on CCTV ({})\n", s.sightings.len());

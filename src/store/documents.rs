@@ -106,6 +106,7 @@ impl Store {
                     "an ID-sought person has no known date of birth or address: promote them to known first".into(),
                 ));
             }
+            let before = super::history::fields(tx, super::history::Owner::Offender(id))?;
             let n = tx.execute(
                 "UPDATE offenders SET date_of_birth = ?2, address = ?3, updated_at = ?4 WHERE id = ?1",
                 params![id, date_of_birth.map(|d| d.to_string()), address, ts(now)],
@@ -113,6 +114,7 @@ impl Store {
             if n == 0 {
                 return Err(StoreError::NotFound(format!("offender record #{id}")));
             }
+            super::history::record_since(tx, super::history::Owner::Offender(id), &before, now, operator)?;
             audit::append(tx, now, Some(operator), "edit", "offender", Some(id), "date of birth and address")
         })
     }

@@ -1,7 +1,9 @@
 //! Exclusions: the sanction ladder's rungs as served on people.
 
+use super::history::{self, Owner};
 use super::{audit, from_ts, ts, Result, Store, StoreError};
 use crate::domain::exclusion::{Exclusion, Ladder, Scope};
+use crate::domain::history::FieldChange;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Row};
 
@@ -183,7 +185,8 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// End a sanction early.
+    /// End a sanction early. The reason is kept in the exclusion's history
+    /// (with when it was lifted), which goes with the person.
     pub fn lift_exclusion(
         &mut self,
         id: i64,
@@ -195,11 +198,19 @@ impl Store {
         if !e.in_force(now) {
             return Err(StoreError::Invalid("that exclusion is not in force".into()));
         }
+        let reason = crate::domain::text::tidy_input(reason);
         self.write(|tx| {
+            let before = history::fields(tx, Owner::Exclusion(id))?;
             tx.execute(
                 "UPDATE exclusions SET lifted_at = ?1 WHERE id = ?2",
                 params![ts(now), id],
             )?;
+            let mut changes =
+                crate::domain::history::diff(&before, &history::fields(tx, Owner::Exclusion(id))?);
+            if !reason.is_empty() {
+                changes.push(FieldChange::new("lift reason", "", reason.as_str()));
+            }
+            history::record(tx, Owner::Exclusion(id), now, operator, &changes)?;
             audit::append(
                 tx,
                 now,
@@ -208,7 +219,7 @@ impl Store {
                 "exclusion",
                 Some(id),
                 // the reason is free text and the chained trail is never pruned: no names in it
-                if reason.trim().is_empty() {
+                if reason.is_empty() {
                     "no reason given"
                 } else {
                     "reason recorded"
@@ -230,6 +241,7 @@ impl Store {
     ) -> Result<Exclusion> {
         self.exclusion(id)?;
         self.write(|tx| {
+            let before = history::fields(tx, Owner::Exclusion(id))?;
             tx.execute(
                 "UPDATE exclusions SET appeal_lodged_on = ?1, appeal_outcome = ?2 WHERE id = ?3",
                 params![
@@ -238,6 +250,7 @@ impl Store {
                     id
                 ],
             )?;
+            history::record_since(tx, Owner::Exclusion(id), &before, now, operator)?;
             audit::append(
                 tx,
                 now,

@@ -2,6 +2,7 @@
 //! million incidents draw as fast as a hundred.
 
 use super::{audit, from_ts, ts, Result, Store, StoreError};
+use crate::domain::history;
 use crate::domain::{
     Incident, IncidentEdit, IncidentFilter, NewIncident, Place, Priority, Status, StatusView,
     TimelineEntry,
@@ -335,10 +336,18 @@ impl Store {
             if n == 0 {
                 return Err(stale(tx, id));
             }
-            let changed = describe_changes(&IncidentEdit::from_incident(&before), edit);
-            if !changed.is_empty() {
-                add_entry(tx, id, now, operator, "edit", &changed, None)?;
+            // what each field was and became goes on the timeline; the
+            // never-pruned trail gets which fields, with no text from them
+            let after = get_incident(tx, id)?.ok_or_else(|| StoreError::NotFound(format!("incident #{id}")))?;
+            let changes = history::diff(
+                &IncidentEdit::from_incident(&before).fields(&before.place_label),
+                &IncidentEdit::from_incident(&after).fields(&after.place_label),
+            );
+            if !changes.is_empty() {
+                let entry = add_entry(tx, id, now, operator, "edit", &format!("changed {}", history::labels(&changes)), None)?;
+                super::history::record(tx, super::history::Owner::Entry(entry), now, operator, &changes)?;
             }
+            let changed = describe_changes(&IncidentEdit::from_incident(&before), edit);
             audit::append(tx, now, Some(operator), "update", "incident", Some(id), &changed)?;
             Ok(())
         })?;
@@ -425,6 +434,7 @@ impl Store {
     }
 
     pub fn timeline(&self, id: i64) -> Result<Vec<TimelineEntry>> {
+        let mut changes = super::history::entry_changes(self.conn(), id)?;
         let mut st = self.conn().prepare_cached(
             "SELECT t.id, t.incident_id, t.at, o.name, t.kind, t.text, t.amends
              FROM timeline t JOIN operators o ON o.id = t.operator_id
@@ -444,9 +454,14 @@ impl Store {
                     format!("[{kind}] {text}")
                 },
                 amends: r.get(6)?,
+                changes: vec![],
             })
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut entries: Vec<TimelineEntry> = rows.collect::<Result<_, _>>()?;
+        for e in &mut entries {
+            e.changes = changes.remove(&e.id).unwrap_or_default();
+        }
+        Ok(entries)
     }
 
     /// Up to `limit` board rows from `anchor`, in board order.
@@ -521,7 +536,9 @@ impl Store {
     }
 }
 
-/// A one-line account of what an edit changed, for the timeline and the audit.
+/// A one-line account of what an edit changed for the audit trail, which
+/// names no one: the type, priority and sums, and which free texts changed
+/// (their old and new words are on the timeline, see `store/history.rs`).
 fn describe_changes(before: &IncidentEdit, after: &IncidentEdit) -> String {
     use crate::domain::format_pence;
     let mut parts = vec![];
@@ -542,7 +559,7 @@ fn describe_changes(before: &IncidentEdit, after: &IncidentEdit) -> String {
         parts.push("text changed".to_string());
     }
     if before.police_ref != after.police_ref {
-        parts.push(format!("police ref “{}”", after.police_ref));
+        parts.push("police ref changed".to_string());
     }
     if before.loss_pence != after.loss_pence {
         parts.push(format!("loss {}", format_pence(after.loss_pence)));

@@ -321,6 +321,7 @@ impl Store {
         self.write(|tx| {
             member_exists(tx, id)?;
             zone_exists(tx, m.zone_id, Some(id))?;
+            let fields_before = super::history::fields(tx, super::history::Owner::Member(id))?;
             let before: String = tx.query_row("SELECT status FROM members WHERE id = ?1", [id], |r| r.get(0))?;
             let gone = |s: &str| matches!(s, "lapsed" | "left");
             let left_on: Option<String> = if gone(&m.status) && !gone(&before) {
@@ -350,6 +351,7 @@ impl Store {
                     left_on
                 ],
             )?;
+            super::history::record_since(tx, super::history::Owner::Member(id), &fields_before, now, operator)?;
             let detail = if before != m.status { format!("status {before} -> {}", m.status) } else { String::new() };
             audit::append(tx, now, Some(operator), "edit", "member", Some(id), &detail)?;
             Ok(())

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod documents;
 pub mod exclusions;
 pub mod exports;
+pub mod history;
 pub mod imports;
 pub mod incidents;
 pub mod ingest;

@@ -1,6 +1,7 @@
 //! The offender register: records, aliases, profiles, promotion and merging.
 //! Every read of a profile is audited, like every change.
 
+use super::history::{self, Owner};
 use super::{audit, from_ts, ts, Result, Store, StoreError};
 use crate::domain::exclusion::Exclusion;
 use crate::domain::offender::{Activity, Offender, OffenderInput, OffenderKind};
@@ -44,7 +45,12 @@ pub struct Profile {
     pub merged_into: Option<i64>,
     /// The latest letter or notice made for each exclusion: (exclusion, kind, when).
     pub notices: Vec<(i64, String, DateTime<Utc>)>,
+    /// Changes to the record and its exclusions, newest first.
+    pub changes: Vec<crate::domain::history::Change>,
 }
+
+/// The profile shows at most this many changed fields.
+pub const PROFILE_CHANGES: usize = 200;
 
 impl Profile {
     pub fn last_seen(&self) -> Option<&SightingRow> {
@@ -213,6 +219,7 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("offender {id}")))?;
         let input = input.validate(current.kind).map_err(StoreError::Invalid)?;
         self.write(|tx| {
+            let before = history::fields(tx, Owner::Offender(id))?;
             let name = if input.name.is_empty() { current.name.clone() } else { input.name.clone() };
             let n = tx.execute(
                 "UPDATE offenders SET name = ?1, nicknames = ?2, description = ?3, markers = ?4, photo_path = ?5,
@@ -236,6 +243,7 @@ impl Store {
                 )));
             }
             write_aliases(tx, id, &input.aliases)?;
+            history::record_since(tx, Owner::Offender(id), &before, now, operator)?;
             audit::append(tx, now, Some(operator), "update", "offender", Some(id), "")?;
             Ok(())
         })?;
@@ -252,6 +260,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<()> {
         self.write(|tx| {
+            let before = history::fields(tx, Owner::Offender(id))?;
             let n = tx.execute(
                 "UPDATE offenders SET photo_path = ?1, updated_at = ?2, version = version + 1 WHERE id = ?3",
                 params![path, ts(now), id],
@@ -259,6 +268,7 @@ impl Store {
             if n == 0 {
                 return Err(StoreError::NotFound(format!("offender {id}")));
             }
+            history::record_since(tx, Owner::Offender(id), &before, now, operator)?;
             audit::append(tx, now, Some(operator), "photo", "offender", Some(id), "")?;
             Ok(())
         })
@@ -289,10 +299,12 @@ impl Store {
                 Some(("known", _)) => return Err(StoreError::Invalid("this person is already identified".into())),
                 _ => {}
             }
+            let before = history::fields(tx, Owner::Offender(id))?;
             tx.execute(
                 "UPDATE offenders SET kind = 'known', name = ?1, updated_at = ?2, version = version + 1 WHERE id = ?3",
                 params![name, ts(now), id],
             )?;
+            history::record_since(tx, Owner::Offender(id), &before, now, operator)?;
             audit::append(tx, now, Some(operator), "promote", "offender", Some(id), "identified")?;
             Ok(())
         })?;
@@ -323,6 +335,7 @@ impl Store {
             if src.status == "merged" || dst.status == "merged" {
                 return Err(StoreError::Invalid("that record has already been merged".into()));
             }
+            let (src_before, dst_before) = (history::fields(tx, Owner::Offender(from))?, history::fields(tx, Owner::Offender(into))?);
             tx.execute(
                 "INSERT OR IGNORE INTO incident_offenders (incident_id, offender_id)
                  SELECT incident_id, ?2 FROM incident_offenders WHERE offender_id = ?1",
@@ -367,6 +380,8 @@ impl Store {
                 "UPDATE offenders SET status = 'merged', merged_into = ?1, updated_at = ?2, version = version + 1 WHERE id = ?3",
                 params![into, ts(now), from],
             )?;
+            history::record_since(tx, Owner::Offender(from), &src_before, now, operator)?;
+            history::record_since(tx, Owner::Offender(into), &dst_before, now, operator)?;
             audit::append(tx, now, Some(operator), "merge", "offender", Some(into), &format!("record {from} merged in"))?;
             Ok(())
         })?;
@@ -430,6 +445,7 @@ impl Store {
             .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, from_ts(r.get(2)?))))?
             .collect::<Result<_, _>>()?;
         Ok(Profile {
+            changes: self.offender_changes(id, PROFILE_CHANGES)?,
             notices,
             activity: activity_of(conn, id, now)?,
             offender,

@@ -11,12 +11,17 @@
 //! any earlier record merged into theirs, and their name (and aliases of two
 //! words or more) wherever other records' free text mentions it (incident
 //! summaries, timeline notes, sightings, hits, exclusions, other people's
-//! descriptions, the radio log), struck out as `[removed]`. Photo files are
+//! descriptions, the radio log, every record's history of edits), struck
+//! out as `[removed]`; the names and aliases they had before an edit are
+//! struck out too. Their own history of edits, and their exclusions', goes
+//! with them, and an anonymised incident's edits are anonymised with its
+//! timeline (see `store/history.rs`). Photo files are
 //! named back to the caller to delete. The audit trail is not touched: its
 //! records are chained by hashes and only ever appended; the retention line
 //! it gains names no one.
 
 use super::{audit, from_ts, ts, Result, Store, StoreError};
+use crate::domain::history::Change;
 use crate::domain::offender::OffenderKind;
 use crate::domain::retention::{
     self, day, DueItem, DueKind, NameRedactor, OffenderFacts, RetentionRules, ANONYMISED,
@@ -34,6 +39,8 @@ pub struct RetentionCounts {
     pub offenders: usize,
     pub aliases: usize,
     pub exclusions: usize,
+    /// Fields of their history of edits (and their exclusions').
+    pub changes: usize,
     /// Sightings of the people deleted.
     pub sightings_of_removed: usize,
     /// Sightings past their period (of people who are kept, or of nobody on the register).
@@ -61,10 +68,11 @@ impl RetentionCounts {
     /// The counts in words, naming no one: the audit line and the command's report.
     pub fn describe(&self) -> String {
         format!(
-            "{} offender records removed (with {} aliases, {} exclusions); {} sightings removed ({} of those people, {} past their period); {} hits removed; {} incident links removed; {} incidents anonymised; {} mentions struck out",
+            "{} offender records removed (with {} aliases, {} exclusions, {} recorded changes); {} sightings removed ({} of those people, {} past their period); {} hits removed; {} incident links removed; {} incidents anonymised; {} mentions struck out",
             self.offenders,
             self.aliases,
             self.exclusions,
+            self.changes,
             self.sightings(),
             self.sightings_of_removed,
             self.old_sightings,
@@ -281,6 +289,7 @@ const FREE_TEXT: &[(&str, &[&str])] = &[
     ("exclusions", &["reason", "served_by", "appeal_outcome"]),
     ("offenders", &["description", "nicknames"]),
     ("radio_log", &["message"]),
+    ("field_changes", &["old", "new"]),
 ];
 
 /// Strike the names out of every free-text field; how many fields changed.
@@ -366,6 +375,8 @@ pub struct SubjectIncident {
     pub summary: String,
     pub place: String,
     pub police_ref: String,
+    /// Its edits: what each field was and became, oldest first.
+    pub changes: Vec<Change>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -432,6 +443,9 @@ pub struct SubjectData {
     pub sightings: Vec<SubjectSighting>,
     pub hits: Vec<SubjectHit>,
     pub views: Vec<SubjectView>,
+    /// Changes to their record, to records merged into it (`record #N`) and
+    /// to their exclusions: what each field was and became, newest first.
+    pub changes: Vec<Change>,
 }
 
 impl SubjectData {
@@ -551,6 +565,7 @@ impl Store {
                 .query_map([&people], |r| r.get(0))?
                 .collect::<Result<_, _>>()?;
             names.extend(aliases);
+            names.extend(super::history::former_names(tx, &people)?);
             c.photos = tx
                 .prepare(
                     "SELECT DISTINCT photo_path FROM offenders
@@ -586,6 +601,7 @@ impl Store {
                 .collect::<Result<_, _>>()?;
             c.document_files = docs.iter().flat_map(|f| super::documents::files_of(f)).collect();
             tx.execute(&format!("DELETE FROM documents WHERE id IN ({showing})"), [&people])?;
+            c.changes = super::history::delete_people(tx, &people)?;
             tx.execute(
                 "DELETE FROM exclusion_zones WHERE exclusion_id IN
                     (SELECT id FROM exclusions WHERE offender_id IN (SELECT value FROM json_each(?1)))",
@@ -628,6 +644,7 @@ impl Store {
                 "UPDATE timeline SET text = ?2 WHERE incident_id IN (SELECT value FROM json_each(?1)) AND text <> ?2",
                 params![incidents, ANONYMISED],
             )?;
+            super::history::anonymise_incidents(tx, &incidents, ANONYMISED)?;
             tx.execute(
                 "UPDATE sightings SET incident_id = NULL WHERE incident_id IN (SELECT value FROM json_each(?1))",
                 [&incidents],
@@ -918,7 +935,7 @@ fn subject_data(conn: &Connection, offender_id: i64) -> Result<SubjectData> {
             .collect::<Result<_, _>>()?;
     }
 
-    let incidents: Vec<SubjectIncident> = conn
+    let mut incidents: Vec<SubjectIncident> = conn
         .prepare(&format!(
             "SELECT DISTINCT i.id, i.opened_at, i.kind, i.status, i.summary, {}, i.police_ref
              FROM incident_offenders io JOIN incidents i ON i.id = io.incident_id
@@ -936,9 +953,14 @@ fn subject_data(conn: &Connection, offender_id: i64) -> Result<SubjectData> {
                 summary: r.get(4)?,
                 place: r.get(5)?,
                 police_ref: r.get(6)?,
+                changes: vec![],
             })
         })?
         .collect::<Result<_, _>>()?;
+    for i in &mut incidents {
+        i.changes = super::history::incident_changes(conn, i.id)?;
+    }
+    let changes = super::history::people_changes(conn, root, &list, usize::MAX)?;
 
     let sightings: Vec<SubjectSighting> = conn
         .prepare(
@@ -1044,5 +1066,6 @@ fn subject_data(conn: &Connection, offender_id: i64) -> Result<SubjectData> {
         sightings,
         hits,
         views,
+        changes,
     })
 }

@@ -180,7 +180,8 @@ impl Store {
         self.radio(id)
     }
 
-    /// Change a radio's serial, who it is issued to, and its notes (status has its own history).
+    /// Change a radio's serial, who it is issued to, and its notes, keeping
+    /// what each was (status has its own history).
     pub fn update_radio(
         &mut self,
         id: i64,
@@ -196,6 +197,7 @@ impl Store {
         }
         let current = self.radio(id)?;
         self.write(|tx| {
+            let before = super::history::fields(tx, super::history::Owner::Radio(id))?;
             tx.execute(
                 "UPDATE radios SET serial = ?1, member_id = ?2, notes = ?3 WHERE id = ?4",
                 params![serial, member, crate::domain::text::tidy_input(notes), id],
@@ -203,6 +205,13 @@ impl Store {
             .map_err(|_| {
                 StoreError::Invalid(format!("serial {serial} is already on another radio"))
             })?;
+            super::history::record_since(
+                tx,
+                super::history::Owner::Radio(id),
+                &before,
+                now,
+                operator,
+            )?;
             audit::append(
                 tx,
                 now,

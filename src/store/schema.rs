@@ -443,6 +443,35 @@ ALTER TABLE cameras ADD COLUMN number INTEGER;
 ALTER TABLE cameras ADD COLUMN retired_at INTEGER;
 CREATE UNIQUE INDEX cameras_number ON cameras(number) WHERE number IS NOT NULL;
 "#,
+    // 11: what every edit replaced (see store/history.rs): one row a field
+    // changed, what it was and what it became, as the console shows them;
+    // the rows one save wrote share `edit` (its first row's id). Each row
+    // belongs to one record and goes with it. Old values can name people:
+    // they are kept here, where retention and the subject access request
+    // reach them, never in the audit trail.
+    r#"
+CREATE TABLE field_changes (
+    id            INTEGER PRIMARY KEY,
+    edit          INTEGER NOT NULL,
+    at            INTEGER NOT NULL,
+    operator_id   INTEGER REFERENCES operators(id),
+    timeline_id   INTEGER REFERENCES timeline(id) ON DELETE CASCADE,
+    offender_id   INTEGER REFERENCES offenders(id) ON DELETE CASCADE,
+    exclusion_id  INTEGER REFERENCES exclusions(id) ON DELETE CASCADE,
+    member_id     INTEGER REFERENCES members(id) ON DELETE CASCADE,
+    radio_id      INTEGER REFERENCES radios(id) ON DELETE CASCADE,
+    field         TEXT NOT NULL,
+    old           TEXT NOT NULL,
+    new           TEXT NOT NULL,
+    CHECK ((timeline_id IS NOT NULL) + (offender_id IS NOT NULL) + (exclusion_id IS NOT NULL)
+           + (member_id IS NOT NULL) + (radio_id IS NOT NULL) = 1)
+);
+CREATE INDEX field_changes_timeline ON field_changes(timeline_id);
+CREATE INDEX field_changes_offender ON field_changes(offender_id);
+CREATE INDEX field_changes_exclusion ON field_changes(exclusion_id);
+CREATE INDEX field_changes_member ON field_changes(member_id);
+CREATE INDEX field_changes_radio ON field_changes(radio_id);
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

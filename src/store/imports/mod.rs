@@ -11,6 +11,7 @@ mod places;
 
 pub use places::{CameraRecord, ZoneRecord};
 
+use super::history::{self, Owner};
 use super::{audit, ts, Result, Store, StoreError};
 use crate::domain::offender::OffenderKind;
 use crate::domain::text::tidy_input;
@@ -499,6 +500,7 @@ fn write_members(
                 )?;
             }
             RowPlan::Update { id, fields } => {
+                let before = history::fields(tx, Owner::Member(*id))?;
                 // an empty cell leaves the store's value as it was
                 tx.execute(
                     "UPDATE members SET kind = ?1, address = COALESCE(?2, address), status = COALESCE(?3, status),
@@ -520,6 +522,7 @@ fn write_members(
                         id
                     ],
                 )?;
+                history::record_since(tx, Owner::Member(*id), &before, now, operator)?;
                 let detail = format!("import: {}", fields.join(", "));
                 audit::append(
                     tx,
@@ -764,6 +767,7 @@ fn write_radios(
                 )?;
             }
             RowPlan::Update { id, fields } => {
+                let fields_before = history::fields(tx, Owner::Radio(*id))?;
                 let before: String =
                     tx.query_row("SELECT status FROM radios WHERE id = ?1", [id], |r| {
                         r.get(0)
@@ -788,6 +792,7 @@ fn write_radios(
                         params![id, ts(now), before, res.status, operator],
                     )?;
                 }
+                history::record_since(tx, Owner::Radio(*id), &fields_before, now, operator)?;
                 let detail = format!("import: {}", fields.join(", "));
                 audit::append(
                     tx,
@@ -1167,6 +1172,7 @@ fn write_offenders(
             }
             RowPlan::Update { id, fields } => {
                 let Some(c) = change else { continue };
+                let before = history::fields(tx, Owner::Offender(*id))?;
                 let (nicknames, markers): (String, String) = tx.query_row(
                     "SELECT nicknames, markers FROM offenders WHERE id = ?1",
                     [id],
@@ -1199,6 +1205,7 @@ fn write_offenders(
                 for a in &c.aliases {
                     add_alias(*id, a)?;
                 }
+                history::record_since(tx, Owner::Offender(*id), &before, now, operator)?;
                 let detail = format!("import: {}", fields.join(", "));
                 audit::append(
                     tx,

@@ -1,4 +1,6 @@
-//! One incident: its fields, then its timeline (append-only; amendments point back).
+//! One incident: its fields, then its timeline (append-only; amendments
+//! point back; an edit shows each field it changed, what it was and what
+//! it became).
 
 use crate::app::keymap::Command;
 use crate::app::{App, Detail};
@@ -6,6 +8,7 @@ use crate::domain::clock::format_age;
 use crate::domain::format_pence;
 use crate::domain::incident::amended_ids;
 use crate::ui::panes::board::{priority_style, status_style};
+use crate::ui::widgets::changes;
 use crate::ui::{clean, local, Theme};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -15,13 +18,6 @@ use ratatui::Frame;
 pub fn draw(f: &mut Frame, area: Rect, app: &App, d: &Detail, theme: &Theme) {
     let i = &d.incident;
     let now = app.now();
-    let [top, timeline, hints] = Layout::vertical([
-        Constraint::Length(9),
-        Constraint::Min(3),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-
     let label = |s: &str| Span::styled(format!("{s:>14}  "), theme.style("muted"));
     let stale = i.is_stale(now, app.stale_after());
     let age_style = if stale {
@@ -100,6 +96,22 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, d: &Detail, theme: &Theme) {
             )),
         ]));
     }
+    // tall enough for every field, a long summary wrapped included, leaving
+    // the timeline a few rows
+    let width = area.width.saturating_sub(2) as usize;
+    let rows: usize = lines
+        .iter()
+        .map(|l| {
+            let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+            changes::wrap(&text, width).len()
+        })
+        .sum();
+    let [top, timeline, hints] = Layout::vertical([
+        Constraint::Length((rows as u16 + 2).min(area.height.saturating_sub(6)).max(9)),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.style("focus_border"))
@@ -115,6 +127,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, d: &Detail, theme: &Theme) {
     );
 
     let amended = amended_ids(&d.timeline);
+    // an edit's fields line up under the entry's text, wrapped to the list
+    let inner = timeline.width.saturating_sub(2) as usize;
+    let indent = 28.min(inner / 3);
     let items: Vec<ListItem> = d
         .timeline
         .iter()
@@ -147,7 +162,11 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, d: &Detail, theme: &Theme) {
             if amended.contains(&e.id) {
                 spans.push(Span::styled(" (amended below)", theme.style("muted")));
             }
-            ListItem::new(Line::from(spans))
+            let mut lines = vec![Line::from(spans)];
+            lines.extend(changes::field_lines(
+                &e.changes, indent, inner, app.tz, theme,
+            ));
+            ListItem::new(lines)
         })
         .collect();
     let empty = items.is_empty();

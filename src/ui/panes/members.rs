@@ -6,8 +6,9 @@ use crate::app::members::Contact;
 use crate::app::members::MembersView;
 use crate::app::App;
 use crate::domain::format_pence;
+use crate::domain::history::Change;
 use crate::domain::member::{MemberTraining, Refresher, Renewal};
-use crate::ui::{clean, Theme};
+use crate::ui::{clean, widgets, Theme};
 use chrono::NaiveDate;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -58,9 +59,19 @@ fn members(f: &mut Frame, area: Rect, app: &App, today: NaiveDate, theme: &Theme
         Some(m) if pane.contacts_of == Some(m.id) => contact_lines(&pane.contacts, theme),
         _ => vec![],
     };
+    // and its latest changes, with what they replaced
+    let changes: Vec<Line> = match selected {
+        Some(m) if pane.contacts_of == Some(m.id) => change_lines(
+            &pane.changes,
+            area.width.saturating_sub(2) as usize,
+            app.tz,
+            theme,
+        ),
+        _ => vec![],
+    };
     let [list, detail] = Layout::vertical([
         Constraint::Fill(1),
-        Constraint::Length(4 + contacts.len() as u16),
+        Constraint::Length(4 + (contacts.len() + changes.len()) as u16),
     ])
     .areas(area);
     let renewals = pane
@@ -203,6 +214,7 @@ fn members(f: &mut Frame, area: Rect, app: &App, today: NaiveDate, theme: &Theme
             ]
             .into_iter()
             .chain(contacts)
+            .chain(changes)
             .collect()
         }
         None => vec![Line::from("no members yet")],
@@ -219,6 +231,48 @@ fn members(f: &mut Frame, area: Rect, app: &App, today: NaiveDate, theme: &Theme
 
 /// Contacts shown beneath a member's details.
 const CONTACTS_SHOWN: usize = 3;
+
+/// Changes shown beneath a member's details, the latest first.
+const CHANGES_SHOWN: usize = 3;
+
+/// A line or two per change: when, who, and each field's old and new value.
+fn change_lines(
+    changes: &[Change],
+    width: usize,
+    tz: chrono_tz::Tz,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let mut out = vec![];
+    for c in changes.iter().take(CHANGES_SHOWN) {
+        let head = format!(
+            "changed {} by {}: ",
+            c.at.with_timezone(&tz).format("%d %b %Y %H:%M"),
+            clean(&c.by)
+        );
+        let text = format!("{head}{}", widgets::changes::compact(c, tz));
+        for (k, part) in widgets::changes::wrap(&text, width)
+            .into_iter()
+            .take(2)
+            .enumerate()
+        {
+            out.push(if k == 0 && part.starts_with(&head) {
+                Line::from(vec![
+                    Span::styled(head.clone(), theme.style("muted")),
+                    Span::raw(part[head.len()..].to_string()),
+                ])
+            } else {
+                Line::from(part)
+            });
+        }
+    }
+    if changes.len() > CHANGES_SHOWN {
+        out.push(Line::from(Span::styled(
+            "and earlier changes".to_string(),
+            theme.style("muted"),
+        )));
+    }
+    out
+}
 
 fn contact_lines(contacts: &[Contact], theme: &Theme) -> Vec<Line<'static>> {
     if contacts.is_empty() {

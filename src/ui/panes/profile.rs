@@ -1,11 +1,14 @@
 //! One person's profile: who they are, what is in force, where they were
-//! last seen, how active they are, and their history on the register.
+//! last seen, how active they are, and their history on the register
+//! (sightings and incidents, and every change to the record and its
+//! exclusions with what it replaced).
 
 use crate::app::keymap::Command;
 use crate::app::register::ProfileView;
 use crate::app::App;
 use crate::domain::exclusion::Scope;
 use crate::domain::offender::OffenderKind;
+use crate::ui::widgets::changes;
 use crate::ui::widgets::photo::Photos;
 use crate::ui::{clean, local, Theme};
 use chrono::Duration;
@@ -150,6 +153,14 @@ pub fn draw(
 
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(middle);
+    // the changes share the right-hand column when there are any
+    let (right, changes_area) = if p.changes.is_empty() {
+        (right, None)
+    } else {
+        let [r, c] =
+            Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(right);
+        (r, Some(c))
+    };
     let zone_names = |scope: &Scope| match scope {
         Scope::AllZones => "all zones".to_string(),
         Scope::Zones(z) => z
@@ -271,6 +282,26 @@ pub fn draw(
         ),
         right,
     );
+    if let Some(area) = changes_area {
+        let width = area.width.saturating_sub(2) as usize;
+        let lines: Vec<Line> = p
+            .changes
+            .iter()
+            .flat_map(|c| changes::change_lines(c, width, app.tz, theme))
+            .collect();
+        f.render_widget(
+            Paragraph::new(lines).block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(theme.style("border"))
+                    .title(Span::styled(
+                        format!(" Changes ({}), newest first ", p.changes.len()),
+                        theme.style("title"),
+                    )),
+            ),
+            area,
+        );
+    }
     let k = |c| app.keymap.key_for(c);
     let mut hint = format!(
         " {} sighting · {} edit · {} exclusion · {} lift selected · {} appeal · {} notice · {} back",

@@ -5,6 +5,7 @@ use crate::app::keymap::Command;
 use crate::app::radio::RadioView;
 use crate::app::App;
 use crate::domain::rollcall::{Answer, Phase};
+use crate::ui::widgets::changes;
 use crate::ui::{clean, local, Theme};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -282,7 +283,8 @@ fn inventory(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Constraint::Length(cov_height),
     ])
     .areas(area);
-    // the selected radio's notes and status history
+    // the selected radio's notes and its latest changes, status and the
+    // rest together, newest first
     if let Some(h) = app.radio.radios.get(app.radio.selected) {
         let mut spans = vec![Span::styled(
             format!(" {} ", clean(&h.radio.call_sign)),
@@ -291,25 +293,41 @@ fn inventory(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         if !h.radio.notes.is_empty() {
             spans.push(Span::raw(format!("notes: {} · ", clean(&h.radio.notes))));
         }
-        if app.radio.history.is_empty() {
-            spans.push(Span::styled(
-                "no status changes recorded",
-                theme.style("muted"),
-            ));
+        if app.radio.history.is_empty() && app.radio.changes.is_empty() {
+            spans.push(Span::styled("no changes recorded", theme.style("muted")));
         }
-        for c in app.radio.history.iter().rev().take(3) {
-            spans.push(Span::raw(format!(
-                "{} {} → {} ({}{}) · ",
-                local(app, c.at).format("%d %b %H:%M"),
-                clean(&c.from),
-                clean(&c.to),
-                clean(&c.by),
-                if c.note.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {}", clean(&c.note))
-                }
-            )));
+        let statuses = app.radio.history.iter().rev().map(|c| {
+            (
+                c.at,
+                format!(
+                    "{} {} → {} ({}{}) · ",
+                    local(app, c.at).format("%d %b %H:%M"),
+                    clean(&c.from),
+                    clean(&c.to),
+                    clean(&c.by),
+                    if c.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", clean(&c.note))
+                    }
+                ),
+            )
+        });
+        let others = app.radio.changes.iter().map(|c| {
+            (
+                c.at,
+                format!(
+                    "{} {} ({}) · ",
+                    local(app, c.at).format("%d %b %H:%M"),
+                    changes::compact(c, app.tz),
+                    clean(&c.by)
+                ),
+            )
+        });
+        let mut latest: Vec<_> = statuses.chain(others).collect();
+        latest.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+        for (_, text) in latest.into_iter().take(3) {
+            spans.push(Span::raw(text));
         }
         f.render_widget(
             Paragraph::new(Line::from(spans)).block(

@@ -1,5 +1,7 @@
-//! Pieces shared by the panes: tabs, status bar, toasts, forms, help.
+//! Pieces shared by the panes: tabs, status bar, toasts, forms, help, and
+//! the history of edits.
 
+pub mod changes;
 pub mod form;
 pub mod handover;
 pub mod help;

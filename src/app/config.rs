@@ -78,6 +78,17 @@ pub struct BackupSettings {
     pub keep: u32,
 }
 
+impl BackupSettings {
+    /// The schedule the store runs, if a folder is set.
+    pub fn schedule(&self) -> Option<crate::store::backup::Schedule> {
+        self.dir.as_ref().map(|dir| crate::store::backup::Schedule {
+            dir: dir.clone(),
+            every_hours: self.every_hours,
+            keep: self.keep,
+        })
+    }
+}
+
 impl Default for BackupSettings {
     fn default() -> Self {
         BackupSettings {

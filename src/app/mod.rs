@@ -99,6 +99,8 @@ pub enum Event {
     Signal(&'static str),
     /// A desktop notification could not be shown (no notification service).
     NotifyFailed(String),
+    /// A scheduled backup was taken (what it was), or failed (why).
+    Backup(Result<String, String>),
 }
 
 /// Every change of the console's state.
@@ -195,6 +197,8 @@ pub enum Action {
     /// `[` or `]` on the reports pane: the period before (false) or after (true).
     ReportPeriod(bool),
     NotifyFailed(String),
+    /// A scheduled backup's outcome.
+    BackupDone(Result<String, String>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -539,6 +543,11 @@ impl App {
         self.clock.now()
     }
 
+    /// The config's scheduled backups, if it asks for any.
+    pub fn backup_schedule(&self) -> Option<crate::store::backup::Schedule> {
+        self.config.backup.schedule()
+    }
+
     pub fn stale_after(&self) -> Duration {
         Duration::minutes(self.config.stale_after_minutes)
     }
@@ -792,6 +801,7 @@ impl App {
             Event::Tick => self.update(Action::Tick),
             Event::StoreChanged => self.update(Action::StoreChanged),
             Event::NotifyFailed(why) => self.update(Action::NotifyFailed(why)),
+            Event::Backup(outcome) => self.update(Action::BackupDone(outcome)),
             Event::Signal(name) => {
                 tracing::info!(signal = name, "closing on signal");
                 self.update(Action::Closed(name));
@@ -1062,6 +1072,11 @@ impl App {
                     }
                     self.notify_trouble = Some(why);
                 }
+            }
+            Action::BackupDone(Ok(what)) => self.toast(what),
+            Action::BackupDone(Err(why)) => {
+                tracing::warn!(%why, "scheduled backup");
+                self.warn(format!("scheduled backup failed: {why}"));
             }
             Action::Tick => self.tick(),
             Action::StoreChanged => self.store_changed(),

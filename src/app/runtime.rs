@@ -93,6 +93,47 @@ fn notify(notice: super::register::Notice, tx: UnboundedSender<Event>) {
     });
 }
 
+/// How soon after start, and how often after that, a console looks whether
+/// a scheduled backup is due (the store says whether it is, and who takes it).
+const BACKUP_FIRST: Duration = Duration::from_secs(2);
+const BACKUP_EVERY: Duration = Duration::from_secs(60);
+
+/// Take scheduled backups off the drawing path: each on a blocking thread
+/// with connections of its own, its outcome posted back as an event.
+fn scheduled_backups(
+    store: std::path::PathBuf,
+    schedule: crate::store::backup::Schedule,
+    tx: UnboundedSender<Event>,
+) {
+    tokio::spawn(async move {
+        let start = tokio::time::Instant::now() + BACKUP_FIRST;
+        let mut every = tokio::time::interval_at(start, BACKUP_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            every.tick().await;
+            let (store, schedule) = (store.clone(), schedule.clone());
+            let done = tokio::task::spawn_blocking(move || {
+                crate::store::backup::run_schedule(
+                    &store,
+                    crate::store::key::start_key(),
+                    &schedule,
+                    chrono::Utc::now(),
+                )
+            })
+            .await;
+            let event = match done {
+                Ok(Ok(None)) => continue,
+                Ok(Ok(Some(b))) => Event::Backup(Ok(crate::store::backup::describe_scheduled(&b))),
+                Ok(Err(e)) => Event::Backup(Err(e.to_string())),
+                Err(e) => Event::Backup(Err(e.to_string())),
+            };
+            if tx.send(event).is_err() {
+                return;
+            }
+        }
+    });
+}
+
 /// Run the console until it quits. `draw` is the ui's frame function.
 ///
 /// However the loop ends (a quit, the terminal failing, a panic), a signed-in
@@ -133,6 +174,9 @@ async fn event_loop(
     ticks(tx.clone());
     signals(tx.clone());
     let notify_tx = tx.clone();
+    if let Some(schedule) = app.backup_schedule() {
+        scheduled_backups(app.store.path().to_path_buf(), schedule, tx.clone());
+    }
     let watch_tx = tx.clone();
     crate::store::watch::spawn(app.store.path(), WATCH_EVERY, move || {
         watch_tx.send(Event::StoreChanged).is_ok()

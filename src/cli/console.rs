@@ -29,6 +29,8 @@ fn remove_store(path: &Path) -> Result<()> {
 /// operator offers to create its first manager.
 pub(super) fn console_command(g: &Globals, clock: Arc<dyn Clock>) -> Result<()> {
     let path = g.store_path()?;
+    // held while the console runs: a restore waits for it to close
+    let _in_use = crate::store::backup::mark_in_use(&path)?;
     let store = Store::open(&path)?;
     let operators = store.operators()?;
     let mode = if operators.is_empty() {
@@ -67,6 +69,7 @@ pub(super) fn demo_command(g: &Globals, fresh: bool, clock: Arc<dyn Clock>) -> R
         Found::Missing | Found::Empty | Found::Is(StoreKind::Demo) => {}
     }
     let now = clock.now();
+    let _in_use = crate::store::backup::mark_in_use(&path)?;
     let mut store = Store::open(&path)?;
     if demo::ensure_demo(&mut store, now)? {
         add_demo_photos(&mut store, &path, now)?;

@@ -126,12 +126,77 @@ pub(super) fn ingest_command(
 ) -> Result<()> {
     // events need the scheme's radios, members and zones: never a new, empty store
     let path = g.existing_store()?;
+    // held while ingest runs: a restore waits for it to stop
+    let _in_use = crate::store::backup::mark_in_use(&path)?;
     let (config, warning) = g.config_lenient();
     if let Some(w) = warning {
         eprintln!("watchroom: {w}; using the default settings");
     }
+    let backups = config
+        .backup
+        .schedule()
+        .map(|s| ScheduledBackups::start(path.clone(), s));
     let rules = crate::io::ingest::Rules {
         incident_types: config.incident_types,
     };
-    crate::io::ingest::run(&path, g.operator.as_deref(), socket, rules, clock)
+    let outcome = crate::io::ingest::run(&path, g.operator.as_deref(), socket, rules, clock);
+    if let Some(b) = backups {
+        b.finish();
+    }
+    outcome
+}
+
+/// Scheduled backups taken beside ingest, on a thread of their own: one
+/// under way when ingest ends is finished, never left half-written.
+struct ScheduledBackups {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl ScheduledBackups {
+    fn start(store: std::path::PathBuf, schedule: crate::store::backup::Schedule) -> Self {
+        use std::sync::atomic::Ordering;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let mut wait = std::time::Duration::from_secs(2);
+            loop {
+                // wake often enough to stop promptly, look every minute
+                let until = std::time::Instant::now() + wait;
+                while std::time::Instant::now() < until {
+                    if flag.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                wait = std::time::Duration::from_secs(60);
+                match crate::store::backup::run_schedule(
+                    &store,
+                    crate::store::key::start_key(),
+                    &schedule,
+                    Utc::now(),
+                ) {
+                    Ok(None) => {}
+                    Ok(Some(b)) => {
+                        let line = crate::store::backup::describe_scheduled(&b);
+                        tracing::info!(%line, "scheduled backup");
+                        eprintln!("watchroom: {line}");
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "scheduled backup");
+                        eprintln!(
+                            "watchroom: scheduled backup failed: {}",
+                            crate::domain::text::clean(&e.to_string())
+                        );
+                    }
+                }
+            }
+        });
+        ScheduledBackups { stop, thread }
+    }
+
+    fn finish(self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let _ = self.thread.join();
+    }
 }

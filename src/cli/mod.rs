@@ -3,6 +3,7 @@
 //! shares: where the store and the config are, and a manager's sign-in.
 
 mod audit;
+mod backup;
 mod console;
 mod data;
 mod documents;
@@ -67,6 +68,21 @@ pub enum Commands {
     Camera {
         #[command(subcommand)]
         command: setup::CameraCommand,
+    },
+    /// Copy the live store to FILE while consoles and ingest keep working,
+    /// check the copy (integrity and audit trail), and record it in the
+    /// audit trail (a manager, named with --as)
+    Backup {
+        /// The file to write (it must not exist); owner-only
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Put a backup in place of the store named with --db, after checking
+    /// it; refused while a console or ingest has the store open; the store
+    /// it replaces is kept beside it (a manager, named with --as)
+    Restore {
+        /// The backup file
+        file: PathBuf,
     },
     /// Manage operators (a manager, named with --as, gives their PIN first)
     Operator {
@@ -449,6 +465,8 @@ pub fn run() -> Result<()> {
     match cli.command {
         None => console::console_command(&g, clock),
         Some(Commands::Init { manager }) => setup::init_command(&g, &manager, now),
+        Some(Commands::Backup { out }) => backup::backup_command(&g, &out, now),
+        Some(Commands::Restore { file }) => backup::restore_command(&g, &file, now),
         Some(Commands::Zone { command }) => setup::zone_command(&g, command, now),
         Some(Commands::Camera { command }) => setup::camera_command(&g, command, now),
         Some(Commands::Demo { fresh }) => console::demo_command(&g, fresh, clock),

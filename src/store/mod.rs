@@ -2,6 +2,7 @@
 //! Every write runs in a transaction that also appends its audit record.
 
 pub mod audit;
+pub mod backup;
 pub mod demo;
 pub mod documents;
 pub mod exclusions;

@@ -173,7 +173,7 @@ pub fn hash_pin(pin: &str) -> std::result::Result<String, String> {
         .map_err(|e| format!("cannot hash the PIN: {e}"))
 }
 
-fn pin_matches(pin: &str, stored: &str) -> bool {
+pub(crate) fn pin_matches(pin: &str, stored: &str) -> bool {
     use argon2::password_hash::{phc::PasswordHash, PasswordVerifier};
     PasswordHash::new(stored)
         .map(|h| {

@@ -29,8 +29,9 @@ use std::sync::Arc;
     about = "The control-room console for a Business Crime Reduction Partnership"
 )]
 pub struct Cli {
-    /// The store file (default: watchroom.db in the platform data directory)
-    #[arg(long, global = true, value_name = "PATH")]
+    /// The store file (default: $WATCHROOM_DB, or watchroom.db in the
+    /// platform data directory)
+    #[arg(long, global = true, value_name = "PATH", env = "WATCHROOM_DB")]
     pub db: Option<PathBuf>,
     /// Theme: default, light, high-contrast, night, or one of your own
     #[arg(long, global = true, value_name = "NAME")]

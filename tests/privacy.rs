@@ -655,6 +655,7 @@ fn applying_removes_exactly_what_is_due_from_every_table_and_from_the_files() {
     assert_eq!(outcome.photos_deleted, vec![t.photo.clone()]);
     assert!(!t.photo.exists());
     assert!(t.photo_given.exists());
+    assert!(outcome.not_deleted.is_empty(), "{:?}", outcome.not_deleted);
 
     // exactly the kept people remain
     let ids: Vec<i64> = raw(&t.path)

@@ -1617,9 +1617,15 @@ fn a_profile_from_the_register_shows_its_photo_as_half_blocks() {
         std::path::Path::new(path).is_file(),
         "the photo {path} exists"
     );
+    let photos = place
+        .dir
+        .path()
+        .canonicalize()
+        .expect("the folder")
+        .join("photos");
     assert!(
-        path.starts_with(place.dir.path().to_str().expect("utf-8 path")),
-        "the demo wrote {path} beside its store"
+        std::path::Path::new(path).starts_with(&photos),
+        "the demo put {path} in its store's photo folder"
     );
 }
 

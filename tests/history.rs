@@ -180,9 +180,14 @@ fn every_edit_of_a_person_keeps_each_field_it_replaced_with_who_and_when() {
             t0() + mins(2),
         )
         .unwrap();
+    let still = t._dir.path().join("kyle.png");
+    watchroom::io::stills::write_still(&still, 5).unwrap();
     t.store
-        .set_offender_photo(kyle.id, "/stills/kyle.png", t.op, t0() + mins(3))
+        .set_offender_photo(kyle.id, still.to_str().unwrap(), t.op, t0() + mins(3))
         .unwrap();
+    // the record names the store's copy, not the file given
+    let copy = t.store.offender(kyle.id).unwrap().unwrap().photo_path;
+    assert!(copy.contains("/photos/offender-"), "{copy}");
 
     let changes = t.store.offender_changes(kyle.id, 100).unwrap();
     assert_eq!(changes.len(), 3, "{changes:#?}");
@@ -214,7 +219,7 @@ fn every_edit_of_a_person_keeps_each_field_it_replaced_with_who_and_when() {
             f("address", "", "14 Mill Lane, Castlebrook"),
         ]
     );
-    assert_eq!(fields(&changes[0]), [f("photo", "", "/stills/kyle.png")]);
+    assert_eq!(fields(&changes[0]), [f("photo", "", &copy)]);
 
     // the profile shows the same
     let profile = t.store.profile(kyle.id, t0() + mins(4)).unwrap();

@@ -202,7 +202,10 @@ struct Town {
     quentin_incident: i64,
     old_incident: i64,
     recent_closed_incident: i64,
+    /// The store's copy of Quentin's photo, in `photos/` beside the store.
     photo: PathBuf,
+    /// The file it was copied from, which is the operator's, not the store's.
+    photo_given: PathBuf,
 }
 
 fn town() -> Town {
@@ -253,10 +256,12 @@ fn town() -> Town {
     q.name = "Quentin Zzyzx-Retained".into();
     q.aliases = vec!["Quincy Zzyzx-Alias".into()];
     s.update_offender(quentin, 1, q, op, t).unwrap();
-    let photo = dir.path().join("stills").join("quentin-zzyzx.png");
-    watchroom::io::stills::write_still(&photo, 7).unwrap();
-    s.set_offender_photo(quentin, photo.to_str().unwrap(), op, t)
+    let photo_given = dir.path().join("stills").join("quentin-zzyzx.png");
+    watchroom::io::stills::write_still(&photo_given, 7).unwrap();
+    s.set_offender_photo(quentin, photo_given.to_str().unwrap(), op, t)
         .unwrap();
+    let photo = PathBuf::from(s.offender(quentin).unwrap().unwrap().photo_path);
+    assert!(photo.starts_with(dir.path().canonicalize().unwrap().join("photos")));
     // an earlier ID-sought record of him, merged in when he was identified
     let stub = s
         .create_offender(
@@ -541,6 +546,7 @@ fn town() -> Town {
         old_incident,
         recent_closed_incident,
         photo,
+        photo_given,
     }
 }
 
@@ -645,9 +651,11 @@ fn applying_removes_exactly_what_is_due_from_every_table_and_from_the_files() {
     assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
     assert!(text.contains("3 offender records removed"), "{text}");
 
-    // the photo file went with him
+    // the store's copy of his photo went with him; the file it was copied from is not the store's
     assert_eq!(outcome.photos_deleted, vec![t.photo.clone()]);
     assert!(!t.photo.exists());
+    assert!(t.photo_given.exists());
+    assert!(outcome.not_deleted.is_empty(), "{:?}", outcome.not_deleted);
 
     // exactly the kept people remain
     let ids: Vec<i64> = raw(&t.path)

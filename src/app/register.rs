@@ -810,10 +810,8 @@ impl App {
                     markers: split_list(form.field("Markers").value()),
                     photo_path: form.field("Photo").value().trim().into(),
                 };
-                if !input.photo_path.is_empty() {
-                    crate::io::photo::check(std::path::Path::new(&input.photo_path))
-                        .map_err(invalid)?;
-                }
+                // the store checks a new photo and copies it in before it saves anything
+                let given_photo = input.photo_path.clone();
                 // checked before anything is saved, so a bad date loses nothing
                 let born = parse_date(form.field("Born").value(), "born").map_err(invalid)?;
                 if born.is_some_and(|d| d >= now.with_timezone(&self.tz).date_naive()) {
@@ -850,6 +848,13 @@ impl App {
                 self.rebuild_index();
                 if id.is_none() {
                     self.open_profile(saved.id, "added to the register");
+                }
+                if !given_photo.is_empty() && given_photo != saved.photo_path {
+                    return Ok(format!(
+                        "{} saved · the photo was copied into the store's photo folder; {} is left where it was",
+                        saved.name,
+                        crate::domain::text::clean(&given_photo)
+                    ));
                 }
                 Ok(format!("{} saved", saved.name))
             }

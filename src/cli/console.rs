@@ -72,7 +72,7 @@ pub(super) fn demo_command(g: &Globals, fresh: bool, clock: Arc<dyn Clock>) -> R
     let _in_use = crate::store::backup::mark_in_use(&path)?;
     let mut store = Store::open(&path)?;
     if demo::ensure_demo(&mut store, now)? {
-        add_demo_photos(&mut store, &path, now)?;
+        add_demo_photos(&mut store, now)?;
     }
     let operator = store.operator_or_add(
         g.operator.as_deref().unwrap_or(demo::DEMO_OPERATOR),
@@ -114,13 +114,9 @@ pub(super) fn generate_command(
 }
 
 /// Synthetic CCTV stills for the demo's ID-sought records and some known
-/// people, written beside the demo store: no real person's image is shipped.
-fn add_demo_photos(store: &mut Store, db: &Path, now: DateTime<Utc>) -> Result<()> {
-    let dir = db
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-        .join("demo-photos");
+/// people, put into the demo store's photo folder as any photo is: no real
+/// person's image is shipped.
+fn add_demo_photos(store: &mut Store, now: DateTime<Utc>) -> Result<()> {
     let operator = store.operator_or_add(demo::DEMO_OPERATOR, "operator", now)?;
     for entry in store.search_entries(now)? {
         let photographed =
@@ -128,10 +124,9 @@ fn add_demo_photos(store: &mut Store, db: &Path, now: DateTime<Utc>) -> Result<(
         if !photographed {
             continue;
         }
-        let file = dir.join(format!("offender-{}.png", entry.id));
-        crate::io::stills::write_still(&file, entry.id as u64)
-            .with_context(|| format!("cannot write {}", file.display()))?;
-        store.set_offender_photo(entry.id, &file.to_string_lossy(), operator.id, now)?;
+        let still = crate::io::stills::png(entry.id as u64)
+            .with_context(|| format!("cannot draw the demo's still for record {}", entry.id))?;
+        store.set_offender_photo_bytes(entry.id, &still, operator.id, now)?;
     }
     Ok(())
 }

@@ -106,11 +106,7 @@ pub fn load_template(
 /// A folder beside the store file: where documents and templates live
 /// unless the config or the command says otherwise.
 pub fn beside_store(store: &Path, name: &str) -> PathBuf {
-    store
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-        .join(name)
+    crate::store::folders::beside(store, name)
 }
 
 /// Copy the built-in templates into `dir` for the scheme to edit, leaving
@@ -178,7 +174,7 @@ fn readable_photo(path: &str, name: &str, warnings: &mut Vec<String>) -> Option<
         ));
         return None;
     }
-    match crate::io::photo::check(Path::new(path)) {
+    match crate::store::photos::check(Path::new(path)) {
         Ok(_) => Some(path.to_string()),
         Err(e) => {
             warnings.push(format!("{e}: the document says there is no photo on file"));

@@ -7,7 +7,6 @@ pub mod handover;
 pub mod import;
 pub mod ingest;
 pub mod pdf;
-pub mod photo;
 pub mod report;
 pub mod retention;
 pub mod sar;

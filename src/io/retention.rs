@@ -1,8 +1,10 @@
 //! `watchroom retention`: review what the scheme may no longer keep (a dry
-//! run, changing nothing) or remove it (`--apply`), photo files included.
+//! run, changing nothing) or remove it (`--apply`), photo and document files
+//! included where they are the scheme's own.
 
 use crate::domain::retention::{DueItem, DueKind, RetentionRules};
 use crate::domain::text::clean;
+use crate::store::folders::Removal;
 use crate::store::privacy::RetentionCounts;
 use crate::store::Store;
 use chrono::{DateTime, Utc};
@@ -22,6 +24,10 @@ pub struct RetentionOutcome {
     pub documents_deleted: Vec<PathBuf>,
     /// … and those that were not there to delete (moved or deleted by hand).
     pub documents_gone: Vec<PathBuf>,
+    /// Files of the people removed that were left alone because they are
+    /// not the scheme's own (outside its folders, or a link): named for the
+    /// manager to check and delete by hand.
+    pub not_deleted: Vec<PathBuf>,
     /// Anything that could not be finished (a photo file that would not go,
     /// the freed space not fully overwritten); the deletion itself stands.
     pub problems: Vec<String>,
@@ -34,7 +40,9 @@ fn count(items: &[DueItem], f: impl Fn(&DueItem) -> bool) -> usize {
 /// Review (dry run) or apply the retention rules. A dry run prints one line
 /// per item due, with why, and changes nothing; applying removes it all in
 /// one transaction (audited, naming no one), overwrites the freed space,
-/// deletes the removed people's photo files and prints the counts.
+/// deletes the removed people's photo and document files that are the
+/// scheme's own (inside its folders: see `store/folders.rs`), names any
+/// others it leaves alone, and prints the counts.
 pub fn run_retention(
     store: &mut Store,
     rules: &RetentionRules,
@@ -83,6 +91,7 @@ pub fn run_retention(
         ..RetentionOutcome::default()
     };
     let mut photos_gone = vec![];
+    let mut not_deleted = vec![];
     for (what, files, deleted, gone) in [
         (
             "photo",
@@ -99,10 +108,14 @@ pub fn run_retention(
     ] {
         for file in files {
             let path = PathBuf::from(file);
-            match std::fs::remove_file(&path) {
-                Ok(()) => deleted.push(path),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => gone.push(path),
-                Err(e) => outcome.problems.push(format!(
+            // only the scheme's own files: never one elsewhere on the host
+            match store.remove_scheme_file(&path) {
+                Removal::Deleted => deleted.push(path),
+                Removal::Gone => gone.push(path),
+                Removal::NotOurs(why) => {
+                    not_deleted.push((path, why));
+                }
+                Removal::Failed(e) => outcome.problems.push(format!(
                     "{what} {} could not be deleted: {e}; delete it by hand",
                     clean(file)
                 )),
@@ -125,6 +138,14 @@ pub fn run_retention(
             n => format!(" ({n} were not there: moved or deleted by hand, so look for copies)"),
         }
     )?;
+    for (path, why) in not_deleted {
+        writeln!(
+            out,
+            "not deleted: {why}: {} (the record is removed; check the file and delete it by hand if it is theirs)",
+            clean(&path.display().to_string())
+        )?;
+        outcome.not_deleted.push(path);
+    }
     if counts.compaction.vacuumed {
         writeln!(out, "freed space overwritten (store rebuilt)")?;
     }

@@ -9,7 +9,6 @@ use crate::domain::retention::RetentionRules;
 use crate::domain::text::clean;
 use crate::store::privacy::SubjectData;
 use crate::store::Store;
-use anyhow::Context;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -522,18 +521,17 @@ pub fn run_sar(
         let mut photos = vec![];
         for (k, photo) in subject.photo_paths().into_iter().enumerate() {
             let src = Path::new(photo);
-            let Ok(format) = crate::io::photo::check(src) else {
+            // one gone or unreadable is not sent: the report says it could not be found
+            let Ok((bytes, format)) = crate::store::photos::read(src) else {
                 continue;
             };
-            let ext = if format == "PNG" { "png" } else { "jpg" };
+            let ext = format.ext();
             let name = if k == 0 {
                 format!("{stem}-photo.{ext}")
             } else {
                 format!("{stem}-photo-{}.{ext}", k + 1)
             };
             let dest = out_dir.join(&name);
-            let bytes = std::fs::read(src)
-                .with_context(|| format!("cannot read the photo {}", src.display()))?;
             super::files::write_whole(&dest, &bytes)?;
             written.push(dest.clone());
             photos.push(dest);

@@ -24,8 +24,8 @@ pub fn write_still(path: &Path, seed: u64) -> std::io::Result<()> {
     std::fs::write(path, png(seed)?)
 }
 
-/// The still for `seed`, encoded as PNG.
-fn png(seed: u64) -> std::io::Result<Vec<u8>> {
+/// The still for `seed`, encoded as PNG (the same seed, the same bytes).
+pub fn png(seed: u64) -> std::io::Result<Vec<u8>> {
     let frame = still(seed);
     let mut bytes = Vec::new();
     PngEncoder::new(&mut bytes)

@@ -2,7 +2,7 @@
 //! Every read of a profile is audited, like every change.
 
 use super::history::{self, Owner};
-use super::{audit, from_ts, ts, Result, Store, StoreError};
+use super::{audit, from_ts, photos, ts, Result, Store, StoreError};
 use crate::domain::exclusion::Exclusion;
 use crate::domain::offender::{Activity, Offender, OffenderInput, OffenderKind};
 use crate::domain::search::SearchEntry;
@@ -105,6 +105,18 @@ pub(crate) fn get_offender(conn: &rusqlite::Connection, id: i64) -> Result<Optio
     Ok(Some(o))
 }
 
+/// The photo a record has, as the transaction sees it (none: no such record).
+fn photo_of(tx: &Transaction, id: i64) -> Result<String> {
+    Ok(tx
+        .query_row(
+            "SELECT photo_path FROM offenders WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or_default())
+}
+
 fn write_aliases(tx: &Transaction, id: i64, aliases: &[String]) -> Result<()> {
     tx.execute("DELETE FROM offender_aliases WHERE offender_id = ?1", [id])?;
     for a in aliases {
@@ -175,7 +187,9 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Offender> {
         let input = input.validate(kind).map_err(StoreError::Invalid)?;
-        let id = self.write(|tx| {
+        // a photo given by path is checked and copied in before anything is saved
+        let mut photo = self.incoming_photo("", &input.photo_path)?;
+        let saved = self.write(|tx| {
             let name = if input.name.is_empty() {
                 // an ID-sought record is named by its number until someone is identified
                 let next: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM offenders", [], |r| r.get(0))?;
@@ -192,15 +206,19 @@ impl Store {
                     input.nicknames.join(", "),
                     input.description,
                     input.markers.join(","),
-                    input.photo_path,
+                    "",
                     ts(now)
                 ],
             )?;
             let id = tx.last_insert_rowid();
+            if let Some(p) = photo.as_mut() {
+                tx.execute("UPDATE offenders SET photo_path = ?1 WHERE id = ?2", params![p.place(id)?, id])?;
+            }
             write_aliases(tx, id, &input.aliases)?;
             audit::append(tx, now, Some(operator), "create", "offender", Some(id), kind.label())?;
             Ok(id)
-        })?;
+        });
+        let id = photos::settle(saved, photo)?;
         self.offender(id)?
             .ok_or_else(|| StoreError::NotFound(format!("offender {id}")))
     }
@@ -218,8 +236,15 @@ impl Store {
             .offender(id)?
             .ok_or_else(|| StoreError::NotFound(format!("offender {id}")))?;
         let input = input.validate(current.kind).map_err(StoreError::Invalid)?;
-        self.write(|tx| {
+        // the photo it has is kept as it is; a new one is checked and copied in first
+        let mut photo = self.incoming_photo(&current.photo_path, &input.photo_path)?;
+        let saved = self.write(|tx| {
             let before = history::fields(tx, Owner::Offender(id))?;
+            let old_photo = photo_of(tx, id)?;
+            let photo_path = match photo.as_mut() {
+                Some(p) => p.place(id)?,
+                None => input.photo_path.clone(),
+            };
             let name = if input.name.is_empty() { current.name.clone() } else { input.name.clone() };
             let n = tx.execute(
                 "UPDATE offenders SET name = ?1, nicknames = ?2, description = ?3, markers = ?4, photo_path = ?5,
@@ -230,7 +255,7 @@ impl Store {
                     input.nicknames.join(", "),
                     input.description,
                     input.markers.join(","),
-                    input.photo_path,
+                    photo_path,
                     ts(now),
                     id,
                     expected_version
@@ -245,13 +270,21 @@ impl Store {
             write_aliases(tx, id, &input.aliases)?;
             history::record_since(tx, Owner::Offender(id), &before, now, operator)?;
             audit::append(tx, now, Some(operator), "update", "offender", Some(id), "")?;
-            Ok(())
-        })?;
+            Ok((old_photo, photo_path))
+        });
+        let (old_photo, photo_path) = photos::settle(saved, photo)?;
+        if old_photo != photo_path {
+            self.release_photo(&old_photo);
+        }
         self.offender(id)?
             .ok_or_else(|| StoreError::NotFound(format!("offender {id}")))
     }
 
-    /// Attach a photo file (already checked to be an image) to a record.
+    /// Give a record its photo: the file at `path` is checked and copied
+    /// into the store's photo folder, and the copy recorded (see
+    /// `store/photos.rs`); the file itself is left where it is. The path the
+    /// record already has changes nothing; an empty one clears it. A photo
+    /// replaced or cleared has the store's copy deleted once no record uses it.
     pub fn set_offender_photo(
         &mut self,
         id: i64,
@@ -259,19 +292,64 @@ impl Store {
         operator: i64,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        self.write(|tx| {
+        let path = path.trim();
+        let current = self
+            .offender(id)?
+            .ok_or_else(|| StoreError::NotFound(format!("offender {id}")))?;
+        if path == current.photo_path {
+            return Ok(());
+        }
+        let photo = self.incoming_photo(&current.photo_path, path)?;
+        self.put_photo(id, photo, operator, now)
+    }
+
+    /// Give a record a photo from its bytes (a JPEG or PNG), copied into the
+    /// store's photo folder as one given by path would be.
+    pub fn set_offender_photo_bytes(
+        &mut self,
+        id: i64,
+        bytes: &[u8],
+        operator: i64,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        if self.offender(id)?.is_none() {
+            return Err(StoreError::NotFound(format!("offender {id}")));
+        }
+        let photo = self.incoming_photo_bytes(bytes)?;
+        self.put_photo(id, Some(photo), operator, now)
+    }
+
+    /// Record `photo` (placed now), or clear the record's photo (`None`).
+    fn put_photo(
+        &mut self,
+        id: i64,
+        mut photo: Option<photos::Incoming>,
+        operator: i64,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let saved = self.write(|tx| {
             let before = history::fields(tx, Owner::Offender(id))?;
+            let old_photo = photo_of(tx, id)?;
+            let photo_path = match photo.as_mut() {
+                Some(p) => p.place(id)?,
+                None => String::new(),
+            };
             let n = tx.execute(
                 "UPDATE offenders SET photo_path = ?1, updated_at = ?2, version = version + 1 WHERE id = ?3",
-                params![path, ts(now), id],
+                params![photo_path, ts(now), id],
             )?;
             if n == 0 {
                 return Err(StoreError::NotFound(format!("offender {id}")));
             }
             history::record_since(tx, Owner::Offender(id), &before, now, operator)?;
             audit::append(tx, now, Some(operator), "photo", "offender", Some(id), "")?;
-            Ok(())
-        })
+            Ok((old_photo, photo_path))
+        });
+        let (old_photo, photo_path) = photos::settle(saved, photo)?;
+        if old_photo != photo_path {
+            self.release_photo(&old_photo);
+        }
+        Ok(())
     }
 
     /// An ID-sought person has been identified: give the record its name.

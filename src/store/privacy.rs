@@ -16,7 +16,8 @@
 //! struck out too. Their own history of edits, and their exclusions', goes
 //! with them, and an anonymised incident's edits are anonymised with its
 //! timeline (see `store/history.rs`). Photo files are
-//! named back to the caller to delete. The audit trail is not touched: its
+//! named back to the caller to delete, who deletes only those inside the
+//! scheme's own folders (see `store/folders.rs`). The audit trail is not touched: its
 //! records are chained by hashes and only ever appended; the retention line
 //! it gains names no one.
 

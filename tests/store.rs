@@ -414,7 +414,7 @@ fn the_background_watcher_calls_back_when_another_connection_commits() {
     let mut t = town();
     let (tx, rx) = std::sync::mpsc::channel();
     let handle =
-        watchroom::store::watch::spawn(&t.path, std::time::Duration::from_millis(20), move || {
+        watchroom::store::watch::spawn(&t.store, std::time::Duration::from_millis(20), move |_| {
             tx.send(()).is_ok()
         })
         .unwrap();
@@ -2337,4 +2337,51 @@ fn a_deleted_shared_memory_index_refuses_writes() {
     let gone = refused(&mut t);
     assert_eq!(gone.file, StoreFile::Index);
     assert_eq!(gone.short(), "index deleted");
+}
+
+#[test]
+fn the_watcher_says_when_the_store_goes_and_what_comes_back() {
+    use watchroom::store::files::{Change, StoreFile};
+    use watchroom::store::watch::{spawn, Notice};
+    let t = town_with_an_incident();
+    let (tx, rx) = std::sync::mpsc::channel();
+    spawn(&t.store, std::time::Duration::from_millis(20), move |n| {
+        tx.send(n).is_ok()
+    })
+    .unwrap();
+    let next = || {
+        rx.recv_timeout(std::time::Duration::from_secs(10))
+            .expect("a notice from the watcher")
+    };
+    std::fs::remove_file(&t.path).unwrap();
+    let started = std::time::Instant::now();
+    let gone = loop {
+        match next() {
+            Notice::Gone(g) => break g,
+            Notice::Changed => continue,
+            other => panic!("unexpected {other:?}"),
+        }
+    };
+    eprintln!(
+        "the watcher saw the store deleted after {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        (gone.file, &gone.change),
+        (StoreFile::Store, &Change::Deleted)
+    );
+    // the store itself refuses from the same moment, without looking again
+    assert_eq!(t.store.file_gone(), Some(gone));
+
+    // a new file at the path is not the store it opened
+    std::fs::write(&t.path, b"").unwrap();
+    match next() {
+        Notice::Since(Some(g)) => assert_eq!(g.change, Change::Replaced),
+        other => panic!("expected what is there now, got {other:?}"),
+    }
+    std::fs::remove_file(&t.path).unwrap();
+    match next() {
+        Notice::Since(Some(g)) => assert_eq!(g.change, Change::DeletedOrMoved),
+        other => panic!("expected the path empty again, got {other:?}"),
+    }
 }

@@ -178,8 +178,8 @@ async fn event_loop(
         scheduled_backups(app.store.path().to_path_buf(), schedule, tx.clone());
     }
     let watch_tx = tx.clone();
-    crate::store::watch::spawn(app.store.path(), WATCH_EVERY, move || {
-        watch_tx.send(Event::StoreChanged).is_ok()
+    crate::store::watch::spawn(&app.store, WATCH_EVERY, move |notice| {
+        notice != crate::store::watch::Notice::Changed || watch_tx.send(Event::StoreChanged).is_ok()
     })?;
     drop(tx);
 

@@ -1,5 +1,5 @@
-//! The event loop: terminal input, a clock tick, other consoles' commits and
-//! signals merge into one channel; the loop drains it, applies each event,
+//! The event loop: terminal input, a clock tick, other consoles' commits (and
+//! the store's file gone from its path) and signals merge into one channel; the loop drains it, applies each event,
 //! and draws only when something changed.
 
 use super::{App, Event};
@@ -10,7 +10,7 @@ use std::io::Write;
 use std::time::Duration;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 
-/// How often another console's commit is looked for.
+/// How often another console's commit (and the store's file) is looked for.
 pub const WATCH_EVERY: Duration = Duration::from_millis(200);
 const TICK_EVERY: Duration = Duration::from_secs(1);
 
@@ -179,7 +179,13 @@ async fn event_loop(
     }
     let watch_tx = tx.clone();
     crate::store::watch::spawn(&app.store, WATCH_EVERY, move |notice| {
-        notice != crate::store::watch::Notice::Changed || watch_tx.send(Event::StoreChanged).is_ok()
+        use crate::store::watch::Notice;
+        let event = match notice {
+            Notice::Changed => Event::StoreChanged,
+            Notice::Gone(gone) => Event::StoreGone(gone),
+            Notice::Since(now) => Event::StoreSince(now),
+        };
+        watch_tx.send(event).is_ok()
     })?;
     drop(tx);
 

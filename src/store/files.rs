@@ -6,10 +6,12 @@
 //! succeeds — into a file nobody will open again, lost when the console
 //! quits. So the store remembers the device and inode of each file it opened
 //! (the store file, its write-ahead log `…-wal` and the log's shared-memory
-//! index `…-shm`) and checks that each path still names that file: before a
-//! write begins, again just before it commits, and on the change watcher's
-//! poll, so a console notices within a fraction of a second even when nobody
-//! writes. A check is one `stat` per file.
+//! index `…-shm`) and checks that each path still names that file: just
+//! before every write commits, and on the change watcher's poll, so a console
+//! notices within a fraction of a second even when nobody writes. A check is
+//! one `stat` per file: 5–7 µs for the three on the 2-core development
+//! machine, about 3% of an occurrence-log entry with its audit record
+//! (140–190 µs); once a file is known gone nothing is looked at again.
 //!
 //! The log and the index matter as much as the store file: while consoles
 //! are open, changes not yet copied into the store file live only in the
@@ -242,6 +244,11 @@ impl StoreFiles {
                 change,
             })
         })
+    }
+
+    /// What was seen gone, if anything, without looking again.
+    pub fn seen_gone(&self) -> Option<Gone> {
+        self.gone.get().cloned()
     }
 
     /// Whether a file has gone. Once seen it stays gone, with where the file

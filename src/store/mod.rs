@@ -390,10 +390,12 @@ impl Store {
 
     /// Run `f` in one immediate transaction (so two consoles queue rather
     /// than fail). Refused, writing nothing, when the store's files have
-    /// gone from their paths (looked at before and again just before the
-    /// commit: see [`files`]).
+    /// gone from their paths: looked at just before the commit (see
+    /// [`files`]); once that is known, not even begun.
     pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
-        self.refuse_if_gone()?;
+        if let Some(gone) = self.files.seen_gone() {
+            return Err(StoreError::Gone(gone));
+        }
         let path = self.path.clone();
         let tx = self
             .conn
@@ -405,7 +407,8 @@ impl Store {
             StoreError::Sql(e) => classify(&path, e),
             other => other,
         })?;
-        // gone while `f` ran: dropping the transaction rolls it back
+        // one look per write, as late as it can be: a store gone by now (even
+        // while `f` ran) is rolled back by dropping the transaction
         if let Some(gone) = self.files.gone() {
             return Err(StoreError::Gone(gone));
         }

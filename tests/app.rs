@@ -642,3 +642,158 @@ fn only_a_manager_may_open_the_retention_review() {
     assert_eq!(c.app.activity.view, watchroom::app::ActivityView::Audit);
     assert!(c.text().contains("refused"), "{}", c.text());
 }
+
+/// Delete the console's store file with its log and index, as someone might
+/// under a running console, and tell the console as its watcher would.
+fn delete_the_store_under(c: &mut Console) {
+    for suffix in ["", "-wal", "-shm"] {
+        let p = std::path::PathBuf::from(format!("{}{suffix}", c.path.display()));
+        std::fs::remove_file(&p).unwrap();
+    }
+    let gone = c.app.store.file_gone().expect("the store sees it gone");
+    c.app.handle_event(watchroom::app::Event::StoreGone(gone));
+}
+
+/// The form on screen and its error, if it is of `kind`.
+fn form_error(c: &Console) -> String {
+    match &c.app.modal {
+        Some(Modal::Form(_, f)) => f.error.clone().unwrap_or_default(),
+        other => panic!("the form should stay open, got {other:?}"),
+    }
+}
+
+fn field_value(c: &Console, label: &str) -> String {
+    match &c.app.modal {
+        Some(Modal::Form(_, f)) => f.field(label).value().to_string(),
+        other => panic!("no form: {other:?}"),
+    }
+}
+
+#[test]
+fn a_console_whose_store_was_deleted_says_so_refuses_every_save_and_keeps_what_was_typed() {
+    let mut c = demo_console();
+    // a roll-call under way when the store goes
+    c.keys("5R");
+    c.keys("5");
+    let steps = |c: &Console| c.app.radio.rollcall.as_ref().unwrap().rollcall.steps.len();
+    assert_eq!(steps(&c), 1);
+
+    delete_the_store_under(&mut c);
+    assert!(!c.app.store_ok);
+    assert!(c.app.bell, "the bell rings once");
+    let m = c.app.message.clone().unwrap();
+    assert!(
+        m.text
+            .contains("was deleted while this console had it open")
+            && m.text.contains("nothing more can be saved here"),
+        "{}",
+        m.text
+    );
+    let screen = c.text();
+    let bar = screen.lines().rev().find(|l| !l.trim().is_empty()).unwrap();
+    assert!(
+        bar.contains("store ● ERROR") && bar.contains("file deleted"),
+        "{bar}"
+    );
+    // and over the board, for as long as the console runs: what to do
+    assert!(
+        screen.contains("STORE GONE:") && screen.contains("you type stays on screen"),
+        "{screen}"
+    );
+
+    // a roll-call answer is refused and not taken: what is shown is what is stored
+    c.keys("4");
+    assert_eq!(steps(&c), 1, "the answer was not kept");
+    assert!(c
+        .app
+        .message
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("nothing was saved"));
+    c.app.update(Action::ShowPane(Pane::Incidents));
+
+    // a new incident: the form stays with its text and says why
+    c.log_incident('t', '1', "market sq", "Two lads took razors from Boots");
+    let e = form_error(&c);
+    assert!(
+        e.contains("was deleted")
+            && e.contains("nothing was saved")
+            && e.contains("what you typed is kept"),
+        "{e}"
+    );
+    assert_eq!(
+        field_value(&c, "What happened"),
+        "Two lads took razors from Boots"
+    );
+    assert!(
+        c.text().contains("The store has gone (file deleted)"),
+        "{}",
+        c.text()
+    );
+    c.app.modal = None;
+
+    // a note on an incident
+    c.key(KeyCode::Enter);
+    assert!(
+        c.app.detail.is_some(),
+        "the detail opens (reads still work)"
+    );
+    c.keys("a");
+    c.keys("CCTV following him down Bank Street");
+    c.key(KeyCode::Enter);
+    assert!(form_error(&c).contains("nothing was saved"));
+    assert_eq!(
+        field_value(&c, "Note"),
+        "CCTV following him down Bank Street"
+    );
+    c.app.modal = None;
+    c.key(KeyCode::Esc);
+
+    // a sighting
+    c.keys("S");
+    for _ in 0..4 {
+        c.key(KeyCode::Tab);
+    }
+    c.keys("tall, grey hoodie");
+    c.ctrl('s');
+    assert!(form_error(&c).contains("nothing was saved"));
+    assert_eq!(field_value(&c, "Description"), "tall, grey hoodie");
+    c.app.modal = None;
+
+    // an occurrence log line, and the same typed on the command line
+    c.keys("6");
+    c.keys("a");
+    c.keys("Walked the High Street with PCSO Reid");
+    c.key(KeyCode::Enter);
+    let line = c.app.input.clone().expect("the line stays");
+    assert_eq!(line.line.value, "Walked the High Street with PCSO Reid");
+    assert!(line.error.unwrap().contains("nothing was saved"));
+    c.key(KeyCode::Esc);
+    c.keys(":log radio check with the Old Bell");
+    c.key(KeyCode::Enter);
+    let line = c.app.input.clone().expect("the command line stays");
+    assert_eq!(line.line.value, "log radio check with the Old Bell");
+    assert!(line.error.unwrap().contains("nothing was saved"));
+    c.key(KeyCode::Esc);
+
+    // nothing arriving puts it right, nor the same file coming back
+    c.app.update(Action::StoreChanged);
+    assert!(!c.app.store_ok);
+    c.app.update(Action::StoreSince(None));
+    assert!(c
+        .app
+        .message
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("stays stopped"));
+    assert!(c.text().contains("store ● ERROR"));
+
+    // quitting asks nothing about the shift (it could not be ended) and
+    // leaves no store file behind
+    c.keys("q");
+    assert!(c.app.quit, "quits at once");
+    assert_eq!(c.app.quitting, None);
+    assert!(!c.path.exists(), "no store file was made again");
+}

@@ -1401,6 +1401,112 @@ fn a_stale_save_from_another_console_is_refused() {
     assert_eq!(summary, from_a, "the store keeps A's save");
 }
 
+/// The store file deleted under a running console (with its log and index):
+/// within about a second, with no key pressed, the status bar says so; a new
+/// incident typed after that is refused with the form kept as typed; quitting
+/// gives the terminal back, exits with 1 and says why, and no store file holds
+/// the incident afterwards.
+#[test]
+fn a_store_deleted_under_a_running_console_is_noticed_and_nothing_more_is_saved() {
+    let place = Place::new();
+    let mut c = place.demo("console", 120, 30, &[]);
+    c.wait_board();
+
+    let db = place.db();
+    let companions = ["-wal", "-shm"].map(|s| PathBuf::from(format!("{}{s}", db.display())));
+    std::fs::remove_file(&db).expect("delete the store");
+    for f in &companions {
+        std::fs::remove_file(f).expect("delete its log and index");
+    }
+    // the watcher looks every 200 ms; three seconds leave room for a loaded machine
+    let started = Instant::now();
+    c.wait_for(
+        "store ● ERROR, with no key pressed",
+        Duration::from_secs(3),
+        |t| some_line_has(t, &["store ● ERROR", "file deleted"]),
+    );
+    let took = started.elapsed();
+    eprintln!("the console showed its store deleted after {took:?}");
+    c.wait_for("what happened, on the message line", WAIT, |t| {
+        message_line(t).contains("was deleted while this console had it open")
+    });
+
+    // typed after the store went: refused, the form kept as typed
+    let what = unique("void");
+    c.send("n");
+    c.wait_for("the form, saying it cannot be saved", WAIT, |t| {
+        t.contains("New incident") && t.contains("The store has gone (file deleted)")
+    });
+    c.send("t");
+    c.send(TAB);
+    c.send("1");
+    c.send(TAB);
+    c.send("market");
+    c.wait_text("Market Square (zone)");
+    c.send(TAB);
+    c.send(&what);
+    c.wait_for("the text in What happened", WAIT, |t| {
+        some_line_has(t, &["What happened", &what])
+    });
+    c.send(ENTER);
+    c.wait_for(
+        "the save refused, the form still open with the text",
+        WAIT,
+        |t| {
+            t.contains("nothing was saved")
+                && t.contains("New incident")
+                && some_line_has(t, &["What happened", &what])
+                && logged_number(t).is_none()
+        },
+    );
+
+    // Ctrl-C asks about the form typed into, and nothing about the shift
+    c.send("\x03");
+    c.wait_text("Quit and lose the unsaved form?");
+    c.send("y");
+    let status = c.wait_exit();
+    c.assert_restored();
+    assert_eq!(
+        status.code(),
+        Some(1),
+        "a console whose store went exits with 1"
+    );
+    let after = text_of(&c.screen());
+    assert!(
+        after.contains("was deleted while the console had it open"),
+        "says why once the terminal is back:\n{after}"
+    );
+    let log = std::fs::read_to_string(place.path("watchroom.log")).unwrap_or_default();
+    assert!(
+        log.contains("the sign-out could not be recorded"),
+        "the log says the sign-out was refused:\n{log}"
+    );
+
+    // no store file was made again with the incident in it
+    for f in std::iter::once(&db).chain(&companions) {
+        if let Ok(bytes) = std::fs::read(f) {
+            assert!(
+                !bytes.windows(what.len()).any(|w| w == what.as_bytes()),
+                "{} holds the refused incident",
+                f.display()
+            );
+        }
+    }
+    if db.exists() {
+        let n: i64 = store(&place)
+            .query_row(
+                "SELECT COUNT(*) FROM incidents WHERE summary = ?1",
+                [&what],
+                |r| r.get(0),
+            )
+            .unwrap_or(0);
+        assert_eq!(
+            n, 0,
+            "a store made again does not hold the refused incident"
+        );
+    }
+}
+
 /// Two consoles started at the same moment on a store that does not exist
 /// yet (a control room's start-up script): both must open it.
 #[test]

@@ -601,3 +601,22 @@ fn the_members_and_radio_panes_show_the_selected_record_s_changes() {
         "{text}"
     );
 }
+
+#[test]
+fn the_board_when_the_store_has_gone() {
+    use watchroom::store::files::{Change, Gone, StoreFile};
+    let mut c = demo_console();
+    let path = std::path::PathBuf::from("/srv/watchroom/watchroom.db");
+    c.app.update(Action::StoreGone(Gone {
+        store: path.clone(),
+        file: StoreFile::Store,
+        path,
+        change: Change::Deleted,
+    }));
+    insta::assert_snapshot!(c.screen(W, H).backend());
+    // at the smallest size the status bar still says so
+    let t = c.screen(60, 12);
+    let buf = t.backend().buffer();
+    let bottom: String = (0..60).map(|x| buf[(x, 11)].symbol()).collect();
+    assert!(bottom.contains("store ● ERROR"), "{bottom}");
+}

@@ -414,7 +414,7 @@ fn the_background_watcher_calls_back_when_another_connection_commits() {
     let mut t = town();
     let (tx, rx) = std::sync::mpsc::channel();
     let handle =
-        watchroom::store::watch::spawn(&t.path, std::time::Duration::from_millis(20), move || {
+        watchroom::store::watch::spawn(&t.store, std::time::Duration::from_millis(20), move |_| {
             tx.send(()).is_ok()
         })
         .unwrap();
@@ -2132,4 +2132,256 @@ fn bulk_incidents_need_the_demo_town_first() {
     assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
     assert!(err.to_string().contains("demo"), "{err}");
     assert_eq!(count(&path, "SELECT COUNT(*) FROM incidents"), 0);
+}
+
+// ------------------------------------ 11. the store's file gone from its path
+
+/// The incidents the store's own connection can still read (the file it
+/// opened, named or not).
+fn incidents_held(s: &Store) -> u64 {
+    s.count_incidents(&IncidentFilter::default(), 1_000_000)
+        .unwrap()
+}
+
+fn wal_of(path: &Path) -> PathBuf {
+    PathBuf::from(format!("{}-wal", path.display()))
+}
+
+fn shm_of(path: &Path) -> PathBuf {
+    PathBuf::from(format!("{}-shm", path.display()))
+}
+
+/// A town with one incident committed (in the write-ahead log, not yet
+/// copied into the store file).
+fn town_with_an_incident() -> Town {
+    let mut t = town();
+    t.store
+        .create_incident(
+            &new_incident("theft", Priority::Medium, at_zone(t.market), "first", t0()),
+            t.op.id,
+            t0(),
+        )
+        .unwrap();
+    assert_eq!(t.store.file_gone(), None, "in place after a write");
+    t
+}
+
+/// Try to log one more incident: it must be refused as gone.
+fn refused(t: &mut Town) -> watchroom::store::Gone {
+    let before = incidents_held(&t.store);
+    let err = t
+        .store
+        .create_incident(
+            &new_incident("theft", Priority::High, at_zone(t.market), "second", t0()),
+            t.op.id,
+            t0(),
+        )
+        .unwrap_err();
+    let StoreError::Gone(gone) = &err else {
+        panic!("refused as gone, got {err:?}");
+    };
+    let text = err.to_string();
+    assert!(
+        text.contains("while watchroom had it open; nothing was saved"),
+        "{text}"
+    );
+    assert_eq!(
+        incidents_held(&t.store),
+        before,
+        "nothing written into the file the store still holds"
+    );
+    gone.clone()
+}
+
+#[test]
+fn a_store_deleted_under_it_refuses_the_next_write_and_writes_nothing() {
+    use watchroom::store::files::{Change, StoreFile};
+    let mut t = town_with_an_incident();
+    let wal = wal_of(&t.path);
+    let log_before = std::fs::read(&wal).unwrap();
+    std::fs::remove_file(&t.path).unwrap();
+
+    let gone = refused(&mut t);
+    assert_eq!(
+        (gone.file, &gone.change),
+        (StoreFile::Store, &Change::Deleted)
+    );
+    assert_eq!(gone.short(), "file deleted");
+    assert!(
+        gone.to_string()
+            .ends_with(&format!("{} was deleted", t.path.display())),
+        "{gone}"
+    );
+    assert_eq!(
+        std::fs::read(&wal).unwrap(),
+        log_before,
+        "the log untouched"
+    );
+    // every write is refused, the sign-out too, and nothing is recreated
+    assert!(matches!(
+        t.store.sign_out(t.op.id, "quit", t0()),
+        Err(StoreError::Gone(_))
+    ));
+    assert!(!t.path.exists(), "no new store file at the path");
+    // the store can still read what it held
+    assert_eq!(incidents_held(&t.store), 1);
+}
+
+#[test]
+fn a_store_moved_away_refuses_writes_and_the_moved_file_is_not_written() {
+    use watchroom::store::files::{Change, StoreFile};
+    let mut t = town_with_an_incident();
+    let away = t.path.with_file_name("moved.db");
+    std::fs::rename(&t.path, &away).unwrap();
+    // the log stays at the old name, and the store keeps writing into it
+    let wal = wal_of(&t.path);
+    let (file_before, log_before) = (std::fs::read(&away).unwrap(), std::fs::read(&wal).unwrap());
+
+    let gone = refused(&mut t);
+    assert_eq!(gone.file, StoreFile::Store);
+    assert_eq!(gone.change, Change::MovedTo(away.clone()));
+    assert!(gone.to_string().contains("was moved to"), "{gone}");
+    assert!(
+        gone.advice().contains("move it back to"),
+        "{}",
+        gone.advice()
+    );
+    assert_eq!(std::fs::read(&away).unwrap(), file_before, "the moved file");
+    assert_eq!(std::fs::read(&wal).unwrap(), log_before, "its log");
+
+    // put back where it was: the store stays refused (start again to go on)
+    std::fs::rename(&away, &t.path).unwrap();
+    assert_eq!(t.store.files().look(), None, "the same file is back");
+    refused(&mut t);
+    assert_eq!(std::fs::read(&t.path).unwrap(), file_before);
+    assert_eq!(std::fs::read(&wal).unwrap(), log_before);
+}
+
+#[test]
+fn a_store_replaced_by_another_store_refuses_writes_and_leaves_both_alone() {
+    use watchroom::store::files::{Change, StoreFile};
+    let mut t = town_with_an_incident();
+    // another store, closed (so all in one file), renamed over the path
+    let other = t.path.with_file_name("other.db");
+    drop(Store::open(&other).unwrap());
+    std::fs::rename(&other, &t.path).unwrap();
+    let new_file = std::fs::read(&t.path).unwrap();
+    let wal = wal_of(&t.path);
+    let log_before = std::fs::read(&wal).unwrap();
+
+    let gone = refused(&mut t);
+    assert_eq!(
+        (gone.file, &gone.change),
+        (StoreFile::Store, &Change::Replaced)
+    );
+    assert!(
+        gone.to_string().contains("was replaced by another file"),
+        "{gone}"
+    );
+    assert!(gone.advice().contains("not the store this console opened"));
+    assert_eq!(
+        std::fs::read(&t.path).unwrap(),
+        new_file,
+        "the new file untouched"
+    );
+    assert_eq!(
+        std::fs::read(&wal).unwrap(),
+        log_before,
+        "the old log untouched"
+    );
+}
+
+#[test]
+fn a_deleted_write_ahead_log_refuses_writes_and_closing_keeps_what_it_held() {
+    use watchroom::store::files::{Change, StoreFile};
+    let mut t = town_with_an_incident();
+    let watched: Vec<StoreFile> = t.store.files().watched().iter().map(|w| w.0).collect();
+    assert_eq!(
+        watched,
+        [StoreFile::Store, StoreFile::Log, StoreFile::Index]
+    );
+    let file_before = std::fs::read(&t.path).unwrap();
+    std::fs::remove_file(wal_of(&t.path)).unwrap();
+
+    let gone = refused(&mut t);
+    assert_eq!(
+        (gone.file, &gone.change),
+        (StoreFile::Log, &Change::Deleted)
+    );
+    assert_eq!(gone.short(), "log deleted");
+    assert!(gone.to_string().contains("write-ahead log"), "{gone}");
+    assert_eq!(
+        std::fs::read(&t.path).unwrap(),
+        file_before,
+        "the store file untouched"
+    );
+
+    // the last connection to close copies what the deleted log held into the file
+    let Town {
+        store, path, _dir, ..
+    } = t;
+    drop(store);
+    let s = Store::open(&path).unwrap();
+    assert_eq!(
+        incidents_held(&s),
+        1,
+        "the incident committed before survives"
+    );
+}
+
+#[test]
+fn a_deleted_shared_memory_index_refuses_writes() {
+    use watchroom::store::files::StoreFile;
+    let mut t = town_with_an_incident();
+    std::fs::remove_file(shm_of(&t.path)).unwrap();
+    let gone = refused(&mut t);
+    assert_eq!(gone.file, StoreFile::Index);
+    assert_eq!(gone.short(), "index deleted");
+}
+
+#[test]
+fn the_watcher_says_when_the_store_goes_and_what_comes_back() {
+    use watchroom::store::files::{Change, StoreFile};
+    use watchroom::store::watch::{spawn, Notice};
+    let t = town_with_an_incident();
+    let (tx, rx) = std::sync::mpsc::channel();
+    spawn(&t.store, std::time::Duration::from_millis(20), move |n| {
+        tx.send(n).is_ok()
+    })
+    .unwrap();
+    let next = || {
+        rx.recv_timeout(std::time::Duration::from_secs(10))
+            .expect("a notice from the watcher")
+    };
+    std::fs::remove_file(&t.path).unwrap();
+    let started = std::time::Instant::now();
+    let gone = loop {
+        match next() {
+            Notice::Gone(g) => break g,
+            Notice::Changed => continue,
+            other => panic!("unexpected {other:?}"),
+        }
+    };
+    eprintln!(
+        "the watcher saw the store deleted after {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        (gone.file, &gone.change),
+        (StoreFile::Store, &Change::Deleted)
+    );
+    // the store itself refuses from the same moment, without looking again
+    assert_eq!(t.store.file_gone(), Some(gone));
+
+    // a new file at the path is not the store it opened
+    std::fs::write(&t.path, b"").unwrap();
+    match next() {
+        Notice::Since(Some(g)) => assert_eq!(g.change, Change::Replaced),
+        other => panic!("expected what is there now, got {other:?}"),
+    }
+    std::fs::remove_file(&t.path).unwrap();
+    match next() {
+        Notice::Since(Some(g)) => assert_eq!(g.change, Change::DeletedOrMoved),
+        other => panic!("expected the path empty again, got {other:?}"),
+    }
 }

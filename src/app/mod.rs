@@ -29,7 +29,7 @@ use crate::domain::{
     StatusView, TimelineEntry, Zone,
 };
 use crate::store::sightings::HitRules;
-use crate::store::{Anchor, AuditRecord, BoardKey, BoardRow, Operator, Store, StoreError};
+use crate::store::{Anchor, AuditRecord, BoardKey, BoardRow, Gone, Operator, Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
 use config::Config;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -95,6 +95,10 @@ pub enum Event {
     Tick,
     /// Another connection committed to the store.
     StoreChanged,
+    /// The store's files have gone from their paths (deleted, moved, replaced).
+    StoreGone(Gone),
+    /// After that, what the paths hold now (`None`: the files opened are back).
+    StoreSince(Option<Gone>),
     /// SIGHUP, SIGTERM or SIGINT: close cleanly.
     Signal(&'static str),
     /// A desktop notification could not be shown (no notification service).
@@ -150,6 +154,8 @@ pub enum Action {
     Paste(String),
     Tick,
     StoreChanged,
+    StoreGone(Gone),
+    StoreSince(Option<Gone>),
     Resize(u16, u16),
     NewSighting,
     LinkOffender,
@@ -281,6 +287,19 @@ pub enum InputKind {
     },
 }
 
+impl InputKind {
+    /// Whether Enter on this line saves something (a filter or a search does not).
+    fn saves(self) -> bool {
+        !matches!(
+            self,
+            InputKind::Filter
+                | InputKind::Search
+                | InputKind::AuditFilter
+                | InputKind::Radio(radio::RadioInput::Filter)
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputLine {
     pub kind: InputKind,
@@ -359,6 +378,12 @@ pub struct App {
     pub toasts: Vec<Toast>,
     pub message: Option<Message>,
     pub store_ok: bool,
+    /// The store's files gone from their paths, once seen: the console
+    /// stays in the error state and every write is refused.
+    pub store_gone: Option<Gone>,
+    /// What the last store failure said, for an input line to keep what
+    /// was typed when its save failed.
+    store_failed: Option<String>,
     pub zones: Vec<Zone>,
     pub members: Vec<Member>,
     pub size: (u16, u16),
@@ -496,6 +521,8 @@ impl App {
             toasts: vec![],
             message: None,
             store_ok: true,
+            store_gone: None,
+            store_failed: None,
             size: (120, 40),
             quit: false,
             dirty: true,
@@ -588,12 +615,65 @@ impl App {
             StoreError::Invalid(_) | StoreError::NotFound(_) | StoreError::Stale { .. } => {
                 self.warn(e.describe(self.tz))
             }
+            StoreError::Gone(gone) => {
+                let text = StoreError::Gone(gone.clone()).to_string();
+                self.store_went(gone);
+                self.store_failed = Some(text.clone());
+                self.error(text);
+            }
             other => {
                 self.store_ok = false;
                 tracing::error!(error = %other, "store");
-                self.error(other.to_string());
+                let text = other.to_string();
+                self.store_failed = Some(text.clone());
+                self.error(text);
             }
         }
+    }
+
+    /// The store's files have gone (seen by the watcher or by a refused
+    /// write): the console stays in the error state for good, rings once,
+    /// and keeps on screen whatever is typed.
+    fn store_went(&mut self, gone: Gone) {
+        self.store_ok = false;
+        if self.store_gone.is_some() {
+            return;
+        }
+        tracing::error!(what = %gone, "the store has gone: every write is refused");
+        self.bell = true;
+        self.store_gone = Some(gone);
+    }
+
+    /// The watcher saw the store's files gone, before any write.
+    fn store_gone_seen(&mut self, gone: Gone) {
+        let first = self.store_gone.is_none();
+        self.store_went(gone.clone());
+        if first {
+            // the banner over the board says the rest, and stays
+            self.error(format!(
+                "{gone} while this console had it open: nothing more can be saved here"
+            ));
+        }
+    }
+
+    /// What the store's paths hold now, after it has gone: the console stays
+    /// stopped whatever comes back.
+    fn store_since(&mut self, now: Option<Gone>) {
+        let Some(first) = &self.store_gone else {
+            return;
+        };
+        let store = first.store.display().to_string();
+        let text = match now {
+            None => format!(
+                "{store} is back at its path, but this console stays stopped (nothing more is saved here): start the console again to go on"
+            ),
+            Some(g) if matches!(g.change, crate::store::files::Change::Replaced | crate::store::files::Change::NotAFile(_)) => format!(
+                "something new is at {}, but it is not the store this console opened: this console stays stopped — start it again to use it",
+                g.path.display()
+            ),
+            Some(g) => format!("{g}; this console stays stopped — {}", g.advice()),
+        };
+        self.error(text);
     }
 
     // ----- keys -----------------------------------------------------------
@@ -800,6 +880,8 @@ impl App {
             Event::Resize(w, h) => self.update(Action::Resize(w, h)),
             Event::Tick => self.update(Action::Tick),
             Event::StoreChanged => self.update(Action::StoreChanged),
+            Event::StoreGone(g) => self.update(Action::StoreGone(g)),
+            Event::StoreSince(now) => self.update(Action::StoreSince(now)),
             Event::NotifyFailed(why) => self.update(Action::NotifyFailed(why)),
             Event::Backup(outcome) => self.update(Action::BackupDone(outcome)),
             Event::Signal(name) => {
@@ -910,6 +992,8 @@ impl App {
             Action::Paste(s) => self.paste(&s),
             Action::SubmitInput => {
                 if let Some(input) = self.input.take() {
+                    self.store_failed = None;
+                    let typed = input.clone();
                     match input.kind {
                         InputKind::Filter => {
                             if let Some(e) = self.apply_filter(&input.line.value) {
@@ -950,6 +1034,20 @@ impl App {
                                     ..input
                                 });
                             }
+                        }
+                    }
+                    // a save the store refused keeps the line as typed, saying why
+                    if let Some(why) = self.store_failed.take() {
+                        if self.input.is_none()
+                            && self.modal.is_none()
+                            && self.lock.is_none()
+                            && !self.quit
+                            && typed.kind.saves()
+                        {
+                            self.input = Some(InputLine {
+                                error: Some(why),
+                                ..typed
+                            });
                         }
                     }
                 }
@@ -1080,6 +1178,8 @@ impl App {
             }
             Action::Tick => self.tick(),
             Action::StoreChanged => self.store_changed(),
+            Action::StoreGone(g) => self.store_gone_seen(g),
+            Action::StoreSince(now) => self.store_since(now),
             Action::Resize(w, h) => {
                 self.size = (w, h);
                 let page = h.saturating_sub(BOARD_CHROME).max(1) as usize;
@@ -1956,7 +2056,10 @@ impl App {
                 self.modal = Some(Modal::Form(kind, form));
             }
             Err(e) => {
-                form.error = Some(e.to_string());
+                form.error = Some(match &e {
+                    StoreError::Gone(_) => format!("{e} · what you typed is kept here"),
+                    _ => e.to_string(),
+                });
                 self.modal = Some(Modal::Form(kind, form));
                 self.store_error(e);
             }
@@ -2090,7 +2193,8 @@ impl App {
         if self.pane == Pane::Setup {
             self.reload_setup();
         }
-        self.store_ok = true;
+        // a store that has gone stays in error whatever it reads
+        self.store_ok = self.store_gone.is_none();
         // hits first: an alert must not wait for the rest of the screen
         self.announce_new_hits();
         self.refresh_hits();

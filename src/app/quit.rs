@@ -3,6 +3,9 @@
 //! the audit trail, once. With this operator's shift open, `q` first asks
 //! whether to end it (the handover review, then quit) or leave it running
 //! for the next operator; a signal never asks, and leaves the shift running.
+//! Once the store's file has gone from its path nothing can be recorded:
+//! `q` asks only about a form holding something typed, the sign-out is
+//! refused (and said in the log), and the console exits with status 1.
 
 use super::keymap::{Command, Context};
 use super::shift::HandoverPurpose;
@@ -39,6 +42,10 @@ impl App {
     pub(crate) fn request_quit(&mut self) {
         if matches!(&self.modal, Some(Modal::Form(_, f)) if f.is_dirty()) {
             self.quitting = Some(QuitQuestion::UnsavedForm);
+        } else if self.store_gone.is_some() {
+            // the store has gone: ending the shift could not be saved, so
+            // there is nothing to ask; the sign-out is refused and logged
+            self.close_console("quit");
         } else if self.is_signed_in() && self.shift.is_some() {
             self.quitting = Some(QuitQuestion::OpenShift);
         } else {

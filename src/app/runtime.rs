@@ -1,6 +1,7 @@
-//! The event loop: terminal input, a clock tick, other consoles' commits and
-//! signals merge into one channel; the loop drains it, applies each event,
-//! and draws only when something changed.
+//! The event loop: terminal input, a clock tick, other consoles' commits (and
+//! the store's file gone from its path) and signals merge into one channel;
+//! the loop drains it, applies each event, and draws only when something
+//! changed.
 
 use super::{App, Event};
 use crossterm::event::{Event as TermEvent, EventStream};
@@ -10,7 +11,7 @@ use std::io::Write;
 use std::time::Duration;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 
-/// How often another console's commit is looked for.
+/// How often another console's commit (and the store's file) is looked for.
 pub const WATCH_EVERY: Duration = Duration::from_millis(200);
 const TICK_EVERY: Duration = Duration::from_secs(1);
 
@@ -99,9 +100,12 @@ const BACKUP_FIRST: Duration = Duration::from_secs(2);
 const BACKUP_EVERY: Duration = Duration::from_secs(60);
 
 /// Take scheduled backups off the drawing path: each on a blocking thread
-/// with connections of its own, its outcome posted back as an event.
+/// with connections of its own, its outcome posted back as an event. None
+/// once the console's store has gone from its path: opening the path then
+/// would make a new, empty store there, back that up and prune real backups.
 fn scheduled_backups(
     store: std::path::PathBuf,
+    files: crate::store::StoreFiles,
     schedule: crate::store::backup::Schedule,
     tx: UnboundedSender<Event>,
 ) {
@@ -111,6 +115,9 @@ fn scheduled_backups(
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         loop {
             every.tick().await;
+            if files.gone().is_some() {
+                continue;
+            }
             let (store, schedule) = (store.clone(), schedule.clone());
             let done = tokio::task::spawn_blocking(move || {
                 crate::store::backup::run_schedule(
@@ -175,11 +182,22 @@ async fn event_loop(
     signals(tx.clone());
     let notify_tx = tx.clone();
     if let Some(schedule) = app.backup_schedule() {
-        scheduled_backups(app.store.path().to_path_buf(), schedule, tx.clone());
+        scheduled_backups(
+            app.store.path().to_path_buf(),
+            app.store.files().clone(),
+            schedule,
+            tx.clone(),
+        );
     }
     let watch_tx = tx.clone();
-    crate::store::watch::spawn(app.store.path(), WATCH_EVERY, move || {
-        watch_tx.send(Event::StoreChanged).is_ok()
+    crate::store::watch::spawn(&app.store, WATCH_EVERY, move |notice| {
+        use crate::store::watch::Notice;
+        let event = match notice {
+            Notice::Changed => Event::StoreChanged,
+            Notice::Gone(gone) => Event::StoreGone(gone),
+            Notice::Since(now) => Event::StoreSince(now),
+        };
+        watch_tx.send(event).is_ok()
     })?;
     drop(tx);
 

@@ -128,8 +128,10 @@ impl App {
             Err(crate::store::StoreError::Invalid(m)) => Err(m),
             Err(crate::store::StoreError::NotFound(m)) => Err(format!("{m} not found")),
             Err(e) => {
+                // the line stays, as typed, for another go
+                let m = e.to_string();
                 self.store_error(e);
-                Ok(())
+                Err(m)
             }
         }
     }

@@ -186,5 +186,13 @@ fn console(
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
     ratatui::restore();
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
-    result
+    // said once the terminal is back, and an exit status of 1: what was
+    // done after the store went, the sign-out included, was not recorded
+    match (&result, &app.store_gone) {
+        (Ok(()), Some(gone)) => anyhow::bail!(
+            "{gone} while the console had it open: nothing was saved after that, and the sign-out was not recorded — {}",
+            gone.advice()
+        ),
+        _ => result,
+    }
 }

@@ -197,9 +197,15 @@ pub fn check(path: &Path, key: Option<&StoreKey>) -> Result<BackupCheck> {
             path.display()
         )));
     }
+    // read only: the identity is there for the type, never looked at by a write
+    let files = super::StoreFiles::remember(path).map_err(|e| StoreError::CannotOpen {
+        path: path.into(),
+        reason: e.to_string(),
+    })?;
     let store = Store {
         conn,
         path: path.to_path_buf(),
+        files,
     };
     let report: AuditReport = store.verify_audit()?;
     if let Some(problem) = &report.problem {

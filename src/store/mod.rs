@@ -7,6 +7,7 @@ pub mod demo;
 pub mod documents;
 pub mod exclusions;
 pub mod exports;
+pub mod files;
 pub mod folders;
 pub mod history;
 pub mod imports;
@@ -28,6 +29,7 @@ pub mod sightings;
 pub mod watch;
 
 pub use audit::AuditRecord;
+pub use files::{Gone, StoreFiles};
 pub use incidents::{Anchor, BoardKey, BoardRow};
 pub use key::{StoreKey, ENCRYPTION};
 pub use operators::Operator;
@@ -71,6 +73,10 @@ pub enum StoreError {
     },
     #[error("{path} is a scheme's own store, not the demo town's: `demo` never opens it, and it was left as it was (open it with `watchroom --db {path}`)")]
     NotDemo { path: PathBuf },
+    /// The store file (or its log, or the log's index) is no longer at its
+    /// path: nothing is written into a file nobody will open again.
+    #[error("{0} while watchroom had it open; nothing was saved — {advice}", advice = .0.advice())]
+    Gone(Gone),
     #[error("{0} not found")]
     NotFound(String),
     #[error("{0}")]
@@ -97,6 +103,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The files opened, to refuse writing once their paths name others.
+    files: StoreFiles,
 }
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -242,6 +250,11 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_URI,
         )
         .map_err(|e| classify(&path, e))?;
+        // the file SQLite has just opened, before anything is written to it
+        let mut files = StoreFiles::remember(&path).map_err(|e| StoreError::CannotOpen {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
         key::unlock(&conn, key).map_err(|e| classify(&path, e))?;
         conn.busy_timeout(Duration::from_secs(5))?;
         // Read the version before anything writes: a newer store is never touched.
@@ -271,11 +284,20 @@ impl Store {
                 reason: "the file is write-protected".into(),
             });
         }
-        let mut store = Store { conn, path };
+        let mut store = Store {
+            conn,
+            path,
+            files: files.clone(),
+        };
         store.configure()?;
         store.migrate(found)?;
         audit::seal_unchained(&mut store)?;
         store.settle_kind()?;
+        // the log and its index exist once the store has been read in WAL mode
+        if let Some(opened) = store.conn.path().filter(|p| !p.is_empty()) {
+            files.remember_companions(Path::new(opened));
+        }
+        store.files = files;
         Ok(store)
     }
 
@@ -346,8 +368,34 @@ impl Store {
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
-    /// Run `f` in one immediate transaction (so two consoles queue rather than fail).
+    /// The store's files as opened; a clone shares what has been seen of
+    /// them (for the change watcher).
+    pub fn files(&self) -> &StoreFiles {
+        &self.files
+    }
+
+    /// Whether the store file (or its log, or the log's index) has gone
+    /// from its path since it was opened: deleted, moved or replaced. Once
+    /// gone, every write is refused with [`StoreError::Gone`].
+    pub fn file_gone(&self) -> Option<Gone> {
+        self.files.gone()
+    }
+
+    pub(crate) fn refuse_if_gone(&self) -> Result<()> {
+        match self.files.gone() {
+            Some(gone) => Err(StoreError::Gone(gone)),
+            None => Ok(()),
+        }
+    }
+
+    /// Run `f` in one immediate transaction (so two consoles queue rather
+    /// than fail). Refused, writing nothing, when the store's files have
+    /// gone from their paths: looked at just before the commit (see
+    /// [`files`]); once that is known, not even begun.
     pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        if let Some(gone) = self.files.seen_gone() {
+            return Err(StoreError::Gone(gone));
+        }
         let path = self.path.clone();
         let tx = self
             .conn
@@ -359,6 +407,11 @@ impl Store {
             StoreError::Sql(e) => classify(&path, e),
             other => other,
         })?;
+        // one look per write, as late as it can be: a store gone by now (even
+        // while `f` ran) is rolled back by dropping the transaction
+        if let Some(gone) = self.files.gone() {
+            return Err(StoreError::Gone(gone));
+        }
         tx.commit().map_err(|e| classify(&path, e))?;
         Ok(out)
     }
@@ -458,6 +511,28 @@ mod tests {
         let err = Store::open(dir.path().join("nope/w.db")).err().unwrap();
         assert!(err.to_string().contains("does not exist"), "{err}");
         assert!(!dir.path().join("nope").exists());
+    }
+
+    #[test]
+    fn a_store_file_gone_while_a_write_runs_is_rolled_back_not_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.db");
+        let mut s = Store::open(&path).unwrap();
+        let zones = |s: &Store| -> i64 {
+            s.conn
+                .query_row("SELECT COUNT(*) FROM zones", [], |r| r.get(0))
+                .unwrap()
+        };
+        let before = zones(&s);
+        let err = s
+            .write(|tx| {
+                tx.execute("INSERT INTO zones (name, code) VALUES ('Quay', 'QY')", [])?;
+                std::fs::remove_file(&path).unwrap();
+                Ok(())
+            })
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Gone(_)), "{err:?}");
+        assert_eq!(zones(&s), before, "the insert was rolled back");
     }
 
     #[test]

@@ -693,6 +693,8 @@ impl Store {
     /// kept (VACUUM: outside any transaction, so not through `write`), and
     /// empty the log again. Slow on a big store; run after a retention.
     pub fn compact_after_deletion(&mut self) -> Result<Compaction> {
+        // VACUUM rewrites the whole file: never into one that has gone
+        self.refuse_if_gone()?;
         let checkpoint = |conn: &Connection| -> Result<bool> {
             let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
             Ok(busy == 0)

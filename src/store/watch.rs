@@ -1,7 +1,10 @@
 //! Noticing other consoles' commits: `PRAGMA data_version` on a connection of
 //! our own that never writes changes only when another connection commits.
+//! The same poll looks at whether the store's files are still at their paths
+//! (see [`super::files`]), so a console notices a deleted or replaced store
+//! without waiting for a write.
 
-use super::StoreKey;
+use super::{Gone, Store, StoreKey};
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 use std::time::Duration;
@@ -40,25 +43,62 @@ impl ChangeWatcher {
     }
 }
 
-/// Poll on a thread of its own until `on_change` returns false.
+/// What the watcher reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// Another connection committed.
+    Changed,
+    /// The store's files have gone from their paths (said once): the store
+    /// refuses every write from now on.
+    Gone(Gone),
+    /// After that, what the paths hold now, each time it changes: `None`
+    /// when the files opened are back at their paths (writes stay refused).
+    Since(Option<Gone>),
+}
+
+/// Poll on a thread of its own until `on` returns false: other connections'
+/// commits, and whether the store's files are still at their paths.
 pub fn spawn(
-    path: &Path,
+    store: &Store,
     every: Duration,
-    mut on_change: impl FnMut() -> bool + Send + 'static,
+    mut on: impl FnMut(Notice) -> bool + Send + 'static,
 ) -> rusqlite::Result<std::thread::JoinHandle<()>> {
-    let mut w = ChangeWatcher::open(path)?;
+    let mut w = ChangeWatcher::open(store.path())?;
+    let files = store.files().clone();
     Ok(std::thread::Builder::new()
         .name("store-watch".into())
-        .spawn(move || loop {
-            std::thread::sleep(every);
-            match w.changed() {
-                Ok(true) => {
-                    if !on_change() {
+        .spawn(move || {
+            // the paths as last reported, once the files have gone
+            let mut reported: Option<Option<Gone>> = None;
+            loop {
+                std::thread::sleep(every);
+                let notice = match &reported {
+                    None => files.gone().map(|gone| {
+                        reported = Some(files.look());
+                        Notice::Gone(gone)
+                    }),
+                    Some(last) => {
+                        let now = files.look();
+                        (&now != last).then(|| {
+                            reported = Some(now.clone());
+                            Notice::Since(now)
+                        })
+                    }
+                };
+                if let Some(notice) = notice {
+                    if !on(notice) {
                         return;
                     }
                 }
-                Ok(false) => {}
-                Err(e) => tracing::warn!(error = %e, "store watch failed"),
+                match w.changed() {
+                    Ok(true) => {
+                        if !on(Notice::Changed) {
+                            return;
+                        }
+                    }
+                    Ok(false) => {}
+                    Err(e) => tracing::warn!(error = %e, "store watch failed"),
+                }
             }
         })
         .expect("spawn store watcher"))

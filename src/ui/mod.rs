@@ -94,7 +94,8 @@ pub fn draw_with(
     }
     draw_message_line(f, message, app, theme);
     widgets::status_bar::draw(f, status, app, theme);
-    widgets::toast::draw(f, main, app, theme);
+    let above = widgets::store_gone::draw(f, main, app, theme);
+    widgets::toast::draw(f, above, app, theme);
     match &app.modal {
         Some(Modal::Help { scroll }) => widgets::help::draw(f, area, app, *scroll, theme),
         Some(Modal::Form(_, form)) => widgets::form::draw(f, area, app, form, theme),

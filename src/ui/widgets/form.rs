@@ -18,6 +18,19 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, form: &Form, theme: &Theme) {
     let inner_w = width.saturating_sub(2) as usize;
     let mut lines: Vec<Line> = vec![];
     let mut cursor: Option<(u16, u16)> = None;
+    if let Some(gone) = &app.store_gone {
+        let text = format!(
+            "The store has gone ({}): this cannot be saved, and what you type stays here.",
+            gone.short()
+        );
+        for chunk in textwrap(&clean(&text), inner_w.saturating_sub(1)) {
+            lines.push(Line::from(Span::styled(
+                chunk,
+                theme.style("alert_critical"),
+            )));
+        }
+        lines.push(Line::default());
+    }
     if let Some(b) = &form.banner {
         for chunk in textwrap(&clean(b), inner_w.saturating_sub(1)) {
             lines.push(Line::from(Span::styled(chunk, theme.style("alert_warn"))));
@@ -226,7 +239,7 @@ pub fn confirm(f: &mut Frame, area: Rect, question: &str, theme: &Theme) {
 }
 
 /// Split text into lines of at most `width` columns, at spaces where possible.
-fn textwrap(text: &str, width: usize) -> Vec<String> {
+pub(crate) fn textwrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(10);
     let mut out = vec![];
     let mut line = String::new();

@@ -9,5 +9,6 @@ pub mod photo;
 pub mod quit;
 pub mod signin;
 pub mod status_bar;
+pub mod store_gone;
 pub mod tabs;
 pub mod toast;

@@ -43,6 +43,16 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             },
             0,
         ),
+    ];
+    if let Some(gone) = &app.store_gone {
+        // what happened, in a few words: the message line has the whole of it
+        parts.push((
+            format!("{} ", clean(&gone.short())),
+            theme.style("alert_critical"),
+            1,
+        ));
+    }
+    parts.extend([
         (
             format!("│ hits {waiting} "),
             if waiting > 0 { alert } else { bar },
@@ -57,7 +67,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             bar,
             0,
         ),
-    ];
+    ]);
     if stale > 0 {
         parts.push((format!("· {stale} stale "), alert, 0));
     }

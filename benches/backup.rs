@@ -60,7 +60,9 @@ fn one_write(store: &mut Store, op: i64, n: usize) -> Duration {
         opened_at: at,
     };
     let started = Instant::now();
-    store.create_incident(&new, op, at).expect("log an incident");
+    store
+        .create_incident(&new, op, at)
+        .expect("log an incident");
     started.elapsed()
 }
 
@@ -103,12 +105,18 @@ fn main() {
 
         let mut store = Store::open(&live).expect("open the copy");
         let op = store
-            .operator_or_add(watchroom::store::demo::DEMO_OPERATOR, "operator", common::now())
+            .operator_or_add(
+                watchroom::store::demo::DEMO_OPERATOR,
+                "operator",
+                common::now(),
+            )
             .expect("the demo operator")
             .id;
 
         // writes with nothing else running
-        let at_rest: Vec<Duration> = (0..writes()).map(|n| one_write(&mut store, op, n)).collect();
+        let at_rest: Vec<Duration> = (0..writes())
+            .map(|n| one_write(&mut store, op, n))
+            .collect();
         summary("write_at_rest", at_rest);
 
         // writes while backups run back to back on another thread

@@ -645,6 +645,13 @@ pub fn run_schedule(
     schedule: &Schedule,
     now: DateTime<Utc>,
 ) -> Result<Option<ScheduledBackup>> {
+    // a store gone from its path is not made again, empty, to be backed up
+    if !store.is_file() {
+        return Err(StoreError::Invalid(format!(
+            "there is no store at {} to back up",
+            store.display()
+        )));
+    }
     let mut live = Store::open_with_key(store, key)?;
     if !live.claim_scheduled_backup(schedule.every_hours.max(1), now)? {
         return Ok(None);

@@ -253,3 +253,31 @@ fn the_command_line_opens_an_encrypted_store_with_the_key_file() {
     let log = std::fs::read_to_string(dir.path().join("watchroom.log")).unwrap_or_default();
     assert!(!log.contains("horse"), "the key is never logged");
 }
+
+/// A backup of an encrypted store is encrypted with the same key: it holds
+/// none of the store's text, checks out only with the key, and restores.
+#[test]
+fn a_backup_of_an_encrypted_store_stays_encrypted() {
+    use watchroom::store::backup;
+    let (dir, path, name) = encrypted_demo();
+    let out = dir.path().join("backup.db");
+    let checked = backup::copy(&path, Some(&key()), &out).unwrap();
+    assert!(checked.newest.is_some());
+    assert!(
+        !contains(&std::fs::read(&out).unwrap(), &name),
+        "plaintext in the backup"
+    );
+    assert!(matches!(
+        backup::check(&out, None).unwrap_err(),
+        StoreError::KeyWrongOrMissing { .. }
+    ));
+    let restored = dir.path().join("restored.db");
+    backup::restore(&out, &restored, Some(&key()), now()).unwrap();
+    let s = Store::open_with_key(&restored, Some(&key())).unwrap();
+    assert!(s
+        .search_entries(now())
+        .unwrap()
+        .iter()
+        .any(|e| e.name == name));
+    assert!(!contains(&all_bytes(&restored), &name));
+}

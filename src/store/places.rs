@@ -34,6 +34,28 @@ fn camera_row(r: &rusqlite::Row) -> rusqlite::Result<Camera> {
     })
 }
 
+/// The zone with this id, inside a transaction.
+fn zone_in(tx: &Transaction, id: i64) -> Result<Zone> {
+    tx.query_row(
+        &format!("SELECT {ZONE_COLUMNS} FROM zones WHERE id = ?1"),
+        [id],
+        zone_row,
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::NotFound(format!("zone {id}")))
+}
+
+/// The camera with this id, inside a transaction.
+fn camera_in(tx: &Transaction, id: i64) -> Result<Camera> {
+    tx.query_row(
+        &format!("SELECT {CAMERA_COLUMNS} FROM cameras WHERE id = ?1"),
+        [id],
+        camera_row,
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::NotFound(format!("camera {id}")))
+}
+
 /// A zone something new is being put in: it must exist and not be retired.
 /// `current` is the zone the record is in already, which it may keep.
 pub(crate) fn zone_for_new(tx: &Transaction, zone: i64, current: Option<i64>) -> Result<()> {
@@ -161,14 +183,7 @@ impl Store {
         let name = place_name("zone", name).map_err(StoreError::Invalid)?;
         let code = zone_code(code).map_err(StoreError::Invalid)?;
         self.write(|tx| {
-            let before: Zone = tx
-                .query_row(
-                    &format!("SELECT {ZONE_COLUMNS} FROM zones WHERE id = ?1"),
-                    [id],
-                    zone_row,
-                )
-                .optional()?
-                .ok_or_else(|| StoreError::NotFound(format!("zone {id}")))?;
+            let before: Zone = zone_in(tx, id)?;
             zone_unclaimed(tx, &name, &code, Some(id))?;
             tx.execute(
                 "UPDATE zones SET name = ?1, code = ?2 WHERE id = ?3",
@@ -216,14 +231,7 @@ impl Store {
     /// Retire a zone: it keeps its history and is offered for nothing new.
     pub fn retire_zone(&mut self, id: i64, operator: i64, now: DateTime<Utc>) -> Result<Zone> {
         self.write(|tx| {
-            let z: Zone = tx
-                .query_row(
-                    &format!("SELECT {ZONE_COLUMNS} FROM zones WHERE id = ?1"),
-                    [id],
-                    zone_row,
-                )
-                .optional()?
-                .ok_or_else(|| StoreError::NotFound(format!("zone {id}")))?;
+            let z: Zone = zone_in(tx, id)?;
             if z.retired {
                 return Err(StoreError::Invalid(format!(
                     "the zone “{}” is already retired",
@@ -383,14 +391,7 @@ impl Store {
     ) -> Result<Camera> {
         let c = camera_checked(c)?;
         self.write(|tx| {
-            let before: Camera = tx
-                .query_row(
-                    &format!("SELECT {CAMERA_COLUMNS} FROM cameras WHERE id = ?1"),
-                    [id],
-                    camera_row,
-                )
-                .optional()?
-                .ok_or_else(|| StoreError::NotFound(format!("camera {id}")))?;
+            let before: Camera = camera_in(tx, id)?;
             if let Some(z) = c.zone_id {
                 zone_for_new(tx, z, before.zone_id)?;
             }
@@ -467,14 +468,7 @@ impl Store {
     /// Retire a camera: its sightings stay, and no new one can name it.
     pub fn retire_camera(&mut self, id: i64, operator: i64, now: DateTime<Utc>) -> Result<Camera> {
         self.write(|tx| {
-            let c: Camera = tx
-                .query_row(
-                    &format!("SELECT {CAMERA_COLUMNS} FROM cameras WHERE id = ?1"),
-                    [id],
-                    camera_row,
-                )
-                .optional()?
-                .ok_or_else(|| StoreError::NotFound(format!("camera {id}")))?;
+            let c: Camera = camera_in(tx, id)?;
             if c.retired {
                 return Err(StoreError::Invalid(format!(
                     "the camera “{}” is already retired",

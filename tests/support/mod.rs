@@ -192,26 +192,7 @@ impl Console {
 /// The real binary, as `who` would run it from the store's folder, with the
 /// PIN on standard input: (succeeded, stdout, stderr).
 pub fn run_binary(db: &Path, who: &str, pin: &str, args: &[&str]) -> (bool, String, String) {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let dir = db.parent().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_watchroom"))
-        .args(["--db", db.to_str().unwrap(), "--as", who])
-        .args(args)
-        .env_clear()
-        .env("HOME", dir)
-        .env("TZ", "UTC")
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    writeln!(child.stdin.take().unwrap(), "{pin}").unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let mut all = vec!["--db", db.to_str().unwrap(), "--as", who];
+    all.extend(args);
+    run_with_input(db.parent().unwrap(), &all, &[pin])
 }

@@ -1833,7 +1833,9 @@ fn sign_in_wrong_then_right_pin_then_lock_and_unlock() {
     drop(setup);
     let db = place.db();
     let db = db.to_str().expect("utf-8 path");
-    let c = place.spawn("console", 100, 30, &["--db", db]);
+    // logging everything it may: still no key, so no PIN, reaches the log
+    let debug = [("WATCHROOM_LOG".to_string(), "trace".to_string())].into();
+    let c = place.spawn_with("console", 100, 30, &["--db", db], &debug);
     c.wait_for("the sign-in screen", WAIT, |t| {
         t.contains("watchroom — sign in") && !t.contains(BOARD)
     });
@@ -1874,6 +1876,11 @@ fn sign_in_wrong_then_right_pin_then_lock_and_unlock() {
         .map(String::as_str)
         .collect();
     assert_eq!(tail, ["sign-in failed", "sign-in", "sign-out", "sign-in"]);
+    let log = std::fs::read_to_string(place.path("watchroom.log")).expect("the log");
+    assert!(log.contains("event=\"key\""), "keys were seen:\n{log}");
+    for typed in ["Char(", "code:", "Priya Shah\t"] {
+        assert!(!log.contains(typed), "{typed:?} is in the log:\n{log}");
+    }
 }
 
 /// Lines piped into `watchroom ingest` reach a console open on the same store

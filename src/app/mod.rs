@@ -107,6 +107,24 @@ pub enum Event {
     Backup(Result<String, String>),
 }
 
+impl Event {
+    /// What kind of event this is, with nothing of what it carries.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::Key(_) => "key",
+            Event::Paste(_) => "paste",
+            Event::Resize(..) => "resize",
+            Event::Tick => "tick",
+            Event::StoreChanged => "store changed",
+            Event::StoreGone(_) => "store gone",
+            Event::StoreSince(_) => "store since",
+            Event::Signal(_) => "signal",
+            Event::NotifyFailed(_) => "notify failed",
+            Event::Backup(_) => "backup",
+        }
+    }
+}
+
 /// Every change of the console's state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
@@ -867,7 +885,8 @@ impl App {
     }
 
     pub fn handle_event(&mut self, event: Event) {
-        tracing::debug!(?event, "event");
+        // the kind only: a key or a paste may be a PIN, and is never logged
+        tracing::debug!(event = event.kind(), "event");
         match event {
             Event::Key(k) => {
                 // a key release or repeat from terminals that report them is not a new press

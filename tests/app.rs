@@ -249,8 +249,8 @@ fn a_save_on_a_stale_copy_is_refused_and_the_fresh_copy_shown() {
     let mut a = console_on(&path, "Alex Morgan", Config::default());
     let mut b = console_on(&path, "Priya Shah", Config::default());
     let id = a.app.board.rows[0].id;
-    b.app.update(Action::OpenIncident(id));
-    a.app.update(Action::OpenIncident(id));
+    b.update(Action::OpenIncident(id));
+    a.update(Action::OpenIncident(id));
     for c in [&mut a, &mut b] {
         c.keys("e");
         c.key(KeyCode::Tab);
@@ -306,7 +306,7 @@ fn another_consoles_change_arrives_with_a_toast() {
     let mut b = console_on(&path, "Priya Shah", Config::default());
     let before = b.app.board.count;
     a.log_incident('v', '1', "vibe", "Fight outside Vibe");
-    b.app.update(Action::StoreChanged);
+    b.update(Action::StoreChanged);
     assert_eq!(b.app.board.count, before + 1);
     assert!(b
         .app
@@ -323,7 +323,7 @@ fn another_consoles_change_arrives_with_a_toast() {
         b.app.toasts
     );
     // a console's own writes do not toast back at it
-    a.app.update(Action::StoreChanged);
+    a.update(Action::StoreChanged);
     assert!(a.app.toasts.is_empty(), "{:?}", a.app.toasts);
 }
 
@@ -455,7 +455,7 @@ fn help_is_built_from_the_key_table_and_follows_rebinding() {
     let mut c = console_on(&path, "Alex Morgan", config);
     c.keys("?");
     assert!(matches!(c.app.modal, Some(Modal::Help { .. })));
-    c.app.update(Action::Resize(120, 200));
+    c.update(Action::Resize(120, 200));
     let screen = c.text();
     for b in c.app.keymap.bindings() {
         assert!(
@@ -711,7 +711,7 @@ fn a_console_whose_store_was_deleted_says_so_refuses_every_save_and_keeps_what_w
         .unwrap()
         .text
         .contains("nothing was saved"));
-    c.app.update(Action::ShowPane(Pane::Incidents));
+    c.update(Action::ShowPane(Pane::Incidents));
 
     // a new incident: the form stays with its text and says why
     c.log_incident('t', '1', "market sq", "Two lads took razors from Boots");
@@ -778,9 +778,9 @@ fn a_console_whose_store_was_deleted_says_so_refuses_every_save_and_keeps_what_w
     c.key(KeyCode::Esc);
 
     // nothing arriving puts it right, nor the same file coming back
-    c.app.update(Action::StoreChanged);
+    c.update(Action::StoreChanged);
     assert!(!c.app.store_ok);
-    c.app.update(Action::StoreSince(None));
+    c.update(Action::StoreSince(None));
     assert!(c
         .app
         .message

@@ -244,7 +244,7 @@ fn a_waiting_hit_escalates_and_alerts_again() {
     let (_dir, path) = demo_store();
     register(&path, "Zebedee Quill", "Zeb", &[], Some("exclusion"));
     let mut c = console_on(&path, "Alex Morgan", Config::default());
-    c.app.update(Action::Tick); // the demo's own waiting hits have their first alert
+    c.update(Action::Tick); // the demo's own waiting hits have their first alert
     c.app.toasts.clear();
     c.app.notices.clear();
     c.keys("S");
@@ -253,10 +253,10 @@ fn a_waiting_hit_escalates_and_alerts_again() {
     c.ctrl('s');
     c.app.toasts.clear();
     c.app.bell = false;
-    c.app.update(Action::Tick);
+    c.update(Action::Tick);
     assert!(c.app.toasts.is_empty(), "not yet");
     c.clock.advance(Duration::minutes(2));
-    c.app.update(Action::Tick);
+    c.update(Action::Tick);
     assert!(
         c.app
             .toasts
@@ -267,13 +267,13 @@ fn a_waiting_hit_escalates_and_alerts_again() {
     );
     assert!(c.app.bell);
     c.app.toasts.clear();
-    c.app.update(Action::Tick);
+    c.update(Action::Tick);
     assert!(
         c.app.toasts.iter().all(|t| !t.text.contains("Zebedee")),
         "once per interval"
     );
     c.clock.advance(Duration::minutes(2));
-    c.app.update(Action::Tick);
+    c.update(Action::Tick);
     assert!(c
         .app
         .toasts

@@ -295,7 +295,7 @@ fn the_roll_call_keys_apply_only_to_a_roll_call_on_screen() {
     assert_eq!(c.app.pane, Pane::Radio);
     c.keys("2"); // no roll-call: 2 is still the hits pane
     assert_eq!(c.app.pane, Pane::Hits);
-    c.app.update(Action::ShowPane(Pane::Radio));
+    c.update(Action::ShowPane(Pane::Radio));
     c.keys("R2");
     assert_eq!(c.app.pane, Pane::Radio, "in a roll-call 2 is an answer");
     assert_eq!(

@@ -1147,16 +1147,16 @@ fn the_pane_follows_a_change_made_on_another_console() {
     other.create_incident(&new, op.id, support::now()).unwrap();
     // read again at once, unless the figures were read in the last few
     // seconds: then at the next tick after that
-    c.app.update(watchroom::app::Action::StoreChanged);
+    c.update(watchroom::app::Action::StoreChanged);
     let total = |c: &support::Console| c.app.reports.report.as_ref().unwrap().incidents.total;
     assert_eq!(total(&c), before, "figures read a moment ago are kept");
     c.clock.advance(Duration::seconds(5));
-    c.app.update(watchroom::app::Action::Tick);
+    c.update(watchroom::app::Action::Tick);
     assert_eq!(total(&c), before + 1);
     // a change seen while the pane is not showing is read when it opens
     other.create_incident(&new, op.id, support::now()).unwrap();
     c.keys("1");
-    c.app.update(watchroom::app::Action::StoreChanged);
+    c.update(watchroom::app::Action::StoreChanged);
     c.keys("7");
     assert_eq!(total(&c), before + 2);
 }
@@ -1218,4 +1218,87 @@ fn the_pane_sets_police_figures_beside_the_schemes_own() {
         all.contains(&format!("1 · {}", r.police[1].scheme_total)),
         "{all}"
     );
+}
+
+/// The figures are worked out on the store worker: until they come, keys
+/// still move and draw, another console's incident still shows, the pane
+/// says it is working, and figures for a period the operator has left are
+/// never drawn.
+#[test]
+fn keys_and_other_consoles_go_on_while_the_figures_are_worked_out() {
+    use watchroom::app::{work::Done, Action, Event, Pane};
+    let mut c = support::demo_console();
+    // '7' without letting the worker run: the job waits, the pane says so
+    c.app.handle_key(key('7'));
+    assert_eq!(c.app.pane, Pane::Reports);
+    assert!(c.app.report_working());
+    let text = c.text();
+    assert!(text.contains("working out the figures"), "{text}");
+    let first = c.app.work.take();
+    assert_eq!(first.len(), 1);
+    // 'v' chooses another period before the first figures come
+    c.app.handle_key(key('v'));
+    let second = c.app.work.take();
+    assert_eq!(second.len(), 1);
+
+    // another console logs an incident meanwhile: this one shows it at once
+    let mut other = Store::open(&c.path).unwrap();
+    let op = other
+        .operator_or_add("Priya Shah", "cctv", support::now())
+        .unwrap();
+    let new = NewIncident {
+        kind: "theft".into(),
+        priority: Priority::ALL[0],
+        place: Place {
+            zone_id: Some(1),
+            member_id: None,
+            location: String::new(),
+        },
+        summary: "lad running with a crate of lager".into(),
+        opened_at: support::now() - mins(1),
+    };
+    other.create_incident(&new, op.id, support::now()).unwrap();
+    c.app.update(Action::StoreChanged);
+    c.app.handle_key(key('1'));
+    assert!(c.text().contains("lad running with a crate"));
+    let at = c.app.board.selected;
+    c.app.handle_key(key('j'));
+    assert_eq!(c.app.board.selected, at + 1, "a key moves the board");
+    c.app.handle_key(key('7'));
+    // the store change queued a fresh reading too; only the newest counts
+    let fresh = c.app.work.take();
+
+    let run = |c: &mut support::Console, jobs: Vec<(u64, watchroom::app::work::Job)>| {
+        for (ticket, job) in jobs {
+            let purpose = job.purpose();
+            let outcome = job.run(&mut c.worker);
+            c.app.handle_event(Event::Worked(Done {
+                ticket,
+                purpose,
+                outcome,
+            }));
+        }
+    };
+    // the last-12-months figures, asked for first, come late: dropped
+    run(&mut c, first);
+    assert_eq!(c.app.reports.report, None);
+    assert!(c.app.report_working());
+    run(&mut c, second);
+    run(&mut c, fresh);
+    assert!(!c.app.report_working());
+    let shown = c.app.reports.report.as_ref().unwrap().period.period();
+    assert_eq!(
+        shown,
+        ReportPeriod::new(day("2026-11-01"), day("2026-11-27")).unwrap()
+    );
+    let text = c.text();
+    assert!(!text.contains("working out"), "{text}");
+    assert!(text.contains("this month"), "{text}");
+}
+
+fn key(c: char) -> ratatui::crossterm::event::KeyEvent {
+    ratatui::crossterm::event::KeyEvent::new(
+        KeyCode::Char(c),
+        ratatui::crossterm::event::KeyModifiers::NONE,
+    )
 }

@@ -86,7 +86,7 @@ fn every_action_is_checked_against_every_role() {
             c.app.input = None;
             c.app.pane = Pane::Incidents;
             let audit_before = c.app.store.audit_count().unwrap();
-            c.app.update(action.clone());
+            c.update(action.clone());
             let refused = c
                 .app
                 .message

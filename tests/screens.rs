@@ -80,7 +80,7 @@ fn an_untouched_live_incident_shows_its_age_in_the_alert_colour() {
     let fresh = t.backend().buffer()[(age_x, y)].fg;
     c.app.config.lock_after_minutes = 60; // the idle lock would hide the board
     c.clock.advance(chrono::Duration::minutes(21));
-    c.app.update(Action::Tick);
+    c.update(Action::Tick);
     let t = c.screen(W, H);
     let (x, y) = find(&t, "Alarm sounding");
     let (ax, _) = find(&t, "21m");
@@ -122,7 +122,7 @@ fn escape_sequences_in_stored_text_are_drawn_harmlessly() {
         id
     };
     for screen in [c.text(), {
-        c.app.update(Action::OpenIncident(id));
+        c.update(Action::OpenIncident(id));
         c.text()
     }] {
         assert!(
@@ -364,7 +364,7 @@ fn the_header_keeps_its_clock_at_every_width() {
     assert!(lines[3].contains(" watchroom ") && lines[3].contains("Fri 27 Nov 12:00:00"));
     // whichever pane is showing, its name and the clock are drawn
     for pane in watchroom::app::Pane::ALL {
-        c.app.update(Action::ShowPane(pane));
+        c.update(Action::ShowPane(pane));
         for w in [80, 100, 120] {
             let line = header_at(&c, w);
             assert!(
@@ -465,7 +465,7 @@ fn an_edited_incident_shows_what_each_field_was_and_became() {
         s.update_incident(id, i.version, &e, op, now() - chrono::Duration::minutes(3))
             .unwrap();
     });
-    c.app.update(Action::OpenIncident(id));
+    c.update(Action::OpenIncident(id));
     let text = c.text();
     assert!(text.contains("was "), "{text}");
     assert!(text.contains("now "), "{text}");
@@ -489,7 +489,7 @@ fn escape_sequences_in_an_edit_s_old_text_are_drawn_harmlessly() {
             )
             .unwrap();
     });
-    c.app.update(Action::OpenIncident(id));
+    c.update(Action::OpenIncident(id));
     let screen = c.text();
     assert!(screen.contains("EVIL\u{FFFD}[2J"), "{screen}");
     assert!(!screen.chars().any(|ch| ch.is_control() && ch != '\n'));
@@ -585,7 +585,7 @@ fn the_members_and_radio_panes_show_the_selected_record_s_changes() {
             .unwrap();
         r
     };
-    c.app.update(Action::StoreChanged);
+    c.update(Action::StoreChanged);
     let text = c.text();
     assert!(
         text.contains("changed 27 Nov 2026 12:00 by Alex Morgan"),
@@ -607,7 +607,7 @@ fn the_board_when_the_store_has_gone() {
     use watchroom::store::files::{Change, Gone, StoreFile};
     let mut c = demo_console();
     let path = std::path::PathBuf::from("/srv/watchroom/watchroom.db");
-    c.app.update(Action::StoreGone(Gone {
+    c.update(Action::StoreGone(Gone {
         store: path.clone(),
         file: StoreFile::Store,
         path,

@@ -335,7 +335,7 @@ fn a_second_console_sees_a_new_zone_and_camera_at_once() {
     type_field(&mut a, "Station Quarter");
     a.keys("SQ");
     a.key(KeyCode::Enter);
-    b.app.update(Action::StoreChanged);
+    b.update(Action::StoreChanged);
     assert!(
         row_with(&b.text(), &["SQ ", "Station Quarter"]),
         "{}",
@@ -346,7 +346,7 @@ fn a_second_console_sees_a_new_zone_and_camera_at_once() {
     type_field(&mut a, "Cam 6 Station forecourt");
     a.key(KeyCode::Tab);
     a.key(KeyCode::Enter);
-    b.app.update(Action::StoreChanged);
+    b.update(Action::StoreChanged);
     // B's sighting form offers it straight away
     b.keys("1");
     b.keys("S");

@@ -83,10 +83,10 @@ fn the_console_locks_when_idle_and_hides_everything_until_the_pin() {
     let mut c = demo_console();
     c.keys("3");
     c.clock.advance(Duration::minutes(9));
-    c.app.update(watchroom::app::Action::Tick);
+    c.update(watchroom::app::Action::Tick);
     assert!(c.app.lock.is_none(), "not yet");
     c.clock.advance(Duration::minutes(1));
-    c.app.update(watchroom::app::Action::Tick);
+    c.update(watchroom::app::Action::Tick);
     let screen = c.text();
     assert!(screen.contains("watchroom — locked"), "{screen}");
     for hidden in ["Offenders —", "Alex Morgan (manager)", "EXCLUDED", "hits"] {

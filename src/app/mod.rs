@@ -16,6 +16,7 @@ pub mod runtime;
 pub mod setup;
 pub mod shift;
 pub mod signin;
+pub mod work;
 
 use crate::domain::permission::{allowed, refusal, Permission, Role};
 use crate::domain::place::PlaceChoice;
@@ -87,7 +88,7 @@ impl Pane {
 }
 
 /// Everything that reaches the console from outside.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     Key(KeyEvent),
     Paste(String),
@@ -105,6 +106,8 @@ pub enum Event {
     NotifyFailed(String),
     /// A scheduled backup was taken (what it was), or failed (why).
     Backup(Result<String, String>),
+    /// The store worker finished a job.
+    Worked(work::Done),
 }
 
 impl Event {
@@ -121,6 +124,7 @@ impl Event {
             Event::Signal(_) => "signal",
             Event::NotifyFailed(_) => "notify failed",
             Event::Backup(_) => "backup",
+            Event::Worked(_) => "worked",
         }
     }
 }
@@ -442,6 +446,8 @@ pub struct App {
     /// This operator's shift on this console.
     pub shift: Option<crate::domain::shift::Shift>,
     pub log: shift::OccurrenceLog,
+    /// Jobs for the store worker, and which results are still wanted.
+    pub work: work::Work,
 }
 
 const ACTIVITY_LIMIT: usize = 500;
@@ -569,6 +575,7 @@ impl App {
             last_why: String::new(),
             shift: None,
             log: shift::OccurrenceLog::default(),
+            work: work::Work::default(),
         };
         if !warnings.is_empty() {
             app.warn(warnings.join("; "));
@@ -903,6 +910,7 @@ impl App {
             Event::StoreSince(now) => self.update(Action::StoreSince(now)),
             Event::NotifyFailed(why) => self.update(Action::NotifyFailed(why)),
             Event::Backup(outcome) => self.update(Action::BackupDone(outcome)),
+            Event::Worked(done) => self.worked(done),
             Event::Signal(name) => {
                 tracing::info!(signal = name, "closing on signal");
                 self.update(Action::Closed(name));
@@ -2268,6 +2276,27 @@ impl App {
                 _ => format!("{} updated #{id}", r.operator),
             };
             self.toast(text);
+        }
+    }
+
+    /// A result from the store worker: applied if it is still the one wanted.
+    fn worked(&mut self, done: work::Done) {
+        if !self.work.accept(&done) {
+            tracing::debug!(purpose = ?done.purpose, "a result no longer wanted, dropped");
+            return;
+        }
+        self.dirty = true;
+        match done.outcome {
+            work::Outcome::Report { period, report } => self.report_done(period, report),
+            work::Outcome::Notice {
+                kind,
+                exclusion,
+                made,
+            } => self.notice_done(kind, exclusion, made),
+            work::Outcome::SignIn(outcome) => self.sign_in_done(outcome),
+            work::Outcome::FirstManager { made, has_manager } => {
+                self.first_manager_done(made, has_manager)
+            }
         }
     }
 

@@ -567,7 +567,6 @@ impl App {
     /// exclusion, written beside the store like the shell's `document`.
     pub(crate) fn make_notice(&mut self) {
         use crate::domain::document::DocKind;
-        use crate::io::document::{make_document, Formats, Subject};
         let Some(p) = &self.profile else {
             return self.warn("open the person's profile and select the exclusion");
         };
@@ -580,29 +579,42 @@ impl App {
         } else {
             DocKind::WarningLetter
         };
+        if self.work.busy(super::work::Purpose::Notice).is_some() {
+            return self.info("a notice is still being made: a moment");
+        }
         let store = self.store.path();
         let settings = self
             .config
             .document_settings(crate::io::document::beside_store(store, "templates"));
         let out = crate::io::document::beside_store(store, "documents");
-        let both = Formats {
-            pdf: true,
-            markdown: true,
-        };
-        let (op, now) = (self.operator.id, self.now());
-        match make_document(
-            &mut self.store,
-            kind,
-            Subject::Exclusion(id),
-            &settings,
-            both,
-            &out,
-            op,
+        let now = self.now();
+        // the PDF is made on the store worker: keys and other consoles' hits go on meanwhile
+        self.work.queue(
+            super::work::Job::Notice {
+                kind,
+                exclusion: id,
+                settings: Box::new(settings),
+                out,
+                operator: self.operator.id,
+                now,
+            },
             now,
-        ) {
+        );
+        self.info(format!("making the {} for #{id}…", kind.label()));
+    }
+
+    /// The worker has made the notice (or could not).
+    pub(crate) fn notice_done(
+        &mut self,
+        kind: crate::domain::document::DocKind,
+        id: i64,
+        made: Result<super::work::NoticeMade, String>,
+    ) {
+        match made {
             Ok(made) => {
+                self.mark_own_writes_seen();
                 self.refresh_profile();
-                let file = made.files.first().map(|f| f.display().to_string());
+                let file = made.file.map(|f| f.display().to_string());
                 let notes = if made.warnings.is_empty() {
                     String::new()
                 } else {

@@ -2,6 +2,7 @@
 //! the store when the pane opens, when the period changes, and when the
 //! store changes — never on a frame. Counts only, so every role may see it.
 
+use super::work::{Job, Purpose};
 use super::App;
 use crate::domain::report::{PeriodPreset, Report, ReportPeriod};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -42,23 +43,50 @@ impl App {
         self.now().with_timezone(&self.tz).date_naive()
     }
 
-    /// Read the figures for the period chosen, ending no later than today.
+    /// Read the figures for the period chosen, ending no later than today:
+    /// on the store worker (a year of a large store takes a moment), the
+    /// figures shown until then staying on screen, marked as being redone.
     pub(crate) fn reload_report(&mut self) {
         let period = self.reports.preset.period(self.today(), self.reports.back);
         let now = self.now();
-        match self.store.report(&period, self.tz, &self.rules.ladder, now) {
-            Ok(r) => {
-                self.reports.report = Some(r);
-                self.reports.error = None;
-            }
-            Err(e) => {
-                self.reports.error = Some(e.to_string());
-                self.store_error(e);
-            }
-        }
+        self.work.queue(
+            Job::Report {
+                period,
+                tz: self.tz,
+                ladder: self.rules.ladder.clone(),
+                now,
+            },
+            now,
+        );
         self.reports.period = Some(period);
         self.reports.stale = false;
         self.reports.loaded_at = Some(now);
+    }
+
+    /// Whether figures are being worked out now.
+    pub fn report_working(&self) -> bool {
+        self.work.busy(Purpose::Report).is_some()
+    }
+
+    /// The worker's figures: shown only if they are for the period still chosen.
+    pub(crate) fn report_done(
+        &mut self,
+        period: ReportPeriod,
+        report: Result<Box<Report>, String>,
+    ) {
+        if self.reports.period != Some(period) {
+            return;
+        }
+        match report {
+            Ok(r) => {
+                self.reports.report = Some(*r);
+                self.reports.error = None;
+            }
+            Err(e) => {
+                self.reports.error = Some(e.clone());
+                self.error(e);
+            }
+        }
     }
 
     /// The pane opened: figures if it has none, or the store has moved on.

@@ -189,6 +189,11 @@ async fn event_loop(
             tx.clone(),
         );
     }
+    // the worker's own connection: the store is open, so this never makes one
+    let worker_tx = tx.clone();
+    let worker = super::work::spawn(crate::store::Store::open(app.store.path())?, move |done| {
+        worker_tx.send(Event::Worked(done)).is_ok()
+    })?;
     let watch_tx = tx.clone();
     crate::store::watch::spawn(&app.store, WATCH_EVERY, move |notice| {
         use crate::store::watch::Notice;
@@ -214,6 +219,12 @@ async fn event_loop(
             match rx.try_recv() {
                 Ok(ev) => app.handle_event(ev),
                 Err(_) => break,
+            }
+        }
+        // hand the worker what the events asked for before drawing, so it starts now
+        for job in app.work.take() {
+            if worker.send(job).is_err() {
+                anyhow::bail!("the store worker stopped");
             }
         }
         if app.dirty && !app.quit {

@@ -1,8 +1,8 @@
 //! Signing in, locking and unlocking: while locked nothing personal is drawn.
 
 use super::input::LineInput;
+use super::work::{Job, Pin, SignInFailure};
 use super::App;
-use crate::store::operators::SignInError;
 use crossterm::event::{KeyCode, KeyEvent};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +26,8 @@ pub struct LockScreen {
     pub error: Option<String>,
     /// What just happened, e.g. the last shift's handover saved.
     pub notice: Option<String>,
+    /// The PIN is being checked (on the store worker): Enter waits for it.
+    pub checking: bool,
 }
 
 impl LockScreen {
@@ -39,6 +41,7 @@ impl LockScreen {
             focus: if name.is_empty() { 0 } else { 1 },
             error: None,
             notice: None,
+            checking: false,
         }
     }
 
@@ -98,51 +101,77 @@ impl App {
         let Some(lock) = self.lock.clone() else {
             return;
         };
+        if lock.checking {
+            return;
+        }
         let now = self.now();
         let name = lock.name.value.trim().to_string();
         let pin = lock.pin.value.clone();
-        let fail = |app: &mut App, e: String| {
-            if let Some(l) = &mut app.lock {
-                l.error = Some(e);
-                l.pin = LineInput::default();
-                l.pin_again = LineInput::default();
-                l.focus = if l.name.value.trim().is_empty() { 0 } else { 1 };
-            }
-        };
         if name.is_empty() {
-            return fail(self, "type your name".into());
+            return self.sign_in_failed("type your name".into());
         }
-        if lock.mode == LockMode::FirstManager {
+        // argon2 takes tens of milliseconds: the store worker checks the PIN
+        let job = if lock.mode == LockMode::FirstManager {
             let policy = self.config.pin_policy();
             if let Err(e) = policy.check(&pin) {
-                return fail(self, e);
+                return self.sign_in_failed(e);
             }
             if pin != lock.pin_again.value {
-                return fail(self, "the two PINs differ".into());
+                return self.sign_in_failed("the two PINs differ".into());
             }
-            // refused by the store if another console made one meanwhile
-            let made = self.store.create_first_manager(&name, &pin, &policy, now);
-            if made.is_err() {
-                if let Ok(true) = self.store.has_manager() {
-                    if let Some(l) = &mut self.lock {
-                        l.mode = LockMode::SignIn;
-                    }
-                }
+            Job::FirstManager {
+                name,
+                pin: Pin(pin),
+                policy,
+                now,
             }
-            return match made {
-                Ok(op) => self.signed_in(op, "first manager created"),
-                Err(e) => fail(self, e.to_string()),
-            };
+        } else {
+            Job::SignIn {
+                name,
+                pin: Pin(pin),
+                now,
+            }
+        };
+        self.work.queue(job, now);
+        if let Some(l) = &mut self.lock {
+            l.checking = true;
+            l.error = None;
         }
-        match self.store.sign_in(&name, &pin, now) {
-            Ok(Ok(op)) => self.signed_in(op, "signed in"),
-            Ok(Err(
-                e @ (SignInError::WrongPin { .. }
-                | SignInError::LockedOut { .. }
-                | SignInError::Unknown(_)
-                | SignInError::NoPin(_)),
-            )) => fail(self, e.describe(self.tz)),
-            Err(e) => fail(self, e.to_string()),
+    }
+
+    /// Refused: say why, and ask for the PIN again.
+    fn sign_in_failed(&mut self, why: String) {
+        if let Some(l) = &mut self.lock {
+            l.checking = false;
+            l.error = Some(why);
+            l.pin = LineInput::default();
+            l.pin_again = LineInput::default();
+            l.focus = if l.name.value.trim().is_empty() { 0 } else { 1 };
+        }
+    }
+
+    pub(crate) fn sign_in_done(&mut self, outcome: Result<crate::store::Operator, SignInFailure>) {
+        match outcome {
+            Ok(op) => self.signed_in(op, "signed in"),
+            Err(SignInFailure::Refused(e)) => self.sign_in_failed(e.describe(self.tz)),
+            Err(SignInFailure::Store(e)) => self.sign_in_failed(e),
+        }
+    }
+
+    pub(crate) fn first_manager_done(
+        &mut self,
+        made: Result<crate::store::Operator, String>,
+        has_manager: bool,
+    ) {
+        // refused because another console made one meanwhile: sign in instead
+        if has_manager {
+            if let Some(l) = &mut self.lock {
+                l.mode = LockMode::SignIn;
+            }
+        }
+        match made {
+            Ok(op) => self.signed_in(op, "first manager created"),
+            Err(e) => self.sign_in_failed(e),
         }
     }
 

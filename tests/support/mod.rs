@@ -21,6 +21,8 @@ pub fn now() -> DateTime<Utc> {
 
 pub struct Console {
     pub app: App,
+    /// The store worker's own connection, as the runtime gives it one.
+    pub worker: Store,
     pub clock: Arc<FixedClock>,
     pub themes: Themes,
     pub dir: Option<tempfile::TempDir>,
@@ -54,6 +56,7 @@ pub fn console_on(path: &Path, operator: &str, config: Config) -> Console {
     app.update(Action::Resize(120, 40));
     Console {
         app,
+        worker: Store::open(path).unwrap(),
         clock,
         themes,
         dir: None,
@@ -85,6 +88,7 @@ pub fn signed_out_console(path: &Path, lock: watchroom::app::signin::LockScreen)
     app.update(Action::Resize(120, 40));
     Console {
         app,
+        worker: Store::open(path).unwrap(),
         clock,
         themes,
         dir: None,
@@ -138,11 +142,41 @@ impl Console {
         self.key(KeyCode::Enter);
     }
     pub fn key(&mut self, code: KeyCode) -> Option<Action> {
-        self.app.handle_key(KeyEvent::new(code, KeyModifiers::NONE))
+        let a = self.app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+        self.settle();
+        a
     }
     pub fn ctrl(&mut self, c: char) -> Option<Action> {
-        self.app
-            .handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+        let a = self
+            .app
+            .handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+        self.settle();
+        a
+    }
+    /// An action, then whatever work it gave the store worker, done.
+    pub fn update(&mut self, action: Action) {
+        self.app.update(action);
+        self.settle();
+    }
+    /// Run the jobs the console has queued on the worker's connection and
+    /// hand back their results, as the runtime's worker thread does.
+    pub fn settle(&mut self) {
+        loop {
+            let jobs = self.app.work.take();
+            if jobs.is_empty() {
+                return;
+            }
+            for (ticket, job) in jobs {
+                let purpose = job.purpose();
+                let outcome = job.run(&mut self.worker);
+                self.app
+                    .handle_event(watchroom::app::Event::Worked(watchroom::app::work::Done {
+                        ticket,
+                        purpose,
+                        outcome,
+                    }));
+            }
+        }
     }
     /// Type text one key at a time (upper-case letters as the terminal sends them).
     pub fn keys(&mut self, s: &str) {
@@ -153,6 +187,7 @@ impl Console {
                 KeyModifiers::NONE
             };
             self.app.handle_key(KeyEvent::new(KeyCode::Char(c), m));
+            self.settle();
         }
     }
     pub fn screen(&self, w: u16, h: u16) -> Terminal<TestBackend> {

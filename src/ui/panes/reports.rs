@@ -47,6 +47,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         ),
         None => " Reports ".to_string(),
     };
+    let working = app.report_working();
+    let heading = if working {
+        format!("{heading}· working out the figures… ")
+    } else {
+        heading
+    };
     let outer = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.style("focus_border"))
@@ -54,8 +60,18 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .title(Line::from(Span::styled(hint, theme.style("muted"))).right_aligned());
     let inner = outer.inner(area);
     f.render_widget(outer, area);
-    let Some(r) = &app.reports.report else {
+    // figures of another period are not shown under this one's heading
+    let shown = app
+        .reports
+        .report
+        .as_ref()
+        .filter(|r| Some(r.period.period()) == app.reports.period);
+    let Some(r) = shown else {
         let text = match &app.reports.error {
+            _ if working => Span::styled(
+                "working out the figures for this period…",
+                theme.style("muted"),
+            ),
             Some(e) => Span::styled(
                 format!("the figures could not be read: {}", clean(e)),
                 theme.style("alert_warn"),

@@ -54,7 +54,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, lock: &LockScreen, theme: &The
         lines.push(field("PIN again", dots(&lock.pin_again.value), 2));
     }
     lines.push(Line::default());
-    if let Some(e) = &lock.error {
+    if lock.checking {
+        lines.push(Line::from(Span::styled(
+            "checking the PIN…",
+            theme.style("muted"),
+        )));
+    } else if let Some(e) = &lock.error {
         lines.push(Line::from(Span::styled(
             format!("✗ {}", clean(e)),
             theme.style("alert_critical"),

@@ -1,0 +1,262 @@
+//! The store worker: what can take more than a few milliseconds on a large
+//! store (the committee report, a PDF notice, argon2 at sign-in) runs on a
+//! thread of its own with a connection of its own, never on the loop that
+//! reads keys and draws. The console queues a [`Job`] with a ticket; the
+//! runtime hands it to the worker; the worker posts the [`Done`] back into the
+//! one event channel. Only the newest ticket of each [`Purpose`] is applied: a
+//! result that arrives after the operator has moved on is dropped.
+
+use crate::domain::document::DocKind;
+use crate::domain::exclusion::Ladder;
+use crate::domain::pin::PinPolicy;
+use crate::domain::report::{Report, ReportPeriod};
+use crate::io::document::{DocSettings, Formats, Subject};
+use crate::store::operators::SignInError;
+use crate::store::{Operator, Store};
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// What a job is for: a newer job of the same purpose supersedes an older one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Purpose {
+    Report,
+    Notice,
+    SignIn,
+}
+
+/// Work for the store worker, with everything it needs (it sees no `App`).
+#[derive(Debug, Clone)]
+pub enum Job {
+    /// The reports pane's figures.
+    Report {
+        period: ReportPeriod,
+        tz: chrono_tz::Tz,
+        ladder: Ladder,
+        now: DateTime<Utc>,
+    },
+    /// `N` on a profile: the letter or notice for an exclusion, PDF and Markdown.
+    Notice {
+        kind: DocKind,
+        exclusion: i64,
+        settings: Box<DocSettings>,
+        out: PathBuf,
+        operator: i64,
+        now: DateTime<Utc>,
+    },
+    /// A PIN checked at the sign-in or lock screen (argon2: tens of milliseconds).
+    SignIn {
+        name: String,
+        pin: Pin,
+        now: DateTime<Utc>,
+    },
+    /// The first manager of an empty store, made at the sign-in screen.
+    FirstManager {
+        name: String,
+        pin: Pin,
+        policy: PinPolicy,
+        now: DateTime<Utc>,
+    },
+}
+
+/// A PIN on its way to be checked: never shown by `{:?}`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Pin(pub String);
+
+impl std::fmt::Debug for Pin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pin(…)")
+    }
+}
+
+impl Job {
+    pub fn purpose(&self) -> Purpose {
+        match self {
+            Job::Report { .. } => Purpose::Report,
+            Job::Notice { .. } => Purpose::Notice,
+            Job::SignIn { .. } | Job::FirstManager { .. } => Purpose::SignIn,
+        }
+    }
+
+    /// Do it, on the worker's own connection.
+    pub fn run(self, store: &mut Store) -> Outcome {
+        match self {
+            Job::Report {
+                period,
+                tz,
+                ladder,
+                now,
+            } => Outcome::Report {
+                period,
+                report: store
+                    .report(&period, tz, &ladder, now)
+                    .map(Box::new)
+                    .map_err(|e| e.to_string()),
+            },
+            Job::Notice {
+                kind,
+                exclusion,
+                settings,
+                out,
+                operator,
+                now,
+            } => {
+                let both = Formats {
+                    pdf: true,
+                    markdown: true,
+                };
+                let made = crate::io::document::make_document(
+                    store,
+                    kind,
+                    Subject::Exclusion(exclusion),
+                    &settings,
+                    both,
+                    &out,
+                    operator,
+                    now,
+                );
+                Outcome::Notice {
+                    kind,
+                    exclusion,
+                    made: made
+                        .map(|m| NoticeMade {
+                            file: m.files.first().cloned(),
+                            warnings: m.warnings,
+                        })
+                        .map_err(|e| e.to_string()),
+                }
+            }
+            Job::SignIn { name, pin, now } => {
+                Outcome::SignIn(match store.sign_in(&name, &pin.0, now) {
+                    Ok(Ok(op)) => Ok(op),
+                    Ok(Err(e)) => Err(SignInFailure::Refused(e)),
+                    Err(e) => Err(SignInFailure::Store(e.to_string())),
+                })
+            }
+            Job::FirstManager {
+                name,
+                pin,
+                policy,
+                now,
+            } => {
+                let made = store.create_first_manager(&name, &pin.0, &policy, now);
+                // refused if another console made one meanwhile: then it is a sign-in screen
+                let has_manager = made.is_err() && store.has_manager().unwrap_or(false);
+                Outcome::FirstManager {
+                    made: made.map_err(|e| e.to_string()),
+                    has_manager,
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoticeMade {
+    pub file: Option<PathBuf>,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SignInFailure {
+    Refused(SignInError),
+    Store(String),
+}
+
+/// What a job came to, posted back to the console.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Report {
+        period: ReportPeriod,
+        report: Result<Box<Report>, String>,
+    },
+    Notice {
+        kind: DocKind,
+        exclusion: i64,
+        made: Result<NoticeMade, String>,
+    },
+    SignIn(Result<Operator, SignInFailure>),
+    FirstManager {
+        made: Result<Operator, String>,
+        has_manager: bool,
+    },
+}
+
+/// A job's result with its ticket.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Done {
+    pub ticket: u64,
+    pub purpose: Purpose,
+    pub outcome: Outcome,
+}
+
+/// The console's side: jobs waiting to be handed over, and which ticket of
+/// each purpose is the one still wanted.
+#[derive(Debug, Default)]
+pub struct Work {
+    next: u64,
+    queued: Vec<(u64, Job)>,
+    wanted: HashMap<Purpose, (u64, DateTime<Utc>)>,
+}
+
+impl Work {
+    /// Queue a job; any older job of the same purpose is no longer wanted.
+    pub fn queue(&mut self, job: Job, now: DateTime<Utc>) -> u64 {
+        self.next += 1;
+        self.wanted.insert(job.purpose(), (self.next, now));
+        self.queued.push((self.next, job));
+        self.next
+    }
+
+    /// The jobs queued since the last call, for the worker.
+    pub fn take(&mut self) -> Vec<(u64, Job)> {
+        std::mem::take(&mut self.queued)
+    }
+
+    /// Whether a job of this purpose is running (or waiting), and since when.
+    pub fn busy(&self, purpose: Purpose) -> Option<DateTime<Utc>> {
+        self.wanted.get(&purpose).map(|(_, since)| *since)
+    }
+
+    /// Forget the job of this purpose: its result, when it comes, is dropped.
+    pub fn drop_wanted(&mut self, purpose: Purpose) {
+        self.wanted.remove(&purpose);
+    }
+
+    /// Whether this result is the one wanted (and, if so, it no longer is).
+    pub fn accept(&mut self, done: &Done) -> bool {
+        match self.wanted.get(&done.purpose) {
+            Some((t, _)) if *t == done.ticket => {
+                self.wanted.remove(&done.purpose);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Run jobs on a thread of its own, with its own connection to the store,
+/// posting each result through `post` until it returns false. The thread
+/// ends when the sender is dropped.
+pub fn spawn(
+    mut store: Store,
+    mut post: impl FnMut(Done) -> bool + Send + 'static,
+) -> std::io::Result<std::sync::mpsc::Sender<(u64, Job)>> {
+    let (tx, rx) = std::sync::mpsc::channel::<(u64, Job)>();
+    std::thread::Builder::new()
+        .name("store-worker".into())
+        .spawn(move || {
+            for (ticket, job) in rx {
+                let purpose = job.purpose();
+                let outcome = job.run(&mut store);
+                if !post(Done {
+                    ticket,
+                    purpose,
+                    outcome,
+                }) {
+                    return;
+                }
+            }
+        })?;
+    Ok(tx)
+}

@@ -797,3 +797,27 @@ fn a_console_whose_store_was_deleted_says_so_refuses_every_save_and_keeps_what_w
     assert_eq!(c.app.quitting, None);
     assert!(!c.path.exists(), "no store file was made again");
 }
+
+/// The change watcher failing reaches the status bar, not the log alone,
+/// and its recovery clears it.
+#[test]
+fn live_sync_stopping_shows_on_the_status_bar_until_it_works_again() {
+    use watchroom::app::Event;
+    let mut c = support::demo_console();
+    c.app
+        .handle_event(Event::SyncFailed("disk I/O error".into()));
+    let text = c.text();
+    let bottom = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .last()
+        .unwrap();
+    assert!(
+        bottom.contains("live sync stopped: disk I/O error"),
+        "{text}"
+    );
+    c.app.handle_event(Event::SyncResumed);
+    let text = c.text();
+    assert!(!text.contains("live sync stopped"), "{text}");
+    assert!(text.contains("live sync is working again"), "{text}");
+}

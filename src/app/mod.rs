@@ -108,6 +108,9 @@ pub enum Event {
     Backup(Result<String, String>),
     /// The store worker finished a job.
     Worked(work::Done),
+    /// Looking for other consoles' commits failed (why), or works again.
+    SyncFailed(String),
+    SyncResumed,
 }
 
 impl Event {
@@ -125,6 +128,8 @@ impl Event {
             Event::NotifyFailed(_) => "notify failed",
             Event::Backup(_) => "backup",
             Event::Worked(_) => "worked",
+            Event::SyncFailed(_) => "sync failed",
+            Event::SyncResumed => "sync resumed",
         }
     }
 }
@@ -448,6 +453,8 @@ pub struct App {
     pub log: shift::OccurrenceLog,
     /// Jobs for the store worker, and which results are still wanted.
     pub work: work::Work,
+    /// Why other consoles' commits can no longer be followed, while so.
+    pub sync_trouble: Option<String>,
 }
 
 const ACTIVITY_LIMIT: usize = 500;
@@ -576,6 +583,7 @@ impl App {
             shift: None,
             log: shift::OccurrenceLog::default(),
             work: work::Work::default(),
+            sync_trouble: None,
         };
         if !warnings.is_empty() {
             app.warn(warnings.join("; "));
@@ -911,6 +919,17 @@ impl App {
             Event::NotifyFailed(why) => self.update(Action::NotifyFailed(why)),
             Event::Backup(outcome) => self.update(Action::BackupDone(outcome)),
             Event::Worked(done) => self.worked(done),
+            Event::SyncFailed(why) => {
+                self.dirty = true;
+                self.error(format!("live sync stopped: {why}"));
+                self.sync_trouble = Some(why);
+            }
+            Event::SyncResumed => {
+                self.dirty = true;
+                self.sync_trouble = None;
+                // over the message that said it had stopped
+                self.info("live sync is working again: the screen follows other consoles");
+            }
             Event::Signal(name) => {
                 tracing::info!(signal = name, "closing on signal");
                 self.update(Action::Closed(name));

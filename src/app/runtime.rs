@@ -201,6 +201,8 @@ async fn event_loop(
             Notice::Changed => Event::StoreChanged,
             Notice::Gone(gone) => Event::StoreGone(gone),
             Notice::Since(now) => Event::StoreSince(now),
+            Notice::Failed(why) => Event::SyncFailed(why),
+            Notice::Resumed => Event::SyncResumed,
         };
         watch_tx.send(event).is_ok()
     })?;

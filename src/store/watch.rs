@@ -54,6 +54,30 @@ pub enum Notice {
     /// After that, what the paths hold now, each time it changes: `None`
     /// when the files opened are back at their paths (writes stay refused).
     Since(Option<Gone>),
+    /// Looking for other connections' commits failed (said once, until it
+    /// works again): the screen may no longer follow other consoles.
+    Failed(String),
+    /// It works again after a failure.
+    Resumed,
+}
+
+/// What one look for other connections' commits has to say: a failure once
+/// (until a look works again), then that it works again and a reload, since
+/// commits may have been missed meanwhile.
+fn after_look(look: Result<bool, String>, failing: &mut bool) -> [Option<Notice>; 2] {
+    match look {
+        Ok(changed) => {
+            let resumed = std::mem::take(failing).then_some(Notice::Resumed);
+            let reload = (changed || resumed.is_some()).then_some(Notice::Changed);
+            [resumed, reload]
+        }
+        Err(e) if !*failing => {
+            tracing::warn!(error = %e, "store watch failed");
+            *failing = true;
+            [Some(Notice::Failed(e)), None]
+        }
+        Err(_) => [None, None],
+    }
 }
 
 /// Poll on a thread of its own until `on` returns false: other connections'
@@ -70,6 +94,8 @@ pub fn spawn(
         .spawn(move || {
             // the paths as last reported, once the files have gone
             let mut reported: Option<Option<Gone>> = None;
+            // a failure is said once, and again only after it has worked
+            let mut failing = false;
             loop {
                 std::thread::sleep(every);
                 let notice = match &reported {
@@ -90,16 +116,46 @@ pub fn spawn(
                         return;
                     }
                 }
-                match w.changed() {
-                    Ok(true) => {
-                        if !on(Notice::Changed) {
-                            return;
-                        }
+                let notices = after_look(w.changed().map_err(|e| e.to_string()), &mut failing);
+                for notice in notices.into_iter().flatten() {
+                    if !on(notice) {
+                        return;
                     }
-                    Ok(false) => {}
-                    Err(e) => tracing::warn!(error = %e, "store watch failed"),
                 }
             }
         })
         .expect("spawn store watcher"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn said(looks: &[Result<bool, &str>]) -> Vec<Notice> {
+        let mut failing = false;
+        looks
+            .iter()
+            .flat_map(|l| after_look(l.clone().map_err(String::from), &mut failing))
+            .flatten()
+            .collect()
+    }
+
+    #[test]
+    fn a_failure_is_said_once_and_its_end_reloads() {
+        assert_eq!(
+            said(&[
+                Ok(false),
+                Ok(true),
+                Err("disk I/O error"),
+                Err("disk I/O error"),
+                Ok(false)
+            ]),
+            [
+                Notice::Changed,
+                Notice::Failed("disk I/O error".into()),
+                Notice::Resumed,
+                Notice::Changed
+            ]
+        );
+    }
 }

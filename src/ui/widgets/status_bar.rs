@@ -52,6 +52,14 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             1,
         ));
     }
+    if let Some(why) = &app.sync_trouble {
+        let short: String = why.chars().take(40).collect();
+        parts.push((
+            format!("│ live sync stopped: {} ", clean(&short)),
+            theme.style("alert_critical"),
+            0,
+        ));
+    }
     parts.extend([
         (
             format!("│ hits {waiting} "),

@@ -135,7 +135,7 @@ mod tests {
         let mut failing = false;
         looks
             .iter()
-            .flat_map(|l| after_look(l.clone().map_err(String::from), &mut failing))
+            .flat_map(|l| after_look((*l).map_err(String::from), &mut failing))
             .flatten()
             .collect()
     }

@@ -82,7 +82,7 @@ fn timed_press(
     themes: &watchroom::ui::Themes,
     n: usize,
 ) -> Duration {
-    let code = if n % 2 == 0 {
+    let code = if n.is_multiple_of(2) {
         KeyCode::Char('j')
     } else {
         KeyCode::Char('k')

@@ -807,11 +807,7 @@ fn live_sync_stopping_shows_on_the_status_bar_until_it_works_again() {
     c.app
         .handle_event(Event::SyncFailed("disk I/O error".into()));
     let text = c.text();
-    let bottom = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .last()
-        .unwrap();
+    let bottom = text.lines().rfind(|l| !l.trim().is_empty()).unwrap();
     assert!(
         bottom.contains("live sync stopped: disk I/O error"),
         "{text}"

@@ -817,3 +817,32 @@ fn live_sync_stopping_shows_on_the_status_bar_until_it_works_again() {
     assert!(!text.contains("live sync stopped"), "{text}");
     assert!(text.contains("live sync is working again"), "{text}");
 }
+
+/// The change watcher sees every commit, this console's own included; only
+/// another connection's commit reloads the screen.
+#[test]
+fn a_consoles_own_commit_does_not_reload_it_again() {
+    use watchroom::app::Action;
+    let mut c = support::demo_console();
+    c.log_incident('t', '2', "Market", "own write, shown at once");
+    assert!(c.text().contains("own write, shown at once"));
+    let before = c.app.reloads;
+    c.update(Action::StoreChanged);
+    assert_eq!(c.app.reloads, before, "its own commit alone");
+
+    let mut other = watchroom::store::Store::open(&c.path).unwrap();
+    let op = other
+        .operator_or_add("Priya Shah", "cctv", support::now())
+        .unwrap();
+    let new = watchroom::domain::NewIncident {
+        kind: "theft".into(),
+        priority: watchroom::domain::Priority::ALL[1],
+        place: Default::default(),
+        summary: "written by another console".into(),
+        opened_at: support::now(),
+    };
+    other.create_incident(&new, op.id, support::now()).unwrap();
+    c.update(Action::StoreChanged);
+    assert_eq!(c.app.reloads, before + 1);
+    assert!(c.text().contains("written by another console"));
+}

@@ -455,6 +455,11 @@ pub struct App {
     pub work: work::Work,
     /// Why other consoles' commits can no longer be followed, while so.
     pub sync_trouble: Option<String>,
+    /// Other connections' commits as last seen (`PRAGMA data_version`): a
+    /// notice of this console's own commit alone reloads nothing.
+    seen_version: i64,
+    /// How many times the screen has been reloaded for other connections' commits.
+    pub reloads: u64,
 }
 
 const ACTIVITY_LIMIT: usize = 500;
@@ -584,7 +589,10 @@ impl App {
             log: shift::OccurrenceLog::default(),
             work: work::Work::default(),
             sync_trouble: None,
+            seen_version: 0,
+            reloads: 0,
         };
+        app.seen_version = app.store.data_version()?;
         if !warnings.is_empty() {
             app.warn(warnings.join("; "));
         }
@@ -2224,6 +2232,14 @@ impl App {
 
     /// Another console (or ingest) committed: reload what is on screen and say what arrived.
     fn store_changed(&mut self) {
+        match self.store.data_version() {
+            // only this console's own commits since the last look: its
+            // screen was brought up to date when it wrote
+            Ok(v) if v == self.seen_version => return,
+            Ok(v) => self.seen_version = v,
+            Err(e) => return self.store_error(e),
+        }
+        self.reloads += 1;
         match (
             self.store.zones(),
             self.store.members(),

@@ -416,6 +416,15 @@ impl Store {
         Ok(out)
     }
 
+    /// SQLite's count of commits by other connections, as this one has seen
+    /// them: unchanged by this connection's own commits, so a console can
+    /// tell its own writes from another's.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }

@@ -257,10 +257,10 @@ fn empty_frame(c: &mut Criterion) {
 }
 
 fn bare_query(c: &mut Criterion) {
-    let themes = themes();
     let mut g = c.benchmark_group("bare_query");
     for (n, path) in stores() {
-        let app = open_console(path, &themes, "live");
+        // the store's queries on a connection of their own, as the console makes them
+        let store = watchroom::store::Store::open(path).expect("open the bench store");
         let conn = common::bare_connection(path);
         for (view, status, clause) in [
             ("live", StatusView::Live, "i.closed = 0"),
@@ -270,8 +270,7 @@ fn bare_query(c: &mut Criterion) {
                 status,
                 ..Default::default()
             };
-            let first = app
-                .store
+            let first = store
                 .board_window(&filter, Anchor::First, PAGE)
                 .expect("board window");
             let expected = first.len();
@@ -279,8 +278,7 @@ fn bare_query(c: &mut Criterion) {
             // The store's query, as the board runs it (rows built).
             g.bench_function(BenchmarkId::new(format!("store_{view}"), n), |b| {
                 b.iter(|| {
-                    let rows = app
-                        .store
+                    let rows = store
                         .board_window(black_box(&filter), Anchor::First, PAGE)
                         .expect("board window");
                     assert_eq!(rows.len(), expected);
@@ -312,8 +310,7 @@ fn bare_query(c: &mut Criterion) {
             status: StatusView::All,
             ..Default::default()
         };
-        let last = app
-            .store
+        let last = store
             .board_window(&all, Anchor::First, PAGE)
             .expect("board window")
             .last()
@@ -321,7 +318,7 @@ fn bare_query(c: &mut Criterion) {
             .key;
         g.bench_function(BenchmarkId::new("store_all_page_down", n), |b| {
             b.iter(|| {
-                app.store
+                store
                     .board_window(black_box(&all), Anchor::After(last), PAGE)
                     .expect("board window")
             })
@@ -329,7 +326,7 @@ fn bare_query(c: &mut Criterion) {
         // The count every reload makes (stops at COUNT_CAP).
         g.bench_function(BenchmarkId::new("count_all", n), |b| {
             b.iter(|| {
-                app.store
+                store
                     .count_incidents(black_box(&all), COUNT_CAP)
                     .expect("count")
             })
@@ -342,11 +339,10 @@ fn bare_query(c: &mut Criterion) {
 /// queries: the window (walks the board index until a page matches) and the
 /// count (reads every incident unless COUNT_CAP matches are found first).
 fn bare_query_filter(c: &mut Criterion) {
-    let themes = themes();
     let mut g = c.benchmark_group("bare_query_filter");
     g.sample_size(10);
     for (n, path) in stores() {
-        let app = open_console(path, &themes, "live");
+        let store = watchroom::store::Store::open(path).expect("open the bench store");
         for word in ["perfume", "zebra"] {
             let filter = IncidentFilter {
                 status: StatusView::All,
@@ -355,14 +351,14 @@ fn bare_query_filter(c: &mut Criterion) {
             };
             g.bench_function(BenchmarkId::new(format!("window_all_{word}"), n), |b| {
                 b.iter(|| {
-                    app.store
+                    store
                         .board_window(black_box(&filter), Anchor::First, PAGE)
                         .expect("board window")
                 })
             });
             g.bench_function(BenchmarkId::new(format!("count_all_{word}"), n), |b| {
                 b.iter(|| {
-                    app.store
+                    store
                         .count_incidents(black_box(&filter), COUNT_CAP)
                         .expect("count")
                 })

@@ -429,7 +429,8 @@ fn across(dir: &Path, themes: &Themes) {
 
     // The console's own watcher, on its own read-only connection.
     let (notice_tx, notices) = mpsc::channel::<Instant>();
-    let _watcher = watch::spawn(&app.store, WATCH_EVERY, move |notice| {
+    let watched = watchroom::store::Store::open(&path).expect("open the store");
+    let _watcher = watch::spawn(&watched, WATCH_EVERY, move |notice| {
         notice != watch::Notice::Changed || notice_tx.send(Instant::now()).is_ok()
     })
     .expect("start the store watcher");

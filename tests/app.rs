@@ -35,7 +35,7 @@ fn an_incident_is_logged_from_the_board_in_a_few_keys() {
         .text
         .contains(&format!("#{} logged", row.id)));
     // the write named its operator in the audit trail
-    let audit = c.app.store.recent_audit(None, 1).unwrap();
+    let audit = c.worker.recent_audit(None, 1).unwrap();
     assert_eq!(
         (audit[0].operator.as_str(), audit[0].action.as_str()),
         ("Alex Morgan", "create")
@@ -536,11 +536,11 @@ fn opening_a_profile_from_the_register_asks_why_and_audits_the_answer() {
     assert!(c.text().contains("why open this record?"), "{}", c.text());
 
     // an empty reason is refused and nothing is opened or audited
-    let before = c.app.store.recent_audit(None, 1).unwrap()[0].id;
+    let before = c.worker.recent_audit(None, 1).unwrap()[0].id;
     c.key(KeyCode::Enter);
     assert!(c.app.profile.is_none());
     assert!(c.text().contains("say why"), "{}", c.text());
-    assert_eq!(c.app.store.recent_audit(None, 1).unwrap()[0].id, before);
+    assert_eq!(c.worker.recent_audit(None, 1).unwrap()[0].id, before);
 
     // Esc leaves the register as it was
     c.key(KeyCode::Esc);
@@ -550,7 +550,7 @@ fn opening_a_profile_from_the_register_asks_why_and_audits_the_answer() {
     c.keys("member asked about a \x1b[31mbanned\x1b[0m man");
     c.key(KeyCode::Enter);
     let viewed = c.app.profile.as_ref().expect("opened").profile.offender.id;
-    let last = &c.app.store.recent_audit(None, 1).unwrap()[0];
+    let last = &c.worker.recent_audit(None, 1).unwrap()[0];
     assert_eq!(
         (last.action.as_str(), last.entity_id),
         ("view", Some(viewed))
@@ -569,7 +569,7 @@ fn opening_a_profile_from_the_register_asks_why_and_audits_the_answer() {
     c.key(KeyCode::Enter);
     let second = c.app.profile.as_ref().expect("opened").profile.offender.id;
     assert_ne!(second, viewed);
-    let last = &c.app.store.recent_audit(None, 1).unwrap()[0];
+    let last = &c.worker.recent_audit(None, 1).unwrap()[0];
     assert_eq!(last.entity_id, Some(second));
     assert!(last.detail.contains("member asked about a"));
 }
@@ -591,8 +591,7 @@ fn a_manager_reviews_what_retention_would_remove_and_why_before_it_goes() {
     let due = c.app.activity.due.clone();
     assert!(!due.is_empty());
     let expected = c
-        .app
-        .store
+        .worker
         .retention_due(&c.app.config.retention, c.app.now())
         .unwrap();
     assert_eq!(due, expected, "the pane lists exactly what a dry run would");
@@ -605,8 +604,7 @@ fn a_manager_reviews_what_retention_would_remove_and_why_before_it_goes() {
 
     // reviewing is not removing: nothing was deleted
     assert_eq!(
-        c.app
-            .store
+        c.worker
             .retention_due(&c.app.config.retention, c.app.now())
             .unwrap(),
         due
@@ -628,7 +626,7 @@ fn a_manager_reviews_what_retention_would_remove_and_why_before_it_goes() {
         .offender
         .id;
     assert_eq!(shown, due[person].id);
-    let last = &c.app.store.recent_audit(None, 1).unwrap()[0];
+    let last = &c.worker.recent_audit(None, 1).unwrap()[0];
     assert_eq!(last.action, "view");
     assert!(last.detail.contains("retention review"), "{}", last.detail);
 }
@@ -650,7 +648,7 @@ fn delete_the_store_under(c: &mut Console) {
         let p = std::path::PathBuf::from(format!("{}{suffix}", c.path.display()));
         std::fs::remove_file(&p).unwrap();
     }
-    let gone = c.app.store.file_gone().expect("the store sees it gone");
+    let gone = c.worker.file_gone().expect("the store sees it gone");
     c.app.handle_event(watchroom::app::Event::StoreGone(gone));
 }
 

@@ -190,7 +190,7 @@ fn the_hit_reaches_the_other_console_which_acknowledges_it_and_the_first_sees_th
     b.keys("units on the way");
     b.key(KeyCode::Enter);
     assert!(b.app.modal.is_none());
-    let h = b.app.store.hit(id).unwrap().unwrap();
+    let h = b.worker.hit(id).unwrap().unwrap();
     assert_eq!(h.status, HitStatus::Accepted);
     assert_eq!(
         h.action_taken.as_deref(),
@@ -224,13 +224,7 @@ fn rejected_hits_are_counted_as_false_matches_and_cannot_be_decided_twice() {
     a.key(KeyCode::Enter);
     assert_eq!(a.app.hits.false_matches, false_before + 1);
     assert_eq!(
-        a.app
-            .store
-            .hit(id)
-            .unwrap()
-            .unwrap()
-            .reject_reason
-            .as_deref(),
+        a.worker.hit(id).unwrap().unwrap().reject_reason.as_deref(),
         Some("taller, different walk")
     );
     b.keys(&format!(":hit {id} accept radio warned"));
@@ -358,7 +352,7 @@ fn opening_a_profile_is_audited_and_shows_standing_history_and_activity() {
     c.open_profile("checking the register");
     let p = &c.app.profile.as_ref().expect("profile open").profile;
     assert_eq!(p.offender.id, id);
-    let audit = c.app.store.recent_audit(None, 1).unwrap();
+    let audit = c.worker.recent_audit(None, 1).unwrap();
     assert_eq!(
         (
             audit[0].action.as_str(),
@@ -506,7 +500,7 @@ fn an_id_sought_record_is_promoted_or_merged_by_keys() {
         .unwrap()
         .text
         .contains("merged into Zebedee Quill"));
-    let merged = c.app.store.offender(first).unwrap().unwrap();
+    let merged = c.worker.offender(first).unwrap().unwrap();
     assert_eq!(merged.status, "merged");
     // promoting the next ID-sought record
     c.key(KeyCode::Esc);
@@ -519,7 +513,7 @@ fn an_id_sought_record_is_promoted_or_merged_by_keys() {
     c.keys("P");
     c.keys("Xavier Ronson");
     c.key(KeyCode::Enter);
-    let o = c.app.store.offender(next).unwrap().unwrap();
+    let o = c.worker.offender(next).unwrap().unwrap();
     assert_eq!(
         (o.name.as_str(), o.kind),
         ("Xavier Ronson", OffenderKind::Known)

@@ -715,7 +715,7 @@ fn a_date_of_birth_and_address_are_kept_from_the_register_form_and_a_bad_one_los
         panic!("a date of birth in the future is refused, the form kept")
     };
     assert_eq!(f.field("Address").value(), "9 Mill Lane, Castlebrook");
-    let s = Store::open(c.app.store.path()).unwrap();
+    let s = Store::open(c.worker.path()).unwrap();
     assert_ne!(
         s.offender_identity(id).unwrap().1,
         "9 Mill Lane, Castlebrook"
@@ -854,7 +854,7 @@ fn retention_deletes_the_notices_made_for_a_person_it_removes() {
 #[test]
 fn n_on_a_profile_makes_the_notice_for_the_selected_exclusion() {
     let mut c = demo_console();
-    let store_path = c.app.store.path().to_path_buf();
+    let store_path = c.worker.path().to_path_buf();
     let person = Store::open(&store_path)
         .unwrap()
         .notice_facts(2)
@@ -920,7 +920,7 @@ fn an_id_sought_person_is_given_no_date_of_birth_and_nothing_of_the_form_is_save
     let error = f.error.as_deref().unwrap_or_default();
     assert!(error.contains("promote them to known first"), "{error}");
     assert_eq!(f.field("Born").value(), "1990-01-01");
-    let s = Store::open(c.app.store.path()).unwrap();
+    let s = Store::open(c.worker.path()).unwrap();
     assert_eq!(
         s.offender(before.id).unwrap().unwrap(),
         before,

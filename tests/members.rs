@@ -387,8 +387,7 @@ fn a_manager_adds_a_member_and_records_training_from_the_pane() {
 /// The selected member on the members pane, as the store now has it.
 fn selected_row(c: &Console) -> watchroom::store::members::MemberRow {
     let id = c.app.members_pane.rows[c.app.members_pane.selected].id;
-    c.app
-        .store
+    c.worker
         .member_rows(now())
         .unwrap()
         .into_iter()
@@ -437,7 +436,7 @@ fn a_manager_edits_a_member_from_the_pane_and_bad_input_loses_nothing() {
     }
 
     // a new address and a bad fee: refused in the form, nothing written
-    let audit_before = c.app.store.audit_count().unwrap();
+    let audit_before = c.worker.audit_count().unwrap();
     for _ in 0..3 {
         c.key(KeyCode::Tab);
     }
@@ -458,7 +457,7 @@ fn a_manager_edits_a_member_from_the_pane_and_bad_input_loses_nothing() {
         assert_eq!(f.field("Address").value(), "9 Castle Street");
         assert_eq!(f.field("Fee paid").value(), "ten");
     }
-    assert_eq!(c.app.store.audit_count().unwrap(), audit_before);
+    assert_eq!(c.worker.audit_count().unwrap(), audit_before);
     assert_eq!(selected_row(&c), before, "nothing written");
 
     // a bad renewal date likewise
@@ -476,7 +475,7 @@ fn a_manager_edits_a_member_from_the_pane_and_bad_input_loses_nothing() {
         assert!(e.contains("renewal") && e.contains("not a date"), "{e}");
         assert_eq!(f.field("Fee paid").value(), "175");
     }
-    assert_eq!(c.app.store.audit_count().unwrap(), audit_before);
+    assert_eq!(c.worker.audit_count().unwrap(), audit_before);
 
     // put right, lapsed, and saved
     c.ctrl('u');
@@ -503,7 +502,7 @@ fn a_manager_edits_a_member_from_the_pane_and_bad_input_loses_nothing() {
         ),
         (Some("2024"), before.agreement_signed_on)
     );
-    let last = c.app.store.recent_audit(None, 1).unwrap().remove(0);
+    let last = c.worker.recent_audit(None, 1).unwrap().remove(0);
     assert_eq!(
         (
             last.action.as_str(),
@@ -520,7 +519,7 @@ fn a_manager_edits_a_member_from_the_pane_and_bad_input_loses_nothing() {
             "status active -> lapsed"
         )
     );
-    assert_eq!(c.app.store.audit_count().unwrap(), audit_before + 1);
+    assert_eq!(c.worker.audit_count().unwrap(), audit_before + 1);
     assert!(c.text().contains("9 Castle Street"));
 }
 
@@ -599,7 +598,7 @@ fn a_manager_adds_a_contact_and_the_pane_shows_it() {
     let mut c = demo_console();
     c.keys("8jj");
     let m = selected_row(&c);
-    let had = c.app.store.member_contacts(m.id).unwrap().len();
+    let had = c.worker.member_contacts(m.id).unwrap().len();
     c.keys("c");
     c.keys("Dana Fox");
     c.key(KeyCode::Tab);
@@ -624,7 +623,7 @@ fn a_manager_adds_a_contact_and_the_pane_shows_it() {
     c.key(KeyCode::Enter);
     assert!(c.app.modal.is_none(), "{:?}", c.app.modal);
     assert_eq!(message(&c), format!("contact added to {}", m.name));
-    let contacts = c.app.store.member_contacts(m.id).unwrap();
+    let contacts = c.worker.member_contacts(m.id).unwrap();
     assert_eq!(contacts.len(), had + 1);
     let added = contacts.last().unwrap();
     assert_eq!(
@@ -641,7 +640,7 @@ fn a_manager_adds_a_contact_and_the_pane_shows_it() {
             "dana.fox@example.org"
         )
     );
-    let last = c.app.store.recent_audit(None, 1).unwrap().remove(0);
+    let last = c.worker.recent_audit(None, 1).unwrap().remove(0);
     assert_eq!(
         (last.action.as_str(), last.entity.as_str(), last.entity_id),
         ("add", "member contact", Some(added.id))
@@ -663,7 +662,7 @@ fn only_a_manager_edits_members_or_adds_contacts_from_the_pane() {
     assert_eq!(c.app.role(), watchroom::domain::permission::Role::Operator);
     c.keys("8");
     for key in ["e", "c"] {
-        let before = c.app.store.audit_count().unwrap();
+        let before = c.worker.audit_count().unwrap();
         c.keys(key);
         assert!(c.app.modal.is_none(), "{key}: {:?}", c.app.modal);
         assert!(
@@ -671,8 +670,8 @@ fn only_a_manager_edits_members_or_adds_contacts_from_the_pane() {
             "{key}: {}",
             message(&c)
         );
-        assert_eq!(c.app.store.audit_count().unwrap(), before + 1);
-        let last = c.app.store.recent_audit(None, 1).unwrap().remove(0);
+        assert_eq!(c.worker.audit_count().unwrap(), before + 1);
+        let last = c.worker.recent_audit(None, 1).unwrap().remove(0);
         assert_eq!(
             (last.action.as_str(), last.operator.as_str()),
             ("refused", "Sam Okafor")

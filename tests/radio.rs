@@ -52,7 +52,7 @@ fn a_roll_call_takes_one_key_per_station_and_calls_the_silent_again() {
     assert!(c.text().contains("All stations in"));
     c.key(KeyCode::Enter);
     assert!(c.app.radio.rollcall.is_none(), "saved");
-    let saved = &c.app.store.roll_calls(1).unwrap()[0];
+    let saved = &c.worker.roll_calls(1).unwrap()[0];
     assert_eq!(saved.summary.expected, n);
     assert_eq!(saved.summary.answered, n - silent + silent.div_ceil(2));
     assert_eq!(saved.summary.nothing_heard, silent / 2);
@@ -167,15 +167,15 @@ fn a_roll_call_interrupted_by_closing_the_console_resumes_where_it_stopped() {
 fn a_practice_roll_call_is_marked_and_kept_out_of_the_figures() {
     let mut c = demo_console();
     c.keys("5");
-    let health_before = c.app.store.recent_answers(1).unwrap();
+    let health_before = c.worker.recent_answers(1).unwrap();
     c.keys("T");
     assert!(c.text().contains("PRACTICE"));
     c.keys("F"); // finish now: the rest count as nothing heard
     c.key(KeyCode::Enter);
-    let saved = &c.app.store.roll_calls(1).unwrap()[0];
+    let saved = &c.worker.roll_calls(1).unwrap()[0];
     assert!(saved.practice);
     assert_eq!(
-        c.app.store.recent_answers(1).unwrap(),
+        c.worker.recent_answers(1).unwrap(),
         health_before,
         "radio health ignores practice"
     );
@@ -254,14 +254,13 @@ fn the_inventory_flags_failing_radios_and_keeps_status_history() {
     c.key(KeyCode::Tab);
     c.keys("sent for repair");
     c.key(KeyCode::Enter);
-    let h = c.app.store.radio_history(id).unwrap();
+    let h = c.worker.radio_history(id).unwrap();
     assert_eq!(
         (h[0].from.as_str(), h[0].to.as_str(), h[0].note.as_str()),
         ("issued", "faulty", "sent for repair")
     );
     assert!(
-        !c.app
-            .store
+        !c.worker
             .roll_call_roster()
             .unwrap()
             .iter()

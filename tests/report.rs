@@ -1099,8 +1099,7 @@ fn the_reports_pane_opens_on_the_last_12_months_and_steps_through_periods() {
     );
     // the figures are the store's for the period shown
     let expected = c
-        .app
-        .store
+        .worker
         .report(
             &ReportPeriod::new(day("2026-01-01"), day("2026-11-27")).unwrap(),
             TZ,

@@ -85,7 +85,7 @@ fn every_action_is_checked_against_every_role() {
             c.app.modal = None;
             c.app.input = None;
             c.app.pane = Pane::Incidents;
-            let audit_before = c.app.store.audit_count().unwrap();
+            let audit_before = c.worker.audit_count().unwrap();
             c.update(action.clone());
             let refused = c
                 .app
@@ -113,13 +113,13 @@ fn every_action_is_checked_against_every_role() {
                     c.app.modal.is_none() && c.app.input.is_none(),
                     "nothing opens for a refused action"
                 );
-                let last = c.app.store.recent_audit(None, 1).unwrap().remove(0);
+                let last = c.worker.recent_audit(None, 1).unwrap().remove(0);
                 assert_eq!(
                     (last.action.as_str(), last.operator.as_str()),
                     ("refused", format!("Test {}", role.code()).as_str())
                 );
                 assert_eq!(
-                    c.app.store.audit_count().unwrap(),
+                    c.worker.audit_count().unwrap(),
                     audit_before + 1,
                     "the refusal is audited once"
                 );

@@ -33,7 +33,7 @@ fn signing_in_starts_a_shift_and_a_restarted_console_carries_it_on() {
         count(&path, "SELECT COUNT(*) FROM shifts WHERE ended_at IS NULL"),
         1
     );
-    let last = &c.app.store.recent_audit(None, 1).unwrap()[0];
+    let last = &c.worker.recent_audit(None, 1).unwrap()[0];
     assert_eq!(
         (last.action.as_str(), last.entity.as_str()),
         ("start", "shift")
@@ -95,7 +95,7 @@ fn the_occurrence_log_keeps_entries_and_an_amendment_never_changes_the_old_one()
     c.keys("1:");
     c.keys("log Alarm at Boots reset by keyholder");
     c.key(KeyCode::Enter);
-    assert_eq!(c.app.store.occurrence_log(10).unwrap().len(), 3);
+    assert_eq!(c.worker.occurrence_log(10).unwrap().len(), 3);
 }
 
 #[test]
@@ -104,7 +104,7 @@ fn hostile_text_in_an_entry_is_cleaned_before_it_is_kept() {
     c.keys("6a");
     c.keys("noted \x1b]52;c;Zm9v\x07 at the door");
     c.key(KeyCode::Enter);
-    let e = &c.app.store.occurrence_log(1).unwrap()[0];
+    let e = &c.worker.occurrence_log(1).unwrap()[0];
     assert!(
         !e.text.contains('\x1b') && !e.text.contains('\x07'),
         "{:?}",
@@ -130,7 +130,7 @@ fn busy_shift() -> Console {
     let op = c.app.operator.id;
     let t = now();
     {
-        let s = &mut c.app.store;
+        let s = &mut c.worker;
         let radio = s.radios().unwrap()[0].clone();
         s.set_radio_status(radio.id, "faulty", "crackles", op, t)
             .unwrap();
@@ -145,7 +145,7 @@ fn busy_shift() -> Console {
         .unwrap();
     // a sighting of an excluded man during the shift: a breach
     c.clock.advance(Duration::minutes(30));
-    let hits = c.app.store.hits(10).unwrap();
+    let hits = c.worker.hits(10).unwrap();
     let breached = hits.iter().find(|h| h.offender == "Tyler Garside").unwrap();
     let zone = c
         .app
@@ -156,8 +156,7 @@ fn busy_shift() -> Console {
         .id;
     let rules = c.app.config.hit_rules();
     let outcome = c
-        .app
-        .store
+        .worker
         .record_sighting(
             &NewSighting {
                 at: c.app.now(),
@@ -254,7 +253,7 @@ fn ending_a_shift_shows_the_handover_then_saves_it_and_its_file() {
     assert!(c
         .text()
         .contains("handover saved as handover-2026-11-27-1930-"));
-    let audit = c.app.store.recent_audit(None, 5).unwrap();
+    let audit = c.worker.recent_audit(None, 5).unwrap();
     assert!(audit
         .iter()
         .any(|a| a.action == "end" && a.entity == "shift"));
@@ -305,7 +304,7 @@ fn the_next_operator_takes_the_handover_over_on_signing_in() {
         )
         .unwrap();
     assert_eq!(by, "Sam Okafor");
-    let last = &c.app.store.recent_audit(None, 1).unwrap()[0];
+    let last = &c.worker.recent_audit(None, 1).unwrap()[0];
     assert_eq!(
         (last.action.as_str(), last.entity.as_str()),
         ("acknowledge", "handover")
@@ -373,7 +372,7 @@ fn q_with_the_shift_open_asks_and_leaving_it_running_signs_out_and_quits() {
     assert!(c.app.quit);
     assert_eq!(open_shifts(&c.path), 1, "the shift is left running");
     assert_eq!(sign_outs(&c.path), ["quit; shift left running"]);
-    let last = &c.app.store.recent_audit(None, 1).unwrap()[0];
+    let last = &c.worker.recent_audit(None, 1).unwrap()[0];
     assert_eq!(
         (last.action.as_str(), last.operator.as_str()),
         ("sign-out", "Alex Morgan")

@@ -48,7 +48,7 @@ fn a_july_instant_draws_on_british_summer_time() {
     c.log_incident('t', '2', "greggs", "Pasties taken in the heat");
     let id = c.app.board.rows[0].id;
     assert_eq!(
-        c.app.store.incident(id).unwrap().unwrap().opened_at,
+        c.worker.incident(id).unwrap().unwrap().opened_at,
         t(JULY),
         "stored as the instant"
     );

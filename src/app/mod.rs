@@ -388,7 +388,11 @@ pub enum ActivityView {
 }
 
 pub struct App {
-    pub store: Store,
+    /// The console's connection: private to the app layer, so the ui, which
+    /// draws from state, has no way to reach the store.
+    store: Store,
+    /// The store file's name, for the header.
+    pub store_name: String,
     pub clock: Arc<dyn Clock>,
     pub config: Config,
     pub keymap: Keymap,
@@ -534,7 +538,13 @@ impl App {
         let last_hit = store.last_hit_id()?;
         let rules = config.hit_rules();
         let tz = config.tz();
+        let store_name = store
+            .path()
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let mut app = App {
+            store_name,
             zones: store.zones()?,
             members: store.members()?,
             store,

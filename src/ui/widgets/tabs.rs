@@ -52,12 +52,7 @@ const LADDER: &[Rung] = &[
 const STORE_MIN: usize = 6;
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let store = app
-        .store
-        .path()
-        .file_name()
-        .map(|n| clean(&n.to_string_lossy()))
-        .unwrap_or_default();
+    let store = clean(&app.store_name);
     let parts = header(app, &store, area.width as usize);
     let mut spans = vec![];
     if parts.title {

@@ -202,6 +202,10 @@ pub enum Action {
     ShowHandover,
     RollCall(crate::domain::rollcall::Step),
     StartRollCall(bool),
+    /// Yes to starting a second real roll-call tonight.
+    StartAnotherRollCall,
+    /// The answer to the question on screen ([`Modal::Confirm`]).
+    Confirm(bool),
     SaveRollCall,
     RadioLine(radio::RadioInput),
     CompleteCallSign,
@@ -279,9 +283,21 @@ pub enum FormKind {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Modal {
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
     Handover(shift::HandoverView),
     Form(FormKind, Form),
+    /// A yes-or-no question before something that should not happen by accident.
+    Confirm(Confirm),
+}
+
+/// A question answered y/Enter (do `yes`) or n/Esc (say `no`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirm {
+    pub question: String,
+    pub yes: Action,
+    pub no: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -428,6 +444,10 @@ pub struct App {
     /// Why desktop notifications are not working, once known.
     pub notify_trouble: Option<String>,
     register_signature: (i64, i64),
+    /// The store connection's `data_version` when last looked at: it moves
+    /// only for other connections' commits, so this console's own do not
+    /// reload what it has just shown.
+    seen_data_version: i64,
     pub radio: radio::RadioPane,
     pub reports: reports::ReportsPane,
     pub members_pane: members::MembersPane,
@@ -516,6 +536,7 @@ impl App {
         let last_hit = store.last_hit_id()?;
         let rules = config.hit_rules();
         let tz = config.tz();
+        let store_data_version = store.data_version()?;
         let mut app = App {
             zones: store.zones()?,
             members: store.members()?,
@@ -560,6 +581,7 @@ impl App {
             notices: vec![],
             notify_trouble: None,
             register_signature: (-1, -1),
+            seen_data_version: store_data_version,
             radio: radio::RadioPane::default(),
             reports: reports::ReportsPane::default(),
             members_pane: members::MembersPane::default(),
@@ -630,9 +652,10 @@ impl App {
 
     fn store_error(&mut self, e: StoreError) {
         match e {
-            StoreError::Invalid(_) | StoreError::NotFound(_) | StoreError::Stale { .. } => {
-                self.warn(e.describe(self.tz))
-            }
+            StoreError::Invalid(_)
+            | StoreError::NotFound(_)
+            | StoreError::Stale { .. }
+            | StoreError::RollCallClash(_) => self.warn(e.describe(self.tz)),
             StoreError::Gone(gone) => {
                 let text = StoreError::Gone(gone.clone()).to_string();
                 self.store_went(gone);
@@ -753,6 +776,15 @@ impl App {
                         Some(Command::Top) => Some(Action::Top),
                         _ => None,
                     },
+                };
+            }
+            Some(Modal::Confirm(_)) => {
+                // nothing else applies while it asks: any other key is ignored
+                return match key.code {
+                    _ if is_ctrl_c => Some(Action::RequestQuit),
+                    KeyCode::Char('y' | 'Y') | KeyCode::Enter => Some(Action::Confirm(true)),
+                    KeyCode::Char('n' | 'N') | KeyCode::Esc => Some(Action::Confirm(false)),
+                    _ => None,
                 };
             }
             Some(Modal::Form(..)) => {
@@ -1161,6 +1193,16 @@ impl App {
             Action::ShowHandover => self.offer_handover(false),
             Action::RollCall(step) => self.roll_call_step(step),
             Action::StartRollCall(practice) => self.start_roll_call(practice),
+            Action::StartAnotherRollCall => self.begin_roll_call(false),
+            Action::Confirm(yes) => {
+                if let Some(Modal::Confirm(c)) = self.modal.take() {
+                    if yes {
+                        self.update(c.yes);
+                    } else {
+                        self.info(c.no);
+                    }
+                }
+            }
             Action::SaveRollCall => self.save_roll_call(),
             Action::RadioLine(purpose) => self.start_radio_input(purpose),
             Action::CompleteCallSign => self.complete_call_sign(),
@@ -2195,8 +2237,18 @@ impl App {
         self.reports_tick();
     }
 
+    /// Whether another connection has committed since this was last asked;
+    /// this console's own writes never count. Not known: say yes, and reload.
+    fn others_committed(&mut self) -> bool {
+        match self.store.data_version() {
+            Ok(v) => std::mem::replace(&mut self.seen_data_version, v) != v,
+            Err(_) => true,
+        }
+    }
+
     /// Another console (or ingest) committed: reload what is on screen and say what arrived.
     fn store_changed(&mut self) {
+        let others = self.others_committed();
         match (
             self.store.zones(),
             self.store.members(),
@@ -2219,10 +2271,11 @@ impl App {
         self.refresh_hits();
         self.refresh_register_if_changed();
         self.refresh_profile();
-        self.refresh_on_air();
-        // during a roll-call its own steps are commits too: keep the key path free
-        if self.pane == Pane::Radio && self.radio.rollcall.is_none() {
-            self.refresh_radio();
+        // the watcher wakes this console for its own commits too: those are
+        // on screen already, and a roll-call's keys must not wait on a reload
+        if others {
+            self.refresh_on_air();
+            self.radio_store_changed();
         }
         self.reports_store_changed();
         self.members_store_changed();
@@ -2304,7 +2357,10 @@ fn permission_for(action: &Action) -> Option<Permission> {
         Action::NewExclusion | Action::LiftExclusion | Action::Appeal | Action::MakeNotice => {
             P::ManageExclusions
         }
-        Action::RollCall(_) | Action::StartRollCall(_) | Action::SaveRollCall => P::RunRollCall,
+        Action::RollCall(_)
+        | Action::StartRollCall(_)
+        | Action::StartAnotherRollCall
+        | Action::SaveRollCall => P::RunRollCall,
         Action::RadioLine(radio::RadioInput::Relay | radio::RadioInput::LateCheckIn) => {
             P::RunRollCall
         }

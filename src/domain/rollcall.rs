@@ -124,19 +124,22 @@ pub enum Clash {
     MovedOn { by_step: usize },
 }
 
-/// The night a moment belongs to, in the scheme's time zone: from noon to
-/// the next noon, so a roll-call called after midnight is that evening's.
+/// The evening a moment belongs to, in the scheme's time zone: from 06:00
+/// to 06:00 the next morning, so a roll-call in the small hours is the
+/// evening before's (as licensing hours count a night) and the next
+/// morning's is a new day's.
 pub fn night_of(at: DateTime<Utc>, tz: Tz) -> (DateTime<Utc>, DateTime<Utc>) {
-    let day = (at.with_timezone(&tz) - Duration::hours(12)).date_naive();
-    let noon = |d: NaiveDate| {
-        let t = d.and_hms_opt(12, 0, 0).expect("noon exists");
-        // no clock change happens at noon; fall back to UTC if one ever did
+    const ENDS_AT: u32 = 6;
+    let day = (at.with_timezone(&tz) - Duration::hours(ENDS_AT as i64)).date_naive();
+    let start = |d: NaiveDate| {
+        let t = d.and_hms_opt(ENDS_AT, 0, 0).expect("06:00 exists");
+        // no clock change happens at 06:00; fall back to UTC if one ever did
         tz.from_local_datetime(&t)
             .earliest()
             .map(|t| t.with_timezone(&Utc))
             .unwrap_or_else(|| Utc.from_utc_datetime(&t))
     };
-    (noon(day), noon(day + Duration::days(1)))
+    (start(day), start(day + Duration::days(1)))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -687,7 +690,7 @@ mod tests {
         r.apply(heard(5)).unwrap(); // both saw this: HS02 is being called
         let seen = 1;
         r.apply(heard(3)).unwrap(); // the first coordinator answers HS02
-        // the second answers HS02 too: the same station, answered since
+                                    // the second answers HS02 too: the same station, answered since
         assert_eq!(
             r.still_means(seen, &heard(4)),
             Err(Clash::Answered {
@@ -745,29 +748,29 @@ mod tests {
     }
 
     #[test]
-    fn a_night_runs_from_noon_to_noon_in_the_schemes_time_zone() {
+    fn an_evening_runs_until_six_the_next_morning_in_the_schemes_time_zone() {
         use chrono_tz::Europe::London;
-        let at = |s: &str| {
-            DateTime::parse_from_rfc3339(s)
-                .unwrap()
-                .with_timezone(&Utc)
-        };
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
         // a summer evening: London is an hour ahead of UTC
         let (from, to) = night_of(at("2026-07-01T19:30:00Z"), London);
         assert_eq!(
             (from, to),
-            (at("2026-07-01T11:00:00Z"), at("2026-07-02T11:00:00Z"))
+            (at("2026-07-01T05:00:00Z"), at("2026-07-02T05:00:00Z"))
         );
         assert_eq!(
             night_of(at("2026-07-02T00:30:00Z"), London),
             (from, to),
             "after midnight is still that evening"
         );
-        assert_eq!(night_of(at("2026-07-02T11:00:00Z"), London).0, to);
+        assert_eq!(
+            night_of(at("2026-07-02T05:00:00Z"), London).0,
+            to,
+            "06:00 London begins the next"
+        );
         // winter: London is on UTC
         assert_eq!(
             night_of(at("2026-11-27T20:00:00Z"), London).0,
-            at("2026-11-27T12:00:00Z")
+            at("2026-11-27T06:00:00Z")
         );
     }
 

@@ -43,6 +43,16 @@ impl ChangeWatcher {
     }
 }
 
+impl Store {
+    /// `PRAGMA data_version` on the store's own connection: it changes only
+    /// when another connection commits, never for this one's own writes, so
+    /// a console can tell the others' commits from its own.
+    pub fn data_version(&self) -> rusqlite::Result<i64> {
+        self.conn()
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+    }
+}
+
 /// What the watcher reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {

@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 use watchroom::domain::rollcall::{Answer, Phase, RollCall, Step};
-use watchroom::store::radios::{OpenRollCall, RADIO_STATUSES};
+use watchroom::store::radios::RADIO_STATUSES;
+use watchroom::store::rollcalls::OpenRollCall;
 use watchroom::store::{Operator, Store, StoreError};
 
 // ---------------------------------------------------------------- helpers
@@ -164,7 +165,7 @@ impl Town {
             let seq = open.rollcall.steps.len();
             open.rollcall.apply(step.clone()).unwrap();
             self.store
-                .record_roll_call_step(open.id, seq, &step, at + mins(1))
+                .record_roll_call_step(open.id, seq, &step, self.op.id, at + mins(1))
                 .unwrap();
         }
         self.store
@@ -504,7 +505,13 @@ fn a_radio_marked_faulty_leaves_the_next_roster_but_not_the_one_in_progress() {
         ["HS01", "HS02", "HS03", "MS01", "MS02"]
     );
     t.store
-        .record_roll_call_step(open.id, 0, &Step::Answer(Answer::Heard(5)), evening(0))
+        .record_roll_call_step(
+            open.id,
+            0,
+            &Step::Answer(Answer::Heard(5)),
+            t.op.id,
+            evening(0),
+        )
         .unwrap();
     t.store
         .set_radio_status(
@@ -549,13 +556,13 @@ fn a_radio_marked_faulty_leaves_the_next_roster_but_not_the_one_in_progress() {
         let step = Step::Answer(a);
         r.rollcall.apply(step.clone()).unwrap();
         t.store
-            .record_roll_call_step(r.id, seq, &step, evening(0) + mins(5))
+            .record_roll_call_step(r.id, seq, &step, t.op.id, evening(0) + mins(5))
             .unwrap();
     }
     let seq = r.rollcall.steps.len();
     r.rollcall.apply(Step::Finish).unwrap();
     t.store
-        .record_roll_call_step(r.id, seq, &Step::Finish, evening(0) + mins(6))
+        .record_roll_call_step(r.id, seq, &Step::Finish, t.op.id, evening(0) + mins(6))
         .unwrap();
     t.store
         .finish_roll_call(&r, t.op.id, evening(0) + mins(6))
@@ -622,7 +629,7 @@ fn an_open_roll_call_is_replayed_exactly_from_its_steps_after_every_step() {
     for (seq, step) in eventful_steps().into_iter().enumerate() {
         driven.apply(step.clone()).unwrap();
         t.store
-            .record_roll_call_step(open.id, seq, &step, evening(0) + mins(seq as i64))
+            .record_roll_call_step(open.id, seq, &step, t.op.id, evening(0) + mins(seq as i64))
             .unwrap();
         check(&t.store, &driven, &format!("after step {seq} ({step:?})"));
     }
@@ -647,7 +654,7 @@ fn an_open_roll_call_is_replayed_exactly_from_its_steps_after_every_step() {
     // a step for the same place twice is refused: what is kept is never rewritten
     assert!(t
         .store
-        .record_roll_call_step(open.id, 3, &Step::Undo, evening(0))
+        .record_roll_call_step(open.id, 3, &Step::Undo, t.op.id, evening(0))
         .is_err());
     check(&t.store, &driven, "after a refused step");
 }
@@ -659,7 +666,7 @@ fn starting_again_carries_on_with_the_open_roll_call_rather_than_a_second() {
     let first = t.store.start_roll_call(false, t.op.id, evening(0)).unwrap();
     for (seq, step) in eventful_steps()[..4].iter().enumerate() {
         t.store
-            .record_roll_call_step(first.id, seq, step, evening(0))
+            .record_roll_call_step(first.id, seq, step, t.op.id, evening(0))
             .unwrap();
     }
     let audit = t.audit_rows();
@@ -697,7 +704,7 @@ fn finishing_writes_the_summary_and_one_answer_row_per_station() {
     for (seq, step) in eventful_steps().into_iter().enumerate() {
         open.rollcall.apply(step.clone()).unwrap();
         t.store
-            .record_roll_call_step(open.id, seq, &step, evening(0))
+            .record_roll_call_step(open.id, seq, &step, t.op.id, evening(0))
             .unwrap();
     }
     let audit = t.audit_rows();
@@ -752,7 +759,7 @@ fn finishing_twice_or_before_the_end_is_refused() {
     for (seq, step) in eventful_steps()[..6].iter().enumerate() {
         open.rollcall.apply(step.clone()).unwrap();
         t.store
-            .record_roll_call_step(open.id, seq, step, evening(0))
+            .record_roll_call_step(open.id, seq, step, t.op.id, evening(0))
             .unwrap();
     }
     let audit = t.audit_rows();
@@ -774,19 +781,22 @@ fn finishing_twice_or_before_the_end_is_refused() {
     // F: the rest count as nothing heard
     open.rollcall.apply(Step::Finish).unwrap();
     t.store
-        .record_roll_call_step(open.id, 6, &Step::Finish, evening(0) + mins(11))
+        .record_roll_call_step(open.id, 6, &Step::Finish, t.op.id, evening(0) + mins(11))
         .unwrap();
     let s = t
         .store
         .finish_roll_call(&open, t.op.id, evening(0) + mins(11))
         .unwrap();
     assert_eq!(s.nothing_heard, 2, "MS01 uncalled, HS01 not re-called");
-    // again, from the same screen or a second console's copy
+    // again, from the same screen or a second console's copy: who saved it, and when
     let e = t
         .store
-        .finish_roll_call(&open, t.op.id, evening(0) + mins(12))
+        .finish_roll_call(&open, t.other_op.id, evening(0) + mins(12))
         .unwrap_err();
-    assert_eq!(invalid(e), "that roll-call was already finished");
+    assert_eq!(
+        e.describe(chrono_tz::Europe::London),
+        "the roll-call was already saved by Sam Okafor at 20:11:00"
+    );
     assert_eq!(count(&t.path, "SELECT COUNT(*) FROM roll_call_answers"), 5);
     assert_eq!(
         t.store.roll_calls(1).unwrap()[0].finished_at,

@@ -482,7 +482,7 @@ impl Town {
             let seq = open.rollcall.steps.len();
             open.rollcall.apply(step.clone()).unwrap();
             self.store
-                .record_roll_call_step(open.id, seq, &step, at + mins(1))
+                .record_roll_call_step(open.id, seq, &step, self.op.id, at + mins(1))
                 .unwrap();
         }
         self.store

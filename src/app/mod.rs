@@ -211,6 +211,10 @@ pub enum Action {
     ShowHandover,
     RollCall(crate::domain::rollcall::Step),
     StartRollCall(bool),
+    /// Yes to starting a second real roll-call tonight.
+    StartAnotherRollCall,
+    /// The answer to the question on screen ([`Modal::Confirm`]).
+    Confirm(bool),
     SaveRollCall,
     RadioLine(radio::RadioInput),
     CompleteCallSign,
@@ -288,9 +292,21 @@ pub enum FormKind {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Modal {
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
     Handover(shift::HandoverView),
     Form(FormKind, Form),
+    /// A yes-or-no question before something that should not happen by accident.
+    Confirm(Confirm),
+}
+
+/// A question answered y/Enter (do `yes`) or n/Esc (say `no`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirm {
+    pub question: String,
+    pub yes: Action,
+    pub no: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -663,9 +679,10 @@ impl App {
 
     fn store_error(&mut self, e: StoreError) {
         match e {
-            StoreError::Invalid(_) | StoreError::NotFound(_) | StoreError::Stale { .. } => {
-                self.warn(e.describe(self.tz))
-            }
+            StoreError::Invalid(_)
+            | StoreError::NotFound(_)
+            | StoreError::Stale { .. }
+            | StoreError::RollCallClash(_) => self.warn(e.describe(self.tz)),
             StoreError::Gone(gone) => {
                 let text = StoreError::Gone(gone.clone()).to_string();
                 self.store_went(gone);
@@ -786,6 +803,15 @@ impl App {
                         Some(Command::Top) => Some(Action::Top),
                         _ => None,
                     },
+                };
+            }
+            Some(Modal::Confirm(_)) => {
+                // nothing else applies while it asks: any other key is ignored
+                return match key.code {
+                    _ if is_ctrl_c => Some(Action::RequestQuit),
+                    KeyCode::Char('y' | 'Y') | KeyCode::Enter => Some(Action::Confirm(true)),
+                    KeyCode::Char('n' | 'N') | KeyCode::Esc => Some(Action::Confirm(false)),
+                    _ => None,
                 };
             }
             Some(Modal::Form(..)) => {
@@ -1206,6 +1232,16 @@ impl App {
             Action::ShowHandover => self.offer_handover(false),
             Action::RollCall(step) => self.roll_call_step(step),
             Action::StartRollCall(practice) => self.start_roll_call(practice),
+            Action::StartAnotherRollCall => self.begin_roll_call(false),
+            Action::Confirm(yes) => {
+                if let Some(Modal::Confirm(c)) = self.modal.take() {
+                    if yes {
+                        self.update(c.yes);
+                    } else {
+                        self.info(c.no);
+                    }
+                }
+            }
             Action::SaveRollCall => self.save_roll_call(),
             Action::RadioLine(purpose) => self.start_radio_input(purpose),
             Action::CompleteCallSign => self.complete_call_sign(),
@@ -2244,7 +2280,8 @@ impl App {
     fn store_changed(&mut self) {
         match self.store.data_version() {
             // only this console's own commits since the last look: its
-            // screen was brought up to date when it wrote
+            // screen was brought up to date when it wrote, and a roll-call's
+            // keys must not wait on a reload
             Ok(v) if v == self.seen_version => return,
             Ok(v) => self.seen_version = v,
             Err(e) => return self.store_error(e),
@@ -2273,10 +2310,7 @@ impl App {
         self.refresh_register_if_changed();
         self.refresh_profile();
         self.refresh_on_air();
-        // during a roll-call its own steps are commits too: keep the key path free
-        if self.pane == Pane::Radio && self.radio.rollcall.is_none() {
-            self.refresh_radio();
-        }
+        self.radio_store_changed();
         self.reports_store_changed();
         self.members_store_changed();
         let before = self.detail.as_ref().map(|d| d.incident.version);
@@ -2378,7 +2412,10 @@ fn permission_for(action: &Action) -> Option<Permission> {
         Action::NewExclusion | Action::LiftExclusion | Action::Appeal | Action::MakeNotice => {
             P::ManageExclusions
         }
-        Action::RollCall(_) | Action::StartRollCall(_) | Action::SaveRollCall => P::RunRollCall,
+        Action::RollCall(_)
+        | Action::StartRollCall(_)
+        | Action::StartAnotherRollCall
+        | Action::SaveRollCall => P::RunRollCall,
         Action::RadioLine(radio::RadioInput::Relay | radio::RadioInput::LateCheckIn) => {
             P::RunRollCall
         }

@@ -3,9 +3,10 @@
 
 use super::form::{Field, Form};
 use super::input::LineInput;
-use super::{App, FormKind, InputKind, InputLine, Modal};
-use crate::domain::rollcall::{needs_maintenance, Answer, Step, Summary};
-use crate::store::radios::{LogLine, OpenRollCall, Radio, RADIO_STATUSES};
+use super::{Action, App, Confirm, FormKind, InputKind, InputLine, Modal, Pane};
+use crate::domain::rollcall::{needs_maintenance, night_of, Answer, Step, Summary};
+use crate::store::radios::{LogLine, Radio, RADIO_STATUSES};
+use crate::store::rollcalls::{OpenRollCall, RollCallNews, StepKept};
 use crate::store::StoreError;
 use chrono::Duration;
 use std::collections::HashMap;
@@ -80,13 +81,16 @@ pub struct RadioPane {
     /// Per zone: share of loud-and-clear answers and how many answers it is over.
     pub coverage: Vec<(String, f64, usize)>,
     /// The latest roll-calls, newest first.
-    pub recent: Vec<crate::store::radios::RollCallRecord>,
+    pub recent: Vec<crate::store::rollcalls::RollCallRecord>,
     /// Words the inventory is narrowed to (call sign, serial, member, zone, status).
     pub filter: String,
     /// The selected radio's status changes, oldest first.
     pub history: Vec<crate::store::radios::StatusChange>,
     /// The selected radio's other changes (call sign, serial, member, notes), newest first.
     pub changes: Vec<crate::domain::history::Change>,
+    /// How many times the roll-call has been read from the store: another
+    /// console's commit adds one, this console's own commits none.
+    pub rollcall_reads: usize,
 }
 
 /// How many roll-calls the health marks and coverage look back over.
@@ -121,13 +125,11 @@ impl App {
                 })
                 .collect();
             self.radio.coverage = self.store.coverage_by_zone(HEALTH_WINDOW)?;
+            self.refresh_roll_call()?;
             self.radio.recent = self.store.roll_calls(10)?;
             let since = now - Duration::hours(18);
             self.radio.log = self.store.radio_log(since, 200)?;
             self.radio.on_air = self.store.on_air(since)?;
-            if self.radio.rollcall.is_none() {
-                self.radio.rollcall = self.store.open_roll_call()?;
-            }
             Ok(())
         })();
         if let Err(e) = result {
@@ -136,6 +138,110 @@ impl App {
         let n = self.radio_len();
         self.radio.selected = self.radio.selected.min(n.saturating_sub(1));
         self.load_radio_history();
+    }
+
+    /// Another console committed: reload what the radio pane shows. On the
+    /// roll-call and the log that is the roll-call's new steps, the log and
+    /// who is on air, so answering stays quick while another coordinator
+    /// answers too; the inventory reads its radios' history as when shown.
+    pub(crate) fn radio_store_changed(&mut self) {
+        if self.pane != Pane::Radio {
+            return;
+        }
+        let had = self.radio.rollcall.as_ref().map(|o| o.id);
+        if self.radio.view == RadioView::Inventory {
+            return self.refresh_radio();
+        }
+        if let Err(e) = self.refresh_radio_live() {
+            return self.store_error(e);
+        }
+        if had.is_some() && self.radio.rollcall.is_none() {
+            // saved at another console: tonight's answers are in the history now
+            self.refresh_radio();
+        }
+    }
+
+    fn refresh_radio_live(&mut self) -> Result<(), StoreError> {
+        self.refresh_roll_call()?;
+        let since = self.now() - Duration::hours(18);
+        self.radio.log = self.store.radio_log(since, 200)?;
+        self.radio.on_air = self.store.on_air(since)?;
+        if self.radio.rollcall.is_none() {
+            self.radio.recent = self.store.roll_calls(10)?;
+        }
+        Ok(())
+    }
+
+    /// Bring the roll-call up to date with the store: another console's
+    /// steps (only those since the last read), its saving, or a roll-call
+    /// begun elsewhere.
+    pub(crate) fn refresh_roll_call(&mut self) -> Result<(), StoreError> {
+        self.radio.rollcall_reads += 1;
+        let Some(open) = &mut self.radio.rollcall else {
+            if let Some(open) = self.store.open_roll_call()? {
+                self.radio.selected = open.rollcall.current().unwrap_or(0);
+                self.radio.last_summary = None;
+                self.radio.rollcall = Some(open);
+            }
+            return Ok(());
+        };
+        match self.store.roll_call_since(open.id, open.next_seq)? {
+            RollCallNews::Open { steps, next_seq } => {
+                let before = open.rollcall.current();
+                for step in steps {
+                    // the store kept it as valid; one that is not never counted (as on replay)
+                    let _ = open.rollcall.apply(step);
+                }
+                open.next_seq = next_seq;
+                let now = open.rollcall.current();
+                if now != before {
+                    // the eye follows the station being called
+                    self.radio.selected = now.unwrap_or(self.radio.selected);
+                }
+            }
+            RollCallNews::Saved(record) => {
+                self.radio.rollcall = None;
+                self.radio.last_summary = Some((record.summary, record.practice));
+                let at = record
+                    .finished_at
+                    .map(|t| t.with_timezone(&self.tz).format(" at %H:%M").to_string())
+                    .unwrap_or_default();
+                let by = if record.finished_by.is_empty() {
+                    "at another console".to_string()
+                } else {
+                    format!("by {}", record.finished_by)
+                };
+                self.info(format!("the roll-call was saved {by}{at}"));
+            }
+            RollCallNews::Gone => self.radio.rollcall = None,
+        }
+        Ok(())
+    }
+
+    /// Read roll-call `id` afresh (after another console's steps came
+    /// between this one's view and its step); saved by now, show its outcome.
+    fn reload_roll_call(&mut self, id: i64) {
+        self.radio.rollcall_reads += 1;
+        let result = self.store.open_roll_call_by_id(id).and_then(|open| {
+            let saved = match open {
+                Some(_) => None,
+                None => self.store.roll_call_record(id)?,
+            };
+            Ok((open, saved))
+        });
+        match result {
+            Ok((open, saved)) => {
+                if let Some(i) = open.as_ref().and_then(|o| o.rollcall.current()) {
+                    self.radio.selected = i;
+                }
+                self.radio.rollcall = open;
+                if let Some(r) = saved.filter(|r| r.finished_at.is_some()) {
+                    self.radio.last_summary = Some((r.summary, r.practice));
+                    self.refresh_radio();
+                }
+            }
+            Err(e) => self.store_error(e),
+        }
     }
 
     /// The selected radio's status history and other changes, for the inventory's detail line.
@@ -191,24 +297,81 @@ impl App {
         self.radio.view == RadioView::RollCall && self.radio.rollcall.is_some()
     }
 
+    /// `R` or `T`. A real roll-call on a night that already has one (saved,
+    /// on any console) asks first; an open one is carried on with, never
+    /// doubled. A practice one never asks: it is kept out of the figures.
     pub(crate) fn start_roll_call(&mut self, practice: bool) {
+        if !practice {
+            match self.second_roll_call_question() {
+                Ok(Some(question)) => {
+                    self.modal = Some(Modal::Confirm(Confirm {
+                        question,
+                        yes: Action::StartAnotherRollCall,
+                        no: "no second roll-call started".into(),
+                    }));
+                    return;
+                }
+                Ok(None) => {}
+                Err(e) => return self.store_error(e),
+            }
+        }
+        self.begin_roll_call(practice);
+    }
+
+    /// What to ask before a second real roll-call tonight, if there is one
+    /// already (read from the store: it may have been on another console).
+    fn second_roll_call_question(&self) -> Result<Option<String>, StoreError> {
+        if self.store.open_roll_call_id()?.is_some() {
+            return Ok(None); // R carries on with it
+        }
+        let (from, to) = night_of(self.now(), self.tz);
+        let Some(r) = self.store.real_roll_call_between(from, to)? else {
+            return Ok(None);
+        };
+        let at = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&self.tz).format("%H:%M");
+        let by = |name: &str| {
+            if name.is_empty() {
+                String::new()
+            } else {
+                format!(" by {name}")
+            }
+        };
+        let saved = r
+            .finished_at
+            .map(|t| format!(", saved at {}{}", at(t), by(&r.finished_by)))
+            .unwrap_or_default();
+        Ok(Some(format!(
+            "Tonight already has a roll-call: started at {}{}{saved}. Start another?  y/Enter start it · n/Esc do not",
+            at(r.started_at),
+            by(&r.started_by)
+        )))
+    }
+
+    pub(crate) fn begin_roll_call(&mut self, practice: bool) {
         let now = self.now();
+        let resumed = matches!(self.store.open_roll_call_id(), Ok(Some(_)));
         match self.store.start_roll_call(practice, self.operator.id, now) {
             Ok(open) => {
-                let resumed = !open.rollcall.steps.is_empty();
                 let what = if open.practice {
                     "practice roll-call"
                 } else {
                     "roll-call"
                 };
                 self.info(if resumed {
+                    let by = if open.started_by.is_empty() || open.started_by == self.operator.name
+                    {
+                        String::new()
+                    } else {
+                        format!(" by {}", open.started_by)
+                    };
                     format!(
-                        "carrying on with the {what} begun at {}",
+                        "carrying on with the {what} begun at {}{by}",
                         open.started_at.with_timezone(&self.tz).format("%H:%M")
                     )
                 } else {
                     format!("{what} started: {} stations", open.rollcall.stations.len())
                 });
+                self.radio.selected = open.rollcall.current().unwrap_or(0);
                 self.radio.rollcall = Some(open);
                 self.radio.view = RadioView::RollCall;
                 self.radio.last_summary = None;
@@ -228,20 +391,35 @@ impl App {
             return self
                 .warn("every station is in: Enter saves the roll-call, u undoes the last answer");
         }
-        let seq = open.rollcall.steps.len();
+        let (id, seq, applied) = (open.id, open.next_seq, open.rollcall.steps.len());
         if let Err(e) = open.rollcall.apply(step.clone()) {
             return self.warn(e.to_string());
         }
-        let id = open.id;
-        if let Err(e) = self.store.record_roll_call_step(id, seq, &step, now) {
-            // not kept: take it back so what is shown is what is stored
-            if let Some(open) = &mut self.radio.rollcall {
-                open.rollcall = crate::domain::rollcall::RollCall::replay(
-                    open.rollcall.stations.clone(),
-                    &open.rollcall.steps[..seq],
-                );
+        match self
+            .store
+            .record_roll_call_step(id, seq, &step, self.operator.id, now)
+        {
+            Ok(StepKept::InTurn) => {
+                if let Some(open) = &mut self.radio.rollcall {
+                    open.next_seq = seq + 1;
+                }
             }
-            return self.store_error(e);
+            // another console's steps came first: show them with this one after
+            Ok(StepKept::AfterOthers) => self.reload_roll_call(id),
+            Err(e @ StoreError::RollCallClash(_)) => {
+                self.reload_roll_call(id);
+                return self.store_error(e);
+            }
+            Err(e) => {
+                // not kept: take it back so what is shown is what is stored
+                if let Some(open) = &mut self.radio.rollcall {
+                    open.rollcall = crate::domain::rollcall::RollCall::replay(
+                        open.rollcall.stations.clone(),
+                        &open.rollcall.steps[..applied],
+                    );
+                }
+                return self.store_error(e);
+            }
         }
         if let Some(open) = &self.radio.rollcall {
             if let Some(i) = open.rollcall.current() {
@@ -283,7 +461,10 @@ impl App {
                 self.refresh_radio();
             }
             Err(e) => {
+                // saved or changed at another console meanwhile: show it as the store has it
+                let id = open.id;
                 self.radio.rollcall = Some(open);
+                self.reload_roll_call(id);
                 self.store_error(e);
             }
         }

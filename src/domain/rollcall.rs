@@ -2,8 +2,12 @@
 //! order, one answer each; the silent ones are called again after the last;
 //! a late check-in is taken at any point; the last step can be undone.
 //! Replaying the same steps always gives the same state, which is how an
-//! interrupted roll-call is resumed.
+//! interrupted roll-call is resumed, and how two coordinators share one:
+//! a step taken on a view another console has since moved on from is kept
+//! only if it still means what its coordinator meant ([`RollCall::still_means`]).
 
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
 use std::collections::VecDeque;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,9 +113,40 @@ pub enum RollCallError {
     Readability,
 }
 
+/// Why a step taken on an out-of-date screen was not kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clash {
+    /// The station it answers was answered meanwhile, by the step at `by_step`.
+    Answered { station: usize, by_step: usize },
+    /// The roll-call moved on meanwhile (its last step is at `by_step`): the
+    /// station is no longer the one being called, or an undo would take back
+    /// another's step.
+    MovedOn { by_step: usize },
+}
+
+/// The evening a moment belongs to, in the scheme's time zone: from 06:00
+/// to 06:00 the next morning, so a roll-call in the small hours is the
+/// evening before's (as licensing hours count a night) and the next
+/// morning's is a new day's.
+pub fn night_of(at: DateTime<Utc>, tz: Tz) -> (DateTime<Utc>, DateTime<Utc>) {
+    const ENDS_AT: u32 = 6;
+    let day = (at.with_timezone(&tz) - Duration::hours(ENDS_AT as i64)).date_naive();
+    let start = |d: NaiveDate| {
+        let t = d.and_hms_opt(ENDS_AT, 0, 0).expect("06:00 exists");
+        // no clock change happens at 06:00; fall back to UTC if one ever did
+        tz.from_local_datetime(&t)
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_else(|| Utc.from_utc_datetime(&t))
+    };
+    (start(day), start(day + Duration::days(1)))
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct State {
     entries: Vec<Option<Entry>>,
+    /// Which step (its place in `steps`) gave each entry, for saying who answered.
+    by_step: Vec<Option<usize>>,
     cursor: usize,
     phase: Phase,
     recall: VecDeque<usize>,
@@ -146,6 +181,7 @@ impl RollCall {
             stations,
             state: State {
                 entries: vec![None; n],
+                by_step: vec![None; n],
                 cursor: 0,
                 phase,
                 recall: VecDeque::new(),
@@ -243,6 +279,8 @@ impl RollCall {
 
     pub fn apply(&mut self, step: Step) -> Result<(), RollCallError> {
         let before = self.state.clone();
+        // the place this step will take in `steps`
+        let this = self.steps.len();
         match &step {
             Step::Undo => {
                 let prev = self.history.pop().ok_or(RollCallError::NothingToUndo)?;
@@ -254,11 +292,15 @@ impl RollCall {
                 if self.is_finished() {
                     return Err(RollCallError::Finished);
                 }
-                for e in self.state.entries.iter_mut().filter(|e| e.is_none()) {
-                    *e = Some(Entry {
-                        answer: Answer::NothingHeard,
-                        late: false,
-                    });
+                let s = &mut self.state;
+                for (e, by) in s.entries.iter_mut().zip(s.by_step.iter_mut()) {
+                    if e.is_none() {
+                        *e = Some(Entry {
+                            answer: Answer::NothingHeard,
+                            late: false,
+                        });
+                        *by = Some(this);
+                    }
                 }
                 self.state.recall.clear();
                 self.state.phase = Phase::Done;
@@ -286,6 +328,7 @@ impl RollCall {
                     }
                     Phase::Done => return Err(RollCallError::Finished),
                 }
+                self.state.by_step[i] = Some(this);
                 self.advance();
             }
             Step::Late { call_sign, answer } => {
@@ -298,6 +341,7 @@ impl RollCall {
                     answer: answer.clone(),
                     late: true,
                 });
+                self.state.by_step[i] = Some(this);
                 self.state.recall.retain(|r| *r != i);
                 if was_current {
                     // the station being called answered by name: move on as for an answer
@@ -316,6 +360,54 @@ impl RollCall {
         self.history.push(before);
         self.steps.push(step);
         Ok(())
+    }
+
+    /// The step (its place in `steps`) that gave station `i` its answer.
+    pub fn answered_by(&self, i: usize) -> Option<usize> {
+        self.state.by_step.get(i).copied().flatten()
+    }
+
+    /// Whether `step`, taken by a coordinator who had seen only the first
+    /// `seen` of `steps` (another console has added the rest since), still
+    /// means what they meant, so that it can be kept after the others'. An
+    /// answer is for the station that was being called on their screen; an
+    /// undo for the step that was last there.
+    pub fn still_means(&self, seen: usize, step: &Step) -> Result<(), Clash> {
+        let Some(last) = self.steps.len().checked_sub(1).filter(|l| *l >= seen) else {
+            return Ok(());
+        };
+        // answered by a step the coordinator had not seen
+        let answered_since = |i: usize| self.answered_by(i).filter(|by| *by >= seen);
+        match step {
+            Step::Answer(_) => {
+                let seen_state = RollCall::replay(self.stations.clone(), &self.steps[..seen]);
+                let Some(meant) = seen_state.current() else {
+                    return Ok(()); // finished on their screen too: apply refuses it
+                };
+                if let Some(by_step) = answered_since(meant) {
+                    return Err(Clash::Answered {
+                        station: meant,
+                        by_step,
+                    });
+                }
+                if self.current() == Some(meant) {
+                    Ok(())
+                } else {
+                    Err(Clash::MovedOn { by_step: last })
+                }
+            }
+            Step::Late { call_sign, .. } => {
+                let Some(station) = self.index_of(call_sign) else {
+                    return Ok(()); // not on the roster: apply says so
+                };
+                match answered_since(station) {
+                    Some(by_step) => Err(Clash::Answered { station, by_step }),
+                    None => Ok(()),
+                }
+            }
+            Step::Undo => Err(Clash::MovedOn { by_step: last }),
+            Step::Finish => Ok(()),
+        }
     }
 
     pub fn summary(&self) -> Summary {
@@ -569,6 +661,117 @@ mod tests {
         r.apply(Step::Finish).unwrap();
         assert!(r.is_finished());
         assert_eq!(r.summary().nothing_heard, 3);
+    }
+
+    #[test]
+    fn each_answer_remembers_the_step_that_gave_it() {
+        let mut r = RollCall::new(roster(3));
+        r.apply(heard(5)).unwrap(); // step 0: HS01
+        r.apply(Step::Late {
+            call_sign: "HS03".into(),
+            answer: Answer::Heard(4),
+        })
+        .unwrap(); // step 1: HS03
+        assert_eq!(
+            (r.answered_by(0), r.answered_by(1), r.answered_by(2)),
+            (Some(0), None, Some(1))
+        );
+        r.apply(Step::Finish).unwrap(); // step 2: HS02 counted as nothing heard
+        assert_eq!(r.answered_by(1), Some(2));
+        r.apply(Step::Undo).unwrap();
+        assert_eq!(r.answered_by(1), None, "undo takes it back too");
+    }
+
+    /// Two coordinators on one roll-call: `seen` steps were on the second
+    /// one's screen when they pressed a key; the first has taken more since.
+    #[test]
+    fn a_step_taken_on_an_out_of_date_screen_is_kept_only_if_it_means_the_same() {
+        let mut r = RollCall::new(roster(4));
+        r.apply(heard(5)).unwrap(); // both saw this: HS02 is being called
+        let seen = 1;
+        r.apply(heard(3)).unwrap(); // the first coordinator answers HS02
+                                    // the second answers HS02 too: the same station, answered since
+        assert_eq!(
+            r.still_means(seen, &heard(4)),
+            Err(Clash::Answered {
+                station: 1,
+                by_step: 1
+            })
+        );
+        // a late check-in for a station nobody has answered is still good
+        let late = |cs: &str| Step::Late {
+            call_sign: cs.into(),
+            answer: Answer::Heard(5),
+        };
+        assert_eq!(r.still_means(seen, &late("HS04")), Ok(()));
+        assert_eq!(
+            r.still_means(seen, &late("hs02")),
+            Err(Clash::Answered {
+                station: 1,
+                by_step: 1
+            })
+        );
+        // HS01 was answered before the screen was drawn: a correction, not a clash
+        assert_eq!(r.still_means(seen, &late("HS01")), Ok(()));
+        // an undo would take back the other coordinator's answer
+        assert_eq!(
+            r.still_means(seen, &Step::Undo),
+            Err(Clash::MovedOn { by_step: 1 })
+        );
+        // nothing new since: everything means what it meant
+        assert_eq!(r.still_means(2, &Step::Undo), Ok(()));
+        assert_eq!(r.still_means(2, &heard(5)), Ok(()));
+
+        // a step for another station only: the one being called is unchanged
+        let mut r = RollCall::new(roster(4));
+        r.apply(late("HS04")).unwrap();
+        assert_eq!(r.still_means(0, &heard(5)), Ok(()));
+        // the other coordinator undid an answer the screen still showed:
+        // the station called is no longer the one answered for
+        let mut r = RollCall::new(roster(4));
+        r.apply(heard(5)).unwrap();
+        r.apply(Step::Undo).unwrap();
+        assert_eq!(
+            r.still_means(1, &heard(4)),
+            Err(Clash::MovedOn { by_step: 1 })
+        );
+        // finished at the other console: every station has its answer
+        let mut r = RollCall::new(roster(4));
+        r.apply(Step::Finish).unwrap();
+        assert_eq!(
+            r.still_means(0, &heard(4)),
+            Err(Clash::Answered {
+                station: 0,
+                by_step: 0
+            })
+        );
+    }
+
+    #[test]
+    fn an_evening_runs_until_six_the_next_morning_in_the_schemes_time_zone() {
+        use chrono_tz::Europe::London;
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        // a summer evening: London is an hour ahead of UTC
+        let (from, to) = night_of(at("2026-07-01T19:30:00Z"), London);
+        assert_eq!(
+            (from, to),
+            (at("2026-07-01T05:00:00Z"), at("2026-07-02T05:00:00Z"))
+        );
+        assert_eq!(
+            night_of(at("2026-07-02T00:30:00Z"), London),
+            (from, to),
+            "after midnight is still that evening"
+        );
+        assert_eq!(
+            night_of(at("2026-07-02T05:00:00Z"), London).0,
+            to,
+            "06:00 London begins the next"
+        );
+        // winter: London is on UTC
+        assert_eq!(
+            night_of(at("2026-11-27T20:00:00Z"), London).0,
+            at("2026-11-27T06:00:00Z")
+        );
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub mod places;
 pub mod privacy;
 pub mod radios;
 pub mod report;
+pub mod rollcalls;
 mod schema;
 pub mod shifts;
 pub mod sightings;
@@ -71,6 +72,11 @@ pub enum StoreError {
         by: String,
         at: DateTime<Utc>,
     },
+    /// A roll-call step another console got to first (see
+    /// [`rollcalls::RollCallClash`]); its time, in UTC here, is on the scheme's
+    /// clock in [`StoreError::describe`].
+    #[error("{0}")]
+    RollCallClash(rollcalls::RollCallClash),
     #[error("{path} is a scheme's own store, not the demo town's: `demo` never opens it, and it was left as it was (open it with `watchroom --db {path}`)")]
     NotDemo { path: PathBuf },
     /// The store file (or its log, or the log's index) is no longer at its
@@ -93,6 +99,7 @@ impl StoreError {
                 "incident #{id} was changed by {by} at {} while you had it open; your save was refused and the fresh copy is shown",
                 at.with_timezone(&tz).format("%H:%M:%S")
             ),
+            StoreError::RollCallClash(c) => c.describe(tz),
             other => other.to_string(),
         }
     }

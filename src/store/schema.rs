@@ -472,6 +472,14 @@ CREATE INDEX field_changes_exclusion ON field_changes(exclusion_id);
 CREATE INDEX field_changes_member ON field_changes(member_id);
 CREATE INDEX field_changes_radio ON field_changes(radio_id);
 "#,
+    // 12: two coordinators on one roll-call: who took each step and who saved
+    // it (so a clash can say who got there first), and the open roll-call
+    // found without reading every night's row.
+    r#"
+ALTER TABLE roll_call_steps ADD COLUMN operator_id INTEGER REFERENCES operators(id);
+ALTER TABLE roll_calls ADD COLUMN finished_by INTEGER REFERENCES operators(id);
+CREATE INDEX roll_calls_open ON roll_calls(id) WHERE finished_at IS NULL;
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

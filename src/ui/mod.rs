@@ -100,6 +100,7 @@ pub fn draw_with(
         Some(Modal::Help { scroll }) => widgets::help::draw(f, area, app, *scroll, theme),
         Some(Modal::Form(_, form)) => widgets::form::draw(f, area, app, form, theme),
         Some(Modal::Handover(view)) => widgets::handover::draw(f, area, view, theme),
+        Some(Modal::Confirm(c)) => widgets::form::confirm(f, area, &clean(&c.question), theme),
         None => {}
     }
     match app.quitting {

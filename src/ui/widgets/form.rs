@@ -222,12 +222,18 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, form: &Form, theme: &Theme) {
     }
 }
 
-/// A one-line question in a box.
+/// A question in a box, wrapped to fit the screen.
 pub fn confirm(f: &mut Frame, area: Rect, question: &str, theme: &Theme) {
-    let r = centred(area, (question.width() as u16 + 4).min(area.width), 3);
+    let width = (question.width() as u16 + 4).min(area.width);
+    // a question wider than the screen wraps rather than losing its keys
+    let lines: Vec<Line> = textwrap(question, width.saturating_sub(4) as usize)
+        .into_iter()
+        .map(Line::from)
+        .collect();
+    let r = centred(area, width, lines.len() as u16 + 2);
     f.render_widget(Clear, r);
     f.render_widget(
-        Paragraph::new(question.to_string())
+        Paragraph::new(lines)
             .style(theme.style("alert_warn"))
             .block(
                 Block::default()

@@ -459,7 +459,7 @@ fn help_is_built_from_the_key_table_and_follows_rebinding() {
     let screen = c.text();
     for b in c.app.keymap.bindings() {
         assert!(
-            screen.contains(b.description),
+            screen.contains(&b.description),
             "help lacks {:?}",
             b.description
         );
@@ -843,4 +843,70 @@ fn a_consoles_own_commit_does_not_reload_it_again() {
     c.update(Action::StoreChanged);
     assert_eq!(c.app.reloads, before + 1);
     assert!(c.text().contains("written by another console"));
+}
+
+/// A user keymap beside the config rebinds keys, and every place that names
+/// a key follows: the pane's title, the status bar's footer, help (the
+/// pane's own keys first), and what the key does.
+#[test]
+fn a_user_keymap_rebinds_keys_and_titles_footer_and_help_follow() {
+    use ratatui::crossterm::event::KeyCode;
+    let (dir, path) = support::demo_store();
+    let keymap = dir.path().join("keymap.toml");
+    std::fs::write(
+        &keymap,
+        "[[global]]\non = [\"f2\"]\nrun = \"help\"\n\n[[members]]\non = [\"K\"]\nrun = \"add_contact\"\n",
+    )
+    .unwrap();
+    let config = watchroom::app::config::Config {
+        keymap_file: Some(keymap.clone()),
+        ..Default::default()
+    };
+    let mut c = support::console_on(&path, "Alex Morgan", config);
+    c.keys("8");
+    let text = c.text();
+    assert!(text.contains("K contact"), "{text}");
+    assert!(!text.contains("c contact"), "{text}");
+    assert!(text.contains("F2 help"), "{text}");
+    assert!(!text.contains("? help"), "{text}");
+    // '?' no longer opens help; F2 does, with the members pane's keys first
+    c.keys("?");
+    assert!(!c.text().contains("Help —"));
+    c.key(KeyCode::F(2));
+    let help = c.text();
+    assert!(help.contains("Help —"), "{help}");
+    let at = |needle: &str| {
+        help.find(needle)
+            .unwrap_or_else(|| panic!("{needle}: {help}"))
+    };
+    assert!(
+        at("Members and their training") < at("Anywhere"),
+        "the pane's keys first: {help}"
+    );
+    assert!(help.contains("K "), "{help}");
+    c.key(KeyCode::Esc);
+    // K adds a contact
+    c.keys("K");
+    assert!(c.text().contains("Add a contact at"), "{}", c.text());
+
+    // a keymap with a mistake is refused whole, naming its line
+    std::fs::write(
+        &keymap,
+        "[[global]]\non = [\"f2\"]\nrun = \"help\"\n\n[[members]]\non = [\"ctrl-banana\"]\nrun = \"add_contact\"\n",
+    )
+    .unwrap();
+    let config = watchroom::app::config::Config {
+        keymap_file: Some(keymap),
+        ..Default::default()
+    };
+    let mut c = support::console_on(&path, "Alex Morgan", config);
+    let text = c.text();
+    assert!(text.contains("line 6"), "{text}");
+    assert!(text.contains("ctrl-banana"), "{text}");
+    c.keys("8");
+    let text = c.text();
+    assert!(
+        text.contains("c contact") && text.contains("? help"),
+        "{text}"
+    );
 }

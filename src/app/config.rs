@@ -17,6 +17,9 @@ pub struct Config {
     pub incident_types: Vec<String>,
     /// Rebind commands: `new_incident = ["i", "ctrl-n"]` (names are listed in help).
     pub keys: BTreeMap<String, Vec<String>>,
+    /// `keymap.toml` beside the config file, which may rebind any key.
+    #[serde(skip)]
+    pub keymap_file: Option<std::path::PathBuf>,
     /// The scheme's time zone: exclusion dates are its days.
     pub timezone: String,
     /// An unacknowledged hit alerts again after this long, and again each time after.
@@ -109,6 +112,7 @@ impl Default for Config {
                 .map(|s| s.to_string())
                 .collect(),
             keys: BTreeMap::new(),
+            keymap_file: None,
             timezone: "Europe/London".into(),
             hit_escalate_after_minutes: 2,
             watch_markers: vec!["violent".into(), "weapons".into()],
@@ -173,6 +177,12 @@ impl Config {
     /// Read the config; a missing file is the defaults, a broken one is the
     /// defaults plus a message naming the line.
     pub fn load(path: &Path) -> (Config, Option<String>) {
+        let (mut config, warning) = Config::read(path);
+        config.keymap_file = path.parent().map(|d| d.join("keymap.toml"));
+        (config, warning)
+    }
+
+    fn read(path: &Path) -> (Config, Option<String>) {
         match std::fs::read_to_string(path) {
             Ok(text) => match Config::parse(&text) {
                 Ok(c) => (c, None),

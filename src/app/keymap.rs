@@ -1,16 +1,27 @@
-//! One table of keys drives both the console and its help screen, so help
-//! never drifts from what the keys do. A config file may rebind any command.
+//! One table of keys, `keymap.toml` (embedded), drives the console, its
+//! help screen and the keys pane titles and footers name, so none of them
+//! drifts from what the keys do. A `keymap.toml` in the config folder, or
+//! the config's `[keys]`, may rebind any command.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde::Deserialize;
 use std::collections::BTreeMap;
 
-/// Where a binding applies. `Global` keys work wherever no text is being typed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// The default keys.
+pub const DEFAULT_KEYMAP: &str = include_str!("keymap.toml");
+
+/// Where a binding applies (a layer of `keymap.toml`). `Global` keys work
+/// wherever no text is being typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Context {
     Global,
+    #[serde(rename = "lists")]
     List,
     Incident,
+    #[serde(rename = "hits")]
     Hit,
+    #[serde(rename = "register")]
     Offender,
     /// A roll-call on screen: its answer keys shadow the global ones.
     RollCall,
@@ -23,12 +34,32 @@ pub enum Context {
     Members,
     /// The set-up pane: zones, cameras and the scheme's details.
     Setup,
+    #[serde(rename = "forms")]
     Form,
     /// The question `q` asks while this operator's shift is open.
     Quitting,
 }
 
 impl Context {
+    /// Its layer's name in `keymap.toml`.
+    pub fn layer(self) -> &'static str {
+        match self {
+            Context::Global => "global",
+            Context::List => "lists",
+            Context::Incident => "incident",
+            Context::Hit => "hits",
+            Context::Offender => "register",
+            Context::RollCall => "roll_call",
+            Context::Radio => "radio",
+            Context::Log => "log",
+            Context::Reports => "reports",
+            Context::Members => "members",
+            Context::Setup => "setup",
+            Context::Form => "forms",
+            Context::Quitting => "quitting",
+        }
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             Context::Global => "Anywhere",
@@ -48,639 +79,167 @@ impl Context {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 pub enum Command {
+    #[serde(rename = "quit")]
     Quit,
+    #[serde(rename = "help")]
     Help,
+    #[serde(rename = "command_line")]
     CommandLine,
+    #[serde(rename = "new_incident")]
     NewIncident,
+    #[serde(rename = "next_pane")]
     NextPane,
+    #[serde(rename = "prev_pane")]
     PrevPane,
+    #[serde(rename = "pane_incidents")]
     Pane1,
+    #[serde(rename = "pane_hits")]
     Pane2,
+    #[serde(rename = "pane_offenders")]
     Pane3,
+    #[serde(rename = "pane_activity")]
     Pane4,
+    #[serde(rename = "new_sighting")]
     NewSighting,
+    #[serde(rename = "link_offender")]
     LinkOffender,
+    #[serde(rename = "accept_hit")]
     AcceptHit,
+    #[serde(rename = "reject_hit")]
     RejectHit,
+    #[serde(rename = "new_offender")]
     NewOffender,
+    #[serde(rename = "edit_offender")]
     EditOffender,
+    #[serde(rename = "new_exclusion")]
     NewExclusion,
+    #[serde(rename = "lift_exclusion")]
     LiftExclusion,
+    #[serde(rename = "promote")]
     Promote,
+    #[serde(rename = "merge")]
     Merge,
+    #[serde(rename = "appeal")]
     Appeal,
+    #[serde(rename = "make_notice")]
     MakeNotice,
+    #[serde(rename = "pane_radio")]
     Pane5,
+    #[serde(rename = "pane_log")]
     Pane6,
+    #[serde(rename = "add_log_entry")]
     AddLogEntry,
+    #[serde(rename = "amend_log_entry")]
     AmendLogEntry,
+    #[serde(rename = "end_shift")]
     EndShift,
+    #[serde(rename = "pane_reports")]
     Pane7,
+    #[serde(rename = "pane_members")]
     Pane8,
+    #[serde(rename = "add_member")]
     AddMember,
+    #[serde(rename = "add_training")]
     AddTraining,
+    #[serde(rename = "edit_member")]
     EditMember,
+    #[serde(rename = "add_contact")]
     AddContact,
+    #[serde(rename = "pane_setup")]
     Pane9,
+    #[serde(rename = "setup_add")]
     SetupAdd,
+    #[serde(rename = "setup_edit")]
     SetupEdit,
+    #[serde(rename = "setup_retire")]
     SetupRetire,
+    #[serde(rename = "earlier_period")]
     EarlierPeriod,
+    #[serde(rename = "later_period")]
     LaterPeriod,
+    #[serde(rename = "lock")]
     Lock,
+    #[serde(rename = "heard_5")]
     Heard5,
+    #[serde(rename = "heard_4")]
     Heard4,
+    #[serde(rename = "heard_3")]
     Heard3,
+    #[serde(rename = "heard_2")]
     Heard2,
+    #[serde(rename = "heard_1")]
     Heard1,
+    #[serde(rename = "nothing_heard")]
     NothingHeard,
+    #[serde(rename = "relayed")]
     Relayed,
+    #[serde(rename = "closed_today")]
     ClosedToday,
+    #[serde(rename = "undo_answer")]
     UndoAnswer,
+    #[serde(rename = "late_check_in")]
     LateCheckIn,
+    #[serde(rename = "finish_roll_call")]
     FinishRollCall,
+    #[serde(rename = "start_roll_call")]
     StartRollCall,
+    #[serde(rename = "start_practice")]
     StartPractice,
+    #[serde(rename = "radio_status")]
     RadioStatus,
+    #[serde(rename = "add_radio")]
     AddRadio,
+    #[serde(rename = "edit_radio")]
     EditRadio,
+    #[serde(rename = "log_radio")]
     LogRadio,
+    #[serde(rename = "up")]
     Up,
+    #[serde(rename = "down")]
     Down,
+    #[serde(rename = "top")]
     Top,
+    #[serde(rename = "bottom")]
     Bottom,
+    #[serde(rename = "page_up")]
     PageUp,
+    #[serde(rename = "page_down")]
     PageDown,
+    #[serde(rename = "open")]
     Open,
+    #[serde(rename = "back")]
     Back,
+    #[serde(rename = "filter")]
     Filter,
+    #[serde(rename = "cycle_view")]
     CycleView,
+    #[serde(rename = "advance_status")]
     AdvanceStatus,
+    #[serde(rename = "close_incident")]
     CloseIncident,
+    #[serde(rename = "reopen")]
     Reopen,
+    #[serde(rename = "add_note")]
     AddNote,
+    #[serde(rename = "amend_note")]
     AmendNote,
+    #[serde(rename = "edit_incident")]
     EditIncident,
+    #[serde(rename = "next_field")]
     NextField,
+    #[serde(rename = "prev_field")]
     PrevField,
+    #[serde(rename = "submit")]
     Submit,
+    #[serde(rename = "quit_ending_shift")]
     EndShiftAndQuit,
+    #[serde(rename = "quit_leaving_shift")]
     LeaveShiftRunning,
+    #[serde(rename = "stay")]
     StaySignedIn,
 }
-
-/// (command, config name, context, default keys, what it does)
-const TABLE: &[(Command, &str, Context, &[&str], &str)] = &[
-    (
-        Command::Help,
-        "help",
-        Context::Global,
-        &["?", "f1"],
-        "show or hide this help",
-    ),
-    (
-        Command::CommandLine,
-        "command_line",
-        Context::Global,
-        &[":"],
-        "command line (:theme night, :open 12, :q)",
-    ),
-    (
-        Command::NewIncident,
-        "new_incident",
-        Context::Global,
-        &["n", "ctrl-n"],
-        "new incident",
-    ),
-    (
-        Command::NewSighting,
-        "new_sighting",
-        Context::Global,
-        &["S"],
-        "log a sighting: who, where, when (hits decided at once)",
-    ),
-    (
-        Command::NextPane,
-        "next_pane",
-        Context::Global,
-        &["tab"],
-        "next pane",
-    ),
-    (
-        Command::PrevPane,
-        "prev_pane",
-        Context::Global,
-        &["backtab"],
-        "previous pane",
-    ),
-    (
-        Command::Pane1,
-        "pane_incidents",
-        Context::Global,
-        &["1"],
-        "incidents pane",
-    ),
-    (
-        Command::Pane2,
-        "pane_hits",
-        Context::Global,
-        &["2"],
-        "hits pane (unacknowledged first)",
-    ),
-    (
-        Command::Pane3,
-        "pane_offenders",
-        Context::Global,
-        &["3"],
-        "offender register and exclusions",
-    ),
-    (
-        Command::Pane4,
-        "pane_activity",
-        Context::Global,
-        &["4"],
-        "activity pane (who changed what)",
-    ),
-    (
-        Command::Quit,
-        "quit",
-        Context::Global,
-        &["q", "ctrl-c"],
-        "quit (asks about unsaved input, and whether to end your shift)",
-    ),
-    (Command::Up, "up", Context::List, &["up", "k"], "move up"),
-    (
-        Command::Down,
-        "down",
-        Context::List,
-        &["down", "j"],
-        "move down",
-    ),
-    (
-        Command::Top,
-        "top",
-        Context::List,
-        &["g", "home"],
-        "go to the top",
-    ),
-    (
-        Command::Bottom,
-        "bottom",
-        Context::List,
-        &["G", "end"],
-        "go to the bottom",
-    ),
-    (
-        Command::PageUp,
-        "page_up",
-        Context::List,
-        &["pageup", "ctrl-b"],
-        "page up",
-    ),
-    (
-        Command::PageDown,
-        "page_down",
-        Context::List,
-        &["pagedown", "ctrl-f"],
-        "page down",
-    ),
-    (
-        Command::Open,
-        "open",
-        Context::List,
-        &["enter"],
-        "open the selected incident, hit or person",
-    ),
-    (
-        Command::Back,
-        "back",
-        Context::List,
-        &["esc"],
-        "back out (close detail, clear filter)",
-    ),
-    (
-        Command::Filter,
-        "filter",
-        Context::List,
-        &["/"],
-        "filter incidents (zone:, type:, status:, p:) or search the register",
-    ),
-    (
-        Command::CycleView,
-        "cycle_view",
-        Context::List,
-        &["v"],
-        "cycle the view: incident status, or known / ID-sought / exclusions",
-    ),
-    (
-        Command::AdvanceStatus,
-        "advance_status",
-        Context::Incident,
-        &["s"],
-        "next status (open → responding → police attending)",
-    ),
-    (
-        Command::CloseIncident,
-        "close_incident",
-        Context::Incident,
-        &["c"],
-        "close (asks for a reason)",
-    ),
-    (
-        Command::Reopen,
-        "reopen",
-        Context::Incident,
-        &["r"],
-        "reopen a closed incident",
-    ),
-    (
-        Command::AddNote,
-        "add_note",
-        Context::Incident,
-        &["a"],
-        "add a timeline note",
-    ),
-    (
-        Command::AmendNote,
-        "amend_note",
-        Context::Incident,
-        &["A"],
-        "amend the selected note (the original is kept)",
-    ),
-    (
-        Command::EditIncident,
-        "edit_incident",
-        Context::Incident,
-        &["e"],
-        "edit type, priority, place, text, police ref, loss",
-    ),
-    (
-        Command::LinkOffender,
-        "link_offender",
-        Context::Incident,
-        &["o"],
-        "name an offender on the incident (hits decided at once)",
-    ),
-    (
-        Command::AcceptHit,
-        "accept_hit",
-        Context::Hit,
-        &["a"],
-        "accept the hit, saying what was done",
-    ),
-    (
-        Command::RejectHit,
-        "reject_hit",
-        Context::Hit,
-        &["x"],
-        "reject as a false match, saying why",
-    ),
-    (
-        Command::NewOffender,
-        "new_offender",
-        Context::Offender,
-        &["O"],
-        "add a person to the register",
-    ),
-    (
-        Command::EditOffender,
-        "edit_offender",
-        Context::Offender,
-        &["e"],
-        "edit the person: names, aliases, markers, photo",
-    ),
-    (
-        Command::NewExclusion,
-        "new_exclusion",
-        Context::Offender,
-        &["x"],
-        "serve an exclusion on the person",
-    ),
-    (
-        Command::LiftExclusion,
-        "lift_exclusion",
-        Context::Offender,
-        &["L"],
-        "lift the selected exclusion early",
-    ),
-    (
-        Command::Promote,
-        "promote",
-        Context::Offender,
-        &["P"],
-        "an ID-sought person is identified: give the name",
-    ),
-    (
-        Command::Merge,
-        "merge",
-        Context::Offender,
-        &["M"],
-        "merge this ID-sought record into a known person",
-    ),
-    (
-        Command::Appeal,
-        "appeal",
-        Context::Offender,
-        &["a"],
-        "record an appeal (and later its outcome) on the selected exclusion",
-    ),
-    (
-        Command::MakeNotice,
-        "make_notice",
-        Context::Offender,
-        &["N"],
-        "make the letter or notice for the selected exclusion, PDF and Markdown",
-    ),
-    (
-        Command::NextField,
-        "next_field",
-        Context::Form,
-        &["tab"],
-        "next field (accepts the highlighted suggestion)",
-    ),
-    (
-        Command::PrevField,
-        "prev_field",
-        Context::Form,
-        &["backtab"],
-        "previous field",
-    ),
-    (
-        Command::Submit,
-        "submit",
-        Context::Form,
-        &["ctrl-s"],
-        "save (Enter on the last field saves too)",
-    ),
-    (
-        Command::Pane5,
-        "pane_radio",
-        Context::Global,
-        &["5"],
-        "radios: roll-call, inventory and health, log",
-    ),
-    (
-        Command::Heard5,
-        "heard_5",
-        Context::RollCall,
-        &["5"],
-        "loud and clear (5)",
-    ),
-    (
-        Command::Heard4,
-        "heard_4",
-        Context::RollCall,
-        &["4"],
-        "readability 4",
-    ),
-    (
-        Command::Heard3,
-        "heard_3",
-        Context::RollCall,
-        &["3"],
-        "readability 3",
-    ),
-    (
-        Command::Heard2,
-        "heard_2",
-        Context::RollCall,
-        &["2"],
-        "readability 2 (weak)",
-    ),
-    (
-        Command::Heard1,
-        "heard_1",
-        Context::RollCall,
-        &["1"],
-        "readability 1 (unreadable)",
-    ),
-    (
-        Command::NothingHeard,
-        "nothing_heard",
-        Context::RollCall,
-        &["n"],
-        "nothing heard: called again after the last station",
-    ),
-    (
-        Command::Relayed,
-        "relayed",
-        Context::RollCall,
-        &["r"],
-        "relayed via another station (type its call sign)",
-    ),
-    (
-        Command::ClosedToday,
-        "closed_today",
-        Context::RollCall,
-        &["c"],
-        "closed today",
-    ),
-    (
-        Command::UndoAnswer,
-        "undo_answer",
-        Context::RollCall,
-        &["u"],
-        "undo the last answer",
-    ),
-    (
-        Command::LateCheckIn,
-        "late_check_in",
-        Context::RollCall,
-        &["i"],
-        "late check-in: call sign and answer, at any point",
-    ),
-    (
-        Command::FinishRollCall,
-        "finish_roll_call",
-        Context::RollCall,
-        &["F"],
-        "finish now: the rest count as nothing heard",
-    ),
-    (
-        Command::StartRollCall,
-        "start_roll_call",
-        Context::Radio,
-        &["R"],
-        "start tonight's roll-call (or carry on with an interrupted one)",
-    ),
-    (
-        Command::StartPractice,
-        "start_practice",
-        Context::Radio,
-        &["T"],
-        "start a practice roll-call (kept out of the figures)",
-    ),
-    (
-        Command::RadioStatus,
-        "radio_status",
-        Context::Radio,
-        &["s"],
-        "change the selected radio's status",
-    ),
-    (
-        Command::AddRadio,
-        "add_radio",
-        Context::Radio,
-        &["A"],
-        "add a radio to the inventory",
-    ),
-    (
-        Command::EditRadio,
-        "edit_radio",
-        Context::Radio,
-        &["e"],
-        "edit the selected radio: serial, who it is issued to, notes",
-    ),
-    (
-        Command::LogRadio,
-        "log_radio",
-        Context::Radio,
-        &["l"],
-        "log radio traffic: call sign (Tab completes) and message",
-    ),
-    (
-        Command::Pane6,
-        "pane_log",
-        Context::Global,
-        &["6"],
-        "the occurrence log and the shift",
-    ),
-    (
-        Command::AddLogEntry,
-        "add_log_entry",
-        Context::Log,
-        &["a"],
-        "add a timed entry to the occurrence log",
-    ),
-    (
-        Command::AmendLogEntry,
-        "amend_log_entry",
-        Context::Log,
-        &["e"],
-        "amend the selected entry (a new entry pointing at it; the old one stays)",
-    ),
-    (
-        Command::EndShift,
-        "end_shift",
-        Context::Log,
-        &["E"],
-        "end the shift: review the handover, save it and sign out",
-    ),
-    (
-        Command::Pane7,
-        "pane_reports",
-        Context::Global,
-        &["7"],
-        "reports: the committee's figures for a period, with charts",
-    ),
-    (
-        Command::EarlierPeriod,
-        "earlier_period",
-        Context::Reports,
-        &["["],
-        "the period before (v chooses: last 12 months, this month, this year)",
-    ),
-    (
-        Command::LaterPeriod,
-        "later_period",
-        Context::Reports,
-        &["]"],
-        "the period after, up to the one ending today",
-    ),
-    (
-        Command::Pane8,
-        "pane_members",
-        Context::Global,
-        &["8"],
-        "members: renewals, agreements and training (v: members, training, over time)",
-    ),
-    (
-        Command::AddMember,
-        "add_member",
-        Context::Members,
-        &["A"],
-        "add a member business (a manager's)",
-    ),
-    (
-        Command::AddTraining,
-        "add_training",
-        Context::Members,
-        &["a"],
-        "record a course taken by someone at a member (a manager's)",
-    ),
-    (
-        Command::EditMember,
-        "edit_member",
-        Context::Members,
-        &["e"],
-        "edit the selected member: status, renewal, fee, agreement (a manager's)",
-    ),
-    (
-        Command::AddContact,
-        "add_contact",
-        Context::Members,
-        &["c"],
-        "add a contact at the selected member (a manager's)",
-    ),
-    (
-        Command::Pane9,
-        "pane_setup",
-        Context::Global,
-        &["9"],
-        "set-up: zones, cameras, the scheme's details (a manager's)",
-    ),
-    (
-        Command::SetupAdd,
-        "setup_add",
-        Context::Setup,
-        &["A"],
-        "add a zone or a camera",
-    ),
-    (
-        Command::SetupEdit,
-        "setup_edit",
-        Context::Setup,
-        &["e"],
-        "edit the selected zone or camera, or the scheme's details",
-    ),
-    (
-        Command::SetupRetire,
-        "setup_retire",
-        Context::Setup,
-        &["X"],
-        "retire the selected zone or camera (asks first; its history stays)",
-    ),
-    (
-        Command::Lock,
-        "lock",
-        Context::Global,
-        &["ctrl-l"],
-        "lock the console now: nothing shows until the PIN is entered",
-    ),
-    (
-        Command::EndShiftAndQuit,
-        "quit_ending_shift",
-        Context::Quitting,
-        &["e"],
-        "end the shift: review the handover, save it, then quit",
-    ),
-    (
-        Command::LeaveShiftRunning,
-        "quit_leaving_shift",
-        Context::Quitting,
-        &["l"],
-        "leave the shift running for the next operator: sign out and quit",
-    ),
-    (
-        Command::StaySignedIn,
-        "stay",
-        Context::Quitting,
-        &["esc"],
-        "stay: do not quit",
-    ),
-];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct KeyCombo {
@@ -834,10 +393,66 @@ impl KeyCombo {
 #[derive(Debug, Clone)]
 pub struct Binding {
     pub command: Command,
-    pub name: &'static str,
+    /// Its `run` name in `keymap.toml` and the config's `[keys]`.
+    pub name: String,
     pub context: Context,
     pub keys: Vec<KeyCombo>,
-    pub description: &'static str,
+    pub description: String,
+    /// The word a pane's title or footer names it by, if any.
+    pub hint: Option<String>,
+}
+
+/// One binding as `keymap.toml` writes it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    on: Vec<toml::Spanned<String>>,
+    run: toml::Spanned<Command>,
+    desc: Option<String>,
+    hint: Option<String>,
+}
+
+type Layers = BTreeMap<Context, Vec<Entry>>;
+
+/// The line of `text` a byte offset falls on, counting from 1.
+fn line_of(text: &str, at: usize) -> usize {
+    text[..at.min(text.len())].matches('\n').count() + 1
+}
+
+/// Read a keymap file: every layer's bindings, or what is wrong and on which line.
+fn read_layers(text: &str) -> Result<Vec<(Context, Entry, Vec<KeyCombo>)>, String> {
+    let layers: Layers = toml::from_str(text).map_err(|e| match e.span() {
+        Some(s) => format!("line {}: {}", line_of(text, s.start), e.message().trim()),
+        None => e.message().trim().to_string(),
+    })?;
+    let mut out = vec![];
+    for (context, entries) in layers {
+        for entry in entries {
+            let keys = entry
+                .on
+                .iter()
+                .map(|k| {
+                    KeyCombo::parse(k.get_ref())
+                        .map_err(|e| format!("line {}: {e}", line_of(text, k.span().start)))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            if keys.is_empty() {
+                return Err(format!(
+                    "line {}: `on` needs at least one key",
+                    line_of(text, entry.run.span().start)
+                ));
+            }
+            out.push((context, entry, keys));
+        }
+    }
+    Ok(out)
+}
+
+/// The `run` name of a command, as `keymap.toml` and `[keys]` spell it.
+fn run_name(text: &str, entry: &Entry) -> String {
+    text.get(entry.run.span())
+        .map(|s| s.trim_matches(|c| c == '"' || c == '\'').to_string())
+        .unwrap_or_default()
 }
 
 #[derive(Debug, Clone)]
@@ -852,25 +467,55 @@ impl Default for Keymap {
 }
 
 impl Keymap {
-    /// The default table with the config's `[keys]` overrides; bad entries are
+    /// The default keys with the config's `[keys]` overrides; bad entries are
     /// reported and the default kept.
     pub fn new(overrides: &BTreeMap<String, Vec<String>>) -> (Keymap, Vec<String>) {
+        Keymap::load(overrides, None)
+    }
+
+    /// The default keys, then a user keymap (`keymap.toml` in the config
+    /// folder: its path and text), then the config's `[keys]`. A user keymap
+    /// with anything wrong in it is refused whole, naming the line, and the
+    /// keys stay as they were.
+    pub fn load(
+        overrides: &BTreeMap<String, Vec<String>>,
+        user: Option<(&std::path::Path, &str)>,
+    ) -> (Keymap, Vec<String>) {
         let mut warnings = vec![];
-        let mut bindings: Vec<Binding> = TABLE
-            .iter()
-            .map(|(command, name, context, keys, description)| Binding {
-                command: *command,
-                name,
-                context: *context,
-                keys: keys
-                    .iter()
-                    .map(|k| KeyCombo::parse(k).expect("built-in key parses"))
-                    .collect(),
-                description,
+        let mut bindings: Vec<Binding> = read_layers(DEFAULT_KEYMAP)
+            .expect("the built-in keymap reads")
+            .into_iter()
+            .map(|(context, entry, keys)| Binding {
+                command: *entry.run.get_ref(),
+                name: run_name(DEFAULT_KEYMAP, &entry),
+                context,
+                keys,
+                description: entry.desc.unwrap_or_default(),
+                hint: entry.hint,
             })
             .collect();
+        if let Some((path, text)) = user {
+            match Keymap::user_bindings(&bindings, text) {
+                Ok(changes) => {
+                    for (i, keys, desc, hint) in changes {
+                        let b = &mut bindings[i];
+                        b.keys = keys;
+                        if let Some(d) = desc {
+                            b.description = d;
+                        }
+                        if hint.is_some() {
+                            b.hint = hint;
+                        }
+                    }
+                }
+                Err(e) => warnings.push(format!(
+                    "keymap {}: {e}; using the default keys",
+                    path.display()
+                )),
+            }
+        }
         for (name, keys) in overrides {
-            let Some(b) = bindings.iter_mut().find(|b| b.name == name) else {
+            let Some(b) = bindings.iter_mut().find(|b| &b.name == name) else {
                 warnings.push(format!("keys: unknown command “{name}”"));
                 continue;
             };
@@ -936,6 +581,49 @@ impl Keymap {
             }
         }
         (Keymap { bindings }, warnings)
+    }
+
+    /// What a user keymap changes: (binding, keys, description, hint) for
+    /// each of its entries, or the first thing wrong, by line.
+    #[allow(clippy::type_complexity)]
+    fn user_bindings(
+        bindings: &[Binding],
+        text: &str,
+    ) -> Result<Vec<(usize, Vec<KeyCombo>, Option<String>, Option<String>)>, String> {
+        let mut out = vec![];
+        for (context, entry, keys) in read_layers(text)? {
+            let command = *entry.run.get_ref();
+            let line = line_of(text, entry.run.span().start);
+            let Some(i) = bindings.iter().position(|b| b.command == command) else {
+                return Err(format!("line {line}: no such command"));
+            };
+            if bindings[i].context != context {
+                return Err(format!(
+                    "line {line}: “{}” belongs under [[{}]]",
+                    bindings[i].name,
+                    bindings[i].context.layer()
+                ));
+            }
+            out.push((i, keys, entry.desc, entry.hint));
+        }
+        Ok(out)
+    }
+
+    /// `v view · A add · e edit`: the keys and hint words of these commands,
+    /// for a pane's title or footer.
+    pub fn hints(&self, commands: &[Command]) -> String {
+        commands
+            .iter()
+            .filter_map(|c| self.bindings.iter().find(|b| b.command == *c))
+            .map(|b| {
+                let key = b.keys.first().map(|k| k.label()).unwrap_or_default();
+                match &b.hint {
+                    Some(h) => format!("{key} {h}"),
+                    None => format!("{key} {}", b.description),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" · ")
     }
 
     /// The command a key means in the given contexts (searched in order).

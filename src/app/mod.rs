@@ -544,7 +544,14 @@ impl App {
         theme: String,
         theme_names: Vec<String>,
     ) -> anyhow::Result<App> {
-        let (keymap, warnings) = Keymap::new(&config.keys);
+        let user_keymap = config
+            .keymap_file
+            .as_ref()
+            .and_then(|p| std::fs::read_to_string(p).ok().map(|t| (p.clone(), t)));
+        let (keymap, warnings) = Keymap::load(
+            &config.keys,
+            user_keymap.as_ref().map(|(p, t)| (p.as_path(), t.as_str())),
+        );
         let now = clock.now();
         let last_audit_seen = store
             .recent_audit(None, 1)?
@@ -754,6 +761,27 @@ impl App {
         Some(action)
     }
 
+    /// The layers of keys that apply on the pane shown, the pane's own first.
+    pub fn contexts(&self) -> &'static [Context] {
+        match self.pane {
+            Pane::Incidents => &[Context::Incident, Context::List, Context::Global],
+            Pane::Hits => &[Context::Hit, Context::List, Context::Global],
+            Pane::Radio if self.rollcall_keys_active() => &[
+                Context::RollCall,
+                Context::Radio,
+                Context::List,
+                Context::Global,
+            ],
+            Pane::Radio => &[Context::Radio, Context::List, Context::Global],
+            Pane::Offenders => &[Context::Offender, Context::List, Context::Global],
+            Pane::Activity => &[Context::List, Context::Global],
+            Pane::Log => &[Context::Log, Context::List, Context::Global],
+            Pane::Reports => &[Context::Reports, Context::List, Context::Global],
+            Pane::Members => &[Context::Members, Context::List, Context::Global],
+            Pane::Setup => &[Context::Setup, Context::List, Context::Global],
+        }
+    }
+
     fn action_for_key(&self, key: KeyEvent) -> Option<Action> {
         let is_ctrl_c =
             key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
@@ -842,23 +870,7 @@ impl App {
                 _ => Action::InputKey(key),
             });
         }
-        let contexts: &[Context] = match self.pane {
-            Pane::Incidents => &[Context::Incident, Context::List, Context::Global],
-            Pane::Hits => &[Context::Hit, Context::List, Context::Global],
-            Pane::Radio if self.rollcall_keys_active() => &[
-                Context::RollCall,
-                Context::Radio,
-                Context::List,
-                Context::Global,
-            ],
-            Pane::Radio => &[Context::Radio, Context::List, Context::Global],
-            Pane::Offenders => &[Context::Offender, Context::List, Context::Global],
-            Pane::Activity => &[Context::List, Context::Global],
-            Pane::Log => &[Context::Log, Context::List, Context::Global],
-            Pane::Reports => &[Context::Reports, Context::List, Context::Global],
-            Pane::Members => &[Context::Members, Context::List, Context::Global],
-            Pane::Setup => &[Context::Setup, Context::List, Context::Global],
-        };
+        let contexts = self.contexts();
         let cmd = self.keymap.lookup(&key, contexts)?;
         Some(match cmd {
             Command::Quit => Action::RequestQuit,

@@ -1,5 +1,6 @@
 //! Who did what, newest first: the audit trail as it happens.
 
+use crate::app::keymap::Command;
 use crate::app::{ActivityView, App};
 use crate::ui::{clean, local, Theme};
 use ratatui::layout::{Constraint, Rect};
@@ -44,8 +45,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .border_style(theme.style("focus_border"))
             .title(ratatui::text::Span::styled(
                 format!(
-                    " Activity — the latest {} changes · v retention review ",
-                    a.records.len()
+                    " Activity — the latest {} changes · {} retention review ",
+                    a.records.len(),
+                    app.keymap.key_for(Command::CycleView)
                 ),
                 theme.style("title"),
             )),
@@ -71,13 +73,16 @@ fn draw_retention(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     });
     let title = if a.due.is_empty() {
         format!(
-            " Retention review — nothing is due ({}) · v audit trail ",
-            app.config.retention.summary()
+            " Retention review — nothing is due ({}) · {} audit trail ",
+            app.config.retention.summary(),
+            app.keymap.key_for(Command::CycleView)
         )
     } else {
         format!(
-            " Retention review — {} due · Enter looks (audited) · `watchroom retention --apply` removes them · v audit trail ",
-            a.due.len()
+            " Retention review — {} due · {} looks (audited) · `watchroom retention --apply` removes them · {} audit trail ",
+            a.due.len(),
+            app.keymap.key_for(Command::Open),
+            app.keymap.key_for(Command::CycleView)
         )
     };
     let table = Table::new(

@@ -36,7 +36,14 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Some(s) => format!("shift since {}", local(app, s.started_at).format("%H:%M")),
         None => "no shift".into(),
     };
-    let title = format!(" Occurrence log — {shift} · a add · e amend · E end shift and hand over ");
+    let title = format!(
+        " Occurrence log — {shift} · {} ",
+        app.keymap.hints(&[
+            crate::app::keymap::Command::AddLogEntry,
+            crate::app::keymap::Command::AmendLogEntry,
+            crate::app::keymap::Command::EndShift
+        ])
+    );
     let table = Table::new(
         rows,
         [

@@ -2,6 +2,7 @@
 //! signed on the current version stand out), their staff's training, and
 //! membership over time.
 
+use crate::app::keymap::Command;
 use crate::app::members::Contact;
 use crate::app::members::MembersView;
 use crate::app::App;
@@ -56,7 +57,11 @@ fn members(f: &mut Frame, area: Rect, app: &App, today: NaiveDate, theme: &Theme
     let selected = pane.rows.get(pane.selected);
     // the selected member's contacts, a few at most, beneath its details
     let contacts: Vec<Line> = match selected {
-        Some(m) if pane.contacts_of == Some(m.id) => contact_lines(&pane.contacts, theme),
+        Some(m) if pane.contacts_of == Some(m.id) => contact_lines(
+            &pane.contacts,
+            &app.keymap.key_for(Command::AddContact),
+            theme,
+        ),
         _ => vec![],
     };
     // and its latest changes, with what they replaced
@@ -85,9 +90,16 @@ fn members(f: &mut Frame, area: Rect, app: &App, today: NaiveDate, theme: &Theme
         .filter(|m| m.status != "left" && m.agreement(current).stands_out())
         .count();
     let title = format!(
-        " Members — {} · {renewals} renewals due · {agreements} agreements not on {} · v view · A add · a training · e edit · c contact ",
+        " Members — {} · {renewals} renewals due · {agreements} agreements not on {} · {} ",
         pane.rows.len(),
-        clean(current)
+        clean(current),
+        app.keymap.hints(&[
+            Command::CycleView,
+            Command::AddMember,
+            Command::AddTraining,
+            Command::EditMember,
+            Command::AddContact
+        ])
     );
     let visible = list.height.saturating_sub(3) as usize;
     let offset = pane.selected.saturating_sub(visible.saturating_sub(1));
@@ -274,10 +286,10 @@ fn change_lines(
     out
 }
 
-fn contact_lines(contacts: &[Contact], theme: &Theme) -> Vec<Line<'static>> {
+fn contact_lines(contacts: &[Contact], add: &str, theme: &Theme) -> Vec<Line<'static>> {
     if contacts.is_empty() {
         return vec![Line::from(Span::styled(
-            "no contacts yet · c adds one",
+            format!("no contacts yet · {add} adds one"),
             theme.style("muted"),
         ))];
     }
@@ -414,8 +426,10 @@ fn training(f: &mut Frame, area: Rect, app: &App, today: NaiveDate, theme: &Them
     )
     .block(block(
         format!(
-            " {} records · {due_count} due or out of date · soonest refresher first · v view · a add ",
-            pane.training.len()
+            " {} records · {due_count} due or out of date · soonest refresher first · {} · {} add ",
+            pane.training.len(),
+            app.keymap.hints(&[Command::CycleView]),
+            app.keymap.key_for(Command::AddTraining)
         ),
         theme,
     ))
@@ -429,7 +443,10 @@ fn over_time(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let months = &app.members_pane.months;
     let [chart, table] = Layout::vertical([Constraint::Fill(1), Constraint::Length(7)]).areas(area);
     let b = block(
-        " Membership over time — members at each month's end · v view ".into(),
+        format!(
+            " Membership over time — members at each month's end · {} ",
+            app.keymap.hints(&[Command::CycleView])
+        ),
         theme,
     );
     let inner = b.inner(chart);

@@ -10,7 +10,8 @@ use ratatui::Frame;
 
 pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     let mut out = vec![];
-    for ctx in [
+    // the pane's own keys first, then the rest in their usual order
+    let all = [
         Context::Global,
         Context::List,
         Context::Incident,
@@ -24,7 +25,13 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         Context::Setup,
         Context::Form,
         Context::Quitting,
-    ] {
+    ];
+    let here = app.contexts();
+    let order = here
+        .iter()
+        .copied()
+        .chain(all.into_iter().filter(|c| !here.contains(c)));
+    for ctx in order {
         out.push(Line::from(Span::styled(
             ctx.title().to_string(),
             theme.style("title"),
@@ -56,7 +63,7 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     }
     out.push(Line::default());
     out.push(Line::from(Span::styled(
-        "Keys are rebound in config.toml under [keys], by the names in brackets.",
+        "Keys are rebound in keymap.toml beside config.toml (or under [keys] in config.toml), by the names in brackets.",
         theme.style("muted"),
     )));
     out

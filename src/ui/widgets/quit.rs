@@ -20,7 +20,7 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         .filter(|b| b.context == Context::Quitting)
         .map(|b| {
             let keys: Vec<String> = b.keys.iter().map(|k| k.label()).collect();
-            (keys.join(" "), b.description)
+            (keys.join(" "), b.description.as_str())
         })
         .collect();
     let wide = choices.iter().map(|(k, _)| k.width()).max().unwrap_or(0);

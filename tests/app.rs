@@ -468,8 +468,13 @@ fn help_is_built_from_the_key_table_and_follows_rebinding() {
         screen.contains("i                 new incident"),
         "{screen}"
     );
-    for (cmd, what) in watchroom::app::COMMANDS {
-        assert!(screen.contains(what), "help lacks :{cmd}");
+    for c in watchroom::app::command_line::COMMANDS {
+        assert!(screen.contains(c.desc), "help lacks :{}", c.name);
+        assert!(
+            screen.contains(&format!(":{}", c.usage)),
+            "help lacks :{}",
+            c.usage
+        );
     }
     c.key(KeyCode::Esc);
     assert!(c.app.modal.is_none());
@@ -909,4 +914,30 @@ fn a_user_keymap_rebinds_keys_and_titles_footer_and_help_follow() {
         text.contains("c contact") && text.contains("? help"),
         "{text}"
     );
+}
+
+/// Every pane's `:` command and its other names reach the pane (`:radio`
+/// was once missing from the line though help implied it).
+#[test]
+fn the_command_line_knows_every_pane_by_each_of_its_names() {
+    use watchroom::app::Pane;
+    let mut c = demo_console();
+    for (typed, pane) in [
+        ("radio", Pane::Radio),
+        ("radios", Pane::Radio),
+        ("reports", Pane::Reports),
+        ("report", Pane::Reports),
+        ("register", Pane::Offenders),
+        ("set-up", Pane::Setup),
+        ("members", Pane::Members),
+        ("HITS", Pane::Hits),
+        ("incidents", Pane::Incidents),
+    ] {
+        c.keys(&format!(":{typed}"));
+        c.key(KeyCode::Enter);
+        assert_eq!(c.app.pane, pane, ":{typed}");
+    }
+    c.keys(":fly");
+    c.key(KeyCode::Enter);
+    assert!(c.text().contains("unknown command “fly”"), "{}", c.text());
 }

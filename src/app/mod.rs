@@ -3,6 +3,7 @@
 //! Keys become `Action`s through the keymap; `update` applies an action,
 //! asking the store for what it needs. Drawing lives in `ui` and only reads.
 
+pub mod command_line;
 pub mod config;
 pub mod form;
 pub mod input;
@@ -483,57 +484,6 @@ pub struct App {
 }
 
 const ACTIVITY_LIMIT: usize = 500;
-
-/// The command line's commands, as help lists them.
-pub const COMMANDS: &[(&str, &str)] = &[
-    ("incident", "log a new incident (also :new)"),
-    ("open N", "open incident N (or just :N)"),
-    ("note TEXT", "add a note to the selected or open incident"),
-    ("close REASON", "close the selected or open incident"),
-    ("filter TEXT", "filter the board, as with /"),
-    ("view NAME", "live, all, open, responding, police, closed"),
-    ("theme NAME", "switch theme (:theme alone lists them)"),
-    ("sighting", "log a sighting (as S does)"),
-    (
-        "hit N accept ACTION",
-        "accept hit N, e.g. :hit 12 accept radio warned",
-    ),
-    (
-        "hit N reject REASON",
-        "reject hit N as a false match, e.g. :hit 12 reject \"not him\"",
-    ),
-    (
-        "rollcall",
-        "start tonight's roll-call (:rollcall practice for a practice one)",
-    ),
-    ("hits", "show the hits pane"),
-    ("offenders", "show the offender register"),
-    ("activity", "show who changed what"),
-    (
-        "log TEXT",
-        "add an entry to the occurrence log (:log alone shows it)",
-    ),
-    (
-        "endshift",
-        "end the shift: review the handover, save it and sign out",
-    ),
-    ("handover", "show the handover waiting to be taken over"),
-    ("reports", "show the reports pane"),
-    ("members", "show the members pane"),
-    (
-        "setup",
-        "show the set-up pane: zones, cameras, the scheme's details",
-    ),
-    (
-        "reports",
-        "show the committee's figures for a period (pane 7)",
-    ),
-    ("help", "this help"),
-    (
-        "q",
-        "quit: asks whether to end your shift (:q! quits at once, leaving it running)",
-    ),
-];
 
 impl App {
     pub fn new(
@@ -1800,60 +1750,62 @@ impl App {
             .split_once(char::is_whitespace)
             .map(|(a, b)| (a, b.trim()))
             .unwrap_or((line, ""));
-        let cmd = cmd.trim_start_matches(':').to_lowercase();
-        match cmd.as_str() {
-            "" => {}
-            "q" | "quit" | "exit" => self.update(Action::RequestQuit),
-            "q!" | "quit!" => self.update(Action::Quit),
-            "help" | "h" => self.update(Action::ToggleHelp),
-            "theme" if rest.is_empty() => {
+        use command_line::LineCommand as C;
+        let Some(command) = command_line::lookup(cmd) else {
+            let other = cmd.trim_start_matches(':');
+            if other.is_empty() {
+                return;
+            }
+            if let Ok(id) = other.trim_start_matches('#').parse::<i64>() {
+                return self.update(Action::OpenIncident(id));
+            }
+            return self.warn(format!(
+                "unknown command “{}” — :help lists them",
+                crate::domain::text::clean(other)
+            ));
+        };
+        match command {
+            C::Quit => self.update(Action::RequestQuit),
+            C::QuitNow => self.update(Action::Quit),
+            C::Help => self.update(Action::ToggleHelp),
+            C::Theme if rest.is_empty() => {
                 let names = self.theme_names.join(", ");
                 self.info(format!("theme {} (available: {names})", self.theme));
             }
-            "theme" => self.update(Action::SwitchTheme(rest.to_string())),
-            "incident" | "new" => self.update(Action::NewIncident),
-            "open" => match rest.trim_start_matches('#').parse::<i64>() {
+            C::Theme => self.update(Action::SwitchTheme(rest.to_string())),
+            C::Incident => self.update(Action::NewIncident),
+            C::Open => match rest.trim_start_matches('#').parse::<i64>() {
                 Ok(id) => self.update(Action::OpenIncident(id)),
                 Err(_) => self.warn("usage: :open NUMBER"),
             },
-            "filter" => self.update(Action::SetFilter(rest.to_string())),
-            "view" => match StatusView::parse(rest) {
+            C::Filter => self.update(Action::SetFilter(rest.to_string())),
+            C::View => match StatusView::parse(rest) {
                 Some(v) => self.set_view(v),
                 None => self.warn("usage: :view live|all|open|responding|police|closed"),
             },
-            "note" => self.note_now(rest),
-            "close" => self.close_now(rest),
-            "activity" => self.update(Action::ShowPane(Pane::Activity)),
-            "log" if rest.is_empty() => self.update(Action::ShowPane(Pane::Log)),
-            "log" => {
+            C::Note => self.note_now(rest),
+            C::Close => self.close_now(rest),
+            C::Activity => self.update(Action::ShowPane(Pane::Activity)),
+            C::Log if rest.is_empty() => self.update(Action::ShowPane(Pane::Log)),
+            C::Log => {
                 if let Err(e) = self.add_log_entry(rest, None) {
                     self.warn(e);
                 }
             }
-            "endshift" => self.update(Action::EndShift),
-            "handover" => self.update(Action::ShowHandover),
-            "hits" => self.update(Action::ShowPane(Pane::Hits)),
-            "offenders" | "register" => self.update(Action::ShowPane(Pane::Offenders)),
-            "sighting" | "seen" => self.update(Action::NewSighting),
-            "hit" => self.hit_command(rest),
-            "rollcall" | "roll-call" => {
+            C::EndShift => self.update(Action::EndShift),
+            C::Handover => self.update(Action::ShowHandover),
+            C::Hits => self.update(Action::ShowPane(Pane::Hits)),
+            C::Offenders => self.update(Action::ShowPane(Pane::Offenders)),
+            C::Sighting => self.update(Action::NewSighting),
+            C::Hit => self.hit_command(rest),
+            C::RollCall => {
                 self.update(Action::StartRollCall(rest.eq_ignore_ascii_case("practice")))
             }
-            "radio" | "radios" => self.update(Action::ShowPane(Pane::Radio)),
-            "reports" | "report" => self.update(Action::ShowPane(Pane::Reports)),
-            "members" => self.update(Action::ShowPane(Pane::Members)),
-            "setup" | "set-up" => self.update(Action::ShowPane(Pane::Setup)),
-            "incidents" => self.update(Action::ShowPane(Pane::Incidents)),
-            other => {
-                if let Ok(id) = other.trim_start_matches('#').parse::<i64>() {
-                    self.update(Action::OpenIncident(id));
-                } else {
-                    self.warn(format!(
-                        "unknown command “{}” — :help lists them",
-                        crate::domain::text::clean(other)
-                    ));
-                }
-            }
+            C::Radio => self.update(Action::ShowPane(Pane::Radio)),
+            C::Reports => self.update(Action::ShowPane(Pane::Reports)),
+            C::Members => self.update(Action::ShowPane(Pane::Members)),
+            C::Setup => self.update(Action::ShowPane(Pane::Setup)),
+            C::Incidents => self.update(Action::ShowPane(Pane::Incidents)),
         }
     }
 

@@ -1,7 +1,8 @@
 //! Help, generated from the same key table that drives the keys.
 
+use crate::app::command_line::COMMANDS;
 use crate::app::keymap::Context;
-use crate::app::{App, COMMANDS};
+use crate::app::App;
 use crate::ui::{centred, Theme};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -55,10 +56,23 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         "Command line (:)",
         theme.style("title"),
     )));
-    for (cmd, what) in COMMANDS {
+    for c in COMMANDS {
+        let aliases = if c.aliases.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "  (also {})",
+                c.aliases
+                    .iter()
+                    .map(|a| format!(":{a}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
         out.push(Line::from(vec![
-            Span::styled(format!("  :{cmd:<17}"), theme.style("key")),
-            Span::raw(what.to_string()),
+            Span::styled(format!("  :{:<17}", c.usage), theme.style("key")),
+            Span::raw(c.desc.to_string()),
+            Span::styled(aliases, theme.style("muted")),
         ]));
     }
     out.push(Line::default());

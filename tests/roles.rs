@@ -268,3 +268,41 @@ fn only_a_manager_imports_exports_or_makes_documents_from_the_shell() {
         std::fs::read_dir(&docs).unwrap().collect::<Vec<_>>()
     );
 }
+
+/// The `:` line's writes are checked as the keys are: a viewer's `:note`,
+/// `:close`, `:log` and `:hit` are each refused, said, audited, and write nothing.
+#[test]
+fn a_viewers_command_line_writes_are_refused_like_their_keys() {
+    use ratatui::crossterm::event::KeyCode;
+    let (_dir, path) = support::demo_store();
+    let mut c = support::console_on(&path, "Jo Lindqvist", Default::default());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let (notes, log, open) = (
+        count("SELECT COUNT(*) FROM timeline"),
+        count("SELECT COUNT(*) FROM occurrence_log"),
+        count("SELECT COUNT(*) FROM incidents WHERE closed = 0"),
+    );
+    for line in [
+        ":note seen by the viewer",
+        ":close not the viewer's to close",
+        ":log the viewer writes",
+        ":hit 1 accept warned",
+    ] {
+        let refusals = count("SELECT COUNT(*) FROM audit WHERE action LIKE '%refus%'");
+        c.keys(line);
+        c.key(KeyCode::Enter);
+        assert!(c.text().contains("refused"), "{line}: {}", c.text());
+        assert_eq!(
+            count("SELECT COUNT(*) FROM audit WHERE action LIKE '%refus%'"),
+            refusals + 1,
+            "{line} is audited as refused"
+        );
+    }
+    assert_eq!(count("SELECT COUNT(*) FROM timeline"), notes);
+    assert_eq!(count("SELECT COUNT(*) FROM occurrence_log"), log);
+    assert_eq!(
+        count("SELECT COUNT(*) FROM incidents WHERE closed = 0"),
+        open
+    );
+}

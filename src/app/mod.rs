@@ -237,6 +237,12 @@ pub enum Action {
     NotifyFailed(String),
     /// A scheduled backup's outcome.
     BackupDone(Result<String, String>),
+    /// `:note TEXT`, `:close REASON`, `:log TEXT` and `:hit N accept|reject
+    /// TEXT`: the command line's writes, checked as the keys' are.
+    NoteNow(String),
+    CloseNow(String),
+    LogNow(String),
+    HitCommand(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1238,6 +1244,14 @@ impl App {
                 tracing::warn!(%why, "scheduled backup");
                 self.warn(format!("scheduled backup failed: {why}"));
             }
+            Action::NoteNow(text) => self.note_now(&text),
+            Action::CloseNow(reason) => self.close_now(&reason),
+            Action::LogNow(text) => {
+                if let Err(e) = self.add_log_entry(&text, None) {
+                    self.warn(e);
+                }
+            }
+            Action::HitCommand(rest) => self.hit_command(&rest),
             Action::Tick => self.tick(),
             Action::StoreChanged => self.store_changed(),
             Action::StoreGone(g) => self.store_gone_seen(g),
@@ -1783,21 +1797,17 @@ impl App {
                 Some(v) => self.set_view(v),
                 None => self.warn("usage: :view live|all|open|responding|police|closed"),
             },
-            C::Note => self.note_now(rest),
-            C::Close => self.close_now(rest),
+            C::Note => self.update(Action::NoteNow(rest.to_string())),
+            C::Close => self.update(Action::CloseNow(rest.to_string())),
             C::Activity => self.update(Action::ShowPane(Pane::Activity)),
             C::Log if rest.is_empty() => self.update(Action::ShowPane(Pane::Log)),
-            C::Log => {
-                if let Err(e) = self.add_log_entry(rest, None) {
-                    self.warn(e);
-                }
-            }
+            C::Log => self.update(Action::LogNow(rest.to_string())),
             C::EndShift => self.update(Action::EndShift),
             C::Handover => self.update(Action::ShowHandover),
             C::Hits => self.update(Action::ShowPane(Pane::Hits)),
             C::Offenders => self.update(Action::ShowPane(Pane::Offenders)),
             C::Sighting => self.update(Action::NewSighting),
-            C::Hit => self.hit_command(rest),
+            C::Hit => self.update(Action::HitCommand(rest.to_string())),
             C::RollCall => {
                 self.update(Action::StartRollCall(rest.eq_ignore_ascii_case("practice")))
             }
@@ -2200,9 +2210,6 @@ impl App {
     }
 
     fn note_now(&mut self, text: &str) {
-        if !self.permit(Permission::UpdateIncident) {
-            return;
-        }
         let Some(i) = self.current_incident() else {
             return self.warn("select an incident first");
         };
@@ -2218,9 +2225,6 @@ impl App {
     }
 
     fn close_now(&mut self, reason: &str) {
-        if !self.permit(Permission::UpdateIncident) {
-            return;
-        }
         let Some(i) = self.current_incident() else {
             return self.warn("select an incident first");
         };
@@ -2357,6 +2361,8 @@ fn step(selected: &mut usize, n: usize, d: i64) {
 }
 
 /// The permission an action needs, if it changes anything.
+/// What each action needs. Every action is named here, so a new one cannot
+/// slip through unchecked: the compiler asks for it.
 fn permission_for(action: &Action) -> Option<Permission> {
     use Permission as P;
     Some(match action {
@@ -2366,10 +2372,12 @@ fn permission_for(action: &Action) -> Option<Permission> {
         | Action::CloseIncident
         | Action::Reopen
         | Action::AddNote
-        | Action::AmendNote => P::UpdateIncident,
+        | Action::AmendNote
+        | Action::NoteNow(_)
+        | Action::CloseNow(_) => P::UpdateIncident,
         Action::NewSighting => P::LogSighting,
         Action::LinkOffender => P::NameOffenderOnIncident,
-        Action::AcceptHit | Action::RejectHit => P::DecideHit,
+        Action::AcceptHit | Action::RejectHit | Action::HitCommand(_) => P::DecideHit,
         Action::NewOffender | Action::EditOffender | Action::Promote | Action::Merge => {
             P::EditRegister
         }
@@ -2390,11 +2398,60 @@ fn permission_for(action: &Action) -> Option<Permission> {
         | Action::SetupAdd
         | Action::SetupEdit
         | Action::SetupRetire => P::SetUpScheme,
-        Action::AddLogEntry | Action::AmendLogEntry => P::KeepLog,
+        Action::AddLogEntry | Action::AmendLogEntry | Action::LogNow(_) => P::KeepLog,
         Action::AddMember | Action::AddTraining | Action::EditMember | Action::AddContact => {
             P::ManageMembers
         }
-        _ => return None,
+        // open to every signed-in role: moving about, reading, typing into
+        // a line or form whose opening was checked, the console's own events
+        Action::Quit
+        | Action::RequestQuit
+        | Action::AnswerQuit(_)
+        | Action::Closed(_)
+        | Action::ToggleHelp
+        | Action::ShowPane(_)
+        | Action::NextPane
+        | Action::PrevPane
+        | Action::Move(_)
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom
+        | Action::Open
+        | Action::OpenIncident(_)
+        | Action::Back
+        | Action::StartFilter
+        | Action::StartCommand
+        | Action::InputKey(_)
+        | Action::SubmitInput
+        | Action::CancelInput
+        | Action::RunCommand(_)
+        | Action::SetFilter(_)
+        | Action::CycleView
+        | Action::FormKey(_)
+        | Action::NextField
+        | Action::PrevField
+        | Action::SubmitForm
+        | Action::ConfirmQuit(_)
+        | Action::SwitchTheme(_)
+        | Action::Paste(_)
+        | Action::Tick
+        | Action::StoreChanged
+        | Action::StoreGone(_)
+        | Action::StoreSince(_)
+        | Action::Resize(..)
+        | Action::LockKey(_)
+        | Action::LockNow
+        | Action::EndShift
+        | Action::ConfirmHandover
+        | Action::CloseHandover
+        | Action::ShowHandover
+        | Action::Confirm(_)
+        | Action::RadioLine(radio::RadioInput::Filter)
+        | Action::CompleteCallSign
+        | Action::ReportPeriod(_)
+        | Action::NotifyFailed(_)
+        | Action::BackupDone(_) => return None,
     })
 }
 

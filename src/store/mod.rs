@@ -24,6 +24,7 @@ pub mod privacy;
 pub mod radios;
 pub mod report;
 mod schema;
+pub mod search;
 pub mod shifts;
 pub mod sightings;
 pub mod watch;

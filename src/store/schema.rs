@@ -290,7 +290,7 @@ CREATE TABLE roll_call_answers (
 );
 CREATE INDEX roll_call_answers_radio ON roll_call_answers(radio_id, roll_call_id);
 "#,
-    // 5: the audit trail chained by hashes (see store/audit.rs). Records already
+    // 5: the audit trail chained by hashes (see store/audit/). Records already
     // kept are numbered here in the order they were written; SQLite has no
     // SHA-256, so their hashes are computed by the store right after this
     // migration (`audit::seal_unchained`), in one transaction, in id order.

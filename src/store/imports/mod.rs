@@ -1,6 +1,6 @@
 //! Imports: zones, cameras, members, radios and offenders from a spreadsheet, and the police's
 //! street-level crime file. Rows arrive already parsed and tidied (see
-//! `io/import.rs`); here each is matched against the store (found, not
+//! `io/import/`); here each is matched against the store (found, not
 //! doubled) and, when the whole file is good, written in one transaction.
 //!
 //! The plan is made twice: once to preview, and again inside the writing

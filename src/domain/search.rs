@@ -37,6 +37,11 @@
 //!   heap, no later entry can either, and the scan stops;
 //! - markers come from a small vocabulary, so each distinct marker is matched
 //!   once per query, not once per offender.
+//!
+//! One file on purpose: the scan order, the letter masks, the pruning bound
+//! and the scorer are one mechanism, and the pruning is only sound with this
+//! file's weights and score ceilings (the tests check it against a scan with
+//! no pruning). About 1,100 lines of it are code, the rest its tests.
 
 use super::offender::OffenderKind;
 use nucleo_matcher::chars;

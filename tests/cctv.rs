@@ -298,6 +298,81 @@ fn no_notification_service_is_said_once_and_everything_carries_on() {
     assert!(c.app.message.is_none(), "said once");
 }
 
+/// The names the register pane lists for a search typed now, of those
+/// called Zebedee (a fuzzy search finds others too).
+fn found(c: &mut Console, query: &str) -> Vec<String> {
+    if c.app.input.is_some() {
+        c.key(KeyCode::Esc);
+    }
+    c.keys("/");
+    c.keys(query);
+    c.app
+        .register
+        .rows
+        .iter()
+        .filter(|r| r.name.starts_with("Zebedee"))
+        .map(|r| r.name.clone())
+        .collect()
+}
+
+#[test]
+fn a_record_added_renamed_and_erased_on_another_console_is_searched_at_once_in_place() {
+    let (_dir, path) = demo_store();
+    let mut c = console_on(&path, "Alex Morgan", Config::default());
+    c.keys("3");
+    let size = c.app.index.len();
+    assert!(found(&mut c, "zebedee").is_empty());
+
+    // the other console: the CCTV desk's own connection to the store
+    let id = register(&path, "Zebedee Quill", "Daz the Blade", &[], None);
+    c.app.update(Action::StoreChanged);
+    assert_eq!(found(&mut c, "zebedee"), ["Zebedee Quill"]);
+    assert_eq!(c.app.register.rows[0].name, "Zebedee Quill", "and first");
+    assert_eq!(c.app.index.len(), size + 1);
+
+    let mut other = Store::open(&path).unwrap();
+    let op = other
+        .operator_or_add("Sam Manager", "manager", now())
+        .unwrap();
+    let before = other.offender(id).unwrap().unwrap();
+    let renamed = OffenderInput {
+        name: "Zebedee Quince".into(),
+        aliases: before.aliases.clone(),
+        description: before.description.clone(),
+        ..Default::default()
+    };
+    other
+        .update_offender(id, before.version, renamed, op.id, now())
+        .unwrap();
+    c.app.update(Action::StoreChanged);
+    assert_eq!(found(&mut c, "quince"), ["Zebedee Quince"]);
+    assert!(found(&mut c, "quill").is_empty(), "the old name is gone");
+    assert_eq!(found(&mut c, "blade"), ["Zebedee Quince"], "the alias kept");
+    assert_eq!(c.app.index.len(), size + 1, "replaced, not added");
+
+    // erased, as retention deletes a record
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+    raw.execute_batch(&format!(
+        "PRAGMA foreign_keys = ON; DELETE FROM offenders WHERE id = {id}"
+    ))
+    .unwrap();
+    c.app.update(Action::StoreChanged);
+    assert!(found(&mut c, "zebedee").is_empty());
+    assert_eq!(c.app.index.len(), size);
+
+    // and the index kept in place ranks as one built afresh
+    let mut afresh =
+        watchroom::domain::search::OffenderIndex::new(other.search_entries(now()).unwrap());
+    for q in ["", "dar", "daz hol", "hoodie"] {
+        assert_eq!(
+            c.app.index.search(q, None, 50),
+            afresh.search(q, None, 50),
+            "{q:?}"
+        );
+    }
+}
+
 #[test]
 fn the_register_is_searched_as_you_type_known_and_id_sought_apart() {
     let (_dir, path) = demo_store();

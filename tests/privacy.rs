@@ -1368,7 +1368,7 @@ fn the_photo_is_sent_with_the_report_and_hostile_text_stays_inert() {
 
 /// Retention deletes a person from the tables it knows. A new table that
 /// refers to a person (or to their exclusions or sightings) must be taught
-/// to `store/privacy.rs` — deleted in `apply_retention`, exported in
+/// to `store/privacy/` — deleted in `apply_retention`, exported in
 /// `subject_access` — and then listed here.
 #[test]
 fn every_table_that_refers_to_a_person_is_one_retention_clears() {

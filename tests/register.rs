@@ -420,19 +420,26 @@ fn an_edit_on_the_version_seen_is_saved_and_one_on_a_stale_copy_is_refused_keepi
     assert_eq!(t.store.offender(kyle.id).unwrap().unwrap(), saved);
 }
 
+/// The ids a change query names, changed and removed.
+fn changed_since(store: &Store, seen: i64) -> (i64, Vec<i64>, Vec<i64>) {
+    let c = store.register_changes_since(seen, t0()).unwrap();
+    let changed = c.changed.iter().map(|e| e.id).collect();
+    (c.upto, changed, c.removed)
+}
+
 #[test]
-fn the_register_signature_changes_with_every_record_and_alias_change_and_only_then() {
+fn the_register_names_each_changed_record_once_and_only_when_it_changed() {
     let mut t = town();
-    let s0 = t.store.register_signature().unwrap();
+    let (mark, _, _) = changed_since(&t.store, 0);
     assert_eq!(
-        t.store.register_signature().unwrap(),
-        s0,
-        "stable while nothing changes"
+        changed_since(&t.store, mark),
+        (mark, vec![], vec![]),
+        "nothing while nothing changes"
     );
 
     let jade = t.person("Jade Pennington", &[], &[]);
-    let s1 = t.store.register_signature().unwrap();
-    assert_ne!(s1, s0, "a new record");
+    let (mark, changed, removed) = changed_since(&t.store, mark);
+    assert_eq!((changed, removed), (vec![jade.id], vec![]), "a new record");
 
     let mut edit = known_input("Jade Pennington", &[], &[]);
     edit.description = "with a pushchair".into();
@@ -440,8 +447,10 @@ fn the_register_signature_changes_with_every_record_and_alias_change_and_only_th
         .store
         .update_offender(jade.id, jade.version, edit, t.op, t0())
         .unwrap();
-    let s2 = t.store.register_signature().unwrap();
-    assert_ne!(s2, s1, "an edit");
+    let c = t.store.register_changes_since(mark, t0()).unwrap();
+    assert_eq!(c.changed.len(), 1, "an edit, read once");
+    assert_eq!(c.changed[0].description, "with a pushchair");
+    let mark = c.upto;
 
     let edit = OffenderInput {
         aliases: strings(&["Jay"]),
@@ -450,23 +459,48 @@ fn the_register_signature_changes_with_every_record_and_alias_change_and_only_th
     t.store
         .update_offender(jade.id, jade.version, edit, t.op, t0())
         .unwrap();
-    let s3 = t.store.register_signature().unwrap();
-    assert_ne!(s3, s2, "an alias added");
+    let c = t.store.register_changes_since(mark, t0()).unwrap();
+    assert_eq!(c.changed.len(), 1, "an alias added");
+    assert_eq!(c.changed[0].aliases, ["Jay"]);
+    let mark = c.upto;
 
     // a profile view changes nothing on the register
     t.store
         .open_profile(jade.id, t.op, "checking a still", t0())
         .unwrap();
-    assert_eq!(t.store.register_signature().unwrap(), s3);
+    assert_eq!(changed_since(&t.store, mark), (mark, vec![], vec![]));
 
-    // an alias written by another console, even without a version bump, is noticed
+    // an alias written by another connection, even without a version bump, is noticed
     raw(&t.path)
         .execute(
             "INSERT INTO offender_aliases (offender_id, alias) VALUES (?1, 'JP')",
             [jade.id],
         )
         .unwrap();
-    assert_ne!(t.store.register_signature().unwrap(), s3);
+    let c = t.store.register_changes_since(mark, t0()).unwrap();
+    assert_eq!(c.changed[0].aliases, ["Jay", "JP"]);
+    let mark = c.upto;
+
+    // a merge removes the still and changes the person it joined
+    let still = t.still("tall, shaved head", &[]);
+    let (mark, _, _) = changed_since(&t.store, mark);
+    t.store
+        .merge_offender(still.id, jade.id, t.op, t0())
+        .unwrap();
+    let (mark, changed, removed) = changed_since(&t.store, mark);
+    assert_eq!((changed, removed), (vec![jade.id], vec![still.id]));
+
+    // a record erased (deleted, as retention does, with its aliases) is a removal
+    let lee = t.person("Lee Tolley", &["Tolls"], &[]);
+    let (mark, _, _) = changed_since(&t.store, mark);
+    raw(&t.path)
+        .execute_batch(&format!(
+            "PRAGMA foreign_keys = ON; DELETE FROM offenders WHERE id = {}",
+            lee.id
+        ))
+        .unwrap();
+    let (_, changed, removed) = changed_since(&t.store, mark);
+    assert_eq!((changed, removed), (vec![], vec![lee.id]));
 }
 
 #[test]

@@ -463,7 +463,7 @@ pub struct App {
     pub notices: Vec<register::Notice>,
     /// Why desktop notifications are not working, once known.
     pub notify_trouble: Option<String>,
-    register_signature: (i64, i64),
+    register_mark: crate::store::search::RegisterMark,
     pub radio: radio::RadioPane,
     pub reports: reports::ReportsPane,
     pub members_pane: members::MembersPane,
@@ -566,7 +566,7 @@ impl App {
             cameras: vec![],
             notices: vec![],
             notify_trouble: None,
-            register_signature: (-1, -1),
+            register_mark: Default::default(),
             radio: radio::RadioPane::default(),
             reports: reports::ReportsPane::default(),
             members_pane: members::MembersPane::default(),

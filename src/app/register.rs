@@ -238,26 +238,28 @@ impl App {
         self.register.selected = self.register.selected.min(n.saturating_sub(1));
     }
 
-    /// Rebuild the search index from the store (after this or another console changed the register).
-    pub(crate) fn rebuild_index(&mut self) {
-        match self.store.search_entries(self.now()) {
-            Ok(entries) => self.index = OffenderIndex::new(entries),
-            Err(e) => self.store_error(e),
+    /// Update the search index in place with the records changed since it
+    /// last looked (on this or another console); false if the store failed.
+    pub(crate) fn update_index(&mut self) -> bool {
+        let now = self.now();
+        match self
+            .store
+            .update_search_index(&mut self.index, &mut self.register_mark, now)
+        {
+            Ok(_) => true,
+            Err(e) => {
+                self.store_error(e);
+                false
+            }
         }
     }
 
-    /// Rebuild the index and the register's lists when the register changed
+    /// Update the index and the register's lists when the register changed
     /// (here or on another console); cheap to call when it has not.
     pub(crate) fn refresh_register_if_changed(&mut self) {
-        match self.store.register_signature() {
-            Ok(sig) if sig != self.register_signature => {
-                self.register_signature = sig;
-                self.rebuild_index();
-            }
-            Ok(_) => {}
-            Err(e) => return self.store_error(e),
+        if self.update_index() {
+            self.refresh_register();
         }
-        self.refresh_register();
     }
 
     pub(crate) fn cycle_register_view(&mut self) {
@@ -857,7 +859,7 @@ impl App {
                     self.store
                         .set_offender_identity(saved.id, born, &address, op, now)?;
                 }
-                self.rebuild_index();
+                self.update_index();
                 if id.is_none() {
                     self.open_profile(saved.id, "added to the register");
                 }
@@ -949,7 +951,7 @@ impl App {
                 let o = self
                     .store
                     .promote_offender(*id, form.field("Name").value(), op, now)?;
-                self.rebuild_index();
+                self.update_index();
                 Ok(format!("{} is now on the known register", o.name))
             }
             FormKind::Merge { from } => {
@@ -957,7 +959,7 @@ impl App {
                     return Err(invalid("pick the known person from the list".into()));
                 };
                 let o = self.store.merge_offender(*from, into.id, op, now)?;
-                self.rebuild_index();
+                self.update_index();
                 self.profile = None;
                 self.open_profile(o.id, "merged an ID-sought record");
                 Ok(format!(

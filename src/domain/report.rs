@@ -1,6 +1,10 @@
 //! The committee report: a period's figures as plain types, and the sums
 //! that need no SQL (months of a period, totals, shares, police beside the
 //! scheme's own). Counts only: nothing here names a person or a member.
+//!
+//! One file on purpose: it is the report's one set of types, which the store
+//! fills and the writers in `io/report/` read; about 690 lines, the rest its
+//! tests.
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use chrono_tz::Tz;

@@ -1,6 +1,6 @@
 //! Retention: how long the scheme may keep what it holds about people, and
 //! what is due to go. Plain rules on dates; the store gathers the facts and
-//! carries out the verdicts (see `store/privacy.rs`).
+//! carries out the verdicts (see `store/privacy/`).
 //!
 //! The defaults (each can be set in the config file's `[retention]` table):
 //!

@@ -37,6 +37,11 @@
 //!   heap, no later entry can either, and the scan stops;
 //! - markers come from a small vocabulary, so each distinct marker is matched
 //!   once per query, not once per offender.
+//!
+//! One file on purpose: the scan order, the letter masks, the pruning bound
+//! and the scorer are one mechanism, and the pruning is only sound with this
+//! file's weights and score ceilings (the tests check it against a scan with
+//! no pruning). About 1,100 lines of it are code, the rest its tests.
 
 use super::offender::OffenderKind;
 use nucleo_matcher::chars;
@@ -226,6 +231,10 @@ impl Hot {
     }
 }
 
+/// Beyond this many entries moved in the scan order at once, sorting it
+/// afresh is cheaper than shifting it along for each.
+const FEW_MOVES: usize = 16;
+
 /// The scan order: most active first, then the lower id.
 fn scan_key(activity: i64, id: i64) -> (Reverse<i64>, i64) {
     (Reverse(activity), id)
@@ -412,11 +421,15 @@ impl OffenderIndex {
         for entry in entries {
             index.place(entry);
         }
-        index.hot = (0..index.entries.len()).map(|s| index.hot_for(s)).collect();
+        index.order_all();
         index
-            .hot
+    }
+
+    /// Make the scan order afresh from every entry.
+    fn order_all(&mut self) {
+        self.hot = (0..self.entries.len()).map(|s| self.hot_for(s)).collect();
+        self.hot
             .sort_unstable_by_key(|h| scan_key(h.activity, h.id));
-        index
     }
 
     pub fn len(&self) -> usize {
@@ -461,6 +474,56 @@ impl OffenderIndex {
         true
     }
 
+    /// Set every entry's activity figure at once, as a rebuild would read
+    /// them: `activity` holds every figure that is not 0. Only entries active
+    /// now or before are visited (the scan order keeps them at its ends), so
+    /// a quiet register costs little however large; how many changed.
+    pub fn set_activities(&mut self, activity: &HashMap<i64, i64>) -> usize {
+        let figure = |id: i64| activity.get(&id).copied().unwrap_or(0);
+        let positive = self.hot.iter().take_while(|h| h.activity > 0);
+        let negative = self.hot.iter().rev().take_while(|h| h.activity < 0);
+        let mut moved = vec![];
+        // figures found on entries already active: if that is all of them,
+        // no entry at 0 has become active
+        let mut found = 0;
+        for h in positive.chain(negative) {
+            let a = figure(h.id);
+            found += usize::from(a != 0);
+            if a != h.activity {
+                moved.push((h.slot as usize, a));
+            }
+        }
+        if found < activity.len() {
+            for (&id, &a) in activity {
+                match self.slot_of.get(&id) {
+                    Some(&slot) if self.entries[slot].activity == 0 && a != 0 => {
+                        moved.push((slot, a))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // each move shifts the scan order along: beyond a few, one sort is cheaper
+        if moved.len() <= FEW_MOVES {
+            for &(slot, a) in &moved {
+                let at = self.hot_position(slot);
+                self.hot.remove(at);
+                self.entries[slot].activity = a;
+                self.insert_hot(slot);
+            }
+        } else {
+            for &(slot, a) in &moved {
+                self.entries[slot].activity = a;
+            }
+            for h in &mut self.hot {
+                h.activity = self.entries[h.slot as usize].activity;
+            }
+            self.hot
+                .sort_unstable_by_key(|h| scan_key(h.activity, h.id));
+        }
+        moved.len()
+    }
+
     /// Take an entry out of the index; nothing happens if it is not there.
     pub fn remove(&mut self, id: i64) {
         let Some(&slot) = self.slot_of.get(&id) else {
@@ -468,13 +531,61 @@ impl OffenderIndex {
         };
         let at = self.hot_position(slot);
         self.hot.remove(at);
+        if self.take_out(slot) {
+            let at = self.hot_position(slot);
+            self.hot[at].slot = slot as u32;
+        }
+    }
+
+    /// Bring the index up to what the register now holds: `changed` entries
+    /// put in or replaced, `removed` ids taken out, and every activity figure
+    /// set from `activity` (as [`OffenderIndex::set_activities`]) — the index
+    /// a rebuild would make, with only the changed entries' text prepared
+    /// again. A few changes move a few entries in the scan order; many make
+    /// it afresh, once.
+    pub fn apply(
+        &mut self,
+        changed: Vec<SearchEntry>,
+        removed: &[i64],
+        activity: &HashMap<i64, i64>,
+    ) {
+        if changed.len() + removed.len() <= FEW_MOVES {
+            for &id in removed {
+                self.remove(id);
+            }
+            for entry in changed {
+                self.upsert(entry);
+            }
+            self.set_activities(activity);
+            return;
+        }
+        for &id in removed {
+            if let Some(&slot) = self.slot_of.get(&id) {
+                self.take_out(slot);
+            }
+        }
+        for entry in changed {
+            self.place(entry);
+        }
+        for e in &mut self.entries {
+            e.activity = activity.get(&e.id).copied().unwrap_or(0);
+        }
+        self.order_all();
+    }
+
+    /// Take the entry in `slot` out of everything but the scan order; true
+    /// if the last entry moved into `slot` to fill it.
+    fn take_out(&mut self, slot: usize) -> bool {
+        let id = self.entries[slot].id;
         self.slot_of.remove(&id);
         self.entries.swap_remove(slot);
         self.prepared.swap_remove(slot);
-        if let Some(moved) = self.entries.get(slot) {
-            self.slot_of.insert(moved.id, slot);
-            let at = self.hot_position(slot);
-            self.hot[at].slot = slot as u32;
+        match self.entries.get(slot) {
+            Some(moved) => {
+                self.slot_of.insert(moved.id, slot);
+                true
+            }
+            None => false,
         }
     }
 
@@ -1344,6 +1455,88 @@ mod tests {
         assert_eq!(index.search("", None, 1)[0].id, 7);
         assert_eq!(index.search("neil", None, 1)[0].id, 7);
         index.check_order();
+    }
+
+    #[test]
+    fn every_activity_at_once_ranks_as_a_rebuild_would() {
+        let mut index = register();
+        let figure = |id: i64| (id * 7) % 5;
+        let figures: HashMap<i64, i64> = index
+            .iter()
+            .map(|e| (e.id, figure(e.id)))
+            .filter(|&(_, a)| a != 0)
+            .collect();
+        let expected = index.iter().filter(|e| e.activity != figure(e.id)).count();
+        assert_eq!(index.set_activities(&figures), expected);
+        index.check_order();
+        let mut rebuilt = OffenderIndex::new(
+            index
+                .iter()
+                .cloned()
+                .map(|e| SearchEntry {
+                    activity: figure(e.id),
+                    ..e
+                })
+                .collect(),
+        );
+        for q in ["", "hol", "neil", "daz hol"] {
+            assert_eq!(
+                index.search(q, None, 50),
+                rebuilt.search(q, None, 50),
+                "{q}"
+            );
+        }
+        assert_eq!(index.set_activities(&figures), 0);
+        // one figure changing moves only that entry
+        let mut one = figures.clone();
+        one.insert(7, 50);
+        assert_eq!(index.set_activities(&one), 1);
+        index.check_order();
+        assert_eq!(index.search("", None, 1)[0].id, 7);
+    }
+
+    #[test]
+    fn changes_applied_in_place_search_as_a_rebuild_of_the_same_register() {
+        // one change, and more than a few (which take the other path)
+        for n in [1usize, 40] {
+            let mut index = register();
+            let mut kept: Vec<SearchEntry> = index.iter().cloned().collect();
+            kept.sort_by_key(|e| e.id);
+            let gone = kept.remove(0).id;
+            let mut changed = vec![];
+            for i in 0..n as i64 {
+                let e = named(100 + i, &format!("Quentin Zebedee {i}"), i % 3);
+                kept.push(e.clone());
+                changed.push(e);
+            }
+            let renamed = SearchEntry {
+                name: "Darren Hollister".into(),
+                ..kept[0].clone()
+            };
+            kept[0] = renamed.clone();
+            changed.push(renamed);
+            let figure = |id: i64| id % 4;
+            let figures = kept.iter().map(|e| (e.id, figure(e.id))).collect();
+            index.apply(changed, &[gone, 999], &figures);
+            index.check_order();
+            let mut rebuilt = OffenderIndex::new(
+                kept.into_iter()
+                    .map(|e| SearchEntry {
+                        activity: figure(e.id),
+                        ..e
+                    })
+                    .collect(),
+            );
+            assert_eq!(index.len(), rebuilt.len());
+            for q in ["", "hol", "hollister", "zebedee", "neil", "daz hol"] {
+                assert_eq!(
+                    index.search(q, None, 50),
+                    rebuilt.search(q, None, 50),
+                    "{n} changes, {q:?}"
+                );
+            }
+            assert!(index.entry(gone).is_none());
+        }
     }
 
     #[test]

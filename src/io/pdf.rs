@@ -5,6 +5,10 @@
 //! page, then the pages are drawn, so each footer can say "page N of M".
 //! Glyphs are placed with the advances skrifa measured (no shaping or
 //! kerning), so a line is drawn exactly as wide as it was measured.
+//!
+//! One file on purpose: measuring, wrapping, page layout and drawing share
+//! the same faces, styles and units, and must agree to the point; the code is
+//! about 640 lines, the rest its tests (text read back from the PDF).
 
 use std::sync::LazyLock;
 

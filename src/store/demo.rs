@@ -1,5 +1,10 @@
 //! The demo town of Castlebrook: a deterministic, fictional scheme to open the
 //! console on, and a bulk generator for benchmark stores.
+//!
+//! One file on purpose: about a third of it is the town's fixed tables
+//! (zones, members, names, summaries), which the demo and the bulk generator
+//! both draw from with the same seeded generator; splitting them would only
+//! put the tables away from the one place that reads them.
 
 use super::{audit, ts, Result, Store};
 use chrono::{DateTime, Duration, NaiveDate, Utc};

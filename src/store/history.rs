@@ -7,7 +7,7 @@
 //! edit, a person on the register, an exclusion, a member or a radio — and
 //! goes when it goes. Old values can name people, so they are kept here,
 //! where retention and the subject access request reach them, and never in
-//! the audit trail. What retention does with them (`store/privacy.rs`): a
+//! the audit trail. What retention does with them (`store/privacy/`): a
 //! person's history and their exclusions' go with them, and the names and
 //! aliases they had before an edit are struck out of other records as their
 //! present ones are; an anonymised incident's edits are anonymised with its

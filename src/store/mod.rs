@@ -25,6 +25,7 @@ pub mod radios;
 pub mod report;
 pub mod rollcalls;
 mod schema;
+pub mod search;
 pub mod shifts;
 pub mod sightings;
 pub mod watch;

@@ -5,7 +5,6 @@ use super::history::{self, Owner};
 use super::{audit, from_ts, photos, ts, Result, Store, StoreError};
 use crate::domain::exclusion::Exclusion;
 use crate::domain::offender::{Activity, Offender, OffenderInput, OffenderKind};
-use crate::domain::search::SearchEntry;
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 
@@ -66,7 +65,7 @@ fn split(s: &str) -> Vec<String> {
         .collect()
 }
 
-fn offender_row(r: &Row) -> rusqlite::Result<Offender> {
+pub(crate) fn offender_row(r: &Row) -> rusqlite::Result<Offender> {
     let kind: String = r.get(1)?;
     Ok(Offender {
         id: r.get(0)?,
@@ -84,7 +83,7 @@ fn offender_row(r: &Row) -> rusqlite::Result<Offender> {
     })
 }
 
-const OFFENDER_COLUMNS: &str =
+pub(crate) const OFFENDER_COLUMNS: &str =
     "id, kind, name, nicknames, description, markers, status, photo_path, created_at, updated_at, version";
 
 pub(crate) fn get_offender(conn: &rusqlite::Connection, id: i64) -> Result<Option<Offender>> {
@@ -532,59 +531,6 @@ impl Store {
             sightings,
             merged_into,
         })
-    }
-
-    /// Every current (not merged) record, as the search index needs it.
-    pub fn search_entries(&self, now: DateTime<Utc>) -> Result<Vec<SearchEntry>> {
-        let conn = self.conn();
-        let since = ts(now - Duration::days(90));
-        let mut activity: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
-        let mut st = conn.prepare(
-            "SELECT io.offender_id, COUNT(*) FROM incident_offenders io JOIN incidents i ON i.id = io.incident_id
-             WHERE i.opened_at >= ?1 GROUP BY io.offender_id
-             UNION ALL
-             SELECT offender_id, COUNT(*) FROM sightings WHERE at >= ?1 AND offender_id IS NOT NULL GROUP BY offender_id",
-        )?;
-        for row in st.query_map([since], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
-            let (id, n) = row?;
-            *activity.entry(id).or_default() += n;
-        }
-        let mut aliases: std::collections::HashMap<i64, Vec<String>> =
-            std::collections::HashMap::new();
-        let mut st =
-            conn.prepare("SELECT offender_id, alias FROM offender_aliases ORDER BY rowid")?;
-        for row in st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
-            let (id, a) = row?;
-            aliases.entry(id).or_default().push(a);
-        }
-        let mut st = conn.prepare(&format!(
-            "SELECT {OFFENDER_COLUMNS} FROM offenders WHERE status <> 'merged'"
-        ))?;
-        let rows = st.query_map([], offender_row)?;
-        let mut out = vec![];
-        for o in rows {
-            let o = o?;
-            out.push(SearchEntry {
-                id: o.id,
-                kind: o.kind,
-                activity: activity.get(&o.id).copied().unwrap_or(0),
-                aliases: aliases.remove(&o.id).unwrap_or_default(),
-                name: o.name,
-                nicknames: o.nicknames,
-                markers: o.markers,
-                description: o.description,
-            });
-        }
-        Ok(out)
-    }
-
-    /// Changes when any record or alias changes: whether the search index is stale.
-    pub fn register_signature(&self) -> Result<(i64, i64)> {
-        Ok(self.conn().query_row(
-            "SELECT COUNT(*) + (SELECT COUNT(*) FROM offender_aliases), COALESCE(SUM(version), 0) FROM offenders",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?)
     }
 
     /// Records on the register (merged ones excluded).

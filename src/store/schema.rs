@@ -1,6 +1,23 @@
 //! Versioned migrations. The schema grows by appending to `MIGRATIONS` only:
 //! a store's `PRAGMA user_version` says how many have been applied.
 
+/// The statement a register trigger runs: give the record `$id` names the
+/// next change number (changes are written one transaction at a time, so
+/// the numbers only grow).
+macro_rules! register_change {
+    ($id:literal) => {
+        concat!(
+            "
+    INSERT INTO register_changes (offender_id, seq)
+    VALUES (",
+            $id,
+            ", (SELECT COALESCE(MAX(seq), 0) + 1 FROM register_changes))
+    ON CONFLICT (offender_id) DO UPDATE SET seq = excluded.seq;
+"
+        )
+    };
+}
+
 pub const MIGRATIONS: &[&str] = &[
     // 1: the console's first schema.
     r#"
@@ -273,7 +290,7 @@ CREATE TABLE roll_call_answers (
 );
 CREATE INDEX roll_call_answers_radio ON roll_call_answers(radio_id, roll_call_id);
 "#,
-    // 5: the audit trail chained by hashes (see store/audit.rs). Records already
+    // 5: the audit trail chained by hashes (see store/audit/). Records already
     // kept are numbered here in the order they were written; SQLite has no
     // SHA-256, so their hashes are computed by the store right after this
     // migration (`audit::seal_unchained`), in one transaction, in id order.
@@ -480,6 +497,40 @@ ALTER TABLE roll_call_steps ADD COLUMN operator_id INTEGER REFERENCES operators(
 ALTER TABLE roll_calls ADD COLUMN finished_by INTEGER REFERENCES operators(id);
 CREATE INDEX roll_calls_open ON roll_calls(id) WHERE finished_at IS NULL;
 "#,
+    // 13: which offender records changed, so a console's search index reads
+    // only those (see store/search.rs): one row per record ever changed, with
+    // the newest change's number; a row whose record is gone (erased) or
+    // merged is a removal. Triggers keep it, so no writer can forget it. It
+    // holds record numbers only, nothing that names a person.
+    concat!(
+        "
+CREATE TABLE register_changes (
+    offender_id  INTEGER PRIMARY KEY,
+    seq          INTEGER NOT NULL
+);
+CREATE INDEX register_changes_seq ON register_changes(seq);
+",
+        "CREATE TRIGGER register_offender_added AFTER INSERT ON offenders BEGIN",
+        register_change!("NEW.id"),
+        "END;
+CREATE TRIGGER register_offender_changed AFTER UPDATE ON offenders BEGIN",
+        register_change!("NEW.id"),
+        "END;
+CREATE TRIGGER register_offender_removed AFTER DELETE ON offenders BEGIN",
+        register_change!("OLD.id"),
+        "END;
+CREATE TRIGGER register_alias_added AFTER INSERT ON offender_aliases BEGIN",
+        register_change!("NEW.offender_id"),
+        "END;
+CREATE TRIGGER register_alias_changed AFTER UPDATE ON offender_aliases BEGIN",
+        register_change!("NEW.offender_id"),
+        register_change!("OLD.offender_id"),
+        "END;
+CREATE TRIGGER register_alias_removed AFTER DELETE ON offender_aliases BEGIN",
+        register_change!("OLD.offender_id"),
+        "END;
+"
+    ),
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

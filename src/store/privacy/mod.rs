@@ -1,0 +1,49 @@
+//! Data protection in the store: retention (what the scheme may no longer
+//! keep is deleted or anonymised, in one transaction, and the freed space
+//! overwritten) and subject access (everything held about one person).
+//!
+//! The rules themselves are in `domain/retention.rs`; this module gathers the
+//! facts they need and carries out their verdicts.
+//!
+//! What deleting a person removes, in every table: the record, its aliases,
+//! its exclusions (with their zones and evidence links), its sightings and
+//! the hits they raised, every hit on them, every incident link naming them,
+//! any earlier record merged into theirs, and their name (and aliases of two
+//! words or more) wherever other records' free text mentions it (incident
+//! summaries, timeline notes, sightings, hits, exclusions, other people's
+//! descriptions, the radio log, every record's history of edits), struck
+//! out as `[removed]`; the names and aliases they had before an edit are
+//! struck out too. Their own history of edits, and their exclusions', goes
+//! with them, and an anonymised incident's edits are anonymised with its
+//! timeline (see `store/history.rs`). Photo files are
+//! named back to the caller to delete, who deletes only those inside the
+//! scheme's own folders (see `store/folders.rs`). The audit trail is not touched: its
+//! records are chained by hashes and only ever appended; the retention line
+//! it gains names no one.
+
+//!
+//! `retention` works out what is due and removes it; `subject` gathers
+//! everything held about one person.
+
+mod retention;
+mod subject;
+
+pub use retention::{Compaction, RetentionCounts};
+pub use subject::{
+    MergedRecord, SubjectData, SubjectExclusion, SubjectHit, SubjectIncident, SubjectSighting,
+    SubjectView,
+};
+
+/// A JSON array of ids, for `json_each` (one statement however many there are).
+fn id_list(ids: &[i64]) -> String {
+    let mut s = String::with_capacity(ids.len() * 8 + 2);
+    s.push('[');
+    for (k, id) in ids.iter().enumerate() {
+        if k > 0 {
+            s.push(',');
+        }
+        s.push_str(&id.to_string());
+    }
+    s.push(']');
+    s
+}

@@ -223,6 +223,48 @@ impl Field {
     }
 }
 
+/// A field this operator and a colleague both changed, differently, since
+/// the form opened: the form shows both, and saving asks which to keep.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldClash {
+    pub label: &'static str,
+    /// Who made the other change.
+    pub by: String,
+    pub theirs: String,
+    pub mine: String,
+    /// The field as the fresh copy has it; none when the clash is over the
+    /// whole record (a hit's decision), which keeping theirs leaves alone.
+    fresh: Option<Field>,
+}
+
+impl FieldClash {
+    /// A clash over the record as a whole, not one of the form's fields.
+    pub fn over_record(label: &'static str, by: &str, theirs: String, mine: String) -> FieldClash {
+        FieldClash {
+            label,
+            by: by.into(),
+            theirs,
+            mine,
+            fresh: None,
+        }
+    }
+
+    pub fn is_over_record(&self) -> bool {
+        self.fresh.is_none()
+    }
+}
+
+/// Where settling a clash leaves the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settled {
+    /// Another clash to ask about.
+    Asking,
+    /// None left: save what the form holds.
+    Save,
+    /// Nothing of this operator's is left to write.
+    NothingLeft,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Form {
     pub title: String,
@@ -234,6 +276,10 @@ pub struct Form {
     pub banner: Option<String>,
     /// Asking whether to throw away typed input.
     pub confirm_discard: bool,
+    /// Fields both this operator and a colleague changed (see [`Form::rebase`]).
+    pub clashes: Vec<FieldClash>,
+    /// Asking, before saving, which value to keep for the first clash.
+    pub asking: bool,
 }
 
 pub enum FormOutcome {
@@ -251,6 +297,99 @@ impl Form {
             error: None,
             banner: None,
             confirm_discard: false,
+            clashes: vec![],
+            asking: false,
+        }
+    }
+
+    /// Learn the fresh copy of the record, given as the form its opener
+    /// builds from it: each field merged three ways (`domain/merge.rs`) —
+    /// the colleague's value where only they changed it, this operator's
+    /// typing where only they did, and a clash where both did. Afterwards the
+    /// form counts as opened on the fresh copy, so saving writes only what
+    /// this operator changed.
+    pub fn rebase(&mut self, fresh: Form, by: &str) {
+        use crate::domain::merge::{three_way, Take};
+        let opened: Vec<_> = self
+            .fields
+            .iter()
+            .map(|f| (f.label, f.initial.clone()))
+            .collect();
+        let theirs: Vec<_> = fresh
+            .fields
+            .iter()
+            .map(|f| (f.label, f.initial.clone()))
+            .collect();
+        let mine: Vec<_> = self
+            .fields
+            .iter()
+            .map(|f| (f.label, f.value().to_string()))
+            .collect();
+        self.clashes.clear();
+        for (field, (label, take)) in self
+            .fields
+            .iter_mut()
+            .zip(three_way(&opened, &theirs, &mine))
+        {
+            let Some(new) = fresh.fields.iter().find(|f| f.label == label) else {
+                continue;
+            };
+            match take {
+                Take::Theirs => *field = new.clone(),
+                Take::Mine => field.initial = new.initial.clone(),
+                Take::Clash { theirs, mine } => {
+                    field.initial = new.initial.clone();
+                    self.clashes.push(FieldClash {
+                        label,
+                        by: by.into(),
+                        theirs,
+                        mine,
+                        fresh: Some(new.clone()),
+                    });
+                }
+            }
+        }
+        self.asking = false;
+        self.confirm_discard = false;
+    }
+
+    /// Before a save: whether a clash must be settled first (and if so, ask).
+    pub fn ask_which_to_keep(&mut self) -> bool {
+        self.asking = !self.clashes.is_empty();
+        self.asking
+    }
+
+    /// Settle the first clash as the operator chose.
+    pub fn keep(&mut self, keep: crate::domain::merge::Keep) -> Settled {
+        if self.clashes.is_empty() {
+            self.asking = false;
+            return Settled::Save;
+        }
+        let clash = self.clashes.remove(0);
+        // a record-wide clash kept as mine is a whole decision to write
+        let over_record = clash.is_over_record();
+        if keep == crate::domain::merge::Keep::Theirs {
+            match clash.fresh {
+                Some(fresh) => {
+                    if let Some(f) = self.fields.iter_mut().find(|f| f.label == clash.label) {
+                        *f = fresh;
+                    }
+                }
+                None => {
+                    self.clashes.clear();
+                    self.asking = false;
+                    return Settled::NothingLeft;
+                }
+            }
+        }
+        if !self.clashes.is_empty() {
+            return Settled::Asking;
+        }
+        self.asking = false;
+        if self.is_dirty() || over_record {
+            Settled::Save
+        } else {
+            Settled::NothingLeft
         }
     }
 

@@ -24,6 +24,9 @@ pub enum Context {
     /// The set-up pane: zones, cameras and the scheme's details.
     Setup,
     Form,
+    /// The question a form asks, before saving, about a field both this
+    /// operator and a colleague changed.
+    Clash,
     /// The question `q` asks while this operator's shift is open.
     Quitting,
 }
@@ -43,6 +46,7 @@ impl Context {
             Context::Members => "Members and their training",
             Context::Setup => "Set-up: zones, cameras, the scheme's details (a manager's)",
             Context::Form => "Forms",
+            Context::Clash => "A field you and a colleague both changed (asked on saving)",
             Context::Quitting => "Quitting with your shift open",
         }
     }
@@ -126,6 +130,9 @@ pub enum Command {
     NextField,
     PrevField,
     Submit,
+    KeepTheirs,
+    KeepMine,
+    DecideLater,
     EndShiftAndQuit,
     LeaveShiftRunning,
     StaySignedIn,
@@ -413,6 +420,27 @@ const TABLE: &[(Command, &str, Context, &[&str], &str)] = &[
         Context::Form,
         &["ctrl-s"],
         "save (Enter on the last field saves too)",
+    ),
+    (
+        Command::KeepTheirs,
+        "keep_theirs",
+        Context::Clash,
+        &["t"],
+        "keep the colleague's value (yours is not written)",
+    ),
+    (
+        Command::KeepMine,
+        "keep_mine",
+        Context::Clash,
+        &["y"],
+        "keep your value (it replaces theirs)",
+    ),
+    (
+        Command::DecideLater,
+        "decide_later",
+        Context::Clash,
+        &["esc"],
+        "back to the form; saving asks again",
     ),
     (
         Command::Pane5,
@@ -908,7 +936,8 @@ impl Keymap {
                 (Context::RollCall, Context::Radio) | (Context::Radio, Context::RollCall)
             );
             // forms and the quit question stand alone: nothing else applies with them
-            let alone = |c: Context| matches!(c, Context::Form | Context::Quitting);
+            let alone =
+                |c: Context| matches!(c, Context::Form | Context::Clash | Context::Quitting);
             !shadows && (a == b || radio_pair)
                 || (!shadows
                     && !alone(a)

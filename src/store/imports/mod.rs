@@ -12,6 +12,7 @@ mod places;
 pub use places::{CameraRecord, ZoneRecord};
 
 use super::history::{self, Owner};
+use super::versions::{self, Record};
 use super::{audit, ts, Result, Store, StoreError};
 use crate::domain::offender::OffenderKind;
 use crate::domain::text::tidy_input;
@@ -522,6 +523,7 @@ fn write_members(
                         id
                     ],
                 )?;
+                versions::bump(tx, Record::Member(*id), operator, now)?;
                 history::record_since(tx, Owner::Member(*id), &before, now, operator)?;
                 let detail = format!("import: {}", fields.join(", "));
                 audit::append(
@@ -792,6 +794,7 @@ fn write_radios(
                         params![id, ts(now), before, res.status, operator],
                     )?;
                 }
+                versions::bump(tx, Record::Radio(*id), operator, now)?;
                 history::record_since(tx, Owner::Radio(*id), &fields_before, now, operator)?;
                 let detail = format!("import: {}", fields.join(", "));
                 audit::append(
@@ -1191,7 +1194,7 @@ fn write_offenders(
                 tx.execute(
                     "UPDATE offenders SET nicknames = ?1, markers = ?2, description = COALESCE(?3, description),
                             date_of_birth = COALESCE(date_of_birth, ?4), address = COALESCE(?5, address),
-                            updated_at = ?6, version = version + 1 WHERE id = ?7",
+                            updated_at = ?6 WHERE id = ?7",
                     params![
                         join(nicknames, &c.nicknames, ", "),
                         join(markers, &c.markers, ","),
@@ -1205,6 +1208,7 @@ fn write_offenders(
                 for a in &c.aliases {
                     add_alias(*id, a)?;
                 }
+                versions::bump(tx, Record::Offender(*id), operator, now)?;
                 history::record_since(tx, Owner::Offender(*id), &before, now, operator)?;
                 let detail = format!("import: {}", fields.join(", "));
                 audit::append(

@@ -23,6 +23,7 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         Context::Members,
         Context::Setup,
         Context::Form,
+        Context::Clash,
         Context::Quitting,
     ] {
         out.push(Line::from(Span::styled(

@@ -775,3 +775,31 @@ fn the_same_decision_made_on_two_consoles_counts_once() {
         Some("Dana Reeve")
     );
 }
+
+#[test]
+fn a_colleague_s_value_shown_in_a_clash_never_reaches_the_terminal_raw() {
+    let (_dir, mut a, mut b) = two_consoles();
+    let id = both_on_a_radio(&mut a, &mut b);
+    a.keys("e");
+    tabs(&mut a, 2);
+    retype(&mut a, "spare battery");
+    // a value no console would store (written past the store's tidying), as from an old file
+    rusqlite::Connection::open(&a.path)
+        .unwrap()
+        .execute(
+            "UPDATE radios SET notes = ?1, version = version + 1 WHERE id = ?2",
+            rusqlite::params!["\u{1b}]0;owned\u{7}cracked", id],
+        )
+        .unwrap();
+    a.ctrl('s');
+    a.ctrl('s');
+    let screen = a.text();
+    assert!(
+        screen.contains("cracked") && screen.contains("you: “spare battery”"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains('\u{1b}') && !screen.contains('\u{7}'),
+        "{screen:?}"
+    );
+}

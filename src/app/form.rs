@@ -565,6 +565,7 @@ impl Form {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::merge::Keep;
     use crossterm::event::KeyModifiers;
 
     fn k(code: KeyCode) -> KeyEvent {
@@ -797,6 +798,66 @@ mod tests {
             ),
             FormOutcome::Cancel
         ));
+    }
+
+    /// A form as its opener would build it on a copy with these values.
+    fn opened(priority: &str, note: &str) -> Form {
+        Form::new(
+            "t",
+            vec![
+                Field::text("Priority", priority, ""),
+                Field::text("Note", note, ""),
+            ],
+        )
+    }
+
+    #[test]
+    fn a_rebased_form_keeps_the_typing_takes_the_colleague_s_field_and_writes_only_its_own() {
+        let (z, m) = town();
+        let mut f = opened("P3", "");
+        f.focus = 1;
+        type_in(&mut f, "seen leaving", &z, &m);
+        f.rebase(opened("P1", ""), "Dana");
+        assert_eq!(f.field("Priority").value(), "P1", "theirs, untouched here");
+        assert!(!f.field("Priority").changed(), "so not written");
+        assert_eq!(f.field("Note").value(), "seen leaving");
+        assert!(f.field("Note").changed(), "mine, written");
+        assert!(f.clashes.is_empty());
+        assert!(!f.ask_which_to_keep());
+    }
+
+    #[test]
+    fn a_field_both_changed_is_asked_about_and_keeping_theirs_leaves_nothing_to_write() {
+        let (z, m) = town();
+        let mut f = opened("P3", "");
+        f.focus = 1;
+        type_in(&mut f, "by the tills", &z, &m);
+        f.rebase(opened("P3", "near the door"), "Dana");
+        assert_eq!(
+            (
+                f.clashes[0].label,
+                f.clashes[0].theirs.as_str(),
+                f.clashes[0].mine.as_str()
+            ),
+            ("Note", "near the door", "by the tills")
+        );
+        assert_eq!(
+            f.field("Note").value(),
+            "by the tills",
+            "the typing stays until chosen"
+        );
+        assert!(f.ask_which_to_keep());
+        assert_eq!(f.keep(Keep::Theirs), Settled::NothingLeft);
+        assert_eq!(f.field("Note").value(), "near the door");
+        assert!(!f.asking);
+
+        let mut f = opened("P3", "");
+        f.focus = 1;
+        type_in(&mut f, "by the tills", &z, &m);
+        f.rebase(opened("P3", "near the door"), "Dana");
+        assert_eq!(f.keep(Keep::Mine), Settled::Save);
+        assert_eq!(f.field("Note").value(), "by the tills");
+        assert!(f.field("Note").changed(), "mine replaces theirs");
     }
 
     #[test]

@@ -400,14 +400,6 @@ fn selected_row(c: &Console) -> watchroom::store::members::MemberRow {
         .unwrap()
 }
 
-fn message(c: &Console) -> String {
-    c.app
-        .message
-        .as_ref()
-        .map(|m| m.text.clone())
-        .unwrap_or_default()
-}
-
 #[test]
 fn a_manager_edits_a_member_from_the_pane_and_bad_input_loses_nothing() {
     use ratatui::crossterm::event::KeyCode;

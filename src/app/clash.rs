@@ -52,6 +52,15 @@ fn decision(h: &HitRow) -> String {
     }
 }
 
+/// A record read by a lookup that says "not found" as an error: none then.
+fn found<T>(read: Result<T, StoreError>) -> Result<Option<T>, StoreError> {
+    match read {
+        Ok(t) => Ok(Some(t)),
+        Err(StoreError::NotFound(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// A hit as every decision form opens on it.
 const WAITING: &str = "waiting";
 
@@ -118,10 +127,6 @@ impl App {
     /// The form its opener would build now on the store's copy of the
     /// record (none: the record has gone).
     fn fresh_form(&self, kind: &FormKind) -> Result<Option<(FormKind, Form)>, StoreError> {
-        let gone = |e: StoreError| match e {
-            StoreError::NotFound(_) => Ok(None),
-            other => Err(other),
-        };
         let modal = match *kind {
             FormKind::Edit { id, .. } | FormKind::Close { id, .. } => {
                 let Some(i) = self.store.incident(id)? else {
@@ -142,9 +147,8 @@ impl App {
                 self.offender_form(&o, &born, &address, true)
             }
             FormKind::LiftExclusion { id, .. } | FormKind::Appeal { id, .. } => {
-                let e = match self.store.exclusion(id) {
-                    Ok(e) => e,
-                    Err(e) => return gone(e),
+                let Some(e) = found(self.store.exclusion(id))? else {
+                    return Ok(None);
                 };
                 if matches!(kind, FormKind::Appeal { .. }) {
                     self.appeal_form(&e)
@@ -160,9 +164,8 @@ impl App {
                 self.edit_member_form(&m)
             }
             FormKind::RadioStatus { id, .. } | FormKind::EditRadio { id, .. } => {
-                let r = match self.store.radio(id) {
-                    Ok(r) => r,
-                    Err(e) => return gone(e),
+                let Some(r) = found(self.store.radio(id))? else {
+                    return Ok(None);
                 };
                 if matches!(kind, FormKind::EditRadio { .. }) {
                     self.edit_radio_form(&r)

@@ -829,10 +829,15 @@ mod tests {
     #[test]
     fn a_field_both_changed_is_asked_about_and_keeping_theirs_leaves_nothing_to_write() {
         let (z, m) = town();
-        let mut f = opened("P3", "");
-        f.focus = 1;
-        type_in(&mut f, "by the tills", &z, &m);
-        f.rebase(opened("P3", "near the door"), "Dana");
+        // a note typed here while a colleague saved another
+        let clashing = || {
+            let mut f = opened("P3", "");
+            f.focus = 1;
+            type_in(&mut f, "by the tills", &z, &m);
+            f.rebase(opened("P3", "near the door"), "Dana");
+            f
+        };
+        let mut f = clashing();
         assert_eq!(
             (
                 f.clashes[0].label,
@@ -851,10 +856,7 @@ mod tests {
         assert_eq!(f.field("Note").value(), "near the door");
         assert!(!f.asking);
 
-        let mut f = opened("P3", "");
-        f.focus = 1;
-        type_in(&mut f, "by the tills", &z, &m);
-        f.rebase(opened("P3", "near the door"), "Dana");
+        let mut f = clashing();
         assert_eq!(f.keep(Keep::Mine), Settled::Save);
         assert_eq!(f.field("Note").value(), "by the tills");
         assert!(f.field("Note").changed(), "mine replaces theirs");

@@ -9,7 +9,7 @@
 //! both changed one field the form shows both values and asks, before
 //! anything is written, which to keep. A hit's one field is its decision.
 
-use super::form::{FieldClash, Form, Settled};
+use super::form::{Field, Form};
 use super::keymap::{Command, Context};
 use super::{Action, App, FormKind, Modal};
 use crate::domain::merge::{take, Keep, Take};
@@ -17,6 +17,141 @@ use crate::domain::sighting::HitStatus;
 use crate::store::sightings::HitRow;
 use crate::store::{Record, Stale, StoreError};
 use crossterm::event::{KeyCode, KeyEvent};
+
+/// A field this operator and a colleague both changed, differently, since
+/// the form opened: the form shows both, and saving asks which to keep.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldClash {
+    pub label: &'static str,
+    /// Who made the other change.
+    pub by: String,
+    pub theirs: String,
+    pub mine: String,
+    /// The field as the fresh copy has it; none when the clash is over the
+    /// whole record (a hit's decision), which keeping theirs leaves alone.
+    fresh: Option<Field>,
+}
+
+impl FieldClash {
+    /// A clash over the record as a whole, not one of the form's fields.
+    pub fn over_record(label: &'static str, by: &str, theirs: String, mine: String) -> FieldClash {
+        FieldClash {
+            label,
+            by: by.into(),
+            theirs,
+            mine,
+            fresh: None,
+        }
+    }
+
+    pub fn is_over_record(&self) -> bool {
+        self.fresh.is_none()
+    }
+}
+
+/// Where settling a clash leaves the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settled {
+    /// Another clash to ask about.
+    Asking,
+    /// None left: save what the form holds.
+    Save,
+    /// Nothing of this operator's is left to write.
+    NothingLeft,
+}
+
+impl Form {
+    /// Learn the fresh copy of the record, given as the form its opener
+    /// builds from it: each field merged three ways (`domain/merge.rs`) —
+    /// the colleague's value where only they changed it, this operator's
+    /// typing where only they did, and a clash where both did. Afterwards the
+    /// form counts as opened on the fresh copy, so saving writes only what
+    /// this operator changed.
+    pub fn rebase(&mut self, fresh: Form, by: &str) {
+        use crate::domain::merge::three_way;
+        let opened: Vec<_> = self
+            .fields
+            .iter()
+            .map(|f| (f.label, f.opened_with().to_string()))
+            .collect();
+        let theirs: Vec<_> = fresh
+            .fields
+            .iter()
+            .map(|f| (f.label, f.opened_with().to_string()))
+            .collect();
+        let mine: Vec<_> = self
+            .fields
+            .iter()
+            .map(|f| (f.label, f.value().to_string()))
+            .collect();
+        self.clashes.clear();
+        for (field, (label, take)) in self
+            .fields
+            .iter_mut()
+            .zip(three_way(&opened, &theirs, &mine))
+        {
+            let Some(new) = fresh.fields.iter().find(|f| f.label == label) else {
+                continue;
+            };
+            match take {
+                Take::Theirs => *field = new.clone(),
+                Take::Mine => field.count_as_opened_with(new.opened_with()),
+                Take::Clash { theirs, mine } => {
+                    field.count_as_opened_with(new.opened_with());
+                    self.clashes.push(FieldClash {
+                        label,
+                        by: by.into(),
+                        theirs,
+                        mine,
+                        fresh: Some(new.clone()),
+                    });
+                }
+            }
+        }
+        self.asking = false;
+        self.confirm_discard = false;
+    }
+
+    /// Before a save: whether a clash must be settled first (and if so, ask).
+    pub fn ask_which_to_keep(&mut self) -> bool {
+        self.asking = !self.clashes.is_empty();
+        self.asking
+    }
+
+    /// Settle the first clash as the operator chose.
+    pub fn keep(&mut self, keep: Keep) -> Settled {
+        if self.clashes.is_empty() {
+            self.asking = false;
+            return Settled::Save;
+        }
+        let clash = self.clashes.remove(0);
+        // a record-wide clash kept as mine is a whole decision to write
+        let over_record = clash.is_over_record();
+        if keep == Keep::Theirs {
+            match clash.fresh {
+                Some(fresh) => {
+                    if let Some(f) = self.fields.iter_mut().find(|f| f.label == clash.label) {
+                        *f = fresh;
+                    }
+                }
+                None => {
+                    self.clashes.clear();
+                    self.asking = false;
+                    return Settled::NothingLeft;
+                }
+            }
+        }
+        if !self.clashes.is_empty() {
+            return Settled::Asking;
+        }
+        self.asking = false;
+        if self.is_dirty() || over_record {
+            Settled::Save
+        } else {
+            Settled::NothingLeft
+        }
+    }
+}
 
 /// The record a form edits, and the version it opened on (none: a form
 /// that makes something new, or adds to a record without editing it).
@@ -285,5 +420,69 @@ impl App {
             Ok(_) => {}
             Err(e) => self.store_error(e),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::input::LineInput;
+
+    /// A form as its opener would build it on a copy with these values.
+    fn opened(priority: &str, note: &str) -> Form {
+        Form::new(
+            "t",
+            vec![
+                Field::text("Priority", priority, ""),
+                Field::text("Note", note, ""),
+            ],
+        )
+    }
+
+    #[test]
+    fn a_rebased_form_keeps_the_typing_takes_the_colleague_s_field_and_writes_only_its_own() {
+        let mut f = opened("P3", "");
+        f.fields[1].input = LineInput::new("seen leaving");
+        f.rebase(opened("P1", ""), "Dana");
+        assert_eq!(f.field("Priority").value(), "P1", "theirs, untouched here");
+        assert!(!f.field("Priority").changed(), "so not written");
+        assert_eq!(f.field("Note").value(), "seen leaving");
+        assert!(f.field("Note").changed(), "mine, written");
+        assert!(f.clashes.is_empty());
+        assert!(!f.ask_which_to_keep());
+    }
+
+    #[test]
+    fn a_field_both_changed_is_asked_about_and_keeping_theirs_leaves_nothing_to_write() {
+        // a note typed here while a colleague saved another
+        let clashing = || {
+            let mut f = opened("P3", "");
+            f.fields[1].input = LineInput::new("by the tills");
+            f.rebase(opened("P3", "near the door"), "Dana");
+            f
+        };
+        let mut f = clashing();
+        assert_eq!(
+            (
+                f.clashes[0].label,
+                f.clashes[0].theirs.as_str(),
+                f.clashes[0].mine.as_str()
+            ),
+            ("Note", "near the door", "by the tills")
+        );
+        assert_eq!(
+            f.field("Note").value(),
+            "by the tills",
+            "the typing stays until chosen"
+        );
+        assert!(f.ask_which_to_keep());
+        assert_eq!(f.keep(Keep::Theirs), Settled::NothingLeft);
+        assert_eq!(f.field("Note").value(), "near the door");
+        assert!(!f.asking);
+
+        let mut f = clashing();
+        assert_eq!(f.keep(Keep::Mine), Settled::Save);
+        assert_eq!(f.field("Note").value(), "by the tills");
+        assert!(f.field("Note").changed(), "mine replaces theirs");
     }
 }

@@ -1,7 +1,8 @@
 //! Forms drawn as a centred box: one line a field, the focused one marked,
 //! suggestions under a place field, the reason for a refusal at the foot.
 
-use crate::app::form::{FieldClash, FieldKind, Form};
+use crate::app::clash::FieldClash;
+use crate::app::form::{FieldKind, Form};
 use crate::app::keymap::Command;
 use crate::app::App;
 use crate::ui::{centred, clean, Theme};

@@ -293,8 +293,16 @@ fn a_save_on_a_stale_copy_is_refused_and_the_fresh_copy_shown() {
         .contains("save refused"));
     let s = Store::open(&path).unwrap();
     assert_eq!(s.incident(id).unwrap().unwrap().summary, "Alex's account");
-    // saving again, knowingly, goes through
+    // both changed what happened: saving again shows both and asks first
     b.ctrl('s');
+    let screen = b.text();
+    assert!(
+        screen.contains("keep Alex Morgan's “Alex's account” (t)"),
+        "{screen}"
+    );
+    assert_eq!(s.incident(id).unwrap().unwrap().summary, "Alex's account");
+    // keeping hers, knowingly, goes through
+    b.keys("y");
     assert!(b.app.modal.is_none());
     assert_eq!(s.incident(id).unwrap().unwrap().summary, "Priya's account");
 }

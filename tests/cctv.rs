@@ -11,47 +11,7 @@ use watchroom::app::{Action, Event, FormKind, Modal, Pane};
 use watchroom::domain::exclusion::Scope;
 use watchroom::domain::offender::{OffenderInput, OffenderKind};
 use watchroom::domain::sighting::HitStatus;
-use watchroom::store::exclusions::NewExclusion;
 use watchroom::store::Store;
-
-/// Put a person on the register, with a sanction in force at the given stage if any.
-fn register(
-    path: &std::path::Path,
-    name: &str,
-    alias: &str,
-    markers: &[&str],
-    stage: Option<&str>,
-) -> i64 {
-    let mut s = Store::open(path).unwrap();
-    let op = s.operator_or_add("Sam Manager", "manager", now()).unwrap();
-    let input = OffenderInput {
-        name: name.into(),
-        aliases: vec![alias.into()],
-        markers: markers.iter().map(|m| m.to_string()).collect(),
-        description: "slim, grey hoodie".into(),
-        ..Default::default()
-    };
-    let o = s
-        .create_offender(OffenderKind::Known, input, op.id, now())
-        .unwrap();
-    if let Some(stage) = stage {
-        let new = NewExclusion {
-            offender_id: o.id,
-            stage: stage.into(),
-            scope: Scope::AllZones,
-            starts_at: now() - Duration::days(10),
-            ends_at: now() + Duration::days(100),
-            served_at: Some(now() - Duration::days(10)),
-            served_by: "PC Hale".into(),
-            reason: "persistent theft".into(),
-            evidence: vec![],
-            review_on: None,
-        };
-        s.create_exclusion(&new, &Config::default().hit_rules().ladder, op.id, now())
-            .unwrap();
-    }
-    o.id
-}
 
 /// Typed keys counted as an operator would count them.
 struct Counter<'a> {

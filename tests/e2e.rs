@@ -789,7 +789,8 @@ fn theme_command_switches_and_lists_themes() {
 }
 
 /// Two consoles edit the same incident: the second save is refused, the
-/// form stays open with what was typed, and the store keeps the first.
+/// form stays open with what was typed, and the store keeps the first; both
+/// changed what happened, so saving again shows both and asks which to keep.
 #[test]
 fn a_stale_save_from_another_console_is_refused() {
     let place = Place::new();
@@ -851,6 +852,21 @@ fn a_stale_save_from_another_console_is_refused() {
         })
         .expect("the incident");
     assert_eq!(summary, from_a, "the store keeps A's save");
+
+    b.send(CTRL_S);
+    b.wait_for("the question, with A's text in it", WAIT, |t| {
+        some_line_has(t, &["keep Alex Morgan's", &from_a])
+    });
+    b.send("y");
+    b.wait_for("B's save, kept over A's", WAIT, |t| {
+        t.contains(&format!("incident #{id} saved")) && !t.contains(&edit)
+    });
+    let summary: String = store(&place)
+        .query_row("SELECT summary FROM incidents WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .expect("the incident");
+    assert_eq!(summary, from_b, "B chose to keep theirs");
 }
 
 /// The store file deleted under a running console (with its log and index):

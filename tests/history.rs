@@ -16,7 +16,12 @@ use watchroom::store::imports::{
     ImportBatch, ImportResult, Lined, MemberRecord, OffenderRecord, RadioRecord,
 };
 use watchroom::store::members::MemberEdit;
-use watchroom::store::Store;
+use watchroom::store::{Record, Store};
+
+/// A record's version as the store has it now, as a console reading it would.
+fn seen(s: &Store, r: Record) -> i64 {
+    s.version_of(r).unwrap().unwrap().version
+}
 
 fn t0() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-27T12:00:00Z")
@@ -174,6 +179,7 @@ fn every_edit_of_a_person_keeps_each_field_it_replaced_with_who_and_when() {
     t.store
         .set_offender_identity(
             kyle.id,
+            saved.version,
             Some(day("1990-02-03")),
             "14 Mill Lane, Castlebrook",
             t.op,
@@ -367,20 +373,31 @@ fn lifting_and_appealing_an_exclusion_keep_when_and_why_in_its_history_not_the_a
         .unwrap();
     let audit_before = last_audit(&t.path);
     t.store
-        .record_appeal(e.id, day("2026-11-28"), None, t.op, t0() + mins(1))
+        .record_appeal(
+            e.id,
+            e.version,
+            day("2026-11-28"),
+            None,
+            t.op,
+            t0() + mins(1),
+        )
         .unwrap();
+    let v = seen(&t.store, Record::Exclusion(e.id));
     t.store
         .record_appeal(
             e.id,
+            v,
             day("2026-11-28"),
             Some("upheld by the panel: Dean Holt must stay out"),
             t.op,
             t0() + mins(2),
         )
         .unwrap();
+    let v = seen(&t.store, Record::Exclusion(e.id));
     t.store
         .lift_exclusion(
             e.id,
+            v,
             "agreed at review with Dean Holt's support worker",
             t.op,
             t0() + mins(3),
@@ -439,7 +456,14 @@ fn a_member_edit_keeps_every_field_it_changed() {
         fee_paid_pence: 15_000,
     };
     t.store
-        .edit_member(t.greggs, &edit, t.op, t0() + mins(1), day("2026-11-27"))
+        .edit_member(
+            t.greggs,
+            seen(&t.store, Record::Member(t.greggs)),
+            &edit,
+            t.op,
+            t0() + mins(1),
+            day("2026-11-27"),
+        )
         .unwrap();
     let changes = t.store.member_changes(t.greggs, 100).unwrap();
     assert_eq!(changes.len(), 1);
@@ -475,6 +499,7 @@ fn a_radio_edit_keeps_serial_member_and_notes_and_its_status_keeps_its_own_histo
     t.store
         .update_radio(
             r.id,
+            r.version,
             "MTP-2",
             Some(t.old_bell),
             "cracked case",
@@ -482,8 +507,9 @@ fn a_radio_edit_keeps_serial_member_and_notes_and_its_status_keeps_its_own_histo
             t0() + mins(1),
         )
         .unwrap();
+    let v = seen(&t.store, Record::Radio(r.id));
     t.store
-        .set_radio_status(r.id, "faulty", "no transmit", t.op, t0() + mins(2))
+        .set_radio_status(r.id, v, "faulty", "no transmit", t.op, t0() + mins(2))
         .unwrap();
     let changes = t.store.radio_changes(r.id, 100).unwrap();
     assert_eq!(

@@ -11,6 +11,9 @@ use watchroom::domain::member::{default_courses, Agreement, MemberTraining, Rene
 use watchroom::store::members::MemberEdit;
 use watchroom::store::Store;
 
+/// A member's version as added, before any edit.
+const ADDED: i64 = 1;
+
 fn today() -> NaiveDate {
     now().date_naive()
 }
@@ -68,7 +71,8 @@ fn a_new_member_shows_its_renewal_agreement_and_training_standing() {
     let mut fixed = m.clone();
     fixed.renewal_on = Some(today() + Duration::days(200));
     fixed.agreement_version = Some(current.clone());
-    s.edit_member(id, &fixed, op, now(), today()).unwrap();
+    s.edit_member(id, ADDED, &fixed, op, now(), today())
+        .unwrap();
     s.add_training(
         id,
         "Ann Lee",
@@ -240,7 +244,8 @@ fn every_change_is_audited_with_ids_and_no_names() {
     .unwrap();
     let mut lapsed = shop("Lantern Books");
     lapsed.status = "lapsed".into();
-    s.edit_member(id, &lapsed, op, now(), today()).unwrap();
+    s.edit_member(id, ADDED, &lapsed, op, now(), today())
+        .unwrap();
     let audit = s.recent_audit(None, 4).unwrap();
     let seen: Vec<(&str, &str)> = audit
         .iter()
@@ -296,7 +301,7 @@ fn membership_over_time_counts_joiners_leavers_and_the_total() {
     assert_eq!(after[11].joined, before[11].joined + 1);
     assert_eq!(after[11].total, before[11].total + 1);
     m.status = "left".into();
-    s.edit_member(id, &m, op, now(), today()).unwrap();
+    s.edit_member(id, ADDED, &m, op, now(), today()).unwrap();
     let gone = s.membership_by_month(today(), 12).unwrap();
     assert_eq!(gone[11].lapsed, before[11].lapsed + 1);
     assert_eq!(gone[11].total, before[11].total);
@@ -395,14 +400,6 @@ fn selected_row(c: &Console) -> watchroom::store::members::MemberRow {
         .unwrap()
 }
 
-fn message(c: &Console) -> String {
-    c.app
-        .message
-        .as_ref()
-        .map(|m| m.text.clone())
-        .unwrap_or_default()
-}
-
 #[test]
 fn a_manager_edits_a_member_from_the_pane_and_bad_input_loses_nothing() {
     use ratatui::crossterm::event::KeyCode;
@@ -418,7 +415,7 @@ fn a_manager_edits_a_member_from_the_pane_and_bad_input_loses_nothing() {
     // the form holds the member as it stands
     c.keys("e");
     {
-        let Some(Modal::Form(FormKind::EditMember { id }, f)) = &c.app.modal else {
+        let Some(Modal::Form(FormKind::EditMember { id, .. }, f)) = &c.app.modal else {
             panic!("the edit form opens: {:?}", c.app.modal)
         };
         assert_eq!(*id, before.id);

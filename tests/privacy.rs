@@ -329,6 +329,7 @@ fn town() -> Town {
     assert!(s.exclusion(ex.id).is_ok());
     s.record_appeal(
         ex.id,
+        ex.version,
         chrono::NaiveDate::from_ymd_opt(2025, 1, 15).unwrap(),
         Some("Zzyzx-Appeal dismissed"),
         op,
@@ -1230,6 +1231,7 @@ fn a_subject_access_report_says_what_their_record_held_before_each_edit_and_noth
         .unwrap();
     s.record_appeal(
         ex.id,
+        ex.version,
         t.date_naive(),
         Some("dismissed"),
         op,

@@ -109,6 +109,11 @@ fn town() -> Town {
 }
 
 impl Town {
+    /// A radio's version as the store has it now, as a console reading it would.
+    fn version(&self, radio: i64) -> i64 {
+        self.store.radio(radio).unwrap().version
+    }
+
     fn radio(&mut self, call_sign: &str, member: Option<i64>, status: &str) -> i64 {
         let serial = format!("SN-{call_sign}");
         self.store
@@ -281,12 +286,20 @@ fn a_status_change_keeps_the_history_in_order_with_who_and_the_note() {
     let audit = t.audit_rows();
     let r = t
         .store
-        .set_radio_status(id, "faulty", "  cracked   aerial ", t.op.id, t0())
+        .set_radio_status(
+            id,
+            t.version(id),
+            "faulty",
+            "  cracked   aerial ",
+            t.op.id,
+            t0(),
+        )
         .unwrap();
     assert_eq!(r.status, "faulty");
     t.store
         .set_radio_status(
             id,
+            t.version(id),
             "in repair",
             "sent to Motorola",
             t.other_op.id,
@@ -294,7 +307,14 @@ fn a_status_change_keeps_the_history_in_order_with_who_and_the_note() {
         )
         .unwrap();
     t.store
-        .set_radio_status(id, "issued", "", t.op.id, t0() + Duration::days(9))
+        .set_radio_status(
+            id,
+            t.version(id),
+            "issued",
+            "",
+            t.op.id,
+            t0() + Duration::days(9),
+        )
         .unwrap();
     let h = t.store.radio_history(id).unwrap();
     let seen: Vec<(DateTime<Utc>, &str, &str, &str, &str)> = h
@@ -334,7 +354,14 @@ fn a_status_change_keeps_the_history_in_order_with_who_and_the_note() {
     // the same status again is no change
     let e = t
         .store
-        .set_radio_status(id, "issued", "", t.op.id, t0() + Duration::days(10))
+        .set_radio_status(
+            id,
+            t.version(id),
+            "issued",
+            "",
+            t.op.id,
+            t0() + Duration::days(10),
+        )
         .unwrap_err();
     assert_eq!(invalid(e), "HS01 is already issued");
     assert_eq!(t.store.radio_history(id).unwrap().len(), 3);
@@ -350,7 +377,7 @@ fn an_unknown_status_is_refused() {
     let audit = t.audit_rows();
     let e = t
         .store
-        .set_radio_status(id, "broken", "dropped it", t.op.id, t0())
+        .set_radio_status(id, t.version(id), "broken", "dropped it", t.op.id, t0())
         .unwrap_err();
     let m = invalid(e);
     assert!(m.contains("unknown status “broken”"), "{m}");
@@ -368,7 +395,8 @@ fn an_unknown_status_is_refused() {
     assert_eq!(t.audit_rows(), audit);
     // a radio that does not exist
     assert!(matches!(
-        t.store.set_radio_status(9999, "faulty", "", t.op.id, t0()),
+        t.store
+            .set_radio_status(9999, 1, "faulty", "", t.op.id, t0()),
         Err(StoreError::NotFound(_))
     ));
 }
@@ -516,6 +544,7 @@ fn a_radio_marked_faulty_leaves_the_next_roster_but_not_the_one_in_progress() {
     t.store
         .set_radio_status(
             ids["HS02"],
+            t.version(ids["HS02"]),
             "faulty",
             "dropped",
             t.op.id,
@@ -538,7 +567,14 @@ fn a_radio_marked_faulty_leaves_the_next_roster_but_not_the_one_in_progress() {
     assert_eq!(again.rollcall.stations, open.rollcall.stations);
     // the stations were frozen with their member and zone too
     t.store
-        .set_radio_status(ids["MS01"], "lost", "", t.op.id, evening(0) + mins(3))
+        .set_radio_status(
+            ids["MS01"],
+            t.version(ids["MS01"]),
+            "lost",
+            "",
+            t.op.id,
+            evening(0) + mins(3),
+        )
         .unwrap();
     let resumed = t.store.open_roll_call().unwrap().unwrap();
     assert_eq!(resumed.rollcall.stations[3].call_sign, "MS01");
@@ -866,7 +902,14 @@ fn recent_answers_are_the_last_n_real_roll_calls_oldest_first() {
     );
     // a radio off the roster for the last two only has the ones it was on
     t.store
-        .set_radio_status(ids["HS02"], "in repair", "", t.op.id, evening(1) + mins(30))
+        .set_radio_status(
+            ids["HS02"],
+            t.version(ids["HS02"]),
+            "in repair",
+            "",
+            t.op.id,
+            evening(1) + mins(30),
+        )
         .unwrap();
     t.run_roll_call(false, evening(0), &[]);
     assert_eq!(t.store.recent_answers(2).unwrap()[&ids["HS02"]], [Heard(5)]);

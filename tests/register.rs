@@ -100,6 +100,22 @@ fn invalid_message<T: std::fmt::Debug>(r: Result<T, StoreError>) -> String {
     }
 }
 
+/// The refusal of a save made on an old copy: who had changed it since.
+fn stale_by<T: std::fmt::Debug>(r: Result<T, StoreError>) -> String {
+    match r {
+        Err(StoreError::Stale(s)) => s.by,
+        other => panic!("expected a stale refusal, got {other:?}"),
+    }
+}
+
+/// A hit's version as raised, before anyone decides it.
+const RAISED: i64 = 1;
+
+/// An exclusion's version as the store has it now.
+fn excl_version(s: &Store, id: i64) -> i64 {
+    s.exclusion(id).unwrap().version
+}
+
 /// A small town: two zones, a camera on each and a mobile van, one CCTV operator.
 struct Town {
     _dir: TempDir,
@@ -394,15 +410,13 @@ fn an_edit_on_the_version_seen_is_saved_and_one_on_a_stale_copy_is_refused_keepi
     let audit_before = t.store.audit_count().unwrap();
     let mut theirs = known_input("Kyle Marsh", &["K"], &[]);
     theirs.description = "short, dark jacket".into();
-    let m = invalid_message(other.update_offender(
-        kyle.id,
-        kyle.version,
-        theirs,
-        priya,
-        t0() + mins(2),
-    ));
-    assert!(m.contains("changed by someone else"), "{m}");
-    assert!(m.contains("Kyle Marsh"), "{m}");
+    let refused = other.update_offender(kyle.id, kyle.version, theirs, priya, t0() + mins(2));
+    let m = refused.as_ref().unwrap_err().to_string();
+    assert!(
+        m.contains("Kyle Marsh's record was changed by Sam Okafor"),
+        "{m}"
+    );
+    assert_eq!(stale_by(refused), "Sam Okafor");
 
     let now = other.offender(kyle.id).unwrap().unwrap();
     assert_eq!(now, saved, "the first save stands, aliases and all");
@@ -1018,7 +1032,13 @@ fn exclusions_in_force_are_listed_soonest_ending_first_and_one_lifted_early_drop
     let lift_at = t0() + mins(10);
     let lifted = t
         .store
-        .lift_exclusion(long, "appeal upheld", t.op, lift_at)
+        .lift_exclusion(
+            long,
+            excl_version(&t.store, long),
+            "appeal upheld",
+            t.op,
+            lift_at,
+        )
         .unwrap();
     assert_eq!(lifted.lifted_at, Some(lift_at));
     assert!(lifted.in_force(lift_at - Duration::seconds(1)));
@@ -1039,7 +1059,11 @@ fn exclusions_in_force_are_listed_soonest_ending_first_and_one_lifted_early_drop
     // lifting what is not in force is refused and changes nothing
     let before = footprint(&t.path);
     for id in [long, ended, future] {
-        let m = invalid_message(t.store.lift_exclusion(id, "again", t.op, lift_at + mins(2)));
+        let v = excl_version(&t.store, id);
+        let m = invalid_message(
+            t.store
+                .lift_exclusion(id, v, "again", t.op, lift_at + mins(2)),
+        );
         assert!(m.contains("not in force"), "{m}");
     }
     assert_eq!(footprint(&t.path), before);
@@ -1076,7 +1100,7 @@ fn an_appeal_is_recorded_with_its_date_and_later_its_outcome_and_the_evidence_is
 
     let lodged = t
         .store
-        .record_appeal(id, day("2026-11-30"), None, t.op, t0() + days(3))
+        .record_appeal(id, 1, day("2026-11-30"), None, t.op, t0() + days(3))
         .unwrap();
     assert_eq!(lodged.appeal_lodged_on, Some(day("2026-11-30")));
     assert_eq!(lodged.appeal_outcome, None);
@@ -1086,6 +1110,7 @@ fn an_appeal_is_recorded_with_its_date_and_later_its_outcome_and_the_evidence_is
         .store
         .record_appeal(
             id,
+            lodged.version,
             day("2026-11-30"),
             Some(" dismissed by the  panel "),
             t.op,
@@ -1118,7 +1143,7 @@ fn an_appeal_is_recorded_with_its_date_and_later_its_outcome_and_the_evidence_is
     assert_eq!(audit[1].detail, "lodged");
     assert!(matches!(
         t.store
-            .record_appeal(9999, day("2026-11-30"), None, t.op, t0()),
+            .record_appeal(9999, 1, day("2026-11-30"), None, t.op, t0()),
         Err(StoreError::NotFound(_))
     ));
 }
@@ -1535,11 +1560,12 @@ fn the_hits_pane_lists_waiting_hits_oldest_first_then_decided_ones_newest_first(
     let mut t = town();
     let h = five_hits(&mut t);
     t.store
-        .decide_hit(h[0], true, "radio warned", t.op, t0() - mins(5))
+        .decide_hit(h[0], RAISED, true, "radio warned", t.op, t0() - mins(5))
         .unwrap();
     t.store
         .decide_hit(
             h[2],
+            RAISED,
             false,
             "not him: different build",
             t.op,
@@ -1593,7 +1619,7 @@ fn a_hit_is_accepted_with_its_action_or_rejected_with_a_reason_and_never_decided
 
     let accepted = t
         .store
-        .decide_hit(h[0], true, " police  called ", t.op, t0() + mins(1))
+        .decide_hit(h[0], RAISED, true, " police  called ", t.op, t0() + mins(1))
         .unwrap();
     assert_eq!(accepted.status, HitStatus::Accepted);
     assert_eq!(accepted.action_taken.as_deref(), Some("police called"));
@@ -1605,6 +1631,7 @@ fn a_hit_is_accepted_with_its_action_or_rejected_with_a_reason_and_never_decided
         .store
         .decide_hit(
             h[1],
+            RAISED,
             false,
             "not him: different build",
             t.op,
@@ -1630,18 +1657,20 @@ fn a_hit_is_accepted_with_its_action_or_rejected_with_a_reason_and_never_decided
     );
 
     let before = footprint(&t.path);
-    let m =
-        invalid_message(
+    // a decision made on the hit as it was raised, after Sam decided it
+    let by =
+        stale_by(
             t.store
-                .decide_hit(h[0], false, "changed my mind", t.op, t0() + mins(3)),
+                .decide_hit(h[0], RAISED, false, "changed my mind", t.op, t0() + mins(3)),
         );
-    assert!(m.contains("already accepted by Sam Okafor"), "{m}");
-    let m = invalid_message(t.store.decide_hit(h[2], true, "   ", t.op, t0()));
+    assert_eq!(by, "Sam Okafor");
+    let m = invalid_message(t.store.decide_hit(h[2], RAISED, true, "   ", t.op, t0()));
     assert!(m.contains("what action was taken"), "{m}");
-    let m = invalid_message(t.store.decide_hit(h[2], false, "", t.op, t0()));
+    let m = invalid_message(t.store.decide_hit(h[2], RAISED, false, "", t.op, t0()));
     assert!(m.contains("why it is a false match"), "{m}");
     assert!(matches!(
-        t.store.decide_hit(9999, true, "radio warned", t.op, t0()),
+        t.store
+            .decide_hit(9999, RAISED, true, "radio warned", t.op, t0()),
         Err(StoreError::NotFound(_))
     ));
     assert_eq!(footprint(&t.path), before);
@@ -1662,10 +1691,22 @@ fn a_hit_is_accepted_with_its_action_or_rejected_with_a_reason_and_never_decided
         .operator_or_add("Tom Baxter", "operator", t0())
         .unwrap()
         .id;
-    a.decide_hit(h[3], true, "monitored on CCTV", priya, t0() + mins(4))
-        .unwrap();
-    let m = invalid_message(b.decide_hit(h[3], false, "not him", tom, t0() + mins(4)));
-    assert!(m.contains("already accepted by Priya Shah"), "{m}");
+    a.decide_hit(
+        h[3],
+        RAISED,
+        true,
+        "monitored on CCTV",
+        priya,
+        t0() + mins(4),
+    )
+    .unwrap();
+    let refused = b.decide_hit(h[3], RAISED, false, "not him", tom, t0() + mins(4));
+    let m = refused.as_ref().unwrap_err().to_string();
+    assert!(
+        m.contains(&format!("hit {} was changed by Priya Shah", h[3])),
+        "{m}"
+    );
+    assert_eq!(stale_by(refused), "Priya Shah");
     let seen_by_b = b.hit(h[3]).unwrap().unwrap();
     assert_eq!(seen_by_b.decided_by.as_deref(), Some("Priya Shah"));
     assert_eq!(seen_by_b.action_taken.as_deref(), Some("monitored on CCTV"));

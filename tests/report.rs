@@ -23,7 +23,7 @@ use watchroom::domain::{IncidentEdit, NewIncident, Place, Priority};
 use watchroom::io::report::{csv_rows, Format, CSV_HEADER};
 use watchroom::store::exclusions::NewExclusion;
 use watchroom::store::sightings::HitRules;
-use watchroom::store::{Operator, Store};
+use watchroom::store::{Operator, Record, Store};
 
 const TZ: chrono_tz::Tz = chrono_tz::Europe::London;
 
@@ -187,6 +187,11 @@ fn town() -> Town {
 }
 
 impl Town {
+    /// A record's version as the store has it now, as a console reading it would.
+    fn version(&self, r: Record) -> i64 {
+        self.store.version_of(r).unwrap().unwrap().version
+    }
+
     fn incident(
         &mut self,
         kind: &str,
@@ -380,10 +385,22 @@ impl Town {
             "2026-12-30T00:00:00Z",
         ); // starts on 1 July in London
         self.store
-            .lift_exclusion(e4, "appeal upheld", self.op.id, t("2025-12-20T10:00:00Z"))
+            .lift_exclusion(
+                e4,
+                self.version(Record::Exclusion(e4)),
+                "appeal upheld",
+                self.op.id,
+                t("2025-12-20T10:00:00Z"),
+            )
             .unwrap(); // lifted before the period
         self.store
-            .lift_exclusion(e7, "moved away", self.op.id, t("2026-03-01T10:00:00Z"))
+            .lift_exclusion(
+                e7,
+                self.version(Record::Exclusion(e7)),
+                "moved away",
+                self.op.id,
+                t("2026-03-01T10:00:00Z"),
+            )
             .unwrap(); // lifted during it: in force for part of it
 
         // sightings and the hits they raise (raised a minute after)
@@ -392,6 +409,7 @@ impl Town {
         self.store
             .decide_hit(
                 h1[0],
+                self.version(Record::Hit(h1[0])),
                 true,
                 "radio warned",
                 self.op.id,
@@ -404,6 +422,7 @@ impl Town {
         self.store
             .decide_hit(
                 h2[0],
+                self.version(Record::Hit(h2[0])),
                 false,
                 "not him",
                 self.op.id,
@@ -415,6 +434,7 @@ impl Town {
         self.store
             .decide_hit(
                 h5[0],
+                self.version(Record::Hit(h5[0])),
                 false,
                 "twin brother",
                 self.op.id,
@@ -532,13 +552,34 @@ impl Town {
             .unwrap()
             .id;
         self.store
-            .set_radio_status(r6, "faulty", "no power", op, t("2025-12-31T23:59:00Z"))
+            .set_radio_status(
+                r6,
+                self.version(Record::Radio(r6)),
+                "faulty",
+                "no power",
+                op,
+                t("2025-12-31T23:59:00Z"),
+            )
             .unwrap(); // a fault on 31 December: outside
         self.store
-            .set_radio_status(r6, "in repair", "sent off", op, t("2026-01-10T10:00:00Z"))
+            .set_radio_status(
+                r6,
+                self.version(Record::Radio(r6)),
+                "in repair",
+                "sent off",
+                op,
+                t("2026-01-10T10:00:00Z"),
+            )
             .unwrap(); // not a fault report
         self.store
-            .set_radio_status(r5, "faulty", "crackles", op, t("2026-04-01T10:00:00Z"))
+            .set_radio_status(
+                r5,
+                self.version(Record::Radio(r5)),
+                "faulty",
+                "crackles",
+                op,
+                t("2026-04-01T10:00:00Z"),
+            )
             .unwrap(); // a fault in April
     }
 

@@ -540,6 +540,7 @@ fn a_profile_shows_the_changes_to_the_record_and_its_exclusions() {
             .unwrap();
         s.record_appeal(
             e.id,
+            e.version,
             (now() - chrono::Duration::days(2)).date_naive(),
             Some("dismissed by the panel"),
             op,
@@ -578,11 +579,19 @@ fn the_members_and_radio_panes_show_the_selected_record_s_changes() {
             agreement_signed_on: m.agreement_signed_on,
             fee_paid_pence: m.fee_paid_pence + 5_000,
         };
-        s.edit_member(m.id, &edit, op, now(), now().date_naive())
+        s.edit_member(m.id, m.version, &edit, op, now(), now().date_naive())
             .unwrap();
         let r = s.radios().unwrap()[0].clone();
-        s.update_radio(r.id, &r.serial, r.member_id, "cracked case", op, now())
-            .unwrap();
+        s.update_radio(
+            r.id,
+            r.version,
+            &r.serial,
+            r.member_id,
+            "cracked case",
+            op,
+            now(),
+        )
+        .unwrap();
         r
     };
     c.update(Action::StoreChanged);

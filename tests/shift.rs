@@ -132,7 +132,7 @@ fn busy_shift() -> Console {
     {
         let s = &mut c.worker;
         let radio = s.radios().unwrap()[0].clone();
-        s.set_radio_status(radio.id, "faulty", "crackles", op, t)
+        s.set_radio_status(radio.id, radio.version, "faulty", "crackles", op, t)
             .unwrap();
     }
     // tonight's roll-call, as the coordinator's console would have saved it

@@ -14,7 +14,7 @@ use watchroom::domain::{
 };
 use watchroom::store::demo::{add_bulk_incidents, build_demo, Rng, DEMO_OPERATOR};
 use watchroom::store::watch::ChangeWatcher;
-use watchroom::store::{Anchor, BoardRow, Operator, Store, StoreError, SCHEMA_VERSION};
+use watchroom::store::{Anchor, BoardRow, Operator, Record, Store, StoreError, SCHEMA_VERSION};
 
 // ---------------------------------------------------------------- helpers
 
@@ -519,9 +519,9 @@ fn a_save_on_an_out_of_date_copy_is_refused_naming_who_changed_it_and_their_chan
         )
         .unwrap_err();
     match &err {
-        StoreError::Stale { id, by, .. } => {
-            assert_eq!(*id, theirs.id);
-            assert_eq!(by, "Sam Okafor");
+        StoreError::Stale(s) => {
+            assert_eq!(s.record, Record::Incident(theirs.id));
+            assert_eq!(s.by, "Sam Okafor");
         }
         e => panic!("expected a stale refusal, got {e:?}"),
     }
@@ -551,7 +551,7 @@ fn a_save_on_an_out_of_date_copy_is_refused_naming_who_changed_it_and_their_chan
         )
         .unwrap_err();
     assert!(
-        matches!(&err, StoreError::Stale { by, .. } if by == "Sam Okafor"),
+        matches!(&err, StoreError::Stale(s) if s.by == "Sam Okafor"),
         "{err:?}"
     );
     assert!(err.to_string().contains("Sam Okafor"));
@@ -580,7 +580,7 @@ fn a_save_on_an_out_of_date_copy_is_refused_naming_who_changed_it_and_their_chan
         .update_incident(saved.id, saved.version, &edit, t.op.id, t0() + mins(9))
         .unwrap_err();
     assert!(
-        matches!(&err, StoreError::Stale { by, .. } if by == "Priya Shah"),
+        matches!(&err, StoreError::Stale(s) if s.by == "Priya Shah"),
         "{err:?}"
     );
     let err = t
@@ -595,7 +595,7 @@ fn a_save_on_an_out_of_date_copy_is_refused_naming_who_changed_it_and_their_chan
         )
         .unwrap_err();
     assert!(
-        matches!(&err, StoreError::Stale { by, .. } if by == "Priya Shah"),
+        matches!(&err, StoreError::Stale(s) if s.by == "Priya Shah"),
         "{err:?}"
     );
     assert_eq!(t.store.incident(mine.id).unwrap().unwrap(), moved);

@@ -14,7 +14,7 @@ use support::*;
 use watchroom::app::config::Config;
 use watchroom::app::Modal;
 use watchroom::store::operators::SignInError;
-use watchroom::store::{Store, StoreError};
+use watchroom::store::{Record, Stale, Store, StoreError};
 
 fn t(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -159,11 +159,12 @@ fn the_amended_notes_time_is_on_the_schemes_clock() {
 
 #[test]
 fn a_stale_save_names_the_other_change_on_the_schemes_clock() {
-    let e = StoreError::Stale {
-        id: 12,
+    let e = StoreError::Stale(Stale {
+        record: Record::Incident(12),
+        what: "incident #12".into(),
         by: "Priya Shah".into(),
         at: t(JULY),
-    };
+    });
     let london = e.describe(chrono_tz::Europe::London);
     assert!(
         london.contains("changed by Priya Shah at 14:05:00"),

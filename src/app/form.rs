@@ -1,6 +1,7 @@
 //! Forms: a column of fields, one focused; typed text, choices, and a place
 //! field that offers zones and members as you type.
 
+use super::clash::FieldClash;
 use super::input::LineInput;
 use crate::domain::offender::OffenderKind;
 use crate::domain::place::{suggest_places, PlaceChoice};
@@ -155,6 +156,17 @@ impl Field {
         self.input.value != self.initial
     }
 
+    /// The value the form opened with.
+    pub(super) fn opened_with(&self) -> &str {
+        &self.initial
+    }
+
+    /// Count the field as opened with `value` (the fresh copy's, once the
+    /// form has learnt it), so it is written only if it differs.
+    pub(super) fn count_as_opened_with(&mut self, value: &str) {
+        self.initial = value.into();
+    }
+
     pub fn choice_index(&self) -> usize {
         match &self.kind {
             FieldKind::Choice { index, .. } => *index,
@@ -234,6 +246,10 @@ pub struct Form {
     pub banner: Option<String>,
     /// Asking whether to throw away typed input.
     pub confirm_discard: bool,
+    /// Fields both this operator and a colleague changed (see [`Form::rebase`]).
+    pub clashes: Vec<FieldClash>,
+    /// Asking, before saving, which value to keep for the first clash.
+    pub asking: bool,
 }
 
 pub enum FormOutcome {
@@ -251,6 +267,8 @@ impl Form {
             error: None,
             banner: None,
             confirm_discard: false,
+            clashes: vec![],
+            asking: false,
         }
     }
 

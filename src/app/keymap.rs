@@ -36,6 +36,9 @@ pub enum Context {
     Setup,
     #[serde(rename = "forms")]
     Form,
+    /// The question a form asks, before saving, about a field both this
+    /// operator and a colleague changed.
+    Clash,
     /// The question `q` asks while this operator's shift is open.
     Quitting,
 }
@@ -56,6 +59,7 @@ impl Context {
             Context::Members => "members",
             Context::Setup => "setup",
             Context::Form => "forms",
+            Context::Clash => "clash",
             Context::Quitting => "quitting",
         }
     }
@@ -74,6 +78,7 @@ impl Context {
             Context::Members => "Members and their training",
             Context::Setup => "Set-up: zones, cameras, the scheme's details (a manager's)",
             Context::Form => "Forms",
+            Context::Clash => "A field you and a colleague both changed (asked on saving)",
             Context::Quitting => "Quitting with your shift open",
         }
     }
@@ -233,6 +238,12 @@ pub enum Command {
     PrevField,
     #[serde(rename = "submit")]
     Submit,
+    #[serde(rename = "keep_theirs")]
+    KeepTheirs,
+    #[serde(rename = "keep_mine")]
+    KeepMine,
+    #[serde(rename = "decide_later")]
+    DecideLater,
     #[serde(rename = "quit_ending_shift")]
     EndShiftAndQuit,
     #[serde(rename = "quit_leaving_shift")]
@@ -553,7 +564,8 @@ impl Keymap {
                 (Context::RollCall, Context::Radio) | (Context::Radio, Context::RollCall)
             );
             // forms and the quit question stand alone: nothing else applies with them
-            let alone = |c: Context| matches!(c, Context::Form | Context::Quitting);
+            let alone =
+                |c: Context| matches!(c, Context::Form | Context::Clash | Context::Quitting);
             !shadows && (a == b || radio_pair)
                 || (!shadows
                     && !alone(a)

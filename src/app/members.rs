@@ -274,6 +274,11 @@ impl App {
         let Some(m) = self.member_for("e to edit it") else {
             return;
         };
+        self.modal = Some(self.edit_member_form(&m));
+    }
+
+    /// The edit form for this copy of a member.
+    pub(crate) fn edit_member_form(&self, m: &MemberRow) -> Modal {
         let offered = self.member_zones(Some(m.zone_id));
         let zones: Vec<String> = offered.iter().map(|z| z.name.clone()).collect();
         let zone = offered.iter().position(|z| z.id == m.zone_id).unwrap_or(0);
@@ -310,7 +315,13 @@ impl App {
                 ),
             ],
         );
-        self.modal = Some(Modal::Form(FormKind::EditMember { id: m.id }, form));
+        Modal::Form(
+            FormKind::EditMember {
+                id: m.id,
+                version: m.version,
+            },
+            form,
+        )
     }
 
     /// `c` on the members view: someone to contact at the selected member.
@@ -397,7 +408,7 @@ impl App {
                 self.reload_members();
                 Ok("training recorded".into())
             }
-            FormKind::EditMember { id } => {
+            FormKind::EditMember { id, version: seen } => {
                 let before = self
                     .members_pane
                     .rows
@@ -405,9 +416,11 @@ impl App {
                     .find(|m| m.id == *id)
                     .cloned()
                     .ok_or_else(|| StoreError::NotFound(format!("there is no member {id}")))?;
+                // by name: a form merged onto a fresh copy may offer other zones
                 let zone = self
                     .member_zones(Some(before.zone_id))
-                    .get(form.field("Zone").choice_index())
+                    .iter()
+                    .find(|z| z.name == form.field("Zone").value())
                     .map(|z| z.id)
                     .ok_or_else(|| StoreError::Invalid("choose a zone".into()))?;
                 let status = STATUSES
@@ -452,7 +465,7 @@ impl App {
                     agreement_signed_on,
                     fee_paid_pence,
                 };
-                self.store.edit_member(*id, &m, op, now, today)?;
+                self.store.edit_member(*id, *seen, &m, op, now, today)?;
                 self.members = self.store.members()?;
                 self.reload_members();
                 Ok(format!(

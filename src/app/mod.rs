@@ -3,6 +3,7 @@
 //! Keys become `Action`s through the keymap; `update` applies an action,
 //! asking the store for what it needs. Drawing lives in `ui` and only reads.
 
+pub mod clash;
 pub mod command_line;
 pub mod config;
 pub mod form;
@@ -177,6 +178,8 @@ pub enum Action {
     NextField,
     PrevField,
     SubmitForm,
+    /// Which of two changes to one field to keep (none: decide later).
+    Keep(Option<crate::domain::merge::Keep>),
     ConfirmQuit(bool),
     SwitchTheme(String),
     Paste(String),
@@ -275,16 +278,16 @@ pub enum FormKind {
     LinkOffender { incident: i64 },
     Offender { id: Option<i64>, version: i64 },
     Exclusion { offender: i64 },
-    LiftExclusion { id: i64 },
+    LiftExclusion { id: i64, version: i64 },
     Promote { id: i64 },
     Merge { from: i64 },
-    Appeal { id: i64 },
-    RadioStatus { id: i64 },
-    EditRadio { id: i64 },
+    Appeal { id: i64, version: i64 },
+    RadioStatus { id: i64, version: i64 },
+    EditRadio { id: i64, version: i64 },
     AddRadio,
     AddMember,
     AddTraining,
-    EditMember { id: i64 },
+    EditMember { id: i64, version: i64 },
     AddContact { member: i64 },
     AddZone,
     EditZone { id: i64 },
@@ -293,8 +296,8 @@ pub enum FormKind {
     EditCamera { id: i64 },
     RetireCamera { id: i64 },
     SchemeDetails,
-    AcceptHit { id: i64 },
-    RejectHit { id: i64 },
+    AcceptHit { id: i64, version: i64 },
+    RejectHit { id: i64, version: i64 },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -798,9 +801,12 @@ impl App {
                     _ => None,
                 };
             }
-            Some(Modal::Form(..)) => {
+            Some(Modal::Form(_, form)) => {
                 if is_ctrl_c {
                     return Some(Action::RequestQuit);
+                }
+                if form.asking {
+                    return self.clash_key(&key);
                 }
                 return Some(match self.keymap.lookup(&key, &[Context::Form]) {
                     Some(Command::NextField) => Action::NextField,
@@ -905,6 +911,9 @@ impl App {
             Command::NextField
             | Command::PrevField
             | Command::Submit
+            | Command::KeepTheirs
+            | Command::KeepMine
+            | Command::DecideLater
             | Command::EndShiftAndQuit
             | Command::LeaveShiftRunning
             | Command::StaySignedIn => return None,
@@ -1177,6 +1186,7 @@ impl App {
                 }
             }
             Action::SubmitForm => self.submit_form(),
+            Action::Keep(keep) => self.keep_value(keep),
             Action::SwitchTheme(name) => self.switch_theme(&name),
             Action::NewSighting => self.open_sighting_form(),
             Action::LinkOffender => self.open_link_form(),
@@ -1899,6 +1909,11 @@ impl App {
         let Some(i) = self.current_incident() else {
             return;
         };
+        self.modal = Some(self.edit_form(&i));
+    }
+
+    /// The edit form for this copy of an incident.
+    fn edit_form(&self, i: &Incident) -> Modal {
         let (kinds, k) = self.kind_options(Some(&i.kind));
         let loss = if i.loss_pence > 0 {
             format!("{:.2}", i.loss_pence as f64 / 100.0)
@@ -1920,20 +1935,20 @@ impl App {
                     (i.priority.number() - 1) as usize,
                     "1-4 or ←/→",
                 ),
-                self.place_field(Some(&i)),
+                self.place_field(Some(i)),
                 Field::text("What happened", &i.summary, ""),
                 Field::text("Police ref", &i.police_ref, "e.g. the CAD or crime number"),
                 Field::text("Loss £", &loss, "pounds and pence, e.g. 24.99"),
                 Field::text("Recovered £", &rec, "pounds and pence"),
             ],
         );
-        self.modal = Some(Modal::Form(
+        Modal::Form(
             FormKind::Edit {
                 id: i.id,
                 version: i.version,
             },
             form,
-        ));
+        )
     }
 
     fn open_close_form(&mut self) {
@@ -1943,6 +1958,11 @@ impl App {
         if i.status == Status::Closed {
             return self.warn(format!("incident #{} is already closed", i.id));
         }
+        self.modal = Some(self.close_form(&i));
+    }
+
+    /// The close form for this copy of an incident.
+    fn close_form(&self, i: &Incident) -> Modal {
         let form = Form::new(
             format!("Close incident #{}", i.id),
             vec![Field::text(
@@ -1951,13 +1971,13 @@ impl App {
                 "e.g. offender left, police dealt, goods recovered",
             )],
         );
-        self.modal = Some(Modal::Form(
+        Modal::Form(
             FormKind::Close {
                 id: i.id,
                 version: i.version,
             },
             form,
-        ));
+        )
     }
 
     fn open_note_form(&mut self, amend: bool) {
@@ -2028,6 +2048,11 @@ impl App {
             return;
         }
         form.settle();
+        // where this operator and a colleague changed one field, ask first
+        if form.ask_which_to_keep() {
+            self.modal = Some(Modal::Form(kind, form));
+            return;
+        }
         let now = self.now();
         let op = self.operator.id;
         let result: Result<String, StoreError> = match &kind {
@@ -2103,28 +2128,7 @@ impl App {
                 self.info(msg);
                 self.refresh_after_write();
             }
-            Err(StoreError::Stale { id, by, at }) => {
-                // keep what they typed, on top of the fresh copy, and say what happened
-                let at = at.with_timezone(&self.tz).format("%H:%M:%S");
-                let fresh = self.store.incident(id).ok().flatten();
-                let text = format!("#{id} was changed by {by} at {at} while you were editing. The fresh copy is shown behind; your changes are kept here — check them and save again, or Esc to drop them.");
-                self.warn(format!("save refused: #{id} was changed by {by} at {at}"));
-                let kind = match (kind, fresh) {
-                    (FormKind::Edit { id, .. }, Some(f)) => FormKind::Edit {
-                        id,
-                        version: f.version,
-                    },
-                    (FormKind::Close { id, .. }, Some(f)) => FormKind::Close {
-                        id,
-                        version: f.version,
-                    },
-                    (k, _) => k,
-                };
-                form.banner = Some(text);
-                form.error = None;
-                self.modal = Some(Modal::Form(kind, form));
-                self.refresh_after_write();
-            }
+            Err(StoreError::Stale(stale)) => self.save_was_stale(kind, form, stale),
             Err(StoreError::Invalid(e)) | Err(StoreError::NotFound(e)) => {
                 form.error = Some(e);
                 self.modal = Some(Modal::Form(kind, form));
@@ -2281,21 +2285,8 @@ impl App {
         self.radio_store_changed();
         self.reports_store_changed();
         self.members_store_changed();
-        let before = self.detail.as_ref().map(|d| d.incident.version);
         self.refresh_detail();
-        if let (
-            Some(v),
-            Some(d),
-            Some(Modal::Form(FormKind::Edit { id, .. } | FormKind::Close { id, .. }, form)),
-        ) = (before, &self.detail, &mut self.modal)
-        {
-            if d.incident.id == *id && d.incident.version != v {
-                form.banner = Some(format!(
-                    "{} has just changed this incident; saving now will be refused",
-                    d.incident.updated_by
-                ));
-            }
-        }
+        self.note_change_under_open_form();
         self.reload_in_place();
         self.recount();
         if self.pane == Pane::Activity {
@@ -2432,6 +2423,8 @@ fn permission_for(action: &Action) -> Option<Permission> {
         | Action::NextField
         | Action::PrevField
         | Action::SubmitForm
+        // which value to keep of a field both changed: the save then is the form's, checked
+        | Action::Keep(_)
         | Action::ConfirmQuit(_)
         | Action::SwitchTheme(_)
         | Action::Paste(_)

@@ -631,25 +631,7 @@ impl App {
         let Some(h) = self.radio.radios.get(self.radio.selected) else {
             return;
         };
-        let options: Vec<String> = RADIO_STATUSES.iter().map(|s| s.to_string()).collect();
-        let index = options
-            .iter()
-            .position(|s| *s == h.radio.status)
-            .unwrap_or(0);
-        let form = Form::new(
-            format!("Status of {}", h.radio.call_sign),
-            vec![
-                Field::choice(
-                    "Status",
-                    options,
-                    index,
-                    "issued, spare, faulty, in repair, lost, stunned",
-                ),
-                Field::text("Note", "", "optional"),
-            ],
-        );
-        let id = h.radio.id;
-        self.modal = Some(Modal::Form(FormKind::RadioStatus { id }, form));
+        self.modal = Some(radio_status_form(&h.radio));
     }
 
     /// Who a radio can be issued to: no one (a spare), then every member.
@@ -675,6 +657,11 @@ impl App {
             return;
         };
         let r = h.radio.clone();
+        self.modal = Some(self.edit_radio_form(&r));
+    }
+
+    /// The edit form for this copy of a radio.
+    pub(crate) fn edit_radio_form(&self, r: &Radio) -> Modal {
         let members = self.issue_choices();
         let index = r
             .member_id
@@ -689,7 +676,13 @@ impl App {
                 Field::text("Notes", &r.notes, "e.g. cracked aerial, spare battery"),
             ],
         );
-        self.modal = Some(Modal::Form(FormKind::EditRadio { id: r.id }, form));
+        Modal::Form(
+            FormKind::EditRadio {
+                id: r.id,
+                version: r.version,
+            },
+            form,
+        )
     }
 
     pub(crate) fn open_add_radio_form(&mut self) {
@@ -713,10 +706,11 @@ impl App {
         let now = self.now();
         let op = self.operator.id;
         match kind {
-            FormKind::RadioStatus { id } => {
+            FormKind::RadioStatus { id, version } => {
                 let status = form.field("Status").value().to_string();
                 let r = self.store.set_radio_status(
                     *id,
+                    *version,
                     &status,
                     form.field("Note").value(),
                     op,
@@ -736,11 +730,12 @@ impl App {
                     },
                 )
             }
-            FormKind::EditRadio { id } => {
+            FormKind::EditRadio { id, version } => {
                 let i = form.field("Issued to").choice_index();
                 let member = self.issued_to(i);
                 let r = self.store.update_radio(
                     *id,
+                    *version,
                     form.field("Serial").value(),
                     member,
                     form.field("Notes").value(),
@@ -777,4 +772,29 @@ impl App {
             .map(|h| (h.radio.id, h.marks.as_slice()))
             .collect()
     }
+}
+
+/// The status form for this copy of a radio.
+pub(crate) fn radio_status_form(r: &Radio) -> Modal {
+    let options: Vec<String> = RADIO_STATUSES.iter().map(|s| s.to_string()).collect();
+    let index = options.iter().position(|s| *s == r.status).unwrap_or(0);
+    let form = Form::new(
+        format!("Status of {}", r.call_sign),
+        vec![
+            Field::choice(
+                "Status",
+                options,
+                index,
+                "issued, spare, faulty, in repair, lost, stunned",
+            ),
+            Field::text("Note", "", "optional"),
+        ],
+    );
+    Modal::Form(
+        FormKind::RadioStatus {
+            id: r.id,
+            version: r.version,
+        },
+        form,
+    )
 }

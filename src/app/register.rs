@@ -3,7 +3,7 @@
 
 use super::form::{Field, Form, OffenderChoice, Suggest};
 use super::{App, FormKind, Modal, Pane};
-use crate::domain::exclusion::{local_span, Finding, Scope};
+use crate::domain::exclusion::{local_span, Exclusion, Finding, Scope};
 use crate::domain::offender::{split_list, OffenderInput, OffenderKind};
 use crate::domain::place::{suggest_places, PlaceChoice};
 use crate::domain::search::{MatchedOn, OffenderIndex};
@@ -172,6 +172,30 @@ fn parse_date(input: &str, what: &str) -> Result<Option<NaiveDate>, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map(Some)
         .map_err(|_| format!("{what}: “{s}” is not a date (YYYY-MM-DD)"))
+}
+
+/// What the accept form says was done: the action, with its detail if given.
+pub(crate) fn accepted_action(form: &Form) -> String {
+    let action = form.field("Action").value();
+    match form.field("Detail").value().trim() {
+        "" => action.to_string(),
+        detail => format!("{action}: {detail}"),
+    }
+}
+
+/// The lift form for this copy of an exclusion.
+pub(super) fn lift_form(e: &Exclusion) -> Modal {
+    let form = Form::new(
+        format!("Lift {} #{}", e.stage, e.id),
+        vec![Field::text("Reason", "", "why it is lifted early")],
+    );
+    Modal::Form(
+        FormKind::LiftExclusion {
+            id: e.id,
+            version: e.version,
+        },
+        form,
+    )
 }
 
 fn parse_incident_ids(input: &str) -> Result<Vec<i64>, String> {
@@ -466,6 +490,17 @@ impl App {
                 updated_at: self.now(),
                 version: 0,
             });
+        self.modal = Some(self.offender_form(&o, &born, &address, edit));
+    }
+
+    /// The register's form for this copy of a person (a new one: `edit` false).
+    pub(super) fn offender_form(
+        &self,
+        o: &crate::domain::offender::Offender,
+        born: &str,
+        address: &str,
+        edit: bool,
+    ) -> Modal {
         let kinds = vec!["known".to_string(), "ID-sought".to_string()];
         let mut fields = vec![];
         if !edit {
@@ -501,12 +536,12 @@ impl App {
             ),
             Field::text(
                 "Born",
-                &born,
+                born,
                 "date of birth, YYYY-MM-DD, if known: only for notices served on them",
             ),
             Field::text(
                 "Address",
-                &address,
+                address,
                 "if known: only for notices served on them",
             ),
         ]);
@@ -526,7 +561,7 @@ impl App {
                 version: 0,
             }
         };
-        self.modal = Some(Modal::Form(kind, Form::new(title, fields)));
+        Modal::Form(kind, Form::new(title, fields))
     }
 
     pub(crate) fn open_exclusion_form(&mut self) {
@@ -642,11 +677,7 @@ impl App {
         if !e.in_force(self.now()) {
             return self.warn("the selected exclusion is not in force");
         }
-        let form = Form::new(
-            format!("Lift {} #{}", e.stage, e.id),
-            vec![Field::text("Reason", "", "why it is lifted early")],
-        );
-        self.modal = Some(Modal::Form(FormKind::LiftExclusion { id: e.id }, form));
+        self.modal = Some(lift_form(e));
     }
 
     pub(crate) fn open_appeal_form(&mut self) {
@@ -656,6 +687,11 @@ impl App {
         let Some(e) = p.profile.exclusions.get(p.selected) else {
             return self.warn("this person has no exclusions");
         };
+        self.modal = Some(self.appeal_form(e));
+    }
+
+    /// The appeal form for this copy of an exclusion.
+    pub(super) fn appeal_form(&self, e: &Exclusion) -> Modal {
         let today = self.now().with_timezone(&self.tz).date_naive();
         let lodged = e.appeal_lodged_on.unwrap_or(today).to_string();
         let outcome = e.appeal_outcome.clone().unwrap_or_default();
@@ -670,8 +706,13 @@ impl App {
                 ),
             ],
         );
-        let id = e.id;
-        self.modal = Some(Modal::Form(FormKind::Appeal { id }, form));
+        Modal::Form(
+            FormKind::Appeal {
+                id: e.id,
+                version: e.version,
+            },
+            form,
+        )
     }
 
     pub(crate) fn open_promote_form(&mut self) {
@@ -737,12 +778,12 @@ impl App {
                 )],
             )
         };
-        let id = h.id;
+        let (id, version) = (h.id, h.version);
         self.modal = Some(Modal::Form(
             if accept {
-                FormKind::AcceptHit { id }
+                FormKind::AcceptHit { id, version }
             } else {
-                FormKind::RejectHit { id }
+                FormKind::RejectHit { id, version }
             },
             form,
         ));
@@ -856,8 +897,14 @@ impl App {
                     }
                 };
                 if self.store.offender_identity(saved.id)? != (born, address.clone()) {
-                    self.store
-                        .set_offender_identity(saved.id, born, &address, op, now)?;
+                    self.store.set_offender_identity(
+                        saved.id,
+                        saved.version,
+                        born,
+                        &address,
+                        op,
+                        now,
+                    )?;
                 }
                 self.update_index();
                 if id.is_none() {
@@ -927,12 +974,12 @@ impl App {
                     .create_exclusion(&new, &self.rules.ladder, op, now)?;
                 Ok(format!("{} served, to {}", e.stage, to))
             }
-            FormKind::LiftExclusion { id } => {
+            FormKind::LiftExclusion { id, version } => {
                 self.store
-                    .lift_exclusion(*id, form.field("Reason").value(), op, now)?;
+                    .lift_exclusion(*id, *version, form.field("Reason").value(), op, now)?;
                 Ok(format!("exclusion {id} lifted"))
             }
-            FormKind::Appeal { id } => {
+            FormKind::Appeal { id, version } => {
                 let lodged = parse_date(form.field("Lodged on").value(), "lodged on")
                     .map_err(invalid)?
                     .ok_or_else(|| {
@@ -941,7 +988,7 @@ impl App {
                 let outcome = form.field("Outcome").value().trim().to_string();
                 let outcome = (!outcome.is_empty()).then_some(outcome);
                 self.store
-                    .record_appeal(*id, lodged, outcome.as_deref(), op, now)?;
+                    .record_appeal(*id, *version, lodged, outcome.as_deref(), op, now)?;
                 Ok(match outcome {
                     Some(o) => format!("appeal recorded: {o}"),
                     None => "appeal recorded as pending".to_string(),
@@ -967,18 +1014,21 @@ impl App {
                     o.name
                 ))
             }
-            FormKind::AcceptHit { id } => {
-                let mut action = form.field("Action").value().to_string();
-                let detail = form.field("Detail").value().trim().to_string();
-                if !detail.is_empty() {
-                    action = format!("{action}: {detail}");
-                }
-                self.store.decide_hit(*id, true, &action, op, now)?;
+            FormKind::AcceptHit { id, version } => {
+                let action = accepted_action(form);
+                self.store
+                    .decide_hit(*id, *version, true, &action, op, now)?;
                 Ok(format!("hit {id} accepted: {action}"))
             }
-            FormKind::RejectHit { id } => {
-                self.store
-                    .decide_hit(*id, false, form.field("Reason").value(), op, now)?;
+            FormKind::RejectHit { id, version } => {
+                self.store.decide_hit(
+                    *id,
+                    *version,
+                    false,
+                    form.field("Reason").value(),
+                    op,
+                    now,
+                )?;
                 Ok(format!("hit {id} rejected as a false match"))
             }
             _ => unreachable!("incident forms are saved by the incident code"),
@@ -1119,10 +1169,24 @@ impl App {
             "reject" | "r" | "x" => false,
             _ => return self.warn("usage: :hit N accept ACTION  or  :hit N reject REASON"),
         };
+        // a command decides a waiting hit as it stands: never one already decided
+        let h = match self.store.hit(id) {
+            Ok(Some(h)) => h,
+            Ok(None) => return self.warn(format!("there is no hit {id}")),
+            Err(e) => return self.store_error(e),
+        };
+        if h.status != HitStatus::New {
+            return self.warn(format!(
+                "hit {id} was already {} by {}",
+                h.status.code(),
+                h.decided_by.as_deref().unwrap_or("another console")
+            ));
+        }
+        let version = h.version;
         let now = self.now();
         match self
             .store
-            .decide_hit(id, accept, text, self.operator.id, now)
+            .decide_hit(id, version, accept, text, self.operator.id, now)
         {
             Ok(h) => {
                 self.mark_own_writes_seen();

@@ -109,6 +109,8 @@ pub struct Exclusion {
     pub review_on: Option<NaiveDate>,
     /// Lifted early by a manager.
     pub lifted_at: Option<DateTime<Utc>>,
+    /// Bumped by every change, so a form on an old copy is refused.
+    pub version: i64,
 }
 
 impl Exclusion {
@@ -299,6 +301,7 @@ mod tests {
             appeal_outcome: None,
             review_on: None,
             lifted_at: None,
+            version: 1,
         }
     }
 

@@ -8,6 +8,7 @@ pub mod filter;
 pub mod history;
 pub mod incident;
 pub mod member;
+pub mod merge;
 pub mod money;
 pub mod offender;
 pub mod permission;

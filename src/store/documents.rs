@@ -78,10 +78,12 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("offender record #{id}")))
     }
 
-    /// Set what a notice needs to name and reach a person; audited.
+    /// Set what a notice needs to name and reach a person, on the version
+    /// of the record the operator had; audited.
     pub fn set_offender_identity(
         &mut self,
         id: i64,
+        expected_version: i64,
         date_of_birth: Option<NaiveDate>,
         address: &str,
         operator: i64,
@@ -96,6 +98,7 @@ impl Store {
             }
         }
         self.write(|tx| {
+            super::versions::check(tx, super::versions::Record::Offender(id), expected_version)?;
             let kind: Option<String> = tx
                 .query_row("SELECT kind FROM offenders WHERE id = ?1", [id], |r| r.get(0))
                 .optional()?;
@@ -114,6 +117,7 @@ impl Store {
             if n == 0 {
                 return Err(StoreError::NotFound(format!("offender record #{id}")));
             }
+            super::versions::bump(tx, super::versions::Record::Offender(id), operator, now)?;
             super::history::record_since(tx, super::history::Owner::Offender(id), &before, now, operator)?;
             audit::append(tx, now, Some(operator), "edit", "offender", Some(id), "date of birth and address")
         })

@@ -1,6 +1,7 @@
 //! Exclusions: the sanction ladder's rungs as served on people.
 
 use super::history::{self, Owner};
+use super::versions::{self, Record};
 use super::{audit, from_ts, ts, Result, Store, StoreError};
 use crate::domain::exclusion::{Exclusion, Ladder, Scope};
 use crate::domain::history::FieldChange;
@@ -33,7 +34,7 @@ pub struct ExclusionRow {
 const EXCLUSION_COLUMNS: &str =
     "e.id, e.offender_id, e.stage, e.all_zones, e.starts_at, e.ends_at, e.served_at, e.served_by,
      e.reason, e.appeal_lodged_on, e.appeal_outcome, e.review_on, e.lifted_at,
-     (SELECT group_concat(zone_id) FROM exclusion_zones WHERE exclusion_id = e.id)";
+     (SELECT group_concat(zone_id) FROM exclusion_zones WHERE exclusion_id = e.id), e.version";
 
 use super::stored_day as date;
 
@@ -65,6 +66,7 @@ fn exclusion_row(r: &Row) -> rusqlite::Result<Exclusion> {
         appeal_outcome: r.get(10)?,
         review_on: date(r.get(11)?),
         lifted_at: r.get::<_, Option<i64>>(12)?.map(from_ts),
+        version: r.get(14)?,
     })
 }
 
@@ -190,6 +192,7 @@ impl Store {
     pub fn lift_exclusion(
         &mut self,
         id: i64,
+        expected_version: i64,
         reason: &str,
         operator: i64,
         now: DateTime<Utc>,
@@ -200,11 +203,13 @@ impl Store {
         }
         let reason = crate::domain::text::tidy_input(reason);
         self.write(|tx| {
+            versions::check(tx, Record::Exclusion(id), expected_version)?;
             let before = history::fields(tx, Owner::Exclusion(id))?;
             tx.execute(
                 "UPDATE exclusions SET lifted_at = ?1 WHERE id = ?2",
                 params![ts(now), id],
             )?;
+            versions::bump(tx, Record::Exclusion(id), operator, now)?;
             let mut changes =
                 crate::domain::history::diff(&before, &history::fields(tx, Owner::Exclusion(id))?);
             if !reason.is_empty() {
@@ -230,10 +235,12 @@ impl Store {
         self.exclusion(id)
     }
 
-    /// Record an appeal being lodged, and later its outcome.
+    /// Record an appeal being lodged, and later its outcome, on the version
+    /// of the exclusion the operator had.
     pub fn record_appeal(
         &mut self,
         id: i64,
+        expected_version: i64,
         lodged_on: NaiveDate,
         outcome: Option<&str>,
         operator: i64,
@@ -241,6 +248,7 @@ impl Store {
     ) -> Result<Exclusion> {
         self.exclusion(id)?;
         self.write(|tx| {
+            versions::check(tx, Record::Exclusion(id), expected_version)?;
             let before = history::fields(tx, Owner::Exclusion(id))?;
             tx.execute(
                 "UPDATE exclusions SET appeal_lodged_on = ?1, appeal_outcome = ?2 WHERE id = ?3",
@@ -250,6 +258,7 @@ impl Store {
                     id
                 ],
             )?;
+            versions::bump(tx, Record::Exclusion(id), operator, now)?;
             history::record_since(tx, Owner::Exclusion(id), &before, now, operator)?;
             audit::append(
                 tx,
@@ -280,7 +289,7 @@ impl Store {
         let rows = st.query_map([ts(now)], |r| {
             Ok(ExclusionRow {
                 exclusion: exclusion_row(r)?,
-                offender: r.get(14)?,
+                offender: r.get(15)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -1,6 +1,7 @@
 //! Incidents and their timelines. The board reads windows by keyset so a
 //! million incidents draw as fast as a hundred.
 
+use super::versions::{self, Record};
 use super::{audit, from_ts, ts, Result, Store, StoreError};
 use crate::domain::history;
 use crate::domain::{
@@ -249,19 +250,6 @@ fn add_entry(
     Ok(tx.last_insert_rowid())
 }
 
-/// Refuse a change made on an out-of-date copy, naming who changed it since.
-fn stale(tx: &Transaction, id: i64) -> StoreError {
-    match get_incident(tx, id) {
-        Ok(Some(fresh)) => StoreError::Stale {
-            id,
-            by: fresh.updated_by,
-            at: fresh.updated_at,
-        },
-        Ok(None) => StoreError::NotFound(format!("incident #{id}")),
-        Err(e) => e,
-    }
-}
-
 impl Store {
     pub fn create_incident(
         &mut self,
@@ -310,13 +298,14 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Incident> {
         self.write(|tx| {
+            versions::check(tx, Record::Incident(id), expected_version)?;
             check_place(tx, &edit.place, Some(id))?;
             let before = get_incident(tx, id)?.ok_or_else(|| StoreError::NotFound(format!("incident #{id}")))?;
-            let n = tx.execute(
+            tx.execute(
                 "UPDATE incidents SET kind = ?1, priority = ?2, zone_id = ?3, member_id = ?4, location = ?5,
                         summary = ?6, police_ref = ?7, loss_pence = ?8, recovery_pence = ?9,
-                        updated_at = ?10, updated_by = ?11, version = version + 1
-                 WHERE id = ?12 AND version = ?13",
+                        updated_at = ?10, updated_by = ?11
+                 WHERE id = ?12",
                 params![
                     edit.kind,
                     edit.priority.number(),
@@ -329,13 +318,10 @@ impl Store {
                     edit.recovery_pence,
                     ts(now),
                     operator,
-                    id,
-                    expected_version
+                    id
                 ],
             )?;
-            if n == 0 {
-                return Err(stale(tx, id));
-            }
+            versions::bump(tx, Record::Incident(id), operator, now)?;
             // what each field was and became goes on the timeline; the
             // never-pruned trail gets which fields, with no text from them
             let after = get_incident(tx, id)?.ok_or_else(|| StoreError::NotFound(format!("incident #{id}")))?;
@@ -366,19 +352,18 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Incident> {
         self.write(|tx| {
+            versions::check(tx, Record::Incident(id), expected_version)?;
             let cur = get_incident(tx, id)?.ok_or_else(|| StoreError::NotFound(format!("incident #{id}")))?;
-            if cur.version != expected_version {
-                return Err(stale(tx, id));
-            }
             cur.status.check_transition(to, reason).map_err(|e| StoreError::Invalid(e.to_string()))?;
             let reason = reason.map(crate::domain::text::tidy_input).filter(|r| !r.is_empty());
             let (closed_at, close_reason) = if to == Status::Closed { (Some(ts(now)), reason.clone()) } else { (None, None) };
             tx.execute(
                 "UPDATE incidents SET status = ?1, closed_at = ?2, close_reason = ?3, updated_at = ?4,
-                        updated_by = ?5, version = version + 1
-                 WHERE id = ?6 AND version = ?7",
-                params![to.code(), closed_at, close_reason, ts(now), operator, id, expected_version],
+                        updated_by = ?5
+                 WHERE id = ?6",
+                params![to.code(), closed_at, close_reason, ts(now), operator, id],
             )?;
+            versions::bump(tx, Record::Incident(id), operator, now)?;
             let mut text = format!("{} → {}", cur.status.label(), to.label());
             if let Some(r) = &reason {
                 text.push_str(&format!(": {r}"));

@@ -2,6 +2,7 @@
 //! recent incidents, contacts, training), the training of their staff, and
 //! membership over time. Every change is audited; details carry ids only.
 
+use super::versions::{self, Record};
 use super::{audit, ts, Result, Store, StoreError};
 use crate::domain::member::{self, Course, MonthCount, STATUSES};
 use crate::domain::text::tidy_input;
@@ -34,6 +35,8 @@ pub struct MemberRow {
     pub contacts: i64,
     /// The refresher dates of every training record at it.
     pub refreshers: Vec<NaiveDate>,
+    /// Bumped by every change, so a form on an old copy is refused.
+    pub version: i64,
 }
 
 impl MemberRow {
@@ -182,7 +185,7 @@ impl Store {
         let mut st = conn.prepare_cached(
             "SELECT m.id, m.name, m.kind, m.zone_id, z.name, m.address, m.status, m.joined_on,
                     m.renewal_on, m.agreement_version, m.agreement_signed_on, m.left_on, m.fee_paid_pence,
-                    (SELECT COUNT(*) FROM member_contacts c WHERE c.member_id = m.id)
+                    (SELECT COUNT(*) FROM member_contacts c WHERE c.member_id = m.id), m.version
              FROM members m JOIN zones z ON z.id = m.zone_id
              ORDER BY z.name, m.name COLLATE NOCASE, m.id",
         )?;
@@ -206,6 +209,7 @@ impl Store {
                 contacts: r.get(13)?,
                 radios: Vec::new(),
                 refreshers: Vec::new(),
+                version: r.get(14)?,
             })
         })?;
         let mut out: Vec<MemberRow> = rows.collect::<Result<_, _>>()?;
@@ -312,6 +316,7 @@ impl Store {
     pub fn edit_member(
         &mut self,
         id: i64,
+        expected_version: i64,
         m: &MemberEdit,
         operator: i64,
         now: DateTime<Utc>,
@@ -319,7 +324,7 @@ impl Store {
     ) -> Result<()> {
         let m = check(m)?;
         self.write(|tx| {
-            member_exists(tx, id)?;
+            versions::check(tx, Record::Member(id), expected_version)?;
             zone_exists(tx, m.zone_id, Some(id))?;
             let fields_before = super::history::fields(tx, super::history::Owner::Member(id))?;
             let before: String = tx.query_row("SELECT status FROM members WHERE id = ?1", [id], |r| r.get(0))?;
@@ -351,6 +356,7 @@ impl Store {
                     left_on
                 ],
             )?;
+            versions::bump(tx, Record::Member(id), operator, now)?;
             super::history::record_since(tx, super::history::Owner::Member(id), &fields_before, now, operator)?;
             let detail = if before != m.status { format!("status {before} -> {}", m.status) } else { String::new() };
             audit::append(tx, now, Some(operator), "edit", "member", Some(id), &detail)?;

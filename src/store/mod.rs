@@ -28,6 +28,7 @@ mod schema;
 pub mod search;
 pub mod shifts;
 pub mod sightings;
+pub mod versions;
 pub mod watch;
 
 pub use audit::AuditRecord;
@@ -36,6 +37,7 @@ pub use incidents::{Anchor, BoardKey, BoardRow};
 pub use key::{StoreKey, ENCRYPTION};
 pub use operators::Operator;
 pub use schema::LATEST as SCHEMA_VERSION;
+pub use versions::{Record, Stale};
 
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{Connection, OpenFlags, Transaction};
@@ -65,14 +67,11 @@ pub enum StoreError {
     CannotOpen { path: PathBuf, reason: String },
     #[error("{path} cannot be written ({reason}); nothing was changed")]
     ReadOnly { path: PathBuf, reason: String },
-    /// `at` is the instant of the other change; the console shows it on the
-    /// scheme's clock (this message, for logs and the shell, gives it in UTC).
-    #[error("incident #{id} was changed by {by} at {} UTC while you had it open; your save was refused and the fresh copy is shown", at.format("%H:%M:%S"))]
-    Stale {
-        id: i64,
-        by: String,
-        at: DateTime<Utc>,
-    },
+    /// A save on a copy of a record that another write has moved on from
+    /// (see [`versions`]): what, who and when, the time on the scheme's
+    /// clock in [`StoreError::describe`] (in UTC here, for logs and the shell).
+    #[error("{0}")]
+    Stale(versions::Stale),
     /// A roll-call step another console got to first (see
     /// [`rollcalls::RollCallClash`]); its time, in UTC here, is on the scheme's
     /// clock in [`StoreError::describe`].
@@ -96,10 +95,7 @@ impl StoreError {
     /// The error as the console says it: a time in it on the scheme's clock.
     pub fn describe(&self, tz: chrono_tz::Tz) -> String {
         match self {
-            StoreError::Stale { id, by, at } => format!(
-                "incident #{id} was changed by {by} at {} while you had it open; your save was refused and the fresh copy is shown",
-                at.with_timezone(&tz).format("%H:%M:%S")
-            ),
+            StoreError::Stale(s) => s.describe(tz),
             StoreError::RollCallClash(c) => c.describe(tz),
             other => other.to_string(),
         }

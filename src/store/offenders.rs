@@ -2,6 +2,7 @@
 //! Every read of a profile is audited, like every change.
 
 use super::history::{self, Owner};
+use super::versions::{self, Record};
 use super::{audit, from_ts, photos, ts, Result, Store, StoreError};
 use crate::domain::exclusion::Exclusion;
 use crate::domain::offender::{Activity, Offender, OffenderInput, OffenderKind};
@@ -238,6 +239,7 @@ impl Store {
         // the photo it has is kept as it is; a new one is checked and copied in first
         let mut photo = self.incoming_photo(&current.photo_path, &input.photo_path)?;
         let saved = self.write(|tx| {
+            versions::check(tx, Record::Offender(id), expected_version)?;
             let before = history::fields(tx, Owner::Offender(id))?;
             let old_photo = photo_of(tx, id)?;
             let photo_path = match photo.as_mut() {
@@ -245,10 +247,10 @@ impl Store {
                 None => input.photo_path.clone(),
             };
             let name = if input.name.is_empty() { current.name.clone() } else { input.name.clone() };
-            let n = tx.execute(
+            tx.execute(
                 "UPDATE offenders SET name = ?1, nicknames = ?2, description = ?3, markers = ?4, photo_path = ?5,
-                        updated_at = ?6, version = version + 1
-                 WHERE id = ?7 AND version = ?8",
+                        updated_at = ?6
+                 WHERE id = ?7",
                 params![
                     name,
                     input.nicknames.join(", "),
@@ -256,16 +258,10 @@ impl Store {
                     input.markers.join(","),
                     photo_path,
                     ts(now),
-                    id,
-                    expected_version
+                    id
                 ],
             )?;
-            if n == 0 {
-                return Err(StoreError::Invalid(format!(
-                    "{} was changed by someone else while you were editing; your save was refused and the fresh record is shown",
-                    current.name
-                )));
-            }
+            versions::bump(tx, Record::Offender(id), operator, now)?;
             write_aliases(tx, id, &input.aliases)?;
             history::record_since(tx, Owner::Offender(id), &before, now, operator)?;
             audit::append(tx, now, Some(operator), "update", "offender", Some(id), "")?;
@@ -334,12 +330,13 @@ impl Store {
                 None => String::new(),
             };
             let n = tx.execute(
-                "UPDATE offenders SET photo_path = ?1, updated_at = ?2, version = version + 1 WHERE id = ?3",
+                "UPDATE offenders SET photo_path = ?1, updated_at = ?2 WHERE id = ?3",
                 params![photo_path, ts(now), id],
             )?;
             if n == 0 {
                 return Err(StoreError::NotFound(format!("offender {id}")));
             }
+            versions::bump(tx, Record::Offender(id), operator, now)?;
             history::record_since(tx, Owner::Offender(id), &before, now, operator)?;
             audit::append(tx, now, Some(operator), "photo", "offender", Some(id), "")?;
             Ok((old_photo, photo_path))
@@ -367,22 +364,43 @@ impl Store {
         }
         self.write(|tx| {
             let row: Option<(String, String)> = tx
-                .query_row("SELECT kind, status FROM offenders WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .query_row(
+                    "SELECT kind, status FROM offenders WHERE id = ?1",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
                 .optional()?;
             match row.as_ref().map(|(k, s)| (k.as_str(), s.as_str())) {
                 None => return Err(StoreError::NotFound(format!("offender {id}"))),
                 // another console merged it into the person it turned out to be
-                Some((_, "merged")) => return Err(StoreError::Invalid("that record has already been merged".into())),
-                Some(("known", _)) => return Err(StoreError::Invalid("this person is already identified".into())),
+                Some((_, "merged")) => {
+                    return Err(StoreError::Invalid(
+                        "that record has already been merged".into(),
+                    ))
+                }
+                Some(("known", _)) => {
+                    return Err(StoreError::Invalid(
+                        "this person is already identified".into(),
+                    ))
+                }
                 _ => {}
             }
             let before = history::fields(tx, Owner::Offender(id))?;
             tx.execute(
-                "UPDATE offenders SET kind = 'known', name = ?1, updated_at = ?2, version = version + 1 WHERE id = ?3",
+                "UPDATE offenders SET kind = 'known', name = ?1, updated_at = ?2 WHERE id = ?3",
                 params![name, ts(now), id],
             )?;
+            versions::bump(tx, Record::Offender(id), operator, now)?;
             history::record_since(tx, Owner::Offender(id), &before, now, operator)?;
-            audit::append(tx, now, Some(operator), "promote", "offender", Some(id), "identified")?;
+            audit::append(
+                tx,
+                now,
+                Some(operator),
+                "promote",
+                "offender",
+                Some(id),
+                "identified",
+            )?;
             Ok(())
         })?;
         self.offender(id)?
@@ -450,13 +468,15 @@ impl Store {
             let photo = if dst.photo_path.is_empty() { src.photo_path.clone() } else { dst.photo_path.clone() };
             tx.execute(
                 "UPDATE offenders SET markers = ?1, description = ?2, photo_path = ?3, nicknames = ?4,
-                        updated_at = ?5, version = version + 1 WHERE id = ?6",
+                        updated_at = ?5 WHERE id = ?6",
                 params![markers.join(","), description, photo, nicknames.join(", "), ts(now), into],
             )?;
             tx.execute(
-                "UPDATE offenders SET status = 'merged', merged_into = ?1, updated_at = ?2, version = version + 1 WHERE id = ?3",
+                "UPDATE offenders SET status = 'merged', merged_into = ?1, updated_at = ?2 WHERE id = ?3",
                 params![into, ts(now), from],
             )?;
+            versions::bump(tx, Record::Offender(into), operator, now)?;
+            versions::bump(tx, Record::Offender(from), operator, now)?;
             history::record_since(tx, Owner::Offender(from), &src_before, now, operator)?;
             history::record_since(tx, Owner::Offender(into), &dst_before, now, operator)?;
             audit::append(tx, now, Some(operator), "merge", "offender", Some(into), &format!("record {from} merged in"))?;

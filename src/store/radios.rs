@@ -1,6 +1,7 @@
 //! The radio network: handsets and their history, and the day's radio log
 //! (roll-calls are in [`super::rollcalls`]).
 
+use super::versions::{self, Record};
 use super::{audit, from_ts, ts, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
@@ -17,6 +18,8 @@ pub struct Radio {
     pub zone: String,
     pub status: String,
     pub notes: String,
+    /// Bumped by every change, so a form on an old copy is refused.
+    pub version: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +40,7 @@ pub struct LogLine {
     pub by: String,
 }
 
-const RADIO_SELECT: &str = "SELECT r.id, r.call_sign, r.serial, r.member_id, COALESCE(m.name, ''), COALESCE(z.name, ''), r.status, r.notes
+const RADIO_SELECT: &str = "SELECT r.id, r.call_sign, r.serial, r.member_id, COALESCE(m.name, ''), COALESCE(z.name, ''), r.status, r.notes, r.version
      FROM radios r LEFT JOIN members m ON m.id = r.member_id LEFT JOIN zones z ON z.id = m.zone_id";
 
 fn radio_row(r: &rusqlite::Row) -> rusqlite::Result<Radio> {
@@ -50,6 +53,7 @@ fn radio_row(r: &rusqlite::Row) -> rusqlite::Result<Radio> {
         zone: r.get(5)?,
         status: r.get(6)?,
         notes: r.get(7)?,
+        version: r.get(8)?,
     })
 }
 
@@ -61,6 +65,11 @@ fn radio_by_call_sign(tx: &rusqlite::Connection, call_sign: &str) -> Result<Opti
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?)
+}
+
+fn radio_by_id(conn: &rusqlite::Connection, id: i64) -> Result<Radio> {
+    conn.query_row(&format!("{RADIO_SELECT} WHERE r.id = ?1"), [id], radio_row)
+        .map_err(|_| StoreError::NotFound(format!("radio {id}")))
 }
 
 impl Store {
@@ -126,10 +135,13 @@ impl Store {
     }
 
     /// Change a radio's serial, who it is issued to, and its notes, keeping
-    /// what each was (status has its own history).
+    /// what each was (status has its own history), on the version of the
+    /// radio the operator had.
+    #[allow(clippy::too_many_arguments)]
     pub fn update_radio(
         &mut self,
         id: i64,
+        expected_version: i64,
         serial: &str,
         member: Option<i64>,
         notes: &str,
@@ -142,6 +154,7 @@ impl Store {
         }
         let current = self.radio(id)?;
         self.write(|tx| {
+            versions::check(tx, Record::Radio(id), expected_version)?;
             let before = super::history::fields(tx, super::history::Owner::Radio(id))?;
             tx.execute(
                 "UPDATE radios SET serial = ?1, member_id = ?2, notes = ?3 WHERE id = ?4",
@@ -150,6 +163,7 @@ impl Store {
             .map_err(|_| {
                 StoreError::Invalid(format!("serial {serial} is already on another radio"))
             })?;
+            versions::bump(tx, Record::Radio(id), operator, now)?;
             super::history::record_since(
                 tx,
                 super::history::Owner::Radio(id),
@@ -172,15 +186,15 @@ impl Store {
     }
 
     pub fn radio(&self, id: i64) -> Result<Radio> {
-        self.conn()
-            .query_row(&format!("{RADIO_SELECT} WHERE r.id = ?1"), [id], radio_row)
-            .map_err(|_| StoreError::NotFound(format!("radio {id}")))
+        radio_by_id(self.conn(), id)
     }
 
-    /// Change a handset's status, keeping the history of changes.
+    /// Change a handset's status, keeping the history of changes, on the
+    /// version of the radio the operator had.
     pub fn set_radio_status(
         &mut self,
         id: i64,
+        expected_version: i64,
         status: &str,
         note: &str,
         operator: i64,
@@ -192,15 +206,17 @@ impl Store {
                 RADIO_STATUSES.join(", ")
             )));
         }
-        let current = self.radio(id)?;
-        if current.status == status {
-            return Err(StoreError::Invalid(format!(
-                "{} is already {status}",
-                current.call_sign
-            )));
-        }
         self.write(|tx| {
+            versions::check(tx, Record::Radio(id), expected_version)?;
+            let current = radio_by_id(tx, id)?;
+            if current.status == status {
+                return Err(StoreError::Invalid(format!(
+                    "{} is already {status}",
+                    current.call_sign
+                )));
+            }
             tx.execute("UPDATE radios SET status = ?1 WHERE id = ?2", params![status, id])?;
+            versions::bump(tx, Record::Radio(id), operator, now)?;
             tx.execute(
                 "INSERT INTO radio_status_history (radio_id, at, from_status, to_status, operator_id, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![id, ts(now), current.status, status, operator, crate::domain::text::tidy_input(note)],

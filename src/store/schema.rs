@@ -531,6 +531,32 @@ CREATE TRIGGER register_alias_removed AFTER DELETE ON offender_aliases BEGIN",
         "END;
 "
     ),
+    // 14: one optimistic-concurrency rule for every record two people can
+    // edit (see store/versions.rs): a version bumped by every write, and who
+    // made the write and when, so a refused save can say so. Incidents and
+    // offenders had a version; an incident's last editor was its updater
+    // (a note now changes neither).
+    r#"
+ALTER TABLE incidents ADD COLUMN changed_by INTEGER REFERENCES operators(id);
+ALTER TABLE incidents ADD COLUMN changed_at INTEGER;
+UPDATE incidents SET changed_by = updated_by, changed_at = updated_at;
+ALTER TABLE offenders ADD COLUMN changed_by INTEGER REFERENCES operators(id);
+ALTER TABLE offenders ADD COLUMN changed_at INTEGER;
+UPDATE offenders SET changed_at = updated_at;
+ALTER TABLE exclusions ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE exclusions ADD COLUMN changed_by INTEGER REFERENCES operators(id);
+ALTER TABLE exclusions ADD COLUMN changed_at INTEGER;
+ALTER TABLE members ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE members ADD COLUMN changed_by INTEGER REFERENCES operators(id);
+ALTER TABLE members ADD COLUMN changed_at INTEGER;
+ALTER TABLE radios ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE radios ADD COLUMN changed_by INTEGER REFERENCES operators(id);
+ALTER TABLE radios ADD COLUMN changed_at INTEGER;
+ALTER TABLE hits ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE hits ADD COLUMN changed_by INTEGER REFERENCES operators(id);
+ALTER TABLE hits ADD COLUMN changed_at INTEGER;
+UPDATE hits SET changed_by = decided_by, changed_at = decided_at WHERE decided_at IS NOT NULL;
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -3,6 +3,7 @@
 //! never saved without its hit nor a hit without its cause.
 
 use super::offenders::{sighting_row, SightingRow, SIGHTING_SELECT};
+use super::versions::{self, Record};
 use super::{audit, exclusions::exclusions_of, from_ts, ts, Result, Store, StoreError};
 use crate::domain::exclusion::{assess, Finding, Ladder};
 use crate::domain::sighting::{hits_from, HitKind, HitStatus, NewSighting};
@@ -43,6 +44,8 @@ pub struct HitRow {
     pub decided_by: Option<String>,
     pub action_taken: Option<String>,
     pub reject_reason: Option<String>,
+    /// Bumped by every decision, so a form on an old copy is refused.
+    pub version: i64,
 }
 
 /// What saving a sighting found, for the operator to see at once.
@@ -54,7 +57,7 @@ pub struct SightingOutcome {
 }
 
 const HIT_SELECT: &str = "SELECT h.id, h.raised_at, h.kind, h.offender_id, o.name, COALESCE(z.name, ''), COALESCE(c.name, ''),
-        h.sighting_id, h.incident_id, h.detail, h.status, h.decided_at, d.name, h.action_taken, h.reject_reason
+        h.sighting_id, h.incident_id, h.detail, h.status, h.decided_at, d.name, h.action_taken, h.reject_reason, h.version
      FROM hits h JOIN offenders o ON o.id = h.offender_id
      LEFT JOIN zones z ON z.id = h.zone_id
      LEFT JOIN sightings s ON s.id = h.sighting_id
@@ -78,6 +81,7 @@ fn hit_row(r: &Row) -> rusqlite::Result<HitRow> {
         decided_by: r.get(12)?,
         action_taken: r.get(13)?,
         reject_reason: r.get(14)?,
+        version: r.get(15)?,
     })
 }
 
@@ -296,11 +300,14 @@ impl Store {
         )?)
     }
 
-    /// Accept (with the action taken) or reject (with why it was a false match).
-    /// A hit already decided on another console is not decided twice.
+    /// Accept (with the action taken) or reject (with why it was a false
+    /// match), on the version of the hit the operator had: a hit decided on
+    /// another console meanwhile is refused as stale, not decided twice. A
+    /// decision made knowing the other (on its version) replaces it.
     pub fn decide_hit(
         &mut self,
         id: i64,
+        expected_version: i64,
         accept: bool,
         text: &str,
         operator: i64,
@@ -315,25 +322,13 @@ impl Store {
             }));
         }
         self.write(|tx| {
-            let current: Option<(String, Option<String>)> = tx
-                .query_row(
-                    "SELECT h.status, o.name FROM hits h LEFT JOIN operators o ON o.id = h.decided_by WHERE h.id = ?1",
-                    [id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            match current {
-                None => return Err(StoreError::NotFound(format!("hit {id}"))),
-                Some((s, by)) if s != "new" => {
-                    return Err(StoreError::Invalid(format!("hit {id} was already {s} by {}", by.unwrap_or_default())));
-                }
-                _ => {}
-            }
+            versions::check(tx, Record::Hit(id), expected_version)?;
             let (status, action, reason) = if accept { ("accepted", Some(&text), None) } else { ("rejected", None, Some(&text)) };
             tx.execute(
-                "UPDATE hits SET status = ?1, decided_at = ?2, decided_by = ?3, action_taken = ?4, reject_reason = ?5 WHERE id = ?6 AND status = 'new'",
+                "UPDATE hits SET status = ?1, decided_at = ?2, decided_by = ?3, action_taken = ?4, reject_reason = ?5 WHERE id = ?6",
                 params![status, ts(now), operator, action, reason, id],
             )?;
+            versions::bump(tx, Record::Hit(id), operator, now)?;
             // the action or reason stays on the hit; the never-pruned trail gets the decision only
             audit::append(tx, now, Some(operator), status, "hit", Some(id), "")?;
             Ok(())

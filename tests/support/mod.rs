@@ -231,3 +231,56 @@ pub fn run_binary(db: &Path, who: &str, pin: &str, args: &[&str]) -> (bool, Stri
     all.extend(args);
     run_with_input(db.parent().unwrap(), &all, &[pin])
 }
+
+/// Put a person on the register, with a sanction in force at the given stage if any.
+pub fn register(
+    path: &std::path::Path,
+    name: &str,
+    alias: &str,
+    markers: &[&str],
+    stage: Option<&str>,
+) -> i64 {
+    let mut s = Store::open(path).unwrap();
+    let op = s.operator_or_add("Sam Manager", "manager", now()).unwrap();
+    let input = watchroom::domain::offender::OffenderInput {
+        name: name.into(),
+        aliases: vec![alias.into()],
+        markers: markers.iter().map(|m| m.to_string()).collect(),
+        description: "slim, grey hoodie".into(),
+        ..Default::default()
+    };
+    let o = s
+        .create_offender(
+            watchroom::domain::offender::OffenderKind::Known,
+            input,
+            op.id,
+            now(),
+        )
+        .unwrap();
+    if let Some(stage) = stage {
+        let new = watchroom::store::exclusions::NewExclusion {
+            offender_id: o.id,
+            stage: stage.into(),
+            scope: watchroom::domain::exclusion::Scope::AllZones,
+            starts_at: now() - chrono::Duration::days(10),
+            ends_at: now() + chrono::Duration::days(100),
+            served_at: Some(now() - chrono::Duration::days(10)),
+            served_by: "PC Hale".into(),
+            reason: "persistent theft".into(),
+            evidence: vec![],
+            review_on: None,
+        };
+        s.create_exclusion(&new, &Config::default().hit_rules().ladder, op.id, now())
+            .unwrap();
+    }
+    o.id
+}
+
+/// What the console's message line says (empty when nothing).
+pub fn message(c: &Console) -> String {
+    c.app
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default()
+}

@@ -4,6 +4,7 @@
 use super::{date, match_key, zones, ImportPlan, Lined, PlannedRow, RowPlan, Seen, Zones};
 use crate::domain::text::tidy_input;
 use crate::store::history::{self, Owner};
+use crate::store::versions::{self, Record};
 use crate::store::{audit, Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, Transaction};
@@ -260,6 +261,7 @@ pub(super) fn write_members(
                         id
                     ],
                 )?;
+                versions::bump(tx, Record::Member(*id), operator, now)?;
                 history::record_since(tx, Owner::Member(*id), &before, now, operator)?;
                 let detail = format!("import: {}", fields.join(", "));
                 audit::append(

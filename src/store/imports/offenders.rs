@@ -6,6 +6,7 @@ use super::{date, match_key, ImportPlan, Lined, PlannedRow, RowPlan, Seen};
 use crate::domain::offender::OffenderKind;
 use crate::domain::text::tidy_input;
 use crate::store::history::{self, Owner};
+use crate::store::versions::{self, Record};
 use crate::store::{audit, ts, Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, Transaction};
@@ -405,7 +406,7 @@ pub(super) fn write_offenders(
                 tx.execute(
                     "UPDATE offenders SET nicknames = ?1, markers = ?2, description = COALESCE(?3, description),
                             date_of_birth = COALESCE(date_of_birth, ?4), address = COALESCE(?5, address),
-                            updated_at = ?6, version = version + 1 WHERE id = ?7",
+                            updated_at = ?6 WHERE id = ?7",
                     params![
                         join(nicknames, &c.nicknames, ", "),
                         join(markers, &c.markers, ","),
@@ -419,6 +420,7 @@ pub(super) fn write_offenders(
                 for a in &c.aliases {
                     add_alias(*id, a)?;
                 }
+                versions::bump(tx, Record::Offender(*id), operator, now)?;
                 history::record_since(tx, Owner::Offender(*id), &before, now, operator)?;
                 let detail = format!("import: {}", fields.join(", "));
                 audit::append(

@@ -4,6 +4,7 @@
 use super::members::{find_member, members_now};
 use super::{match_key, zones, ImportPlan, Lined, PlannedRow, RowPlan, Seen};
 use crate::store::history::{self, Owner};
+use crate::store::versions::{self, Record};
 use crate::store::{audit, ts, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, Transaction};
@@ -231,6 +232,7 @@ pub(super) fn write_radios(
                         params![id, ts(now), before, res.status, operator],
                     )?;
                 }
+                versions::bump(tx, Record::Radio(*id), operator, now)?;
                 history::record_since(tx, Owner::Radio(*id), &fields_before, now, operator)?;
                 let detail = format!("import: {}", fields.join(", "));
                 audit::append(

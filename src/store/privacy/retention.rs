@@ -414,9 +414,10 @@ impl Store {
             )?;
 
             c.incidents_anonymised = tx.execute(
-                "UPDATE incidents SET summary = ?2, location = '', version = version + 1
+                "UPDATE incidents SET summary = ?2, location = '', version = version + 1,
+                        changed_by = ?3, changed_at = ?4
                  WHERE id IN (SELECT value FROM json_each(?1))",
-                params![incidents, ANONYMISED],
+                params![incidents, ANONYMISED, operator, ts(now)],
             )?;
             tx.execute(
                 "UPDATE timeline SET text = ?2 WHERE incident_id IN (SELECT value FROM json_each(?1)) AND text <> ?2",

@@ -1,6 +1,7 @@
 //! Forms drawn as a centred box: one line a field, the focused one marked,
 //! suggestions under a place field, the reason for a refusal at the foot.
 
+use crate::app::clash::FieldClash;
 use crate::app::form::{FieldKind, Form};
 use crate::app::keymap::Command;
 use crate::app::App;
@@ -33,6 +34,14 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, form: &Form, theme: &Theme) {
     }
     if let Some(b) = &form.banner {
         for chunk in textwrap(&clean(b), inner_w.saturating_sub(1)) {
+            lines.push(Line::from(Span::styled(chunk, theme.style("alert_warn"))));
+        }
+        lines.push(Line::default());
+    }
+    // a clash over the whole record (a hit's decision) has no field to sit under
+    for c in form.clashes.iter().filter(|c| c.is_over_record()) {
+        let text = format!("{}: {}", c.label, both(c));
+        for chunk in textwrap(&text, inner_w.saturating_sub(1)) {
             lines.push(Line::from(Span::styled(chunk, theme.style("alert_warn"))));
         }
         lines.push(Line::default());
@@ -110,6 +119,14 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, form: &Form, theme: &Theme) {
             }
         }
         lines.push(Line::from(spans));
+        if let Some(c) = form.clashes.iter().find(|c| c.label == field.label) {
+            for chunk in textwrap(&both(c), inner_w.saturating_sub(LABEL + 2)) {
+                lines.push(Line::from(vec![
+                    Span::raw(" ".repeat(LABEL + 1)),
+                    Span::styled(chunk, theme.style("alert_warn")),
+                ]));
+            }
+        }
         if focused {
             if let FieldKind::Place {
                 suggestions, pick, ..
@@ -180,7 +197,25 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, form: &Form, theme: &Theme) {
             )));
         }
     }
-    let footer = if form.confirm_discard {
+    let footer = if let (true, Some(c)) = (form.asking, form.clashes.first()) {
+        let k = |c| app.keymap.key_for(c);
+        let question = format!(
+            "{}: keep {}'s “{}” ({}) or yours “{}” ({})? {} goes back to the form",
+            c.label,
+            clean(&c.by),
+            clean(&c.theirs),
+            k(Command::KeepTheirs),
+            clean(&c.mine),
+            k(Command::KeepMine),
+            k(Command::DecideLater)
+        );
+        let mut chunks = textwrap(&question, inner_w.saturating_sub(1));
+        let last = chunks.pop().unwrap_or_default();
+        for chunk in chunks {
+            lines.push(Line::from(Span::styled(chunk, theme.style("alert_warn"))));
+        }
+        Span::styled(last, theme.style("alert_warn"))
+    } else if form.confirm_discard {
         Span::styled(
             "Discard what you typed?  y = discard · any other key = keep editing",
             theme.style("alert_warn"),
@@ -220,6 +255,16 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, form: &Form, theme: &Theme) {
             f.set_cursor_position((cx, cy));
         }
     }
+}
+
+/// Both sides of a clash, cleaned: the colleague's value and this operator's.
+fn both(c: &FieldClash) -> String {
+    format!(
+        "{}: “{}” · you: “{}”",
+        clean(&c.by),
+        clean(&c.theirs),
+        clean(&c.mine)
+    )
 }
 
 /// A question in a box, wrapped to fit the screen.

@@ -25,6 +25,7 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         Context::Members,
         Context::Setup,
         Context::Form,
+        Context::Clash,
         Context::Quitting,
     ];
     let here = app.contexts();

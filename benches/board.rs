@@ -86,7 +86,7 @@ impl<'a> Console<'a> {
             press(&mut self.app, code);
             draw(&mut self.terminal, &self.app, self.themes);
             total += t.elapsed();
-            self.since_reset += 1;
+            self.since_reset = self.since_reset.saturating_add(1);
         }
         total
     }

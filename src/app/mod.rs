@@ -2,6 +2,10 @@
 //!
 //! Keys become `Action`s through the keymap; `update` applies an action,
 //! asking the store for what it needs. Drawing lives in `ui` and only reads.
+//!
+//! Over the size the design asks: it is to be split into actions and
+//! permissions, keys, board, incidents, command line and sync (open work on
+//! the console's core); until then its sections are marked with `// -----`.
 
 pub mod clash;
 pub mod command_line;

@@ -1,5 +1,8 @@
 //! The CCTV desk in the console: the offender register, profiles,
 //! exclusions, sightings, and hits with their live alerts.
+//!
+//! Over the size the design asks: hits are to move into a module of their
+//! own when the app layer is split by pane (open work on the console's core).
 
 use super::form::{Field, Form, OffenderChoice, Suggest};
 use super::{App, FormKind, Modal, Pane};

@@ -333,7 +333,7 @@ impl App {
         };
         let mine = match kind {
             FormKind::AcceptHit { .. } => {
-                format!("accepted: {}", super::register::accepted_action(form))
+                format!("accepted: {}", super::hits::accepted_action(form))
             }
             _ => format!(
                 "rejected: {}",

@@ -2,6 +2,12 @@
 //! feeds help, so help can never list a command the line does not know, or
 //! miss one it does.
 
+use super::input::LineInput;
+use super::{radio, Action, App, Modal, Pane, COUNT_CAP};
+use crate::domain::text::tidy_input;
+use crate::domain::StatusView;
+use crossterm::event::KeyEvent;
+
 /// What a `:` command does; the console acts on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineCommand {
@@ -218,6 +224,308 @@ pub fn lookup(name: &str) -> Option<LineCommand> {
         .iter()
         .find(|s| s.name == name || s.aliases.contains(&name.as_str()))
         .map(|s| s.command)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    Filter,
+    Command,
+    /// Searching the offender register as you type.
+    Search,
+    /// Filtering the audit trail in the activity pane.
+    AuditFilter,
+    /// A line for the radio pane: the log, a late check-in, a relay.
+    Radio(radio::RadioInput),
+    /// Why this offender's profile is being opened outside a live incident
+    /// or hit: the answer goes into the audit record of the view.
+    Why {
+        offender: i64,
+    },
+    /// An occurrence log entry (amending another, if named).
+    LogEntry {
+        amends: Option<i64>,
+    },
+}
+
+impl InputKind {
+    /// Whether Enter on this line saves something (a filter or a search does not).
+    pub(super) fn saves(self) -> bool {
+        !matches!(
+            self,
+            InputKind::Filter
+                | InputKind::Search
+                | InputKind::AuditFilter
+                | InputKind::Radio(radio::RadioInput::Filter)
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputLine {
+    pub kind: InputKind,
+    pub line: LineInput,
+    /// The filter in force before `/`, restored by Esc.
+    pub before: String,
+    pub error: Option<String>,
+    /// Filter as each key is typed; on a very large view only on Enter, so
+    /// typing never waits on a scan of the whole store.
+    pub live: bool,
+}
+
+impl App {
+    pub(super) fn input_key(&mut self, k: KeyEvent) {
+        let Some(input) = &mut self.input else { return };
+        if !input.line.edit(k) {
+            return;
+        }
+        input.error = None;
+        if input.kind == InputKind::AuditFilter {
+            self.activity.filter = input.line.value.clone();
+            self.activity.selected = 0;
+            self.reload_activity();
+            return;
+        }
+        if input.kind == InputKind::Radio(radio::RadioInput::Filter) {
+            self.radio.filter = input.line.value.clone();
+            self.radio.selected = 0;
+            self.refresh_radio();
+            return;
+        }
+        if input.kind == InputKind::Search {
+            self.register.query = input.line.value.clone();
+            self.register.selected = 0;
+            self.refresh_register();
+            return;
+        }
+        if input.kind == InputKind::Filter && input.live {
+            // the board follows the filter as it is typed
+            let text = input.line.value.clone();
+            if let Some(e) = self.apply_filter(&text) {
+                if let Some(i) = &mut self.input {
+                    i.error = Some(e);
+                }
+            }
+        }
+    }
+
+    pub(super) fn paste(&mut self, s: &str) {
+        if let Some(Modal::Form(_, f)) = &mut self.modal {
+            let focus = f.focus;
+            f.fields[focus].input.insert_str(s);
+        } else if let Some(input) = &mut self.input {
+            input.line.insert_str(s);
+            if input.kind == InputKind::Filter && input.live {
+                let text = input.line.value.clone();
+                self.apply_filter(&text);
+            }
+        }
+    }
+
+    pub(super) fn run_command(&mut self, line: &str) {
+        let line = line.trim();
+        let (cmd, rest) = line
+            .split_once(char::is_whitespace)
+            .map(|(a, b)| (a, b.trim()))
+            .unwrap_or((line, ""));
+        use LineCommand as C;
+        let Some(command) = lookup(cmd) else {
+            let other = cmd.trim_start_matches(':');
+            if other.is_empty() {
+                return;
+            }
+            if let Ok(id) = other.trim_start_matches('#').parse::<i64>() {
+                return self.update(Action::OpenIncident(id));
+            }
+            return self.warn(format!(
+                "unknown command “{}” — :help lists them",
+                crate::domain::text::clean(other)
+            ));
+        };
+        match command {
+            C::Quit => self.update(Action::RequestQuit),
+            C::QuitNow => self.update(Action::Quit),
+            C::Help => self.update(Action::ToggleHelp),
+            C::Theme if rest.is_empty() => {
+                let names = self.theme_names.join(", ");
+                self.info(format!("theme {} (available: {names})", self.theme));
+            }
+            C::Theme => self.update(Action::SwitchTheme(rest.to_string())),
+            C::Incident => self.update(Action::NewIncident),
+            C::Open => match rest.trim_start_matches('#').parse::<i64>() {
+                Ok(id) => self.update(Action::OpenIncident(id)),
+                Err(_) => self.warn("usage: :open NUMBER"),
+            },
+            C::Filter => self.update(Action::SetFilter(rest.to_string())),
+            C::View => match StatusView::parse(rest) {
+                Some(v) => self.set_view(v),
+                None => self.warn("usage: :view live|all|open|responding|police|closed"),
+            },
+            C::Note => self.update(Action::NoteNow(rest.to_string())),
+            C::Close => self.update(Action::CloseNow(rest.to_string())),
+            C::Activity => self.update(Action::ShowPane(Pane::Activity)),
+            C::Log if rest.is_empty() => self.update(Action::ShowPane(Pane::Log)),
+            C::Log => self.update(Action::LogNow(rest.to_string())),
+            C::EndShift => self.update(Action::EndShift),
+            C::Handover => self.update(Action::ShowHandover),
+            C::Hits => self.update(Action::ShowPane(Pane::Hits)),
+            C::Offenders => self.update(Action::ShowPane(Pane::Offenders)),
+            C::Sighting => self.update(Action::NewSighting),
+            C::Hit => self.update(Action::HitCommand(rest.to_string())),
+            C::RollCall => {
+                self.update(Action::StartRollCall(rest.eq_ignore_ascii_case("practice")))
+            }
+            C::Radio => self.update(Action::ShowPane(Pane::Radio)),
+            C::Reports => self.update(Action::ShowPane(Pane::Reports)),
+            C::Members => self.update(Action::ShowPane(Pane::Members)),
+            C::Setup => self.update(Action::ShowPane(Pane::Setup)),
+            C::Incidents => self.update(Action::ShowPane(Pane::Incidents)),
+        }
+    }
+
+    pub(super) fn switch_theme(&mut self, name: &str) {
+        if self.theme_names.iter().any(|n| n == name) {
+            self.theme = name.to_string();
+            self.info(format!("theme {name}"));
+        } else {
+            self.warn(format!(
+                "no theme called “{}” (available: {})",
+                crate::domain::text::clean(name),
+                self.theme_names.join(", ")
+            ));
+        }
+    }
+}
+
+impl App {
+    /// `/`: the line that filters or searches what this pane shows.
+    pub(super) fn start_filter(&mut self) {
+        match self.pane {
+            Pane::Activity => {
+                let before = self.activity.filter.clone();
+                self.input = Some(InputLine {
+                    kind: InputKind::AuditFilter,
+                    line: LineInput::new(&before),
+                    before,
+                    error: None,
+                    live: true,
+                });
+            }
+            Pane::Radio => {
+                self.radio.view = radio::RadioView::Inventory;
+                let before = self.radio.filter.clone();
+                self.input = Some(InputLine {
+                    kind: InputKind::Radio(radio::RadioInput::Filter),
+                    line: LineInput::new(&before),
+                    before,
+                    error: None,
+                    live: true,
+                });
+            }
+            Pane::Offenders => {
+                self.profile = None;
+                let before = self.register.query.clone();
+                self.input = Some(InputLine {
+                    kind: InputKind::Search,
+                    line: LineInput::new(&before),
+                    before,
+                    error: None,
+                    live: true,
+                });
+            }
+            _ => {
+                let before = self.board.filter_text.clone();
+                self.pane = Pane::Incidents;
+                self.input = Some(InputLine {
+                    kind: InputKind::Filter,
+                    line: LineInput::new(&before),
+                    before,
+                    error: None,
+                    live: self.board.count < COUNT_CAP,
+                });
+            }
+        }
+    }
+
+    /// Enter on the line: what it does depends on what the line is for.
+    pub(super) fn submit_input(&mut self) {
+        if let Some(input) = self.input.take() {
+            self.store_failed = None;
+            let typed = input.clone();
+            match input.kind {
+                InputKind::Filter => {
+                    if let Some(e) = self.apply_filter(&input.line.value) {
+                        self.input = Some(InputLine {
+                            error: Some(e),
+                            ..input
+                        });
+                    }
+                }
+                InputKind::Command => self.update(Action::RunCommand(input.line.value)),
+                InputKind::Search | InputKind::AuditFilter => {}
+                InputKind::LogEntry { amends } => {
+                    if let Err(e) = self.add_log_entry(&input.line.value, amends) {
+                        self.input = Some(InputLine {
+                            error: Some(e),
+                            ..input
+                        });
+                    }
+                }
+                InputKind::Why { offender } => {
+                    let why = tidy_input(&input.line.value);
+                    if why.is_empty() {
+                        self.input = Some(InputLine {
+                            error: Some("say why in a few words; Esc to not open it".into()),
+                            ..input
+                        });
+                    } else {
+                        self.open_profile(offender, &why);
+                        self.last_why = why;
+                    }
+                }
+                InputKind::Radio(purpose) => {
+                    if let Err(e) = self.submit_radio_input(purpose, &input.line.value) {
+                        self.input = Some(InputLine {
+                            error: Some(e),
+                            ..input
+                        });
+                    }
+                }
+            }
+            // a save the store refused keeps the line as typed, saying why
+            if let Some(why) = self.store_failed.take() {
+                if self.input.is_none()
+                    && self.modal.is_none()
+                    && self.lock.is_none()
+                    && !self.quit
+                    && typed.kind.saves()
+                {
+                    self.input = Some(InputLine {
+                        error: Some(why),
+                        ..typed
+                    });
+                }
+            }
+        }
+    }
+
+    /// Esc on the line: a filter or search goes back to what it was.
+    pub(super) fn cancel_input(&mut self) {
+        if let Some(input) = self.input.take() {
+            if input.kind == InputKind::Filter && input.before != self.board.filter_text {
+                self.apply_filter(&input.before);
+            }
+            if input.kind == InputKind::Search {
+                self.register.query = input.before;
+                self.refresh_register();
+            } else if input.kind == InputKind::AuditFilter {
+                self.activity.filter = input.before;
+                self.reload_activity();
+            } else if input.kind == InputKind::Radio(radio::RadioInput::Filter) {
+                self.radio.filter = input.before;
+                self.refresh_radio();
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,23 +1,19 @@
-//! The CCTV desk in the console: the offender register, profiles,
-//! exclusions, sightings, and hits with their live alerts.
-//!
-//! Over the size the design asks: hits are to move into a module of their
-//! own when the app layer is split by pane (open work on the console's core).
+//! The CCTV desk in the console: the offender register, profiles and
+//! exclusions (sightings and hits have modules of their own).
 
 use super::form::{Field, Form, OffenderChoice, Suggest};
+use super::sightings::parse_incident_ids;
 use super::{App, FormKind, Modal, Pane};
-use crate::domain::exclusion::{local_span, Exclusion, Finding, Scope};
+use crate::domain::exclusion::{local_span, Exclusion, Scope};
 use crate::domain::offender::{split_list, OffenderInput, OffenderKind};
 use crate::domain::place::{suggest_places, PlaceChoice};
 use crate::domain::search::{MatchedOn, OffenderIndex};
-use crate::domain::sighting::{escalation_level, HitStatus, NewSighting, HIT_ACTIONS};
 use crate::domain::{Member, Zone};
 use crate::store::exclusions::{ExclusionRow, NewExclusion};
 use crate::store::offenders::Profile;
-use crate::store::sightings::HitRow;
 use crate::store::StoreError;
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
-use std::collections::{HashMap, HashSet};
+use chrono::{Duration, NaiveDate};
+use std::collections::HashSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RegisterView {
@@ -76,25 +72,6 @@ pub struct ProfileView {
     pub selected: usize,
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct Hits {
-    pub rows: Vec<HitRow>,
-    pub selected: usize,
-    pub unacknowledged: i64,
-    pub false_matches: i64,
-    /// The newest hit this console has announced.
-    pub last_seen: i64,
-    /// How far each waiting hit has escalated here.
-    pub escalated: HashMap<i64, i64>,
-}
-
-/// A desktop notification for the runtime to send (never on the drawing path).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Notice {
-    pub summary: String,
-    pub body: String,
-}
-
 /// Suggestions for the console's forms: places from the store, people from the index.
 pub(crate) struct AppSuggest<'a> {
     pub zones: &'a [Zone],
@@ -131,42 +108,6 @@ impl Suggest for AppSuggest<'_> {
     }
 }
 
-/// Parse “when” as typed: blank or `now`, `HH:MM` (today, or yesterday if
-/// that would be in the future), or `YYYY-MM-DD HH:MM`, in the scheme's zone.
-pub fn parse_when(
-    input: &str,
-    now: DateTime<Utc>,
-    tz: chrono_tz::Tz,
-) -> Result<DateTime<Utc>, String> {
-    let s = input.trim();
-    if s.is_empty() || s.eq_ignore_ascii_case("now") {
-        return Ok(now);
-    }
-    let local = |d: NaiveDate, t: NaiveTime| {
-        tz.from_local_datetime(&d.and_time(t))
-            .earliest()
-            .map(|x| x.with_timezone(&Utc))
-            .ok_or_else(|| {
-                format!("{d} {t} does not exist on the local clock (the clocks went forward)")
-            })
-    };
-    if let Ok(t) = NaiveTime::parse_from_str(s, "%H:%M") {
-        let today = now.with_timezone(&tz).date_naive();
-        let at = local(today, t)?;
-        return if at > now {
-            local(today.pred_opt().unwrap_or(today), t)
-        } else {
-            Ok(at)
-        };
-    }
-    if let Ok(dt) = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M") {
-        return local(dt.date(), dt.time());
-    }
-    Err(format!(
-        "“{s}” is not a time: use HH:MM, YYYY-MM-DD HH:MM, or leave it blank for now"
-    ))
-}
-
 fn parse_date(input: &str, what: &str) -> Result<Option<NaiveDate>, String> {
     let s = input.trim();
     if s.is_empty() {
@@ -175,15 +116,6 @@ fn parse_date(input: &str, what: &str) -> Result<Option<NaiveDate>, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map(Some)
         .map_err(|_| format!("{what}: “{s}” is not a date (YYYY-MM-DD)"))
-}
-
-/// What the accept form says was done: the action, with its detail if given.
-pub(crate) fn accepted_action(form: &Form) -> String {
-    let action = form.field("Action").value();
-    match form.field("Detail").value().trim() {
-        "" => action.to_string(),
-        detail => format!("{action}: {detail}"),
-    }
 }
 
 /// The lift form for this copy of an exclusion.
@@ -199,19 +131,6 @@ pub(super) fn lift_form(e: &Exclusion) -> Modal {
         },
         form,
     )
-}
-
-fn parse_incident_ids(input: &str) -> Result<Vec<i64>, String> {
-    input
-        .split([',', ' ', ';'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            s.trim_start_matches('#')
-                .parse::<i64>()
-                .map_err(|_| format!("“{s}” is not an incident number"))
-        })
-        .collect()
 }
 
 impl App {
@@ -364,7 +283,7 @@ impl App {
         }
     }
 
-    fn current_offender(&self) -> Option<i64> {
+    pub(super) fn current_offender(&self) -> Option<i64> {
         if self.pane != Pane::Offenders {
             return None;
         }
@@ -376,81 +295,12 @@ impl App {
 
     // ----- forms -------------------------------------------------------------------
 
-    fn offender_choice(&self, id: i64) -> Option<OffenderChoice> {
+    pub(super) fn offender_choice(&self, id: i64) -> Option<OffenderChoice> {
         self.index.entry(id).map(|e| OffenderChoice {
             id,
             name: e.name.clone(),
             label: e.name.clone(),
         })
-    }
-
-    /// The cameras a new sighting can name: every one not retired.
-    pub(crate) fn cameras_offered(&self) -> Vec<&crate::domain::sighting::Camera> {
-        self.cameras.iter().filter(|c| !c.retired).collect()
-    }
-
-    pub(crate) fn open_sighting_form(&mut self) {
-        // from a profile or the register, the person is already chosen
-        let chosen = if self.pane == Pane::Offenders {
-            self.current_offender()
-                .and_then(|id| self.offender_choice(id))
-        } else {
-            None
-        };
-        let (names, default) = {
-            let offered = self.cameras_offered();
-            let mut names: Vec<String> = offered.iter().map(|c| c.name.clone()).collect();
-            names.push("(no camera)".into());
-            let d = offered.iter().position(|c| c.is_default).unwrap_or(0);
-            (names, d)
-        };
-        let incident = match (&self.detail, self.pane) {
-            (Some(d), Pane::Incidents) => format!("#{}", d.incident.id),
-            _ => String::new(),
-        };
-        let form = Form::new(
-            "Sighting",
-            vec![
-                Field::offender(
-                    "Who",
-                    chosen,
-                    None,
-                    "a name fragment; Enter picks the highlighted person; blank if unknown",
-                ),
-                Field::choice("Camera", names, default, "←/→ or a letter"),
-                Field::place("Where", "", None, "blank: where the camera points"),
-                Field::text("When", "now", "now, HH:MM, or YYYY-MM-DD HH:MM"),
-                Field::text(
-                    "Description",
-                    "",
-                    "for someone not on the register: what they look like",
-                ),
-                Field::text("Note", "", "what they were doing"),
-                Field::text(
-                    "Incident",
-                    &incident,
-                    "optional: the incident this belongs to, e.g. #1234",
-                ),
-            ],
-        );
-        self.input = None;
-        self.modal = Some(Modal::Form(FormKind::Sighting, form));
-    }
-
-    pub(crate) fn open_link_form(&mut self) {
-        let Some(i) = self.current_incident() else {
-            return;
-        };
-        let form = Form::new(
-            format!("Name an offender on incident #{}", i.id),
-            vec![Field::offender(
-                "Who",
-                None,
-                None,
-                "a name fragment; Enter picks the highlighted person",
-            )],
-        );
-        self.modal = Some(Modal::Form(FormKind::LinkOffender { incident: i.id }, form));
     }
 
     pub(crate) fn open_offender_form(&mut self, edit: bool) {
@@ -751,47 +601,6 @@ impl App {
         self.modal = Some(Modal::Form(FormKind::Merge { from: id }, form));
     }
 
-    pub(crate) fn open_hit_form(&mut self, accept: bool) {
-        let Some(h) = self.hits.rows.get(self.hits.selected) else {
-            return;
-        };
-        if h.status != HitStatus::New {
-            return self.warn(format!("hit {} is already {}", h.id, h.status.code()));
-        }
-        let form = if accept {
-            Form::new(
-                format!("Accept hit {} — {}", h.id, h.offender),
-                vec![
-                    Field::choice(
-                        "Action",
-                        HIT_ACTIONS.iter().map(|s| s.to_string()).collect(),
-                        0,
-                        "what was done",
-                    ),
-                    Field::text("Detail", "", "optional"),
-                ],
-            )
-        } else {
-            Form::new(
-                format!("Reject hit {} as a false match", h.id),
-                vec![Field::text(
-                    "Reason",
-                    "",
-                    "why it is not them, e.g. different build",
-                )],
-            )
-        };
-        let (id, version) = (h.id, h.version);
-        self.modal = Some(Modal::Form(
-            if accept {
-                FormKind::AcceptHit { id, version }
-            } else {
-                FormKind::RejectHit { id, version }
-            },
-            form,
-        ));
-    }
-
     /// Save one of the register's forms; Ok is the message to show.
     pub(crate) fn submit_register_form(
         &mut self,
@@ -802,63 +611,6 @@ impl App {
         let op = self.operator.id;
         let invalid = StoreError::Invalid;
         match kind {
-            FormKind::Sighting => {
-                let who = form.field("Who");
-                let offender = who.offender_value().map(|c| c.id);
-                if offender.is_none() && !who.value().trim().is_empty() {
-                    return Err(invalid(format!(
-                        "nobody on the register matches “{}”: pick from the list, or clear Who and describe the person",
-                        who.value().trim()
-                    )));
-                }
-                let cam = form.field("Camera").choice_index();
-                let camera = self.cameras_offered().get(cam).map(|c| (*c).clone());
-                let place = form.field("Where").place_value();
-                let at = parse_when(form.field("When").value(), now, self.tz).map_err(invalid)?;
-                let incident = match parse_incident_ids(form.field("Incident").value())
-                    .map_err(invalid)?
-                    .as_slice()
-                {
-                    [] => None,
-                    [one] => Some(*one),
-                    _ => return Err(invalid("a sighting belongs to one incident at most".into())),
-                };
-                let new = NewSighting {
-                    at,
-                    camera_id: camera.map(|c| c.id),
-                    zone_id: place.zone_id,
-                    location: place.location,
-                    offender_id: offender,
-                    description: form.field("Description").value().to_string(),
-                    note: form.field("Note").value().to_string(),
-                    incident_id: incident,
-                };
-                let outcome = self.store.record_sighting(&new, &self.rules, op, now)?;
-                if let Some(last) = outcome.hits.iter().max() {
-                    self.hits.last_seen = self.hits.last_seen.max(*last);
-                }
-                let who = who
-                    .offender_value()
-                    .map(|c| c.name.clone())
-                    .unwrap_or_else(|| "unknown person".into());
-                Ok(self.announce_findings(&who, &outcome.findings))
-            }
-            FormKind::LinkOffender { incident } => {
-                let Some(who) = form.field("Who").offender_value().cloned() else {
-                    return Err(invalid("pick a person from the list".into()));
-                };
-                let (findings, hits) =
-                    self.store
-                        .link_offender(*incident, who.id, &self.rules, op, now)?;
-                if let Some(last) = hits.iter().max() {
-                    self.hits.last_seen = self.hits.last_seen.max(*last);
-                }
-                Ok(format!(
-                    "{} named on #{incident} — {}",
-                    who.name,
-                    self.announce_findings(&who.name, &findings)
-                ))
-            }
             FormKind::Offender { id, version } => {
                 let input = OffenderInput {
                     name: form.field("Name").value().into(),
@@ -1017,230 +769,7 @@ impl App {
                     o.name
                 ))
             }
-            FormKind::AcceptHit { id, version } => {
-                let action = accepted_action(form);
-                self.store
-                    .decide_hit(*id, *version, true, &action, op, now)?;
-                Ok(format!("hit {id} accepted: {action}"))
-            }
-            FormKind::RejectHit { id, version } => {
-                self.store.decide_hit(
-                    *id,
-                    *version,
-                    false,
-                    form.field("Reason").value(),
-                    op,
-                    now,
-                )?;
-                Ok(format!("hit {id} rejected as a false match"))
-            }
             _ => unreachable!("incident forms are saved by the incident code"),
         }
-    }
-
-    /// Say at once what a sighting found: a breach loudly, anything else plainly.
-    fn announce_findings(&mut self, who: &str, findings: &[Finding]) -> String {
-        let described: Vec<String> = findings.iter().map(|f| f.describe(self.tz)).collect();
-        if findings.iter().any(Finding::is_hit) {
-            self.bell = true;
-            let text = format!(
-                "HIT: {who} — {}",
-                described.first().cloned().unwrap_or_default()
-            );
-            self.toast(text.clone());
-            self.refresh_hits();
-            text
-        } else if described.is_empty() {
-            format!("sighting of {who} saved: no exclusion or marker")
-        } else {
-            format!("sighting of {who} saved: {}", described.join("; "))
-        }
-    }
-
-    // ----- hits ------------------------------------------------------------------
-
-    pub(crate) fn refresh_hits(&mut self) {
-        match (self.store.hits(300), self.store.hit_counts()) {
-            (Ok(rows), Ok((new, _, rejected))) => {
-                self.hits.rows = rows;
-                self.hits.unacknowledged = new;
-                self.hits.false_matches = rejected;
-                self.hits.selected = self
-                    .hits
-                    .selected
-                    .min(self.hits.rows.len().saturating_sub(1));
-                let waiting: HashSet<i64> = self
-                    .hits
-                    .rows
-                    .iter()
-                    .filter(|h| h.status == HitStatus::New)
-                    .map(|h| h.id)
-                    .collect();
-                self.hits.escalated.retain(|id, _| waiting.contains(id));
-            }
-            (Err(e), _) | (_, Err(e)) => self.store_error(e),
-        }
-    }
-
-    /// Announce hits raised on other consoles since the last one seen here.
-    pub(crate) fn announce_new_hits(&mut self) {
-        let fresh = match self.store.hits_after(self.hits.last_seen) {
-            Ok(h) => h,
-            Err(e) => return self.store_error(e),
-        };
-        for h in &fresh {
-            self.hits.last_seen = self.hits.last_seen.max(h.id);
-            let what = if h.kind == crate::domain::sighting::HitKind::Breach {
-                "BREACH"
-            } else {
-                "WATCH"
-            };
-            let place = if h.camera.is_empty() {
-                h.place.clone()
-            } else {
-                format!("{} ({})", h.place, h.camera)
-            };
-            // a locked console names no one: the bell and a plain word only
-            let text = if self.lock.is_some() {
-                format!("{what}: a new hit — sign in to see it")
-            } else {
-                format!("{what}: {} seen at {place}", h.offender)
-            };
-            self.toast(text.clone());
-            self.bell = true;
-            self.notices.push(Notice {
-                summary: format!("watchroom {what}"),
-                body: text,
-            });
-        }
-        if !fresh.is_empty() {
-            self.refresh_hits();
-        }
-    }
-
-    /// Alert again for hits nobody has acknowledged, each time they wait another interval.
-    pub(crate) fn escalate_hits(&mut self) {
-        let now = self.now();
-        let after = Duration::minutes(self.config.hit_escalate_after_minutes);
-        let mut alerts = vec![];
-        for h in self.hits.rows.iter().filter(|h| h.status == HitStatus::New) {
-            let level = escalation_level(h.raised_at, now, after);
-            let seen = self.hits.escalated.get(&h.id).copied().unwrap_or(0);
-            if level > seen {
-                self.hits.escalated.insert(h.id, level);
-                let who = if self.lock.is_some() {
-                    "someone".to_string()
-                } else {
-                    h.offender.clone()
-                };
-                alerts.push(format!(
-                    "hit {} on {who} still not acknowledged ({})",
-                    h.id,
-                    crate::domain::clock::format_age(now - h.raised_at)
-                ));
-            }
-        }
-        for a in alerts {
-            self.toast(a.clone());
-            self.bell = true;
-            self.notices.push(Notice {
-                summary: "watchroom: hit waiting".into(),
-                body: a,
-            });
-        }
-    }
-
-    pub(crate) fn open_selected_hit(&mut self) {
-        if let Some(h) = self.hits.rows.get(self.hits.selected) {
-            let (id, hit) = (h.offender_id, h.id);
-            self.open_profile(id, &format!("hit {hit}"));
-        }
-    }
-
-    /// The hit a `:hit N accept|reject TEXT` command names.
-    pub(crate) fn hit_command(&mut self, rest: &str) {
-        let mut parts = rest.splitn(3, char::is_whitespace);
-        let (Some(id), Some(verb)) = (
-            parts.next().and_then(|s| s.parse::<i64>().ok()),
-            parts.next(),
-        ) else {
-            return self.warn("usage: :hit N accept ACTION  or  :hit N reject REASON");
-        };
-        let text = parts.next().unwrap_or("").trim().trim_matches('"');
-        let accept = match verb {
-            "accept" | "a" => true,
-            "reject" | "r" | "x" => false,
-            _ => return self.warn("usage: :hit N accept ACTION  or  :hit N reject REASON"),
-        };
-        // a command decides a waiting hit as it stands: never one already decided
-        let h = match self.store.hit(id) {
-            Ok(Some(h)) => h,
-            Ok(None) => return self.warn(format!("there is no hit {id}")),
-            Err(e) => return self.store_error(e),
-        };
-        if h.status != HitStatus::New {
-            return self.warn(format!(
-                "hit {id} was already {} by {}",
-                h.status.code(),
-                h.decided_by.as_deref().unwrap_or("another console")
-            ));
-        }
-        let version = h.version;
-        let now = self.now();
-        match self
-            .store
-            .decide_hit(id, version, accept, text, self.operator.id, now)
-        {
-            Ok(h) => {
-                self.mark_own_writes_seen();
-                self.info(format!("hit {} {}", h.id, h.status.code()));
-                self.refresh_hits();
-            }
-            Err(e) => self.store_error(e),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono_tz::Europe::London;
-
-    fn t(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-    }
-
-    #[test]
-    fn when_is_read_as_the_control_room_clock_reads() {
-        let now = t("2026-07-01T12:00:00Z"); // 13:00 BST
-        assert_eq!(parse_when("", now, London).unwrap(), now);
-        assert_eq!(parse_when("now", now, London).unwrap(), now);
-        assert_eq!(
-            parse_when("12:30", now, London).unwrap(),
-            t("2026-07-01T11:30:00Z")
-        );
-        assert_eq!(
-            parse_when("23:10", now, London).unwrap(),
-            t("2026-06-30T22:10:00Z"),
-            "a later time is yesterday's"
-        );
-        assert_eq!(
-            parse_when("2026-01-05 09:00", now, London).unwrap(),
-            t("2026-01-05T09:00:00Z"),
-            "GMT in winter"
-        );
-        assert!(parse_when("teatime", now, London)
-            .unwrap_err()
-            .contains("not a time"));
-        assert!(parse_when("2026-03-29 01:30", now, London)
-            .unwrap_err()
-            .contains("does not exist"));
-    }
-
-    #[test]
-    fn incident_numbers_are_read_from_a_list() {
-        assert_eq!(parse_incident_ids("#12, 40 #7").unwrap(), vec![12, 40, 7]);
-        assert!(parse_incident_ids("twelve").is_err());
-        assert!(parse_incident_ids("").unwrap().is_empty());
     }
 }

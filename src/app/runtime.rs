@@ -73,7 +73,7 @@ fn signals(tx: UnboundedSender<Event>) {
 
 /// Show a desktop notification off the drawing path: a notification service
 /// that accepts and never answers must not hang the console.
-fn notify(notice: super::register::Notice, tx: UnboundedSender<Event>) {
+fn notify(notice: super::hits::Notice, tx: UnboundedSender<Event>) {
     tokio::spawn(async move {
         let shown = tokio::time::timeout(
             Duration::from_secs(3),

@@ -1,0 +1,205 @@
+//! Time and other consoles: the tick, reloading what is on screen after
+//! another connection commits, the store worker's results, and the store's
+//! failures.
+
+use super::{work, App, Pane};
+use crate::store::{AuditRecord, Gone, StoreError};
+
+impl App {
+    pub(super) fn store_error(&mut self, e: StoreError) {
+        match e {
+            StoreError::Invalid(_)
+            | StoreError::NotFound(_)
+            | StoreError::Stale { .. }
+            | StoreError::RollCallClash(_) => self.warn(e.describe(self.tz)),
+            StoreError::Gone(gone) => {
+                let text = StoreError::Gone(gone.clone()).to_string();
+                self.store_went(gone);
+                self.store_failed = Some(text.clone());
+                self.error(text);
+            }
+            other => {
+                self.store_ok = false;
+                tracing::error!(error = %other, "store");
+                let text = other.to_string();
+                self.store_failed = Some(text.clone());
+                self.error(text);
+            }
+        }
+    }
+
+    /// The store's files have gone (seen by the watcher or by a refused
+    /// write): the console stays in the error state for good, rings once,
+    /// and keeps on screen whatever is typed.
+    pub(super) fn store_went(&mut self, gone: Gone) {
+        self.store_ok = false;
+        if self.store_gone.is_some() {
+            return;
+        }
+        tracing::error!(what = %gone, "the store has gone: every write is refused");
+        self.bell = true;
+        self.store_gone = Some(gone);
+    }
+
+    /// The watcher saw the store's files gone, before any write.
+    pub(super) fn store_gone_seen(&mut self, gone: Gone) {
+        let first = self.store_gone.is_none();
+        self.store_went(gone.clone());
+        if first {
+            // the banner over the board says the rest, and stays
+            self.error(format!(
+                "{gone} while this console had it open: nothing more can be saved here"
+            ));
+        }
+    }
+
+    /// What the store's paths hold now, after it has gone: the console stays
+    /// stopped whatever comes back.
+    pub(super) fn store_since(&mut self, now: Option<Gone>) {
+        let Some(first) = &self.store_gone else {
+            return;
+        };
+        let store = first.store.display().to_string();
+        let text = match now {
+            None => format!(
+                "{store} is back at its path, but this console stays stopped (nothing more is saved here): start the console again to go on"
+            ),
+            Some(g) if matches!(g.change, crate::store::files::Change::Replaced | crate::store::files::Change::NotAFile(_)) => format!(
+                "something new is at {}, but it is not the store this console opened: this console stays stopped — start it again to use it",
+                g.path.display()
+            ),
+            Some(g) => format!("{g}; this console stays stopped — {}", g.advice()),
+        };
+        self.error(text);
+    }
+
+    pub(super) fn tick(&mut self) {
+        let now = self.now();
+        self.toasts.retain(|t| t.until > now);
+        if self.message.as_ref().is_some_and(|m| m.until <= now) {
+            self.message = None;
+        }
+        self.escalate_hits();
+        self.lock_if_idle();
+        self.reports_tick();
+    }
+
+    /// Another console (or ingest) committed: reload what is on screen and say what arrived.
+    pub(super) fn store_changed(&mut self) {
+        match self.store.data_version() {
+            // only this console's own commits since the last look: its
+            // screen was brought up to date when it wrote, and a roll-call's
+            // keys must not wait on a reload
+            Ok(v) if v == self.seen_version => return,
+            Ok(v) => self.seen_version = v,
+            Err(e) => return self.store_error(e),
+        }
+        self.reloads += 1;
+        match (
+            self.store.zones(),
+            self.store.members(),
+            self.store.cameras(),
+        ) {
+            (Ok(z), Ok(m), Ok(c)) => {
+                self.zones = z;
+                self.members = m;
+                self.cameras = c;
+            }
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return self.store_error(e),
+        }
+        if self.pane == Pane::Setup {
+            self.reload_setup();
+        }
+        // a store that has gone stays in error whatever it reads
+        self.store_ok = self.store_gone.is_none();
+        // hits first: an alert must not wait for the rest of the screen
+        self.announce_new_hits();
+        self.refresh_hits();
+        self.refresh_register_if_changed();
+        self.refresh_profile();
+        self.refresh_on_air();
+        self.radio_store_changed();
+        self.reports_store_changed();
+        self.members_store_changed();
+        self.refresh_detail();
+        self.note_change_under_open_form();
+        self.reload_in_place();
+        self.recount();
+        if self.pane == Pane::Activity {
+            self.reload_activity();
+        }
+        if self.pane == Pane::Log {
+            self.reload_log();
+        }
+        let fresh: Vec<AuditRecord> = match self.store.recent_audit(None, 20) {
+            Ok(r) => r
+                .into_iter()
+                .filter(|r| r.id > self.last_audit_seen)
+                .collect(),
+            Err(e) => return self.store_error(e),
+        };
+        if let Some(newest) = fresh.first() {
+            self.last_audit_seen = newest.id;
+        }
+        for r in fresh.iter().rev().filter(|r| r.entity == "incident") {
+            let id = r.entity_id.unwrap_or_default();
+            let text = match r.action.as_str() {
+                "create" => format!("{} logged #{id}: {}", r.operator, r.detail),
+                "status" => format!("{}: #{id} {}", r.operator, r.detail),
+                "note" => format!("{} added a note to #{id}", r.operator),
+                _ => format!("{} updated #{id}", r.operator),
+            };
+            self.toast(text);
+        }
+    }
+
+    /// A result from the store worker: applied if it is still the one wanted.
+    pub(super) fn worked(&mut self, done: work::Done) {
+        if !self.work.accept(&done) {
+            tracing::debug!(purpose = ?done.purpose, "a result no longer wanted, dropped");
+            return;
+        }
+        self.dirty = true;
+        match done.outcome {
+            work::Outcome::Report { period, report } => self.report_done(period, report),
+            work::Outcome::Notice {
+                kind,
+                exclusion,
+                made,
+            } => self.notice_done(kind, exclusion, made),
+            work::Outcome::SignIn(outcome) => self.sign_in_done(outcome),
+            work::Outcome::FirstManager { made, has_manager } => {
+                self.first_manager_done(made, has_manager)
+            }
+        }
+    }
+
+    pub(super) fn refresh_after_write(&mut self) {
+        self.reports_store_changed();
+        self.members_store_changed();
+        self.refresh_detail();
+        self.reload_in_place();
+        self.recount();
+        self.refresh_hits();
+        if self.pane == Pane::Offenders {
+            self.refresh_register_if_changed();
+            self.refresh_profile();
+        }
+        if self.pane == Pane::Activity {
+            self.reload_activity();
+        }
+        if self.pane == Pane::Log {
+            self.reload_log();
+        }
+    }
+
+    pub(super) fn mark_own_writes_seen(&mut self) {
+        if let Ok(Some(r)) = self
+            .store
+            .recent_audit(None, 1)
+            .map(|v| v.into_iter().next())
+        {
+            self.last_audit_seen = r.id;
+        }
+    }
+}

@@ -16,7 +16,7 @@
 
 mod common;
 
-use common::{draw, open_console, press, terminal, themes, PAGE};
+use common::{draw, open_console, press, settle, terminal, themes, PAGE};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
@@ -27,7 +27,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use watchroom::app::{Action, App, COUNT_CAP};
 use watchroom::domain::{IncidentFilter, StatusView};
-use watchroom::store::Anchor;
+use watchroom::store::{Anchor, Store};
 use watchroom::ui::Themes;
 
 /// The stores to measure, generated (once) if missing.
@@ -197,6 +197,8 @@ fn filter(c: &mut Criterion) {
     for (n, path) in stores() {
         for view in ["live", "all"] {
             let mut app = open_console(path, &themes, view);
+            // a filter that reads text is worked out on the store worker
+            let mut worker = Store::open(path).expect("the worker's connection");
             let mut t = terminal();
             for word in ["perfume", "wallet", "zebra"] {
                 let text = match view {
@@ -204,6 +206,7 @@ fn filter(c: &mut Criterion) {
                     v => format!("status:{v} {word}"),
                 };
                 app.update(Action::SetFilter(text.clone()));
+                settle(&mut app, &mut worker);
                 assert_eq!(app.board.filter_text, text);
                 assert_eq!(app.board.filter.status.label(), view);
                 if word == "zebra" {
@@ -214,6 +217,7 @@ fn filter(c: &mut Criterion) {
                 g.bench_function(BenchmarkId::new(format!("{view}_{word}"), n), |b| {
                     b.iter(|| {
                         app.update(Action::SetFilter(text.clone()));
+                        settle(&mut app, &mut worker);
                         draw(&mut t, &app, &themes);
                     })
                 });

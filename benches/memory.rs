@@ -122,7 +122,9 @@ fn main() {
     assert_eq!(app.board.rows.len(), common::PAGE);
     report("after PageDown × 50");
 
+    let mut worker = watchroom::store::Store::open(&path).expect("the worker's connection");
     app.update(Action::SetFilter("status:all perfume".into()));
+    common::settle(&mut app, &mut worker);
     draw(&mut terminal, &app, &themes);
     assert!(
         app.board
@@ -136,6 +138,7 @@ fn main() {
 
     // A word nothing contains: the worst case, every incident is read.
     app.update(Action::SetFilter("status:all zebra".into()));
+    common::settle(&mut app, &mut worker);
     draw(&mut terminal, &app, &themes);
     assert!(app.board.rows.is_empty() && app.board.count == 0);
     report("filter “status:all zebra” (matches nothing)");

@@ -2,7 +2,7 @@
 
 mod support;
 
-use ratatui::crossterm::event::KeyCode;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use support::*;
 use watchroom::app::config::Config;
 use watchroom::app::quit::QuitQuestion;
@@ -948,4 +948,76 @@ fn the_command_line_knows_every_pane_by_each_of_its_names() {
     c.keys(":fly");
     c.key(KeyCode::Enter);
     assert!(c.text().contains("unknown command “fly”"), "{}", c.text());
+}
+
+#[test]
+fn a_filter_that_reads_every_rows_text_is_worked_out_off_the_keys_and_only_the_newest_lands() {
+    use watchroom::app::work::{Done, Job};
+    use watchroom::app::Event;
+    let mut c = demo_console();
+    let live: Vec<i64> = c.app.board.rows.iter().map(|r| r.id).collect();
+    assert!(live.len() > 2);
+    // typed without letting the worker run: the board keeps its rows and says so
+    c.app.update(Action::SetFilter("status:all wallet".into()));
+    assert!(c.app.board.working.is_some());
+    assert!(c.text().contains("filtering…"), "{}", c.text());
+    let ids: Vec<i64> = c.app.board.rows.iter().map(|r| r.id).collect();
+    assert_eq!(
+        ids, live,
+        "the rows stay as they were until the result comes"
+    );
+    let first = c.app.work.take();
+    assert_eq!(first.len(), 1);
+    // a key still moves meanwhile
+    c.app
+        .handle_key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE));
+    assert_eq!(c.app.board.selected, 1);
+    // the operator types on: another filter before the first result comes
+    c.app.update(Action::SetFilter("status:all perfume".into()));
+    let second = c.app.work.take();
+    let run = |c: &mut Console, jobs: Vec<(u64, Job)>| {
+        for (ticket, job) in jobs {
+            let purpose = job.purpose();
+            let outcome = job.run(&mut c.worker);
+            c.app.handle_event(Event::Worked(Done {
+                ticket,
+                purpose,
+                outcome,
+            }));
+        }
+    };
+    run(&mut c, first);
+    assert!(
+        c.app.board.working.is_some(),
+        "the older filter's rows are dropped"
+    );
+    let ids: Vec<i64> = c.app.board.rows.iter().map(|r| r.id).collect();
+    assert_eq!(ids, live);
+    run(&mut c, second);
+    assert!(c.app.board.working.is_none());
+    assert!(!c.text().contains("filtering…"));
+    assert!(!c.app.board.rows.is_empty());
+    assert!(
+        c.app
+            .board
+            .rows
+            .iter()
+            .all(|r| r.place_label.contains("Perfume")),
+        "{:?}",
+        c.app.board.rows
+    );
+    assert!(c.app.board.count >= c.app.board.rows.len() as u64);
+    assert_eq!(c.app.board.selected, 0, "a new filter starts at the top");
+
+    // a filter on the index alone (a priority) is read at once, and a scan
+    // still on its way never lands over it
+    c.app.update(Action::SetFilter("status:all zebra".into()));
+    let late = c.app.work.take();
+    c.app.update(Action::SetFilter("status:all p:1".into()));
+    assert!(c.app.board.working.is_none());
+    assert!(c.app.work.take().is_empty());
+    let p1 = c.app.board.rows.clone();
+    assert!(!p1.is_empty());
+    run(&mut c, late);
+    assert_eq!(c.app.board.rows, p1, "the zebra scan came too late");
 }

@@ -197,6 +197,27 @@ pub fn open_console(path: &Path, themes: &Themes, view: &str) -> App {
     app
 }
 
+/// Run the jobs the console queued on the store worker's connection and hand
+/// back their results, as the runtime's worker thread does, in place: for a
+/// figure of the whole time from the key to the result on the board.
+pub fn settle(app: &mut App, worker: &mut Store) {
+    loop {
+        let jobs = app.work.take();
+        if jobs.is_empty() {
+            return;
+        }
+        for (ticket, job) in jobs {
+            let purpose = job.purpose();
+            let outcome = job.run(worker);
+            app.handle_event(watchroom::app::Event::Worked(watchroom::app::work::Done {
+                ticket,
+                purpose,
+                outcome,
+            }));
+        }
+    }
+}
+
 pub fn terminal() -> Terminal<TestBackend> {
     Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("a test terminal")
 }

@@ -301,7 +301,6 @@ impl App {
                     line: LineInput::default(),
                     before: String::new(),
                     error: None,
-                    live: false,
                 })
             }
             Action::InputKey(k) => self.input_key(k),
@@ -432,7 +431,7 @@ impl App {
                 let page = h.saturating_sub(BOARD_CHROME).max(1) as usize;
                 if page != self.board.page {
                     self.board.page = page;
-                    self.reload_in_place();
+                    self.reload_in_place(false);
                 }
             }
         }

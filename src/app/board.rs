@@ -1,7 +1,7 @@
 //! The incident board: a window of rows over the store, moved a row or a
 //! page at a time, filtered and counted without reading the whole table.
 
-use super::{App, COUNT_CAP};
+use super::{work, App, COUNT_CAP};
 use crate::domain::{Incident, IncidentFilter, StatusView};
 use crate::store::{Anchor, BoardKey, BoardRow};
 
@@ -16,6 +16,27 @@ pub struct Board {
     pub count: u64,
     /// Rows that fit on screen.
     pub page: usize,
+    /// A window asked of the store worker and not yet come (the board says
+    /// it is filtering meanwhile).
+    pub working: Option<Working>,
+}
+
+/// Where the selection lands when a window arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Land {
+    /// Where it was, within the rows there are.
+    Keep,
+    First,
+    Last,
+    /// On this incident, if the window holds it.
+    On(i64),
+}
+
+/// A window on its way from the worker: how to land it, and whether it brings a count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Working {
+    pub land: Land,
+    pub count: bool,
 }
 
 impl Board {
@@ -69,60 +90,104 @@ impl App {
         }
     }
 
-    /// Fill the board window from `anchor`, counting what the filter matches.
-    pub fn reload_board(&mut self, anchor: Anchor) {
+    /// Fill the board window from `anchor` (and count what the filter
+    /// matches if asked), the selection landing as said. A filter that reads
+    /// every row's text goes to the store worker, so typing it never waits on
+    /// a scan: the board keeps what it shows, says it is filtering, and takes
+    /// the newest result when it comes.
+    pub(super) fn load_board(&mut self, anchor: Anchor, land: Land, count: bool) {
         let page = self.board.page.max(1);
-        let result = self
-            .store
-            .board_window(&self.board.filter, anchor, page)
-            .and_then(|rows| {
-                // past the end (rows closed or filtered away): show the last page instead
-                if rows.len() < page && !matches!(anchor, Anchor::First | Anchor::Last) {
-                    let tail = self
-                        .store
-                        .board_window(&self.board.filter, Anchor::Last, page)?;
-                    if tail.len() > rows.len() {
-                        return Ok(tail);
-                    }
-                }
-                Ok(rows)
-            });
-        match result {
+        if self.board.filter.scans() {
+            let job = work::Job::Board {
+                filter: self.board.filter.clone(),
+                anchor,
+                page,
+                count_cap: count.then_some(COUNT_CAP),
+            };
+            let now = self.now();
+            self.work.queue(job, now);
+            self.board.working = Some(Working { land, count });
+            return;
+        }
+        // an older scan still on its way would land over this window
+        self.work.drop_wanted(work::Purpose::Board);
+        self.board.working = None;
+        let rows = self.store.board_page(&self.board.filter, anchor, page);
+        let count = count.then(|| self.store.count_incidents(&self.board.filter, COUNT_CAP));
+        self.board_arrived(rows, count, land);
+    }
+
+    /// A window (and count) from the store or the worker, put on the board.
+    fn board_arrived(
+        &mut self,
+        rows: crate::store::Result<Vec<BoardRow>>,
+        count: Option<crate::store::Result<u64>>,
+        land: Land,
+    ) {
+        match rows {
             Ok(rows) => {
-                self.board.rows = rows;
-                self.board.selected = self
-                    .board
-                    .selected
-                    .min(self.board.rows.len().saturating_sub(1));
+                let b = &mut self.board;
+                b.rows = rows;
+                let last = b.rows.len().saturating_sub(1);
+                b.selected = match land {
+                    Land::Keep => b.selected.min(last),
+                    Land::First => 0,
+                    Land::Last => last,
+                    Land::On(id) => b
+                        .rows
+                        .iter()
+                        .position(|r| r.id == id)
+                        .unwrap_or(b.selected.min(last)),
+                };
             }
             Err(e) => self.store_error(e),
         }
-    }
-
-    /// Count what the filter matches. Only when the filter or the store changes:
-    /// never on a move, so a key press does not pay for it.
-    pub(super) fn recount(&mut self) {
-        match self.store.count_incidents(&self.board.filter, COUNT_CAP) {
-            Ok(n) => self.board.count = n,
-            Err(e) => self.store_error(e),
+        match count {
+            Some(Ok(n)) => self.board.count = n,
+            Some(Err(e)) => self.store_error(e),
+            None => {}
         }
     }
 
-    /// Reload the visible window where it stands, keeping the selected incident selected.
-    pub(super) fn reload_in_place(&mut self) {
-        let selected_id = self.board.selected_row().map(|r| r.id);
+    /// The worker's window for a filter that scans: the newest asked for.
+    pub(super) fn board_done(
+        &mut self,
+        rows: Result<Vec<BoardRow>, String>,
+        count: Option<Result<u64, String>>,
+    ) {
+        let Some(w) = self.board.working.take() else {
+            return;
+        };
+        let failed = |e: String| {
+            crate::store::StoreError::Invalid(format!("the board could not be read: {e}"))
+        };
+        let count = if w.count { count } else { None };
+        self.board_arrived(
+            rows.map_err(failed),
+            count.map(|c| c.map_err(failed)),
+            w.land,
+        );
+    }
+
+    /// Fill the board window from `anchor`, keeping the selection's place.
+    pub fn reload_board(&mut self, anchor: Anchor) {
+        self.load_board(anchor, Land::Keep, false);
+    }
+
+    /// Reload the visible window where it stands, keeping the selected
+    /// incident selected; counting again if the store may have changed.
+    pub(super) fn reload_in_place(&mut self, count: bool) {
+        let land = match self.board.selected_row() {
+            Some(r) => Land::On(r.id),
+            None => Land::Keep,
+        };
         let anchor = self
             .board
             .rows
             .first()
             .map(|r| Anchor::AtOrAfter(r.key))
             .unwrap_or(Anchor::First);
-        self.reload_board(anchor);
-        if let Some(id) = selected_id {
-            if let Some(i) = self.board.rows.iter().position(|r| r.id == id) {
-                self.board.selected = i;
-            }
-        }
+        self.load_board(anchor, land, count);
     }
 
     /// Show the board with this incident on it, selected.
@@ -131,10 +196,7 @@ impl App {
             self.set_view(StatusView::All);
         }
         let key = BoardKey::of(incident);
-        self.reload_board(Anchor::AtOrAfter(key));
-        if let Some(i) = self.board.rows.iter().position(|r| r.id == incident.id) {
-            self.board.selected = i;
-        }
+        self.load_board(Anchor::AtOrAfter(key), Land::On(incident.id), false);
     }
 
     pub(super) fn set_view(&mut self, view: StatusView) {
@@ -142,8 +204,7 @@ impl App {
         let text = self.board.filter_text.clone();
         if self.apply_filter(&text).is_some() {
             self.board.filter.status = view;
-            self.reload_board(Anchor::First);
-            self.recount();
+            self.load_board(Anchor::First, Land::First, true);
         }
     }
 
@@ -154,9 +215,7 @@ impl App {
                 self.detail = None;
                 self.board.filter = f;
                 self.board.filter_text = text.trim().to_string();
-                self.board.selected = 0;
-                self.reload_board(Anchor::First);
-                self.recount();
+                self.load_board(Anchor::First, Land::First, true);
                 None
             }
             Err(e) => Some(e),

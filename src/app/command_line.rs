@@ -3,7 +3,7 @@
 //! miss one it does.
 
 use super::input::LineInput;
-use super::{radio, Action, App, Modal, Pane, COUNT_CAP};
+use super::{radio, Action, App, Modal, Pane};
 use crate::domain::text::tidy_input;
 use crate::domain::StatusView;
 use crossterm::event::KeyEvent;
@@ -267,9 +267,6 @@ pub struct InputLine {
     /// The filter in force before `/`, restored by Esc.
     pub before: String,
     pub error: Option<String>,
-    /// Filter as each key is typed; on a very large view only on Enter, so
-    /// typing never waits on a scan of the whole store.
-    pub live: bool,
 }
 
 impl App {
@@ -297,7 +294,7 @@ impl App {
             self.refresh_register();
             return;
         }
-        if input.kind == InputKind::Filter && input.live {
+        if input.kind == InputKind::Filter {
             // the board follows the filter as it is typed
             let text = input.line.value.clone();
             if let Some(e) = self.apply_filter(&text) {
@@ -314,7 +311,7 @@ impl App {
             f.fields[focus].input.insert_str(s);
         } else if let Some(input) = &mut self.input {
             input.line.insert_str(s);
-            if input.kind == InputKind::Filter && input.live {
+            if input.kind == InputKind::Filter {
                 let text = input.line.value.clone();
                 self.apply_filter(&text);
             }
@@ -407,7 +404,6 @@ impl App {
                     line: LineInput::new(&before),
                     before,
                     error: None,
-                    live: true,
                 });
             }
             Pane::Radio => {
@@ -418,7 +414,6 @@ impl App {
                     line: LineInput::new(&before),
                     before,
                     error: None,
-                    live: true,
                 });
             }
             Pane::Offenders => {
@@ -429,7 +424,6 @@ impl App {
                     line: LineInput::new(&before),
                     before,
                     error: None,
-                    live: true,
                 });
             }
             _ => {
@@ -440,7 +434,6 @@ impl App {
                     line: LineInput::new(&before),
                     before,
                     error: None,
-                    live: self.board.count < COUNT_CAP,
                 });
             }
         }

@@ -1,6 +1,7 @@
 //! Moving through whatever list the pane shows, opening what is selected,
 //! and going back.
 
+use super::board::Land;
 use super::{ActivityView, App, Modal, Pane};
 use crate::domain::retention::DueKind;
 use crate::domain::StatusView;
@@ -140,12 +141,12 @@ impl App {
             self.move_by(if top { i64::MIN / 2 } else { i64::MAX / 2 });
             return;
         }
-        self.reload_board(if top { Anchor::First } else { Anchor::Last });
-        self.board.selected = if top {
-            0
+        let (anchor, land) = if top {
+            (Anchor::First, Land::First)
         } else {
-            self.board.rows.len().saturating_sub(1)
+            (Anchor::Last, Land::Last)
         };
+        self.load_board(anchor, land, false);
     }
 
     pub(super) fn open_selected(&mut self) {
@@ -216,7 +217,7 @@ impl App {
             self.refresh_register();
         } else if self.detail.is_some() && self.pane == Pane::Incidents {
             self.detail = None;
-            self.reload_in_place();
+            self.reload_in_place(false);
         } else if self.pane == Pane::Incidents
             && (self.board.filter.is_narrowed() || self.board.filter.status != StatusView::Live)
         {

@@ -359,8 +359,7 @@ impl App {
         if !warnings.is_empty() {
             app.warn(warnings.join("; "));
         }
-        app.reload_board(Anchor::First);
-        app.recount();
+        app.load_board(Anchor::First, board::Land::First, true);
         app.cameras = app.store.cameras()?;
         app.refresh_register_if_changed();
         app.refresh_hits();

@@ -476,7 +476,6 @@ impl App {
             line: LineInput::default(),
             before: String::new(),
             error: None,
-            live: false,
         });
     }
 

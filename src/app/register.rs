@@ -245,7 +245,6 @@ impl App {
             line: super::input::LineInput::new(&last),
             before: String::new(),
             error: None,
-            live: false,
         });
     }
 

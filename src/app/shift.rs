@@ -100,7 +100,6 @@ impl App {
             line: LineInput::default(),
             before: String::new(),
             error: None,
-            live: false,
         });
     }
 

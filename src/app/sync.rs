@@ -123,8 +123,7 @@ impl App {
         self.members_store_changed();
         self.refresh_detail();
         self.note_change_under_open_form();
-        self.reload_in_place();
-        self.recount();
+        self.reload_in_place(true);
         if self.pane == Pane::Activity {
             self.reload_activity();
         }
@@ -168,6 +167,7 @@ impl App {
                 made,
             } => self.notice_done(kind, exclusion, made),
             work::Outcome::SignIn(outcome) => self.sign_in_done(outcome),
+            work::Outcome::Board { rows, count } => self.board_done(rows, count),
             work::Outcome::FirstManager { made, has_manager } => {
                 self.first_manager_done(made, has_manager)
             }
@@ -178,8 +178,7 @@ impl App {
         self.reports_store_changed();
         self.members_store_changed();
         self.refresh_detail();
-        self.reload_in_place();
-        self.recount();
+        self.reload_in_place(true);
         self.refresh_hits();
         if self.pane == Pane::Offenders {
             self.refresh_register_if_changed();

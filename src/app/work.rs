@@ -1,5 +1,6 @@
 //! The store worker: what can take more than a few milliseconds on a large
-//! store (the committee report, a PDF notice, argon2 at sign-in) runs on a
+//! store (the committee report, a board filter that reads every row's text,
+//! a PDF notice, argon2 at sign-in) runs on a
 //! thread of its own with a connection of its own, never on the loop that
 //! reads keys and draws. The console queues a [`Job`] with a ticket; the
 //! runtime hands it to the worker; the worker posts the [`Done`] back into the
@@ -10,9 +11,10 @@ use crate::domain::document::DocKind;
 use crate::domain::exclusion::Ladder;
 use crate::domain::pin::PinPolicy;
 use crate::domain::report::{Report, ReportPeriod};
+use crate::domain::IncidentFilter;
 use crate::io::document::{DocSettings, Formats, Subject};
 use crate::store::operators::SignInError;
-use crate::store::{Operator, Store};
+use crate::store::{Anchor, BoardRow, Operator, Store};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -23,6 +25,16 @@ pub enum Purpose {
     Report,
     Notice,
     SignIn,
+    Board,
+}
+
+impl Purpose {
+    /// Whether a job of this purpose only reads, so one waiting behind a
+    /// newer job of its purpose can be skipped (its result would be dropped
+    /// anyway). A notice or a sign-in is never skipped: it does something.
+    fn skippable(self) -> bool {
+        matches!(self, Purpose::Report | Purpose::Board)
+    }
 }
 
 /// Work for the store worker, with everything it needs (it sees no `App`).
@@ -50,6 +62,14 @@ pub enum Job {
         pin: Pin,
         now: DateTime<Utc>,
     },
+    /// The board's window (and, if asked, its count) under a filter that
+    /// reads every row's text.
+    Board {
+        filter: IncidentFilter,
+        anchor: Anchor,
+        page: usize,
+        count_cap: Option<u64>,
+    },
     /// The first manager of an empty store, made at the sign-in screen.
     FirstManager {
         name: String,
@@ -75,6 +95,7 @@ impl Job {
             Job::Report { .. } => Purpose::Report,
             Job::Notice { .. } => Purpose::Notice,
             Job::SignIn { .. } | Job::FirstManager { .. } => Purpose::SignIn,
+            Job::Board { .. } => Purpose::Board,
         }
     }
 
@@ -133,6 +154,21 @@ impl Job {
                     Err(e) => Err(SignInFailure::Store(e.to_string())),
                 })
             }
+            Job::Board {
+                filter,
+                anchor,
+                page,
+                count_cap,
+            } => Outcome::Board {
+                rows: store
+                    .board_page(&filter, anchor, page)
+                    .map_err(|e| e.to_string()),
+                count: count_cap.map(|cap| {
+                    store
+                        .count_incidents(&filter, cap)
+                        .map_err(|e| e.to_string())
+                }),
+            },
             Job::FirstManager {
                 name,
                 pin,
@@ -179,6 +215,10 @@ pub enum Outcome {
     FirstManager {
         made: Result<Operator, String>,
         has_manager: bool,
+    },
+    Board {
+        rows: Result<Vec<BoardRow>, String>,
+        count: Option<Result<u64, String>>,
     },
 }
 
@@ -235,6 +275,20 @@ impl Work {
     }
 }
 
+/// The next job worth running, in the order queued: a read waiting behind a
+/// newer one of its purpose is passed over (typing a filter queues a job a
+/// key, and only the newest is worth the scan).
+fn next_job(waiting: &mut std::collections::VecDeque<(u64, Job)>) -> Option<(u64, Job)> {
+    while let Some((ticket, job)) = waiting.pop_front() {
+        let purpose = job.purpose();
+        if purpose.skippable() && waiting.iter().any(|(_, j)| j.purpose() == purpose) {
+            continue;
+        }
+        return Some((ticket, job));
+    }
+    None
+}
+
 /// Run jobs on a thread of its own, with its own connection to the store,
 /// posting each result through `post` until it returns false. The thread
 /// ends when the sender is dropped.
@@ -246,7 +300,18 @@ pub fn spawn(
     std::thread::Builder::new()
         .name("store-worker".into())
         .spawn(move || {
-            for (ticket, job) in rx {
+            let mut waiting = std::collections::VecDeque::new();
+            loop {
+                if waiting.is_empty() {
+                    match rx.recv() {
+                        Ok(job) => waiting.push_back(job),
+                        Err(_) => return,
+                    }
+                }
+                waiting.extend(rx.try_iter());
+                let Some((ticket, job)) = next_job(&mut waiting) else {
+                    continue;
+                };
                 let purpose = job.purpose();
                 let outcome = job.run(&mut store);
                 if !post(Done {
@@ -259,4 +324,44 @@ pub fn spawn(
             }
         })?;
     Ok(tx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::VecDeque;
+
+    fn board(words: &str) -> Job {
+        Job::Board {
+            filter: IncidentFilter::parse(words, Default::default()).unwrap(),
+            anchor: Anchor::First,
+            page: 20,
+            count_cap: None,
+        }
+    }
+
+    fn sign_in(name: &str) -> Job {
+        Job::SignIn {
+            name: name.into(),
+            pin: Pin("1234".into()),
+            now: DateTime::<Utc>::MIN_UTC,
+        }
+    }
+
+    #[test]
+    fn a_read_behind_a_newer_one_of_its_purpose_is_passed_over_and_nothing_else_is() {
+        let mut waiting: VecDeque<(u64, Job)> = VecDeque::from(vec![
+            (1, board("w")),
+            (2, sign_in("Alex Morgan")),
+            (3, board("wa")),
+            (4, sign_in("Priya Shah")),
+            (5, board("wal")),
+        ]);
+        let mut ran = vec![];
+        while let Some((ticket, _)) = next_job(&mut waiting) {
+            ran.push(ticket);
+        }
+        // both sign-ins are done (each does something); of the filters only the newest
+        assert_eq!(ran, vec![2, 4, 5]);
+    }
 }

@@ -114,6 +114,13 @@ impl IncidentFilter {
         parts.join(" ")
     }
 
+    /// Whether matching this filter means reading text in every row it
+    /// looks at (words, a fragment of a zone or type) rather than following
+    /// the board's index: on a large store that is a scan, not a window.
+    pub fn scans(&self) -> bool {
+        !self.text.is_empty() || self.zone.is_some() || self.kind.is_some()
+    }
+
     pub fn is_narrowed(&self) -> bool {
         self.zone.is_some()
             || self.kind.is_some()

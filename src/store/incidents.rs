@@ -499,6 +499,25 @@ impl Store {
         Ok(rows)
     }
 
+    /// A page of board rows from `anchor`; past the end (rows closed or
+    /// filtered away), the last page instead, so the board never shows a
+    /// short page when there are rows before it.
+    pub fn board_page(
+        &self,
+        filter: &IncidentFilter,
+        anchor: Anchor,
+        page: usize,
+    ) -> Result<Vec<BoardRow>> {
+        let rows = self.board_window(filter, anchor, page)?;
+        if rows.len() < page && !matches!(anchor, Anchor::First | Anchor::Last) {
+            let tail = self.board_window(filter, Anchor::Last, page)?;
+            if tail.len() > rows.len() {
+                return Ok(tail);
+            }
+        }
+        Ok(rows)
+    }
+
     /// How many incidents match, counting no further than `cap` (so a count never stalls a key press).
     pub fn count_incidents(&self, filter: &IncidentFilter, cap: u64) -> Result<u64> {
         let (cond, mut values) = filter_sql(filter);

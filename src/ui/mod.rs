@@ -159,14 +159,6 @@ fn draw_message_line(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 "   the reason is kept in the audit trail · Enter open · Esc cancel",
                 theme.style("muted"),
             ));
-        } else if input.kind == InputKind::Filter && !input.live {
-            spans.push(Span::styled(
-                format!(
-                    "   Enter filters {} incidents · Esc undo · zone: type: status: p:",
-                    widgets::status_bar::count(app.board.count)
-                ),
-                theme.style("muted"),
-            ));
         } else if input.kind == InputKind::Filter {
             spans.push(Span::styled(
                 "   Enter keep · Esc undo · zone: type: status: p:",

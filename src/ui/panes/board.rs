@@ -48,6 +48,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             theme.style("info"),
         ));
     }
+    if b.working.is_some() {
+        title.push(Span::styled("filtering… ", theme.style("muted")));
+    }
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.style("focus_border"))

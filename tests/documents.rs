@@ -290,7 +290,7 @@ fn a_member_agreement_names_the_contact_or_leaves_lines_to_fill_in() {
                 kind: "pub".into(),
                 zone_id: 1,
                 address: "1 Market Place, Castlebrook".into(),
-                status: "active".into(),
+                status: watchroom::domain::member::MemberStatus::Active,
                 joined_on: Some(today - Duration::days(30)),
                 renewal_on: Some(today + Duration::days(335)),
                 agreement_version: None,

@@ -17,7 +17,7 @@ mod places;
 mod police;
 mod radios;
 
-pub use members::{MemberRecord, MEMBER_STATUSES};
+pub use members::MemberRecord;
 pub use offenders::OffenderRecord;
 pub use places::{CameraRecord, ZoneRecord};
 pub use police::PoliceCrime;

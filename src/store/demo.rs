@@ -7,6 +7,7 @@
 //! put the tables away from the one place that reads them.
 
 use super::{audit, ts, Result, Store};
+use crate::domain::audit::AuditAction;
 use crate::domain::member::MemberStatus;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rusqlite::params;
@@ -555,7 +556,7 @@ pub fn ensure_demo(store: &mut Store, now: DateTime<Utc>) -> Result<bool> {
         add_radio_history(tx, &mut rng, operator_id, now)?;
         // after everything that draws on the seed, so the rest of the town is unchanged
         super::members::add_demo_training(tx, now, &crate::domain::member::default_courses())?;
-        audit::append(tx, now, Some(operator_id), "create", "demo", None, &format!("demo town generated: {n} incidents"))?;
+        audit::append(tx, now, Some(operator_id), AuditAction::Create, "demo", None, &format!("demo town generated: {n} incidents"))?;
         Ok(true)
     })
 }
@@ -833,7 +834,7 @@ pub fn add_bulk_incidents(
                 progress(i);
             }
         }
-        audit::append(tx, now, Some(operator.id), "create", "bulk", None, &format!("{count} synthetic incidents"))?;
+        audit::append(tx, now, Some(operator.id), AuditAction::Create, "bulk", None, &format!("{count} synthetic incidents"))?;
         Ok(())
     })
 }
@@ -901,7 +902,7 @@ pub fn add_bulk_roll_calls(
                 answer_insert.execute(params![rc, radio, answer, readability])?;
             }
         }
-        audit::append(tx, now, Some(operator.id), "create", "bulk", None, &format!("{radios} radios, {nights} nights of roll-calls"))?;
+        audit::append(tx, now, Some(operator.id), AuditAction::Create, "bulk", None, &format!("{radios} radios, {nights} nights of roll-calls"))?;
         Ok(())
     })
 }

@@ -4,6 +4,7 @@
 
 use super::versions::{self, Record};
 use super::{audit, ts, Result, Store, StoreError};
+use crate::domain::audit::AuditAction;
 use crate::domain::member::{self, Course, MemberStatus, MonthCount};
 use crate::domain::text::tidy_input;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -312,7 +313,7 @@ impl Store {
                 tx,
                 now,
                 Some(operator),
-                "add",
+                AuditAction::Add,
                 "member",
                 Some(id),
                 &format!("zone {}", m.zone_id),
@@ -368,7 +369,7 @@ impl Store {
             versions::bump(tx, Record::Member(id), operator, now)?;
             super::history::record_since(tx, super::history::Owner::Member(id), &fields_before, now, operator)?;
             let detail = if before != m.status { format!("status {before} -> {}", m.status) } else { String::new() };
-            audit::append(tx, now, Some(operator), "edit", "member", Some(id), &detail)?;
+            audit::append(tx, now, Some(operator), AuditAction::Edit, "member", Some(id), &detail)?;
             Ok(())
         })
     }
@@ -400,7 +401,7 @@ impl Store {
                 params![member, name, role, phone, email],
             )?;
             let id = tx.last_insert_rowid();
-            audit::append(tx, now, Some(operator), "add", "member contact", Some(id), &format!("member {member}"))?;
+            audit::append(tx, now, Some(operator), AuditAction::Add, "member contact", Some(id), &format!("member {member}"))?;
             Ok(id)
         })
     }
@@ -443,7 +444,7 @@ impl Store {
                 params![member, person, course.name, taken_on.to_string(), due.to_string()],
             )?;
             let id = tx.last_insert_rowid();
-            audit::append(tx, now, Some(operator), "add", "training", Some(id), &format!("member {member}"))?;
+            audit::append(tx, now, Some(operator), AuditAction::Add, "training", Some(id), &format!("member {member}"))?;
             Ok(id)
         })
     }

@@ -2,6 +2,7 @@
 //! two shops of one chain in two zones stay two members.
 
 use super::{date, match_key, zones, ImportPlan, Lined, PlannedRow, RowPlan, Seen, Zones};
+use crate::domain::audit::AuditAction;
 use crate::domain::member::MemberStatus;
 use crate::domain::text::tidy_input;
 use crate::store::history::{self, Owner};
@@ -231,7 +232,7 @@ pub(super) fn write_members(
                     tx,
                     now,
                     Some(operator),
-                    "create",
+                    AuditAction::Create,
                     "member",
                     Some(id),
                     "import",
@@ -267,7 +268,7 @@ pub(super) fn write_members(
                     tx,
                     now,
                     Some(operator),
-                    "update",
+                    AuditAction::Update,
                     "member",
                     Some(*id),
                     &detail,

@@ -24,6 +24,7 @@ pub use police::PoliceCrime;
 pub use radios::RadioRecord;
 
 use super::{audit, Result, Store, StoreError};
+use crate::domain::audit::AuditAction;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
 use std::collections::HashMap;
@@ -320,7 +321,7 @@ impl Store {
                 tx,
                 now,
                 Some(operator),
-                "import",
+                AuditAction::Import,
                 batch.entity(),
                 None,
                 &detail,

@@ -244,7 +244,7 @@ fn every_change_is_audited_with_ids_and_no_names() {
     let audit = s.recent_audit(None, 4).unwrap();
     let seen: Vec<(&str, &str)> = audit
         .iter()
-        .map(|a| (a.action.as_str(), a.entity.as_str()))
+        .map(|a| (a.action.code(), a.entity.as_str()))
         .collect();
     assert_eq!(
         seen,
@@ -497,7 +497,7 @@ fn a_manager_edits_a_member_from_the_pane_and_bad_input_loses_nothing() {
     let last = c.worker.recent_audit(None, 1).unwrap().remove(0);
     assert_eq!(
         (
-            last.action.as_str(),
+            last.action.code(),
             last.entity.as_str(),
             last.entity_id,
             last.operator.as_str(),
@@ -634,7 +634,7 @@ fn a_manager_adds_a_contact_and_the_pane_shows_it() {
     );
     let last = c.worker.recent_audit(None, 1).unwrap().remove(0);
     assert_eq!(
-        (last.action.as_str(), last.entity.as_str(), last.entity_id),
+        (last.action.code(), last.entity.as_str(), last.entity_id),
         ("add", "member contact", Some(added.id))
     );
     let screen = c.text();
@@ -665,7 +665,7 @@ fn only_a_manager_edits_members_or_adds_contacts_from_the_pane() {
         assert_eq!(c.worker.audit_count().unwrap(), before + 1);
         let last = c.worker.recent_audit(None, 1).unwrap().remove(0);
         assert_eq!(
-            (last.action.as_str(), last.operator.as_str()),
+            (last.action.code(), last.operator.as_str()),
             ("refused", "Sam Okafor")
         );
     }

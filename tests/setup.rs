@@ -249,7 +249,7 @@ fn only_a_manager_opens_the_set_up_pane() {
         .recent_audit(None, 5)
         .unwrap()
         .into_iter()
-        .filter(|r| r.action == "refused")
+        .filter(|r| r.action.code() == "refused")
         .count();
     assert!(refusals >= 1);
 }

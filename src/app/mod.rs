@@ -24,6 +24,7 @@ pub mod shift;
 pub mod signin;
 pub mod work;
 
+use crate::domain::audit::AuditAction;
 use crate::domain::permission::{allowed, refusal, Permission, Role};
 use crate::domain::place::PlaceChoice;
 use crate::domain::retention::{DueItem, DueKind};
@@ -2311,10 +2312,10 @@ impl App {
         }
         for r in fresh.iter().rev().filter(|r| r.entity == "incident") {
             let id = r.entity_id.unwrap_or_default();
-            let text = match r.action.as_str() {
-                "create" => format!("{} logged #{id}: {}", r.operator, r.detail),
-                "status" => format!("{}: #{id} {}", r.operator, r.detail),
-                "note" => format!("{} added a note to #{id}", r.operator),
+            let text = match r.action.known() {
+                Some(AuditAction::Create) => format!("{} logged #{id}: {}", r.operator, r.detail),
+                Some(AuditAction::Status) => format!("{}: #{id} {}", r.operator, r.detail),
+                Some(AuditAction::Note) => format!("{} added a note to #{id}", r.operator),
                 _ => format!("{} updated #{id}", r.operator),
             };
             self.toast(text);
@@ -2520,7 +2521,7 @@ impl App {
         for word in self.activity.filter.split_whitespace() {
             match word.split_once(':') {
                 Some(("who", v)) => f.who = Some(v.replace('_', " ")),
-                Some(("did", v)) => f.action = Some(v.to_string()),
+                Some(("did", v)) => f.action = Some(AuditAction::parse(v)?),
                 Some(("offender" | "o", v)) => {
                     f.offender = Some(
                         v.trim_start_matches('#')

@@ -37,7 +37,7 @@ fn an_incident_is_logged_from_the_board_in_a_few_keys() {
     // the write named its operator in the audit trail
     let audit = c.worker.recent_audit(None, 1).unwrap();
     assert_eq!(
-        (audit[0].operator.as_str(), audit[0].action.as_str()),
+        (audit[0].operator.as_str(), audit[0].action.code()),
         ("Alex Morgan", "create")
     );
     assert_eq!(audit[0].entity_id, Some(row.id));
@@ -512,7 +512,7 @@ fn a_manager_filters_the_audit_trail_by_who_what_whom_and_when() {
         .activity
         .records
         .iter()
-        .all(|r| r.action == "view" && r.entity_id == Some(viewed)));
+        .all(|r| r.action.code() == "view" && r.entity_id == Some(viewed)));
     c.app.input.as_mut().unwrap().line = watchroom::app::input::LineInput::default();
     c.keys("who:alex since:2026-11-27 until:2026-11-27 sandwiches");
     assert!(
@@ -538,6 +538,26 @@ fn a_manager_filters_the_audit_trail_by_who_what_whom_and_when() {
         .as_ref()
         .unwrap()
         .contains("not a date"));
+    // an action is one of the trail's, named in full
+    c.ctrl('u');
+    c.keys("did:viewed");
+    let error = c.app.input.as_ref().unwrap().error.clone().unwrap();
+    assert!(
+        error.contains("no action called “viewed”")
+            && error.contains("view, photo")
+            && error.contains("sign-in_failed"),
+        "{error}"
+    );
+    c.ctrl('u');
+    c.keys("did:CREATE");
+    assert_eq!(c.app.input.as_ref().unwrap().error, None);
+    assert!(!c.app.activity.records.is_empty());
+    assert!(c
+        .app
+        .activity
+        .records
+        .iter()
+        .all(|r| r.action.code() == "create"));
 }
 
 #[test]
@@ -564,10 +584,7 @@ fn opening_a_profile_from_the_register_asks_why_and_audits_the_answer() {
     c.key(KeyCode::Enter);
     let viewed = c.app.profile.as_ref().expect("opened").profile.offender.id;
     let last = &c.worker.recent_audit(None, 1).unwrap()[0];
-    assert_eq!(
-        (last.action.as_str(), last.entity_id),
-        ("view", Some(viewed))
-    );
+    assert_eq!((last.action.code(), last.entity_id), ("view", Some(viewed)));
     assert!(
         last.detail.contains("member asked about a"),
         "{}",
@@ -640,7 +657,7 @@ fn a_manager_reviews_what_retention_would_remove_and_why_before_it_goes() {
         .id;
     assert_eq!(shown, due[person].id);
     let last = &c.worker.recent_audit(None, 1).unwrap()[0];
-    assert_eq!(last.action, "view");
+    assert_eq!(last.action.code(), "view");
     assert!(last.detail.contains("retention review"), "{}", last.detail);
 }
 

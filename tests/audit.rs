@@ -753,3 +753,54 @@ fn audit_list_prints_the_latest_records_with_hostile_text_cleaned() {
     assert!(words(lines[1]).ends_with("note incident"), "{out}");
     assert!(lines[1].contains("incident #1"), "{out}");
 }
+
+#[test]
+fn a_record_with_an_action_this_version_does_not_know_verifies_and_reads_back_as_stored() {
+    use watchroom::domain::audit::RecordedAction;
+    use watchroom::store::audit::AuditQuery;
+    // sealed and anchored as another version of watchroom would have written it
+    let t = Trail::new();
+    let n = t.count();
+    let at = t0().timestamp() + 60;
+    let hash = record_hash(
+        n + 1,
+        at,
+        Some(1),
+        "redact",
+        "offender",
+        Some(3),
+        "",
+        &t.hash_of(n),
+    );
+    let c = t.raw();
+    c.execute(
+        "INSERT INTO audit (at, operator_id, action, entity, entity_id, detail, seq, prev_hash, hash)
+         VALUES (?1, 1, 'redact', 'offender', 3, '', ?2, ?3, ?4)",
+        params![at, n + 1, t.hash_of(n), hash],
+    )
+    .unwrap();
+    c.execute(
+        "UPDATE audit_anchor SET seq = ?1, hash = ?2",
+        params![n + 1, hash],
+    )
+    .unwrap();
+    assert_eq!(t.problem(), None);
+    let s = Store::open(&t.path).unwrap();
+    let newest = &s.recent_audit(None, 1).unwrap()[0];
+    assert_eq!(newest.action, RecordedAction::Unknown("redact".into()));
+    assert_eq!(newest.action.code(), "redact");
+    let found = s
+        .audit_filtered(
+            &AuditQuery {
+                words: vec!["redact".into()],
+                ..AuditQuery::default()
+            },
+            10,
+        )
+        .unwrap();
+    assert_eq!(found.iter().map(|r| r.id).collect::<Vec<_>>(), [n + 1]);
+    // the listing prints it as stored (after the manager's own sign-in)
+    let (code, out, err) = t.cli_as("Alex Morgan", "1234", &["audit", "list", "--limit", "3"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("redact"), "{out}");
+}

@@ -390,7 +390,7 @@ fn opening_a_profile_is_audited_and_shows_standing_history_and_activity() {
     let audit = c.worker.recent_audit(None, 1).unwrap();
     assert_eq!(
         (
-            audit[0].action.as_str(),
+            audit[0].action.code(),
             audit[0].entity.as_str(),
             audit[0].entity_id
         ),

@@ -151,7 +151,7 @@ fn an_exclusion_notice_prints_the_person_the_places_and_the_privacy_notice_on_th
     // audited, and linked to the exclusion it serves
     let a = last_audit(&s.store);
     assert_eq!(
-        (a.action.as_str(), a.entity.as_str(), a.entity_id),
+        (a.action.code(), a.entity.as_str(), a.entity_id),
         ("document", "exclusion", Some(2))
     );
     let docs = s.store.documents_for_exclusion(2).unwrap();
@@ -290,7 +290,7 @@ fn a_member_agreement_names_the_contact_or_leaves_lines_to_fill_in() {
                 kind: "pub".into(),
                 zone_id: 1,
                 address: "1 Market Place, Castlebrook".into(),
-                status: "active".into(),
+                status: watchroom::domain::member::MemberStatus::Active,
                 joined_on: Some(today - Duration::days(30)),
                 renewal_on: Some(today + Duration::days(335)),
                 agreement_version: None,
@@ -335,7 +335,7 @@ fn a_member_agreement_names_the_contact_or_leaves_lines_to_fill_in() {
     );
     let a = last_audit(&s.store);
     assert_eq!(
-        (a.action.as_str(), a.entity.as_str(), a.entity_id),
+        (a.action.code(), a.entity.as_str(), a.entity_id),
         ("document", "member", Some(member))
     );
 }
@@ -362,7 +362,7 @@ fn the_privacy_notice_gives_the_schemes_own_retention_periods() {
     // a notice about no one is still audited
     let a = last_audit(&s.store);
     assert_eq!(
-        (a.action.as_str(), a.entity.as_str()),
+        (a.action.code(), a.entity.as_str()),
         ("document", "document")
     );
 }
@@ -531,7 +531,7 @@ fn the_bulletin_holds_no_date_of_birth_or_address_unless_the_config_allows() {
     insta::assert_snapshot!("bulletin_md", md);
     let a = last_audit(&s.store);
     assert_eq!(
-        (a.action.as_str(), a.entity.as_str()),
+        (a.action.code(), a.entity.as_str()),
         ("document", "document")
     );
     assert!(a.detail.contains("bulletin"));
@@ -729,7 +729,7 @@ fn a_date_of_birth_and_address_are_kept_from_the_register_form_and_a_bad_one_los
     assert_eq!(born, NaiveDate::from_ymd_opt(1991, 4, 30));
     assert_eq!(address, "9 Mill Lane, Castlebrook");
     let a = s.recent_audit(None, 1).unwrap().remove(0);
-    assert_eq!((a.action.as_str(), a.entity_id), ("edit", Some(id)));
+    assert_eq!((a.action.code(), a.entity_id), ("edit", Some(id)));
     // the form shows what is held when it opens again
     c.keys("e");
     let Some(watchroom::app::Modal::Form(_, f)) = &c.app.modal else {
@@ -889,7 +889,7 @@ fn n_on_a_profile_makes_the_notice_for_the_selected_exclusion() {
     let s = Store::open(&store_path).unwrap();
     let a = s.recent_audit(None, 1).unwrap().remove(0);
     assert_eq!(
-        (a.action.as_str(), a.entity.as_str(), a.entity_id),
+        (a.action.code(), a.entity.as_str(), a.entity_id),
         ("document", "exclusion", Some(2))
     );
 }

@@ -222,7 +222,7 @@ fn incidents_export_as_csv_and_json_parse_back_and_keep_to_the_period() {
     let audit = store.recent_audit(None, 2).unwrap();
     for (a, fmt) in audit.iter().zip(["json", "csv"]) {
         assert_eq!(
-            (a.action.as_str(), a.entity.as_str(), a.operator.as_str()),
+            (a.action.code(), a.entity.as_str(), a.operator.as_str()),
             ("export", "incidents", DEMO_OPERATOR)
         );
         assert!(
@@ -585,7 +585,7 @@ fn the_binary_exports_for_a_manager_and_refuses_anyone_else() {
     let store = Store::open(&db).unwrap();
     let last = store.recent_audit(None, 1).unwrap().remove(0);
     assert_eq!(
-        (last.action.as_str(), last.entity.as_str()),
+        (last.action.code(), last.entity.as_str()),
         ("export", "sightings")
     );
     assert!(
@@ -621,7 +621,7 @@ fn the_binary_exports_for_a_manager_and_refuses_anyone_else() {
         .unwrap()
         .remove(0);
     assert_eq!(
-        (last.action.as_str(), last.operator.as_str()),
+        (last.action.code(), last.operator.as_str()),
         ("refused", "Jo Lindqvist")
     );
 }

@@ -238,7 +238,7 @@ fn members_are_previewed_then_applied_and_a_second_import_doubles_nothing() {
     let store = Store::open(&db).unwrap();
     let audit = store.recent_audit(None, 4).unwrap();
     assert_eq!(
-        (audit[0].action.as_str(), audit[0].entity.as_str()),
+        (audit[0].action.code(), audit[0].entity.as_str()),
         ("import", "members")
     );
     assert_eq!(audit[0].detail, "2 new, 1 updated, 1 unchanged");
@@ -246,7 +246,7 @@ fn members_are_previewed_then_applied_and_a_second_import_doubles_nothing() {
     assert_eq!(
         audit[1..]
             .iter()
-            .map(|a| (a.action.as_str(), a.entity.as_str()))
+            .map(|a| (a.action.code(), a.entity.as_str()))
             .collect::<Vec<_>>(),
         vec![
             ("update", "member"),
@@ -1033,7 +1033,7 @@ Stefan Orme,19/07/1985,
     assert_eq!(
         audit
             .iter()
-            .map(|a| (a.action.as_str(), a.entity.as_str(), a.detail.as_str()))
+            .map(|a| (a.action.code(), a.entity.as_str(), a.detail.as_str()))
             .collect::<Vec<_>>(),
         vec![
             ("import", "offenders", "0 new, 2 updated, 1 unchanged"),
@@ -1679,7 +1679,7 @@ fn the_police_street_file_is_imported_once_however_often_it_is_given() {
     let audit = store.recent_audit(None, 1).unwrap().remove(0);
     assert_eq!(
         (
-            audit.action.as_str(),
+            audit.action.code(),
             audit.entity.as_str(),
             audit.detail.as_str()
         ),
@@ -1871,7 +1871,8 @@ fn the_binary_previews_imports_refuses_a_bad_file_and_a_non_manager() {
         .unwrap()
         .remove(0);
     assert_eq!(
-        last.action, "sign-in",
+        last.action.code(),
+        "sign-in",
         "the refused import left no record but the sign-in"
     );
 
@@ -1890,7 +1891,7 @@ fn the_binary_previews_imports_refuses_a_bad_file_and_a_non_manager() {
     let store = Store::open(&db).unwrap();
     let last = store.recent_audit(None, 1).unwrap().remove(0);
     assert_eq!(
-        (last.action.as_str(), last.operator.as_str()),
+        (last.action.code(), last.operator.as_str()),
         ("refused", "Priya Shah")
     );
 }

@@ -333,7 +333,7 @@ fn known_and_id_sought_records_are_created_with_their_aliases_in_the_order_typed
     let audit = t.store.recent_audit(None, 2).unwrap();
     assert_eq!(t.store.audit_count().unwrap(), audit_before + 2);
     assert_eq!(
-        (audit[0].action.as_str(), audit[0].entity.as_str()),
+        (audit[0].action.code(), audit[0].entity.as_str()),
         ("create", "offender")
     );
     assert_eq!(audit[0].entity_id, Some(still.id));
@@ -634,7 +634,7 @@ fn an_id_sought_record_is_promoted_with_a_name_and_a_known_one_cannot_be() {
     assert_eq!(promoted.version, still.version + 1);
     let last = &t.store.recent_audit(None, 1).unwrap()[0];
     assert_eq!(
-        (last.action.as_str(), last.entity.as_str(), last.entity_id),
+        (last.action.code(), last.entity.as_str(), last.entity_id),
         ("promote", "offender", Some(still.id))
     );
 
@@ -961,7 +961,7 @@ fn an_exclusion_is_refused_for_a_stage_off_the_ladder_bad_dates_or_missing_zones
     );
     let last = &t.store.recent_audit(None, 1).unwrap()[0];
     assert_eq!(
-        (last.action.as_str(), last.entity.as_str(), last.entity_id),
+        (last.action.code(), last.entity.as_str(), last.entity_id),
         ("create", "exclusion", Some(made.id))
     );
 }
@@ -1137,7 +1137,7 @@ fn an_appeal_is_recorded_with_its_date_and_later_its_outcome_and_the_evidence_is
     );
 
     let audit = t.store.recent_audit(None, 2).unwrap();
-    assert_eq!(audit[0].action, "appeal");
+    assert_eq!(audit[0].action.code(), "appeal");
     // free text (the outcome) stays on the exclusion, out of the never-pruned trail
     assert_eq!(audit[0].detail, "outcome recorded");
     assert_eq!(audit[1].detail, "lodged");
@@ -1199,12 +1199,12 @@ fn a_sighting_in_the_excluded_zone_raises_a_breach_hit_and_one_outside_it_does_n
     assert_eq!(t.store.audit_count().unwrap(), audit_before + 2);
     let audit = t.store.recent_audit(None, 2).unwrap();
     assert_eq!(
-        (audit[0].action.as_str(), audit[0].entity.as_str()),
+        (audit[0].action.code(), audit[0].entity.as_str()),
         ("raise", "hit")
     );
     assert_eq!(audit[0].entity_id, Some(hit.id));
     assert_eq!(
-        (audit[1].action.as_str(), audit[1].entity.as_str()),
+        (audit[1].action.code(), audit[1].entity.as_str()),
         ("create", "sighting")
     );
     assert_eq!(audit[1].entity_id, Some(out.sighting_id));
@@ -1652,7 +1652,7 @@ fn a_hit_is_accepted_with_its_action_or_rejected_with_a_reason_and_never_decided
     assert_eq!(t.store.audit_count().unwrap(), audit_before + 2);
     let last = &t.store.recent_audit(None, 1).unwrap()[0];
     assert_eq!(
-        (last.action.as_str(), last.entity.as_str(), last.entity_id),
+        (last.action.code(), last.entity.as_str(), last.entity_id),
         ("rejected", "hit", Some(h[1]))
     );
 
@@ -1950,7 +1950,7 @@ fn opening_a_profile_shows_everything_about_the_person_and_audits_who_looked_and
     // the look is audited: who, which record, why
     assert_eq!(t.store.audit_count().unwrap(), audit_before + 1);
     let a = &t.store.recent_audit(None, 1).unwrap()[0];
-    assert_eq!(a.action, "view");
+    assert_eq!(a.action.code(), "view");
     assert_eq!(a.entity, "offender");
     assert_eq!(a.entity_id, Some(darren.id));
     assert_eq!(a.detail, "breach hit at Market Square");

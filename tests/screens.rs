@@ -572,7 +572,7 @@ fn the_members_and_radio_panes_show_the_selected_record_s_changes() {
             kind: m.kind.clone(),
             zone_id: m.zone_id,
             address: "1 Market Hall Lane".into(),
-            status: m.status.clone(),
+            status: m.status,
             joined_on: m.joined_on,
             renewal_on: m.renewal_on,
             agreement_version: m.agreement_version.clone(),

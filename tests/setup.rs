@@ -249,7 +249,7 @@ fn only_a_manager_opens_the_set_up_pane() {
         .recent_audit(None, 5)
         .unwrap()
         .into_iter()
-        .filter(|r| r.action == "refused")
+        .filter(|r| r.action.code() == "refused")
         .count();
     assert!(refusals >= 1);
 }
@@ -285,7 +285,7 @@ fn the_schemes_details_typed_here_are_what_documents_say() {
                 kind: "shop".into(),
                 zone_id: hs.id,
                 address: "1 High Street".into(),
-                status: "active".into(),
+                status: watchroom::domain::member::MemberStatus::Active,
                 joined_on: None,
                 renewal_on: None,
                 agreement_version: None,

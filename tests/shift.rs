@@ -35,7 +35,7 @@ fn signing_in_starts_a_shift_and_a_restarted_console_carries_it_on() {
     );
     let last = &c.worker.recent_audit(None, 1).unwrap()[0];
     assert_eq!(
-        (last.action.as_str(), last.entity.as_str()),
+        (last.action.code(), last.entity.as_str()),
         ("start", "shift")
     );
     drop(c);
@@ -256,7 +256,7 @@ fn ending_a_shift_shows_the_handover_then_saves_it_and_its_file() {
     let audit = c.worker.recent_audit(None, 5).unwrap();
     assert!(audit
         .iter()
-        .any(|a| a.action == "end" && a.entity == "shift"));
+        .any(|a| a.action.code() == "end" && a.entity == "shift"));
 }
 
 #[test]
@@ -306,7 +306,7 @@ fn the_next_operator_takes_the_handover_over_on_signing_in() {
     assert_eq!(by, "Sam Okafor");
     let last = &c.worker.recent_audit(None, 1).unwrap()[0];
     assert_eq!(
-        (last.action.as_str(), last.entity.as_str()),
+        (last.action.code(), last.entity.as_str()),
         ("acknowledge", "handover")
     );
     // nothing waits any more
@@ -374,7 +374,7 @@ fn q_with_the_shift_open_asks_and_leaving_it_running_signs_out_and_quits() {
     assert_eq!(sign_outs(&c.path), ["quit; shift left running"]);
     let last = &c.worker.recent_audit(None, 1).unwrap()[0];
     assert_eq!(
-        (last.action.as_str(), last.operator.as_str()),
+        (last.action.code(), last.operator.as_str()),
         ("sign-out", "Alex Morgan")
     );
     // told to close again (the runtime does, as the loop ends): no second record

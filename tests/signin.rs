@@ -69,7 +69,7 @@ fn five_wrong_pins_lock_an_operator_out_for_a_while() {
     let audit = s.recent_audit(None, 20).unwrap();
     assert!(audit
         .iter()
-        .any(|a| a.action == "sign-in failed" && a.detail == "locked out"));
+        .any(|a| a.action.code() == "sign-in failed" && a.detail == "locked out"));
     assert!(
         audit
             .iter()

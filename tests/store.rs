@@ -206,7 +206,7 @@ fn a_new_incident_reads_back_as_typed_with_its_place_and_author_and_is_audited()
     assert_eq!(t.store.audit_count().unwrap(), audit_before + 1);
     let last = &t.store.recent_audit(None, 1).unwrap()[0];
     assert_eq!(last.operator, "Sam Okafor");
-    assert_eq!(last.action, "create");
+    assert_eq!(last.action.code(), "create");
     assert_eq!(last.entity, "incident");
     assert_eq!(last.entity_id, Some(created.id));
     assert_eq!(last.at, t0());
@@ -885,7 +885,7 @@ fn an_incident_moves_open_responding_police_closed_and_closing_needs_a_reason() 
     let audit = t.store.recent_audit(None, 3).unwrap();
     assert!(audit
         .iter()
-        .all(|a| a.action == "status" && a.entity_id == Some(i.id)));
+        .all(|a| a.action.code() == "status" && a.entity_id == Some(i.id)));
     // the reason is on the incident and its timeline; the never-pruned trail gets the change
     assert_eq!(audit[0].detail, "police attending → closed");
 
@@ -1015,7 +1015,7 @@ fn notes_are_appended_and_an_amendment_is_a_new_entry_that_leaves_the_old_one_al
     assert_eq!(tl[2].operator, "Sam Okafor");
     assert_eq!(amended_ids(&tl).into_iter().collect::<Vec<_>>(), vec![n2]);
     let last = &t.store.recent_audit(None, 1).unwrap()[0];
-    assert_eq!((last.action.as_str(), last.entity_id), ("note", Some(i.id)));
+    assert_eq!((last.action.code(), last.entity_id), ("note", Some(i.id)));
     assert_eq!(last.detail, format!("note {n3} amends {n2}"));
 
     // refusals, each writing nothing

@@ -1,6 +1,7 @@
 //! The activity pane: the audit trail, filtered, and the retention review.
 
 use super::App;
+use crate::domain::audit::AuditAction;
 use crate::domain::permission::Permission;
 use crate::domain::retention::DueItem;
 use crate::store::AuditRecord;
@@ -73,7 +74,7 @@ impl App {
         for word in self.activity.filter.split_whitespace() {
             match word.split_once(':') {
                 Some(("who", v)) => f.who = Some(v.replace('_', " ")),
-                Some(("did", v)) => f.action = Some(v.to_string()),
+                Some(("did", v)) => f.action = Some(AuditAction::parse(v)?),
                 Some(("offender" | "o", v)) => {
                     f.offender = Some(
                         v.trim_start_matches('#')

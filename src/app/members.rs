@@ -4,7 +4,7 @@
 
 use super::form::{Field, Form};
 use super::{App, FormKind, Modal};
-use crate::domain::member::{MonthCount, STATUSES};
+use crate::domain::member::{MemberStatus, MonthCount};
 /// The ui draws contacts without naming the store.
 pub use crate::store::members::Contact;
 use crate::store::members::{MemberEdit, MemberRow, TrainingRecord};
@@ -282,8 +282,11 @@ impl App {
         let offered = self.member_zones(Some(m.zone_id));
         let zones: Vec<String> = offered.iter().map(|z| z.name.clone()).collect();
         let zone = offered.iter().position(|z| z.id == m.zone_id).unwrap_or(0);
-        let statuses: Vec<String> = STATUSES.iter().map(|s| s.to_string()).collect();
-        let status = STATUSES.iter().position(|s| *s == m.status).unwrap_or(0);
+        let statuses: Vec<String> = MemberStatus::ALL.map(|s| s.code().to_string()).into();
+        let status = MemberStatus::ALL
+            .iter()
+            .position(|s| *s == m.status)
+            .unwrap_or(0);
         let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
         let fee = crate::domain::format_pence(m.fee_paid_pence)
             .trim_start_matches('£')
@@ -370,7 +373,7 @@ impl App {
                     kind: form.field("Type").value().to_string(),
                     zone_id: zone,
                     address: form.field("Address").value().to_string(),
-                    status: "active".into(),
+                    status: MemberStatus::Active,
                     joined_on: Some(today),
                     renewal_on: parse_date(form.field("Renewal").value(), "renewal")?,
                     agreement_version: signed.then_some(version),
@@ -423,10 +426,10 @@ impl App {
                     .find(|z| z.name == form.field("Zone").value())
                     .map(|z| z.id)
                     .ok_or_else(|| StoreError::Invalid("choose a zone".into()))?;
-                let status = STATUSES
+                let status = MemberStatus::ALL
                     .get(form.field("Status").choice_index())
                     .copied()
-                    .unwrap_or("active");
+                    .unwrap_or(MemberStatus::Active);
                 let renewal_on = parse_date(form.field("Renewal").value(), "renewal")?;
                 let fee_paid_pence = crate::domain::parse_pence(form.field("Fee paid").value())
                     .map_err(|e| StoreError::Invalid(format!("fee paid: {e}")))?;
@@ -450,7 +453,11 @@ impl App {
                 // a pending application that becomes a member joins today;
                 // otherwise the day it joined stays as it was
                 let joined_on = match before.joined_on {
-                    None if before.status == "pending" && status == "active" => Some(today),
+                    None if before.status == MemberStatus::Pending
+                        && status == MemberStatus::Active =>
+                    {
+                        Some(today)
+                    }
                     kept => kept,
                 };
                 let m = MemberEdit {
@@ -458,7 +465,7 @@ impl App {
                     kind: form.field("Type").value().to_string(),
                     zone_id: zone,
                     address: form.field("Address").value().to_string(),
-                    status: status.to_string(),
+                    status,
                     joined_on,
                     renewal_on,
                     agreement_version,

@@ -3,6 +3,7 @@
 //! failures.
 
 use super::{work, App, Pane};
+use crate::domain::audit::AuditAction;
 use crate::store::{AuditRecord, Gone, StoreError};
 
 impl App {
@@ -142,10 +143,10 @@ impl App {
         }
         for r in fresh.iter().rev().filter(|r| r.entity == "incident") {
             let id = r.entity_id.unwrap_or_default();
-            let text = match r.action.as_str() {
-                "create" => format!("{} logged #{id}: {}", r.operator, r.detail),
-                "status" => format!("{}: #{id} {}", r.operator, r.detail),
-                "note" => format!("{} added a note to #{id}", r.operator),
+            let text = match r.action.known() {
+                Some(AuditAction::Create) => format!("{} logged #{id}: {}", r.operator, r.detail),
+                Some(AuditAction::Status) => format!("{}: #{id} {}", r.operator, r.detail),
+                Some(AuditAction::Note) => format!("{} added a note to #{id}", r.operator),
                 _ => format!("{} updated #{id}", r.operator),
             };
             self.toast(text);

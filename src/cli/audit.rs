@@ -80,7 +80,7 @@ pub(super) fn audit_command(g: &Globals, command: AuditCommand, now: DateTime<Ut
                     "{}  {:<20}  {:<8}  {:<16}  {}",
                     when(r.at),
                     clean(&r.operator),
-                    clean(&r.action),
+                    clean(r.action.code()),
                     clean(&entity),
                     clean(&r.detail)
                 );

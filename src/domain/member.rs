@@ -8,7 +8,61 @@ pub const RENEWAL_WARNING_DAYS: i64 = 30;
 /// A refresher due this close (or already past) stands out.
 pub const REFRESHER_WARNING_DAYS: i64 = 30;
 
-pub const STATUSES: &[&str] = &["pending", "active", "lapsed", "left"];
+/// Where a member stands with the scheme. The store keeps the code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MemberStatus {
+    /// Applied, not yet joined.
+    Pending,
+    Active,
+    /// Stopped paying or renewing.
+    Lapsed,
+    Left,
+}
+
+impl MemberStatus {
+    pub const ALL: [MemberStatus; 4] = [
+        MemberStatus::Pending,
+        MemberStatus::Active,
+        MemberStatus::Lapsed,
+        MemberStatus::Left,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            MemberStatus::Pending => "pending",
+            MemberStatus::Active => "active",
+            MemberStatus::Lapsed => "lapsed",
+            MemberStatus::Left => "left",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<MemberStatus> {
+        let s = s.trim().to_lowercase();
+        MemberStatus::ALL.into_iter().find(|m| m.code() == s)
+    }
+
+    /// Every code, for a message naming the ones allowed.
+    pub fn codes() -> String {
+        MemberStatus::ALL.map(MemberStatus::code).join(", ")
+    }
+
+    /// Lapsed or left: no longer on the scheme, and the day it went is kept
+    /// for the committee report and the membership chart.
+    pub fn is_gone(self) -> bool {
+        matches!(self, MemberStatus::Lapsed | MemberStatus::Left)
+    }
+
+    /// Pending or active: on the scheme, so it renews and needs trained staff.
+    pub fn is_current(self) -> bool {
+        !self.is_gone()
+    }
+}
+
+impl std::fmt::Display for MemberStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
 
 /// A course the scheme trains members' staff on, and how long it lasts
 /// before a refresher is due.
@@ -60,11 +114,11 @@ impl Renewal {
 }
 
 /// Only pending and active members renew; a lapsed or left member's date is history.
-pub fn renewal(status: &str, renewal_on: Option<NaiveDate>, today: NaiveDate) -> Renewal {
+pub fn renewal(status: MemberStatus, renewal_on: Option<NaiveDate>, today: NaiveDate) -> Renewal {
     let Some(on) = renewal_on else {
         return Renewal::NotDue;
     };
-    if !matches!(status, "active" | "pending") {
+    if !status.is_current() {
         return Renewal::NotDue;
     }
     let days = (on - today).num_days();
@@ -240,26 +294,47 @@ mod tests {
     fn renewals_stand_out_for_thirty_days_and_after() {
         let today = d("2026-11-27");
         assert_eq!(
-            renewal("active", Some(d("2026-12-27")), today),
+            renewal(MemberStatus::Active, Some(d("2026-12-27")), today),
             Renewal::DueIn(30)
         );
         assert_eq!(
-            renewal("active", Some(d("2026-12-28")), today),
+            renewal(MemberStatus::Active, Some(d("2026-12-28")), today),
             Renewal::NotDue
         );
         assert_eq!(
-            renewal("pending", Some(d("2026-11-27")), today),
+            renewal(MemberStatus::Pending, Some(d("2026-11-27")), today),
             Renewal::DueIn(0)
         );
         assert_eq!(
-            renewal("active", Some(d("2026-11-20")), today),
+            renewal(MemberStatus::Active, Some(d("2026-11-20")), today),
             Renewal::Overdue(7)
         );
         assert_eq!(
-            renewal("lapsed", Some(d("2026-11-20")), today),
+            renewal(MemberStatus::Lapsed, Some(d("2026-11-20")), today),
             Renewal::NotDue
         );
-        assert_eq!(renewal("active", None, today), Renewal::NotDue);
+        assert_eq!(renewal(MemberStatus::Active, None, today), Renewal::NotDue);
+    }
+
+    #[test]
+    fn every_status_code_reads_back_and_only_lapsed_or_left_is_gone() {
+        for s in MemberStatus::ALL {
+            assert_eq!(MemberStatus::from_code(s.code()), Some(s));
+        }
+        assert_eq!(
+            MemberStatus::from_code(" Lapsed "),
+            Some(MemberStatus::Lapsed)
+        );
+        assert_eq!(MemberStatus::from_code("retired"), None);
+        assert_eq!(MemberStatus::codes(), "pending, active, lapsed, left");
+        let gone: Vec<MemberStatus> = MemberStatus::ALL
+            .into_iter()
+            .filter(|s| s.is_gone())
+            .collect();
+        assert_eq!(gone, [MemberStatus::Lapsed, MemberStatus::Left]);
+        assert!(MemberStatus::ALL
+            .iter()
+            .all(|s| s.is_current() != s.is_gone()));
     }
 
     #[test]

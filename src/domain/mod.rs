@@ -1,5 +1,6 @@
 //! The scheme's rules as plain Rust: no SQLite, no terminal, no clock of its own.
 
+pub mod audit;
 pub mod bulletin;
 pub mod clock;
 pub mod document;

@@ -26,6 +26,7 @@
 
 use super::audit::{AuditHead, AuditReport};
 use super::{audit, check_header, classify, key, Header, Result, Store, StoreError, StoreKey};
+use crate::domain::audit::AuditAction;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};
@@ -387,7 +388,17 @@ impl Store {
             crate::domain::text::tidy_input(&out.display().to_string()),
             checked.bytes
         );
-        self.write(|tx| audit::append(tx, now, operator, "backup", "store", None, &detail))
+        self.write(|tx| {
+            audit::append(
+                tx,
+                now,
+                operator,
+                AuditAction::Backup,
+                "store",
+                None,
+                &detail,
+            )
+        })
     }
 }
 
@@ -407,7 +418,17 @@ impl Store {
         };
         let detail =
             crate::domain::text::tidy_input(&format!("from {} ({held}){kept}", from.display()));
-        self.write(|tx| audit::append(tx, now, operator, "restore", "store", None, &detail))
+        self.write(|tx| {
+            audit::append(
+                tx,
+                now,
+                operator,
+                AuditAction::Restore,
+                "store",
+                None,
+                &detail,
+            )
+        })
     }
 }
 

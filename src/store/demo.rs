@@ -7,6 +7,8 @@
 //! put the tables away from the one place that reads them.
 
 use super::{audit, ts, Result, Store};
+use crate::domain::audit::AuditAction;
+use crate::domain::member::MemberStatus;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rusqlite::params;
 
@@ -359,9 +361,15 @@ pub fn ensure_demo(store: &mut Store, now: DateTime<Utc>) -> Result<bool> {
         for (i, (name, kind, zone)) in MEMBERS.iter().enumerate() {
             let joined = (now - Duration::days(200 + (i as i64 * 37) % 1500)).date_naive();
             let renewal = (now + Duration::days((i as i64 * 11) % 365 - 20)).date_naive();
-            let status = if i % 23 == 7 { "lapsed" } else if i % 29 == 5 { "pending" } else { "active" };
+            let status = if i % 23 == 7 {
+                MemberStatus::Lapsed
+            } else if i % 29 == 5 {
+                MemberStatus::Pending
+            } else {
+                MemberStatus::Active
+            };
             // the day a lapsed member lapsed, for the committee report's figures
-            let left = (status == "lapsed").then(|| (now - Duration::days(20 + (i as i64 * 29) % 300)).date_naive().to_string());
+            let left = (status == MemberStatus::Lapsed).then(|| (now - Duration::days(20 + (i as i64 * 29) % 300)).date_naive().to_string());
             tx.execute(
                 "INSERT INTO members (name, kind, zone_id, address, status, joined_on, renewal_on, agreement_version, agreement_signed_on, left_on)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -370,7 +378,7 @@ pub fn ensure_demo(store: &mut Store, now: DateTime<Utc>) -> Result<bool> {
                     kind,
                     *zone as i64 + 1,
                     format!("{} {}, Castlebrook", 1 + i * 3, ZONES[*zone].0),
-                    status,
+                    status.code(),
                     joined.to_string(),
                     renewal.to_string(),
                     if i % 6 == 0 { "2019" } else { "2024" },
@@ -548,7 +556,7 @@ pub fn ensure_demo(store: &mut Store, now: DateTime<Utc>) -> Result<bool> {
         add_radio_history(tx, &mut rng, operator_id, now)?;
         // after everything that draws on the seed, so the rest of the town is unchanged
         super::members::add_demo_training(tx, now, &crate::domain::member::default_courses())?;
-        audit::append(tx, now, Some(operator_id), "create", "demo", None, &format!("demo town generated: {n} incidents"))?;
+        audit::append(tx, now, Some(operator_id), AuditAction::Create, "demo", None, &format!("demo town generated: {n} incidents"))?;
         Ok(true)
     })
 }
@@ -826,7 +834,7 @@ pub fn add_bulk_incidents(
                 progress(i);
             }
         }
-        audit::append(tx, now, Some(operator.id), "create", "bulk", None, &format!("{count} synthetic incidents"))?;
+        audit::append(tx, now, Some(operator.id), AuditAction::Create, "bulk", None, &format!("{count} synthetic incidents"))?;
         Ok(())
     })
 }
@@ -894,7 +902,7 @@ pub fn add_bulk_roll_calls(
                 answer_insert.execute(params![rc, radio, answer, readability])?;
             }
         }
-        audit::append(tx, now, Some(operator.id), "create", "bulk", None, &format!("{radios} radios, {nights} nights of roll-calls"))?;
+        audit::append(tx, now, Some(operator.id), AuditAction::Create, "bulk", None, &format!("{radios} radios, {nights} nights of roll-calls"))?;
         Ok(())
     })
 }

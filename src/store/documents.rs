@@ -4,6 +4,7 @@
 
 use super::members::{Contact, MemberRow};
 use super::{audit, from_ts, ts, Result, Store, StoreError};
+use crate::domain::audit::AuditAction;
 use crate::domain::bulletin::{
     Alert, BulletinFacts, BulletinPerson, Headlines, SoughtPerson, Window,
 };
@@ -119,7 +120,7 @@ impl Store {
             }
             super::versions::bump(tx, super::versions::Record::Offender(id), operator, now)?;
             super::history::record_since(tx, super::history::Owner::Offender(id), &before, now, operator)?;
-            audit::append(tx, now, Some(operator), "edit", "offender", Some(id), "date of birth and address")
+            audit::append(tx, now, Some(operator), AuditAction::Edit, "offender", Some(id), "date of birth and address")
         })
     }
 
@@ -209,7 +210,7 @@ impl Store {
                 tx,
                 now,
                 Some(operator),
-                "document",
+                AuditAction::Document,
                 entity,
                 entity_id,
                 &format!("{kind} (document {id})"),
@@ -274,7 +275,7 @@ impl Store {
                 tx,
                 now,
                 Some(operator),
-                "create",
+                AuditAction::Create,
                 "alert",
                 Some(id),
                 "bulletin alert",
@@ -318,7 +319,7 @@ impl Store {
                 tx,
                 now,
                 Some(operator),
-                "end",
+                AuditAction::End,
                 "alert",
                 Some(id),
                 "bulletin alert",

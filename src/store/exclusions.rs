@@ -3,6 +3,7 @@
 use super::history::{self, Owner};
 use super::versions::{self, Record};
 use super::{audit, from_ts, ts, Result, Store, StoreError};
+use crate::domain::audit::AuditAction;
 use crate::domain::exclusion::{Exclusion, Ladder, Scope};
 use crate::domain::history::FieldChange;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -168,7 +169,7 @@ impl Store {
                 tx.execute("INSERT OR IGNORE INTO exclusion_incidents (exclusion_id, incident_id) VALUES (?1, ?2)", params![id, i])
                     .map_err(|_| StoreError::Invalid(format!("incident #{i} does not exist")))?;
             }
-            audit::append(tx, now, Some(operator), "create", "exclusion", Some(id), &format!("{} on offender {}", new.stage, new.offender_id))?;
+            audit::append(tx, now, Some(operator), AuditAction::Create, "exclusion", Some(id), &format!("{} on offender {}", new.stage, new.offender_id))?;
             Ok(id)
         })?;
         self.exclusion(id)
@@ -220,7 +221,7 @@ impl Store {
                 tx,
                 now,
                 Some(operator),
-                "lift",
+                AuditAction::Lift,
                 "exclusion",
                 Some(id),
                 // the reason is free text and the chained trail is never pruned: no names in it
@@ -264,7 +265,7 @@ impl Store {
                 tx,
                 now,
                 Some(operator),
-                "appeal",
+                AuditAction::Appeal,
                 "exclusion",
                 Some(id),
                 if outcome.is_some() {

@@ -5,6 +5,7 @@
 use super::exclusions::exclusions_of;
 use super::incidents::PLACE_LABEL;
 use super::{audit, from_ts, ts, Result, Store, StoreError};
+use crate::domain::audit::AuditAction;
 use crate::domain::exclusion::Scope;
 use crate::domain::offender::OffenderKind;
 use crate::domain::text::tidy_input;
@@ -331,7 +332,7 @@ impl Store {
                 tx,
                 now,
                 Some(operator),
-                "export",
+                AuditAction::Export,
                 what,
                 None,
                 &format!("{detail}; why: {why}"),

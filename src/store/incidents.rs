@@ -3,6 +3,7 @@
 
 use super::versions::{self, Record};
 use super::{audit, from_ts, ts, Result, Store, StoreError};
+use crate::domain::audit::AuditAction;
 use crate::domain::history;
 use crate::domain::{
     Incident, IncidentEdit, IncidentFilter, NewIncident, Place, Priority, Status, StatusView,
@@ -277,7 +278,7 @@ impl Store {
                 ],
             )?;
             let id = tx.last_insert_rowid();
-            audit::append(tx, now, Some(operator), "create", "incident", Some(id), &format!("{} {}", new.priority.short(), new.kind))?;
+            audit::append(tx, now, Some(operator), AuditAction::Create, "incident", Some(id), &format!("{} {}", new.priority.short(), new.kind))?;
             Ok(id)
         })?;
         self.incident(id)?
@@ -334,7 +335,7 @@ impl Store {
                 super::history::record(tx, super::history::Owner::Entry(entry), now, operator, &changes)?;
             }
             let changed = describe_changes(&IncidentEdit::from_incident(&before), edit);
-            audit::append(tx, now, Some(operator), "update", "incident", Some(id), &changed)?;
+            audit::append(tx, now, Some(operator), AuditAction::Update, "incident", Some(id), &changed)?;
             Ok(())
         })?;
         self.incident(id)?
@@ -371,7 +372,7 @@ impl Store {
             add_entry(tx, id, now, operator, "status", &text, None)?;
             // the reason stays on the incident; the never-pruned trail gets the change only
             let change = format!("{} → {}", cur.status.label(), to.label());
-            audit::append(tx, now, Some(operator), "status", "incident", Some(id), &change)?;
+            audit::append(tx, now, Some(operator), AuditAction::Status, "incident", Some(id), &change)?;
             Ok(())
         })?;
         self.incident(id)?
@@ -413,7 +414,7 @@ impl Store {
                 Some(a) => format!("note {entry} amends {a}"),
                 None => format!("note {entry}"),
             };
-            audit::append(tx, now, Some(operator), "note", "incident", Some(id), &what)?;
+            audit::append(tx, now, Some(operator), AuditAction::Note, "incident", Some(id), &what)?;
             Ok(entry)
         })
     }

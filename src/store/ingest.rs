@@ -9,6 +9,7 @@
 //! seen before — is decided here.
 
 use super::{audit, ts, Operator, Result, Store, StoreError};
+use crate::domain::audit::AuditAction;
 use crate::domain::permission::{allowed, Permission, Role};
 use crate::domain::Priority;
 use chrono::{DateTime, Utc};
@@ -257,7 +258,7 @@ impl Batch<'_, '_> {
             tx,
             self.now,
             Some(self.operator),
-            "log",
+            AuditAction::Log,
             "radio",
             Some(radio),
             &detail,
@@ -319,7 +320,7 @@ impl Batch<'_, '_> {
             tx,
             self.now,
             Some(self.operator),
-            "create",
+            AuditAction::Create,
             "incident",
             Some(id),
             &format!("{} {}", ev.priority.short(), ev.kind),
@@ -440,7 +441,7 @@ impl Store {
                 tx,
                 now,
                 Some(operator),
-                "ingest",
+                AuditAction::Ingest,
                 "ingest",
                 None,
                 &format!("accepted {accepted}, duplicates {duplicates}, rejected {rejected}"),

@@ -4,10 +4,11 @@
 
 use super::versions::{self, Record};
 use super::{audit, ts, Result, Store, StoreError};
-use crate::domain::member::{self, Course, MonthCount, STATUSES};
+use crate::domain::audit::AuditAction;
+use crate::domain::member::{self, Course, MemberStatus, MonthCount};
 use crate::domain::text::tidy_input;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, OptionalExtension, Row, Transaction};
 use std::collections::HashMap;
 
 /// A member's incidents are counted over this many days.
@@ -21,7 +22,7 @@ pub struct MemberRow {
     pub zone_id: i64,
     pub zone: String,
     pub address: String,
-    pub status: String,
+    pub status: MemberStatus,
     pub joined_on: Option<NaiveDate>,
     pub renewal_on: Option<NaiveDate>,
     pub agreement_version: Option<String>,
@@ -41,7 +42,7 @@ pub struct MemberRow {
 
 impl MemberRow {
     pub fn renewal(&self, today: NaiveDate) -> member::Renewal {
-        member::renewal(&self.status, self.renewal_on, today)
+        member::renewal(self.status, self.renewal_on, today)
     }
 
     pub fn agreement(&self, current: &str) -> member::Agreement {
@@ -58,13 +59,13 @@ impl MemberRow {
 }
 
 /// A member as entered or edited.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberEdit {
     pub name: String,
     pub kind: String,
     pub zone_id: i64,
     pub address: String,
-    pub status: String,
+    pub status: MemberStatus,
     pub joined_on: Option<NaiveDate>,
     pub renewal_on: Option<NaiveDate>,
     pub agreement_version: Option<String>,
@@ -95,6 +96,23 @@ pub struct TrainingRecord {
 
 use super::stored_day as date;
 
+/// A member's status as a row holds it. The schema's CHECK keeps it to the
+/// known codes; a store edited around that is named, not guessed at.
+pub(crate) fn stored_status(r: &Row<'_>, column: usize) -> rusqlite::Result<MemberStatus> {
+    let code: String = r.get(column)?;
+    MemberStatus::from_code(&code).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            column,
+            rusqlite::types::Type::Text,
+            format!(
+                "unknown member status “{code}” in the store (one of {})",
+                MemberStatus::codes()
+            )
+            .into(),
+        )
+    })
+}
+
 fn check(m: &MemberEdit) -> Result<MemberEdit> {
     let mut m = m.clone();
     m.name = tidy_input(&m.name);
@@ -109,13 +127,6 @@ fn check(m: &MemberEdit) -> Result<MemberEdit> {
         return Err(StoreError::Invalid(
             "a member needs a name and a type (shop, pub, club, council…)".into(),
         ));
-    }
-    if !STATUSES.contains(&m.status.as_str()) {
-        return Err(StoreError::Invalid(format!(
-            "unknown member status “{}” ({})",
-            m.status,
-            STATUSES.join(", ")
-        )));
     }
     if m.fee_paid_pence < 0 {
         return Err(StoreError::Invalid("a fee paid cannot be negative".into()));
@@ -198,7 +209,7 @@ impl Store {
                 zone_id: r.get(3)?,
                 zone: r.get(4)?,
                 address: r.get(5)?,
-                status: r.get(6)?,
+                status: stored_status(r, 6)?,
                 joined_on: date(r.get(7)?),
                 renewal_on: date(r.get(8)?),
                 agreement_version: r.get(9)?,
@@ -289,7 +300,7 @@ impl Store {
                     m.kind,
                     m.zone_id,
                     m.address,
-                    m.status,
+                    m.status.code(),
                     m.joined_on.map(|d| d.to_string()),
                     m.renewal_on.map(|d| d.to_string()),
                     m.agreement_version,
@@ -302,7 +313,7 @@ impl Store {
                 tx,
                 now,
                 Some(operator),
-                "add",
+                AuditAction::Add,
                 "member",
                 Some(id),
                 &format!("zone {}", m.zone_id),
@@ -327,11 +338,10 @@ impl Store {
             versions::check(tx, Record::Member(id), expected_version)?;
             zone_exists(tx, m.zone_id, Some(id))?;
             let fields_before = super::history::fields(tx, super::history::Owner::Member(id))?;
-            let before: String = tx.query_row("SELECT status FROM members WHERE id = ?1", [id], |r| r.get(0))?;
-            let gone = |s: &str| matches!(s, "lapsed" | "left");
-            let left_on: Option<String> = if gone(&m.status) && !gone(&before) {
+            let before = tx.query_row("SELECT status FROM members WHERE id = ?1", [id], |r| stored_status(r, 0))?;
+            let left_on: Option<String> = if m.status.is_gone() && !before.is_gone() {
                 Some(today.to_string())
-            } else if gone(&m.status) {
+            } else if m.status.is_gone() {
                 tx.query_row("SELECT left_on FROM members WHERE id = ?1", [id], |r| r.get(0))?
             } else {
                 None
@@ -347,7 +357,7 @@ impl Store {
                     m.kind,
                     m.zone_id,
                     m.address,
-                    m.status,
+                    m.status.code(),
                     m.joined_on.map(|d| d.to_string()),
                     m.renewal_on.map(|d| d.to_string()),
                     m.agreement_version,
@@ -359,7 +369,7 @@ impl Store {
             versions::bump(tx, Record::Member(id), operator, now)?;
             super::history::record_since(tx, super::history::Owner::Member(id), &fields_before, now, operator)?;
             let detail = if before != m.status { format!("status {before} -> {}", m.status) } else { String::new() };
-            audit::append(tx, now, Some(operator), "edit", "member", Some(id), &detail)?;
+            audit::append(tx, now, Some(operator), AuditAction::Edit, "member", Some(id), &detail)?;
             Ok(())
         })
     }
@@ -391,7 +401,7 @@ impl Store {
                 params![member, name, role, phone, email],
             )?;
             let id = tx.last_insert_rowid();
-            audit::append(tx, now, Some(operator), "add", "member contact", Some(id), &format!("member {member}"))?;
+            audit::append(tx, now, Some(operator), AuditAction::Add, "member contact", Some(id), &format!("member {member}"))?;
             Ok(id)
         })
     }
@@ -434,7 +444,7 @@ impl Store {
                 params![member, person, course.name, taken_on.to_string(), due.to_string()],
             )?;
             let id = tx.last_insert_rowid();
-            audit::append(tx, now, Some(operator), "add", "training", Some(id), &format!("member {member}"))?;
+            audit::append(tx, now, Some(operator), AuditAction::Add, "training", Some(id), &format!("member {member}"))?;
             Ok(id)
         })
     }
@@ -448,14 +458,14 @@ impl Store {
             Ok((
                 r.get::<_, Option<String>>(0)?,
                 r.get::<_, Option<String>>(1)?,
-                r.get::<_, String>(2)?,
+                stored_status(r, 2)?,
             ))
         })?;
         let mut spans = vec![];
         for r in rows {
             let (joined, left, status) = r?;
             // pending members have not joined yet
-            if status == "pending" {
+            if status == MemberStatus::Pending {
                 continue;
             }
             spans.push((date(joined), date(left)));

@@ -7,6 +7,7 @@
 //! mean the demo; anything else with operators or data is a scheme's.
 
 use super::{audit, check_header, key, Header, Result, Store, StoreError, StoreKey};
+use crate::domain::audit::AuditAction;
 use crate::domain::document::SchemeDetails;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
@@ -182,7 +183,7 @@ impl Store {
                 tx,
                 now,
                 Some(operator),
-                "create",
+                AuditAction::Create,
                 "store",
                 None,
                 "a new store for a scheme (init)",
@@ -242,7 +243,7 @@ impl Store {
                 tx,
                 now,
                 Some(operator),
-                "update",
+                AuditAction::Update,
                 "scheme",
                 None,
                 &format!("{} changed", changed.join(", ")),

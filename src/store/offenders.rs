@@ -4,6 +4,7 @@
 use super::history::{self, Owner};
 use super::versions::{self, Record};
 use super::{audit, from_ts, photos, ts, Result, Store, StoreError};
+use crate::domain::audit::AuditAction;
 use crate::domain::exclusion::Exclusion;
 use crate::domain::offender::{Activity, Offender, OffenderInput, OffenderKind};
 use chrono::{DateTime, Duration, Utc};
@@ -215,7 +216,7 @@ impl Store {
                 tx.execute("UPDATE offenders SET photo_path = ?1 WHERE id = ?2", params![p.place(id)?, id])?;
             }
             write_aliases(tx, id, &input.aliases)?;
-            audit::append(tx, now, Some(operator), "create", "offender", Some(id), kind.label())?;
+            audit::append(tx, now, Some(operator), AuditAction::Create, "offender", Some(id), kind.label())?;
             Ok(id)
         });
         let id = photos::settle(saved, photo)?;
@@ -264,7 +265,7 @@ impl Store {
             versions::bump(tx, Record::Offender(id), operator, now)?;
             write_aliases(tx, id, &input.aliases)?;
             history::record_since(tx, Owner::Offender(id), &before, now, operator)?;
-            audit::append(tx, now, Some(operator), "update", "offender", Some(id), "")?;
+            audit::append(tx, now, Some(operator), AuditAction::Update, "offender", Some(id), "")?;
             Ok((old_photo, photo_path))
         });
         let (old_photo, photo_path) = photos::settle(saved, photo)?;
@@ -338,7 +339,15 @@ impl Store {
             }
             versions::bump(tx, Record::Offender(id), operator, now)?;
             history::record_since(tx, Owner::Offender(id), &before, now, operator)?;
-            audit::append(tx, now, Some(operator), "photo", "offender", Some(id), "")?;
+            audit::append(
+                tx,
+                now,
+                Some(operator),
+                AuditAction::Photo,
+                "offender",
+                Some(id),
+                "",
+            )?;
             Ok((old_photo, photo_path))
         });
         let (old_photo, photo_path) = photos::settle(saved, photo)?;
@@ -396,7 +405,7 @@ impl Store {
                 tx,
                 now,
                 Some(operator),
-                "promote",
+                AuditAction::Promote,
                 "offender",
                 Some(id),
                 "identified",
@@ -479,7 +488,7 @@ impl Store {
             versions::bump(tx, Record::Offender(from), operator, now)?;
             history::record_since(tx, Owner::Offender(from), &src_before, now, operator)?;
             history::record_since(tx, Owner::Offender(into), &dst_before, now, operator)?;
-            audit::append(tx, now, Some(operator), "merge", "offender", Some(into), &format!("record {from} merged in"))?;
+            audit::append(tx, now, Some(operator), AuditAction::Merge, "offender", Some(into), &format!("record {from} merged in"))?;
             Ok(())
         })?;
         self.offender(into)?
@@ -495,7 +504,17 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Profile> {
         let profile = self.profile(id, now)?;
-        self.write(|tx| audit::append(tx, now, Some(operator), "view", "offender", Some(id), why))?;
+        self.write(|tx| {
+            audit::append(
+                tx,
+                now,
+                Some(operator),
+                AuditAction::View,
+                "offender",
+                Some(id),
+                why,
+            )
+        })?;
         Ok(profile)
     }
 

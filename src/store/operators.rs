@@ -1,6 +1,7 @@
 //! Operators: the people who sign on to a console. Every write names one.
 
 use super::{audit, ts, Result, Store, StoreError};
+use crate::domain::audit::AuditAction;
 use crate::domain::pin::PinPolicy;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
@@ -67,7 +68,7 @@ impl Store {
                 tx,
                 now,
                 by.or(Some(id)),
-                "create",
+                AuditAction::Create,
                 "operator",
                 Some(id),
                 &format!("{name} ({role})"),
@@ -82,7 +83,17 @@ impl Store {
 
     /// Record that an operator was refused something, and why.
     pub fn record_refusal(&mut self, operator: i64, why: &str, now: DateTime<Utc>) -> Result<()> {
-        self.write(|tx| audit::append(tx, now, Some(operator), "refused", "permission", None, why))
+        self.write(|tx| {
+            audit::append(
+                tx,
+                now,
+                Some(operator),
+                AuditAction::Refused,
+                "permission",
+                None,
+                why,
+            )
+        })
     }
 
     /// The named operator, added with the given role on first use.
@@ -230,7 +241,7 @@ impl Store {
             if n == 0 {
                 return Err(StoreError::NotFound(format!("operator {operator}")));
             }
-            audit::append(tx, now, by.or(Some(operator)), "pin", "operator", Some(operator), "PIN set")?;
+            audit::append(tx, now, by.or(Some(operator)), AuditAction::Pin, "operator", Some(operator), "PIN set")?;
             Ok(())
         })
     }
@@ -279,7 +290,15 @@ impl Store {
         self.write(|tx| {
             keep_a_manager(tx, &op, "disabled")?;
             tx.execute("UPDATE operators SET active = 0 WHERE id = ?1", [op.id])?;
-            audit::append(tx, now, by, "disable", "operator", Some(op.id), &op.name)?;
+            audit::append(
+                tx,
+                now,
+                by,
+                AuditAction::Disable,
+                "operator",
+                Some(op.id),
+                &op.name,
+            )?;
             Ok(())
         })
     }
@@ -303,7 +322,7 @@ impl Store {
                 "UPDATE operators SET active = 1, failed_pins = 0, locked_until = NULL WHERE id = ?1",
                 [op.id],
             )?;
-            audit::append(tx, now, by, "enable", "operator", Some(op.id), &op.name)?;
+            audit::append(tx, now, by, AuditAction::Enable, "operator", Some(op.id), &op.name)?;
             Ok(())
         })
     }
@@ -343,7 +362,7 @@ impl Store {
                 tx,
                 now,
                 by,
-                "role",
+                AuditAction::Role,
                 "operator",
                 Some(op.id),
                 &format!("{}: {} → {role}", op.name, op.role),
@@ -393,12 +412,12 @@ impl Store {
                 tx,
                 now,
                 Some(id),
-                "create",
+                AuditAction::Create,
                 "operator",
                 Some(id),
                 &format!("{name} (manager), the store's first"),
             )?;
-            audit::append(tx, now, Some(id), "pin", "operator", Some(id), "PIN set")?;
+            audit::append(tx, now, Some(id), AuditAction::Pin, "operator", Some(id), "PIN set")?;
             Ok(Operator {
                 id,
                 name: name.clone(),
@@ -455,7 +474,7 @@ impl Store {
                 tx,
                 now,
                 None,
-                "recover",
+                AuditAction::Recover,
                 "operator",
                 Some(id),
                 &format!(
@@ -495,7 +514,7 @@ impl Store {
                     tx,
                     now,
                     None,
-                    "sign-in refused",
+                    AuditAction::SignInRefused,
                     "operator",
                     None,
                     "unknown name",
@@ -521,7 +540,7 @@ impl Store {
                     tx,
                     now,
                     Some(id),
-                    "sign-in refused",
+                    AuditAction::SignInRefused,
                     "operator",
                     Some(id),
                     "locked out",
@@ -538,7 +557,15 @@ impl Store {
                     "UPDATE operators SET failed_pins = 0, locked_until = NULL WHERE id = ?1",
                     [id],
                 )?;
-                audit::append(tx, now, Some(id), "sign-in", "operator", Some(id), "")
+                audit::append(
+                    tx,
+                    now,
+                    Some(id),
+                    AuditAction::SignIn,
+                    "operator",
+                    Some(id),
+                    "",
+                )
             })?;
             return Ok(Ok(Operator { id, name, role }));
         }
@@ -554,7 +581,7 @@ impl Store {
                 tx,
                 now,
                 Some(id),
-                "sign-in failed",
+                AuditAction::SignInFailed,
                 "operator",
                 Some(id),
                 if lock.is_some() {
@@ -586,7 +613,7 @@ impl Store {
                 tx,
                 now,
                 Some(operator),
-                "sign-in",
+                AuditAction::SignIn,
                 "operator",
                 Some(operator),
                 "the demo town: no PIN asked",
@@ -600,7 +627,7 @@ impl Store {
                 tx,
                 now,
                 Some(operator),
-                "sign-out",
+                AuditAction::SignOut,
                 "operator",
                 Some(operator),
                 why,

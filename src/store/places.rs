@@ -4,6 +4,7 @@
 //! sightings, exclusions scoped to it) and is offered for nothing new.
 
 use super::{audit, ts, Result, Store, StoreError};
+use crate::domain::audit::AuditAction;
 use crate::domain::place::{place_name, zone_code};
 use crate::domain::sighting::Camera;
 use crate::domain::text::clean;
@@ -157,7 +158,7 @@ impl Store {
                 tx,
                 now,
                 Some(operator),
-                "create",
+                AuditAction::Create,
                 "zone",
                 Some(id),
                 &format!("{name} ({code})"),
@@ -201,7 +202,7 @@ impl Store {
                     tx,
                     now,
                     Some(operator),
-                    "update",
+                    AuditAction::Update,
                     "zone",
                     Some(id),
                     &changes.join(", "),
@@ -246,7 +247,7 @@ impl Store {
                 tx,
                 now,
                 Some(operator),
-                "retire",
+                AuditAction::Retire,
                 "zone",
                 Some(id),
                 &format!("{} ({})", z.name, z.code),
@@ -365,7 +366,7 @@ impl Store {
                 tx,
                 now,
                 Some(operator),
-                "create",
+                AuditAction::Create,
                 "camera",
                 Some(id),
                 &c.name,
@@ -428,7 +429,7 @@ impl Store {
                     tx,
                     now,
                     Some(operator),
-                    "update",
+                    AuditAction::Update,
                     "camera",
                     Some(id),
                     &changes.join(", "),
@@ -491,7 +492,7 @@ impl Store {
                 tx,
                 now,
                 Some(operator),
-                "retire",
+                AuditAction::Retire,
                 "camera",
                 Some(id),
                 &c.name,

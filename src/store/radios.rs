@@ -3,6 +3,7 @@
 
 use super::versions::{self, Record};
 use super::{audit, from_ts, ts, Result, Store, StoreError};
+use crate::domain::audit::AuditAction;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
@@ -124,7 +125,7 @@ impl Store {
                 tx,
                 now,
                 Some(operator),
-                "create",
+                AuditAction::Create,
                 "radio",
                 Some(id),
                 &call_sign,
@@ -175,7 +176,7 @@ impl Store {
                 tx,
                 now,
                 Some(operator),
-                "update",
+                AuditAction::Update,
                 "radio",
                 Some(id),
                 &current.call_sign,
@@ -221,7 +222,7 @@ impl Store {
                 "INSERT INTO radio_status_history (radio_id, at, from_status, to_status, operator_id, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![id, ts(now), current.status, status, operator, crate::domain::text::tidy_input(note)],
             )?;
-            audit::append(tx, now, Some(operator), "status", "radio", Some(id), &format!("{} → {status}", current.status))?;
+            audit::append(tx, now, Some(operator), AuditAction::Status, "radio", Some(id), &format!("{} → {status}", current.status))?;
             Ok(())
         })?;
         self.radio(id)
@@ -272,7 +273,7 @@ impl Store {
             } else {
                 String::new()
             };
-            audit::append(tx, now, Some(operator), "log", "radio", Some(radio), &detail)?;
+            audit::append(tx, now, Some(operator), AuditAction::Log, "radio", Some(radio), &detail)?;
             Ok(id)
         })?;
         // by its id: the newest line may be another's (a console a second ahead)

@@ -9,6 +9,7 @@
 //! [`RollCallClash`] naming who got there first and when. Never an SQL error.
 
 use super::{audit, from_ts, ts, Result, Store, StoreError};
+use crate::domain::audit::AuditAction;
 use crate::domain::rollcall::{Answer, Clash, RollCall, Station, Step, Summary};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -368,7 +369,7 @@ impl Store {
                 )?;
             }
             let what = if practice { "practice roll-call" } else { "roll-call" };
-            audit::append(tx, now, Some(operator), "start", "rollcall", Some(id), &format!("{what}: {} stations", roster.len()))?;
+            audit::append(tx, now, Some(operator), AuditAction::Start, "rollcall", Some(id), &format!("{what}: {} stations", roster.len()))?;
             Ok(Some(id))
         })?;
         let Some(id) = id else {
@@ -592,7 +593,7 @@ impl Store {
                 tx,
                 now,
                 Some(operator),
-                "finish",
+                AuditAction::Finish,
                 "rollcall",
                 Some(open.id),
                 &format!("{} of {} answered, {} nothing heard, {} weak, {} relayed", s.answered, s.expected, s.nothing_heard, s.weak, s.relays),

@@ -3,6 +3,7 @@
 
 use super::incidents::PLACE_LABEL;
 use super::{audit, from_ts, ts, Result, Store, StoreError};
+use crate::domain::audit::AuditAction;
 use crate::domain::shift::{
     HandoverFacts, HandoverRecord, LogEntry, OpenIncidentLine, RadioLine, RollCallLine, Shift,
     SightingLine, WaitingHitLine,
@@ -75,7 +76,15 @@ impl Store {
                 params![operator, ts(now)],
             )?;
             let id = tx.last_insert_rowid();
-            audit::append(tx, now, Some(operator), "start", "shift", Some(id), "")?;
+            audit::append(
+                tx,
+                now,
+                Some(operator),
+                AuditAction::Start,
+                "shift",
+                Some(id),
+                "",
+            )?;
             Ok(Shift {
                 id,
                 operator_id: operator,
@@ -113,7 +122,7 @@ impl Store {
                 tx,
                 now,
                 Some(operator),
-                "end",
+                AuditAction::End,
                 "shift",
                 Some(shift),
                 &format!("handover {id}"),
@@ -167,7 +176,7 @@ impl Store {
                 tx,
                 now,
                 Some(operator),
-                "acknowledge",
+                AuditAction::Acknowledge,
                 "handover",
                 Some(id),
                 "",
@@ -217,7 +226,7 @@ impl Store {
                 tx,
                 now,
                 Some(operator),
-                "log",
+                AuditAction::Log,
                 "occurrence",
                 Some(id),
                 &detail,

@@ -5,6 +5,7 @@
 use super::offenders::{sighting_row, SightingRow, SIGHTING_SELECT};
 use super::versions::{self, Record};
 use super::{audit, exclusions::exclusions_of, from_ts, ts, Result, Store, StoreError};
+use crate::domain::audit::AuditAction;
 use crate::domain::exclusion::{assess, Finding, Ladder};
 use crate::domain::sighting::{hits_from, HitKind, HitStatus, NewSighting};
 use chrono::{DateTime, Utc};
@@ -135,7 +136,7 @@ pub(crate) fn raise_hits(
             tx,
             now,
             Some(operator),
-            "raise",
+            AuditAction::Raise,
             "hit",
             Some(id),
             &format!("{} on offender {offender}", kind.code()),
@@ -202,7 +203,7 @@ impl Store {
                 ],
             )?;
             let id = tx.last_insert_rowid();
-            audit::append(tx, now, Some(operator), "create", "sighting", Some(id), "")?;
+            audit::append(tx, now, Some(operator), AuditAction::Create, "sighting", Some(id), "")?;
             let (findings, hits) = match new.offender_id {
                 Some(o) => raise_hits(tx, rules, o, zone, new.at, Some(id), new.incident_id, operator, now)?,
                 None => (vec![], vec![]),
@@ -237,7 +238,7 @@ impl Store {
             if n == 0 {
                 return Err(StoreError::Invalid("that person is already named on this incident".into()));
             }
-            audit::append(tx, now, Some(operator), "link", "incident", Some(incident), &format!("offender {offender}"))?;
+            audit::append(tx, now, Some(operator), AuditAction::Link, "incident", Some(incident), &format!("offender {offender}"))?;
             raise_hits(tx, rules, offender, zone, from_ts(opened), None, Some(incident), operator, now)
         })
     }
@@ -323,14 +324,18 @@ impl Store {
         }
         self.write(|tx| {
             versions::check(tx, Record::Hit(id), expected_version)?;
-            let (status, action, reason) = if accept { ("accepted", Some(&text), None) } else { ("rejected", None, Some(&text)) };
+            let (status, audited, action, reason) = if accept {
+                ("accepted", AuditAction::Accepted, Some(&text), None)
+            } else {
+                ("rejected", AuditAction::Rejected, None, Some(&text))
+            };
             tx.execute(
                 "UPDATE hits SET status = ?1, decided_at = ?2, decided_by = ?3, action_taken = ?4, reject_reason = ?5 WHERE id = ?6",
                 params![status, ts(now), operator, action, reason, id],
             )?;
             versions::bump(tx, Record::Hit(id), operator, now)?;
             // the action or reason stays on the hit; the never-pruned trail gets the decision only
-            audit::append(tx, now, Some(operator), status, "hit", Some(id), "")?;
+            audit::append(tx, now, Some(operator), audited, "hit", Some(id), "")?;
             Ok(())
         })?;
         self.hit(id)?

@@ -1,10 +1,10 @@
 //! One row into a typed record: each kind's cells read, tidied and checked
 //! (dates, numbers, statuses, the lists in a cell).
 
+use crate::domain::member::MemberStatus;
 use crate::domain::offender::{split_list, OffenderInput, OffenderKind};
 use crate::store::imports::{
     CameraRecord, MemberRecord, OffenderRecord, PoliceCrime, RadioRecord, ZoneRecord,
-    MEMBER_STATUSES,
 };
 use crate::store::radios::RADIO_STATUSES;
 use chrono::{Months, NaiveDate};
@@ -81,16 +81,13 @@ pub(super) fn camera_row(c: &Cells) -> Result<CameraRecord, String> {
 pub(super) fn member_row(c: &Cells) -> Result<MemberRecord, String> {
     let status = match c.opt("status") {
         None => None,
-        Some(s) => {
-            let s = s.to_lowercase();
-            if !MEMBER_STATUSES.contains(&s.as_str()) {
-                return Err(format!(
-                    "status “{s}” is not one of {}",
-                    MEMBER_STATUSES.join(", ")
-                ));
-            }
-            Some(s)
-        }
+        Some(s) => Some(MemberStatus::from_code(&s).ok_or_else(|| {
+            format!(
+                "status “{}” is not one of {}",
+                s.to_lowercase(),
+                MemberStatus::codes()
+            )
+        })?),
     };
     Ok(MemberRecord {
         name: c.required("name")?,
@@ -272,6 +269,27 @@ mod tests {
         );
         assert_eq!(parse_date("11/27/2026"), None);
         assert_eq!(parse_date("31/02/2026"), None);
+    }
+
+    #[test]
+    fn a_member_row_with_a_status_not_on_the_list_is_refused_on_its_line() {
+        use crate::io::import::{parse, ImportBatch, ImportKind, Problem};
+        let file = "name,kind,zone,status\n\
+                    Greggs,shop,High Street,Active\n\
+                    Boots,shop,High Street,retired\n";
+        let parsed = parse(ImportKind::Members, file.as_bytes(), NaiveDate::MIN);
+        assert_eq!(
+            parsed.problems,
+            [Problem {
+                line: Some(3),
+                reason: "status “retired” is not one of pending, active, lapsed, left".into()
+            }]
+        );
+        let ImportBatch::Members(good) = parsed.batch else {
+            panic!("a members batch");
+        };
+        assert_eq!(good.len(), 1);
+        assert_eq!(good[0].record.status, Some(MemberStatus::Active));
     }
 
     #[test]

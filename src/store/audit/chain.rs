@@ -4,6 +4,7 @@
 //! cannot drift apart and break the chain.
 
 use super::GENESIS;
+use crate::domain::audit::AuditAction;
 use crate::store::{ts, Result, Store};
 use chrono::{DateTime, Utc};
 use rusqlite::types::{Value, ValueRef};
@@ -256,11 +257,13 @@ fn insert(
     Ok(hash)
 }
 
+/// Append a record; the action is stored and hashed as its text code, so
+/// trails written before the code was an enum still verify.
 pub(crate) fn append(
     tx: &Transaction,
     at: DateTime<Utc>,
     operator_id: Option<i64>,
-    action: &str,
+    action: AuditAction,
     entity: &str,
     entity_id: Option<i64>,
     detail: &str,
@@ -273,7 +276,7 @@ pub(crate) fn append(
         seq,
         ts(at),
         operator_id,
-        action,
+        action.code(),
         entity,
         entity_id,
         detail,
@@ -383,12 +386,12 @@ pub fn append_synthetic(
     operators: &[i64],
     mut progress: impl FnMut(u64),
 ) -> Result<()> {
-    const ACTIONS: &[(&str, &str)] = &[
-        ("view", "offender"),
-        ("note", "incident"),
-        ("create", "sighting"),
-        ("status", "incident"),
-        ("log", "radio"),
+    const ACTIONS: &[(AuditAction, &str)] = &[
+        (AuditAction::View, "offender"),
+        (AuditAction::Note, "incident"),
+        (AuditAction::Create, "sighting"),
+        (AuditAction::Status, "incident"),
+        (AuditAction::Log, "radio"),
     ];
     let mut done = 0u64;
     while done < count {
@@ -408,7 +411,7 @@ pub fn append_synthetic(
                     seq,
                     ts(first_at) + i as i64,
                     operator,
-                    action,
+                    action.code(),
                     entity,
                     Some(1 + (i % 997) as i64),
                     &format!("synthetic record {i}"),
@@ -475,8 +478,8 @@ mod tests {
                 "INSERT INTO operators (id, name, role, created_at) VALUES (1, 'Sam Okafor', 'manager', 1)",
                 [],
             )?;
-            append(tx, from_ts(AT), Some(1), "create", "operator", Some(1), "Sam Okafor (manager)")?;
-            append(tx, from_ts(AT + 60), None, "view", "offender", Some(4), "checking a sighting")
+            append(tx, from_ts(AT), Some(1), AuditAction::Create, "operator", Some(1), "Sam Okafor (manager)")?;
+            append(tx, from_ts(AT + 60), None, AuditAction::View, "offender", Some(4), "checking a sighting")
         })
         .unwrap();
         let rows: Vec<(String, String)> = s
@@ -560,7 +563,7 @@ mod tests {
                 tx,
                 from_ts(400),
                 Some(1),
-                "view",
+                AuditAction::View,
                 "offender",
                 Some(4),
                 "again",

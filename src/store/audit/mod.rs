@@ -54,6 +54,7 @@ pub use chain::{append_synthetic, record_hash};
 pub use query::AuditQuery;
 pub use verify::{AuditProblem, AuditProblemKind, AuditReport, Intrusion};
 
+use crate::domain::audit::RecordedAction;
 use chrono::{DateTime, Utc};
 use std::fmt;
 
@@ -62,7 +63,8 @@ pub struct AuditRecord {
     pub id: i64,
     pub at: DateTime<Utc>,
     pub operator: String,
-    pub action: String,
+    /// Unknown codes (another version's, or added by hand) are kept as stored.
+    pub action: RecordedAction,
     pub entity: String,
     pub entity_id: Option<i64>,
     pub detail: String,

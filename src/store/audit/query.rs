@@ -2,6 +2,7 @@
 //! manager's filter of them.
 
 use super::AuditRecord;
+use crate::domain::audit::{AuditAction, RecordedAction};
 use crate::store::{from_ts, ts, Result, Store};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Row};
@@ -11,7 +12,7 @@ use rusqlite::{params, Row};
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditQuery {
     pub who: Option<String>,
-    pub action: Option<String>,
+    pub action: Option<AuditAction>,
     pub offender: Option<i64>,
     pub since: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
@@ -25,7 +26,7 @@ fn record(r: &Row<'_>) -> rusqlite::Result<AuditRecord> {
         id: r.get(0)?,
         at: from_ts(r.get(1)?),
         operator: r.get(2)?,
-        action: r.get(3)?,
+        action: RecordedAction::from_code(&r.get::<_, String>(3)?),
         entity: r.get(4)?,
         entity_id: r.get(5)?,
         detail: r.get(6)?,
@@ -50,7 +51,7 @@ impl Store {
     pub fn audit_filtered(&self, q: &AuditQuery, limit: usize) -> Result<Vec<AuditRecord>> {
         let (who, action, offender, since, until, words) = (
             q.who.as_deref(),
-            q.action.as_deref(),
+            q.action,
             q.offender,
             q.since,
             q.until,
@@ -72,8 +73,8 @@ impl Store {
             values.push(like(w));
         }
         if let Some(a) = action {
-            clauses.push("a.action LIKE ? ESCAPE '\\'".into());
-            values.push(like(a));
+            clauses.push("a.action = ?".into());
+            values.push(Value::Text(a.code().into()));
         }
         if let Some(id) = offender {
             clauses.push("a.entity = 'offender' AND a.entity_id = ?".into());

@@ -2,15 +2,16 @@
 //! two shops of one chain in two zones stay two members.
 
 use super::{date, match_key, zones, ImportPlan, Lined, PlannedRow, RowPlan, Seen, Zones};
+use crate::domain::audit::AuditAction;
+use crate::domain::member::MemberStatus;
 use crate::domain::text::tidy_input;
 use crate::store::history::{self, Owner};
+use crate::store::members::stored_status;
 use crate::store::versions::{self, Record};
 use crate::store::{audit, Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, Transaction};
 use std::collections::HashMap;
-
-pub const MEMBER_STATUSES: &[&str] = &["pending", "active", "lapsed", "left"];
 
 /// A member (business or venue) as a spreadsheet row gives it. `None`: the
 /// cell was empty or the column absent, and the store's value stands.
@@ -21,7 +22,7 @@ pub struct MemberRecord {
     /// A zone's name or code.
     pub zone: String,
     pub address: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<MemberStatus>,
     pub joined_on: Option<NaiveDate>,
     pub renewal_on: Option<NaiveDate>,
     pub agreement_version: Option<String>,
@@ -40,7 +41,7 @@ pub(super) struct MemberNow {
     zone: String,
     kind: String,
     address: String,
-    status: String,
+    status: MemberStatus,
     joined_on: Option<String>,
     renewal_on: Option<String>,
     agreement_version: Option<String>,
@@ -62,7 +63,7 @@ pub(super) fn members_now(conn: &Connection) -> Result<Vec<MemberNow>> {
             zone: r.get(3)?,
             kind: r.get(4)?,
             address: r.get(5)?,
-            status: r.get(6)?,
+            status: stored_status(r, 6)?,
             joined_on: r.get(7)?,
             renewal_on: r.get(8)?,
             agreement_version: r.get(9)?,
@@ -150,7 +151,7 @@ pub(super) fn plan_members(conn: &Connection, rows: &[Lined<MemberRecord>]) -> R
                 if differs(&r.address, &Some(m.address.clone())) {
                     fields.push("address");
                 }
-                if differs(&r.status, &Some(m.status.clone())) {
+                if r.status.is_some_and(|s| s != m.status) {
                     fields.push("status");
                 }
                 if differs(&date(r.joined_on), &m.joined_on) {
@@ -169,9 +170,8 @@ pub(super) fn plan_members(conn: &Connection, rows: &[Lined<MemberRecord>]) -> R
                     fields.push("left");
                 }
                 // the report counts a member lapsed or gone from the day it was
-                let gone = |s: &str| matches!(s, "lapsed" | "left");
-                if r.status.as_deref().is_some_and(gone)
-                    && !gone(&m.status)
+                if r.status.is_some_and(MemberStatus::is_gone)
+                    && !m.status.is_gone()
                     && r.left_on.is_none()
                     && m.left_on.is_none()
                 {
@@ -219,7 +219,7 @@ pub(super) fn write_members(
                         kind,
                         zone_id,
                         r.address.clone().unwrap_or_default(),
-                        r.status.clone().unwrap_or_else(|| "active".into()),
+                        r.status.unwrap_or(MemberStatus::Active).code(),
                         date(r.joined_on),
                         date(r.renewal_on),
                         r.agreement_version,
@@ -232,7 +232,7 @@ pub(super) fn write_members(
                     tx,
                     now,
                     Some(operator),
-                    "create",
+                    AuditAction::Create,
                     "member",
                     Some(id),
                     "import",
@@ -250,7 +250,7 @@ pub(super) fn write_members(
                     params![
                         kind,
                         r.address,
-                        r.status,
+                        r.status.map(MemberStatus::code),
                         date(r.joined_on),
                         date(r.renewal_on),
                         r.agreement_version,
@@ -268,7 +268,7 @@ pub(super) fn write_members(
                     tx,
                     now,
                     Some(operator),
-                    "update",
+                    AuditAction::Update,
                     "member",
                     Some(*id),
                     &detail,

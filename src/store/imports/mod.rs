@@ -17,13 +17,14 @@ mod places;
 mod police;
 mod radios;
 
-pub use members::{MemberRecord, MEMBER_STATUSES};
+pub use members::MemberRecord;
 pub use offenders::OffenderRecord;
 pub use places::{CameraRecord, ZoneRecord};
 pub use police::PoliceCrime;
 pub use radios::RadioRecord;
 
 use super::{audit, Result, Store, StoreError};
+use crate::domain::audit::AuditAction;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
 use std::collections::HashMap;
@@ -320,7 +321,7 @@ impl Store {
                 tx,
                 now,
                 Some(operator),
-                "import",
+                AuditAction::Import,
                 batch.entity(),
                 None,
                 &detail,

@@ -3,6 +3,7 @@
 //! or filled in, and a date of birth held is never replaced.
 
 use super::{date, match_key, ImportPlan, Lined, PlannedRow, RowPlan, Seen};
+use crate::domain::audit::AuditAction;
 use crate::domain::offender::OffenderKind;
 use crate::domain::text::tidy_input;
 use crate::store::history::{self, Owner};
@@ -379,7 +380,7 @@ pub(super) fn write_offenders(
                     tx,
                     now,
                     Some(operator),
-                    "create",
+                    AuditAction::Create,
                     "offender",
                     Some(id),
                     &detail,
@@ -427,7 +428,7 @@ pub(super) fn write_offenders(
                     tx,
                     now,
                     Some(operator),
-                    "update",
+                    AuditAction::Update,
                     "offender",
                     Some(*id),
                     &detail,

@@ -2,6 +2,7 @@
 //! a camera by its name. A retired one is never brought back by an import.
 
 use super::{match_key, zones, ImportPlan, Lined, PlannedRow, RowPlan, Seen};
+use crate::domain::audit::AuditAction;
 use crate::store::{audit, Result, StoreError};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, Transaction};
@@ -116,7 +117,7 @@ pub(super) fn write_zones(
                     tx,
                     now,
                     Some(operator),
-                    "create",
+                    AuditAction::Create,
                     "zone",
                     Some(id),
                     &format!("{} ({}), imported", r.name, r.code),
@@ -131,7 +132,7 @@ pub(super) fn write_zones(
                     tx,
                     now,
                     Some(operator),
-                    "update",
+                    AuditAction::Update,
                     "zone",
                     Some(*id),
                     &format!("name → “{}”, imported", r.name),
@@ -278,7 +279,7 @@ pub(super) fn write_cameras(
                     tx,
                     now,
                     Some(operator),
-                    "create",
+                    AuditAction::Create,
                     "camera",
                     Some(id),
                     &format!("{}, imported", r.name),
@@ -293,7 +294,7 @@ pub(super) fn write_cameras(
                     tx,
                     now,
                     Some(operator),
-                    "update",
+                    AuditAction::Update,
                     "camera",
                     Some(*id),
                     &format!("{} changed, imported", fields.join(", ")),

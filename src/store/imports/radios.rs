@@ -3,6 +3,7 @@
 
 use super::members::{find_member, members_now};
 use super::{match_key, zones, ImportPlan, Lined, PlannedRow, RowPlan, Seen};
+use crate::domain::audit::AuditAction;
 use crate::store::history::{self, Owner};
 use crate::store::versions::{self, Record};
 use crate::store::{audit, ts, Result};
@@ -200,7 +201,7 @@ pub(super) fn write_radios(
                     tx,
                     now,
                     Some(operator),
-                    "create",
+                    AuditAction::Create,
                     "radio",
                     Some(id),
                     "import",
@@ -239,7 +240,7 @@ pub(super) fn write_radios(
                     tx,
                     now,
                     Some(operator),
-                    "update",
+                    AuditAction::Update,
                     "radio",
                     Some(*id),
                     &detail,

@@ -3,6 +3,7 @@
 //! overwritten.
 
 use super::id_list;
+use crate::domain::audit::AuditAction;
 use crate::domain::offender::OffenderKind;
 use crate::domain::retention::{
     self, day, DueItem, DueKind, NameRedactor, OffenderFacts, RetentionRules, ANONYMISED,
@@ -435,7 +436,7 @@ impl Store {
                 tx,
                 now,
                 Some(operator),
-                "retention",
+                AuditAction::Retention,
                 "store",
                 None,
                 &format!("retention ({}): {}", rules.summary(), c.describe()),

@@ -3,6 +3,7 @@
 //! them a right to.
 
 use super::id_list;
+use crate::domain::audit::AuditAction;
 use crate::domain::history::Change;
 use crate::domain::offender::OffenderKind;
 use crate::domain::retention::day;
@@ -298,7 +299,7 @@ impl Store {
                 tx,
                 now,
                 Some(operator),
-                "export",
+                AuditAction::Export,
                 "sar",
                 Some(offender_id),
                 &why,
@@ -509,11 +510,11 @@ fn subject_data(conn: &Connection, offender_id: i64) -> Result<SubjectData> {
         .prepare(
             "SELECT a.at, COALESCE(o.name, 'system'), a.detail FROM audit a
              LEFT JOIN operators o ON o.id = a.operator_id
-             WHERE a.action = 'view' AND a.entity = 'offender'
+             WHERE a.action = ?2 AND a.entity = 'offender'
                AND a.entity_id IN (SELECT value FROM json_each(?1))
              ORDER BY a.id",
         )?
-        .query_map([&list], |r| {
+        .query_map(params![list, AuditAction::View.code()], |r| {
             Ok(SubjectView {
                 at: from_ts(r.get(0)?),
                 operator: r.get(1)?,

@@ -23,7 +23,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Row::new(vec![
             local(app, r.at).format("%d %b %H:%M:%S").to_string(),
             clean(&r.operator),
-            clean(&r.action),
+            clean(r.action.code()),
             clean(&what),
             clean(&r.detail),
         ])

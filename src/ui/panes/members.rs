@@ -8,7 +8,7 @@ use crate::app::members::MembersView;
 use crate::app::App;
 use crate::domain::format_pence;
 use crate::domain::history::Change;
-use crate::domain::member::{MemberTraining, Refresher, Renewal};
+use crate::domain::member::{MemberStatus, MemberTraining, Refresher, Renewal};
 use crate::ui::{clean, widgets, Theme};
 use chrono::NaiveDate;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -87,7 +87,7 @@ fn members(f: &mut Frame, area: Rect, app: &App, today: NaiveDate, theme: &Theme
     let agreements = pane
         .rows
         .iter()
-        .filter(|m| m.status != "left" && m.agreement(current).stands_out())
+        .filter(|m| m.status != MemberStatus::Left && m.agreement(current).stands_out())
         .count();
     let title = format!(
         " Members — {} · {renewals} renewals due · {agreements} agreements not on {} · {} ",
@@ -113,7 +113,7 @@ fn members(f: &mut Frame, area: Rect, app: &App, today: NaiveDate, theme: &Theme
             Renewal::NotDue => day(m.renewal_on),
         };
         let agreement = m.agreement(current);
-        let agreement_out = m.status != "left" && agreement.stands_out();
+        let agreement_out = m.status != MemberStatus::Left && agreement.stands_out();
         let trained = m.training(today);
         let cell = |text: String, out: bool| {
             if out {
@@ -132,7 +132,7 @@ fn members(f: &mut Frame, area: Rect, app: &App, today: NaiveDate, theme: &Theme
             Cell::from(clean(&m.name)),
             Cell::from(clean(&m.kind)),
             Cell::from(clean(&m.zone)),
-            Cell::from(clean(&m.status)),
+            Cell::from(m.status.code()),
             cell(renewal_text, renewal.stands_out()),
             Cell::from(format_pence(m.fee_paid_pence)),
             cell(
@@ -146,10 +146,10 @@ fn members(f: &mut Frame, area: Rect, app: &App, today: NaiveDate, theme: &Theme
             Cell::from(m.recent_incidents.to_string()),
             cell(
                 trained.describe().into(),
-                m.status == "active" && trained.stands_out(),
+                m.status == MemberStatus::Active && trained.stands_out(),
             ),
         ]);
-        if matches!(m.status.as_str(), "lapsed" | "left") {
+        if m.status.is_gone() {
             row.style(theme.style("muted"))
         } else {
             row
@@ -329,10 +329,7 @@ fn training(f: &mut Frame, area: Rect, app: &App, today: NaiveDate, theme: &Them
     let pane = &app.members_pane;
     let warn = theme.style("alert_warn");
     // only members on the scheme need trained staff
-    let live = pane
-        .rows
-        .iter()
-        .filter(|m| matches!(m.status.as_str(), "active" | "pending"));
+    let live = pane.rows.iter().filter(|m| m.status.is_current());
     let names = |state: MemberTraining| -> Vec<String> {
         live.clone()
             .filter(|m| m.training(today) == state)

@@ -1,36 +1,32 @@
 //! A person's photo in their profile: real pixels where the terminal can show images
 //! (kitty, sixel, iTerm2), half-block art everywhere else.
 //!
-//! Which protocol the terminal speaks is asked once at start-up (`detect.rs`).
+//! Which protocol the terminal speaks is asked once at start-up (`detect.rs`). A photo is
+//! decoded on a thread of its own (`decode.rs`), never by the draw: until it is ready the draw
+//! shows "loading photo…", and the thread wakes the console to draw it.
 
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::BufReader;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::sync::Arc;
+use std::time::Duration;
 
-use image::{DynamicImage, ImageError, ImageFormat, ImageReader, Limits};
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use ratatui_image::picker::{Picker, ProtocolType};
-use ratatui_image::protocol::halfblocks::Halfblocks;
-use ratatui_image::protocol::{StatefulProtocol, StatefulProtocolType};
-use ratatui_image::{FilterType, FontSize, Resize, StatefulImage};
+use ratatui_image::protocol::StatefulProtocol;
+use ratatui_image::{FontSize, StatefulImage};
 
+mod decode;
 mod detect;
 
-/// The cell size half-blocks pretend to have: only its 1:2 shape matters.
-const HALF_BLOCK_CELL: FontSize = FontSize::new(10, 20);
-/// A photo's longer side is scaled down to this once loaded: plenty for a profile pane,
-/// and it keeps the cache and every re-fit small.
-const KEEP_SIDE: u32 = 512;
-/// Bigger images than this are refused rather than decoded on the UI thread.
-const MAX_SIDE: u32 = 10_000;
-const MAX_DECODE_BYTES: u64 = 200 * 1024 * 1024;
+use decode::{fitted, resize, stamp, Decoded, Decoder, Problem, Request, Stamp};
+
 /// How many photos stay decoded; the least recently drawn goes first.
 const CACHE_LIMIT: usize = 24;
+/// Shown where the photo goes while it is being decoded.
+const LOADING: &str = "loading photo…";
 
 /// How photos are drawn, chosen once at start-up.
 pub struct Photos {
@@ -39,6 +35,10 @@ pub struct Photos {
     picker: Option<Picker>,
     cache: HashMap<PathBuf, Cached>,
     tick: u64,
+    decoder: Decoder,
+    /// The photo last asked of the decoder, until its result comes back.
+    waiting: Option<Waiting>,
+    tickets: u64,
 }
 
 struct Cached {
@@ -47,39 +47,11 @@ struct Cached {
     photo: Result<StatefulProtocol, Problem>,
 }
 
-/// What a file looked like when it was loaded: a change means load it again.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-struct Stamp {
-    modified: Option<SystemTime>,
-    len: u64,
-}
-
-/// Why a photo is not drawn.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Problem {
-    Missing,
-    Unreadable,
-    NotAnImage,
-    /// An image, but in a format this build does not decode (only PNG and JPEG).
-    Unsupported(&'static str),
-    Damaged,
-    TooLarge,
-    CannotDraw,
-}
-
-impl Problem {
-    fn message(&self, path: &Path) -> String {
-        let what = match self {
-            Problem::Missing => "photo missing".to_string(),
-            Problem::Unreadable => "cannot read photo".to_string(),
-            Problem::NotAnImage => "not an image".to_string(),
-            Problem::Unsupported(format) => format!("cannot show {format} photos"),
-            Problem::Damaged => "photo damaged".to_string(),
-            Problem::TooLarge => "photo too large".to_string(),
-            Problem::CannotDraw => "photo cannot be drawn".to_string(),
-        };
-        crate::ui::clean(&format!("{what}: {}", path.display()))
-    }
+/// A request on its way: only a result with this ticket is kept.
+struct Waiting {
+    ticket: u64,
+    path: PathBuf,
+    stamp: Stamp,
 }
 
 impl std::fmt::Debug for Photos {
@@ -87,6 +59,7 @@ impl std::fmt::Debug for Photos {
         f.debug_struct("Photos")
             .field("protocol", &self.protocol_name())
             .field("cached", &self.cache.len())
+            .field("waiting", &self.waiting.is_some())
             .finish()
     }
 }
@@ -98,6 +71,9 @@ impl Photos {
             picker: None,
             cache: HashMap::new(),
             tick: 0,
+            decoder: Decoder::new(),
+            waiting: None,
+            tickets: 0,
         }
     }
 
@@ -132,6 +108,13 @@ impl Photos {
         }
     }
 
+    /// Call `wake` (from the decoding thread) each time a photo is ready, so the console draws
+    /// again without waiting for a key. Set it before the first draw.
+    pub fn waking(mut self, wake: impl Fn() + Send + Sync + 'static) -> Photos {
+        self.decoder.wake = Arc::new(wake);
+        self
+    }
+
     /// "half-blocks", "sixel", "kitty" or "iTerm2".
     pub fn protocol_name(&self) -> &'static str {
         match self.picker.as_ref().map(Picker::protocol_type) {
@@ -146,9 +129,10 @@ impl Photos {
     /// If the file is missing or not a decodable image, draw a one-line message instead.
     /// Decoded images are kept by path and loaded again when the file changes.
     ///
-    /// The first draw of a photo decodes it on this thread (a few milliseconds for a
-    /// profile-sized JPEG; larger images are scaled down once, and huge ones refused).
+    /// A photo not yet decoded is asked of the decoding thread and "loading photo…" drawn in
+    /// its place: this never waits for a decode (it reads the file's size and time only).
     pub fn draw(&mut self, f: &mut Frame, area: Rect, path: &Path) {
+        self.collect();
         let area = area.intersection(f.area());
         if area.is_empty() {
             return;
@@ -160,20 +144,22 @@ impl Photos {
             Ok(stamp) => stamp,
             Err(problem) => {
                 self.cache.remove(path);
+                // a decode started before the file went is of no use now
+                self.waiting.take_if(|w| w.path == path);
                 show(f, area, &problem.message(path));
                 return;
             }
         };
         if self.cache.get(path).is_none_or(|c| c.stamp != stamp) {
-            let photo = decode(path).map(|image| self.protocol_for(image));
-            self.remember(
-                path,
-                Cached {
-                    stamp,
-                    last_used: tick,
-                    photo,
-                },
-            );
+            let asked = self
+                .waiting
+                .as_ref()
+                .is_some_and(|w| w.path == path && w.stamp == stamp);
+            if !asked {
+                self.ask(path, stamp, area);
+            }
+            show(f, area, LOADING);
+            return;
         }
         let Some(entry) = self.cache.get_mut(path) else {
             return;
@@ -182,17 +168,14 @@ impl Photos {
         match &mut entry.photo {
             Err(problem) => show(f, area, &problem.message(path)),
             Ok(protocol) => {
-                let resize = Resize::Scale(Some(FilterType::Triangle));
-                let fitted = protocol.size_for(resize.clone(), area.as_size());
-                let width = fitted.width.clamp(1, area.width);
-                let height = fitted.height.clamp(1, area.height);
+                let fitted = fitted(protocol, area.as_size());
                 let target = Rect {
-                    x: area.x + (area.width - width) / 2,
+                    x: area.x + (area.width - fitted.width) / 2,
                     y: area.y,
-                    width,
-                    height,
+                    width: fitted.width,
+                    height: fitted.height,
                 };
-                f.render_stateful_widget(StatefulImage::new().resize(resize), target, protocol);
+                f.render_stateful_widget(StatefulImage::new().resize(resize()), target, protocol);
                 if let Some(Err(_)) = protocol.last_encoding_result() {
                     entry.photo = Err(Problem::CannotDraw);
                     show(f, area, &Problem::CannotDraw.message(path));
@@ -201,16 +184,41 @@ impl Photos {
         }
     }
 
-    fn protocol_for(&self, image: DynamicImage) -> StatefulProtocol {
-        match &self.picker {
-            Some(picker) => picker.new_resize_protocol(image),
-            None => StatefulProtocol::new(
-                image,
-                HALF_BLOCK_CELL,
-                None,
-                StatefulProtocolType::Halfblocks(Halfblocks::default()),
-            ),
+    /// Ask the decoder for `path`; whatever was asked before is no longer wanted.
+    fn ask(&mut self, path: &Path, stamp: Stamp, area: Rect) {
+        self.tickets += 1;
+        self.waiting = Some(Waiting {
+            ticket: self.tickets,
+            path: path.to_path_buf(),
+            stamp,
+        });
+        self.decoder.request(Request {
+            ticket: self.tickets,
+            path: path.to_path_buf(),
+            picker: self.picker.clone(),
+            area: area.as_size(),
+        });
+    }
+
+    /// Take in the results that have come back, without waiting.
+    fn collect(&mut self) {
+        while let Some(done) = self.decoder.try_take() {
+            self.settle(done);
         }
+    }
+
+    /// Keep the result waited for; drop any other, asked for before the operator moved on, so
+    /// it is never drawn in place of a newer photo (or a newer copy of the same file).
+    fn settle(&mut self, done: Decoded) {
+        let Some(waiting) = self.waiting.take_if(|w| w.ticket == done.ticket) else {
+            return;
+        };
+        let entry = Cached {
+            stamp: waiting.stamp,
+            last_used: self.tick,
+            photo: done.photo,
+        };
+        self.remember(&waiting.path, entry);
     }
 
     fn remember(&mut self, path: &Path, entry: Cached) {
@@ -237,71 +245,58 @@ fn show(f: &mut Frame, area: Rect, text: &str) {
     );
 }
 
-fn stamp(path: &Path) -> Result<Stamp, Problem> {
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.is_dir() => Err(Problem::NotAnImage),
-        Ok(meta) => Ok(Stamp {
-            modified: meta.modified().ok(),
-            len: meta.len(),
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Problem::Missing),
-        Err(_) => Err(Problem::Unreadable),
-    }
-}
-
-/// Decode a PNG or JPEG, known by its first bytes (not its name), scaled down to `KEEP_SIDE`.
-fn decode(path: &Path) -> Result<DynamicImage, Problem> {
-    let file = File::open(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Problem::Missing,
-        _ => Problem::Unreadable,
-    })?;
-    let mut reader = ImageReader::new(BufReader::new(file))
-        .with_guessed_format()
-        .map_err(|_| Problem::Unreadable)?;
-    match reader.format() {
-        None => return Err(Problem::NotAnImage),
-        Some(ImageFormat::Png | ImageFormat::Jpeg) => {}
-        Some(other) => return Err(Problem::Unsupported(format_name(other))),
-    }
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(MAX_DECODE_BYTES);
-    reader.limits(limits);
-    let image = reader.decode().map_err(|e| match e {
-        ImageError::Limits(_) => Problem::TooLarge,
-        // A file cut short ends in an unexpected EOF: damaged, not unreadable.
-        ImageError::IoError(e) if e.kind() != std::io::ErrorKind::UnexpectedEof => {
-            Problem::Unreadable
-        }
-        _ => Problem::Damaged,
-    })?;
-    Ok(if image.width() > KEEP_SIDE || image.height() > KEEP_SIDE {
-        image.thumbnail(KEEP_SIDE, KEEP_SIDE)
-    } else {
-        image
-    })
-}
-
-fn format_name(format: ImageFormat) -> &'static str {
-    match format {
-        ImageFormat::Gif => "GIF",
-        ImageFormat::WebP => "WebP",
-        ImageFormat::Bmp => "BMP",
-        ImageFormat::Tiff => "TIFF",
-        ImageFormat::Avif => "AVIF",
-        ImageFormat::Ico => "ICO",
-        _ => "such",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use image::ImageFormat;
     use ratatui::backend::TestBackend;
     use ratatui::buffer::Buffer;
     use ratatui::style::Color;
     use ratatui::Terminal;
+    use std::fs::File;
+    use std::sync::{mpsc, Mutex};
+    use std::time::{Instant, SystemTime};
+
+    /// Longer than any decode here takes, even in a debug build on a busy machine.
+    const DECODE_WAIT: Duration = Duration::from_secs(30);
+
+    impl Photos {
+        /// Wait (at most `timeout`) until the photo asked for last has come back, and take it
+        /// in as a draw would.
+        fn wait_for_decode(&mut self, timeout: Duration) -> bool {
+            let deadline = Instant::now() + timeout;
+            while self.waiting.is_some() {
+                let left = deadline.saturating_duration_since(Instant::now());
+                match self.decoder.take_within(left) {
+                    Some(done) => self.settle(done),
+                    None => return false,
+                }
+            }
+            true
+        }
+
+        /// Decode with `decode` in place of the real thing (to hold a decode up).
+        fn decoding_with(
+            mut self,
+            decode: impl Fn(&Path) -> Result<image::DynamicImage, Problem> + Send + Sync + 'static,
+        ) -> Photos {
+            self.decoder.decode = Arc::new(decode);
+            self
+        }
+    }
+
+    /// A decode that tells `started` which file it is on, then waits for `go` before decoding.
+    fn held_decode(
+        started: mpsc::Sender<PathBuf>,
+        go: mpsc::Receiver<()>,
+    ) -> impl Fn(&Path) -> Result<image::DynamicImage, Problem> + Send + Sync + 'static {
+        let go = Mutex::new(go);
+        move |path| {
+            let _ = started.send(path.to_path_buf());
+            let _ = go.lock().unwrap().recv_timeout(DECODE_WAIT);
+            decode::decode(path)
+        }
+    }
 
     fn gradient_png(path: &Path, w: u32, h: u32) {
         image::RgbImage::from_fn(w, h, |x, y| {
@@ -311,10 +306,28 @@ mod tests {
         .unwrap();
     }
 
-    fn draw(photos: &mut Photos, size: (u16, u16), area: Rect, path: &Path) -> Buffer {
+    fn solid_png(path: &Path, rgb: [u8; 3]) {
+        image::RgbImage::from_pixel(16, 16, image::Rgb(rgb))
+            .save(path)
+            .unwrap();
+    }
+
+    /// One frame with the photo drawn, as the console draws it.
+    fn draw_once(photos: &mut Photos, size: (u16, u16), area: Rect, path: &Path) -> Buffer {
         let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();
         terminal.draw(|f| photos.draw(f, area, path)).unwrap();
         terminal.backend().buffer().clone()
+    }
+
+    /// A frame once the photo is ready: if the first draw asked for a decode, wait for it and
+    /// draw again, as the console does when the decoder wakes it.
+    fn draw(photos: &mut Photos, size: (u16, u16), area: Rect, path: &Path) -> Buffer {
+        let first = draw_once(photos, size, area, path);
+        if photos.waiting.is_none() {
+            return first;
+        }
+        assert!(photos.wait_for_decode(DECODE_WAIT), "not decoded in time");
+        draw_once(photos, size, area, path)
     }
 
     fn text(buf: &Buffer) -> String {
@@ -468,19 +481,14 @@ mod tests {
     fn a_changed_file_is_loaded_again() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("p.png");
-        let solid = |rgb: [u8; 3]| {
-            image::RgbImage::from_pixel(16, 16, image::Rgb(rgb))
-                .save(&path)
-                .unwrap();
-        };
         let colour_at = |buf: &Buffer| buf[(2, 2)].fg;
         let mut photos = Photos::half_blocks();
-        solid([200, 0, 0]);
+        solid_png(&path, [200, 0, 0]);
         let area = Rect::new(0, 0, 8, 4);
         let first = colour_at(&draw(&mut photos, (8, 4), area, &path));
         assert_eq!(first, Color::Rgb(200, 0, 0));
 
-        solid([0, 0, 200]);
+        solid_png(&path, [0, 0, 200]);
         let later = SystemTime::now() + Duration::from_secs(5);
         File::options()
             .write(true)
@@ -507,6 +515,111 @@ mod tests {
         }
         assert_eq!(photos.cache.len(), CACHE_LIMIT);
         assert!(!photos.cache.contains_key(&dir.path().join("0.png")));
+    }
+
+    #[test]
+    fn a_draw_while_the_photo_decodes_shows_a_placeholder_and_the_photo_comes_later() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.png");
+        gradient_png(&path, 96, 128);
+        let (started_tx, started) = mpsc::channel();
+        let (go, held) = mpsc::channel();
+        let (woken_tx, woken) = mpsc::channel();
+        let mut photos = Photos::half_blocks()
+            .decoding_with(held_decode(started_tx, held))
+            .waking(move || {
+                let _ = woken_tx.send(());
+            });
+        let (size, area) = ((30, 10), Rect::new(2, 1, 20, 8));
+
+        // The decode is held until `go`: a draw that waited for it could not come back.
+        let buf = draw_once(&mut photos, size, area, &path);
+        assert_eq!(started.recv_timeout(DECODE_WAIT).unwrap(), path);
+        let shown = text(&buf);
+        assert!(shown.lines().nth(1).unwrap().contains(LOADING), "{shown}");
+        assert!(blocks(&buf).is_empty());
+        // drawn again meanwhile (a key, another console's change): still waiting, not asked again
+        let buf = draw_once(&mut photos, size, area, &path);
+        assert!(text(&buf).contains(LOADING));
+        assert_eq!(photos.tickets, 1);
+        assert!(woken.try_recv().is_err());
+
+        go.send(()).unwrap();
+        woken
+            .recv_timeout(DECODE_WAIT)
+            .expect("the console is woken");
+        let buf = draw_once(&mut photos, size, area, &path);
+        assert!(!text(&buf).contains(LOADING));
+        let cells = blocks(&buf);
+        assert!(cells.len() > 60, "only {} coloured cells", cells.len());
+        assert!(cells.iter().all(|&(x, y)| area.contains((x, y).into())));
+    }
+
+    #[test]
+    fn a_photo_no_longer_wanted_is_dropped_when_it_arrives() {
+        let dir = tempfile::tempdir().unwrap();
+        let (first, second) = (dir.path().join("a.png"), dir.path().join("b.png"));
+        solid_png(&first, [200, 0, 0]);
+        solid_png(&second, [0, 0, 200]);
+        let (started_tx, started) = mpsc::channel();
+        let (go, held) = mpsc::channel();
+        let mut photos = Photos::half_blocks().decoding_with(held_decode(started_tx, held));
+        let area = Rect::new(0, 0, 8, 4);
+
+        draw_once(&mut photos, (8, 4), area, &first);
+        assert_eq!(started.recv_timeout(DECODE_WAIT).unwrap(), first);
+        // the operator moves to another profile while the first photo is still decoding
+        let buf = draw_once(&mut photos, (8, 4), area, &second);
+        assert!(text(&buf).contains("loading"), "{}", text(&buf));
+        go.send(()).unwrap();
+        go.send(()).unwrap();
+        assert!(photos.wait_for_decode(DECODE_WAIT));
+        assert_eq!(started.try_iter().collect::<Vec<_>>(), vec![second.clone()]);
+
+        // the first came back first, and was dropped, not drawn or kept
+        assert!(!photos.cache.contains_key(&first));
+        let buf = draw_once(&mut photos, (8, 4), area, &second);
+        assert_eq!(buf[(2, 2)].fg, Color::Rgb(0, 0, 200));
+        let buf = draw_once(&mut photos, (8, 4), area, &first);
+        assert!(text(&buf).contains("loading"), "{}", text(&buf));
+    }
+
+    #[test]
+    fn a_decode_of_a_file_since_replaced_is_not_drawn() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.png");
+        solid_png(&path, [200, 0, 0]);
+        let (started_tx, started) = mpsc::channel();
+        let (go, held) = mpsc::channel();
+        let mut photos = Photos::half_blocks().decoding_with(held_decode(started_tx, held));
+        let area = Rect::new(0, 0, 8, 4);
+
+        draw_once(&mut photos, (8, 4), area, &path);
+        assert_eq!(started.recv_timeout(DECODE_WAIT).unwrap(), path);
+        // the decode is held before it reads the file: let it read the old one first
+        go.send(()).unwrap();
+        let old = photos
+            .decoder
+            .take_within(DECODE_WAIT)
+            .expect("the old photo");
+        // replaced (a new photo taken) before that result is taken in
+        solid_png(&path, [0, 0, 200]);
+        let later = SystemTime::now() + Duration::from_secs(5);
+        File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+        draw_once(&mut photos, (8, 4), area, &path);
+        photos.settle(old);
+        let buf = draw_once(&mut photos, (8, 4), area, &path);
+        assert!(text(&buf).contains("loading"), "{}", text(&buf));
+
+        go.send(()).unwrap();
+        assert!(photos.wait_for_decode(DECODE_WAIT));
+        let buf = draw_once(&mut photos, (8, 4), area, &path);
+        assert_eq!(buf[(2, 2)].fg, Color::Rgb(0, 0, 200));
     }
 
     #[test]

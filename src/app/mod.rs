@@ -117,6 +117,8 @@ pub enum Event {
     /// Looking for other consoles' commits failed (why), or works again.
     SyncFailed(String),
     SyncResumed,
+    /// A photo decoded off the loop is ready to draw.
+    PhotoReady,
 }
 
 impl Event {
@@ -136,6 +138,7 @@ impl Event {
             Event::Worked(_) => "worked",
             Event::SyncFailed(_) => "sync failed",
             Event::SyncResumed => "sync resumed",
+            Event::PhotoReady => "photo ready",
         }
     }
 }
@@ -944,6 +947,8 @@ impl App {
             Event::NotifyFailed(why) => self.update(Action::NotifyFailed(why)),
             Event::Backup(outcome) => self.update(Action::BackupDone(outcome)),
             Event::Worked(done) => self.worked(done),
+            // nothing changes but the frame: the photo widget takes the result when it draws
+            Event::PhotoReady => self.dirty = true,
             Event::SyncFailed(why) => {
                 self.dirty = true;
                 self.error(format!("live sync stopped: {why}"));

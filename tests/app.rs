@@ -846,6 +846,19 @@ fn live_sync_stopping_shows_on_the_status_bar_until_it_works_again() {
     assert!(text.contains("live sync is working again"), "{text}");
 }
 
+/// A photo decoded off the loop asks for a frame and changes nothing else.
+#[test]
+fn a_photo_ready_asks_only_for_a_redraw() {
+    use watchroom::app::Event;
+    let mut c = support::demo_console();
+    let before = c.text();
+    c.app.dirty = false;
+    c.app.handle_event(Event::PhotoReady);
+    assert!(c.app.dirty);
+    assert_eq!(Event::PhotoReady.kind(), "photo ready");
+    assert_eq!(c.text(), before);
+}
+
 /// The change watcher sees every commit, this console's own included; only
 /// another connection's commit reloads the screen.
 #[test]

@@ -239,6 +239,8 @@ impl App {
                 self.error(format!("live sync stopped: {why}"));
                 self.sync_trouble = Some(why);
             }
+            // nothing changes but the frame: the photo widget takes the result when it draws
+            Event::PhotoReady => self.dirty = true,
             Event::SyncResumed => {
                 self.dirty = true;
                 self.sync_trouble = None;

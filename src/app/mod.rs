@@ -124,6 +124,8 @@ pub enum Event {
     /// Looking for other consoles' commits failed (why), or works again.
     SyncFailed(String),
     SyncResumed,
+    /// A photo decoded off the loop is ready to draw.
+    PhotoReady,
 }
 
 impl Event {
@@ -143,6 +145,7 @@ impl Event {
             Event::Worked(_) => "worked",
             Event::SyncFailed(_) => "sync failed",
             Event::SyncResumed => "sync resumed",
+            Event::PhotoReady => "photo ready",
         }
     }
 }

@@ -9,11 +9,39 @@ use futures::StreamExt;
 use ratatui::{DefaultTerminal, Frame};
 use std::io::Write;
 use std::time::Duration;
-use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
 /// How often another console's commit (and the store's file) is looked for.
 pub const WATCH_EVERY: Duration = Duration::from_millis(200);
 const TICK_EVERY: Duration = Duration::from_secs(1);
+
+/// The loop's one channel, made before the loop so that what is set up first (the photo
+/// widget's decoding thread, which the ui owns) can wake it.
+pub struct Events {
+    tx: UnboundedSender<Event>,
+    rx: UnboundedReceiver<Event>,
+}
+
+impl Default for Events {
+    fn default() -> Events {
+        let (tx, rx) = unbounded_channel();
+        Events { tx, rx }
+    }
+}
+
+impl Events {
+    pub fn new() -> Events {
+        Events::default()
+    }
+
+    /// Posts [`Event::PhotoReady`], from any thread; once the loop has gone it does nothing.
+    pub fn photo_ready(&self) -> impl Fn() + Send + Sync + 'static {
+        let tx = self.tx.clone();
+        move || {
+            let _ = tx.send(Event::PhotoReady);
+        }
+    }
+}
 
 fn terminal_events(tx: UnboundedSender<Event>) {
     tokio::spawn(async move {
@@ -141,17 +169,18 @@ fn scheduled_backups(
     });
 }
 
-/// Run the console until it quits. `draw` is the ui's frame function.
+/// Run the console until it quits, reading `events`. `draw` is the ui's frame function.
 ///
 /// However the loop ends (a quit, the terminal failing, a panic), a signed-in
 /// operator's sign-out is recorded before this returns or the panic goes on.
 pub async fn run(
     app: &mut App,
     terminal: &mut DefaultTerminal,
+    events: Events,
     draw: impl FnMut(&mut Frame, &App),
 ) -> anyhow::Result<()> {
     use futures::FutureExt;
-    let outcome = std::panic::AssertUnwindSafe(event_loop(app, terminal, draw))
+    let outcome = std::panic::AssertUnwindSafe(event_loop(app, terminal, events, draw))
         .catch_unwind()
         .await;
     match outcome {
@@ -174,9 +203,10 @@ pub async fn run(
 async fn event_loop(
     app: &mut App,
     terminal: &mut DefaultTerminal,
+    events: Events,
     mut draw: impl FnMut(&mut Frame, &App),
 ) -> anyhow::Result<()> {
-    let (tx, mut rx) = unbounded_channel();
+    let Events { tx, mut rx } = events;
     terminal_events(tx.clone());
     ticks(tx.clone());
     signals(tx.clone());
@@ -245,4 +275,22 @@ async fn event_loop(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_photo_ready_reaches_the_loop_from_another_thread_until_the_loop_goes() {
+        let mut events = Events::new();
+        let wake = events.photo_ready();
+        std::thread::scope(|s| {
+            s.spawn(&wake);
+        });
+        assert!(matches!(events.rx.try_recv(), Ok(Event::PhotoReady)));
+        assert!(events.rx.try_recv().is_err());
+        drop(events);
+        wake(); // the loop has gone: nothing to wake, and no panic
+    }
 }

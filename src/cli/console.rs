@@ -171,16 +171,20 @@ fn console(
     // crossterm installs its resize handler on the first poll; do it before any resize can land
     let _ = crossterm::event::poll(std::time::Duration::ZERO);
     // ask the terminal what images it can show, briefly, before any key is read
-    let mut photos = if std::env::var_os("NO_GRAPHICS").is_some() {
+    let photos = if std::env::var_os("NO_GRAPHICS").is_some() {
         crate::ui::widgets::photo::Photos::half_blocks()
     } else {
         crate::ui::widgets::photo::Photos::detect(std::time::Duration::from_millis(200))
     };
     tracing::info!(protocol = photos.protocol_name(), "photos");
+    // photos are decoded on a thread of their own, which wakes the loop when one is ready
+    let events = crate::app::runtime::Events::new();
+    let mut photos = photos.waking(events.photo_ready());
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
     let result = runtime.block_on(crate::app::runtime::run(
         &mut app,
         &mut terminal,
+        events,
         |f, app| crate::ui::draw_with(f, app, &themes, Some(&mut photos)),
     ));
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);

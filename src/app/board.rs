@@ -1,5 +1,11 @@
 //! The incident board: a window of rows over the store, moved a row or a
 //! page at a time, filtered and counted without reading the whole table.
+//!
+//! [`Board`] is plain state: a move or a reload changes it and says what it
+//! needs from the store (a [`Read`]); it never reads the store itself. The
+//! app runs the read (at once for a window on the board's index, on the
+//! store worker for a filter that reads every row's text) and hands the rows
+//! back to [`Board::got`].
 
 use super::{work, App, COUNT_CAP};
 use crate::domain::{Incident, IncidentFilter, StatusView};
@@ -18,7 +24,7 @@ pub struct Board {
     pub page: usize,
     /// A window asked of the store worker and not yet come (the board says
     /// it is filtering meanwhile).
-    pub working: Option<Working>,
+    pub working: Option<Read>,
 }
 
 /// Where the selection lands when a window arrives.
@@ -32,120 +38,197 @@ pub enum Land {
     On(i64),
 }
 
-/// A window on its way from the worker: how to land it, and whether it brings a count.
+/// What the board needs from the store: rows from `anchor`, at most
+/// `limit`, and what to do with them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Working {
-    pub land: Land,
-    pub count: bool,
+pub struct Read {
+    pub anchor: Anchor,
+    pub limit: usize,
+    pub then: Then,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Then {
+    /// The one row past the window's edge, down or up: the window slides by it.
+    Step { down: bool },
+    /// The page past the window's edge.
+    Page { down: bool },
+    /// A whole new window (the last page instead if `anchor` is past the
+    /// end), counted again if asked.
+    Window { land: Land, count: bool },
 }
 
 impl Board {
     pub fn selected_row(&self) -> Option<&BoardRow> {
         self.rows.get(self.selected)
     }
+
+    fn page_size(&self) -> usize {
+        self.page.max(1)
+    }
+
+    /// One row down or up: within the window, or the row past its edge to read.
+    pub fn step(&mut self, down: bool) -> Option<Read> {
+        if down && self.selected + 1 < self.rows.len() {
+            self.selected += 1;
+            return None;
+        }
+        if !down && self.selected > 0 {
+            self.selected -= 1;
+            return None;
+        }
+        let anchor = if down {
+            Anchor::After(self.rows.last()?.key)
+        } else {
+            Anchor::Before(self.rows.first()?.key)
+        };
+        Some(Read {
+            anchor,
+            limit: 1,
+            then: Then::Step { down },
+        })
+    }
+
+    /// The page after or before the window.
+    pub fn turn_page(&self, down: bool) -> Option<Read> {
+        let anchor = if down {
+            Anchor::After(self.rows.last()?.key)
+        } else {
+            Anchor::Before(self.rows.first()?.key)
+        };
+        Some(Read {
+            anchor,
+            limit: self.page_size(),
+            then: Then::Page { down },
+        })
+    }
+
+    /// A whole window from `anchor`.
+    pub fn window(&self, anchor: Anchor, land: Land, count: bool) -> Read {
+        Read {
+            anchor,
+            limit: self.page_size(),
+            then: Then::Window { land, count },
+        }
+    }
+
+    /// The window where it stands, the selected incident staying selected.
+    pub fn in_place(&self, count: bool) -> Read {
+        let land = match self.selected_row() {
+            Some(r) => Land::On(r.id),
+            None => Land::Keep,
+        };
+        let anchor = self
+            .rows
+            .first()
+            .map(|r| Anchor::AtOrAfter(r.key))
+            .unwrap_or(Anchor::First);
+        self.window(anchor, land, count)
+    }
+
+    /// The rows (and count, if the read asked for one) a read brought.
+    pub fn got(&mut self, read: &Read, mut rows: Vec<BoardRow>, count: Option<u64>) {
+        let page = self.page_size();
+        match read.then {
+            Then::Step { .. } if rows.is_empty() => {}
+            Then::Step { down: true } => {
+                self.rows.append(&mut rows);
+                let cut = self.rows.len().saturating_sub(page);
+                self.rows.drain(..cut);
+                self.selected = self.rows.len() - 1;
+            }
+            Then::Step { down: false } => {
+                self.rows.splice(0..0, rows);
+                self.rows.truncate(page);
+                self.selected = 0;
+            }
+            // nothing more that way: the selection goes to the edge
+            Then::Page { down } if rows.is_empty() => {
+                self.selected = if down {
+                    self.rows.len().saturating_sub(1)
+                } else {
+                    0
+                };
+            }
+            Then::Page { .. } if rows.len() >= page => self.rows = rows,
+            // a short page: the window slides as far as there are rows
+            Then::Page { down: true } => {
+                self.rows.extend(rows);
+                let cut = self.rows.len().saturating_sub(page);
+                self.rows.drain(..cut);
+                self.selected = self.rows.len() - 1;
+            }
+            Then::Page { down: false } => {
+                rows.append(&mut self.rows);
+                rows.truncate(page);
+                self.rows = rows;
+                self.selected = 0;
+            }
+            Then::Window { land, .. } => {
+                self.rows = rows;
+                let last = self.rows.len().saturating_sub(1);
+                self.selected = match land {
+                    Land::Keep => self.selected.min(last),
+                    Land::First => 0,
+                    Land::Last => last,
+                    Land::On(id) => self
+                        .rows
+                        .iter()
+                        .position(|r| r.id == id)
+                        .unwrap_or(self.selected.min(last)),
+                };
+            }
+        }
+        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+        if let (Then::Window { count: true, .. }, Some(n)) = (read.then, count) {
+            self.count = n;
+        }
+    }
 }
 
 impl App {
-    pub(super) fn board_down(&mut self) {
-        let b = &mut self.board;
-        if b.selected + 1 < b.rows.len() {
-            b.selected += 1;
-            return;
-        }
-        let Some(last) = b.rows.last().map(|r| r.key) else {
-            return;
-        };
-        match self.store.board_window(&b.filter, Anchor::After(last), 1) {
-            Ok(mut more) if !more.is_empty() => {
-                let b = &mut self.board;
-                b.rows.append(&mut more);
-                while b.rows.len() > b.page {
-                    b.rows.remove(0);
-                }
-                b.selected = b.rows.len() - 1;
-            }
-            Ok(_) => {}
-            Err(e) => self.store_error(e),
-        }
-    }
-
-    pub(super) fn board_up(&mut self) {
-        let b = &mut self.board;
-        if b.selected > 0 {
-            b.selected -= 1;
-            return;
-        }
-        let Some(first) = b.rows.first().map(|r| r.key) else {
-            return;
-        };
-        match self.store.board_window(&b.filter, Anchor::Before(first), 1) {
-            Ok(more) if !more.is_empty() => {
-                let b = &mut self.board;
-                b.rows.splice(0..0, more);
-                b.rows.truncate(b.page);
-                b.selected = 0;
-            }
-            Ok(_) => {}
-            Err(e) => self.store_error(e),
-        }
-    }
-
-    /// Fill the board window from `anchor` (and count what the filter
-    /// matches if asked), the selection landing as said. A filter that reads
-    /// every row's text goes to the store worker, so typing it never waits on
-    /// a scan: the board keeps what it shows, says it is filtering, and takes
-    /// the newest result when it comes.
-    pub(super) fn load_board(&mut self, anchor: Anchor, land: Land, count: bool) {
-        let page = self.board.page.max(1);
-        if self.board.filter.scans() {
+    /// Run what the board asks of the store. A whole window under a filter
+    /// that reads every row's text goes to the store worker, so typing it
+    /// never waits on a scan: the board keeps what it shows, says it is
+    /// filtering, and takes the newest result when it comes. Anything else
+    /// follows the board's index and is read at once.
+    pub(super) fn board_read(&mut self, read: Option<Read>) {
+        let Some(read) = read else { return };
+        let scans = self.board.filter.scans();
+        if let (true, Then::Window { count, .. }) = (scans, read.then) {
             let job = work::Job::Board {
                 filter: self.board.filter.clone(),
-                anchor,
-                page,
+                anchor: read.anchor,
+                page: read.limit,
                 count_cap: count.then_some(COUNT_CAP),
             };
             let now = self.now();
             self.work.queue(job, now);
-            self.board.working = Some(Working { land, count });
+            self.board.working = Some(read);
             return;
         }
-        // an older scan still on its way would land over this window
-        self.work.drop_wanted(work::Purpose::Board);
-        self.board.working = None;
-        let rows = self.store.board_page(&self.board.filter, anchor, page);
-        let count = count.then(|| self.store.count_incidents(&self.board.filter, COUNT_CAP));
-        self.board_arrived(rows, count, land);
-    }
-
-    /// A window (and count) from the store or the worker, put on the board.
-    fn board_arrived(
-        &mut self,
-        rows: crate::store::Result<Vec<BoardRow>>,
-        count: Option<crate::store::Result<u64>>,
-        land: Land,
-    ) {
-        match rows {
-            Ok(rows) => {
-                let b = &mut self.board;
-                b.rows = rows;
-                let last = b.rows.len().saturating_sub(1);
-                b.selected = match land {
-                    Land::Keep => b.selected.min(last),
-                    Land::First => 0,
-                    Land::Last => last,
-                    Land::On(id) => b
-                        .rows
-                        .iter()
-                        .position(|r| r.id == id)
-                        .unwrap_or(b.selected.min(last)),
-                };
-            }
-            Err(e) => self.store_error(e),
+        if let Then::Window { .. } = read.then {
+            // an older scan still on its way would land over this window
+            self.work.drop_wanted(work::Purpose::Board);
+            self.board.working = None;
         }
-        match count {
-            Some(Ok(n)) => self.board.count = n,
-            Some(Err(e)) => self.store_error(e),
-            None => {}
+        let filter = &self.board.filter;
+        let rows = match read.then {
+            Then::Window { .. } => self.store.board_page(filter, read.anchor, read.limit),
+            _ => self.store.board_window(filter, read.anchor, read.limit),
+        };
+        let count = match read.then {
+            Then::Window { count: true, .. } => {
+                match self.store.count_incidents(filter, COUNT_CAP) {
+                    Ok(n) => Some(n),
+                    Err(e) => return self.store_error(e),
+                }
+            }
+            _ => None,
+        };
+        match rows {
+            Ok(rows) => self.board.got(&read, rows, count),
+            Err(e) => self.store_error(e),
         }
     }
 
@@ -155,18 +238,27 @@ impl App {
         rows: Result<Vec<BoardRow>, String>,
         count: Option<Result<u64, String>>,
     ) {
-        let Some(w) = self.board.working.take() else {
+        let Some(read) = self.board.working.take() else {
             return;
         };
         let failed = |e: String| {
             crate::store::StoreError::Invalid(format!("the board could not be read: {e}"))
         };
-        let count = if w.count { count } else { None };
-        self.board_arrived(
-            rows.map_err(failed),
-            count.map(|c| c.map_err(failed)),
-            w.land,
-        );
+        let count = match count.transpose() {
+            Ok(n) => n,
+            Err(e) => return self.store_error(failed(e)),
+        };
+        match rows {
+            Ok(rows) => self.board.got(&read, rows, count),
+            Err(e) => self.store_error(failed(e)),
+        }
+    }
+
+    /// Fill the board window from `anchor` (and count what the filter
+    /// matches if asked), the selection landing as said.
+    pub(super) fn load_board(&mut self, anchor: Anchor, land: Land, count: bool) {
+        let read = self.board.window(anchor, land, count);
+        self.board_read(Some(read));
     }
 
     /// Fill the board window from `anchor`, keeping the selection's place.
@@ -177,17 +269,8 @@ impl App {
     /// Reload the visible window where it stands, keeping the selected
     /// incident selected; counting again if the store may have changed.
     pub(super) fn reload_in_place(&mut self, count: bool) {
-        let land = match self.board.selected_row() {
-            Some(r) => Land::On(r.id),
-            None => Land::Keep,
-        };
-        let anchor = self
-            .board
-            .rows
-            .first()
-            .map(|r| Anchor::AtOrAfter(r.key))
-            .unwrap_or(Anchor::First);
-        self.load_board(anchor, land, count);
+        let read = self.board.in_place(count);
+        self.board_read(Some(read));
     }
 
     /// Show the board with this incident on it, selected.
@@ -220,5 +303,110 @@ impl App {
             }
             Err(e) => Some(e),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Priority, Status};
+    use chrono::{DateTime, Utc};
+
+    /// Rows ids `from..to` in board order (the key is the id alone here).
+    fn rows(ids: std::ops::Range<i64>) -> Vec<BoardRow> {
+        ids.map(|id| BoardRow {
+            key: BoardKey {
+                closed: 0,
+                priority: 3,
+                age_key: 0,
+                id,
+            },
+            id,
+            kind: "theft".into(),
+            priority: Priority::Medium,
+            status: Status::Open,
+            place_label: String::new(),
+            summary: String::new(),
+            opened_at: DateTime::<Utc>::MIN_UTC,
+            updated_at: DateTime::<Utc>::MIN_UTC,
+            police_ref: String::new(),
+        })
+        .collect()
+    }
+
+    fn ids(b: &Board) -> Vec<i64> {
+        b.rows.iter().map(|r| r.id).collect()
+    }
+
+    fn board(window: std::ops::Range<i64>) -> Board {
+        Board {
+            rows: rows(window),
+            page: 3,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_step_inside_the_window_asks_nothing_and_at_its_edge_asks_for_one_row() {
+        let mut b = board(10..13);
+        assert_eq!(b.step(true), None);
+        assert_eq!(b.step(true), None);
+        assert_eq!(b.selected, 2);
+        let read = b.step(true).expect("past the last row");
+        assert_eq!(read.limit, 1);
+        assert_eq!(read.anchor, Anchor::After(b.rows[2].key));
+        b.got(&read, rows(13..14), None);
+        assert_eq!(ids(&b), [11, 12, 13], "the window slides down by one");
+        assert_eq!(b.selected, 2);
+        // at the very end nothing comes, and nothing changes
+        let read = b.step(true).unwrap();
+        b.got(&read, vec![], None);
+        assert_eq!((ids(&b), b.selected), (vec![11, 12, 13], 2));
+        // and up, past the first row
+        b.selected = 0;
+        let read = b.step(false).unwrap();
+        assert_eq!(read.anchor, Anchor::Before(b.rows[0].key));
+        b.got(&read, rows(10..11), None);
+        assert_eq!((ids(&b), b.selected), (vec![10, 11, 12], 0));
+    }
+
+    #[test]
+    fn a_page_past_the_end_slides_as_far_as_there_are_rows() {
+        let mut b = board(10..13);
+        let read = b.turn_page(true).unwrap();
+        assert_eq!(read.limit, 3);
+        b.got(&read, rows(13..16), None);
+        assert_eq!(ids(&b), [13, 14, 15], "a whole page replaces the window");
+        let read = b.turn_page(true).unwrap();
+        b.got(&read, rows(16..17), None);
+        assert_eq!((ids(&b), b.selected), (vec![14, 15, 16], 2));
+        let read = b.turn_page(true).unwrap();
+        b.selected = 0;
+        b.got(&read, vec![], None);
+        assert_eq!(b.selected, 2, "nothing further: the last row is selected");
+        let read = b.turn_page(false).unwrap();
+        b.got(&read, rows(12..14), None);
+        assert_eq!((ids(&b), b.selected), (vec![12, 13, 14], 0));
+    }
+
+    #[test]
+    fn a_window_lands_the_selection_as_asked_and_takes_the_count_only_if_asked() {
+        let mut b = board(10..13);
+        b.count = 7;
+        b.selected = 1;
+        let read = b.in_place(false);
+        assert_eq!(read.anchor, Anchor::AtOrAfter(b.rows[0].key));
+        b.got(&read, rows(9..12), Some(99));
+        assert_eq!(b.selected, 2, "incident 11 stays selected where it now is");
+        assert_eq!(b.count, 7, "a count not asked for is not taken");
+        let read = b.window(Anchor::Last, Land::Last, true);
+        b.got(&read, rows(20..23), Some(40));
+        assert_eq!((b.selected, b.count), (2, 40));
+        let read = b.window(Anchor::First, Land::On(99), false);
+        b.got(&read, rows(1..3), None);
+        assert_eq!(b.selected, 1, "not in the window: kept within the rows");
+        let empty = Board::default();
+        assert_eq!(empty.clone().step(true), None);
+        assert_eq!(empty.turn_page(false), None);
     }
 }

@@ -67,11 +67,8 @@ impl App {
             },
             Pane::Incidents => {
                 for _ in 0..d.unsigned_abs() {
-                    if d > 0 {
-                        self.board_down();
-                    } else {
-                        self.board_up();
-                    }
+                    let read = self.board.step(d > 0);
+                    self.board_read(read);
                 }
             }
         }
@@ -83,41 +80,8 @@ impl App {
             self.move_by(if down { step } else { -step });
             return;
         }
-        let b = &self.board;
-        let anchor = match (down, b.rows.first(), b.rows.last()) {
-            (true, _, Some(last)) => Anchor::After(last.key),
-            (false, Some(first), _) => Anchor::Before(first.key),
-            _ => return,
-        };
-        match self.store.board_window(&b.filter, anchor, b.page) {
-            Ok(more) if more.is_empty() => {
-                self.board.selected = if down {
-                    self.board.rows.len().saturating_sub(1)
-                } else {
-                    0
-                };
-            }
-            Ok(more) => {
-                let b = &mut self.board;
-                let page = b.page;
-                if more.len() >= page {
-                    b.rows = more;
-                } else if down {
-                    b.rows.extend(more);
-                    let cut = b.rows.len().saturating_sub(page);
-                    b.rows.drain(..cut);
-                    b.selected = b.rows.len() - 1;
-                } else {
-                    let mut rows = more;
-                    rows.append(&mut b.rows);
-                    rows.truncate(page);
-                    b.rows = rows;
-                    b.selected = 0;
-                }
-                b.selected = b.selected.min(b.rows.len().saturating_sub(1));
-            }
-            Err(e) => self.store_error(e),
-        }
+        let read = self.board.turn_page(down);
+        self.board_read(read);
     }
 
     pub(super) fn jump(&mut self, top: bool) {

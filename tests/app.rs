@@ -1051,3 +1051,51 @@ fn a_filter_that_reads_every_rows_text_is_worked_out_off_the_keys_and_only_the_n
     run(&mut c, late);
     assert_eq!(c.app.board.rows, p1, "the zebra scan came too late");
 }
+
+#[test]
+fn the_audit_trail_and_the_retention_review_are_read_off_the_keys() {
+    use watchroom::app::work::{Done, Job};
+    use watchroom::app::{ActivityView, Event};
+    let mut c = demo_console();
+    let press = |c: &mut Console, ch: char| {
+        c.app
+            .handle_key(KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE));
+    };
+    let run = |c: &mut Console, jobs: Vec<(u64, Job)>| {
+        for (ticket, job) in jobs {
+            let purpose = job.purpose();
+            let outcome = job.run(&mut c.worker);
+            c.app.handle_event(Event::Worked(Done {
+                ticket,
+                purpose,
+                outcome,
+            }));
+        }
+    };
+    // '4' without letting the worker run: the pane says it is reading
+    press(&mut c, '4');
+    assert_eq!(c.app.pane, Pane::Activity);
+    assert!(c.app.activity.reading);
+    assert!(c.text().contains("reading…"), "{}", c.text());
+    let trail = c.app.work.take();
+    // 'v' for the review before the trail comes: the trail is no longer wanted
+    press(&mut c, 'v');
+    assert_eq!(c.app.activity.view, ActivityView::Retention);
+    let review = c.app.work.take();
+    run(&mut c, trail);
+    assert!(
+        c.app.activity.records.is_empty(),
+        "the late trail is dropped"
+    );
+    assert!(c.app.activity.reading);
+    run(&mut c, review);
+    assert!(!c.app.activity.reading);
+    assert!(!c.text().contains("reading…"));
+    // and back: the trail, newest first, once the worker has read it
+    press(&mut c, 'v');
+    let trail = c.app.work.take();
+    assert_eq!(trail.len(), 1);
+    run(&mut c, trail);
+    assert!(!c.app.activity.records.is_empty());
+    assert!(c.app.activity.records.windows(2).all(|w| w[0].id > w[1].id));
+}

@@ -1,9 +1,16 @@
 //! The activity pane: the audit trail, filtered, and the retention review.
+//!
+//! [`Activity`] is plain state: the filter as typed, what was read, and the
+//! selection. Both reads can be long on a large store (words in the filter
+//! scan the whole trail; the review reads every closed incident), so the
+//! app hands them to the store worker and the pane says it is reading.
 
-use super::App;
+use super::{work, App};
 use crate::domain::audit::AuditAction;
+use crate::domain::exclusion::local_day_start;
 use crate::domain::permission::Permission;
 use crate::domain::retention::DueItem;
+use crate::store::audit::AuditQuery;
 use crate::store::AuditRecord;
 
 #[derive(Debug, Clone, Default)]
@@ -16,6 +23,8 @@ pub struct Activity {
     pub view: ActivityView,
     /// What the retention rules say is due now, and why (the review view).
     pub due: Vec<DueItem>,
+    /// A read on its way from the store worker.
+    pub reading: bool,
 }
 
 /// The activity pane's two views, both a manager's: `v` switches.
@@ -30,48 +39,16 @@ pub enum ActivityView {
 
 pub(super) const ACTIVITY_LIMIT: usize = 500;
 
-impl App {
-    pub(super) fn reload_activity(&mut self) {
-        if self.activity.view == ActivityView::Retention {
-            match self.store.retention_due(&self.config.retention, self.now()) {
-                Ok(due) => {
-                    self.activity.selected =
-                        self.activity.selected.min(due.len().saturating_sub(1));
-                    self.activity.due = due;
-                }
-                Err(e) => self.store_error(e),
-            }
-            return;
-        }
-        let records = match self.activity_filter() {
-            Ok(f) => self.store.audit_filtered(&f, ACTIVITY_LIMIT),
-            Err(e) => {
-                if let Some(i) = &mut self.input {
-                    i.error = Some(e);
-                }
-                return;
-            }
-        };
-        match records {
-            Ok(r) => {
-                self.activity.records = r;
-                self.activity.selected = self
-                    .activity
-                    .selected
-                    .min(self.activity.records.len().saturating_sub(1));
-            }
-            Err(e) => self.store_error(e),
-        }
-    }
-
-    pub(super) fn activity_filter(&self) -> Result<crate::store::audit::AuditQuery, String> {
-        use crate::domain::exclusion::local_day_start;
+impl Activity {
+    /// The filter as a query of the trail, its days the scheme's; a mistake
+    /// is said, naming the word.
+    pub fn query(&self, tz: chrono_tz::Tz) -> Result<AuditQuery, String> {
         let day = |v: &str| {
             chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
                 .map_err(|_| format!("“{v}” is not a date (YYYY-MM-DD)"))
         };
-        let mut f = crate::store::audit::AuditQuery::default();
-        for word in self.activity.filter.split_whitespace() {
+        let mut f = AuditQuery::default();
+        for word in self.filter.split_whitespace() {
             match word.split_once(':') {
                 Some(("who", v)) => f.who = Some(v.replace('_', " ")),
                 Some(("did", v)) => f.action = Some(AuditAction::parse(v)?),
@@ -82,17 +59,69 @@ impl App {
                             .map_err(|_| format!("offender:{v} needs a record number"))?,
                     )
                 }
-                Some(("since", v)) => f.since = Some(local_day_start(day(v)?, self.tz)),
+                Some(("since", v)) => f.since = Some(local_day_start(day(v)?, tz)),
                 Some(("until", v)) => {
-                    f.until = Some(local_day_start(
-                        day(v)?.succ_opt().unwrap_or(day(v)?),
-                        self.tz,
-                    ))
+                    f.until = Some(local_day_start(day(v)?.succ_opt().unwrap_or(day(v)?), tz))
                 }
                 _ => f.words.push(word.to_string()),
             }
         }
         Ok(f)
+    }
+
+    pub fn got_records(&mut self, records: Vec<AuditRecord>) {
+        self.records = records;
+        self.selected = self.selected.min(self.records.len().saturating_sub(1));
+    }
+
+    pub fn got_due(&mut self, due: Vec<DueItem>) {
+        self.due = due;
+        self.selected = self.selected.min(self.due.len().saturating_sub(1));
+    }
+}
+
+impl App {
+    /// Read what the pane shows again, on the store worker.
+    pub(super) fn reload_activity(&mut self) {
+        let job = match self.activity.view {
+            ActivityView::Retention => work::Job::Retention {
+                rules: self.config.retention,
+                now: self.now(),
+            },
+            ActivityView::Audit => match self.activity.query(self.tz) {
+                Ok(query) => work::Job::Audit {
+                    query,
+                    limit: ACTIVITY_LIMIT,
+                },
+                Err(e) => {
+                    if let Some(i) = &mut self.input {
+                        i.error = Some(e);
+                    }
+                    return;
+                }
+            },
+        };
+        let now = self.now();
+        self.work.queue(job, now);
+        self.activity.reading = true;
+    }
+
+    pub(super) fn audit_done(&mut self, records: Result<Vec<AuditRecord>, String>) {
+        self.activity.reading = false;
+        match records {
+            Ok(r) if self.activity.view == ActivityView::Audit => self.activity.got_records(r),
+            Ok(_) => {}
+            Err(e) => self.warn(format!("the audit trail could not be read: {e}")),
+        }
+    }
+
+    pub(super) fn retention_done(&mut self, due: Result<Vec<DueItem>, String>) {
+        self.activity.reading = false;
+        match due {
+            Ok(d) if self.activity.view == ActivityView::Retention => self.activity.got_due(d),
+            Ok(_) => {}
+            Err(e) => self.warn(format!("the retention review could not be read: {e}")),
+        }
     }
 }
 

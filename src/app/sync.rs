@@ -169,6 +169,8 @@ impl App {
             } => self.notice_done(kind, exclusion, made),
             work::Outcome::SignIn(outcome) => self.sign_in_done(outcome),
             work::Outcome::Board { rows, count } => self.board_done(rows, count),
+            work::Outcome::Audit(records) => self.audit_done(records),
+            work::Outcome::Retention(due) => self.retention_done(due),
             work::Outcome::FirstManager { made, has_manager } => {
                 self.first_manager_done(made, has_manager)
             }

@@ -1,6 +1,7 @@
 //! The store worker: what can take more than a few milliseconds on a large
 //! store (the committee report, a board filter that reads every row's text,
-//! a PDF notice, argon2 at sign-in) runs on a
+//! the audit trail and the retention review, a PDF notice, argon2 at
+//! sign-in) runs on a
 //! thread of its own with a connection of its own, never on the loop that
 //! reads keys and draws. The console queues a [`Job`] with a ticket; the
 //! runtime hands it to the worker; the worker posts the [`Done`] back into the
@@ -11,10 +12,12 @@ use crate::domain::document::DocKind;
 use crate::domain::exclusion::Ladder;
 use crate::domain::pin::PinPolicy;
 use crate::domain::report::{Report, ReportPeriod};
+use crate::domain::retention::{DueItem, RetentionRules};
 use crate::domain::IncidentFilter;
 use crate::io::document::{DocSettings, Formats, Subject};
+use crate::store::audit::AuditQuery;
 use crate::store::operators::SignInError;
-use crate::store::{Anchor, BoardRow, Operator, Store};
+use crate::store::{Anchor, AuditRecord, BoardRow, Operator, Store};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -26,6 +29,7 @@ pub enum Purpose {
     Notice,
     SignIn,
     Board,
+    Activity,
 }
 
 impl Purpose {
@@ -33,7 +37,7 @@ impl Purpose {
     /// newer job of its purpose can be skipped (its result would be dropped
     /// anyway). A notice or a sign-in is never skipped: it does something.
     fn skippable(self) -> bool {
-        matches!(self, Purpose::Report | Purpose::Board)
+        matches!(self, Purpose::Report | Purpose::Board | Purpose::Activity)
     }
 }
 
@@ -70,6 +74,14 @@ pub enum Job {
         page: usize,
         count_cap: Option<u64>,
     },
+    /// The activity pane's audit records under a manager's filter (words
+    /// in it are a scan of the whole trail, a record per change).
+    Audit { query: AuditQuery, limit: usize },
+    /// The retention review: what the rules say is due now.
+    Retention {
+        rules: RetentionRules,
+        now: DateTime<Utc>,
+    },
     /// The first manager of an empty store, made at the sign-in screen.
     FirstManager {
         name: String,
@@ -96,6 +108,7 @@ impl Job {
             Job::Notice { .. } => Purpose::Notice,
             Job::SignIn { .. } | Job::FirstManager { .. } => Purpose::SignIn,
             Job::Board { .. } => Purpose::Board,
+            Job::Audit { .. } | Job::Retention { .. } => Purpose::Activity,
         }
     }
 
@@ -169,6 +182,14 @@ impl Job {
                         .map_err(|e| e.to_string())
                 }),
             },
+            Job::Audit { query, limit } => Outcome::Audit(
+                store
+                    .audit_filtered(&query, limit)
+                    .map_err(|e| e.to_string()),
+            ),
+            Job::Retention { rules, now } => {
+                Outcome::Retention(store.retention_due(&rules, now).map_err(|e| e.to_string()))
+            }
             Job::FirstManager {
                 name,
                 pin,
@@ -220,6 +241,8 @@ pub enum Outcome {
         rows: Result<Vec<BoardRow>, String>,
         count: Option<Result<u64, String>>,
     },
+    Audit(Result<Vec<AuditRecord>, String>),
+    Retention(Result<Vec<DueItem>, String>),
 }
 
 /// A job's result with its ticket.

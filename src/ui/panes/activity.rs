@@ -45,8 +45,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .border_style(theme.style("focus_border"))
             .title(ratatui::text::Span::styled(
                 format!(
-                    " Activity — the latest {} changes · {} retention review ",
+                    " Activity — the latest {} changes{} · {} retention review ",
                     a.records.len(),
+                    if a.reading { " · reading…" } else { "" },
                     app.keymap.key_for(Command::CycleView)
                 ),
                 theme.style("title"),
@@ -71,7 +72,9 @@ fn draw_retention(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             clean(&d.reason),
         ])
     });
-    let title = if a.due.is_empty() {
+    let title = if a.reading && a.due.is_empty() {
+        " Retention review — reading… ".to_string()
+    } else if a.due.is_empty() {
         format!(
             " Retention review — nothing is due ({}) · {} audit trail ",
             app.config.retention.summary(),

@@ -77,6 +77,9 @@ fn the_members_pane_shows_a_member_renamed_at_another_console() {
     assert!(!shows(&b, "The Quiet Lantern"));
     b.update(Action::StoreChanged);
     assert!(shows(&b, "The Quiet Lantern"), "{}", b.text());
+    // renamed, it sorts elsewhere: the member selected stays selected
+    let p = &b.app.members_pane;
+    assert_eq!(p.rows[p.selected].name, "The Quiet Lantern");
 }
 
 #[test]

@@ -706,3 +706,32 @@ fn a_status_the_schema_does_not_allow_is_named_when_read_not_guessed_at() {
     );
     assert!(s.membership_by_month(today(), 12).is_err());
 }
+
+#[test]
+fn the_members_pane_is_read_off_the_keys_and_says_so_meanwhile() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use watchroom::app::work::Done;
+    use watchroom::app::Event;
+    let mut c = demo_console();
+    c.app
+        .handle_key(KeyEvent::new(KeyCode::Char('8'), KeyModifiers::NONE));
+    assert!(c.app.members_pane.reading);
+    assert!(c.text().contains("reading…"), "{}", c.text());
+    assert!(c.app.members_pane.rows.is_empty());
+    for (ticket, job) in c.app.work.take() {
+        let purpose = job.purpose();
+        let outcome = job.run(&mut c.worker);
+        c.app.handle_event(Event::Worked(Done {
+            ticket,
+            purpose,
+            outcome,
+        }));
+    }
+    assert!(!c.app.members_pane.reading);
+    assert_eq!(c.app.members_pane.rows.len(), 60);
+    assert!(!c.text().contains("reading…"));
+    assert!(
+        !c.app.members_pane.contacts.is_empty(),
+        "the selected member's contacts are read with it"
+    );
+}

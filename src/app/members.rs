@@ -58,6 +58,8 @@ pub struct MembersPane {
     /// The day the figures were judged against (the scheme's today).
     pub today: Option<NaiveDate>,
     pub error: Option<String>,
+    /// A reading on its way from the store worker.
+    pub reading: bool,
 }
 
 impl MembersPane {
@@ -76,29 +78,44 @@ impl MembersPane {
 }
 
 impl App {
+    /// Read the pane again, on the store worker: each member's figures
+    /// (incidents in 90 days, radios, training) are counted over the whole
+    /// store, several milliseconds on a large one.
     pub(crate) fn reload_members(&mut self) {
         let now = self.now();
         let today = now.with_timezone(&self.tz).date_naive();
-        let read = || -> crate::store::Result<_> {
-            Ok((
-                self.store.member_rows(now)?,
-                self.store.training_records()?,
-                self.store.membership_by_month(today, CHART_MONTHS)?,
-            ))
+        let job = super::work::Job::Members {
+            now,
+            today,
+            months: CHART_MONTHS,
         };
-        match read() {
-            Ok((rows, training, months)) => {
-                self.members_pane.rows = rows;
-                self.members_pane.training = training;
-                self.members_pane.months = months;
-                self.members_pane.error = None;
+        self.work.queue(job, now);
+        self.members_pane.reading = true;
+    }
+
+    /// The worker's reading of the pane: the member selected stays selected.
+    pub(crate) fn members_done(&mut self, read: Result<super::work::MembersRead, String>) {
+        let p = &mut self.members_pane;
+        p.reading = false;
+        match read {
+            Ok(r) => {
+                let was = p.rows.get(p.selected).map(|m| m.id);
+                p.rows = r.rows;
+                p.training = r.training;
+                p.months = r.months;
+                p.error = None;
+                p.today = Some(r.today);
+                if p.view == MembersView::Members {
+                    if let Some(i) = was.and_then(|id| p.rows.iter().position(|m| m.id == id)) {
+                        p.selected = i;
+                    }
+                }
             }
             Err(e) => {
-                self.members_pane.error = Some(e.to_string());
-                self.store_error(e);
+                p.error = Some(e.clone());
+                self.warn(format!("the members could not be read: {e}"));
             }
         }
-        self.members_pane.today = Some(today);
         let n = self.members_pane.len();
         self.members_pane.selected = self.members_pane.selected.min(n.saturating_sub(1));
         self.load_member_contacts();

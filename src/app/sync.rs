@@ -171,6 +171,7 @@ impl App {
             work::Outcome::Board { rows, count } => self.board_done(rows, count),
             work::Outcome::Audit(records) => self.audit_done(records),
             work::Outcome::Retention(due) => self.retention_done(due),
+            work::Outcome::Members(read) => self.members_done(read),
             work::Outcome::FirstManager { made, has_manager } => {
                 self.first_manager_done(made, has_manager)
             }

@@ -10,15 +10,17 @@
 
 use crate::domain::document::DocKind;
 use crate::domain::exclusion::Ladder;
+use crate::domain::member::MonthCount;
 use crate::domain::pin::PinPolicy;
 use crate::domain::report::{Report, ReportPeriod};
 use crate::domain::retention::{DueItem, RetentionRules};
 use crate::domain::IncidentFilter;
 use crate::io::document::{DocSettings, Formats, Subject};
 use crate::store::audit::AuditQuery;
+use crate::store::members::{MemberRow, TrainingRecord};
 use crate::store::operators::SignInError;
 use crate::store::{Anchor, AuditRecord, BoardRow, Operator, Store};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -30,6 +32,7 @@ pub enum Purpose {
     SignIn,
     Board,
     Activity,
+    Members,
 }
 
 impl Purpose {
@@ -37,7 +40,10 @@ impl Purpose {
     /// newer job of its purpose can be skipped (its result would be dropped
     /// anyway). A notice or a sign-in is never skipped: it does something.
     fn skippable(self) -> bool {
-        matches!(self, Purpose::Report | Purpose::Board | Purpose::Activity)
+        matches!(
+            self,
+            Purpose::Report | Purpose::Board | Purpose::Activity | Purpose::Members
+        )
     }
 }
 
@@ -82,6 +88,13 @@ pub enum Job {
         rules: RetentionRules,
         now: DateTime<Utc>,
     },
+    /// The members pane: every member with its figures, the training
+    /// records, and membership month by month.
+    Members {
+        now: DateTime<Utc>,
+        today: NaiveDate,
+        months: u32,
+    },
     /// The first manager of an empty store, made at the sign-in screen.
     FirstManager {
         name: String,
@@ -109,6 +122,7 @@ impl Job {
             Job::SignIn { .. } | Job::FirstManager { .. } => Purpose::SignIn,
             Job::Board { .. } => Purpose::Board,
             Job::Audit { .. } | Job::Retention { .. } => Purpose::Activity,
+            Job::Members { .. } => Purpose::Members,
         }
     }
 
@@ -190,6 +204,17 @@ impl Job {
             Job::Retention { rules, now } => {
                 Outcome::Retention(store.retention_due(&rules, now).map_err(|e| e.to_string()))
             }
+            Job::Members { now, today, months } => Outcome::Members(
+                (|| -> crate::store::Result<MembersRead> {
+                    Ok(MembersRead {
+                        rows: store.member_rows(now)?,
+                        training: store.training_records()?,
+                        months: store.membership_by_month(today, months)?,
+                        today,
+                    })
+                })()
+                .map_err(|e| e.to_string()),
+            ),
             Job::FirstManager {
                 name,
                 pin,
@@ -243,6 +268,16 @@ pub enum Outcome {
     },
     Audit(Result<Vec<AuditRecord>, String>),
     Retention(Result<Vec<DueItem>, String>),
+    Members(Result<MembersRead, String>),
+}
+
+/// The members pane as read, and the day its figures were judged against.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MembersRead {
+    pub rows: Vec<MemberRow>,
+    pub training: Vec<TrainingRecord>,
+    pub months: Vec<MonthCount>,
+    pub today: NaiveDate,
 }
 
 /// A job's result with its ticket.

@@ -90,8 +90,9 @@ fn members(f: &mut Frame, area: Rect, app: &App, today: NaiveDate, theme: &Theme
         .filter(|m| m.status != MemberStatus::Left && m.agreement(current).stands_out())
         .count();
     let title = format!(
-        " Members — {} · {renewals} renewals due · {agreements} agreements not on {} · {} ",
+        " Members — {}{} · {renewals} renewals due · {agreements} agreements not on {} · {} ",
         pane.rows.len(),
+        if pane.reading { " · reading…" } else { "" },
         clean(current),
         app.keymap.hints(&[
             Command::CycleView,

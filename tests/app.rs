@@ -2,7 +2,7 @@
 
 mod support;
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 use support::*;
 use watchroom::app::config::Config;
 use watchroom::app::quit::QuitQuestion;
@@ -982,8 +982,6 @@ fn the_command_line_knows_every_pane_by_each_of_its_names() {
 
 #[test]
 fn a_filter_that_reads_every_rows_text_is_worked_out_off_the_keys_and_only_the_newest_lands() {
-    use watchroom::app::work::{Done, Job};
-    use watchroom::app::Event;
     let mut c = demo_console();
     let live: Vec<i64> = c.app.board.rows.iter().map(|r| r.id).collect();
     assert!(live.len() > 2);
@@ -999,31 +997,19 @@ fn a_filter_that_reads_every_rows_text_is_worked_out_off_the_keys_and_only_the_n
     let first = c.app.work.take();
     assert_eq!(first.len(), 1);
     // a key still moves meanwhile
-    c.app
-        .handle_key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE));
+    c.press('j');
     assert_eq!(c.app.board.selected, 1);
     // the operator types on: another filter before the first result comes
     c.app.update(Action::SetFilter("status:all perfume".into()));
     let second = c.app.work.take();
-    let run = |c: &mut Console, jobs: Vec<(u64, Job)>| {
-        for (ticket, job) in jobs {
-            let purpose = job.purpose();
-            let outcome = job.run(&mut c.worker);
-            c.app.handle_event(Event::Worked(Done {
-                ticket,
-                purpose,
-                outcome,
-            }));
-        }
-    };
-    run(&mut c, first);
+    c.run_jobs(first);
     assert!(
         c.app.board.working.is_some(),
         "the older filter's rows are dropped"
     );
     let ids: Vec<i64> = c.app.board.rows.iter().map(|r| r.id).collect();
     assert_eq!(ids, live);
-    run(&mut c, second);
+    c.run_jobs(second);
     assert!(c.app.board.working.is_none());
     assert!(!c.text().contains("filtering…"));
     assert!(!c.app.board.rows.is_empty());
@@ -1048,54 +1034,38 @@ fn a_filter_that_reads_every_rows_text_is_worked_out_off_the_keys_and_only_the_n
     assert!(c.app.work.take().is_empty());
     let p1 = c.app.board.rows.clone();
     assert!(!p1.is_empty());
-    run(&mut c, late);
+    c.run_jobs(late);
     assert_eq!(c.app.board.rows, p1, "the zebra scan came too late");
 }
 
 #[test]
 fn the_audit_trail_and_the_retention_review_are_read_off_the_keys() {
-    use watchroom::app::work::{Done, Job};
-    use watchroom::app::{ActivityView, Event};
+    use watchroom::app::ActivityView;
     let mut c = demo_console();
-    let press = |c: &mut Console, ch: char| {
-        c.app
-            .handle_key(KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE));
-    };
-    let run = |c: &mut Console, jobs: Vec<(u64, Job)>| {
-        for (ticket, job) in jobs {
-            let purpose = job.purpose();
-            let outcome = job.run(&mut c.worker);
-            c.app.handle_event(Event::Worked(Done {
-                ticket,
-                purpose,
-                outcome,
-            }));
-        }
-    };
     // '4' without letting the worker run: the pane says it is reading
-    press(&mut c, '4');
+    c.press('4');
     assert_eq!(c.app.pane, Pane::Activity);
     assert!(c.app.activity.reading);
     assert!(c.text().contains("reading…"), "{}", c.text());
     let trail = c.app.work.take();
     // 'v' for the review before the trail comes: the trail is no longer wanted
-    press(&mut c, 'v');
+    c.press('v');
     assert_eq!(c.app.activity.view, ActivityView::Retention);
     let review = c.app.work.take();
-    run(&mut c, trail);
+    c.run_jobs(trail);
     assert!(
         c.app.activity.records.is_empty(),
         "the late trail is dropped"
     );
     assert!(c.app.activity.reading);
-    run(&mut c, review);
+    c.run_jobs(review);
     assert!(!c.app.activity.reading);
     assert!(!c.text().contains("reading…"));
     // and back: the trail, newest first, once the worker has read it
-    press(&mut c, 'v');
+    c.press('v');
     let trail = c.app.work.take();
     assert_eq!(trail.len(), 1);
-    run(&mut c, trail);
+    c.run_jobs(trail);
     assert!(!c.app.activity.records.is_empty());
     assert!(c.app.activity.records.windows(2).all(|w| w[0].id > w[1].id));
 }

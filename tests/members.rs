@@ -709,24 +709,13 @@ fn a_status_the_schema_does_not_allow_is_named_when_read_not_guessed_at() {
 
 #[test]
 fn the_members_pane_is_read_off_the_keys_and_says_so_meanwhile() {
-    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    use watchroom::app::work::Done;
-    use watchroom::app::Event;
     let mut c = demo_console();
-    c.app
-        .handle_key(KeyEvent::new(KeyCode::Char('8'), KeyModifiers::NONE));
+    c.press('8');
     assert!(c.app.members_pane.reading);
     assert!(c.text().contains("reading…"), "{}", c.text());
     assert!(c.app.members_pane.rows.is_empty());
-    for (ticket, job) in c.app.work.take() {
-        let purpose = job.purpose();
-        let outcome = job.run(&mut c.worker);
-        c.app.handle_event(Event::Worked(Done {
-            ticket,
-            purpose,
-            outcome,
-        }));
-    }
+    let jobs = c.app.work.take();
+    c.run_jobs(jobs);
     assert!(!c.app.members_pane.reading);
     assert_eq!(c.app.members_pane.rows.len(), 60);
     assert!(!c.text().contains("reading…"));

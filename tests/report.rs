@@ -1266,7 +1266,7 @@ fn the_pane_sets_police_figures_beside_the_schemes_own() {
 /// never drawn.
 #[test]
 fn keys_and_other_consoles_go_on_while_the_figures_are_worked_out() {
-    use watchroom::app::{work::Done, Action, Event, Pane};
+    use watchroom::app::{Action, Pane};
     let mut c = support::demo_console();
     // '7' without letting the worker run: the job waits, the pane says so
     c.app.handle_key(key('7'));
@@ -1308,23 +1308,12 @@ fn keys_and_other_consoles_go_on_while_the_figures_are_worked_out() {
     // the store change queued a fresh reading too; only the newest counts
     let fresh = c.app.work.take();
 
-    let run = |c: &mut support::Console, jobs: Vec<(u64, watchroom::app::work::Job)>| {
-        for (ticket, job) in jobs {
-            let purpose = job.purpose();
-            let outcome = job.run(&mut c.worker);
-            c.app.handle_event(Event::Worked(Done {
-                ticket,
-                purpose,
-                outcome,
-            }));
-        }
-    };
     // the last-12-months figures, asked for first, come late: dropped
-    run(&mut c, first);
+    c.run_jobs(first);
     assert_eq!(c.app.reports.report, None);
     assert!(c.app.report_working());
-    run(&mut c, second);
-    run(&mut c, fresh);
+    c.run_jobs(second);
+    c.run_jobs(fresh);
     assert!(!c.app.report_working());
     let shown = c.app.reports.report.as_ref().unwrap().period.period();
     assert_eq!(

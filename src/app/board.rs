@@ -77,27 +77,26 @@ impl Board {
             self.selected -= 1;
             return None;
         }
-        let anchor = if down {
-            Anchor::After(self.rows.last()?.key)
-        } else {
-            Anchor::Before(self.rows.first()?.key)
-        };
         Some(Read {
-            anchor,
+            anchor: self.past_edge(down)?,
             limit: 1,
             then: Then::Step { down },
         })
     }
 
-    /// The page after or before the window.
-    pub fn turn_page(&self, down: bool) -> Option<Read> {
-        let anchor = if down {
+    /// Where the rows past the window's bottom (or top) edge start.
+    fn past_edge(&self, down: bool) -> Option<Anchor> {
+        Some(if down {
             Anchor::After(self.rows.last()?.key)
         } else {
             Anchor::Before(self.rows.first()?.key)
-        };
+        })
+    }
+
+    /// The page after or before the window.
+    pub fn turn_page(&self, down: bool) -> Option<Read> {
         Some(Read {
-            anchor,
+            anchor: self.past_edge(down)?,
             limit: self.page_size(),
             then: Then::Page { down },
         })

@@ -369,13 +369,15 @@ impl App {
             }
             _ => unreachable!("not a set-up form"),
         };
+        // a failed read is said; the save itself stands
         self.reload_places();
         self.reload_setup();
         Ok(msg)
     }
 
-    /// Zones, members and cameras again, after a change here or elsewhere.
-    pub(crate) fn reload_places(&mut self) {
+    /// Zones, members and cameras again, after a change here or elsewhere;
+    /// false (the failure said) if the store could not be read.
+    pub(crate) fn reload_places(&mut self) -> bool {
         match (
             self.store.zones(),
             self.store.members(),
@@ -385,8 +387,12 @@ impl App {
                 self.zones = z;
                 self.members = m;
                 self.cameras = c;
+                true
             }
-            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => self.store_error(e),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
+                self.store_error(e);
+                false
+            }
         }
     }
 }

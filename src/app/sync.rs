@@ -96,17 +96,8 @@ impl App {
             Err(e) => return self.store_error(e),
         }
         self.reloads += 1;
-        match (
-            self.store.zones(),
-            self.store.members(),
-            self.store.cameras(),
-        ) {
-            (Ok(z), Ok(m), Ok(c)) => {
-                self.zones = z;
-                self.members = m;
-                self.cameras = c;
-            }
-            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return self.store_error(e),
+        if !self.reload_places() {
+            return;
         }
         if self.pane == Pane::Setup {
             self.reload_setup();

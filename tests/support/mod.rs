@@ -166,17 +166,28 @@ impl Console {
             if jobs.is_empty() {
                 return;
             }
-            for (ticket, job) in jobs {
-                let purpose = job.purpose();
-                let outcome = job.run(&mut self.worker);
-                self.app
-                    .handle_event(watchroom::app::Event::Worked(watchroom::app::work::Done {
-                        ticket,
-                        purpose,
-                        outcome,
-                    }));
-            }
+            self.run_jobs(jobs);
         }
+    }
+    /// Run these jobs (taken from the console earlier) and hand back their
+    /// results, in this order: for results that come late.
+    pub fn run_jobs(&mut self, jobs: Vec<(u64, watchroom::app::work::Job)>) {
+        for (ticket, job) in jobs {
+            let purpose = job.purpose();
+            let outcome = job.run(&mut self.worker);
+            self.app
+                .handle_event(watchroom::app::Event::Worked(watchroom::app::work::Done {
+                    ticket,
+                    purpose,
+                    outcome,
+                }));
+        }
+    }
+    /// A key, leaving whatever work it queued waiting (as it is while the
+    /// worker is busy).
+    pub fn press(&mut self, c: char) {
+        self.app
+            .handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
     }
     /// Type text one key at a time (upper-case letters as the terminal sends them).
     pub fn keys(&mut self, s: &str) {

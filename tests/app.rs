@@ -703,7 +703,7 @@ fn a_console_whose_store_was_deleted_says_so_refuses_every_save_and_keeps_what_w
     // a roll-call under way when the store goes
     c.keys("5R");
     c.keys("5");
-    let steps = |c: &Console| c.app.radio.rollcall.as_ref().unwrap().rollcall.steps.len();
+    let steps = |c: &Console| c.roll_call().steps.len();
     assert_eq!(steps(&c), 1);
 
     delete_the_store_under(&mut c);

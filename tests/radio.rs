@@ -15,15 +15,7 @@ use watchroom::store::Store;
 fn a_roll_call_takes_one_key_per_station_and_calls_the_silent_again() {
     let mut c = demo_console();
     c.keys("5R");
-    let n = c
-        .app
-        .radio
-        .rollcall
-        .as_ref()
-        .unwrap()
-        .rollcall
-        .stations
-        .len();
+    let n = c.roll_call().stations.len();
     assert!(n >= 30, "the demo roster has {n} stations");
     let mut keys = 0;
     // every fifth station silent, the rest loud and clear
@@ -32,7 +24,7 @@ fn a_roll_call_takes_one_key_per_station_and_calls_the_silent_again() {
         c.keys(if i % 5 == 0 { "n" } else { "5" });
     }
     let silent = n.div_ceil(5);
-    let r = &c.app.radio.rollcall.as_ref().unwrap().rollcall;
+    let r = &c.roll_call();
     assert_eq!(
         r.recall_queue().len(),
         silent,
@@ -71,21 +63,13 @@ fn a_roll_call_takes_one_key_per_station_and_calls_the_silent_again() {
 fn relays_late_check_ins_and_undo() {
     let mut c = demo_console();
     c.keys("5R");
-    let stations = c
-        .app
-        .radio
-        .rollcall
-        .as_ref()
-        .unwrap()
-        .rollcall
-        .stations
-        .clone();
+    let stations = c.roll_call().stations.clone();
     c.keys("r");
     c.keys(&stations[3].call_sign[..2]);
     c.key(KeyCode::Tab); // completes as far as it can
     c.keys(&stations[3].call_sign[2..]);
     c.key(KeyCode::Enter);
-    let r = &c.app.radio.rollcall.as_ref().unwrap().rollcall;
+    let r = &c.roll_call();
     assert_eq!(
         r.entry(0).unwrap().answer,
         Answer::RelayedVia(stations[3].call_sign.clone())
@@ -94,7 +78,7 @@ fn relays_late_check_ins_and_undo() {
     c.keys("i");
     c.keys(&format!("{} 4", stations[5].call_sign));
     c.key(KeyCode::Enter);
-    let r = &c.app.radio.rollcall.as_ref().unwrap().rollcall;
+    let r = &c.roll_call();
     assert!(r.entry(5).unwrap().late);
     // an unknown call sign gets a clear answer and nothing changes
     c.keys("i");
@@ -111,25 +95,10 @@ fn relays_late_check_ins_and_undo() {
         .contains("ZZ99 is not on tonight's roster"));
     c.key(KeyCode::Esc);
     c.keys("5");
-    assert_eq!(
-        c.app.radio.rollcall.as_ref().unwrap().rollcall.current(),
-        Some(2)
-    );
+    assert_eq!(c.roll_call().current(), Some(2));
     c.keys("u");
-    assert_eq!(
-        c.app.radio.rollcall.as_ref().unwrap().rollcall.current(),
-        Some(1),
-        "undone"
-    );
-    assert!(c
-        .app
-        .radio
-        .rollcall
-        .as_ref()
-        .unwrap()
-        .rollcall
-        .entry(1)
-        .is_none());
+    assert_eq!(c.roll_call().current(), Some(1), "undone");
+    assert!(c.roll_call().entry(1).is_none());
 }
 
 #[test]
@@ -141,7 +110,7 @@ fn a_roll_call_interrupted_by_closing_the_console_resumes_where_it_stopped() {
         c.keys("55n4");
         c.keys("u");
         c.keys("2");
-        let r = c.app.radio.rollcall.as_ref().unwrap().rollcall.clone();
+        let r = c.roll_call().clone();
         (r.current(), r.summary(), r.recall_queue())
         // the console is dropped here, as if closed mid-call
     };

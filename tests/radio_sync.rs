@@ -310,24 +310,8 @@ fn two_consoles_on_one_roll_call_see_each_others_steps() {
     let mut a = coordinator(&path, "Sam Okafor");
     let mut b = coordinator(&path, "Tom Baxter");
     a.keys("R");
-    let n = a
-        .app
-        .radio
-        .rollcall
-        .as_ref()
-        .unwrap()
-        .rollcall
-        .stations
-        .len();
-    let stations = a
-        .app
-        .radio
-        .rollcall
-        .as_ref()
-        .unwrap()
-        .rollcall
-        .stations
-        .clone();
+    let n = a.roll_call().stations.len();
+    let stations = a.roll_call().stations.clone();
     // B learns of it without a key
     b.update(Action::StoreChanged);
     assert!(
@@ -418,9 +402,7 @@ fn both_answering_the_same_station_keeps_the_first_and_tells_the_second_who_and_
     b.update(Action::StoreChanged);
     let station = calling(&b).unwrap();
     assert_eq!(station, 2);
-    let call_sign = b.app.radio.rollcall.as_ref().unwrap().rollcall.stations[station]
-        .call_sign
-        .clone();
+    let call_sign = b.roll_call().stations[station].call_sign.clone();
     // both hear the third station; A's key lands first, a minute later B's
     a.clock.advance(Duration::minutes(4));
     b.clock.advance(Duration::minutes(5));

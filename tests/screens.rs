@@ -227,9 +227,7 @@ fn a_roll_call_in_progress() {
     let mut c = demo_console();
     c.keys("5R");
     c.keys("55n43r");
-    let via = c.app.radio.rollcall.as_ref().unwrap().rollcall.stations[0]
-        .call_sign
-        .clone();
+    let via = c.roll_call().stations[0].call_sign.clone();
     c.keys(&via);
     c.key(KeyCode::Enter);
     insta::assert_snapshot!(c.screen(W, H).backend());

@@ -189,6 +189,16 @@ impl Console {
         self.app
             .handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
     }
+    /// The roll-call open on this console's radio pane.
+    pub fn roll_call(&self) -> &watchroom::domain::rollcall::RollCall {
+        &self
+            .app
+            .radio
+            .rollcall
+            .as_ref()
+            .expect("a roll-call is open")
+            .rollcall
+    }
     /// Type text one key at a time (upper-case letters as the terminal sends them).
     pub fn keys(&mut self, s: &str) {
         for c in s.chars() {

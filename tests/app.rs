@@ -996,6 +996,9 @@ fn a_filter_that_reads_every_rows_text_is_worked_out_off_the_keys_and_only_the_n
     );
     let first = c.app.work.take();
     assert_eq!(first.len(), 1);
+    // a long scan says how long it has been at it
+    c.clock.advance(chrono::Duration::seconds(3));
+    assert!(c.text().contains("filtering… 3 s"), "{}", c.text());
     // a key still moves meanwhile
     c.press('j');
     assert_eq!(c.app.board.selected, 1);

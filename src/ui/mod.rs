@@ -21,6 +21,18 @@ pub fn clean(s: &str) -> String {
 
 /// A UTC instant on the scheme's clock (its configured time zone, never
 /// the host's): every time the console shows goes through here.
+/// What the store worker is doing for this pane, said as it goes on: after
+/// a second, how long it has been at it (the work is one long read, so its
+/// time is the progress there is to show).
+pub fn busy(app: &App, what: &str, purpose: crate::app::work::Purpose) -> String {
+    match app.work.busy(purpose) {
+        Some(since) if app.now() - since >= chrono::Duration::seconds(1) => {
+            format!("{what}… {} s", (app.now() - since).num_seconds())
+        }
+        _ => format!("{what}…"),
+    }
+}
+
 pub fn local(app: &App, t: DateTime<Utc>) -> DateTime<chrono_tz::Tz> {
     t.with_timezone(&app.tz)
 }

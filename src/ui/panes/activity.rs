@@ -1,6 +1,7 @@
 //! Who did what, newest first: the audit trail as it happens.
 
 use crate::app::keymap::Command;
+use crate::app::work::Purpose;
 use crate::app::{ActivityView, App};
 use crate::ui::{clean, local, Theme};
 use ratatui::layout::{Constraint, Rect};
@@ -47,7 +48,11 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 format!(
                     " Activity — the latest {} changes{} · {} retention review ",
                     a.records.len(),
-                    if a.reading { " · reading…" } else { "" },
+                    if a.reading {
+                        format!(" · {}", crate::ui::busy(app, "reading", Purpose::Activity))
+                    } else {
+                        String::new()
+                    },
                     app.keymap.key_for(Command::CycleView)
                 ),
                 theme.style("title"),
@@ -73,7 +78,10 @@ fn draw_retention(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         ])
     });
     let title = if a.reading && a.due.is_empty() {
-        " Retention review — reading… ".to_string()
+        format!(
+            " Retention review — {} ",
+            crate::ui::busy(app, "reading", Purpose::Activity)
+        )
     } else if a.due.is_empty() {
         format!(
             " Retention review — nothing is due ({}) · {} audit trail ",

@@ -49,7 +49,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         ));
     }
     if b.working.is_some() {
-        title.push(Span::styled("filtering… ", theme.style("muted")));
+        let busy = crate::ui::busy(app, "filtering", crate::app::work::Purpose::Board);
+        title.push(Span::styled(format!("{busy} "), theme.style("muted")));
     }
     let block = Block::default()
         .borders(Borders::ALL)

@@ -5,6 +5,7 @@
 use crate::app::keymap::Command;
 use crate::app::members::Contact;
 use crate::app::members::MembersView;
+use crate::app::work::Purpose;
 use crate::app::App;
 use crate::domain::format_pence;
 use crate::domain::history::Change;
@@ -92,7 +93,11 @@ fn members(f: &mut Frame, area: Rect, app: &App, today: NaiveDate, theme: &Theme
     let title = format!(
         " Members — {}{} · {renewals} renewals due · {agreements} agreements not on {} · {} ",
         pane.rows.len(),
-        if pane.reading { " · reading…" } else { "" },
+        if pane.reading {
+            format!(" · {}", crate::ui::busy(app, "reading", Purpose::Members))
+        } else {
+            String::new()
+        },
         clean(current),
         app.keymap.hints(&[
             Command::CycleView,

@@ -3,6 +3,7 @@
 //! tables. Drawing only: the figures were read when the pane opened.
 
 use crate::app::keymap::Command;
+use crate::app::work::Purpose;
 use crate::app::App;
 use crate::domain::money::{format_pence, group_thousands};
 use crate::domain::report::{month_short, percent, share, Report};
@@ -49,7 +50,10 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     };
     let working = app.report_working();
     let heading = if working {
-        format!("{heading}· working out the figures… ")
+        format!(
+            "{heading}· {} ",
+            crate::ui::busy(app, "working out the figures", Purpose::Report)
+        )
     } else {
         heading
     };
@@ -69,7 +73,11 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(r) = shown else {
         let text = match &app.reports.error {
             _ if working => Span::styled(
-                "working out the figures for this period…",
+                crate::ui::busy(
+                    app,
+                    "working out the figures for this period",
+                    Purpose::Report,
+                ),
                 theme.style("muted"),
             ),
             Some(e) => Span::styled(

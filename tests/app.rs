@@ -1025,7 +1025,11 @@ fn a_filter_that_reads_every_rows_text_is_worked_out_off_the_keys_and_only_the_n
         "{:?}",
         c.app.board.rows
     );
-    assert!(c.app.board.count >= c.app.board.rows.len() as u64);
+    let counted = c
+        .worker
+        .count_incidents(&c.app.board.filter, watchroom::app::COUNT_CAP)
+        .unwrap();
+    assert_eq!(c.app.board.count, counted, "the count is the new filter's");
     assert_eq!(c.app.board.selected, 0, "a new filter starts at the top");
 
     // a filter on the index alone (a priority) is read at once, and a scan
@@ -1071,4 +1075,115 @@ fn the_audit_trail_and_the_retention_review_are_read_off_the_keys() {
     c.run_jobs(trail);
     assert!(!c.app.activity.records.is_empty());
     assert!(c.app.activity.records.windows(2).all(|w| w[0].id > w[1].id));
+}
+
+#[test]
+fn under_a_filter_that_scans_the_board_finishes_its_scan_whatever_else_happens_meanwhile() {
+    let mut c = demo_console();
+    c.keys("/zone:market");
+    c.key(KeyCode::Enter);
+    assert!(
+        c.app.work.take().is_empty(),
+        "Enter does not scan again what typing just read"
+    );
+    let market_count = c.app.board.count;
+    assert!(market_count > 0 && c.app.board.working.is_none());
+
+    // a new incident logged under the filter is selected, as without one
+    c.log_incident('t', '2', "market", "Lad with a trolley of meat");
+    let selected = c.app.board.selected_row().expect("a row selected");
+    assert_eq!(selected.summary, "Lad with a trolley of meat");
+    assert_eq!(c.app.board.count, market_count + 1);
+
+    // another console commits again and again while a scan is on its way:
+    // the scan is not started over each time, and the window is read once more after it
+    c.update(Action::SetFilter("status:all zone:market".into()));
+    let all_count = c.app.board.count;
+    c.app
+        .update(Action::SetFilter("status:all zone:market wallet".into()));
+    let scan = c.app.work.take();
+    assert_eq!(scan.len(), 1);
+    let mut other = Store::open(&c.path).unwrap();
+    let op = other.operator_or_add("Priya Shah", "cctv", now()).unwrap();
+    for n in 0..3 {
+        let id = c.app.board.rows.first().map(|r| r.id).unwrap_or(1);
+        other
+            .add_note(id, &format!("note {n}"), None, op.id, now())
+            .unwrap();
+        c.app.update(Action::StoreChanged);
+        assert!(
+            c.app.work.take().is_empty(),
+            "commit {n} does not restart the scan"
+        );
+    }
+    c.run_jobs(scan);
+    let again = c.app.work.take();
+    assert_eq!(again.len(), 1, "once more, for the commits made meanwhile");
+    c.run_jobs(again);
+    assert!(c.app.board.working.is_none());
+    assert!(c.app.work.take().is_empty());
+
+    // a step at the window's edge waits for rows on their way; G, a new
+    // window, replaces them, keeping the count they were to bring
+    c.app
+        .update(Action::SetFilter("status:all zone:market".into()));
+    let counted_scan = c.app.work.take();
+    c.app.update(Action::PageDown);
+    assert!(c.app.work.take().is_empty(), "the page waits");
+    c.app.update(Action::Bottom);
+    let bottom = c.app.work.take();
+    c.run_jobs(counted_scan);
+    assert!(
+        c.app.board.working.is_some(),
+        "the first scan is no longer wanted"
+    );
+    c.run_jobs(bottom);
+    assert!(c.app.board.working.is_none());
+    assert_eq!(
+        c.app.board.count, all_count,
+        "the count came with G's window"
+    );
+    c.update(Action::SetFilter("status:all zone:market wallet".into()));
+    let counted = c
+        .worker
+        .count_incidents(&c.app.board.filter, watchroom::app::COUNT_CAP)
+        .unwrap();
+    assert_eq!(c.app.board.count, counted);
+    assert!(
+        counted < all_count,
+        "the words narrow the market's incidents"
+    );
+    assert!(c
+        .app
+        .board
+        .rows
+        .iter()
+        .all(|r| r.place_label.contains("Market") || r.summary.to_lowercase().contains("wallet")));
+}
+
+#[test]
+fn someone_else_signing_in_at_a_locked_console_is_not_left_on_the_managers_pane() {
+    let mut c = demo_console();
+    c.keys("4");
+    assert_eq!(c.app.pane, Pane::Activity);
+    assert!(!c.app.activity.records.is_empty());
+    c.update(Action::LockNow);
+    // Jo Lindqvist, a viewer, signs in at the lock screen in the name's place
+    c.key(KeyCode::Up);
+    for _ in 0.."Alex Morgan".len() {
+        c.key(KeyCode::Backspace);
+    }
+    c.keys("Jo Lindqvist");
+    c.key(KeyCode::Tab);
+    c.keys("5678");
+    c.key(KeyCode::Enter);
+    assert!(c.app.lock.is_none(), "signed in");
+    assert_eq!(c.app.operator.name, "Jo Lindqvist");
+    assert_eq!(
+        c.app.pane,
+        Pane::Incidents,
+        "the audit trail is a manager's"
+    );
+    assert!(c.app.activity.records.is_empty());
+    assert!(!c.text().contains("Activity —"));
 }

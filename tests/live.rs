@@ -123,7 +123,6 @@ fn the_radio_log_and_on_air_list_follow_a_line_logged_at_another_console() {
         b.keys("v");
     }
     assert_eq!(b.app.radio.view, RadioView::Log);
-    let on_air_before = b.app.radio.on_air.len();
     a.keys("l");
     a.keys("HS02 store detective on the shop floor");
     a.key(KeyCode::Enter);
@@ -135,7 +134,10 @@ fn the_radio_log_and_on_air_list_follow_a_line_logged_at_another_console() {
         b.text()
     );
     assert!(b.app.radio.log.iter().any(|l| l.call_sign == "HS02"));
-    assert!(b.app.radio.on_air.len() >= on_air_before);
+    assert_eq!(
+        b.app.radio.on_air, a.app.radio.on_air,
+        "both show one picture of who is on air"
+    );
 }
 
 #[test]

@@ -25,6 +25,8 @@ pub struct Activity {
     pub due: Vec<DueItem>,
     /// A read on its way from the store worker.
     pub reading: bool,
+    /// The store changed while it was on its way: read again when it comes.
+    pub again: bool,
 }
 
 /// The activity pane's two views, both a manager's: `v` switches.
@@ -104,6 +106,24 @@ impl App {
         let now = self.now();
         self.work.queue(job, now);
         self.activity.reading = true;
+        self.activity.again = false;
+    }
+
+    /// The store changed: read again, or, with a read on its way, once it
+    /// comes (a commit a second must not restart a scan of the trail each
+    /// time, or it never finishes).
+    pub(super) fn refresh_activity(&mut self) {
+        if self.activity.reading {
+            self.activity.again = true;
+        } else {
+            self.reload_activity();
+        }
+    }
+
+    fn read_again_if_changed(&mut self) {
+        if std::mem::take(&mut self.activity.again) {
+            self.reload_activity();
+        }
     }
 
     pub(super) fn audit_done(&mut self, records: Result<Vec<AuditRecord>, String>) {
@@ -113,6 +133,7 @@ impl App {
             Ok(_) => {}
             Err(e) => self.warn(format!("the audit trail could not be read: {e}")),
         }
+        self.read_again_if_changed();
     }
 
     pub(super) fn retention_done(&mut self, due: Result<Vec<DueItem>, String>) {
@@ -122,6 +143,7 @@ impl App {
             Ok(_) => {}
             Err(e) => self.warn(format!("the retention review could not be read: {e}")),
         }
+        self.read_again_if_changed();
     }
 }
 

@@ -22,9 +22,13 @@ pub struct Board {
     pub count: u64,
     /// Rows that fit on screen.
     pub page: usize,
-    /// A window asked of the store worker and not yet come (the board says
+    /// A read asked of the store worker and not yet come (the board says
     /// it is filtering meanwhile).
     pub working: Option<Read>,
+    /// The store changed while that read was on its way: read the window
+    /// again when it comes (counting again, if so), rather than start the
+    /// scan over at every commit and never finish one.
+    pub again: Option<bool>,
 }
 
 /// Where the selection lands when a window arrives.
@@ -112,7 +116,24 @@ impl Board {
     }
 
     /// The window where it stands, the selected incident staying selected.
+    /// With a window on its way, that window: the rows shown are the last
+    /// filter's, and the selection it asked for still stands.
     pub fn in_place(&self, count: bool) -> Read {
+        if let Some(Read {
+            anchor,
+            limit,
+            then: Then::Window { land, count: c },
+        }) = self.working
+        {
+            return Read {
+                anchor,
+                limit,
+                then: Then::Window {
+                    land,
+                    count: count || c,
+                },
+            };
+        }
         let land = match self.selected_row() {
             Some(r) => Land::On(r.id),
             None => Land::Keep,
@@ -186,30 +207,47 @@ impl Board {
 }
 
 impl App {
-    /// Run what the board asks of the store. A whole window under a filter
-    /// that reads every row's text goes to the store worker, so typing it
-    /// never waits on a scan: the board keeps what it shows, says it is
-    /// filtering, and takes the newest result when it comes. Anything else
-    /// follows the board's index and is read at once.
+    /// Run what the board asks of the store. Under a filter that reads
+    /// every row's text any read is a scan, so it goes to the store worker
+    /// and typing never waits on one: the board keeps what it shows, says it
+    /// is filtering, and takes the newest result when it comes (a step or a
+    /// page asked meanwhile waits for it; a new window replaces it, keeping
+    /// its count if it asked for one). Anything else follows the board's
+    /// index and is read at once.
     pub(super) fn board_read(&mut self, read: Option<Read>) {
-        let Some(read) = read else { return };
-        let scans = self.board.filter.scans();
-        if let (true, Then::Window { count, .. }) = (scans, read.then) {
+        let Some(mut read) = read else { return };
+        if self.board.filter.scans() {
+            match (self.board.working, &mut read.then) {
+                // the rows on screen are about to change: a step from them would land wrong
+                (Some(_), Then::Step { .. } | Then::Page { .. }) => return,
+                (
+                    Some(Read {
+                        then: Then::Window { count: c, .. },
+                        ..
+                    }),
+                    Then::Window { count, .. },
+                ) => *count |= c,
+                _ => {}
+            }
+            let count = matches!(read.then, Then::Window { count: true, .. });
             let job = work::Job::Board {
                 filter: self.board.filter.clone(),
                 anchor: read.anchor,
-                page: read.limit,
+                limit: read.limit,
+                whole: matches!(read.then, Then::Window { .. }),
                 count_cap: count.then_some(COUNT_CAP),
             };
             let now = self.now();
             self.work.queue(job, now);
             self.board.working = Some(read);
+            self.board.again = None;
             return;
         }
         if let Then::Window { .. } = read.then {
             // an older scan still on its way would land over this window
             self.work.drop_wanted(work::Purpose::Board);
             self.board.working = None;
+            self.board.again = None;
         }
         let filter = &self.board.filter;
         let rows = match read.then {
@@ -231,7 +269,8 @@ impl App {
         }
     }
 
-    /// The worker's window for a filter that scans: the newest asked for.
+    /// The worker's read for a filter that scans: the newest asked for; if
+    /// the store changed meanwhile, the window is read once more.
     pub(super) fn board_done(
         &mut self,
         rows: Result<Vec<BoardRow>, String>,
@@ -240,6 +279,7 @@ impl App {
         let Some(read) = self.board.working.take() else {
             return;
         };
+        let again = self.board.again.take();
         let failed = |e: String| {
             crate::store::StoreError::Invalid(format!("the board could not be read: {e}"))
         };
@@ -250,6 +290,9 @@ impl App {
         match rows {
             Ok(rows) => self.board.got(&read, rows, count),
             Err(e) => self.store_error(failed(e)),
+        }
+        if let Some(count) = again {
+            self.reload_in_place(count);
         }
     }
 
@@ -270,6 +313,18 @@ impl App {
     pub(super) fn reload_in_place(&mut self, count: bool) {
         let read = self.board.in_place(count);
         self.board_read(Some(read));
+    }
+
+    /// The store changed (another console, or this one's write): the
+    /// window again, counted again. With a scan on its way, once it comes:
+    /// a commit a second on a busy store must not restart the scan each
+    /// time, or it never finishes.
+    pub(super) fn refresh_board(&mut self) {
+        if self.board.working.is_some() && self.board.filter.scans() {
+            self.board.again = Some(true);
+            return;
+        }
+        self.reload_in_place(true);
     }
 
     /// Show the board with this incident on it, selected.
@@ -295,6 +350,10 @@ impl App {
         match IncidentFilter::parse(text, self.board.view) {
             Ok(f) => {
                 self.detail = None;
+                // Enter after typing it: the board already shows (or is reading) this
+                if f == self.board.filter && text.trim() == self.board.filter_text {
+                    return None;
+                }
                 self.board.filter = f;
                 self.board.filter_text = text.trim().to_string();
                 self.load_board(Anchor::First, Land::First, true);

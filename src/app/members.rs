@@ -60,6 +60,8 @@ pub struct MembersPane {
     pub error: Option<String>,
     /// A reading on its way from the store worker.
     pub reading: bool,
+    /// The store changed while it was on its way: read again when it comes.
+    pub again: bool,
 }
 
 impl MembersPane {
@@ -91,6 +93,7 @@ impl App {
         };
         self.work.queue(job, now);
         self.members_pane.reading = true;
+        self.members_pane.again = false;
     }
 
     /// The worker's reading of the pane: the member selected stays selected.
@@ -119,6 +122,9 @@ impl App {
         let n = self.members_pane.len();
         self.members_pane.selected = self.members_pane.selected.min(n.saturating_sub(1));
         self.load_member_contacts();
+        if std::mem::take(&mut self.members_pane.again) {
+            self.reload_members();
+        }
     }
 
     /// The selected member's contacts and latest changes, shown beneath the members list.
@@ -161,8 +167,14 @@ impl App {
     }
 
     /// The store changed: read again if the pane is showing.
+    /// The store changed: read again, or, with a reading on its way, once it comes.
     pub(crate) fn members_store_changed(&mut self) {
-        if self.pane == super::Pane::Members {
+        if self.pane != super::Pane::Members {
+            return;
+        }
+        if self.members_pane.reading {
+            self.members_pane.again = true;
+        } else {
             self.reload_members();
         }
     }

@@ -183,6 +183,7 @@ impl App {
         self.mark_own_writes_seen();
         if !same {
             self.started_at = self.now();
+            self.leave_what_the_last_operator_had_open();
         }
         // signing in starts a shift (or carries on this operator's own)
         if !same || self.shift.is_none() {
@@ -192,6 +193,25 @@ impl App {
         self.info(format!("{what}: {name}"));
         self.refresh_after_write();
         self.offer_handover(true);
+    }
+
+    /// Someone else signed in at this console: nothing of the last
+    /// operator's that this one has not asked for (and given a reason for)
+    /// stays on screen, and a pane their role does not open is left.
+    fn leave_what_the_last_operator_had_open(&mut self) {
+        use crate::domain::permission::{allowed, Permission};
+        self.profile = None;
+        self.work.drop_wanted(super::work::Purpose::Activity);
+        self.activity = Default::default();
+        let role = self.role();
+        let barred = match self.pane {
+            super::Pane::Activity => !allowed(role, Permission::ViewAudit),
+            super::Pane::Setup => !allowed(role, Permission::SetUpScheme),
+            _ => false,
+        };
+        if barred {
+            self.pane = super::Pane::Incidents;
+        }
     }
 
     /// Lock after the configured idle time.

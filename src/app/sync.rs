@@ -115,9 +115,9 @@ impl App {
         self.members_store_changed();
         self.refresh_detail();
         self.note_change_under_open_form();
-        self.reload_in_place(true);
+        self.refresh_board();
         if self.pane == Pane::Activity {
-            self.reload_activity();
+            self.refresh_activity();
         }
         if self.pane == Pane::Log {
             self.reload_log();
@@ -173,14 +173,14 @@ impl App {
         self.reports_store_changed();
         self.members_store_changed();
         self.refresh_detail();
-        self.reload_in_place(true);
+        self.refresh_board();
         self.refresh_hits();
         if self.pane == Pane::Offenders {
             self.refresh_register_if_changed();
             self.refresh_profile();
         }
         if self.pane == Pane::Activity {
-            self.reload_activity();
+            self.refresh_activity();
         }
         if self.pane == Pane::Log {
             self.reload_log();

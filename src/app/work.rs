@@ -72,12 +72,14 @@ pub enum Job {
         pin: Pin,
         now: DateTime<Utc>,
     },
-    /// The board's window (and, if asked, its count) under a filter that
-    /// reads every row's text.
+    /// Board rows (and, if asked, the count) under a filter that reads
+    /// every row's text: a whole window (the last page instead if past the
+    /// end), or the rows past the window's edge.
     Board {
         filter: IncidentFilter,
         anchor: Anchor,
-        page: usize,
+        limit: usize,
+        whole: bool,
         count_cap: Option<u64>,
     },
     /// The activity pane's audit records under a manager's filter (words
@@ -184,12 +186,16 @@ impl Job {
             Job::Board {
                 filter,
                 anchor,
-                page,
+                limit,
+                whole,
                 count_cap,
             } => Outcome::Board {
-                rows: store
-                    .board_page(&filter, anchor, page)
-                    .map_err(|e| e.to_string()),
+                rows: if whole {
+                    store.board_page(&filter, anchor, limit)
+                } else {
+                    store.board_window(&filter, anchor, limit)
+                }
+                .map_err(|e| e.to_string()),
                 count: count_cap.map(|cap| {
                     store
                         .count_incidents(&filter, cap)
@@ -393,7 +399,8 @@ mod tests {
         Job::Board {
             filter: IncidentFilter::parse(words, Default::default()).unwrap(),
             anchor: Anchor::First,
-            page: 20,
+            limit: 20,
+            whole: true,
             count_cap: None,
         }
     }

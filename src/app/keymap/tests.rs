@@ -1,6 +1,7 @@
 //! The keymap's own tests: the default table, rebinding, key names.
 
 use super::*;
+use crossterm::event::{KeyCode, KeyModifiers};
 
 fn key(c: char) -> KeyEvent {
     KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)

@@ -272,7 +272,7 @@ pub struct InputLine {
 impl App {
     pub(super) fn input_key(&mut self, k: KeyEvent) {
         let Some(input) = &mut self.input else { return };
-        if !input.line.edit(k) {
+        if !input.line.edit(k, &self.keymap) {
             return;
         }
         input.error = None;

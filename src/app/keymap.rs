@@ -5,6 +5,7 @@
 
 use crossterm::event::KeyEvent;
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 mod combo;
@@ -44,6 +45,16 @@ pub enum Context {
     Clash,
     /// The question `q` asks while this operator's shift is open.
     Quitting,
+    /// The line at the foot: `:` commands, `/` filters, log entries, reasons.
+    Line,
+    /// Editing any text being typed: the line, a form's field, the lock screen.
+    Editing,
+    /// The sign-in and lock screen (the PIN itself is typed, never bound).
+    Lock,
+    /// A yes-or-no question.
+    Confirm,
+    /// A handover on screen (it scrolls with the list keys).
+    Handover,
 }
 
 impl Context {
@@ -64,6 +75,11 @@ impl Context {
             Context::Form => "forms",
             Context::Clash => "clash",
             Context::Quitting => "quitting",
+            Context::Line => "line",
+            Context::Editing => "editing",
+            Context::Lock => "lock",
+            Context::Confirm => "confirm",
+            Context::Handover => "handover",
         }
     }
 
@@ -83,11 +99,19 @@ impl Context {
             Context::Form => "Forms",
             Context::Clash => "A field you and a colleague both changed (asked on saving)",
             Context::Quitting => "Quitting with your shift open",
+            Context::Line => "The line at the foot (: commands, / filters, log entries, reasons)",
+            Context::Editing => "Editing text (on the line, in a form's field, on the lock screen)",
+            Context::Lock => "The sign-in and lock screen",
+            Context::Confirm => "A yes-or-no question",
+            Context::Handover => "A handover on screen (it scrolls with the list keys)",
         }
     }
 }
 
+/// What a binding runs. Its `run` name is the variant in snake case unless
+/// renamed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Command {
     #[serde(rename = "quit")]
     Quit,
@@ -253,6 +277,32 @@ pub enum Command {
     LeaveShiftRunning,
     #[serde(rename = "stay")]
     StaySignedIn,
+    // forms, besides next_field, prev_field and submit
+    CancelForm,
+    NextOrSave,
+    ChoiceNext,
+    ChoicePrev,
+    PickNext,
+    PickPrev,
+    Discard,
+    // the line at the foot
+    LineSubmit,
+    LineCancel,
+    CompleteCallSign,
+    // editing text anywhere
+    ClearLine,
+    DeleteWord,
+    LineStart,
+    LineEnd,
+    // the lock screen
+    NextLockField,
+    PrevLockField,
+    SignIn,
+    // questions and the handover
+    Yes,
+    No,
+    TakeHandover,
+    HandoverLater,
 }
 
 #[derive(Debug, Clone)]
@@ -265,6 +315,8 @@ pub struct Binding {
     pub description: String,
     /// The word a pane's title or footer names it by, if any.
     pub hint: Option<String>,
+    /// Its first key in the built-in table, which hints are written with.
+    default_key: Option<KeyCombo>,
 }
 
 /// One binding as `keymap.toml` writes it.
@@ -354,6 +406,7 @@ impl Keymap {
                 command: *entry.run.get_ref(),
                 name: run_name(DEFAULT_KEYMAP, &entry),
                 context,
+                default_key: keys.first().copied(),
                 keys,
                 description: entry.desc.unwrap_or_default(),
                 hint: entry.hint,
@@ -417,10 +470,26 @@ impl Keymap {
                 (a, b),
                 (Context::RollCall, Context::Radio) | (Context::Radio, Context::RollCall)
             );
-            // forms and the quit question stand alone: nothing else applies with them
-            let alone =
-                |c: Context| matches!(c, Context::Form | Context::Clash | Context::Quitting);
-            !shadows && (a == b || radio_pair)
+            // forms, the line, the lock screen and the questions stand alone,
+            // but for the editing keys, which apply wherever text is typed; a
+            // handover's Enter and Esc shadow the list keys it scrolls with
+            let alone = |c: Context| {
+                matches!(
+                    c,
+                    Context::Form
+                        | Context::Clash
+                        | Context::Quitting
+                        | Context::Line
+                        | Context::Editing
+                        | Context::Lock
+                        | Context::Confirm
+                        | Context::Handover
+                )
+            };
+            let typing = |c: Context| matches!(c, Context::Form | Context::Line | Context::Lock);
+            let editing_pair =
+                (a == Context::Editing && typing(b)) || (b == Context::Editing && typing(a));
+            !shadows && (a == b || radio_pair || editing_pair)
                 || (!shadows
                     && !alone(a)
                     && !alone(b)
@@ -509,12 +578,74 @@ impl Keymap {
 
     /// The first key for a command, as help and hints show it.
     pub fn key_for(&self, command: Command) -> String {
-        self.bindings
-            .iter()
-            .find(|b| b.command == command)
+        self.binding(command)
             .and_then(|b| b.keys.first())
             .map(|k| k.label())
             .unwrap_or_default()
+    }
+
+    /// Every key for a command, `y/Enter`: a capital whose small letter is
+    /// bound too is left out, as a reader takes the two for one key.
+    pub fn keys_for(&self, command: Command) -> String {
+        let Some(b) = self.binding(command) else {
+            return String::new();
+        };
+        let small_too = |k: &KeyCombo| match k.code {
+            KeyCodeKey::Char(c) if c.is_uppercase() => b.keys.iter().any(|o| {
+                o.code == KeyCodeKey::Char(c.to_ascii_lowercase())
+                    && (o.ctrl, o.alt) == (k.ctrl, k.alt)
+            }),
+            _ => false,
+        };
+        b.keys
+            .iter()
+            .filter(|k| !small_too(k))
+            .map(|k| k.label())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// A hint written with the built-in keys (“1-4 or ←/→”, “Enter picks”),
+    /// each of these commands' default key replaced by the one now bound, so
+    /// a rebinding shows in text that was written once. A key's name is
+    /// replaced only where it stands alone, never inside a word.
+    pub fn follow<'a>(&self, text: &'a str, commands: &[Command]) -> Cow<'a, str> {
+        let swaps: Vec<(String, String)> = commands
+            .iter()
+            .filter_map(|c| self.binding(*c))
+            .filter_map(|b| match (b.default_key, b.keys.first()) {
+                (Some(d), Some(k)) if d != *k => Some((d.label(), k.label())),
+                _ => None,
+            })
+            .collect();
+        if swaps.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
+        let mut out = String::with_capacity(text.len());
+        let (mut rest, mut before) = (text, None);
+        // one pass, so keys that swap places do not undo each other
+        'scan: while let Some(c) = rest.chars().next() {
+            if !word(before) {
+                for (from, to) in &swaps {
+                    match rest.strip_prefix(from.as_str()) {
+                        Some(after) if !word(after.chars().next()) => {
+                            out.push_str(to);
+                            (rest, before) = (after, from.chars().last());
+                            continue 'scan;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            out.push(c);
+            (rest, before) = (&rest[c.len_utf8()..], Some(c));
+        }
+        Cow::Owned(out)
+    }
+
+    fn binding(&self, command: Command) -> Option<&Binding> {
+        self.bindings.iter().find(|b| b.command == command)
     }
 }
 

@@ -16,7 +16,7 @@ use crate::domain::merge::{take, Keep, Take};
 use crate::domain::sighting::HitStatus;
 use crate::store::sightings::HitRow;
 use crate::store::{Record, Stale, StoreError};
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 /// A field this operator and a colleague both changed, differently, since
 /// the form opened: the form shows both, and saving asks which to keep.
@@ -362,7 +362,6 @@ impl App {
             Some(Command::KeepTheirs) => Some(Action::Keep(Some(Keep::Theirs))),
             Some(Command::KeepMine) => Some(Action::Keep(Some(Keep::Mine))),
             Some(Command::DecideLater) => Some(Action::Keep(None)),
-            _ if key.code == KeyCode::Esc => Some(Action::Keep(None)),
             _ => None,
         }
     }

@@ -3,6 +3,7 @@
 //! miss one it does.
 
 use super::input::LineInput;
+use super::keymap::Command;
 use super::{radio, Action, App, Modal, Pane};
 use crate::domain::text::tidy_input;
 use crate::domain::StatusView;
@@ -272,7 +273,7 @@ pub struct InputLine {
 impl App {
     pub(super) fn input_key(&mut self, k: KeyEvent) {
         let Some(input) = &mut self.input else { return };
-        if !input.line.edit(k) {
+        if !input.line.edit(k, &self.keymap) {
             return;
         }
         input.error = None;
@@ -467,7 +468,10 @@ impl App {
                     let why = tidy_input(&input.line.value);
                     if why.is_empty() {
                         self.input = Some(InputLine {
-                            error: Some("say why in a few words; Esc to not open it".into()),
+                            error: Some(format!(
+                                "say why in a few words; {} to not open it",
+                                self.keymap.key_for(Command::LineCancel)
+                            )),
                             ..input
                         });
                     } else {

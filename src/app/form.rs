@@ -3,6 +3,7 @@
 
 use super::clash::FieldClash;
 use super::input::LineInput;
+use super::keymap::{Command, Context, Keymap};
 use crate::domain::offender::OffenderKind;
 use crate::domain::place::{suggest_places, PlaceChoice};
 use crate::domain::{Member, Place, Zone};
@@ -300,27 +301,34 @@ impl Form {
         }
     }
 
-    /// Keys that are not form commands (next field, submit) land here.
-    pub fn key(&mut self, key: KeyEvent, suggest: &mut dyn Suggest) -> FormOutcome {
+    /// Keys that are not the form's moves between fields or its save land
+    /// here, read through the keymap's `forms` layer: what a command does
+    /// depends on the field (←/→ cycle a choice but move the cursor in
+    /// text), and a key that means nothing in this field is typed into it.
+    pub fn handle_key(
+        &mut self,
+        key: KeyEvent,
+        keys: &Keymap,
+        suggest: &mut dyn Suggest,
+    ) -> FormOutcome {
+        let command = keys.lookup(&key, &[Context::Form]);
         if self.confirm_discard {
-            return match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => FormOutcome::Cancel,
-                _ => {
-                    self.confirm_discard = false;
-                    FormOutcome::Continue
-                }
-            };
+            if command == Some(Command::Discard) {
+                return FormOutcome::Cancel;
+            }
+            self.confirm_discard = false;
+            return FormOutcome::Continue;
         }
         let last = self.focus + 1 == self.fields.len();
-        match key.code {
-            KeyCode::Esc => {
+        match command {
+            Some(Command::CancelForm) => {
                 if self.is_dirty() {
                     self.confirm_discard = true;
                     return FormOutcome::Continue;
                 }
                 return FormOutcome::Cancel;
             }
-            KeyCode::Enter => {
+            Some(Command::NextOrSave) => {
                 if last {
                     self.settle();
                     return FormOutcome::Submit;
@@ -341,12 +349,13 @@ impl Form {
         let then = match &mut field.kind {
             FieldKind::Choice { options, index } => {
                 let n = options.len().max(1);
-                match key.code {
-                    KeyCode::Left => Then::Choose((*index + n - 1) % n),
-                    KeyCode::Right | KeyCode::Char(' ') => Then::Choose(*index + 1),
-                    KeyCode::Down => Then::Next,
-                    KeyCode::Up => Then::Prev,
-                    KeyCode::Char(c) => {
+                match (command, key.code) {
+                    (Some(Command::ChoicePrev), _) => Then::Choose((*index + n - 1) % n),
+                    (Some(Command::ChoiceNext), _) => Then::Choose(*index + 1),
+                    (Some(Command::PickNext), _) => Then::Next,
+                    (Some(Command::PickPrev), _) => Then::Prev,
+                    // typed, not bound: a letter or number jumps to an option
+                    (_, KeyCode::Char(c)) => {
                         // the next option with a word (or its number) starting with c
                         let c = c.to_ascii_lowercase();
                         let starts = |o: &String| {
@@ -370,21 +379,21 @@ impl Form {
                 suggestions,
                 pick,
                 resolved,
-            } => match key.code {
-                KeyCode::Up | KeyCode::Down if !suggestions.is_empty() => {
+            } => match command {
+                Some(c @ (Command::PickNext | Command::PickPrev)) if !suggestions.is_empty() => {
                     // the extra last position is “as typed”
                     let n = suggestions.len() + 1;
-                    *pick = if key.code == KeyCode::Down {
+                    *pick = if c == Command::PickNext {
                         (*pick + 1) % n
                     } else {
                         (*pick + n - 1) % n
                     };
                     Then::Stay
                 }
-                KeyCode::Down => Then::Next,
-                KeyCode::Up => Then::Prev,
+                Some(Command::PickNext) => Then::Next,
+                Some(Command::PickPrev) => Then::Prev,
                 _ => {
-                    if field.input.edit(key) {
+                    if field.input.edit(key, keys) {
                         *resolved = None;
                         *suggestions = suggest.places(&field.input.value);
                         *pick = 0;
@@ -397,20 +406,20 @@ impl Form {
                 pick,
                 resolved,
                 kind,
-            } => match key.code {
-                KeyCode::Up | KeyCode::Down if !suggestions.is_empty() => {
+            } => match command {
+                Some(c @ (Command::PickNext | Command::PickPrev)) if !suggestions.is_empty() => {
                     let n = suggestions.len();
-                    *pick = if key.code == KeyCode::Down {
+                    *pick = if c == Command::PickNext {
                         (*pick + 1) % n
                     } else {
                         (*pick + n - 1) % n
                     };
                     Then::Stay
                 }
-                KeyCode::Down => Then::Next,
-                KeyCode::Up => Then::Prev,
+                Some(Command::PickNext) => Then::Next,
+                Some(Command::PickPrev) => Then::Prev,
                 _ => {
-                    if field.input.edit(key) {
+                    if field.input.edit(key, keys) {
                         *resolved = None;
                         *suggestions = if field.input.value.trim().is_empty() {
                             vec![]
@@ -422,11 +431,11 @@ impl Form {
                     Then::Stay
                 }
             },
-            FieldKind::Text => match key.code {
-                KeyCode::Down => Then::Next,
-                KeyCode::Up => Then::Prev,
+            FieldKind::Text => match command {
+                Some(Command::PickNext) => Then::Next,
+                Some(Command::PickPrev) => Then::Prev,
                 _ => {
-                    field.input.edit(key);
+                    field.input.edit(key, keys);
                     Then::Stay
                 }
             },
@@ -448,6 +457,17 @@ mod tests {
 
     fn k(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    /// A key pressed in a form with the default keys.
+    trait Press {
+        fn key(&mut self, key: KeyEvent, suggest: &mut dyn Suggest) -> FormOutcome;
+    }
+    impl Press for Form {
+        fn key(&mut self, key: KeyEvent, suggest: &mut dyn Suggest) -> FormOutcome {
+            static KEYS: std::sync::OnceLock<Keymap> = std::sync::OnceLock::new();
+            self.handle_key(key, KEYS.get_or_init(Keymap::default), suggest)
+        }
     }
 
     fn town() -> (Vec<Zone>, Vec<Member>) {

@@ -50,7 +50,7 @@ impl App {
             members: &self.members,
             index: &mut self.index,
         };
-        match form.key(k, &mut suggest) {
+        match form.handle_key(k, &self.keymap, &mut suggest) {
             FormOutcome::Continue => {}
             FormOutcome::Cancel => self.modal = None,
             FormOutcome::Submit => self.submit_form(),

@@ -1,5 +1,10 @@
-//! A one-line text editor shared by form fields, the filter and the command line.
+//! A one-line text editor shared by form fields, the line at the foot (the
+//! filter, the command line…) and the lock screen. Clearing, deleting a word and Ctrl-A/Ctrl-E
+//! are the keymap's `editing` layer; the editor's own keys (characters,
+//! Backspace, Del, ←/→, Home/End) are not bindings: they are what typing is,
+//! and ←/→ also cycle a form's choices, so binding them here would clash.
 
+use super::keymap::{Command, Context, Keymap};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -43,15 +48,15 @@ impl LineInput {
         }
     }
 
-    /// Apply an editing key; true if it was one.
-    pub fn edit(&mut self, key: KeyEvent) -> bool {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Char('u') if ctrl => {
+    /// Apply an editing key, as the keymap's `editing` layer binds them;
+    /// true if it was one.
+    pub fn edit(&mut self, key: KeyEvent, keys: &Keymap) -> bool {
+        match keys.lookup(&key, &[Context::Editing]) {
+            Some(Command::ClearLine) => {
                 self.value.clear();
                 self.cursor = 0;
             }
-            KeyCode::Char('w') if ctrl => {
+            Some(Command::DeleteWord) => {
                 let chars: Vec<char> = self.value.chars().collect();
                 let mut start = self.cursor;
                 while start > 0 && chars[start - 1] == ' ' {
@@ -64,11 +69,20 @@ impl LineInput {
                 self.value.replace_range(a..b, "");
                 self.cursor = start;
             }
-            KeyCode::Char('a') if ctrl => self.cursor = 0,
-            KeyCode::Char('e') if ctrl => self.cursor = self.value.chars().count(),
-            KeyCode::Char(c) if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) => {
-                self.insert(c)
-            }
+            Some(Command::LineStart) => self.cursor = 0,
+            Some(Command::LineEnd) => self.cursor = self.value.chars().count(),
+            _ => return self.type_key(key),
+        }
+        true
+    }
+
+    /// The editor's own keys: a character typed, Backspace, Del, ←/→, Home/End.
+    fn type_key(&mut self, key: KeyEvent) -> bool {
+        let plain = !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        match key.code {
+            KeyCode::Char(c) if plain => self.insert(c),
             KeyCode::Backspace => {
                 if self.cursor > 0 {
                     let at = self.byte_at(self.cursor - 1);
@@ -102,39 +116,61 @@ mod tests {
 
     #[test]
     fn typing_and_editing_in_the_middle() {
+        let keys = Keymap::default();
         let mut l = LineInput::default();
         for c in "helo".chars() {
-            l.edit(k(KeyCode::Char(c)));
+            l.edit(k(KeyCode::Char(c)), &keys);
         }
-        l.edit(k(KeyCode::Left));
-        l.edit(k(KeyCode::Char('l')));
+        l.edit(k(KeyCode::Left), &keys);
+        l.edit(k(KeyCode::Char('l')), &keys);
         assert_eq!(l.value, "hello");
-        l.edit(k(KeyCode::Home));
-        l.edit(k(KeyCode::Delete));
+        l.edit(k(KeyCode::Home), &keys);
+        l.edit(k(KeyCode::Delete), &keys);
         assert_eq!(l.value, "ello");
-        l.edit(k(KeyCode::End));
-        l.edit(k(KeyCode::Backspace));
+        l.edit(k(KeyCode::End), &keys);
+        l.edit(k(KeyCode::Backspace), &keys);
         assert_eq!((l.value.as_str(), l.cursor), ("ell", 3));
     }
 
     #[test]
     fn words_and_lines_are_deleted_with_ctrl() {
+        let keys = Keymap::default();
         let mut l = LineInput::new("red jacket  ");
-        l.edit(KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL));
+        l.edit(
+            KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL),
+            &keys,
+        );
         assert_eq!(l.value, "red ");
-        l.edit(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        l.edit(
+            KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
+            &keys,
+        );
+        assert_eq!(l.value, "");
+    }
+
+    #[test]
+    fn the_editing_keys_follow_a_rebinding() {
+        let overrides = [("clear_line".to_string(), vec!["ctrl-k".to_string()])];
+        let (keys, warnings) = Keymap::new(&overrides.into_iter().collect());
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+        let mut l = LineInput::new("red jacket");
+        assert!(!l.edit(ctrl('u'), &keys), "Ctrl-U is no longer bound");
+        assert_eq!(l.value, "red jacket");
+        assert!(l.edit(ctrl('k'), &keys));
         assert_eq!(l.value, "");
     }
 
     #[test]
     fn control_characters_never_enter_and_unicode_is_whole() {
+        let keys = Keymap::default();
         let mut l = LineInput::default();
         l.insert_str("Zoë\x1b[31m\nx");
         assert_eq!(l.value, "Zoë[31m x");
-        l.edit(k(KeyCode::Home));
-        l.edit(k(KeyCode::Right));
-        l.edit(k(KeyCode::Right));
-        l.edit(k(KeyCode::Delete));
+        l.edit(k(KeyCode::Home), &keys);
+        l.edit(k(KeyCode::Right), &keys);
+        l.edit(k(KeyCode::Right), &keys);
+        l.edit(k(KeyCode::Delete), &keys);
         assert!(l.value.starts_with("Zo["));
     }
 }

@@ -3,9 +3,13 @@
 //! drifts from what the keys do. A `keymap.toml` in the config folder, or
 //! the config's `[keys]`, may rebind any command.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+
+mod combo;
+pub use combo::{KeyCodeKey, KeyCombo};
 
 /// The default keys.
 pub const DEFAULT_KEYMAP: &str = include_str!("keymap.toml");
@@ -41,6 +45,16 @@ pub enum Context {
     Clash,
     /// The question `q` asks while this operator's shift is open.
     Quitting,
+    /// The line at the foot: `:` commands, `/` filters, log entries, reasons.
+    Line,
+    /// Editing any text being typed: the line, a form's field, the lock screen.
+    Editing,
+    /// The sign-in and lock screen (the PIN itself is typed, never bound).
+    Lock,
+    /// A yes-or-no question.
+    Confirm,
+    /// A handover on screen (it scrolls with the list keys).
+    Handover,
 }
 
 impl Context {
@@ -61,6 +75,11 @@ impl Context {
             Context::Form => "forms",
             Context::Clash => "clash",
             Context::Quitting => "quitting",
+            Context::Line => "line",
+            Context::Editing => "editing",
+            Context::Lock => "lock",
+            Context::Confirm => "confirm",
+            Context::Handover => "handover",
         }
     }
 
@@ -80,11 +99,19 @@ impl Context {
             Context::Form => "Forms",
             Context::Clash => "A field you and a colleague both changed (asked on saving)",
             Context::Quitting => "Quitting with your shift open",
+            Context::Line => "The line at the foot (: commands, / filters, log entries, reasons)",
+            Context::Editing => "Editing text (on the line, in a form's field, on the lock screen)",
+            Context::Lock => "The sign-in and lock screen",
+            Context::Confirm => "A yes-or-no question",
+            Context::Handover => "A handover on screen (it scrolls with the list keys)",
         }
     }
 }
 
+/// What a binding runs. Its `run` name is the variant in snake case unless
+/// renamed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Command {
     #[serde(rename = "quit")]
     Quit,
@@ -250,155 +277,32 @@ pub enum Command {
     LeaveShiftRunning,
     #[serde(rename = "stay")]
     StaySignedIn,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct KeyCombo {
-    pub code: KeyCodeKey,
-    pub ctrl: bool,
-    pub alt: bool,
-}
-
-/// A hashable, printable key code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum KeyCodeKey {
-    Char(char),
-    F(u8),
-    Enter,
-    Esc,
-    Tab,
-    BackTab,
-    Backspace,
-    Delete,
-    Up,
-    Down,
-    Left,
-    Right,
-    Home,
-    End,
-    PageUp,
-    PageDown,
-    Insert,
-}
-
-impl KeyCombo {
-    pub fn from_event(k: &KeyEvent) -> Option<KeyCombo> {
-        let code = match k.code {
-            KeyCode::Char(c) => KeyCodeKey::Char(c),
-            KeyCode::F(n) => KeyCodeKey::F(n),
-            KeyCode::Enter => KeyCodeKey::Enter,
-            KeyCode::Esc => KeyCodeKey::Esc,
-            KeyCode::Tab => KeyCodeKey::Tab,
-            KeyCode::BackTab => KeyCodeKey::BackTab,
-            KeyCode::Backspace => KeyCodeKey::Backspace,
-            KeyCode::Delete => KeyCodeKey::Delete,
-            KeyCode::Up => KeyCodeKey::Up,
-            KeyCode::Down => KeyCodeKey::Down,
-            KeyCode::Left => KeyCodeKey::Left,
-            KeyCode::Right => KeyCodeKey::Right,
-            KeyCode::Home => KeyCodeKey::Home,
-            KeyCode::End => KeyCodeKey::End,
-            KeyCode::PageUp => KeyCodeKey::PageUp,
-            KeyCode::PageDown => KeyCodeKey::PageDown,
-            KeyCode::Insert => KeyCodeKey::Insert,
-            _ => return None,
-        };
-        // Shift is carried by the character itself ('G'), so it is not part of the combo.
-        let code = match code {
-            KeyCodeKey::Char(c) if k.modifiers.contains(KeyModifiers::CONTROL) => {
-                KeyCodeKey::Char(c.to_ascii_lowercase())
-            }
-            other => other,
-        };
-        Some(KeyCombo {
-            code,
-            ctrl: k.modifiers.contains(KeyModifiers::CONTROL),
-            alt: k.modifiers.contains(KeyModifiers::ALT),
-        })
-    }
-
-    /// Parse `q`, `G`, `ctrl-n`, `alt-x`, `enter`, `pagedown`, `f1`, `space`, `shift-tab`.
-    pub fn parse(s: &str) -> Result<KeyCombo, String> {
-        let mut ctrl = false;
-        let mut alt = false;
-        let mut rest = s.trim();
-        if rest.is_empty() {
-            return Err("an empty key".into());
-        }
-        loop {
-            let lower = rest.to_lowercase();
-            if rest.len() > 1 && (lower.starts_with("ctrl-") || lower.starts_with("ctrl+")) {
-                ctrl = true;
-                rest = &rest[5..];
-            } else if rest.len() > 1 && (lower.starts_with("alt-") || lower.starts_with("alt+")) {
-                alt = true;
-                rest = &rest[4..];
-            } else {
-                break;
-            }
-        }
-        let mut chars = rest.chars();
-        let code = match (chars.next(), chars.next()) {
-            (Some(c), None) => KeyCodeKey::Char(if ctrl { c.to_ascii_lowercase() } else { c }),
-            _ => match rest.to_lowercase().as_str() {
-                "enter" | "return" => KeyCodeKey::Enter,
-                "esc" | "escape" => KeyCodeKey::Esc,
-                "tab" => KeyCodeKey::Tab,
-                "backtab" | "shift-tab" | "shift+tab" => KeyCodeKey::BackTab,
-                "backspace" => KeyCodeKey::Backspace,
-                "delete" | "del" => KeyCodeKey::Delete,
-                "up" => KeyCodeKey::Up,
-                "down" => KeyCodeKey::Down,
-                "left" => KeyCodeKey::Left,
-                "right" => KeyCodeKey::Right,
-                "home" => KeyCodeKey::Home,
-                "end" => KeyCodeKey::End,
-                "pageup" | "pgup" => KeyCodeKey::PageUp,
-                "pagedown" | "pgdn" => KeyCodeKey::PageDown,
-                "insert" | "ins" => KeyCodeKey::Insert,
-                "space" => KeyCodeKey::Char(' '),
-                f if f.starts_with('f')
-                    && f[1..].parse::<u8>().is_ok_and(|n| (1..=24).contains(&n)) =>
-                {
-                    KeyCodeKey::F(f[1..].parse().unwrap_or(1))
-                }
-                _ => {
-                    return Err(format!(
-                        "“{s}” is not a key (examples: q, G, ctrl-n, enter, pagedown, f1)"
-                    ))
-                }
-            },
-        };
-        Ok(KeyCombo { code, ctrl, alt })
-    }
-
-    pub fn label(&self) -> String {
-        let base = match self.code {
-            KeyCodeKey::Char(' ') => "space".to_string(),
-            KeyCodeKey::Char(c) => c.to_string(),
-            KeyCodeKey::F(n) => format!("F{n}"),
-            KeyCodeKey::Enter => "Enter".into(),
-            KeyCodeKey::Esc => "Esc".into(),
-            KeyCodeKey::Tab => "Tab".into(),
-            KeyCodeKey::BackTab => "Shift-Tab".into(),
-            KeyCodeKey::Backspace => "Backspace".into(),
-            KeyCodeKey::Delete => "Del".into(),
-            KeyCodeKey::Up => "↑".into(),
-            KeyCodeKey::Down => "↓".into(),
-            KeyCodeKey::Left => "←".into(),
-            KeyCodeKey::Right => "→".into(),
-            KeyCodeKey::Home => "Home".into(),
-            KeyCodeKey::End => "End".into(),
-            KeyCodeKey::PageUp => "PgUp".into(),
-            KeyCodeKey::PageDown => "PgDn".into(),
-            KeyCodeKey::Insert => "Ins".into(),
-        };
-        match (self.ctrl, self.alt) {
-            (true, _) => format!("Ctrl-{base}"),
-            (_, true) => format!("Alt-{base}"),
-            _ => base,
-        }
-    }
+    // forms, besides next_field, prev_field and submit
+    CancelForm,
+    NextOrSave,
+    ChoiceNext,
+    ChoicePrev,
+    PickNext,
+    PickPrev,
+    Discard,
+    // the line at the foot
+    LineSubmit,
+    LineCancel,
+    CompleteCallSign,
+    // editing text anywhere
+    ClearLine,
+    DeleteWord,
+    LineStart,
+    LineEnd,
+    // the lock screen
+    NextLockField,
+    PrevLockField,
+    SignIn,
+    // questions and the handover
+    Yes,
+    No,
+    TakeHandover,
+    HandoverLater,
 }
 
 #[derive(Debug, Clone)]
@@ -411,6 +315,8 @@ pub struct Binding {
     pub description: String,
     /// The word a pane's title or footer names it by, if any.
     pub hint: Option<String>,
+    /// Its first key in the built-in table, which hints are written with.
+    default_key: Option<KeyCombo>,
 }
 
 /// One binding as `keymap.toml` writes it.
@@ -500,6 +406,7 @@ impl Keymap {
                 command: *entry.run.get_ref(),
                 name: run_name(DEFAULT_KEYMAP, &entry),
                 context,
+                default_key: keys.first().copied(),
                 keys,
                 description: entry.desc.unwrap_or_default(),
                 hint: entry.hint,
@@ -563,10 +470,26 @@ impl Keymap {
                 (a, b),
                 (Context::RollCall, Context::Radio) | (Context::Radio, Context::RollCall)
             );
-            // forms and the quit question stand alone: nothing else applies with them
-            let alone =
-                |c: Context| matches!(c, Context::Form | Context::Clash | Context::Quitting);
-            !shadows && (a == b || radio_pair)
+            // forms, the line, the lock screen and the questions stand alone,
+            // but for the editing keys, which apply wherever text is typed; a
+            // handover's Enter and Esc shadow the list keys it scrolls with
+            let alone = |c: Context| {
+                matches!(
+                    c,
+                    Context::Form
+                        | Context::Clash
+                        | Context::Quitting
+                        | Context::Line
+                        | Context::Editing
+                        | Context::Lock
+                        | Context::Confirm
+                        | Context::Handover
+                )
+            };
+            let typing = |c: Context| matches!(c, Context::Form | Context::Line | Context::Lock);
+            let editing_pair =
+                (a == Context::Editing && typing(b)) || (b == Context::Editing && typing(a));
+            !shadows && (a == b || radio_pair || editing_pair)
                 || (!shadows
                     && !alone(a)
                     && !alone(b)
@@ -655,122 +578,76 @@ impl Keymap {
 
     /// The first key for a command, as help and hints show it.
     pub fn key_for(&self, command: Command) -> String {
-        self.bindings
-            .iter()
-            .find(|b| b.command == command)
+        self.binding(command)
             .and_then(|b| b.keys.first())
             .map(|k| k.label())
             .unwrap_or_default()
     }
+
+    /// Every key for a command, `y/Enter`: a capital whose small letter is
+    /// bound too is left out, as a reader takes the two for one key.
+    pub fn keys_for(&self, command: Command) -> String {
+        let Some(b) = self.binding(command) else {
+            return String::new();
+        };
+        let small_too = |k: &KeyCombo| match k.code {
+            KeyCodeKey::Char(c) if c.is_uppercase() => b.keys.iter().any(|o| {
+                o.code == KeyCodeKey::Char(c.to_ascii_lowercase())
+                    && (o.ctrl, o.alt) == (k.ctrl, k.alt)
+            }),
+            _ => false,
+        };
+        b.keys
+            .iter()
+            .filter(|k| !small_too(k))
+            .map(|k| k.label())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// A hint written with the built-in keys (“1-4 or ←/→”, “Enter picks”),
+    /// each of these commands' default key replaced by the one now bound, so
+    /// a rebinding shows in text that was written once. A key's name is
+    /// replaced only where it stands alone, never inside a word.
+    pub fn follow<'a>(&self, text: &'a str, commands: &[Command]) -> Cow<'a, str> {
+        let swaps: Vec<(String, String)> = commands
+            .iter()
+            .filter_map(|c| self.binding(*c))
+            .filter_map(|b| match (b.default_key, b.keys.first()) {
+                (Some(d), Some(k)) if d != *k => Some((d.label(), k.label())),
+                _ => None,
+            })
+            .collect();
+        if swaps.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
+        let mut out = String::with_capacity(text.len());
+        let (mut rest, mut before) = (text, None);
+        // one pass, so keys that swap places do not undo each other
+        'scan: while let Some(c) = rest.chars().next() {
+            if !word(before) {
+                for (from, to) in &swaps {
+                    match rest.strip_prefix(from.as_str()) {
+                        Some(after) if !word(after.chars().next()) => {
+                            out.push_str(to);
+                            (rest, before) = (after, from.chars().last());
+                            continue 'scan;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            out.push(c);
+            (rest, before) = (&rest[c.len_utf8()..], Some(c));
+        }
+        Cow::Owned(out)
+    }
+
+    fn binding(&self, command: Command) -> Option<&Binding> {
+        self.bindings.iter().find(|b| b.command == command)
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn key(c: char) -> KeyEvent {
-        KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
-    }
-
-    #[test]
-    fn default_keys_are_the_ones_operators_know() {
-        let k = Keymap::default();
-        let list = [Context::List, Context::Global];
-        assert_eq!(k.lookup(&key('j'), &list), Some(Command::Down));
-        assert_eq!(
-            k.lookup(&KeyEvent::new(KeyCode::Down, KeyModifiers::NONE), &list),
-            Some(Command::Down)
-        );
-        assert_eq!(
-            k.lookup(
-                &KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT),
-                &list
-            ),
-            Some(Command::Bottom)
-        );
-        assert_eq!(k.lookup(&key('?'), &list), Some(Command::Help));
-        assert_eq!(
-            k.lookup(
-                &KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
-                &list
-            ),
-            Some(Command::Quit)
-        );
-        assert_eq!(
-            k.lookup(&key('c'), &list),
-            None,
-            "close is only for an incident"
-        );
-        assert_eq!(
-            k.lookup(&key('c'), &[Context::Incident]),
-            Some(Command::CloseIncident)
-        );
-        let members = [Context::Members, Context::List, Context::Global];
-        assert_eq!(k.lookup(&key('e'), &members), Some(Command::EditMember));
-        assert_eq!(k.lookup(&key('c'), &members), Some(Command::AddContact));
-    }
-
-    #[test]
-    fn keys_can_be_rebound_and_help_follows() {
-        let mut o = BTreeMap::new();
-        o.insert(
-            "new_incident".to_string(),
-            vec!["i".to_string(), "F2".to_string()],
-        );
-        let (k, w) = Keymap::new(&o);
-        assert!(w.is_empty(), "{w:?}");
-        assert_eq!(
-            k.lookup(&key('i'), &[Context::Global]),
-            Some(Command::NewIncident)
-        );
-        assert_eq!(k.lookup(&key('n'), &[Context::Global]), None);
-        assert_eq!(k.key_for(Command::NewIncident), "i");
-        let help_line = k
-            .bindings()
-            .iter()
-            .find(|b| b.command == Command::NewIncident)
-            .unwrap();
-        assert_eq!(
-            help_line.keys.iter().map(|k| k.label()).collect::<Vec<_>>(),
-            vec!["i", "F2"]
-        );
-    }
-
-    #[test]
-    fn bad_rebindings_are_reported_and_the_default_kept() {
-        let mut o = BTreeMap::new();
-        o.insert("fly".to_string(), vec!["x".to_string()]);
-        o.insert("quit".to_string(), vec!["ctrl-banana".to_string()]);
-        o.insert("help".to_string(), vec!["j".to_string()]);
-        let (k, w) = Keymap::new(&o);
-        assert!(
-            w.iter().any(|m| m.contains("unknown command “fly”")),
-            "{w:?}"
-        );
-        assert!(w.iter().any(|m| m.contains("ctrl-banana")), "{w:?}");
-        assert!(w.iter().any(|m| m.contains("bound to both")), "{w:?}");
-        assert_eq!(k.lookup(&key('q'), &[Context::Global]), Some(Command::Quit));
-    }
-
-    #[test]
-    fn key_names_parse_and_print() {
-        for (s, label) in [
-            ("ctrl-n", "Ctrl-n"),
-            ("G", "G"),
-            ("pagedown", "PgDn"),
-            ("f1", "F1"),
-            ("space", "space"),
-            ("shift-tab", "Shift-Tab"),
-        ] {
-            assert_eq!(KeyCombo::parse(s).unwrap().label(), label);
-        }
-        assert!(KeyCombo::parse("").is_err());
-        assert!(KeyCombo::parse("f99").is_err());
-    }
-
-    #[test]
-    fn the_default_table_has_no_clashes() {
-        let (_, w) = Keymap::new(&BTreeMap::new());
-        assert!(w.is_empty(), "{w:?}");
-    }
-}
+mod tests;

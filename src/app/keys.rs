@@ -47,10 +47,9 @@ impl App {
         }
         match self.quitting {
             Some(quit::QuitQuestion::UnsavedForm) => {
-                return Some(Action::ConfirmQuit(matches!(
-                    key.code,
-                    KeyCode::Char('y') | KeyCode::Char('Y')
-                )));
+                // the form's own “lose what was typed?” key
+                let lose = self.keymap.lookup(&key, &[Context::Form]) == Some(Command::Discard);
+                return Some(Action::ConfirmQuit(lose));
             }
             Some(quit::QuitQuestion::OpenShift) => {
                 return self.quit_question_key(&key).map(Action::AnswerQuit);
@@ -67,31 +66,35 @@ impl App {
                     Some(Command::Top) => Some(Action::Top),
                     Some(Command::Quit) if is_ctrl_c => Some(Action::RequestQuit),
                     Some(Command::Help | Command::Back | Command::Quit) => Some(Action::ToggleHelp),
-                    _ if key.code == KeyCode::Esc => Some(Action::ToggleHelp),
                     _ => None,
                 };
             }
             Some(Modal::Handover(_)) => {
-                return match key.code {
-                    KeyCode::Enter => Some(Action::ConfirmHandover),
-                    KeyCode::Esc => Some(Action::CloseHandover),
-                    _ if is_ctrl_c => Some(Action::RequestQuit),
-                    _ => match self.keymap.lookup(&key, &[Context::List]) {
-                        Some(Command::Down) => Some(Action::Move(1)),
-                        Some(Command::Up) => Some(Action::Move(-1)),
-                        Some(Command::PageDown) => Some(Action::PageDown),
-                        Some(Command::PageUp) => Some(Action::PageUp),
-                        Some(Command::Top) => Some(Action::Top),
-                        _ => None,
-                    },
+                if is_ctrl_c {
+                    return Some(Action::RequestQuit);
+                }
+                return match self
+                    .keymap
+                    .lookup(&key, &[Context::Handover, Context::List])
+                {
+                    Some(Command::TakeHandover) => Some(Action::ConfirmHandover),
+                    Some(Command::HandoverLater) => Some(Action::CloseHandover),
+                    Some(Command::Down) => Some(Action::Move(1)),
+                    Some(Command::Up) => Some(Action::Move(-1)),
+                    Some(Command::PageDown) => Some(Action::PageDown),
+                    Some(Command::PageUp) => Some(Action::PageUp),
+                    Some(Command::Top) => Some(Action::Top),
+                    _ => None,
                 };
             }
             Some(Modal::Confirm(_)) => {
+                if is_ctrl_c {
+                    return Some(Action::RequestQuit);
+                }
                 // nothing else applies while it asks: any other key is ignored
-                return match key.code {
-                    _ if is_ctrl_c => Some(Action::RequestQuit),
-                    KeyCode::Char('y' | 'Y') | KeyCode::Enter => Some(Action::Confirm(true)),
-                    KeyCode::Char('n' | 'N') | KeyCode::Esc => Some(Action::Confirm(false)),
+                return match self.keymap.lookup(&key, &[Context::Confirm]) {
+                    Some(Command::Yes) => Some(Action::Confirm(true)),
+                    Some(Command::No) => Some(Action::Confirm(false)),
                     _ => None,
                 };
             }
@@ -102,6 +105,8 @@ impl App {
                 if form.asking {
                     return self.clash_key(&key);
                 }
+                // the form's other keys (cancel, choices, suggestions) are the
+                // form's to read, as they depend on the field and the question
                 return Some(match self.keymap.lookup(&key, &[Context::Form]) {
                     Some(Command::NextField) => Action::NextField,
                     Some(Command::PrevField) => Action::PrevField,
@@ -119,10 +124,10 @@ impl App {
                 self.input.as_ref().map(|i| i.kind),
                 Some(InputKind::Radio(_))
             );
-            return Some(match key.code {
-                KeyCode::Enter => Action::SubmitInput,
-                KeyCode::Esc => Action::CancelInput,
-                KeyCode::Tab if radio_line => Action::CompleteCallSign,
+            return Some(match self.keymap.lookup(&key, &[Context::Line]) {
+                Some(Command::LineSubmit) => Action::SubmitInput,
+                Some(Command::LineCancel) => Action::CancelInput,
+                Some(Command::CompleteCallSign) if radio_line => Action::CompleteCallSign,
                 _ => Action::InputKey(key),
             });
         }
@@ -210,7 +215,28 @@ impl App {
             | Command::DecideLater
             | Command::EndShiftAndQuit
             | Command::LeaveShiftRunning
-            | Command::StaySignedIn => return None,
+            | Command::StaySignedIn
+            | Command::CancelForm
+            | Command::NextOrSave
+            | Command::ChoiceNext
+            | Command::ChoicePrev
+            | Command::PickNext
+            | Command::PickPrev
+            | Command::Discard
+            | Command::LineSubmit
+            | Command::LineCancel
+            | Command::CompleteCallSign
+            | Command::ClearLine
+            | Command::DeleteWord
+            | Command::LineStart
+            | Command::LineEnd
+            | Command::NextLockField
+            | Command::PrevLockField
+            | Command::SignIn
+            | Command::Yes
+            | Command::No
+            | Command::TakeHandover
+            | Command::HandoverLater => return None,
         })
     }
 

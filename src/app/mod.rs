@@ -181,7 +181,8 @@ pub enum Modal {
     Confirm(Confirm),
 }
 
-/// A question answered y/Enter (do `yes`) or n/Esc (say `no`).
+/// A question answered by the keymap's `confirm` layer: yes (y/Enter) does
+/// `yes`, no (n/Esc) says `no`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Confirm {
     pub question: String,

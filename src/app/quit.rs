@@ -105,7 +105,6 @@ impl App {
             Some(Command::EndShiftAndQuit) => Some(ShiftOnQuit::End),
             Some(Command::LeaveShiftRunning) => Some(ShiftOnQuit::LeaveRunning),
             Some(Command::StaySignedIn) => Some(ShiftOnQuit::Stay),
-            _ if key.code == KeyCode::Esc => Some(ShiftOnQuit::Stay),
             _ => None,
         }
     }

@@ -3,6 +3,7 @@
 
 use super::form::{Field, Form};
 use super::input::LineInput;
+use super::keymap::Command::{No, Yes};
 use super::{Action, App, Confirm, FormKind, InputKind, InputLine, Modal, Pane};
 use crate::domain::rollcall::{needs_maintenance, night_of, Answer, Step, Summary};
 use crate::store::radios::{LogLine, Radio, RADIO_STATUSES};
@@ -329,19 +330,17 @@ impl App {
             return Ok(None);
         };
         let at = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&self.tz).format("%H:%M");
-        let by = |name: &str| {
-            if name.is_empty() {
-                String::new()
-            } else {
-                format!(" by {name}")
-            }
+        let by = |name: &str| match name {
+            "" => String::new(),
+            _ => format!(" by {name}"),
         };
         let saved = r
             .finished_at
             .map(|t| format!(", saved at {}{}", at(t), by(&r.finished_by)))
             .unwrap_or_default();
+        let (yes, no) = (self.keymap.keys_for(Yes), self.keymap.keys_for(No));
         Ok(Some(format!(
-            "Tonight already has a roll-call: started at {}{}{saved}. Start another?  y/Enter start it · n/Esc do not",
+            "Tonight already has a roll-call: started at {}{}{saved}. Start another?  {yes} start it · {no} do not",
             at(r.started_at),
             by(&r.started_by)
         )))

@@ -2,6 +2,7 @@
 //! its handover, and taking a handover over on signing in.
 
 use super::input::LineInput;
+use super::keymap::Command;
 use super::{App, InputKind, InputLine, Modal};
 use crate::domain::permission::Permission;
 use crate::domain::shift::{handover_markdown, LogEntry, Shift};
@@ -59,8 +60,10 @@ impl App {
                 self.modal = Some(Modal::Handover(HandoverView {
                     purpose: HandoverPurpose::TakingOver { id: h.id },
                     title: format!(
-                        " Handover from {} at {at} · Enter take it over · Esc later ",
-                        h.from
+                        " Handover from {} at {at} · {} take it over · {} later ",
+                        h.from,
+                        self.keymap.key_for(Command::TakeHandover),
+                        self.keymap.key_for(Command::HandoverLater)
                     ),
                     body: h.body,
                     scroll: 0,
@@ -145,17 +148,23 @@ impl App {
         match self.store.handover_facts(&shift, now) {
             Ok(facts) => {
                 let body = handover_markdown(&facts, self.tz);
+                let (save, later) = (
+                    self.keymap.key_for(Command::TakeHandover),
+                    self.keymap.key_for(Command::HandoverLater),
+                );
                 let title = if then_quit {
-                    " End of shift: the handover · Enter save it and quit · Esc stay "
+                    format!(" End of shift: the handover · {save} save it and quit · {later} stay ")
                 } else {
-                    " End of shift: the handover · Enter save it and sign out · Esc carry on "
+                    format!(
+                        " End of shift: the handover · {save} save it and sign out · {later} carry on "
+                    )
                 };
                 self.modal = Some(Modal::Handover(HandoverView {
                     purpose: HandoverPurpose::Ending {
                         shift: shift.id,
                         then_quit,
                     },
-                    title: title.into(),
+                    title,
                     body,
                     scroll: 0,
                 }));

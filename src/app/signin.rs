@@ -1,9 +1,10 @@
 //! Signing in, locking and unlocking: while locked nothing personal is drawn.
 
 use super::input::LineInput;
+use super::keymap::{Command, Context};
 use super::work::{Job, Pin, SignInFailure};
 use super::App;
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LockMode {
@@ -76,21 +77,23 @@ impl App {
         ));
     }
 
+    /// A key on the lock screen, through the keymap's `lock` layer; any
+    /// other is typed into the field (the PIN is typed, never bound).
     pub(crate) fn lock_key(&mut self, key: KeyEvent) {
         let Some(lock) = &mut self.lock else { return };
         let n = lock.fields();
-        match key.code {
-            KeyCode::Tab | KeyCode::Down => lock.focus = (lock.focus + 1) % n,
-            KeyCode::BackTab | KeyCode::Up => lock.focus = (lock.focus + n - 1) % n,
-            KeyCode::Enter if lock.focus + 1 < n => lock.focus += 1,
-            KeyCode::Enter => self.submit_lock(),
+        match self.keymap.lookup(&key, &[Context::Lock]) {
+            Some(Command::NextLockField) => lock.focus = (lock.focus + 1) % n,
+            Some(Command::PrevLockField) => lock.focus = (lock.focus + n - 1) % n,
+            Some(Command::SignIn) if lock.focus + 1 < n => lock.focus += 1,
+            Some(Command::SignIn) => self.submit_lock(),
             _ => {
                 let field = match lock.focus {
                     0 => &mut lock.name,
                     1 => &mut lock.pin,
                     _ => &mut lock.pin_again,
                 };
-                if field.edit(key) {
+                if field.edit(key, &self.keymap) {
                     lock.error = None;
                 }
             }

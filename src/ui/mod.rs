@@ -5,6 +5,7 @@ pub mod panes;
 pub mod theme;
 pub mod widgets;
 
+use crate::app::keymap::Command;
 use crate::app::quit::QuitQuestion;
 use crate::app::{App, InputKind, Level, Modal, Pane, MIN_HEIGHT, MIN_WIDTH};
 use chrono::{DateTime, Utc};
@@ -119,7 +120,10 @@ pub fn draw_with(
         Some(QuitQuestion::UnsavedForm) => widgets::form::confirm(
             f,
             area,
-            "Quit and lose the unsaved form?  y = quit · any other key = stay",
+            &format!(
+                "Quit and lose the unsaved form?  {} = quit · any other key = stay",
+                app.keymap.key_for(Command::Discard)
+            ),
             theme,
         ),
         Some(QuitQuestion::OpenShift) => widgets::quit::draw(f, area, app, theme),
@@ -139,6 +143,8 @@ fn draw_message_line(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             InputKind::LogEntry { amends: None } => "log: ",
             InputKind::LogEntry { amends: Some(_) } => "amend: ",
         };
+        let submit = app.keymap.key_for(Command::LineSubmit);
+        let cancel = app.keymap.key_for(Command::LineCancel);
         let mut spans = vec![
             Span::styled(prompt, theme.style("key")),
             Span::styled(clean(&input.line.value), theme.style("input")),
@@ -168,12 +174,14 @@ fn draw_message_line(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             }
         } else if let InputKind::Why { .. } = input.kind {
             spans.push(Span::styled(
-                "   the reason is kept in the audit trail · Enter open · Esc cancel",
+                format!(
+                    "   the reason is kept in the audit trail · {submit} open · {cancel} cancel"
+                ),
                 theme.style("muted"),
             ));
         } else if input.kind == InputKind::Filter {
             spans.push(Span::styled(
-                "   Enter keep · Esc undo · zone: type: status: p:",
+                format!("   {submit} keep · {cancel} undo · zone: type: status: p:"),
                 theme.style("muted"),
             ));
         }

@@ -116,7 +116,10 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     f.render_stateful_widget(table, area, &mut state);
     if b.rows.is_empty() {
         let hint = if b.filter.is_narrowed() {
-            "nothing matches this filter — Esc clears it".to_string()
+            format!(
+                "nothing matches this filter — {} clears it",
+                app.keymap.key_for(crate::app::keymap::Command::Back)
+            )
         } else {
             format!(
                 "no {} incidents — {} logs one",

@@ -14,6 +14,17 @@ use unicode_width::UnicodeWidthStr;
 
 const LABEL: usize = 15;
 
+/// The keys a field's hint may name (“1-4 or ←/→”, “Enter picks”, “↑/↓ to
+/// pick”, “Esc keeps it”).
+const FIELD_KEYS: &[Command] = &[
+    Command::ChoicePrev,
+    Command::ChoiceNext,
+    Command::PickPrev,
+    Command::PickNext,
+    Command::NextOrSave,
+    Command::CancelForm,
+];
+
 pub fn draw(f: &mut Frame, area: Rect, app: &App, form: &Form, theme: &Theme) {
     let width = 84.min(area.width.saturating_sub(2));
     let inner_w = width.saturating_sub(2) as usize;
@@ -181,9 +192,11 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, form: &Form, theme: &Theme) {
                 }
             }
             if !field.hint.is_empty() {
+                // written with the default keys; a rebinding shows in it
+                let hint = app.keymap.follow(field.hint, FIELD_KEYS).into_owned();
                 lines.push(Line::from(vec![
                     Span::raw(" ".repeat(LABEL + 1)),
-                    Span::styled(field.hint, theme.style("muted")),
+                    Span::styled(hint, theme.style("muted")),
                 ]));
             }
         }
@@ -217,20 +230,40 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, form: &Form, theme: &Theme) {
         Span::styled(last, theme.style("alert_warn"))
     } else if form.confirm_discard {
         Span::styled(
-            "Discard what you typed?  y = discard · any other key = keep editing",
+            format!(
+                "Discard what you typed?  {} = discard · any other key = keep editing",
+                app.keymap.key_for(Command::Discard)
+            ),
             theme.style("alert_warn"),
         )
     } else {
         let k = |c| app.keymap.key_for(c);
-        Span::styled(
+        let keys = [
+            format!("{} next", k(Command::NextField)),
+            format!("{} back", k(Command::PrevField)),
             format!(
-                "{} next · {} back · Enter on the last field or {} saves · Esc cancels",
-                k(Command::NextField),
-                k(Command::PrevField),
+                "{} on the last field or {} saves",
+                k(Command::NextOrSave),
                 k(Command::Submit)
             ),
-            theme.style("muted"),
-        )
+            format!("{} cancels", k(Command::CancelForm)),
+        ];
+        // rebound keys may have longer names: wrapped between keys, never cut off
+        let mut chunks: Vec<String> = vec![];
+        for part in keys {
+            match chunks.last_mut() {
+                Some(l) if l.width() + 3 + part.width() <= inner_w => {
+                    l.push_str(" · ");
+                    l.push_str(&part);
+                }
+                _ => chunks.push(part),
+            }
+        }
+        let last = chunks.pop().unwrap_or_default();
+        for chunk in chunks {
+            lines.push(Line::from(Span::styled(chunk, theme.style("muted"))));
+        }
+        Span::styled(last, theme.style("muted"))
     };
     lines.push(Line::from(footer));
 

@@ -1,7 +1,7 @@
 //! Help, generated from the same key table that drives the keys.
 
 use crate::app::command_line::COMMANDS;
-use crate::app::keymap::Context;
+use crate::app::keymap::{Command, Context};
 use crate::app::App;
 use crate::ui::{centred, Theme};
 use ratatui::layout::Rect;
@@ -26,7 +26,12 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         Context::Setup,
         Context::Form,
         Context::Clash,
+        Context::Line,
+        Context::Editing,
+        Context::Confirm,
+        Context::Handover,
         Context::Quitting,
+        Context::Lock,
     ];
     let here = app.contexts();
     let order = here
@@ -98,7 +103,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, scroll: u16, theme: &Theme) {
                     .borders(Borders::ALL)
                     .border_style(theme.style("focus_border"))
                     .title(Span::styled(
-                        " Help — ↑/↓ scroll · Esc closes ",
+                        format!(
+                            " Help — {}/{} scroll · {} closes ",
+                            app.keymap.key_for(Command::Up),
+                            app.keymap.key_for(Command::Down),
+                            app.keymap.key_for(Command::Back)
+                        ),
                         theme.style("title"),
                     )),
             ),

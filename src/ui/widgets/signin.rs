@@ -1,5 +1,6 @@
 //! The sign-in and lock screen: it shows no one's details, only the form.
 
+use crate::app::keymap::Command;
 use crate::app::signin::{LockMode, LockScreen};
 use crate::app::App;
 use crate::ui::{centred, clean, local, Theme};
@@ -70,8 +71,13 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, lock: &LockScreen, theme: &The
             theme.style("muted"),
         )));
     }
+    // Ctrl-C is not a binding: it always quits
     lines.push(Line::from(Span::styled(
-        "Tab next field · Enter signs in · Ctrl-C quits",
+        format!(
+            "{} next field · {} signs in · Ctrl-C quits",
+            app.keymap.key_for(Command::NextLockField),
+            app.keymap.key_for(Command::SignIn)
+        ),
         theme.style("muted"),
     )));
     lines.push(Line::from(Span::styled(

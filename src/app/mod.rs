@@ -205,7 +205,7 @@ pub struct App {
     pub board: Board,
     pub detail: Option<Detail>,
     pub activity: Activity,
-    pub modal: Option<Modal>,
+    pub(crate) modal: Option<Modal>,
     pub input: Option<InputLine>,
     pub theme: String,
     pub theme_names: Vec<String>,
@@ -417,17 +417,53 @@ impl App {
         }
     }
 
-    // ----- keys -----------------------------------------------------------
+    // ----- what is open over the pane ------------------------------------
 
-    // ----- the update function -------------------------------------------
+    /// The open form, if one is.
+    pub fn form(&self) -> Option<&Form> {
+        match &self.modal {
+            Some(Modal::Form(_, f)) => Some(f),
+            _ => None,
+        }
+    }
 
-    // ----- panes and lists --------------------------------------------------
+    /// Which form is open, if one is.
+    pub fn form_kind(&self) -> Option<&FormKind> {
+        match &self.modal {
+            Some(Modal::Form(k, _)) => Some(k),
+            _ => None,
+        }
+    }
 
-    // ----- filter and command line -------------------------------------------
+    /// The yes-or-no question being asked, if one is.
+    pub fn question(&self) -> Option<&Confirm> {
+        match &self.modal {
+            Some(Modal::Confirm(q)) => Some(q),
+            _ => None,
+        }
+    }
 
-    // ----- incidents --------------------------------------------------------
+    /// The shift handover being shown, if it is.
+    pub fn handover(&self) -> Option<&shift::HandoverView> {
+        match &self.modal {
+            Some(Modal::Handover(h)) => Some(h),
+            _ => None,
+        }
+    }
 
-    // ----- time and other consoles ---------------------------------------------
+    pub fn help_shown(&self) -> bool {
+        matches!(self.modal, Some(Modal::Help { .. }))
+    }
+
+    /// Nothing (form, question, help or handover) is open over the pane.
+    pub fn nothing_open(&self) -> bool {
+        self.modal.is_none()
+    }
+
+    /// What is open over the pane, for the ui to draw.
+    pub fn overlay(&self) -> Option<&Modal> {
+        self.modal.as_ref()
+    }
 
     /// The place label shown for a zone/member suggestion (used by the form view).
     pub fn suggestion_label(choice: &PlaceChoice) -> String {

@@ -3,7 +3,7 @@
 //! so a new one cannot slip through unchecked.
 
 use super::input::LineInput;
-use super::{quit, radio, App, FormKind, InputKind, InputLine, Modal, Pane, BOARD_CHROME};
+use super::{quit, radio, App, InputKind, InputLine, Modal, Pane, BOARD_CHROME};
 use crate::domain::permission::{allowed, refusal, Permission, Role};
 use crate::store::Gone;
 use crossterm::event::KeyEvent;
@@ -219,37 +219,6 @@ pub(super) fn permission_for(action: &Action) -> Option<Permission> {
 
 /// The permission saving a form needs (checked again at saving, in case the
 /// operator's role changed while the form was open).
-pub(super) fn permission_for_form(kind: &FormKind) -> Permission {
-    use Permission as P;
-    match kind {
-        FormKind::NewIncident => P::LogIncident,
-        FormKind::Edit { .. } | FormKind::Close { .. } | FormKind::Note { .. } => P::UpdateIncident,
-        FormKind::Sighting => P::LogSighting,
-        FormKind::LinkOffender { .. } => P::NameOffenderOnIncident,
-        FormKind::Offender { .. } | FormKind::Promote { .. } | FormKind::Merge { .. } => {
-            P::EditRegister
-        }
-        FormKind::Exclusion { .. } | FormKind::LiftExclusion { .. } | FormKind::Appeal { .. } => {
-            P::ManageExclusions
-        }
-        FormKind::AcceptHit { .. } | FormKind::RejectHit { .. } => P::DecideHit,
-        FormKind::RadioStatus { .. } | FormKind::EditRadio { .. } | FormKind::AddRadio => {
-            P::ManageRadios
-        }
-        FormKind::AddMember
-        | FormKind::AddTraining
-        | FormKind::EditMember { .. }
-        | FormKind::AddContact { .. } => P::ManageMembers,
-        FormKind::AddZone
-        | FormKind::EditZone { .. }
-        | FormKind::RetireZone { .. }
-        | FormKind::AddCamera
-        | FormKind::EditCamera { .. }
-        | FormKind::RetireCamera { .. }
-        | FormKind::SchemeDetails => P::SetUpScheme,
-    }
-}
-
 impl App {
     pub fn update(&mut self, action: Action) {
         self.dirty = true;

@@ -9,7 +9,8 @@
 //! both changed one field the form shows both values and asks, before
 //! anything is written, which to keep. A hit's one field is its decision.
 
-use super::form::{Field, Form};
+use super::form::{Field, FieldKey, Form};
+use super::forms::{HitForm, IncidentForm, MemberForm, RadioForm, RegisterForm};
 use super::keymap::{Command, Context};
 use super::{Action, App, FormKind, Modal};
 use crate::domain::merge::{take, Keep, Take};
@@ -22,6 +23,9 @@ use crossterm::event::KeyEvent;
 /// the form opened: the form shows both, and saving asks which to keep.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldClash {
+    /// The field, or none when the clash is over the whole record.
+    pub key: Option<FieldKey>,
+    /// What the form calls it.
     pub label: &'static str,
     /// Who made the other change.
     pub by: String,
@@ -36,6 +40,7 @@ impl FieldClash {
     /// A clash over the record as a whole, not one of the form's fields.
     pub fn over_record(label: &'static str, by: &str, theirs: String, mine: String) -> FieldClash {
         FieldClash {
+            key: None,
             label,
             by: by.into(),
             theirs,
@@ -72,25 +77,25 @@ impl Form {
         let opened: Vec<_> = self
             .fields
             .iter()
-            .map(|f| (f.label, f.opened_with().to_string()))
+            .map(|f| (f.key, f.opened_with().to_string()))
             .collect();
         let theirs: Vec<_> = fresh
             .fields
             .iter()
-            .map(|f| (f.label, f.opened_with().to_string()))
+            .map(|f| (f.key, f.opened_with().to_string()))
             .collect();
         let mine: Vec<_> = self
             .fields
             .iter()
-            .map(|f| (f.label, f.value().to_string()))
+            .map(|f| (f.key, f.value().to_string()))
             .collect();
         self.clashes.clear();
-        for (field, (label, take)) in self
+        for (field, (key, take)) in self
             .fields
             .iter_mut()
             .zip(three_way(&opened, &theirs, &mine))
         {
-            let Some(new) = fresh.fields.iter().find(|f| f.label == label) else {
+            let Some(new) = fresh.fields.iter().find(|f| f.key == key) else {
                 continue;
             };
             match take {
@@ -99,7 +104,8 @@ impl Form {
                 Take::Clash { theirs, mine } => {
                     field.count_as_opened_with(new.opened_with());
                     self.clashes.push(FieldClash {
-                        label,
+                        key: Some(key),
+                        label: new.label,
                         by: by.into(),
                         theirs,
                         mine,
@@ -130,7 +136,7 @@ impl Form {
         if keep == Keep::Theirs {
             match clash.fresh {
                 Some(fresh) => {
-                    if let Some(f) = self.fields.iter_mut().find(|f| f.label == clash.label) {
+                    if let Some(f) = clash.key.and_then(|k| self.field_mut(k)) {
                         *f = fresh;
                     }
                 }
@@ -157,23 +163,23 @@ impl Form {
 /// that makes something new, or adds to a record without editing it).
 fn edited(kind: &FormKind) -> Option<(Record, i64)> {
     Some(match *kind {
-        FormKind::Edit { id, version } | FormKind::Close { id, version } => {
+        FormKind::Incident(IncidentForm::Edit { id, version })
+        | FormKind::Incident(IncidentForm::Close { id, version }) => {
             (Record::Incident(id), version)
         }
-        FormKind::Offender {
+        FormKind::Register(RegisterForm::Offender {
             id: Some(id),
             version,
-        } => (Record::Offender(id), version),
-        FormKind::LiftExclusion { id, version } | FormKind::Appeal { id, version } => {
+        }) => (Record::Offender(id), version),
+        FormKind::Register(RegisterForm::LiftExclusion { id, version })
+        | FormKind::Register(RegisterForm::Appeal { id, version }) => {
             (Record::Exclusion(id), version)
         }
-        FormKind::EditMember { id, version } => (Record::Member(id), version),
-        FormKind::RadioStatus { id, version } | FormKind::EditRadio { id, version } => {
-            (Record::Radio(id), version)
-        }
-        FormKind::AcceptHit { id, version } | FormKind::RejectHit { id, version } => {
-            (Record::Hit(id), version)
-        }
+        FormKind::Member(MemberForm::Edit { id, version }) => (Record::Member(id), version),
+        FormKind::Radio(RadioForm::Status { id, version })
+        | FormKind::Radio(RadioForm::Edit { id, version }) => (Record::Radio(id), version),
+        FormKind::Hit(HitForm::Accept { id, version })
+        | FormKind::Hit(HitForm::Reject { id, version }) => (Record::Hit(id), version),
         _ => return None,
     })
 }
@@ -212,7 +218,7 @@ impl App {
         self.refresh_after_write();
         self.radio_store_changed();
         let fresh = match &kind {
-            FormKind::AcceptHit { .. } | FormKind::RejectHit { .. } => {
+            FormKind::Hit(HitForm::Accept { .. }) | FormKind::Hit(HitForm::Reject { .. }) => {
                 self.learn_hit_decision(&kind, &mut form, &by)
             }
             _ => self.fresh_form(&kind).map(|fresh| {
@@ -228,7 +234,7 @@ impl App {
             Ok(None)
                 if matches!(
                     kind,
-                    FormKind::AcceptHit { .. } | FormKind::RejectHit { .. }
+                    FormKind::Hit(HitForm::Accept { .. }) | FormKind::Hit(HitForm::Reject { .. })
                 ) =>
             {
                 return self.info(format!(
@@ -263,17 +269,18 @@ impl App {
     /// record (none: the record has gone).
     fn fresh_form(&self, kind: &FormKind) -> Result<Option<(FormKind, Form)>, StoreError> {
         let modal = match *kind {
-            FormKind::Edit { id, .. } | FormKind::Close { id, .. } => {
+            FormKind::Incident(IncidentForm::Edit { id, .. })
+            | FormKind::Incident(IncidentForm::Close { id, .. }) => {
                 let Some(i) = self.store.incident(id)? else {
                     return Ok(None);
                 };
-                if matches!(kind, FormKind::Edit { .. }) {
+                if matches!(kind, FormKind::Incident(IncidentForm::Edit { .. })) {
                     self.edit_form(&i)
                 } else {
                     self.close_form(&i)
                 }
             }
-            FormKind::Offender { id: Some(id), .. } => {
+            FormKind::Register(RegisterForm::Offender { id: Some(id), .. }) => {
                 let Some(o) = self.store.offender(id)? else {
                     return Ok(None);
                 };
@@ -281,28 +288,30 @@ impl App {
                 let born = born.map(|d| d.to_string()).unwrap_or_default();
                 self.offender_form(&o, &born, &address, true)
             }
-            FormKind::LiftExclusion { id, .. } | FormKind::Appeal { id, .. } => {
+            FormKind::Register(RegisterForm::LiftExclusion { id, .. })
+            | FormKind::Register(RegisterForm::Appeal { id, .. }) => {
                 let Some(e) = found(self.store.exclusion(id))? else {
                     return Ok(None);
                 };
-                if matches!(kind, FormKind::Appeal { .. }) {
+                if matches!(kind, FormKind::Register(RegisterForm::Appeal { .. })) {
                     self.appeal_form(&e)
                 } else {
                     super::register::lift_form(&e)
                 }
             }
-            FormKind::EditMember { id, .. } => {
+            FormKind::Member(MemberForm::Edit { id, .. }) => {
                 let rows = self.store.member_rows(self.now())?;
                 let Some(m) = rows.into_iter().find(|m| m.id == id) else {
                     return Ok(None);
                 };
                 self.edit_member_form(&m)
             }
-            FormKind::RadioStatus { id, .. } | FormKind::EditRadio { id, .. } => {
+            FormKind::Radio(RadioForm::Status { id, .. })
+            | FormKind::Radio(RadioForm::Edit { id, .. }) => {
                 let Some(r) = found(self.store.radio(id))? else {
                     return Ok(None);
                 };
-                if matches!(kind, FormKind::EditRadio { .. }) {
+                if matches!(kind, FormKind::Radio(RadioForm::Edit { .. })) {
                     self.edit_radio_form(&r)
                 } else {
                     super::radio::radio_status_form(&r)
@@ -325,19 +334,21 @@ impl App {
         form: &mut Form,
         by: &str,
     ) -> Result<Option<FormKind>, StoreError> {
-        let (FormKind::AcceptHit { id, .. } | FormKind::RejectHit { id, .. }) = *kind else {
+        let (FormKind::Hit(HitForm::Accept { id, .. }) | FormKind::Hit(HitForm::Reject { id, .. })) =
+            *kind
+        else {
             return Ok(None);
         };
         let Some(h) = self.store.hit(id)? else {
             return Ok(Some(kind.clone()));
         };
         let mine = match kind {
-            FormKind::AcceptHit { .. } => {
-                format!("accepted: {}", super::hits::accepted_action(form))
+            FormKind::Hit(HitForm::Accept { .. }) => {
+                format!("accepted: {}", super::hits::accepted_action(form)?)
             }
             _ => format!(
                 "rejected: {}",
-                crate::domain::text::tidy_input(form.field("Reason").value())
+                crate::domain::text::tidy_input(form.field(FieldKey::Reason)?.value())
             ),
         };
         let version = h.version;
@@ -350,8 +361,8 @@ impl App {
                 .push(FieldClash::over_record("Decision", by, theirs, mine)),
         }
         Ok(Some(match kind {
-            FormKind::AcceptHit { .. } => FormKind::AcceptHit { id, version },
-            _ => FormKind::RejectHit { id, version },
+            FormKind::Hit(HitForm::Accept { .. }) => FormKind::Hit(HitForm::Accept { id, version }),
+            _ => FormKind::Hit(HitForm::Reject { id, version }),
         }))
     }
 
@@ -432,8 +443,8 @@ mod tests {
         Form::new(
             "t",
             vec![
-                Field::text("Priority", priority, ""),
-                Field::text("Note", note, ""),
+                Field::text(FieldKey::Priority, priority, ""),
+                Field::text(FieldKey::Note, note, ""),
             ],
         )
     }
@@ -443,10 +454,17 @@ mod tests {
         let mut f = opened("P3", "");
         f.fields[1].input = LineInput::new("seen leaving");
         f.rebase(opened("P1", ""), "Dana");
-        assert_eq!(f.field("Priority").value(), "P1", "theirs, untouched here");
-        assert!(!f.field("Priority").changed(), "so not written");
-        assert_eq!(f.field("Note").value(), "seen leaving");
-        assert!(f.field("Note").changed(), "mine, written");
+        assert_eq!(
+            f.field(FieldKey::Priority).unwrap().value(),
+            "P1",
+            "theirs, untouched here"
+        );
+        assert!(
+            !f.field(FieldKey::Priority).unwrap().changed(),
+            "so not written"
+        );
+        assert_eq!(f.field(FieldKey::Note).unwrap().value(), "seen leaving");
+        assert!(f.field(FieldKey::Note).unwrap().changed(), "mine, written");
         assert!(f.clashes.is_empty());
         assert!(!f.ask_which_to_keep());
     }
@@ -470,18 +488,21 @@ mod tests {
             ("Note", "near the door", "by the tills")
         );
         assert_eq!(
-            f.field("Note").value(),
+            f.field(FieldKey::Note).unwrap().value(),
             "by the tills",
             "the typing stays until chosen"
         );
         assert!(f.ask_which_to_keep());
         assert_eq!(f.keep(Keep::Theirs), Settled::NothingLeft);
-        assert_eq!(f.field("Note").value(), "near the door");
+        assert_eq!(f.field(FieldKey::Note).unwrap().value(), "near the door");
         assert!(!f.asking);
 
         let mut f = clashing();
         assert_eq!(f.keep(Keep::Mine), Settled::Save);
-        assert_eq!(f.field("Note").value(), "by the tills");
-        assert!(f.field("Note").changed(), "mine replaces theirs");
+        assert_eq!(f.field(FieldKey::Note).unwrap().value(), "by the tills");
+        assert!(
+            f.field(FieldKey::Note).unwrap().changed(),
+            "mine replaces theirs"
+        );
     }
 }

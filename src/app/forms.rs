@@ -1,43 +1,65 @@
-//! Which form is open (`FormKind`), its keys, and saving it: each kind of
-//! form is saved by the code of what it changes.
+//! Which form is open (`FormKind`: one type per family of forms, each with
+//! its permission and its save, in the module of what it changes), its keys,
+//! and saving it.
 
-use super::actions::permission_for_form;
 use super::form::FormOutcome;
+pub use super::hits::HitForm;
+pub use super::incidents::IncidentForm;
+pub use super::members::MemberForm;
+pub use super::radio::RadioForm;
+pub use super::register::RegisterForm;
+pub use super::setup::SetupForm;
+pub use super::sightings::SightingForm;
 use super::{register, App, Modal};
-use crate::domain::{IncidentEdit, NewIncident, Priority, Status};
+use crate::domain::permission::Permission;
 use crate::store::StoreError;
 use crossterm::event::KeyEvent;
 
+/// Which form is open: one type per family of forms, each in the module of
+/// what it changes, with its own permission and its own save.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FormKind {
-    NewIncident,
-    Edit { id: i64, version: i64 },
-    Close { id: i64, version: i64 },
-    Note { id: i64, amends: Option<i64> },
-    Sighting,
-    LinkOffender { incident: i64 },
-    Offender { id: Option<i64>, version: i64 },
-    Exclusion { offender: i64 },
-    LiftExclusion { id: i64, version: i64 },
-    Promote { id: i64 },
-    Merge { from: i64 },
-    Appeal { id: i64, version: i64 },
-    RadioStatus { id: i64, version: i64 },
-    EditRadio { id: i64, version: i64 },
-    AddRadio,
-    AddMember,
-    AddTraining,
-    EditMember { id: i64, version: i64 },
-    AddContact { member: i64 },
-    AddZone,
-    EditZone { id: i64 },
-    RetireZone { id: i64 },
-    AddCamera,
-    EditCamera { id: i64 },
-    RetireCamera { id: i64 },
-    SchemeDetails,
-    AcceptHit { id: i64, version: i64 },
-    RejectHit { id: i64, version: i64 },
+    Incident(IncidentForm),
+    Sighting(SightingForm),
+    Register(RegisterForm),
+    Hit(HitForm),
+    Radio(RadioForm),
+    Member(MemberForm),
+    Setup(SetupForm),
+}
+
+macro_rules! families {
+    ($($family:ident($ty:ty)),*) => {
+        $(impl From<$ty> for FormKind {
+            fn from(f: $ty) -> FormKind {
+                FormKind::$family(f)
+            }
+        })*
+    };
+}
+families!(
+    Incident(IncidentForm),
+    Sighting(SightingForm),
+    Register(RegisterForm),
+    Hit(HitForm),
+    Radio(RadioForm),
+    Member(MemberForm),
+    Setup(SetupForm)
+);
+
+impl FormKind {
+    /// What saving this form needs the operator to be allowed to do.
+    pub fn permission(&self) -> Permission {
+        match self {
+            FormKind::Incident(f) => f.permission(),
+            FormKind::Sighting(f) => f.permission(),
+            FormKind::Register(f) => f.permission(),
+            FormKind::Hit(f) => f.permission(),
+            FormKind::Radio(f) => f.permission(),
+            FormKind::Member(f) => f.permission(),
+            FormKind::Setup(f) => f.permission(),
+        }
+    }
 }
 
 impl App {
@@ -61,7 +83,7 @@ impl App {
         let Some(Modal::Form(kind, mut form)) = self.modal.take() else {
             return;
         };
-        if !self.permit(permission_for_form(&kind)) {
+        if !self.permit(kind.permission()) {
             return;
         }
         form.settle();
@@ -70,80 +92,14 @@ impl App {
             self.modal = Some(Modal::Form(kind, form));
             return;
         }
-        let now = self.now();
-        let op = self.operator.id;
-        let result: Result<String, StoreError> = match &kind {
-            FormKind::NewIncident => {
-                let new = NewIncident {
-                    kind: form.field("Type").value().to_string(),
-                    priority: Priority::ALL[form.field("Priority").choice_index().min(3)],
-                    place: form.field("Where").place_value(),
-                    summary: form.field("What happened").value().to_string(),
-                    opened_at: now,
-                };
-                match new.validate() {
-                    Err(e) => Err(StoreError::Invalid(e)),
-                    Ok(new) => self.store.create_incident(&new, op, now).map(|i| {
-                        self.select_incident(&i);
-                        format!("incident #{} logged", i.id)
-                    }),
-                }
-            }
-            FormKind::Edit { id, version } => {
-                let edit = IncidentEdit::from_input(
-                    form.field("Type").value(),
-                    Priority::ALL[form.field("Priority").choice_index().min(3)],
-                    form.field("Where").place_value(),
-                    form.field("What happened").value(),
-                    form.field("Police ref").value(),
-                    form.field("Loss £").value(),
-                    form.field("Recovered £").value(),
-                );
-                match edit {
-                    Err(e) => Err(StoreError::Invalid(e)),
-                    Ok(edit) => self
-                        .store
-                        .update_incident(*id, *version, &edit, op, now)
-                        .map(|i| format!("incident #{} saved", i.id)),
-                }
-            }
-            FormKind::Close { id, version } => self
-                .store
-                .set_status(
-                    *id,
-                    *version,
-                    Status::Closed,
-                    Some(form.field("Reason").value()),
-                    op,
-                    now,
-                )
-                .map(|i| format!("incident #{} closed", i.id)),
-            FormKind::Note { id, amends } => self
-                .store
-                .add_note(*id, form.field("Note").value(), *amends, op, now)
-                .map(|_| format!("note added to #{id}")),
-            k
-            @ (FormKind::RadioStatus { .. } | FormKind::EditRadio { .. } | FormKind::AddRadio) => {
-                self.submit_radio_form(k, &form)
-            }
-            k @ (FormKind::AddMember
-            | FormKind::AddTraining
-            | FormKind::EditMember { .. }
-            | FormKind::AddContact { .. }) => self.submit_members_form(k, &form),
-            k @ (FormKind::AddZone
-            | FormKind::EditZone { .. }
-            | FormKind::RetireZone { .. }
-            | FormKind::AddCamera
-            | FormKind::EditCamera { .. }
-            | FormKind::RetireCamera { .. }
-            | FormKind::SchemeDetails) => self.submit_setup_form(k, &form),
-            k @ (FormKind::Sighting | FormKind::LinkOffender { .. }) => {
-                self.submit_sighting_form(k, &form)
-            }
-            k @ (FormKind::AcceptHit { .. } | FormKind::RejectHit { .. }) => {
-                self.submit_hit_form(k, &form)
-            }
-            other => self.submit_register_form(other, &form),
+        let result = match &kind {
+            FormKind::Incident(f) => self.submit_incident_form(f, &form),
+            FormKind::Sighting(f) => self.submit_sighting_form(f, &form),
+            FormKind::Register(f) => self.submit_register_form(f, &form),
+            FormKind::Hit(f) => self.submit_hit_form(f, &form),
+            FormKind::Radio(f) => self.submit_radio_form(f, &form),
+            FormKind::Member(f) => self.submit_members_form(f, &form),
+            FormKind::Setup(f) => self.submit_setup_form(f, &form),
         };
         match result {
             Ok(msg) => {

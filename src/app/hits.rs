@@ -2,13 +2,29 @@
 //! alerted on every one, escalated while nobody acknowledges it, and decided
 //! (accepted with what was done, or rejected as a false match).
 
-use super::form::{Field, Form};
+use super::form::{Field, FieldKey, Form};
 use super::{App, FormKind, Modal};
 use crate::domain::sighting::{escalation_level, HitStatus, HIT_ACTIONS};
 use crate::store::sightings::HitRow;
 use crate::store::StoreError;
 use chrono::Duration;
 use std::collections::{HashMap, HashSet};
+
+/// Deciding a hit: accepting it with what was done, or rejecting it as a false match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HitForm {
+    Accept { id: i64, version: i64 },
+    Reject { id: i64, version: i64 },
+}
+
+impl HitForm {
+    pub fn permission(&self) -> crate::domain::permission::Permission {
+        use crate::domain::permission::Permission as P;
+        match self {
+            HitForm::Accept { .. } | HitForm::Reject { .. } => P::DecideHit,
+        }
+    }
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct Hits {
@@ -30,12 +46,12 @@ pub struct Notice {
 }
 
 /// What the accept form says was done: the action, with its detail if given.
-pub(crate) fn accepted_action(form: &Form) -> String {
-    let action = form.field("Action").value();
-    match form.field("Detail").value().trim() {
+pub(crate) fn accepted_action(form: &Form) -> Result<String, StoreError> {
+    let action = form.field(FieldKey::Action)?.value();
+    Ok(match form.field(FieldKey::Detail)?.value().trim() {
         "" => action.to_string(),
         detail => format!("{action}: {detail}"),
-    }
+    })
 }
 
 impl App {
@@ -51,19 +67,19 @@ impl App {
                 format!("Accept hit {} — {}", h.id, h.offender),
                 vec![
                     Field::choice(
-                        "Action",
+                        FieldKey::Action,
                         HIT_ACTIONS.iter().map(|s| s.to_string()).collect(),
                         0,
                         "what was done",
                     ),
-                    Field::text("Detail", "", "optional"),
+                    Field::text(FieldKey::Detail, "", "optional"),
                 ],
             )
         } else {
             Form::new(
                 format!("Reject hit {} as a false match", h.id),
                 vec![Field::text(
-                    "Reason",
+                    FieldKey::Reason,
                     "",
                     "why it is not them, e.g. different build",
                 )],
@@ -72,9 +88,9 @@ impl App {
         let (id, version) = (h.id, h.version);
         self.modal = Some(Modal::Form(
             if accept {
-                FormKind::AcceptHit { id, version }
+                FormKind::Hit(HitForm::Accept { id, version })
             } else {
-                FormKind::RejectHit { id, version }
+                FormKind::Hit(HitForm::Reject { id, version })
             },
             form,
         ));
@@ -224,30 +240,29 @@ impl App {
     /// Save an accept or reject form; Ok is the message to show.
     pub(crate) fn submit_hit_form(
         &mut self,
-        kind: &FormKind,
+        kind: &HitForm,
         form: &Form,
     ) -> Result<String, StoreError> {
         let now = self.now();
         let op = self.operator.id;
         match kind {
-            FormKind::AcceptHit { id, version } => {
-                let action = accepted_action(form);
+            HitForm::Accept { id, version } => {
+                let action = accepted_action(form)?;
                 self.store
                     .decide_hit(*id, *version, true, &action, op, now)?;
                 Ok(format!("hit {id} accepted: {action}"))
             }
-            FormKind::RejectHit { id, version } => {
+            HitForm::Reject { id, version } => {
                 self.store.decide_hit(
                     *id,
                     *version,
                     false,
-                    form.field("Reason").value(),
+                    form.field(FieldKey::Reason)?.value(),
                     op,
                     now,
                 )?;
                 Ok(format!("hit {id} rejected as a false match"))
             }
-            _ => unreachable!("only hit forms are saved here"),
         }
     }
 }

@@ -1,9 +1,32 @@
 //! One incident: its detail and timeline, its forms, and changing its status.
 
-use super::form::{Field, Form};
+use super::form::{Field, FieldKey, Form};
 use super::keymap::Command;
 use super::{App, FormKind, Modal, Pane};
+use crate::domain::permission::Permission;
 use crate::domain::{Incident, Priority, Status, TimelineEntry};
+use crate::domain::{IncidentEdit, NewIncident};
+use crate::store::StoreError;
+
+/// The incident forms: logging one, editing, closing, and a note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IncidentForm {
+    New,
+    Edit { id: i64, version: i64 },
+    Close { id: i64, version: i64 },
+    Note { id: i64, amends: Option<i64> },
+}
+
+impl IncidentForm {
+    pub fn permission(&self) -> Permission {
+        match self {
+            IncidentForm::New => Permission::LogIncident,
+            IncidentForm::Edit { .. } | IncidentForm::Close { .. } | IncidentForm::Note { .. } => {
+                Permission::UpdateIncident
+            }
+        }
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Detail {
@@ -73,8 +96,8 @@ impl App {
     pub(super) fn place_field(&self, incident: Option<&Incident>) -> Field {
         let hint = "zone or member (↑/↓ to pick), or free text";
         match incident {
-            Some(i) => Field::place("Where", &i.place_label, Some(i.place.clone()), hint),
-            None => Field::place("Where", "", None, hint),
+            Some(i) => Field::place(FieldKey::Where, &i.place_label, Some(i.place.clone()), hint),
+            None => Field::place(FieldKey::Where, "", None, hint),
         }
     }
 
@@ -103,14 +126,23 @@ impl App {
         let form = Form::new(
             "New incident",
             vec![
-                Field::choice("Type", kinds, k, "←/→ or a letter"),
-                Field::choice("Priority", Self::priority_options(), 2, "1-4 or ←/→"),
+                Field::choice(FieldKey::Type, kinds, k, "←/→ or a letter"),
+                Field::choice(
+                    FieldKey::Priority,
+                    Self::priority_options(),
+                    2,
+                    "1-4 or ←/→",
+                ),
                 self.place_field(None),
-                Field::text("What happened", "", "one line; add detail as notes later"),
+                Field::text(
+                    FieldKey::WhatHappened,
+                    "",
+                    "one line; add detail as notes later",
+                ),
             ],
         );
         self.input = None;
-        self.modal = Some(Modal::Form(FormKind::NewIncident, form));
+        self.modal = Some(Modal::Form(FormKind::Incident(IncidentForm::New), form));
     }
 
     pub(super) fn open_edit_form(&mut self) {
@@ -136,25 +168,29 @@ impl App {
         let form = Form::new(
             format!("Edit incident #{}", i.id),
             vec![
-                Field::choice("Type", kinds, k, "←/→ or a letter"),
+                Field::choice(FieldKey::Type, kinds, k, "←/→ or a letter"),
                 Field::choice(
-                    "Priority",
+                    FieldKey::Priority,
                     Self::priority_options(),
                     (i.priority.number() - 1) as usize,
                     "1-4 or ←/→",
                 ),
                 self.place_field(Some(i)),
-                Field::text("What happened", &i.summary, ""),
-                Field::text("Police ref", &i.police_ref, "e.g. the CAD or crime number"),
-                Field::text("Loss £", &loss, "pounds and pence, e.g. 24.99"),
-                Field::text("Recovered £", &rec, "pounds and pence"),
+                Field::text(FieldKey::WhatHappened, &i.summary, ""),
+                Field::text(
+                    FieldKey::PoliceRef,
+                    &i.police_ref,
+                    "e.g. the CAD or crime number",
+                ),
+                Field::text(FieldKey::Loss, &loss, "pounds and pence, e.g. 24.99"),
+                Field::text(FieldKey::Recovered, &rec, "pounds and pence"),
             ],
         );
         Modal::Form(
-            FormKind::Edit {
+            FormKind::Incident(IncidentForm::Edit {
                 id: i.id,
                 version: i.version,
-            },
+            }),
             form,
         )
     }
@@ -174,16 +210,16 @@ impl App {
         let form = Form::new(
             format!("Close incident #{}", i.id),
             vec![Field::text(
-                "Reason",
+                FieldKey::Reason,
                 "",
                 "e.g. offender left, police dealt, goods recovered",
             )],
         );
         Modal::Form(
-            FormKind::Close {
+            FormKind::Incident(IncidentForm::Close {
                 id: i.id,
                 version: i.version,
-            },
+            }),
             form,
         )
     }
@@ -223,13 +259,16 @@ impl App {
         let mut form = Form::new(
             title,
             vec![Field::text(
-                "Note",
+                FieldKey::Note,
                 "",
                 "appended to the timeline; never changed afterwards",
             )],
         );
         form.banner = banner;
-        self.modal = Some(Modal::Form(FormKind::Note { id: i.id, amends }, form));
+        self.modal = Some(Modal::Form(
+            FormKind::Incident(IncidentForm::Note { id: i.id, amends }),
+            form,
+        ));
     }
 
     pub(super) fn set_status(&mut self, i: &Incident, to: Status, reason: Option<&str>) {
@@ -292,5 +331,54 @@ impl App {
             return self.warn("select an incident first");
         };
         self.set_status(&i, Status::Closed, Some(reason));
+    }
+
+    pub(crate) fn submit_incident_form(
+        &mut self,
+        kind: &IncidentForm,
+        form: &Form,
+    ) -> Result<String, StoreError> {
+        let now = self.now();
+        let op = self.operator.id;
+        match kind {
+            IncidentForm::New => {
+                let new = NewIncident {
+                    kind: form.field(FieldKey::Type)?.value().to_string(),
+                    priority: Priority::ALL[form.field(FieldKey::Priority)?.choice_index().min(3)],
+                    place: form.field(FieldKey::Where)?.place_value(),
+                    summary: form.field(FieldKey::WhatHappened)?.value().to_string(),
+                    opened_at: now,
+                };
+                let new = new.validate().map_err(StoreError::Invalid)?;
+                let i = self.store.create_incident(&new, op, now)?;
+                self.select_incident(&i);
+                Ok(format!("incident #{} logged", i.id))
+            }
+            IncidentForm::Edit { id, version } => {
+                let edit = IncidentEdit::from_input(
+                    form.field(FieldKey::Type)?.value(),
+                    Priority::ALL[form.field(FieldKey::Priority)?.choice_index().min(3)],
+                    form.field(FieldKey::Where)?.place_value(),
+                    form.field(FieldKey::WhatHappened)?.value(),
+                    form.field(FieldKey::PoliceRef)?.value(),
+                    form.field(FieldKey::Loss)?.value(),
+                    form.field(FieldKey::Recovered)?.value(),
+                )
+                .map_err(StoreError::Invalid)?;
+                self.store
+                    .update_incident(*id, *version, &edit, op, now)
+                    .map(|i| format!("incident #{} saved", i.id))
+            }
+            IncidentForm::Close { id, version } => {
+                let reason = form.field(FieldKey::Reason)?.value();
+                self.store
+                    .set_status(*id, *version, Status::Closed, Some(reason), op, now)
+                    .map(|i| format!("incident #{} closed", i.id))
+            }
+            IncidentForm::Note { id, amends } => self
+                .store
+                .add_note(*id, form.field(FieldKey::Note)?.value(), *amends, op, now)
+                .map(|_| format!("note added to #{id}")),
+        }
     }
 }

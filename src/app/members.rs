@@ -2,7 +2,7 @@
 //! membership over time. Read from the store when the pane opens, when the
 //! view changes, and when the store changes while it is showing.
 
-use super::form::{Field, Form};
+use super::form::{Field, FieldKey, Form};
 use super::{App, FormKind, Modal};
 use crate::domain::member::{MemberStatus, MonthCount};
 /// The ui draws contacts without naming the store.
@@ -10,6 +10,27 @@ pub use crate::store::members::Contact;
 use crate::store::members::{MemberEdit, MemberRow, TrainingRecord};
 use crate::store::StoreError;
 use chrono::NaiveDate;
+
+/// The members' forms: a new member, training, editing one, a contact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MemberForm {
+    Add,
+    AddTraining,
+    Edit { id: i64, version: i64 },
+    AddContact { member: i64 },
+}
+
+impl MemberForm {
+    pub fn permission(&self) -> crate::domain::permission::Permission {
+        use crate::domain::permission::Permission as P;
+        match self {
+            MemberForm::Add
+            | MemberForm::AddTraining
+            | MemberForm::Edit { .. }
+            | MemberForm::AddContact { .. } => P::ManageMembers,
+        }
+    }
+}
 
 /// How many changed fields of the selected member are read (the latest).
 pub const MEMBER_CHANGES: usize = 30;
@@ -224,20 +245,24 @@ impl App {
         let form = Form::new(
             "Add a member",
             vec![
-                Field::text("Name", "", "the business as members know it"),
-                Field::text("Type", "shop", "shop, pub, club, council, police liaison…"),
-                Field::choice("Zone", zones, 0, "←/→ or a letter"),
-                Field::text("Address", "", "street and number"),
-                Field::text("Renewal", &renewal, "YYYY-MM-DD, or blank"),
-                Field::text("Fee paid", "", "e.g. 150 or 150.00"),
+                Field::text(FieldKey::Name, "", "the business as members know it"),
                 Field::text(
-                    "Agreement",
+                    FieldKey::Type,
+                    "shop",
+                    "shop, pub, club, council, police liaison…",
+                ),
+                Field::choice(FieldKey::Zone, zones, 0, "←/→ or a letter"),
+                Field::text(FieldKey::Address, "", "street and number"),
+                Field::text(FieldKey::Renewal, &renewal, "YYYY-MM-DD, or blank"),
+                Field::text(FieldKey::FeePaid, "", "e.g. 150 or 150.00"),
+                Field::text(
+                    FieldKey::Agreement,
                     &self.config.agreement_version.clone(),
                     "version signed today, or blank if not signed",
                 ),
             ],
         );
-        self.modal = Some(Modal::Form(FormKind::AddMember, form));
+        self.modal = Some(Modal::Form(FormKind::Member(MemberForm::Add), form));
     }
 
     /// `a` on the members pane: a course taken by someone at a member
@@ -273,13 +298,13 @@ impl App {
         let form = Form::new(
             "Record training",
             vec![
-                Field::choice("Member", names, index, "←/→ or a letter"),
-                Field::text("Trained", "", "who took the course"),
-                Field::choice("Course", courses, 0, "←/→ or a letter"),
-                Field::text("Taken on", &today, "YYYY-MM-DD"),
+                Field::choice(FieldKey::Member, names, index, "←/→ or a letter"),
+                Field::text(FieldKey::Trained, "", "who took the course"),
+                Field::choice(FieldKey::Course, courses, 0, "←/→ or a letter"),
+                Field::text(FieldKey::TakenOn, &today, "YYYY-MM-DD"),
             ],
         );
-        self.modal = Some(Modal::Form(FormKind::AddTraining, form));
+        self.modal = Some(Modal::Form(FormKind::Member(MemberForm::AddTraining), form));
     }
 
     /// The member `e` or `c` works on: the one selected in the members view.
@@ -323,35 +348,43 @@ impl App {
         let form = Form::new(
             format!("Edit {}", m.name),
             vec![
-                Field::text("Name", &m.name, "the business as members know it"),
-                Field::text("Type", &m.kind, "shop, pub, club, council, police liaison…"),
-                Field::choice("Zone", zones, zone, "←/→ or a letter"),
-                Field::text("Address", &m.address, "street and number"),
+                Field::text(FieldKey::Name, &m.name, "the business as members know it"),
+                Field::text(
+                    FieldKey::Type,
+                    &m.kind,
+                    "shop, pub, club, council, police liaison…",
+                ),
+                Field::choice(FieldKey::Zone, zones, zone, "←/→ or a letter"),
+                Field::text(FieldKey::Address, &m.address, "street and number"),
                 Field::choice(
-                    "Status",
+                    FieldKey::Status,
                     statuses,
                     status,
                     "←/→ or a letter; lapsed or left records the day",
                 ),
-                Field::text("Renewal", &day(m.renewal_on), "YYYY-MM-DD, or blank"),
-                Field::text("Fee paid", &fee, "e.g. 150 or 150.00"),
                 Field::text(
-                    "Agreement",
+                    FieldKey::Renewal,
+                    &day(m.renewal_on),
+                    "YYYY-MM-DD, or blank",
+                ),
+                Field::text(FieldKey::FeePaid, &fee, "e.g. 150 or 150.00"),
+                Field::text(
+                    FieldKey::Agreement,
                     m.agreement_version.as_deref().unwrap_or(""),
                     "version signed, or blank if not signed",
                 ),
                 Field::text(
-                    "Signed on",
+                    FieldKey::SignedOn,
                     &day(m.agreement_signed_on),
                     "YYYY-MM-DD, the day the agreement was signed",
                 ),
             ],
         );
         Modal::Form(
-            FormKind::EditMember {
+            FormKind::Member(MemberForm::Edit {
                 id: m.id,
                 version: m.version,
-            },
+            }),
             form,
         )
     }
@@ -364,47 +397,55 @@ impl App {
         let form = Form::new(
             format!("Add a contact at {}", m.name),
             vec![
-                Field::text("Name", "", "who to ask for"),
-                Field::text("Role", "", "e.g. store manager, licensee, security lead"),
-                Field::text("Phone", "", "as it is dialled"),
-                Field::text("Email", "", "or blank"),
+                Field::text(FieldKey::Name, "", "who to ask for"),
+                Field::text(
+                    FieldKey::Role,
+                    "",
+                    "e.g. store manager, licensee, security lead",
+                ),
+                Field::text(FieldKey::Phone, "", "as it is dialled"),
+                Field::text(FieldKey::Email, "", "or blank"),
             ],
         );
-        self.modal = Some(Modal::Form(FormKind::AddContact { member: m.id }, form));
+        self.modal = Some(Modal::Form(
+            FormKind::Member(MemberForm::AddContact { member: m.id }),
+            form,
+        ));
     }
 
     pub(crate) fn submit_members_form(
         &mut self,
-        kind: &FormKind,
+        kind: &MemberForm,
         form: &Form,
     ) -> Result<String, StoreError> {
         let now = self.now();
         let today = self.today_here();
         let op = self.operator.id;
         match kind {
-            FormKind::AddMember => {
+            MemberForm::Add => {
                 let zone = self
                     .member_zones(None)
-                    .get(form.field("Zone").choice_index())
+                    .get(form.field(FieldKey::Zone)?.choice_index())
                     .map(|z| z.id)
                     .ok_or_else(|| StoreError::Invalid("choose a zone".into()))?;
-                let fee = form.field("Fee paid").value().trim();
+                let fee = form.field(FieldKey::FeePaid)?.value().trim();
                 let fee_paid_pence = if fee.is_empty() {
                     0
                 } else {
                     crate::domain::parse_pence(fee)
                         .map_err(|e| StoreError::Invalid(format!("fee paid: {e}")))?
                 };
-                let version = crate::domain::text::tidy_input(form.field("Agreement").value());
+                let version =
+                    crate::domain::text::tidy_input(form.field(FieldKey::Agreement)?.value());
                 let signed = !version.is_empty();
                 let m = MemberEdit {
-                    name: form.field("Name").value().to_string(),
-                    kind: form.field("Type").value().to_string(),
+                    name: form.field(FieldKey::Name)?.value().to_string(),
+                    kind: form.field(FieldKey::Type)?.value().to_string(),
                     zone_id: zone,
-                    address: form.field("Address").value().to_string(),
+                    address: form.field(FieldKey::Address)?.value().to_string(),
                     status: MemberStatus::Active,
                     joined_on: Some(today),
-                    renewal_on: parse_date(form.field("Renewal").value(), "renewal")?,
+                    renewal_on: parse_date(form.field(FieldKey::Renewal)?.value(), "renewal")?,
                     agreement_version: signed.then_some(version),
                     agreement_signed_on: signed.then_some(today),
                     fee_paid_pence,
@@ -417,21 +458,21 @@ impl App {
                     crate::domain::text::tidy_input(&m.name)
                 ))
             }
-            FormKind::AddTraining => {
+            MemberForm::AddTraining => {
                 let member = self
                     .members
-                    .get(form.field("Member").choice_index())
+                    .get(form.field(FieldKey::Member)?.choice_index())
                     .map(|m| m.id)
                     .ok_or_else(|| StoreError::Invalid("choose a member".into()))?;
-                let taken =
-                    parse_date(form.field("Taken on").value(), "taken on")?.ok_or_else(|| {
+                let taken = parse_date(form.field(FieldKey::TakenOn)?.value(), "taken on")?
+                    .ok_or_else(|| {
                         StoreError::Invalid("taken on: the date the course was taken".into())
                     })?;
                 let courses = self.config.training_courses.clone();
                 self.store.add_training(
                     member,
-                    form.field("Trained").value(),
-                    form.field("Course").value(),
+                    form.field(FieldKey::Trained)?.value(),
+                    form.field(FieldKey::Course)?.value(),
                     taken,
                     &courses,
                     op,
@@ -440,7 +481,7 @@ impl App {
                 self.reload_members();
                 Ok("training recorded".into())
             }
-            FormKind::EditMember { id, version: seen } => {
+            MemberForm::Edit { id, version: seen } => {
                 let before = self
                     .members_pane
                     .rows
@@ -449,21 +490,24 @@ impl App {
                     .cloned()
                     .ok_or_else(|| StoreError::NotFound(format!("there is no member {id}")))?;
                 // by name: a form merged onto a fresh copy may offer other zones
+                let zone_name = form.field(FieldKey::Zone)?.value();
                 let zone = self
                     .member_zones(Some(before.zone_id))
                     .iter()
-                    .find(|z| z.name == form.field("Zone").value())
+                    .find(|z| z.name == zone_name)
                     .map(|z| z.id)
                     .ok_or_else(|| StoreError::Invalid("choose a zone".into()))?;
                 let status = MemberStatus::ALL
-                    .get(form.field("Status").choice_index())
+                    .get(form.field(FieldKey::Status)?.choice_index())
                     .copied()
                     .unwrap_or(MemberStatus::Active);
-                let renewal_on = parse_date(form.field("Renewal").value(), "renewal")?;
-                let fee_paid_pence = crate::domain::parse_pence(form.field("Fee paid").value())
-                    .map_err(|e| StoreError::Invalid(format!("fee paid: {e}")))?;
-                let version = crate::domain::text::tidy_input(form.field("Agreement").value());
-                let signed_on = parse_date(form.field("Signed on").value(), "signed on")?;
+                let renewal_on = parse_date(form.field(FieldKey::Renewal)?.value(), "renewal")?;
+                let fee_paid_pence =
+                    crate::domain::parse_pence(form.field(FieldKey::FeePaid)?.value())
+                        .map_err(|e| StoreError::Invalid(format!("fee paid: {e}")))?;
+                let version =
+                    crate::domain::text::tidy_input(form.field(FieldKey::Agreement)?.value());
+                let signed_on = parse_date(form.field(FieldKey::SignedOn)?.value(), "signed on")?;
                 let (agreement_version, agreement_signed_on) = match (version.is_empty(), signed_on)
                 {
                     (true, None) => (None, None),
@@ -490,10 +534,10 @@ impl App {
                     kept => kept,
                 };
                 let m = MemberEdit {
-                    name: form.field("Name").value().to_string(),
-                    kind: form.field("Type").value().to_string(),
+                    name: form.field(FieldKey::Name)?.value().to_string(),
+                    kind: form.field(FieldKey::Type)?.value().to_string(),
                     zone_id: zone,
-                    address: form.field("Address").value().to_string(),
+                    address: form.field(FieldKey::Address)?.value().to_string(),
                     status,
                     joined_on,
                     renewal_on,
@@ -509,8 +553,8 @@ impl App {
                     crate::domain::text::tidy_input(&m.name)
                 ))
             }
-            FormKind::AddContact { member } => {
-                let email = crate::domain::text::tidy_input(form.field("Email").value());
+            MemberForm::AddContact { member } => {
+                let email = crate::domain::text::tidy_input(form.field(FieldKey::Email)?.value());
                 if !email.is_empty() && !email.contains('@') {
                     return Err(StoreError::Invalid(format!(
                         "email: “{email}” is not an email address"
@@ -518,9 +562,9 @@ impl App {
                 }
                 self.store.add_contact(
                     *member,
-                    form.field("Name").value(),
-                    form.field("Role").value(),
-                    form.field("Phone").value(),
+                    form.field(FieldKey::Name)?.value(),
+                    form.field(FieldKey::Role)?.value(),
+                    form.field(FieldKey::Phone)?.value(),
                     &email,
                     op,
                     now,
@@ -535,7 +579,6 @@ impl App {
                     .unwrap_or_else(|| format!("member {member}"));
                 Ok(format!("contact added to {name}"))
             }
-            _ => unreachable!("other forms are saved elsewhere"),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The radio network in the console: the roll-call (one key per station),
 //! the inventory with each radio's recent roll-calls, and the radio log.
 
-use super::form::{Field, Form};
+use super::form::{Field, FieldKey, Form};
 use super::input::LineInput;
 use super::keymap::Command::{No, Yes};
 use super::{Action, App, Confirm, FormKind, InputKind, InputLine, Modal, Pane};
@@ -11,6 +11,23 @@ use crate::store::rollcalls::{OpenRollCall, RollCallNews, StepKept};
 use crate::store::StoreError;
 use chrono::Duration;
 use std::collections::HashMap;
+
+/// The radio forms: a handset's status, its details, a new one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RadioForm {
+    Status { id: i64, version: i64 },
+    Edit { id: i64, version: i64 },
+    Add,
+}
+
+impl RadioForm {
+    pub fn permission(&self) -> crate::domain::permission::Permission {
+        use crate::domain::permission::Permission as P;
+        match self {
+            RadioForm::Status { .. } | RadioForm::Edit { .. } | RadioForm::Add => P::ManageRadios,
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RadioView {
@@ -669,16 +686,20 @@ impl App {
         let form = Form::new(
             format!("Edit {}", r.call_sign),
             vec![
-                Field::text("Serial", &r.serial, "as on the handset"),
-                Field::choice("Issued to", members, index, "←/→ or a letter"),
-                Field::text("Notes", &r.notes, "e.g. cracked aerial, spare battery"),
+                Field::text(FieldKey::Serial, &r.serial, "as on the handset"),
+                Field::choice(FieldKey::IssuedTo, members, index, "←/→ or a letter"),
+                Field::text(
+                    FieldKey::Notes,
+                    &r.notes,
+                    "e.g. cracked aerial, spare battery",
+                ),
             ],
         );
         Modal::Form(
-            FormKind::EditRadio {
+            FormKind::Radio(RadioForm::Edit {
                 id: r.id,
                 version: r.version,
-            },
+            }),
             form,
         )
     }
@@ -688,29 +709,29 @@ impl App {
         let form = Form::new(
             "Add a radio",
             vec![
-                Field::text("Call sign", "", "e.g. HS12"),
-                Field::text("Serial", "", "as on the handset"),
-                Field::choice("Issued to", members, 0, "←/→ or a letter"),
+                Field::text(FieldKey::CallSign, "", "e.g. HS12"),
+                Field::text(FieldKey::Serial, "", "as on the handset"),
+                Field::choice(FieldKey::IssuedTo, members, 0, "←/→ or a letter"),
             ],
         );
-        self.modal = Some(Modal::Form(FormKind::AddRadio, form));
+        self.modal = Some(Modal::Form(FormKind::Radio(RadioForm::Add), form));
     }
 
     pub(crate) fn submit_radio_form(
         &mut self,
-        kind: &FormKind,
+        kind: &RadioForm,
         form: &Form,
     ) -> Result<String, StoreError> {
         let now = self.now();
         let op = self.operator.id;
         match kind {
-            FormKind::RadioStatus { id, version } => {
-                let status = form.field("Status").value().to_string();
+            RadioForm::Status { id, version } => {
+                let status = form.field(FieldKey::Status)?.value().to_string();
                 let r = self.store.set_radio_status(
                     *id,
                     *version,
                     &status,
-                    form.field("Note").value(),
+                    form.field(FieldKey::Note)?.value(),
                     op,
                     now,
                 )?;
@@ -728,28 +749,28 @@ impl App {
                     },
                 )
             }
-            FormKind::EditRadio { id, version } => {
-                let i = form.field("Issued to").choice_index();
+            RadioForm::Edit { id, version } => {
+                let i = form.field(FieldKey::IssuedTo)?.choice_index();
                 let member = self.issued_to(i);
                 let r = self.store.update_radio(
                     *id,
                     *version,
-                    form.field("Serial").value(),
+                    form.field(FieldKey::Serial)?.value(),
                     member,
-                    form.field("Notes").value(),
+                    form.field(FieldKey::Notes)?.value(),
                     op,
                     now,
                 )?;
                 self.refresh_radio();
                 Ok(format!("{} saved", r.call_sign))
             }
-            FormKind::AddRadio => {
-                let i = form.field("Issued to").choice_index();
+            RadioForm::Add => {
+                let i = form.field(FieldKey::IssuedTo)?.choice_index();
                 let member = self.issued_to(i);
                 let status = if member.is_some() { "issued" } else { "spare" };
                 let r = self.store.add_radio(
-                    form.field("Call sign").value(),
-                    form.field("Serial").value(),
+                    form.field(FieldKey::CallSign)?.value(),
+                    form.field(FieldKey::Serial)?.value(),
                     member,
                     status,
                     op,
@@ -758,7 +779,6 @@ impl App {
                 self.refresh_radio();
                 Ok(format!("{} added", r.call_sign))
             }
-            _ => unreachable!("other forms are saved elsewhere"),
         }
     }
 
@@ -780,19 +800,19 @@ pub(crate) fn radio_status_form(r: &Radio) -> Modal {
         format!("Status of {}", r.call_sign),
         vec![
             Field::choice(
-                "Status",
+                FieldKey::Status,
                 options,
                 index,
                 "issued, spare, faulty, in repair, lost, stunned",
             ),
-            Field::text("Note", "", "optional"),
+            Field::text(FieldKey::Note, "", "optional"),
         ],
     );
     Modal::Form(
-        FormKind::RadioStatus {
+        FormKind::Radio(RadioForm::Status {
             id: r.id,
             version: r.version,
-        },
+        }),
         form,
     )
 }

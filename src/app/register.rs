@@ -1,7 +1,7 @@
 //! The CCTV desk in the console: the offender register, profiles and
 //! exclusions (sightings and hits have modules of their own).
 
-use super::form::{Field, Form, OffenderChoice, Suggest};
+use super::form::{Field, FieldKey, Form, OffenderChoice, Suggest};
 use super::sightings::parse_incident_ids;
 use super::{App, FormKind, Modal, Pane};
 use crate::domain::exclusion::{local_span, Exclusion, Scope};
@@ -14,6 +14,31 @@ use crate::store::offenders::Profile;
 use crate::store::StoreError;
 use chrono::{Duration, NaiveDate};
 use std::collections::HashSet;
+
+/// The register's forms: a person, their exclusions and appeals, promoting and merging.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegisterForm {
+    Offender { id: Option<i64>, version: i64 },
+    Exclusion { offender: i64 },
+    LiftExclusion { id: i64, version: i64 },
+    Promote { id: i64 },
+    Merge { from: i64 },
+    Appeal { id: i64, version: i64 },
+}
+
+impl RegisterForm {
+    pub fn permission(&self) -> crate::domain::permission::Permission {
+        use crate::domain::permission::Permission as P;
+        match self {
+            RegisterForm::Offender { .. }
+            | RegisterForm::Promote { .. }
+            | RegisterForm::Merge { .. } => P::EditRegister,
+            RegisterForm::Exclusion { .. }
+            | RegisterForm::LiftExclusion { .. }
+            | RegisterForm::Appeal { .. } => P::ManageExclusions,
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RegisterView {
@@ -122,13 +147,13 @@ fn parse_date(input: &str, what: &str) -> Result<Option<NaiveDate>, String> {
 pub(super) fn lift_form(e: &Exclusion) -> Modal {
     let form = Form::new(
         format!("Lift {} #{}", e.stage, e.id),
-        vec![Field::text("Reason", "", "why it is lifted early")],
+        vec![Field::text(FieldKey::Reason, "", "why it is lifted early")],
     );
     Modal::Form(
-        FormKind::LiftExclusion {
+        FormKind::Register(RegisterForm::LiftExclusion {
             id: e.id,
             version: e.version,
-        },
+        }),
         form,
     )
 }
@@ -357,42 +382,50 @@ impl App {
         let mut fields = vec![];
         if !edit {
             fields.push(Field::choice(
-                "Kind",
+                FieldKey::Kind,
                 kinds,
                 (o.kind == OffenderKind::IdSought) as usize,
                 "known, or ID-sought (from a CCTV still)",
             ));
         }
         fields.extend([
-            Field::text("Name", &o.name, "for ID-sought, blank gives a number"),
             Field::text(
-                "Aliases",
+                FieldKey::Name,
+                &o.name,
+                "for ID-sought, blank gives a number",
+            ),
+            Field::text(
+                FieldKey::Aliases,
                 &o.aliases.join(", "),
                 "other names, separated by commas",
             ),
-            Field::text("Nicknames", &o.nicknames.join(", "), "separated by commas"),
             Field::text(
-                "Markers",
+                FieldKey::Nicknames,
+                &o.nicknames.join(", "),
+                "separated by commas",
+            ),
+            Field::text(
+                FieldKey::Markers,
                 &o.markers.join(", "),
                 "e.g. violent, weapons, drugs (violent and weapons raise watch hits)",
             ),
             Field::text(
-                "Description",
+                FieldKey::Description,
                 &o.description,
                 "build, clothing, marks; nothing about ethnicity, religion or health",
             ),
             Field::text(
-                "Photo",
+                FieldKey::Photo,
                 &o.photo_path,
                 "path to a JPEG or PNG still (optional)",
             ),
             Field::text(
-                "Born",
+                FieldKey::Born,
                 born,
                 "date of birth, YYYY-MM-DD, if known: only for notices served on them",
             ),
             Field::text(
-                "Address",
+                FieldKey::Address,
                 address,
                 "if known: only for notices served on them",
             ),
@@ -403,15 +436,15 @@ impl App {
             "Add to the register".to_string()
         };
         let kind = if edit {
-            FormKind::Offender {
+            FormKind::Register(RegisterForm::Offender {
                 id: Some(o.id),
                 version: o.version,
-            }
+            })
         } else {
-            FormKind::Offender {
+            FormKind::Register(RegisterForm::Offender {
                 id: None,
                 version: 0,
-            }
+            })
         };
         Modal::Form(kind, Form::new(title, fields))
     }
@@ -431,25 +464,36 @@ impl App {
         let form = Form::new(
             format!("Serve a sanction on {name}"),
             vec![
-                Field::choice("Stage", stages, default, "the scheme's ladder"),
-                Field::text("Zones", "all", "all, or zone names separated by commas"),
+                Field::choice(FieldKey::Stage, stages, default, "the scheme's ladder"),
                 Field::text(
-                    "From",
+                    FieldKey::Zones,
+                    "all",
+                    "all, or zone names separated by commas",
+                ),
+                Field::text(
+                    FieldKey::From,
                     &today.to_string(),
                     "YYYY-MM-DD (from the start of the day)",
                 ),
                 Field::text(
-                    "To",
+                    FieldKey::To,
                     &(today + Duration::days(365)).to_string(),
                     "YYYY-MM-DD (to the end of the day)",
                 ),
-                Field::text("Served by", &self.operator.name, "who served it"),
-                Field::text("Reason", "", "e.g. persistent shop theft"),
-                Field::text("Evidence", "", "incident numbers, e.g. #1201, #1244"),
-                Field::text("Review on", "", "YYYY-MM-DD (optional)"),
+                Field::text(FieldKey::ServedBy, &self.operator.name, "who served it"),
+                Field::text(FieldKey::Reason, "", "e.g. persistent shop theft"),
+                Field::text(
+                    FieldKey::Evidence,
+                    "",
+                    "incident numbers, e.g. #1201, #1244",
+                ),
+                Field::text(FieldKey::ReviewOn, "", "YYYY-MM-DD (optional)"),
             ],
         );
-        self.modal = Some(Modal::Form(FormKind::Exclusion { offender: id }, form));
+        self.modal = Some(Modal::Form(
+            FormKind::Register(RegisterForm::Exclusion { offender: id }),
+            form,
+        ));
     }
 
     /// `N`: the warning letter or exclusion notice for the selected
@@ -550,19 +594,19 @@ impl App {
         let form = Form::new(
             format!("Appeal against {} #{}", e.stage, e.id),
             vec![
-                Field::text("Lodged on", &lodged, "YYYY-MM-DD"),
+                Field::text(FieldKey::LodgedOn, &lodged, "YYYY-MM-DD"),
                 Field::text(
-                    "Outcome",
+                    FieldKey::Outcome,
                     &outcome,
                     "blank while it is pending, e.g. upheld, dismissed",
                 ),
             ],
         );
         Modal::Form(
-            FormKind::Appeal {
+            FormKind::Register(RegisterForm::Appeal {
                 id: e.id,
                 version: e.version,
-            },
+            }),
             form,
         )
     }
@@ -576,9 +620,12 @@ impl App {
         }
         let form = Form::new(
             "Identified: give the name",
-            vec![Field::text("Name", "", "the person's full name")],
+            vec![Field::text(FieldKey::Name, "", "the person's full name")],
         );
-        self.modal = Some(Modal::Form(FormKind::Promote { id }, form));
+        self.modal = Some(Modal::Form(
+            FormKind::Register(RegisterForm::Promote { id }),
+            form,
+        ));
     }
 
     pub(crate) fn open_merge_form(&mut self) {
@@ -591,48 +638,53 @@ impl App {
         let form = Form::new(
             "Merge into a known person",
             vec![Field::offender(
-                "Into",
+                FieldKey::Into,
                 None,
                 Some(OffenderKind::Known),
                 "who this ID-sought record turned out to be",
             )],
         );
-        self.modal = Some(Modal::Form(FormKind::Merge { from: id }, form));
+        self.modal = Some(Modal::Form(
+            FormKind::Register(RegisterForm::Merge { from: id }),
+            form,
+        ));
     }
 
     /// Save one of the register's forms; Ok is the message to show.
     pub(crate) fn submit_register_form(
         &mut self,
-        kind: &FormKind,
+        kind: &RegisterForm,
         form: &Form,
     ) -> Result<String, StoreError> {
         let now = self.now();
         let op = self.operator.id;
         let invalid = StoreError::Invalid;
         match kind {
-            FormKind::Offender { id, version } => {
+            RegisterForm::Offender { id, version } => {
                 let input = OffenderInput {
-                    name: form.field("Name").value().into(),
-                    aliases: split_list(form.field("Aliases").value()),
-                    nicknames: split_list(form.field("Nicknames").value()),
-                    description: form.field("Description").value().into(),
-                    markers: split_list(form.field("Markers").value()),
-                    photo_path: form.field("Photo").value().trim().into(),
+                    name: form.field(FieldKey::Name)?.value().into(),
+                    aliases: split_list(form.field(FieldKey::Aliases)?.value()),
+                    nicknames: split_list(form.field(FieldKey::Nicknames)?.value()),
+                    description: form.field(FieldKey::Description)?.value().into(),
+                    markers: split_list(form.field(FieldKey::Markers)?.value()),
+                    photo_path: form.field(FieldKey::Photo)?.value().trim().into(),
                 };
                 // the store checks a new photo and copies it in before it saves anything
                 let given_photo = input.photo_path.clone();
                 // checked before anything is saved, so a bad date loses nothing
-                let born = parse_date(form.field("Born").value(), "born").map_err(invalid)?;
+                let born =
+                    parse_date(form.field(FieldKey::Born)?.value(), "born").map_err(invalid)?;
                 if born.is_some_and(|d| d >= now.with_timezone(&self.tz).date_naive()) {
                     return Err(invalid("born: a date of birth is in the past".into()));
                 }
-                let address = crate::domain::text::tidy_input(form.field("Address").value());
+                let address =
+                    crate::domain::text::tidy_input(form.field(FieldKey::Address)?.value());
                 let id_sought = match id {
                     Some(id) => self
                         .store
                         .offender(*id)?
                         .is_some_and(|o| o.kind == OffenderKind::IdSought),
-                    None => form.field("Kind").choice_index() == 1,
+                    None => form.field(FieldKey::Kind)?.choice_index() == 1,
                 };
                 if id_sought && (born.is_some() || !address.is_empty()) {
                     return Err(invalid(
@@ -642,7 +694,7 @@ impl App {
                 let saved = match id {
                     Some(id) => self.store.update_offender(*id, *version, input, op, now)?,
                     None => {
-                        let kind = if form.field("Kind").choice_index() == 1 {
+                        let kind = if form.field(FieldKey::Kind)?.choice_index() == 1 {
                             OffenderKind::IdSought
                         } else {
                             OffenderKind::Known
@@ -673,15 +725,15 @@ impl App {
                 }
                 Ok(format!("{} saved", saved.name))
             }
-            FormKind::Exclusion { offender } => {
-                let from = parse_date(form.field("From").value(), "from")
+            RegisterForm::Exclusion { offender } => {
+                let from = parse_date(form.field(FieldKey::From)?.value(), "from")
                     .map_err(invalid)?
                     .ok_or_else(|| invalid("from: give the first day".into()))?;
-                let to = parse_date(form.field("To").value(), "to")
+                let to = parse_date(form.field(FieldKey::To)?.value(), "to")
                     .map_err(invalid)?
                     .ok_or_else(|| invalid("to: give the last day".into()))?;
                 let (starts_at, ends_at) = local_span(from, to, self.tz).map_err(invalid)?;
-                let zones_text = form.field("Zones").value().trim().to_string();
+                let zones_text = form.field(FieldKey::Zones)?.value().trim().to_string();
                 let scope = if zones_text.is_empty() || zones_text.eq_ignore_ascii_case("all") {
                     Scope::AllZones
                 } else {
@@ -711,16 +763,16 @@ impl App {
                 };
                 let new = NewExclusion {
                     offender_id: *offender,
-                    stage: form.field("Stage").value().into(),
+                    stage: form.field(FieldKey::Stage)?.value().into(),
                     scope,
                     starts_at,
                     ends_at,
                     served_at: Some(now.min(starts_at.max(now - Duration::days(3650)))),
-                    served_by: form.field("Served by").value().into(),
-                    reason: form.field("Reason").value().into(),
-                    evidence: parse_incident_ids(form.field("Evidence").value())
+                    served_by: form.field(FieldKey::ServedBy)?.value().into(),
+                    reason: form.field(FieldKey::Reason)?.value().into(),
+                    evidence: parse_incident_ids(form.field(FieldKey::Evidence)?.value())
                         .map_err(invalid)?,
-                    review_on: parse_date(form.field("Review on").value(), "review on")
+                    review_on: parse_date(form.field(FieldKey::ReviewOn)?.value(), "review on")
                         .map_err(invalid)?,
                 };
                 let e = self
@@ -728,18 +780,23 @@ impl App {
                     .create_exclusion(&new, &self.rules.ladder, op, now)?;
                 Ok(format!("{} served, to {}", e.stage, to))
             }
-            FormKind::LiftExclusion { id, version } => {
-                self.store
-                    .lift_exclusion(*id, *version, form.field("Reason").value(), op, now)?;
+            RegisterForm::LiftExclusion { id, version } => {
+                self.store.lift_exclusion(
+                    *id,
+                    *version,
+                    form.field(FieldKey::Reason)?.value(),
+                    op,
+                    now,
+                )?;
                 Ok(format!("exclusion {id} lifted"))
             }
-            FormKind::Appeal { id, version } => {
-                let lodged = parse_date(form.field("Lodged on").value(), "lodged on")
+            RegisterForm::Appeal { id, version } => {
+                let lodged = parse_date(form.field(FieldKey::LodgedOn)?.value(), "lodged on")
                     .map_err(invalid)?
                     .ok_or_else(|| {
                         invalid("lodged on: give the date the appeal was lodged".into())
                     })?;
-                let outcome = form.field("Outcome").value().trim().to_string();
+                let outcome = form.field(FieldKey::Outcome)?.value().trim().to_string();
                 let outcome = (!outcome.is_empty()).then_some(outcome);
                 self.store
                     .record_appeal(*id, *version, lodged, outcome.as_deref(), op, now)?;
@@ -748,15 +805,18 @@ impl App {
                     None => "appeal recorded as pending".to_string(),
                 })
             }
-            FormKind::Promote { id } => {
-                let o = self
-                    .store
-                    .promote_offender(*id, form.field("Name").value(), op, now)?;
+            RegisterForm::Promote { id } => {
+                let o = self.store.promote_offender(
+                    *id,
+                    form.field(FieldKey::Name)?.value(),
+                    op,
+                    now,
+                )?;
                 self.update_index();
                 Ok(format!("{} is now on the known register", o.name))
             }
-            FormKind::Merge { from } => {
-                let Some(into) = form.field("Into").offender_value().cloned() else {
+            RegisterForm::Merge { from } => {
+                let Some(into) = form.field(FieldKey::Into)?.offender_value().cloned() else {
                     return Err(invalid("pick the known person from the list".into()));
                 };
                 let o = self.store.merge_offender(*from, into.id, op, now)?;
@@ -768,7 +828,6 @@ impl App {
                     o.name
                 ))
             }
-            _ => unreachable!("incident forms are saved by the incident code"),
         }
     }
 }

@@ -2,13 +2,40 @@
 //! details its documents carry (name, address, contact, signatory). Add,
 //! edit and retire, each audited by the store; retiring asks first.
 
-use super::form::{Field, Form};
+use super::form::{Field, FieldKey, Form};
 use super::{App, FormKind, Modal};
 use crate::domain::document::SchemeDetails;
 use crate::domain::sighting::Camera;
 use crate::domain::Zone;
 use crate::store::places::CameraEdit;
 use crate::store::StoreError;
+
+/// The set-up forms: zones, cameras and the scheme's details.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SetupForm {
+    AddZone,
+    EditZone { id: i64 },
+    RetireZone { id: i64 },
+    AddCamera,
+    EditCamera { id: i64 },
+    RetireCamera { id: i64 },
+    SchemeDetails,
+}
+
+impl SetupForm {
+    pub fn permission(&self) -> crate::domain::permission::Permission {
+        use crate::domain::permission::Permission as P;
+        match self {
+            SetupForm::AddZone
+            | SetupForm::EditZone { .. }
+            | SetupForm::RetireZone { .. }
+            | SetupForm::AddCamera
+            | SetupForm::EditCamera { .. }
+            | SetupForm::RetireCamera { .. }
+            | SetupForm::SchemeDetails => P::SetUpScheme,
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum SetupView {
@@ -127,13 +154,18 @@ impl App {
             title,
             vec![
                 Field::text(
-                    "Name",
+                    FieldKey::Name,
                     c.map_or("", |c| c.name.as_str()),
                     "as the control room calls it, e.g. Cam 12 Market Square",
                 ),
-                Field::choice("Zone", names, at, "←/→ or a letter: the zone it watches"),
+                Field::choice(
+                    FieldKey::Zone,
+                    names,
+                    at,
+                    "←/→ or a letter: the zone it watches",
+                ),
                 Field::text(
-                    "Number",
+                    FieldKey::Number,
                     &c.and_then(|c| c.number)
                         .map(|n| n.to_string())
                         .unwrap_or_default(),
@@ -150,18 +182,18 @@ impl App {
                 let form = Form::new(
                     "New zone",
                     vec![
-                        Field::text("Name", "", "e.g. High Street, Night-Time Economy"),
-                        Field::text("Code", "", "1 to 8 letters or digits, e.g. HS, NTE"),
+                        Field::text(FieldKey::Name, "", "e.g. High Street, Night-Time Economy"),
+                        Field::text(FieldKey::Code, "", "1 to 8 letters or digits, e.g. HS, NTE"),
                     ],
                 );
-                self.modal = Some(Modal::Form(FormKind::AddZone, form));
+                self.modal = Some(Modal::Form(FormKind::Setup(SetupForm::AddZone), form));
             }
             SetupView::Cameras => {
                 if !self.zones.iter().any(|z| !z.retired) {
                     return self.warn("add a zone first: a camera watches one");
                 }
                 let form = self.camera_form("New camera".into(), None);
-                self.modal = Some(Modal::Form(FormKind::AddCamera, form));
+                self.modal = Some(Modal::Form(FormKind::Setup(SetupForm::AddCamera), form));
             }
             SetupView::Scheme => self.open_setup_edit_form(),
         }
@@ -177,18 +209,24 @@ impl App {
                 let form = Form::new(
                     format!("Zone {}", z.code),
                     vec![
-                        Field::text("Name", &z.name, "its history keeps pointing at it"),
-                        Field::text("Code", &z.code, "1 to 8 letters or digits"),
+                        Field::text(FieldKey::Name, &z.name, "its history keeps pointing at it"),
+                        Field::text(FieldKey::Code, &z.code, "1 to 8 letters or digits"),
                     ],
                 );
-                self.modal = Some(Modal::Form(FormKind::EditZone { id: z.id }, form));
+                self.modal = Some(Modal::Form(
+                    FormKind::Setup(SetupForm::EditZone { id: z.id }),
+                    form,
+                ));
             }
             SetupView::Cameras => {
                 let Some(c) = self.selected_camera().cloned() else {
                     return self.warn("no camera selected: A adds one");
                 };
                 let form = self.camera_form(format!("Camera {}", c.name), Some(&c));
-                self.modal = Some(Modal::Form(FormKind::EditCamera { id: c.id }, form));
+                self.modal = Some(Modal::Form(
+                    FormKind::Setup(SetupForm::EditCamera { id: c.id }),
+                    form,
+                ));
             }
             SetupView::Scheme => {
                 let d = self.setup.details.clone();
@@ -196,22 +234,30 @@ impl App {
                 let mut form = Form::new(
                     "The scheme's details",
                     vec![
-                        Field::text("Name", &d.name, "as documents name the scheme"),
-                        Field::text("Address", &d.address, "where a letter to it goes"),
+                        Field::text(FieldKey::Name, &d.name, "as documents name the scheme"),
+                        Field::text(FieldKey::Address, &d.address, "where a letter to it goes"),
                         Field::text(
-                            "Contact",
+                            FieldKey::Contact,
                             &d.contact,
                             "who answers questions about personal data",
                         ),
-                        Field::text("Signatory", &d.signatory, "who signs notices and letters"),
-                        Field::text("Signatory role", &d.signatory_role, "e.g. Scheme manager"),
+                        Field::text(
+                            FieldKey::Signatory,
+                            &d.signatory,
+                            "who signs notices and letters",
+                        ),
+                        Field::text(
+                            FieldKey::SignatoryRole,
+                            &d.signatory_role,
+                            "e.g. Scheme manager",
+                        ),
                     ],
                 );
                 form.banner = Some(format!(
                     "A blank field leaves the config's in force (now: {}).",
                     config.name
                 ));
-                self.modal = Some(Modal::Form(FormKind::SchemeDetails, form));
+                self.modal = Some(Modal::Form(FormKind::Setup(SetupForm::SchemeDetails), form));
             }
         }
     }
@@ -237,7 +283,7 @@ impl App {
                     String::new()
                 };
                 (
-                    FormKind::RetireZone { id: z.id },
+                    FormKind::Setup(SetupForm::RetireZone { id: z.id }),
                     format!("the zone {} ({})", z.name, z.code),
                     note,
                 )
@@ -250,7 +296,7 @@ impl App {
                     return self.warn(format!("the camera {} is already retired", c.name));
                 }
                 (
-                    FormKind::RetireCamera { id: c.id },
+                    FormKind::Setup(SetupForm::RetireCamera { id: c.id }),
                     format!("the camera {}", c.name),
                     String::new(),
                 )
@@ -262,7 +308,7 @@ impl App {
         let mut form = Form::new(
             "Retire",
             vec![Field::text(
-                "Confirm",
+                FieldKey::Confirm,
                 "",
                 "type retire and Enter; Esc keeps it in use",
             )],
@@ -275,18 +321,18 @@ impl App {
 
     pub(crate) fn submit_setup_form(
         &mut self,
-        kind: &FormKind,
+        kind: &SetupForm,
         form: &Form,
     ) -> Result<String, StoreError> {
         let (op, now) = (self.operator.id, self.now());
         let camera_edit = |app: &App, current: Option<i64>| -> Result<CameraEdit, StoreError> {
             let zones = app.camera_zones(current);
             let zone = zones
-                .get(form.field("Zone").choice_index())
+                .get(form.field(FieldKey::Zone)?.choice_index())
                 .cloned()
                 .flatten()
                 .map(|z| z.id);
-            let typed = form.field("Number").value().trim();
+            let typed = form.field(FieldKey::Number)?.value().trim();
             let number = if typed.is_empty() {
                 None
             } else {
@@ -297,37 +343,37 @@ impl App {
                 })?)
             };
             Ok(CameraEdit {
-                name: form.field("Name").value().to_string(),
+                name: form.field(FieldKey::Name)?.value().to_string(),
                 zone_id: zone,
                 number,
             })
         };
         let msg = match kind {
-            FormKind::AddZone => {
+            SetupForm::AddZone => {
                 let z = self.store.add_zone(
-                    form.field("Name").value(),
-                    form.field("Code").value(),
+                    form.field(FieldKey::Name)?.value(),
+                    form.field(FieldKey::Code)?.value(),
                     op,
                     now,
                 )?;
                 format!("zone {} ({}) added", z.name, z.code)
             }
-            FormKind::EditZone { id } => {
+            SetupForm::EditZone { id } => {
                 let z = self.store.edit_zone(
                     *id,
-                    form.field("Name").value(),
-                    form.field("Code").value(),
+                    form.field(FieldKey::Name)?.value(),
+                    form.field(FieldKey::Code)?.value(),
                     op,
                     now,
                 )?;
                 format!("zone {} ({}) saved", z.name, z.code)
             }
-            FormKind::AddCamera => {
+            SetupForm::AddCamera => {
                 let c = camera_edit(self, None)?;
                 let c = self.store.add_numbered_camera(&c, false, op, now)?;
                 format!("camera {} added", c.name)
             }
-            FormKind::EditCamera { id } => {
+            SetupForm::EditCamera { id } => {
                 let current = self
                     .cameras
                     .iter()
@@ -337,9 +383,9 @@ impl App {
                 let c = self.store.edit_camera(*id, &c, op, now)?;
                 format!("camera {} saved", c.name)
             }
-            FormKind::RetireZone { id } | FormKind::RetireCamera { id } => {
+            SetupForm::RetireZone { id } | SetupForm::RetireCamera { id } => {
                 if !form
-                    .field("Confirm")
+                    .field(FieldKey::Confirm)?
                     .value()
                     .trim()
                     .eq_ignore_ascii_case(RETIRE_WORD)
@@ -348,7 +394,7 @@ impl App {
                         "type {RETIRE_WORD} to confirm, or Esc to keep it"
                     )));
                 }
-                if matches!(kind, FormKind::RetireZone { .. }) {
+                if matches!(kind, SetupForm::RetireZone { .. }) {
                     let z = self.store.retire_zone(*id, op, now)?;
                     format!("zone {} retired: its history stays", z.name)
                 } else {
@@ -356,18 +402,17 @@ impl App {
                     format!("camera {} retired: its sightings stay", c.name)
                 }
             }
-            FormKind::SchemeDetails => {
+            SetupForm::SchemeDetails => {
                 let d = SchemeDetails {
-                    name: form.field("Name").value().to_string(),
-                    address: form.field("Address").value().to_string(),
-                    contact: form.field("Contact").value().to_string(),
-                    signatory: form.field("Signatory").value().to_string(),
-                    signatory_role: form.field("Signatory role").value().to_string(),
+                    name: form.field(FieldKey::Name)?.value().to_string(),
+                    address: form.field(FieldKey::Address)?.value().to_string(),
+                    contact: form.field(FieldKey::Contact)?.value().to_string(),
+                    signatory: form.field(FieldKey::Signatory)?.value().to_string(),
+                    signatory_role: form.field(FieldKey::SignatoryRole)?.value().to_string(),
                 };
                 self.store.set_scheme_details(d, op, now)?;
                 "the scheme's details saved: documents made from now on carry them".into()
             }
-            _ => unreachable!("not a set-up form"),
         };
         // a failed read is said; the save itself stands
         self.reload_places();

@@ -2,12 +2,29 @@
 //! against exclusions and watch markers (a breach raises a hit), and naming
 //! a person on an incident, which is checked the same way.
 
-use super::form::{Field, Form};
+use super::form::{Field, FieldKey, Form};
 use super::{App, FormKind, Modal, Pane};
 use crate::domain::exclusion::Finding;
 use crate::domain::sighting::NewSighting;
 use crate::store::StoreError;
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+
+/// The sighting forms: logging one, and naming someone on an incident.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SightingForm {
+    Log,
+    LinkOffender { incident: i64 },
+}
+
+impl SightingForm {
+    pub fn permission(&self) -> crate::domain::permission::Permission {
+        use crate::domain::permission::Permission as P;
+        match self {
+            SightingForm::Log => P::LogSighting,
+            SightingForm::LinkOffender { .. } => P::NameOffenderOnIncident,
+        }
+    }
+}
 
 /// Parse “when” as typed: blank or `now`, `HH:MM` (today, or yesterday if
 /// that would be in the future), or `YYYY-MM-DD HH:MM`, in the scheme's zone.
@@ -87,29 +104,29 @@ impl App {
             "Sighting",
             vec![
                 Field::offender(
-                    "Who",
+                    FieldKey::Who,
                     chosen,
                     None,
                     "a name fragment; Enter picks the highlighted person; blank if unknown",
                 ),
-                Field::choice("Camera", names, default, "←/→ or a letter"),
-                Field::place("Where", "", None, "blank: where the camera points"),
-                Field::text("When", "now", "now, HH:MM, or YYYY-MM-DD HH:MM"),
+                Field::choice(FieldKey::Camera, names, default, "←/→ or a letter"),
+                Field::place(FieldKey::Where, "", None, "blank: where the camera points"),
+                Field::text(FieldKey::When, "now", "now, HH:MM, or YYYY-MM-DD HH:MM"),
                 Field::text(
-                    "Description",
+                    FieldKey::Description,
                     "",
                     "for someone not on the register: what they look like",
                 ),
-                Field::text("Note", "", "what they were doing"),
+                Field::text(FieldKey::Note, "", "what they were doing"),
                 Field::text(
-                    "Incident",
+                    FieldKey::Incident,
                     &incident,
                     "optional: the incident this belongs to, e.g. #1234",
                 ),
             ],
         );
         self.input = None;
-        self.modal = Some(Modal::Form(FormKind::Sighting, form));
+        self.modal = Some(Modal::Form(FormKind::Sighting(SightingForm::Log), form));
     }
 
     pub(crate) fn open_link_form(&mut self) {
@@ -119,13 +136,16 @@ impl App {
         let form = Form::new(
             format!("Name an offender on incident #{}", i.id),
             vec![Field::offender(
-                "Who",
+                FieldKey::Who,
                 None,
                 None,
                 "a name fragment; Enter picks the highlighted person",
             )],
         );
-        self.modal = Some(Modal::Form(FormKind::LinkOffender { incident: i.id }, form));
+        self.modal = Some(Modal::Form(
+            FormKind::Sighting(SightingForm::LinkOffender { incident: i.id }),
+            form,
+        ));
     }
 
     /// Say at once what a sighting found: a breach loudly, anything else plainly.
@@ -151,15 +171,15 @@ impl App {
     /// message to show, which says at once what it found.
     pub(crate) fn submit_sighting_form(
         &mut self,
-        kind: &FormKind,
+        kind: &SightingForm,
         form: &Form,
     ) -> Result<String, StoreError> {
         let now = self.now();
         let op = self.operator.id;
         let invalid = StoreError::Invalid;
         match kind {
-            FormKind::Sighting => {
-                let who = form.field("Who");
+            SightingForm::Log => {
+                let who = form.field(FieldKey::Who)?;
                 let offender = who.offender_value().map(|c| c.id);
                 if offender.is_none() && !who.value().trim().is_empty() {
                     return Err(invalid(format!(
@@ -167,11 +187,12 @@ impl App {
                         who.value().trim()
                     )));
                 }
-                let cam = form.field("Camera").choice_index();
+                let cam = form.field(FieldKey::Camera)?.choice_index();
                 let camera = self.cameras_offered().get(cam).map(|c| (*c).clone());
-                let place = form.field("Where").place_value();
-                let at = parse_when(form.field("When").value(), now, self.tz).map_err(invalid)?;
-                let incident = match parse_incident_ids(form.field("Incident").value())
+                let place = form.field(FieldKey::Where)?.place_value();
+                let at = parse_when(form.field(FieldKey::When)?.value(), now, self.tz)
+                    .map_err(invalid)?;
+                let incident = match parse_incident_ids(form.field(FieldKey::Incident)?.value())
                     .map_err(invalid)?
                     .as_slice()
                 {
@@ -185,8 +206,8 @@ impl App {
                     zone_id: place.zone_id,
                     location: place.location,
                     offender_id: offender,
-                    description: form.field("Description").value().to_string(),
-                    note: form.field("Note").value().to_string(),
+                    description: form.field(FieldKey::Description)?.value().to_string(),
+                    note: form.field(FieldKey::Note)?.value().to_string(),
                     incident_id: incident,
                 };
                 let outcome = self.store.record_sighting(&new, &self.rules, op, now)?;
@@ -199,8 +220,8 @@ impl App {
                     .unwrap_or_else(|| "unknown person".into());
                 Ok(self.announce_findings(&who, &outcome.findings))
             }
-            FormKind::LinkOffender { incident } => {
-                let Some(who) = form.field("Who").offender_value().cloned() else {
+            SightingForm::LinkOffender { incident } => {
+                let Some(who) = form.field(FieldKey::Who)?.offender_value().cloned() else {
                     return Err(invalid("pick a person from the list".into()));
                 };
                 let (findings, hits) =
@@ -215,7 +236,6 @@ impl App {
                     self.announce_findings(&who.name, &findings)
                 ))
             }
-            _ => unreachable!("only sighting forms are saved here"),
         }
     }
 }

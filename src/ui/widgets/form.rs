@@ -130,7 +130,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, form: &Form, theme: &Theme) {
             }
         }
         lines.push(Line::from(spans));
-        if let Some(c) = form.clashes.iter().find(|c| c.label == field.label) {
+        if let Some(c) = form.clashes.iter().find(|c| c.key == Some(field.key)) {
             for chunk in textwrap(&both(c), inner_w.saturating_sub(LABEL + 2)) {
                 lines.push(Line::from(vec![
                     Span::raw(" ".repeat(LABEL + 1)),

@@ -1,12 +1,19 @@
 //! Forms: a column of fields, one focused; typed text, choices, and a place
 //! field that offers zones and members as you type.
 
+mod key;
+#[cfg(test)]
+mod tests;
+
+pub use key::FieldKey;
+
 use super::clash::FieldClash;
 use super::input::LineInput;
 use super::keymap::{Command, Context, Keymap};
 use crate::domain::offender::OffenderKind;
 use crate::domain::place::{suggest_places, PlaceChoice};
 use crate::domain::{Member, Place, Zone};
+use crate::store::StoreError;
 use crossterm::event::{KeyCode, KeyEvent};
 
 /// One person offered by an offender lookup.
@@ -64,6 +71,7 @@ pub enum FieldKind {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
+    pub key: FieldKey,
     pub label: &'static str,
     pub input: LineInput,
     pub kind: FieldKind,
@@ -72,9 +80,10 @@ pub struct Field {
 }
 
 impl Field {
-    pub fn text(label: &'static str, value: &str, hint: &'static str) -> Field {
+    pub fn text(key: FieldKey, value: &str, hint: &'static str) -> Field {
         Field {
-            label,
+            key,
+            label: key.label(),
             input: LineInput::new(value),
             kind: FieldKind::Text,
             hint,
@@ -82,16 +91,12 @@ impl Field {
         }
     }
 
-    pub fn choice(
-        label: &'static str,
-        options: Vec<String>,
-        index: usize,
-        hint: &'static str,
-    ) -> Field {
+    pub fn choice(key: FieldKey, options: Vec<String>, index: usize, hint: &'static str) -> Field {
         let index = index.min(options.len().saturating_sub(1));
         let value = options.get(index).cloned().unwrap_or_default();
         Field {
-            label,
+            key,
+            label: key.label(),
             input: LineInput::new(&value),
             kind: FieldKind::Choice { options, index },
             hint,
@@ -100,14 +105,10 @@ impl Field {
     }
 
     /// A place field showing `label`, already resolved to `place` (for editing).
-    pub fn place(
-        label: &'static str,
-        shown: &str,
-        place: Option<Place>,
-        hint: &'static str,
-    ) -> Field {
+    pub fn place(key: FieldKey, shown: &str, place: Option<Place>, hint: &'static str) -> Field {
         Field {
-            label,
+            key,
+            label: key.label(),
             input: LineInput::new(shown),
             kind: FieldKind::Place {
                 suggestions: vec![],
@@ -121,14 +122,15 @@ impl Field {
 
     /// A lookup of people on the register (of one kind, if given).
     pub fn offender(
-        label: &'static str,
+        key: FieldKey,
         chosen: Option<OffenderChoice>,
         kind: Option<OffenderKind>,
         hint: &'static str,
     ) -> Field {
         let shown = chosen.as_ref().map(|c| c.name.clone()).unwrap_or_default();
         Field {
-            label,
+            key,
+            label: key.label(),
             input: LineInput::new(&shown),
             kind: FieldKind::Offender {
                 suggestions: vec![],
@@ -277,11 +279,20 @@ impl Form {
         self.fields.iter().any(|f| f.changed())
     }
 
-    pub fn field(&self, label: &str) -> &Field {
-        self.fields
-            .iter()
-            .find(|f| f.label == label)
-            .expect("form field exists")
+    /// The field for `key`. A form without it is refused with a message
+    /// (nothing is saved) rather than stopping the console.
+    pub fn field(&self, key: FieldKey) -> Result<&Field, StoreError> {
+        self.fields.iter().find(|f| f.key == key).ok_or_else(|| {
+            StoreError::Invalid(format!(
+                "this form has no “{}” field, so nothing was saved",
+                key.label()
+            ))
+        })
+    }
+
+    /// The same field, to change.
+    pub fn field_mut(&mut self, key: FieldKey) -> Option<&mut Field> {
+        self.fields.iter_mut().find(|f| f.key == key)
     }
 
     pub fn focus_next(&mut self) {
@@ -447,283 +458,5 @@ impl Form {
             Then::Choose(i) => self.fields[self.focus].set_choice(i),
         }
         FormOutcome::Continue
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crossterm::event::KeyModifiers;
-
-    fn k(code: KeyCode) -> KeyEvent {
-        KeyEvent::new(code, KeyModifiers::NONE)
-    }
-
-    /// A key pressed in a form with the default keys.
-    trait Press {
-        fn key(&mut self, key: KeyEvent, suggest: &mut dyn Suggest) -> FormOutcome;
-    }
-    impl Press for Form {
-        fn key(&mut self, key: KeyEvent, suggest: &mut dyn Suggest) -> FormOutcome {
-            static KEYS: std::sync::OnceLock<Keymap> = std::sync::OnceLock::new();
-            self.handle_key(key, KEYS.get_or_init(Keymap::default), suggest)
-        }
-    }
-
-    fn town() -> (Vec<Zone>, Vec<Member>) {
-        (
-            vec![
-                Zone {
-                    id: 1,
-                    name: "High Street".into(),
-                    ..Default::default()
-                },
-                Zone {
-                    id: 2,
-                    name: "Market Square".into(),
-                    ..Default::default()
-                },
-            ],
-            vec![Member {
-                id: 9,
-                name: "Highland Outdoor".into(),
-                kind: "shop".into(),
-                zone_id: 2,
-            }],
-        )
-    }
-
-    fn type_in(f: &mut Form, s: &str, z: &[Zone], m: &[Member]) {
-        for c in s.chars() {
-            f.key(
-                k(KeyCode::Char(c)),
-                &mut PlacesOnly {
-                    zones: z,
-                    members: m,
-                },
-            );
-        }
-    }
-
-    #[test]
-    fn a_place_resolves_to_the_highlighted_suggestion() {
-        let (z, m) = town();
-        let mut f = Form::new(
-            "t",
-            vec![
-                Field::place("Where", "", None, ""),
-                Field::text("Text", "", ""),
-            ],
-        );
-        type_in(&mut f, "high", &z, &m);
-        match &f.fields[0].kind {
-            FieldKind::Place { suggestions, .. } => assert_eq!(suggestions.len(), 2),
-            _ => unreachable!(),
-        }
-        f.key(
-            k(KeyCode::Down),
-            &mut PlacesOnly {
-                zones: &z,
-                members: &m,
-            },
-        ); // Highland Outdoor
-        f.key(
-            k(KeyCode::Tab),
-            &mut PlacesOnly {
-                zones: &z,
-                members: &m,
-            },
-        ); // Tab is not a form key here; Enter moves on
-        f.key(
-            k(KeyCode::Enter),
-            &mut PlacesOnly {
-                zones: &z,
-                members: &m,
-            },
-        );
-        assert_eq!(f.focus, 1);
-        assert_eq!(f.fields[0].value(), "Highland Outdoor");
-        assert_eq!(
-            f.fields[0].place_value(),
-            Place {
-                zone_id: Some(2),
-                member_id: Some(9),
-                location: String::new()
-            }
-        );
-    }
-
-    #[test]
-    fn free_text_is_kept_when_nothing_matches_or_as_typed_is_picked() {
-        let (z, m) = town();
-        let mut f = Form::new(
-            "t",
-            vec![
-                Field::place("Where", "", None, ""),
-                Field::text("Text", "", ""),
-            ],
-        );
-        type_in(&mut f, "by the bus station", &z, &m);
-        f.key(
-            k(KeyCode::Enter),
-            &mut PlacesOnly {
-                zones: &z,
-                members: &m,
-            },
-        );
-        assert_eq!(f.fields[0].place_value().location, "by the bus station");
-        assert_eq!(f.fields[0].place_value().zone_id, None);
-
-        let mut f = Form::new(
-            "t",
-            vec![
-                Field::place("Where", "", None, ""),
-                Field::text("Text", "", ""),
-            ],
-        );
-        type_in(&mut f, "market", &z, &m);
-        f.key(
-            k(KeyCode::Up),
-            &mut PlacesOnly {
-                zones: &z,
-                members: &m,
-            },
-        ); // wraps to “as typed”
-        f.key(
-            k(KeyCode::Enter),
-            &mut PlacesOnly {
-                zones: &z,
-                members: &m,
-            },
-        );
-        assert_eq!(
-            f.fields[0].place_value(),
-            Place {
-                zone_id: None,
-                member_id: None,
-                location: "market".into()
-            }
-        );
-    }
-
-    #[test]
-    fn choices_cycle_and_jump_by_letter_or_number() {
-        let (z, m) = town();
-        let prio = vec![
-            "P1 urgent".to_string(),
-            "P2 high".into(),
-            "P3 medium".into(),
-            "P4 low".into(),
-        ];
-        let mut f = Form::new("t", vec![Field::choice("Priority", prio, 2, "")]);
-        f.key(
-            k(KeyCode::Char('1')),
-            &mut PlacesOnly {
-                zones: &z,
-                members: &m,
-            },
-        );
-        assert_eq!(f.fields[0].choice_index(), 0);
-        f.key(
-            k(KeyCode::Left),
-            &mut PlacesOnly {
-                zones: &z,
-                members: &m,
-            },
-        );
-        assert_eq!(f.fields[0].value(), "P4 low");
-        f.key(
-            k(KeyCode::Char('h')),
-            &mut PlacesOnly {
-                zones: &z,
-                members: &m,
-            },
-        );
-        assert_eq!(f.fields[0].value(), "P2 high");
-    }
-
-    #[test]
-    fn escape_asks_before_throwing_away_typed_input() {
-        let (z, m) = town();
-        let mut f = Form::new("t", vec![Field::text("Text", "", "")]);
-        assert!(matches!(
-            f.key(
-                k(KeyCode::Esc),
-                &mut PlacesOnly {
-                    zones: &z,
-                    members: &m
-                }
-            ),
-            FormOutcome::Cancel
-        ));
-        type_in(&mut f, "x", &z, &m);
-        assert!(matches!(
-            f.key(
-                k(KeyCode::Esc),
-                &mut PlacesOnly {
-                    zones: &z,
-                    members: &m
-                }
-            ),
-            FormOutcome::Continue
-        ));
-        assert!(f.confirm_discard);
-        assert!(matches!(
-            f.key(
-                k(KeyCode::Char('n')),
-                &mut PlacesOnly {
-                    zones: &z,
-                    members: &m
-                }
-            ),
-            FormOutcome::Continue
-        ));
-        assert_eq!(f.fields[0].value(), "x");
-        f.key(
-            k(KeyCode::Esc),
-            &mut PlacesOnly {
-                zones: &z,
-                members: &m,
-            },
-        );
-        assert!(matches!(
-            f.key(
-                k(KeyCode::Char('y')),
-                &mut PlacesOnly {
-                    zones: &z,
-                    members: &m
-                }
-            ),
-            FormOutcome::Cancel
-        ));
-    }
-
-    #[test]
-    fn enter_on_the_last_field_submits() {
-        let (z, m) = town();
-        let mut f = Form::new(
-            "t",
-            vec![Field::text("A", "", ""), Field::text("B", "", "")],
-        );
-        assert!(matches!(
-            f.key(
-                k(KeyCode::Enter),
-                &mut PlacesOnly {
-                    zones: &z,
-                    members: &m
-                }
-            ),
-            FormOutcome::Continue
-        ));
-        assert!(matches!(
-            f.key(
-                k(KeyCode::Enter),
-                &mut PlacesOnly {
-                    zones: &z,
-                    members: &m
-                }
-            ),
-            FormOutcome::Submit
-        ));
     }
 }

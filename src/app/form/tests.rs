@@ -1,0 +1,287 @@
+//! A form's keys: moving between fields, choices, places and saving.
+use super::*;
+use crossterm::event::KeyModifiers;
+
+fn k(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+/// A key pressed in a form with the default keys.
+trait Press {
+    fn key(&mut self, key: KeyEvent, suggest: &mut dyn Suggest) -> FormOutcome;
+}
+impl Press for Form {
+    fn key(&mut self, key: KeyEvent, suggest: &mut dyn Suggest) -> FormOutcome {
+        static KEYS: std::sync::OnceLock<Keymap> = std::sync::OnceLock::new();
+        self.handle_key(key, KEYS.get_or_init(Keymap::default), suggest)
+    }
+}
+
+fn town() -> (Vec<Zone>, Vec<Member>) {
+    (
+        vec![
+            Zone {
+                id: 1,
+                name: "High Street".into(),
+                ..Default::default()
+            },
+            Zone {
+                id: 2,
+                name: "Market Square".into(),
+                ..Default::default()
+            },
+        ],
+        vec![Member {
+            id: 9,
+            name: "Highland Outdoor".into(),
+            kind: "shop".into(),
+            zone_id: 2,
+        }],
+    )
+}
+
+fn type_in(f: &mut Form, s: &str, z: &[Zone], m: &[Member]) {
+    for c in s.chars() {
+        f.key(
+            k(KeyCode::Char(c)),
+            &mut PlacesOnly {
+                zones: z,
+                members: m,
+            },
+        );
+    }
+}
+
+#[test]
+fn a_place_resolves_to_the_highlighted_suggestion() {
+    let (z, m) = town();
+    let mut f = Form::new(
+        "t",
+        vec![
+            Field::place(FieldKey::Where, "", None, ""),
+            Field::text(FieldKey::Note, "", ""),
+        ],
+    );
+    type_in(&mut f, "high", &z, &m);
+    match &f.fields[0].kind {
+        FieldKind::Place { suggestions, .. } => assert_eq!(suggestions.len(), 2),
+        _ => unreachable!(),
+    }
+    f.key(
+        k(KeyCode::Down),
+        &mut PlacesOnly {
+            zones: &z,
+            members: &m,
+        },
+    ); // Highland Outdoor
+    f.key(
+        k(KeyCode::Tab),
+        &mut PlacesOnly {
+            zones: &z,
+            members: &m,
+        },
+    ); // Tab is not a form key here; Enter moves on
+    f.key(
+        k(KeyCode::Enter),
+        &mut PlacesOnly {
+            zones: &z,
+            members: &m,
+        },
+    );
+    assert_eq!(f.focus, 1);
+    assert_eq!(f.fields[0].value(), "Highland Outdoor");
+    assert_eq!(
+        f.fields[0].place_value(),
+        Place {
+            zone_id: Some(2),
+            member_id: Some(9),
+            location: String::new()
+        }
+    );
+}
+
+#[test]
+fn free_text_is_kept_when_nothing_matches_or_as_typed_is_picked() {
+    let (z, m) = town();
+    let mut f = Form::new(
+        "t",
+        vec![
+            Field::place(FieldKey::Where, "", None, ""),
+            Field::text(FieldKey::Note, "", ""),
+        ],
+    );
+    type_in(&mut f, "by the bus station", &z, &m);
+    f.key(
+        k(KeyCode::Enter),
+        &mut PlacesOnly {
+            zones: &z,
+            members: &m,
+        },
+    );
+    assert_eq!(f.fields[0].place_value().location, "by the bus station");
+    assert_eq!(f.fields[0].place_value().zone_id, None);
+
+    let mut f = Form::new(
+        "t",
+        vec![
+            Field::place(FieldKey::Where, "", None, ""),
+            Field::text(FieldKey::Note, "", ""),
+        ],
+    );
+    type_in(&mut f, "market", &z, &m);
+    f.key(
+        k(KeyCode::Up),
+        &mut PlacesOnly {
+            zones: &z,
+            members: &m,
+        },
+    ); // wraps to “as typed”
+    f.key(
+        k(KeyCode::Enter),
+        &mut PlacesOnly {
+            zones: &z,
+            members: &m,
+        },
+    );
+    assert_eq!(
+        f.fields[0].place_value(),
+        Place {
+            zone_id: None,
+            member_id: None,
+            location: "market".into()
+        }
+    );
+}
+
+#[test]
+fn choices_cycle_and_jump_by_letter_or_number() {
+    let (z, m) = town();
+    let prio = vec![
+        "P1 urgent".to_string(),
+        "P2 high".into(),
+        "P3 medium".into(),
+        "P4 low".into(),
+    ];
+    let mut f = Form::new("t", vec![Field::choice(FieldKey::Priority, prio, 2, "")]);
+    f.key(
+        k(KeyCode::Char('1')),
+        &mut PlacesOnly {
+            zones: &z,
+            members: &m,
+        },
+    );
+    assert_eq!(f.fields[0].choice_index(), 0);
+    f.key(
+        k(KeyCode::Left),
+        &mut PlacesOnly {
+            zones: &z,
+            members: &m,
+        },
+    );
+    assert_eq!(f.fields[0].value(), "P4 low");
+    f.key(
+        k(KeyCode::Char('h')),
+        &mut PlacesOnly {
+            zones: &z,
+            members: &m,
+        },
+    );
+    assert_eq!(f.fields[0].value(), "P2 high");
+}
+
+#[test]
+fn escape_asks_before_throwing_away_typed_input() {
+    let (z, m) = town();
+    let mut f = Form::new("t", vec![Field::text(FieldKey::Note, "", "")]);
+    assert!(matches!(
+        f.key(
+            k(KeyCode::Esc),
+            &mut PlacesOnly {
+                zones: &z,
+                members: &m
+            }
+        ),
+        FormOutcome::Cancel
+    ));
+    type_in(&mut f, "x", &z, &m);
+    assert!(matches!(
+        f.key(
+            k(KeyCode::Esc),
+            &mut PlacesOnly {
+                zones: &z,
+                members: &m
+            }
+        ),
+        FormOutcome::Continue
+    ));
+    assert!(f.confirm_discard);
+    assert!(matches!(
+        f.key(
+            k(KeyCode::Char('n')),
+            &mut PlacesOnly {
+                zones: &z,
+                members: &m
+            }
+        ),
+        FormOutcome::Continue
+    ));
+    assert_eq!(f.fields[0].value(), "x");
+    f.key(
+        k(KeyCode::Esc),
+        &mut PlacesOnly {
+            zones: &z,
+            members: &m,
+        },
+    );
+    assert!(matches!(
+        f.key(
+            k(KeyCode::Char('y')),
+            &mut PlacesOnly {
+                zones: &z,
+                members: &m
+            }
+        ),
+        FormOutcome::Cancel
+    ));
+}
+
+#[test]
+fn enter_on_the_last_field_submits() {
+    let (z, m) = town();
+    let mut f = Form::new(
+        "t",
+        vec![
+            Field::text(FieldKey::Name, "", ""),
+            Field::text(FieldKey::Note, "", ""),
+        ],
+    );
+    assert!(matches!(
+        f.key(
+            k(KeyCode::Enter),
+            &mut PlacesOnly {
+                zones: &z,
+                members: &m
+            }
+        ),
+        FormOutcome::Continue
+    ));
+    assert!(matches!(
+        f.key(
+            k(KeyCode::Enter),
+            &mut PlacesOnly {
+                zones: &z,
+                members: &m
+            }
+        ),
+        FormOutcome::Submit
+    ));
+}
+
+#[test]
+fn a_field_the_form_does_not_have_is_refused_with_its_name_not_a_crash() {
+    let f = Form::new("t", vec![Field::text(FieldKey::Note, "seen", "")]);
+    assert_eq!(f.field(FieldKey::Note).unwrap().value(), "seen");
+    let refused = f.field(FieldKey::Reason).unwrap_err().to_string();
+    assert!(refused.contains("Reason"), "{refused}");
+    assert!(refused.contains("nothing was saved"), "{refused}");
+}

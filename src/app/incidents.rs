@@ -248,7 +248,12 @@ impl App {
                 Some(_) => {
                     return self.warn("only notes can be amended; select a note in the timeline")
                 }
-                None => return self.warn("open the incident (Enter) and select the note to amend"),
+                None => {
+                    let open = self.keymap.key_for(Command::Open);
+                    return self.warn(format!(
+                        "open the incident ({open}) and select the note to amend"
+                    ));
+                }
             }
         }
         let title = if amend {

@@ -3,7 +3,7 @@
 
 use super::form::{Field, FieldKey, Form};
 use super::input::LineInput;
-use super::keymap::Command::{No, Yes};
+use super::keymap::Command::{self, No, Yes};
 use super::{Action, App, Confirm, FormKind, InputKind, InputLine, Modal, Pane};
 use crate::domain::rollcall::{needs_maintenance, night_of, Answer, Step, Summary};
 use crate::store::radios::{LogLine, Radio, RADIO_STATUSES};
@@ -401,11 +401,12 @@ impl App {
     pub(crate) fn roll_call_step(&mut self, step: Step) {
         let now = self.now();
         let Some(open) = &mut self.radio.rollcall else {
-            return self.warn("no roll-call in progress: R starts one");
+            let start = self.keymap.key_for(Command::StartRollCall);
+            return self.warn(format!("no roll-call in progress: {start} starts one"));
         };
         if open.rollcall.is_finished() && !matches!(step, Step::Undo) {
-            return self
-                .warn("every station is in: Enter saves the roll-call, u undoes the last answer");
+            let keys = self.save_or_undo_keys();
+            return self.warn(format!("every station is in: {keys}"));
         }
         let (id, seq, applied) = (open.id, open.next_seq, open.rollcall.steps.len());
         if let Err(e) = open.rollcall.apply(step.clone()) {
@@ -443,12 +444,22 @@ impl App {
             }
             if open.rollcall.is_finished() {
                 let s = open.rollcall.summary();
+                let keys = self.save_or_undo_keys();
                 self.info(format!(
-                    "all stations in: {} of {} answered · Enter saves the roll-call, u undoes the last answer",
+                    "all stations in: {} of {} answered · {keys}",
                     s.answered, s.expected
                 ));
             }
         }
+    }
+
+    /// What to press once every station is in, with the keys now bound.
+    fn save_or_undo_keys(&self) -> String {
+        format!(
+            "{} saves the roll-call, {} undoes the last answer",
+            self.keymap.key_for(Command::Open),
+            self.keymap.key_for(Command::UndoAnswer)
+        )
     }
 
     /// Save a finished roll-call's summary (Enter on the summary).

@@ -3,6 +3,7 @@
 //! edit and retire, each audited by the store; retiring asks first.
 
 use super::form::{Field, FieldKey, Form};
+use super::keymap::Command;
 use super::{App, FormKind, Modal};
 use crate::domain::document::SchemeDetails;
 use crate::domain::sighting::Camera;
@@ -390,8 +391,9 @@ impl App {
                     .trim()
                     .eq_ignore_ascii_case(RETIRE_WORD)
                 {
+                    let keep = self.keymap.key_for(Command::CancelForm);
                     return Err(StoreError::Invalid(format!(
-                        "type {RETIRE_WORD} to confirm, or Esc to keep it"
+                        "type {RETIRE_WORD} to confirm, or {keep} to keep it"
                     )));
                 }
                 if matches!(kind, SetupForm::RetireZone { .. }) {

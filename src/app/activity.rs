@@ -5,11 +5,13 @@
 //! scan the whole trail; the review reads every closed incident), so the
 //! app hands them to the store worker and the pane says it is reading.
 
+use super::effect::{moved, Effect, Nav};
 use super::{work, App};
 use crate::domain::audit::AuditAction;
 use crate::domain::exclusion::local_day_start;
 use crate::domain::permission::Permission;
 use crate::domain::retention::DueItem;
+use crate::domain::retention::DueKind;
 use crate::store::audit::AuditQuery;
 use crate::store::AuditRecord;
 
@@ -42,6 +44,38 @@ pub enum ActivityView {
 pub(super) const ACTIVITY_LIMIT: usize = 500;
 
 impl Activity {
+    /// A move in the trail or the retention review. Enter opens the
+    /// incident a record is about, or reviews a record that is due (a
+    /// person's is a profile view like any other: asked why, audited).
+    pub fn update(&mut self, nav: Nav) -> Vec<Effect> {
+        if nav != Nav::Open {
+            let n = match self.view {
+                ActivityView::Audit => self.records.len(),
+                ActivityView::Retention => self.due.len(),
+            };
+            moved(&mut self.selected, n, nav);
+            return vec![];
+        }
+        let effect = match self.view {
+            ActivityView::Retention => self.due.get(self.selected).map(|item| match item.kind {
+                DueKind::IdSought | DueKind::Known | DueKind::Merged => Effect::AskWhy {
+                    offender: item.id,
+                    why: Some("retention review"),
+                },
+                DueKind::ClosedIncident => Effect::OpenIncident(item.id),
+                DueKind::Sighting => {
+                    Effect::Say("a sighting past its period: it goes when retention is applied")
+                }
+            }),
+            ActivityView::Audit => self
+                .records
+                .get(self.selected)
+                .and_then(|r| (r.entity == "incident").then_some(r.entity_id).flatten())
+                .map(Effect::OpenIncident),
+        };
+        effect.into_iter().collect()
+    }
+
     /// The filter as a query of the trail, its days the scheme's; a mistake
     /// is said, naming the word.
     pub fn query(&self, tz: chrono_tz::Tz) -> Result<AuditQuery, String> {

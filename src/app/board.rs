@@ -7,6 +7,7 @@
 //! store worker for a filter that reads every row's text) and hands the rows
 //! back to [`Board::got`].
 
+use super::effect::{Effect, Nav};
 use super::{work, App, COUNT_CAP};
 use crate::domain::{Incident, IncidentFilter, StatusView};
 use crate::store::{Anchor, BoardKey, BoardRow};
@@ -63,6 +64,25 @@ pub enum Then {
 }
 
 impl Board {
+    /// A move on the board: a row within the window or the one past its
+    /// edge, the first or last page, or the selected incident opened.
+    pub fn update(&mut self, nav: Nav) -> Vec<Effect> {
+        let read = match nav {
+            Nav::By(0) => None,
+            Nav::By(d) => self.step(d > 0),
+            Nav::Top => Some(self.window(Anchor::First, Land::First, false)),
+            Nav::Bottom => Some(self.window(Anchor::Last, Land::Last, false)),
+            Nav::Open => {
+                return self
+                    .selected_row()
+                    .map(|r| Effect::OpenIncident(r.id))
+                    .into_iter()
+                    .collect()
+            }
+        };
+        read.map(Effect::Board).into_iter().collect()
+    }
+
     pub fn selected_row(&self) -> Option<&BoardRow> {
         self.rows.get(self.selected)
     }

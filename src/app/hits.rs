@@ -2,6 +2,7 @@
 //! alerted on every one, escalated while nobody acknowledges it, and decided
 //! (accepted with what was done, or rejected as a false match).
 
+use super::effect::{moved, Effect, Nav};
 use super::form::{Field, FieldKey, Form};
 use super::{App, FormKind, Modal};
 use crate::domain::sighting::{escalation_level, HitStatus, HIT_ACTIONS};
@@ -52,6 +53,26 @@ pub(crate) fn accepted_action(form: &Form) -> Result<String, StoreError> {
         "" => action.to_string(),
         detail => format!("{action}: {detail}"),
     })
+}
+
+impl Hits {
+    /// A move in the hits waiting; Enter opens the person's profile,
+    /// audited as seen for that hit.
+    pub fn update(&mut self, nav: Nav) -> Vec<Effect> {
+        if nav == Nav::Open {
+            return self
+                .rows
+                .get(self.selected)
+                .map(|h| Effect::OpenProfile {
+                    offender: h.offender_id,
+                    why: format!("hit {}", h.id),
+                })
+                .into_iter()
+                .collect();
+        }
+        moved(&mut self.selected, self.rows.len(), nav);
+        vec![]
+    }
 }
 
 impl App {
@@ -184,13 +205,6 @@ impl App {
                 summary: "watchroom: hit waiting".into(),
                 body: a,
             });
-        }
-    }
-
-    pub(crate) fn open_selected_hit(&mut self) {
-        if let Some(h) = self.hits.rows.get(self.hits.selected) {
-            let (id, hit) = (h.offender_id, h.id);
-            self.open_profile(id, &format!("hit {hit}"));
         }
     }
 

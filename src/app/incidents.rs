@@ -1,5 +1,6 @@
 //! One incident: its detail and timeline, its forms, and changing its status.
 
+use super::effect::{moved, Effect, Nav};
 use super::form::{Field, FieldKey, Form};
 use super::keymap::Command;
 use super::{App, FormKind, Modal, Pane};
@@ -33,6 +34,14 @@ pub struct Detail {
     pub incident: Incident,
     pub timeline: Vec<TimelineEntry>,
     pub selected: usize,
+}
+
+impl Detail {
+    /// A move along the timeline.
+    pub fn update(&mut self, nav: Nav) -> Vec<Effect> {
+        moved(&mut self.selected, self.timeline.len(), nav);
+        vec![]
+    }
 }
 
 impl App {

@@ -2,6 +2,7 @@
 //! membership over time. Read from the store when the pane opens, when the
 //! view changes, and when the store changes while it is showing.
 
+use super::effect::{moved, Effect, Nav};
 use super::form::{Field, FieldKey, Form};
 use super::{App, FormKind, Modal};
 use crate::domain::member::{MemberStatus, MonthCount};
@@ -86,6 +87,24 @@ pub struct MembersPane {
 }
 
 impl MembersPane {
+    /// A move in the list shown; on the members list the selected one's
+    /// contacts and changes are read.
+    pub fn update(&mut self, nav: Nav) -> Vec<Effect> {
+        if nav == Nav::Open {
+            return vec![];
+        }
+        let n = self.len();
+        moved(&mut self.selected, n, nav);
+        vec![Effect::MemberContacts(self.selected_id())]
+    }
+
+    /// The selected member, when the members list is shown.
+    pub fn selected_id(&self) -> Option<i64> {
+        (self.view == MembersView::Members)
+            .then(|| self.rows.get(self.selected).map(|m| m.id))
+            .flatten()
+    }
+
     /// Rows the selection moves over in the view shown.
     pub fn len(&self) -> usize {
         match self.view {
@@ -142,21 +161,18 @@ impl App {
         }
         let n = self.members_pane.len();
         self.members_pane.selected = self.members_pane.selected.min(n.saturating_sub(1));
-        self.load_member_contacts();
+        self.load_member_contacts(self.members_pane.selected_id());
         if std::mem::take(&mut self.members_pane.again) {
             self.reload_members();
         }
     }
 
     /// The selected member's contacts and latest changes, shown beneath the members list.
-    pub(crate) fn load_member_contacts(&mut self) {
+    pub(crate) fn load_member_contacts(&mut self, id: Option<i64>) {
         self.members_pane.contacts.clear();
         self.members_pane.changes.clear();
         self.members_pane.contacts_of = None;
-        if self.members_pane.view != MembersView::Members {
-            return;
-        }
-        let Some(id) = self.selected_member().map(|m| m.id) else {
+        let Some(id) = id else {
             return;
         };
         let read = (

@@ -11,6 +11,7 @@ pub mod board;
 pub mod clash;
 pub mod command_line;
 pub mod config;
+pub mod effect;
 pub mod form;
 pub mod forms;
 pub mod hits;

@@ -1,6 +1,7 @@
 //! The radio network in the console: the roll-call (one key per station),
 //! the inventory with each radio's recent roll-calls, and the radio log.
 
+use super::effect::{moved, Effect, Nav};
 use super::form::{Field, FieldKey, Form};
 use super::input::LineInput;
 use super::keymap::Command::{self, No, Yes};
@@ -114,6 +115,52 @@ pub struct RadioPane {
 /// How many roll-calls the health marks and coverage look back over.
 pub const HEALTH_WINDOW: usize = 10;
 
+impl RadioPane {
+    /// A move in the view shown (the inventory reads the selected radio's
+    /// history); Enter on a roll-call with every station in saves it.
+    pub fn update(&mut self, nav: Nav) -> Vec<Effect> {
+        if nav == Nav::Open {
+            let finished = self
+                .rollcall
+                .as_ref()
+                .is_some_and(|r| r.rollcall.is_finished());
+            return if finished {
+                vec![Effect::SaveRollCall]
+            } else {
+                vec![]
+            };
+        }
+        let n = self.len();
+        moved(&mut self.selected, n, nav);
+        vec![Effect::RadioHistory(self.selected_radio())]
+    }
+
+    /// Rows in the view shown.
+    pub fn len(&self) -> usize {
+        match self.view {
+            RadioView::RollCall => self
+                .rollcall
+                .as_ref()
+                .map(|r| r.rollcall.stations.len())
+                .unwrap_or(0),
+            RadioView::Inventory => self.radios.len(),
+            RadioView::Log => self.log.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The selected radio, when the inventory is shown.
+    pub fn selected_radio(&self) -> Option<i64> {
+        match self.view {
+            RadioView::Inventory => self.radios.get(self.selected).map(|h| h.radio.id),
+            _ => None,
+        }
+    }
+}
+
 impl App {
     pub(crate) fn refresh_radio(&mut self) {
         let now = self.now();
@@ -153,9 +200,9 @@ impl App {
         if let Err(e) = result {
             self.store_error(e);
         }
-        let n = self.radio_len();
+        let n = self.radio.len();
         self.radio.selected = self.radio.selected.min(n.saturating_sub(1));
-        self.load_radio_history();
+        self.load_radio_history(self.radio.selected_radio());
     }
 
     /// Another console committed: reload what the radio pane shows. On the
@@ -263,15 +310,8 @@ impl App {
     }
 
     /// The selected radio's status history and other changes, for the inventory's detail line.
-    pub(crate) fn load_radio_history(&mut self) {
-        let id = match self.radio.view {
-            RadioView::Inventory => self
-                .radio
-                .radios
-                .get(self.radio.selected)
-                .map(|h| h.radio.id),
-            _ => None,
-        };
+    /// The radio's recent roll-calls and changes, beneath the inventory.
+    pub(crate) fn load_radio_history(&mut self, id: Option<i64>) {
         self.radio.history = match id {
             Some(id) => self.store.radio_history(id).unwrap_or_default(),
             None => vec![],
@@ -280,19 +320,6 @@ impl App {
             Some(id) => self.store.radio_changes(id, 20).unwrap_or_default(),
             None => vec![],
         };
-    }
-
-    pub(crate) fn radio_len(&self) -> usize {
-        match self.radio.view {
-            RadioView::RollCall => self
-                .radio
-                .rollcall
-                .as_ref()
-                .map(|r| r.rollcall.stations.len())
-                .unwrap_or(0),
-            RadioView::Inventory => self.radio.radios.len(),
-            RadioView::Log => self.radio.log.len(),
-        }
     }
 
     pub(crate) fn cycle_radio_view(&mut self) {

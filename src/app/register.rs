@@ -1,6 +1,7 @@
 //! The CCTV desk in the console: the offender register, profiles and
 //! exclusions (sightings and hits have modules of their own).
 
+use super::effect::{moved, Effect, Nav};
 use super::form::{Field, FieldKey, Form, OffenderChoice, Suggest};
 use super::sightings::parse_incident_ids;
 use super::{App, FormKind, Modal, Pane};
@@ -98,6 +99,57 @@ pub struct ProfileView {
 }
 
 /// Suggestions for the console's forms: places from the store, people from the index.
+impl Register {
+    /// A move in the list shown; Enter asks why before opening the
+    /// selected person's profile.
+    pub fn update(&mut self, nav: Nav) -> Vec<Effect> {
+        if nav == Nav::Open {
+            return self
+                .selected_offender()
+                .map(|offender| Effect::AskWhy {
+                    offender,
+                    why: None,
+                })
+                .into_iter()
+                .collect();
+        }
+        let n = self.len();
+        moved(&mut self.selected, n, nav);
+        vec![]
+    }
+
+    pub fn selected_offender(&self) -> Option<i64> {
+        match self.view {
+            RegisterView::Exclusions => self
+                .exclusions
+                .get(self.selected)
+                .map(|r| r.exclusion.offender_id),
+            _ => self.rows.get(self.selected).map(|r| r.id),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self.view {
+            RegisterView::Exclusions => self.exclusions.len(),
+            _ => self.rows.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl ProfileView {
+    /// A move among the person's exclusions.
+    pub fn update(&mut self, nav: Nav) -> Vec<Effect> {
+        if nav != Nav::Open {
+            moved(&mut self.selected, self.profile.exclusions.len(), nav);
+        }
+        vec![]
+    }
+}
+
 pub(crate) struct AppSuggest<'a> {
     pub zones: &'a [Zone],
     pub members: &'a [Member],
@@ -239,24 +291,6 @@ impl App {
         self.refresh_register();
     }
 
-    pub(crate) fn register_selected_offender(&self) -> Option<i64> {
-        match self.register.view {
-            RegisterView::Exclusions => self
-                .register
-                .exclusions
-                .get(self.register.selected)
-                .map(|r| r.exclusion.offender_id),
-            _ => self.register.rows.get(self.register.selected).map(|r| r.id),
-        }
-    }
-
-    pub(crate) fn register_len(&self) -> usize {
-        match self.register.view {
-            RegisterView::Exclusions => self.register.exclusions.len(),
-            _ => self.register.rows.len(),
-        }
-    }
-
     /// Ask in one line why a profile is opened from the register, outside a
     /// live incident or hit; the answer is audited with the view. Permission
     /// is checked first so a refused operator is not asked for a reason.
@@ -313,7 +347,7 @@ impl App {
         }
         match &self.profile {
             Some(p) => Some(p.profile.offender.id),
-            None => self.register_selected_offender(),
+            None => self.register.selected_offender(),
         }
     }
 

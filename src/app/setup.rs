@@ -2,6 +2,7 @@
 //! details its documents carry (name, address, contact, signatory). Add,
 //! edit and retire, each audited by the store; retiring asks first.
 
+use super::effect::{moved, Effect, Nav};
 use super::form::{Field, FieldKey, Form};
 use super::keymap::Command;
 use super::{App, FormKind, Modal};
@@ -75,6 +76,16 @@ pub struct SetupPane {
 
 /// What typing this confirms a retirement.
 pub const RETIRE_WORD: &str = "retire";
+
+impl SetupPane {
+    /// A move among the `n` zones or cameras shown.
+    pub fn update(&mut self, nav: Nav, n: usize) -> Vec<Effect> {
+        if nav != Nav::Open {
+            moved(&mut self.selected, n, nav);
+        }
+        vec![]
+    }
+}
 
 impl App {
     pub(crate) fn reload_setup(&mut self) {

@@ -1,6 +1,7 @@
 //! The shift in the console: the occurrence log pane, ending a shift with
 //! its handover, and taking a handover over on signing in.
 
+use super::effect::{moved, Effect, Nav};
 use super::input::LineInput;
 use super::keymap::Command;
 use super::{App, InputKind, InputLine, Modal};
@@ -32,6 +33,13 @@ pub struct HandoverView {
     /// Markdown, as it is saved.
     pub body: String,
     pub scroll: u16,
+}
+
+impl OccurrenceLog {
+    pub fn update(&mut self, nav: Nav) -> Vec<Effect> {
+        moved(&mut self.selected, self.entries.len(), nav);
+        vec![]
+    }
 }
 
 impl App {

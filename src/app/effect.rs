@@ -1,0 +1,124 @@
+//! What a pane's own update asks of the console. Each pane is plain state
+//! with an `update` for the moves it owns (a row, a page, the top or the
+//! bottom, Enter); it changes itself and returns [`Effect`]s, and never
+//! holds the store. The app runs them: a window read at once (the panes
+//! benchmark shows these take well under a millisecond on the
+//! million-incident store), anything longer on the store worker.
+
+use super::{board, App, Pane};
+
+/// A move within the pane's list, or opening what is selected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nav {
+    /// Rows down (positive) or up, stopping at the ends.
+    By(i64),
+    Top,
+    Bottom,
+    /// Enter: open (or, on a finished roll-call, save) what is selected.
+    Open,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Rows for the board.
+    Board(board::Read),
+    /// The selected member's contacts and changes (none: clear them).
+    MemberContacts(Option<i64>),
+    /// The selected radio's recent roll-calls and changes (none: clear them).
+    RadioHistory(Option<i64>),
+    /// An incident full screen, on the board.
+    OpenIncident(i64),
+    /// A profile, audited with why it was opened.
+    OpenProfile { offender: i64, why: String },
+    /// Ask why a profile is opened before opening it, offering `why`.
+    AskWhy {
+        offender: i64,
+        why: Option<&'static str>,
+    },
+    /// Save the finished roll-call.
+    SaveRollCall,
+    /// A line for the status bar.
+    Say(&'static str),
+}
+
+/// Move `selected` by a [`Nav`] within `n` rows, stopping at the ends.
+pub(super) fn moved(selected: &mut usize, n: usize, nav: Nav) {
+    let last = n.saturating_sub(1) as i64;
+    *selected = match nav {
+        Nav::By(d) => (*selected as i64).saturating_add(d).clamp(0, last),
+        Nav::Top => 0,
+        Nav::Bottom => last,
+        Nav::Open => *selected as i64,
+    } as usize;
+}
+
+impl App {
+    /// A move in whatever the pane shows, handed to that pane's update.
+    pub(super) fn nav(&mut self, nav: Nav) {
+        let effects = match self.pane {
+            Pane::Incidents => match &mut self.detail {
+                Some(d) => d.update(nav),
+                None => self.board.update(nav),
+            },
+            Pane::Activity => self.activity.update(nav),
+            Pane::Hits => self.hits.update(nav),
+            Pane::Log => self.log.update(nav),
+            Pane::Reports => vec![],
+            Pane::Setup => {
+                let n = self.setup_len();
+                self.setup.update(nav, n)
+            }
+            Pane::Members => self.members_pane.update(nav),
+            Pane::Radio => self.radio.update(nav),
+            Pane::Offenders => match &mut self.profile {
+                Some(p) => p.update(nav),
+                None => self.register.update(nav),
+            },
+        };
+        self.run(effects);
+    }
+
+    /// Carry out what a pane's update asked for.
+    pub(super) fn run(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::Board(read) => self.board_read(Some(read)),
+                Effect::MemberContacts(id) => self.load_member_contacts(id),
+                Effect::RadioHistory(id) => self.load_radio_history(id),
+                Effect::OpenIncident(id) => {
+                    self.pane = Pane::Incidents;
+                    self.open_incident(id);
+                }
+                Effect::OpenProfile { offender, why } => self.open_profile(offender, &why),
+                Effect::AskWhy { offender, why } => {
+                    if let Some(why) = why {
+                        self.last_why = why.into();
+                    }
+                    self.ask_why(offender);
+                }
+                Effect::SaveRollCall => self.save_roll_call(),
+                Effect::Say(text) => self.info(text),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_move_stops_at_either_end_and_top_and_bottom_jump_there() {
+        let mut s = 2;
+        moved(&mut s, 5, Nav::By(10));
+        assert_eq!(s, 4);
+        moved(&mut s, 5, Nav::By(-10));
+        assert_eq!(s, 0);
+        moved(&mut s, 5, Nav::Bottom);
+        assert_eq!(s, 4);
+        moved(&mut s, 5, Nav::Top);
+        assert_eq!(s, 0);
+        moved(&mut s, 0, Nav::Bottom);
+        assert_eq!(s, 0, "an empty list keeps the first row");
+    }
+}

@@ -1,0 +1,153 @@
+//! Each pane is plain state with an update of its own: a move changes it
+//! and says what it needs (an [`Effect`]) without reaching the store. These
+//! take a pane as the console filled it from the demo store, drive a copy
+//! of it, and check what it asks for; then the console runs the same move
+//! and shows what was asked.
+
+mod support;
+
+use support::*;
+use watchroom::app::effect::{Effect, Nav};
+use watchroom::app::radio::RadioView;
+use watchroom::app::{Action, Pane};
+
+#[test]
+fn enter_on_a_hit_asks_for_the_persons_profile_naming_the_hit_as_why() {
+    let mut c = demo_console();
+    c.update(Action::ShowPane(Pane::Hits));
+    let mut hits = c.app.hits.clone();
+    assert!(hits.rows.len() >= 2, "the demo has hits waiting");
+    assert_eq!(hits.update(Nav::By(1)), vec![], "a move needs nothing read");
+    assert_eq!(hits.selected, 1);
+    let h = hits.rows[1].clone();
+    assert_eq!(
+        hits.update(Nav::Open),
+        vec![Effect::OpenProfile {
+            offender: h.offender_id,
+            why: format!("hit {}", h.id)
+        }]
+    );
+    assert!(
+        c.app.profile.is_none(),
+        "the copy asked; nothing was opened"
+    );
+
+    // the console runs what the pane asked
+    c.update(Action::Move(1));
+    c.update(Action::Open);
+    let p = c.app.profile.as_ref().expect("the profile opens");
+    assert_eq!(p.profile.offender.id, h.offender_id);
+}
+
+#[test]
+fn a_move_in_the_radio_inventory_asks_for_that_radios_history_and_stops_at_the_ends() {
+    let mut c = demo_console();
+    c.update(Action::ShowPane(Pane::Radio));
+    let mut radio = c.app.radio.clone();
+    radio.view = RadioView::Inventory;
+    radio.selected = 0;
+    let n = radio.radios.len();
+    assert!(n >= 2, "the demo has radios");
+    let id = |r: &watchroom::app::radio::RadioPane, i: usize| r.radios[i].radio.id;
+    assert_eq!(
+        radio.update(Nav::By(1)),
+        vec![Effect::RadioHistory(Some(id(&radio, 1)))]
+    );
+    assert_eq!(
+        radio.update(Nav::Bottom),
+        vec![Effect::RadioHistory(Some(id(&radio, n - 1)))]
+    );
+    radio.update(Nav::By(5));
+    assert_eq!(radio.selected, n - 1, "stops at the last radio");
+    assert_eq!(
+        radio.update(Nav::Top),
+        vec![Effect::RadioHistory(Some(id(&radio, 0)))]
+    );
+    radio.view = RadioView::Log;
+    assert_eq!(
+        radio.update(Nav::By(1)),
+        vec![Effect::RadioHistory(None)],
+        "the log has no radio selected: its history is cleared"
+    );
+}
+
+#[test]
+fn a_move_in_the_members_list_asks_for_the_selected_members_contacts() {
+    let mut c = demo_console();
+    c.update(Action::ShowPane(Pane::Members));
+    c.settle();
+    let mut members = c.app.members_pane.clone();
+    assert!(members.rows.len() >= 2, "the demo has members");
+    let second = members.rows[1].id;
+    assert_eq!(
+        members.update(Nav::By(1)),
+        vec![Effect::MemberContacts(Some(second))]
+    );
+
+    c.update(Action::Move(1));
+    assert_eq!(c.app.members_pane.contacts_of, Some(second));
+}
+
+#[test]
+fn enter_in_the_register_asks_why_before_opening_anyone() {
+    let mut c = demo_console();
+    c.update(Action::ShowPane(Pane::Offenders));
+    let mut register = c.app.register.clone();
+    let first = register.rows.first().expect("the demo has a register").id;
+    assert_eq!(
+        register.update(Nav::Open),
+        vec![Effect::AskWhy {
+            offender: first,
+            why: None
+        }]
+    );
+    c.update(Action::Open);
+    assert!(
+        c.app.profile.is_none(),
+        "not opened before a reason is given"
+    );
+    assert!(c.app.input.is_some(), "asked why");
+}
+
+#[test]
+fn the_board_reads_only_past_the_edge_of_its_window() {
+    let mut c = demo_console();
+    let mut board = c.app.board.clone();
+    let rows = board.rows.len();
+    assert!(rows >= 3, "the demo has live incidents");
+    board.selected = 0;
+    assert_eq!(board.update(Nav::By(1)), vec![], "a row within the window");
+    assert_eq!(board.selected, 1);
+    board.selected = rows - 1;
+    let asked = board.update(Nav::By(1));
+    assert!(
+        matches!(
+            asked.as_slice(),
+            [Effect::Board(watchroom::app::board::Read {
+                then: watchroom::app::board::Then::Step { down: true },
+                ..
+            })]
+        ),
+        "the row past the edge is read: {asked:?}"
+    );
+    let top = board.update(Nav::Top);
+    assert!(
+        matches!(
+            top.as_slice(),
+            [Effect::Board(watchroom::app::board::Read {
+                anchor: watchroom::store::Anchor::First,
+                ..
+            })]
+        ),
+        "{top:?}"
+    );
+    let id = board
+        .selected_row()
+        .map(|r| r.id)
+        .expect("a row is selected");
+    assert_eq!(board.update(Nav::Open), vec![Effect::OpenIncident(id)]);
+
+    let id = c.app.board.selected_row().map(|r| r.id).unwrap();
+    c.update(Action::Open);
+    assert_eq!(c.app.detail.as_ref().map(|d| d.incident.id), Some(id));
+}

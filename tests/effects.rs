@@ -151,3 +151,35 @@ fn the_board_reads_only_past_the_edge_of_its_window() {
     c.update(Action::Open);
     assert_eq!(c.app.detail.as_ref().map(|d| d.incident.id), Some(id));
 }
+
+#[test]
+fn the_next_view_starts_from_the_first_row_and_asks_for_the_pane_again() {
+    let mut c = demo_console();
+    c.update(Action::ShowPane(Pane::Members));
+    c.settle();
+    let mut members = c.app.members_pane.clone();
+    members.selected = 1;
+    let asked = members.update(Nav::NextView);
+    assert_eq!(members.selected, 0);
+    assert_eq!(
+        asked,
+        vec![
+            Effect::Reload(Pane::Members),
+            Effect::Say(format!("showing {}", members.view.label()))
+        ]
+    );
+
+    let mut register = c.app.register.clone();
+    let before = register.view;
+    assert_eq!(
+        register.update(Nav::NextView),
+        vec![Effect::Reload(Pane::Offenders)]
+    );
+    assert_ne!(register.view, before);
+
+    // the console runs it: the view changes and its rows are read
+    c.update(Action::CycleView);
+    c.settle();
+    assert_eq!(c.app.members_pane.view, members.view);
+    assert!(message(&c).contains(members.view.label()), "{}", message(&c));
+}

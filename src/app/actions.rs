@@ -2,6 +2,7 @@
 //! applies it, and the permission each action needs: every action is named,
 //! so a new one cannot slip through unchecked.
 
+use super::effect::Nav;
 use super::input::LineInput;
 use super::{quit, radio, App, InputKind, InputLine, Modal, Pane, BOARD_CHROME};
 use crate::domain::permission::{allowed, refusal, Permission, Role};
@@ -282,14 +283,14 @@ impl App {
                     self.warn(e);
                 }
             }
-            Action::CycleView if self.pane == Pane::Radio => self.cycle_radio_view(),
             Action::CycleView if self.pane == Pane::Reports => self.cycle_report_period(),
-            Action::CycleView if self.pane == Pane::Members => self.cycle_members_view(),
-            Action::CycleView if self.pane == Pane::Setup => self.cycle_setup_view(),
             Action::ReportPeriod(later) => self.step_report_period(later),
             Action::CycleView if self.pane == Pane::Offenders => {
                 self.profile = None;
-                self.cycle_register_view();
+                self.nav(Nav::NextView);
+            }
+            Action::CycleView if matches!(self.pane, Pane::Radio | Pane::Members | Pane::Setup) => {
+                self.nav(Nav::NextView)
             }
             Action::CycleView if self.pane == Pane::Activity => self.cycle_activity_view(),
             Action::CycleView => {

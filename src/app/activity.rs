@@ -48,6 +48,10 @@ impl Activity {
     /// incident a record is about, or reviews a record that is due (a
     /// person's is a profile view like any other: asked why, audited).
     pub fn update(&mut self, nav: Nav) -> Vec<Effect> {
+        if nav == Nav::NextView {
+            // the retention review needs its own permission: the app's to check
+            return vec![];
+        }
         if nav != Nav::Open {
             let n = match self.view {
                 ActivityView::Audit => self.records.len(),
@@ -63,9 +67,9 @@ impl Activity {
                     why: Some("retention review"),
                 },
                 DueKind::ClosedIncident => Effect::OpenIncident(item.id),
-                DueKind::Sighting => {
-                    Effect::Say("a sighting past its period: it goes when retention is applied")
-                }
+                DueKind::Sighting => Effect::Say(
+                    "a sighting past its period: it goes when retention is applied".into(),
+                ),
             }),
             ActivityView::Audit => self
                 .records

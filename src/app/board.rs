@@ -68,7 +68,8 @@ impl Board {
     /// edge, the first or last page, or the selected incident opened.
     pub fn update(&mut self, nav: Nav) -> Vec<Effect> {
         let read = match nav {
-            Nav::By(0) => None,
+            // the status views go through the typed filter: the app's to apply
+            Nav::By(0) | Nav::NextView => None,
             Nav::By(d) => self.step(d > 0),
             Nav::Top => Some(self.window(Anchor::First, Land::First, false)),
             Nav::Bottom => Some(self.window(Anchor::Last, Land::Last, false)),

@@ -16,6 +16,8 @@ pub enum Nav {
     Bottom,
     /// Enter: open (or, on a finished roll-call, save) what is selected.
     Open,
+    /// `v`: the pane's next view, from its first row.
+    NextView,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,10 +37,12 @@ pub enum Effect {
         offender: i64,
         why: Option<&'static str>,
     },
+    /// Read the pane's rows again (its view changed).
+    Reload(Pane),
     /// Save the finished roll-call.
     SaveRollCall,
     /// A line for the status bar.
-    Say(&'static str),
+    Say(String),
 }
 
 /// Move `selected` by a [`Nav`] within `n` rows, stopping at the ends.
@@ -49,6 +53,7 @@ pub(super) fn moved(selected: &mut usize, n: usize, nav: Nav) {
         Nav::Top => 0,
         Nav::Bottom => last,
         Nav::Open => *selected as i64,
+        Nav::NextView => 0,
     } as usize;
 }
 
@@ -96,6 +101,13 @@ impl App {
                     }
                     self.ask_why(offender);
                 }
+                Effect::Reload(pane) => match pane {
+                    Pane::Radio => self.refresh_radio(),
+                    Pane::Members => self.reload_members(),
+                    Pane::Setup => self.reload_setup(),
+                    Pane::Offenders => self.refresh_register(),
+                    _ => {}
+                },
                 Effect::SaveRollCall => self.save_roll_call(),
                 Effect::Say(text) => self.info(text),
             }

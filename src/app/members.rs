@@ -4,7 +4,7 @@
 
 use super::effect::{moved, Effect, Nav};
 use super::form::{Field, FieldKey, Form};
-use super::{App, FormKind, Modal};
+use super::{App, FormKind, Modal, Pane};
 use crate::domain::member::{MemberStatus, MonthCount};
 /// The ui draws contacts without naming the store.
 pub use crate::store::members::Contact;
@@ -92,6 +92,14 @@ impl MembersPane {
     pub fn update(&mut self, nav: Nav) -> Vec<Effect> {
         if nav == Nav::Open {
             return vec![];
+        }
+        if nav == Nav::NextView {
+            self.view = self.view.next();
+            self.selected = 0;
+            return vec![
+                Effect::Reload(Pane::Members),
+                Effect::Say(format!("showing {}", self.view.label())),
+            ];
         }
         let n = self.len();
         moved(&mut self.selected, n, nav);
@@ -195,15 +203,6 @@ impl App {
     }
 
     /// `v`: members, then training, then membership over time.
-    pub(crate) fn cycle_members_view(&mut self) {
-        self.members_pane.view = self.members_pane.view.next();
-        self.members_pane.selected = 0;
-        self.reload_members();
-        let label = self.members_pane.view.label();
-        self.info(format!("showing {label}"));
-    }
-
-    /// The store changed: read again if the pane is showing.
     /// The store changed: read again, or, with a reading on its way, once it comes.
     pub(crate) fn members_store_changed(&mut self) {
         if self.pane != super::Pane::Members {

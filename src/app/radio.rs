@@ -131,6 +131,11 @@ impl RadioPane {
             };
         }
         let n = self.len();
+        if nav == Nav::NextView {
+            self.view = self.view.next();
+            self.selected = 0;
+            return vec![Effect::Reload(Pane::Radio)];
+        }
         moved(&mut self.selected, n, nav);
         vec![Effect::RadioHistory(self.selected_radio())]
     }
@@ -320,12 +325,6 @@ impl App {
             Some(id) => self.store.radio_changes(id, 20).unwrap_or_default(),
             None => vec![],
         };
-    }
-
-    pub(crate) fn cycle_radio_view(&mut self) {
-        self.radio.view = self.radio.view.next();
-        self.radio.selected = 0;
-        self.refresh_radio();
     }
 
     /// Who is on air now: kept current on every pane, for the status bar.

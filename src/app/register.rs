@@ -113,6 +113,11 @@ impl Register {
                 .into_iter()
                 .collect();
         }
+        if nav == Nav::NextView {
+            self.view = self.view.next();
+            self.selected = 0;
+            return vec![Effect::Reload(Pane::Offenders)];
+        }
         let n = self.len();
         moved(&mut self.selected, n, nav);
         vec![]
@@ -283,12 +288,6 @@ impl App {
         if self.update_index() {
             self.refresh_register();
         }
-    }
-
-    pub(crate) fn cycle_register_view(&mut self) {
-        self.register.view = self.register.view.next();
-        self.register.selected = 0;
-        self.refresh_register();
     }
 
     /// Ask in one line why a profile is opened from the register, outside a

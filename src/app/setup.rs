@@ -5,7 +5,7 @@
 use super::effect::{moved, Effect, Nav};
 use super::form::{Field, FieldKey, Form};
 use super::keymap::Command;
-use super::{App, FormKind, Modal};
+use super::{App, FormKind, Modal, Pane};
 use crate::domain::document::SchemeDetails;
 use crate::domain::sighting::Camera;
 use crate::domain::Zone;
@@ -80,6 +80,14 @@ pub const RETIRE_WORD: &str = "retire";
 impl SetupPane {
     /// A move among the `n` zones or cameras shown.
     pub fn update(&mut self, nav: Nav, n: usize) -> Vec<Effect> {
+        if nav == Nav::NextView {
+            self.view = self.view.next();
+            self.selected = 0;
+            return vec![
+                Effect::Reload(Pane::Setup),
+                Effect::Say(format!("showing {}", self.view.label())),
+            ];
+        }
         if nav != Nav::Open {
             moved(&mut self.selected, n, nav);
         }
@@ -110,14 +118,6 @@ impl App {
             SetupView::Cameras => self.cameras.len(),
             SetupView::Scheme => 0,
         }
-    }
-
-    pub(crate) fn cycle_setup_view(&mut self) {
-        self.setup.view = self.setup.view.next();
-        self.setup.selected = 0;
-        self.reload_setup();
-        let label = self.setup.view.label();
-        self.info(format!("showing {label}"));
     }
 
     fn selected_zone(&self) -> Option<&Zone> {

@@ -7,7 +7,7 @@ use chrono::Duration;
 use ratatui::crossterm::event::KeyCode;
 use support::*;
 use watchroom::app::config::Config;
-use watchroom::app::{Action, Event, FormKind, Modal, Pane};
+use watchroom::app::{Action, Event, FormKind, Pane};
 use watchroom::domain::exclusion::Scope;
 use watchroom::domain::offender::{OffenderInput, OffenderKind};
 use watchroom::domain::sighting::HitStatus;
@@ -48,7 +48,7 @@ fn a_sighting_of_an_excluded_person_takes_a_fragment_and_three_keys_and_says_bre
     k.ctrl('s'); // save: default camera, now
     assert_eq!(k.keys - before_fragment + 1, 3, "S, Enter, Ctrl-S");
     assert!(k.keys < 10);
-    assert!(c.app.modal.is_none(), "saved");
+    assert!(c.app.nothing_open(), "saved");
     let m = &c.app.message.as_ref().unwrap().text;
     assert!(
         m.contains("HIT: Zebedee Quill") && m.contains("BREACH"),
@@ -139,17 +139,19 @@ fn the_hit_reaches_the_other_console_which_acknowledges_it_and_the_first_sees_th
         .unwrap();
     assert!(at < waiting, "unacknowledged first");
     let id = b.app.hits.rows[at].id;
-    b.app.hits.selected = at;
+    for _ in 0..at {
+        b.keys("j");
+    }
     b.keys("a");
     assert!(matches!(
-        b.app.modal,
-        Some(Modal::Form(FormKind::AcceptHit { .. }, _))
+        b.app.form_kind(),
+        Some(FormKind::AcceptHit { .. })
     ));
     b.keys("p"); // "police called"
     b.key(KeyCode::Enter);
     b.keys("units on the way");
     b.key(KeyCode::Enter);
-    assert!(b.app.modal.is_none());
+    assert!(b.app.nothing_open());
     let h = b.worker.hit(id).unwrap().unwrap();
     assert_eq!(h.status, HitStatus::Accepted);
     assert_eq!(
@@ -252,7 +254,9 @@ fn no_notification_service_is_said_once_and_everything_carries_on() {
         .unwrap()
         .text
         .contains("no desktop notifications (no session bus)"));
-    c.app.message = None;
+    // the warning runs out its time
+    c.clock.advance(Duration::seconds(15));
+    c.update(Action::Tick);
     c.app
         .handle_event(Event::NotifyFailed("no session bus".into()));
     assert!(c.app.message.is_none(), "said once");
@@ -417,14 +421,14 @@ fn exclusion_forms_refuse_bad_dates_and_unknown_zones_and_keep_the_input() {
     c.key(KeyCode::Enter);
     c.open_profile("checking the register");
     c.keys("x");
-    let Some(Modal::Form(FormKind::Exclusion { .. }, _)) = &c.app.modal else {
+    let Some(FormKind::Exclusion { .. }) = c.app.form_kind() else {
         panic!("exclusion form")
     };
     c.key(KeyCode::Tab);
     c.ctrl('u');
     c.keys("Narnia");
     c.ctrl('s');
-    let Some(Modal::Form(_, f)) = &c.app.modal else {
+    let Some(f) = c.app.form() else {
         panic!("still open")
     };
     assert!(
@@ -447,7 +451,7 @@ fn exclusion_forms_refuse_bad_dates_and_unknown_zones_and_keep_the_input() {
     c.ctrl('u');
     c.keys("2026-12-01");
     c.ctrl('s');
-    let Some(Modal::Form(_, f)) = &c.app.modal else {
+    let Some(f) = c.app.form() else {
         panic!("still open")
     };
     assert!(
@@ -458,7 +462,7 @@ fn exclusion_forms_refuse_bad_dates_and_unknown_zones_and_keep_the_input() {
     c.ctrl('u');
     c.keys("2027-06-30");
     c.ctrl('s');
-    assert!(c.app.modal.is_none(), "{:?}", c.app.modal);
+    assert!(c.app.nothing_open(), "{:?}", c.app.overlay());
     let p = &c.app.profile.as_ref().unwrap().profile;
     assert_eq!(p.exclusions.len(), 1);
     assert!(matches!(&p.exclusions[0].scope, Scope::Zones(z) if z.len() == 2));
@@ -468,7 +472,7 @@ fn exclusion_forms_refuse_bad_dates_and_unknown_zones_and_keep_the_input() {
 fn the_offender_form_refuses_duplicate_aliases_and_missing_photos() {
     let mut c = demo_console();
     c.keys("3O");
-    let Some(Modal::Form(FormKind::Offender { id: None, .. }, _)) = &c.app.modal else {
+    let Some(FormKind::Offender { id: None, .. }) = c.app.form_kind() else {
         panic!("add form")
     };
     c.key(KeyCode::Tab);
@@ -476,7 +480,7 @@ fn the_offender_form_refuses_duplicate_aliases_and_missing_photos() {
     c.key(KeyCode::Tab);
     c.keys("Yol, yol");
     c.ctrl('s');
-    let Some(Modal::Form(_, f)) = &c.app.modal else {
+    let Some(f) = c.app.form() else {
         panic!("still open")
     };
     assert!(
@@ -491,7 +495,7 @@ fn the_offender_form_refuses_duplicate_aliases_and_missing_photos() {
     }
     c.keys("/no/such/still.png");
     c.ctrl('s');
-    let Some(Modal::Form(_, f)) = &c.app.modal else {
+    let Some(f) = c.app.form() else {
         panic!("still open")
     };
     assert!(
@@ -504,7 +508,7 @@ fn the_offender_form_refuses_duplicate_aliases_and_missing_photos() {
     );
     c.ctrl('u');
     c.ctrl('s');
-    assert!(c.app.modal.is_none());
+    assert!(c.app.nothing_open());
     assert_eq!(
         c.app.profile.as_ref().unwrap().profile.offender.name,
         "Yolanda Peck"
@@ -526,7 +530,7 @@ fn an_id_sought_record_is_promoted_or_merged_by_keys() {
     c.keys("M");
     c.keys("quil");
     c.key(KeyCode::Enter);
-    assert!(c.app.modal.is_none(), "{:?}", c.app.modal);
+    assert!(c.app.nothing_open(), "{:?}", c.app.overlay());
     assert_eq!(c.app.profile.as_ref().unwrap().profile.offender.id, known);
     assert!(c
         .app
@@ -580,7 +584,7 @@ fn an_appeal_is_recorded_and_an_exclusion_lifted_early() {
     c.key(KeyCode::Enter);
     c.open_profile("checking the register");
     c.keys("a");
-    let Some(Modal::Form(FormKind::Appeal { .. }, f)) = &c.app.modal else {
+    let (Some(FormKind::Appeal { .. }), Some(f)) = (c.app.form_kind(), c.app.form()) else {
         panic!("appeal form")
     };
     assert_eq!(

@@ -711,7 +711,7 @@ fn a_date_of_birth_and_address_are_kept_from_the_register_form_and_a_bad_one_los
     c.ctrl('u');
     c.keys("9 Mill Lane, Castlebrook");
     c.ctrl('s');
-    let Some(watchroom::app::Modal::Form(_, f)) = &c.app.modal else {
+    let Some(f) = c.app.form() else {
         panic!("a date of birth in the future is refused, the form kept")
     };
     assert_eq!(f.field("Address").value(), "9 Mill Lane, Castlebrook");
@@ -724,7 +724,7 @@ fn a_date_of_birth_and_address_are_kept_from_the_register_form_and_a_bad_one_los
     c.ctrl('u');
     c.keys("1991-04-30");
     c.ctrl('s');
-    assert!(c.app.modal.is_none(), "saved");
+    assert!(c.app.nothing_open(), "saved");
     let (born, address) = s.offender_identity(id).unwrap();
     assert_eq!(born, NaiveDate::from_ymd_opt(1991, 4, 30));
     assert_eq!(address, "9 Mill Lane, Castlebrook");
@@ -732,7 +732,7 @@ fn a_date_of_birth_and_address_are_kept_from_the_register_form_and_a_bad_one_los
     assert_eq!((a.action.code(), a.entity_id), ("edit", Some(id)));
     // the form shows what is held when it opens again
     c.keys("e");
-    let Some(watchroom::app::Modal::Form(_, f)) = &c.app.modal else {
+    let Some(f) = c.app.form() else {
         panic!("the form opens")
     };
     assert_eq!(f.field("Born").value(), "1991-04-30");
@@ -868,7 +868,9 @@ fn n_on_a_profile_makes_the_notice_for_the_selected_exclusion() {
         .iter()
         .position(|r| r.id == person.id)
         .expect("on the register");
-    c.app.register.selected = row;
+    for _ in 0..row {
+        c.keys("j");
+    }
     c.open_profile("serving the notice");
     let exclusions = &c.app.profile.as_ref().unwrap().profile.exclusions;
     assert_eq!(exclusions[0].id, 2, "the one served is selected");
@@ -914,7 +916,7 @@ fn an_id_sought_person_is_given_no_date_of_birth_and_nothing_of_the_form_is_save
     }
     c.keys("1990-01-01");
     c.ctrl('s');
-    let Some(watchroom::app::Modal::Form(_, f)) = &c.app.modal else {
+    let Some(f) = c.app.form() else {
         panic!("refused, the form kept")
     };
     let error = f.error.as_deref().unwrap_or_default();

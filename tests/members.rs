@@ -319,7 +319,6 @@ fn the_demo_has_members_with_nobody_trained_and_training_out_of_date() {
 #[test]
 fn a_manager_adds_a_member_and_records_training_from_the_pane() {
     use ratatui::crossterm::event::KeyCode;
-    use watchroom::app::Modal;
     let mut c = demo_console();
     c.keys("8");
     let before = c.app.members_pane.rows.len();
@@ -330,7 +329,7 @@ fn a_manager_adds_a_member_and_records_training_from_the_pane() {
     }
     c.keys("150");
     c.ctrl('s');
-    assert!(c.app.modal.is_none(), "{:?}", c.app.modal);
+    assert!(c.app.nothing_open(), "{:?}", c.app.overlay());
     let rows = &c.app.members_pane.rows;
     assert_eq!(rows.len(), before + 1);
     let m = rows
@@ -353,7 +352,7 @@ fn a_manager_adds_a_member_and_records_training_from_the_pane() {
     c.key(KeyCode::Tab);
     c.keys("Ann Lee");
     c.ctrl('s');
-    assert!(c.app.modal.is_none(), "{:?}", c.app.modal);
+    assert!(c.app.nothing_open(), "{:?}", c.app.overlay());
     let t = c
         .app
         .members_pane
@@ -374,7 +373,7 @@ fn a_manager_adds_a_member_and_records_training_from_the_pane() {
     c.key(KeyCode::Tab);
     c.keys("x");
     c.ctrl('s');
-    let Some(Modal::Form(_, f)) = &c.app.modal else {
+    let Some(f) = c.app.form() else {
         panic!("the form stays open")
     };
     assert!(
@@ -398,7 +397,7 @@ fn selected_row(c: &Console) -> watchroom::store::members::MemberRow {
 #[test]
 fn a_manager_edits_a_member_from_the_pane_and_bad_input_loses_nothing() {
     use ratatui::crossterm::event::KeyCode;
-    use watchroom::app::{FormKind, Modal};
+    use watchroom::app::FormKind;
     let mut c = demo_console();
     c.keys("8j");
     let before = selected_row(&c);
@@ -410,8 +409,9 @@ fn a_manager_edits_a_member_from_the_pane_and_bad_input_loses_nothing() {
     // the form holds the member as it stands
     c.keys("e");
     {
-        let Some(Modal::Form(FormKind::EditMember { id, .. }, f)) = &c.app.modal else {
-            panic!("the edit form opens: {:?}", c.app.modal)
+        let (Some(FormKind::EditMember { id, .. }), Some(f)) = (c.app.form_kind(), c.app.form())
+        else {
+            panic!("the edit form opens: {:?}", c.app.overlay())
         };
         assert_eq!(*id, before.id);
         let v = |l: &str| f.field(l).value().to_string();
@@ -441,8 +441,8 @@ fn a_manager_edits_a_member_from_the_pane_and_bad_input_loses_nothing() {
     c.keys("ten");
     c.ctrl('s');
     {
-        let Some(Modal::Form(FormKind::EditMember { .. }, f)) = &c.app.modal else {
-            panic!("the form stays open: {:?}", c.app.modal)
+        let (Some(FormKind::EditMember { .. }), Some(f)) = (c.app.form_kind(), c.app.form()) else {
+            panic!("the form stays open: {:?}", c.app.overlay())
         };
         let e = f.error.as_deref().unwrap_or_default();
         assert!(e.contains("fee paid") && e.contains("“ten”"), "{e}");
@@ -460,8 +460,8 @@ fn a_manager_edits_a_member_from_the_pane_and_bad_input_loses_nothing() {
     c.keys("31/01/2027");
     c.ctrl('s');
     {
-        let Some(Modal::Form(_, f)) = &c.app.modal else {
-            panic!("the form stays open: {:?}", c.app.modal)
+        let Some(f) = c.app.form() else {
+            panic!("the form stays open: {:?}", c.app.overlay())
         };
         let e = f.error.as_deref().unwrap_or_default();
         assert!(e.contains("renewal") && e.contains("not a date"), "{e}");
@@ -475,7 +475,7 @@ fn a_manager_edits_a_member_from_the_pane_and_bad_input_loses_nothing() {
     c.key(KeyCode::BackTab);
     c.keys("l");
     c.ctrl('s');
-    assert!(c.app.modal.is_none(), "{:?}", c.app.modal);
+    assert!(c.app.nothing_open(), "{:?}", c.app.overlay());
     assert_eq!(message(&c), "Brook Street Bakery saved");
     let after = selected_row(&c);
     assert_eq!(after.address, "9 Castle Street");
@@ -518,7 +518,6 @@ fn a_manager_edits_a_member_from_the_pane_and_bad_input_loses_nothing() {
 #[test]
 fn an_agreement_needs_its_version_and_the_day_it_was_signed() {
     use ratatui::crossterm::event::KeyCode;
-    use watchroom::app::Modal;
     let mut c = demo_console();
     c.keys("8");
     let before = selected_row(&c);
@@ -528,8 +527,8 @@ fn an_agreement_needs_its_version_and_the_day_it_was_signed() {
     }
     c.ctrl('u');
     c.ctrl('s');
-    let Some(Modal::Form(_, f)) = &c.app.modal else {
-        panic!("the form stays open: {:?}", c.app.modal)
+    let Some(f) = c.app.form() else {
+        panic!("the form stays open: {:?}", c.app.overlay())
     };
     let e = f.error.as_deref().unwrap_or_default();
     assert!(e.contains("signed on") && e.contains("2019"), "{e}");
@@ -537,7 +536,7 @@ fn an_agreement_needs_its_version_and_the_day_it_was_signed() {
     c.key(KeyCode::BackTab);
     c.ctrl('u');
     c.ctrl('s');
-    assert!(c.app.modal.is_none(), "{:?}", c.app.modal);
+    assert!(c.app.nothing_open(), "{:?}", c.app.overlay());
     let after = selected_row(&c);
     assert_eq!(
         (after.agreement_version, after.agreement_signed_on),
@@ -564,20 +563,23 @@ fn a_pending_member_made_active_joins_that_day() {
     let mut c = console_on(&path, "Test manager", Config::default());
     c.dir = Some(dir);
     c.keys("8");
-    c.app.members_pane.selected = c
+    let at = c
         .app
         .members_pane
         .rows
         .iter()
         .position(|r| r.id == id)
         .unwrap();
+    for _ in 0..at {
+        c.keys("j");
+    }
     c.keys("e");
     for _ in 0..4 {
         c.key(ratatui::crossterm::event::KeyCode::Tab);
     }
     c.keys("a");
     c.ctrl('s');
-    assert!(c.app.modal.is_none(), "{:?}", c.app.modal);
+    assert!(c.app.nothing_open(), "{:?}", c.app.overlay());
     let row = selected_row(&c);
     assert_eq!(row.status, MemberStatus::Active);
     assert_eq!(row.joined_on, Some(today()));
@@ -586,7 +588,6 @@ fn a_pending_member_made_active_joins_that_day() {
 #[test]
 fn a_manager_adds_a_contact_and_the_pane_shows_it() {
     use ratatui::crossterm::event::KeyCode;
-    use watchroom::app::Modal;
     let mut c = demo_console();
     c.keys("8jj");
     let m = selected_row(&c);
@@ -600,8 +601,8 @@ fn a_manager_adds_a_contact_and_the_pane_shows_it() {
     c.key(KeyCode::Tab);
     c.keys("dana.fox");
     c.key(KeyCode::Enter);
-    let Some(Modal::Form(_, f)) = &c.app.modal else {
-        panic!("the form stays open: {:?}", c.app.modal)
+    let Some(f) = c.app.form() else {
+        panic!("the form stays open: {:?}", c.app.overlay())
     };
     assert!(
         f.error
@@ -613,7 +614,7 @@ fn a_manager_adds_a_contact_and_the_pane_shows_it() {
     );
     c.keys("@example.org");
     c.key(KeyCode::Enter);
-    assert!(c.app.modal.is_none(), "{:?}", c.app.modal);
+    assert!(c.app.nothing_open(), "{:?}", c.app.overlay());
     assert_eq!(message(&c), format!("contact added to {}", m.name));
     let contacts = c.worker.member_contacts(m.id).unwrap();
     assert_eq!(contacts.len(), had + 1);
@@ -656,7 +657,7 @@ fn only_a_manager_edits_members_or_adds_contacts_from_the_pane() {
     for key in ["e", "c"] {
         let before = c.worker.audit_count().unwrap();
         c.keys(key);
-        assert!(c.app.modal.is_none(), "{key}: {:?}", c.app.modal);
+        assert!(c.app.nothing_open(), "{key}: {:?}", c.app.overlay());
         assert!(
             message(&c).starts_with("refused: an operator cannot"),
             "{key}: {}",
@@ -676,10 +677,10 @@ fn edit_and_contact_keys_work_on_the_members_view_only() {
     let mut c = demo_console();
     c.keys("8v");
     c.keys("e");
-    assert!(c.app.modal.is_none());
+    assert!(c.app.nothing_open());
     assert!(message(&c).contains("members view"), "{}", message(&c));
     c.keys("c");
-    assert!(c.app.modal.is_none());
+    assert!(c.app.nothing_open());
     assert!(message(&c).contains("members view"), "{}", message(&c));
 }
 

@@ -7,7 +7,7 @@ use ratatui::crossterm::event::KeyCode;
 use support::*;
 use watchroom::app::config::Config;
 use watchroom::app::radio::RadioView;
-use watchroom::app::{Action, FormKind, Modal, Pane};
+use watchroom::app::{Action, FormKind, Pane};
 use watchroom::domain::rollcall::Answer;
 use watchroom::store::Store;
 
@@ -214,9 +214,11 @@ fn the_inventory_flags_failing_radios_and_keeps_status_history() {
         .iter()
         .position(|h| h.radio.id == id)
         .unwrap();
-    c.app.radio.selected = at;
+    for _ in 0..at {
+        c.keys("j");
+    }
     c.keys("s");
-    let Some(Modal::Form(FormKind::RadioStatus { .. }, _)) = &c.app.modal else {
+    let Some(FormKind::RadioStatus { .. }) = c.app.form_kind() else {
         panic!("status form")
     };
     c.keys("f"); // faulty
@@ -246,7 +248,7 @@ fn a_call_sign_cannot_be_issued_twice() {
     c.key(KeyCode::Tab);
     c.keys("NEW-1");
     c.ctrl('s');
-    let Some(Modal::Form(_, f)) = &c.app.modal else {
+    let Some(f) = c.app.form() else {
         panic!("still open")
     };
     assert!(

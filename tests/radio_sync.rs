@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use ratatui::crossterm::event::KeyCode;
 use support::*;
 use watchroom::app::config::Config;
-use watchroom::app::{Action, Level, Modal};
+use watchroom::app::{Action, Level};
 use watchroom::domain::rollcall::{Answer, Step};
 use watchroom::store::rollcalls::{RollCallNews, StepKept};
 use watchroom::store::{Operator, Store, StoreError};
@@ -462,7 +462,7 @@ fn a_second_real_roll_call_tonight_asks_first_saying_when_and_by_whom() {
     // B (which never saw it) presses R: asked first
     b.clock.advance(Duration::minutes(40));
     b.keys("R");
-    let Some(Modal::Confirm(q)) = &b.app.modal else {
+    let Some(q) = b.app.question() else {
         panic!("asked first: {:?}", b.app.message)
     };
     let question = "Tonight already has a roll-call: started at 13:00 by Sam Okafor, saved at 13:25 by Sam Okafor. Start another?  y/Enter start it · n/Esc do not";
@@ -475,9 +475,9 @@ fn a_second_real_roll_call_tonight_asks_first_saying_when_and_by_whom() {
     assert!(screen.contains("y/Enter start it"), "{screen}");
     // other keys do nothing while it asks; n does not start one
     b.keys("5x");
-    assert!(matches!(b.app.modal, Some(Modal::Confirm(_))));
+    assert!(b.app.question().is_some());
     b.keys("n");
-    assert!(b.app.modal.is_none() && b.app.radio.rollcall.is_none());
+    assert!(b.app.nothing_open() && b.app.radio.rollcall.is_none());
     assert_eq!(
         b.app.message.as_ref().unwrap().text,
         "no second roll-call started"
@@ -490,7 +490,7 @@ fn a_second_real_roll_call_tonight_asks_first_saying_when_and_by_whom() {
 
     // a practice roll-call does not ask
     b.keys("T");
-    assert!(b.app.modal.is_none());
+    assert!(b.app.nothing_open());
     assert!(b.app.radio.rollcall.as_ref().unwrap().practice);
     b.keys("F");
     b.key(KeyCode::Enter);
@@ -498,7 +498,7 @@ fn a_second_real_roll_call_tonight_asks_first_saying_when_and_by_whom() {
 
     // y (or Enter) starts the second one
     b.keys("R");
-    assert!(matches!(b.app.modal, Some(Modal::Confirm(_))));
+    assert!(b.app.question().is_some());
     b.key(KeyCode::Enter);
     let open = b.app.radio.rollcall.as_ref().expect("a second one");
     assert!(!open.practice && open.rollcall.steps.is_empty());
@@ -506,7 +506,7 @@ fn a_second_real_roll_call_tonight_asks_first_saying_when_and_by_whom() {
     // with it open, R on A carries on with it rather than asking
     a.update(Action::StoreChanged);
     a.keys("R");
-    assert!(a.app.modal.is_none());
+    assert!(a.app.nothing_open());
     assert!(a
         .app
         .message

@@ -13,7 +13,6 @@ use rusqlite::Connection;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use support::*;
-use watchroom::app::Modal;
 use watchroom::domain::exclusion::Scope;
 use watchroom::domain::offender::{OffenderInput, OffenderKind};
 use watchroom::domain::retention::RetentionRules;
@@ -502,7 +501,7 @@ fn the_consoles_form_copies_the_photo_in_and_refuses_what_is_not_one() {
 
     let add = |c: &mut Console, name: &str, photo: &Path| {
         c.keys("3O");
-        assert!(matches!(c.app.modal, Some(Modal::Form(..))));
+        assert!(c.app.form().is_some());
         c.key(KeyCode::Tab);
         c.keys(name);
         for _ in 0..5 {
@@ -513,7 +512,7 @@ fn the_consoles_form_copies_the_photo_in_and_refuses_what_is_not_one() {
     };
     let people = count(&c.path, "SELECT COUNT(*) FROM offenders");
     add(&mut c, "Yolanda Peck", &notes);
-    let Some(Modal::Form(_, f)) = &c.app.modal else {
+    let Some(f) = c.app.form() else {
         panic!("the form stays open")
     };
     let error = f.error.clone().unwrap_or_default();
@@ -523,7 +522,7 @@ fn the_consoles_form_copies_the_photo_in_and_refuses_what_is_not_one() {
     c.ctrl('u');
     c.keys(given.to_str().unwrap());
     c.ctrl('s');
-    assert!(c.app.modal.is_none(), "{:?}", c.app.modal);
+    assert!(c.app.nothing_open(), "{:?}", c.app.overlay());
     let saved = c.app.profile.as_ref().unwrap().profile.offender.clone();
     assert_eq!(saved.name, "Yolanda Peck");
     let copy = PathBuf::from(&saved.photo_path);

@@ -11,7 +11,7 @@ use rusqlite::Connection;
 use support::*;
 use watchroom::app::config::Config;
 use watchroom::app::quit::QuitQuestion;
-use watchroom::app::{Event, Modal, Pane};
+use watchroom::app::{Event, Pane};
 use watchroom::domain::sighting::NewSighting;
 use watchroom::store::Store;
 
@@ -190,8 +190,8 @@ fn ending_a_shift_shows_the_handover_then_saves_it_and_its_file() {
     );
     let radios = format!("## Radios out of service ({out_of_service})");
     c.keys("E");
-    let Some(Modal::Handover(view)) = &c.app.modal else {
-        panic!("the handover is shown: {:?}", c.app.modal)
+    let Some(view) = c.app.handover() else {
+        panic!("the handover is shown: {:?}", c.app.overlay())
     };
     let body = view.body.clone();
     for part in [
@@ -212,7 +212,7 @@ fn ending_a_shift_shows_the_handover_then_saves_it_and_its_file() {
     }
     // Esc carries on the shift: nothing saved
     c.key(KeyCode::Esc);
-    assert!(c.app.modal.is_none() && c.app.shift().is_some());
+    assert!(c.app.nothing_open() && c.app.shift().is_some());
     assert_eq!(count(&c.path, "SELECT COUNT(*) FROM handovers"), 0);
 
     c.keys("E");
@@ -276,14 +276,14 @@ fn the_next_operator_takes_the_handover_over_on_signing_in() {
         screen.contains("Handover from Alex Morgan"),
         "the handover is shown at once:\n{screen}"
     );
-    let Some(Modal::Handover(view)) = &c.app.modal else {
+    let Some(view) = c.app.handover() else {
         panic!()
     };
     assert!(view.body.contains("Garside seen by Riverside CCTV"));
 
     // later, then taken over
     c.key(KeyCode::Esc);
-    assert!(c.app.modal.is_none());
+    assert!(c.app.nothing_open());
     assert_eq!(
         count(
             &c.path,
@@ -294,7 +294,7 @@ fn the_next_operator_takes_the_handover_over_on_signing_in() {
     c.keys(":");
     c.keys("handover");
     c.key(KeyCode::Enter);
-    assert!(matches!(c.app.modal, Some(Modal::Handover(_))));
+    assert!(c.app.handover().is_some());
     c.key(KeyCode::Enter);
     let by: String = raw(&c.path)
         .query_row(
@@ -387,8 +387,8 @@ fn ending_the_shift_on_quitting_reviews_the_handover_saves_it_then_quits() {
     let mut c = busy_shift();
     c.keys("q");
     c.keys("e");
-    let Some(Modal::Handover(view)) = &c.app.modal else {
-        panic!("the handover is shown: {:?}", c.app.modal)
+    let Some(view) = c.app.handover() else {
+        panic!("the handover is shown: {:?}", c.app.overlay())
     };
     assert!(
         view.title.contains("Enter save it and quit"),
@@ -398,7 +398,7 @@ fn ending_the_shift_on_quitting_reviews_the_handover_saves_it_then_quits() {
     assert!(!c.app.quit);
     // Esc stays: nothing saved, still signed in, the shift carries on
     c.key(KeyCode::Esc);
-    assert!(!c.app.quit && c.app.modal.is_none() && c.app.lock.is_none());
+    assert!(!c.app.quit && c.app.nothing_open() && c.app.lock.is_none());
     assert_eq!(count(&c.path, "SELECT COUNT(*) FROM handovers"), 0);
     assert!(sign_outs(&c.path).is_empty());
 
@@ -464,7 +464,7 @@ fn unsaved_input_is_asked_about_first_then_the_shift() {
     assert_eq!(c.app.quitting, Some(QuitQuestion::UnsavedForm));
     assert!(c.text().contains("Quit and lose the unsaved form?"));
     c.keys("y");
-    assert!(c.app.modal.is_none(), "the form is dropped");
+    assert!(c.app.nothing_open(), "the form is dropped");
     assert_eq!(c.app.quitting, Some(QuitQuestion::OpenShift));
     c.keys("l");
     assert!(c.app.quit);

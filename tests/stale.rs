@@ -11,7 +11,7 @@ use chrono::Duration;
 use ratatui::crossterm::event::KeyCode;
 use support::*;
 use watchroom::app::config::Config;
-use watchroom::app::{Action, FormKind, Modal};
+use watchroom::app::{Action, FormKind};
 use watchroom::domain::offender::OffenderInput;
 use watchroom::domain::sighting::{HitStatus, NewSighting};
 use watchroom::domain::IncidentEdit;
@@ -48,7 +48,7 @@ fn retype(c: &mut Console, text: &str) {
 }
 
 fn form_open(c: &Console) -> bool {
-    matches!(c.app.modal, Some(Modal::Form(..)))
+    c.app.form().is_some()
 }
 
 /// Assert the screen shows every fragment.
@@ -195,10 +195,7 @@ fn both_edit_an_incident(a: &mut Console, b: &mut Console) -> i64 {
     for c in [&mut *a, &mut *b] {
         c.update(Action::OpenIncident(id));
         c.keys("e");
-        assert!(matches!(
-            c.app.modal,
-            Some(Modal::Form(FormKind::Edit { .. }, _))
-        ));
+        assert!(matches!(c.app.form_kind(), Some(FormKind::Edit { .. })));
     }
     id
 }
@@ -274,9 +271,9 @@ fn both_changing_what_happened_are_shown_both_and_the_second_keeps_theirs_with_t
         ],
     );
     assert_eq!(
-        a.app.modal.as_ref().map(
-            |m| matches!(m, Modal::Form(_, f) if f.field("What happened").value() == "purse taken")
-        ),
+        a.app
+            .form()
+            .map(|f| f.field("What happened").value() == "purse taken"),
         Some(true)
     );
 
@@ -330,8 +327,8 @@ fn a_person_s_record_saved_again_after_a_colleague_s_change_applies_only_this_op
     for c in [&mut a, &mut b] {
         c.keys("e");
         assert!(matches!(
-            c.app.modal,
-            Some(Modal::Form(FormKind::Offender { id: Some(_), .. }, _))
+            c.app.form_kind(),
+            Some(FormKind::Offender { id: Some(_), .. })
         ));
     }
     // B: the description (Name, Aliases, Nicknames, Markers, Description)
@@ -356,7 +353,7 @@ fn a_person_s_record_saved_again_after_a_colleague_s_change_applies_only_this_op
     assert_eq!(a.worker.offender(id).unwrap().unwrap().markers, ["drugs"]);
 
     a.ctrl('s');
-    assert!(!form_open(&a), "{:?}", a.app.modal);
+    assert!(!form_open(&a), "{:?}", a.app.overlay());
     let o = a.worker.offender(id).unwrap().unwrap();
     assert_eq!(o.markers, ["drugs", "violent"]);
     assert_eq!(o.description, "tall, red cap", "Dana's description stands");
@@ -395,10 +392,7 @@ fn an_appeal_saved_again_after_a_colleague_s_outcome_applies_only_this_operator_
     let person = both_on_a_profile(&mut a, &mut b);
     for c in [&mut a, &mut b] {
         c.keys("a");
-        assert!(matches!(
-            c.app.modal,
-            Some(Modal::Form(FormKind::Appeal { .. }, _))
-        ));
+        assert!(matches!(c.app.form_kind(), Some(FormKind::Appeal { .. })));
     }
     tabs(&mut b, 1);
     b.keys("upheld");
@@ -457,8 +451,8 @@ fn both_edit_a_member(a: &mut Console, b: &mut Console) -> i64 {
         c.keys("8j");
         c.keys("e");
         assert!(matches!(
-            c.app.modal,
-            Some(Modal::Form(FormKind::EditMember { .. }, _))
+            c.app.form_kind(),
+            Some(FormKind::EditMember { .. })
         ));
     }
     a.app.members_pane.rows[a.app.members_pane.selected].id
@@ -529,7 +523,7 @@ fn both_changing_a_member_s_address_are_shown_both_and_the_second_keeps_their_ow
 fn both_on_a_radio(a: &mut Console, b: &mut Console) -> i64 {
     for c in [&mut *a, &mut *b] {
         c.keys("5v");
-        c.app.radio.selected = 0;
+        c.keys("g");
     }
     a.app.radio.radios[0].radio.id
 }
@@ -607,7 +601,10 @@ fn both_on_a_new_hit(a: &mut Console, b: &mut Console) -> i64 {
     for c in [&mut *a, &mut *b] {
         told(c);
         c.keys("2");
-        c.app.hits.selected = c.app.hits.rows.iter().position(|h| h.id == id).unwrap();
+        let at = c.app.hits.rows.iter().position(|h| h.id == id).unwrap();
+        for _ in 0..at {
+            c.keys("j");
+        }
     }
     id
 }

@@ -12,7 +12,6 @@ use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use support::*;
 use watchroom::app::config::Config;
-use watchroom::app::Modal;
 use watchroom::store::operators::SignInError;
 use watchroom::store::{Record, Stale, Store, StoreError};
 
@@ -92,9 +91,9 @@ fn sighting(c: &mut Console, who: &str, when: &str, note: &str) {
     c.keys(note);
     c.ctrl('s');
     assert!(
-        c.app.modal.is_none(),
+        c.app.nothing_open(),
         "the sighting is saved: {:?}",
-        c.app.modal
+        c.app.overlay()
     );
 }
 
@@ -147,8 +146,8 @@ fn the_amended_notes_time_is_on_the_schemes_clock() {
     // the note is the newest timeline entry: select it and amend it
     c.keys("G");
     c.keys("A");
-    let Some(Modal::Form(_, form)) = &c.app.modal else {
-        panic!("the amend form: {:?}", c.app.modal)
+    let Some(form) = c.app.form() else {
+        panic!("the amend form: {:?}", c.app.overlay())
     };
     let banner = form.banner.clone().unwrap_or_default();
     assert!(

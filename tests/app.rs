@@ -4,6 +4,8 @@
 
 mod support;
 
+use watchroom::app::form::FieldKey;
+
 use ratatui::crossterm::event::KeyCode;
 use support::*;
 use watchroom::app::config::Config;
@@ -229,9 +231,9 @@ fn discard_form(c: &mut Console) {
     c.keys("y");
 }
 
-fn field_value(c: &Console, label: &str) -> String {
+fn field_value(c: &Console, key: FieldKey) -> String {
     match c.app.form() {
-        Some(f) => f.field(label).value().to_string(),
+        Some(f) => f.field(key).unwrap().value().to_string(),
         None => panic!("no form: {:?}", c.app.overlay()),
     }
 }
@@ -290,7 +292,7 @@ fn a_console_whose_store_was_deleted_says_so_refuses_every_save_and_keeps_what_w
         "{e}"
     );
     assert_eq!(
-        field_value(&c, "What happened"),
+        field_value(&c, FieldKey::WhatHappened),
         "Two lads took razors from Boots"
     );
     assert!(
@@ -311,7 +313,7 @@ fn a_console_whose_store_was_deleted_says_so_refuses_every_save_and_keeps_what_w
     c.key(KeyCode::Enter);
     assert!(form_error(&c).contains("nothing was saved"));
     assert_eq!(
-        field_value(&c, "Note"),
+        field_value(&c, FieldKey::Note),
         "CCTV following him down Bank Street"
     );
     discard_form(&mut c);
@@ -325,7 +327,7 @@ fn a_console_whose_store_was_deleted_says_so_refuses_every_save_and_keeps_what_w
     c.keys("tall, grey hoodie");
     c.ctrl('s');
     assert!(form_error(&c).contains("nothing was saved"));
-    assert_eq!(field_value(&c, "Description"), "tall, grey hoodie");
+    assert_eq!(field_value(&c, FieldKey::Description), "tall, grey hoodie");
     discard_form(&mut c);
 
     // an occurrence log line, and the same typed on the command line

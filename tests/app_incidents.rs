@@ -3,6 +3,10 @@
 
 mod support;
 
+use watchroom::app::forms::IncidentForm;
+
+use watchroom::app::form::FieldKey;
+
 use ratatui::crossterm::event::KeyCode;
 use support::*;
 use watchroom::app::config::Config;
@@ -49,7 +53,7 @@ fn a_new_incident_needs_only_a_line_of_text_and_says_so() {
     c.keys("n");
     c.ctrl('s');
     match (c.app.form_kind(), c.app.form()) {
-        (Some(FormKind::NewIncident), Some(f)) => {
+        (Some(FormKind::Incident(IncidentForm::New)), Some(f)) => {
             assert!(
                 f.error.as_ref().unwrap().contains("write a line"),
                 "{:?}",
@@ -88,7 +92,10 @@ fn status_moves_forward_and_closing_asks_for_a_reason() {
         Status::PoliceAttending
     );
     c.keys("s"); // the next step is closing: a reason is asked for
-    assert!(matches!(c.app.form_kind(), Some(FormKind::Close { .. })));
+    assert!(matches!(
+        c.app.form_kind(),
+        Some(FormKind::Incident(IncidentForm::Close { .. }))
+    ));
     c.key(KeyCode::Enter);
     let Some(f) = c.app.form() else {
         panic!("still asking")
@@ -214,7 +221,9 @@ fn a_save_on_a_stale_copy_is_refused_and_the_fresh_copy_shown() {
     assert!(a.app.nothing_open());
     b.keys("Priya's account");
     b.ctrl('s');
-    let (Some(FormKind::Edit { .. }), Some(f)) = (b.app.form_kind(), b.app.form()) else {
+    let (Some(FormKind::Incident(IncidentForm::Edit { .. })), Some(f)) =
+        (b.app.form_kind(), b.app.form())
+    else {
         panic!("B's form stays open")
     };
     assert!(
@@ -226,7 +235,7 @@ fn a_save_on_a_stale_copy_is_refused_and_the_fresh_copy_shown() {
         f.banner
     );
     assert_eq!(
-        f.field("What happened").value(),
+        f.field(FieldKey::WhatHappened).unwrap().value(),
         "Priya's account",
         "B's typing is kept"
     );

@@ -3,6 +3,8 @@
 
 mod support;
 
+use watchroom::app::forms::IncidentForm;
+
 use ratatui::crossterm::event::KeyCode;
 use support::*;
 use watchroom::app::config::Config;
@@ -42,7 +44,10 @@ fn help_is_built_from_the_key_table_and_follows_rebinding() {
     c.keys("n");
     assert!(c.app.nothing_open(), "n is no longer bound");
     c.keys("i");
-    assert!(matches!(c.app.form_kind(), Some(FormKind::NewIncident)));
+    assert!(matches!(
+        c.app.form_kind(),
+        Some(FormKind::Incident(IncidentForm::New))
+    ));
 }
 
 /// A user keymap beside the config rebinds keys, and every place that names

@@ -3,6 +3,10 @@
 
 mod support;
 
+use watchroom::app::forms::{HitForm, RegisterForm};
+
+use watchroom::app::form::FieldKey;
+
 use chrono::Duration;
 use ratatui::crossterm::event::KeyCode;
 use support::*;
@@ -145,7 +149,7 @@ fn the_hit_reaches_the_other_console_which_acknowledges_it_and_the_first_sees_th
     b.keys("a");
     assert!(matches!(
         b.app.form_kind(),
-        Some(FormKind::AcceptHit { .. })
+        Some(FormKind::Hit(HitForm::Accept { .. }))
     ));
     b.keys("p"); // "police called"
     b.key(KeyCode::Enter);
@@ -421,7 +425,7 @@ fn exclusion_forms_refuse_bad_dates_and_unknown_zones_and_keep_the_input() {
     c.key(KeyCode::Enter);
     c.open_profile("checking the register");
     c.keys("x");
-    let Some(FormKind::Exclusion { .. }) = c.app.form_kind() else {
+    let Some(FormKind::Register(RegisterForm::Exclusion { .. })) = c.app.form_kind() else {
         panic!("exclusion form")
     };
     c.key(KeyCode::Tab);
@@ -439,7 +443,11 @@ fn exclusion_forms_refuse_bad_dates_and_unknown_zones_and_keep_the_input() {
         "{:?}",
         f.error
     );
-    assert_eq!(f.field("Zones").value(), "Narnia", "what was typed is kept");
+    assert_eq!(
+        f.field(FieldKey::Zones).unwrap().value(),
+        "Narnia",
+        "what was typed is kept"
+    );
     c.key(KeyCode::BackTab);
     c.key(KeyCode::Tab);
     c.ctrl('u');
@@ -472,7 +480,8 @@ fn exclusion_forms_refuse_bad_dates_and_unknown_zones_and_keep_the_input() {
 fn the_offender_form_refuses_duplicate_aliases_and_missing_photos() {
     let mut c = demo_console();
     c.keys("3O");
-    let Some(FormKind::Offender { id: None, .. }) = c.app.form_kind() else {
+    let Some(FormKind::Register(RegisterForm::Offender { id: None, .. })) = c.app.form_kind()
+    else {
         panic!("add form")
     };
     c.key(KeyCode::Tab);
@@ -584,11 +593,13 @@ fn an_appeal_is_recorded_and_an_exclusion_lifted_early() {
     c.key(KeyCode::Enter);
     c.open_profile("checking the register");
     c.keys("a");
-    let (Some(FormKind::Appeal { .. }), Some(f)) = (c.app.form_kind(), c.app.form()) else {
+    let (Some(FormKind::Register(RegisterForm::Appeal { .. })), Some(f)) =
+        (c.app.form_kind(), c.app.form())
+    else {
         panic!("appeal form")
     };
     assert_eq!(
-        f.field("Lodged on").value(),
+        f.field(FieldKey::LodgedOn).unwrap().value(),
         "2026-11-27",
         "today by default"
     );

@@ -5,6 +5,8 @@
 
 mod support;
 
+use watchroom::app::form::FieldKey;
+
 use chrono::{Duration, NaiveDate};
 use std::path::{Path, PathBuf};
 use support::*;
@@ -714,7 +716,10 @@ fn a_date_of_birth_and_address_are_kept_from_the_register_form_and_a_bad_one_los
     let Some(f) = c.app.form() else {
         panic!("a date of birth in the future is refused, the form kept")
     };
-    assert_eq!(f.field("Address").value(), "9 Mill Lane, Castlebrook");
+    assert_eq!(
+        f.field(FieldKey::Address).unwrap().value(),
+        "9 Mill Lane, Castlebrook"
+    );
     let s = Store::open(c.worker.path()).unwrap();
     assert_ne!(
         s.offender_identity(id).unwrap().1,
@@ -735,7 +740,7 @@ fn a_date_of_birth_and_address_are_kept_from_the_register_form_and_a_bad_one_los
     let Some(f) = c.app.form() else {
         panic!("the form opens")
     };
-    assert_eq!(f.field("Born").value(), "1991-04-30");
+    assert_eq!(f.field(FieldKey::Born).unwrap().value(), "1991-04-30");
 }
 
 #[test]
@@ -921,7 +926,7 @@ fn an_id_sought_person_is_given_no_date_of_birth_and_nothing_of_the_form_is_save
     };
     let error = f.error.as_deref().unwrap_or_default();
     assert!(error.contains("promote them to known first"), "{error}");
-    assert_eq!(f.field("Born").value(), "1990-01-01");
+    assert_eq!(f.field(FieldKey::Born).unwrap().value(), "1990-01-01");
     let s = Store::open(c.worker.path()).unwrap();
     assert_eq!(
         s.offender(before.id).unwrap().unwrap(),

@@ -181,5 +181,9 @@ fn the_next_view_starts_from_the_first_row_and_asks_for_the_pane_again() {
     c.update(Action::CycleView);
     c.settle();
     assert_eq!(c.app.members_pane.view, members.view);
-    assert!(message(&c).contains(members.view.label()), "{}", message(&c));
+    assert!(
+        message(&c).contains(members.view.label()),
+        "{}",
+        message(&c)
+    );
 }

@@ -4,6 +4,10 @@
 
 mod support;
 
+use watchroom::app::forms::MemberForm;
+
+use watchroom::app::form::FieldKey;
+
 use chrono::{Duration, NaiveDate};
 use support::*;
 use watchroom::app::config::Config;
@@ -409,20 +413,21 @@ fn a_manager_edits_a_member_from_the_pane_and_bad_input_loses_nothing() {
     // the form holds the member as it stands
     c.keys("e");
     {
-        let (Some(FormKind::EditMember { id, .. }), Some(f)) = (c.app.form_kind(), c.app.form())
+        let (Some(FormKind::Member(MemberForm::Edit { id, .. })), Some(f)) =
+            (c.app.form_kind(), c.app.form())
         else {
             panic!("the edit form opens: {:?}", c.app.overlay())
         };
         assert_eq!(*id, before.id);
-        let v = |l: &str| f.field(l).value().to_string();
-        assert_eq!(v("Name"), "Brook Street Bakery");
-        assert_eq!(v("Zone"), before.zone);
-        assert_eq!(v("Status"), "active");
-        assert_eq!(v("Fee paid"), "150.00");
-        assert_eq!(v("Renewal"), before.renewal_on.unwrap().to_string());
-        assert_eq!(v("Agreement"), "2024");
+        let v = |k: FieldKey| f.field(k).unwrap().value().to_string();
+        assert_eq!(v(FieldKey::Name), "Brook Street Bakery");
+        assert_eq!(v(FieldKey::Zone), before.zone);
+        assert_eq!(v(FieldKey::Status), "active");
+        assert_eq!(v(FieldKey::FeePaid), "150.00");
+        assert_eq!(v(FieldKey::Renewal), before.renewal_on.unwrap().to_string());
+        assert_eq!(v(FieldKey::Agreement), "2024");
         assert_eq!(
-            v("Signed on"),
+            v(FieldKey::SignedOn),
             before.agreement_signed_on.unwrap().to_string()
         );
     }
@@ -441,13 +446,18 @@ fn a_manager_edits_a_member_from_the_pane_and_bad_input_loses_nothing() {
     c.keys("ten");
     c.ctrl('s');
     {
-        let (Some(FormKind::EditMember { .. }), Some(f)) = (c.app.form_kind(), c.app.form()) else {
+        let (Some(FormKind::Member(MemberForm::Edit { .. })), Some(f)) =
+            (c.app.form_kind(), c.app.form())
+        else {
             panic!("the form stays open: {:?}", c.app.overlay())
         };
         let e = f.error.as_deref().unwrap_or_default();
         assert!(e.contains("fee paid") && e.contains("“ten”"), "{e}");
-        assert_eq!(f.field("Address").value(), "9 Castle Street");
-        assert_eq!(f.field("Fee paid").value(), "ten");
+        assert_eq!(
+            f.field(FieldKey::Address).unwrap().value(),
+            "9 Castle Street"
+        );
+        assert_eq!(f.field(FieldKey::FeePaid).unwrap().value(), "ten");
     }
     assert_eq!(c.worker.audit_count().unwrap(), audit_before);
     assert_eq!(selected_row(&c), before, "nothing written");
@@ -465,7 +475,7 @@ fn a_manager_edits_a_member_from_the_pane_and_bad_input_loses_nothing() {
         };
         let e = f.error.as_deref().unwrap_or_default();
         assert!(e.contains("renewal") && e.contains("not a date"), "{e}");
-        assert_eq!(f.field("Fee paid").value(), "175");
+        assert_eq!(f.field(FieldKey::FeePaid).unwrap().value(), "175");
     }
     assert_eq!(c.worker.audit_count().unwrap(), audit_before);
 

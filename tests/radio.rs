@@ -3,6 +3,8 @@
 
 mod support;
 
+use watchroom::app::forms::RadioForm;
+
 use ratatui::crossterm::event::KeyCode;
 use support::*;
 use watchroom::app::config::Config;
@@ -218,7 +220,7 @@ fn the_inventory_flags_failing_radios_and_keeps_status_history() {
         c.keys("j");
     }
     c.keys("s");
-    let Some(FormKind::RadioStatus { .. }) = c.app.form_kind() else {
+    let Some(FormKind::Radio(RadioForm::Status { .. })) = c.app.form_kind() else {
         panic!("status form")
     };
     c.keys("f"); // faulty

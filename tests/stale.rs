@@ -7,6 +7,10 @@
 
 mod support;
 
+use watchroom::app::forms::{IncidentForm, MemberForm, RegisterForm};
+
+use watchroom::app::form::FieldKey;
+
 use chrono::Duration;
 use ratatui::crossterm::event::KeyCode;
 use support::*;
@@ -195,7 +199,10 @@ fn both_edit_an_incident(a: &mut Console, b: &mut Console) -> i64 {
     for c in [&mut *a, &mut *b] {
         c.update(Action::OpenIncident(id));
         c.keys("e");
-        assert!(matches!(c.app.form_kind(), Some(FormKind::Edit { .. })));
+        assert!(matches!(
+            c.app.form_kind(),
+            Some(FormKind::Incident(IncidentForm::Edit { .. }))
+        ));
     }
     id
 }
@@ -273,7 +280,7 @@ fn both_changing_what_happened_are_shown_both_and_the_second_keeps_theirs_with_t
     assert_eq!(
         a.app
             .form()
-            .map(|f| f.field("What happened").value() == "purse taken"),
+            .map(|f| f.field(FieldKey::WhatHappened).unwrap().value() == "purse taken"),
         Some(true)
     );
 
@@ -328,7 +335,10 @@ fn a_person_s_record_saved_again_after_a_colleague_s_change_applies_only_this_op
         c.keys("e");
         assert!(matches!(
             c.app.form_kind(),
-            Some(FormKind::Offender { id: Some(_), .. })
+            Some(FormKind::Register(RegisterForm::Offender {
+                id: Some(_),
+                ..
+            }))
         ));
     }
     // B: the description (Name, Aliases, Nicknames, Markers, Description)
@@ -392,7 +402,10 @@ fn an_appeal_saved_again_after_a_colleague_s_outcome_applies_only_this_operator_
     let person = both_on_a_profile(&mut a, &mut b);
     for c in [&mut a, &mut b] {
         c.keys("a");
-        assert!(matches!(c.app.form_kind(), Some(FormKind::Appeal { .. })));
+        assert!(matches!(
+            c.app.form_kind(),
+            Some(FormKind::Register(RegisterForm::Appeal { .. }))
+        ));
     }
     tabs(&mut b, 1);
     b.keys("upheld");
@@ -452,7 +465,7 @@ fn both_edit_a_member(a: &mut Console, b: &mut Console) -> i64 {
         c.keys("e");
         assert!(matches!(
             c.app.form_kind(),
-            Some(FormKind::EditMember { .. })
+            Some(FormKind::Member(MemberForm::Edit { .. }))
         ));
     }
     a.app.members_pane.rows[a.app.members_pane.selected].id

@@ -187,3 +187,50 @@ fn the_next_view_starts_from_the_first_row_and_asks_for_the_pane_again() {
         message(&c)
     );
 }
+
+#[test]
+fn a_roll_call_answer_is_applied_on_the_pane_and_asked_to_be_kept_under_the_next_number() {
+    use watchroom::app::radio::StepRefused;
+    use watchroom::domain::rollcall::{Answer, Step};
+    let mut c = demo_console();
+    c.update(Action::ShowPane(Pane::Radio));
+    let mut radio = c.app.radio.clone();
+    assert_eq!(
+        radio.answer(Step::Answer(Answer::Heard(5))),
+        vec![Effect::StepRefused(StepRefused::NoRollCall)],
+        "nothing to answer before a roll-call starts"
+    );
+
+    c.update(Action::StartRollCall(true)); // a practice: tonight's real one may be saved
+    let mut radio = c.app.radio.clone();
+    let open = radio.rollcall.as_ref().expect("the roll-call opens");
+    let (id, seq) = (open.id, open.next_seq);
+    let step = Step::Answer(Answer::Heard(5));
+    assert_eq!(
+        radio.answer(step.clone()),
+        vec![Effect::RecordStep {
+            id,
+            seq,
+            step,
+            applied: 0
+        }]
+    );
+    let answered = &radio.rollcall.as_ref().unwrap().rollcall;
+    assert_eq!(answered.steps.len(), 1, "applied on the pane at once");
+    assert_eq!(
+        c.roll_call().steps.len(),
+        0,
+        "the console's copy is untouched"
+    );
+
+    // the console runs it: kept in the store, and the next goes after it
+    c.update(Action::RollCall(Step::Answer(Answer::Heard(5))));
+    assert_eq!(c.roll_call().steps.len(), 1);
+    assert_eq!(c.app.radio.rollcall.as_ref().unwrap().next_seq, seq + 1);
+    let stored = c
+        .worker
+        .open_roll_call_by_id(id)
+        .unwrap()
+        .expect("still open");
+    assert_eq!(stored.rollcall.steps.len(), 1, "kept in the store");
+}

@@ -5,7 +5,9 @@
 //! benchmark shows these take well under a millisecond on the
 //! million-incident store), anything longer on the store worker.
 
+use super::radio::StepRefused;
 use super::{board, App, Pane};
+use crate::domain::rollcall::Step;
 
 /// A move within the pane's list, or opening what is selected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +41,16 @@ pub enum Effect {
     },
     /// Read the pane's rows again (its view changed).
     Reload(Pane),
+    /// Keep roll-call `id`'s step as number `seq`; `applied` steps were in
+    /// before it, to go back to if the store refuses it.
+    RecordStep {
+        id: i64,
+        seq: usize,
+        step: Step,
+        applied: usize,
+    },
+    /// The roll-call did not take the step.
+    StepRefused(StepRefused),
     /// Save the finished roll-call.
     SaveRollCall,
     /// A line for the status bar.
@@ -108,6 +120,13 @@ impl App {
                     Pane::Offenders => self.refresh_register(),
                     _ => {}
                 },
+                Effect::RecordStep {
+                    id,
+                    seq,
+                    step,
+                    applied,
+                } => self.record_step(id, seq, step, applied),
+                Effect::StepRefused(why) => self.step_refused(why),
                 Effect::SaveRollCall => self.save_roll_call(),
                 Effect::Say(text) => self.info(text),
             }

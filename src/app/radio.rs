@@ -115,7 +115,68 @@ pub struct RadioPane {
 /// How many roll-calls the health marks and coverage look back over.
 pub const HEALTH_WINDOW: usize = 10;
 
+/// Why the radio pane would not take a roll-call step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepRefused {
+    NoRollCall,
+    /// Only an undo is taken once every station is in.
+    EveryStationIn,
+    /// The roll-call's own rule (e.g. nothing to undo).
+    Invalid(String),
+}
+
 impl RadioPane {
+    /// A roll-call answer (or undo, relay, late check-in): applied to the
+    /// roll-call shown, and kept in the store by the effect it returns.
+    pub fn answer(&mut self, step: Step) -> Vec<Effect> {
+        let Some(open) = &mut self.rollcall else {
+            return vec![Effect::StepRefused(StepRefused::NoRollCall)];
+        };
+        if open.rollcall.is_finished() && !matches!(step, Step::Undo) {
+            return vec![Effect::StepRefused(StepRefused::EveryStationIn)];
+        }
+        let (id, seq, applied) = (open.id, open.next_seq, open.rollcall.steps.len());
+        if let Err(e) = open.rollcall.apply(step.clone()) {
+            return vec![Effect::StepRefused(StepRefused::Invalid(e.to_string()))];
+        }
+        vec![Effect::RecordStep {
+            id,
+            seq,
+            step,
+            applied,
+        }]
+    }
+
+    /// The step kept as `seq`: the next is kept after it.
+    fn kept(&mut self, seq: usize) {
+        if let Some(open) = &mut self.rollcall {
+            open.next_seq = seq + 1;
+        }
+    }
+
+    /// The store refused the step: back to the `applied` steps before it.
+    fn take_back(&mut self, applied: usize) {
+        if let Some(open) = &mut self.rollcall {
+            open.rollcall = crate::domain::rollcall::RollCall::replay(
+                open.rollcall.stations.clone(),
+                &open.rollcall.steps[..applied],
+            );
+        }
+    }
+
+    /// The highlight on the station being called.
+    fn follow_current(&mut self) {
+        if let Some(i) = self.rollcall.as_ref().and_then(|o| o.rollcall.current()) {
+            self.selected = i;
+        }
+    }
+
+    /// The outcome, once every station is in.
+    fn finished_summary(&self) -> Option<Summary> {
+        let open = self.rollcall.as_ref()?;
+        open.rollcall.is_finished().then(|| open.rollcall.summary())
+    }
+
     /// A move in the view shown (the inventory reads the selected radio's
     /// history); Enter on a roll-call with every station in saves it.
     pub fn update(&mut self, nav: Nav) -> Vec<Effect> {
@@ -423,30 +484,22 @@ impl App {
         }
     }
 
-    /// Take one roll-call step: apply it, keep it, and save the outcome when the last is in.
+    /// A roll-call step, through the radio pane's own update.
     pub(crate) fn roll_call_step(&mut self, step: Step) {
+        let effects = self.radio.answer(step);
+        self.run(effects);
+    }
+
+    /// Keep a step the radio pane took (see [`RadioPane::answer`]): in
+    /// turn, or after another console's; refused, it is taken back so what
+    /// is shown is what is stored.
+    pub(crate) fn record_step(&mut self, id: i64, seq: usize, step: Step, applied: usize) {
         let now = self.now();
-        let Some(open) = &mut self.radio.rollcall else {
-            let start = self.keymap.key_for(Command::StartRollCall);
-            return self.warn(format!("no roll-call in progress: {start} starts one"));
-        };
-        if open.rollcall.is_finished() && !matches!(step, Step::Undo) {
-            let keys = self.save_or_undo_keys();
-            return self.warn(format!("every station is in: {keys}"));
-        }
-        let (id, seq, applied) = (open.id, open.next_seq, open.rollcall.steps.len());
-        if let Err(e) = open.rollcall.apply(step.clone()) {
-            return self.warn(e.to_string());
-        }
         match self
             .store
             .record_roll_call_step(id, seq, &step, self.operator.id, now)
         {
-            Ok(StepKept::InTurn) => {
-                if let Some(open) = &mut self.radio.rollcall {
-                    open.next_seq = seq + 1;
-                }
-            }
+            Ok(StepKept::InTurn) => self.radio.kept(seq),
             // another console's steps came first: show them with this one after
             Ok(StepKept::AfterOthers) => self.reload_roll_call(id),
             Err(e @ StoreError::RollCallClash(_)) => {
@@ -454,28 +507,32 @@ impl App {
                 return self.store_error(e);
             }
             Err(e) => {
-                // not kept: take it back so what is shown is what is stored
-                if let Some(open) = &mut self.radio.rollcall {
-                    open.rollcall = crate::domain::rollcall::RollCall::replay(
-                        open.rollcall.stations.clone(),
-                        &open.rollcall.steps[..applied],
-                    );
-                }
+                self.radio.take_back(applied);
                 return self.store_error(e);
             }
         }
-        if let Some(open) = &self.radio.rollcall {
-            if let Some(i) = open.rollcall.current() {
-                self.radio.selected = i;
+        self.radio.follow_current();
+        if let Some(s) = self.radio.finished_summary() {
+            let keys = self.save_or_undo_keys();
+            self.info(format!(
+                "all stations in: {} of {} answered · {keys}",
+                s.answered, s.expected
+            ));
+        }
+    }
+
+    /// A step the radio pane refused, said with the keys now bound.
+    pub(crate) fn step_refused(&mut self, why: StepRefused) {
+        match why {
+            StepRefused::NoRollCall => {
+                let start = self.keymap.key_for(Command::StartRollCall);
+                self.warn(format!("no roll-call in progress: {start} starts one"));
             }
-            if open.rollcall.is_finished() {
-                let s = open.rollcall.summary();
+            StepRefused::EveryStationIn => {
                 let keys = self.save_or_undo_keys();
-                self.info(format!(
-                    "all stations in: {} of {} answered · {keys}",
-                    s.answered, s.expected
-                ));
+                self.warn(format!("every station is in: {keys}"));
             }
+            StepRefused::Invalid(why) => self.warn(why),
         }
     }
 

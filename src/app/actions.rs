@@ -283,13 +283,20 @@ impl App {
                     self.warn(e);
                 }
             }
-            Action::CycleView if self.pane == Pane::Reports => self.cycle_report_period(),
-            Action::ReportPeriod(later) => self.step_report_period(later),
+            Action::ReportPeriod(later) => {
+                let effects = self.reports.step_period(later);
+                self.run(effects)
+            }
             Action::CycleView if self.pane == Pane::Offenders => {
                 self.profile = None;
                 self.nav(Nav::NextView);
             }
-            Action::CycleView if matches!(self.pane, Pane::Radio | Pane::Members | Pane::Setup) => {
+            Action::CycleView
+                if matches!(
+                    self.pane,
+                    Pane::Radio | Pane::Members | Pane::Setup | Pane::Reports
+                ) =>
+            {
                 self.nav(Nav::NextView)
             }
             Action::CycleView if self.pane == Pane::Activity => self.cycle_activity_view(),

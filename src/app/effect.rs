@@ -39,6 +39,8 @@ pub enum Effect {
         offender: i64,
         why: Option<&'static str>,
     },
+    /// The report's figures for the period now chosen, on the store worker.
+    Report,
     /// Read the pane's rows again (its view changed).
     Reload(Pane),
     /// Keep roll-call `id`'s step as number `seq`; `applied` steps were in
@@ -80,7 +82,7 @@ impl App {
             Pane::Activity => self.activity.update(nav),
             Pane::Hits => self.hits.update(nav),
             Pane::Log => self.log.update(nav),
-            Pane::Reports => vec![],
+            Pane::Reports => self.reports.update(nav),
             Pane::Setup => {
                 let n = self.setup_len();
                 self.setup.update(nav, n)
@@ -128,6 +130,7 @@ impl App {
                 } => self.record_step(id, seq, step, applied),
                 Effect::StepRefused(why) => self.step_refused(why),
                 Effect::SaveRollCall => self.save_roll_call(),
+                Effect::Report => self.reload_report(),
                 Effect::Say(text) => self.info(text),
             }
         }

@@ -2,6 +2,7 @@
 //! the store when the pane opens, when the period changes, and when the
 //! store changes — never on a frame. Counts only, so every role may see it.
 
+use super::effect::{Effect, Nav};
 use super::work::{Job, Purpose};
 use super::App;
 use crate::domain::report::{PeriodPreset, Report, ReportPeriod};
@@ -29,6 +30,33 @@ pub struct ReportsPane {
 }
 
 impl ReportsPane {
+    /// `v`: the next kind of period, ending today. Nothing else moves here.
+    pub fn update(&mut self, nav: Nav) -> Vec<Effect> {
+        if nav != Nav::NextView {
+            return vec![];
+        }
+        self.preset = self.preset.next();
+        self.back = 0;
+        vec![Effect::Report]
+    }
+
+    /// `[` (earlier) and `]` (later, but never past the one ending today).
+    pub fn step_period(&mut self, later: bool) -> Vec<Effect> {
+        let back = if later {
+            self.back.saturating_sub(1)
+        } else {
+            // nothing is kept from before the Common Era
+            (self.back + 1).min(2000)
+        };
+        if back == self.back {
+            return vec![Effect::Say(
+                "this is the latest period: it ends today".into(),
+            )];
+        }
+        self.back = back;
+        vec![Effect::Report]
+    }
+
     /// What the title calls the period shown.
     pub fn describe(&self) -> String {
         match &self.period {
@@ -98,29 +126,6 @@ impl App {
         if self.reports.report.is_none() || self.reports.stale || today_changed {
             self.reload_report();
         }
-    }
-
-    /// `v`: the next kind of period, ending today.
-    pub(crate) fn cycle_report_period(&mut self) {
-        self.reports.preset = self.reports.preset.next();
-        self.reports.back = 0;
-        self.reload_report();
-    }
-
-    /// `[` (earlier) and `]` (later, but never past the one ending today).
-    pub(crate) fn step_report_period(&mut self, later: bool) {
-        let back = if later {
-            self.reports.back.saturating_sub(1)
-        } else {
-            // nothing is kept from before the Common Era
-            (self.reports.back + 1).min(2000)
-        };
-        if back == self.reports.back {
-            self.info("this is the latest period: it ends today");
-            return;
-        }
-        self.reports.back = back;
-        self.reload_report();
     }
 
     /// The store changed (another console, or this one): the figures are

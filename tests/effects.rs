@@ -190,7 +190,7 @@ fn the_next_view_starts_from_the_first_row_and_asks_for_the_pane_again() {
 
 #[test]
 fn a_roll_call_answer_is_applied_on_the_pane_and_asked_to_be_kept_under_the_next_number() {
-    use watchroom::app::radio::StepRefused;
+    use watchroom::app::rollcall::StepRefused;
     use watchroom::domain::rollcall::{Answer, Step};
     let mut c = demo_console();
     c.update(Action::ShowPane(Pane::Radio));

@@ -5,7 +5,7 @@
 //! benchmark shows these take well under a millisecond on the
 //! million-incident store), anything longer on the store worker.
 
-use super::radio::StepRefused;
+use super::rollcall::StepRefused;
 use super::{board, App, Pane};
 use crate::domain::rollcall::Step;
 

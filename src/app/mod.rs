@@ -25,6 +25,7 @@ pub mod quit;
 pub mod radio;
 pub mod register;
 pub mod reports;
+pub mod rollcall;
 pub mod runtime;
 pub mod setup;
 pub mod shift;

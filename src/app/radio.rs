@@ -1,14 +1,14 @@
-//! The radio network in the console: the roll-call (one key per station),
-//! the inventory with each radio's recent roll-calls, and the radio log.
+//! The radio network in the console: the radio pane (the roll-call, one key
+//! per station, with its keeping in `rollcall`), the inventory with each
+//! radio's recent roll-calls, and the radio log.
 
 use super::effect::{moved, Effect, Nav};
 use super::form::{Field, FieldKey, Form};
 use super::input::LineInput;
-use super::keymap::Command::{self, No, Yes};
-use super::{Action, App, Confirm, FormKind, InputKind, InputLine, Modal, Pane};
-use crate::domain::rollcall::{needs_maintenance, night_of, Answer, Step, Summary};
+use super::{App, FormKind, InputKind, InputLine, Modal, Pane};
+use crate::domain::rollcall::{needs_maintenance, Answer, Step, Summary};
 use crate::store::radios::{LogLine, Radio, RADIO_STATUSES};
-use crate::store::rollcalls::{OpenRollCall, RollCallNews, StepKept};
+use crate::store::rollcalls::OpenRollCall;
 use crate::store::StoreError;
 use chrono::Duration;
 use std::collections::HashMap;
@@ -115,68 +115,7 @@ pub struct RadioPane {
 /// How many roll-calls the health marks and coverage look back over.
 pub const HEALTH_WINDOW: usize = 10;
 
-/// Why the radio pane would not take a roll-call step.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StepRefused {
-    NoRollCall,
-    /// Only an undo is taken once every station is in.
-    EveryStationIn,
-    /// The roll-call's own rule (e.g. nothing to undo).
-    Invalid(String),
-}
-
 impl RadioPane {
-    /// A roll-call answer (or undo, relay, late check-in): applied to the
-    /// roll-call shown, and kept in the store by the effect it returns.
-    pub fn answer(&mut self, step: Step) -> Vec<Effect> {
-        let Some(open) = &mut self.rollcall else {
-            return vec![Effect::StepRefused(StepRefused::NoRollCall)];
-        };
-        if open.rollcall.is_finished() && !matches!(step, Step::Undo) {
-            return vec![Effect::StepRefused(StepRefused::EveryStationIn)];
-        }
-        let (id, seq, applied) = (open.id, open.next_seq, open.rollcall.steps.len());
-        if let Err(e) = open.rollcall.apply(step.clone()) {
-            return vec![Effect::StepRefused(StepRefused::Invalid(e.to_string()))];
-        }
-        vec![Effect::RecordStep {
-            id,
-            seq,
-            step,
-            applied,
-        }]
-    }
-
-    /// The step kept as `seq`: the next is kept after it.
-    fn kept(&mut self, seq: usize) {
-        if let Some(open) = &mut self.rollcall {
-            open.next_seq = seq + 1;
-        }
-    }
-
-    /// The store refused the step: back to the `applied` steps before it.
-    fn take_back(&mut self, applied: usize) {
-        if let Some(open) = &mut self.rollcall {
-            open.rollcall = crate::domain::rollcall::RollCall::replay(
-                open.rollcall.stations.clone(),
-                &open.rollcall.steps[..applied],
-            );
-        }
-    }
-
-    /// The highlight on the station being called.
-    fn follow_current(&mut self) {
-        if let Some(i) = self.rollcall.as_ref().and_then(|o| o.rollcall.current()) {
-            self.selected = i;
-        }
-    }
-
-    /// The outcome, once every station is in.
-    fn finished_summary(&self) -> Option<Summary> {
-        let open = self.rollcall.as_ref()?;
-        open.rollcall.is_finished().then(|| open.rollcall.summary())
-    }
-
     /// A move in the view shown (the inventory reads the selected radio's
     /// history); Enter on a roll-call with every station in saves it.
     pub fn update(&mut self, nav: Nav) -> Vec<Effect> {
@@ -303,78 +242,6 @@ impl App {
         Ok(())
     }
 
-    /// Bring the roll-call up to date with the store: another console's
-    /// steps (only those since the last read), its saving, or a roll-call
-    /// begun elsewhere.
-    pub(crate) fn refresh_roll_call(&mut self) -> Result<(), StoreError> {
-        self.radio.rollcall_reads += 1;
-        let Some(open) = &mut self.radio.rollcall else {
-            if let Some(open) = self.store.open_roll_call()? {
-                self.radio.selected = open.rollcall.current().unwrap_or(0);
-                self.radio.last_summary = None;
-                self.radio.rollcall = Some(open);
-            }
-            return Ok(());
-        };
-        match self.store.roll_call_since(open.id, open.next_seq)? {
-            RollCallNews::Open { steps, next_seq } => {
-                let before = open.rollcall.current();
-                for step in steps {
-                    // the store kept it as valid; one that is not never counted (as on replay)
-                    let _ = open.rollcall.apply(step);
-                }
-                open.next_seq = next_seq;
-                let now = open.rollcall.current();
-                if now != before {
-                    // the eye follows the station being called
-                    self.radio.selected = now.unwrap_or(self.radio.selected);
-                }
-            }
-            RollCallNews::Saved(record) => {
-                self.radio.rollcall = None;
-                self.radio.last_summary = Some((record.summary, record.practice));
-                let at = record
-                    .finished_at
-                    .map(|t| t.with_timezone(&self.tz).format(" at %H:%M").to_string())
-                    .unwrap_or_default();
-                let by = if record.finished_by.is_empty() {
-                    "at another console".to_string()
-                } else {
-                    format!("by {}", record.finished_by)
-                };
-                self.info(format!("the roll-call was saved {by}{at}"));
-            }
-            RollCallNews::Gone => self.radio.rollcall = None,
-        }
-        Ok(())
-    }
-
-    /// Read roll-call `id` afresh (after another console's steps came
-    /// between this one's view and its step); saved by now, show its outcome.
-    fn reload_roll_call(&mut self, id: i64) {
-        self.radio.rollcall_reads += 1;
-        let result = self.store.open_roll_call_by_id(id).and_then(|open| {
-            let saved = match open {
-                Some(_) => None,
-                None => self.store.roll_call_record(id)?,
-            };
-            Ok((open, saved))
-        });
-        match result {
-            Ok((open, saved)) => {
-                if let Some(i) = open.as_ref().and_then(|o| o.rollcall.current()) {
-                    self.radio.selected = i;
-                }
-                self.radio.rollcall = open;
-                if let Some(r) = saved.filter(|r| r.finished_at.is_some()) {
-                    self.radio.last_summary = Some((r.summary, r.practice));
-                    self.refresh_radio();
-                }
-            }
-            Err(e) => self.store_error(e),
-        }
-    }
-
     /// The selected radio's status history and other changes, for the inventory's detail line.
     /// The radio's recent roll-calls and changes, beneath the inventory.
     pub(crate) fn load_radio_history(&mut self, id: Option<i64>) {
@@ -394,189 +261,6 @@ impl App {
         match self.store.on_air(since) {
             Ok(on) => self.radio.on_air = on,
             Err(e) => self.store_error(e),
-        }
-    }
-
-    /// Whether the roll-call's answer keys apply (a roll-call on screen).
-    pub fn rollcall_keys_active(&self) -> bool {
-        self.radio.view == RadioView::RollCall && self.radio.rollcall.is_some()
-    }
-
-    /// `R` or `T`. A real roll-call on a night that already has one (saved,
-    /// on any console) asks first; an open one is carried on with, never
-    /// doubled. A practice one never asks: it is kept out of the figures.
-    pub(crate) fn start_roll_call(&mut self, practice: bool) {
-        if !practice {
-            match self.second_roll_call_question() {
-                Ok(Some(question)) => {
-                    self.modal = Some(Modal::Confirm(Confirm {
-                        question,
-                        yes: Action::StartAnotherRollCall,
-                        no: "no second roll-call started".into(),
-                    }));
-                    return;
-                }
-                Ok(None) => {}
-                Err(e) => return self.store_error(e),
-            }
-        }
-        self.begin_roll_call(practice);
-    }
-
-    /// What to ask before a second real roll-call tonight, if there is one
-    /// already (read from the store: it may have been on another console).
-    fn second_roll_call_question(&self) -> Result<Option<String>, StoreError> {
-        if self.store.open_roll_call_id()?.is_some() {
-            return Ok(None); // R carries on with it
-        }
-        let (from, to) = night_of(self.now(), self.tz);
-        let Some(r) = self.store.real_roll_call_between(from, to)? else {
-            return Ok(None);
-        };
-        let at = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&self.tz).format("%H:%M");
-        let by = |name: &str| match name {
-            "" => String::new(),
-            _ => format!(" by {name}"),
-        };
-        let saved = r
-            .finished_at
-            .map(|t| format!(", saved at {}{}", at(t), by(&r.finished_by)))
-            .unwrap_or_default();
-        let (yes, no) = (self.keymap.keys_for(Yes), self.keymap.keys_for(No));
-        Ok(Some(format!(
-            "Tonight already has a roll-call: started at {}{}{saved}. Start another?  {yes} start it · {no} do not",
-            at(r.started_at),
-            by(&r.started_by)
-        )))
-    }
-
-    pub(crate) fn begin_roll_call(&mut self, practice: bool) {
-        let now = self.now();
-        let resumed = matches!(self.store.open_roll_call_id(), Ok(Some(_)));
-        match self.store.start_roll_call(practice, self.operator.id, now) {
-            Ok(open) => {
-                let what = if open.practice {
-                    "practice roll-call"
-                } else {
-                    "roll-call"
-                };
-                self.info(if resumed {
-                    let by = if open.started_by.is_empty() || open.started_by == self.operator.name
-                    {
-                        String::new()
-                    } else {
-                        format!(" by {}", open.started_by)
-                    };
-                    format!(
-                        "carrying on with the {what} begun at {}{by}",
-                        open.started_at.with_timezone(&self.tz).format("%H:%M")
-                    )
-                } else {
-                    format!("{what} started: {} stations", open.rollcall.stations.len())
-                });
-                self.radio.selected = open.rollcall.current().unwrap_or(0);
-                self.radio.rollcall = Some(open);
-                self.radio.view = RadioView::RollCall;
-                self.radio.last_summary = None;
-                self.mark_own_writes_seen();
-            }
-            Err(e) => self.store_error(e),
-        }
-    }
-
-    /// A roll-call step, through the radio pane's own update.
-    pub(crate) fn roll_call_step(&mut self, step: Step) {
-        let effects = self.radio.answer(step);
-        self.run(effects);
-    }
-
-    /// Keep a step the radio pane took (see [`RadioPane::answer`]): in
-    /// turn, or after another console's; refused, it is taken back so what
-    /// is shown is what is stored.
-    pub(crate) fn record_step(&mut self, id: i64, seq: usize, step: Step, applied: usize) {
-        let now = self.now();
-        match self
-            .store
-            .record_roll_call_step(id, seq, &step, self.operator.id, now)
-        {
-            Ok(StepKept::InTurn) => self.radio.kept(seq),
-            // another console's steps came first: show them with this one after
-            Ok(StepKept::AfterOthers) => self.reload_roll_call(id),
-            Err(e @ StoreError::RollCallClash(_)) => {
-                self.reload_roll_call(id);
-                return self.store_error(e);
-            }
-            Err(e) => {
-                self.radio.take_back(applied);
-                return self.store_error(e);
-            }
-        }
-        self.radio.follow_current();
-        if let Some(s) = self.radio.finished_summary() {
-            let keys = self.save_or_undo_keys();
-            self.info(format!(
-                "all stations in: {} of {} answered · {keys}",
-                s.answered, s.expected
-            ));
-        }
-    }
-
-    /// A step the radio pane refused, said with the keys now bound.
-    pub(crate) fn step_refused(&mut self, why: StepRefused) {
-        match why {
-            StepRefused::NoRollCall => {
-                let start = self.keymap.key_for(Command::StartRollCall);
-                self.warn(format!("no roll-call in progress: {start} starts one"));
-            }
-            StepRefused::EveryStationIn => {
-                let keys = self.save_or_undo_keys();
-                self.warn(format!("every station is in: {keys}"));
-            }
-            StepRefused::Invalid(why) => self.warn(why),
-        }
-    }
-
-    /// What to press once every station is in, with the keys now bound.
-    fn save_or_undo_keys(&self) -> String {
-        format!(
-            "{} saves the roll-call, {} undoes the last answer",
-            self.keymap.key_for(Command::Open),
-            self.keymap.key_for(Command::UndoAnswer)
-        )
-    }
-
-    /// Save a finished roll-call's summary (Enter on the summary).
-    pub(crate) fn save_roll_call(&mut self) {
-        let now = self.now();
-        let Some(open) = self.radio.rollcall.take() else {
-            return;
-        };
-        if !open.rollcall.is_finished() {
-            self.radio.rollcall = Some(open);
-            return;
-        }
-        match self.store.finish_roll_call(&open, self.operator.id, now) {
-            Ok(s) => {
-                self.mark_own_writes_seen();
-                self.info(format!(
-                    "roll-call saved: {} of {} answered, {} nothing heard, {} weak, {} relayed{}",
-                    s.answered,
-                    s.expected,
-                    s.nothing_heard,
-                    s.weak,
-                    s.relays,
-                    if open.practice { " (practice)" } else { "" }
-                ));
-                self.radio.last_summary = Some((s, open.practice));
-                self.refresh_radio();
-            }
-            Err(e) => {
-                // saved or changed at another console meanwhile: show it as the store has it
-                let id = open.id;
-                self.radio.rollcall = Some(open);
-                self.reload_roll_call(id);
-                self.store_error(e);
-            }
         }
     }
 

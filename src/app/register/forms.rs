@@ -1,20 +1,17 @@
-//! The CCTV desk in the console: the offender register, profiles and
-//! exclusions (sightings and hits have modules of their own).
+//! The register's forms: a person's record, an exclusion, lifting one, an
+//! appeal, promoting an ID-sought record and merging two; each opened on the
+//! record as it stands and saved by `submit_register_form`.
 
-use super::effect::{moved, Effect, Nav};
-use super::form::{Field, FieldKey, Form, OffenderChoice, Suggest};
-use super::sightings::parse_incident_ids;
-use super::{App, FormKind, Modal, Pane};
+use super::{lift_form, parse_date, RegisterView};
+use crate::app::form::{Field, FieldKey, Form, OffenderChoice};
+use crate::app::sightings::parse_incident_ids;
+use crate::app::{App, FormKind, Modal};
 use crate::domain::exclusion::{local_span, Exclusion, Scope};
 use crate::domain::offender::{split_list, OffenderInput, OffenderKind};
-use crate::domain::place::{suggest_places, PlaceChoice};
-use crate::domain::search::{MatchedOn, OffenderIndex};
-use crate::domain::{Member, Zone};
-use crate::store::exclusions::{ExclusionRow, NewExclusion};
-use crate::store::offenders::Profile;
+use crate::domain::Zone;
+use crate::store::exclusions::NewExclusion;
 use crate::store::StoreError;
-use chrono::{Duration, NaiveDate};
-use std::collections::HashSet;
+use chrono::Duration;
 
 /// The register's forms: a person, their exclusions and appeals, promoting and merging.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,318 +38,10 @@ impl RegisterForm {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum RegisterView {
-    #[default]
-    Known,
-    IdSought,
-    Exclusions,
-}
-
-impl RegisterView {
-    pub fn label(self) -> &'static str {
-        match self {
-            RegisterView::Known => "known",
-            RegisterView::IdSought => "ID-sought",
-            RegisterView::Exclusions => "exclusions in force",
-        }
-    }
-    fn next(self) -> RegisterView {
-        match self {
-            RegisterView::Known => RegisterView::IdSought,
-            RegisterView::IdSought => RegisterView::Exclusions,
-            RegisterView::Exclusions => RegisterView::Known,
-        }
-    }
-}
-
-/// One line of the register.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RegisterRow {
-    pub id: i64,
-    pub name: String,
-    pub kind: OffenderKind,
-    pub aliases: Vec<String>,
-    pub markers: Vec<String>,
-    pub activity: i64,
-    /// The alias, nickname or marker that the search matched, when not the name.
-    pub matched: Option<String>,
-    pub excluded: bool,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct Register {
-    pub view: RegisterView,
-    pub query: String,
-    pub rows: Vec<RegisterRow>,
-    pub exclusions: Vec<ExclusionRow>,
-    pub selected: usize,
-    /// Offenders with an excluding sanction in force now.
-    pub excluded: HashSet<i64>,
-}
-
-#[derive(Debug, Clone)]
-pub struct ProfileView {
-    pub profile: Profile,
-    /// The selected exclusion (for lifting).
-    pub selected: usize,
-}
-
-/// Suggestions for the console's forms: places from the store, people from the index.
-impl Register {
-    /// A move in the list shown; Enter asks why before opening the
-    /// selected person's profile.
-    pub fn update(&mut self, nav: Nav) -> Vec<Effect> {
-        if nav == Nav::Open {
-            return self
-                .selected_offender()
-                .map(|offender| Effect::AskWhy {
-                    offender,
-                    why: None,
-                })
-                .into_iter()
-                .collect();
-        }
-        if nav == Nav::NextView {
-            self.view = self.view.next();
-            self.selected = 0;
-            return vec![Effect::Reload(Pane::Offenders)];
-        }
-        let n = self.len();
-        moved(&mut self.selected, n, nav);
-        vec![]
-    }
-
-    pub fn selected_offender(&self) -> Option<i64> {
-        match self.view {
-            RegisterView::Exclusions => self
-                .exclusions
-                .get(self.selected)
-                .map(|r| r.exclusion.offender_id),
-            _ => self.rows.get(self.selected).map(|r| r.id),
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        match self.view {
-            RegisterView::Exclusions => self.exclusions.len(),
-            _ => self.rows.len(),
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-impl ProfileView {
-    /// A move among the person's exclusions.
-    pub fn update(&mut self, nav: Nav) -> Vec<Effect> {
-        if nav != Nav::Open {
-            moved(&mut self.selected, self.profile.exclusions.len(), nav);
-        }
-        vec![]
-    }
-}
-
-pub(crate) struct AppSuggest<'a> {
-    pub zones: &'a [Zone],
-    pub members: &'a [Member],
-    pub index: &'a mut OffenderIndex,
-}
-
-impl Suggest for AppSuggest<'_> {
-    fn places(&mut self, fragment: &str) -> Vec<PlaceChoice> {
-        suggest_places(fragment, self.zones, self.members, 6)
-    }
-    fn offenders(&mut self, fragment: &str, kind: Option<OffenderKind>) -> Vec<OffenderChoice> {
-        let hits = self.index.search(fragment, kind, 6);
-        hits.into_iter()
-            .filter_map(|h| {
-                let e = self.index.entry(h.id)?;
-                let mut label = e.name.clone();
-                match (h.matched_on, &h.matched_text) {
-                    (MatchedOn::Alias, Some(t)) => label.push_str(&format!(" (alias {t})")),
-                    (MatchedOn::Nickname, Some(t)) => label.push_str(&format!(" (“{t}”)")),
-                    (MatchedOn::Marker, Some(t)) => label.push_str(&format!(" [{t}]")),
-                    _ => {}
-                }
-                if e.kind == OffenderKind::IdSought {
-                    label.push_str(" · ID-sought");
-                }
-                Some(OffenderChoice {
-                    id: e.id,
-                    name: e.name.clone(),
-                    label,
-                })
-            })
-            .collect()
-    }
-}
-
-fn parse_date(input: &str, what: &str) -> Result<Option<NaiveDate>, String> {
-    let s = input.trim();
-    if s.is_empty() {
-        return Ok(None);
-    }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map(Some)
-        .map_err(|_| format!("{what}: “{s}” is not a date (YYYY-MM-DD)"))
-}
-
-/// The lift form for this copy of an exclusion.
-pub(super) fn lift_form(e: &Exclusion) -> Modal {
-    let form = Form::new(
-        format!("Lift {} #{}", e.stage, e.id),
-        vec![Field::text(FieldKey::Reason, "", "why it is lifted early")],
-    );
-    Modal::Form(
-        FormKind::Register(RegisterForm::LiftExclusion {
-            id: e.id,
-            version: e.version,
-        }),
-        form,
-    )
-}
-
 impl App {
-    // ----- the register ------------------------------------------------------
-
-    /// Run the register's search (or list) for the current view.
-    pub(crate) fn refresh_register(&mut self) {
-        let now = self.now();
-        match self.store.exclusions_in_force(now) {
-            Ok(rows) => {
-                self.register.excluded = rows
-                    .iter()
-                    .filter(|r| self.rules.ladder.excludes(&r.exclusion.stage))
-                    .map(|r| r.exclusion.offender_id)
-                    .collect();
-                self.register.exclusions = rows;
-            }
-            Err(e) => return self.store_error(e),
-        }
-        let kind = match self.register.view {
-            RegisterView::Known => Some(OffenderKind::Known),
-            RegisterView::IdSought => Some(OffenderKind::IdSought),
-            RegisterView::Exclusions => None,
-        };
-        if let Some(kind) = kind {
-            let hits = self.index.search(&self.register.query, Some(kind), 500);
-            self.register.rows = hits
-                .into_iter()
-                .filter_map(|h| {
-                    let e = self.index.entry(h.id)?;
-                    Some(RegisterRow {
-                        id: e.id,
-                        name: e.name.clone(),
-                        kind: e.kind,
-                        aliases: e.aliases.clone(),
-                        markers: e.markers.clone(),
-                        activity: e.activity,
-                        matched: h
-                            .matched_text
-                            .clone()
-                            .filter(|_| h.matched_on != MatchedOn::Name),
-                        excluded: self.register.excluded.contains(&e.id),
-                    })
-                })
-                .collect();
-        }
-        let n = match self.register.view {
-            RegisterView::Exclusions => self.register.exclusions.len(),
-            _ => self.register.rows.len(),
-        };
-        self.register.selected = self.register.selected.min(n.saturating_sub(1));
-    }
-
-    /// Update the search index in place with the records changed since it
-    /// last looked (on this or another console); false if the store failed.
-    pub(crate) fn update_index(&mut self) -> bool {
-        let now = self.now();
-        match self
-            .store
-            .update_search_index(&mut self.index, &mut self.register_mark, now)
-        {
-            Ok(_) => true,
-            Err(e) => {
-                self.store_error(e);
-                false
-            }
-        }
-    }
-
-    /// Update the index and the register's lists when the register changed
-    /// (here or on another console); cheap to call when it has not.
-    pub(crate) fn refresh_register_if_changed(&mut self) {
-        if self.update_index() {
-            self.refresh_register();
-        }
-    }
-
-    /// Ask in one line why a profile is opened from the register, outside a
-    /// live incident or hit; the answer is audited with the view. Permission
-    /// is checked first so a refused operator is not asked for a reason.
-    pub(crate) fn ask_why(&mut self, offender: i64) {
-        if !self.permit(crate::domain::permission::Permission::ViewProfile) {
-            return;
-        }
-        let last = self.last_why.clone();
-        self.input = Some(super::InputLine {
-            kind: super::InputKind::Why { offender },
-            line: super::input::LineInput::new(&last),
-            before: String::new(),
-            error: None,
-        });
-    }
-
-    /// Open a profile; the view is audited with why it was opened.
-    pub(crate) fn open_profile(&mut self, id: i64, why: &str) {
-        if !self.permit(crate::domain::permission::Permission::ViewProfile) {
-            return;
-        }
-        let now = self.now();
-        match self.store.open_profile(id, self.operator.id, why, now) {
-            Ok(profile) => {
-                self.mark_own_writes_seen();
-                self.pane = Pane::Offenders;
-                self.profile = Some(ProfileView {
-                    profile,
-                    selected: 0,
-                });
-            }
-            Err(e) => self.store_error(e),
-        }
-    }
-
-    pub(crate) fn refresh_profile(&mut self) {
-        let Some(p) = &self.profile else { return };
-        let id = p.profile.offender.id;
-        match self.store.profile(id, self.now()) {
-            Ok(profile) => {
-                let selected = p.selected.min(profile.exclusions.len().saturating_sub(1));
-                self.profile = Some(ProfileView { profile, selected });
-            }
-            Err(e) => {
-                self.profile = None;
-                self.store_error(e);
-            }
-        }
-    }
-
-    pub(super) fn current_offender(&self) -> Option<i64> {
-        if self.pane != Pane::Offenders {
-            return None;
-        }
-        match &self.profile {
-            Some(p) => Some(p.profile.offender.id),
-            None => self.register.selected_offender(),
-        }
-    }
-
     // ----- forms -------------------------------------------------------------------
 
-    pub(super) fn offender_choice(&self, id: i64) -> Option<OffenderChoice> {
+    pub(crate) fn offender_choice(&self, id: i64) -> Option<OffenderChoice> {
         self.index.entry(id).map(|e| OffenderChoice {
             id,
             name: e.name.clone(),
@@ -404,7 +93,7 @@ impl App {
     }
 
     /// The register's form for this copy of a person (a new one: `edit` false).
-    pub(super) fn offender_form(
+    pub(crate) fn offender_form(
         &self,
         o: &crate::domain::offender::Offender,
         born: &str,
@@ -529,73 +218,6 @@ impl App {
         ));
     }
 
-    /// `N`: the warning letter or exclusion notice for the selected
-    /// exclusion, written beside the store like the shell's `document`.
-    pub(crate) fn make_notice(&mut self) {
-        use crate::domain::document::DocKind;
-        let Some(p) = &self.profile else {
-            return self.warn("open the person's profile and select the exclusion");
-        };
-        let Some(e) = p.profile.exclusions.get(p.selected) else {
-            return self.warn("this person has no exclusions");
-        };
-        let (id, stage) = (e.id, e.stage.clone());
-        let kind = if self.config.hit_rules().ladder.excludes(&stage) {
-            DocKind::ExclusionNotice
-        } else {
-            DocKind::WarningLetter
-        };
-        if self.work.busy(super::work::Purpose::Notice).is_some() {
-            return self.info("a notice is still being made: a moment");
-        }
-        let store = self.store.path();
-        let settings = self
-            .config
-            .document_settings(crate::io::document::beside_store(store, "templates"));
-        let out = crate::io::document::beside_store(store, "documents");
-        let now = self.now();
-        // the PDF is made on the store worker: keys and other consoles' hits go on meanwhile
-        self.work.queue(
-            super::work::Job::Notice {
-                kind,
-                exclusion: id,
-                settings: Box::new(settings),
-                out,
-                operator: self.operator.id,
-                now,
-            },
-            now,
-        );
-        self.info(format!("making the {} for #{id}…", kind.label()));
-    }
-
-    /// The worker has made the notice (or could not).
-    pub(crate) fn notice_done(
-        &mut self,
-        kind: crate::domain::document::DocKind,
-        id: i64,
-        made: Result<super::work::NoticeMade, String>,
-    ) {
-        match made {
-            Ok(made) => {
-                self.mark_own_writes_seen();
-                self.refresh_profile();
-                let file = made.file.map(|f| f.display().to_string());
-                let notes = if made.warnings.is_empty() {
-                    String::new()
-                } else {
-                    format!(" · note: {}", made.warnings.join("; "))
-                };
-                self.info(format!(
-                    "{} for #{id} written: {}{notes}",
-                    kind.label(),
-                    crate::domain::text::clean(&file.unwrap_or_default())
-                ));
-            }
-            Err(e) => self.warn(format!("no {} made: {e}", kind.label())),
-        }
-    }
-
     pub(crate) fn open_lift_form(&mut self) {
         let Some(p) = &self.profile else {
             return self.warn("open the person's profile and select the exclusion to lift");
@@ -620,7 +242,7 @@ impl App {
     }
 
     /// The appeal form for this copy of an exclusion.
-    pub(super) fn appeal_form(&self, e: &Exclusion) -> Modal {
+    pub(crate) fn appeal_form(&self, e: &Exclusion) -> Modal {
         let today = self.now().with_timezone(&self.tz).date_naive();
         let lodged = e.appeal_lodged_on.unwrap_or(today).to_string();
         let outcome = e.appeal_outcome.clone().unwrap_or_default();

@@ -238,6 +238,15 @@ impl Field {
     }
 }
 
+/// Move a highlight among `n` suggestions, wrapping round.
+fn cycle(pick: &mut usize, n: usize, down: bool) {
+    *pick = if down {
+        (*pick + 1) % n
+    } else {
+        (*pick + n - 1) % n
+    };
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Form {
     pub title: String,
@@ -393,12 +402,7 @@ impl Form {
             } => match command {
                 Some(c @ (Command::PickNext | Command::PickPrev)) if !suggestions.is_empty() => {
                     // the extra last position is “as typed”
-                    let n = suggestions.len() + 1;
-                    *pick = if c == Command::PickNext {
-                        (*pick + 1) % n
-                    } else {
-                        (*pick + n - 1) % n
-                    };
+                    cycle(pick, suggestions.len() + 1, c == Command::PickNext);
                     Then::Stay
                 }
                 Some(Command::PickNext) => Then::Next,
@@ -419,12 +423,7 @@ impl Form {
                 kind,
             } => match command {
                 Some(c @ (Command::PickNext | Command::PickPrev)) if !suggestions.is_empty() => {
-                    let n = suggestions.len();
-                    *pick = if c == Command::PickNext {
-                        (*pick + 1) % n
-                    } else {
-                        (*pick + n - 1) % n
-                    };
+                    cycle(pick, suggestions.len(), c == Command::PickNext);
                     Then::Stay
                 }
                 Some(Command::PickNext) => Then::Next,

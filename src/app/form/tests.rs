@@ -40,6 +40,17 @@ fn town() -> (Vec<Zone>, Vec<Member>) {
     )
 }
 
+/// A key pressed in a form whose places come from this town.
+fn press(f: &mut Form, code: KeyCode, z: &[Zone], m: &[Member]) -> FormOutcome {
+    f.key(
+        k(code),
+        &mut PlacesOnly {
+            zones: z,
+            members: m,
+        },
+    )
+}
+
 fn type_in(f: &mut Form, s: &str, z: &[Zone], m: &[Member]) {
     for c in s.chars() {
         f.key(
@@ -67,27 +78,9 @@ fn a_place_resolves_to_the_highlighted_suggestion() {
         FieldKind::Place { suggestions, .. } => assert_eq!(suggestions.len(), 2),
         _ => unreachable!(),
     }
-    f.key(
-        k(KeyCode::Down),
-        &mut PlacesOnly {
-            zones: &z,
-            members: &m,
-        },
-    ); // Highland Outdoor
-    f.key(
-        k(KeyCode::Tab),
-        &mut PlacesOnly {
-            zones: &z,
-            members: &m,
-        },
-    ); // Tab is not a form key here; Enter moves on
-    f.key(
-        k(KeyCode::Enter),
-        &mut PlacesOnly {
-            zones: &z,
-            members: &m,
-        },
-    );
+    press(&mut f, KeyCode::Down, &z, &m); // Highland Outdoor
+    press(&mut f, KeyCode::Tab, &z, &m); // Tab is not a form key here; Enter moves on
+    press(&mut f, KeyCode::Enter, &z, &m);
     assert_eq!(f.focus, 1);
     assert_eq!(f.fields[0].value(), "Highland Outdoor");
     assert_eq!(
@@ -111,13 +104,7 @@ fn free_text_is_kept_when_nothing_matches_or_as_typed_is_picked() {
         ],
     );
     type_in(&mut f, "by the bus station", &z, &m);
-    f.key(
-        k(KeyCode::Enter),
-        &mut PlacesOnly {
-            zones: &z,
-            members: &m,
-        },
-    );
+    press(&mut f, KeyCode::Enter, &z, &m);
     assert_eq!(f.fields[0].place_value().location, "by the bus station");
     assert_eq!(f.fields[0].place_value().zone_id, None);
 
@@ -129,20 +116,8 @@ fn free_text_is_kept_when_nothing_matches_or_as_typed_is_picked() {
         ],
     );
     type_in(&mut f, "market", &z, &m);
-    f.key(
-        k(KeyCode::Up),
-        &mut PlacesOnly {
-            zones: &z,
-            members: &m,
-        },
-    ); // wraps to “as typed”
-    f.key(
-        k(KeyCode::Enter),
-        &mut PlacesOnly {
-            zones: &z,
-            members: &m,
-        },
-    );
+    press(&mut f, KeyCode::Up, &z, &m); // wraps to “as typed”
+    press(&mut f, KeyCode::Enter, &z, &m);
     assert_eq!(
         f.fields[0].place_value(),
         Place {
@@ -163,29 +138,11 @@ fn choices_cycle_and_jump_by_letter_or_number() {
         "P4 low".into(),
     ];
     let mut f = Form::new("t", vec![Field::choice(FieldKey::Priority, prio, 2, "")]);
-    f.key(
-        k(KeyCode::Char('1')),
-        &mut PlacesOnly {
-            zones: &z,
-            members: &m,
-        },
-    );
+    press(&mut f, KeyCode::Char('1'), &z, &m);
     assert_eq!(f.fields[0].choice_index(), 0);
-    f.key(
-        k(KeyCode::Left),
-        &mut PlacesOnly {
-            zones: &z,
-            members: &m,
-        },
-    );
+    press(&mut f, KeyCode::Left, &z, &m);
     assert_eq!(f.fields[0].value(), "P4 low");
-    f.key(
-        k(KeyCode::Char('h')),
-        &mut PlacesOnly {
-            zones: &z,
-            members: &m,
-        },
-    );
+    press(&mut f, KeyCode::Char('h'), &z, &m);
     assert_eq!(f.fields[0].value(), "P2 high");
 }
 
@@ -194,53 +151,23 @@ fn escape_asks_before_throwing_away_typed_input() {
     let (z, m) = town();
     let mut f = Form::new("t", vec![Field::text(FieldKey::Note, "", "")]);
     assert!(matches!(
-        f.key(
-            k(KeyCode::Esc),
-            &mut PlacesOnly {
-                zones: &z,
-                members: &m
-            }
-        ),
+        press(&mut f, KeyCode::Esc, &z, &m),
         FormOutcome::Cancel
     ));
     type_in(&mut f, "x", &z, &m);
     assert!(matches!(
-        f.key(
-            k(KeyCode::Esc),
-            &mut PlacesOnly {
-                zones: &z,
-                members: &m
-            }
-        ),
+        press(&mut f, KeyCode::Esc, &z, &m),
         FormOutcome::Continue
     ));
     assert!(f.confirm_discard);
     assert!(matches!(
-        f.key(
-            k(KeyCode::Char('n')),
-            &mut PlacesOnly {
-                zones: &z,
-                members: &m
-            }
-        ),
+        press(&mut f, KeyCode::Char('n'), &z, &m),
         FormOutcome::Continue
     ));
     assert_eq!(f.fields[0].value(), "x");
-    f.key(
-        k(KeyCode::Esc),
-        &mut PlacesOnly {
-            zones: &z,
-            members: &m,
-        },
-    );
+    press(&mut f, KeyCode::Esc, &z, &m);
     assert!(matches!(
-        f.key(
-            k(KeyCode::Char('y')),
-            &mut PlacesOnly {
-                zones: &z,
-                members: &m
-            }
-        ),
+        press(&mut f, KeyCode::Char('y'), &z, &m),
         FormOutcome::Cancel
     ));
 }
@@ -256,23 +183,11 @@ fn enter_on_the_last_field_submits() {
         ],
     );
     assert!(matches!(
-        f.key(
-            k(KeyCode::Enter),
-            &mut PlacesOnly {
-                zones: &z,
-                members: &m
-            }
-        ),
+        press(&mut f, KeyCode::Enter, &z, &m),
         FormOutcome::Continue
     ));
     assert!(matches!(
-        f.key(
-            k(KeyCode::Enter),
-            &mut PlacesOnly {
-                zones: &z,
-                members: &m
-            }
-        ),
+        press(&mut f, KeyCode::Enter, &z, &m),
         FormOutcome::Submit
     ));
 }

@@ -234,3 +234,39 @@ fn a_roll_call_answer_is_applied_on_the_pane_and_asked_to_be_kept_under_the_next
         .expect("still open");
     assert_eq!(stored.rollcall.steps.len(), 1, "kept in the store");
 }
+
+#[test]
+fn accepting_a_hit_asks_for_its_form_on_the_hit_as_shown_and_a_decided_one_is_refused() {
+    use watchroom::app::forms::{FormKind, HitForm};
+    use watchroom::domain::sighting::HitStatus;
+    let mut c = demo_console();
+    c.update(Action::ShowPane(Pane::Hits));
+    let mut hits = c.app.hits.clone();
+    let waiting = hits
+        .rows
+        .iter()
+        .position(|h| h.status == HitStatus::New)
+        .expect("the demo has a hit waiting");
+    hits.selected = waiting;
+    let h = hits.rows[waiting].clone();
+    match hits.decide(true).as_slice() {
+        [Effect::OpenForm(FormKind::Hit(HitForm::Accept { id, version }), form)] => {
+            assert_eq!((*id, *version), (h.id, h.version));
+            assert!(form.title.contains(&h.id.to_string()), "{}", form.title);
+        }
+        other => panic!("the accept form: {other:?}"),
+    }
+    assert!(c.app.nothing_open(), "the copy asked; nothing opened");
+
+    let done = hits
+        .rows
+        .iter()
+        .position(|h| h.status != HitStatus::New)
+        .expect("the demo has a hit already decided");
+    hits.selected = done;
+    let asked = hits.decide(false);
+    assert!(
+        matches!(asked.as_slice(), [Effect::Warn(w)] if w.contains("already")),
+        "{asked:?}"
+    );
+}

@@ -5,8 +5,9 @@
 //! benchmark shows these take well under a millisecond on the
 //! million-incident store), anything longer on the store worker.
 
+use super::form::Form;
 use super::rollcall::StepRefused;
-use super::{board, App, Pane};
+use super::{board, App, FormKind, Modal, Pane};
 use crate::domain::rollcall::Step;
 
 /// A move within the pane's list, or opening what is selected.
@@ -57,6 +58,10 @@ pub enum Effect {
     SaveRollCall,
     /// A line for the status bar.
     Say(String),
+    /// A warning for the status bar.
+    Warn(String),
+    /// A form over the pane.
+    OpenForm(FormKind, Form),
 }
 
 /// Move `selected` by a [`Nav`] within `n` rows, stopping at the ends.
@@ -132,6 +137,8 @@ impl App {
                 Effect::SaveRollCall => self.save_roll_call(),
                 Effect::Report => self.reload_report(),
                 Effect::Say(text) => self.info(text),
+                Effect::Warn(text) => self.warn(text),
+                Effect::OpenForm(kind, form) => self.modal = Some(Modal::Form(kind, form)),
             }
         }
     }

@@ -4,7 +4,7 @@
 
 use super::effect::{moved, Effect, Nav};
 use super::form::{Field, FieldKey, Form};
-use super::{App, FormKind, Modal};
+use super::App;
 use crate::domain::sighting::{escalation_level, HitStatus, HIT_ACTIONS};
 use crate::store::sightings::HitRow;
 use crate::store::StoreError;
@@ -56,6 +56,48 @@ pub(crate) fn accepted_action(form: &Form) -> Result<String, StoreError> {
 }
 
 impl Hits {
+    /// `a` or `x` on the selected hit: the form to accept it (what was
+    /// done) or reject it (why it is not them), on the hit as shown.
+    pub fn decide(&self, accept: bool) -> Vec<Effect> {
+        let Some(h) = self.rows.get(self.selected) else {
+            return vec![];
+        };
+        if h.status != HitStatus::New {
+            return vec![Effect::Warn(format!(
+                "hit {} is already {}",
+                h.id,
+                h.status.code()
+            ))];
+        }
+        let (id, version) = (h.id, h.version);
+        let (kind, form) = if accept {
+            let form = Form::new(
+                format!("Accept hit {} — {}", h.id, h.offender),
+                vec![
+                    Field::choice(
+                        FieldKey::Action,
+                        HIT_ACTIONS.iter().map(|s| s.to_string()).collect(),
+                        0,
+                        "what was done",
+                    ),
+                    Field::text(FieldKey::Detail, "", "optional"),
+                ],
+            );
+            (HitForm::Accept { id, version }, form)
+        } else {
+            let form = Form::new(
+                format!("Reject hit {} as a false match", h.id),
+                vec![Field::text(
+                    FieldKey::Reason,
+                    "",
+                    "why it is not them, e.g. different build",
+                )],
+            );
+            (HitForm::Reject { id, version }, form)
+        };
+        vec![Effect::OpenForm(kind.into(), form)]
+    }
+
     /// A move in the hits waiting; Enter opens the person's profile,
     /// audited as seen for that hit.
     pub fn update(&mut self, nav: Nav) -> Vec<Effect> {
@@ -77,44 +119,8 @@ impl Hits {
 
 impl App {
     pub(crate) fn open_hit_form(&mut self, accept: bool) {
-        let Some(h) = self.hits.rows.get(self.hits.selected) else {
-            return;
-        };
-        if h.status != HitStatus::New {
-            return self.warn(format!("hit {} is already {}", h.id, h.status.code()));
-        }
-        let form = if accept {
-            Form::new(
-                format!("Accept hit {} — {}", h.id, h.offender),
-                vec![
-                    Field::choice(
-                        FieldKey::Action,
-                        HIT_ACTIONS.iter().map(|s| s.to_string()).collect(),
-                        0,
-                        "what was done",
-                    ),
-                    Field::text(FieldKey::Detail, "", "optional"),
-                ],
-            )
-        } else {
-            Form::new(
-                format!("Reject hit {} as a false match", h.id),
-                vec![Field::text(
-                    FieldKey::Reason,
-                    "",
-                    "why it is not them, e.g. different build",
-                )],
-            )
-        };
-        let (id, version) = (h.id, h.version);
-        self.modal = Some(Modal::Form(
-            if accept {
-                FormKind::Hit(HitForm::Accept { id, version })
-            } else {
-                FormKind::Hit(HitForm::Reject { id, version })
-            },
-            form,
-        ));
+        let effects = self.hits.decide(accept);
+        self.run(effects);
     }
 
     pub(crate) fn refresh_hits(&mut self) {

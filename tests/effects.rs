@@ -270,3 +270,31 @@ fn accepting_a_hit_asks_for_its_form_on_the_hit_as_shown_and_a_decided_one_is_re
         "{asked:?}"
     );
 }
+
+#[test]
+fn amending_a_log_entry_asks_for_a_line_against_the_selected_entry_or_says_there_is_none() {
+    use watchroom::app::InputKind;
+    let mut c = demo_console();
+    c.update(Action::ShowPane(Pane::Log));
+    c.update(Action::AddLogEntry);
+    c.keys("CCTV handed over to the night team");
+    c.key(ratatui::crossterm::event::KeyCode::Enter);
+    let log = c.app.log.clone();
+    let selected = log.entries.get(log.selected).expect("an entry").id;
+    assert_eq!(
+        log.write(true),
+        vec![Effect::AskLine(InputKind::LogEntry {
+            amends: Some(selected)
+        })]
+    );
+    assert_eq!(
+        log.write(false),
+        vec![Effect::AskLine(InputKind::LogEntry { amends: None })]
+    );
+    let mut empty = log.clone();
+    empty.entries.clear();
+    assert_eq!(
+        empty.write(true),
+        vec![Effect::Warn("no entry to amend".into())]
+    );
+}

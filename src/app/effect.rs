@@ -7,7 +7,7 @@
 
 use super::form::Form;
 use super::rollcall::StepRefused;
-use super::{board, App, FormKind, Modal, Pane};
+use super::{board, App, FormKind, InputKind, InputLine, Modal, Pane};
 use crate::domain::rollcall::Step;
 
 /// A move within the pane's list, or opening what is selected.
@@ -62,6 +62,8 @@ pub enum Effect {
     Warn(String),
     /// A form over the pane.
     OpenForm(FormKind, Form),
+    /// A line to type in, empty.
+    AskLine(InputKind),
 }
 
 /// Move `selected` by a [`Nav`] within `n` rows, stopping at the ends.
@@ -139,6 +141,14 @@ impl App {
                 Effect::Say(text) => self.info(text),
                 Effect::Warn(text) => self.warn(text),
                 Effect::OpenForm(kind, form) => self.modal = Some(Modal::Form(kind, form)),
+                Effect::AskLine(kind) => {
+                    self.input = Some(InputLine {
+                        kind,
+                        line: Default::default(),
+                        before: String::new(),
+                        error: None,
+                    })
+                }
             }
         }
     }

@@ -419,7 +419,8 @@ impl App {
         if self.radio.view != RadioView::Inventory {
             self.radio.view = RadioView::Inventory;
             self.refresh_radio();
-            return self.info("choose the radio, then s to change its status");
+            let key = self.keymap.key_for(super::keymap::Command::RadioStatus);
+            return self.info(format!("choose the radio, then {key} to change its status"));
         }
         let Some(h) = self.radio.radios.get(self.radio.selected) else {
             return;

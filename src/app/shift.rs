@@ -2,9 +2,8 @@
 //! its handover, and taking a handover over on signing in.
 
 use super::effect::{moved, Effect, Nav};
-use super::input::LineInput;
 use super::keymap::Command;
-use super::{App, InputKind, InputLine, Modal};
+use super::{App, InputKind, Modal};
 use crate::domain::permission::Permission;
 use crate::domain::shift::{handover_markdown, LogEntry, Shift};
 
@@ -36,6 +35,17 @@ pub struct HandoverView {
 }
 
 impl OccurrenceLog {
+    /// `a` (a new entry) or `A` (amending the selected one): the line to
+    /// type it in.
+    pub fn write(&self, amend: bool) -> Vec<Effect> {
+        let amends = match (amend, self.entries.get(self.selected)) {
+            (false, _) => None,
+            (true, Some(e)) => Some(e.id),
+            (true, None) => return vec![Effect::Warn("no entry to amend".into())],
+        };
+        vec![Effect::AskLine(InputKind::LogEntry { amends })]
+    }
+
     pub fn update(&mut self, nav: Nav) -> Vec<Effect> {
         moved(&mut self.selected, self.entries.len(), nav);
         vec![]
@@ -95,23 +105,8 @@ impl App {
 
     /// Ask for an entry in one line (or an amendment of the selected one).
     pub(crate) fn start_log_entry(&mut self, amend: bool) {
-        if !self.permit(Permission::KeepLog) {
-            return;
-        }
-        let amends = if amend {
-            match self.log.entries.get(self.log.selected) {
-                Some(e) => Some(e.id),
-                None => return self.warn("no entry to amend"),
-            }
-        } else {
-            None
-        };
-        self.input = Some(InputLine {
-            kind: InputKind::LogEntry { amends },
-            line: LineInput::default(),
-            before: String::new(),
-            error: None,
-        });
+        let effects = self.log.write(amend);
+        self.run(effects);
     }
 
     /// Save a log entry; an error keeps the line for another go.

@@ -359,3 +359,43 @@ fn the_set_up_pane_on_the_demo() {
     c.keys("9");
     insta::assert_snapshot!(c.screen(120, 20).backend());
 }
+
+#[test]
+fn a_renamed_zone_stays_selected_as_the_list_re_sorts_so_retiring_next_retires_it() {
+    let (_dir, path) = scheme_store();
+    let mut c = console_on(&path, "Dana Chief", Config::default());
+    c.keys("9");
+    for (name, code) in [("Alpha Road", "AR"), ("Bravo Street", "BS")] {
+        c.keys("A");
+        type_field(&mut c, name);
+        c.keys(code);
+        c.key(KeyCode::Enter);
+    }
+    let zone = |name: &str| {
+        let s = Store::open(&path).unwrap();
+        s.zones()
+            .unwrap()
+            .into_iter()
+            .find(|z| z.name == name)
+            .unwrap()
+    };
+    // the zone just added is the one selected
+    assert_eq!(c.app.zones[c.app.setup.selected].name, "Bravo Street");
+
+    // renamed, it sorts first; the selection goes with it
+    c.keys("e");
+    for _ in "Bravo Street".chars() {
+        c.key(KeyCode::Backspace);
+    }
+    type_field(&mut c, "Aardvark Lane");
+    c.key(KeyCode::Enter);
+    let renamed = zone("Aardvark Lane");
+    assert_eq!(c.app.zones[c.app.setup.selected].id, renamed.id);
+
+    c.keys("X");
+    assert!(c.text().contains("Aardvark Lane"), "{}", c.text());
+    c.keys("retire");
+    c.key(KeyCode::Enter);
+    assert!(zone("Aardvark Lane").retired, "the renamed zone is retired");
+    assert!(!zone("Alpha Road").retired, "not the one that took its row");
+}

@@ -132,6 +132,27 @@ impl App {
             .flatten()
     }
 
+    /// The zone or camera selected, by id.
+    fn setup_selected_id(&self) -> Option<i64> {
+        match self.setup.view {
+            SetupView::Zones => self.selected_zone().map(|z| z.id),
+            SetupView::Cameras => self.selected_camera().map(|c| c.id),
+            SetupView::Scheme => None,
+        }
+    }
+
+    /// Select this zone or camera in the list shown, if it is there.
+    fn select_in_setup(&mut self, id: i64) {
+        let at = match self.setup.view {
+            SetupView::Zones => self.zones.iter().position(|z| z.id == id),
+            SetupView::Cameras => self.cameras.iter().position(|c| c.id == id),
+            SetupView::Scheme => None,
+        };
+        if let Some(i) = at {
+            self.setup.selected = i;
+        }
+    }
+
     /// The zones a camera's form offers: those in use, the camera's own,
     /// and none (a mobile camera).
     fn camera_zones(&self, current: Option<i64>) -> Vec<Option<Zone>> {
@@ -360,6 +381,8 @@ impl App {
                 number,
             })
         };
+        // a new zone or camera is selected once it is in the list
+        let mut added = None;
         let msg = match kind {
             SetupForm::AddZone => {
                 let z = self.store.add_zone(
@@ -368,6 +391,7 @@ impl App {
                     op,
                     now,
                 )?;
+                added = Some(z.id);
                 format!("zone {} ({}) added", z.name, z.code)
             }
             SetupForm::EditZone { id } => {
@@ -383,6 +407,7 @@ impl App {
             SetupForm::AddCamera => {
                 let c = camera_edit(self, None)?;
                 let c = self.store.add_numbered_camera(&c, false, op, now)?;
+                added = Some(c.id);
                 format!("camera {} added", c.name)
             }
             SetupForm::EditCamera { id } => {
@@ -430,6 +455,9 @@ impl App {
         // a failed read is said; the save itself stands
         self.reload_places();
         self.reload_setup();
+        if let Some(id) = added {
+            self.select_in_setup(id);
+        }
         Ok(msg)
     }
 
@@ -442,9 +470,16 @@ impl App {
             self.store.cameras(),
         ) {
             (Ok(z), Ok(m), Ok(c)) => {
+                // the lists re-sort (a renamed zone or camera moves): the
+                // set-up pane's selection stays on the same one, so a key
+                // pressed next acts on what was selected
+                let selected = self.setup_selected_id();
                 self.zones = z;
                 self.members = m;
                 self.cameras = c;
+                if let Some(id) = selected {
+                    self.select_in_setup(id);
+                }
                 true
             }
             (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {

@@ -298,3 +298,15 @@ fn amending_a_log_entry_asks_for_a_line_against_the_selected_entry_or_says_there
         vec![Effect::Warn("no entry to amend".into())]
     );
 }
+
+#[test]
+fn v_on_a_pane_with_one_view_leaves_the_boards_view_alone_and_says_so() {
+    let mut c = demo_console();
+    let view = c.app.board.filter.status;
+    for pane in [Pane::Hits, Pane::Log] {
+        c.update(Action::ShowPane(pane));
+        c.update(Action::CycleView);
+        assert_eq!(c.app.board.filter.status, view, "{pane:?}");
+        assert!(message(&c).contains("has one view"), "{}", message(&c));
+    }
+}

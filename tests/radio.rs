@@ -96,6 +96,23 @@ fn relays_late_check_ins_and_undo() {
         .unwrap()
         .contains("ZZ99 is not on tonight's roster"));
     c.key(KeyCode::Esc);
+    // so does a relay through a station not on the roster: the line stays
+    // open with why, and what was typed is kept
+    let before = c.roll_call().steps.len();
+    c.keys("r");
+    c.keys("HS0");
+    c.key(KeyCode::Enter);
+    let line = c.app.input.as_ref().expect("the line stays open");
+    assert!(
+        line.error
+            .as_deref()
+            .is_some_and(|e| e.contains("no such station")),
+        "{:?}",
+        line.error
+    );
+    assert_eq!(line.line.value, "HS0", "what was typed is kept");
+    assert_eq!(c.roll_call().steps.len(), before, "nothing was taken");
+    c.key(KeyCode::Esc);
     c.keys("5");
     assert_eq!(c.roll_call().current(), Some(2));
     c.keys("u");

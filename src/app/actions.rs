@@ -300,6 +300,11 @@ impl App {
                 self.nav(Nav::NextView)
             }
             Action::CycleView if self.pane == Pane::Activity => self.cycle_activity_view(),
+            // the hits and the log have one view: v there is not the board's
+            Action::CycleView if self.pane != Pane::Incidents => self.info(format!(
+                "the {} pane has one view",
+                self.pane.title().to_lowercase()
+            )),
             Action::CycleView => {
                 self.set_view(self.board.filter.status.next());
                 let label = self.board.filter.status.label();

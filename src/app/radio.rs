@@ -5,6 +5,7 @@
 use super::effect::{moved, Effect, Nav};
 use super::form::{Field, FieldKey, Form};
 use super::input::LineInput;
+use super::rollcall::StepRefused;
 use super::{App, FormKind, InputKind, InputLine, Modal, Pane};
 use crate::domain::rollcall::{needs_maintenance, Answer, Step, Summary};
 use crate::store::radios::{LogLine, Radio, RADIO_STATUSES};
@@ -377,8 +378,7 @@ impl App {
                 }
             }
             RadioInput::Relay => {
-                self.roll_call_step(Step::Answer(Answer::RelayedVia(call_sign.to_uppercase())));
-                Ok(())
+                self.typed_step(Step::Answer(Answer::RelayedVia(call_sign.to_uppercase())))
             }
             RadioInput::LateCheckIn => {
                 let answer = match rest.split_whitespace().collect::<Vec<_>>().as_slice() {
@@ -406,13 +406,23 @@ impl App {
                         call_sign.to_uppercase()
                     ));
                 }
-                self.roll_call_step(Step::Late {
+                self.typed_step(Step::Late {
                     call_sign: call_sign.to_uppercase(),
                     answer,
-                });
-                Ok(())
+                })
             }
         }
+    }
+
+    /// A step typed on the line: one the roll-call refuses keeps the line
+    /// open with why, so what was typed is not lost.
+    fn typed_step(&mut self, step: Step) -> Result<(), String> {
+        let effects = self.radio.answer(step);
+        if let [Effect::StepRefused(StepRefused::Invalid(why))] = effects.as_slice() {
+            return Err(why.clone());
+        }
+        self.run(effects);
+        Ok(())
     }
 
     pub(crate) fn open_radio_status_form(&mut self) {

@@ -310,3 +310,55 @@ fn v_on_a_pane_with_one_view_leaves_the_boards_view_alone_and_says_so() {
         assert!(message(&c).contains("has one view"), "{}", message(&c));
     }
 }
+
+#[test]
+fn an_incident_key_names_the_incident_and_amending_takes_the_note_selected_in_the_timeline() {
+    use watchroom::app::incidents::IncidentAct;
+    let mut c = demo_console();
+    let board = c.app.board.clone();
+    let id = board.selected_row().expect("a row is selected").id;
+    assert_eq!(
+        board.act(IncidentAct::Edit),
+        vec![Effect::OnIncident {
+            id,
+            act: IncidentAct::Edit
+        }]
+    );
+    let mut empty = board.clone();
+    empty.rows.clear();
+    assert_eq!(
+        empty.act(IncidentAct::NoteNow("seen again".into())),
+        vec![Effect::Warn("select an incident first".into())]
+    );
+
+    c.update(Action::Open);
+    c.update(Action::AddNote);
+    c.keys("left by the back door");
+    c.key(ratatui::crossterm::event::KeyCode::Enter);
+    c.update(Action::AdvanceStatus); // a status line on the timeline
+    let mut detail = c.app.detail.clone().expect("the incident is open");
+    let note = detail
+        .timeline
+        .iter()
+        .rposition(|e| e.text == "left by the back door")
+        .expect("the note is on the timeline");
+    detail.selected = note;
+    assert_eq!(
+        detail.act(IncidentAct::AmendNote(None)),
+        vec![Effect::OnIncident {
+            id,
+            act: IncidentAct::AmendNote(Some(detail.timeline[note].id))
+        }]
+    );
+    let system = detail
+        .timeline
+        .iter()
+        .position(|e| e.text.starts_with('['))
+        .expect("the timeline has a status line");
+    detail.selected = system;
+    let asked = detail.act(IncidentAct::AmendNote(None));
+    assert!(
+        matches!(asked.as_slice(), [Effect::Warn(w)] if w.contains("only notes")),
+        "{asked:?}"
+    );
+}

@@ -3,6 +3,7 @@
 //! so a new one cannot slip through unchecked.
 
 use super::effect::Nav;
+use super::incidents::IncidentAct;
 use super::input::LineInput;
 use super::{quit, radio, App, InputKind, InputLine, Modal, Pane, BOARD_CHROME};
 use crate::domain::permission::{allowed, refusal, Permission, Role};
@@ -311,12 +312,12 @@ impl App {
                 self.info(format!("showing {label} incidents"));
             }
             Action::NewIncident => self.open_new_form(),
-            Action::EditIncident => self.open_edit_form(),
-            Action::AdvanceStatus => self.advance_status(),
-            Action::CloseIncident => self.open_close_form(),
-            Action::Reopen => self.reopen(),
-            Action::AddNote => self.open_note_form(false),
-            Action::AmendNote => self.open_note_form(true),
+            Action::EditIncident => self.incident_key(IncidentAct::Edit),
+            Action::AdvanceStatus => self.incident_key(IncidentAct::Advance),
+            Action::CloseIncident => self.incident_key(IncidentAct::Close),
+            Action::Reopen => self.incident_key(IncidentAct::Reopen),
+            Action::AddNote => self.incident_key(IncidentAct::Note),
+            Action::AmendNote => self.incident_key(IncidentAct::AmendNote(None)),
             Action::FormKey(k) => self.form_key(k),
             Action::NextField | Action::PrevField => {
                 if let Some(Modal::Form(_, f)) = &mut self.modal {
@@ -396,8 +397,8 @@ impl App {
                 tracing::warn!(%why, "scheduled backup");
                 self.warn(format!("scheduled backup failed: {why}"));
             }
-            Action::NoteNow(text) => self.note_now(&text),
-            Action::CloseNow(reason) => self.close_now(&reason),
+            Action::NoteNow(text) => self.incident_key(IncidentAct::NoteNow(text)),
+            Action::CloseNow(reason) => self.incident_key(IncidentAct::CloseNow(reason)),
             Action::LogNow(text) => {
                 if let Err(e) = self.add_log_entry(&text, None) {
                     self.warn(e);

@@ -8,6 +8,7 @@
 //! back to [`Board::got`].
 
 use super::effect::{Effect, Nav};
+use super::incidents::IncidentAct;
 use super::{work, App, COUNT_CAP};
 use crate::domain::{Incident, IncidentFilter, StatusView};
 use crate::store::{Anchor, BoardKey, BoardRow};
@@ -64,6 +65,24 @@ pub enum Then {
 }
 
 impl Board {
+    /// An incident key on the selected row (there is no timeline here to
+    /// pick a note to amend from).
+    pub fn act(&self, act: IncidentAct) -> Vec<Effect> {
+        let Some(row) = self.selected_row() else {
+            return match act {
+                IncidentAct::NoteNow(_) | IncidentAct::CloseNow(_) => {
+                    vec![Effect::Warn("select an incident first".into())]
+                }
+                _ => vec![],
+            };
+        };
+        let act = match act {
+            IncidentAct::AmendNote(_) => IncidentAct::AmendNote(None),
+            other => other,
+        };
+        vec![Effect::OnIncident { id: row.id, act }]
+    }
+
     /// A move on the board: a row within the window or the one past its
     /// edge, the first or last page, or the selected incident opened.
     pub fn update(&mut self, nav: Nav) -> Vec<Effect> {

@@ -6,6 +6,7 @@
 //! million-incident store), anything longer on the store worker.
 
 use super::form::Form;
+use super::incidents::IncidentAct;
 use super::rollcall::StepRefused;
 use super::{board, App, FormKind, InputKind, InputLine, Modal, Pane};
 use crate::domain::rollcall::Step;
@@ -33,6 +34,8 @@ pub enum Effect {
     RadioHistory(Option<i64>),
     /// An incident full screen, on the board.
     OpenIncident(i64),
+    /// An incident key carried out on incident `id`.
+    OnIncident { id: i64, act: IncidentAct },
     /// A profile, audited with why it was opened.
     OpenProfile { offender: i64, why: String },
     /// Ask why a profile is opened before opening it, offering `why`.
@@ -115,6 +118,7 @@ impl App {
                     self.pane = Pane::Incidents;
                     self.open_incident(id);
                 }
+                Effect::OnIncident { id, act } => self.on_incident(id, act),
                 Effect::OpenProfile { offender, why } => self.open_profile(offender, &why),
                 Effect::AskWhy { offender, why } => {
                     if let Some(why) = why {

@@ -36,11 +36,48 @@ pub struct Detail {
     pub selected: usize,
 }
 
+/// What an incident key does, to the incident a pane names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IncidentAct {
+    Edit,
+    Close,
+    Note,
+    /// Amend a note: the note (none when no timeline is open to pick it from).
+    AmendNote(Option<i64>),
+    /// The next status (closing asks why).
+    Advance,
+    Reopen,
+    /// `:note TEXT` and `:close REASON`, from the command line.
+    NoteNow(String),
+    CloseNow(String),
+}
+
 impl Detail {
     /// A move along the timeline.
     pub fn update(&mut self, nav: Nav) -> Vec<Effect> {
         moved(&mut self.selected, self.timeline.len(), nav);
         vec![]
+    }
+
+    /// An incident key on the open incident; amending takes the note
+    /// selected in the timeline.
+    pub fn act(&self, act: IncidentAct) -> Vec<Effect> {
+        let act = match act {
+            IncidentAct::AmendNote(_) => match self.timeline.get(self.selected) {
+                Some(e) if !e.text.starts_with('[') => IncidentAct::AmendNote(Some(e.id)),
+                Some(_) => {
+                    return vec![Effect::Warn(
+                        "only notes can be amended; select a note in the timeline".into(),
+                    )]
+                }
+                None => IncidentAct::AmendNote(None),
+            },
+            other => other,
+        };
+        vec![Effect::OnIncident {
+            id: self.incident.id,
+            act,
+        }]
     }
 }
 
@@ -81,6 +118,48 @@ impl App {
                 self.warn(format!("incident #{id} is no longer in the store"));
             }
             (Err(e), _) | (_, Err(e)) => self.store_error(e),
+        }
+    }
+
+    /// An incident key, through the pane that names the incident: the
+    /// open one, else the board's selected row.
+    pub(super) fn incident_key(&mut self, act: IncidentAct) {
+        let effects = match (&self.detail, self.pane) {
+            (Some(d), _) => d.act(act),
+            (None, Pane::Incidents) => self.board.act(act),
+            (None, _) => vec![],
+        };
+        self.run(effects);
+    }
+
+    /// Carry out an incident key on incident `id`, as the console has it
+    /// open or, from the board, as the store has it now.
+    pub(super) fn on_incident(&mut self, id: i64, act: IncidentAct) {
+        let copy = match &self.detail {
+            Some(d) if d.incident.id == id => Some(d.incident.clone()),
+            _ => match self.store.incident(id) {
+                Ok(i) => i,
+                Err(e) => return self.store_error(e),
+            },
+        };
+        let Some(i) = copy else {
+            return self.warn(format!("there is no incident #{id}"));
+        };
+        match act {
+            IncidentAct::Edit => self.modal = Some(self.edit_form(&i)),
+            IncidentAct::Close => self.open_close_form(&i),
+            IncidentAct::Note => self.open_note_form(&i, None),
+            IncidentAct::AmendNote(None) => {
+                let open = self.keymap.key_for(Command::Open);
+                self.warn(format!(
+                    "open the incident ({open}) and select the note to amend"
+                ))
+            }
+            IncidentAct::AmendNote(Some(note)) => self.open_note_form(&i, Some(note)),
+            IncidentAct::Advance => self.advance_status(&i),
+            IncidentAct::Reopen => self.reopen(&i),
+            IncidentAct::NoteNow(text) => self.note_now(&i, &text),
+            IncidentAct::CloseNow(reason) => self.set_status(&i, Status::Closed, Some(&reason)),
         }
     }
 
@@ -154,13 +233,6 @@ impl App {
         self.modal = Some(Modal::Form(FormKind::Incident(IncidentForm::New), form));
     }
 
-    pub(super) fn open_edit_form(&mut self) {
-        let Some(i) = self.current_incident() else {
-            return;
-        };
-        self.modal = Some(self.edit_form(&i));
-    }
-
     /// The edit form for this copy of an incident.
     pub(super) fn edit_form(&self, i: &Incident) -> Modal {
         let (kinds, k) = self.kind_options(Some(&i.kind));
@@ -204,14 +276,11 @@ impl App {
         )
     }
 
-    pub(super) fn open_close_form(&mut self) {
-        let Some(i) = self.current_incident() else {
-            return;
-        };
+    fn open_close_form(&mut self, i: &Incident) {
         if i.status == Status::Closed {
             return self.warn(format!("incident #{} is already closed", i.id));
         }
-        self.modal = Some(self.close_form(&i));
+        self.modal = Some(self.close_form(i));
     }
 
     /// The close form for this copy of an incident.
@@ -233,38 +302,21 @@ impl App {
         )
     }
 
-    pub(super) fn open_note_form(&mut self, amend: bool) {
-        let Some(i) = self.current_incident() else {
-            return;
-        };
-        let mut amends = None;
-        let mut banner = None;
-        if amend {
-            let entry = self
-                .detail
-                .as_ref()
-                .and_then(|d| d.timeline.get(d.selected))
-                .cloned();
-            match entry {
-                Some(e) if !e.text.starts_with('[') => {
-                    banner = Some(format!(
-                        "Amending the note of {}: {}",
-                        e.at.with_timezone(&self.tz).format("%H:%M"),
-                        e.text
-                    ));
-                    amends = Some(e.id);
-                }
-                Some(_) => {
-                    return self.warn("only notes can be amended; select a note in the timeline")
-                }
-                None => {
-                    let open = self.keymap.key_for(Command::Open);
-                    return self.warn(format!(
-                        "open the incident ({open}) and select the note to amend"
-                    ));
-                }
-            }
-        }
+    /// The note form, or the form amending note `amends`.
+    fn open_note_form(&mut self, i: &Incident, amends: Option<i64>) {
+        let amend = amends.is_some();
+        let banner = amends
+            .and_then(|id| {
+                let d = self.detail.as_ref()?;
+                d.timeline.iter().find(|e| e.id == id)
+            })
+            .map(|e| {
+                format!(
+                    "Amending the note of {}: {}",
+                    e.at.with_timezone(&self.tz).format("%H:%M"),
+                    e.text
+                )
+            });
         let title = if amend {
             format!("Amend note on #{}", i.id)
         } else {
@@ -300,13 +352,10 @@ impl App {
         self.refresh_after_write();
     }
 
-    pub(super) fn advance_status(&mut self) {
-        let Some(i) = self.current_incident() else {
-            return;
-        };
+    fn advance_status(&mut self, i: &Incident) {
         match i.status.next() {
-            Some(Status::Closed) => self.open_close_form(),
-            Some(next) => self.set_status(&i, next, None),
+            Some(Status::Closed) => self.open_close_form(i),
+            Some(next) => self.set_status(i, next, None),
             None => self.warn(format!(
                 "#{} is closed; {} reopens it",
                 i.id,
@@ -315,20 +364,14 @@ impl App {
         }
     }
 
-    pub(super) fn reopen(&mut self) {
-        let Some(i) = self.current_incident() else {
-            return;
-        };
+    fn reopen(&mut self, i: &Incident) {
         if i.status != Status::Closed {
             return self.warn(format!("#{} is not closed", i.id));
         }
-        self.set_status(&i, Status::Open, None);
+        self.set_status(i, Status::Open, None);
     }
 
-    pub(super) fn note_now(&mut self, text: &str) {
-        let Some(i) = self.current_incident() else {
-            return self.warn("select an incident first");
-        };
+    fn note_now(&mut self, i: &Incident, text: &str) {
         let now = self.now();
         match self.store.add_note(i.id, text, None, self.operator.id, now) {
             Ok(_) => {
@@ -338,13 +381,6 @@ impl App {
             Err(e) => self.store_error(e),
         }
         self.refresh_after_write();
-    }
-
-    pub(super) fn close_now(&mut self, reason: &str) {
-        let Some(i) = self.current_incident() else {
-            return self.warn("select an incident first");
-        };
-        self.set_status(&i, Status::Closed, Some(reason));
     }
 
     pub(crate) fn submit_incident_form(

@@ -362,3 +362,54 @@ fn an_incident_key_names_the_incident_and_amending_takes_the_note_selected_in_th
         "{asked:?}"
     );
 }
+
+#[test]
+fn a_register_key_names_the_person_and_the_exclusion_keys_need_the_profile_open() {
+    use watchroom::app::register::{OffenderAct, RegisterView};
+    let mut c = demo_console();
+    c.update(Action::ShowPane(Pane::Offenders));
+    let register = c.app.register.clone();
+    let id = register
+        .selected_offender()
+        .expect("the demo has a register");
+    assert_eq!(
+        register.act(OffenderAct::Edit),
+        vec![Effect::OnOffender {
+            id,
+            act: OffenderAct::Edit
+        }]
+    );
+    let refused = register.act(OffenderAct::Lift);
+    assert!(
+        matches!(refused.as_slice(), [Effect::Warn(w)] if w.contains("open the person's profile")),
+        "{refused:?}"
+    );
+
+    // from the exclusions list, someone excluded: their profile names the exclusion
+    while c.app.register.view != RegisterView::Exclusions {
+        c.update(Action::CycleView);
+    }
+    c.open_profile("breach check");
+    let profile = c.app.profile.clone().expect("the profile opens");
+    let e = profile.profile.exclusions[profile.selected].id;
+    assert_eq!(
+        profile.act(OffenderAct::Appeal),
+        vec![Effect::OnExclusion {
+            id: e,
+            act: OffenderAct::Appeal
+        }]
+    );
+    assert_eq!(
+        profile.act(OffenderAct::Exclude),
+        vec![Effect::OnOffender {
+            id: profile.profile.offender.id,
+            act: OffenderAct::Exclude
+        }]
+    );
+    let mut none = profile.clone();
+    none.profile.exclusions.clear();
+    assert_eq!(
+        none.act(OffenderAct::Notice),
+        vec![Effect::Warn("this person has no exclusions".into())]
+    );
+}

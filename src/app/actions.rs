@@ -5,6 +5,7 @@
 use super::effect::Nav;
 use super::incidents::IncidentAct;
 use super::input::LineInput;
+use super::register::OffenderAct;
 use super::{quit, radio, App, InputKind, InputLine, Modal, Pane, BOARD_CHROME};
 use crate::domain::permission::{allowed, refusal, Permission, Role};
 use crate::store::Gone;
@@ -335,14 +336,14 @@ impl App {
             Action::LinkOffender => self.open_link_form(),
             Action::AcceptHit => self.open_hit_form(true),
             Action::RejectHit => self.open_hit_form(false),
-            Action::NewOffender => self.open_offender_form(false),
-            Action::EditOffender => self.open_offender_form(true),
-            Action::NewExclusion => self.open_exclusion_form(),
-            Action::LiftExclusion => self.open_lift_form(),
-            Action::Promote => self.open_promote_form(),
-            Action::Merge => self.open_merge_form(),
-            Action::Appeal => self.open_appeal_form(),
-            Action::MakeNotice => self.make_notice(),
+            Action::NewOffender => self.register_key(OffenderAct::New),
+            Action::EditOffender => self.register_key(OffenderAct::Edit),
+            Action::NewExclusion => self.register_key(OffenderAct::Exclude),
+            Action::LiftExclusion => self.register_key(OffenderAct::Lift),
+            Action::Promote => self.register_key(OffenderAct::Promote),
+            Action::Merge => self.register_key(OffenderAct::Merge),
+            Action::Appeal => self.register_key(OffenderAct::Appeal),
+            Action::MakeNotice => self.register_key(OffenderAct::Notice),
             Action::LockKey(k) => self.lock_key(k),
             Action::LockNow => self.lock_now("locked"),
             Action::AddLogEntry => self.start_log_entry(false),

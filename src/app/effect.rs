@@ -7,8 +7,10 @@
 
 use super::form::Form;
 use super::incidents::IncidentAct;
+use super::register::OffenderAct;
 use super::rollcall::StepRefused;
 use super::{board, App, FormKind, InputKind, InputLine, Modal, Pane};
+use crate::domain::offender::OffenderKind;
 use crate::domain::rollcall::Step;
 
 /// A move within the pane's list, or opening what is selected.
@@ -38,6 +40,12 @@ pub enum Effect {
     OnIncident { id: i64, act: IncidentAct },
     /// A profile, audited with why it was opened.
     OpenProfile { offender: i64, why: String },
+    /// A register key carried out on person `id`.
+    OnOffender { id: i64, act: OffenderAct },
+    /// An exclusion key carried out on exclusion `id` of the profile shown.
+    OnExclusion { id: i64, act: OffenderAct },
+    /// The form for a new person of this kind.
+    NewOffender(OffenderKind),
     /// Ask why a profile is opened before opening it, offering `why`.
     AskWhy {
         offender: i64,
@@ -119,6 +127,9 @@ impl App {
                     self.open_incident(id);
                 }
                 Effect::OnIncident { id, act } => self.on_incident(id, act),
+                Effect::OnOffender { id, act } => self.on_offender(id, act),
+                Effect::OnExclusion { id, act } => self.on_exclusion(id, act),
+                Effect::NewOffender(kind) => self.open_offender_form(None, kind),
                 Effect::OpenProfile { offender, why } => self.open_profile(offender, &why),
                 Effect::AskWhy { offender, why } => {
                     if let Some(why) = why {

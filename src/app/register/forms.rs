@@ -2,7 +2,7 @@
 //! appeal, promoting an ID-sought record and merging two; each opened on the
 //! record as it stands and saved by `submit_register_form`.
 
-use super::{lift_form, parse_date, RegisterView};
+use super::{lift_form, parse_date};
 use crate::app::form::{Field, FieldKey, Form, OffenderChoice};
 use crate::app::sightings::parse_incident_ids;
 use crate::app::{App, FormKind, Modal};
@@ -49,35 +49,30 @@ impl App {
         })
     }
 
-    pub(crate) fn open_offender_form(&mut self, edit: bool) {
-        let (born, address) = match (edit, self.current_offender()) {
-            (true, Some(id)) => match self.store.offender_identity(id) {
+    /// The form for a new person of `kind`, or for editing person `edit`
+    /// as the store has them now.
+    pub(crate) fn open_offender_form(&mut self, edit: Option<i64>, kind: OffenderKind) {
+        let (born, address) = match edit {
+            Some(id) => match self.store.offender_identity(id) {
                 Ok((b, a)) => (b.map(|d| d.to_string()).unwrap_or_default(), a),
                 Err(e) => return self.store_error(e),
             },
-            _ => (String::new(), String::new()),
+            None => (String::new(), String::new()),
         };
-        let existing = if edit {
-            let Some(id) = self.current_offender() else {
-                return;
-            };
-            match self.store.offender(id) {
+        let existing = match edit {
+            Some(id) => match self.store.offender(id) {
                 Ok(Some(o)) => Some(o),
                 Ok(None) => return,
                 Err(e) => return self.store_error(e),
-            }
-        } else {
-            None
+            },
+            None => None,
         };
+        let edit = edit.is_some();
         let o = existing
             .clone()
             .unwrap_or_else(|| crate::domain::offender::Offender {
                 id: 0,
-                kind: if self.register.view == RegisterView::IdSought {
-                    OffenderKind::IdSought
-                } else {
-                    OffenderKind::Known
-                },
+                kind,
                 name: String::new(),
                 aliases: vec![],
                 nicknames: vec![],
@@ -171,10 +166,7 @@ impl App {
         Modal::Form(kind, Form::new(title, fields))
     }
 
-    pub(crate) fn open_exclusion_form(&mut self) {
-        let Some(id) = self.current_offender() else {
-            return;
-        };
+    pub(crate) fn open_exclusion_form(&mut self, id: i64) {
         let name = self
             .index
             .entry(id)
@@ -218,27 +210,11 @@ impl App {
         ));
     }
 
-    pub(crate) fn open_lift_form(&mut self) {
-        let Some(p) = &self.profile else {
-            return self.warn("open the person's profile and select the exclusion to lift");
-        };
-        let Some(e) = p.profile.exclusions.get(p.selected) else {
-            return self.warn("this person has no exclusions");
-        };
+    pub(crate) fn open_lift_form(&mut self, e: &Exclusion) {
         if !e.in_force(self.now()) {
             return self.warn("the selected exclusion is not in force");
         }
         self.modal = Some(lift_form(e));
-    }
-
-    pub(crate) fn open_appeal_form(&mut self) {
-        let Some(p) = &self.profile else {
-            return self.warn("open the person's profile and select the exclusion appealed");
-        };
-        let Some(e) = p.profile.exclusions.get(p.selected) else {
-            return self.warn("this person has no exclusions");
-        };
-        self.modal = Some(self.appeal_form(e));
     }
 
     /// The appeal form for this copy of an exclusion.
@@ -266,10 +242,7 @@ impl App {
         )
     }
 
-    pub(crate) fn open_promote_form(&mut self) {
-        let Some(id) = self.current_offender() else {
-            return;
-        };
+    pub(crate) fn open_promote_form(&mut self, id: i64) {
         if self.index.entry(id).map(|e| e.kind) != Some(OffenderKind::IdSought) {
             return self.warn("only an ID-sought record can be promoted");
         }
@@ -283,10 +256,7 @@ impl App {
         ));
     }
 
-    pub(crate) fn open_merge_form(&mut self) {
-        let Some(id) = self.current_offender() else {
-            return;
-        };
+    pub(crate) fn open_merge_form(&mut self, id: i64) {
         if self.index.entry(id).map(|e| e.kind) != Some(OffenderKind::IdSought) {
             return self.warn("only an ID-sought record can be merged into a known person");
         }

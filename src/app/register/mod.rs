@@ -122,7 +122,79 @@ impl Register {
     }
 }
 
+/// What a register key does, to the person or exclusion a pane names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OffenderAct {
+    /// A new person, of the kind the register shows.
+    New,
+    Edit,
+    /// Serve a sanction on the person.
+    Exclude,
+    /// Give an ID-sought record its name.
+    Promote,
+    /// Merge an ID-sought record into a known person.
+    Merge,
+    /// Lift the selected exclusion early.
+    Lift,
+    /// Record an appeal against the selected exclusion.
+    Appeal,
+    /// The letter or notice for the selected exclusion.
+    Notice,
+}
+
+impl OffenderAct {
+    fn on_an_exclusion(self) -> bool {
+        matches!(
+            self,
+            OffenderAct::Lift | OffenderAct::Appeal | OffenderAct::Notice
+        )
+    }
+}
+
+impl Register {
+    /// A register key on the selected person; the exclusion keys need the
+    /// person's profile open, to pick the exclusion from.
+    pub fn act(&self, act: OffenderAct) -> Vec<Effect> {
+        let kind = if self.view == RegisterView::IdSought {
+            OffenderKind::IdSought
+        } else {
+            OffenderKind::Known
+        };
+        let exclusion_first = |what: &str| {
+            vec![Effect::Warn(format!(
+                "open the person's profile and select the exclusion{what}"
+            ))]
+        };
+        match act {
+            OffenderAct::New => vec![Effect::NewOffender(kind)],
+            OffenderAct::Lift => exclusion_first(" to lift"),
+            OffenderAct::Appeal => exclusion_first(" appealed"),
+            OffenderAct::Notice => exclusion_first(""),
+            act => self
+                .selected_offender()
+                .map(|id| Effect::OnOffender { id, act })
+                .into_iter()
+                .collect(),
+        }
+    }
+}
+
 impl ProfileView {
+    /// A register key on the person shown, or on the exclusion selected (a
+    /// new person is the register's: see [`Register::act`]).
+    pub fn act(&self, act: OffenderAct) -> Vec<Effect> {
+        if !act.on_an_exclusion() {
+            return vec![Effect::OnOffender {
+                id: self.profile.offender.id,
+                act,
+            }];
+        }
+        match self.profile.exclusions.get(self.selected) {
+            Some(e) => vec![Effect::OnExclusion { id: e.id, act }],
+            None => vec![Effect::Warn("this person has no exclusions".into())],
+        }
+    }
+
     /// A move among the person's exclusions.
     pub fn update(&mut self, nav: Nav) -> Vec<Effect> {
         if nav != Nav::Open {
@@ -317,6 +389,51 @@ impl App {
         }
     }
 
+    /// A register key, through the pane that names the person: the open
+    /// profile, else the register's selected row.
+    pub(crate) fn register_key(&mut self, act: OffenderAct) {
+        if self.pane != Pane::Offenders {
+            return;
+        }
+        // a new person takes its kind from the register's view, profile or not
+        let effects = match &self.profile {
+            Some(p) if act != OffenderAct::New => p.act(act),
+            _ => self.register.act(act),
+        };
+        self.run(effects);
+    }
+
+    /// Carry out a register key on person `id`.
+    pub(crate) fn on_offender(&mut self, id: i64, act: OffenderAct) {
+        match act {
+            // the kind is the record's own when editing
+            OffenderAct::Edit => self.open_offender_form(Some(id), OffenderKind::Known),
+            OffenderAct::Exclude => self.open_exclusion_form(id),
+            OffenderAct::Promote => self.open_promote_form(id),
+            OffenderAct::Merge => self.open_merge_form(id),
+            // the exclusion keys come as OnExclusion; a new person as NewOffender
+            OffenderAct::New | OffenderAct::Lift | OffenderAct::Appeal | OffenderAct::Notice => {}
+        }
+    }
+
+    /// Carry out an exclusion key on exclusion `id` of the profile shown.
+    pub(crate) fn on_exclusion(&mut self, id: i64, act: OffenderAct) {
+        let Some(e) = self
+            .profile
+            .as_ref()
+            .and_then(|p| p.profile.exclusions.iter().find(|e| e.id == id))
+            .cloned()
+        else {
+            return;
+        };
+        match act {
+            OffenderAct::Lift => self.open_lift_form(&e),
+            OffenderAct::Appeal => self.modal = Some(self.appeal_form(&e)),
+            OffenderAct::Notice => self.make_notice(&e),
+            _ => {}
+        }
+    }
+
     pub(super) fn current_offender(&self) -> Option<i64> {
         if self.pane != Pane::Offenders {
             return None;
@@ -329,14 +446,8 @@ impl App {
 
     /// `N`: the warning letter or exclusion notice for the selected
     /// exclusion, written beside the store like the shell's `document`.
-    pub(crate) fn make_notice(&mut self) {
+    pub(crate) fn make_notice(&mut self, e: &Exclusion) {
         use crate::domain::document::DocKind;
-        let Some(p) = &self.profile else {
-            return self.warn("open the person's profile and select the exclusion");
-        };
-        let Some(e) = p.profile.exclusions.get(p.selected) else {
-            return self.warn("this person has no exclusions");
-        };
         let (id, stage) = (e.id, e.stage.clone());
         let kind = if self.config.hit_rules().ladder.excludes(&stage) {
             DocKind::ExclusionNotice

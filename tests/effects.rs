@@ -413,3 +413,26 @@ fn a_register_key_names_the_person_and_the_exclusion_keys_need_the_profile_open(
         vec![Effect::Warn("this person has no exclusions".into())]
     );
 }
+
+#[test]
+fn a_members_key_names_the_member_selected_or_asks_for_the_members_view() {
+    use watchroom::app::members::{MemberAct, MembersView};
+    let mut c = demo_console();
+    c.update(Action::ShowPane(Pane::Members));
+    c.settle();
+    let mut pane = c.app.members_pane.clone();
+    pane.selected = 1;
+    let id = pane.rows[1].id;
+    assert_eq!(
+        pane.act(MemberAct::Edit),
+        vec![Effect::OnMember {
+            id,
+            act: MemberAct::Edit
+        }]
+    );
+    pane.view = MembersView::Training;
+    assert_eq!(
+        pane.act(MemberAct::AddContact),
+        vec![Effect::ChooseMember(MemberAct::AddContact)]
+    );
+}

@@ -5,6 +5,7 @@
 use super::effect::Nav;
 use super::incidents::IncidentAct;
 use super::input::LineInput;
+use super::members::MemberAct;
 use super::register::OffenderAct;
 use super::{quit, radio, App, InputKind, InputLine, Modal, Pane, BOARD_CHROME};
 use crate::domain::permission::{allowed, refusal, Permission, Role};
@@ -371,8 +372,8 @@ impl App {
             Action::AddRadio => self.open_add_radio_form(),
             Action::AddMember => self.open_add_member_form(),
             Action::AddTraining => self.open_add_training_form(),
-            Action::EditMember => self.open_edit_member_form(),
-            Action::AddContact => self.open_add_contact_form(),
+            Action::EditMember => self.member_key(MemberAct::Edit),
+            Action::AddContact => self.member_key(MemberAct::AddContact),
             Action::EditRadio => self.open_edit_radio_form(),
             Action::SetupAdd => self.open_setup_add_form(),
             Action::SetupEdit => self.open_setup_edit_form(),

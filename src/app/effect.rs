@@ -7,6 +7,7 @@
 
 use super::form::Form;
 use super::incidents::IncidentAct;
+use super::members::MemberAct;
 use super::register::OffenderAct;
 use super::rollcall::StepRefused;
 use super::{board, App, FormKind, InputKind, InputLine, Modal, Pane};
@@ -44,6 +45,10 @@ pub enum Effect {
     OnOffender { id: i64, act: OffenderAct },
     /// An exclusion key carried out on exclusion `id` of the profile shown.
     OnExclusion { id: i64, act: OffenderAct },
+    /// A members key carried out on member `id`.
+    OnMember { id: i64, act: MemberAct },
+    /// A members key that needs a member chosen in the members view first.
+    ChooseMember(MemberAct),
     /// The form for a new person of this kind.
     NewOffender(OffenderKind),
     /// Ask why a profile is opened before opening it, offering `why`.
@@ -130,6 +135,8 @@ impl App {
                 Effect::OnOffender { id, act } => self.on_offender(id, act),
                 Effect::OnExclusion { id, act } => self.on_exclusion(id, act),
                 Effect::NewOffender(kind) => self.open_offender_form(None, kind),
+                Effect::OnMember { id, act } => self.on_member(id, act),
+                Effect::ChooseMember(act) => self.choose_member_first(act),
                 Effect::OpenProfile { offender, why } => self.open_profile(offender, &why),
                 Effect::AskWhy { offender, why } => {
                     if let Some(why) = why {

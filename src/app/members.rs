@@ -86,7 +86,25 @@ pub struct MembersPane {
     pub again: bool,
 }
 
+/// What a members key does, to the member the pane names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberAct {
+    Edit,
+    AddContact,
+}
+
 impl MembersPane {
+    /// A members key on the selected member, in the members view.
+    pub fn act(&self, act: MemberAct) -> Vec<Effect> {
+        if self.view != MembersView::Members {
+            return vec![Effect::ChooseMember(act)];
+        }
+        match self.rows.get(self.selected) {
+            Some(m) => vec![Effect::OnMember { id: m.id, act }],
+            None => vec![Effect::Warn("there are no members yet".into())],
+        }
+    }
+
     /// A move in the list shown; on the members list the selected one's
     /// contacts and changes are read.
     pub fn update(&mut self, nav: Nav) -> Vec<Effect> {
@@ -195,11 +213,6 @@ impl App {
             }
             (Err(e), _) | (_, Err(e)) => self.store_error(e),
         }
-    }
-
-    /// The member selected in the members view.
-    fn selected_member(&self) -> Option<&MemberRow> {
-        self.members_pane.rows.get(self.members_pane.selected)
     }
 
     /// `v`: members, then training, then membership over time.
@@ -323,27 +336,39 @@ impl App {
     }
 
     /// The member `e` or `c` works on: the one selected in the members view.
-    fn member_for(&mut self, what: &str) -> Option<MemberRow> {
-        if self.pane != super::Pane::Members || self.members_pane.view != MembersView::Members {
-            self.warn(format!(
-                "choose the member in the members view (v), then {what}"
-            ));
-            return None;
+    /// A members key, through the members pane's own update.
+    pub(crate) fn member_key(&mut self, act: MemberAct) {
+        if self.pane != Pane::Members {
+            return self.choose_member_first(act);
         }
-        let m = self.selected_member().cloned();
-        if m.is_none() {
-            self.warn("there are no members yet");
-        }
-        m
+        let effects = self.members_pane.act(act);
+        self.run(effects);
     }
 
-    /// `e` on the members view: the selected member's details, status,
-    /// renewal, fee and agreement, as they stand.
-    pub(crate) fn open_edit_member_form(&mut self) {
-        let Some(m) = self.member_for("e to edit it") else {
+    /// Said when a members key needs a member chosen in the members view,
+    /// with the keys now bound.
+    pub(crate) fn choose_member_first(&mut self, act: MemberAct) {
+        let (command, what) = match act {
+            MemberAct::Edit => (super::keymap::Command::EditMember, "to edit it"),
+            MemberAct::AddContact => (super::keymap::Command::AddContact, "to add a contact"),
+        };
+        self.warn(format!(
+            "choose the member in the members view ({}), then {} {what}",
+            self.keymap.key_for(super::keymap::Command::CycleView),
+            self.keymap.key_for(command)
+        ));
+    }
+
+    /// Carry out a members key on member `id` as the pane shows them.
+    pub(crate) fn on_member(&mut self, id: i64, act: MemberAct) {
+        let Some(m) = self.members_pane.rows.iter().find(|m| m.id == id).cloned() else {
             return;
         };
-        self.modal = Some(self.edit_member_form(&m));
+        match act {
+            // the member's details, status, renewal, fee and agreement, as they stand
+            MemberAct::Edit => self.modal = Some(self.edit_member_form(&m)),
+            MemberAct::AddContact => self.open_add_contact_form(&m),
+        }
     }
 
     /// The edit form for this copy of a member.
@@ -405,10 +430,7 @@ impl App {
     }
 
     /// `c` on the members view: someone to contact at the selected member.
-    pub(crate) fn open_add_contact_form(&mut self) {
-        let Some(m) = self.member_for("c to add a contact") else {
-            return;
-        };
+    fn open_add_contact_form(&mut self, m: &MemberRow) {
         let form = Form::new(
             format!("Add a contact at {}", m.name),
             vec![

@@ -436,3 +436,37 @@ fn a_members_key_names_the_member_selected_or_asks_for_the_members_view() {
         vec![Effect::ChooseMember(MemberAct::AddContact)]
     );
 }
+
+#[test]
+fn a_set_up_key_names_the_zone_or_camera_selected_in_the_view_shown() {
+    use watchroom::app::setup::{SetupAct, SetupView};
+    let mut c = demo_console();
+    c.update(Action::ShowPane(Pane::Setup));
+    let mut setup = c.app.setup.clone();
+    setup.selected = 1;
+    let zone = c.app.zones[1].id;
+    assert_eq!(
+        setup.act(SetupAct::Retire, &c.app.zones, &c.app.cameras),
+        vec![Effect::OnSetup {
+            act: SetupAct::Retire,
+            id: Some(zone)
+        }]
+    );
+    setup.view = SetupView::Cameras;
+    let camera = c.app.cameras[1].id;
+    assert_eq!(
+        setup.act(SetupAct::Edit, &c.app.zones, &c.app.cameras),
+        vec![Effect::OnSetup {
+            act: SetupAct::Edit,
+            id: Some(camera)
+        }]
+    );
+    assert_eq!(
+        setup.act(SetupAct::Edit, &c.app.zones, &[]),
+        vec![Effect::OnSetup {
+            act: SetupAct::Edit,
+            id: None
+        }],
+        "none to name: the app says so"
+    );
+}

@@ -7,6 +7,7 @@ use super::incidents::IncidentAct;
 use super::input::LineInput;
 use super::members::MemberAct;
 use super::register::OffenderAct;
+use super::setup::SetupAct;
 use super::{quit, radio, App, InputKind, InputLine, Modal, Pane, BOARD_CHROME};
 use crate::domain::permission::{allowed, refusal, Permission, Role};
 use crate::store::Gone;
@@ -375,9 +376,9 @@ impl App {
             Action::EditMember => self.member_key(MemberAct::Edit),
             Action::AddContact => self.member_key(MemberAct::AddContact),
             Action::EditRadio => self.open_edit_radio_form(),
-            Action::SetupAdd => self.open_setup_add_form(),
-            Action::SetupEdit => self.open_setup_edit_form(),
-            Action::SetupRetire => self.open_setup_retire_form(),
+            Action::SetupAdd => self.setup_key(SetupAct::Add),
+            Action::SetupEdit => self.setup_key(SetupAct::Edit),
+            Action::SetupRetire => self.setup_key(SetupAct::Retire),
             Action::NotifyFailed(why) => {
                 // said once; everything else carries on
                 if self.notify_trouble.is_none() {

@@ -10,6 +10,7 @@ use super::incidents::IncidentAct;
 use super::members::MemberAct;
 use super::register::OffenderAct;
 use super::rollcall::StepRefused;
+use super::setup::SetupAct;
 use super::{board, App, FormKind, InputKind, InputLine, Modal, Pane};
 use crate::domain::offender::OffenderKind;
 use crate::domain::rollcall::Step;
@@ -49,6 +50,8 @@ pub enum Effect {
     OnMember { id: i64, act: MemberAct },
     /// A members key that needs a member chosen in the members view first.
     ChooseMember(MemberAct),
+    /// A set-up key carried out on the zone or camera `id`.
+    OnSetup { act: SetupAct, id: Option<i64> },
     /// The form for a new person of this kind.
     NewOffender(OffenderKind),
     /// Ask why a profile is opened before opening it, offering `why`.
@@ -136,6 +139,7 @@ impl App {
                 Effect::OnExclusion { id, act } => self.on_exclusion(id, act),
                 Effect::NewOffender(kind) => self.open_offender_form(None, kind),
                 Effect::OnMember { id, act } => self.on_member(id, act),
+                Effect::OnSetup { act, id } => self.on_setup(act, id),
                 Effect::ChooseMember(act) => self.choose_member_first(act),
                 Effect::OpenProfile { offender, why } => self.open_profile(offender, &why),
                 Effect::AskWhy { offender, why } => {

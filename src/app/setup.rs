@@ -77,7 +77,25 @@ pub struct SetupPane {
 /// What typing this confirms a retirement.
 pub const RETIRE_WORD: &str = "retire";
 
+/// What a set-up key does, to the zone or camera the pane has selected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetupAct {
+    Add,
+    Edit,
+    Retire,
+}
+
 impl SetupPane {
+    /// A set-up key: which zone or camera it is for, of those shown.
+    pub fn act(&self, act: SetupAct, zones: &[Zone], cameras: &[Camera]) -> Vec<Effect> {
+        let id = match self.view {
+            SetupView::Zones => zones.get(self.selected).map(|z| z.id),
+            SetupView::Cameras => cameras.get(self.selected).map(|c| c.id),
+            SetupView::Scheme => None,
+        };
+        vec![Effect::OnSetup { act, id }]
+    }
+
     /// A move among the `n` zones or cameras shown.
     pub fn update(&mut self, nav: Nav, n: usize) -> Vec<Effect> {
         if nav == Nav::NextView {
@@ -228,16 +246,38 @@ impl App {
                 let form = self.camera_form("New camera".into(), None);
                 self.modal = Some(Modal::Form(FormKind::Setup(SetupForm::AddCamera), form));
             }
-            SetupView::Scheme => self.open_setup_edit_form(),
+            SetupView::Scheme => self.open_setup_edit_form(None),
         }
     }
 
     /// `e`: the selected zone or camera, or the scheme's details.
-    pub(crate) fn open_setup_edit_form(&mut self) {
+    /// A set-up key, through the set-up pane's own update.
+    pub(crate) fn setup_key(&mut self, act: SetupAct) {
+        let effects = self.setup.act(act, &self.zones, &self.cameras);
+        self.run(effects);
+    }
+
+    /// Carry out a set-up key on the zone or camera `id` (none selected:
+    /// none), in the view the pane shows.
+    pub(crate) fn on_setup(&mut self, act: SetupAct, id: Option<i64>) {
+        match act {
+            SetupAct::Add => self.open_setup_add_form(),
+            SetupAct::Edit => self.open_setup_edit_form(id),
+            SetupAct::Retire => self.open_setup_retire_form(id),
+        }
+    }
+
+    /// "No zone selected: A adds one", with the key now bound.
+    fn none_selected(&mut self, what: &str) {
+        let add = self.keymap.key_for(Command::SetupAdd);
+        self.warn(format!("no {what} selected: {add} adds one"));
+    }
+
+    fn open_setup_edit_form(&mut self, id: Option<i64>) {
         match self.setup.view {
             SetupView::Zones => {
-                let Some(z) = self.selected_zone().cloned() else {
-                    return self.warn("no zone selected: A adds one");
+                let Some(z) = self.zones.iter().find(|z| Some(z.id) == id).cloned() else {
+                    return self.none_selected("zone");
                 };
                 let form = Form::new(
                     format!("Zone {}", z.code),
@@ -252,8 +292,8 @@ impl App {
                 ));
             }
             SetupView::Cameras => {
-                let Some(c) = self.selected_camera().cloned() else {
-                    return self.warn("no camera selected: A adds one");
+                let Some(c) = self.cameras.iter().find(|c| Some(c.id) == id).cloned() else {
+                    return self.none_selected("camera");
                 };
                 let form = self.camera_form(format!("Camera {}", c.name), Some(&c));
                 self.modal = Some(Modal::Form(
@@ -296,10 +336,10 @@ impl App {
     }
 
     /// `X`: retire the selected zone or camera, after typing the word.
-    pub(crate) fn open_setup_retire_form(&mut self) {
+    fn open_setup_retire_form(&mut self, id: Option<i64>) {
         let (kind, what, note) = match self.setup.view {
             SetupView::Zones => {
-                let Some(z) = self.selected_zone().cloned() else {
+                let Some(z) = self.zones.iter().find(|z| Some(z.id) == id).cloned() else {
                     return self.warn("no zone selected");
                 };
                 if z.retired {
@@ -322,7 +362,7 @@ impl App {
                 )
             }
             SetupView::Cameras => {
-                let Some(c) = self.selected_camera().cloned() else {
+                let Some(c) = self.cameras.iter().find(|c| Some(c.id) == id).cloned() else {
                     return self.warn("no camera selected");
                 };
                 if c.retired {
@@ -335,7 +375,10 @@ impl App {
                 )
             }
             SetupView::Scheme => {
-                return self.warn("the scheme's details are edited (e), not retired")
+                let edit = self.keymap.key_for(Command::SetupEdit);
+                return self.warn(format!(
+                    "the scheme's details are edited ({edit}), not retired"
+                ));
             }
         };
         let mut form = Form::new(

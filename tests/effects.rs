@@ -470,3 +470,37 @@ fn a_set_up_key_names_the_zone_or_camera_selected_in_the_view_shown() {
         "none to name: the app says so"
     );
 }
+
+#[test]
+fn a_radio_key_names_the_radio_selected_in_the_inventory_or_asks_to_go_there() {
+    use watchroom::app::radio::{RadioAct, RadioInput};
+    use watchroom::app::InputKind;
+    let mut c = demo_console();
+    c.update(Action::ShowPane(Pane::Radio));
+    let mut radio = c.app.radio.clone();
+    radio.view = RadioView::RollCall;
+    assert_eq!(
+        radio.act(RadioAct::Edit),
+        vec![Effect::ChooseRadio(RadioAct::Edit)]
+    );
+    radio.view = RadioView::Inventory;
+    radio.selected = 1;
+    assert_eq!(
+        radio.act(RadioAct::Status),
+        vec![Effect::OnRadio {
+            id: radio.radios[1].radio.id,
+            act: RadioAct::Status
+        }]
+    );
+    assert_eq!(
+        radio.line(RadioInput::Log),
+        vec![Effect::AskLine(InputKind::Radio(RadioInput::Log))]
+    );
+
+    // away from the inventory, the status key takes the operator there
+    c.update(Action::RadioStatus);
+    assert_eq!(c.app.radio.view, RadioView::Inventory);
+    assert!(c.app.nothing_open());
+    c.update(Action::RadioStatus);
+    assert!(c.app.form().is_some(), "then it opens the status form");
+}

@@ -6,6 +6,7 @@ use super::effect::Nav;
 use super::incidents::IncidentAct;
 use super::input::LineInput;
 use super::members::MemberAct;
+use super::radio::RadioAct;
 use super::register::OffenderAct;
 use super::setup::SetupAct;
 use super::{quit, radio, App, InputKind, InputLine, Modal, Pane, BOARD_CHROME};
@@ -369,13 +370,13 @@ impl App {
             Action::SaveRollCall => self.save_roll_call(),
             Action::RadioLine(purpose) => self.start_radio_input(purpose),
             Action::CompleteCallSign => self.complete_call_sign(),
-            Action::RadioStatus => self.open_radio_status_form(),
+            Action::RadioStatus => self.radio_key(RadioAct::Status),
             Action::AddRadio => self.open_add_radio_form(),
             Action::AddMember => self.open_add_member_form(),
             Action::AddTraining => self.open_add_training_form(),
             Action::EditMember => self.member_key(MemberAct::Edit),
             Action::AddContact => self.member_key(MemberAct::AddContact),
-            Action::EditRadio => self.open_edit_radio_form(),
+            Action::EditRadio => self.radio_key(RadioAct::Edit),
             Action::SetupAdd => self.setup_key(SetupAct::Add),
             Action::SetupEdit => self.setup_key(SetupAct::Edit),
             Action::SetupRetire => self.setup_key(SetupAct::Retire),

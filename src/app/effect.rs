@@ -8,6 +8,7 @@
 use super::form::Form;
 use super::incidents::IncidentAct;
 use super::members::MemberAct;
+use super::radio::RadioAct;
 use super::register::OffenderAct;
 use super::rollcall::StepRefused;
 use super::setup::SetupAct;
@@ -52,6 +53,10 @@ pub enum Effect {
     ChooseMember(MemberAct),
     /// A set-up key carried out on the zone or camera `id`.
     OnSetup { act: SetupAct, id: Option<i64> },
+    /// A radio key carried out on radio `id`.
+    OnRadio { id: i64, act: RadioAct },
+    /// A radio key pressed away from the inventory.
+    ChooseRadio(RadioAct),
     /// The form for a new person of this kind.
     NewOffender(OffenderKind),
     /// Ask why a profile is opened before opening it, offering `why`.
@@ -140,6 +145,8 @@ impl App {
                 Effect::NewOffender(kind) => self.open_offender_form(None, kind),
                 Effect::OnMember { id, act } => self.on_member(id, act),
                 Effect::OnSetup { act, id } => self.on_setup(act, id),
+                Effect::OnRadio { id, act } => self.on_radio(id, act),
+                Effect::ChooseRadio(act) => self.choose_radio_first(act),
                 Effect::ChooseMember(act) => self.choose_member_first(act),
                 Effect::OpenProfile { offender, why } => self.open_profile(offender, &why),
                 Effect::AskWhy { offender, why } => {

@@ -6,7 +6,7 @@ use super::effect::{moved, Effect, Nav};
 use super::form::{Field, FieldKey, Form};
 use super::input::LineInput;
 use super::rollcall::StepRefused;
-use super::{App, FormKind, InputKind, InputLine, Modal, Pane};
+use super::{App, FormKind, InputKind, Modal, Pane};
 use crate::domain::rollcall::{needs_maintenance, Answer, Step, Summary};
 use crate::store::radios::{LogLine, Radio, RADIO_STATUSES};
 use crate::store::rollcalls::OpenRollCall;
@@ -116,7 +116,34 @@ pub struct RadioPane {
 /// How many roll-calls the health marks and coverage look back over.
 pub const HEALTH_WINDOW: usize = 10;
 
+/// What a radio key does, to the radio the inventory has selected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RadioAct {
+    Status,
+    Edit,
+}
+
 impl RadioPane {
+    /// A radio key on the radio selected in the inventory.
+    pub fn act(&self, act: RadioAct) -> Vec<Effect> {
+        if self.view != RadioView::Inventory {
+            return vec![Effect::ChooseRadio(act)];
+        }
+        self.radios
+            .get(self.selected)
+            .map(|h| Effect::OnRadio {
+                id: h.radio.id,
+                act,
+            })
+            .into_iter()
+            .collect()
+    }
+
+    /// `l`, `r`, `i` or `/`: the line to type a call sign (and more) in.
+    pub fn line(&self, purpose: RadioInput) -> Vec<Effect> {
+        vec![Effect::AskLine(InputKind::Radio(purpose))]
+    }
+
     /// A move in the view shown (the inventory reads the selected radio's
     /// history); Enter on a roll-call with every station in saves it.
     pub fn update(&mut self, nav: Nav) -> Vec<Effect> {
@@ -266,12 +293,8 @@ impl App {
     }
 
     pub(crate) fn start_radio_input(&mut self, purpose: RadioInput) {
-        self.input = Some(InputLine {
-            kind: InputKind::Radio(purpose),
-            line: LineInput::default(),
-            before: String::new(),
-            error: None,
-        });
+        let effects = self.radio.line(purpose);
+        self.run(effects);
     }
 
     /// Call signs that start with what has been typed (for completion and hints).
@@ -425,17 +448,44 @@ impl App {
         Ok(())
     }
 
-    pub(crate) fn open_radio_status_form(&mut self) {
-        if self.radio.view != RadioView::Inventory {
-            self.radio.view = RadioView::Inventory;
-            self.refresh_radio();
-            let key = self.keymap.key_for(super::keymap::Command::RadioStatus);
-            return self.info(format!("choose the radio, then {key} to change its status"));
-        }
-        let Some(h) = self.radio.radios.get(self.radio.selected) else {
+    /// A radio key, through the radio pane's own update.
+    pub(crate) fn radio_key(&mut self, act: RadioAct) {
+        let effects = self.radio.act(act);
+        self.run(effects);
+    }
+
+    /// Carry out a radio key on radio `id` as the inventory shows it.
+    pub(crate) fn on_radio(&mut self, id: i64, act: RadioAct) {
+        let Some(r) = self.radio.radios.iter().find(|h| h.radio.id == id) else {
             return;
         };
-        self.modal = Some(radio_status_form(&h.radio));
+        self.modal = Some(match act {
+            RadioAct::Status => radio_status_form(&r.radio),
+            RadioAct::Edit => self.edit_radio_form(&r.radio.clone()),
+        });
+    }
+
+    /// A radio key pressed away from the inventory: the status key takes
+    /// the operator there; each says what to do, with the keys bound.
+    pub(crate) fn choose_radio_first(&mut self, act: RadioAct) {
+        use super::keymap::Command;
+        match act {
+            RadioAct::Status => {
+                self.radio.view = RadioView::Inventory;
+                self.refresh_radio();
+                let key = self.keymap.key_for(Command::RadioStatus);
+                self.info(format!("choose the radio, then {key} to change its status"))
+            }
+            RadioAct::Edit => {
+                let (v, e) = (
+                    self.keymap.key_for(Command::CycleView),
+                    self.keymap.key_for(Command::EditRadio),
+                );
+                self.warn(format!(
+                    "choose the radio in the inventory ({v}), then {e} to edit it"
+                ))
+            }
+        }
     }
 
     /// Who a radio can be issued to: no one (a spare), then every member.
@@ -451,17 +501,6 @@ impl App {
             .checked_sub(1)
             .and_then(|i| self.members.get(i))
             .map(|m| m.id)
-    }
-
-    pub(crate) fn open_edit_radio_form(&mut self) {
-        if self.radio.view != RadioView::Inventory {
-            return self.warn("choose the radio in the inventory (v), then e to edit it");
-        }
-        let Some(h) = self.radio.radios.get(self.radio.selected) else {
-            return;
-        };
-        let r = h.radio.clone();
-        self.modal = Some(self.edit_radio_form(&r));
     }
 
     /// The edit form for this copy of a radio.

@@ -336,7 +336,7 @@ impl App {
             Action::Keep(keep) => self.keep_value(keep),
             Action::SwitchTheme(name) => self.switch_theme(&name),
             Action::NewSighting => self.open_sighting_form(),
-            Action::LinkOffender => self.open_link_form(),
+            Action::LinkOffender => self.incident_key(IncidentAct::LinkOffender),
             Action::AcceptHit => self.open_hit_form(true),
             Action::RejectHit => self.open_hit_form(false),
             Action::NewOffender => self.register_key(OffenderAct::New),

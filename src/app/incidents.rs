@@ -47,6 +47,8 @@ pub enum IncidentAct {
     /// The next status (closing asks why).
     Advance,
     Reopen,
+    /// Name someone on the register on it.
+    LinkOffender,
     /// `:note TEXT` and `:close REASON`, from the command line.
     NoteNow(String),
     CloseNow(String),
@@ -158,26 +160,9 @@ impl App {
             IncidentAct::AmendNote(Some(note)) => self.open_note_form(&i, Some(note)),
             IncidentAct::Advance => self.advance_status(&i),
             IncidentAct::Reopen => self.reopen(&i),
+            IncidentAct::LinkOffender => self.open_link_form(&i),
             IncidentAct::NoteNow(text) => self.note_now(&i, &text),
             IncidentAct::CloseNow(reason) => self.set_status(&i, Status::Closed, Some(&reason)),
-        }
-    }
-
-    /// The incident an incident command acts on: the open one, else the selected row.
-    pub(super) fn current_incident(&mut self) -> Option<Incident> {
-        if let Some(d) = &self.detail {
-            return Some(d.incident.clone());
-        }
-        if self.pane != Pane::Incidents {
-            return None;
-        }
-        let id = self.board.selected_row()?.id;
-        match self.store.incident(id) {
-            Ok(i) => i,
-            Err(e) => {
-                self.store_error(e);
-                None
-            }
         }
     }
 

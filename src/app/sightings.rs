@@ -129,10 +129,8 @@ impl App {
         self.modal = Some(Modal::Form(FormKind::Sighting(SightingForm::Log), form));
     }
 
-    pub(crate) fn open_link_form(&mut self) {
-        let Some(i) = self.current_incident() else {
-            return;
-        };
+    /// Name someone on the register on this incident.
+    pub(crate) fn open_link_form(&mut self, i: &crate::domain::Incident) {
         let form = Form::new(
             format!("Name an offender on incident #{}", i.id),
             vec![Field::offender(

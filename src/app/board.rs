@@ -65,6 +65,34 @@ pub enum Then {
 }
 
 impl Board {
+    /// A typed filter, from the first row, counted again; a mistake is
+    /// refused and the board keeps its last good filter.
+    pub fn set_filter(&mut self, text: &str) -> Result<Vec<Effect>, String> {
+        let f = IncidentFilter::parse(text, self.view)?;
+        // Enter after typing it: the board already shows (or is reading) this
+        if f == self.filter && text.trim() == self.filter_text {
+            return Ok(vec![]);
+        }
+        self.filter = f;
+        self.filter_text = text.trim().to_string();
+        Ok(vec![Effect::Board(self.window(
+            Anchor::First,
+            Land::First,
+            true,
+        ))])
+    }
+
+    /// A status view (`v`, `:view`): the typed filter again under it, or,
+    /// if that no longer reads, the view alone.
+    pub fn set_view(&mut self, view: StatusView) -> Vec<Effect> {
+        self.view = view;
+        let text = self.filter_text.clone();
+        self.set_filter(&text).unwrap_or_else(|_| {
+            self.filter.status = view;
+            vec![Effect::Board(self.window(Anchor::First, Land::First, true))]
+        })
+    }
+
     /// An incident key on the selected row (there is no timeline here to
     /// pick a note to amend from).
     pub fn act(&self, act: IncidentAct) -> Vec<Effect> {
@@ -377,26 +405,17 @@ impl App {
     }
 
     pub(super) fn set_view(&mut self, view: StatusView) {
-        self.board.view = view;
-        let text = self.board.filter_text.clone();
-        if self.apply_filter(&text).is_some() {
-            self.board.filter.status = view;
-            self.load_board(Anchor::First, Land::First, true);
-        }
+        let effects = self.board.set_view(view);
+        self.detail = None;
+        self.run(effects);
     }
 
     /// Apply a typed filter; on a mistake the board keeps its last good filter.
     pub(super) fn apply_filter(&mut self, text: &str) -> Option<String> {
-        match IncidentFilter::parse(text, self.board.view) {
-            Ok(f) => {
+        match self.board.set_filter(text) {
+            Ok(effects) => {
                 self.detail = None;
-                // Enter after typing it: the board already shows (or is reading) this
-                if f == self.board.filter && text.trim() == self.board.filter_text {
-                    return None;
-                }
-                self.board.filter = f;
-                self.board.filter_text = text.trim().to_string();
-                self.load_board(Anchor::First, Land::First, true);
+                self.run(effects);
                 None
             }
             Err(e) => Some(e),
@@ -506,5 +525,35 @@ mod tests {
         let empty = Board::default();
         assert_eq!(empty.clone().step(true), None);
         assert_eq!(empty.turn_page(false), None);
+    }
+
+    #[test]
+    fn a_filter_reads_the_first_window_once_and_a_mistake_keeps_the_last_good_one() {
+        let mut b = board(10..13);
+        let first = |e: &[Effect]| {
+            matches!(
+                e,
+                [Effect::Board(Read {
+                    anchor: Anchor::First,
+                    then: Then::Window { count: true, .. },
+                    ..
+                })]
+            )
+        };
+        assert!(first(&b.set_filter("theft").unwrap()));
+        assert!(
+            b.set_filter(" theft ").unwrap().is_empty(),
+            "Enter after typing it: already read"
+        );
+        let good = b.filter.clone();
+        assert!(b.set_filter("priority:9").is_err());
+        assert_eq!(b.filter, good, "the last good filter stands");
+        assert_eq!(b.filter_text, "theft");
+        // another view keeps the words and reads again
+        assert!(first(&b.set_view(StatusView::All)));
+        assert_eq!(
+            (b.filter.status, b.filter_text.as_str()),
+            (StatusView::All, "theft")
+        );
     }
 }

@@ -504,3 +504,27 @@ fn a_radio_key_names_the_radio_selected_in_the_inventory_or_asks_to_go_there() {
     c.update(Action::RadioStatus);
     assert!(c.app.form().is_some(), "then it opens the status form");
 }
+
+#[test]
+fn the_retention_review_is_the_activity_panes_next_view_only_for_those_allowed() {
+    use watchroom::app::ActivityView;
+    use watchroom::domain::permission::Permission;
+    let c = demo_console();
+    let mut activity = c.app.activity.clone();
+    assert_eq!(activity.view, ActivityView::Audit);
+    assert_eq!(
+        activity.next_view(false),
+        vec![Effect::Refuse(Permission::RunRetention)]
+    );
+    assert_eq!(activity.view, ActivityView::Audit, "not moved on");
+    assert_eq!(
+        activity.next_view(true),
+        vec![Effect::Reload(Pane::Activity)]
+    );
+    assert_eq!(activity.view, ActivityView::Retention);
+    assert_eq!(
+        activity.next_view(false),
+        vec![Effect::Reload(Pane::Activity)],
+        "back to the trail needs nothing more"
+    );
+}

@@ -9,7 +9,7 @@ use super::effect::{moved, Effect, Nav};
 use super::{work, App};
 use crate::domain::audit::AuditAction;
 use crate::domain::exclusion::local_day_start;
-use crate::domain::permission::Permission;
+use crate::domain::permission::{allowed, Permission};
 use crate::domain::retention::DueItem;
 use crate::domain::retention::DueKind;
 use crate::store::audit::AuditQuery;
@@ -44,12 +44,27 @@ pub enum ActivityView {
 pub(super) const ACTIVITY_LIMIT: usize = 500;
 
 impl Activity {
+    /// `v`: the audit trail or the retention review (for those allowed to
+    /// review; anyone else is refused, and the refusal is audited).
+    pub fn next_view(&mut self, may_review: bool) -> Vec<Effect> {
+        let next = match self.view {
+            ActivityView::Audit => ActivityView::Retention,
+            ActivityView::Retention => ActivityView::Audit,
+        };
+        if next == ActivityView::Retention && !may_review {
+            return vec![Effect::Refuse(Permission::RunRetention)];
+        }
+        self.view = next;
+        self.selected = 0;
+        vec![Effect::Reload(super::Pane::Activity)]
+    }
+
     /// A move in the trail or the retention review. Enter opens the
     /// incident a record is about, or reviews a record that is due (a
     /// person's is a profile view like any other: asked why, audited).
     pub fn update(&mut self, nav: Nav) -> Vec<Effect> {
         if nav == Nav::NextView {
-            // the retention review needs its own permission: the app's to check
+            // the retention review needs its own permission: see next_view
             return vec![];
         }
         if nav != Nav::Open {
@@ -188,15 +203,8 @@ impl App {
 impl App {
     /// `v` on the activity pane: the audit trail or the retention review.
     pub(super) fn cycle_activity_view(&mut self) {
-        let next = match self.activity.view {
-            ActivityView::Audit => ActivityView::Retention,
-            ActivityView::Retention => ActivityView::Audit,
-        };
-        if next == ActivityView::Retention && !self.permit(Permission::RunRetention) {
-            return;
-        }
-        self.activity.view = next;
-        self.activity.selected = 0;
-        self.reload_activity();
+        let may_review = allowed(self.role(), Permission::RunRetention);
+        let effects = self.activity.next_view(may_review);
+        self.run(effects);
     }
 }

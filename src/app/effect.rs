@@ -14,6 +14,7 @@ use super::rollcall::StepRefused;
 use super::setup::SetupAct;
 use super::{board, App, FormKind, InputKind, InputLine, Modal, Pane};
 use crate::domain::offender::OffenderKind;
+use crate::domain::permission::Permission;
 use crate::domain::rollcall::Step;
 
 /// A move within the pane's list, or opening what is selected.
@@ -80,6 +81,8 @@ pub enum Effect {
     StepRefused(StepRefused),
     /// Save the finished roll-call.
     SaveRollCall,
+    /// What the operator may not do: refused, and the refusal audited.
+    Refuse(Permission),
     /// A line for the status bar.
     Say(String),
     /// A warning for the status bar.
@@ -160,6 +163,7 @@ impl App {
                     Pane::Members => self.reload_members(),
                     Pane::Setup => self.reload_setup(),
                     Pane::Offenders => self.refresh_register(),
+                    Pane::Activity => self.reload_activity(),
                     _ => {}
                 },
                 Effect::RecordStep {
@@ -170,6 +174,9 @@ impl App {
                 } => self.record_step(id, seq, step, applied),
                 Effect::StepRefused(why) => self.step_refused(why),
                 Effect::SaveRollCall => self.save_roll_call(),
+                Effect::Refuse(p) => {
+                    self.permit(p);
+                }
                 Effect::Report => self.reload_report(),
                 Effect::Say(text) => self.info(text),
                 Effect::Warn(text) => self.warn(text),

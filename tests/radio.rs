@@ -300,3 +300,34 @@ fn the_roll_call_keys_apply_only_to_a_roll_call_on_screen() {
         Answer::Heard(2)
     );
 }
+
+#[test]
+fn a_radio_line_offers_every_call_sign_whatever_the_inventory_filter() {
+    let mut c = demo_console();
+    c.update(watchroom::app::Action::ShowPane(
+        watchroom::app::Pane::Radio,
+    ));
+    let all = c.app.call_signs_matching("");
+    assert!(all.len() > 2, "{all:?}");
+    // the inventory filtered down to one radio
+    let one = all[0].clone();
+    c.update(watchroom::app::Action::RadioLine(
+        watchroom::app::radio::RadioInput::Filter,
+    ));
+    c.keys(&one);
+    c.key(KeyCode::Enter);
+    assert_eq!(c.app.radio.radios.len(), 1, "the filter shows one");
+    assert_eq!(
+        c.app.call_signs_matching(""),
+        all,
+        "the lines still offer all"
+    );
+    // and one matching none
+    c.update(watchroom::app::Action::RadioLine(
+        watchroom::app::radio::RadioInput::Filter,
+    ));
+    c.keys("nothing-like-this");
+    c.key(KeyCode::Enter);
+    assert!(c.app.radio.radios.is_empty());
+    assert_eq!(c.app.call_signs_matching(""), all);
+}

@@ -92,6 +92,8 @@ pub struct RadioHealth {
 pub struct RadioPane {
     pub view: RadioView,
     pub radios: Vec<RadioHealth>,
+    /// Every radio's call sign, the filter notwithstanding.
+    pub call_signs: Vec<String>,
     pub selected: usize,
     pub log: Vec<LogLine>,
     pub on_air: Vec<String>,
@@ -199,6 +201,8 @@ impl App {
         let now = self.now();
         let result = (|| -> Result<(), StoreError> {
             let radios = self.store.radios()?;
+            // every call sign, whatever the filter: the lines complete from these
+            self.radio.call_signs = radios.iter().map(|r| r.call_sign.clone()).collect();
             let recent = self.store.recent_answers(HEALTH_WINDOW)?;
             let words: Vec<String> = self
                 .radio
@@ -309,19 +313,10 @@ impl App {
         out
     }
 
+    /// Every radio's call sign, as the pane last read them (never the
+    /// store: the hints beneath a radio line are drawn from this).
     fn radio_call_signs(&self) -> Vec<String> {
-        if self.radio.radios.is_empty() {
-            return self
-                .store
-                .radios()
-                .map(|r| r.into_iter().map(|r| r.call_sign).collect())
-                .unwrap_or_default();
-        }
-        self.radio
-            .radios
-            .iter()
-            .map(|h| h.radio.call_sign.clone())
-            .collect()
+        self.radio.call_signs.clone()
     }
 
     /// Tab in a radio line: complete the call sign as far as it is unambiguous.

@@ -99,7 +99,7 @@ impl Context {
             Context::Form => "Forms",
             Context::Clash => "A field you and a colleague both changed (asked on saving)",
             Context::Quitting => "Quitting with your shift open",
-            Context::Line => "The line at the foot (: commands, / filters, log entries, reasons)",
+            Context::Line => "The line at the foot (commands, filters, log entries, reasons)",
             Context::Editing => "Editing text (on the line, in a form's field, on the lock screen)",
             Context::Lock => "The sign-in and lock screen",
             Context::Confirm => "A yes-or-no question",

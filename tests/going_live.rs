@@ -72,7 +72,7 @@ fn init_makes_a_private_scheme_store_and_never_touches_an_existing_file() {
     let ops = s.operators().unwrap();
     assert_eq!(ops.len(), 1);
     assert_eq!(
-        (ops[0].name.as_str(), ops[0].role.as_str()),
+        (ops[0].name.as_str(), ops[0].role.code()),
         ("Dana Chief", "manager")
     );
     assert!(s.zones().unwrap().is_empty(), "no demo data in a new store");

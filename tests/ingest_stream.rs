@@ -466,7 +466,7 @@ fn the_ingest_account_is_one_nobody_signs_in_with() {
     let (_dir, path) = demo_store();
     let mut store = Store::open(&path).unwrap();
     let op = store.ingest_account("ingest", now()).unwrap();
-    assert_eq!(op.role, "operator");
+    assert_eq!(op.role.code(), "operator");
     // it has no PIN, so it cannot sign in
     let refused = store.sign_in("ingest", "0000", now()).unwrap();
     assert!(refused.is_err(), "{refused:?}");

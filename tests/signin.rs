@@ -134,7 +134,7 @@ fn an_empty_store_creates_its_first_manager() {
     c.key(KeyCode::Enter);
     assert!(c.app.lock.is_none());
     assert_eq!(
-        (c.app.operator.name.as_str(), c.app.operator.role.as_str()),
+        (c.app.operator.name.as_str(), c.app.operator.role.code()),
         ("Dana Chief", "manager")
     );
     let mut s = Store::open(&path).unwrap();
@@ -175,4 +175,24 @@ fn a_store_that_has_had_operators_never_makes_a_first_manager_again() {
     let s = Store::open(&path).unwrap();
     assert!(s.operator_by_name("Mallory").unwrap().is_none());
     assert!(!s.has_manager().unwrap());
+}
+
+#[test]
+fn an_operator_with_a_role_the_scheme_does_not_have_is_refused_naming_the_roles() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(dir.path().join("s.db")).unwrap();
+    let refused = s
+        .add_operator("Pat Doe", "superuser", None, now())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.contains("unknown role “superuser”") && refused.contains("coordinator"),
+        "{refused}"
+    );
+    assert!(
+        s.operator_by_name("Pat Doe").unwrap().is_none(),
+        "nobody added"
+    );
+    let op = s.add_operator("Pat Doe", "cctv", None, now()).unwrap();
+    assert_eq!(op.role, watchroom::domain::permission::Role::Cctv);
 }

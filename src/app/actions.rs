@@ -441,7 +441,7 @@ impl App {
 
     pub fn role(&self) -> Role {
         // an unknown role can do nothing that changes the store
-        Role::from_code(&self.operator.role).unwrap_or(Role::Viewer)
+        self.operator.role
     }
 
     /// Whether this operator may; if not, say why and record the refusal.

@@ -42,7 +42,7 @@ pub(super) fn console_command(g: &Globals, clock: Arc<dyn Clock>) -> Result<()> 
     let nobody = crate::store::Operator {
         id: 0,
         name: String::new(),
-        role: "viewer".into(),
+        role: crate::domain::permission::Role::Viewer,
     };
     let mut lock = LockScreen::new(mode, &name);
     if !operators.is_empty() && !store.has_manager()? {

@@ -335,13 +335,13 @@ fn signed_in(
     needs: Permission,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    use crate::domain::permission::{allowed, refusal, Role};
+    use crate::domain::permission::{allowed, refusal};
     let name = acting.context("name the manager doing this with --as NAME")?;
     let pin = read_pin(&format!("PIN for {name}"))?;
     let op = store
         .sign_in(name, &pin, now)?
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let role = Role::from_code(&op.role).unwrap_or(Role::Viewer);
+    let role = op.role;
     if !allowed(role, needs) {
         let why = refusal(role, needs);
         store.record_refusal(op.id, &why, now)?;

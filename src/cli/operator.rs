@@ -70,13 +70,7 @@ pub(super) fn operator_command(
             }
         }
         OperatorCommand::Add { name, role } => {
-            if !crate::store::operators::ROLES.contains(&role.as_str()) {
-                anyhow::bail!(
-                    "unknown role “{}” ({})",
-                    clean(&role),
-                    crate::store::operators::ROLES.join(", ")
-                );
-            }
+            crate::store::operators::parse_role(&role)?;
             if store.operator_by_name(&name)?.is_some() {
                 anyhow::bail!("there is already an operator called {}", clean(&name));
             }

@@ -15,6 +15,12 @@ pub enum Role {
     Viewer,
 }
 
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
 impl Role {
     pub const ALL: [Role; 5] = [
         Role::Operator,

@@ -10,7 +10,7 @@
 
 use super::{audit, ts, Operator, Result, Store, StoreError};
 use crate::domain::audit::AuditAction;
-use crate::domain::permission::{allowed, Permission, Role};
+use crate::domain::permission::{allowed, Permission};
 use crate::domain::Priority;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
@@ -357,7 +357,7 @@ impl Store {
             )));
         }
         let op = self.operator_or_add(&name, "operator", now)?;
-        let role = Role::from_code(&op.role).unwrap_or(Role::Viewer);
+        let role = op.role;
         for p in [Permission::LogIncident, Permission::LogRadio] {
             if !allowed(role, p) {
                 return Err(StoreError::Invalid(format!(

@@ -2,6 +2,7 @@
 
 use super::{audit, ts, Result, Store, StoreError};
 use crate::domain::audit::AuditAction;
+use crate::domain::permission::Role;
 use crate::domain::pin::PinPolicy;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
@@ -10,10 +11,25 @@ use rusqlite::{params, OptionalExtension};
 pub struct Operator {
     pub id: i64,
     pub name: String,
-    pub role: String,
+    pub role: Role,
 }
 
-pub const ROLES: &[&str] = &["operator", "cctv", "coordinator", "manager", "viewer"];
+/// The role a stored code names (the schema allows only known codes; were
+/// one ever unknown, it would get the least, a viewer's, never more).
+fn role_from(code: String) -> Role {
+    Role::from_code(&code).unwrap_or(Role::Viewer)
+}
+
+/// A role typed at the shell or in a file, refused with the list if unknown.
+pub fn parse_role(typed: &str) -> Result<Role> {
+    Role::from_code(typed).ok_or_else(|| {
+        StoreError::Invalid(format!(
+            "unknown role “{}” ({})",
+            crate::domain::text::clean(typed),
+            Role::ALL.map(Role::code).join(", ")
+        ))
+    })
+}
 
 impl Store {
     pub fn operator_by_name(&self, name: &str) -> Result<Option<Operator>> {
@@ -26,7 +42,7 @@ impl Store {
                     Ok(Operator {
                         id: r.get(0)?,
                         name: r.get(1)?,
-                        role: r.get(2)?,
+                        role: role_from(r.get(2)?),
                     })
                 },
             )
@@ -42,12 +58,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Operator> {
         let name = operator_name(name)?;
-        if !ROLES.contains(&role) {
-            return Err(StoreError::Invalid(format!(
-                "unknown role “{role}” ({})",
-                ROLES.join(", ")
-            )));
-        }
+        let role = parse_role(role)?;
         self.write(|tx| {
             let exists: Option<i64> = tx
                 .query_row("SELECT id FROM operators WHERE name = ?1", [&name], |r| {
@@ -61,7 +72,7 @@ impl Store {
             }
             tx.execute(
                 "INSERT INTO operators (name, role, created_at) VALUES (?1, ?2, ?3)",
-                params![name, role, ts(now)],
+                params![name, role.code(), ts(now)],
             )?;
             let id = tx.last_insert_rowid();
             audit::append(
@@ -76,7 +87,7 @@ impl Store {
             Ok(Operator {
                 id,
                 name: name.clone(),
-                role: role.into(),
+                role,
             })
         })
     }
@@ -123,7 +134,7 @@ fn operator_name(name: &str) -> Result<String> {
 
 /// Refuse to leave the store with no manager who can sign in.
 fn keep_a_manager(tx: &rusqlite::Transaction, op: &OperatorRow, what: &str) -> Result<()> {
-    if op.role != "manager" || !op.active {
+    if op.role != Role::Manager || !op.active {
         return Ok(());
     }
     let others: i64 = tx.query_row(
@@ -199,7 +210,7 @@ pub(crate) fn pin_matches(pin: &str, stored: &str) -> bool {
 pub struct OperatorRow {
     pub id: i64,
     pub name: String,
-    pub role: String,
+    pub role: Role,
     pub active: bool,
     pub has_pin: bool,
 }
@@ -213,7 +224,7 @@ impl Store {
             Ok(OperatorRow {
                 id: r.get(0)?,
                 name: r.get(1)?,
-                role: r.get(2)?,
+                role: role_from(r.get(2)?),
                 active: r.get(3)?,
                 has_pin: r.get(4)?,
             })
@@ -256,7 +267,7 @@ impl Store {
                     Ok(OperatorRow {
                         id: r.get(0)?,
                         name: r.get(1)?,
-                        role: r.get(2)?,
+                        role: role_from(r.get(2)?),
                         active: r.get(3)?,
                         has_pin: r.get(4)?,
                     })
@@ -336,13 +347,7 @@ impl Store {
         by: Option<i64>,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        if !ROLES.contains(&role) {
-            return Err(StoreError::Invalid(format!(
-                "unknown role “{}” ({})",
-                crate::domain::text::clean(role),
-                ROLES.join(", ")
-            )));
-        }
+        let role = parse_role(role)?;
         let op = self.operator_row(name)?;
         if op.role == role {
             return Err(StoreError::Invalid(format!(
@@ -351,12 +356,12 @@ impl Store {
             )));
         }
         self.write(|tx| {
-            if role != "manager" {
+            if role != Role::Manager {
                 keep_a_manager(tx, &op, "made something else")?;
             }
             tx.execute(
                 "UPDATE operators SET role = ?1 WHERE id = ?2",
-                params![role, op.id],
+                params![role.code(), op.id],
             )?;
             audit::append(
                 tx,
@@ -421,7 +426,7 @@ impl Store {
             Ok(Operator {
                 id,
                 name: name.clone(),
-                role: "manager".into(),
+                role: Role::Manager,
             })
         })
     }
@@ -485,7 +490,7 @@ impl Store {
             Ok(Operator {
                 id,
                 name: name.clone(),
-                role: "manager".into(),
+                role: Role::Manager,
             })
         })
     }
@@ -567,7 +572,11 @@ impl Store {
                     "",
                 )
             })?;
-            return Ok(Ok(Operator { id, name, role }));
+            return Ok(Ok(Operator {
+                id,
+                name,
+                role: role_from(role),
+            }));
         }
         let failed = failed + 1;
         let lock = (failed >= MAX_FAILED_PINS)

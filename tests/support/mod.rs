@@ -72,7 +72,7 @@ pub fn signed_out_console(path: &Path, lock: watchroom::app::signin::LockScreen)
     let nobody = watchroom::store::Operator {
         id: 0,
         name: String::new(),
-        role: "viewer".into(),
+        role: watchroom::domain::permission::Role::Viewer,
     };
     let (themes, _) = Themes::load(None, false);
     let mut app = App::new(

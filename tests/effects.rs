@@ -528,3 +528,16 @@ fn the_retention_review_is_the_activity_panes_next_view_only_for_those_allowed()
         "back to the trail needs nothing more"
     );
 }
+
+#[test]
+fn an_exclusion_key_on_the_register_list_says_to_open_the_profile_first() {
+    let mut c = demo_console();
+    c.update(Action::ShowPane(Pane::Offenders));
+    c.keys("L");
+    assert!(
+        message(&c).contains("open the person's profile"),
+        "{}",
+        message(&c)
+    );
+    assert!(c.app.nothing_open());
+}

@@ -27,6 +27,8 @@ pub enum Context {
     Hit,
     #[serde(rename = "register")]
     Offender,
+    /// A profile open: its exclusions (with the register's keys).
+    Profile,
     /// A roll-call on screen: its answer keys shadow the global ones.
     RollCall,
     Radio,
@@ -66,6 +68,7 @@ impl Context {
             Context::Incident => "incident",
             Context::Hit => "hits",
             Context::Offender => "register",
+            Context::Profile => "profile",
             Context::RollCall => "roll_call",
             Context::Radio => "radio",
             Context::Log => "log",
@@ -89,7 +92,8 @@ impl Context {
             Context::List => "Lists (board, timeline, activity)",
             Context::Incident => "The selected or open incident",
             Context::Hit => "Hits",
-            Context::Offender => "The offender register and a profile",
+            Context::Offender => "The offender register (and the person a profile shows)",
+            Context::Profile => "A profile: the exclusion selected",
             Context::RollCall => "A roll-call in progress (one key per station)",
             Context::Radio => "Radios: inventory, log, roll-calls",
             Context::Log => "The occurrence log and the shift",
@@ -455,6 +459,7 @@ impl Keymap {
                     Context::Incident
                         | Context::Hit
                         | Context::Offender
+                        | Context::Profile
                         | Context::Radio
                         | Context::RollCall
                         | Context::Log
@@ -468,7 +473,10 @@ impl Keymap {
             // the roll-call's keys apply with the radio pane's, so they must not clash
             let radio_pair = matches!(
                 (a, b),
-                (Context::RollCall, Context::Radio) | (Context::Radio, Context::RollCall)
+                (Context::RollCall, Context::Radio)
+                    | (Context::Radio, Context::RollCall)
+                    | (Context::Profile, Context::Offender)
+                    | (Context::Offender, Context::Profile)
             );
             // forms, the line, the lock screen and the questions stand alone,
             // but for the editing keys, which apply wherever text is typed; a

@@ -26,7 +26,19 @@ impl App {
                 Context::Global,
             ],
             Pane::Radio => &[Context::Radio, Context::List, Context::Global],
-            Pane::Offenders => &[Context::Offender, Context::List, Context::Global],
+            Pane::Offenders if self.profile.is_some() => &[
+                Context::Profile,
+                Context::Offender,
+                Context::List,
+                Context::Global,
+            ],
+            // the exclusion keys from the list say to open the profile first
+            Pane::Offenders => &[
+                Context::Offender,
+                Context::List,
+                Context::Global,
+                Context::Profile,
+            ],
             Pane::Activity => &[Context::List, Context::Global],
             Pane::Log => &[Context::Log, Context::List, Context::Global],
             Pane::Reports => &[Context::Reports, Context::List, Context::Global],

@@ -18,6 +18,7 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         Context::Incident,
         Context::Hit,
         Context::Offender,
+        Context::Profile,
         Context::Radio,
         Context::RollCall,
         Context::Log,

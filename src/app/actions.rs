@@ -223,8 +223,6 @@ pub(super) fn permission_for(action: &Action) -> Option<Permission> {
     })
 }
 
-/// The permission saving a form needs (checked again at saving, in case the
-/// operator's role changed while the form was open).
 impl App {
     pub fn update(&mut self, action: Action) {
         self.dirty = true;
@@ -440,7 +438,6 @@ impl App {
     }
 
     pub fn role(&self) -> Role {
-        // an unknown role can do nothing that changes the store
         self.operator.role
     }
 

@@ -48,7 +48,8 @@ families!(
 );
 
 impl FormKind {
-    /// What saving this form needs the operator to be allowed to do.
+    /// What saving this form needs the operator to be allowed to do (checked
+    /// again at saving, in case the operator's role changed while it was open).
     pub fn permission(&self) -> Permission {
         match self {
             FormKind::Incident(f) => f.permission(),

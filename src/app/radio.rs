@@ -304,19 +304,17 @@ impl App {
     /// Call signs that start with what has been typed (for completion and hints).
     pub fn call_signs_matching(&self, prefix: &str) -> Vec<String> {
         let p = prefix.trim().to_uppercase();
+        // every radio's, as the pane last read them: never the store, as
+        // the hints beneath a radio line are drawn from this
         let mut out: Vec<String> = self
-            .radio_call_signs()
-            .into_iter()
+            .radio
+            .call_signs
+            .iter()
             .filter(|c| c.to_uppercase().starts_with(&p))
+            .cloned()
             .collect();
         out.sort();
         out
-    }
-
-    /// Every radio's call sign, as the pane last read them (never the
-    /// store: the hints beneath a radio line are drawn from this).
-    fn radio_call_signs(&self) -> Vec<String> {
-        self.radio.call_signs.clone()
     }
 
     /// Tab in a radio line: complete the call sign as far as it is unambiguous.
@@ -454,10 +452,11 @@ impl App {
         let Some(r) = self.radio.radios.iter().find(|h| h.radio.id == id) else {
             return;
         };
-        self.modal = Some(match act {
+        let form = match act {
             RadioAct::Status => radio_status_form(&r.radio),
-            RadioAct::Edit => self.edit_radio_form(&r.radio.clone()),
-        });
+            RadioAct::Edit => self.edit_radio_form(&r.radio),
+        };
+        self.modal = Some(form);
     }
 
     /// A radio key pressed away from the inventory: the status key takes

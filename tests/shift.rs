@@ -7,21 +7,12 @@ mod support;
 
 use chrono::Duration;
 use ratatui::crossterm::event::KeyCode;
-use rusqlite::Connection;
 use support::*;
 use watchroom::app::config::Config;
 use watchroom::app::quit::QuitQuestion;
 use watchroom::app::{Event, Pane};
 use watchroom::domain::sighting::NewSighting;
 use watchroom::store::Store;
-
-fn raw(path: &std::path::Path) -> Connection {
-    Connection::open(path).unwrap()
-}
-
-fn count(path: &std::path::Path, sql: &str) -> i64 {
-    raw(path).query_row(sql, [], |r| r.get(0)).unwrap()
-}
 
 #[test]
 fn signing_in_starts_a_shift_and_a_restarted_console_carries_it_on() {

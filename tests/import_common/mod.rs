@@ -4,6 +4,8 @@
 
 #![allow(dead_code)] // each test file uses a different part of this
 
+#[allow(unused_imports)] // each test file that shares this uses its own share of it
+pub use crate::support::count;
 use crate::support::*;
 use rusqlite::Connection;
 use std::path::Path;
@@ -70,13 +72,6 @@ pub fn rows_of(db: &Path, tables: &[&str]) -> Fingerprint {
         all.push((table.to_string(), out));
     }
     Fingerprint(all)
-}
-
-pub fn count(db: &Path, sql: &str) -> i64 {
-    Connection::open(db)
-        .unwrap()
-        .query_row(sql, [], |r| r.get(0))
-        .unwrap()
 }
 
 pub struct Run {

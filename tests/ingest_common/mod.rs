@@ -3,15 +3,13 @@
 
 #![allow(dead_code)] // each test file uses a different part of this
 
+#[allow(unused_imports)] // each test file that shares this uses its own share of it
+pub use crate::support::count;
 use rusqlite::Connection;
 use std::path::Path;
 
 pub fn conn(path: &Path) -> Connection {
     Connection::open(path).unwrap()
-}
-
-pub fn count(path: &Path, sql: &str) -> i64 {
-    conn(path).query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
 /// A call sign of a radio with this status in the demo town.

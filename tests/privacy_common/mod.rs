@@ -4,22 +4,13 @@
 
 #![allow(dead_code)] // each test file uses a different part of this
 
+#[allow(unused_imports)] // each test file that shares this uses its own share of it
+pub use crate::support::{count, raw};
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::Connection;
-use std::path::Path;
 use watchroom::domain::offender::OffenderInput;
 use watchroom::domain::{NewIncident, Place, Priority, Status};
 use watchroom::store::Store;
-
-pub fn raw(path: &Path) -> Connection {
-    let c = Connection::open(path).unwrap();
-    c.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
-    c
-}
-
-pub fn count(path: &Path, sql: &str) -> i64 {
-    raw(path).query_row(sql, [], |r| r.get(0)).unwrap()
-}
 
 pub fn tables(c: &Connection) -> Vec<String> {
     c.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")

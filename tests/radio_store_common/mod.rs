@@ -5,18 +5,15 @@
 #![allow(dead_code)] // each test file uses a different part of this
 
 use crate::support::now as t0;
+#[allow(unused_imports)] // each test file that shares this uses its own share of it
+pub use crate::support::{count, mins, raw};
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::Connection;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use tempfile::TempDir;
 use watchroom::domain::rollcall::{Answer, Step};
 use watchroom::store::rollcalls::OpenRollCall;
 use watchroom::store::{Operator, Store, StoreError};
-
-pub fn mins(n: i64) -> Duration {
-    Duration::minutes(n)
-}
 
 /// 20:00 on the evening `n` days before `t0`.
 pub fn evening(n: i64) -> DateTime<Utc> {
@@ -25,18 +22,6 @@ pub fn evening(n: i64) -> DateTime<Utc> {
         .and_hms_opt(20, 0, 0)
         .unwrap()
         .and_utc()
-}
-
-/// A second connection of our own, for counting rows and seeding zones and
-/// members (the store has no writer for those).
-pub fn raw(path: &Path) -> Connection {
-    let c = Connection::open(path).unwrap();
-    c.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
-    c
-}
-
-pub fn count(path: &Path, sql: &str) -> i64 {
-    raw(path).query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
 /// A small town: two zones, three active members and a lapsed one, two

@@ -6,9 +6,10 @@
 #![allow(dead_code)] // each test file uses a different part of this
 
 use crate::support::now as t0;
-use chrono::{DateTime, Duration, Utc};
+#[allow(unused_imports)] // each test file that shares this uses its own share of it
+pub use crate::support::{count, days, mins, raw};
+use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
-use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 use watchroom::domain::exclusion::{Finding, Ladder, Scope};
@@ -21,25 +22,6 @@ use watchroom::store::{Store, StoreError};
 
 pub fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
-
-pub fn mins(n: i64) -> Duration {
-    Duration::minutes(n)
-}
-
-pub fn days(n: i64) -> Duration {
-    Duration::days(n)
-}
-
-/// A connection of our own, for counting rows and seeding zones.
-pub fn raw(path: &Path) -> Connection {
-    let c = Connection::open(path).unwrap();
-    c.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
-    c
-}
-
-pub fn count(path: &Path, sql: &str) -> i64 {
-    raw(path).query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
 pub fn count_for(path: &Path, table: &str, offender: i64) -> i64 {

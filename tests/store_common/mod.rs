@@ -5,28 +5,13 @@
 #![allow(dead_code)] // each test file uses a different part of this
 
 use crate::support::now as t0;
-use chrono::{DateTime, Duration, Utc};
-use rusqlite::Connection;
-use std::path::{Path, PathBuf};
+#[allow(unused_imports)] // each test file that shares this uses its own share of it
+pub use crate::support::{count, mins, raw};
+use chrono::{DateTime, Utc};
+use std::path::PathBuf;
 use tempfile::TempDir;
 use watchroom::domain::{IncidentFilter, NewIncident, Place, Priority, StatusView};
 use watchroom::store::{BoardRow, Operator, Store};
-
-pub fn mins(n: i64) -> Duration {
-    Duration::minutes(n)
-}
-
-/// A second connection of our own, for counting rows and seeding zones and
-/// members (the store has no writer for those yet).
-pub fn raw(path: &Path) -> Connection {
-    let c = Connection::open(path).unwrap();
-    c.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
-    c
-}
-
-pub fn count(path: &Path, sql: &str) -> i64 {
-    raw(path).query_row(sql, [], |r| r.get(0)).unwrap()
-}
 
 /// A small town: three zones and three members, one operator signed on.
 pub struct Town {

@@ -305,3 +305,24 @@ pub fn message(c: &Console) -> String {
         .map(|m| m.text.clone())
         .unwrap_or_default()
 }
+
+/// A connection of the test's own to the store file, for counting rows and
+/// seeding what the store has no writer for.
+pub fn raw(path: &Path) -> rusqlite::Connection {
+    let c = rusqlite::Connection::open(path).unwrap();
+    c.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+    c
+}
+
+/// The one number a query gives, read on a connection of the test's own.
+pub fn count(path: &Path, sql: &str) -> i64 {
+    raw(path).query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+pub fn mins(n: i64) -> chrono::Duration {
+    chrono::Duration::minutes(n)
+}
+
+pub fn days(n: i64) -> chrono::Duration {
+    chrono::Duration::days(n)
+}

@@ -427,7 +427,7 @@ impl App {
         match p {
             Pane::Activity => self.reload_activity(),
             Pane::Hits => self.refresh_hits(),
-            Pane::Offenders => self.refresh_register_if_changed(),
+            Pane::Offenders => self.update_index(),
             Pane::Radio => self.refresh_radio(),
             Pane::Log => self.reload_log(),
             Pane::Reports => self.open_reports(),

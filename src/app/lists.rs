@@ -48,7 +48,7 @@ impl App {
     pub(super) fn back(&mut self) {
         if self.pane == Pane::Offenders && self.profile.is_some() {
             self.profile = None;
-            self.refresh_register_if_changed();
+            self.update_index();
         } else if self.pane == Pane::Offenders && !self.register.query.is_empty() {
             self.register.query.clear();
             self.refresh_register();

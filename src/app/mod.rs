@@ -245,7 +245,7 @@ pub struct App {
     pub notices: Vec<hits::Notice>,
     /// Why desktop notifications are not working, once known.
     pub notify_trouble: Option<String>,
-    register_mark: crate::store::search::RegisterMark,
+    index_sync: register::IndexSync,
     pub radio: radio::RadioPane,
     pub reports: reports::ReportsPane,
     pub members_pane: members::MembersPane,
@@ -346,7 +346,7 @@ impl App {
             cameras: vec![],
             notices: vec![],
             notify_trouble: None,
-            register_mark: Default::default(),
+            index_sync: Default::default(),
             radio: radio::RadioPane::default(),
             reports: reports::ReportsPane::default(),
             members_pane: members::MembersPane::default(),
@@ -367,7 +367,7 @@ impl App {
         }
         app.load_board(Anchor::First, board::Land::First, true);
         app.cameras = app.store.cameras()?;
-        app.refresh_register_if_changed();
+        app.update_index();
         app.refresh_hits();
         app.refresh_on_air();
         app.begin_shift();

@@ -107,7 +107,7 @@ impl App {
         // hits first: an alert must not wait for the rest of the screen
         self.announce_new_hits();
         self.refresh_hits();
-        self.refresh_register_if_changed();
+        self.update_index();
         self.refresh_profile();
         self.refresh_on_air();
         self.radio_store_changed();
@@ -163,6 +163,7 @@ impl App {
             work::Outcome::Audit(records) => self.audit_done(records),
             work::Outcome::Retention(due) => self.retention_done(due),
             work::Outcome::Members(read) => self.members_done(read),
+            work::Outcome::Register(update) => self.register_done(update),
             work::Outcome::FirstManager { made, has_manager } => {
                 self.first_manager_done(made, has_manager)
             }
@@ -176,7 +177,7 @@ impl App {
         self.refresh_board();
         self.refresh_hits();
         if self.pane == Pane::Offenders {
-            self.refresh_register_if_changed();
+            self.update_index();
             self.refresh_profile();
         }
         if self.pane == Pane::Activity {

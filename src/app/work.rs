@@ -1,7 +1,7 @@
 //! The store worker: what can take more than a few milliseconds on a large
 //! store (the committee report, a board filter that reads every row's text,
-//! the audit trail and the retention review, a PDF notice, argon2 at
-//! sign-in) runs on a
+//! the audit trail and the retention review, the register's search index,
+//! a PDF notice, argon2 at sign-in) runs on a
 //! thread of its own with a connection of its own, never on the loop that
 //! reads keys and draws. The console queues a [`Job`] with a ticket; the
 //! runtime hands it to the worker; the worker posts the [`Done`] back into the
@@ -20,9 +20,12 @@ use crate::store::audit::AuditQuery;
 use crate::store::members::{MemberRow, TrainingRecord};
 use crate::store::operators::SignInError;
 use crate::store::{Anchor, AuditRecord, BoardRow, Operator, Store};
+use crate::domain::search::{activity_moves, OffenderIndex, SearchEntry};
+use crate::store::search::{RegisterMark, RegisterRead};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// What a job is for: a newer job of the same purpose supersedes an older one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -33,6 +36,7 @@ pub enum Purpose {
     Board,
     Activity,
     Members,
+    Register,
 }
 
 impl Purpose {
@@ -42,7 +46,11 @@ impl Purpose {
     fn skippable(self) -> bool {
         matches!(
             self,
-            Purpose::Report | Purpose::Board | Purpose::Activity | Purpose::Members
+            Purpose::Report
+                | Purpose::Board
+                | Purpose::Activity
+                | Purpose::Members
+                | Purpose::Register
         )
     }
 }
@@ -97,6 +105,17 @@ pub enum Job {
         today: NaiveDate,
         months: u32,
     },
+    /// The register's changes since the console's search index last read
+    /// it, made ready to apply (or the index built afresh, which takes a
+    /// good part of a second on a register of 100,000).
+    Register {
+        mark: RegisterMark,
+        /// How many entries the console's index holds.
+        len: usize,
+        /// The activity figures the console's index holds.
+        figures: Figures,
+        now: DateTime<Utc>,
+    },
     /// The first manager of an empty store, made at the sign-in screen.
     FirstManager {
         name: String,
@@ -125,6 +144,7 @@ impl Job {
             Job::Board { .. } => Purpose::Board,
             Job::Audit { .. } | Job::Retention { .. } => Purpose::Activity,
             Job::Members { .. } => Purpose::Members,
+            Job::Register { .. } => Purpose::Register,
         }
     }
 
@@ -221,6 +241,14 @@ impl Job {
                 })()
                 .map_err(|e| e.to_string()),
             ),
+            Job::Register {
+                mark,
+                len,
+                figures,
+                now,
+            } => Outcome::Register(
+                register_update(store, mark, len, &figures, now).map_err(|e| e.to_string()),
+            ),
             Job::FirstManager {
                 name,
                 pin,
@@ -275,6 +303,114 @@ pub enum Outcome {
     Audit(Result<Vec<AuditRecord>, String>),
     Retention(Result<Vec<DueItem>, String>),
     Members(Result<MembersRead, String>),
+    Register(Result<RegisterUpdate, String>),
+}
+
+/// Activity figures by offender (every one not 0), shared between the
+/// console and the worker without copying.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Figures(pub Arc<HashMap<i64, i64>>);
+
+impl std::fmt::Debug for Figures {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Figures({} offenders)", self.0.len())
+    }
+}
+
+/// A search index built on the worker, handed over whole.
+#[derive(Debug)]
+pub struct Built(pub Box<OffenderIndex>);
+
+impl Clone for Built {
+    fn clone(&self) -> Built {
+        Built(Box::new(OffenderIndex::new(self.0.iter().cloned().collect())))
+    }
+}
+
+impl PartialEq for Built {
+    /// The same entries, whatever their order.
+    fn eq(&self, other: &Built) -> bool {
+        let sorted = |i: &OffenderIndex| {
+            let mut e: Vec<SearchEntry> = i.iter().cloned().collect();
+            e.sort_by_key(|e| e.id);
+            e
+        };
+        sorted(&self.0) == sorted(&other.0)
+    }
+}
+
+/// How the console's search index catches up with the register.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IndexUpdate {
+    Unchanged,
+    /// A few records and figures to apply in place.
+    Changes {
+        changed: Vec<SearchEntry>,
+        removed: Vec<i64>,
+        moved: Vec<(i64, i64)>,
+    },
+    /// An index built afresh, to take the place of the console's.
+    Whole(Built),
+}
+
+/// A [`Job::Register`] done: what to apply, the figures the index then
+/// holds, and the mark to read from next time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegisterUpdate {
+    pub index: IndexUpdate,
+    pub figures: Figures,
+    pub mark: RegisterMark,
+}
+
+/// Read what changed on the register and make it ready: a few changes (the
+/// usual case, one record saved) are handed over to apply in place, which
+/// costs the console a few entries moved; more are built into a whole index
+/// here, so the console only swaps it in.
+fn register_update(
+    store: &Store,
+    mark: RegisterMark,
+    len: usize,
+    figures: &Figures,
+    now: DateTime<Utc>,
+) -> crate::store::Result<RegisterUpdate> {
+    let (read, mark) = store.read_register(mark, len, now)?;
+    let entries = match read {
+        RegisterRead::Unchanged => {
+            return Ok(RegisterUpdate {
+                index: IndexUpdate::Unchanged,
+                figures: figures.clone(),
+                mark,
+            })
+        }
+        RegisterRead::Changes(c) => {
+            let moved = activity_moves(&figures.0, &c.activity);
+            if OffenderIndex::few_enough(c.changed.len() + c.removed.len() + moved.len()) {
+                return Ok(RegisterUpdate {
+                    index: IndexUpdate::Changes {
+                        changed: c.changed,
+                        removed: c.removed,
+                        moved,
+                    },
+                    figures: Figures(Arc::new(c.activity)),
+                    mark,
+                });
+            }
+            // the read a moment later can only be newer than `mark`: the
+            // changes between are read again next time, which is harmless
+            store.search_entries(now)?
+        }
+        RegisterRead::Whole(entries) => entries,
+    };
+    let figures = entries
+        .iter()
+        .filter(|e| e.activity != 0)
+        .map(|e| (e.id, e.activity))
+        .collect();
+    Ok(RegisterUpdate {
+        index: IndexUpdate::Whole(Built(Box::new(OffenderIndex::new(entries)))),
+        figures: Figures(Arc::new(figures)),
+        mark,
+    })
 }
 
 /// The members pane as read, and the day its figures were judged against.

@@ -235,6 +235,24 @@ impl Hot {
 /// afresh is cheaper than shifting it along for each.
 const FEW_MOVES: usize = 16;
 
+/// The activity figures that differ between `before` and `now` (each
+/// holding every figure that is not 0, as the store reads them), as `(id,
+/// figure now)`: what [`OffenderIndex::apply_changes`] needs to move.
+pub fn activity_moves(before: &HashMap<i64, i64>, now: &HashMap<i64, i64>) -> Vec<(i64, i64)> {
+    let mut moved: Vec<(i64, i64)> = now
+        .iter()
+        .filter(|&(id, a)| before.get(id) != Some(a))
+        .map(|(&id, &a)| (id, a))
+        .collect();
+    moved.extend(
+        before
+            .keys()
+            .filter(|id| !now.contains_key(id))
+            .map(|&id| (id, 0)),
+    );
+    moved
+}
+
 /// The scan order: most active first, then the lower id.
 fn scan_key(activity: i64, id: i64) -> (Reverse<i64>, i64) {
     (Reverse(activity), id)
@@ -474,56 +492,6 @@ impl OffenderIndex {
         true
     }
 
-    /// Set every entry's activity figure at once, as a rebuild would read
-    /// them: `activity` holds every figure that is not 0. Only entries active
-    /// now or before are visited (the scan order keeps them at its ends), so
-    /// a quiet register costs little however large; how many changed.
-    pub fn set_activities(&mut self, activity: &HashMap<i64, i64>) -> usize {
-        let figure = |id: i64| activity.get(&id).copied().unwrap_or(0);
-        let positive = self.hot.iter().take_while(|h| h.activity > 0);
-        let negative = self.hot.iter().rev().take_while(|h| h.activity < 0);
-        let mut moved = vec![];
-        // figures found on entries already active: if that is all of them,
-        // no entry at 0 has become active
-        let mut found = 0;
-        for h in positive.chain(negative) {
-            let a = figure(h.id);
-            found += usize::from(a != 0);
-            if a != h.activity {
-                moved.push((h.slot as usize, a));
-            }
-        }
-        if found < activity.len() {
-            for (&id, &a) in activity {
-                match self.slot_of.get(&id) {
-                    Some(&slot) if self.entries[slot].activity == 0 && a != 0 => {
-                        moved.push((slot, a))
-                    }
-                    _ => {}
-                }
-            }
-        }
-        // each move shifts the scan order along: beyond a few, one sort is cheaper
-        if moved.len() <= FEW_MOVES {
-            for &(slot, a) in &moved {
-                let at = self.hot_position(slot);
-                self.hot.remove(at);
-                self.entries[slot].activity = a;
-                self.insert_hot(slot);
-            }
-        } else {
-            for &(slot, a) in &moved {
-                self.entries[slot].activity = a;
-            }
-            for h in &mut self.hot {
-                h.activity = self.entries[h.slot as usize].activity;
-            }
-            self.hot
-                .sort_unstable_by_key(|h| scan_key(h.activity, h.id));
-        }
-        moved.len()
-    }
-
     /// Take an entry out of the index; nothing happens if it is not there.
     pub fn remove(&mut self, id: i64) {
         let Some(&slot) = self.slot_of.get(&id) else {
@@ -537,26 +505,28 @@ impl OffenderIndex {
         }
     }
 
-    /// Bring the index up to what the register now holds: `changed` entries
-    /// put in or replaced, `removed` ids taken out, and every activity figure
-    /// set from `activity` (as [`OffenderIndex::set_activities`]) — the index
-    /// a rebuild would make, with only the changed entries' text prepared
-    /// again. A few changes move a few entries in the scan order; many make
-    /// it afresh, once.
-    pub fn apply(
+    /// Bring the index up to what the register now holds: `changed`
+    /// entries put in or replaced, `removed` ids taken out, and the
+    /// activity figures in `moved` set (only those that changed: see
+    /// [`activity_moves`]) — the index a rebuild would make, with only the
+    /// changed entries' text prepared again. A few changes move a few
+    /// entries in the scan order; many make it afresh, once.
+    pub fn apply_changes(
         &mut self,
         changed: Vec<SearchEntry>,
         removed: &[i64],
-        activity: &HashMap<i64, i64>,
+        moved: &[(i64, i64)],
     ) {
-        if changed.len() + removed.len() <= FEW_MOVES {
+        if changed.len() + removed.len() + moved.len() <= FEW_MOVES {
             for &id in removed {
                 self.remove(id);
             }
             for entry in changed {
                 self.upsert(entry);
             }
-            self.set_activities(activity);
+            for &(id, a) in moved {
+                self.set_activity(id, a);
+            }
             return;
         }
         for &id in removed {
@@ -567,10 +537,17 @@ impl OffenderIndex {
         for entry in changed {
             self.place(entry);
         }
-        for e in &mut self.entries {
-            e.activity = activity.get(&e.id).copied().unwrap_or(0);
+        for &(id, a) in moved {
+            if let Some(&slot) = self.slot_of.get(&id) {
+                self.entries[slot].activity = a;
+            }
         }
         self.order_all();
+    }
+
+    /// Whether this many changes are cheaper applied than built afresh.
+    pub fn few_enough(changes: usize) -> bool {
+        changes <= FEW_MOVES
     }
 
     /// Take the entry in `slot` out of everything but the scan order; true
@@ -1458,16 +1435,23 @@ mod tests {
     }
 
     #[test]
-    fn every_activity_at_once_ranks_as_a_rebuild_would() {
+    fn every_activity_moved_at_once_ranks_as_a_rebuild_would() {
         let mut index = register();
+        let before: HashMap<i64, i64> = index
+            .iter()
+            .filter(|e| e.activity != 0)
+            .map(|e| (e.id, e.activity))
+            .collect();
         let figure = |id: i64| (id * 7) % 5;
         let figures: HashMap<i64, i64> = index
             .iter()
             .map(|e| (e.id, figure(e.id)))
             .filter(|&(_, a)| a != 0)
             .collect();
+        let moved = activity_moves(&before, &figures);
         let expected = index.iter().filter(|e| e.activity != figure(e.id)).count();
-        assert_eq!(index.set_activities(&figures), expected);
+        assert_eq!(moved.len(), expected);
+        index.apply_changes(vec![], &[], &moved);
         index.check_order();
         let mut rebuilt = OffenderIndex::new(
             index
@@ -1486,13 +1470,21 @@ mod tests {
                 "{q}"
             );
         }
-        assert_eq!(index.set_activities(&figures), 0);
-        // one figure changing moves only that entry
+        assert!(activity_moves(&figures, &figures).is_empty());
+        // one figure changing moves only that entry; one gone to 0 is named too
         let mut one = figures.clone();
         one.insert(7, 50);
-        assert_eq!(index.set_activities(&one), 1);
+        let gone = *figures.keys().find(|&&id| id != 7).unwrap();
+        one.remove(&gone);
+        let mut moved = activity_moves(&figures, &one);
+        moved.sort();
+        let mut want = vec![(7, 50), (gone, 0)];
+        want.sort();
+        assert_eq!(moved, want);
+        index.apply_changes(vec![], &[], &moved);
         index.check_order();
         assert_eq!(index.search("", None, 1)[0].id, 7);
+        assert_eq!(index.entry(gone).unwrap().activity, 0);
     }
 
     #[test]
@@ -1516,8 +1508,24 @@ mod tests {
             kept[0] = renamed.clone();
             changed.push(renamed);
             let figure = |id: i64| id % 4;
-            let figures = kept.iter().map(|e| (e.id, figure(e.id))).collect();
-            index.apply(changed, &[gone, 999], &figures);
+            let before: HashMap<i64, i64> = index
+                .iter()
+                .filter(|e| e.activity != 0)
+                .map(|e| (e.id, e.activity))
+                .collect();
+            let figures: HashMap<i64, i64> = kept
+                .iter()
+                .map(|e| (e.id, figure(e.id)))
+                .filter(|&(_, a)| a != 0)
+                .collect();
+            let changed: Vec<SearchEntry> = changed
+                .into_iter()
+                .map(|e| SearchEntry {
+                    activity: figure(e.id),
+                    ..e
+                })
+                .collect();
+            index.apply_changes(changed, &[gone, 999], &activity_moves(&before, &figures));
             index.check_order();
             let mut rebuilt = OffenderIndex::new(
                 kept.into_iter()

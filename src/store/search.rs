@@ -19,7 +19,7 @@
 use super::offenders::{get_offender, offender_row, OFFENDER_COLUMNS};
 use super::{ts, Result, Store};
 use crate::domain::offender::Offender;
-use crate::domain::search::{OffenderIndex, SearchEntry};
+use crate::domain::search::SearchEntry;
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::Connection;
 use std::collections::HashMap;
@@ -40,6 +40,16 @@ pub struct RegisterChanges {
     /// Every activity figure that is not 0, as a rebuild would read them:
     /// they move with time and with incidents, not only with the record.
     pub activity: HashMap<i64, i64>,
+}
+
+/// What a console's search index needs to catch up with the register.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegisterRead {
+    Unchanged,
+    /// The records changed since the mark.
+    Changes(RegisterChanges),
+    /// Every current record, to build the index afresh.
+    Whole(Vec<SearchEntry>),
 }
 
 /// incidents + sightings in the 90 days before `now`, by offender.
@@ -130,44 +140,43 @@ impl Store {
         Ok(changes)
     }
 
-    /// Bring a console's search index up to date with the register, reading
-    /// only what changed since `mark` (everything the first time, or when
-    /// there is too much to read one record at a time); true if anything
-    /// had. Cheap when nothing has: one look at an index.
-    pub fn update_search_index(
+    /// Whether the register changed after `mark` (here or on another
+    /// console): one look at an index, cheap enough for every commit seen.
+    pub fn register_changed_since(&self, mark: RegisterMark) -> Result<bool> {
+        Ok(mark.0 != Some(newest_change(self.conn())?))
+    }
+
+    /// What a search index of `len` entries, read up to `mark`, needs to
+    /// catch up with the register: nothing, only the records changed since
+    /// (read once each), or everything (the first time, when the numbers
+    /// went back, or when there is too much to read one record at a time);
+    /// with the mark to read from next time. One snapshot: no change lands
+    /// between the number and the records.
+    pub fn read_register(
         &self,
-        index: &mut OffenderIndex,
-        mark: &mut RegisterMark,
+        mark: RegisterMark,
+        len: usize,
         now: DateTime<Utc>,
-    ) -> Result<bool> {
-        // one snapshot: no change lands between the number and the records
+    ) -> Result<(RegisterRead, RegisterMark)> {
         let tx = self.conn().unchecked_transaction()?;
         let newest = newest_change(&tx)?;
         let in_place = match mark.0 {
-            Some(seen) if seen == newest => return Ok(false),
+            Some(seen) if seen == newest => return Ok((RegisterRead::Unchanged, mark)),
             Some(seen) if seen < newest => {
                 let count: i64 = tx
                     .prepare_cached("SELECT COUNT(*) FROM register_changes WHERE seq > ?1")?
                     .query_row([seen], |r| r.get(0))?;
                 // past a quarter of the register, one read of it all is quicker
-                (count as usize) * 4 <= index.len().max(64)
+                (count as usize) * 4 <= len.max(64)
             }
-            // the first look, or the numbers went back: another store file
             _ => false,
         };
-        if in_place {
-            let RegisterChanges {
-                changed,
-                removed,
-                activity,
-                ..
-            } = self.register_changes_since(mark.0.unwrap_or(0), now)?;
-            index.apply(changed, &removed, &activity);
+        let read = if in_place {
+            RegisterRead::Changes(self.register_changes_since(mark.0.unwrap_or(0), now)?)
         } else {
-            *index = OffenderIndex::new(self.search_entries(now)?);
-        }
+            RegisterRead::Whole(self.search_entries(now)?)
+        };
         tx.finish()?;
-        *mark = RegisterMark(Some(newest));
-        Ok(true)
+        Ok((read, RegisterMark(Some(newest))))
     }
 }

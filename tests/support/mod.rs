@@ -54,14 +54,17 @@ pub fn console_on(path: &Path, operator: &str, config: Config) -> Console {
     )
     .unwrap();
     app.update(Action::Resize(120, 40));
-    Console {
+    let mut c = Console {
         app,
         worker: Store::open(path).unwrap(),
         clock,
         themes,
         dir: None,
         path: path.to_path_buf(),
-    }
+    };
+    // what the worker reads at start (the register's search index) is in
+    c.settle();
+    c
 }
 
 /// A console on `path` with nobody signed in, as `watchroom --db PATH`
@@ -86,14 +89,17 @@ pub fn signed_out_console(path: &Path, lock: watchroom::app::signin::LockScreen)
     .unwrap();
     app.lock = Some(lock);
     app.update(Action::Resize(120, 40));
-    Console {
+    let mut c = Console {
         app,
         worker: Store::open(path).unwrap(),
         clock,
         themes,
         dir: None,
         path: path.to_path_buf(),
-    }
+    };
+    // what the worker reads at start (the register's search index) is in
+    c.settle();
+    c
 }
 
 /// The real binary with `args` and these lines on standard input (PINs,

@@ -4,6 +4,7 @@
 
 use super::effect::{moved, Effect, Nav};
 use super::form::{Field, FieldKey, Form, OffenderChoice, Suggest};
+use super::work::{Figures, IndexUpdate, Job, Purpose, RegisterUpdate};
 use super::{App, FormKind, Modal, Pane};
 use crate::domain::exclusion::Exclusion;
 use crate::domain::offender::OffenderKind;
@@ -17,6 +18,15 @@ use std::collections::HashSet;
 
 mod forms;
 pub use forms::RegisterForm;
+
+/// How far the console's search index has read the register, and whether a
+/// reading is wanted again once the one on the worker is back.
+#[derive(Debug, Default)]
+pub(crate) struct IndexSync {
+    pub(crate) mark: crate::store::search::RegisterMark,
+    pub(crate) figures: Figures,
+    pub(crate) again: bool,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RegisterView {
@@ -315,27 +325,58 @@ impl App {
         self.register.selected = self.register.selected.min(n.saturating_sub(1));
     }
 
-    /// Update the search index in place with the records changed since it
-    /// last looked (on this or another console); false if the store failed.
-    pub(crate) fn update_index(&mut self) -> bool {
-        let now = self.now();
-        match self
-            .store
-            .update_search_index(&mut self.index, &mut self.register_mark, now)
-        {
-            Ok(_) => true,
-            Err(e) => {
-                self.store_error(e);
-                false
+    /// Have the worker read what changed on the register since the search
+    /// index last looked (on this or another console); the index and the
+    /// register's lists catch up when it answers ([`App::register_done`]).
+    /// Cheap to call when nothing has changed.
+    pub(crate) fn update_index(&mut self) {
+        match self.store.register_changed_since(self.index_sync.mark) {
+            Ok(false) => {}
+            Ok(true) => {
+                if self.work.busy(Purpose::Register).is_some() {
+                    // the answer on its way may be older than this change
+                    self.index_sync.again = true;
+                } else {
+                    let job = Job::Register {
+                        mark: self.index_sync.mark,
+                        len: self.index.len(),
+                        figures: self.index_sync.figures.clone(),
+                        now: self.now(),
+                    };
+                    let now = self.now();
+                    self.work.queue(job, now);
+                }
             }
+            Err(e) => self.store_error(e),
         }
     }
 
-    /// Update the index and the register's lists when the register changed
-    /// (here or on another console); cheap to call when it has not.
-    pub(crate) fn refresh_register_if_changed(&mut self) {
-        if self.update_index() {
-            self.refresh_register();
+    /// The worker's reading of the register: applied to the index (a few
+    /// entries moved, or a whole index swapped in), then the lists drawn
+    /// from it again.
+    pub(crate) fn register_done(&mut self, update: Result<RegisterUpdate, String>) {
+        match update {
+            Ok(u) => {
+                let changed = !matches!(u.index, IndexUpdate::Unchanged);
+                match u.index {
+                    IndexUpdate::Unchanged => {}
+                    IndexUpdate::Changes {
+                        changed,
+                        removed,
+                        moved,
+                    } => self.index.apply_changes(changed, &removed, &moved),
+                    IndexUpdate::Whole(built) => self.index = *built.0,
+                }
+                self.index_sync.mark = u.mark;
+                self.index_sync.figures = u.figures;
+                if changed {
+                    self.refresh_register();
+                }
+            }
+            Err(e) => self.warn(format!("the register could not be read: {e}")),
+        }
+        if std::mem::take(&mut self.index_sync.again) {
+            self.update_index();
         }
     }
 

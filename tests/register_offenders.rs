@@ -696,3 +696,63 @@ fn opening_a_profile_shows_everything_about_the_person_and_audits_who_looked_and
     ));
     assert_eq!(t.store.audit_count().unwrap(), before);
 }
+
+/// The store worker's reading of the register for a console's index.
+fn worked(
+    store: &mut Store,
+    job: watchroom::app::work::Job,
+) -> watchroom::app::work::RegisterUpdate {
+    match job.run(store) {
+        watchroom::app::work::Outcome::Register(u) => u.unwrap(),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_worker_hands_a_console_a_whole_index_first_then_only_what_changed() {
+    use watchroom::app::work::{IndexUpdate, Job};
+    let mut t = town();
+    t.person("Jade Pennington", &["Jay"], &[]);
+    let first = worked(
+        &mut t.store,
+        Job::Register {
+            mark: Default::default(),
+            len: 0,
+            figures: Default::default(),
+            now: t0(),
+        },
+    );
+    let IndexUpdate::Whole(built) = first.index.clone() else {
+        panic!("{:?}", first.index)
+    };
+    let mut index = *built.0;
+    assert!(index.search("jay", None, 5).iter().any(|h| {
+        index
+            .entry(h.id)
+            .is_some_and(|e| e.name == "Jade Pennington")
+    }));
+    let again = || Job::Register {
+        mark: first.mark,
+        len: index.len(),
+        figures: first.figures.clone(),
+        now: t0(),
+    };
+    let job = again();
+    assert_eq!(worked(&mut t.store, job).index, IndexUpdate::Unchanged);
+
+    let kyle = t.person("Kyle Marsh", &[], &[]);
+    let job = again();
+    let next = worked(&mut t.store, job);
+    let IndexUpdate::Changes {
+        changed,
+        removed,
+        moved,
+    } = next.index
+    else {
+        panic!("one new record is applied in place: {:?}", next.index)
+    };
+    assert_eq!(changed.iter().map(|e| e.id).collect::<Vec<_>>(), [kyle.id]);
+    assert!(removed.is_empty() && moved.is_empty());
+    index.apply_changes(changed, &removed, &moved);
+    assert_eq!(index.search("kyle marsh", None, 1)[0].id, kyle.id);
+}

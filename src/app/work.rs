@@ -14,14 +14,14 @@ use crate::domain::member::MonthCount;
 use crate::domain::pin::PinPolicy;
 use crate::domain::report::{Report, ReportPeriod};
 use crate::domain::retention::{DueItem, RetentionRules};
+use crate::domain::search::{activity_moves, OffenderIndex, SearchEntry};
 use crate::domain::IncidentFilter;
 use crate::io::document::{DocSettings, Formats, Subject};
 use crate::store::audit::AuditQuery;
 use crate::store::members::{MemberRow, TrainingRecord};
 use crate::store::operators::SignInError;
-use crate::store::{Anchor, AuditRecord, BoardRow, Operator, Store};
-use crate::domain::search::{activity_moves, OffenderIndex, SearchEntry};
 use crate::store::search::{RegisterMark, RegisterRead};
+use crate::store::{Anchor, AuditRecord, BoardRow, Operator, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -323,7 +323,9 @@ pub struct Built(pub Box<OffenderIndex>);
 
 impl Clone for Built {
     fn clone(&self) -> Built {
-        Built(Box::new(OffenderIndex::new(self.0.iter().cloned().collect())))
+        Built(Box::new(OffenderIndex::new(
+            self.0.iter().cloned().collect(),
+        )))
     }
 }
 

@@ -634,3 +634,25 @@ fn an_appeal_is_recorded_and_an_exclusion_lifted_early() {
         c.app.message
     );
 }
+
+/// The register is read on the store worker; a person added on another
+/// console while a sighting is being typed is suggested without retyping.
+#[test]
+fn a_person_registered_elsewhere_while_the_name_is_typed_is_suggested_when_the_register_catches_up()
+{
+    let (_dir, path) = demo_store();
+    let mut c = console_on(&path, "Priya Shah", Config::default());
+    c.keys("S");
+    c.keys("quil");
+    assert!(!c.text().contains("Zebedee Quill"));
+    register(&path, "Zebedee Quill", "Zeb", &[], Some("exclusion"));
+    c.update(Action::StoreChanged);
+    assert!(c.text().contains("Zebedee Quill"), "{}", c.text());
+    c.key(KeyCode::Enter);
+    c.ctrl('s');
+    assert!(
+        c.app.message.as_ref().unwrap().text.contains("BREACH"),
+        "the person suggested is the one taken: {:?}",
+        c.app.message
+    );
+}

@@ -321,6 +321,31 @@ impl Form {
         }
     }
 
+    /// Suggest people again for every person field still being typed,
+    /// after the register changed under the form (a person added on
+    /// another console, or the register read in at start): the person
+    /// picked stays picked where still suggested.
+    pub fn suggest_people_again(&mut self, suggest: &mut dyn Suggest) {
+        for field in &mut self.fields {
+            if let FieldKind::Offender {
+                suggestions,
+                pick,
+                resolved: None,
+                kind,
+            } = &mut field.kind
+            {
+                if field.input.value.trim().is_empty() {
+                    continue;
+                }
+                let was = suggestions.get(*pick).map(|o| o.id);
+                *suggestions = suggest.offenders(&field.input.value, *kind);
+                *pick = was
+                    .and_then(|id| suggestions.iter().position(|o| o.id == id))
+                    .unwrap_or(0);
+            }
+        }
+    }
+
     /// Keys that are not the form's moves between fields or its save land
     /// here, read through the keymap's `forms` layer: what a command does
     /// depends on the field (←/→ cycle a choice but move the cursor in

@@ -371,6 +371,13 @@ impl App {
                 self.index_sync.figures = u.figures;
                 if changed {
                     self.refresh_register();
+                    if let Some(Modal::Form(_, form)) = &mut self.modal {
+                        form.suggest_people_again(&mut AppSuggest {
+                            zones: &self.zones,
+                            members: &self.members,
+                            index: &mut self.index,
+                        });
+                    }
                 }
             }
             Err(e) => self.warn(format!("the register could not be read: {e}")),

@@ -429,6 +429,43 @@ fn a_consoles_own_commit_does_not_reload_it_again() {
     assert!(c.text().contains("written by another console"));
 }
 
+/// The store worker writes on a connection of its own (a sign-in's audit
+/// record here): still the console's own, so it reloads nothing; another
+/// console's commit after it still does.
+#[test]
+fn a_write_by_the_consoles_own_store_worker_does_not_reload_it() {
+    use watchroom::app::Action;
+    let mut c = support::demo_console();
+    c.update(Action::LockNow);
+    let audit_before = c.worker.audit_count().unwrap();
+    let before = c.app.reloads;
+    c.keys("1234");
+    c.key(KeyCode::Enter);
+    assert!(c.app.lock.is_none(), "signed in again");
+    assert!(
+        c.worker.audit_count().unwrap() > audit_before,
+        "the worker wrote the sign-in"
+    );
+    c.update(Action::StoreChanged);
+    assert_eq!(c.app.reloads, before, "the worker's write alone");
+
+    let mut other = watchroom::store::Store::open(&c.path).unwrap();
+    let op = other
+        .operator_or_add("Priya Shah", "cctv", support::now())
+        .unwrap();
+    let new = watchroom::domain::NewIncident {
+        kind: "theft".into(),
+        priority: watchroom::domain::Priority::ALL[1],
+        place: Default::default(),
+        summary: "another console, after the sign-in".into(),
+        opened_at: support::now(),
+    };
+    other.create_incident(&new, op.id, support::now()).unwrap();
+    c.update(Action::StoreChanged);
+    assert_eq!(c.app.reloads, before + 1);
+    assert!(c.text().contains("another console, after the sign-in"));
+}
+
 /// Every pane's `:` command and its other names reach the pane (`:radio`
 /// was once missing from the line though help implied it).
 #[test]

@@ -213,6 +213,7 @@ pub fn settle(app: &mut App, worker: &mut Store) {
                 ticket,
                 purpose,
                 outcome,
+                commits: worker.take_own_commits(),
             }));
         }
     }

@@ -95,6 +95,13 @@ impl App {
             Ok(v) => self.seen_version = v,
             Err(e) => return self.store_error(e),
         }
+        match self.only_own_commits() {
+            // its store worker's (a notice's audit record, a sign-in):
+            // nothing another console did
+            Ok(true) => return,
+            Ok(false) => {}
+            Err(e) => return self.store_error(e),
+        }
         self.reloads += 1;
         if !self.reload_places() {
             return;
@@ -144,14 +151,43 @@ impl App {
         }
     }
 
+    /// Whether every write to the store since the last look was this
+    /// console's own, on its connection or its worker's (then the last
+    /// look moves up to now); false when any was another's, or was made
+    /// without being counted.
+    fn only_own_commits(&mut self) -> crate::store::Result<bool> {
+        self.own_commits.extend(self.store.take_own_commits());
+        let n = self.store.commit_count()?;
+        let own = n > self.seen_commits
+            && (self.seen_commits + 1..=n).all(|k| self.own_commits.contains(&k));
+        self.seen_commits = n;
+        self.own_commits = self.own_commits.split_off(&(n + 1));
+        Ok(own)
+    }
+
     /// A result from the store worker: applied if it is still the one wanted.
     pub(super) fn worked(&mut self, done: work::Done) {
+        // the worker's writes are this console's, wanted or not; looked at
+        // now, so the change watcher's notice of them finds nothing new
+        // (and any other console's commit meanwhile still reloads)
+        let wrote = !done.commits.is_empty();
+        self.own_commits.extend(done.commits.iter().copied());
         if !self.work.accept(&done) {
             tracing::debug!(purpose = ?done.purpose, "a result no longer wanted, dropped");
+            if wrote {
+                self.store_changed();
+            }
             return;
         }
         self.dirty = true;
-        match done.outcome {
+        self.apply_worked(done.outcome);
+        if wrote {
+            self.store_changed();
+        }
+    }
+
+    fn apply_worked(&mut self, outcome: work::Outcome) {
+        match outcome {
             work::Outcome::Report { period, report } => self.report_done(period, report),
             work::Outcome::Notice {
                 kind,

@@ -430,6 +430,9 @@ pub struct Done {
     pub ticket: u64,
     pub purpose: Purpose,
     pub outcome: Outcome,
+    /// The numbers of the writes the job committed (an audit record for a
+    /// notice, a sign-in): the console's own, which must not reload it.
+    pub commits: Vec<i64>,
 }
 
 /// The console's side: jobs waiting to be handed over, and which ticket of
@@ -520,6 +523,7 @@ pub fn spawn(
                     ticket,
                     purpose,
                     outcome,
+                    commits: store.take_own_commits(),
                 }) {
                     return;
                 }

@@ -186,6 +186,7 @@ impl Console {
                     ticket,
                     purpose,
                     outcome,
+                    commits: self.worker.take_own_commits(),
                 }));
         }
     }

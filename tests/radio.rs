@@ -331,3 +331,31 @@ fn a_radio_line_offers_every_call_sign_whatever_the_inventory_filter() {
     assert!(c.app.radio.radios.is_empty());
     assert_eq!(c.app.call_signs_matching(""), all);
 }
+
+/// The radios' history behind the marks and coverage is read on the store
+/// worker: the inventory is listed and moves at once, says it is reading,
+/// and the marks and flags come when the reading does.
+#[test]
+fn the_inventory_lists_and_moves_before_its_history_is_read() {
+    let mut c = demo_console();
+    c.keys("5");
+    c.press('v');
+    assert_eq!(c.app.radio.view, RadioView::Inventory);
+    assert!(
+        !c.app.radio.radios.is_empty(),
+        "the radios are listed at once"
+    );
+    assert!(c.text().contains("reading…"), "{}", c.text());
+    c.press('j');
+    assert_eq!(c.app.radio.selected, 1, "a key still moves");
+    c.settle();
+    assert!(!c.text().contains("reading…"));
+    assert!(c.app.radio.radios.iter().any(|h| !h.marks.is_empty()));
+    assert!(c
+        .app
+        .radio
+        .radios
+        .iter()
+        .any(|h| h.flag == Some("not heard on the last three roll-calls")));
+    assert!(!c.app.radio.coverage.is_empty());
+}

@@ -113,6 +113,13 @@ pub struct RadioPane {
     /// How many times the roll-call has been read from the store: another
     /// console's commit adds one, this console's own commits none.
     pub rollcall_reads: usize,
+    /// Each radio's answers on the last [`HEALTH_WINDOW`] roll-calls, as
+    /// last read (on the store worker: every answer of those nights); the
+    /// marks and flags are drawn from these until the next reading is in.
+    pub health: HashMap<i64, Vec<Answer>>,
+    /// A reading of the history is on the worker; another is wanted after it.
+    pub health_reading: bool,
+    health_again: bool,
 }
 
 /// How many roll-calls the health marks and coverage look back over.
@@ -126,6 +133,14 @@ pub enum RadioAct {
 }
 
 impl RadioPane {
+    /// Each radio's marks and flag, from the history as last read.
+    fn mark_health(&mut self) {
+        for h in &mut self.radios {
+            h.marks = self.health.get(&h.radio.id).cloned().unwrap_or_default();
+            h.flag = needs_maintenance(&h.marks);
+        }
+    }
+
     /// A radio key on the radio selected in the inventory.
     pub fn act(&self, act: RadioAct) -> Vec<Effect> {
         if self.view != RadioView::Inventory {
@@ -203,7 +218,6 @@ impl App {
             let radios = self.store.radios()?;
             // every call sign, whatever the filter: the lines complete from these
             self.radio.call_signs = radios.iter().map(|r| r.call_sign.clone()).collect();
-            let recent = self.store.recent_answers(HEALTH_WINDOW)?;
             let words: Vec<String> = self
                 .radio
                 .filter
@@ -220,13 +234,14 @@ impl App {
                     .to_lowercase();
                     words.iter().all(|w| hay.contains(w))
                 })
-                .map(|radio| {
-                    let marks = recent.get(&radio.id).cloned().unwrap_or_default();
-                    let flag = needs_maintenance(&marks);
-                    RadioHealth { radio, marks, flag }
+                .map(|radio| RadioHealth {
+                    radio,
+                    marks: vec![],
+                    flag: None,
                 })
                 .collect();
-            self.radio.coverage = self.store.coverage_by_zone(HEALTH_WINDOW)?;
+            self.radio.mark_health();
+            self.read_radio_health();
             self.refresh_roll_call()?;
             self.radio.recent = self.store.roll_calls(10)?;
             let since = now - Duration::hours(18);
@@ -240,6 +255,40 @@ impl App {
         let n = self.radio.len();
         self.radio.selected = self.radio.selected.min(n.saturating_sub(1));
         self.load_radio_history(self.radio.selected_radio());
+    }
+
+    /// Have the worker read the radios' answers and coverage over the last
+    /// roll-calls (thousands of answers on a large network).
+    fn read_radio_health(&mut self) {
+        if self.radio.health_reading {
+            self.radio.health_again = true;
+            return;
+        }
+        self.radio.health_reading = true;
+        let now = self.now();
+        self.work.queue(
+            super::work::Job::RadioHealth {
+                window: HEALTH_WINDOW,
+            },
+            now,
+        );
+    }
+
+    /// The worker's reading of the radios' history: marks, flags and
+    /// coverage drawn from it.
+    pub(crate) fn radio_health_done(&mut self, read: Result<super::work::RadioHealthRead, String>) {
+        self.radio.health_reading = false;
+        match read {
+            Ok(r) => {
+                self.radio.health = r.answers;
+                self.radio.coverage = r.coverage;
+                self.radio.mark_health();
+            }
+            Err(e) => self.warn(format!("the radios' history could not be read: {e}")),
+        }
+        if std::mem::take(&mut self.radio.health_again) {
+            self.read_radio_health();
+        }
     }
 
     /// Another console committed: reload what the radio pane shows. On the

@@ -200,6 +200,7 @@ impl App {
             work::Outcome::Retention(due) => self.retention_done(due),
             work::Outcome::Members(read) => self.members_done(read),
             work::Outcome::Register(update) => self.register_done(update),
+            work::Outcome::RadioHealth(read) => self.radio_health_done(read),
             work::Outcome::FirstManager { made, has_manager } => {
                 self.first_manager_done(made, has_manager)
             }

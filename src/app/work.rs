@@ -37,6 +37,7 @@ pub enum Purpose {
     Activity,
     Members,
     Register,
+    RadioHealth,
 }
 
 impl Purpose {
@@ -51,6 +52,7 @@ impl Purpose {
                 | Purpose::Activity
                 | Purpose::Members
                 | Purpose::Register
+                | Purpose::RadioHealth
         )
     }
 }
@@ -116,6 +118,9 @@ pub enum Job {
         figures: Figures,
         now: DateTime<Utc>,
     },
+    /// Every radio's answers over the last `window` real roll-calls, and
+    /// coverage by zone over them: the radio pane's marks and flags.
+    RadioHealth { window: usize },
     /// The first manager of an empty store, made at the sign-in screen.
     FirstManager {
         name: String,
@@ -145,6 +150,7 @@ impl Job {
             Job::Audit { .. } | Job::Retention { .. } => Purpose::Activity,
             Job::Members { .. } => Purpose::Members,
             Job::Register { .. } => Purpose::Register,
+            Job::RadioHealth { .. } => Purpose::RadioHealth,
         }
     }
 
@@ -249,6 +255,15 @@ impl Job {
             } => Outcome::Register(
                 register_update(store, mark, len, &figures, now).map_err(|e| e.to_string()),
             ),
+            Job::RadioHealth { window } => Outcome::RadioHealth(
+                (|| -> crate::store::Result<RadioHealthRead> {
+                    Ok(RadioHealthRead {
+                        answers: store.recent_answers(window)?,
+                        coverage: store.coverage_by_zone(window)?,
+                    })
+                })()
+                .map_err(|e| e.to_string()),
+            ),
             Job::FirstManager {
                 name,
                 pin,
@@ -304,6 +319,15 @@ pub enum Outcome {
     Retention(Result<Vec<DueItem>, String>),
     Members(Result<MembersRead, String>),
     Register(Result<RegisterUpdate, String>),
+    RadioHealth(Result<RadioHealthRead, String>),
+}
+
+/// The radios' answers over the last roll-calls, by radio, oldest first;
+/// and per zone the share loud and clear, over how many answers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RadioHealthRead {
+    pub answers: HashMap<i64, Vec<crate::domain::rollcall::Answer>>,
+    pub coverage: Vec<(String, f64, usize)>,
 }
 
 /// Activity figures by offender (every one not 0), shared between the

@@ -426,7 +426,11 @@ fn inventory(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 .borders(Borders::ALL)
                 .border_style(theme.style("border"))
                 .title(Span::styled(
-                    " Coverage by zone, last 10 roll-calls ",
+                    if app.radio.health_reading {
+                        " Coverage by zone, last 10 roll-calls · reading… "
+                    } else {
+                        " Coverage by zone, last 10 roll-calls "
+                    },
                     theme.style("title"),
                 )),
         ),

@@ -400,6 +400,22 @@ fn a_photo_ready_asks_only_for_a_redraw() {
     assert_eq!(c.text(), before);
 }
 
+/// An incident logged by Priya Shah on a connection of her own.
+fn logged_elsewhere(path: &std::path::Path, summary: &str) {
+    let mut other = watchroom::store::Store::open(path).unwrap();
+    let op = other
+        .operator_or_add("Priya Shah", "cctv", support::now())
+        .unwrap();
+    let new = watchroom::domain::NewIncident {
+        kind: "theft".into(),
+        priority: watchroom::domain::Priority::ALL[1],
+        place: Default::default(),
+        summary: summary.into(),
+        opened_at: support::now(),
+    };
+    other.create_incident(&new, op.id, support::now()).unwrap();
+}
+
 /// The change watcher sees every commit, this console's own included; only
 /// another connection's commit reloads the screen.
 #[test]
@@ -412,18 +428,7 @@ fn a_consoles_own_commit_does_not_reload_it_again() {
     c.update(Action::StoreChanged);
     assert_eq!(c.app.reloads, before, "its own commit alone");
 
-    let mut other = watchroom::store::Store::open(&c.path).unwrap();
-    let op = other
-        .operator_or_add("Priya Shah", "cctv", support::now())
-        .unwrap();
-    let new = watchroom::domain::NewIncident {
-        kind: "theft".into(),
-        priority: watchroom::domain::Priority::ALL[1],
-        place: Default::default(),
-        summary: "written by another console".into(),
-        opened_at: support::now(),
-    };
-    other.create_incident(&new, op.id, support::now()).unwrap();
+    logged_elsewhere(&c.path, "written by another console");
     c.update(Action::StoreChanged);
     assert_eq!(c.app.reloads, before + 1);
     assert!(c.text().contains("written by another console"));
@@ -449,18 +454,7 @@ fn a_write_by_the_consoles_own_store_worker_does_not_reload_it() {
     c.update(Action::StoreChanged);
     assert_eq!(c.app.reloads, before, "the worker's write alone");
 
-    let mut other = watchroom::store::Store::open(&c.path).unwrap();
-    let op = other
-        .operator_or_add("Priya Shah", "cctv", support::now())
-        .unwrap();
-    let new = watchroom::domain::NewIncident {
-        kind: "theft".into(),
-        priority: watchroom::domain::Priority::ALL[1],
-        place: Default::default(),
-        summary: "another console, after the sign-in".into(),
-        opened_at: support::now(),
-    };
-    other.create_incident(&new, op.id, support::now()).unwrap();
+    logged_elsewhere(&c.path, "another console, after the sign-in");
     c.update(Action::StoreChanged);
     assert_eq!(c.app.reloads, before + 1);
     assert!(c.text().contains("another console, after the sign-in"));

@@ -213,7 +213,6 @@ pub fn settle(app: &mut App, worker: &mut Store) {
                 ticket,
                 purpose,
                 outcome,
-                commits: worker.take_own_commits(),
             }));
         }
     }

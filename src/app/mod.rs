@@ -267,11 +267,6 @@ pub struct App {
     /// Other connections' commits as last seen (`PRAGMA data_version`): a
     /// notice of this console's own commit alone reloads nothing.
     seen_version: i64,
-    /// The store's write count as last seen, and the numbers of writes since
-    /// that were this console's own (its store worker's among them): when
-    /// every write since is one of them, nothing is reloaded.
-    seen_commits: i64,
-    own_commits: std::collections::BTreeSet<i64>,
     /// How many times the screen has been reloaded for other connections' commits.
     pub reloads: u64,
 }
@@ -364,12 +359,9 @@ impl App {
             work: work::Work::default(),
             sync_trouble: None,
             seen_version: 0,
-            seen_commits: 0,
-            own_commits: Default::default(),
             reloads: 0,
         };
         app.seen_version = app.store.data_version()?;
-        app.seen_commits = app.store.commit_count()?;
         if !warnings.is_empty() {
             app.warn(warnings.join("; "));
         }

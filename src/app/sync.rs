@@ -95,13 +95,6 @@ impl App {
             Ok(v) => self.seen_version = v,
             Err(e) => return self.store_error(e),
         }
-        match self.only_own_commits() {
-            // its store worker's (a notice's audit record, a sign-in):
-            // nothing another console did
-            Ok(true) => return,
-            Ok(false) => {}
-            Err(e) => return self.store_error(e),
-        }
         self.reloads += 1;
         if !self.reload_places() {
             return;
@@ -151,59 +144,94 @@ impl App {
         }
     }
 
-    /// Whether every write to the store since the last look was this
-    /// console's own, on its connection or its worker's (then the last
-    /// look moves up to now); false when any was another's, or was made
-    /// without being counted.
-    fn only_own_commits(&mut self) -> crate::store::Result<bool> {
-        self.own_commits.extend(self.store.take_own_commits());
-        let n = self.store.commit_count()?;
-        let own = n > self.seen_commits
-            && (self.seen_commits + 1..=n).all(|k| self.own_commits.contains(&k));
-        self.seen_commits = n;
-        self.own_commits = self.own_commits.split_off(&(n + 1));
-        Ok(own)
-    }
-
     /// A result from the store worker: applied if it is still the one wanted.
+    /// What it did is written here first, wanted or not: the worker only
+    /// reads and makes files, the console records (a sign-in attempt, a
+    /// notice made), on its own connection, so its own screen is not
+    /// reloaded for it, and no attempt or file goes unrecorded.
     pub(super) fn worked(&mut self, done: work::Done) {
-        // the worker's writes are this console's, wanted or not; looked at
-        // now, so the change watcher's notice of them finds nothing new
-        // (and any other console's commit meanwhile still reloads)
-        let wrote = !done.commits.is_empty();
-        self.own_commits.extend(done.commits.iter().copied());
-        if !self.work.accept(&done) {
+        let wanted = self.work.accept(&done);
+        let done_now = self.record_worked(done.outcome);
+        if !wanted {
             tracing::debug!(purpose = ?done.purpose, "a result no longer wanted, dropped");
-            if wrote {
-                self.store_changed();
-            }
             return;
         }
         self.dirty = true;
-        self.apply_worked(done.outcome);
-        if wrote {
-            self.store_changed();
-        }
-    }
-
-    fn apply_worked(&mut self, outcome: work::Outcome) {
-        match outcome {
-            work::Outcome::Report { period, report } => self.report_done(period, report),
-            work::Outcome::Notice {
+        match done_now {
+            Worked::Read(outcome) => self.apply_read(outcome),
+            Worked::Notice {
                 kind,
                 exclusion,
                 made,
             } => self.notice_done(kind, exclusion, made),
-            work::Outcome::SignIn(outcome) => self.sign_in_done(outcome),
+            Worked::SignIn(outcome) => self.sign_in_done(outcome),
+            Worked::FirstManager { made, has_manager } => {
+                self.first_manager_done(made, has_manager)
+            }
+        }
+    }
+
+    /// Write what a result says was done.
+    fn record_worked(&mut self, outcome: work::Outcome) -> Worked {
+        match outcome {
+            work::Outcome::Notice {
+                kind,
+                exclusion,
+                placed,
+                operator,
+                now,
+            } => Worked::Notice {
+                kind,
+                exclusion,
+                made: placed.and_then(|p| {
+                    p.record(&mut self.store, operator, now)
+                        .map(|m| work::NoticeMade {
+                            file: m.files.first().cloned(),
+                            warnings: m.warnings,
+                        })
+                        .map_err(|e| e.to_string())
+                }),
+            },
+            work::Outcome::PinChecked {
+                name,
+                pin,
+                check,
+                now,
+            } => Worked::SignIn(match check {
+                Ok(check) => match self.store.record_sign_in(&name, &pin.0, &check, now) {
+                    Ok(Ok(op)) => Ok(op),
+                    Ok(Err(e)) => Err(work::SignInFailure::Refused(e)),
+                    Err(e) => Err(work::SignInFailure::Store(e.to_string())),
+                },
+                Err(e) => Err(work::SignInFailure::Store(e)),
+            }),
+            work::Outcome::FirstManagerPin { name, hash, now } => {
+                let made = hash.and_then(|h| {
+                    self.store
+                        .create_first_manager_hashed(&name, &h, now)
+                        .map_err(|e| e.to_string())
+                });
+                // refused if another console made one meanwhile: then it is a sign-in screen
+                let has_manager = made.is_err() && self.store.has_manager().unwrap_or(false);
+                Worked::FirstManager { made, has_manager }
+            }
+            read => Worked::Read(read),
+        }
+    }
+
+    fn apply_read(&mut self, outcome: work::Outcome) {
+        match outcome {
+            work::Outcome::Report { period, report } => self.report_done(period, report),
             work::Outcome::Board { rows, count } => self.board_done(rows, count),
             work::Outcome::Audit(records) => self.audit_done(records),
             work::Outcome::Retention(due) => self.retention_done(due),
             work::Outcome::Members(read) => self.members_done(read),
             work::Outcome::Register(update) => self.register_done(update),
             work::Outcome::RadioHealth(read) => self.radio_health_done(read),
-            work::Outcome::FirstManager { made, has_manager } => {
-                self.first_manager_done(made, has_manager)
-            }
+            // recorded first, as `Worked`
+            work::Outcome::Notice { .. }
+            | work::Outcome::PinChecked { .. }
+            | work::Outcome::FirstManagerPin { .. } => {}
         }
     }
 
@@ -234,4 +262,19 @@ impl App {
             self.last_audit_seen = r.id;
         }
     }
+}
+
+/// A worker's result once what it did is written.
+enum Worked {
+    Read(work::Outcome),
+    Notice {
+        kind: crate::domain::document::DocKind,
+        exclusion: i64,
+        made: Result<work::NoticeMade, String>,
+    },
+    SignIn(Result<crate::store::Operator, work::SignInFailure>),
+    FirstManager {
+        made: Result<crate::store::Operator, String>,
+        has_manager: bool,
+    },
 }

@@ -16,12 +16,12 @@ use crate::domain::report::{Report, ReportPeriod};
 use crate::domain::retention::{DueItem, RetentionRules};
 use crate::domain::search::{activity_moves, OffenderIndex, SearchEntry};
 use crate::domain::IncidentFilter;
-use crate::io::document::{DocSettings, Formats, Subject};
+use crate::io::document::{DocSettings, Formats, Placed, Subject};
 use crate::store::audit::AuditQuery;
 use crate::store::members::{MemberRow, TrainingRecord};
-use crate::store::operators::SignInError;
+use crate::store::operators::{first_manager_pin, PinCheck, SignInError};
 use crate::store::search::{RegisterMark, RegisterRead};
-use crate::store::{Anchor, AuditRecord, BoardRow, Operator, Store};
+use crate::store::{Anchor, AuditRecord, BoardRow, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -181,34 +181,33 @@ impl Job {
                     pdf: true,
                     markdown: true,
                 };
-                let made = crate::io::document::make_document(
+                // the files made here; their record is the console's to
+                // write, on its own connection
+                let placed = crate::io::document::place_document(
                     store,
                     kind,
                     Subject::Exclusion(exclusion),
                     &settings,
                     both,
                     &out,
-                    operator,
                     now,
                 );
                 Outcome::Notice {
                     kind,
                     exclusion,
-                    made: made
-                        .map(|m| NoticeMade {
-                            file: m.files.first().cloned(),
-                            warnings: m.warnings,
-                        })
-                        .map_err(|e| e.to_string()),
+                    placed: placed.map(Box::new).map_err(|e| e.to_string()),
+                    operator,
+                    now,
                 }
             }
-            Job::SignIn { name, pin, now } => {
-                Outcome::SignIn(match store.sign_in(&name, &pin.0, now) {
-                    Ok(Ok(op)) => Ok(op),
-                    Ok(Err(e)) => Err(SignInFailure::Refused(e)),
-                    Err(e) => Err(SignInFailure::Store(e.to_string())),
-                })
-            }
+            // only the PIN checked here: the console writes what came of it
+            // on its own connection, so its screen is not reloaded for it
+            Job::SignIn { name, pin, now } => Outcome::PinChecked {
+                check: store.check_pin(&name, &pin.0).map_err(|e| e.to_string()),
+                name,
+                pin,
+                now,
+            },
             Job::Board {
                 filter,
                 anchor,
@@ -269,15 +268,11 @@ impl Job {
                 pin,
                 policy,
                 now,
-            } => {
-                let made = store.create_first_manager(&name, &pin.0, &policy, now);
-                // refused if another console made one meanwhile: then it is a sign-in screen
-                let has_manager = made.is_err() && store.has_manager().unwrap_or(false);
-                Outcome::FirstManager {
-                    made: made.map_err(|e| e.to_string()),
-                    has_manager,
-                }
-            }
+            } => Outcome::FirstManagerPin {
+                name,
+                hash: first_manager_pin(&pin.0, &policy).map_err(|e| e.to_string()),
+                now,
+            },
         }
     }
 }
@@ -301,15 +296,26 @@ pub enum Outcome {
         period: ReportPeriod,
         report: Result<Box<Report>, String>,
     },
+    /// A notice's files made, for the console to record.
     Notice {
         kind: DocKind,
         exclusion: i64,
-        made: Result<NoticeMade, String>,
+        placed: Result<Box<Placed>, String>,
+        operator: i64,
+        now: DateTime<Utc>,
     },
-    SignIn(Result<Operator, SignInFailure>),
-    FirstManager {
-        made: Result<Operator, String>,
-        has_manager: bool,
+    /// A PIN checked for a sign-in, for the console to record.
+    PinChecked {
+        name: String,
+        pin: Pin,
+        check: Result<PinCheck, String>,
+        now: DateTime<Utc>,
+    },
+    /// A first manager's PIN checked and hashed, for the console to make.
+    FirstManagerPin {
+        name: String,
+        hash: Result<String, String>,
+        now: DateTime<Utc>,
     },
     Board {
         rows: Result<Vec<BoardRow>, String>,
@@ -454,9 +460,6 @@ pub struct Done {
     pub ticket: u64,
     pub purpose: Purpose,
     pub outcome: Outcome,
-    /// The numbers of the writes the job committed (an audit record for a
-    /// notice, a sign-in): the console's own, which must not reload it.
-    pub commits: Vec<i64>,
 }
 
 /// The console's side: jobs waiting to be handed over, and which ticket of
@@ -547,7 +550,6 @@ pub fn spawn(
                     ticket,
                     purpose,
                     outcome,
-                    commits: store.take_own_commits(),
                 }) {
                     return;
                 }

@@ -380,19 +380,71 @@ fn free_name(dir: &Path, stem: &str, exts: &[&str]) -> String {
 }
 
 /// What a document serves and whom it shows, for its record.
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Served {
     exclusion: Option<i64>,
     member: Option<i64>,
     subjects: Vec<i64>,
 }
 
-/// Render and write the files, then record the document. Nothing is left
+/// A document's files written and in place, not yet recorded: made apart
+/// from the store's record so the slow part (rendering the PDF) can run on
+/// one connection and the record be written on another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placed {
+    files: Vec<PathBuf>,
+    kind_code: String,
+    served: Served,
+    warnings: Vec<String>,
+    doc: Doc,
+}
+
+impl Placed {
+    /// Record the document; if that fails, its files go again.
+    pub fn record(
+        self,
+        store: &mut Store,
+        operator: i64,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Made> {
+        let names: Vec<String> = self.files.iter().map(|p| p.display().to_string()).collect();
+        let recorded = store.record_document(
+            &self.kind_code,
+            self.served.exclusion,
+            self.served.member,
+            &self.served.subjects,
+            &names,
+            operator,
+            now,
+        );
+        match recorded {
+            Ok(document_id) => Ok(Made {
+                files: self.files,
+                document_id,
+                warnings: self.warnings,
+                doc: self.doc,
+            }),
+            Err(e) => {
+                self.discard();
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Take the files away again, recording nothing.
+    pub fn discard(&self) {
+        for f in &self.files {
+            let _ = std::fs::remove_file(f);
+        }
+    }
+}
+
+/// Render and write the files, for [`Placed::record`]. Nothing is left
 /// half-written and nothing recorded without its files: each file is
 /// complete under a temporary name, all are renamed into place, and only
 /// then is the record made; if that fails, the files go again.
 #[allow(clippy::too_many_arguments)]
-fn write_and_record(
-    store: &mut Store,
+fn place(
     doc: Doc,
     kind_code: &str,
     stem: &str,
@@ -401,9 +453,7 @@ fn write_and_record(
     out_dir: &Path,
     served: Served,
     mut warnings: Vec<String>,
-    operator: i64,
-    now: DateTime<Utc>,
-) -> anyhow::Result<Made> {
+) -> anyhow::Result<Placed> {
     if !formats.pdf && !formats.markdown {
         anyhow::bail!("choose at least one of pdf and md");
     }
@@ -466,26 +516,10 @@ fn write_and_record(
         placed.push(p);
     }
     placed.reverse();
-    let names: Vec<String> = placed.iter().map(|p| p.display().to_string()).collect();
-    let recorded = store.record_document(
-        kind_code,
-        served.exclusion,
-        served.member,
-        &served.subjects,
-        &names,
-        operator,
-        now,
-    );
-    let document_id = match recorded {
-        Ok(id) => id,
-        Err(e) => {
-            undo(&[], &placed);
-            return Err(e.into());
-        }
-    };
-    Ok(Made {
+    Ok(Placed {
         files: placed,
-        document_id,
+        kind_code: kind_code.to_string(),
+        served,
         warnings,
         doc,
     })
@@ -520,6 +554,21 @@ pub fn make_document(
     operator: i64,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Made> {
+    place_document(store, kind, subject, settings, formats, out_dir, now)?
+        .record(store, operator, now)
+}
+
+/// [`make_document`] up to its files in place, reading the store only: the
+/// record is [`Placed::record`]'s.
+pub fn place_document(
+    store: &Store,
+    kind: DocKind,
+    subject: Subject,
+    settings: &DocSettings,
+    formats: Formats,
+    out_dir: &Path,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Placed> {
     let settings = &with_store_details(store, settings)?;
     let today = now.with_timezone(&settings.tz).date_naive();
     let (template, source, missing) = load_template(kind, &settings.templates_dir)?;
@@ -593,8 +642,7 @@ pub fn make_document(
         kind.label(),
         long_day(today)
     );
-    write_and_record(
-        store,
+    place(
         doc,
         kind.code(),
         &stem,
@@ -603,8 +651,6 @@ pub fn make_document(
         out_dir,
         served,
         warnings,
-        operator,
-        now,
     )
 }
 
@@ -652,7 +698,8 @@ pub fn make_bulletin(
         member: None,
         subjects,
     };
-    write_and_record(
-        store, doc, "bulletin", &stem, footer, formats, out_dir, served, warnings, operator, now,
-    )
+    place(
+        doc, "bulletin", &stem, footer, formats, out_dir, served, warnings,
+    )?
+    .record(store, operator, now)
 }

@@ -207,7 +207,6 @@ pub fn check(path: &Path, key: Option<&StoreKey>) -> Result<BackupCheck> {
         conn,
         path: path.to_path_buf(),
         files,
-        own_commits: vec![],
     };
     let report: AuditReport = store.verify_audit()?;
     if let Some(problem) = &report.problem {

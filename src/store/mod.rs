@@ -109,8 +109,6 @@ pub struct Store {
     path: PathBuf,
     /// The files opened, to refuse writing once their paths name others.
     files: StoreFiles,
-    /// The numbers of the writes this connection committed, not yet taken.
-    own_commits: Vec<i64>,
 }
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -294,7 +292,6 @@ impl Store {
             conn,
             path,
             files: files.clone(),
-            own_commits: vec![],
         };
         store.configure()?;
         store.migrate(found)?;
@@ -419,34 +416,8 @@ impl Store {
         if let Some(gone) = self.files.gone() {
             return Err(StoreError::Gone(gone));
         }
-        // the write's number: the store's writes queue on one lock, so the
-        // numbers only grow, one a commit
-        let n: i64 = tx
-            .query_row(
-                "UPDATE commits SET n = n + 1 WHERE id = 1 RETURNING n",
-                [],
-                |r| r.get(0),
-            )
-            .map_err(|e| classify(&path, e))?;
         tx.commit().map_err(|e| classify(&path, e))?;
-        self.own_commits.push(n);
         Ok(out)
-    }
-
-    /// How many writes the store has had through [`Store::write`], on any
-    /// connection: with [`Store::take_own_commits`], a console can tell
-    /// whether every write since it last looked was its own (a write made
-    /// some other way, by hand in SQL, is not counted, and so is never
-    /// taken for one's own).
-    pub fn commit_count(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("SELECT n FROM commits WHERE id = 1", [], |r| r.get(0))?)
-    }
-
-    /// The numbers of the writes this connection committed since the last call.
-    pub fn take_own_commits(&mut self) -> Vec<i64> {
-        std::mem::take(&mut self.own_commits)
     }
 
     /// SQLite's count of commits by other connections, as this one has seen

@@ -195,6 +195,34 @@ pub fn hash_pin(pin: &str) -> std::result::Result<String, String> {
         .map_err(|e| format!("cannot hash the PIN: {e}"))
 }
 
+/// A first manager's PIN checked against the policy and hashed (argon2:
+/// tens of milliseconds), reading nothing.
+pub fn first_manager_pin(pin: &str, policy: &PinPolicy) -> Result<String> {
+    policy.check(pin).map_err(StoreError::Invalid)?;
+    hash_pin(pin).map_err(StoreError::Invalid)
+}
+
+/// A PIN checked against the hash an operator's record held (argon2, the
+/// slow part of signing in), reading only: [`Store::record_sign_in`] then
+/// writes what came of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PinCheck {
+    /// The hash checked (`None`: no such operator, or no PIN set).
+    hash: Option<String>,
+    matched: bool,
+}
+
+impl PinCheck {
+    /// Whether `pin` matches `stored`: known if `stored` is the hash checked,
+    /// else checked now (the PIN was changed in between).
+    fn matches(&self, pin: &str, stored: &str) -> bool {
+        match &self.hash {
+            Some(h) if h == stored => self.matched,
+            _ => pin_matches(pin, stored),
+        }
+    }
+}
+
 pub(crate) fn pin_matches(pin: &str, stored: &str) -> bool {
     use argon2::password_hash::{phc::PasswordHash, PasswordVerifier};
     PasswordHash::new(stored)
@@ -396,9 +424,19 @@ impl Store {
         policy: &PinPolicy,
         now: DateTime<Utc>,
     ) -> Result<Operator> {
+        let hash = first_manager_pin(pin, policy)?;
+        self.create_first_manager_hashed(name, &hash, now)
+    }
+
+    /// [`Store::create_first_manager`] with the PIN already checked and
+    /// hashed ([`first_manager_pin`], the slow part, done elsewhere).
+    pub fn create_first_manager_hashed(
+        &mut self,
+        name: &str,
+        hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Operator> {
         let name = operator_name(name)?;
-        policy.check(pin).map_err(StoreError::Invalid)?;
-        let hash = hash_pin(pin).map_err(StoreError::Invalid)?;
         self.write(|tx| {
             let any: bool =
                 tx.query_row("SELECT EXISTS(SELECT 1 FROM operators)", [], |r| r.get(0))?;
@@ -503,6 +541,36 @@ impl Store {
         pin: &str,
         now: DateTime<Utc>,
     ) -> Result<std::result::Result<Operator, SignInError>> {
+        let check = self.check_pin(name, pin)?;
+        self.record_sign_in(name, pin, &check, now)
+    }
+
+    /// The slow part of signing in, reading only: `pin` checked against the
+    /// hash of the active operator `name`, if there is one.
+    pub fn check_pin(&self, name: &str, pin: &str) -> Result<PinCheck> {
+        let hash: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT pin_hash FROM operators WHERE name = ?1 AND active = 1",
+                [name.trim()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        let matched = hash.as_deref().is_some_and(|h| pin_matches(pin, h));
+        Ok(PinCheck { hash, matched })
+    }
+
+    /// The rest of signing in, with the PIN as [`Store::check_pin`] found
+    /// it: the lock-out, the failed count and the audit, as
+    /// [`Store::sign_in`] describes.
+    pub fn record_sign_in(
+        &mut self,
+        name: &str,
+        pin: &str,
+        check: &PinCheck,
+        now: DateTime<Utc>,
+    ) -> Result<std::result::Result<Operator, SignInError>> {
         // (id, name, role, pin hash, failed PINs in a row, locked until)
         type Row = (i64, String, String, Option<String>, i64, Option<i64>);
         let row: Option<Row> = self
@@ -556,7 +624,7 @@ impl Store {
         let Some(hash) = hash else {
             return Ok(Err(SignInError::NoPin(name)));
         };
-        if pin_matches(pin, &hash) {
+        if check.matches(pin, &hash) {
             self.write(|tx| {
                 tx.execute(
                     "UPDATE operators SET failed_pins = 0, locked_until = NULL WHERE id = ?1",

@@ -557,16 +557,6 @@ ALTER TABLE hits ADD COLUMN changed_by INTEGER REFERENCES operators(id);
 ALTER TABLE hits ADD COLUMN changed_at INTEGER;
 UPDATE hits SET changed_by = decided_by, changed_at = decided_at WHERE decided_at IS NOT NULL;
 "#,
-    // 15: every write numbered, so a console can tell a commit of its own
-    // store worker (on another connection) from another console's (see
-    // `Store::write`).
-    r#"
-CREATE TABLE commits (
-    id  INTEGER PRIMARY KEY CHECK (id = 1),
-    n   INTEGER NOT NULL
-);
-INSERT INTO commits (id, n) VALUES (1, 0);
-"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -186,7 +186,6 @@ impl Console {
                     ticket,
                     purpose,
                     outcome,
-                    commits: self.worker.take_own_commits(),
                 }));
         }
     }

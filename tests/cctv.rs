@@ -656,3 +656,41 @@ fn a_person_registered_elsewhere_while_the_name_is_typed_is_suggested_when_the_r
         c.app.message
     );
 }
+
+/// Hits arriving together ring the bell once on another console, however
+/// many they are; one after the gap rings again.
+#[test]
+fn a_burst_of_hits_rings_the_bell_once_and_a_later_one_rings_again() {
+    let (_dir, path) = demo_store();
+    register(&path, "Zebedee Quill", "Zeb", &[], Some("exclusion"));
+    register(&path, "Yolanda Quince", "Yoyo", &[], Some("exclusion"));
+    register(&path, "Xavier Quarry", "Xav", &[], Some("exclusion"));
+    let mut a = console_on(&path, "Alex Morgan", Config::default());
+    let mut b = console_on(&path, "Priya Shah", Config::default());
+    assert!(!b.app.take_bell(), "nothing has rung yet");
+    let sight = |a: &mut Console, who: &str| {
+        a.keys("S");
+        a.keys(who);
+        a.key(KeyCode::Enter);
+        a.ctrl('s');
+    };
+    sight(&mut a, "zebedee");
+    b.app.handle_event(Event::StoreChanged);
+    assert!(b.app.take_bell(), "the first hit rings");
+    sight(&mut a, "yolanda");
+    b.clock.advance(Duration::seconds(1));
+    b.app.handle_event(Event::StoreChanged);
+    assert!(
+        b.app
+            .toasts
+            .iter()
+            .any(|t| t.text.contains("Yolanda Quince")),
+        "the second hit is still announced"
+    );
+    assert!(!b.app.take_bell(), "a second later: no second ring");
+    sight(&mut a, "xavier");
+    b.clock
+        .advance(Duration::seconds(watchroom::app::BELL_GAP_SECONDS));
+    b.app.handle_event(Event::StoreChanged);
+    assert!(b.app.take_bell(), "after the gap, a new hit rings again");
+}

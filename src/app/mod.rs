@@ -192,6 +192,9 @@ pub struct Confirm {
     pub no: String,
 }
 
+/// The least time between two rings of the bell.
+pub const BELL_GAP_SECONDS: i64 = 5;
+
 pub struct App {
     /// The console's connection: private to the app layer, so the ui, which
     /// draws from state, has no way to reach the store.
@@ -226,8 +229,11 @@ pub struct App {
     pub quit: bool,
     /// Something changed since the last frame.
     pub dirty: bool,
-    /// Ring the terminal bell on the next frame.
+    /// Ring the terminal bell on the next frame (if the last ring was long
+    /// enough ago: [`App::take_bell`]).
     pub bell: bool,
+    /// When the bell last rang.
+    last_bell: Option<DateTime<Utc>>,
     /// What the console is asking before it quits, if anything.
     pub quitting: Option<quit::QuitQuestion>,
     last_audit_seen: i64,
@@ -332,6 +338,7 @@ impl App {
             quit: false,
             dirty: true,
             bell: false,
+            last_bell: None,
             quitting: None,
             last_audit_seen,
             rules,
@@ -408,6 +415,24 @@ impl App {
             until: self.now() + Duration::seconds(secs),
         });
     }
+    /// Whether to ring the bell now: once for every alert that asked since
+    /// the last frame, and at most once in [`BELL_GAP_SECONDS`] however
+    /// many arrive (a burst of hits rings once, not once a hit).
+    pub fn take_bell(&mut self) -> bool {
+        if !std::mem::take(&mut self.bell) {
+            return false;
+        }
+        let now = self.now();
+        if self
+            .last_bell
+            .is_some_and(|t| now - t < Duration::seconds(BELL_GAP_SECONDS))
+        {
+            return false;
+        }
+        self.last_bell = Some(now);
+        true
+    }
+
     pub fn toast(&mut self, text: impl Into<String>) {
         let until = self.now() + Duration::seconds(5);
         self.toasts.push(Toast {

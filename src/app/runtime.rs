@@ -262,7 +262,7 @@ async fn event_loop(
         if app.dirty && !app.quit {
             terminal.draw(|f| draw(f, app))?;
             app.dirty = false;
-            if std::mem::take(&mut app.bell) {
+            if app.take_bell() {
                 let mut out = std::io::stdout();
                 let _ = out.write_all(b"\x07");
                 let _ = out.flush();

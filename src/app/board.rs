@@ -24,6 +24,9 @@ pub struct Board {
     pub count: u64,
     /// Rows that fit on screen.
     pub page: usize,
+    /// When each live incident was last changed, oldest first, as the
+    /// store last said: the stale count, read against the clock.
+    pub live_changed: Vec<chrono::DateTime<chrono::Utc>>,
     /// A read asked of the store worker and not yet come (the board says
     /// it is filtering meanwhile).
     pub working: Option<Read>,
@@ -388,11 +391,36 @@ impl App {
     /// a commit a second on a busy store must not restart the scan each
     /// time, or it never finishes.
     pub(super) fn refresh_board(&mut self) {
+        self.count_stale();
         if self.board.working.is_some() && self.board.filter.scans() {
             self.board.again = Some(true);
             return;
         }
         self.reload_in_place(true);
+    }
+
+    /// Have the worker read when each live incident was last changed
+    /// (thousands of live incidents on a large store, each looked up).
+    pub(super) fn count_stale(&mut self) {
+        let now = self.now();
+        self.work.queue(super::work::Job::Stale, now);
+    }
+
+    pub(super) fn stale_counted(
+        &mut self,
+        read: Result<Vec<chrono::DateTime<chrono::Utc>>, String>,
+    ) {
+        match read {
+            Ok(times) => self.board.live_changed = times,
+            Err(e) => self.warn(format!("the stale incidents could not be counted: {e}")),
+        }
+    }
+
+    /// Live incidents not changed for the stale age: from the store,
+    /// whatever rows the board shows.
+    pub fn stale_count(&self) -> usize {
+        let edge = self.now() - self.stale_after();
+        self.board.live_changed.partition_point(|t| *t <= edge)
     }
 
     /// Show the board with this incident on it, selected.

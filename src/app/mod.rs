@@ -373,6 +373,7 @@ impl App {
             app.warn(warnings.join("; "));
         }
         app.load_board(Anchor::First, board::Land::First, true);
+        app.count_stale();
         app.cameras = app.store.cameras()?;
         app.update_index();
         app.refresh_hits();

@@ -228,6 +228,7 @@ impl App {
             work::Outcome::Members(read) => self.members_done(read),
             work::Outcome::Register(update) => self.register_done(update),
             work::Outcome::RadioHealth(read) => self.radio_health_done(read),
+            work::Outcome::Stale(counted) => self.stale_counted(counted),
             // recorded first, as `Worked`
             work::Outcome::Notice { .. }
             | work::Outcome::PinChecked { .. }

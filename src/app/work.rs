@@ -38,6 +38,7 @@ pub enum Purpose {
     Members,
     Register,
     RadioHealth,
+    Stale,
 }
 
 impl Purpose {
@@ -53,6 +54,7 @@ impl Purpose {
                 | Purpose::Members
                 | Purpose::Register
                 | Purpose::RadioHealth
+                | Purpose::Stale
         )
     }
 }
@@ -121,6 +123,9 @@ pub enum Job {
     /// Every radio's answers over the last `window` real roll-calls, and
     /// coverage by zone over them: the radio pane's marks and flags.
     RadioHealth { window: usize },
+    /// When each live incident was last changed (thousands on a large
+    /// store, each looked up), for the stale count.
+    Stale,
     /// The first manager of an empty store, made at the sign-in screen.
     FirstManager {
         name: String,
@@ -151,6 +156,7 @@ impl Job {
             Job::Members { .. } => Purpose::Members,
             Job::Register { .. } => Purpose::Register,
             Job::RadioHealth { .. } => Purpose::RadioHealth,
+            Job::Stale => Purpose::Stale,
         }
     }
 
@@ -254,6 +260,7 @@ impl Job {
             } => Outcome::Register(
                 register_update(store, mark, len, &figures, now).map_err(|e| e.to_string()),
             ),
+            Job::Stale => Outcome::Stale(store.live_changed_times().map_err(|e| e.to_string())),
             Job::RadioHealth { window } => Outcome::RadioHealth(
                 (|| -> crate::store::Result<RadioHealthRead> {
                     Ok(RadioHealthRead {
@@ -326,6 +333,7 @@ pub enum Outcome {
     Members(Result<MembersRead, String>),
     Register(Result<RegisterUpdate, String>),
     RadioHealth(Result<RadioHealthRead, String>),
+    Stale(Result<Vec<DateTime<Utc>>, String>),
 }
 
 /// The radios' answers over the last roll-calls, by radio, oldest first;

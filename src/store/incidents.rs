@@ -252,6 +252,16 @@ fn add_entry(
 }
 
 impl Store {
+    /// When each live incident was last changed, oldest first: how many
+    /// are stale follows from these as time passes, whatever the board shows.
+    pub fn live_changed_times(&self) -> Result<Vec<DateTime<Utc>>> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT updated_at FROM incidents WHERE closed = 0 ORDER BY updated_at",
+        )?;
+        let rows = st.query_map([], |r| r.get::<_, i64>(0))?;
+        rows.map(|t| Ok(from_ts(t?))).collect()
+    }
+
     pub fn create_incident(
         &mut self,
         new: &NewIncident,

@@ -14,12 +14,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let alert = bar.patch(theme.style("alert_critical"));
     let now = app.now();
     let shift = (now - app.started_at).num_seconds().max(0);
-    let stale = app
-        .board
-        .rows
-        .iter()
-        .filter(|r| r.status.is_live() && now - r.updated_at >= app.stale_after())
-        .count();
+    let stale = app.stale_count();
     let waiting = app.hits.unacknowledged;
     let filtered = if app.board.filter.is_narrowed() {
         " (filtered)"

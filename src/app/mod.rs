@@ -416,11 +416,12 @@ impl App {
             until: self.now() + Duration::seconds(secs),
         });
     }
-    /// Whether to ring the bell now: once for every alert that asked since
-    /// the last frame, and at most once in [`BELL_GAP_SECONDS`] however
-    /// many arrive (a burst of hits rings once, not once a hit).
+    /// Whether to ring the bell now: at most once in [`BELL_GAP_SECONDS`]
+    /// however many alerts ask (a burst of hits rings once, not once a
+    /// hit). An alert that asks during the gap is not dropped: it rings
+    /// once the gap is over, for all that asked meanwhile.
     pub fn take_bell(&mut self) -> bool {
-        if !std::mem::take(&mut self.bell) {
+        if !self.bell {
             return false;
         }
         let now = self.now();
@@ -430,6 +431,7 @@ impl App {
         {
             return false;
         }
+        self.bell = false;
         self.last_bell = Some(now);
         true
     }

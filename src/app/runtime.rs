@@ -262,11 +262,13 @@ async fn event_loop(
         if app.dirty && !app.quit {
             terminal.draw(|f| draw(f, app))?;
             app.dirty = false;
-            if app.take_bell() {
-                let mut out = std::io::stdout();
-                let _ = out.write_all(b"\x07");
-                let _ = out.flush();
-            }
+        }
+        // looked at on every turn (a tick a second at least): a bell held
+        // back by the gap rings when the gap is over
+        if !app.quit && app.take_bell() {
+            let mut out = std::io::stdout();
+            let _ = out.write_all(b"\x07");
+            let _ = out.flush();
         }
         for notice in std::mem::take(&mut app.notices) {
             if app.notify_trouble.is_none() {

@@ -668,14 +668,7 @@ fn someone_else_signing_in_at_a_locked_console_is_not_left_on_the_managers_pane(
 fn the_stale_count_is_the_stores_whatever_the_board_shows() {
     use watchroom::app::Action;
     let mut c = support::demo_console();
-    let edge = c.app.now() - c.app.stale_after();
-    let n = c
-        .worker
-        .live_changed_times()
-        .unwrap()
-        .iter()
-        .filter(|t| **t <= edge)
-        .count();
+    let n = c.stale_in_store();
     assert!(n >= 1, "the demo has stale incidents");
     assert!(c.text().contains(&format!("· {n} stale")), "{}", c.text());
     c.log_incident('t', '2', "Market", "a fresh one to narrow to");

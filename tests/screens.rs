@@ -92,14 +92,7 @@ fn an_untouched_live_incident_shows_its_age_in_the_alert_colour() {
         Color::Rgb(0xff, 0x5f, 0x5f),
         "default theme's alert_critical"
     );
-    let edge = c.app.now() - c.app.stale_after();
-    let n = c
-        .worker
-        .live_changed_times()
-        .unwrap()
-        .iter()
-        .filter(|t| **t <= edge)
-        .count();
+    let n = c.stale_in_store();
     assert!(n >= 1);
     assert!(c.text().contains(&format!("· {n} stale")), "{}", c.text());
 }

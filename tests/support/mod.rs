@@ -189,6 +189,15 @@ impl Console {
                 }));
         }
     }
+    /// Live incidents not changed for the stale age, counted in SQL on a
+    /// connection of the test's own.
+    pub fn stale_in_store(&self) -> usize {
+        let edge = (self.app.now() - self.app.stale_after()).timestamp();
+        count(
+            &self.path,
+            &format!("SELECT COUNT(*) FROM incidents WHERE closed = 0 AND updated_at <= {edge}"),
+        ) as usize
+    }
     /// A key, leaving whatever work it queued waiting (as it is while the
     /// worker is busy).
     pub fn press(&mut self, c: char) {

@@ -337,13 +337,13 @@ impl App {
                     // the answer on its way may be older than this change
                     self.index_sync.again = true;
                 } else {
+                    let now = self.now();
                     let job = Job::Register {
                         mark: self.index_sync.mark,
                         len: self.index.len(),
                         figures: self.index_sync.figures.clone(),
-                        now: self.now(),
+                        now,
                     };
-                    let now = self.now();
                     self.work.queue(job, now);
                 }
             }

@@ -27,6 +27,8 @@ pub enum Action {
     Closed(&'static str),
     ToggleHelp,
     ShowPane(Pane),
+    /// The overview's next (true) or previous section.
+    FocusSection(bool),
     NextPane,
     PrevPane,
     Move(i64),
@@ -176,6 +178,7 @@ pub(super) fn permission_for(action: &Action) -> Option<Permission> {
         | Action::Closed(_)
         | Action::ToggleHelp
         | Action::ShowPane(_)
+        | Action::FocusSection(_)
         | Action::NextPane
         | Action::PrevPane
         | Action::Move(_)
@@ -243,8 +246,20 @@ impl App {
                     _ => Some(Modal::Help { scroll: 0 }),
                 }
             }
-            Action::ShowPane(p) => self.show_pane(p),
+            Action::ShowPane(Pane::Overview) if !self.overview_fits() => self.info(format!(
+                "the overview needs a terminal of {}×{} (this is {}×{})",
+                crate::domain::overview::MIN_WIDTH,
+                crate::domain::overview::MIN_HEIGHT,
+                self.size.0,
+                self.size.1
+            )),
+            Action::ShowPane(p) => {
+                self.overview.opened_from = false;
+                self.show_pane(p)
+            }
+            Action::FocusSection(next) => self.focus_section(next),
             Action::NextPane | Action::PrevPane => {
+                self.overview.opened_from = false;
                 let i = Pane::ALL.iter().position(|p| *p == self.pane).unwrap_or(0);
                 let n = Pane::ALL.len();
                 let step = if action == Action::NextPane { 1 } else { n - 1 };
@@ -252,6 +267,7 @@ impl App {
                 // the audit and set-up panes are a manager's: others pass over them
                 while (Pane::ALL[j] == Pane::Activity
                     && !allowed(self.role(), Permission::ViewAudit))
+                    || (Pane::ALL[j] == Pane::Overview && !self.overview_fits())
                     || (Pane::ALL[j] == Pane::Setup
                         && !allowed(self.role(), Permission::SetUpScheme))
                 {
@@ -335,6 +351,11 @@ impl App {
             Action::SwitchTheme(name) => self.switch_theme(&name),
             Action::NewSighting => self.open_sighting_form(),
             Action::LinkOffender => self.incident_key(IncidentAct::LinkOffender),
+            Action::AcceptHit | Action::RejectHit
+                if self.pane == Pane::Overview && !self.select_overview_hit() =>
+            {
+                self.info("no hit is waiting")
+            }
             Action::AcceptHit => self.open_hit_form(true),
             Action::RejectHit => self.open_hit_form(false),
             Action::NewOffender => self.register_key(OffenderAct::New),
@@ -418,6 +439,7 @@ impl App {
                     self.board.page = page;
                     self.reload_in_place(false);
                 }
+                self.overview_resized();
             }
         }
     }
@@ -433,6 +455,7 @@ impl App {
             Pane::Reports => self.open_reports(),
             Pane::Members => self.reload_members(),
             Pane::Setup => self.reload_setup(),
+            Pane::Overview => self.refresh_overview(),
             Pane::Incidents => {}
         }
     }

@@ -51,6 +51,8 @@ pub struct Config {
     pub security: Security,
     /// Backups taken while the console or ingest runs (a `[backup]` table).
     pub backup: BackupSettings,
+    /// The overview's sections and their shares, per role (an `[overview]` table).
+    pub overview: crate::domain::overview::OverviewConfig,
 }
 
 /// `[security]`: what a new PIN must be.
@@ -126,6 +128,7 @@ impl Default for Config {
             templates_dir: None,
             security: Security::default(),
             backup: BackupSettings::default(),
+            overview: Default::default(),
         }
     }
 }
@@ -255,6 +258,7 @@ impl Config {
             return Err("training_courses needs at least one course".into());
         }
         c.scheme.validate()?;
+        c.overview.validate()?;
         if !(4..=crate::domain::pin::MAX_PIN_LENGTH).contains(&c.security.min_pin_length) {
             return Err(format!(
                 "[security] min_pin_length must be 4 to {}",

@@ -109,6 +109,7 @@ impl App {
     /// A move in whatever the pane shows, handed to that pane's update.
     pub(super) fn nav(&mut self, nav: Nav) {
         let effects = match self.pane {
+            Pane::Overview => self.overview_nav(nav),
             Pane::Incidents => match &mut self.detail {
                 Some(d) => d.update(nav),
                 None => self.board.update(nav),

@@ -129,6 +129,7 @@ impl App {
         let effects = match (&self.detail, self.pane) {
             (Some(d), _) => d.act(act),
             (None, Pane::Incidents) => self.board.act(act),
+            (None, Pane::Overview) => self.overview_incident_key(act),
             (None, _) => vec![],
         };
         self.run(effects);

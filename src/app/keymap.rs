@@ -20,6 +20,9 @@ pub const DEFAULT_KEYMAP: &str = include_str!("keymap.toml");
 #[serde(rename_all = "snake_case")]
 pub enum Context {
     Global,
+    /// The overview: moving between its sections (its keys shadow the
+    /// global Tab, which moves between panes elsewhere).
+    Overview,
     #[serde(rename = "lists")]
     List,
     Incident,
@@ -64,6 +67,7 @@ impl Context {
     pub fn layer(self) -> &'static str {
         match self {
             Context::Global => "global",
+            Context::Overview => "overview",
             Context::List => "lists",
             Context::Incident => "incident",
             Context::Hit => "hits",
@@ -89,6 +93,7 @@ impl Context {
     pub fn title(self) -> &'static str {
         match self {
             Context::Global => "Anywhere",
+            Context::Overview => "The overview (each section also takes its full pane's keys)",
             Context::List => "Lists (board, timeline, activity)",
             Context::Incident => "The selected or open incident",
             Context::Hit => "Hits",
@@ -129,6 +134,12 @@ pub enum Command {
     NextPane,
     #[serde(rename = "prev_pane")]
     PrevPane,
+    #[serde(rename = "pane_overview")]
+    Pane0,
+    #[serde(rename = "next_section")]
+    NextSection,
+    #[serde(rename = "prev_section")]
+    PrevSection,
     #[serde(rename = "pane_incidents")]
     Pane1,
     #[serde(rename = "pane_hits")]
@@ -467,9 +478,17 @@ impl Keymap {
                         | Context::Members
                 )
             };
-            // a roll-call's answer keys shadow the global ones on purpose
+            // a roll-call's answer keys, and the overview's section keys,
+            // shadow the global ones on purpose
             let shadows = (a == Context::RollCall && b == Context::Global)
-                || (b == Context::RollCall && a == Context::Global);
+                || (b == Context::RollCall && a == Context::Global)
+                || (a == Context::Overview && b == Context::Global)
+                || (b == Context::Overview && a == Context::Global);
+            // the overview's keys apply with its sections' panes and lists
+            let with_overview =
+                |c: Context| matches!(c, Context::List | Context::Incident | Context::Hit);
+            let overview_pair = (a == Context::Overview && with_overview(b))
+                || (b == Context::Overview && with_overview(a));
             // the roll-call's keys apply with the radio pane's, so they must not clash
             let radio_pair = matches!(
                 (a, b),
@@ -497,7 +516,7 @@ impl Keymap {
             let typing = |c: Context| matches!(c, Context::Form | Context::Line | Context::Lock);
             let editing_pair =
                 (a == Context::Editing && typing(b)) || (b == Context::Editing && typing(a));
-            !shadows && (a == b || radio_pair || editing_pair)
+            !shadows && (a == b || radio_pair || editing_pair || overview_pair)
                 || (!shadows
                     && !alone(a)
                     && !alone(b)

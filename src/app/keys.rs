@@ -16,7 +16,26 @@ impl App {
 
     /// The layers of keys that apply on the pane shown, the pane's own first.
     pub fn contexts(&self) -> &'static [Context] {
+        use crate::domain::overview::Section;
         match self.pane {
+            // a section takes its full pane's keys
+            Pane::Overview => match self.overview_section() {
+                Section::Incidents => &[
+                    Context::Overview,
+                    Context::Incident,
+                    Context::List,
+                    Context::Global,
+                ],
+                Section::Hits => &[
+                    Context::Overview,
+                    Context::Hit,
+                    Context::List,
+                    Context::Global,
+                ],
+                Section::Radio | Section::Activity => {
+                    &[Context::Overview, Context::List, Context::Global]
+                }
+            },
             Pane::Incidents => &[Context::Incident, Context::List, Context::Global],
             Pane::Hits => &[Context::Hit, Context::List, Context::Global],
             Pane::Radio if self.rollcall_keys_active() => &[
@@ -152,6 +171,9 @@ impl App {
             Command::NewIncident => Action::NewIncident,
             Command::NextPane => Action::NextPane,
             Command::PrevPane => Action::PrevPane,
+            Command::Pane0 => Action::ShowPane(Pane::Overview),
+            Command::NextSection => Action::FocusSection(true),
+            Command::PrevSection => Action::FocusSection(false),
             Command::Pane1 => Action::ShowPane(Pane::Incidents),
             Command::Pane2 => Action::ShowPane(Pane::Hits),
             Command::Pane3 => Action::ShowPane(Pane::Offenders),

@@ -52,6 +52,7 @@ impl App {
         } else if self.pane == Pane::Offenders && !self.register.query.is_empty() {
             self.register.query.clear();
             self.refresh_register();
+        } else if self.back_to_overview() {
         } else if self.detail.is_some() && self.pane == Pane::Incidents {
             self.detail = None;
             self.reload_in_place(false);

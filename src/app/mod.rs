@@ -21,6 +21,7 @@ pub mod keymap;
 pub mod keys;
 pub mod lists;
 pub mod members;
+pub mod overview;
 pub mod quit;
 pub mod radio;
 pub mod register;
@@ -64,6 +65,8 @@ pub const COUNT_CAP: u64 = 10_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
+    /// The room at a glance: sections of the other panes side by side.
+    Overview,
     Incidents,
     Hits,
     Offenders,
@@ -76,7 +79,8 @@ pub enum Pane {
 }
 
 impl Pane {
-    pub const ALL: [Pane; 9] = [
+    pub const ALL: [Pane; 10] = [
+        Pane::Overview,
         Pane::Incidents,
         Pane::Hits,
         Pane::Offenders,
@@ -89,6 +93,7 @@ impl Pane {
     ];
     pub fn title(self) -> &'static str {
         match self {
+            Pane::Overview => "Overview",
             Pane::Incidents => "Incidents",
             Pane::Hits => "Hits",
             Pane::Offenders => "Offenders",
@@ -99,6 +104,11 @@ impl Pane {
             Pane::Members => "Members",
             Pane::Setup => "Set-up",
         }
+    }
+
+    /// The number key that shows it (the overview is 0).
+    pub fn number(self) -> usize {
+        Pane::ALL.iter().position(|p| *p == self).unwrap_or(0)
     }
 }
 
@@ -208,6 +218,7 @@ pub struct App {
     pub started_at: DateTime<Utc>,
     pub pane: Pane,
     pub board: Board,
+    pub overview: overview::Overview,
     pub detail: Option<Detail>,
     pub activity: Activity,
     pub(crate) modal: Option<Modal>,
@@ -323,6 +334,7 @@ impl App {
                 page: 20,
                 ..Default::default()
             },
+            overview: overview::Overview::default(),
             detail: None,
             activity: Activity::default(),
             modal: None,

@@ -240,6 +240,10 @@ async fn event_loop(
 
     let size = terminal.size()?;
     app.handle_event(Event::Resize(size.width, size.height));
+    // signed in already (the demo): open where this role works, now the size is known
+    if app.lock.is_none() {
+        app.open_home();
+    }
     terminal.draw(|f| draw(f, app))?;
     app.dirty = false;
 

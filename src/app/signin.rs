@@ -187,6 +187,7 @@ impl App {
         if !same {
             self.started_at = self.now();
             self.leave_what_the_last_operator_had_open();
+            self.open_home();
         }
         // signing in starts a shift (or carries on this operator's own)
         if !same || self.shift.is_none() {

@@ -122,6 +122,9 @@ impl App {
         if self.pane == Pane::Log {
             self.reload_log();
         }
+        if self.pane == Pane::Overview {
+            self.refresh_overview();
+        }
         let fresh: Vec<AuditRecord> = match self.store.recent_audit(None, 20) {
             Ok(r) => r
                 .into_iter()
@@ -251,6 +254,9 @@ impl App {
         }
         if self.pane == Pane::Log {
             self.reload_log();
+        }
+        if self.pane == Pane::Overview {
+            self.refresh_overview();
         }
     }
 

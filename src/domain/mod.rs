@@ -12,6 +12,7 @@ pub mod member;
 pub mod merge;
 pub mod money;
 pub mod offender;
+pub mod overview;
 pub mod permission;
 pub mod pin;
 pub mod place;

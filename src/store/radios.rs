@@ -314,6 +314,25 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Radios set lost or stunned that have been heard since `since` (a
+    /// line in the radio log): call sign, status and when last heard,
+    /// latest first.
+    pub fn trouble_heard(
+        &self,
+        since: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<(String, String, DateTime<Utc>)>> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT r.call_sign, r.status, MAX(l.at) AS heard FROM radio_log l JOIN radios r ON r.id = l.radio_id
+             WHERE l.at >= ?1 AND r.status IN ('lost', 'stunned')
+             GROUP BY r.id ORDER BY heard DESC LIMIT ?2",
+        )?;
+        let rows = st.query_map(params![ts(since), limit as i64], |r| {
+            Ok((r.get(0)?, r.get(1)?, from_ts(r.get(2)?)))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Call signs on air: signed on since `since` and not signed off after.
     pub fn on_air(&self, since: DateTime<Utc>) -> Result<Vec<String>> {
         let mut st = self.conn().prepare_cached(

@@ -89,6 +89,7 @@ pub fn draw_with(
 
     widgets::tabs::draw(f, tabs, app, theme);
     match app.pane {
+        Pane::Overview => panes::overview::draw(f, main, app, theme),
         Pane::Incidents => match &app.detail {
             Some(d) => panes::detail::draw(f, main, app, d, theme),
             None => panes::board::draw(f, main, app, theme),

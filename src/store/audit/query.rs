@@ -33,7 +33,29 @@ fn record(r: &Row<'_>) -> rusqlite::Result<AuditRecord> {
     })
 }
 
+/// What the overview's ticker shows of the trail: the room's work, never a
+/// profile looked at, an export, a sign-in or a refusal (the manager's
+/// activity pane has those).
+const TICKER_ENTITIES: &str =
+    "'incident','hit','sighting','radio','rollcall','shift','occurrence','exclusion'";
+const TICKER_LEFT_OUT: &str =
+    "'view','export','refused','sign-in','sign-in refused','sign-in failed','sign-out'";
+
 impl Store {
+    /// The latest records of the room's work from every console, newest
+    /// first: read backwards from the newest, so it stops after `limit`.
+    pub fn ticker(&self, limit: usize) -> Result<Vec<AuditRecord>> {
+        let sql = format!(
+            "SELECT a.id, a.at, COALESCE(o.name, 'system'), a.action, a.entity, a.entity_id, a.detail
+             FROM audit a LEFT JOIN operators o ON o.id = a.operator_id
+             WHERE a.entity IN ({TICKER_ENTITIES}) AND a.action NOT IN ({TICKER_LEFT_OUT})
+             ORDER BY a.id DESC LIMIT ?1"
+        );
+        let mut st = self.conn().prepare_cached(&sql)?;
+        let rows = st.query_map([limit as i64], record)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// The newest records first, at most `limit`, older than `before` if given.
     pub fn recent_audit(&self, before: Option<i64>, limit: usize) -> Result<Vec<AuditRecord>> {
         let mut st = self.conn().prepare_cached(

@@ -6,6 +6,7 @@ pub mod detail;
 pub mod hits;
 pub mod log;
 pub mod members;
+pub mod overview;
 pub mod profile;
 pub mod radio;
 pub mod register;

@@ -107,9 +107,10 @@ fn header(app: &App, store: &str, width: usize) -> Header {
     let build = |&(title, names, store_name, clock): &Rung| {
         let tabs = Pane::ALL
             .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let n = i + 1;
+            // on a terminal too small for it the overview is not a tab
+            .filter(|p| **p != Pane::Overview || app.overview_fits())
+            .map(|p| {
+                let n = p.number();
                 let name = if *p == app.pane {
                     format!(" {n} {} ", p.title())
                 } else {

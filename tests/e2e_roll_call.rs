@@ -671,8 +671,11 @@ fn two_consoles_share_one_roll_call_live() {
     let a = roll_call_console(&place, "coordinator A");
     a.wait_board();
     let b = roll_call_console_as(&place, "coordinator B", &["--as", "Tom Baxter"]);
-    b.wait_for("B's board", WAIT, |t| {
-        t.contains(BOARD) && bottom_line(t).contains("Tom Baxter")
+    // a coordinator opens on the overview, the radio its first section
+    b.wait_for("B's overview", WAIT, |t| {
+        t.contains("Radio · ")
+            && t.contains("Hits waiting")
+            && bottom_line(t).contains("Tom Baxter")
     });
     b.send("5");
     b.wait_for("B's radio pane with no roll-call", WAIT, |t| {

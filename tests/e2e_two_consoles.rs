@@ -283,8 +283,10 @@ fn a_sighting_on_one_console_raises_a_live_hit_on_the_other() {
             && bottom_line(t).contains("Alex Morgan")
             && bottom_line(t).contains("store ● ok")
     });
-    let text = b.wait_for("B's board with its hits count", WAIT, |t| {
-        t.contains(BOARD)
+    // B, the CCTV desk, opens on its overview
+    let text = b.wait_for("B's overview with its hits count", WAIT, |t| {
+        t.contains("Hits waiting · ")
+            && t.contains("Live incidents · ")
             && bottom_line(t).contains("Priya Shah")
             && bottom_line(t).contains("store ● ok")
             && hits_waiting(t).is_some()
@@ -330,6 +332,11 @@ fn a_sighting_on_one_console_raises_a_live_hit_on_the_other() {
         hits_waiting(t) == Some(before + 1)
     });
     b.wait_raw("the bell on B", mark, WAIT, |raw| raw.contains(&0x07));
+    // the hit in B's overview, its section counting one more
+    let counted = format!("Hits waiting · {} ", before + 1);
+    b.wait_for("the hit in B's overview", WAIT, |t| {
+        t.contains(&counted) && some_line_has(t, &[who, "BREACH"])
+    });
 
     // A: the hit said at once, loudly
     let hit_said = format!("HIT: {who}");
@@ -343,8 +350,8 @@ fn a_sighting_on_one_console_raises_a_live_hit_on_the_other() {
         t.contains("Hits — ") && some_line_has(t, &[who, "BREACH", "new"])
     });
 
-    // B: the hits pane; walk down to Zebedee's row
-    b.send("2");
+    // B: Enter on the overview's hit opens the hits pane on it
+    b.send(ENTER);
     let waiting = format!("Hits — {} waiting", before + 1);
     b.wait_for("B's hits pane", WAIT, |t| {
         t.contains(&waiting) && some_line_has(t, &[who, "new"])

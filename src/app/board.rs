@@ -26,7 +26,7 @@ pub struct Board {
     pub page: usize,
     /// When each live incident was last changed, oldest first, as the
     /// store last said: the stale count, read against the clock.
-    pub live_changed: Vec<chrono::DateTime<chrono::Utc>>,
+    pub live_changed: Vec<(chrono::DateTime<chrono::Utc>, i64)>,
     /// A read asked of the store worker and not yet come (the board says
     /// it is filtering meanwhile).
     pub working: Option<Read>,
@@ -408,10 +408,13 @@ impl App {
 
     pub(super) fn stale_counted(
         &mut self,
-        read: Result<Vec<chrono::DateTime<chrono::Utc>>, String>,
+        read: Result<Vec<(chrono::DateTime<chrono::Utc>, i64)>, String>,
     ) {
         match read {
-            Ok(times) => self.board.live_changed = times,
+            Ok(times) => {
+                self.board.live_changed = times;
+                self.tell_newly_stale();
+            }
             Err(e) => self.warn(format!("the stale incidents could not be counted: {e}")),
         }
     }
@@ -420,7 +423,7 @@ impl App {
     /// whatever rows the board shows.
     pub fn stale_count(&self) -> usize {
         let edge = self.now() - self.stale_after();
-        self.board.live_changed.partition_point(|t| *t <= edge)
+        self.board.live_changed.partition_point(|(t, _)| *t <= edge)
     }
 
     /// Show the board with this incident on it, selected.

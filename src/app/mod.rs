@@ -7,6 +7,7 @@
 
 pub mod actions;
 pub mod activity;
+pub mod alerts;
 pub mod board;
 pub mod clash;
 pub mod command_line;
@@ -269,6 +270,15 @@ pub struct App {
     pub setup: setup::SetupPane,
     /// Set while no one is signed in or the console is locked: nothing personal is drawn.
     pub lock: Option<signin::LockScreen>,
+    /// What the lock screen counts (nothing personal).
+    pub banner: alerts::Banner,
+    /// A form set aside by the lock, for the operator who locked.
+    pub(crate) held: Option<alerts::Held>,
+    /// Drafts discarded because someone else signed in, to be told.
+    pub(crate) discarded: Vec<alerts::Discarded>,
+    /// The stale incidents already announced (id, last change); `None`
+    /// until the first count, whose stale ones are not news.
+    pub(crate) stale_told: Option<std::collections::HashSet<(i64, DateTime<Utc>)>>,
     /// When a key was last pressed (for the idle lock).
     pub last_key: DateTime<Utc>,
     /// The last reason given for opening a profile, offered again so a run
@@ -371,6 +381,10 @@ impl App {
             members_pane: members::MembersPane::default(),
             setup: setup::SetupPane::default(),
             lock: None,
+            banner: Default::default(),
+            held: None,
+            discarded: vec![],
+            stale_told: None,
             last_key: now,
             last_why: String::new(),
             shift: None,
@@ -390,6 +404,7 @@ impl App {
         app.update_index();
         app.refresh_hits();
         app.refresh_on_air();
+        app.refresh_banner();
         app.begin_shift();
         app.offer_handover(true);
         Ok(app)

@@ -66,8 +66,9 @@ impl App {
             self.store_error(e);
         }
         self.mark_own_writes_seen();
+        // a form is kept for the operator who locked; nothing else stays open
+        self.hold_for_lock();
         self.modal = None;
-        self.input = None;
         self.quitting = None;
         self.toasts.clear();
         self.message = None;
@@ -75,6 +76,7 @@ impl App {
             LockMode::Unlock,
             &self.operator.name.clone(),
         ));
+        self.refresh_banner();
     }
 
     /// A key on the lock screen, through the keymap's `lock` layer; any
@@ -196,7 +198,11 @@ impl App {
         let name = self.operator.name.clone();
         self.info(format!("{what}: {name}"));
         self.refresh_after_write();
-        self.offer_handover(true);
+        // the form left open at the lock comes back as it was; a handover
+        // waiting can be opened after it
+        if !self.after_sign_in_held() {
+            self.offer_handover(true);
+        }
     }
 
     /// Someone else signed in at this console: nothing of the last

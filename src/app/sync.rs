@@ -81,6 +81,7 @@ impl App {
             self.message = None;
         }
         self.escalate_hits();
+        self.tell_newly_stale();
         self.lock_if_idle();
         self.reports_tick();
     }
@@ -125,6 +126,7 @@ impl App {
         if self.pane == Pane::Overview {
             self.refresh_overview();
         }
+        self.refresh_banner();
         let fresh: Vec<AuditRecord> = match self.store.recent_audit(None, 20) {
             Ok(r) => r
                 .into_iter()
@@ -138,7 +140,10 @@ impl App {
         for r in fresh.iter().rev().filter(|r| r.entity == "incident") {
             let id = r.entity_id.unwrap_or_default();
             let text = match r.action.known() {
-                Some(AuditAction::Create) => format!("{} logged #{id}: {}", r.operator, r.detail),
+                Some(AuditAction::Create) => {
+                    self.incident_logged_elsewhere(id, &r.operator, &r.detail);
+                    continue;
+                }
                 Some(AuditAction::Status) => format!("{}: #{id} {}", r.operator, r.detail),
                 Some(AuditAction::Note) => format!("{} added a note to #{id}", r.operator),
                 _ => format!("{} updated #{id}", r.operator),

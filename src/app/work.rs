@@ -333,7 +333,7 @@ pub enum Outcome {
     Members(Result<MembersRead, String>),
     Register(Result<RegisterUpdate, String>),
     RadioHealth(Result<RadioHealthRead, String>),
-    Stale(Result<Vec<DateTime<Utc>>, String>),
+    Stale(Result<Vec<(DateTime<Utc>, i64)>, String>),
 }
 
 /// The radios' answers over the last roll-calls, by radio, oldest first;

@@ -254,12 +254,16 @@ fn add_entry(
 impl Store {
     /// When each live incident was last changed, oldest first: how many
     /// are stale follows from these as time passes, whatever the board shows.
-    pub fn live_changed_times(&self) -> Result<Vec<DateTime<Utc>>> {
+    pub fn live_changed_times(&self) -> Result<Vec<(DateTime<Utc>, i64)>> {
         let mut st = self.conn().prepare_cached(
-            "SELECT updated_at FROM incidents WHERE closed = 0 ORDER BY updated_at",
+            "SELECT updated_at, id FROM incidents WHERE closed = 0 ORDER BY updated_at, id",
         )?;
-        let rows = st.query_map([], |r| r.get::<_, i64>(0))?;
-        rows.map(|t| Ok(from_ts(t?))).collect()
+        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
+        rows.map(|t| {
+            let (at, id) = t?;
+            Ok((from_ts(at), id))
+        })
+        .collect()
     }
 
     pub fn create_incident(

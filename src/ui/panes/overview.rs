@@ -94,23 +94,11 @@ fn empty(f: &mut Frame, area: Rect, text: &str, theme: &Theme) {
     }
 }
 
-fn table<'a>(
-    f: &mut Frame,
-    area: Rect,
-    rows: Vec<Row<'a>>,
-    widths: &[Constraint],
-    header: Option<Row<'a>>,
-    block: Block<'a>,
-    selected: Option<usize>,
-    theme: &Theme,
-) {
-    let mut t = Table::new(rows, widths.to_vec())
-        .block(block)
+/// A section's table, drawn with its selection (`None`: not focused).
+fn table<'a>(f: &mut Frame, area: Rect, t: Table<'a>, selected: Option<usize>, theme: &Theme) {
+    let t = t
         .column_spacing(1)
         .row_highlight_style(theme.style("selection"));
-    if let Some(h) = header {
-        t = t.header(h.style(theme.style("muted")));
-    }
     let mut state = TableState::default().with_selected(selected);
     f.render_stateful_widget(t, area, &mut state);
 }
@@ -182,8 +170,10 @@ fn incidents(f: &mut Frame, area: Rect, app: &App, theme: &Theme, focus: bool) {
         Constraint::Fill(2),
     ];
     let selected = (focus && !o.incidents.is_empty()).then(|| o.incident_selected - first);
-    let b = block(Line::from(title), focus, theme);
-    table(f, area, rows, &widths, Some(header), b, selected, theme);
+    let t = Table::new(rows, widths)
+        .header(header.style(theme.style("muted")))
+        .block(block(Line::from(title), focus, theme));
+    table(f, area, t, selected, theme);
     if o.incidents.is_empty() {
         empty(
             f,
@@ -237,8 +227,10 @@ fn hits(f: &mut Frame, area: Rect, app: &App, theme: &Theme, focus: bool) {
         Constraint::Fill(1),
     ];
     let selected = (focus && !shown.is_empty()).then(|| o.hit_selected - first);
-    let b = block(title, focus, theme);
-    table(f, area, rows, &widths, Some(header), b, selected, theme);
+    let t = Table::new(rows, widths)
+        .header(header.style(theme.style("muted")))
+        .block(block(title, focus, theme));
+    table(f, area, t, selected, theme);
     if shown.is_empty() {
         empty(
             f,
@@ -365,8 +357,8 @@ fn activity(f: &mut Frame, area: Rect, app: &App, theme: &Theme, focus: bool) {
         .collect();
     let widths = [Constraint::Length(6), Constraint::Fill(1)];
     let selected = (focus && !o.ticker.is_empty()).then(|| o.ticker_selected - first);
-    let b = block(title, focus, theme);
-    table(f, area, rows, &widths, None, b, selected, theme);
+    let t = Table::new(rows, widths).block(block(title, focus, theme));
+    table(f, area, t, selected, theme);
     if o.ticker.is_empty() {
         empty(f, area, "nothing done yet", theme);
     }

@@ -14,6 +14,7 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     // the pane's own keys first, then the rest in their usual order
     let all = [
         Context::Global,
+        Context::Overview,
         Context::List,
         Context::Incident,
         Context::Hit,

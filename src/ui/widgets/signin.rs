@@ -45,12 +45,24 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, lock: &LockScreen, theme: &The
         ])
     };
     let dots = |s: &str| "•".repeat(s.chars().count());
-    let mut lines = vec![
+    let mut lines = vec![];
+    // counts and call signs only: who and where wait for the PIN
+    if lock.mode != LockMode::FirstManager {
+        if let Some(b) = app.banner.text() {
+            lines.push(Line::from(Span::styled(
+                format!("⚠ {}", clean(&b)),
+                theme.style("alert_critical"),
+            )));
+            lines.push(Line::default());
+        }
+    }
+    let top = lines.len() as u16;
+    lines.extend([
         Line::from(intro),
         Line::default(),
         field("Name", clean(&lock.name.value), 0),
         field("PIN", dots(&lock.pin.value), 1),
-    ];
+    ]);
     if lock.mode == LockMode::FirstManager {
         lines.push(field("PIN again", dots(&lock.pin_again.value), 2));
     }
@@ -102,7 +114,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, lock: &LockScreen, theme: &The
     };
     let (x, y) = (
         r.x + 1 + 12 + value_len as u16,
-        r.y + 1 + 2 + lock.focus as u16,
+        r.y + 1 + top + 2 + lock.focus as u16,
     );
     if x < r.right() && y < r.bottom() {
         f.set_cursor_position((x, y));

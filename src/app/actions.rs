@@ -29,6 +29,8 @@ pub enum Action {
     ShowPane(Pane),
     /// The overview's next (true) or previous section.
     FocusSection(bool),
+    /// Leave a new person's form for the record already on the register.
+    OpenInstead,
     NextPane,
     PrevPane,
     Move(i64),
@@ -179,6 +181,7 @@ pub(super) fn permission_for(action: &Action) -> Option<Permission> {
         | Action::ToggleHelp
         | Action::ShowPane(_)
         | Action::FocusSection(_)
+        | Action::OpenInstead
         | Action::NextPane
         | Action::PrevPane
         | Action::Move(_)
@@ -258,6 +261,7 @@ impl App {
                 self.show_pane(p)
             }
             Action::FocusSection(next) => self.focus_section(next),
+            Action::OpenInstead => self.open_instead(),
             Action::NextPane | Action::PrevPane => {
                 self.overview.opened_from = false;
                 let i = Pane::ALL.iter().position(|p| *p == self.pane).unwrap_or(0);

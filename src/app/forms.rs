@@ -64,6 +64,70 @@ impl FormKind {
 }
 
 impl App {
+    /// Someone on the register whose name, alias or nickname is the new
+    /// person's name or one of their aliases (case and spacing aside):
+    /// their number and how they read in the picker.
+    fn already_on_register(&mut self, form: &super::form::Form) -> Option<(i64, String)> {
+        use super::form::FieldKey;
+        let fold = |s: &str| {
+            s.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        };
+        let mut names: Vec<String> = vec![];
+        if let Ok(f) = form.field(FieldKey::Name) {
+            names.push(f.value().to_string());
+        }
+        if let Ok(f) = form.field(FieldKey::Aliases) {
+            names.extend(f.value().split(',').map(str::to_string));
+        }
+        let names: Vec<String> = names
+            .iter()
+            .map(|n| fold(n))
+            .filter(|n| !n.is_empty())
+            .collect();
+        for name in &names {
+            let found = self.index.search(name, None, 10).into_iter().find_map(|h| {
+                let e = self.index.entry(h.id)?;
+                let same = std::iter::once(&e.name)
+                    .chain(&e.aliases)
+                    .chain(&e.nicknames)
+                    .any(|n| names.contains(&fold(n)));
+                same.then_some(h.id)
+            });
+            if let Some(id) = found {
+                let suggest = register::AppSuggest {
+                    zones: &self.zones,
+                    members: &self.members,
+                    index: &mut self.index,
+                    store: &self.store,
+                    ladder: &self.rules.ladder,
+                    now: self.clock.now(),
+                    tz: self.tz,
+                };
+                let reads = suggest.describe(id);
+                return Some((id, reads));
+            }
+        }
+        None
+    }
+
+    /// Ctrl-O on a form that names a record already on the register: the
+    /// form is left (it would have made a second record) and that
+    /// record's profile asked for, the usual way, with a reason.
+    pub(super) fn open_instead(&mut self) {
+        let Some(Modal::Form(_, form)) = &self.modal else {
+            return;
+        };
+        let Some((id, _)) = form.open_instead.clone() else {
+            return;
+        };
+        self.modal = None;
+        self.show_pane(super::Pane::Offenders);
+        self.ask_why(id);
+    }
+
     pub(super) fn form_key(&mut self, k: KeyEvent) {
         let Some(Modal::Form(_, form)) = &mut self.modal else {
             return;
@@ -72,6 +136,10 @@ impl App {
             zones: &self.zones,
             members: &self.members,
             index: &mut self.index,
+            store: &self.store,
+            ladder: &self.rules.ladder,
+            now: self.clock.now(),
+            tz: self.tz,
         };
         match form.handle_key(k, &self.keymap, &mut suggest) {
             FormOutcome::Continue => {}
@@ -88,6 +156,29 @@ impl App {
             return;
         }
         form.settle();
+        // two people equally good for what was typed: ask which was meant
+        if matches!(kind, FormKind::Sighting(_)) {
+            if let Some(q) = form.ask_who_was_meant() {
+                form.error = Some(q);
+                self.modal = Some(Modal::Form(kind, form));
+                return;
+            }
+        }
+        // someone already on the register by that name or alias: said
+        // once, with the record offered to open instead
+        if let FormKind::Register(register::RegisterForm::Offender { id: None, .. }) = &kind {
+            if let Some((id, reads)) = self.already_on_register(&form) {
+                if form.open_instead.as_ref().map(|o| o.0) != Some(id) {
+                    let open = self.keymap.key_for(super::keymap::Command::OpenInstead);
+                    form.error = Some(format!(
+                        "already on the register: {reads}. Save again to add a new record anyway, or {open} to open #{id} instead"
+                    ));
+                    form.open_instead = Some((id, reads));
+                    self.modal = Some(Modal::Form(kind, form));
+                    return;
+                }
+            }
+        }
         // where this operator and a colleague changed one field, ask first
         if form.ask_which_to_keep() {
             self.modal = Some(Modal::Form(kind, form));

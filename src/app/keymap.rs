@@ -294,6 +294,7 @@ pub enum Command {
     StaySignedIn,
     // forms, besides next_field, prev_field and submit
     CancelForm,
+    OpenInstead,
     NextOrSave,
     ChoiceNext,
     ChoicePrev,

@@ -139,6 +139,9 @@ impl App {
                 // the form's other keys (cancel, choices, suggestions) are the
                 // form's to read, as they depend on the field and the question
                 return Some(match self.keymap.lookup(&key, &[Context::Form]) {
+                    Some(Command::OpenInstead) if form.open_instead.is_some() => {
+                        Action::OpenInstead
+                    }
                     Some(Command::NextField) => Action::NextField,
                     Some(Command::PrevField) => Action::PrevField,
                     Some(Command::Submit) => Action::SubmitForm,
@@ -251,6 +254,7 @@ impl App {
             | Command::LeaveShiftRunning
             | Command::StaySignedIn
             | Command::CancelForm
+            | Command::OpenInstead
             | Command::NextOrSave
             | Command::ChoiceNext
             | Command::ChoicePrev

@@ -245,6 +245,42 @@ pub fn assess(
 }
 
 /// The first instant of a local day.
+/// The badge a person's row carries while a sanction that excludes is in
+/// force at `at`: "EXCLUDED · High Street, Market Square", or "EXCLUDED ·
+/// all zones"; `None` when none is. `zone_name` names a zone's id.
+pub fn exclusion_badge(
+    exclusions: &[Exclusion],
+    ladder: &Ladder,
+    zone_name: impl Fn(i64) -> Option<String>,
+    at: DateTime<Utc>,
+) -> Option<String> {
+    let mut zones: Vec<String> = vec![];
+    let mut all = false;
+    for e in exclusions
+        .iter()
+        .filter(|e| e.in_force(at) && ladder.excludes(&e.stage))
+    {
+        match &e.scope {
+            Scope::AllZones => all = true,
+            Scope::Zones(ids) => {
+                for id in ids {
+                    let name = zone_name(*id).unwrap_or_else(|| format!("zone {id}"));
+                    if !zones.contains(&name) {
+                        zones.push(name);
+                    }
+                }
+            }
+        }
+    }
+    if all {
+        Some("EXCLUDED · all zones".into())
+    } else if zones.is_empty() {
+        None
+    } else {
+        Some(format!("EXCLUDED · {}", zones.join(", ")))
+    }
+}
+
 pub fn local_day_start(day: NaiveDate, tz: Tz) -> DateTime<Utc> {
     let midnight = day.and_hms_opt(0, 0, 0).expect("midnight exists");
     // `earliest` copes with a local midnight that a clock change skips or repeats

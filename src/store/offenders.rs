@@ -176,6 +176,16 @@ pub(crate) fn sighting_row(r: &Row) -> rusqlite::Result<SightingRow> {
 }
 
 impl Store {
+    /// When a person was last seen on a sighting (the newest, on the
+    /// sightings' index of each person).
+    pub fn last_sighted(&self, offender: i64) -> Result<Option<DateTime<Utc>>> {
+        let at: Option<i64> = self
+            .conn()
+            .prepare_cached("SELECT MAX(at) FROM sightings WHERE offender_id = ?1")?
+            .query_row([offender], |r| r.get(0))?;
+        Ok(at.map(from_ts))
+    }
+
     pub fn offender(&self, id: i64) -> Result<Option<Offender>> {
         get_offender(self.conn(), id)
     }

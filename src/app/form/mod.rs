@@ -23,6 +23,17 @@ pub struct OffenderChoice {
     pub name: String,
     /// What the list shows: the name, and the alias or marker that matched.
     pub label: String,
+    /// How well it matched what was typed (0 when not from a search); two
+    /// equal at the top of the list are equally good.
+    pub score: u32,
+}
+
+/// People equally good for what was typed, the first taken without a
+/// deliberate pick: saving asks which was meant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tie {
+    pub typed: String,
+    pub people: Vec<OffenderChoice>,
 }
 
 /// Where a form's lookups get their suggestions.
@@ -66,6 +77,9 @@ pub enum FieldKind {
         pick: usize,
         resolved: Option<OffenderChoice>,
         kind: Option<OffenderKind>,
+        /// The pick was moved (or asked for): the person taken is meant.
+        moved: bool,
+        tie: Option<Tie>,
     },
 }
 
@@ -137,6 +151,8 @@ impl Field {
                 pick: 0,
                 resolved: chosen,
                 kind,
+                moved: false,
+                tie: None,
             },
             hint,
             initial: shown,
@@ -207,10 +223,22 @@ impl Field {
             suggestions,
             pick,
             resolved,
+            moved,
+            tie,
             ..
         } = &mut self.kind
         {
             if let Some(choice) = suggestions.get(*pick) {
+                let top = choice.score;
+                let equal: Vec<OffenderChoice> = suggestions
+                    .iter()
+                    .take_while(|s| s.score == top)
+                    .cloned()
+                    .collect();
+                *tie = (!*moved && *pick == 0 && equal.len() > 1).then(|| Tie {
+                    typed: self.input.value.clone(),
+                    people: equal,
+                });
                 self.input = LineInput::new(&choice.name);
                 *resolved = Some(choice.clone());
             }
@@ -262,6 +290,9 @@ pub struct Form {
     pub clashes: Vec<FieldClash>,
     /// Asking, before saving, which value to keep for the first clash.
     pub asking: bool,
+    /// A record already on the register this form may be about: its
+    /// number and how it reads, offered to open instead.
+    pub open_instead: Option<(i64, String)>,
 }
 
 pub enum FormOutcome {
@@ -281,7 +312,48 @@ impl Form {
             confirm_discard: false,
             clashes: vec![],
             asking: false,
+            open_instead: None,
         }
+    }
+
+    /// Before saving: a person field whose first suggestion was taken
+    /// while another was equally good gets those people back to choose
+    /// from (any taken then is meant). What to say, if it asks.
+    pub fn ask_who_was_meant(&mut self) -> Option<String> {
+        let i = self.fields.iter().position(|f| {
+            matches!(
+                &f.kind,
+                FieldKind::Offender {
+                    tie: Some(_),
+                    resolved: Some(_),
+                    ..
+                }
+            )
+        })?;
+        let field = &mut self.fields[i];
+        let FieldKind::Offender {
+            suggestions,
+            pick,
+            resolved,
+            moved,
+            tie,
+            ..
+        } = &mut field.kind
+        else {
+            return None;
+        };
+        let t = tie.take()?;
+        let n = t.people.len();
+        *suggestions = t.people;
+        *pick = 0;
+        *resolved = None;
+        *moved = true;
+        field.input = LineInput::new(&t.typed);
+        self.focus = i;
+        Some(format!(
+            "{n} people match “{}” equally well: choose the one you saw, then save again",
+            t.typed.trim()
+        ))
     }
 
     pub fn is_dirty(&self) -> bool {
@@ -332,6 +404,7 @@ impl Form {
                 pick,
                 resolved: None,
                 kind,
+                ..
             } = &mut field.kind
             {
                 if field.input.value.trim().is_empty() {
@@ -446,9 +519,12 @@ impl Form {
                 pick,
                 resolved,
                 kind,
+                moved,
+                tie,
             } => match command {
                 Some(c @ (Command::PickNext | Command::PickPrev)) if !suggestions.is_empty() => {
                     cycle(pick, suggestions.len(), c == Command::PickNext);
+                    *moved = true;
                     Then::Stay
                 }
                 Some(Command::PickNext) => Then::Next,
@@ -456,6 +532,8 @@ impl Form {
                 _ => {
                     if field.input.edit(key, keys) {
                         *resolved = None;
+                        *moved = false;
+                        *tie = None;
                         *suggestions = if field.input.value.trim().is_empty() {
                             vec![]
                         } else {

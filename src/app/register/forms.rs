@@ -46,6 +46,7 @@ impl App {
             id,
             name: e.name.clone(),
             label: e.name.clone(),
+            score: 0,
         })
     }
 

@@ -218,6 +218,51 @@ pub(crate) struct AppSuggest<'a> {
     pub zones: &'a [Zone],
     pub members: &'a [Member],
     pub index: &'a mut OffenderIndex,
+    /// For what tells two people apart in the picker: a sanction in force
+    /// and the last sighting (indexed reads, a few a keystroke).
+    pub store: &'a crate::store::Store,
+    pub ladder: &'a crate::domain::exclusion::Ladder,
+    pub now: chrono::DateTime<chrono::Utc>,
+    pub tz: chrono_tz::Tz,
+}
+
+impl AppSuggest<'_> {
+    /// What sets a person apart, after their name: the first marker, a
+    /// sanction in force and where, when last seen (each after " · ").
+    fn facts(&self, id: i64, markers: &[String]) -> String {
+        let mut parts = vec![];
+        if let Some(m) = markers.first() {
+            parts.push(m.clone());
+        }
+        let zone_name = |z: i64| {
+            self.zones
+                .iter()
+                .find(|x| x.id == z)
+                .map(|x| x.name.clone())
+        };
+        if let Ok(ex) = self.store.exclusions_for(id) {
+            if let Some(b) =
+                crate::domain::exclusion::exclusion_badge(&ex, self.ladder, zone_name, self.now)
+            {
+                parts.push(b);
+            }
+        }
+        if let Ok(Some(at)) = self.store.last_sighted(id) {
+            parts.push(format!(
+                "seen {}",
+                at.with_timezone(&self.tz).format("%d %b %H:%M")
+            ));
+        }
+        parts.iter().map(|p| format!(" · {p}")).collect()
+    }
+
+    /// A person as the picker reads them: record number, name, the facts.
+    pub fn describe(&self, id: i64) -> String {
+        match self.index.entry(id) {
+            Some(e) => format!("#{id} {}{}", e.name, self.facts(id, &e.markers)),
+            None => format!("#{id}"),
+        }
+    }
 }
 
 impl Suggest for AppSuggest<'_> {
@@ -229,7 +274,7 @@ impl Suggest for AppSuggest<'_> {
         hits.into_iter()
             .filter_map(|h| {
                 let e = self.index.entry(h.id)?;
-                let mut label = e.name.clone();
+                let mut label = format!("#{} {}", e.id, e.name);
                 match (h.matched_on, &h.matched_text) {
                     (MatchedOn::Alias, Some(t)) => label.push_str(&format!(" (alias {t})")),
                     (MatchedOn::Nickname, Some(t)) => label.push_str(&format!(" (“{t}”)")),
@@ -239,10 +284,12 @@ impl Suggest for AppSuggest<'_> {
                 if e.kind == OffenderKind::IdSought {
                     label.push_str(" · ID-sought");
                 }
+                label.push_str(&self.facts(e.id, &e.markers));
                 Some(OffenderChoice {
                     id: e.id,
                     name: e.name.clone(),
                     label,
+                    score: h.score,
                 })
             })
             .collect()
@@ -376,6 +423,10 @@ impl App {
                             zones: &self.zones,
                             members: &self.members,
                             index: &mut self.index,
+                            store: &self.store,
+                            ladder: &self.rules.ladder,
+                            now: self.clock.now(),
+                            tz: self.tz,
                         });
                     }
                 }

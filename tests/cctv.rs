@@ -200,11 +200,12 @@ fn rejected_hits_are_counted_as_false_matches_and_cannot_be_decided_twice() {
 }
 
 #[test]
-fn a_waiting_hit_escalates_and_alerts_again() {
+fn a_waiting_hit_reminds_on_the_schedule() {
     let (_dir, path) = demo_store();
     register(&path, "Zebedee Quill", "Zeb", &[], Some("exclusion"));
     let mut c = console_on(&path, "Alex Morgan", Config::default());
-    c.update(Action::Tick); // the demo's own waiting hits have their first alert
+    c.update(Action::Tick); // the demo's own waiting hits, already past their steps, ring nothing
+    assert!(c.app.toasts.is_empty(), "{:?}", c.app.toasts);
     c.app.toasts.clear();
     c.app.notices.clear();
     c.keys("S");
@@ -230,15 +231,21 @@ fn a_waiting_hit_escalates_and_alerts_again() {
     c.update(Action::Tick);
     assert!(
         c.app.toasts.iter().all(|t| !t.text.contains("Zebedee")),
-        "once per interval"
+        "once a step"
     );
     c.clock.advance(Duration::minutes(2));
+    c.update(Action::Tick);
+    assert!(
+        c.app.toasts.iter().all(|t| !t.text.contains("Zebedee")),
+        "the next step is at 5 minutes"
+    );
+    c.clock.advance(Duration::minutes(1));
     c.update(Action::Tick);
     assert!(c
         .app
         .toasts
         .iter()
-        .any(|t| t.text.contains("Zebedee Quill still not acknowledged (4m)")));
+        .any(|t| t.text.contains("Zebedee Quill still not acknowledged (5m)")));
     c.keys("2");
     assert!(
         c.text().contains("WAITING"),

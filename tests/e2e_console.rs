@@ -433,7 +433,8 @@ fn a_typed_time_shows_back_as_typed_whatever_the_hosts_zone() {
 #[test]
 fn theme_command_switches_and_lists_themes() {
     let place = Place::new();
-    let mut c = place.demo("console", 120, 30, &[]);
+    // wide enough that the status bar keeps the theme beside the demo's escalated hit
+    let mut c = place.demo("console", 140, 30, &[]);
     c.wait_for("the board in the default theme", WAIT, |t| {
         t.contains(BOARD) && bottom_line(t).contains("theme default")
     });

@@ -561,6 +561,7 @@ fn every_table_that_refers_to_a_person_is_one_retention_clears() {
             "field_changes.exclusion_id → exclusions",
             "field_changes.offender_id → offenders",
             "hits.exclusion_id → exclusions",
+            "hits.last_sighting_id → sightings",
             "hits.offender_id → offenders",
             "hits.sighting_id → sightings",
             "incident_offenders.offender_id → offenders",

@@ -384,5 +384,7 @@ fn an_exclusion_to_the_day_the_clocks_go_forward_ends_at_local_midnight() {
         &seen(jade.id, t.cam_market, at("2026-03-29T01:30:00Z")),
         t0(),
     );
-    assert_eq!(skipped_hour.hits.len(), 1);
+    // a breach: counted on her hit still waiting
+    assert!(matches!(skipped_hour.findings[0], Finding::Breach { .. }));
+    assert_eq!(skipped_hour.hits.len() + skipped_hour.seen_again.len(), 1);
 }

@@ -164,7 +164,11 @@ fn busy_shift() -> Console {
             c.app.now(),
         )
         .unwrap();
-    assert!(!outcome.hits.is_empty(), "a breach");
+    // a breach, counted on the demo's hit on him still waiting
+    assert!(
+        !outcome.hits.is_empty() || !outcome.seen_again.is_empty(),
+        "a breach"
+    );
     c.keys("6a");
     c.keys("Garside seen by Riverside CCTV, police informed");
     c.key(KeyCode::Enter);

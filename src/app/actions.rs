@@ -74,6 +74,7 @@ pub enum Action {
     LinkOffender,
     AcceptHit,
     RejectHit,
+    SnoozeHit,
     NewOffender,
     EditOffender,
     NewExclusion,
@@ -147,7 +148,9 @@ pub(super) fn permission_for(action: &Action) -> Option<Permission> {
         | Action::CloseNow(_) => P::UpdateIncident,
         Action::NewSighting => P::LogSighting,
         Action::LinkOffender => P::NameOffenderOnIncident,
-        Action::AcceptHit | Action::RejectHit | Action::HitCommand(_) => P::DecideHit,
+        Action::AcceptHit | Action::RejectHit | Action::SnoozeHit | Action::HitCommand(_) => {
+            P::DecideHit
+        }
         Action::NewOffender | Action::EditOffender | Action::Promote | Action::Merge => {
             P::EditRegister
         }
@@ -362,6 +365,7 @@ impl App {
             }
             Action::AcceptHit => self.open_hit_form(true),
             Action::RejectHit => self.open_hit_form(false),
+            Action::SnoozeHit => self.open_snooze_form(),
             Action::NewOffender => self.register_key(OffenderAct::New),
             Action::EditOffender => self.register_key(OffenderAct::Edit),
             Action::NewExclusion => self.register_key(OffenderAct::Exclude),

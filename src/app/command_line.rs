@@ -109,7 +109,8 @@ pub const COMMANDS: &[Spec] = &[
         name: "hit",
         aliases: &[],
         usage: "hit N accept WHAT",
-        desc: "accept hit N saying what was done (or: reject WHY, a false match)",
+        desc:
+            "accept hit N saying what was done (or: reject WHY, a false match; snooze MINUTES WHY)",
     },
     Spec {
         command: LineCommand::RollCall,

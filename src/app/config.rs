@@ -1,6 +1,7 @@
 //! The console's config file (TOML): keys, theme, and the scheme's settings.
 
 use crate::domain::exclusion::{Ladder, Stage};
+use crate::domain::hit::Reminders;
 use crate::store::sightings::HitRules;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -22,8 +23,12 @@ pub struct Config {
     pub keymap_file: Option<std::path::PathBuf>,
     /// The scheme's time zone: exclusion dates are its days.
     pub timezone: String,
-    /// An unacknowledged hit alerts again after this long, and again each time after.
-    pub hit_escalate_after_minutes: i64,
+    /// The older one-step schedule: an unacknowledged hit reminds once
+    /// after this long, and escalates then. Still read; `[hits]
+    /// remind_after_minutes` says more, and the two cannot both be set.
+    pub hit_escalate_after_minutes: Option<i64>,
+    /// When a waiting hit reminds (a `[hits]` table).
+    pub hits: HitSettings,
     /// Markers that raise a watch hit whenever the person is seen.
     pub watch_markers: Vec<String>,
     /// The scheme's sanction ladder, lowest first; `excludes = false` for a warning stage.
@@ -53,6 +58,15 @@ pub struct Config {
     pub backup: BackupSettings,
     /// The overview's sections and their shares, per role (an `[overview]` table).
     pub overview: crate::domain::overview::OverviewConfig,
+}
+
+/// `[hits]`: a waiting hit's reminders.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HitSettings {
+    /// Minutes after a hit is raised at which it reminds, ascending; the
+    /// last escalates it to the managers (default 2, 5, 10).
+    pub remind_after_minutes: Option<Vec<i64>>,
 }
 
 /// `[security]`: what a new PIN must be.
@@ -116,7 +130,8 @@ impl Default for Config {
             keys: BTreeMap::new(),
             keymap_file: None,
             timezone: "Europe/London".into(),
-            hit_escalate_after_minutes: 2,
+            hit_escalate_after_minutes: None,
+            hits: HitSettings::default(),
             watch_markers: vec!["violent".into(), "weapons".into()],
             ladder: Ladder::default().stages,
             lock_after_minutes: 10,
@@ -161,6 +176,29 @@ impl Config {
     pub fn pin_policy(&self) -> crate::domain::pin::PinPolicy {
         crate::domain::pin::PinPolicy {
             min_length: self.security.min_pin_length,
+        }
+    }
+
+    /// When a waiting hit reminds and escalates: `[hits]`, or the older
+    /// one-step setting, or the default. Checked when the config is read.
+    pub fn reminders(&self) -> Reminders {
+        self.reminders_checked().unwrap_or_default()
+    }
+
+    fn reminders_checked(&self) -> Result<Reminders, String> {
+        match (
+            &self.hits.remind_after_minutes,
+            self.hit_escalate_after_minutes,
+        ) {
+            (Some(_), Some(_)) => Err(
+                "set [hits] remind_after_minutes or the older hit_escalate_after_minutes, not both"
+                    .into(),
+            ),
+            (Some(steps), None) => Reminders::new(steps.clone())
+                .map_err(|e| format!("[hits] remind_after_minutes {e}")),
+            (None, Some(m)) => Reminders::new(vec![m])
+                .map_err(|_| "hit_escalate_after_minutes must be at least 1".to_string()),
+            (None, None) => Ok(Reminders::default()),
         }
     }
 
@@ -219,9 +257,7 @@ impl Config {
         if c.lock_after_minutes < 1 {
             return Err("lock_after_minutes must be at least 1".into());
         }
-        if c.hit_escalate_after_minutes < 1 {
-            return Err("hit_escalate_after_minutes must be at least 1".into());
-        }
+        c.reminders_checked()?;
         if c.timezone.parse::<chrono_tz::Tz>().is_err() {
             return Err(format!(
                 "timezone “{}” is not a time zone name (e.g. Europe/London)",
@@ -337,6 +373,31 @@ mod tests {
                 .unwrap_err()
                 .contains("refresher_months")
         );
+    }
+
+    #[test]
+    fn hits_remind_on_the_configured_schedule_or_the_older_single_step() {
+        assert_eq!(Config::default().reminders().minutes(), [2, 5, 10]);
+        let c = Config::parse("[hits]\nremind_after_minutes = [1, 3]\n").unwrap();
+        assert_eq!(c.reminders().minutes(), [1, 3]);
+        let old = Config::parse("hit_escalate_after_minutes = 4\n").unwrap();
+        assert_eq!(old.reminders().minutes(), [4], "one step, which escalates");
+        for (text, says) in [
+            ("[hits]\nremind_after_minutes = []\n", "at least one step"),
+            ("[hits]\nremind_after_minutes = [5, 2]\n", "must go up"),
+            (
+                "[hits]\nremind_after_minutes = [0, 2]\n",
+                "at least 1 minute",
+            ),
+            ("hit_escalate_after_minutes = 0\n", "at least 1"),
+            (
+                "hit_escalate_after_minutes = 3\n[hits]\nremind_after_minutes = [2]\n",
+                "not both",
+            ),
+        ] {
+            let e = Config::parse(text).unwrap_err();
+            assert!(e.contains(says), "{text}: {e}");
+        }
     }
 
     #[test]

@@ -156,6 +156,8 @@ pub enum Command {
     AcceptHit,
     #[serde(rename = "reject_hit")]
     RejectHit,
+    #[serde(rename = "snooze_hit")]
+    SnoozeHit,
     #[serde(rename = "new_offender")]
     NewOffender,
     #[serde(rename = "edit_offender")]

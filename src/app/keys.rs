@@ -185,6 +185,7 @@ impl App {
             Command::LinkOffender => Action::LinkOffender,
             Command::AcceptHit => Action::AcceptHit,
             Command::RejectHit => Action::RejectHit,
+            Command::SnoozeHit => Action::SnoozeHit,
             Command::NewOffender => Action::NewOffender,
             Command::EditOffender => Action::EditOffender,
             Command::NewExclusion => Action::NewExclusion,

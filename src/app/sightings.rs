@@ -216,7 +216,14 @@ impl App {
                     .offender_value()
                     .map(|c| c.name.clone())
                     .unwrap_or_else(|| "unknown person".into());
-                Ok(self.announce_findings(&who, &outcome.findings))
+                let said = self.announce_findings(&who, &outcome.findings);
+                Ok(match outcome.seen_again.as_slice() {
+                    [] => said,
+                    ids => {
+                        let ids: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+                        format!("{said} · added to hit {} (still waiting)", ids.join(", "))
+                    }
+                })
             }
             SightingForm::LinkOffender { incident } => {
                 let Some(who) = form.field(FieldKey::Who)?.offender_value().cloned() else {

@@ -106,8 +106,10 @@ impl App {
         // a store that has gone stays in error whatever it reads
         self.store_ok = self.store_gone.is_none();
         // hits first: an alert must not wait for the rest of the screen
+        let counted = self.seen_counts();
         self.announce_new_hits();
         self.refresh_hits();
+        self.announce_seen_again(&counted);
         self.update_index();
         self.refresh_profile();
         self.refresh_on_air();

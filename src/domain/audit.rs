@@ -50,10 +50,16 @@ pub enum AuditAction {
     Accepted,
     /// A hit rejected as a false match.
     Rejected,
+    /// A sighting counted on a hit still waiting, instead of raising another.
+    SeenAgain,
+    /// A hit's reminders held back for a while, with why.
+    Snooze,
+    /// A hit nobody acknowledged by its last reminder, for the managers.
+    Escalate,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 39] = [
+    pub const ALL: [AuditAction; 42] = [
         AuditAction::Create,
         AuditAction::Add,
         AuditAction::Update,
@@ -93,6 +99,9 @@ impl AuditAction {
         AuditAction::Link,
         AuditAction::Accepted,
         AuditAction::Rejected,
+        AuditAction::SeenAgain,
+        AuditAction::Snooze,
+        AuditAction::Escalate,
     ];
 
     /// The code as stored and hashed.
@@ -137,6 +146,9 @@ impl AuditAction {
             AuditAction::Link => "link",
             AuditAction::Accepted => "accepted",
             AuditAction::Rejected => "rejected",
+            AuditAction::SeenAgain => "seen again",
+            AuditAction::Snooze => "snooze",
+            AuditAction::Escalate => "escalate",
         }
     }
 
@@ -292,7 +304,7 @@ mod tests {
             "{err}"
         );
         assert!(
-            err.contains("sign-in_refused") && err.ends_with("rejected)"),
+            err.contains("sign-in_refused") && err.ends_with("escalate)"),
             "{err}"
         );
     }

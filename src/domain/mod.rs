@@ -7,6 +7,7 @@ pub mod document;
 pub mod exclusion;
 pub mod filter;
 pub mod history;
+pub mod hit;
 pub mod incident;
 pub mod member;
 pub mod merge;

@@ -127,16 +127,6 @@ pub fn hits_from(findings: &[Finding]) -> Vec<(HitKind, Option<i64>, String)> {
     out
 }
 
-/// An unacknowledged hit escalates once it has waited `after`, and again each `after` since.
-pub fn escalation_level(raised_at: DateTime<Utc>, now: DateTime<Utc>, after: Duration) -> i64 {
-    let waited = now - raised_at;
-    if after <= Duration::zero() || waited < after {
-        0
-    } else {
-        waited.num_seconds() / after.num_seconds()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,14 +200,5 @@ mod tests {
             stage: "warning".into()
         }])
         .is_empty());
-    }
-
-    #[test]
-    fn escalation_steps_up_while_nobody_acknowledges() {
-        let r = t("2026-11-27T12:00:00Z");
-        let two = Duration::minutes(2);
-        assert_eq!(escalation_level(r, t("2026-11-27T12:01:59Z"), two), 0);
-        assert_eq!(escalation_level(r, t("2026-11-27T12:02:00Z"), two), 1);
-        assert_eq!(escalation_level(r, t("2026-11-27T12:06:30Z"), two), 3);
     }
 }

@@ -663,7 +663,7 @@ fn add_sightings(
             params![ts(at), camera, zone, offender, rng.pick(&notes), operator],
         )?;
         let sighting = tx.last_insert_rowid();
-        let (_, hits) = super::sightings::raise_hits(
+        let hits = super::sightings::raise_hits(
             tx,
             &rules,
             offender,
@@ -673,7 +673,8 @@ fn add_sightings(
             None,
             operator,
             at,
-        )?;
+        )?
+        .raised;
         for h in hits {
             if k + 3 < count {
                 let accept = rng.chance(80);

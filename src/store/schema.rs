@@ -557,6 +557,61 @@ ALTER TABLE hits ADD COLUMN changed_by INTEGER REFERENCES operators(id);
 ALTER TABLE hits ADD COLUMN changed_at INTEGER;
 UPDATE hits SET changed_by = decided_by, changed_at = decided_at WHERE decided_at IS NOT NULL;
 "#,
+    // 15: one hit per situation (see store/sightings.rs): a person seen
+    // again while their hit waits is counted on it, with where and when
+    // last; the hit's reminders escalate once (when, written by the first
+    // console to reach it) and can be snoozed (until when, and why). A hit
+    // raised before this was seen once, where it was raised.
+    r#"
+ALTER TABLE hits ADD COLUMN seen_count INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE hits ADD COLUMN last_seen_at INTEGER;
+ALTER TABLE hits ADD COLUMN last_sighting_id INTEGER REFERENCES sightings(id) ON DELETE SET NULL;
+ALTER TABLE hits ADD COLUMN last_zone_id INTEGER REFERENCES zones(id);
+ALTER TABLE hits ADD COLUMN escalated_at INTEGER;
+ALTER TABLE hits ADD COLUMN snoozed_until INTEGER;
+ALTER TABLE hits ADD COLUMN snooze_reason TEXT;
+UPDATE hits SET last_seen_at = COALESCE((SELECT s.at FROM sightings s WHERE s.id = hits.sighting_id), raised_at),
+                last_sighting_id = sighting_id, last_zone_id = zone_id;
+CREATE INDEX hits_waiting_for ON hits(offender_id, kind) WHERE status = 'new';
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+#[cfg(test)]
+mod tests {
+    use super::MIGRATIONS;
+    use rusqlite::Connection;
+
+    #[test]
+    fn hits_raised_before_one_hit_per_situation_were_seen_once_where_they_were_raised() {
+        let c = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..14] {
+            c.execute_batch(sql).unwrap();
+        }
+        c.execute_batch(
+            "INSERT INTO operators (id, name, role, created_at) VALUES (1, 'Sam', 'cctv', 0);
+             INSERT INTO zones (id, name, code) VALUES (1, 'Market Square', 'MS');
+             INSERT INTO offenders (id, kind, name, created_at, updated_at) VALUES (1, 'known', 'Darren', 0, 0);
+             INSERT INTO sightings (id, at, zone_id, offender_id, created_by, created_at) VALUES (1, 500, 1, 1, 1, 600);
+             INSERT INTO hits (id, raised_at, kind, offender_id, sighting_id, zone_id) VALUES (1, 600, 'breach', 1, 1, 1);
+             INSERT INTO hits (id, raised_at, kind, offender_id, zone_id) VALUES (2, 700, 'watch', 1, NULL);",
+        )
+        .unwrap();
+        c.execute_batch(MIGRATIONS[14]).unwrap();
+        // (seen_count, last_seen_at, last_sighting_id, last_zone_id, escalated_at)
+        type Seen = (i64, i64, Option<i64>, Option<i64>, Option<i64>);
+        let rows: Vec<Seen> = c
+            .prepare("SELECT seen_count, last_seen_at, last_sighting_id, last_zone_id, escalated_at FROM hits ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        // when the sighting saw them, or (no sighting) when it was raised
+        assert_eq!(
+            rows,
+            [(1, 500, Some(1), Some(1), None), (1, 700, None, None, None)]
+        );
+    }
+}

@@ -317,13 +317,13 @@ impl Store {
             .prepare(
                 "SELECT s.id, s.at, COALESCE(o.name, s.description),
                         COALESCE(cam.name, z.name, s.location, ''),
-                        (SELECT h.kind FROM hits h WHERE h.sighting_id = s.id ORDER BY h.id LIMIT 1)
+                        (SELECT h.kind FROM hits h WHERE s.id IN (h.sighting_id, h.last_sighting_id) ORDER BY h.id LIMIT 1)
                  FROM sightings s LEFT JOIN offenders o ON o.id = s.offender_id
                  LEFT JOIN cameras cam ON cam.id = s.camera_id
                  LEFT JOIN zones z ON z.id = s.zone_id
                  WHERE s.at >= ?1 AND s.at <= ?2
                    AND (o.id IS NULL OR o.kind = 'id_sought'
-                        OR EXISTS (SELECT 1 FROM hits h WHERE h.sighting_id = s.id))
+                        OR EXISTS (SELECT 1 FROM hits h WHERE s.id IN (h.sighting_id, h.last_sighting_id)))
                  ORDER BY s.at, s.id LIMIT 200",
             )?
             .query_map(params![ts(shift.started_at), ts(now)], |r| {

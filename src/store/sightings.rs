@@ -1,6 +1,11 @@
 //! Cameras, sightings and hits. A sighting (or an incident naming someone)
 //! is saved with its hit decision in the same transaction, so a breach is
 //! never saved without its hit nor a hit without its cause.
+//!
+//! One hit per situation: a sighting of someone whose hit of the same kind
+//! (and, for a breach, on the same exclusion) still waits is counted on that
+//! hit, with where and when they were seen last, instead of raising another.
+//! Naming someone on an incident always raises its own hit, for its incident.
 
 use super::offenders::{sighting_row, SightingRow, SIGHTING_SELECT};
 use super::versions::{self, Record};
@@ -45,8 +50,35 @@ pub struct HitRow {
     pub decided_by: Option<String>,
     pub action_taken: Option<String>,
     pub reject_reason: Option<String>,
-    /// Bumped by every decision, so a form on an old copy is refused.
+    /// Bumped by every decision, sighting counted and snooze, so a form on
+    /// an old copy is refused.
     pub version: i64,
+    /// How many sightings the hit stands for (1: the one that raised it).
+    pub seen_count: i64,
+    /// When the person was last seen (`place` and `camera` are that sighting's).
+    pub last_seen_at: DateTime<Utc>,
+    /// When nobody had acknowledged it by the last reminder.
+    pub escalated_at: Option<DateTime<Utc>>,
+    /// Reminders held back until then, and why.
+    pub snoozed_until: Option<DateTime<Utc>>,
+    pub snooze_reason: Option<String>,
+    /// The exclusion behind a breach: lifted when, and when it ends.
+    pub exclusion_lifted_at: Option<DateTime<Utc>>,
+    pub exclusion_ends_at: Option<DateTime<Utc>>,
+}
+
+impl HitRow {
+    /// What decides whether it still reminds.
+    pub fn alarm(&self) -> crate::domain::hit::HitAlarm {
+        crate::domain::hit::HitAlarm {
+            status: self.status,
+            raised_at: self.raised_at,
+            escalated_at: self.escalated_at,
+            snoozed_until: self.snoozed_until,
+            exclusion_lifted_at: self.exclusion_lifted_at,
+            exclusion_ends_at: self.exclusion_ends_at,
+        }
+    }
 }
 
 /// What saving a sighting found, for the operator to see at once.
@@ -54,16 +86,31 @@ pub struct HitRow {
 pub struct SightingOutcome {
     pub sighting_id: i64,
     pub findings: Vec<Finding>,
+    /// Hits raised by this sighting.
     pub hits: Vec<i64>,
+    /// Hits still waiting that this sighting was counted on instead.
+    pub seen_again: Vec<i64>,
 }
 
+/// What a sighting or a name on an incident decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Decided {
+    pub findings: Vec<Finding>,
+    pub raised: Vec<i64>,
+    pub seen_again: Vec<i64>,
+}
+
+// where and by which camera: the latest sighting counted on the hit
 const HIT_SELECT: &str = "SELECT h.id, h.raised_at, h.kind, h.offender_id, o.name, COALESCE(z.name, ''), COALESCE(c.name, ''),
-        h.sighting_id, h.incident_id, h.detail, h.status, h.decided_at, d.name, h.action_taken, h.reject_reason, h.version
+        h.sighting_id, h.incident_id, h.detail, h.status, h.decided_at, d.name, h.action_taken, h.reject_reason, h.version,
+        h.seen_count, COALESCE(h.last_seen_at, h.raised_at), h.escalated_at, h.snoozed_until, h.snooze_reason,
+        e.lifted_at, e.ends_at
      FROM hits h JOIN offenders o ON o.id = h.offender_id
-     LEFT JOIN zones z ON z.id = h.zone_id
-     LEFT JOIN sightings s ON s.id = h.sighting_id
+     LEFT JOIN zones z ON z.id = h.last_zone_id
+     LEFT JOIN sightings s ON s.id = COALESCE(h.last_sighting_id, h.sighting_id)
      LEFT JOIN cameras c ON c.id = s.camera_id
-     LEFT JOIN operators d ON d.id = h.decided_by";
+     LEFT JOIN operators d ON d.id = h.decided_by
+     LEFT JOIN exclusions e ON e.id = h.exclusion_id";
 
 fn hit_row(r: &Row) -> rusqlite::Result<HitRow> {
     Ok(HitRow {
@@ -83,10 +130,19 @@ fn hit_row(r: &Row) -> rusqlite::Result<HitRow> {
         action_taken: r.get(13)?,
         reject_reason: r.get(14)?,
         version: r.get(15)?,
+        seen_count: r.get(16)?,
+        last_seen_at: from_ts(r.get(17)?),
+        escalated_at: r.get::<_, Option<i64>>(18)?.map(from_ts),
+        snoozed_until: r.get::<_, Option<i64>>(19)?.map(from_ts),
+        snooze_reason: r.get(20)?,
+        exclusion_lifted_at: r.get::<_, Option<i64>>(21)?.map(from_ts),
+        exclusion_ends_at: r.get::<_, Option<i64>>(22)?.map(from_ts),
     })
 }
 
-/// Decide and record the hits for `offender` seen in `zone` at `at`.
+/// Decide and record the hits for `offender` seen in `zone` at `at`: a
+/// sighting (`sighting`) of someone whose like hit still waits is counted
+/// on it; anything else raises a hit.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn raise_hits(
     tx: &Transaction,
@@ -98,7 +154,7 @@ pub(crate) fn raise_hits(
     incident: Option<i64>,
     operator: i64,
     now: DateTime<Utc>,
-) -> Result<(Vec<Finding>, Vec<i64>)> {
+) -> Result<Decided> {
     let (markers, status): (String, String) = tx.query_row(
         "SELECT markers, status FROM offenders WHERE id = ?1",
         [offender],
@@ -125,11 +181,20 @@ pub(crate) fn raise_hits(
         at,
     );
     let mut ids = vec![];
+    let mut seen_again = vec![];
     for (kind, exclusion, detail) in hits_from(&findings) {
+        if let Some(s) = sighting {
+            if let Some(waiting) = waiting_hit(tx, offender, kind, exclusion)? {
+                seen_on(tx, waiting, s, zone, at, operator, now)?;
+                seen_again.push(waiting);
+                continue;
+            }
+        }
         tx.execute(
-            "INSERT INTO hits (raised_at, kind, offender_id, sighting_id, incident_id, exclusion_id, zone_id, detail)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![ts(now), kind.code(), offender, sighting, incident, exclusion, zone, detail],
+            "INSERT INTO hits (raised_at, kind, offender_id, sighting_id, incident_id, exclusion_id, zone_id, detail,
+                               last_seen_at, last_sighting_id, last_zone_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?4, ?7)",
+            params![ts(now), kind.code(), offender, sighting, incident, exclusion, zone, detail, ts(at)],
         )?;
         let id = tx.last_insert_rowid();
         audit::append(
@@ -143,7 +208,62 @@ pub(crate) fn raise_hits(
         )?;
         ids.push(id);
     }
-    Ok((findings, ids))
+    Ok(Decided {
+        findings,
+        raised: ids,
+        seen_again,
+    })
+}
+
+/// The newest hit of this kind on this person (for a breach, on this
+/// exclusion) still waiting for a decision.
+fn waiting_hit(
+    tx: &Transaction,
+    offender: i64,
+    kind: HitKind,
+    exclusion: Option<i64>,
+) -> Result<Option<i64>> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT id FROM hits WHERE offender_id = ?1 AND kind = ?2 AND status = 'new' AND exclusion_id IS ?3
+             ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row(params![offender, kind.code(), exclusion], |r| r.get(0))
+        .optional()?)
+}
+
+/// Count sighting `sighting` (in `zone` at `at`) on waiting hit `hit`: the
+/// latest of its sightings gives where and when, so one logged late for an
+/// earlier time is counted without moving them back.
+fn seen_on(
+    tx: &Transaction,
+    hit: i64,
+    sighting: i64,
+    zone: Option<i64>,
+    at: DateTime<Utc>,
+    operator: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    // every SET reads the row as it was, so each CASE sees the old last_seen_at
+    tx.execute(
+        "UPDATE hits SET seen_count = seen_count + 1,
+             last_sighting_id = CASE WHEN ?2 >= COALESCE(last_seen_at, raised_at) THEN ?3 ELSE last_sighting_id END,
+             last_zone_id = CASE WHEN ?2 >= COALESCE(last_seen_at, raised_at) THEN ?4 ELSE last_zone_id END,
+             last_seen_at = MAX(COALESCE(last_seen_at, raised_at), ?2)
+         WHERE id = ?1",
+        params![hit, ts(at), sighting, zone],
+    )?;
+    versions::bump(tx, Record::Hit(hit), operator, now)?;
+    audit::append(
+        tx,
+        now,
+        Some(operator),
+        AuditAction::SeenAgain,
+        "hit",
+        Some(hit),
+        &format!("sighting {sighting}"),
+    )?;
+    Ok(())
 }
 
 impl Store {
@@ -204,14 +324,19 @@ impl Store {
             )?;
             let id = tx.last_insert_rowid();
             audit::append(tx, now, Some(operator), AuditAction::Create, "sighting", Some(id), "")?;
-            let (findings, hits) = match new.offender_id {
+            let decided = match new.offender_id {
                 Some(o) => raise_hits(tx, rules, o, zone, new.at, Some(id), new.incident_id, operator, now)?,
-                None => (vec![], vec![]),
+                None => Decided { findings: vec![], raised: vec![], seen_again: vec![] },
             };
             if let (Some(i), Some(o)) = (new.incident_id, new.offender_id) {
                 tx.execute("INSERT OR IGNORE INTO incident_offenders (incident_id, offender_id) VALUES (?1, ?2)", params![i, o])?;
             }
-            Ok(SightingOutcome { sighting_id: id, findings, hits })
+            Ok(SightingOutcome {
+                sighting_id: id,
+                findings: decided.findings,
+                hits: decided.raised,
+                seen_again: decided.seen_again,
+            })
         })
     }
 
@@ -239,7 +364,8 @@ impl Store {
                 return Err(StoreError::Invalid("that person is already named on this incident".into()));
             }
             audit::append(tx, now, Some(operator), AuditAction::Link, "incident", Some(incident), &format!("offender {offender}"))?;
-            raise_hits(tx, rules, offender, zone, from_ts(opened), None, Some(incident), operator, now)
+            let decided = raise_hits(tx, rules, offender, zone, from_ts(opened), None, Some(incident), operator, now)?;
+            Ok((decided.findings, decided.raised))
         })
     }
 
@@ -336,6 +462,85 @@ impl Store {
             versions::bump(tx, Record::Hit(id), operator, now)?;
             // the action or reason stays on the hit; the never-pruned trail gets the decision only
             audit::append(tx, now, Some(operator), audited, "hit", Some(id), "")?;
+            Ok(())
+        })?;
+        self.hit(id)?
+            .ok_or_else(|| StoreError::NotFound(format!("hit {id}")))
+    }
+
+    /// Mark a waiting hit escalated: nobody acknowledged it by its last
+    /// reminder. Written once, by whichever console reaches it first (the
+    /// others read it), and only while the hit still reminds: not decided,
+    /// not snoozed, its exclusion neither lifted nor ended. True if this
+    /// call wrote it. Audited with no operator: it is the schedule's doing.
+    /// It bumps no version: it changes nothing a decision form holds, and
+    /// a decision being typed must not be refused for it.
+    pub fn escalate_hit(&mut self, id: i64, waited: &str, now: DateTime<Utc>) -> Result<bool> {
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE hits SET escalated_at = ?2
+                 WHERE id = ?1 AND status = 'new' AND escalated_at IS NULL
+                   AND (snoozed_until IS NULL OR snoozed_until <= ?2)
+                   AND NOT EXISTS (SELECT 1 FROM exclusions e WHERE e.id = hits.exclusion_id
+                                   AND (e.lifted_at <= ?2 OR e.ends_at <= ?2))",
+                params![id, ts(now)],
+            )?;
+            if n == 1 {
+                audit::append(
+                    tx,
+                    now,
+                    None,
+                    AuditAction::Escalate,
+                    "hit",
+                    Some(id),
+                    &format!("not acknowledged after {waited}"),
+                )?;
+            }
+            Ok(n == 1)
+        })
+    }
+
+    /// Hold a waiting hit's reminders (and its escalation) back for
+    /// `minutes`, saying why; every console reads it. The reason stays on
+    /// the hit, the trail gets the minutes.
+    pub fn snooze_hit(
+        &mut self,
+        id: i64,
+        minutes: i64,
+        reason: &str,
+        operator: i64,
+        now: DateTime<Utc>,
+    ) -> Result<HitRow> {
+        let (minutes, reason) = crate::domain::hit::snooze(&minutes.to_string(), reason)
+            .map_err(StoreError::Invalid)?;
+        self.write(|tx| {
+            let status: Option<String> = tx
+                .query_row("SELECT status FROM hits WHERE id = ?1", [id], |r| r.get(0))
+                .optional()?;
+            match status.as_deref() {
+                None => return Err(StoreError::NotFound(format!("hit {id}"))),
+                Some("new") => {}
+                Some(done) => {
+                    return Err(StoreError::Invalid(format!(
+                        "hit {id} is already {done}: nothing to snooze"
+                    )))
+                }
+            }
+            let until = now + chrono::Duration::minutes(minutes);
+            tx.execute(
+                "UPDATE hits SET snoozed_until = ?2, snooze_reason = ?3 WHERE id = ?1",
+                params![id, ts(until), reason],
+            )?;
+            versions::bump(tx, Record::Hit(id), operator, now)?;
+            audit::append(
+                tx,
+                now,
+                Some(operator),
+                AuditAction::Snooze,
+                "hit",
+                Some(id),
+                &format!("{minutes} minutes"),
+            )?;
             Ok(())
         })?;
         self.hit(id)?

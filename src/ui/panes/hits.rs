@@ -1,11 +1,13 @@
-//! Hits: unacknowledged first, escalating colour while they wait.
+//! Hits: unacknowledged first, in the alert colour once they have reminded;
+//! escalated, snoozed, or no longer a breach said in words.
 
 use crate::app::keymap::Command;
 use crate::app::App;
 use crate::domain::clock::format_age;
-use crate::domain::sighting::{escalation_level, HitKind, HitStatus};
+use crate::domain::hit::Standing;
+use crate::domain::sighting::{HitKind, HitStatus};
+use crate::store::sightings::HitRow;
 use crate::ui::{clean, local, Theme};
-use chrono::Duration;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
@@ -14,24 +16,29 @@ use ratatui::Frame;
 pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let h = &app.hits;
     let now = app.now();
-    let after = Duration::minutes(app.config.hit_escalate_after_minutes);
+    let reminders = app.config.reminders();
     let visible = area.height.saturating_sub(3) as usize;
     let offset = h.selected.saturating_sub(visible.saturating_sub(1));
     let rows = h.rows.iter().skip(offset).take(visible).map(|r| {
-        let (state, style) = match r.status {
-            HitStatus::New if escalation_level(r.raised_at, now, after) > 0 => {
+        let standing = r.alarm().standing(now);
+        let (state, style) = match standing {
+            Standing::Decided if r.status == HitStatus::Accepted => ("accepted", theme.style("ok")),
+            Standing::Decided => ("false match", theme.style("muted")),
+            Standing::Lifted => ("lifted", theme.style("muted")),
+            Standing::Ended => ("ended", theme.style("muted")),
+            Standing::Escalated => ("ESCALATED", theme.style("alert_critical")),
+            Standing::Snoozed(_) => ("snoozed", theme.style("alert_warn")),
+            Standing::Waiting if reminders.due(r.raised_at, now) > 0 => {
                 ("WAITING", theme.style("alert_critical"))
             }
-            HitStatus::New => ("new", theme.style("alert_warn")),
-            HitStatus::Accepted => ("accepted", theme.style("ok")),
-            HitStatus::Rejected => ("false match", theme.style("muted")),
+            Standing::Waiting => ("new", theme.style("alert_warn")),
         };
         let kind = match r.kind {
             HitKind::Breach => Span::styled("BREACH", theme.style("alert_critical")),
             HitKind::Watch => Span::styled("watch", theme.style("alert_warn")),
         };
         let outcome = match r.status {
-            HitStatus::New => clean(&r.detail),
+            HitStatus::New => waiting_detail(app, r, standing),
             HitStatus::Accepted => format!(
                 "{} — {}",
                 clean(r.decided_by.as_deref().unwrap_or("")),
@@ -43,10 +50,10 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 clean(r.reject_reason.as_deref().unwrap_or(""))
             ),
         };
-        let place = if r.camera.is_empty() {
-            clean(&r.place)
-        } else {
-            format!("{} · {}", clean(&r.place), clean(&r.camera))
+        let place = match (r.place.is_empty(), r.camera.is_empty()) {
+            (_, true) => clean(&r.place),
+            (true, false) => clean(&r.camera),
+            (false, false) => format!("{} · {}", clean(&r.place), clean(&r.camera)),
         };
         Row::new(vec![
             Cell::from(r.id.to_string()),
@@ -61,12 +68,13 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Cell::from(place),
             Cell::from(outcome),
         ])
-        .style(if r.status == HitStatus::New {
+        .style(if standing.urgent() {
             theme.style("base")
         } else {
             theme.style("muted")
         })
     });
+    let (_, escalated) = h.urgent(now);
     let title = Line::from(vec![
         Span::styled(
             format!(" Hits — {} waiting ", h.unacknowledged),
@@ -75,6 +83,14 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             } else {
                 theme.style("title")
             },
+        ),
+        Span::styled(
+            if escalated > 0 {
+                format!("· {escalated} escalated ")
+            } else {
+                String::new()
+            },
+            theme.style("alert_critical"),
         ),
         Span::styled(
             format!("· {} false matches ", h.false_matches),
@@ -90,7 +106,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Constraint::Length(12),
             Constraint::Length(20),
             Constraint::Fill(1),
-            Constraint::Fill(1),
+            Constraint::Fill(2),
         ],
     )
     .header(
@@ -130,4 +146,38 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             f.render_widget(Paragraph::new(hint).style(theme.style("muted")), r);
         }
     }
+}
+
+/// A waiting hit's detail, what matters first: why it is no longer a
+/// breach, or how often and where the person was seen if more than once,
+/// then any snooze, then what it is.
+fn waiting_detail(app: &App, r: &HitRow, standing: Standing) -> String {
+    let mut parts = vec![];
+    if let Some(why) = standing.moot() {
+        parts.push(why.to_string());
+    }
+    if r.seen_count > 1 {
+        let at = if r.camera.is_empty() {
+            &r.place
+        } else {
+            &r.camera
+        };
+        parts.push(format!(
+            "seen {} times, last {} {}",
+            r.seen_count,
+            local(app, r.last_seen_at).format("%H:%M"),
+            clean(at)
+        ));
+    }
+    if let (Standing::Snoozed(until), Some(why)) = (standing, &r.snooze_reason) {
+        parts.push(format!(
+            "snoozed to {}: {}",
+            local(app, until).format("%H:%M"),
+            clean(why)
+        ));
+    }
+    if standing.moot().is_none() {
+        parts.push(clean(&r.detail));
+    }
+    parts.join(" · ")
 }

@@ -15,7 +15,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let now = app.now();
     let shift = (now - app.started_at).num_seconds().max(0);
     let stale = app.stale_count();
-    let waiting = app.hits.unacknowledged;
+    // waiting hits that still need someone: not those no longer a breach
+    let (waiting, escalated) = app.hits.urgent(now);
     let filtered = if app.board.filter.is_narrowed() {
         " (filtered)"
     } else {
@@ -57,7 +58,11 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     parts.extend([
         (
-            format!("│ hits {waiting} "),
+            if escalated > 0 {
+                format!("│ hits {waiting} ({escalated} escalated) ")
+            } else {
+                format!("│ hits {waiting} ")
+            },
             if waiting > 0 { alert } else { bar },
             0,
         ),

@@ -25,7 +25,7 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-use watchroom::app::{Action, App, COUNT_CAP};
+use watchroom::app::{Action, App, Pane, COUNT_CAP};
 use watchroom::domain::{IncidentFilter, StatusView};
 use watchroom::store::{Anchor, Store};
 use watchroom::ui::Themes;
@@ -183,6 +183,70 @@ fn key_to_frame(c: &mut Criterion) {
             b.iter_custom(|iters| con.time_key(iters, top, |_, _| true, &[KeyCode::PageDown]))
         });
         assert_eq!(con.app.board.rows.len(), PAGE);
+    }
+    g.finish();
+}
+
+/// The overview beside the board, in the same run: its first frame (open
+/// the store, build the console, show the overview) and `j` in its live
+/// incidents section, against the board's.
+fn overview(c: &mut Criterion) {
+    let themes = themes();
+    let mut g = c.benchmark_group("overview");
+    let top = KeyCode::Char('g');
+    let down = KeyCode::Char('j');
+    for (n, path) in stores() {
+        for pane in ["overview", "board"] {
+            g.bench_with_input(
+                BenchmarkId::new(format!("first_frame_{pane}"), n),
+                path,
+                |b, path| {
+                    b.iter_custom(|iters| {
+                        let mut total = Duration::ZERO;
+                        for _ in 0..iters {
+                            let t = Instant::now();
+                            let mut app = open_console(path, &themes, "live");
+                            if pane == "overview" {
+                                press(&mut app, KeyCode::Char('0'));
+                            }
+                            let mut terminal = terminal();
+                            draw(&mut terminal, &app, &themes);
+                            total += t.elapsed();
+                            black_box(&terminal);
+                            drop(app);
+                        }
+                        total
+                    })
+                },
+            );
+        }
+        for pane in ["overview", "board"] {
+            let mut con = Console::open(path, &themes, "live");
+            if pane == "overview" {
+                press(&mut con.app, KeyCode::Char('0'));
+                assert_eq!(con.app.pane, Pane::Overview, "the overview fits 120×40");
+                assert!(!con.app.overview.incidents.is_empty());
+            }
+            con.since_reset = u64::MAX;
+            g.bench_function(BenchmarkId::new(format!("j_{pane}"), n), |b| {
+                b.iter_custom(|iters| {
+                    con.time_key(
+                        iters,
+                        down,
+                        |a, _| {
+                            if a.pane == Pane::Overview {
+                                // within what the section shows on screen
+                                a.overview.incident_selected + 1
+                                    >= a.overview.incidents.len().min(15)
+                            } else {
+                                a.board.selected + 1 >= a.board.rows.len()
+                            }
+                        },
+                        &[top],
+                    )
+                })
+            });
+        }
     }
     g.finish();
 }
@@ -376,6 +440,7 @@ criterion_group!(
     benches,
     first_frame,
     key_to_frame,
+    overview,
     filter,
     empty_frame,
     bare_query,

@@ -106,7 +106,12 @@ impl App {
                     now: self.clock.now(),
                     tz: self.tz,
                 };
-                let reads = suggest.describe(id);
+                let name = suggest
+                    .index
+                    .entry(id)
+                    .map(|e| e.name.clone())
+                    .unwrap_or_default();
+                let reads = suggest.describe(id, &name);
                 return Some((id, reads));
             }
         }

@@ -62,6 +62,10 @@ pub struct Hits {
     pub escalations_known: HashSet<i64>,
     /// Whether the first load (at start) has counted what was already past.
     pub(crate) primed: bool,
+    /// Each waiting hit's person as the sighting picker reads them (record
+    /// number, first marker, exclusion in force and where, last seen), so
+    /// two of one name are told apart on the row.
+    pub who: HashMap<i64, String>,
 }
 
 /// A desktop notification for the runtime to send (never on the drawing path).
@@ -199,6 +203,31 @@ impl App {
         self.run(effects);
     }
 
+    /// Read what tells the waiting hits' people apart (a few indexed
+    /// reads a waiting hit; decided ones show the name alone).
+    pub(crate) fn describe_waiting(&mut self) {
+        let people: Vec<(i64, i64, String)> = self
+            .hits
+            .rows
+            .iter()
+            .filter(|h| h.status == HitStatus::New)
+            .map(|h| (h.id, h.offender_id, h.offender.clone()))
+            .collect();
+        let suggest = super::register::AppSuggest {
+            zones: &self.zones,
+            members: &self.members,
+            index: &mut self.index,
+            store: &self.store,
+            ladder: &self.rules.ladder,
+            now: self.clock.now(),
+            tz: self.tz,
+        };
+        self.hits.who = people
+            .into_iter()
+            .map(|(hit, person, name)| (hit, suggest.describe(person, &name)))
+            .collect();
+    }
+
     pub(crate) fn refresh_hits(&mut self) {
         match (self.store.hits(300), self.store.hit_counts()) {
             (Ok(rows), Ok((new, _, rejected))) => {
@@ -217,6 +246,7 @@ impl App {
                     .map(|h| h.id)
                     .collect();
                 self.hits.reminded.retain(|id, _| waiting.contains(id));
+                self.describe_waiting();
                 self.hits
                     .escalations_known
                     .retain(|id| waiting.contains(id));

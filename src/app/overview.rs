@@ -98,6 +98,11 @@ pub fn ticker_text(r: &AuditRecord) -> String {
         (Some(AuditAction::Raise), "hit") => format!("raised hit {id}"),
         (Some(AuditAction::Accepted), "hit") => format!("accepted hit {id}"),
         (Some(AuditAction::Rejected), "hit") => format!("rejected hit {id} as a false match"),
+        (Some(AuditAction::SeenAgain), "hit") => format!("added a sighting to hit {id}"),
+        (Some(AuditAction::Snooze), "hit") => format!("snoozed hit {id}"),
+        (Some(AuditAction::Escalate), "hit") => {
+            return format!("hit {id} escalated to the managers")
+        }
         (Some(AuditAction::Log), "radio") => "logged radio traffic".to_string(),
         (Some(AuditAction::Status), "radio") => format!("changed radio {id}'s status"),
         (Some(AuditAction::Start), "rollcall") => "began a roll-call".to_string(),

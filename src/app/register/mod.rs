@@ -257,10 +257,11 @@ impl AppSuggest<'_> {
     }
 
     /// A person as the picker reads them: record number, name, the facts.
-    pub fn describe(&self, id: i64) -> String {
+    /// (`name` until the register's index has them.)
+    pub fn describe(&self, id: i64, name: &str) -> String {
         match self.index.entry(id) {
             Some(e) => format!("#{id} {}{}", e.name, self.facts(id, &e.markers)),
-            None => format!("#{id}"),
+            None => format!("#{id} {name}{}", self.facts(id, &[])),
         }
     }
 }
@@ -418,6 +419,7 @@ impl App {
                 self.index_sync.figures = u.figures;
                 if changed {
                     self.refresh_register();
+                    self.describe_waiting();
                     if let Some(Modal::Form(_, form)) = &mut self.modal {
                         form.suggest_people_again(&mut AppSuggest {
                             zones: &self.zones,

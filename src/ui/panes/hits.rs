@@ -64,7 +64,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             } else {
                 local(app, r.raised_at).format("%d %b %H:%M").to_string()
             }),
-            Cell::from(clean(&r.offender)),
+            Cell::from(clean(h.who.get(&r.id).unwrap_or(&r.offender))),
             Cell::from(place),
             Cell::from(outcome),
         ])
@@ -151,7 +151,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 /// A waiting hit's detail, what matters first: why it is no longer a
 /// breach, or how often and where the person was seen if more than once,
 /// then any snooze, then what it is.
-fn waiting_detail(app: &App, r: &HitRow, standing: Standing) -> String {
+pub fn waiting_detail(app: &App, r: &HitRow, standing: Standing) -> String {
     let mut parts = vec![];
     if let Some(why) = standing.moot() {
         parts.push(why.to_string());

@@ -4,10 +4,12 @@
 use crate::app::overview::{ticker_text, waiting};
 use crate::app::App;
 use crate::domain::clock::format_age;
+use crate::domain::hit::Standing;
 use crate::domain::overview::Section;
 use crate::domain::sighting::HitKind;
 use crate::domain::Priority;
 use crate::ui::panes::board::{priority_style, status_style};
+use crate::ui::panes::hits::waiting_detail;
 use crate::ui::{clean, local, Theme};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -204,7 +206,18 @@ fn hits(f: &mut Frame, area: Rect, app: &App, theme: &Theme, focus: bool) {
                 HitKind::Breach => Span::styled("BREACH", theme.style("alert_critical")),
                 HitKind::Watch => Span::styled("watch", theme.style("alert_warn")),
             };
-            let place = if h.camera.is_empty() {
+            let standing = h.alarm().standing(now);
+            let (state, style) = match standing {
+                Standing::Escalated => ("ESCALATED", theme.style("alert_critical")),
+                Standing::Snoozed(_) => ("snoozed", theme.style("alert_warn")),
+                Standing::Lifted => ("lifted", theme.style("muted")),
+                Standing::Ended => ("ended", theme.style("muted")),
+                _ => ("waiting", theme.style("alert_warn")),
+            };
+            // folded sightings, a snooze or a lifted exclusion say more than the place
+            let place = if h.seen_count > 1 || standing != Standing::Waiting {
+                waiting_detail(app, h, standing)
+            } else if h.camera.is_empty() {
                 clean(&h.place)
             } else {
                 format!("{} · {}", clean(&h.place), clean(&h.camera))
@@ -213,18 +226,20 @@ fn hits(f: &mut Frame, area: Rect, app: &App, theme: &Theme, focus: bool) {
                 Cell::from(h.id.to_string()),
                 Cell::from(format_age(now - h.raised_at)),
                 Cell::from(kind),
-                Cell::from(clean(&h.offender)),
+                Cell::from(state).style(style),
+                Cell::from(clean(app.hits.who.get(&h.id).unwrap_or(&h.offender))),
                 Cell::from(place),
             ])
         })
         .collect();
-    let header = Row::new(["hit", "waiting", "kind", "who", "where"]);
+    let header = Row::new(["hit", "waiting", "kind", "state", "who", "where"]);
     let widths = [
         Constraint::Length(5),
         Constraint::Length(8),
         Constraint::Length(6),
-        Constraint::Fill(1),
-        Constraint::Fill(1),
+        Constraint::Length(9),
+        Constraint::Fill(3),
+        Constraint::Fill(2),
     ];
     let selected = (focus && !shown.is_empty()).then(|| o.hit_selected - first);
     let t = Table::new(rows, widths)

@@ -508,3 +508,26 @@ fn a_profile_from_the_register_shows_its_photo_as_half_blocks() {
         "the demo put {path} in its store's photo folder"
     );
 }
+
+/// The sighting picker draws the highlighted person's photo beside the
+/// form, named by record number, so two of one name can be told apart.
+#[test]
+fn the_sighting_picker_shows_the_highlighted_persons_photo() {
+    let place = Place::new();
+    let c = place.demo("console", 140, 40, &[]);
+    c.wait_board();
+    c.send("S");
+    c.wait_for("the sighting form", WAIT, |t| t.contains("Sighting"));
+    c.send("ID-sought 12");
+    let text = c.wait_for("the photo beside the picker", WAIT, |t| {
+        let blocks = t.chars().filter(|&ch| ch == '▀' || ch == '▄').count();
+        let first = t
+            .lines()
+            .find(|l| l.contains("ID-sought 12") && l.contains('#') && !l.contains("Who"))
+            .and_then(|l| l.split('#').nth(1))
+            .and_then(|s| s.split_whitespace().next())
+            .map(|n| format!("┌ #{n} "));
+        first.is_some_and(|f| t.contains(&f)) && blocks >= 20
+    });
+    assert!(text.contains("Sighting"), "{text}");
+}

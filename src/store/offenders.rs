@@ -176,6 +176,16 @@ pub(crate) fn sighting_row(r: &Row) -> rusqlite::Result<SightingRow> {
 }
 
 impl Store {
+    /// A record's photo file ("" when it has none).
+    pub fn photo_path(&self, offender: i64) -> Result<String> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT photo_path FROM offenders WHERE id = ?1")?
+            .query_row([offender], |r| r.get(0))
+            .optional()?
+            .unwrap_or_default())
+    }
+
     /// When a person was last seen on a sighting (the newest, on the
     /// sightings' index of each person).
     pub fn last_sighted(&self, offender: i64) -> Result<Option<DateTime<Utc>>> {

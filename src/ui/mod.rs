@@ -48,7 +48,7 @@ pub fn draw_with(
     f: &mut Frame,
     app: &App,
     themes: &Themes,
-    photos: Option<&mut widgets::photo::Photos>,
+    mut photos: Option<&mut widgets::photo::Photos>,
 ) {
     let area = f.area();
     let theme = themes
@@ -96,7 +96,7 @@ pub fn draw_with(
         },
         Pane::Hits => panes::hits::draw(f, main, app, theme),
         Pane::Offenders => match &app.profile {
-            Some(p) => panes::profile::draw(f, main, app, p, theme, photos),
+            Some(p) => panes::profile::draw(f, main, app, p, theme, photos.as_deref_mut()),
             None => panes::register::draw(f, main, app, theme),
         },
         Pane::Activity => panes::activity::draw(f, main, app, theme),
@@ -112,7 +112,19 @@ pub fn draw_with(
     widgets::toast::draw(f, above, app, theme);
     match &app.modal {
         Some(Modal::Help { scroll }) => widgets::help::draw(f, area, app, *scroll, theme),
-        Some(Modal::Form(_, form)) => widgets::form::draw(f, area, app, form, theme),
+        Some(Modal::Form(_, form)) => {
+            widgets::form::draw(f, area, app, form, theme);
+            // the highlighted person's photo, to tell two of one name apart
+            let picked = form
+                .fields
+                .get(form.focus)
+                .and_then(|x| x.highlighted_offender());
+            if let (Some(photos), Some(p)) = (photos, picked) {
+                if !p.photo.is_empty() {
+                    photo_beside(f, main, photos, p, theme);
+                }
+            }
+        }
         Some(Modal::Handover(view)) => widgets::handover::draw(f, area, view, theme),
         Some(Modal::Confirm(c)) => widgets::form::confirm(f, area, &clean(&c.question), theme),
         None => {}
@@ -130,6 +142,34 @@ pub fn draw_with(
         Some(QuitQuestion::OpenShift) => widgets::quit::draw(f, area, app, theme),
         None => {}
     }
+}
+
+/// A small photo at the top right of the pane, named by record number.
+fn photo_beside(
+    f: &mut Frame,
+    main: Rect,
+    photos: &mut widgets::photo::Photos,
+    who: &crate::app::form::OffenderChoice,
+    theme: &Theme,
+) {
+    let (w, h) = (24u16, 13u16);
+    if main.width < w + 2 || main.height < h {
+        return;
+    }
+    let r = Rect {
+        x: main.right() - w - 1,
+        y: main.y,
+        width: w,
+        height: h,
+    };
+    f.render_widget(Clear, r);
+    let block = ratatui::widgets::Block::default()
+        .borders(ratatui::widgets::Borders::ALL)
+        .border_style(theme.style("border"))
+        .title(Span::styled(format!(" #{} ", who.id), theme.style("title")));
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    photos.draw(f, inner, std::path::Path::new(&who.photo));
 }
 
 fn draw_message_line(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {

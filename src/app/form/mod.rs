@@ -26,6 +26,9 @@ pub struct OffenderChoice {
     /// How well it matched what was typed (0 when not from a search); two
     /// equal at the top of the list are equally good.
     pub score: u32,
+    /// Their photo's file, if the record has one (drawn beside the
+    /// highlighted row where the terminal shows images).
+    pub photo: String,
 }
 
 /// People equally good for what was typed, the first taken without a
@@ -163,6 +166,16 @@ impl Field {
     pub fn offender_value(&self) -> Option<&OffenderChoice> {
         match &self.kind {
             FieldKind::Offender { resolved, .. } => resolved.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The person highlighted in this field's list of suggestions, if any.
+    pub fn highlighted_offender(&self) -> Option<&OffenderChoice> {
+        match &self.kind {
+            FieldKind::Offender {
+                suggestions, pick, ..
+            } => suggestions.get(*pick),
             _ => None,
         }
     }

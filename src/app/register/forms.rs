@@ -47,6 +47,7 @@ impl App {
             name: e.name.clone(),
             label: e.name.clone(),
             score: 0,
+            photo: String::new(),
         })
     }
 

@@ -291,6 +291,7 @@ impl Suggest for AppSuggest<'_> {
                     name: e.name.clone(),
                     label,
                     score: h.score,
+                    photo: self.store.photo_path(e.id).unwrap_or_default(),
                 })
             })
             .collect()

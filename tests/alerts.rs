@@ -9,33 +9,9 @@ use std::sync::Arc;
 use support::*;
 use watchroom::app::config::Config;
 use watchroom::app::Action;
-use watchroom::domain::sighting::NewSighting;
-use watchroom::domain::{FixedClock, NewIncident, Place, Priority};
+use watchroom::domain::{FixedClock, Priority};
 use watchroom::io::ingest::{ingest_stream, Rules};
 use watchroom::store::Store;
-
-/// A sighting of `person` saved on a connection of another console's.
-fn sighted_elsewhere(path: &std::path::Path, person: i64) {
-    let mut other = Store::open(path).unwrap();
-    let desk = other.operator_or_add("Cam Desk", "cctv", now()).unwrap();
-    other
-        .record_sighting(
-            &NewSighting {
-                at: now(),
-                camera_id: None,
-                zone_id: None,
-                location: "Market Square".into(),
-                offender_id: Some(person),
-                description: String::new(),
-                note: String::new(),
-                incident_id: None,
-            },
-            &Config::default().hit_rules(),
-            desk.id,
-            now(),
-        )
-        .unwrap();
-}
 
 fn toasts(c: &Console) -> Vec<String> {
     c.app.toasts.iter().map(|t| t.text.clone()).collect()
@@ -76,26 +52,13 @@ fn a_locked_console_counts_what_arrives_names_no_one_and_rings() {
     assert!(!screen.contains("Market Square"), "no place: {screen}");
     assert!(c.app.take_bell(), "the bell rang for the new hit");
     // a P1 from another console adds to the count, and rings again
-    let mut other = Store::open(&path).unwrap();
-    let op = other
-        .operator_or_add("Sam Okafor", "operator", now())
-        .unwrap();
-    other
-        .create_incident(
-            &NewIncident {
-                kind: "violence".into(),
-                priority: Priority::Urgent,
-                place: Place {
-                    location: "Bus station".into(),
-                    ..Default::default()
-                },
-                summary: "fight with a bottle".into(),
-                opened_at: now(),
-            },
-            op.id,
-            now(),
-        )
-        .unwrap();
+    logged_elsewhere(
+        &path,
+        "Sam Okafor",
+        "violence",
+        Priority::Urgent,
+        "fight with a bottle",
+    );
     c.clock.advance(mins(1));
     c.update(Action::StoreChanged);
     let screen = c.text();
@@ -166,27 +129,7 @@ fn someone_else_signing_in_discards_the_draft_and_its_operator_is_told_next_time
 fn a_p1_from_another_console_and_an_ingested_alarm_toast_and_ring_everywhere() {
     let (_dir, path) = demo_store();
     let mut c = console_on(&path, "Sam Okafor", Config::default());
-    let mut other = Store::open(&path).unwrap();
-    let op = other
-        .operator_or_add("Alex Morgan", "manager", now())
-        .unwrap();
-    let id = other
-        .create_incident(
-            &NewIncident {
-                kind: "violence".into(),
-                priority: Priority::Urgent,
-                place: Place {
-                    location: "Bus station".into(),
-                    ..Default::default()
-                },
-                summary: "fight".into(),
-                opened_at: now(),
-            },
-            op.id,
-            now(),
-        )
-        .unwrap()
-        .id;
+    let id = logged_elsewhere(&path, "Alex Morgan", "violence", Priority::Urgent, "fight");
     c.update(Action::StoreChanged);
     let t = toasts(&c);
     assert!(
@@ -215,19 +158,7 @@ fn a_p1_from_another_console_and_an_ingested_alarm_toast_and_ring_everywhere() {
     assert!(c.app.take_bell(), "an alarm rings");
     // an ordinary incident toasts without the bell
     c.clock.advance(mins(1));
-    other
-        .create_incident(
-            &NewIncident {
-                kind: "antisocial".into(),
-                priority: Priority::Low,
-                place: Place::default(),
-                summary: "begging".into(),
-                opened_at: now(),
-            },
-            op.id,
-            now(),
-        )
-        .unwrap();
+    logged_elsewhere(&path, "Alex Morgan", "antisocial", Priority::Low, "begging");
     c.update(Action::StoreChanged);
     assert!(toasts(&c).iter().any(|t| t.contains("logged #")));
     assert!(!c.app.take_bell());

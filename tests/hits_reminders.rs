@@ -223,31 +223,7 @@ fn a_console_started_after_the_steps_rings_nothing_old_but_escalates_what_nobody
 /// A console whose clock reads `after` past the tests' start from its
 /// first moment, as one started later would.
 fn started_at(path: &Path, who: &str, after: Duration) -> Console {
-    use std::sync::Arc;
-    use watchroom::domain::FixedClock;
-    let clock = Arc::new(FixedClock::new(now() + after));
-    let mut store = Store::open(path).unwrap();
-    let op = store.operator_or_add(who, "operator", now()).unwrap();
-    let (themes, _) = watchroom::ui::Themes::load(None, false);
-    let app = watchroom::app::App::new(
-        store,
-        clock.clone(),
-        awake(),
-        op,
-        "default".into(),
-        themes.names(),
-    )
-    .unwrap();
-    let mut c = Console {
-        app,
-        worker: Store::open(path).unwrap(),
-        clock,
-        themes,
-        dir: None,
-        path: path.to_path_buf(),
-    };
-    c.update(Action::Resize(120, 40));
-    c
+    console_at(path, who, awake(), now() + after)
 }
 
 #[test]

@@ -9,8 +9,7 @@ use support::*;
 use watchroom::app::config::Config;
 use watchroom::app::{Action, Pane};
 use watchroom::domain::overview::Section;
-use watchroom::domain::sighting::{HitStatus, NewSighting};
-use watchroom::store::Store;
+use watchroom::domain::sighting::HitStatus;
 
 /// A console on the demo as `who`, opened where their role works, as the
 /// runtime opens it once it knows the terminal's size.
@@ -22,26 +21,13 @@ fn signed_in(path: &std::path::Path, who: &str, w: u16, h: u16) -> Console {
     c
 }
 
-fn text_at(c: &Console, w: u16, h: u16) -> String {
-    let t = c.screen(w, h);
-    let buf = t.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
-}
-
 #[test]
 fn the_overview_at_three_sizes() {
     let (_dir, path) = demo_store();
     for (w, h) in [(120, 32), (140, 45), (200, 60)] {
         let c = signed_in(&path, "Sam Okafor", w, h);
         assert_eq!(c.app.pane, Pane::Overview, "{w}×{h}");
-        let screen = text_at(&c, w, h);
+        let screen = c.text_at(w, h);
         for section in ["Live incidents", "Hits waiting", "Radio", "Activity"] {
             assert!(screen.contains(section), "{w}×{h}: {section}\n{screen}");
         }
@@ -133,7 +119,7 @@ fn a_in_the_hits_section_accepts_the_hit_it_shows_and_enter_opens_the_hits_pane(
         .unwrap();
     assert_eq!(status, HitStatus::Accepted.code());
     assert!(c.app.overview_hit().is_none_or(|h| h.id != hit));
-    assert!(text_at(&c, 140, 40).contains("Hits waiting · 0"));
+    assert!(c.text_at(140, 40).contains("Hits waiting · 0"));
 }
 
 #[test]
@@ -146,10 +132,7 @@ fn a_small_terminal_keeps_to_the_tabs_and_says_so_once() {
         said.contains("overview needs a terminal of 120×32"),
         "{said}"
     );
-    assert!(
-        !text_at(&c, 100, 30).contains("0 Overview"),
-        "no tab for it"
-    );
+    assert!(!c.text_at(100, 30).contains("0 Overview"), "no tab for it");
     c.key(KeyCode::BackTab);
     assert_ne!(c.app.pane, Pane::Overview, "Tab passes over it");
     // grown: the overview is there; shrunk under it: the tabs, not said again
@@ -172,7 +155,7 @@ fn the_config_sets_each_roles_sections_and_their_shares() {
     let mut c = console_on(&path, "Sam Okafor", config);
     c.update(Action::Resize(140, 40));
     c.app.open_home();
-    let screen = text_at(&c, 140, 40);
+    let screen = c.text_at(140, 40);
     assert!(screen.contains("Hits waiting") && screen.contains("Activity"));
     assert!(!screen.contains("Live incidents"), "{screen}");
     // Tab goes round the two sections only
@@ -188,27 +171,9 @@ fn another_consoles_sighting_and_incident_reach_the_overview_naming_no_one_in_th
     let (_dir, path) = demo_store();
     let mut c = signed_in(&path, "Sam Okafor", 140, 40);
     let person = register(&path, "Quentin Vale", "Q", &[], Some("exclusion"));
-    let mut other = Store::open(&path).unwrap();
-    let desk = other.operator_or_add("Cam Desk", "cctv", now()).unwrap();
-    let out = other
-        .record_sighting(
-            &NewSighting {
-                at: now(),
-                camera_id: None,
-                zone_id: None,
-                location: "Market Square".into(),
-                offender_id: Some(person),
-                description: String::new(),
-                note: String::new(),
-                incident_id: None,
-            },
-            &Config::default().hit_rules(),
-            desk.id,
-            now(),
-        )
-        .unwrap();
+    let sighting = sighted_elsewhere(&path, person);
     c.update(Action::StoreChanged);
-    let screen = text_at(&c, 140, 40);
+    let screen = c.text_at(140, 40);
     assert!(
         screen.contains("Quentin Vale"),
         "the hit shows in its section\n{screen}"
@@ -223,7 +188,7 @@ fn another_consoles_sighting_and_incident_reach_the_overview_naming_no_one_in_th
     assert!(
         ticker
             .iter()
-            .any(|t| t == &format!("Cam Desk logged sighting {}", out.sighting_id)),
+            .any(|t| t == &format!("Cam Desk logged sighting {sighting}")),
         "{ticker:?}"
     );
     assert!(
@@ -238,7 +203,7 @@ fn on_a_store_made_from_empty_every_section_says_it_has_nothing_yet() {
     let path = dir.path().join("scheme.db");
     let c = signed_in(&path, "Sam Okafor", 140, 40);
     assert_eq!(c.app.pane, Pane::Overview);
-    let screen = text_at(&c, 140, 40);
+    let screen = c.text_at(140, 40);
     for said in [
         "no live incidents",
         "no hit is waiting",

@@ -97,15 +97,7 @@ impl App {
                 same.then_some(h.id)
             });
             if let Some(id) = found {
-                let suggest = register::AppSuggest {
-                    zones: &self.zones,
-                    members: &self.members,
-                    index: &mut self.index,
-                    store: &self.store,
-                    ladder: &self.rules.ladder,
-                    now: self.clock.now(),
-                    tz: self.tz,
-                };
+                let suggest = super::register::app_suggest!(self);
                 let name = suggest
                     .index
                     .entry(id)
@@ -137,15 +129,7 @@ impl App {
         let Some(Modal::Form(_, form)) = &mut self.modal else {
             return;
         };
-        let mut suggest = register::AppSuggest {
-            zones: &self.zones,
-            members: &self.members,
-            index: &mut self.index,
-            store: &self.store,
-            ladder: &self.rules.ladder,
-            now: self.clock.now(),
-            tz: self.tz,
-        };
+        let mut suggest = super::register::app_suggest!(self);
         match form.handle_key(k, &self.keymap, &mut suggest) {
             FormOutcome::Continue => {}
             FormOutcome::Cancel => self.modal = None,

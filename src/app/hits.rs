@@ -213,15 +213,7 @@ impl App {
             .filter(|h| h.status == HitStatus::New)
             .map(|h| (h.id, h.offender_id, h.offender.clone()))
             .collect();
-        let suggest = super::register::AppSuggest {
-            zones: &self.zones,
-            members: &self.members,
-            index: &mut self.index,
-            store: &self.store,
-            ladder: &self.rules.ladder,
-            now: self.clock.now(),
-            tz: self.tz,
-        };
+        let suggest = super::register::app_suggest!(self);
         self.hits.who = people
             .into_iter()
             .map(|(hit, person, name)| (hit, suggest.describe(person, &name)))

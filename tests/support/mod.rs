@@ -39,7 +39,12 @@ pub fn demo_store() -> (tempfile::TempDir, PathBuf) {
 }
 
 pub fn console_on(path: &Path, operator: &str, config: Config) -> Console {
-    let clock = Arc::new(FixedClock::new(now()));
+    console_at(path, operator, config, now())
+}
+
+/// A console started with its clock at `at` (as one started later would be).
+pub fn console_at(path: &Path, operator: &str, config: Config, at: DateTime<Utc>) -> Console {
+    let clock = Arc::new(FixedClock::new(at));
     let mut store = Store::open(path).unwrap();
     let op = store.operator_or_add(operator, "operator", now()).unwrap();
     let (themes, warnings) = Themes::load(None, false);
@@ -235,6 +240,10 @@ impl Console {
     /// The screen as text, one line per row.
     pub fn text(&self) -> String {
         let (w, h) = self.app.size;
+        self.text_at(w, h)
+    }
+    /// The screen drawn at `w`×`h`, as text, one line per row.
+    pub fn text_at(&self, w: u16, h: u16) -> String {
         let t = self.screen(w, h);
         let buf = t.backend().buffer();
         let mut out = String::new();
@@ -340,4 +349,58 @@ pub fn mins(n: i64) -> chrono::Duration {
 
 pub fn days(n: i64) -> chrono::Duration {
     chrono::Duration::days(n)
+}
+
+/// A sighting of `person` at Market Square, now, saved on a connection of
+/// another console's (a CCTV operator "Cam Desk"): its id.
+pub fn sighted_elsewhere(path: &Path, person: i64) -> i64 {
+    let mut other = Store::open(path).unwrap();
+    let desk = other.operator_or_add("Cam Desk", "cctv", now()).unwrap();
+    other
+        .record_sighting(
+            &watchroom::domain::sighting::NewSighting {
+                at: now(),
+                camera_id: None,
+                zone_id: None,
+                location: "Market Square".into(),
+                offender_id: Some(person),
+                description: String::new(),
+                note: String::new(),
+                incident_id: None,
+            },
+            &Config::default().hit_rules(),
+            desk.id,
+            now(),
+        )
+        .unwrap()
+        .sighting_id
+}
+
+/// An incident logged now by `who` on a connection of another console's: its id.
+pub fn logged_elsewhere(
+    path: &Path,
+    who: &str,
+    kind: &str,
+    priority: watchroom::domain::Priority,
+    summary: &str,
+) -> i64 {
+    let mut other = Store::open(path).unwrap();
+    let op = other.operator_or_add(who, "operator", now()).unwrap();
+    other
+        .create_incident(
+            &watchroom::domain::NewIncident {
+                kind: kind.into(),
+                priority,
+                place: watchroom::domain::Place {
+                    location: "Bus station".into(),
+                    ..Default::default()
+                },
+                summary: summary.into(),
+                opened_at: now(),
+            },
+            op.id,
+            now(),
+        )
+        .unwrap()
+        .id
 }

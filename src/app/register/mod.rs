@@ -214,6 +214,23 @@ impl ProfileView {
     }
 }
 
+/// The console's suggestions, borrowed field by field, so a form being
+/// typed in (itself one of the console's fields) can be handed them.
+macro_rules! app_suggest {
+    ($app:expr) => {
+        $crate::app::register::AppSuggest {
+            zones: &$app.zones,
+            members: &$app.members,
+            index: &mut $app.index,
+            store: &$app.store,
+            ladder: &$app.rules.ladder,
+            now: $app.clock.now(),
+            tz: $app.tz,
+        }
+    };
+}
+pub(crate) use app_suggest;
+
 pub(crate) struct AppSuggest<'a> {
     pub zones: &'a [Zone],
     pub members: &'a [Member],
@@ -422,15 +439,7 @@ impl App {
                     self.refresh_register();
                     self.describe_waiting();
                     if let Some(Modal::Form(_, form)) = &mut self.modal {
-                        form.suggest_people_again(&mut AppSuggest {
-                            zones: &self.zones,
-                            members: &self.members,
-                            index: &mut self.index,
-                            store: &self.store,
-                            ladder: &self.rules.ladder,
-                            now: self.clock.now(),
-                            tz: self.tz,
-                        });
+                        form.suggest_people_again(&mut app_suggest!(self));
                     }
                 }
             }

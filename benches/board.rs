@@ -92,25 +92,30 @@ impl<'a> Console<'a> {
     }
 }
 
+/// `iters` first frames: the console opened by `open`, then drawn. Closing
+/// the store afterwards is not part of it.
+fn time_first_frame(iters: u64, open: impl Fn() -> App, themes: &Themes) -> Duration {
+    let mut total = Duration::ZERO;
+    for _ in 0..iters {
+        let t = Instant::now();
+        let app = open();
+        let mut terminal = terminal();
+        draw(&mut terminal, &app, themes);
+        total += t.elapsed();
+        black_box(&terminal);
+        drop(app);
+    }
+    total
+}
+
 fn first_frame(c: &mut Criterion) {
     let themes = themes();
     let mut g = c.benchmark_group("first_frame");
     for (n, path) in stores() {
         for view in ["live", "all"] {
             g.bench_with_input(BenchmarkId::new(view, n), path, |b, path| {
-                // Closing the store afterwards is not part of the first frame.
                 b.iter_custom(|iters| {
-                    let mut total = Duration::ZERO;
-                    for _ in 0..iters {
-                        let t = Instant::now();
-                        let app = open_console(path, &themes, view);
-                        let mut terminal = terminal();
-                        draw(&mut terminal, &app, &themes);
-                        total += t.elapsed();
-                        black_box(&terminal);
-                        drop(app);
-                    }
-                    total
+                    time_first_frame(iters, || open_console(path, &themes, view), &themes)
                 })
             });
         }
@@ -202,20 +207,17 @@ fn overview(c: &mut Criterion) {
                 path,
                 |b, path| {
                     b.iter_custom(|iters| {
-                        let mut total = Duration::ZERO;
-                        for _ in 0..iters {
-                            let t = Instant::now();
-                            let mut app = open_console(path, &themes, "live");
-                            if pane == "overview" {
-                                press(&mut app, KeyCode::Char('0'));
-                            }
-                            let mut terminal = terminal();
-                            draw(&mut terminal, &app, &themes);
-                            total += t.elapsed();
-                            black_box(&terminal);
-                            drop(app);
-                        }
-                        total
+                        time_first_frame(
+                            iters,
+                            || {
+                                let mut app = open_console(path, &themes, "live");
+                                if pane == "overview" {
+                                    press(&mut app, KeyCode::Char('0'));
+                                }
+                                app
+                            },
+                            &themes,
+                        )
                     })
                 },
             );

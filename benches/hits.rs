@@ -83,24 +83,9 @@ fn town(path: &Path) -> Town {
         .operator_or_add(demo::DEMO_OPERATOR, "operator", now)
         .expect("the demo operator")
         .id;
-    let person = |store: &mut Store, name: &str| {
-        store
-            .create_offender(
-                OffenderKind::Known,
-                OffenderInput {
-                    name: name.into(),
-                    description: "medium build, navy parka".into(),
-                    ..Default::default()
-                },
-                operator,
-                now,
-            )
-            .expect("create an offender")
-            .id
-    };
     // the person the benches' own excluded people are named after
     excluded_person(&mut store, EXCLUDED, operator);
-    let unsanctioned = person(&mut store, UNSANCTIONED);
+    let unsanctioned = person(&mut store, UNSANCTIONED, operator);
     let cameras: Vec<Camera> = store
         .cameras()
         .expect("the cameras")
@@ -116,10 +101,9 @@ fn town(path: &Path) -> Town {
     }
 }
 
-/// Someone named `name` under an all-zones exclusion in force.
-fn excluded_person(store: &mut Store, name: &str, operator: i64) -> i64 {
-    let now = Utc::now();
-    let excluded = store
+/// Someone named `name` on the register, with no sanction.
+fn person(store: &mut Store, name: &str, operator: i64) -> i64 {
+    store
         .create_offender(
             OffenderKind::Known,
             OffenderInput {
@@ -128,10 +112,16 @@ fn excluded_person(store: &mut Store, name: &str, operator: i64) -> i64 {
                 ..Default::default()
             },
             operator,
-            now,
+            Utc::now(),
         )
         .expect("create an offender")
-        .id;
+        .id
+}
+
+/// Someone named `name` under an all-zones exclusion in force.
+fn excluded_person(store: &mut Store, name: &str, operator: i64) -> i64 {
+    let now = Utc::now();
+    let excluded = person(store, name, operator);
     let rules = HitRules::default();
     let exclusion = store
         .create_exclusion(

@@ -57,6 +57,18 @@ pub struct SightingOutcome {
     pub hits: Vec<i64>,
 }
 
+/// The camera and place of an operator's last sighting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Desk {
+    pub camera_id: Option<i64>,
+    pub zone_id: Option<i64>,
+    pub location: String,
+}
+
+/// The query behind [`Store::last_desk`], public so its plan can be checked.
+pub const LAST_DESK: &str =
+    "SELECT camera_id, zone_id, location FROM sightings WHERE created_by = ?1 ORDER BY id DESC LIMIT 1";
+
 const HIT_SELECT: &str = "SELECT h.id, h.raised_at, h.kind, h.offender_id, o.name, COALESCE(z.name, ''), COALESCE(c.name, ''),
         h.sighting_id, h.incident_id, h.detail, h.status, h.decided_at, d.name, h.action_taken, h.reject_reason, h.version
      FROM hits h JOIN offenders o ON o.id = h.offender_id
@@ -241,6 +253,25 @@ impl Store {
             audit::append(tx, now, Some(operator), AuditAction::Link, "incident", Some(incident), &format!("offender {offender}"))?;
             raise_hits(tx, rules, offender, zone, from_ts(opened), None, Some(incident), operator, now)
         })
+    }
+
+    /// Where this operator's last sighting was logged: its camera, zone and
+    /// location, the defaults for their next one (kept in the store, so a
+    /// console started again remembers its desk). Newest by id: the scan
+    /// runs down the rowid and stops at the operator's first row, so it
+    /// sorts nothing however many sightings there are.
+    pub fn last_desk(&self, operator: i64) -> Result<Option<Desk>> {
+        Ok(self
+            .conn()
+            .prepare_cached(LAST_DESK)?
+            .query_row([operator], |r| {
+                Ok(Desk {
+                    camera_id: r.get(0)?,
+                    zone_id: r.get(1)?,
+                    location: r.get(2)?,
+                })
+            })
+            .optional()?)
     }
 
     /// The offenders named on an incident.

@@ -57,6 +57,15 @@ pub struct SightingOutcome {
     pub hits: Vec<i64>,
 }
 
+/// Someone on the register named on an incident, and their sightings for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncidentPerson {
+    pub id: i64,
+    pub name: String,
+    pub sightings: i64,
+    pub last_seen: Option<DateTime<Utc>>,
+}
+
 /// The camera and place of an operator's last sighting.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Desk {
@@ -272,6 +281,30 @@ impl Store {
                 })
             })
             .optional()?)
+    }
+
+    /// The people on an incident: each named on it, with how often and
+    /// when last they were sighted for it. Read through the incident's
+    /// links and each person's own sightings (both indexed), never the
+    /// whole sightings table: a sighting of someone on the register for an
+    /// incident names them on it, so every person sighted is here.
+    pub fn incident_people(&self, incident: i64) -> Result<Vec<IncidentPerson>> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT o.id, o.name,
+                    (SELECT COUNT(*) FROM sightings s WHERE s.offender_id = o.id AND s.incident_id = ?1),
+                    (SELECT MAX(s.at) FROM sightings s WHERE s.offender_id = o.id AND s.incident_id = ?1)
+             FROM incident_offenders io JOIN offenders o ON o.id = io.offender_id
+             WHERE io.incident_id = ?1 ORDER BY o.name",
+        )?;
+        let rows = st.query_map([incident], |r| {
+            Ok(IncidentPerson {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                sightings: r.get(2)?,
+                last_seen: r.get::<_, Option<i64>>(3)?.map(from_ts),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The offenders named on an incident.

@@ -266,3 +266,120 @@ fn a_save_on_a_stale_copy_is_refused_and_the_fresh_copy_shown() {
     assert!(b.app.nothing_open());
     assert_eq!(s.incident(id).unwrap().unwrap().summary, "Priya's account");
 }
+
+#[test]
+fn the_detail_lists_the_people_on_it_and_opens_one_audited_for_the_incident() {
+    let (dir, path) = demo_store();
+    let offender = register(&path, "Zebedee Quill", "Zeb", &[], None);
+    let mut c = console_on(&path, "Alex Morgan", Config::default());
+    c.dir = Some(dir);
+    let incident: i64 = raw(&path)
+        .query_row(
+            "SELECT incident_id FROM incident_offenders ORDER BY incident_id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    c.keys(&format!(":open {incident}"));
+    c.key(KeyCode::Enter);
+    let before = c.app.detail.as_ref().unwrap().people.len();
+    assert!(before > 0, "the demo names someone on it");
+    // sighted for it at the desk: the form takes the open incident
+    c.keys("S");
+    c.keys("quil");
+    c.key(KeyCode::Enter);
+    c.ctrl('s');
+    assert!(c.app.nothing_open(), "{}", message(&c));
+    let d = c.app.detail.clone().unwrap();
+    assert_eq!(d.people.len(), before + 1, "named by the sighting");
+    let text = c.text();
+    assert!(text.contains(&format!("People ({})", before + 1)), "{text}");
+    let row = text
+        .lines()
+        .find(|l| l.contains("Zebedee Quill"))
+        .expect("listed");
+    assert!(row.contains("sighted for it 27 Nov 12:00"), "{row}");
+    // the cursor runs from the timeline up into the people
+    assert_eq!(d.person, None, "the timeline's last entry selected first");
+    c.keys("g");
+    assert_eq!(c.app.detail.as_ref().unwrap().person, Some(0));
+    let at = d.people.iter().position(|p| p.id == offender).unwrap();
+    for _ in 0..at {
+        c.keys("j");
+    }
+    c.key(KeyCode::Enter);
+    let p = c.app.profile.as_ref().expect("the profile is open");
+    assert_eq!(p.profile.offender.id, offender);
+    assert_eq!(
+        count(
+            &c.path,
+            &format!(
+                "SELECT COUNT(*) FROM audit WHERE action = 'view' AND entity = 'offender' \
+                 AND entity_id = {offender} AND detail = 'incident #{incident}'"
+            )
+        ),
+        1,
+        "the view is audited with the incident as its reason"
+    );
+}
+
+#[test]
+fn an_incident_with_nobody_on_it_shows_no_people_and_enter_opens_nothing() {
+    let (_dir, path) = {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("scheme.db");
+        Store::open(&path).unwrap();
+        (dir, path)
+    };
+    let mut c = console_on(&path, "Priya", Config::default());
+    c.log_incident('t', '2', "", "a bag taken from a table");
+    c.update(Action::Open);
+    assert!(c.app.detail.as_ref().unwrap().people.is_empty());
+    assert!(!c.text().contains("People ("));
+    c.keys("g");
+    c.key(KeyCode::Enter);
+    assert!(c.app.profile.is_none());
+    assert_eq!(c.app.detail.as_ref().unwrap().selected, 0);
+}
+
+#[test]
+fn a_long_note_is_wrapped_whole_and_the_timeline_still_follows_the_selection() {
+    let mut c = demo_console();
+    c.log_incident('t', '3', "", "meat taken");
+    c.update(Action::Open);
+    let long =
+        "Male returned at 14:20 wearing the same grey hoodie, went straight to the meat aisle, \
+                filled a carrier bag with steaks and left by the side door towards Bar Street; \
+                staff did not approach him";
+    assert!(long.chars().count() > 190);
+    for k in 0..25 {
+        c.update(Action::AddNote);
+        if k == 0 {
+            c.keys(long);
+        } else {
+            c.keys(&format!("note {k}"));
+        }
+        c.key(KeyCode::Enter);
+    }
+    let d = c.app.detail.as_ref().unwrap();
+    let note = d.timeline.iter().position(|e| e.text == long).unwrap();
+    // the newest is selected and in view
+    assert_eq!((d.selected, d.person), (d.timeline.len() - 1, None));
+    assert!(c.text().contains("note 24"), "{}", c.text());
+    // up to the long note: every word of it on screen, across lines
+    for _ in 0..(d.timeline.len() - 1 - note) {
+        c.keys("k");
+    }
+    let text = c.text();
+    let words: String = text
+        .lines()
+        .map(|l| l.trim_matches(|c: char| c == '│' || c == ' '))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(words.contains("staff did not approach him"), "{text}");
+    assert!(words.contains("filled a carrier bag"), "{text}");
+    assert!(!text.contains("note 24"), "scrolled up to it:\n{text}");
+    // and back down to the end
+    c.keys("G");
+    assert!(c.text().contains("note 24"));
+}

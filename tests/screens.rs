@@ -20,6 +20,16 @@ fn the_board() {
 }
 
 #[test]
+fn the_board_says_rows_lie_above_and_below_its_window() {
+    let mut c = demo_console();
+    c.update(Action::Resize(W, 16));
+    c.keys(":view all"); // closed ones too: more than fit
+    c.key(KeyCode::Enter);
+    c.key(KeyCode::PageDown);
+    insta::assert_snapshot!(c.screen(W, 16).backend());
+}
+
+#[test]
 fn the_detail_view() {
     let mut c = demo_console();
     c.key(KeyCode::Enter);

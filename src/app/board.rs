@@ -34,6 +34,11 @@ pub struct Board {
     /// again when it comes (counting again, if so), rather than start the
     /// scan over at every commit and never finish one.
     pub again: Option<bool>,
+    /// Rows lie above or below the window: each read asks for one row
+    /// more than it shows, past the edge it moves towards, so the board
+    /// knows without counting (see [`Board::got`]).
+    pub more_above: bool,
+    pub more_below: bool,
 }
 
 /// Where the selection lands when a window arrives.
@@ -209,54 +214,97 @@ impl Board {
             Some(r) => Land::On(r.id),
             None => Land::Keep,
         };
-        let anchor = self
-            .rows
-            .first()
-            .map(|r| Anchor::AtOrAfter(r.key))
-            .unwrap_or(Anchor::First);
+        // a window at the top stays there: an incident logged above it
+        // elsewhere comes into view rather than lying unseen above
+        let anchor = match self.rows.first() {
+            Some(r) if self.more_above => Anchor::AtOrAfter(r.key),
+            _ => Anchor::First,
+        };
         self.window(anchor, land, count)
     }
 
-    /// The rows (and count, if the read asked for one) a read brought.
+    /// The rows (and count, if the read asked for one) a read brought: up
+    /// to one more than the read's limit, the row past the far edge, which
+    /// says whether more lie that way and is not shown.
     pub fn got(&mut self, read: &Read, mut rows: Vec<BoardRow>, count: Option<u64>) {
         let page = self.page_size();
+        // where the row past the edge sits: read back up the board it is first
+        let from_top = match (read.then, read.anchor) {
+            (Then::Step { down } | Then::Page { down }, _) => !down,
+            (Then::Window { .. }, Anchor::Last | Anchor::Before(_)) => true,
+            // past the end a window is the last page instead (`board_page`)
+            (Then::Window { .. }, Anchor::After(k)) => rows.first().is_some_and(|r| r.key <= k),
+            (Then::Window { .. }, Anchor::AtOrAfter(k)) => rows.first().is_some_and(|r| r.key < k),
+            (Then::Window { .. }, Anchor::First) => false,
+        };
+        let beyond = rows.len() > read.limit;
+        if beyond {
+            if from_top {
+                rows.drain(..rows.len() - read.limit);
+            } else {
+                rows.truncate(read.limit);
+            }
+        }
         match read.then {
-            Then::Step { .. } if rows.is_empty() => {}
+            Then::Step { down } | Then::Page { down } if rows.is_empty() => {
+                // nothing more that way: the selection goes to the edge
+                if down {
+                    self.more_below = false;
+                    self.selected = self.rows.len().saturating_sub(1);
+                } else {
+                    self.more_above = false;
+                    self.selected = 0;
+                }
+            }
             Then::Step { down: true } => {
                 self.rows.append(&mut rows);
                 let cut = self.rows.len().saturating_sub(page);
                 self.rows.drain(..cut);
+                self.more_above |= cut > 0;
+                self.more_below = beyond;
                 self.selected = self.rows.len() - 1;
             }
             Then::Step { down: false } => {
                 self.rows.splice(0..0, rows);
+                self.more_below |= self.rows.len() > page;
                 self.rows.truncate(page);
+                self.more_above = beyond;
                 self.selected = 0;
             }
-            // nothing more that way: the selection goes to the edge
-            Then::Page { down } if rows.is_empty() => {
-                self.selected = if down {
-                    self.rows.len().saturating_sub(1)
+            Then::Page { down } if rows.len() >= page => {
+                self.rows = rows;
+                // the window left rows behind it
+                if down {
+                    (self.more_above, self.more_below) = (true, beyond);
                 } else {
-                    0
-                };
+                    (self.more_above, self.more_below) = (beyond, true);
+                }
             }
-            Then::Page { .. } if rows.len() >= page => self.rows = rows,
             // a short page: the window slides as far as there are rows
             Then::Page { down: true } => {
                 self.rows.extend(rows);
                 let cut = self.rows.len().saturating_sub(page);
                 self.rows.drain(..cut);
+                self.more_above |= cut > 0;
+                self.more_below = false;
                 self.selected = self.rows.len() - 1;
             }
             Then::Page { down: false } => {
                 rows.append(&mut self.rows);
+                self.more_below |= rows.len() > page;
                 rows.truncate(page);
                 self.rows = rows;
+                self.more_above = false;
                 self.selected = 0;
             }
             Then::Window { land, .. } => {
                 self.rows = rows;
+                match read.anchor {
+                    Anchor::First => (self.more_above, self.more_below) = (false, beyond),
+                    _ if from_top => (self.more_above, self.more_below) = (beyond, false),
+                    // from a row on: what lies above is as it was, unless the count says
+                    _ => self.more_below = beyond,
+                }
                 let last = self.rows.len().saturating_sub(1);
                 self.selected = match land {
                     Land::Keep => self.selected.min(last),
@@ -273,6 +321,15 @@ impl Board {
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
         if let (Then::Window { count: true, .. }, Some(n)) = (read.then, count) {
             self.count = n;
+            // a count short of the cap is exact: rows not on screen lie one way or the other
+            if n < COUNT_CAP {
+                let shown = self.rows.len() as u64;
+                if shown >= n {
+                    (self.more_above, self.more_below) = (false, false);
+                } else if !self.more_below {
+                    self.more_above = true;
+                }
+            }
         }
     }
 }
@@ -304,7 +361,8 @@ impl App {
             let job = work::Job::Board {
                 filter: self.board.filter.clone(),
                 anchor: read.anchor,
-                limit: read.limit,
+                // one past the edge: whether more lie that way
+                limit: read.limit + 1,
                 whole: matches!(read.then, Then::Window { .. }),
                 count_cap: count.then_some(COUNT_CAP),
             };
@@ -321,9 +379,10 @@ impl App {
             self.board.again = None;
         }
         let filter = &self.board.filter;
+        // one past the edge: whether more lie that way
         let rows = match read.then {
-            Then::Window { .. } => self.store.board_page(filter, read.anchor, read.limit),
-            _ => self.store.board_window(filter, read.anchor, read.limit),
+            Then::Window { .. } => self.store.board_page(filter, read.anchor, read.limit + 1),
+            _ => self.store.board_window(filter, read.anchor, read.limit + 1),
         };
         let count = match read.then {
             Then::Window { count: true, .. } => {

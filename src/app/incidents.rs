@@ -7,6 +7,7 @@ use super::{App, FormKind, Modal, Pane};
 use crate::domain::permission::Permission;
 use crate::domain::{Incident, Priority, Status, TimelineEntry};
 use crate::domain::{IncidentEdit, NewIncident};
+use crate::store::sightings::IncidentPerson;
 use crate::store::StoreError;
 
 /// The incident forms: logging one, editing, closing, and a note.
@@ -33,7 +34,12 @@ impl IncidentForm {
 pub struct Detail {
     pub incident: Incident,
     pub timeline: Vec<TimelineEntry>,
+    /// The timeline entry selected, unless a person is.
     pub selected: usize,
+    /// The people named or sighted on it, listed above the timeline.
+    pub people: Vec<IncidentPerson>,
+    /// The person selected: one cursor runs down the people, then the timeline.
+    pub person: Option<usize>,
 }
 
 /// What an incident key does, to the incident a pane names.
@@ -57,7 +63,27 @@ pub enum IncidentAct {
 impl Detail {
     /// A move along the timeline.
     pub fn update(&mut self, nav: Nav) -> Vec<Effect> {
-        moved(&mut self.selected, self.timeline.len(), nav);
+        if nav == Nav::Open {
+            // a profile seen for this incident: the incident is the reason audited
+            return self
+                .person
+                .and_then(|i| self.people.get(i))
+                .map(|p| Effect::OpenProfile {
+                    offender: p.id,
+                    why: format!("incident #{}", self.incident.id),
+                })
+                .into_iter()
+                .collect();
+        }
+        let n = self.people.len();
+        let mut at = self.person.unwrap_or(n + self.selected);
+        moved(&mut at, n + self.timeline.len(), nav);
+        if at < n {
+            self.person = Some(at);
+        } else {
+            self.person = None;
+            self.selected = at - n;
+        }
         vec![]
     }
 
@@ -65,6 +91,11 @@ impl Detail {
     /// selected in the timeline.
     pub fn act(&self, act: IncidentAct) -> Vec<Effect> {
         let act = match act {
+            IncidentAct::AmendNote(_) if self.person.is_some() => {
+                return vec![Effect::Warn(
+                    "select the note to amend in the timeline".into(),
+                )]
+            }
             IncidentAct::AmendNote(_) => match self.timeline.get(self.selected) {
                 Some(e) if !e.text.starts_with('[') => IncidentAct::AmendNote(Some(e.id)),
                 Some(_) => {
@@ -85,26 +116,36 @@ impl Detail {
 
 impl App {
     pub(super) fn open_incident(&mut self, id: i64) {
-        match (self.store.incident(id), self.store.timeline(id)) {
-            (Ok(Some(incident)), Ok(timeline)) => {
+        match (
+            self.store.incident(id),
+            self.store.timeline(id),
+            self.store.incident_people(id),
+        ) {
+            (Ok(Some(incident)), Ok(timeline), Ok(people)) => {
                 let selected = timeline.len().saturating_sub(1);
                 self.pane = Pane::Incidents;
                 self.detail = Some(Detail {
                     incident,
                     timeline,
                     selected,
+                    people,
+                    person: None,
                 });
             }
-            (Ok(None), _) => self.warn(format!("there is no incident #{id}")),
-            (Err(e), _) | (_, Err(e)) => self.store_error(e),
+            (Ok(None), _, _) => self.warn(format!("there is no incident #{id}")),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => self.store_error(e),
         }
     }
 
     pub(super) fn refresh_detail(&mut self) {
         let Some(d) = &self.detail else { return };
         let id = d.incident.id;
-        match (self.store.incident(id), self.store.timeline(id)) {
-            (Ok(Some(incident)), Ok(timeline)) => {
+        match (
+            self.store.incident(id),
+            self.store.timeline(id),
+            self.store.incident_people(id),
+        ) {
+            (Ok(Some(incident)), Ok(timeline), Ok(people)) => {
                 let d = self.detail.as_mut().expect("detail open");
                 let grew = timeline.len() > d.timeline.len();
                 let at_end = d.selected + 1 >= d.timeline.len();
@@ -114,12 +155,16 @@ impl App {
                     d.selected = d.timeline.len().saturating_sub(1);
                 }
                 d.selected = d.selected.min(d.timeline.len().saturating_sub(1));
+                // the person selected stays selected while still on it
+                let was = d.person.and_then(|i| d.people.get(i)).map(|p| p.id);
+                d.people = people;
+                d.person = was.and_then(|id| d.people.iter().position(|p| p.id == id));
             }
-            (Ok(None), _) => {
+            (Ok(None), _, _) => {
                 self.detail = None;
                 self.warn(format!("incident #{id} is no longer in the store"));
             }
-            (Err(e), _) | (_, Err(e)) => self.store_error(e),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => self.store_error(e),
         }
     }
 

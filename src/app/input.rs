@@ -12,6 +12,9 @@ pub struct LineInput {
     pub value: String,
     /// Cursor position in characters.
     pub cursor: usize,
+    /// Characters the last key or paste brought that the limit kept out,
+    /// so the field can say so rather than drop them silently.
+    pub refused: usize,
 }
 
 pub const MAX_LEN: usize = 500;
@@ -21,7 +24,25 @@ impl LineInput {
         LineInput {
             value: value.to_string(),
             cursor: value.chars().count(),
+            refused: 0,
         }
+    }
+
+    /// Full: nothing more can be typed until something is deleted.
+    pub fn at_limit(&self) -> bool {
+        self.value.chars().count() >= MAX_LEN
+    }
+
+    /// What a full field says (and what it kept out, if anything was).
+    pub fn limit_note(&self) -> Option<String> {
+        if !self.at_limit() {
+            return None;
+        }
+        Some(match self.refused {
+            0 => format!("at the {MAX_LEN}-character limit"),
+            1 => format!("at the {MAX_LEN}-character limit: 1 character not taken"),
+            n => format!("at the {MAX_LEN}-character limit: {n} characters not taken"),
+        })
     }
 
     fn byte_at(&self, char_idx: usize) -> usize {
@@ -34,7 +55,11 @@ impl LineInput {
 
     pub fn insert(&mut self, c: char) {
         // control characters never enter a field (a paste can carry them)
-        if c.is_control() || self.value.chars().count() >= MAX_LEN {
+        if c.is_control() {
+            return;
+        }
+        if self.at_limit() {
+            self.refused += 1;
             return;
         }
         let at = self.byte_at(self.cursor);
@@ -43,6 +68,7 @@ impl LineInput {
     }
 
     pub fn insert_str(&mut self, s: &str) {
+        self.refused = 0;
         for c in s.chars() {
             self.insert(if c == '\n' || c == '\t' { ' ' } else { c });
         }
@@ -51,6 +77,7 @@ impl LineInput {
     /// Apply an editing key, as the keymap's `editing` layer binds them;
     /// true if it was one.
     pub fn edit(&mut self, key: KeyEvent, keys: &Keymap) -> bool {
+        self.refused = 0;
         match keys.lookup(&key, &[Context::Editing]) {
             Some(Command::ClearLine) => {
                 self.value.clear();
@@ -159,6 +186,31 @@ mod tests {
         assert_eq!(l.value, "red jacket");
         assert!(l.edit(ctrl('k'), &keys));
         assert_eq!(l.value, "");
+    }
+
+    #[test]
+    fn a_full_line_says_so_and_counts_what_it_kept_out() {
+        let keys = Keymap::default();
+        let mut l = LineInput::new(&"x".repeat(MAX_LEN - 2));
+        assert_eq!(l.limit_note(), None);
+        l.insert_str("abcde");
+        assert_eq!(l.value.chars().count(), MAX_LEN);
+        assert_eq!(
+            l.limit_note().as_deref(),
+            Some("at the 500-character limit: 3 characters not taken")
+        );
+        l.edit(k(KeyCode::Char('z')), &keys);
+        assert_eq!(
+            l.limit_note().as_deref(),
+            Some("at the 500-character limit: 1 character not taken")
+        );
+        l.edit(k(KeyCode::Left), &keys);
+        assert_eq!(
+            l.limit_note().as_deref(),
+            Some("at the 500-character limit")
+        );
+        l.edit(k(KeyCode::Backspace), &keys);
+        assert_eq!(l.limit_note(), None, "room again");
     }
 
     #[test]

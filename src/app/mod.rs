@@ -296,6 +296,9 @@ pub struct App {
     seen_version: i64,
     /// How many times the screen has been reloaded for other connections' commits.
     pub reloads: u64,
+    /// The camera and place of an operator's last sighting, as last read
+    /// (whose it is, and what it was): the next sighting form's defaults.
+    desk: Option<(i64, Option<crate::store::sightings::Desk>)>,
 }
 
 impl App {
@@ -393,6 +396,7 @@ impl App {
             sync_trouble: None,
             seen_version: 0,
             reloads: 0,
+            desk: None,
         };
         app.seen_version = app.store.data_version()?;
         if !warnings.is_empty() {

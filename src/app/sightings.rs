@@ -6,8 +6,11 @@ use super::form::{Field, FieldKey, Form};
 use super::{App, FormKind, Modal, Pane};
 use crate::domain::exclusion::Finding;
 use crate::domain::sighting::NewSighting;
+use crate::store::sightings::Desk;
 use crate::store::StoreError;
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+
+const WHERE_HINT: &str = "blank: where the camera points";
 
 /// The sighting forms: logging one, and naming someone on an incident.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,13 +92,29 @@ impl App {
         } else {
             None
         };
+        let desk = self.desk();
         let (names, default) = {
             let offered = self.cameras_offered();
             let mut names: Vec<String> = offered.iter().map(|c| c.name.clone()).collect();
             names.push("(no camera)".into());
-            let d = offered.iter().position(|c| c.is_default).unwrap_or(0);
+            let today = offered.iter().position(|c| c.is_default).unwrap_or(0);
+            // the last sighting's camera, unless it has been retired since
+            let d = match &desk {
+                Some(Desk {
+                    camera_id: Some(id),
+                    ..
+                }) => offered.iter().position(|c| c.id == *id).unwrap_or(today),
+                Some(Desk {
+                    camera_id: None, ..
+                }) => offered.len(),
+                None => today,
+            };
             (names, d)
         };
+        let place = desk
+            .as_ref()
+            .map(|d| self.desk_place(d))
+            .unwrap_or_else(|| Field::place(FieldKey::Where, "", None, WHERE_HINT));
         let incident = match (&self.detail, self.pane) {
             (Some(d), Pane::Incidents) => format!("#{}", d.incident.id),
             _ => String::new(),
@@ -110,7 +129,7 @@ impl App {
                     "a name fragment; Enter picks the highlighted person; blank if unknown",
                 ),
                 Field::choice(FieldKey::Camera, names, default, "←/→ or a letter"),
-                Field::place(FieldKey::Where, "", None, "blank: where the camera points"),
+                place,
                 Field::text(FieldKey::When, "now", "now, HH:MM, or YYYY-MM-DD HH:MM"),
                 Field::text(
                     FieldKey::Description,
@@ -127,6 +146,60 @@ impl App {
         );
         self.input = None;
         self.modal = Some(Modal::Form(FormKind::Sighting(SightingForm::Log), form));
+    }
+
+    /// This operator's desk: the camera and place of their last sighting,
+    /// read from the store once per operator (a console started again, or
+    /// someone else signing in, reads it afresh).
+    fn desk(&mut self) -> Option<Desk> {
+        let op = self.operator.id;
+        match &self.desk {
+            Some((who, desk)) if *who == op => desk.clone(),
+            _ => {
+                let desk = match self.store.last_desk(op) {
+                    Ok(d) => d,
+                    Err(e) => {
+                        // only a default lost: the form opens as on a fresh store
+                        tracing::warn!(error = %e, "the last sighting's desk could not be read");
+                        None
+                    }
+                };
+                self.desk = Some((op, desk.clone()));
+                desk
+            }
+        }
+    }
+
+    /// The Where field as the last sighting left it: blank where it was
+    /// where the camera points (so another camera's zone follows it), a
+    /// zone retired since is left out.
+    fn desk_place(&self, desk: &Desk) -> Field {
+        let camera_zone = desk
+            .camera_id
+            .and_then(|id| self.cameras.iter().find(|c| c.id == id))
+            .and_then(|c| c.zone_id);
+        let location = desk.location.trim();
+        let pointing = location.is_empty() && desk.zone_id.is_some() && desk.zone_id == camera_zone;
+        let zone = match desk.zone_id {
+            Some(id) if !pointing => self.zones.iter().find(|z| z.id == id && !z.retired),
+            _ => None,
+        };
+        match zone {
+            Some(z) => {
+                let shown = if location.is_empty() {
+                    z.name.clone()
+                } else {
+                    format!("{} — {location}", z.name)
+                };
+                let place = crate::domain::Place {
+                    zone_id: Some(z.id),
+                    member_id: None,
+                    location: location.to_string(),
+                };
+                Field::place(FieldKey::Where, &shown, Some(place), WHERE_HINT)
+            }
+            None => Field::place(FieldKey::Where, location, None, WHERE_HINT),
+        }
     }
 
     /// Name someone on the register on this incident.
@@ -209,6 +282,8 @@ impl App {
                     incident_id: incident,
                 };
                 let outcome = self.store.record_sighting(&new, &self.rules, op, now)?;
+                // the desk as the store kept it (the camera's zone where none was typed)
+                self.desk = None;
                 if let Some(last) = outcome.hits.iter().max() {
                     self.hits.last_seen = self.hits.last_seen.max(*last);
                 }

@@ -92,6 +92,27 @@ pub struct SightingOutcome {
     pub seen_again: Vec<i64>,
 }
 
+/// Someone on the register named on an incident, and their sightings for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncidentPerson {
+    pub id: i64,
+    pub name: String,
+    pub sightings: i64,
+    pub last_seen: Option<DateTime<Utc>>,
+}
+
+/// The camera and place of an operator's last sighting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Desk {
+    pub camera_id: Option<i64>,
+    pub zone_id: Option<i64>,
+    pub location: String,
+}
+
+/// The query behind [`Store::last_desk`], public so its plan can be checked.
+pub const LAST_DESK: &str =
+    "SELECT camera_id, zone_id, location FROM sightings WHERE created_by = ?1 ORDER BY id DESC LIMIT 1";
+
 /// What a sighting or a name on an incident decided.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Decided {
@@ -367,6 +388,49 @@ impl Store {
             let decided = raise_hits(tx, rules, offender, zone, from_ts(opened), None, Some(incident), operator, now)?;
             Ok((decided.findings, decided.raised))
         })
+    }
+
+    /// Where this operator's last sighting was logged: its camera, zone and
+    /// location, the defaults for their next one (kept in the store, so a
+    /// console started again remembers its desk). Newest by id: the scan
+    /// runs down the rowid and stops at the operator's first row, so it
+    /// sorts nothing however many sightings there are.
+    pub fn last_desk(&self, operator: i64) -> Result<Option<Desk>> {
+        Ok(self
+            .conn()
+            .prepare_cached(LAST_DESK)?
+            .query_row([operator], |r| {
+                Ok(Desk {
+                    camera_id: r.get(0)?,
+                    zone_id: r.get(1)?,
+                    location: r.get(2)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// The people on an incident: each named on it, with how often and
+    /// when last they were sighted for it. Read through the incident's
+    /// links and each person's own sightings (both indexed), never the
+    /// whole sightings table: a sighting of someone on the register for an
+    /// incident names them on it, so every person sighted is here.
+    pub fn incident_people(&self, incident: i64) -> Result<Vec<IncidentPerson>> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT o.id, o.name,
+                    (SELECT COUNT(*) FROM sightings s WHERE s.offender_id = o.id AND s.incident_id = ?1),
+                    (SELECT MAX(s.at) FROM sightings s WHERE s.offender_id = o.id AND s.incident_id = ?1)
+             FROM incident_offenders io JOIN offenders o ON o.id = io.offender_id
+             WHERE io.incident_id = ?1 ORDER BY o.name",
+        )?;
+        let rows = st.query_map([incident], |r| {
+            Ok(IncidentPerson {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                sightings: r.get(2)?,
+                last_seen: r.get::<_, Option<i64>>(3)?.map(from_ts),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The offenders named on an incident.

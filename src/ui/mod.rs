@@ -186,11 +186,22 @@ fn draw_message_line(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         };
         let submit = app.keymap.key_for(Command::LineSubmit);
         let cancel = app.keymap.key_for(Command::LineCancel);
+        // the line scrolls with the cursor once it is wider than the room after the prompt
+        let note = input.line.limit_note();
+        let room = (area.width as usize)
+            .saturating_sub(unicode_width::UnicodeWidthStr::width(prompt))
+            // a full line keeps room to say so
+            .saturating_sub(note.as_ref().map_or(0, |n| n.chars().count() + 2))
+            .max(10);
+        let (fitted, cursor_x) = widgets::line::fit(&input.line, room);
         let mut spans = vec![
             Span::styled(prompt, theme.style("key")),
-            Span::styled(clean(&input.line.value), theme.style("input")),
+            Span::styled(fitted, theme.style("input")),
         ];
-        if let Some(e) = &input.error {
+        if let Some(note) = note {
+            spans.push(Span::raw("  "));
+            spans.push(Span::styled(note, theme.style("alert_warn")));
+        } else if let Some(e) = &input.error {
             spans.push(Span::raw("  "));
             spans.push(Span::styled(clean(e), theme.style("alert_warn")));
         } else if let InputKind::Radio(_) = input.kind {
@@ -227,10 +238,7 @@ fn draw_message_line(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             ));
         }
         f.render_widget(Paragraph::new(Line::from(spans)), area);
-        let before: String = input.line.value.chars().take(input.line.cursor).collect();
-        let x = area.x
-            + unicode_width::UnicodeWidthStr::width(prompt) as u16
-            + unicode_width::UnicodeWidthStr::width(clean(&before).as_str()) as u16;
+        let x = area.x + unicode_width::UnicodeWidthStr::width(prompt) as u16 + cursor_x as u16;
         f.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
         return;
     }

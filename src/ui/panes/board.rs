@@ -52,10 +52,21 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let busy = crate::ui::busy(app, "filtering", crate::app::work::Purpose::Board);
         title.push(Span::styled(format!("{busy} "), theme.style("muted")));
     }
-    let block = Block::default()
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.style("focus_border"))
         .title(Line::from(title));
+    // rows beyond the window, said on the edge they lie past
+    if b.more_above {
+        block = block.title_top(
+            Line::from(Span::styled(" ▲ more above ", theme.style("muted"))).right_aligned(),
+        );
+    }
+    if b.more_below {
+        block = block.title_bottom(
+            Line::from(Span::styled(" ▼ more below ", theme.style("muted"))).right_aligned(),
+        );
+    }
 
     let rows = b.rows.iter().map(|r| {
         let closed = r.status == Status::Closed;

@@ -14,6 +14,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, d: &Detail, theme: &Theme) {
     let i = &d.incident;
@@ -106,8 +107,19 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, d: &Detail, theme: &Theme) {
             changes::wrap(&text, width).len()
         })
         .sum();
-    let [top, timeline, hints] = Layout::vertical([
-        Constraint::Length((rows as u16 + 2).min(area.height.saturating_sub(6)).max(9)),
+    // the people on it, a few rows at most, scrolled with the selection
+    let people_h = if d.people.is_empty() {
+        0
+    } else {
+        d.people.len().min(4) as u16 + 2
+    };
+    let [top, people, timeline, hints] = Layout::vertical([
+        Constraint::Length(
+            (rows as u16 + 2)
+                .min(area.height.saturating_sub(6 + people_h))
+                .max(9),
+        ),
+        Constraint::Length(people_h),
         Constraint::Min(3),
         Constraint::Length(1),
     ])
@@ -126,6 +138,10 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, d: &Detail, theme: &Theme) {
         top,
     );
 
+    if !d.people.is_empty() {
+        draw_people(f, people, app, d, theme);
+    }
+
     let amended = amended_ids(&d.timeline);
     // an edit's fields line up under the entry's text, wrapped to the list
     let inner = timeline.width.saturating_sub(2) as usize;
@@ -134,13 +150,13 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, d: &Detail, theme: &Theme) {
         .timeline
         .iter()
         .map(|e| {
+            let when = format!("{} ", local(app, e.at).format("%d %b %H:%M"));
+            let who = format!("{:<14} ", clean(&e.operator));
             let mut spans = vec![
-                Span::styled(
-                    format!("{} ", local(app, e.at).format("%d %b %H:%M")),
-                    theme.style("muted"),
-                ),
-                Span::styled(format!("{:<14} ", clean(&e.operator)), theme.style("info")),
+                Span::styled(when.clone(), theme.style("muted")),
+                Span::styled(who.clone(), theme.style("info")),
             ];
+            let mut lead = when.width() + who.width();
             if let Some(a) = e.amends {
                 let when = d
                     .timeline
@@ -148,21 +164,32 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, d: &Detail, theme: &Theme) {
                     .find(|x| x.id == a)
                     .map(|x| local(app, x.at).format("%H:%M").to_string())
                     .unwrap_or_default();
-                spans.push(Span::styled(
-                    format!("↳ amends {when}: "),
-                    theme.style("alert_warn"),
-                ));
+                let marker = format!("↳ amends {when}: ");
+                lead += marker.width();
+                spans.push(Span::styled(marker, theme.style("alert_warn")));
             }
             let text_style = if amended.contains(&e.id) {
                 theme.style("muted")
             } else {
                 theme.style("base")
             };
-            spans.push(Span::styled(clean(&e.text), text_style));
+            let mut text = clean(&e.text);
             if amended.contains(&e.id) {
-                spans.push(Span::styled(" (amended below)", theme.style("muted")));
+                text.push_str(" (amended below)");
             }
+            // a long note wraps under its own first word, the list scrolling
+            // by whole entries as before
+            let room = inner.saturating_sub(lead).max(inner / 2).max(10);
+            let lead = inner.saturating_sub(room).min(lead);
+            let mut chunks = changes::wrap(&text, room).into_iter();
+            spans.push(Span::styled(chunks.next().unwrap_or_default(), text_style));
             let mut lines = vec![Line::from(spans)];
+            for chunk in chunks {
+                lines.push(Line::from(vec![
+                    Span::raw(" ".repeat(lead)),
+                    Span::styled(chunk, text_style),
+                ]));
+            }
             lines.extend(changes::field_lines(
                 &e.changes, indent, inner, app.tz, theme,
             ));
@@ -178,10 +205,21 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, d: &Detail, theme: &Theme) {
                 .title(Span::styled(" Timeline ", theme.style("title"))),
         )
         .highlight_style(theme.style("selection"));
-    let mut state = ListState::default().with_selected((!empty).then_some(d.selected));
+    let on_timeline = d.person.is_none() && !empty;
+    let mut state = ListState::default().with_selected(on_timeline.then_some(d.selected));
     f.render_stateful_widget(list, timeline, &mut state);
 
     let k = |c| app.keymap.key_for(c);
+    if d.person.is_some() {
+        let hint = format!(
+            " {} opens the profile (seen for incident #{}) · {} back",
+            k(Command::Open),
+            i.id,
+            k(Command::Back)
+        );
+        f.render_widget(Paragraph::new(hint).style(theme.style("muted")), hints);
+        return;
+    }
     let hint = format!(
         " {} next status · {} close · {} reopen · {} note · {} amend note · {} edit · {} back",
         k(Command::AdvanceStatus),
@@ -193,4 +231,47 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, d: &Detail, theme: &Theme) {
         k(Command::Back)
     );
     f.render_widget(Paragraph::new(hint).style(theme.style("muted")), hints);
+}
+
+/// The people named or sighted on the incident, one a row, each opened
+/// with Enter when selected.
+fn draw_people(f: &mut Frame, area: Rect, app: &App, d: &Detail, theme: &Theme) {
+    let items: Vec<ListItem> = d
+        .people
+        .iter()
+        .map(|p| {
+            let seen = match (p.sightings, p.last_seen) {
+                (0, _) | (_, None) => "named on it".to_string(),
+                (1, Some(at)) => format!(
+                    "named · sighted for it {}",
+                    local(app, at).format("%d %b %H:%M")
+                ),
+                (n, Some(at)) => format!(
+                    "named · sighted for it {n} times, last {}",
+                    local(app, at).format("%d %b %H:%M")
+                ),
+            };
+            ListItem::new(Line::from(vec![
+                Span::styled(format!("{:<28} ", clean(&p.name)), theme.style("base")),
+                Span::styled(seen, theme.style("muted")),
+            ]))
+        })
+        .collect();
+    let open = app.keymap.key_for(Command::Open);
+    let list = List::new(items)
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.style("border"))
+                .title(Span::styled(
+                    format!(
+                        " People ({}) — {open} on one opens the profile ",
+                        d.people.len()
+                    ),
+                    theme.style("title"),
+                )),
+        )
+        .highlight_style(theme.style("selection"));
+    let mut state = ListState::default().with_selected(d.person);
+    f.render_stateful_widget(list, area, &mut state);
 }

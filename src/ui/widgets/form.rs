@@ -69,6 +69,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, form: &Form, theme: &Theme) {
             },
         );
         let value = clean(field.value());
+        let value_w = inner_w.saturating_sub(LABEL + 12).min(60);
+        // past its width a field scrolls with the cursor (see `line`)
+        let (fitted, cursor_x) = super::line::fit(&field.input, value_w);
         let value_span = match &field.kind {
             FieldKind::Choice { .. } => Span::styled(
                 format!("◀ {value} ▶"),
@@ -79,10 +82,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, form: &Form, theme: &Theme) {
                 },
             ),
             _ => Span::styled(
-                format!(
-                    "{value:<w$}",
-                    w = inner_w.saturating_sub(LABEL + 12).min(60)
-                ),
+                format!("{fitted:<value_w$}"),
                 if focused {
                     theme.style("input")
                 } else {
@@ -122,11 +122,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, form: &Form, theme: &Theme) {
             if let FieldKind::Text | FieldKind::Place { .. } | FieldKind::Offender { .. } =
                 field.kind
             {
-                let before: String = field.input.value.chars().take(field.input.cursor).collect();
-                cursor = Some((
-                    (LABEL + 1 + clean(&before).width()) as u16,
-                    lines.len() as u16,
-                ));
+                cursor = Some(((LABEL + 1 + cursor_x) as u16, lines.len() as u16));
             }
         }
         lines.push(Line::from(spans));
@@ -190,6 +186,13 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, form: &Form, theme: &Theme) {
                         Span::styled("nobody on the register matches", theme.style("alert_warn")),
                     ]));
                 }
+            }
+            // a full field says so, rather than drop what is typed after it unseen
+            if let Some(note) = field.input.limit_note() {
+                lines.push(Line::from(vec![
+                    Span::raw(" ".repeat(LABEL + 1)),
+                    Span::styled(note, theme.style("alert_warn")),
+                ]));
             }
             if !field.hint.is_empty() {
                 // written with the default keys; a rebinding shows in it

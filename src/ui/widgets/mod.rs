@@ -5,6 +5,7 @@ pub mod changes;
 pub mod form;
 pub mod handover;
 pub mod help;
+pub mod line;
 pub mod photo;
 pub mod quit;
 pub mod signin;

@@ -601,6 +601,12 @@ mod tests {
         let mut b = board(10..13);
         b.count = 7;
         b.selected = 1;
+        assert_eq!(
+            b.in_place(false).anchor,
+            Anchor::First,
+            "a window at the top reads from the top, to show what was logged above it"
+        );
+        b.more_above = true; // further down the board
         let read = b.in_place(false);
         assert_eq!(read.anchor, Anchor::AtOrAfter(b.rows[0].key));
         b.got(&read, rows(9..12), Some(99));

@@ -452,7 +452,11 @@ fn across(dir: &Path, themes: &Themes) {
     // The console's own watcher, on its own read-only connection.
     let (notice_tx, notices) = mpsc::channel::<Instant>();
     let watched = watchroom::store::Store::open(&path).expect("open the store");
-    let _watcher = watch::spawn(&watched, WATCH_EVERY, move |notice| {
+    let poll_only = watch::WatchSettings {
+        poll: WATCH_EVERY,
+        notify: false,
+    };
+    let _watcher = watch::spawn(&watched, poll_only, move |notice| {
         notice != watch::Notice::Changed || notice_tx.send(Instant::now()).is_ok()
     })
     .expect("start the store watcher");

@@ -422,7 +422,7 @@ fn logged_elsewhere(path: &std::path::Path, summary: &str) {
 }
 
 /// The change watcher sees every commit, this console's own included; only
-/// another connection's commit reloads the screen.
+/// another connection's commit reloads the screen (and draws it again).
 #[test]
 fn a_consoles_own_commit_does_not_reload_it_again() {
     use watchroom::app::Action;
@@ -430,13 +430,42 @@ fn a_consoles_own_commit_does_not_reload_it_again() {
     c.log_incident('t', '2', "Market", "own write, shown at once");
     assert!(c.text().contains("own write, shown at once"));
     let before = c.app.reloads;
+    c.app.dirty = false;
     c.update(Action::StoreChanged);
     assert_eq!(c.app.reloads, before, "its own commit alone");
+    assert!(!c.app.dirty, "nor a frame drawn for it");
 
     logged_elsewhere(&c.path, "written by another console");
     c.update(Action::StoreChanged);
     assert_eq!(c.app.reloads, before + 1);
+    assert!(c.app.dirty, "the reload is drawn");
     assert!(c.text().contains("written by another console"));
+}
+
+/// Wake-ups that arrive together (a burst of commits elsewhere) are read
+/// once, after the turn's other events: one reload, which sees every commit
+/// made while the turn's events were being taken.
+#[test]
+fn a_burst_of_wake_ups_in_one_turn_reloads_once() {
+    use watchroom::app::{runtime::apply_turn, Event};
+    let mut c = support::demo_console();
+    logged_elsewhere(&c.path, "first of the burst");
+    let before = c.app.reloads;
+    let path = c.path.clone();
+    let mut waiting = vec![Event::StoreChanged, Event::Tick, Event::StoreChanged];
+    let mut taken = 0;
+    apply_turn(&mut c.app, Event::StoreChanged, || {
+        taken += 1;
+        if taken == 1 {
+            // committed after the first wake-up was taken
+            logged_elsewhere(&path, "last of the burst");
+        }
+        waiting.pop()
+    });
+    c.settle();
+    assert_eq!(c.app.reloads, before + 1, "one reload for four wake-ups");
+    let text = c.text();
+    assert!(text.contains("first of the burst") && text.contains("last of the burst"));
 }
 
 /// The store worker writes on a connection of its own (a sign-in's audit

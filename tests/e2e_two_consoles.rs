@@ -417,3 +417,59 @@ fn a_sighting_on_one_console_raises_a_live_hit_on_the_other() {
         ("accepted", Some(priya), Some("radio warned"), offender)
     );
 }
+
+/// A console is woken by the store's files changing, not by its poll: with
+/// the poll set to ten minutes, another console's incident arrives at once,
+/// and the log says which way the console is woken. A console with
+/// notification turned off, on the same long poll, has not seen it.
+#[test]
+fn a_commit_wakes_the_other_console_without_waiting_for_the_poll() {
+    let place = Place::new();
+    let a = place.demo("Alex", 120, 30, &[]);
+    a.wait_board();
+    let long_poll = place.path("long-poll.toml");
+    std::fs::write(&long_poll, "[sync]\npoll_ms = 600000\n").expect("write the config");
+    let poll_only = place.path("poll-only.toml");
+    std::fs::write(&poll_only, "[sync]\nnotify = false\npoll_ms = 600000\n")
+        .expect("write the config");
+    let started = |name: &str, config: &std::path::Path| {
+        let c = place.demo(
+            name,
+            120,
+            30,
+            &["--as", "Priya Shah", "--config", config.to_str().unwrap()],
+        );
+        c.wait_for("the console's board", WAIT, |t| {
+            t.contains(BOARD) && bottom_line(t).contains("Priya Shah")
+        });
+        c
+    };
+    let woken = started("woken", &long_poll);
+    let polled = started("polled", &poll_only);
+    let log = std::fs::read_to_string(place.path("watchroom.log")).unwrap_or_default();
+    assert!(
+        log.contains(
+            "woken by file-system notification of writes to the store, with a poll every 600000 ms"
+        ),
+        "the log says the console is woken by notification:\n{log}"
+    );
+    assert!(
+        log.contains("polling the store every 600000 ms (file-system notification is turned off in the config)"),
+        "the log says the other console polls:\n{log}"
+    );
+
+    let what = unique("woken");
+    let id = log_incident(&a, &what);
+    let number = format!("#{id} ");
+    let shown = Instant::now();
+    woken.wait_for("the other console's incident", WAIT, |t| {
+        some_line_has(t, &[&number, "P1", &what])
+    });
+    eprintln!("woken: #{id} shown {:?} after A showed it", shown.elapsed());
+    // the poll-only console has had as long again, and its poll is ten minutes away
+    std::thread::sleep(shown.elapsed().max(Duration::from_millis(500)));
+    assert!(
+        !text_of(&polled.screen()).contains(&what),
+        "a console on a ten-minute poll with no notification cannot have seen it yet"
+    );
+}

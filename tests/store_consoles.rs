@@ -108,15 +108,26 @@ fn a_commit_on_one_console_is_seen_by_another_at_once_and_the_watcher_notices() 
     );
 }
 
+/// With notification turned off (as for a store on a file system that never
+/// sends them), the poll alone still calls back.
 #[test]
 fn the_background_watcher_calls_back_when_another_connection_commits() {
     let mut t = town();
     let (tx, rx) = std::sync::mpsc::channel();
-    let handle =
-        watchroom::store::watch::spawn(&t.store, std::time::Duration::from_millis(20), move |_| {
-            tx.send(()).is_ok()
-        })
-        .unwrap();
+    let settings = watchroom::store::watch::WatchSettings {
+        poll: std::time::Duration::from_millis(20),
+        notify: false,
+    };
+    let watching =
+        watchroom::store::watch::spawn(&t.store, settings, move |_| tx.send(()).is_ok()).unwrap();
+    assert!(
+        watching
+            .waking
+            .to_string()
+            .contains("polling the store every 20 ms"),
+        "{}",
+        watching.waking
+    );
     // nothing committed: no call
     assert!(rx
         .recv_timeout(std::time::Duration::from_millis(200))
@@ -140,7 +151,7 @@ fn the_background_watcher_calls_back_when_another_connection_commits() {
     t.store
         .add_note(1, "keyholder en route", None, t.op.id, t0())
         .unwrap();
-    handle.join().unwrap();
+    watching.thread.join().unwrap();
 }
 
 // --------------------------------------------------------------- stale saves

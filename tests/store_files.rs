@@ -423,13 +423,14 @@ fn a_deleted_shared_memory_index_refuses_writes() {
 #[test]
 fn the_watcher_says_when_the_store_goes_and_what_comes_back() {
     use watchroom::store::files::{Change, StoreFile};
-    use watchroom::store::watch::{spawn, Notice};
+    use watchroom::store::watch::{spawn, Notice, WatchSettings};
     let t = town_with_an_incident();
     let (tx, rx) = std::sync::mpsc::channel();
-    spawn(&t.store, std::time::Duration::from_millis(20), move |n| {
-        tx.send(n).is_ok()
-    })
-    .unwrap();
+    let settings = WatchSettings {
+        poll: std::time::Duration::from_millis(20),
+        notify: true,
+    };
+    spawn(&t.store, settings, move |n| tx.send(n).is_ok()).unwrap();
     let next = || {
         rx.recv_timeout(std::time::Duration::from_secs(10))
             .expect("a notice from the watcher")

@@ -234,7 +234,9 @@ pub(super) fn permission_for(action: &Action) -> Option<Permission> {
 
 impl App {
     pub fn update(&mut self, action: Action) {
-        self.dirty = true;
+        // another console's commit redraws only if it reloads (this console's
+        // own commits wake it too, and change nothing on its screen)
+        self.dirty |= !matches!(action, Action::StoreChanged);
         if let Some(p) = permission_for(&action) {
             if !self.permit(p) {
                 return;

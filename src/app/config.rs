@@ -58,6 +58,37 @@ pub struct Config {
     pub backup: BackupSettings,
     /// The overview's sections and their shares, per role (an `[overview]` table).
     pub overview: crate::domain::overview::OverviewConfig,
+    /// How the console learns of other consoles' commits (a `[sync]` table).
+    pub sync: SyncSettings,
+}
+
+/// `[sync]`: how a console is woken by another's commit.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SyncSettings {
+    /// Be woken by the file system when the store is written (false: poll only,
+    /// for a store on a file system that never says).
+    pub notify: bool,
+    /// Milliseconds between looks when nothing wakes the console sooner.
+    pub poll_ms: u64,
+}
+
+impl Default for SyncSettings {
+    fn default() -> Self {
+        SyncSettings {
+            notify: true,
+            poll_ms: crate::app::runtime::WATCH_EVERY.as_millis() as u64,
+        }
+    }
+}
+
+impl SyncSettings {
+    pub fn watch(&self) -> crate::store::watch::WatchSettings {
+        crate::store::watch::WatchSettings {
+            poll: std::time::Duration::from_millis(self.poll_ms),
+            notify: self.notify,
+        }
+    }
 }
 
 /// `[hits]`: a waiting hit's reminders.
@@ -144,6 +175,7 @@ impl Default for Config {
             security: Security::default(),
             backup: BackupSettings::default(),
             overview: Default::default(),
+            sync: SyncSettings::default(),
         }
     }
 }
@@ -295,6 +327,9 @@ impl Config {
         }
         c.scheme.validate()?;
         c.overview.validate()?;
+        if !(10..=600_000).contains(&c.sync.poll_ms) {
+            return Err("[sync] poll_ms must be 10 to 600000 (ten minutes)".into());
+        }
         if !(4..=crate::domain::pin::MAX_PIN_LENGTH).contains(&c.security.min_pin_length) {
             return Err(format!(
                 "[security] min_pin_length must be 4 to {}",

@@ -11,9 +11,60 @@ use std::io::Write;
 use std::time::Duration;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
-/// How often another console's commit (and the store's file) is looked for.
+/// How often another console's commit (and the store's file) is looked for
+/// when nothing wakes the console sooner (the `[sync] poll_ms` default).
 pub const WATCH_EVERY: Duration = Duration::from_millis(200);
 const TICK_EVERY: Duration = Duration::from_secs(1);
+/// The shortest time between two frames: under a burst of changes a console
+/// draws at most this often (about 60 a second) and never falls behind.
+pub const FRAME_EVERY: Duration = Duration::from_millis(16);
+
+/// When the next frame may be drawn: at once after a quiet spell (a key
+/// press is drawn without waiting), else no sooner than [`FRAME_EVERY`]
+/// after the last.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Pacer {
+    last: Option<std::time::Instant>,
+}
+
+impl Pacer {
+    /// The instant the next frame may be drawn (now or in the past: at once).
+    pub fn due(&self) -> Option<std::time::Instant> {
+        self.last.map(|t| t + FRAME_EVERY)
+    }
+
+    /// Whether a frame may be drawn at `now`.
+    pub fn may_draw(&self, now: std::time::Instant) -> bool {
+        self.due().is_none_or(|due| now >= due)
+    }
+
+    /// A frame was drawn at `now`.
+    pub fn drew(&mut self, now: std::time::Instant) {
+        self.last = Some(now);
+    }
+}
+
+/// Apply a turn's events: all of them, with other consoles' commits read
+/// once, after the rest (however many wake-ups came together, one reload
+/// sees everything committed before it).
+pub fn apply_turn(app: &mut App, first: Event, rest: impl FnMut() -> Option<Event>) {
+    let mut rest = rest;
+    let mut changed = false;
+    let mut next = Some(first);
+    while let Some(ev) = next.take() {
+        match ev {
+            Event::StoreChanged => changed = true,
+            ev => app.handle_event(ev),
+        }
+        if app.quit {
+            return;
+        }
+        next = rest();
+    }
+    if changed {
+        app.handle_event(Event::StoreChanged);
+    }
+}
 
 /// The loop's one channel, made before the loop so that what is set up first (the photo
 /// widget's decoding thread, which the ui owns) can wake it.
@@ -225,7 +276,7 @@ async fn event_loop(
         worker_tx.send(Event::Worked(done)).is_ok()
     })?;
     let watch_tx = tx.clone();
-    crate::store::watch::spawn(&app.store, WATCH_EVERY, move |notice| {
+    let waking = crate::store::watch::spawn(&app.store, app.config.sync.watch(), move |notice| {
         use crate::store::watch::Notice;
         let event = match notice {
             Notice::Changed => Event::StoreChanged,
@@ -236,6 +287,7 @@ async fn event_loop(
         };
         watch_tx.send(event).is_ok()
     })?;
+    tracing::info!(store = %app.store.path().display(), "{}", waking.waking);
     drop(tx);
 
     let size = terminal.size()?;
@@ -246,16 +298,25 @@ async fn event_loop(
     }
     terminal.draw(|f| draw(f, app))?;
     app.dirty = false;
+    let mut pacer = Pacer::default();
+    pacer.drew(std::time::Instant::now());
 
     while !app.quit {
-        let Some(first) = rx.recv().await else { break };
-        app.handle_event(first);
+        // a frame held back by the pacer is drawn when it falls due, or
+        // sooner with whatever else has arrived by then
+        let first = match pacer.due().filter(|_| app.dirty) {
+            Some(due) => tokio::select! {
+                ev = rx.recv() => match ev { Some(ev) => Some(ev), None => break },
+                _ = tokio::time::sleep_until(due.into()) => None,
+            },
+            None => match rx.recv().await {
+                Some(ev) => Some(ev),
+                None => break,
+            },
+        };
         // apply everything already waiting before drawing once
-        while !app.quit {
-            match rx.try_recv() {
-                Ok(ev) => app.handle_event(ev),
-                Err(_) => break,
-            }
+        if let Some(first) = first {
+            apply_turn(app, first, || rx.try_recv().ok());
         }
         // hand the worker what the events asked for before drawing, so it starts now
         for job in app.work.take() {
@@ -263,9 +324,11 @@ async fn event_loop(
                 anyhow::bail!("the store worker stopped");
             }
         }
-        if app.dirty && !app.quit {
+        let now = std::time::Instant::now();
+        if app.dirty && !app.quit && pacer.may_draw(now) {
             terminal.draw(|f| draw(f, app))?;
             app.dirty = false;
+            pacer.drew(now);
         }
         // looked at on every turn (a tick a second at least): a bell held
         // back by the gap rings when the gap is over
@@ -286,6 +349,21 @@ async fn event_loop(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_frame_after_a_quiet_spell_is_drawn_at_once_and_the_next_waits_its_turn() {
+        let mut pacer = Pacer::default();
+        let t0 = std::time::Instant::now();
+        assert!(pacer.may_draw(t0), "the first frame");
+        pacer.drew(t0);
+        assert!(!pacer.may_draw(t0 + Duration::from_millis(5)));
+        assert_eq!(pacer.due(), Some(t0 + FRAME_EVERY));
+        assert!(pacer.may_draw(t0 + FRAME_EVERY));
+        assert!(
+            pacer.may_draw(t0 + Duration::from_secs(3)),
+            "after a quiet spell"
+        );
+    }
 
     #[test]
     fn a_photo_ready_reaches_the_loop_from_another_thread_until_the_loop_goes() {

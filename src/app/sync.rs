@@ -94,8 +94,12 @@ impl App {
             // keys must not wait on a reload
             Ok(v) if v == self.seen_version => return,
             Ok(v) => self.seen_version = v,
-            Err(e) => return self.store_error(e),
+            Err(e) => {
+                self.dirty = true;
+                return self.store_error(e);
+            }
         }
+        self.dirty = true;
         self.reloads += 1;
         if !self.reload_places() {
             return;

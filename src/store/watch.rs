@@ -1,12 +1,19 @@
 //! Noticing other consoles' commits: `PRAGMA data_version` on a connection of
 //! our own that never writes changes only when another connection commits.
-//! The same poll looks at whether the store's files are still at their paths
+//! The same look checks whether the store's files are still at their paths
 //! (see [`super::files`]), so a console notices a deleted or replaced store
 //! without waiting for a write.
+//!
+//! A look is made as soon as the file system says the store or its WAL was
+//! written (inotify on Linux, through `notify`), and otherwise every poll
+//! interval: the poll stays as the fallback where notifications are
+//! unavailable (some network file systems never send them) and as a safety
+//! net for one that is lost.
 
 use super::{Gone, Store, StoreKey};
 use rusqlite::{Connection, OpenFlags};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 use std::time::Duration;
 
 pub struct ChangeWatcher {
@@ -80,24 +87,149 @@ fn after_look(look: Result<bool, String>, failing: &mut bool) -> [Option<Notice>
     }
 }
 
-/// Poll on a thread of its own until `on` returns false: other connections'
+/// How a console is woken to look at the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WatchSettings {
+    /// The longest a look waits when nothing wakes it.
+    pub poll: Duration,
+    /// Whether to ask the file system to say when the store is written.
+    pub notify: bool,
+}
+
+/// What wakes a look, as the console's log says it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Waking {
+    /// File-system notification, with the poll behind it.
+    Notified { poll: Duration },
+    /// The poll alone, and why.
+    Polled { poll: Duration, why: String },
+}
+
+impl std::fmt::Display for Waking {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Waking::Notified { poll } => write!(
+                f,
+                "woken by file-system notification of writes to the store, with a poll every {} ms as fallback",
+                poll.as_millis()
+            ),
+            Waking::Polled { poll, why } => write!(
+                f,
+                "polling the store every {} ms ({why})",
+                poll.as_millis()
+            ),
+        }
+    }
+}
+
+/// The store's own files (the database, its WAL, shared memory and
+/// journal) among the paths of an event.
+fn is_store_file(path: &Path, store_name: &std::ffi::OsStr) -> bool {
+    let (Some(name), Some(store)) = (
+        path.file_name().and_then(|n| n.to_str()),
+        store_name.to_str(),
+    ) else {
+        return false;
+    };
+    name == store
+        || name
+            .strip_prefix(store)
+            .is_some_and(|rest| matches!(rest, "-wal" | "-shm" | "-journal"))
+}
+
+/// A write, a new file or a removal: not an open or a read, which every
+/// console's own reload makes and which must not wake it again.
+fn is_write(kind: &notify::EventKind) -> bool {
+    use notify::event::{AccessKind, AccessMode, EventKind};
+    matches!(
+        kind,
+        EventKind::Modify(_)
+            | EventKind::Create(_)
+            | EventKind::Remove(_)
+            | EventKind::Access(AccessKind::Close(AccessMode::Write))
+    )
+}
+
+/// Ask the file system to say when the store's files are written: the
+/// folder is watched, not the files, so a WAL made after the watch began
+/// (or a store file replaced) is seen too.
+fn file_events(path: &Path) -> notify::Result<(notify::RecommendedWatcher, mpsc::Receiver<()>)> {
+    use notify::Watcher;
+    let dir: PathBuf = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path.file_name().unwrap_or_default().to_os_string();
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
+        if let Ok(ev) = ev {
+            if is_write(&ev.kind) && ev.paths.iter().any(|p| is_store_file(p, &name)) {
+                let _ = tx.send(());
+            }
+        }
+    })?;
+    watcher.watch(&dir, notify::RecursiveMode::NonRecursive)?;
+    Ok((watcher, rx))
+}
+
+/// The looking thread, and what wakes it.
+pub struct Watching {
+    pub waking: Waking,
+    pub thread: std::thread::JoinHandle<()>,
+}
+
+/// Look on a thread of its own until `on` returns false: other connections'
 /// commits, and whether the store's files are still at their paths.
 pub fn spawn(
     store: &Store,
-    every: Duration,
+    settings: WatchSettings,
     mut on: impl FnMut(Notice) -> bool + Send + 'static,
-) -> rusqlite::Result<std::thread::JoinHandle<()>> {
+) -> rusqlite::Result<Watching> {
     let mut w = ChangeWatcher::open(store.path())?;
     let files = store.files().clone();
-    Ok(std::thread::Builder::new()
+    let every = settings.poll;
+    let (events, waking) = if settings.notify {
+        match file_events(store.path()) {
+            Ok(events) => (Some(events), Waking::Notified { poll: every }),
+            Err(e) => (
+                None,
+                Waking::Polled {
+                    poll: every,
+                    why: format!("file-system notification is unavailable: {e}"),
+                },
+            ),
+        }
+    } else {
+        (
+            None,
+            Waking::Polled {
+                poll: every,
+                why: "file-system notification is turned off in the config".into(),
+            },
+        )
+    };
+    let thread = std::thread::Builder::new()
         .name("store-watch".into())
         .spawn(move || {
+            // kept for as long as the thread looks: dropping it ends the events
+            let (_watcher, events) = match events {
+                Some((w, rx)) => (Some(w), Some(rx)),
+                None => (None, None),
+            };
             // the paths as last reported, once the files have gone
             let mut reported: Option<Option<Gone>> = None;
             // a failure is said once, and again only after it has worked
             let mut failing = false;
             loop {
-                std::thread::sleep(every);
+                match &events {
+                    Some(rx) => match rx.recv_timeout(every) {
+                        // a commit is several writes: one look for them all
+                        Ok(()) => while rx.try_recv().is_ok() {},
+                        Err(mpsc::RecvTimeoutError::Timeout) => {}
+                        Err(mpsc::RecvTimeoutError::Disconnected) => std::thread::sleep(every),
+                    },
+                    None => std::thread::sleep(every),
+                }
                 let notice = match &reported {
                     None => files.gone().map(|gone| {
                         reported = Some(files.look());
@@ -124,12 +256,51 @@ pub fn spawn(
                 }
             }
         })
-        .expect("spawn store watcher"))
+        .expect("spawn store watcher");
+    Ok(Watching { waking, thread })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_stores_own_files_wake_a_look() {
+        let name = std::ffi::OsStr::new("watchroom.db");
+        for (path, wakes) in [
+            ("/srv/wr/watchroom.db", true),
+            ("/srv/wr/watchroom.db-wal", true),
+            ("/srv/wr/watchroom.db-shm", true),
+            ("/srv/wr/watchroom.db-journal", true),
+            ("/srv/wr/watchroom.db.bak", false),
+            ("/srv/wr/watchroom.log", false),
+            ("/srv/wr/other.db-wal", false),
+        ] {
+            assert_eq!(is_store_file(Path::new(path), name), wakes, "{path}");
+        }
+    }
+
+    #[test]
+    fn a_commit_on_another_connection_is_told_without_waiting_for_the_poll() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.db");
+        let store = Store::open(&path).unwrap();
+        let (tx, rx) = mpsc::channel();
+        let settings = WatchSettings {
+            poll: Duration::from_secs(3600),
+            notify: true,
+        };
+        let waking = spawn(&store, settings, move |n| tx.send(n).is_ok())
+            .unwrap()
+            .waking;
+        assert!(matches!(waking, Waking::Notified { .. }), "{waking}");
+        let other = Connection::open(&path).unwrap();
+        other
+            .execute_batch("CREATE TABLE IF NOT EXISTS t(x); INSERT INTO t VALUES (1);")
+            .unwrap();
+        // an hour's poll: only the notification can bring it this soon
+        assert_eq!(rx.recv_timeout(Duration::from_secs(5)), Ok(Notice::Changed));
+    }
 
     fn said(looks: &[Result<bool, &str>]) -> Vec<Notice> {
         let mut failing = false;

@@ -29,7 +29,9 @@
 
 mod common;
 
-use chrono::{Duration as Span, Utc};
+use common::town::*;
+
+use chrono::Utc;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use rusqlite::{params, Connection, TransactionBehavior};
@@ -41,20 +43,16 @@ use std::time::{Duration, Instant};
 use watchroom::app::config::Config;
 use watchroom::app::runtime::WATCH_EVERY;
 use watchroom::app::{App, Event};
-use watchroom::domain::exclusion::{Finding, Scope};
-use watchroom::domain::offender::{OffenderInput, OffenderKind};
-use watchroom::domain::sighting::{Camera, HitKind, HitStatus, NewSighting};
+use watchroom::domain::exclusion::Finding;
+use watchroom::domain::sighting::{HitKind, HitStatus};
 use watchroom::domain::SystemClock;
-use watchroom::store::demo::{self, Rng};
-use watchroom::store::exclusions::NewExclusion;
+use watchroom::store::demo::Rng;
 use watchroom::store::sightings::HitRules;
 use watchroom::store::{watch, Store};
 use watchroom::ui::Themes;
 
 const SAVE_TARGET: Duration = Duration::from_millis(2);
 const ACROSS_TARGET: Duration = Duration::from_millis(500);
-const EXCLUDED: &str = "Benton Harrow";
-const UNSANCTIONED: &str = "Nolan Clearwater";
 const SEED: u64 = 0x4849_5453;
 
 /// How much to do: (saves of each kind, warm-up saves of each kind, hits across consoles).
@@ -66,157 +64,7 @@ fn sizes() -> (usize, usize, usize) {
     }
 }
 
-/// A demo town with one person excluded from every zone and one with no sanction.
-struct Town {
-    store: Store,
-    operator: i64,
-    unsanctioned: i64,
-    /// Cameras that point at a zone (a breach needs a zone).
-    cameras: Vec<Camera>,
-}
-
-fn town(path: &Path) -> Town {
-    let now = Utc::now();
-    let mut store = Store::open(path).expect("open the bench store");
-    demo::build_demo(&mut store, now).expect("build the demo town");
-    let operator = store
-        .operator_or_add(demo::DEMO_OPERATOR, "operator", now)
-        .expect("the demo operator")
-        .id;
-    // the person the benches' own excluded people are named after
-    excluded_person(&mut store, EXCLUDED, operator);
-    let unsanctioned = person(&mut store, UNSANCTIONED, operator);
-    let cameras: Vec<Camera> = store
-        .cameras()
-        .expect("the cameras")
-        .into_iter()
-        .filter(|c| c.zone_id.is_some())
-        .collect();
-    assert!(!cameras.is_empty(), "the demo town has cameras on zones");
-    Town {
-        store,
-        operator,
-        unsanctioned,
-        cameras,
-    }
-}
-
-/// Someone named `name` on the register, with no sanction.
-fn person(store: &mut Store, name: &str, operator: i64) -> i64 {
-    store
-        .create_offender(
-            OffenderKind::Known,
-            OffenderInput {
-                name: name.into(),
-                description: "medium build, navy parka".into(),
-                ..Default::default()
-            },
-            operator,
-            Utc::now(),
-        )
-        .expect("create an offender")
-        .id
-}
-
-/// Someone named `name` under an all-zones exclusion in force.
-fn excluded_person(store: &mut Store, name: &str, operator: i64) -> i64 {
-    let now = Utc::now();
-    let excluded = person(store, name, operator);
-    let rules = HitRules::default();
-    let exclusion = store
-        .create_exclusion(
-            &NewExclusion {
-                offender_id: excluded,
-                stage: "exclusion".into(),
-                scope: Scope::AllZones,
-                starts_at: now - Span::days(1),
-                ends_at: now + Span::days(365),
-                served_at: Some(now - Span::days(1)),
-                served_by: demo::DEMO_OPERATOR.into(),
-                reason: "persistent shop theft".into(),
-                evidence: vec![],
-                review_on: None,
-            },
-            &rules.ladder,
-            operator,
-            now,
-        )
-        .expect("serve the exclusion");
-    assert!(exclusion.in_force(now), "the exclusion is in force");
-    excluded
-}
-
-/// `k` more people under exclusions, each for one hit of their own.
-fn excluded_people(t: &mut Town, k: usize) -> Vec<i64> {
-    (0..k)
-        .map(|i| excluded_person(&mut t.store, &format!("{EXCLUDED} {i}"), t.operator))
-        .collect()
-}
-
-fn sighting(offender: i64, camera: &Camera) -> NewSighting {
-    NewSighting {
-        at: Utc::now(),
-        camera_id: Some(camera.id),
-        zone_id: None,
-        location: String::new(),
-        offender_id: Some(offender),
-        description: String::new(),
-        note: "walking towards the market".into(),
-        incident_id: None,
-    }
-}
-
 // ----- figures ------------------------------------------------------------------
-
-struct Stats {
-    n: usize,
-    min: Duration,
-    median: Duration,
-    p99: Duration,
-    max: Duration,
-}
-
-/// Nearest-rank percentiles.
-fn stats(mut v: Vec<Duration>) -> Stats {
-    assert!(!v.is_empty(), "nothing measured");
-    v.sort();
-    let rank = |p: f64| v[((p * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1];
-    Stats {
-        n: v.len(),
-        min: v[0],
-        median: rank(0.5),
-        p99: rank(0.99),
-        max: v[v.len() - 1],
-    }
-}
-
-fn ms(d: Duration) -> String {
-    let ms = d.as_secs_f64() * 1e3;
-    if ms < 10.0 {
-        format!("{ms:.3} ms")
-    } else {
-        format!("{ms:.1} ms")
-    }
-}
-
-fn line(what: &str, s: &Stats) {
-    println!(
-        "  {what:<44} n={:<5} min {:>10}  median {:>10}  p99 {:>10}  max {:>10}",
-        s.n,
-        ms(s.min),
-        ms(s.median),
-        ms(s.p99),
-        ms(s.max)
-    );
-}
-
-fn verdict(figure: Duration, target: Duration) -> &'static str {
-    if figure < target {
-        "within target"
-    } else {
-        "OVER TARGET"
-    }
-}
 
 // ----- 1. saving a sighting with its hit decision -------------------------------
 

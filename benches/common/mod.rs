@@ -9,6 +9,8 @@
 
 #![allow(dead_code)] // each benchmark uses a different part of this
 
+pub mod town;
+
 use chrono::{DateTime, Utc};
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

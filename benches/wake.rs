@@ -206,7 +206,7 @@ impl Committer {
             }
             Kind::RollCall => {
                 let (id, seq) = self.roll_call.as_mut().expect("a roll-call is open");
-                let step = if i % 2 == 0 {
+                let step = if i.is_multiple_of(2) {
                     Step::Answer(Answer::Heard(5))
                 } else {
                     Step::Undo

@@ -531,3 +531,30 @@ fn the_sighting_picker_shows_the_highlighted_persons_photo() {
     });
     assert!(text.contains("Sighting"), "{text}");
 }
+
+/// Every frame reaches the terminal inside a synchronized update, so a
+/// terminal on a slow link shows it whole: as many ends as begins, and a key
+/// press's frame inside one too.
+#[test]
+fn every_frame_is_drawn_inside_a_synchronized_update() {
+    let place = Place::new();
+    let c = place.demo("console", 120, 40, &[]);
+    c.wait_board();
+    c.send("j");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let raw = c.raw();
+    let count = |needle: &[u8]| raw.windows(needle.len()).filter(|w| *w == needle).count();
+    let (begins, ends) = (count(b"\x1b[?2026h"), count(b"\x1b[?2026l"));
+    assert!(begins >= 2, "the first frame and the key's: {begins} begun");
+    assert_eq!(begins, ends, "each begun update is ended");
+    // the last thing written is the end of an update: no frame is left outside one
+    let last_end = raw
+        .windows(8)
+        .rposition(|w| w == b"\x1b[?2026l")
+        .expect("an end");
+    let last_begin = raw
+        .windows(8)
+        .rposition(|w| w == b"\x1b[?2026h")
+        .expect("a begin");
+    assert!(last_begin < last_end);
+}

@@ -251,6 +251,21 @@ pub async fn run(
     }
 }
 
+/// Draw one frame inside the terminal's synchronized update: a terminal that
+/// knows it shows the frame whole, never half-drawn (over a slow SSH link);
+/// one that does not ignores the two sequences.
+fn draw_synced(
+    terminal: &mut DefaultTerminal,
+    draw: impl FnOnce(&mut Frame),
+) -> std::io::Result<()> {
+    use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+    crossterm::queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    let drawn = terminal.draw(draw).map(|_| ());
+    // ended even when the frame failed, so the terminal is not left holding output
+    crossterm::execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
+    drawn
+}
+
 async fn event_loop(
     app: &mut App,
     terminal: &mut DefaultTerminal,
@@ -296,7 +311,7 @@ async fn event_loop(
     if app.lock.is_none() {
         app.open_home();
     }
-    terminal.draw(|f| draw(f, app))?;
+    draw_synced(terminal, |f| draw(f, app))?;
     app.dirty = false;
     let mut pacer = Pacer::default();
     pacer.drew(std::time::Instant::now());
@@ -326,7 +341,7 @@ async fn event_loop(
         }
         let now = std::time::Instant::now();
         if app.dirty && !app.quit && pacer.may_draw(now) {
-            terminal.draw(|f| draw(f, app))?;
+            draw_synced(terminal, |f| draw(f, app))?;
             app.dirty = false;
             pacer.drew(now);
         }

@@ -37,18 +37,16 @@ use ratatui::Terminal;
 use rusqlite::{params, Connection, TransactionBehavior};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::sync::{mpsc, Arc};
+use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
-use watchroom::app::config::Config;
 use watchroom::app::runtime::WATCH_EVERY;
 use watchroom::app::{App, Event};
 use watchroom::domain::exclusion::Finding;
 use watchroom::domain::sighting::{HitKind, HitStatus};
-use watchroom::domain::SystemClock;
 use watchroom::store::demo::Rng;
 use watchroom::store::sightings::HitRules;
-use watchroom::store::{watch, Store};
+use watchroom::store::watch;
 use watchroom::ui::Themes;
 
 const SAVE_TARGET: Duration = Duration::from_millis(2);
@@ -228,21 +226,7 @@ fn screen(terminal: &Terminal<TestBackend>) -> String {
 
 /// B's console, as the binary builds it, on the incident board at 120×40.
 fn console_b(path: &Path, themes: &Themes) -> App {
-    let mut store = Store::open(path).expect("console B opens the store");
-    let operator = store
-        .operator_or_add("Priya Shah", "operator", Utc::now())
-        .expect("console B's operator");
-    let mut app = App::new(
-        store,
-        Arc::new(SystemClock),
-        Config::default(),
-        operator,
-        "default".into(),
-        themes.names(),
-    )
-    .expect("build console B");
-    app.handle_event(Event::Resize(common::WIDTH, common::HEIGHT));
-    app
+    live_console(path, "Priya Shah", themes)
 }
 
 /// B's checks on a frame that shows `fresh` new hits: each a breach on the

@@ -46,14 +46,12 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc};
+use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-use watchroom::app::config::Config;
 use watchroom::app::runtime::{apply_turn, Pacer, FRAME_EVERY};
 use watchroom::app::{Action, App, Event, Pane};
 use watchroom::domain::rollcall::{Answer, Step};
-use watchroom::domain::SystemClock;
 use watchroom::io::ingest::{parse_line, Rules};
 use watchroom::store::demo::Rng;
 use watchroom::store::operators::Operator;
@@ -284,20 +282,7 @@ fn commits_of(child: &mut std::process::Child) -> Vec<(i64, u128)> {
 // ----- console B -----------------------------------------------------------------
 
 fn console(path: &Path, name: &str, pane: Pane, themes: &Themes) -> App {
-    let mut store = Store::open(path).expect("a console opens the store");
-    let operator = store
-        .operator_or_add(name, "operator", Utc::now())
-        .expect("the console's operator");
-    let mut app = App::new(
-        store,
-        Arc::new(SystemClock),
-        Config::default(),
-        operator,
-        "default".into(),
-        themes.names(),
-    )
-    .expect("build the console");
-    app.handle_event(Event::Resize(common::WIDTH, common::HEIGHT));
+    let mut app = live_console(path, name, themes);
     app.update(Action::ShowPane(pane));
     app
 }

@@ -117,6 +117,30 @@ pub fn sighting(offender: i64, camera: &Camera) -> NewSighting {
     }
 }
 
+/// A console signed in as `name`, on the real clock, as the binary builds
+/// it, sized to 120×40: another console's commits are what it shows.
+pub fn live_console(
+    path: &Path,
+    name: &str,
+    themes: &watchroom::ui::Themes,
+) -> watchroom::app::App {
+    let mut store = Store::open(path).expect("a console opens the store");
+    let operator = store
+        .operator_or_add(name, "operator", Utc::now())
+        .expect("the console's operator");
+    let mut app = watchroom::app::App::new(
+        store,
+        std::sync::Arc::new(watchroom::domain::SystemClock),
+        watchroom::app::config::Config::default(),
+        operator,
+        "default".into(),
+        themes.names(),
+    )
+    .expect("build the console");
+    app.handle_event(watchroom::app::Event::Resize(super::WIDTH, super::HEIGHT));
+    app
+}
+
 // ----- figures ------------------------------------------------------------------
 
 pub struct Stats {

@@ -172,6 +172,27 @@ fn file_events(path: &Path) -> notify::Result<(notify::RecommendedWatcher, mpsc:
     Ok((watcher, rx))
 }
 
+/// How long after a write that did not show as a commit to look again, and
+/// again. The last write of a commit, to its WAL, comes a moment before the
+/// commit is published in the WAL's index (shared memory, which sends no
+/// event), so a look woken by that write can see the store as it was; with
+/// nothing more to wake it, the commit would wait for the poll. The looks
+/// thin out, up to half a second in all, for a writer held up mid-commit
+/// on a busy host.
+const LOOK_AGAIN: [Duration; 11] = [
+    Duration::from_micros(100),
+    Duration::from_micros(300),
+    Duration::from_millis(1),
+    Duration::from_millis(2),
+    Duration::from_millis(4),
+    Duration::from_millis(8),
+    Duration::from_millis(16),
+    Duration::from_millis(32),
+    Duration::from_millis(64),
+    Duration::from_millis(128),
+    Duration::from_millis(256),
+];
+
 /// The looking thread, and what wakes it.
 pub struct Watching {
     pub waking: Waking,
@@ -220,16 +241,29 @@ pub fn spawn(
             let mut reported: Option<Option<Gone>> = None;
             // a failure is said once, and again only after it has worked
             let mut failing = false;
+            // after a write that did not show as a commit, how many of the
+            // quick looks again have been made
+            let mut again: Option<usize> = None;
             loop {
-                match &events {
-                    Some(rx) => match rx.recv_timeout(every) {
+                let wait = again.map_or(every, |n| LOOK_AGAIN[n]);
+                let woken = match &events {
+                    Some(rx) => match rx.recv_timeout(wait) {
                         // a commit is several writes: one look for them all
-                        Ok(()) => while rx.try_recv().is_ok() {},
-                        Err(mpsc::RecvTimeoutError::Timeout) => {}
-                        Err(mpsc::RecvTimeoutError::Disconnected) => std::thread::sleep(every),
+                        Ok(()) => {
+                            while rx.try_recv().is_ok() {}
+                            true
+                        }
+                        Err(mpsc::RecvTimeoutError::Timeout) => false,
+                        Err(mpsc::RecvTimeoutError::Disconnected) => {
+                            std::thread::sleep(every);
+                            false
+                        }
                     },
-                    None => std::thread::sleep(every),
-                }
+                    None => {
+                        std::thread::sleep(every);
+                        false
+                    }
+                };
                 let notice = match &reported {
                     None => files.gone().map(|gone| {
                         reported = Some(files.look());
@@ -248,7 +282,15 @@ pub fn spawn(
                         return;
                     }
                 }
-                let notices = after_look(w.changed().map_err(|e| e.to_string()), &mut failing);
+                let look = w.changed().map_err(|e| e.to_string());
+                again = match (&look, woken, again) {
+                    // the commit is seen, or the look failed and says so
+                    (Ok(true), ..) | (Err(_), ..) => None,
+                    (Ok(false), true, _) => Some(0),
+                    (Ok(false), false, Some(n)) => (n + 1 < LOOK_AGAIN.len()).then_some(n + 1),
+                    (Ok(false), false, None) => None,
+                };
+                let notices = after_look(look, &mut failing);
                 for notice in notices.into_iter().flatten() {
                     if !on(notice) {
                         return;
@@ -300,6 +342,35 @@ mod tests {
             .unwrap();
         // an hour's poll: only the notification can bring it this soon
         assert_eq!(rx.recv_timeout(Duration::from_secs(5)), Ok(Notice::Changed));
+    }
+
+    /// The last write of a commit comes a moment before the commit can be
+    /// read: a look woken by it alone would now and then miss the commit
+    /// until the next one (or the poll), which is what the looks again are for.
+    #[test]
+    fn every_commit_is_told_not_only_most() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.db");
+        let store = Store::open(&path).unwrap();
+        let (tx, rx) = mpsc::channel();
+        let settings = WatchSettings {
+            poll: Duration::from_secs(3600),
+            notify: true,
+        };
+        let _watching = spawn(&store, settings, move |n| tx.send(n).is_ok()).unwrap();
+        let other = Connection::open(&path).unwrap();
+        other.execute_batch("CREATE TABLE t(x);").unwrap();
+        assert_eq!(rx.recv_timeout(Duration::from_secs(5)), Ok(Notice::Changed));
+        let mut missed = vec![];
+        for i in 0..300 {
+            other.execute("INSERT INTO t VALUES (?1)", [i]).unwrap();
+            if rx.recv_timeout(Duration::from_secs(2)).is_err() {
+                missed.push(i);
+            }
+            while rx.try_recv().is_ok() {}
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        assert!(missed.is_empty(), "commits never told: {missed:?}");
     }
 
     fn said(looks: &[Result<bool, &str>]) -> Vec<Notice> {

@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use watchroom::app::{Action, App, Pane, COUNT_CAP};
-use watchroom::domain::{IncidentFilter, StatusView};
+use watchroom::domain::{BoardOrder, IncidentFilter, StatusView};
 use watchroom::store::{Anchor, Store};
 use watchroom::ui::Themes;
 
@@ -332,12 +332,25 @@ fn bare_query(c: &mut Criterion) {
         // the store's queries on a connection of their own, as the console makes them
         let store = watchroom::store::Store::open(path).expect("open the bench store");
         let conn = common::bare_connection(path);
-        for (view, status, clause) in [
-            ("live", StatusView::Live, "i.closed = 0"),
-            ("all", StatusView::All, "1"),
+        // each view in the order it opens in, and the all view in the working order too
+        for (view, status, clause, order) in [
+            (
+                "live",
+                StatusView::Live,
+                "i.closed = 0",
+                BoardOrder::Priority,
+            ),
+            ("all", StatusView::All, "1", BoardOrder::Newest),
+            (
+                "all_by_priority",
+                StatusView::All,
+                "1",
+                BoardOrder::Priority,
+            ),
         ] {
             let filter = IncidentFilter {
                 status,
+                order,
                 ..Default::default()
             };
             let first = store
@@ -356,7 +369,7 @@ fn bare_query(c: &mut Criterion) {
                 })
             });
             // The same SELECT on a bare connection, read into plain values.
-            let sql = common::board_sql(clause);
+            let sql = common::board_sql(clause, order == BoardOrder::Newest);
             g.bench_function(BenchmarkId::new(format!("sql_{view}"), n), |b| {
                 b.iter(|| {
                     let mut st = conn.prepare_cached(&sql).expect("prepare");
@@ -378,6 +391,7 @@ fn bare_query(c: &mut Criterion) {
         // The query behind PageDown on the all view (keyset, after the first window).
         let all = IncidentFilter {
             status: StatusView::All,
+            order: BoardOrder::Newest,
             ..Default::default()
         };
         let last = store

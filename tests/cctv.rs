@@ -583,7 +583,7 @@ fn naming_an_excluded_person_on_an_incident_raises_a_breach() {
     register(&path, "Zebedee Quill", "Zeb", &[], Some("exclusion"));
     let mut c = console_on(&path, "Alex Morgan", Config::default());
     c.log_incident('t', '2', "greggs", "Sandwiches taken");
-    c.keys("o");
+    c.keys("O");
     c.keys("quil");
     c.key(KeyCode::Enter);
     let m = &c.app.message.as_ref().unwrap().text;

@@ -8,7 +8,9 @@ mod support;
 use chrono::{DateTime, Utc};
 use store_common::*;
 use support::now as t0;
-use watchroom::domain::{IncidentEdit, IncidentFilter, Place, Priority, Status, StatusView};
+use watchroom::domain::{
+    BoardOrder, IncidentEdit, IncidentFilter, Place, Priority, Status, StatusView,
+};
 use watchroom::store::demo::Rng;
 use watchroom::store::{Anchor, BoardRow, Store};
 
@@ -260,8 +262,10 @@ fn the_board_pages_through_every_incident_in_board_order_both_ways() {
     for r in &whole {
         let m = made.iter().find(|m| m.id == r.id).unwrap();
         assert_eq!(r.key.id, r.id);
-        assert_eq!(r.key.closed, (r.status == Status::Closed) as i64);
-        assert_eq!(r.key.priority, r.priority.number());
+        let closed = (r.status == Status::Closed) as i64;
+        let t = r.opened_at.timestamp();
+        let age = if closed == 1 { -t } else { t };
+        assert_eq!(r.key.parts, [closed, r.priority.number(), age]);
         assert_eq!(
             (r.status, r.priority, r.opened_at),
             (m.status, m.priority, m.opened_at)
@@ -398,6 +402,81 @@ fn the_board_pages_the_same_under_every_filter() {
     }
 }
 
+/// Newest, oldest and last updated: each view and filter in each order
+/// holds the same rows as in the working order, sorted by the time the rows
+/// themselves carry (ties by number), and pages the same both ways.
+#[test]
+fn every_order_sorts_by_its_time_and_pages_the_same_both_ways() {
+    let (mut t, made) = busy_town();
+    // notes on some incidents, at times of their own: last updated differs from opened
+    let mut rng = Rng::new(7);
+    for m in made.iter().step_by(7) {
+        let at = t0() - mins(rng.below(60 * 24) as i64);
+        t.store
+            .add_note(m.id, "looked at again", None, t.op.id, at)
+            .unwrap();
+    }
+    let s = &t.store;
+    let views = [
+        IncidentFilter::default(),
+        all(),
+        IncidentFilter {
+            status: StatusView::Only(Status::Closed),
+            ..Default::default()
+        },
+        IncidentFilter {
+            status: StatusView::Only(Status::Open),
+            ..Default::default()
+        },
+        IncidentFilter {
+            priority: Some(Priority::Urgent),
+            ..all()
+        },
+        IncidentFilter {
+            text: vec!["male".into()],
+            ..Default::default()
+        },
+    ];
+    for view in views {
+        let mut working = expected(&made, &view);
+        working.sort();
+        for order in [BoardOrder::Newest, BoardOrder::Oldest, BoardOrder::Updated] {
+            let f = IncidentFilter {
+                order,
+                ..view.clone()
+            };
+            let whole = s.board_window(&f, Anchor::First, 10_000).unwrap();
+            let mut held = ids(&whole);
+            held.sort();
+            assert_eq!(held, working, "the same rows in {order:?}: {view:?}");
+            let time = |r: &BoardRow| match order {
+                BoardOrder::Updated => r.updated_at,
+                _ => r.opened_at,
+            };
+            for w in whole.windows(2) {
+                let (a, b) = ((time(&w[0]), w[0].id), (time(&w[1]), w[1].id));
+                match order {
+                    BoardOrder::Oldest => assert!(a < b, "{order:?}: {a:?} then {b:?}"),
+                    _ => assert!(a > b, "{order:?}: {a:?} then {b:?}"),
+                }
+            }
+            assert_eq!(page_forwards(s, &f, 7), whole, "{order:?} {view:?}");
+            assert_eq!(page_backwards(s, &f, 7), whole, "{order:?} {view:?}");
+            if let Some(mid) = whole.get(whole.len() / 2) {
+                let at = whole.len() / 2;
+                let after = s.board_window(&f, Anchor::After(mid.key), 5).unwrap();
+                assert_eq!(after, whole[at + 1..(at + 6).min(whole.len())].to_vec());
+                let before = s.board_window(&f, Anchor::Before(mid.key), 5).unwrap();
+                assert_eq!(before, whole[at.saturating_sub(5)..at].to_vec());
+            }
+        }
+    }
+    assert!(
+        made.iter().step_by(7).any(|m| m.status == Status::Closed),
+        "a closed incident was noted too"
+    );
+}
+
 #[test]
 fn the_board_filters_by_status_zone_type_priority_and_words() {
     let (t, made) = busy_town();
@@ -529,7 +608,7 @@ fn the_board_filters_by_status_zone_type_priority_and_words() {
         zone: Some("high".into()),
         kind: Some("theft".into()),
         priority: Some(Priority::High),
-        text: vec![],
+        ..Default::default()
     };
     check(combo);
     let mixed = IncidentFilter {

@@ -249,17 +249,25 @@ const PLACE_LABEL: &str = "CASE
     ELSE i.location END";
 
 /// The SELECT `Store::board_window` runs for the first window of an
-/// unfiltered view (`where` is `i.closed = 0` for live, `1` for all), copied
-/// from `src/store/incidents.rs`.
-pub fn board_sql(where_clause: &str) -> String {
+/// unfiltered view (`where` is `i.closed = 0` for live, `1` for all) in the
+/// working order or newest first, copied from `src/store/incidents.rs`.
+pub fn board_sql(where_clause: &str, newest: bool) -> String {
+    let (index, order_by) = if newest {
+        ("incidents_opened", "i.opened_at DESC, i.id DESC")
+    } else {
+        (
+            "incidents_board",
+            "i.closed ASC, i.priority ASC, i.age_key ASC, i.id ASC",
+        )
+    };
     format!(
         "SELECT i.closed, i.priority, i.age_key, i.id, i.kind, i.status, {PLACE_LABEL}, i.summary,
                 i.opened_at, i.updated_at, i.police_ref
-         FROM incidents i INDEXED BY incidents_board
+         FROM incidents i INDEXED BY {index}
          LEFT JOIN zones z ON z.id = i.zone_id
          LEFT JOIN members m ON m.id = i.member_id
          WHERE {where_clause}
-         ORDER BY i.closed ASC, i.priority ASC, i.age_key ASC, i.id ASC
+         ORDER BY {order_by}
          LIMIT ?"
     )
 }

@@ -49,6 +49,8 @@ pub enum Action {
     RunCommand(String),
     SetFilter(String),
     CycleView,
+    /// The board's next order (`o`).
+    CycleOrder,
     NewIncident,
     EditIncident,
     AdvanceStatus,
@@ -203,6 +205,7 @@ pub(super) fn permission_for(action: &Action) -> Option<Permission> {
         | Action::RunCommand(_)
         | Action::SetFilter(_)
         | Action::CycleView
+        | Action::CycleOrder
         | Action::FormKey(_)
         | Action::NextField
         | Action::PrevField
@@ -338,6 +341,19 @@ impl App {
                 let label = self.board.filter.status.label();
                 self.info(format!("showing {label} incidents"));
             }
+            Action::CycleOrder if self.pane == Pane::Incidents => {
+                let effects = self.board.cycle_order();
+                self.detail = None;
+                self.run(effects);
+                let label = self.board.filter.order.label();
+                self.info(format!("incidents: {label}"));
+            }
+            // the overview's incidents are the working list, always by priority
+            Action::CycleOrder => self.info(format!(
+                "the overview lists live incidents by priority and age; {} orders the board ({})",
+                self.keymap.key_for(super::keymap::Command::CycleOrder),
+                Pane::Incidents.number()
+            )),
             Action::NewIncident => self.open_new_form(),
             Action::EditIncident => self.incident_key(IncidentAct::Edit),
             Action::AdvanceStatus => self.incident_key(IncidentAct::Advance),

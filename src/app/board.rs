@@ -10,7 +10,7 @@
 use super::effect::{Effect, Nav};
 use super::incidents::IncidentAct;
 use super::{work, App, COUNT_CAP};
-use crate::domain::{Incident, IncidentFilter, StatusView};
+use crate::domain::{BoardOrder, Incident, IncidentFilter, StatusView};
 use crate::store::{Anchor, BoardKey, BoardRow};
 
 #[derive(Debug, Clone, Default)]
@@ -39,6 +39,9 @@ pub struct Board {
     /// knows without counting (see [`Board::got`]).
     pub more_above: bool,
     pub more_below: bool,
+    /// The order picked with `o`; until then each view's own (see
+    /// [`BoardOrder::default_for`]).
+    pub order: Option<BoardOrder>,
 }
 
 /// Where the selection lands when a window arrives.
@@ -76,7 +79,8 @@ impl Board {
     /// A typed filter, from the first row, counted again; a mistake is
     /// refused and the board keeps its last good filter.
     pub fn set_filter(&mut self, text: &str) -> Result<Vec<Effect>, String> {
-        let f = IncidentFilter::parse(text, self.view)?;
+        let mut f = IncidentFilter::parse(text, self.view)?;
+        f.order = self.order_for(f.status);
         // Enter after typing it: the board already shows (or is reading) this
         if f == self.filter && text.trim() == self.filter_text {
             return Ok(vec![]);
@@ -90,6 +94,21 @@ impl Board {
         ))])
     }
 
+    /// The order a view is shown in: the one picked, or the view's own.
+    pub fn order_for(&self, view: StatusView) -> BoardOrder {
+        self.order.unwrap_or(BoardOrder::default_for(view))
+    }
+
+    /// The next order (`o`), from the first row, with the selected
+    /// incident kept selected if the new window holds it.
+    pub fn cycle_order(&mut self) -> Vec<Effect> {
+        let order = self.filter.order.next();
+        self.order = Some(order);
+        self.filter.order = order;
+        let land = self.selected_row().map_or(Land::First, |r| Land::On(r.id));
+        vec![Effect::Board(self.window(Anchor::First, land, false))]
+    }
+
     /// A status view (`v`, `:view`): the typed filter again under it, or,
     /// if that no longer reads, the view alone.
     pub fn set_view(&mut self, view: StatusView) -> Vec<Effect> {
@@ -97,6 +116,7 @@ impl Board {
         let text = self.filter_text.clone();
         self.set_filter(&text).unwrap_or_else(|_| {
             self.filter.status = view;
+            self.filter.order = self.order_for(view);
             vec![Effect::Board(self.window(Anchor::First, Land::First, true))]
         })
     }
@@ -490,7 +510,7 @@ impl App {
         if !self.board.filter.status.admits(incident.status) {
             self.set_view(StatusView::All);
         }
-        let key = BoardKey::of(incident);
+        let key = BoardKey::of(incident, self.board.filter.order);
         self.load_board(Anchor::AtOrAfter(key), Land::On(incident.id), false);
     }
 
@@ -523,9 +543,7 @@ mod tests {
     fn rows(ids: std::ops::Range<i64>) -> Vec<BoardRow> {
         ids.map(|id| BoardRow {
             key: BoardKey {
-                closed: 0,
-                priority: 3,
-                age_key: 0,
+                parts: [0, 3, 0],
                 id,
             },
             id,

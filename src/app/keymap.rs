@@ -264,6 +264,7 @@ pub enum Command {
     Filter,
     #[serde(rename = "cycle_view")]
     CycleView,
+    CycleOrder,
     #[serde(rename = "advance_status")]
     AdvanceStatus,
     #[serde(rename = "close_incident")]

@@ -239,6 +239,7 @@ impl App {
             Command::Back => Action::Back,
             Command::Filter => Action::StartFilter,
             Command::CycleView => Action::CycleView,
+            Command::CycleOrder => Action::CycleOrder,
             Command::AdvanceStatus => Action::AdvanceStatus,
             Command::CloseIncident => Action::CloseIncident,
             Command::Reopen => Action::Reopen,

@@ -47,9 +47,59 @@ impl StatusView {
     }
 }
 
+/// The board's order, cycled with `o`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BoardOrder {
+    /// Live before closed, then priority, then age (the oldest live first,
+    /// the newest closed first): the working order.
+    #[default]
+    Priority,
+    /// Opened most recently first.
+    Newest,
+    /// Opened longest ago first.
+    Oldest,
+    /// Changed most recently first (a note counts).
+    Updated,
+}
+
+impl BoardOrder {
+    pub const CYCLE: [BoardOrder; 4] = [
+        BoardOrder::Priority,
+        BoardOrder::Newest,
+        BoardOrder::Oldest,
+        BoardOrder::Updated,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            BoardOrder::Priority => "priority and age",
+            BoardOrder::Newest => "newest first",
+            BoardOrder::Oldest => "oldest first",
+            BoardOrder::Updated => "last updated first",
+        }
+    }
+
+    pub fn next(self) -> BoardOrder {
+        let i = Self::CYCLE.iter().position(|o| *o == self).unwrap_or(0);
+        Self::CYCLE[(i + 1) % Self::CYCLE.len()]
+    }
+
+    /// A view's order until the operator picks one: the working order for
+    /// what is live, newest first where closed incidents are shown (a
+    /// record of years read oldest-first would open on the first year).
+    pub fn default_for(view: StatusView) -> BoardOrder {
+        match view {
+            StatusView::All | StatusView::Only(Status::Closed) => BoardOrder::Newest,
+            _ => BoardOrder::Priority,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct IncidentFilter {
     pub status: StatusView,
+    /// The rows' order (not typed: the board sets it from its view or `o`).
+    pub order: BoardOrder,
     /// A fragment of the zone's name.
     pub zone: Option<String>,
     /// A fragment of the type.

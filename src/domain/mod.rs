@@ -26,7 +26,7 @@ pub mod sighting;
 pub mod text;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use filter::{IncidentFilter, StatusView};
+pub use filter::{BoardOrder, IncidentFilter, StatusView};
 pub use incident::{
     Incident, IncidentEdit, NewIncident, Priority, Status, TimelineEntry, TransitionError,
 };

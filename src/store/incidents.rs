@@ -6,34 +6,82 @@ use super::{audit, from_ts, ts, Result, Store, StoreError};
 use crate::domain::audit::AuditAction;
 use crate::domain::history;
 use crate::domain::{
-    Incident, IncidentEdit, IncidentFilter, NewIncident, Place, Priority, Status, StatusView,
-    TimelineEntry,
+    BoardOrder, Incident, IncidentEdit, IncidentFilter, NewIncident, Place, Priority, Status,
+    StatusView, TimelineEntry,
 };
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, OptionalExtension, Row, Transaction};
 
-/// An incident's place on the board: (closed, priority, age key, id), the
-/// columns of the `incidents_board` index.
+/// An incident's place on the board in its order, compared as a tuple:
+/// for the working order (closed, priority, age key, id), the columns of
+/// the `incidents_board` index; for a time order the time and the id, both
+/// negated when the order runs from the latest, so that every order sorts
+/// ascending here whichever way its index is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct BoardKey {
-    pub closed: i64,
-    pub priority: i64,
-    pub age_key: i64,
+    pub parts: [i64; 3],
     pub id: i64,
 }
 
 impl BoardKey {
     /// Where an incident sits on the board (the same formula as the generated columns).
-    pub fn of(i: &Incident) -> BoardKey {
+    pub fn of(i: &Incident, order: BoardOrder) -> BoardKey {
         let closed = (i.status == Status::Closed) as i64;
         let opened = ts(i.opened_at);
-        BoardKey {
-            closed,
-            priority: i.priority.number(),
-            age_key: if closed == 1 { -opened } else { opened },
-            id: i.id,
-        }
+        let age_key = if closed == 1 { -opened } else { opened };
+        BoardKey::from_columns(
+            order,
+            [closed, i.priority.number(), age_key],
+            opened,
+            ts(i.updated_at),
+            i.id,
+        )
+    }
+
+    fn from_columns(
+        order: BoardOrder,
+        working: [i64; 3],
+        opened: i64,
+        updated: i64,
+        id: i64,
+    ) -> BoardKey {
+        let (parts, id) = match order {
+            BoardOrder::Priority => (working, id),
+            BoardOrder::Oldest => ([opened, 0, 0], id),
+            BoardOrder::Newest => ([-opened, 0, 0], -id),
+            BoardOrder::Updated => ([-updated, 0, 0], -id),
+        };
+        BoardKey { parts, id }
+    }
+
+    /// The key's values as the order's columns hold them.
+    fn values(self, order: BoardOrder) -> Vec<Value> {
+        let raw = match order {
+            BoardOrder::Priority => vec![self.parts[0], self.parts[1], self.parts[2], self.id],
+            BoardOrder::Oldest => vec![self.parts[0], self.id],
+            BoardOrder::Newest | BoardOrder::Updated => vec![-self.parts[0], -self.id],
+        };
+        raw.into_iter().map(Value::Integer).collect()
+    }
+}
+
+/// How an order reads the table: its columns, whether the board runs
+/// down them (ascending) or up, and the index that holds them in order
+/// (for the all view, or within live or closed).
+fn order_sql(order: BoardOrder, all: bool) -> (&'static str, bool, &'static str) {
+    match (order, all) {
+        (BoardOrder::Priority, _) => (
+            "i.closed, i.priority, i.age_key, i.id",
+            true,
+            "incidents_board",
+        ),
+        (BoardOrder::Newest, true) => ("i.opened_at, i.id", false, "incidents_opened"),
+        (BoardOrder::Newest, false) => ("i.opened_at, i.id", false, "incidents_closed_opened"),
+        (BoardOrder::Oldest, true) => ("i.opened_at, i.id", true, "incidents_opened"),
+        (BoardOrder::Oldest, false) => ("i.opened_at, i.id", true, "incidents_closed_opened"),
+        (BoardOrder::Updated, true) => ("i.updated_at, i.id", false, "incidents_updated"),
+        (BoardOrder::Updated, false) => ("i.updated_at, i.id", false, "incidents_closed_updated"),
     }
 }
 
@@ -139,25 +187,21 @@ fn filter_sql(f: &IncidentFilter) -> (String, Vec<Value>) {
     }
 }
 
-fn board_row(r: &Row) -> rusqlite::Result<BoardRow> {
+fn board_row(r: &Row, order: BoardOrder) -> rusqlite::Result<BoardRow> {
     let id: i64 = r.get(3)?;
     let status: String = r.get(5)?;
     let priority: i64 = r.get(1)?;
+    let (opened, updated): (i64, i64) = (r.get(8)?, r.get(9)?);
     Ok(BoardRow {
-        key: BoardKey {
-            closed: r.get(0)?,
-            priority,
-            age_key: r.get(2)?,
-            id,
-        },
+        key: BoardKey::from_columns(order, [r.get(0)?, priority, r.get(2)?], opened, updated, id),
         id,
         kind: r.get(4)?,
         priority: Priority::from_number(priority).unwrap_or(Priority::Low),
         status: status_from(&status),
         place_label: r.get(6)?,
         summary: r.get(7)?,
-        opened_at: from_ts(r.get(8)?),
-        updated_at: from_ts(r.get(9)?),
+        opened_at: from_ts(opened),
+        updated_at: from_ts(updated),
         police_ref: r.get(10)?,
     })
 }
@@ -464,51 +508,62 @@ impl Store {
         Ok(entries)
     }
 
-    /// Up to `limit` board rows from `anchor`, in board order.
+    /// Up to `limit` board rows from `anchor`, in board order (the filter's).
     pub fn board_window(
         &self,
         filter: &IncidentFilter,
         anchor: Anchor,
         limit: usize,
     ) -> Result<Vec<BoardRow>> {
+        let order = filter.order;
         let (mut cond, mut values) = filter_sql(filter);
-        let key_values = |k: BoardKey| [k.closed, k.priority, k.age_key, k.id].map(Value::Integer);
-        let descending = match anchor {
-            Anchor::First => false,
-            Anchor::Last => true,
-            Anchor::After(k) => {
-                cond.push_str(" AND (i.closed, i.priority, i.age_key, i.id) > (?, ?, ?, ?)");
-                values.extend(key_values(k));
-                false
-            }
-            Anchor::AtOrAfter(k) => {
-                cond.push_str(" AND (i.closed, i.priority, i.age_key, i.id) >= (?, ?, ?, ?)");
-                values.extend(key_values(k));
-                false
-            }
-            Anchor::Before(k) => {
-                cond.push_str(" AND (i.closed, i.priority, i.age_key, i.id) < (?, ?, ?, ?)");
-                values.extend(key_values(k));
-                true
-            }
+        let (cols, ascending, index) = order_sql(order, filter.status == StatusView::All);
+        let marks = vec!["?"; cols.split(',').count()].join(", ");
+        // (which way the read runs against board order, the comparison in board order)
+        let (backwards, compare) = match anchor {
+            Anchor::First => (false, None),
+            Anchor::Last => (true, None),
+            Anchor::After(k) => (false, Some((">", k))),
+            Anchor::AtOrAfter(k) => (false, Some((">=", k))),
+            Anchor::Before(k) => (true, Some(("<", k))),
         };
-        let dir = if descending { "DESC" } else { "ASC" };
+        if let Some((op, k)) = compare {
+            // an order read from the latest runs up its columns: the comparison turns round
+            let op = match (ascending, op) {
+                (true, op) => op,
+                (false, ">") => "<",
+                (false, ">=") => "<=",
+                (false, _) => ">",
+            };
+            cond.push_str(&format!(" AND ({cols}) {op} ({marks})"));
+            values.extend(k.values(order));
+        }
+        let dir = if ascending != backwards {
+            "ASC"
+        } else {
+            "DESC"
+        };
+        let order_by = cols
+            .split(", ")
+            .map(|c| format!("{c} {dir}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         values.push(Value::Integer(limit as i64));
         let sql = format!(
             "SELECT i.closed, i.priority, i.age_key, i.id, i.kind, i.status, {PLACE_LABEL}, i.summary,
                     i.opened_at, i.updated_at, i.police_ref
-             FROM incidents i INDEXED BY incidents_board
+             FROM incidents i INDEXED BY {index}
              LEFT JOIN zones z ON z.id = i.zone_id
              LEFT JOIN members m ON m.id = i.member_id
              WHERE {cond}
-             ORDER BY i.closed {dir}, i.priority {dir}, i.age_key {dir}, i.id {dir}
+             ORDER BY {order_by}
              LIMIT ?"
         );
         let mut st = self.conn().prepare_cached(&sql)?;
         let mut rows: Vec<BoardRow> = st
-            .query_map(params_from_iter(values), board_row)?
+            .query_map(params_from_iter(values), |r| board_row(r, order))?
             .collect::<Result<_, _>>()?;
-        if descending {
+        if backwards {
             rows.reverse();
         }
         Ok(rows)

@@ -574,6 +574,15 @@ UPDATE hits SET last_seen_at = COALESCE((SELECT s.at FROM sightings s WHERE s.id
                 last_sighting_id = sighting_id, last_zone_id = zone_id;
 CREATE INDEX hits_waiting_for ON hits(offender_id, kind) WHERE status = 'new';
 "#,
+    // 16: the board's other orders (newest, oldest, last updated first), each
+    // a window on an index: by time alone for the all view, and within live
+    // or closed for the others, so the live view's few rows are not sought
+    // among a million closed ones. (incidents_opened serves the all view.)
+    r#"
+CREATE INDEX incidents_updated ON incidents(updated_at);
+CREATE INDEX incidents_closed_opened ON incidents(closed, opened_at);
+CREATE INDEX incidents_closed_updated ON incidents(closed, updated_at);
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

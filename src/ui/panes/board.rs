@@ -36,9 +36,10 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let b = &app.board;
     let mut title = vec![Span::styled(
         format!(
-            " Incidents — {} ({}) ",
+            " Incidents — {} ({}) · {} ",
             b.filter.status.label(),
-            count(b.count)
+            count(b.count),
+            b.filter.order.label()
         ),
         theme.style("title"),
     )];

@@ -36,10 +36,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let b = &app.board;
     let mut title = vec![Span::styled(
         format!(
-            " Incidents — {} ({}) · {} ",
+            " Incidents — {} ({}) ",
             b.filter.status.label(),
-            count(b.count),
-            b.filter.order.label()
+            count(b.count)
         ),
         theme.style("title"),
     )];
@@ -53,6 +52,10 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let busy = crate::ui::busy(app, "filtering", crate::app::work::Purpose::Board);
         title.push(Span::styled(format!("{busy} "), theme.style("muted")));
     }
+    title.push(Span::styled(
+        format!("· {} ", b.filter.order.label()),
+        theme.style("muted"),
+    ));
     let mut block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.style("focus_border"))

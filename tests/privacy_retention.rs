@@ -533,6 +533,24 @@ fn applying_removes_exactly_what_is_due_from_every_table_and_from_the_files() {
     t.store.compact_after_deletion().unwrap();
     assert!(contains_bytes(&file_bytes(&t.path), "Zzyzx-Retained"));
     assert!(!text_containing(&t.path, "zzyzx").is_empty());
+    // the full-text index holds the word too, before
+    let in_index = |path: &Path, word: &str| -> i64 {
+        let c = raw(path);
+        c.execute_batch(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.words USING fts5vocab(main, text_index, row)",
+        )
+        .unwrap();
+        c.query_row(
+            "SELECT COUNT(*) FROM temp.words WHERE term = ?1",
+            [word],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert!(
+        in_index(&t.path, "zzyzx") > 0,
+        "the index has the word before"
+    );
     let audit_before = count(&t.path, "SELECT COUNT(*) FROM audit");
     // their history of edits, and their exclusions': his renaming, the merge, the photo, the appeal
     let history = count(
@@ -607,6 +625,14 @@ fn applying_removes_exactly_what_is_due_from_every_table_and_from_the_files() {
         "SELECT COUNT(*) FROM field_changes WHERE exclusion_id NOT IN (SELECT id FROM exclusions)".to_string(),
     ] {
         assert_eq!(count(&t.path, &q), 0, "{q}");
+    }
+    // …nor among the full-text index's words
+    for word in ["zzyzx", "quentin", "quincy"] {
+        assert_eq!(
+            in_index(&t.path, word),
+            0,
+            "{word} is still in the full-text index"
+        );
     }
     // …nor in the bytes of the files (the freed pages were overwritten)
     let bytes = file_bytes(&t.path);

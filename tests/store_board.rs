@@ -57,14 +57,29 @@ impl Made {
         });
         let kind_ok = f.kind.as_ref().is_none_or(|k| has(&self.kind, k));
         let priority_ok = f.priority.is_none_or(|p| p == self.priority);
-        let text_ok = f.text.iter().all(|w| {
-            has(&self.summary, w)
-                || has(&self.location, w)
-                || has(&self.kind, w)
-                || has(&self.police_ref, w)
-                || self.member.as_ref().is_some_and(|m| has(m, w))
-                || self.zone.as_ref().is_some_and(|(n, _)| has(n, w))
-                || w.trim_start_matches('#').parse::<i64>() == Ok(self.id)
+        // the full-text index's sense: each typed token starts a word of
+        // the text, place, type, police reference or number
+        let words = |s: &str| -> Vec<String> {
+            s.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(|w| w.to_lowercase())
+                .collect()
+        };
+        let mut doc = vec![
+            self.summary.clone(),
+            self.location.clone(),
+            self.kind.clone(),
+            self.police_ref.clone(),
+            self.id.to_string(),
+        ];
+        doc.extend(self.member.clone());
+        doc.extend(self.zone.as_ref().map(|(n, _)| n.clone()));
+        let doc: Vec<String> = doc.iter().flat_map(|d| words(d)).collect();
+        let text_ok = f.text.iter().all(|w| match w.strip_prefix('#') {
+            Some(n) if n.parse::<i64>().is_ok() => n.parse() == Ok(self.id),
+            _ => words(w)
+                .iter()
+                .all(|t| doc.iter().any(|d| d.starts_with(t))),
         });
         status_ok && zone_ok && kind_ok && priority_ok && text_ok
     }
@@ -594,9 +609,12 @@ fn the_board_filters_by_status_zone_type_priority_and_words() {
     );
     let one = made[123].id;
     assert_eq!(check(words(&[&format!("#{one}")])), vec![one]);
+    // "123" starts the words "123" of the text and of an incident's number
     let log = rows_of(&check(words(&["(log", "123)"])));
-    assert_eq!(log.len(), 1);
-    assert_eq!(log[0].id, made[123].id);
+    assert!(log
+        .iter()
+        .any(|m| m.id == made[123].id && m.summary.contains("(log 123)")));
+    assert!(log.len() <= 2, "and no more than #123 beside it");
     assert!(
         check(words(&["fountain", "smashed"])).is_empty(),
         "every word must match"
@@ -652,11 +670,11 @@ fn wildcards_typed_into_a_filter_are_taken_literally() {
             .id
     };
     let fifty_pc = mk("Poster saying 50% off torn down", at_zone(t.high_street));
-    let _five_hundred = mk("Took 500 off the counter", at_zone(t.high_street));
+    let five_hundred = mk("Took 500 off the counter", at_zone(t.high_street));
     let a_underscore = mk("Ticket code A_1 found on the floor", at_zone(t.market));
-    let _ab1 = mk("Ticket code AB1 found on the floor", at_zone(t.market));
+    let ab1 = mk("Ticket code AB1 found on the floor", at_zone(t.market));
     let backslash = mk(r"Note left saying C:\till", free("staff room"));
-    let _ct = mk("Note left saying C:till", free("staff room"));
+    let ct = mk("Note left saying C:till", free("staff room"));
 
     let text = |typed: &str| {
         let f = IncidentFilter::parse(typed, StatusView::All).unwrap();
@@ -664,13 +682,16 @@ fn wildcards_typed_into_a_filter_are_taken_literally() {
         assert_eq!(t.store.count_incidents(&f, 100).unwrap(), got.len() as u64);
         got
     };
-    assert_eq!(text("50%"), vec![fifty_pc]);
-    assert_eq!(text("%"), vec![fifty_pc]);
+    // words are the full-text index's: punctuation typed separates words
+    // and is never a wildcard (`_` is not "any letter"), and a word matches
+    // the start of a word in the text
     assert_eq!(text("A_1"), vec![a_underscore]);
-    assert_eq!(text("_"), vec![a_underscore]);
-    assert_eq!(text(r"C:\t"), vec![backslash]);
-    assert_eq!(text(r"\"), vec![backslash]);
-    assert_eq!(text("%%"), Vec::<i64>::new());
+    assert_eq!(text("50% off"), vec![fifty_pc, five_hundred]);
+    assert_eq!(text("50% poster"), vec![fifty_pc]);
+    assert_eq!(text(r"C:\till"), vec![backslash, ct]);
+    assert_eq!(text("ab1"), vec![ab1]);
+    // nothing but punctuation is no word at all: the filter narrows nothing
+    assert_eq!(text("%%").len(), 6);
 
     let zone = |z: &str| {
         ids(&t

@@ -131,6 +131,30 @@ fn like(fragment: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// The incidents whose entry in the full-text index matches the query (`?`).
+const INCIDENTS_MATCHING: &str =
+    "SELECT rowid >> 3 FROM text_index WHERE text_index MATCH ? AND (rowid & 7) = 1";
+
+/// Up to this many incidents matching a filter's words are read by number
+/// and sorted; more, and the board's index is followed in order instead,
+/// checking each row against the matches: a window of rare matches then
+/// never walks the whole table, nor one of common matches sort them all.
+/// (Both cost about this many look-ups at the crossing, √(page × 1M).)
+const FEW_MATCHES: i64 = 5_000;
+
+/// A filter's words: incident numbers typed as `#1042`, and the rest.
+fn text_words(f: &IncidentFilter) -> (Vec<i64>, Vec<&str>) {
+    let mut numbers = vec![];
+    let mut words = vec![];
+    for w in &f.text {
+        match w.strip_prefix('#').map(str::parse::<i64>) {
+            Some(Ok(n)) => numbers.push(n),
+            _ => words.push(w.as_str()),
+        }
+    }
+    (numbers, words)
+}
+
 /// The WHERE clause and its values for a filter (never string-built from input).
 fn filter_sql(f: &IncidentFilter) -> (String, Vec<Value>) {
     let mut clauses: Vec<String> = vec![];
@@ -159,26 +183,17 @@ fn filter_sql(f: &IncidentFilter) -> (String, Vec<Value>) {
         clauses.push("i.priority = ?".into());
         values.push(Value::Integer(p.number()));
     }
-    for word in &f.text {
-        let w = like(word);
-        let id = word.trim_start_matches('#').parse::<i64>().unwrap_or(-1);
-        clauses.push(
-            "(i.summary LIKE ? ESCAPE '\\' OR i.location LIKE ? ESCAPE '\\' OR i.kind LIKE ? ESCAPE '\\'
-              OR i.police_ref LIKE ? ESCAPE '\\' OR i.id = ?
-              OR i.member_id IN (SELECT id FROM members WHERE name LIKE ? ESCAPE '\\')
-              OR i.zone_id IN (SELECT id FROM zones WHERE name LIKE ? ESCAPE '\\'))"
-                .into(),
-        );
-        // in the order of the placeholders above
-        values.extend([
-            Value::Text(w.clone()),
-            Value::Text(w.clone()),
-            Value::Text(w.clone()),
-            Value::Text(w.clone()),
-            Value::Integer(id),
-            Value::Text(w.clone()),
-            Value::Text(w),
-        ]);
+    // words: the full-text index (schema 17), each the start of a word in
+    // the incident's text, place, type, police reference or number
+    // (`#1042` is that incident, whatever its text says)
+    let (numbers, words) = text_words(f);
+    for n in numbers {
+        clauses.push("i.id = ?".into());
+        values.push(Value::Integer(n));
+    }
+    if let Some(query) = crate::domain::words::match_query(&words) {
+        clauses.push(format!("i.id IN ({INCIDENTS_MATCHING})"));
+        values.push(Value::Text(query));
     }
     if clauses.is_empty() {
         ("1".into(), values)
@@ -518,6 +533,12 @@ impl Store {
         let order = filter.order;
         let (mut cond, mut values) = filter_sql(filter);
         let (cols, ascending, index) = order_sql(order, filter.status == StatusView::All);
+        let index = if self.few_matches(filter)? {
+            // by number from the matches, then sorted (see FEW_MATCHES)
+            "NOT INDEXED".to_string()
+        } else {
+            format!("INDEXED BY {index}")
+        };
         let marks = vec!["?"; cols.split(',').count()].join(", ");
         // (which way the read runs against board order, the comparison in board order)
         let (backwards, compare) = match anchor {
@@ -552,7 +573,7 @@ impl Store {
         let sql = format!(
             "SELECT i.closed, i.priority, i.age_key, i.id, i.kind, i.status, {PLACE_LABEL}, i.summary,
                     i.opened_at, i.updated_at, i.police_ref
-             FROM incidents i INDEXED BY {index}
+             FROM incidents i {index}
              LEFT JOIN zones z ON z.id = i.zone_id
              LEFT JOIN members m ON m.id = i.member_id
              WHERE {cond}
@@ -567,6 +588,21 @@ impl Store {
             rows.reverse();
         }
         Ok(rows)
+    }
+
+    /// Whether the filter's words match few enough incidents to read them
+    /// by number (see [`FEW_MATCHES`]).
+    fn few_matches(&self, filter: &IncidentFilter) -> Result<bool> {
+        let Some(query) = crate::domain::words::match_query(&text_words(filter).1) else {
+            return Ok(false);
+        };
+        let n: i64 = self
+            .conn()
+            .prepare_cached(&format!(
+                "SELECT COUNT(*) FROM ({INCIDENTS_MATCHING} LIMIT ?)"
+            ))?
+            .query_row(params![query, FEW_MATCHES], |r| r.get(0))?;
+        Ok(n < FEW_MATCHES)
     }
 
     /// A page of board rows from `anchor`; past the end (rows closed or

@@ -582,6 +582,109 @@ CREATE INDEX hits_waiting_for ON hits(offender_id, kind) WHERE status = 'new';
 CREATE INDEX incidents_updated ON incidents(updated_at);
 CREATE INDEX incidents_closed_opened ON incidents(closed, opened_at);
 CREATE INDEX incidents_closed_updated ON incidents(closed, updated_at);
+"#, // 17: the full-text index (see store/text_index.rs): one contentless
+    // FTS5 table over the free text of incidents (with their place and
+    // number), timeline notes, the occurrence log, radio messages,
+    // sightings and hit outcomes. A row's rowid is its source's id times 8
+    // plus its kind, so a change finds its entry without a search. Kept by
+    // triggers, so the index is written in the same transaction as the text;
+    // contentless, so it holds no second copy of the text, and deletable,
+    // so a removed word leaves it (retention then merges the index, see
+    // store/privacy/retention.rs). Rebuilt here for the rows already kept.
+    r#"
+CREATE VIRTUAL TABLE text_index USING fts5(
+    body, content = '', contentless_delete = 1,
+    tokenize = "unicode61 remove_diacritics 2"
+);
+
+CREATE TRIGGER text_index_incident_in AFTER INSERT ON incidents BEGIN
+    INSERT INTO text_index (rowid, body) VALUES (new.id * 8 + 1, new.summary || ' ' || new.location || ' ' || new.kind || ' ' || new.police_ref
+        || ' ' || COALESCE((SELECT name FROM members WHERE id = new.member_id), '')
+        || ' ' || COALESCE((SELECT name FROM zones WHERE id = new.zone_id), '') || ' #' || new.id);
+END;
+CREATE TRIGGER text_index_incident_up AFTER UPDATE OF summary, location, kind, police_ref, member_id, zone_id ON incidents BEGIN
+    INSERT OR REPLACE INTO text_index (rowid, body) VALUES (new.id * 8 + 1, new.summary || ' ' || new.location || ' ' || new.kind || ' ' || new.police_ref
+        || ' ' || COALESCE((SELECT name FROM members WHERE id = new.member_id), '')
+        || ' ' || COALESCE((SELECT name FROM zones WHERE id = new.zone_id), '') || ' #' || new.id);
+END;
+CREATE TRIGGER text_index_incident_out AFTER DELETE ON incidents BEGIN
+    DELETE FROM text_index WHERE rowid = old.id * 8 + 1;
+END;
+-- an incident's place is in its entry: a renamed member or zone is indexed again
+CREATE TRIGGER text_index_member_name AFTER UPDATE OF name ON members BEGIN
+    INSERT OR REPLACE INTO text_index (rowid, body)
+    SELECT i.id * 8 + 1, i.summary || ' ' || i.location || ' ' || i.kind || ' ' || i.police_ref
+        || ' ' || COALESCE((SELECT name FROM members WHERE id = i.member_id), '')
+        || ' ' || COALESCE((SELECT name FROM zones WHERE id = i.zone_id), '') || ' #' || i.id FROM incidents i WHERE i.member_id = new.id;
+END;
+CREATE TRIGGER text_index_zone_name AFTER UPDATE OF name ON zones BEGIN
+    INSERT OR REPLACE INTO text_index (rowid, body)
+    SELECT i.id * 8 + 1, i.summary || ' ' || i.location || ' ' || i.kind || ' ' || i.police_ref
+        || ' ' || COALESCE((SELECT name FROM members WHERE id = i.member_id), '')
+        || ' ' || COALESCE((SELECT name FROM zones WHERE id = i.zone_id), '') || ' #' || i.id FROM incidents i WHERE i.zone_id = new.id;
+END;
+
+CREATE TRIGGER text_index_note_in AFTER INSERT ON timeline WHEN new.kind = 'note' BEGIN
+    INSERT INTO text_index (rowid, body) VALUES (new.id * 8 + 2, new.text);
+END;
+CREATE TRIGGER text_index_note_up AFTER UPDATE OF text ON timeline WHEN new.kind = 'note' BEGIN
+    INSERT OR REPLACE INTO text_index (rowid, body) VALUES (new.id * 8 + 2, new.text);
+END;
+CREATE TRIGGER text_index_note_out AFTER DELETE ON timeline WHEN old.kind = 'note' BEGIN
+    DELETE FROM text_index WHERE rowid = old.id * 8 + 2;
+END;
+
+CREATE TRIGGER text_index_log_in AFTER INSERT ON occurrence_log BEGIN
+    INSERT INTO text_index (rowid, body) VALUES (new.id * 8 + 3, new.text);
+END;
+CREATE TRIGGER text_index_log_up AFTER UPDATE OF text ON occurrence_log BEGIN
+    INSERT OR REPLACE INTO text_index (rowid, body) VALUES (new.id * 8 + 3, new.text);
+END;
+CREATE TRIGGER text_index_log_out AFTER DELETE ON occurrence_log BEGIN
+    DELETE FROM text_index WHERE rowid = old.id * 8 + 3;
+END;
+
+CREATE TRIGGER text_index_radio_in AFTER INSERT ON radio_log BEGIN
+    INSERT INTO text_index (rowid, body) VALUES (new.id * 8 + 4, new.message);
+END;
+CREATE TRIGGER text_index_radio_up AFTER UPDATE OF message ON radio_log BEGIN
+    INSERT OR REPLACE INTO text_index (rowid, body) VALUES (new.id * 8 + 4, new.message);
+END;
+CREATE TRIGGER text_index_radio_out AFTER DELETE ON radio_log BEGIN
+    DELETE FROM text_index WHERE rowid = old.id * 8 + 4;
+END;
+
+CREATE TRIGGER text_index_sighting_in AFTER INSERT ON sightings BEGIN
+    INSERT INTO text_index (rowid, body) VALUES (new.id * 8 + 5, new.description || ' ' || new.note);
+END;
+CREATE TRIGGER text_index_sighting_up AFTER UPDATE OF description, note ON sightings BEGIN
+    INSERT OR REPLACE INTO text_index (rowid, body) VALUES (new.id * 8 + 5, new.description || ' ' || new.note);
+END;
+CREATE TRIGGER text_index_sighting_out AFTER DELETE ON sightings BEGIN
+    DELETE FROM text_index WHERE rowid = old.id * 8 + 5;
+END;
+
+CREATE TRIGGER text_index_hit_in AFTER INSERT ON hits BEGIN
+    INSERT INTO text_index (rowid, body)
+    VALUES (new.id * 8 + 6, COALESCE(new.action_taken, '') || ' ' || COALESCE(new.reject_reason, ''));
+END;
+CREATE TRIGGER text_index_hit_up AFTER UPDATE OF action_taken, reject_reason ON hits BEGIN
+    INSERT OR REPLACE INTO text_index (rowid, body)
+    VALUES (new.id * 8 + 6, COALESCE(new.action_taken, '') || ' ' || COALESCE(new.reject_reason, ''));
+END;
+CREATE TRIGGER text_index_hit_out AFTER DELETE ON hits BEGIN
+    DELETE FROM text_index WHERE rowid = old.id * 8 + 6;
+END;
+
+INSERT INTO text_index (rowid, body) SELECT i.id * 8 + 1, i.summary || ' ' || i.location || ' ' || i.kind || ' ' || i.police_ref
+        || ' ' || COALESCE((SELECT name FROM members WHERE id = i.member_id), '')
+        || ' ' || COALESCE((SELECT name FROM zones WHERE id = i.zone_id), '') || ' #' || i.id FROM incidents i;
+INSERT INTO text_index (rowid, body) SELECT id * 8 + 2, text FROM timeline WHERE kind = 'note';
+INSERT INTO text_index (rowid, body) SELECT id * 8 + 3, text FROM occurrence_log;
+INSERT INTO text_index (rowid, body) SELECT id * 8 + 4, message FROM radio_log;
+INSERT INTO text_index (rowid, body) SELECT id * 8 + 5, description || ' ' || note FROM sightings;
+INSERT INTO text_index (rowid, body)
+SELECT id * 8 + 6, COALESCE(action_taken, '') || ' ' || COALESCE(reject_reason, '') FROM hits;
 "#,
 ];
 
@@ -622,5 +725,35 @@ mod tests {
             rows,
             [(1, 500, Some(1), Some(1), None), (1, 700, None, None, None)]
         );
+    }
+
+    #[test]
+    fn the_full_text_index_is_built_for_a_store_kept_before_it() {
+        let c = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..16] {
+            c.execute_batch(sql).unwrap();
+        }
+        c.execute_batch(
+            "INSERT INTO operators (id, name, role, created_at) VALUES (1, 'Sam', 'cctv', 0);
+             INSERT INTO zones (id, name, code) VALUES (1, 'Market Square', 'MS');
+             INSERT INTO incidents (id, kind, priority, status, zone_id, summary, opened_at, updated_at, opened_by, updated_by)
+                 VALUES (7, 'theft', 3, 'closed', 1, 'Bike taken', 0, 0, 1, 1);
+             INSERT INTO timeline (id, incident_id, at, operator_id, kind, text) VALUES
+                 (3, 7, 0, 1, 'note', 'red coat, tall'), (4, 7, 0, 1, 'status', 'open → closed red');
+             INSERT INTO occurrence_log (id, operator_id, at, text) VALUES (5, 1, 0, 'Red van parked on the square');",
+        )
+        .unwrap();
+        c.execute_batch(MIGRATIONS[16]).unwrap();
+        let found = |q: &str| -> Vec<i64> {
+            c.prepare("SELECT rowid FROM text_index WHERE text_index MATCH ?1 ORDER BY rowid")
+                .unwrap()
+                .query_map([q], |r| r.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        // the incident by its text and its zone, the note (not the status line), the log entry
+        assert_eq!(found("bike market"), [7 * 8 + 1]);
+        assert_eq!(found("red"), [3 * 8 + 2, 5 * 8 + 3]);
     }
 }

@@ -431,6 +431,10 @@ impl Store {
             )?;
 
             c.mentions_struck_out = strike_out(tx, &NameRedactor::new(&names))?;
+            // the full-text index drops a removed entry's words only when its
+            // segments are merged: merge them all now, so no word of what was
+            // removed stays in it (the triggers have already taken it out)
+            tx.execute("INSERT INTO text_index (text_index) VALUES ('optimize')", [])?;
 
             audit::append(
                 tx,

@@ -194,3 +194,34 @@ fn an_edit_moves_the_words_and_a_renamed_member_is_found_by_the_new_name() {
     assert!(board(&s, &["pemberton"]).is_empty());
     assert_eq!(board(&s, &["hartley", "globe"]), [i.id]);
 }
+
+#[test]
+fn the_board_marks_the_words_typed_in_the_rows_it_found() {
+    use ratatui::style::Modifier;
+    let mut c = demo_console();
+    c.press('1');
+    c.update(watchroom::app::Action::SetFilter(
+        "status:all filled bag".into(),
+    ));
+    assert!(!c.app.board.rows.is_empty(), "the demo has bags filled");
+    let term = c.screen(120, 40);
+    let buf = term.backend().buffer();
+    // the first row found, and where its words lie on screen
+    let row = (0..40u16)
+        .find(|y| {
+            let line: String = (0..120u16).map(|x| buf[(x, *y)].symbol()).collect();
+            line.contains("filled bags")
+        })
+        .expect("a row with the words");
+    let line: String = (0..120u16).map(|x| buf[(x, row)].symbol()).collect();
+    // a column, counted in cells (the borders are wider than a byte)
+    let at = |word: &str| line[..line.find(word).unwrap()].chars().count() as u16;
+    let marked = |x: u16| buf[(x, row)].modifier.contains(Modifier::UNDERLINED);
+    let filled = at("filled");
+    assert!((filled..filled + 6).all(marked), "“filled” is marked");
+    let bags = at("bags");
+    assert!((bags..bags + 3).all(marked), "the typed “bag” of “bags”");
+    assert!(!marked(bags + 3), "not the letter past what was typed");
+    let two = at("Two");
+    assert!(!marked(two), "a word not typed is not marked");
+}

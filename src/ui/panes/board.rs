@@ -1,5 +1,6 @@
-//! The live incident board: live before closed, then priority, then age.
-//! Only the rows on screen are ever fetched or built.
+//! The incident board, in the order picked (live before closed, then
+//! priority, then age, unless `o` says otherwise). Only the rows on screen
+//! are ever fetched or built; the words of a filter are marked in them.
 
 use crate::app::App;
 use crate::domain::clock::format_age;
@@ -7,10 +8,36 @@ use crate::domain::{Priority, Status};
 use crate::ui::widgets::status_bar::count;
 use crate::ui::{clean, Theme};
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Row, Table, TableState};
 use ratatui::Frame;
+
+/// Text from the store, cleaned, with the words typed marked where they
+/// start a word of it (as the full-text index matched them): bold and
+/// underlined over the cell's own style, so the mark reads in every theme
+/// and without colour.
+pub fn marked(text: &str, words: &[&str], base: Style) -> Line<'static> {
+    let text = clean(text);
+    let marks = crate::domain::words::marks(&text, words);
+    if marks.is_empty() {
+        return Line::from(Span::styled(text, base));
+    }
+    let mark = base.add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
+    let mut spans = vec![];
+    let mut at = 0;
+    for m in marks {
+        if m.start > at {
+            spans.push(Span::styled(text[at..m.start].to_string(), base));
+        }
+        spans.push(Span::styled(text[m.clone()].to_string(), mark));
+        at = m.end;
+    }
+    if at < text.len() {
+        spans.push(Span::styled(text[at..].to_string(), base));
+    }
+    Line::from(spans)
+}
 
 pub fn priority_style(theme: &Theme, p: Priority) -> Style {
     theme.style(match p {
@@ -72,6 +99,17 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         );
     }
 
+    // the filter's words (not `#N`, which is the incident's number)
+    let words: Vec<&str> = b
+        .filter
+        .text
+        .iter()
+        .map(String::as_str)
+        .filter(|w| {
+            !w.strip_prefix('#')
+                .is_some_and(|n| n.parse::<i64>().is_ok())
+        })
+        .collect();
     let rows = b.rows.iter().map(|r| {
         let closed = r.status == Status::Closed;
         let base = if closed {
@@ -93,10 +131,10 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             }),
             Cell::from(r.status.code()).style(status_style(theme, r.status)),
             Cell::from(format_age(now - r.opened_at)).style(age_style),
-            Cell::from(clean(&r.kind)).style(base),
-            Cell::from(clean(&r.place_label)).style(base),
-            Cell::from(clean(&r.summary)).style(base),
-            Cell::from(clean(&r.police_ref)).style(base),
+            Cell::from(marked(&r.kind, &words, base)),
+            Cell::from(marked(&r.place_label, &words, base)),
+            Cell::from(marked(&r.summary, &words, base)),
+            Cell::from(marked(&r.police_ref, &words, base)),
         ])
     });
     let header = Row::new([

@@ -137,10 +137,21 @@ const INCIDENTS_MATCHING: &str =
 
 /// Up to this many incidents matching a filter's words are read by number
 /// and sorted; more, and the board's index is followed in order instead,
-/// checking each row against the matches: a window of rare matches then
-/// never walks the whole table, nor one of common matches sort them all.
-/// (Both cost about this many look-ups at the crossing, √(page × 1M).)
+/// each row looked up in the full-text index as it passes: a window of rare
+/// matches then never walks the table, nor one of common matches sorts them
+/// all. (Both cost about this many look-ups at the crossing, √(page × 1M).)
 const FEW_MATCHES: i64 = 5_000;
+
+/// How a filter's words are matched (see [`FEW_MATCHES`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Matching {
+    /// No words to match.
+    Nothing,
+    /// The matches read by number from the index.
+    ByNumber,
+    /// Each row followed on the board's index looked up in the full-text index.
+    Probe,
+}
 
 /// A filter's words: incident numbers typed as `#1042`, and the rest.
 fn text_words(f: &IncidentFilter) -> (Vec<i64>, Vec<&str>) {
@@ -156,7 +167,7 @@ fn text_words(f: &IncidentFilter) -> (Vec<i64>, Vec<&str>) {
 }
 
 /// The WHERE clause and its values for a filter (never string-built from input).
-fn filter_sql(f: &IncidentFilter) -> (String, Vec<Value>) {
+fn filter_sql(f: &IncidentFilter, matching: Matching) -> (String, Vec<Value>) {
     let mut clauses: Vec<String> = vec![];
     let mut values: Vec<Value> = vec![];
     match f.status {
@@ -192,7 +203,10 @@ fn filter_sql(f: &IncidentFilter) -> (String, Vec<Value>) {
         values.push(Value::Integer(n));
     }
     if let Some(query) = crate::domain::words::match_query(&words) {
-        clauses.push(format!("i.id IN ({INCIDENTS_MATCHING})"));
+        clauses.push(match matching {
+            Matching::Probe => "EXISTS (SELECT 1 FROM text_index WHERE text_index MATCH ? AND rowid = i.id * 8 + 1)".into(),
+            Matching::ByNumber | Matching::Nothing => format!("i.id IN ({INCIDENTS_MATCHING})"),
+        });
         values.push(Value::Text(query));
     }
     if clauses.is_empty() {
@@ -531,9 +545,10 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<BoardRow>> {
         let order = filter.order;
-        let (mut cond, mut values) = filter_sql(filter);
+        let matching = self.matching(filter)?;
+        let (mut cond, mut values) = filter_sql(filter, matching);
         let (cols, ascending, index) = order_sql(order, filter.status == StatusView::All);
-        let index = if self.few_matches(filter)? {
+        let index = if matching == Matching::ByNumber {
             // by number from the matches, then sorted (see FEW_MATCHES)
             "NOT INDEXED".to_string()
         } else {
@@ -590,19 +605,29 @@ impl Store {
         Ok(rows)
     }
 
-    /// Whether the filter's words match few enough incidents to read them
-    /// by number (see [`FEW_MATCHES`]).
-    fn few_matches(&self, filter: &IncidentFilter) -> Result<bool> {
+    /// How the filter's words are best matched: a count of the matches,
+    /// stopping at [`FEW_MATCHES`].
+    fn matching(&self, filter: &IncidentFilter) -> Result<Matching> {
         let Some(query) = crate::domain::words::match_query(&text_words(filter).1) else {
-            return Ok(false);
+            return Ok(Matching::Nothing);
         };
+        let n = self.count_matching(&query, FEW_MATCHES as u64)?;
+        Ok(if n < FEW_MATCHES as u64 {
+            Matching::ByNumber
+        } else {
+            Matching::Probe
+        })
+    }
+
+    /// Incidents whose entry matches the query, counted no further than `cap`.
+    fn count_matching(&self, query: &str, cap: u64) -> Result<u64> {
         let n: i64 = self
             .conn()
             .prepare_cached(&format!(
                 "SELECT COUNT(*) FROM ({INCIDENTS_MATCHING} LIMIT ?)"
             ))?
-            .query_row(params![query, FEW_MATCHES], |r| r.get(0))?;
-        Ok(n < FEW_MATCHES)
+            .query_row(params![query, cap as i64], |r| r.get(0))?;
+        Ok(n as u64)
     }
 
     /// A page of board rows from `anchor`; past the end (rows closed or
@@ -626,7 +651,18 @@ impl Store {
 
     /// How many incidents match, counting no further than `cap` (so a count never stalls a key press).
     pub fn count_incidents(&self, filter: &IncidentFilter, cap: u64) -> Result<u64> {
-        let (cond, mut values) = filter_sql(filter);
+        let matching = self.matching(filter)?;
+        let (numbers, words) = text_words(filter);
+        let words_alone = filter.status == StatusView::All
+            && filter.zone.is_none()
+            && filter.kind.is_none()
+            && filter.priority.is_none()
+            && numbers.is_empty();
+        if let (true, Some(query)) = (words_alone, crate::domain::words::match_query(&words)) {
+            // the index alone knows how many
+            return self.count_matching(&query, cap);
+        }
+        let (cond, mut values) = filter_sql(filter, matching);
         values.push(Value::Integer(cap as i64));
         let sql = format!("SELECT COUNT(*) FROM (SELECT 1 FROM incidents i WHERE {cond} LIMIT ?)");
         let n: i64 = self

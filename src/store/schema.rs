@@ -582,19 +582,23 @@ CREATE INDEX hits_waiting_for ON hits(offender_id, kind) WHERE status = 'new';
 CREATE INDEX incidents_updated ON incidents(updated_at);
 CREATE INDEX incidents_closed_opened ON incidents(closed, opened_at);
 CREATE INDEX incidents_closed_updated ON incidents(closed, updated_at);
-"#, // 17: the full-text index (see store/text_index.rs): one contentless
-    // FTS5 table over the free text of incidents (with their place and
-    // number), timeline notes, the occurrence log, radio messages,
-    // sightings and hit outcomes. A row's rowid is its source's id times 8
-    // plus its kind, so a change finds its entry without a search. Kept by
-    // triggers, so the index is written in the same transaction as the text;
-    // contentless, so it holds no second copy of the text, and deletable,
-    // so a removed word leaves it (retention then merges the index, see
-    // store/privacy/retention.rs). Rebuilt here for the rows already kept.
+"#,
+    // 17: the full-text index (queried in store/incidents.rs): one FTS5
+    // table over the free text of incidents (with their place and number),
+    // timeline notes, the occurrence log, radio messages, sightings and hit
+    // outcomes. A row's rowid is its source's id times 8 plus its kind, so a
+    // change finds its entry without a search. Kept by triggers, so the
+    // index is written in the same transaction as the text. Contentless, so
+    // it holds no second copy of the text; deletable, so a removed word
+    // leaves it (retention then merges the index, see
+    // store/privacy/retention.rs); with the first one to three letters of
+    // every word indexed too, so the first keystrokes of a word read one
+    // list, not every word's. Rebuilt here for the rows already kept.
     r#"
 CREATE VIRTUAL TABLE text_index USING fts5(
     body, content = '', contentless_delete = 1,
-    tokenize = "unicode61 remove_diacritics 2"
+    tokenize = "unicode61 remove_diacritics 2",
+    prefix = '1 2 3'
 );
 
 CREATE TRIGGER text_index_incident_in AFTER INSERT ON incidents BEGIN

@@ -106,8 +106,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .iter()
         .map(String::as_str)
         .filter(|w| {
-            !w.strip_prefix('#')
-                .is_some_and(|n| n.parse::<i64>().is_ok())
+            w.strip_prefix('#')
+                .is_none_or(|n| n.parse::<i64>().is_err())
         })
         .collect();
     let rows = b.rows.iter().map(|r| {

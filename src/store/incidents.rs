@@ -137,7 +137,7 @@ const INCIDENTS_MATCHING: &str =
 
 /// Up to this many incidents matching a filter's words are read by number
 /// and sorted; more, and the board's index is followed in order instead,
-/// each row looked up in the full-text index as it passes: a window of rare
+/// each row checked against the matches as it passes: a window of rare
 /// matches then never walks the table, nor one of common matches sorts them
 /// all. (Both cost about this many look-ups at the crossing, √(page × 1M).)
 const FEW_MATCHES: i64 = 5_000;
@@ -149,7 +149,7 @@ enum Matching {
     Nothing,
     /// The matches read by number from the index.
     ByNumber,
-    /// Each row followed on the board's index looked up in the full-text index.
+    /// The board's index followed, each row checked against the matches.
     Probe,
 }
 
@@ -167,7 +167,7 @@ fn text_words(f: &IncidentFilter) -> (Vec<i64>, Vec<&str>) {
 }
 
 /// The WHERE clause and its values for a filter (never string-built from input).
-fn filter_sql(f: &IncidentFilter, matching: Matching) -> (String, Vec<Value>) {
+fn filter_sql(f: &IncidentFilter) -> (String, Vec<Value>) {
     let mut clauses: Vec<String> = vec![];
     let mut values: Vec<Value> = vec![];
     match f.status {
@@ -203,10 +203,10 @@ fn filter_sql(f: &IncidentFilter, matching: Matching) -> (String, Vec<Value>) {
         values.push(Value::Integer(n));
     }
     if let Some(query) = crate::domain::words::match_query(&words) {
-        clauses.push(match matching {
-            Matching::Probe => "EXISTS (SELECT 1 FROM text_index WHERE text_index MATCH ? AND rowid = i.id * 8 + 1)".into(),
-            Matching::ByNumber | Matching::Nothing => format!("i.id IN ({INCIDENTS_MATCHING})"),
-        });
+        // (how the matches are met is the window's choice, see FEW_MATCHES;
+        // looking each row up in the index as the board's index is followed
+        // costs far more, the index's query being set up again for every row)
+        clauses.push(format!("i.id IN ({INCIDENTS_MATCHING})"));
         values.push(Value::Text(query));
     }
     if clauses.is_empty() {
@@ -546,7 +546,7 @@ impl Store {
     ) -> Result<Vec<BoardRow>> {
         let order = filter.order;
         let matching = self.matching(filter)?;
-        let (mut cond, mut values) = filter_sql(filter, matching);
+        let (mut cond, mut values) = filter_sql(filter);
         let (cols, ascending, index) = order_sql(order, filter.status == StatusView::All);
         let index = if matching == Matching::ByNumber {
             // by number from the matches, then sorted (see FEW_MATCHES)
@@ -651,7 +651,6 @@ impl Store {
 
     /// How many incidents match, counting no further than `cap` (so a count never stalls a key press).
     pub fn count_incidents(&self, filter: &IncidentFilter, cap: u64) -> Result<u64> {
-        let matching = self.matching(filter)?;
         let (numbers, words) = text_words(filter);
         let words_alone = filter.status == StatusView::All
             && filter.zone.is_none()
@@ -662,7 +661,7 @@ impl Store {
             // the index alone knows how many
             return self.count_matching(&query, cap);
         }
-        let (cond, mut values) = filter_sql(filter, matching);
+        let (cond, mut values) = filter_sql(filter);
         values.push(Value::Integer(cap as i64));
         let sql = format!("SELECT COUNT(*) FROM (SELECT 1 FROM incidents i WHERE {cond} LIMIT ?)");
         let n: i64 = self

@@ -51,6 +51,8 @@ pub enum Action {
     CycleView,
     /// The board's next order (`o`).
     CycleOrder,
+    /// `f`: the command line, ready for `:find`'s words.
+    StartFind,
     NewIncident,
     EditIncident,
     AdvanceStatus,
@@ -206,6 +208,7 @@ pub(super) fn permission_for(action: &Action) -> Option<Permission> {
         | Action::SetFilter(_)
         | Action::CycleView
         | Action::CycleOrder
+        | Action::StartFind
         | Action::FormKey(_)
         | Action::NextField
         | Action::PrevField
@@ -296,6 +299,7 @@ impl App {
             Action::OpenIncident(id) => self.open_incident(id),
             Action::Back => self.back(),
             Action::StartFilter => self.start_filter(),
+            Action::StartFind => self.start_find(),
             Action::StartCommand => {
                 self.input = Some(InputLine {
                     kind: InputKind::Command,

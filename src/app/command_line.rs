@@ -36,6 +36,7 @@ pub enum LineCommand {
     Reports,
     Members,
     Setup,
+    Find,
 }
 
 /// One command: its name, other names, how it is used, and what it does.
@@ -48,6 +49,13 @@ pub struct Spec {
 }
 
 pub const COMMANDS: &[Spec] = &[
+    Spec {
+        command: LineCommand::Find,
+        name: "find",
+        aliases: &[],
+        usage: "find WORDS",
+        desc: "find the words in incidents, notes, the log, radio messages and the register (f)",
+    },
     Spec {
         command: LineCommand::Incident,
         name: "incident",
@@ -377,6 +385,7 @@ impl App {
             C::Reports => self.update(Action::ShowPane(Pane::Reports)),
             C::Members => self.update(Action::ShowPane(Pane::Members)),
             C::Setup => self.update(Action::ShowPane(Pane::Setup)),
+            C::Find => self.find(rest),
             C::Incidents => self.update(Action::ShowPane(Pane::Incidents)),
         }
     }

@@ -265,6 +265,7 @@ pub enum Command {
     #[serde(rename = "cycle_view")]
     CycleView,
     CycleOrder,
+    Find,
     #[serde(rename = "advance_status")]
     AdvanceStatus,
     #[serde(rename = "close_incident")]

@@ -118,6 +118,24 @@ impl App {
                     _ => None,
                 };
             }
+            Some(Modal::Find(_)) => {
+                if is_ctrl_c {
+                    return Some(Action::RequestQuit);
+                }
+                return match self.keymap.lookup(&key, &[Context::List, Context::Global]) {
+                    Some(Command::Down) => Some(Action::Move(1)),
+                    Some(Command::Up) => Some(Action::Move(-1)),
+                    Some(Command::PageDown) => Some(Action::PageDown),
+                    Some(Command::PageUp) => Some(Action::PageUp),
+                    Some(Command::Top) => Some(Action::Top),
+                    Some(Command::Bottom) => Some(Action::Bottom),
+                    Some(Command::Open) => Some(Action::Open),
+                    Some(Command::Back | Command::Quit) => Some(Action::Back),
+                    // another search without closing this one first
+                    Some(Command::Find) => Some(Action::StartFind),
+                    _ => None,
+                };
+            }
             Some(Modal::Confirm(_)) => {
                 if is_ctrl_c {
                     return Some(Action::RequestQuit);
@@ -240,6 +258,7 @@ impl App {
             Command::Filter => Action::StartFilter,
             Command::CycleView => Action::CycleView,
             Command::CycleOrder => Action::CycleOrder,
+            Command::Find => Action::StartFind,
             Command::AdvanceStatus => Action::AdvanceStatus,
             Command::CloseIncident => Action::CloseIncident,
             Command::Reopen => Action::Reopen,

@@ -16,6 +16,9 @@ impl App {
             h.scroll = (h.scroll as i64 + d).clamp(0, lines) as u16;
             return;
         }
+        if let Some(Modal::Find(_)) = &self.modal {
+            return self.find_move(d);
+        }
         self.nav(Nav::By(d));
     }
 
@@ -38,14 +41,24 @@ impl App {
             h.scroll = 0;
             return;
         }
+        if let Some(Modal::Find(_)) = &self.modal {
+            return self.find_move(if top { i64::MIN / 2 } else { i64::MAX / 2 });
+        }
         self.nav(if top { Nav::Top } else { Nav::Bottom });
     }
 
     pub(super) fn open_selected(&mut self) {
+        if let Some(Modal::Find(_)) = &self.modal {
+            return self.find_open();
+        }
         self.nav(Nav::Open);
     }
 
     pub(super) fn back(&mut self) {
+        if let Some(Modal::Find(_)) = &self.modal {
+            self.modal = None;
+            return;
+        }
         if self.pane == Pane::Offenders && self.profile.is_some() {
             self.profile = None;
             self.update_index();

@@ -13,6 +13,7 @@ pub mod clash;
 pub mod command_line;
 pub mod config;
 pub mod effect;
+pub mod find;
 pub mod form;
 pub mod forms;
 pub mod hits;
@@ -192,6 +193,8 @@ pub enum Modal {
     Form(FormKind, Form),
     /// A yes-or-no question before something that should not happen by accident.
     Confirm(Confirm),
+    /// What `:find` found.
+    Find(find::FindView),
 }
 
 /// A question answered by the keymap's `confirm` layer: yes (y/Enter) does
@@ -512,11 +515,19 @@ impl App {
         }
     }
 
+    /// What `:find` found, while it is shown.
+    pub fn found(&self) -> Option<&find::FindView> {
+        match &self.modal {
+            Some(Modal::Find(v)) => Some(v),
+            _ => None,
+        }
+    }
+
     pub fn help_shown(&self) -> bool {
         matches!(self.modal, Some(Modal::Help { .. }))
     }
 
-    /// Nothing (form, question, help or handover) is open over the pane.
+    /// Nothing (form, question, help, handover or what was found) is open over the pane.
     pub fn nothing_open(&self) -> bool {
         self.modal.is_none()
     }

@@ -8,6 +8,7 @@ pub mod documents;
 pub mod exclusions;
 pub mod exports;
 pub mod files;
+pub mod find;
 pub mod folders;
 pub mod history;
 pub mod imports;

@@ -126,6 +126,7 @@ pub fn draw_with(
             }
         }
         Some(Modal::Handover(view)) => widgets::handover::draw(f, area, view, theme),
+        Some(Modal::Find(view)) => widgets::find::draw(f, area, app, view, theme),
         Some(Modal::Confirm(c)) => widgets::form::confirm(f, area, &clean(&c.question), theme),
         None => {}
     }

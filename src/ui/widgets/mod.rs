@@ -2,6 +2,7 @@
 //! the history of edits.
 
 pub mod changes;
+pub mod find;
 pub mod form;
 pub mod handover;
 pub mod help;

@@ -124,6 +124,18 @@ fn a_note_a_log_entry_and_a_radio_message_are_found_and_opened_where_they_live()
         c.app.log.entries[c.app.log.selected].id, log,
         "at the entry"
     );
+
+    // the demo's radio log has a red jacket in it
+    find(&mut c, "red jacket");
+    select(&mut c, "Radio messages");
+    c.key(KeyCode::Enter);
+    assert_eq!(c.app.pane, Pane::Radio);
+    assert_eq!(c.app.radio.view, watchroom::app::radio::RadioView::Log);
+    assert!(
+        message(&c).contains("male in red jacket"),
+        "{}",
+        message(&c)
+    );
 }
 
 #[test]

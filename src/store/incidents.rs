@@ -142,15 +142,29 @@ const INCIDENTS_MATCHING: &str =
 /// all. (Both cost about this many look-ups at the crossing, √(page × 1M).)
 const FEW_MATCHES: i64 = 5_000;
 
-/// How a filter's words are matched (see [`FEW_MATCHES`]).
+/// From this many matches, when every word typed is a single letter (the
+/// first keystroke of a word, which the index keeps a list of its own for),
+/// each row followed is looked up in the index instead of gathering the
+/// matches first: a page is found within a few dozen rows, where gathering
+/// a third of the table takes tens of milliseconds. Longer words are not
+/// looked up row by row: their matches are sparser, so more rows are looked
+/// up, and each look-up costs a seek in every segment of the index (0.2 ms
+/// a row on the generated million-incident store), or for four letters and
+/// more gathers every word they begin (a millisecond a row); measured with
+/// `cargo bench --bench words`.
+const MANY_MATCHES: i64 = 50_000;
+
+/// How a filter's words are matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Matching {
     /// No words to match.
     Nothing,
-    /// The matches read by number from the index.
+    /// Few matches, read by number from the index and sorted.
     ByNumber,
-    /// The board's index followed, each row checked against the matches.
-    Probe,
+    /// The board's index followed, each row checked against the matches gathered.
+    Gathered,
+    /// The board's index followed, each row looked up in the index.
+    LookedUp,
 }
 
 /// A filter's words: incident numbers typed as `#1042`, and the rest.
@@ -167,7 +181,7 @@ fn text_words(f: &IncidentFilter) -> (Vec<i64>, Vec<&str>) {
 }
 
 /// The WHERE clause and its values for a filter (never string-built from input).
-fn filter_sql(f: &IncidentFilter) -> (String, Vec<Value>) {
+fn filter_sql(f: &IncidentFilter, matching: Matching) -> (String, Vec<Value>) {
     let mut clauses: Vec<String> = vec![];
     let mut values: Vec<Value> = vec![];
     match f.status {
@@ -203,10 +217,13 @@ fn filter_sql(f: &IncidentFilter) -> (String, Vec<Value>) {
         values.push(Value::Integer(n));
     }
     if let Some(query) = crate::domain::words::match_query(&words) {
-        // (how the matches are met is the window's choice, see FEW_MATCHES;
-        // looking each row up in the index as the board's index is followed
-        // costs far more, the index's query being set up again for every row)
-        clauses.push(format!("i.id IN ({INCIDENTS_MATCHING})"));
+        clauses.push(match matching {
+            Matching::LookedUp => {
+                "EXISTS (SELECT 1 FROM text_index WHERE text_index MATCH ? AND rowid = i.id * 8 + 1)"
+                    .into()
+            }
+            _ => format!("i.id IN ({INCIDENTS_MATCHING})"),
+        });
         values.push(Value::Text(query));
     }
     if clauses.is_empty() {
@@ -546,7 +563,7 @@ impl Store {
     ) -> Result<Vec<BoardRow>> {
         let order = filter.order;
         let matching = self.matching(filter)?;
-        let (mut cond, mut values) = filter_sql(filter);
+        let (mut cond, mut values) = filter_sql(filter, matching);
         let (cols, ascending, index) = order_sql(order, filter.status == StatusView::All);
         let index = if matching == Matching::ByNumber {
             // by number from the matches, then sorted (see FEW_MATCHES)
@@ -605,17 +622,25 @@ impl Store {
         Ok(rows)
     }
 
-    /// How the filter's words are best matched: a count of the matches,
-    /// stopping at [`FEW_MATCHES`].
+    /// How the filter's words are best matched, from a count of the
+    /// matches (see [`FEW_MATCHES`] and [`MANY_MATCHES`]).
     fn matching(&self, filter: &IncidentFilter) -> Result<Matching> {
-        let Some(query) = crate::domain::words::match_query(&text_words(filter).1) else {
+        let words = text_words(filter).1;
+        let Some(query) = crate::domain::words::match_query(&words) else {
             return Ok(Matching::Nothing);
         };
-        let n = self.count_matching(&query, FEW_MATCHES as u64)?;
-        Ok(if n < FEW_MATCHES as u64 {
+        let short = words
+            .iter()
+            .flat_map(|w| crate::domain::words::tokens(w))
+            .all(|t| t.chars().count() == 1);
+        let cap = if short { MANY_MATCHES } else { FEW_MATCHES };
+        let n = self.count_matching(&query, cap as u64)? as i64;
+        Ok(if n < FEW_MATCHES {
             Matching::ByNumber
+        } else if short && n >= MANY_MATCHES {
+            Matching::LookedUp
         } else {
-            Matching::Probe
+            Matching::Gathered
         })
     }
 
@@ -661,7 +686,7 @@ impl Store {
             // the index alone knows how many
             return self.count_matching(&query, cap);
         }
-        let (cond, mut values) = filter_sql(filter);
+        let (cond, mut values) = filter_sql(filter, Matching::Gathered);
         values.push(Value::Integer(cap as i64));
         let sql = format!("SELECT COUNT(*) FROM (SELECT 1 FROM incidents i WHERE {cond} LIMIT ?)");
         let n: i64 = self

@@ -24,6 +24,7 @@ pub mod search;
 pub mod shift;
 pub mod sighting;
 pub mod text;
+pub mod typo;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use filter::{IncidentFilter, StatusView};

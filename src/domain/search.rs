@@ -48,8 +48,9 @@
 //! no pruning). About 1,100 lines of it are code, the rest its tests.
 
 use super::offender::OffenderKind;
+use super::typo;
 use nucleo_matcher::chars;
-use nucleo_matcher::pattern::{Atom, CaseMatching, Normalization, Pattern};
+use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32String};
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap};
@@ -135,6 +136,16 @@ const FIRST_CHAR_EXTRA: u32 = 10;
 /// scores 102 of 166), nor a single letter inside a word.
 const DESCRIPTION_FLOOR: (u32, u32) = (2, 3);
 
+/// A typo match's raw score per letter of the typed word, matched whole with
+/// no typo (these are not nucleo's scores: the typo pass ranks on its own).
+const TYPO_PER_CHAR: u32 = 4;
+/// What a typo takes off a typed word's score: less than one letter's worth,
+/// so a longer word with a typo still outweighs a shorter one without.
+const TYPO_COST: u32 = 3;
+/// Added to an exact match's score in a hit, so that every exact hit scores
+/// above every typo hit (which are capped below it).
+const EXACT_FLOOR: u32 = 1 << 24;
+
 fn atom_ceiling(atom: &Atom) -> u32 {
     MAX_CHAR_SCORE * atom.needle_text().len() as u32 + FIRST_CHAR_EXTRA
 }
@@ -185,6 +196,63 @@ struct Prepared {
     /// Indexes into the index's marker vocabulary.
     markers: Box<[u32]>,
     description: Hay,
+    /// The words of the name, aliases and nicknames, for the typo pass.
+    words: Words,
+}
+
+/// Folded words (see [`typo`]) laid end to end in one string, each with
+/// its letters' mask and the field value it came from.
+struct Words {
+    text: Box<str>,
+    words: Box<[Word]>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Word {
+    mask: u32,
+    /// Where in `Words::text`, in bytes.
+    start: u32,
+    len: u8,
+    chars: u8,
+    /// 0 for the name, then the aliases, then the nicknames, as `spot_at`
+    /// numbers them.
+    value: u16,
+}
+
+impl Words {
+    fn new<'a>(values: impl IntoIterator<Item = &'a str>) -> Words {
+        let (mut text, mut words, mut buf) = (String::new(), Vec::new(), String::new());
+        for (value, s) in values.into_iter().enumerate() {
+            let Ok(value) = u16::try_from(value) else {
+                break;
+            };
+            typo::for_each_word(s, &mut buf, |w| {
+                let chars = w.chars().count();
+                let (Ok(start), Ok(len)) = (u32::try_from(text.len()), u8::try_from(w.len()))
+                else {
+                    return;
+                };
+                if chars <= typo::MAX_CHARS {
+                    words.push(Word {
+                        mask: typo::letter_mask(w),
+                        start,
+                        len,
+                        chars: chars as u8,
+                        value,
+                    });
+                    text.push_str(w);
+                }
+            });
+        }
+        Words {
+            text: text.into(),
+            words: words.into(),
+        }
+    }
+
+    fn text(&self, w: &Word) -> &str {
+        &self.text[w.start as usize..][..usize::from(w.len)]
+    }
 }
 
 /// What the scan reads for every entry, kept together, most active first.
@@ -278,6 +346,9 @@ struct Ranked {
     id: i64,
     slot: usize,
     spot: Spot,
+    /// Found by the typo pass (not part of the order: the two passes rank
+    /// apart).
+    typo: bool,
 }
 
 impl Ranked {
@@ -359,6 +430,9 @@ impl<T: Ord> Best<T> {
             self.heap.peek().map(|r| &r.0)
         }
     }
+    fn len(&self) -> usize {
+        self.heap.len()
+    }
     fn offer(&mut self, item: T) {
         if self.heap.len() < self.limit {
             self.heap.push(Reverse(item));
@@ -401,6 +475,24 @@ struct Scratch {
     totals: Vec<Option<u32>>,
     /// Per atom of the query: the field value of one entry it did best in.
     best_spot: Vec<usize>,
+    typo: TypoScratch,
+}
+
+/// Scratch space for the typo pass.
+#[derive(Default)]
+struct TypoScratch {
+    /// Raw typo score of every (marker, typed word) pair, marker-major.
+    marker_raw: Vec<Option<u32>>,
+    /// Per field value of one entry: the best raw score of one typed word.
+    here: Vec<Option<u32>>,
+    /// Per field value of one entry: the running total over the typed words.
+    totals: Vec<Option<u32>>,
+    /// Per typed word: the field value of one entry it did best in.
+    spots: Vec<usize>,
+    /// A word with letters beyond ASCII, as chars.
+    chars: Vec<char>,
+    /// The slots the exact pass found, sorted.
+    exact: Vec<usize>,
 }
 
 /// The offender register, prepared for search-as-you-type.
@@ -413,6 +505,8 @@ pub struct OffenderIndex {
     hot: Vec<Hot>,
     /// Every distinct marker text seen (never shrinks; a handful of words).
     markers: Vec<Hay>,
+    /// The same markers' words, for the typo pass.
+    marker_words: Vec<Words>,
     marker_ids: HashMap<String, u32>,
     matcher: Matcher,
     scratch: Scratch,
@@ -436,6 +530,7 @@ impl OffenderIndex {
             slot_of: HashMap::with_capacity(entries.len()),
             hot: Vec::new(),
             markers: Vec::new(),
+            marker_words: Vec::new(),
             marker_ids: HashMap::new(),
             matcher: Matcher::new(Config::DEFAULT),
             scratch: Scratch::default(),
@@ -598,6 +693,12 @@ impl OffenderIndex {
             nicknames: entry.nicknames.iter().map(|s| Hay::new(s)).collect(),
             markers,
             description: Hay::new(&entry.description),
+            words: Words::new(
+                std::iter::once(&entry.name)
+                    .chain(&entry.aliases)
+                    .chain(&entry.nicknames)
+                    .map(String::as_str),
+            ),
         }
     }
 
@@ -607,6 +708,7 @@ impl OffenderIndex {
         }
         let id = self.markers.len() as u32;
         self.markers.push(Hay::new(marker));
+        self.marker_words.push(Words::new([marker]));
         self.marker_ids.insert(marker.to_string(), id);
         id
     }
@@ -690,22 +792,86 @@ impl OffenderIndex {
                 best.offer(ranked);
             }
         }
+        let found = best.len();
+        let mut ranked = best.into_sorted();
+        if found < limit {
+            // The scan above met every exact match (it stops early only
+            // with the list full): typo matches may have the places left.
+            if let Some(typo) = &query.typo {
+                let more = self.typo_pass(&query, typo, kind, limit - found, &ranked);
+                ranked.extend(more);
+            }
+        }
+        ranked.into_iter().map(|r| self.hit(r)).collect()
+    }
+
+    /// The places the exact matches left: people with every query word in
+    /// their name, aliases, nicknames or markers, one typo per word allowed
+    /// (see the module comment), best first, none of `exact` among them.
+    fn typo_pass(
+        &mut self,
+        query: &Query,
+        typo: &TypoQuery,
+        kind: Option<OffenderKind>,
+        limit: usize,
+        exact: &[Ranked],
+    ) -> Vec<Ranked> {
+        let seen = &mut self.scratch.typo.exact;
+        seen.clear();
+        seen.extend(exact.iter().map(|r| r.slot));
+        seen.sort_unstable();
+        let mut best = Best::new(limit);
+        for at in 0..self.hot.len() {
+            let hot = self.hot[at];
+            if kind.is_some_and(|k| k != hot.kind) {
+                continue;
+            }
+            let needed = score_needed(best.bar(), hot.activity, hot.id);
+            if typo.perfect < needed {
+                break; // as in the exact scan
+            }
+            // Each word may lack at most its typo's worth of the letters of
+            // everything it could match.
+            let [name, others, markers, _] = hot.masks;
+            let have = name | others | markers;
+            let lacking = |w: &Typed| (w.wide & !have).count_ones() > w.edits;
+            if typo.words.iter().any(lacking) {
+                continue;
+            }
+            let slot = hot.slot as usize;
+            if let Some(ranked) = self.typo_slot(query, typo, slot, needed) {
+                if self.scratch.typo.exact.binary_search(&slot).is_err() {
+                    best.offer(ranked);
+                }
+            }
+        }
         best.into_sorted()
-            .into_iter()
-            .map(|r| self.hit(r))
-            .collect()
     }
 
     /// Per query: score each distinct marker once.
     fn prepare_query(&mut self, query: &Query) {
         let Self {
             markers,
+            marker_words,
             matcher,
             scratch,
             ..
         } = self;
         scratch.marker_scores.clear();
         scratch.marker_excluded.clear();
+        scratch.typo.marker_raw.clear();
+        if let Some(typo) = &query.typo {
+            for words in marker_words.iter() {
+                for typed in &typo.words {
+                    let best = words
+                        .words
+                        .iter()
+                        .filter_map(|w| typo_raw(typed, w, words, &mut scratch.typo.chars))
+                        .max();
+                    scratch.typo.marker_raw.push(best);
+                }
+            }
+        }
         for marker in markers.iter() {
             let text = marker.text.slice(..);
             for atom in &query.positive {
@@ -790,6 +956,42 @@ impl OffenderIndex {
             id: entry.id,
             slot,
             spot,
+            typo: false,
+        })
+    }
+
+    /// Score one entry in the typo pass, or `None` if it does not match or
+    /// cannot reach `needed`.
+    fn typo_slot(
+        &mut self,
+        query: &Query,
+        typo: &TypoQuery,
+        slot: usize,
+        needed: u32,
+    ) -> Option<Ranked> {
+        let Self {
+            entries,
+            prepared,
+            matcher,
+            scratch,
+            ..
+        } = self;
+        let p = &prepared[slot];
+        let (score, spot) = typo_score(typo, p, &mut scratch.typo)?;
+        if score < needed
+            || !query.negative.is_empty()
+                && excluded(&query.negative, p, &scratch.marker_excluded, matcher)
+        {
+            return None;
+        }
+        let entry = &entries[slot];
+        Some(Ranked {
+            score,
+            activity: entry.activity,
+            id: entry.id,
+            slot,
+            spot,
+            typo: true,
         })
     }
 
@@ -802,9 +1004,16 @@ impl OffenderIndex {
             MatchedOn::Marker => entry.markers.get(nth).cloned(),
             MatchedOn::Name | MatchedOn::Description | MatchedOn::Nothing => None,
         };
+        // Every exact match above every typo match, in the score too (the
+        // sighting form takes equal scores at the top for a tie).
+        let score = if r.typo {
+            r.score.min(EXACT_FLOOR - 1)
+        } else {
+            r.score.saturating_add(EXACT_FLOOR)
+        };
         SearchHit {
             id: entry.id,
-            score: r.score,
+            score,
             matched_on: r.spot.on,
             matched_text,
         }
@@ -823,6 +1032,8 @@ struct Query {
     ceilings: Vec<u32>,
     /// The best raw score the positive atoms together could reach.
     ceiling: u32,
+    /// The words as the typo pass compares them; `None` when it would not run.
+    typo: Option<TypoQuery>,
 }
 
 impl Query {
@@ -844,10 +1055,175 @@ impl Query {
                 .collect(),
             ceiling: ceilings.iter().sum(),
             ceilings,
+            typo: TypoQuery::new(&positive, !query.ends_with(' ')),
             positive,
             negative,
         }
     }
+}
+
+/// A query word as the typo pass compares it: folded, one of perhaps
+/// several an atom splits into (`smith-jones`).
+struct Typed {
+    text: String,
+    chars: Vec<char>,
+    ascii: bool,
+    /// `typo::letter_mask`, for one word of a haystack.
+    mask: u32,
+    /// `letter_bit`s, for an entry's letter masks.
+    wide: u64,
+    /// 1 if long enough for a typo, else 0.
+    edits: u32,
+    /// The word still being typed: a typo in a word's start counts too.
+    prefix: bool,
+    /// Its raw score matched whole and with no typo.
+    top: u32,
+}
+
+/// The query as the typo pass reads it.
+struct TypoQuery {
+    words: Vec<Typed>,
+    /// The most any entry could score.
+    perfect: u32,
+}
+
+impl TypoQuery {
+    /// `None` when the typo pass would add nothing or is not wanted: no word
+    /// is long enough for a typo, or a word asks for its letters as typed
+    /// (`'word`, `^word`, `word$`), or has no letters to compare.
+    fn new(positive: &[Atom], typing: bool) -> Option<TypoQuery> {
+        if positive.is_empty() || positive.iter().any(|a| a.kind != AtomKind::Fuzzy) {
+            return None;
+        }
+        let mut words = Vec::new();
+        let (mut needle, mut buf) = (String::new(), String::new());
+        for atom in positive {
+            needle.clear();
+            needle.extend(atom.needle_text().chars());
+            let before = words.len();
+            typo::for_each_word(&needle, &mut buf, |w| words.push(Typed::new(w)));
+            if words.len() == before {
+                return None;
+            }
+        }
+        if !words.iter().any(|w| w.edits > 0) {
+            return None;
+        }
+        if let Some(last) = words.last_mut() {
+            last.prefix = typing;
+        }
+        let perfect = words
+            .iter()
+            .fold(0u32, |sum, w| sum.saturating_add(w.top))
+            .saturating_mul(W_NAME);
+        Some(TypoQuery { words, perfect })
+    }
+}
+
+impl Typed {
+    fn new(word: &str) -> Typed {
+        let chars: Vec<char> = word.chars().collect();
+        let long_enough = (typo::MIN_CHARS..=typo::MAX_CHARS).contains(&chars.len());
+        Typed {
+            text: word.to_string(),
+            ascii: word.is_ascii(),
+            mask: typo::letter_mask(word),
+            wide: chars.iter().fold(0, |m, &c| m | letter_bit(c)),
+            edits: u32::from(long_enough),
+            prefix: false,
+            top: TYPO_PER_CHAR.saturating_mul(chars.len() as u32),
+            chars,
+        }
+    }
+}
+
+/// A typed word's raw score against one word of a haystack, or `None`.
+/// Per letter typed, the same as a whole word with no typo, less a little
+/// for a typo (`TYPO_COST`) and for only a word's start matching.
+fn typo_raw(typed: &Typed, w: &Word, words: &Words, chars: &mut Vec<char>) -> Option<u32> {
+    // Too short even for the word's start with one letter missing.
+    if usize::from(w.chars) + (typed.edits as usize) < typed.chars.len() {
+        return None;
+    }
+    if (typed.mask & !w.mask).count_ones() > typed.edits {
+        return None;
+    }
+    let text = words.text(w);
+    let close = if typed.ascii && text.is_ascii() {
+        typo::closeness(
+            typed.text.as_bytes(),
+            text.as_bytes(),
+            typed.edits,
+            typed.prefix,
+        )
+    } else {
+        chars.clear();
+        chars.extend(text.chars());
+        typo::closeness(&typed.chars, chars, typed.edits, typed.prefix)
+    }?;
+    Some(typed.top - TYPO_COST * close.edits - u32::from(!close.whole))
+}
+
+/// The typo pass's score for one entry, or `None` if a typed word matches
+/// none of its words. The same shape as `score_atoms`: all the words in one
+/// field value at its weight, or each in its best, capped at an alias's.
+fn typo_score(typo: &TypoQuery, p: &Prepared, s: &mut TypoScratch) -> Option<(u32, Spot)> {
+    let typed_words = typo.words.len();
+    let markers_from = 1 + p.aliases.len() + p.nicknames.len();
+    let values = markers_from + p.markers.len();
+    let TypoScratch {
+        marker_raw,
+        here,
+        totals,
+        spots,
+        chars,
+        ..
+    } = s;
+    totals.clear();
+    totals.resize(values, Some(0));
+    spots.clear();
+    let mut cross = 0u32;
+    for (i, typed) in typo.words.iter().enumerate() {
+        here.clear();
+        here.resize(values, None);
+        let mut any = false;
+        for w in p.words.words.iter() {
+            if let Some(raw) = typo_raw(typed, w, &p.words, chars) {
+                let best = &mut here[usize::from(w.value)];
+                if best.is_none_or(|b| raw > b) {
+                    *best = Some(raw);
+                }
+                any = true;
+            }
+        }
+        for (j, &m) in p.markers.iter().enumerate() {
+            let raw = marker_raw[m as usize * typed_words + i];
+            any |= raw.is_some();
+            here[markers_from + j] = raw;
+        }
+        if !any {
+            return None;
+        }
+        let mut best_here: Option<(u32, usize)> = None;
+        for (k, (total, &raw)) in totals.iter_mut().zip(here.iter()).enumerate() {
+            match raw {
+                None => *total = None,
+                Some(r) => {
+                    if let Some(t) = total {
+                        *t += r;
+                    }
+                    let capped = r * weight(spot_at(p, k).on).min(W_CROSS_CAP);
+                    if best_here.is_none_or(|(b, _)| capped > b) {
+                        best_here = Some((capped, k));
+                    }
+                }
+            }
+        }
+        let (capped, k) = best_here?;
+        cross += capped;
+        spots.push(k);
+    }
+    Some(settle(p, totals, cross, spots))
 }
 
 /// Whether any field of the entry contains one of the `!words`.
@@ -1028,6 +1404,12 @@ fn score_atoms(
         cross += capped;
         best_spot.push(k);
     }
+    Some(settle(p, totals, cross, best_spot))
+}
+
+/// The better of the best field value that every word matched in (`totals`)
+/// and the words spread over fields (`cross`, each word's best at `spots`).
+fn settle(p: &Prepared, totals: &[Option<u32>], cross: u32, spots: &[usize]) -> (u32, Spot) {
     let mut best: Option<(u32, Spot)> = None;
     for (k, total) in totals.iter().enumerate() {
         if let Some(t) = total {
@@ -1038,33 +1420,47 @@ fn score_atoms(
             }
         }
     }
-    if best.is_none_or(|(b, _)| cross > b) {
-        let k = best_spot
-            .iter()
-            .copied()
-            .filter(|&k| k > 0)
-            .min()
-            .unwrap_or(0);
-        best = Some((cross, spot_at(p, k)));
+    match best {
+        Some(b) if b.0 >= cross => b,
+        _ => {
+            let k = spots.iter().copied().filter(|&k| k > 0).min().unwrap_or(0);
+            (cross, spot_at(p, k))
+        }
     }
-    best
 }
 
 #[cfg(test)]
 impl OffenderIndex {
     /// Every entry that matches, best first, with no pruning and no letter
-    /// masks: the reference the fast scan is tested against.
+    /// masks: the reference the fast scan is tested against. Every exact
+    /// match, then every typo match of those left.
     fn rank_all(&mut self, query: &str, kind: Option<OffenderKind>) -> Vec<SearchHit> {
         let mut query = Query::parse(query);
         query.masks.iter_mut().for_each(|m| *m = 0);
+        let typo = query.typo.take().map(|mut typo| {
+            for w in &mut typo.words {
+                (w.mask, w.wide) = (0, 0);
+            }
+            typo
+        });
+        query.typo = typo;
         self.prepare_query(&query);
+        let wanted = |index: &Self, slot: usize| kind.is_none_or(|k| k == index.entries[slot].kind);
         let mut all: Vec<Ranked> = (0..self.entries.len())
-            .filter_map(|slot| {
-                let wanted = kind.is_none_or(|k| k == self.entries[slot].kind);
-                wanted.then(|| self.score_slot(&query, slot, 0))?
-            })
+            .filter_map(|slot| wanted(self, slot).then(|| self.score_slot(&query, slot, 0))?)
             .collect();
         all.sort_by(|a, b| b.cmp(a));
+        if let Some(typo) = &query.typo {
+            let exact: Vec<usize> = all.iter().map(|r| r.slot).collect();
+            let mut more: Vec<Ranked> = (0..self.entries.len())
+                .filter(|slot| !exact.contains(slot))
+                .filter_map(|slot| {
+                    wanted(self, slot).then(|| self.typo_slot(&query, typo, slot, 0))?
+                })
+                .collect();
+            more.sort_by(|a, b| b.cmp(a));
+            all.extend(more);
+        }
         all.into_iter().map(|r| self.hit(r)).collect()
     }
 

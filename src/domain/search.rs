@@ -1,9 +1,9 @@
 //! Search-as-you-type over the offender register: fuzzy, ranked, over names,
 //! aliases, nicknames, markers and description.
 //!
-//! Over 800 lines: the haystacks, the scan order, the ranking and the
-//! in-place updates share one index's invariants and are kept together;
-//! about 740 of the lines are its tests.
+//! Over 800 lines: the haystacks, the scan order, the ranking, the typo pass
+//! and the in-place updates share one index's invariants and are kept
+//! together; about 960 of the lines are its tests.
 //!
 //! Matching is nucleo-matcher's (the matcher from helix). Every haystack is
 //! prepared once, as a `Utf32String`, when an entry enters the index; one
@@ -32,6 +32,31 @@
 //! therefore counts only when it is close to a real word match (see
 //! `DESCRIPTION_FLOOR`).
 //!
+//! Typos. nucleo finds the letters in the order typed, so a letter left out
+//! is forgiven but a wrong, extra or swapped one is not (`tylor` misses
+//! *Tyler*). When the exact matches leave places in the list, a typo pass
+//! fills them:
+//! - every query word must be a word of the name, an alias, a nickname or a
+//!   marker (see [`typo`] for how words are folded and compared), or that
+//!   word's start, with at most one letter wrong, missing, extra, or two
+//!   swapped; the last word, still being typed, may have its typo in the
+//!   start of a longer word (`tyler grasi` finds *Garside*);
+//! - only words of four letters or more may have a typo (`typo::MIN_CHARS`
+//!   says why), so a query of short words gets no typo pass at all; nor does
+//!   one with `'word`, `^word` or `word$`, which ask for the letters as typed;
+//!   `!word` leaves people out as ever;
+//! - descriptions are left out: one edit in any of their many words would
+//!   match nearly anything;
+//! - a typo match ranks below every exact match, whatever its field or
+//!   activity (its hit's score is below theirs too); among typo matches, each
+//!   word scores by its length, less a little for its typo or for matching
+//!   only a word's start, weighed by field and combined over fields as above;
+//!   ties go to activity, then id.
+//!
+//! It runs only when the exact scan met every match (the list is not full),
+//! so a query the exact matches fill costs nothing more; the worst case is a
+//! query that finds no one, the typo pass then visiting everyone.
+//!
 //! Speed, for 100,000 offenders per keystroke:
 //! - each haystack carries a bit set of the letters and digits it can match,
 //!   so a field (or a whole entry) lacking one of the query's letters is passed
@@ -40,12 +65,20 @@
 //!   most active first: once even a perfect name match could not get into the
 //!   heap, no later entry can either, and the scan stops;
 //! - markers come from a small vocabulary, so each distinct marker is matched
-//!   once per query, not once per offender.
+//!   once per query, not once per offender;
+//! - for the typo pass, every entry keeps its name's, aliases' and nicknames'
+//!   words folded once, each with its length and a letter mask: a word within
+//!   one typo lacks at most one of the typed word's letters, so nearly every
+//!   pair is passed over on the length and the mask, and an entry lacking two
+//!   of a word's letters everywhere on its letter masks; the same bound and
+//!   early stop as the exact scan apply.
 //!
 //! One file on purpose: the scan order, the letter masks, the pruning bound
 //! and the scorer are one mechanism, and the pruning is only sound with this
-//! file's weights and score ceilings (the tests check it against a scan with
-//! no pruning). About 1,100 lines of it are code, the rest its tests.
+//! file's weights and score ceilings (the tests check it, typo pass and all,
+//! against a scan with no pruning). About 1,430 lines of it are code and
+//! comment, the rest its tests; the word-by-word typo comparison, which
+//! needs none of this, is in [`typo`].
 
 use super::offender::OffenderKind;
 use super::typo;
@@ -100,7 +133,8 @@ impl MatchedOn {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchHit {
     pub id: i64,
-    /// Weighted match score (0 when listing for an empty query); only the order matters.
+    /// Weighted match score (0 when listing for an empty query); only the
+    /// order matters, and every exact match scores above every typo match.
     pub score: u32,
     pub matched_on: MatchedOn,
     /// the alias/nickname/marker text that matched, when not the name
@@ -757,7 +791,9 @@ impl OffenderIndex {
     /// Ranking: the best score over the entry's fields, where a name match
     /// outranks the same-quality alias/nickname match, which outranks marker,
     /// which outranks description (weighted field scores); ties broken by
-    /// activity (higher first), then id (lower first).
+    /// activity (higher first), then id (lower first). Typo matches (one
+    /// typo per word of four letters or more) fill any places left, after
+    /// every exact match.
     pub fn search(
         &mut self,
         query: &str,
@@ -1863,7 +1899,7 @@ mod tests {
                 })
                 .collect(),
         );
-        for q in ["", "hol", "neil", "daz hol"] {
+        for q in ["", "hol", "neil", "daz hol", "hollsi", "dazz"] {
             assert_eq!(
                 index.search(q, None, 50),
                 rebuilt.search(q, None, 50),
@@ -1936,7 +1972,16 @@ mod tests {
                     .collect(),
             );
             assert_eq!(index.len(), rebuilt.len());
-            for q in ["", "hol", "hollister", "zebedee", "neil", "daz hol"] {
+            for q in [
+                "",
+                "hol",
+                "hollister",
+                "zebedee",
+                "neil",
+                "daz hol",
+                "holister",
+                "zebedea",
+            ] {
                 assert_eq!(
                     index.search(q, None, 50),
                     rebuilt.search(q, None, 50),
@@ -2030,6 +2075,193 @@ mod tests {
     fn the_index_can_be_moved_to_another_task() {
         fn send_and_sync<T: Send + Sync>() {}
         send_and_sync::<OffenderIndex>();
+    }
+
+    /// People a misspelling could be taken between, named as in the demo town.
+    fn town() -> OffenderIndex {
+        OffenderIndex::new(vec![
+            named(1, "Tyler Garside", 1),
+            entry(2, Known, "Tyler Lowther", &["Ryan Cobb"], &[], &[], "", 9),
+            entry(
+                3,
+                Known,
+                "Jordan Garside",
+                &["JG"],
+                &[],
+                &["prolific"],
+                "",
+                7,
+            ),
+            named(4, "Kyle Fairley", 4),
+            named(5, "Liam Fairley", 4),
+            named(6, "Kyle Marsh", 6),
+            entry(
+                7,
+                Known,
+                "Chantelle Oakes",
+                &[],
+                &[],
+                &["team-working"],
+                "",
+                5,
+            ),
+            named(8, "Chantelle Lowther", 3),
+            entry(
+                9,
+                Known,
+                "Darren Hollis",
+                &[],
+                &["Daz"],
+                &["violent"],
+                "",
+                2,
+            ),
+            entry(10, Known, "Gary Ashdown", &[], &["Gaz"], &[], "", 8),
+            entry(11, Known, "Barry Stott", &[], &["Baz"], &[], "", 8),
+            named(12, "Dan Pym", 8),
+            entry(13, Known, "Neil Adams", &[], &[], &[], "wears glasses", 1),
+            entry(14, IdSought, "Man in grey hoodie", &[], &[], &[], "", 6),
+        ])
+    }
+
+    #[test]
+    fn a_misspelt_name_finds_the_person() {
+        let mut index = town();
+        for (q, id) in [
+            ("tylor garside", 1),
+            ("kyle fariley", 4),
+            ("dazz", 9),
+            ("chantel oaks", 7),
+        ] {
+            // Alone, not only first: the others share a word or a few letters.
+            assert_eq!(ids(&index.search(q, None, 10)), vec![id], "{q}");
+        }
+        let hits = index.search("dazz", None, 10);
+        assert_eq!(hits[0].matched_on, MatchedOn::Nickname);
+        assert_eq!(hits[0].matched_text.as_deref(), Some("Daz"));
+    }
+
+    #[test]
+    fn each_kind_of_typo_is_forgiven_once_per_word() {
+        let mut index = town();
+        for q in [
+            "tylor garside",  // a wrong letter
+            "tyler garsde",   // a missing one
+            "tyler garsidde", // an extra one
+            "tyelr garside",  // two swapped
+            "tylor garsdie",  // one in each word
+            "TYLOR GARSÍDE",  // case and accents as ever
+        ] {
+            let hits = index.search(q, None, 10);
+            assert_eq!(ids(&hits), vec![1], "{q}");
+            assert_eq!(hits[0].matched_on, MatchedOn::Name, "{q}");
+        }
+        // Two in one word are too many.
+        for q in ["tilor garside", "tyler garisdde", "kyle fraiely"] {
+            assert!(index.search(q, None, 10).is_empty(), "{q}");
+        }
+    }
+
+    #[test]
+    fn a_typo_needs_every_word_and_a_word_of_four_letters() {
+        let mut index = town();
+        // Kyle Marsh has the first word, Liam Fairley the second.
+        assert_eq!(ids(&index.search("kyle fariley", None, 10)), vec![4]);
+        // One edit from Gaz, Baz and Dan, but three letters take none.
+        assert_eq!(ids(&index.search("daz", None, 10)), vec![9]);
+        assert!(index.search("qan", None, 10).is_empty());
+        assert!(index.search("qa", None, 10).is_empty());
+        // From four letters a typo is forgiven: Dan is found, not Daz.
+        assert_eq!(ids(&index.search("dann", None, 10)), vec![12]);
+        // Nor does "dazz" bring in Gaz, Baz, Dan or Darren: two edits each.
+        assert_eq!(ids(&index.search("dazz", None, 10)), vec![9]);
+    }
+
+    #[test]
+    fn an_exact_match_ranks_above_a_typo_match() {
+        let mut index = town();
+        index.upsert(named(20, "Taylor Garside", 0));
+        index.upsert(named(21, "Josh Farley", 50));
+        index.upsert(entry(22, Known, "Dean Cole", &[], &["Dazzler"], &[], "", 0));
+        // "tylor" is in "Taylor" as typed: the least active, still first.
+        let hits = index.search("tylor garside", None, 10);
+        assert_eq!(ids(&hits), vec![20, 1], "{hits:?}");
+        assert!(hits[0].score > hits[1].score);
+        // The start of a word typed exactly, above one with a letter extra.
+        assert_eq!(ids(&index.search("fairl", None, 10)), vec![4, 5, 21]);
+        assert_eq!(ids(&index.search("dazz", None, 10)), vec![22, 9]);
+        // Scores keep the order, and no typo match ties an exact one.
+        let hits = index.search("fairl", None, 10);
+        assert!(hits.windows(2).all(|w| w[0].score >= w[1].score));
+        assert!(hits[1].score > hits[2].score);
+    }
+
+    #[test]
+    fn typo_matches_rank_by_typos_then_field_then_activity() {
+        let mut index = OffenderIndex::new(vec![
+            named(1, "Kyla Fairley", 40),
+            named(2, "Kyle Fairley", 1),
+            entry(3, Known, "Sam Price", &["Kyle Farley"], &[], &[], "", 30),
+            named(4, "Kyle Fairley", 9),
+        ]);
+        let hits = index.search("kyle fariley", None, 10);
+        // One typo in the name (the more active first); one in an alias;
+        // two in the name.
+        assert_eq!(ids(&hits), vec![4, 2, 3, 1], "{hits:?}");
+        assert_eq!(hits[2].matched_on, MatchedOn::Alias);
+        assert_eq!(hits[2].matched_text.as_deref(), Some("Kyle Farley"));
+        assert!(hits[1].score > hits[2].score && hits[2].score > hits[3].score);
+    }
+
+    #[test]
+    fn typos_in_aliases_nicknames_and_markers_are_forgiven_but_not_in_descriptions() {
+        let mut index = town();
+        let hits = index.search("ryan cobbb", None, 10);
+        assert_eq!(ids(&hits), vec![2]);
+        assert_eq!(hits[0].matched_on, MatchedOn::Alias);
+        assert_eq!(hits[0].matched_text.as_deref(), Some("Ryan Cobb"));
+        let hits = index.search("violnet", None, 10);
+        assert_eq!(ids(&hits), vec![9]);
+        assert_eq!(hits[0].matched_on, MatchedOn::Marker);
+        assert_eq!(ids(&index.search("garside prolifc", None, 10)), vec![3]);
+        // A description is long free text: one edit there matches too much.
+        assert_eq!(ids(&index.search("glasses", None, 10)), vec![13]);
+        assert!(index.search("galsses", None, 10).is_empty());
+    }
+
+    #[test]
+    fn only_the_word_being_typed_may_have_a_typo_in_its_start() {
+        let mut index = town();
+        assert_eq!(ids(&index.search("tyler grasi", None, 10)), vec![1]);
+        // a space after it: the word is finished, and "grasi" is no word here
+        assert!(index.search("tyler grasi ", None, 10).is_empty());
+        assert!(index.search("grasi tyler", None, 10).is_empty());
+        // the start of a finished word, typed right, is fine
+        assert_eq!(ids(&index.search("chan oaks", None, 10)), vec![7]);
+        assert_eq!(ids(&index.search("chan okaes", None, 10)), vec![7]);
+    }
+
+    #[test]
+    fn the_typo_pass_only_fills_places_and_keeps_to_the_query() {
+        let mut index = town();
+        index.upsert(named(21, "Josh Farley", 50));
+        assert_eq!(ids(&index.search("fairl", None, 2)), vec![4, 5]);
+        assert_eq!(ids(&index.search("fairl", None, 3)), vec![4, 5, 21]);
+        assert!(index.search("tylor garside", Some(IdSought), 10).is_empty());
+        assert_eq!(
+            ids(&index.search("gery hoodie", Some(IdSought), 10)),
+            vec![14]
+        );
+        // `!word` leaves people out of typo matches too
+        assert!(index.search("garside prolifc !jordan", None, 10).is_empty());
+        assert_eq!(
+            ids(&index.search("tylor garside !prolific", None, 10)),
+            vec![1]
+        );
+        // letters asked for as typed get no typo
+        for q in ["'tylor garside", "^tylor garside", "tylor garside$"] {
+            assert!(index.search(q, None, 10).is_empty(), "{q}");
+        }
     }
 
     /// The pruning trusts `atom_ceiling`; check it against the matcher.
@@ -2149,6 +2381,19 @@ mod tests {
             "lt$",
             "hol !violent",
             "xyz",
+            // typos: the typo pass fills what the exact matches leave
+            "hollsi",
+            "holls",
+            "hlolis",
+            "holl",
+            "darrne hol",
+            "kelly mrash",
+            "pirce",
+            "violnet",
+            "spidr",
+            "tall hollsi",
+            "prcie !violent",
+            "qxzjvk",
         ];
         let agree = |index: &mut OffenderIndex| {
             for q in queries {

@@ -51,12 +51,11 @@ pub fn for_each_word(text: &str, buf: &mut String, mut word: impl FnMut(&str)) {
         match fold(c) {
             None => {}
             Some(c) if c.is_alphanumeric() => buf.push(c),
-            Some(_) => {
-                if !buf.is_empty() {
-                    word(buf);
-                    buf.clear();
-                }
+            Some(_) if !buf.is_empty() => {
+                word(buf);
+                buf.clear();
             }
+            Some(_) => {}
         }
     }
     if !buf.is_empty() {
@@ -200,8 +199,8 @@ mod tests {
         for (i, row) in d.iter_mut().enumerate() {
             row[0] = i;
         }
-        for j in 0..=n {
-            d[0][j] = j;
+        for (j, cell) in d[0].iter_mut().enumerate() {
+            *cell = j;
         }
         for i in 1..=m {
             for j in 1..=n {

@@ -66,12 +66,13 @@
 //!   heap, no later entry can either, and the scan stops;
 //! - markers come from a small vocabulary, so each distinct marker is matched
 //!   once per query, not once per offender;
-//! - for the typo pass, every entry keeps its name's, aliases' and nicknames'
-//!   words folded once, each with its length and a letter mask: a word within
-//!   one typo lacks at most one of the typed word's letters, so nearly every
-//!   pair is passed over on the length and the mask, and an entry lacking two
-//!   of a word's letters everywhere on its letter masks; the same bound and
-//!   early stop as the exact scan apply.
+//! - for the typo pass, the index keeps a vocabulary of every distinct word
+//!   of the names, aliases, nicknames and markers, folded once, and each entry
+//!   its words as numbers into it. A typed word is compared with each word of
+//!   the vocabulary once per query (nearly every pair passed over on length
+//!   and a letter mask: a word within one typo lacks at most one of the typed
+//!   word's letters); if some typed word is like no word at all, no one is
+//!   visited; otherwise scoring an entry is looking its words up.
 //!
 //! One file on purpose: the scan order, the letter masks, the pruning bound
 //! and the scorer are one mechanism, and the pruning is only sound with this
@@ -231,61 +232,76 @@ struct Prepared {
     markers: Box<[u32]>,
     description: Hay,
     /// The words of the name, aliases and nicknames, for the typo pass.
-    words: Words,
+    words: Box<[WordRef]>,
+    /// For the typo pass, which reads entries in slot order: the letters of
+    /// the name, aliases, nicknames and markers (`letter_bit`s), and the kind.
+    typo_mask: u64,
+    kind: OffenderKind,
 }
 
-/// Folded words (see [`typo`]) laid end to end in one string, each with
-/// its letters' mask and the field value it came from.
-struct Words {
-    text: Box<str>,
-    words: Box<[Word]>,
-}
-
+/// One word of an entry's name, aliases or nicknames: which word of the
+/// vocabulary it is, and where.
 #[derive(Debug, Clone, Copy)]
-struct Word {
-    mask: u32,
-    /// Where in `Words::text`, in bytes.
-    start: u32,
-    len: u8,
-    chars: u8,
+struct WordRef {
+    id: u32,
     /// 0 for the name, then the aliases, then the nicknames, as `spot_at`
     /// numbers them.
     value: u16,
 }
 
-impl Words {
-    fn new<'a>(values: impl IntoIterator<Item = &'a str>) -> Words {
-        let (mut text, mut words, mut buf) = (String::new(), Vec::new(), String::new());
+/// A distinct folded word (see [`typo`]) of any name, alias, nickname or
+/// marker in the index.
+struct VocabWord {
+    text: Box<str>,
+    chars: u8,
+    mask: u32,
+}
+
+/// Every distinct word seen, so that a typed word is compared with each
+/// once per query, not once per offender who has it: names repeat, and a
+/// register of 100,000 has a few tens of thousands of words at most. Never
+/// shrinks (as the marker vocabulary).
+#[derive(Default)]
+struct Vocab {
+    words: Vec<VocabWord>,
+    ids: HashMap<Box<str>, u32>,
+    buf: String,
+}
+
+impl Vocab {
+    /// The words of each of `values` in turn, numbered by value.
+    fn refs<'a>(&mut self, values: impl IntoIterator<Item = &'a str>) -> Box<[WordRef]> {
+        let mut refs = Vec::new();
+        let mut buf = std::mem::take(&mut self.buf);
         for (value, s) in values.into_iter().enumerate() {
             let Ok(value) = u16::try_from(value) else {
                 break;
             };
             typo::for_each_word(s, &mut buf, |w| {
-                let chars = w.chars().count();
-                let (Ok(start), Ok(len)) = (u32::try_from(text.len()), u8::try_from(w.len()))
-                else {
-                    return;
-                };
-                if chars <= typo::MAX_CHARS {
-                    words.push(Word {
-                        mask: typo::letter_mask(w),
-                        start,
-                        len,
-                        chars: chars as u8,
-                        value,
-                    });
-                    text.push_str(w);
+                if let Some(id) = self.id(w) {
+                    refs.push(WordRef { id, value });
                 }
             });
         }
-        Words {
-            text: text.into(),
-            words: words.into(),
-        }
+        self.buf = buf;
+        refs.into()
     }
 
-    fn text(&self, w: &Word) -> &str {
-        &self.text[w.start as usize..][..usize::from(w.len)]
+    fn id(&mut self, word: &str) -> Option<u32> {
+        if let Some(&id) = self.ids.get(word) {
+            return Some(id);
+        }
+        let chars = u8::try_from(word.chars().count())
+            .ok()
+            .filter(|&c| usize::from(c) <= typo::MAX_CHARS)?;
+        let id = u32::try_from(self.words.len()).ok()?;
+        self.words.push(VocabWord {
+            text: word.into(),
+            chars,
+            mask: typo::letter_mask(word),
+        });
+        self.ids.insert(word.into(), id);
+        Some(id)
     }
 }
 
@@ -515,6 +531,8 @@ struct Scratch {
 /// Scratch space for the typo pass.
 #[derive(Default)]
 struct TypoScratch {
+    /// Raw typo score of every (vocabulary word, typed word) pair, word-major.
+    vocab_raw: Vec<Option<u32>>,
     /// Raw typo score of every (marker, typed word) pair, marker-major.
     marker_raw: Vec<Option<u32>>,
     /// Per field value of one entry: the best raw score of one typed word.
@@ -525,6 +543,8 @@ struct TypoScratch {
     spots: Vec<usize>,
     /// A word with letters beyond ASCII, as chars.
     chars: Vec<char>,
+    /// Per typed word: whether any word of the vocabulary matches it.
+    found: Vec<bool>,
     /// The slots the exact pass found, sorted.
     exact: Vec<usize>,
 }
@@ -540,7 +560,8 @@ pub struct OffenderIndex {
     /// Every distinct marker text seen (never shrinks; a handful of words).
     markers: Vec<Hay>,
     /// The same markers' words, for the typo pass.
-    marker_words: Vec<Words>,
+    marker_words: Vec<Box<[u32]>>,
+    vocab: Vocab,
     marker_ids: HashMap<String, u32>,
     matcher: Matcher,
     scratch: Scratch,
@@ -565,6 +586,7 @@ impl OffenderIndex {
             hot: Vec::new(),
             markers: Vec::new(),
             marker_words: Vec::new(),
+            vocab: Vocab::default(),
             marker_ids: HashMap::new(),
             matcher: Matcher::new(Config::DEFAULT),
             scratch: Scratch::default(),
@@ -720,19 +742,30 @@ impl OffenderIndex {
     }
 
     fn prepare(&mut self, entry: &SearchEntry) -> Prepared {
-        let markers = entry.markers.iter().map(|m| self.marker_id(m)).collect();
+        let markers: Box<[u32]> = entry.markers.iter().map(|m| self.marker_id(m)).collect();
+        let name = Hay::new(&entry.name);
+        let aliases: Box<[Hay]> = entry.aliases.iter().map(|s| Hay::new(s)).collect();
+        let nicknames: Box<[Hay]> = entry.nicknames.iter().map(|s| Hay::new(s)).collect();
+        let typo_mask = [&name]
+            .into_iter()
+            .chain(aliases.iter())
+            .chain(nicknames.iter())
+            .chain(markers.iter().map(|&m| &self.markers[m as usize]))
+            .fold(0, |m, h| m | h.mask);
         Prepared {
-            name: Hay::new(&entry.name),
-            aliases: entry.aliases.iter().map(|s| Hay::new(s)).collect(),
-            nicknames: entry.nicknames.iter().map(|s| Hay::new(s)).collect(),
+            name,
+            aliases,
+            nicknames,
             markers,
             description: Hay::new(&entry.description),
-            words: Words::new(
+            words: self.vocab.refs(
                 std::iter::once(&entry.name)
                     .chain(&entry.aliases)
                     .chain(&entry.nicknames)
                     .map(String::as_str),
             ),
+            typo_mask,
+            kind: entry.kind,
         }
     }
 
@@ -742,7 +775,8 @@ impl OffenderIndex {
         }
         let id = self.markers.len() as u32;
         self.markers.push(Hay::new(marker));
-        self.marker_words.push(Words::new([marker]));
+        let words = self.vocab.refs([marker]).iter().map(|w| w.id).collect();
+        self.marker_words.push(words);
         self.marker_ids.insert(marker.to_string(), id);
         id
     }
@@ -852,29 +886,29 @@ impl OffenderIndex {
         limit: usize,
         exact: &[Ranked],
     ) -> Vec<Ranked> {
+        if !self.prepare_typo(typo) {
+            return Vec::new(); // some word is like no word of anyone's
+        }
         let seen = &mut self.scratch.typo.exact;
         seen.clear();
         seen.extend(exact.iter().map(|r| r.slot));
         seen.sort_unstable();
-        let mut best = Best::new(limit);
-        for at in 0..self.hot.len() {
-            let hot = self.hot[at];
-            if kind.is_some_and(|k| k != hot.kind) {
+        let mut best: Best<Ranked> = Best::new(limit);
+        // In slot order, not the scan order: reading the entries' words in
+        // the order they sit in memory is several times faster, and the scan
+        // order's early stop seldom comes when the exact matches were few.
+        for slot in 0..self.prepared.len() {
+            let p = &self.prepared[slot];
+            if kind.is_some_and(|k| k != p.kind) {
                 continue;
-            }
-            let needed = score_needed(best.bar(), hot.activity, hot.id);
-            if typo.perfect < needed {
-                break; // as in the exact scan
             }
             // Each word may lack at most its typo's worth of the letters of
             // everything it could match.
-            let [name, others, markers, _] = hot.masks;
-            let have = name | others | markers;
-            let lacking = |w: &Typed| (w.wide & !have).count_ones() > w.edits;
+            let lacking = |w: &Typed| (w.wide & !p.typo_mask).count_ones() > w.edits;
             if typo.words.iter().any(lacking) {
                 continue;
             }
-            let slot = hot.slot as usize;
+            let needed = best.bar().map_or(0, |bar| bar.score);
             if let Some(ranked) = self.typo_slot(query, typo, slot, needed) {
                 if self.scratch.typo.exact.binary_search(&slot).is_err() {
                     best.offer(ranked);
@@ -884,30 +918,58 @@ impl OffenderIndex {
         best.into_sorted()
     }
 
+    /// Per query that gets a typo pass: compare each typed word with every
+    /// word of the vocabulary once, and score each marker from its words.
+    /// False if some typed word matches no word at all (no one can match).
+    fn prepare_typo(&mut self, typo: &TypoQuery) -> bool {
+        let Self {
+            vocab,
+            marker_words,
+            scratch,
+            ..
+        } = self;
+        let n = typo.words.len();
+        let TypoScratch {
+            vocab_raw,
+            marker_raw,
+            chars,
+            found,
+            ..
+        } = &mut scratch.typo;
+        vocab_raw.clear();
+        found.clear();
+        found.resize(n, false);
+        for word in &vocab.words {
+            for (typed, found) in typo.words.iter().zip(found.iter_mut()) {
+                let raw = typo_raw(typed, word, chars);
+                *found |= raw.is_some();
+                vocab_raw.push(raw);
+            }
+        }
+        marker_raw.clear();
+        for words in marker_words.iter() {
+            for i in 0..n {
+                let best = words
+                    .iter()
+                    .filter_map(|&id| vocab_raw[id as usize * n + i])
+                    .max();
+                marker_raw.push(best);
+            }
+        }
+        found.iter().all(|&f| f)
+    }
+
     /// Per query: score each distinct marker once.
     fn prepare_query(&mut self, query: &Query) {
         let Self {
             markers,
-            marker_words,
             matcher,
             scratch,
             ..
         } = self;
         scratch.marker_scores.clear();
         scratch.marker_excluded.clear();
-        scratch.typo.marker_raw.clear();
-        if let Some(typo) = &query.typo {
-            for words in marker_words.iter() {
-                for typed in &typo.words {
-                    let best = words
-                        .words
-                        .iter()
-                        .filter_map(|w| typo_raw(typed, w, words, &mut scratch.typo.chars))
-                        .max();
-                    scratch.typo.marker_raw.push(best);
-                }
-            }
-        }
+
         for marker in markers.iter() {
             let text = marker.text.slice(..);
             for atom in &query.positive {
@@ -1119,8 +1181,6 @@ struct Typed {
 /// The query as the typo pass reads it.
 struct TypoQuery {
     words: Vec<Typed>,
-    /// The most any entry could score.
-    perfect: u32,
 }
 
 impl TypoQuery {
@@ -1148,11 +1208,7 @@ impl TypoQuery {
         if let Some(last) = words.last_mut() {
             last.prefix = typing;
         }
-        let perfect = words
-            .iter()
-            .fold(0u32, |sum, w| sum.saturating_add(w.top))
-            .saturating_mul(W_NAME);
-        Some(TypoQuery { words, perfect })
+        Some(TypoQuery { words })
     }
 }
 
@@ -1176,7 +1232,7 @@ impl Typed {
 /// A typed word's raw score against one word of a haystack, or `None`.
 /// Per letter typed, the same as a whole word with no typo, less a little
 /// for a typo (`TYPO_COST`) and for only a word's start matching.
-fn typo_raw(typed: &Typed, w: &Word, words: &Words, chars: &mut Vec<char>) -> Option<u32> {
+fn typo_raw(typed: &Typed, w: &VocabWord, chars: &mut Vec<char>) -> Option<u32> {
     // Too short even for the word's start with one letter missing.
     if usize::from(w.chars) + (typed.edits as usize) < typed.chars.len() {
         return None;
@@ -1184,7 +1240,7 @@ fn typo_raw(typed: &Typed, w: &Word, words: &Words, chars: &mut Vec<char>) -> Op
     if (typed.mask & !w.mask).count_ones() > typed.edits {
         return None;
     }
-    let text = words.text(w);
+    let text = &*w.text;
     let close = if typed.ascii && text.is_ascii() {
         typo::closeness(
             typed.text.as_bytes(),
@@ -1208,23 +1264,35 @@ fn typo_score(typo: &TypoQuery, p: &Prepared, s: &mut TypoScratch) -> Option<(u3
     let markers_from = 1 + p.aliases.len() + p.nicknames.len();
     let values = markers_from + p.markers.len();
     let TypoScratch {
+        vocab_raw,
         marker_raw,
         here,
         totals,
         spots,
-        chars,
         ..
     } = s;
+    // Most entries miss some word: find out before keeping any tally.
+    let matches = |i: usize| {
+        p.words
+            .iter()
+            .any(|w| vocab_raw[w.id as usize * typed_words + i].is_some())
+            || p.markers
+                .iter()
+                .any(|&m| marker_raw[m as usize * typed_words + i].is_some())
+    };
+    if !(0..typed_words).all(matches) {
+        return None;
+    }
     totals.clear();
     totals.resize(values, Some(0));
     spots.clear();
     let mut cross = 0u32;
-    for (i, typed) in typo.words.iter().enumerate() {
+    for i in 0..typed_words {
         here.clear();
         here.resize(values, None);
         let mut any = false;
-        for w in p.words.words.iter() {
-            if let Some(raw) = typo_raw(typed, w, &p.words, chars) {
+        for w in p.words.iter() {
+            if let Some(raw) = vocab_raw[w.id as usize * typed_words + i] {
                 let best = &mut here[usize::from(w.value)];
                 if best.is_none_or(|b| raw > b) {
                     *best = Some(raw);
@@ -1487,6 +1555,7 @@ impl OffenderIndex {
             .collect();
         all.sort_by(|a, b| b.cmp(a));
         if let Some(typo) = &query.typo {
+            self.prepare_typo(typo);
             let exact: Vec<usize> = all.iter().map(|r| r.slot).collect();
             let mut more: Vec<Ranked> = (0..self.entries.len())
                 .filter(|slot| !exact.contains(slot))

@@ -13,7 +13,12 @@
 //! - `offender_search/keystroke/…`: one `search(query, None, 50)` per
 //!   keystroke while typing "hollis" (`h` … `hollis`), the multi-word
 //!   `daz hol`, a query that matches no one, and the empty query (the list by
-//!   activity).
+//!   activity); then typos: the keystrokes of "hollis" typed as "hlolis"
+//!   (`hl` … `hlolis`: from `hlol` on a typo may match), `darren hlolis`
+//!   (one word right, one swapped), `brennna` (a typo with thousands of
+//!   look-alikes to rank), and `kyle fariley`, which finds no one (no
+//!   *Fairley* here): the exact scan visits everyone, then the typo pass
+//!   finds no word like `fariley` and stops.
 //!
 //! `cargo bench --bench search -- --quick --noplot` for figures (the median of
 //! each is in `target/criterion/offender_search/*/new/estimates.json`);
@@ -28,7 +33,24 @@ use watchroom::domain::search::{OffenderIndex, SearchEntry};
 const FULL: usize = 100_000;
 const QUICK: usize = 2_000;
 const LIMIT: usize = 50;
-const KEYSTROKES: &[&str] = &["h", "ho", "hol", "holl", "hollis", "daz hol", "qxzjvk", ""];
+const KEYSTROKES: &[&str] = &[
+    "h",
+    "ho",
+    "hol",
+    "holl",
+    "hollis",
+    "daz hol",
+    "qxzjvk",
+    "",
+    "hl",
+    "hlo",
+    "hlol",
+    "hloli",
+    "hlolis",
+    "darren hlolis",
+    "brennna",
+    "kyle fariley",
+];
 
 const FIRST: &[&str] = &[
     "Aaron",

@@ -391,6 +391,38 @@ fn the_register_is_searched_as_you_type_known_and_id_sought_apart() {
 }
 
 #[test]
+fn a_misspelt_name_finds_the_person_on_the_register_and_in_the_sighting_picker() {
+    let (_dir, path) = demo_store();
+    let mut c = console_on(&path, "Alex Morgan", Config::default());
+    c.keys("3");
+    for (typed, who) in [
+        ("tylor garside", "Tyler Garside"),
+        ("kyle fariley", "Kyle Fairley"),
+        ("chantel oaks", "Chantelle Oakes"),
+    ] {
+        if c.app.input.is_some() {
+            c.key(KeyCode::Esc);
+        }
+        c.keys("/");
+        c.keys(typed);
+        let first = c.app.register.rows.first().map(|r| r.name.clone());
+        assert_eq!(first.as_deref(), Some(who), "{typed}: {}", c.text());
+        assert!(c.text().contains(who));
+    }
+    c.key(KeyCode::Esc);
+    c.key(KeyCode::Esc);
+    // the sighting form's picker takes the person found through the typo
+    c.keys("S");
+    c.keys("tylor garside");
+    c.key(KeyCode::Enter);
+    c.ctrl('s');
+    assert!(c.app.nothing_open(), "saved: {}", c.text());
+    let saved = &c.worker.recent_sightings(1).unwrap()[0];
+    assert_eq!(saved.offender, "Tyler Garside");
+    assert!(saved.offender_id.is_some());
+}
+
+#[test]
 fn opening_a_profile_is_audited_and_shows_standing_history_and_activity() {
     let (_dir, path) = demo_store();
     let id = register(&path, "Zebedee Quill", "Zeb", &[], Some("exclusion"));

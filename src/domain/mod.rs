@@ -25,6 +25,7 @@ pub mod shift;
 pub mod sighting;
 pub mod text;
 pub mod words;
+pub mod typo;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use filter::{BoardOrder, IncidentFilter, StatusView};

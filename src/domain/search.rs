@@ -1,9 +1,9 @@
 //! Search-as-you-type over the offender register: fuzzy, ranked, over names,
 //! aliases, nicknames, markers and description.
 //!
-//! Over 800 lines: the haystacks, the scan order, the ranking and the
-//! in-place updates share one index's invariants and are kept together;
-//! about 740 of the lines are its tests.
+//! Over 800 lines: the haystacks, the scan order, the ranking, the typo pass
+//! and the in-place updates share one index's invariants and are kept
+//! together; about 960 of the lines are its tests.
 //!
 //! Matching is nucleo-matcher's (the matcher from helix). Every haystack is
 //! prepared once, as a `Utf32String`, when an entry enters the index; one
@@ -32,6 +32,32 @@
 //! therefore counts only when it is close to a real word match (see
 //! `DESCRIPTION_FLOOR`).
 //!
+//! Typos. nucleo finds the letters in the order typed, so a letter left out
+//! is forgiven but a wrong, extra or swapped one is not (`tylor` misses
+//! *Tyler*). When the exact matches leave places in the list, a typo pass
+//! fills them:
+//! - every query word must be a word of the name, an alias, a nickname or a
+//!   marker (see [`typo`] for how words are folded and compared), or that
+//!   word's start, with at most one letter wrong, missing, extra, or two
+//!   swapped; the last word, still being typed, may have its typo in the
+//!   start of a longer word (`tyler grasi` finds *Garside*);
+//! - only words of four letters or more may have a typo (`typo::MIN_CHARS`
+//!   says why), so a query of short words gets no typo pass at all; nor does
+//!   one with `'word`, `^word` or `word$`, which ask for the letters as typed;
+//!   `!word` leaves people out as ever;
+//! - descriptions are left out: one edit in any of their many words would
+//!   match nearly anything;
+//! - a typo match ranks below every exact match, whatever its field or
+//!   activity (its hit's score is below theirs too); among typo matches, each
+//!   word scores by its length, less a little for its typo or for matching
+//!   only a word's start, weighed by field and combined over fields as above;
+//!   ties go to activity, then id.
+//!
+//! It runs only when the exact scan met every match (the list is not full),
+//! so a query the exact matches fill costs nothing more. Its worst case is a
+//! query each of whose words is like some word of the register while few
+//! people have them all: it then visits everyone.
+//!
 //! Speed, for 100,000 offenders per keystroke:
 //! - each haystack carries a bit set of the letters and digits it can match,
 //!   so a field (or a whole entry) lacking one of the query's letters is passed
@@ -40,16 +66,26 @@
 //!   most active first: once even a perfect name match could not get into the
 //!   heap, no later entry can either, and the scan stops;
 //! - markers come from a small vocabulary, so each distinct marker is matched
-//!   once per query, not once per offender.
+//!   once per query, not once per offender;
+//! - for the typo pass, the index keeps a vocabulary of every distinct word
+//!   of the names, aliases, nicknames and markers, folded once, and each entry
+//!   its words as numbers into it. A typed word is compared with each word of
+//!   the vocabulary once per query (nearly every pair passed over on length
+//!   and a letter mask: a word within one typo lacks at most one of the typed
+//!   word's letters); if some typed word is like no word at all, no one is
+//!   visited; otherwise scoring an entry is looking its words up.
 //!
 //! One file on purpose: the scan order, the letter masks, the pruning bound
 //! and the scorer are one mechanism, and the pruning is only sound with this
-//! file's weights and score ceilings (the tests check it against a scan with
-//! no pruning). About 1,100 lines of it are code, the rest its tests.
+//! file's weights and score ceilings (the tests check it, typo pass and all,
+//! against a scan with no pruning). About 1,430 lines of it are code and
+//! comment, the rest its tests; the word-by-word typo comparison, which
+//! needs none of this, is in [`typo`].
 
 use super::offender::OffenderKind;
+use super::typo;
 use nucleo_matcher::chars;
-use nucleo_matcher::pattern::{Atom, CaseMatching, Normalization, Pattern};
+use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32String};
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap};
@@ -99,7 +135,8 @@ impl MatchedOn {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchHit {
     pub id: i64,
-    /// Weighted match score (0 when listing for an empty query); only the order matters.
+    /// Weighted match score (0 when listing for an empty query); only the
+    /// order matters, and every exact match scores above every typo match.
     pub score: u32,
     pub matched_on: MatchedOn,
     /// the alias/nickname/marker text that matched, when not the name
@@ -134,6 +171,16 @@ const FIRST_CHAR_EXTRA: u32 = 10;
 /// words do not ("hollis" in "shaved head, tattoo of a swallow on his neck"
 /// scores 102 of 166), nor a single letter inside a word.
 const DESCRIPTION_FLOOR: (u32, u32) = (2, 3);
+
+/// A typo match's raw score per letter of the typed word, matched whole with
+/// no typo (these are not nucleo's scores: the typo pass ranks on its own).
+const TYPO_PER_CHAR: u32 = 4;
+/// What a typo takes off a typed word's score: less than one letter's worth,
+/// so a longer word with a typo still outweighs a shorter one without.
+const TYPO_COST: u32 = 3;
+/// Added to an exact match's score in a hit, so that every exact hit scores
+/// above every typo hit (which are capped below it).
+const EXACT_FLOOR: u32 = 1 << 24;
 
 fn atom_ceiling(atom: &Atom) -> u32 {
     MAX_CHAR_SCORE * atom.needle_text().len() as u32 + FIRST_CHAR_EXTRA
@@ -185,6 +232,78 @@ struct Prepared {
     /// Indexes into the index's marker vocabulary.
     markers: Box<[u32]>,
     description: Hay,
+    /// The words of the name, aliases and nicknames, for the typo pass.
+    words: Box<[WordRef]>,
+    /// For the typo pass, which reads entries in slot order: the letters of
+    /// the name, aliases, nicknames and markers (`letter_bit`s), and the kind.
+    typo_mask: u64,
+    kind: OffenderKind,
+}
+
+/// One word of an entry's name, aliases or nicknames: which word of the
+/// vocabulary it is, and where.
+#[derive(Debug, Clone, Copy)]
+struct WordRef {
+    id: u32,
+    /// 0 for the name, then the aliases, then the nicknames, as `spot_at`
+    /// numbers them.
+    value: u16,
+}
+
+/// A distinct folded word (see [`typo`]) of any name, alias, nickname or
+/// marker in the index.
+struct VocabWord {
+    text: Box<str>,
+    chars: u8,
+    mask: u32,
+}
+
+/// Every distinct word seen, so that a typed word is compared with each
+/// once per query, not once per offender who has it: names repeat, and a
+/// register of 100,000 has a few tens of thousands of words at most. Never
+/// shrinks (as the marker vocabulary).
+#[derive(Default)]
+struct Vocab {
+    words: Vec<VocabWord>,
+    ids: HashMap<Box<str>, u32>,
+    buf: String,
+}
+
+impl Vocab {
+    /// The words of each of `values` in turn, numbered by value.
+    fn refs<'a>(&mut self, values: impl IntoIterator<Item = &'a str>) -> Box<[WordRef]> {
+        let mut refs = Vec::new();
+        let mut buf = std::mem::take(&mut self.buf);
+        for (value, s) in values.into_iter().enumerate() {
+            let Ok(value) = u16::try_from(value) else {
+                break;
+            };
+            typo::for_each_word(s, &mut buf, |w| {
+                if let Some(id) = self.id(w) {
+                    refs.push(WordRef { id, value });
+                }
+            });
+        }
+        self.buf = buf;
+        refs.into()
+    }
+
+    fn id(&mut self, word: &str) -> Option<u32> {
+        if let Some(&id) = self.ids.get(word) {
+            return Some(id);
+        }
+        let chars = u8::try_from(word.chars().count())
+            .ok()
+            .filter(|&c| usize::from(c) <= typo::MAX_CHARS)?;
+        let id = u32::try_from(self.words.len()).ok()?;
+        self.words.push(VocabWord {
+            text: word.into(),
+            chars,
+            mask: typo::letter_mask(word),
+        });
+        self.ids.insert(word.into(), id);
+        Some(id)
+    }
 }
 
 /// What the scan reads for every entry, kept together, most active first.
@@ -278,6 +397,9 @@ struct Ranked {
     id: i64,
     slot: usize,
     spot: Spot,
+    /// Found by the typo pass (not part of the order: the two passes rank
+    /// apart).
+    typo: bool,
 }
 
 impl Ranked {
@@ -359,6 +481,9 @@ impl<T: Ord> Best<T> {
             self.heap.peek().map(|r| &r.0)
         }
     }
+    fn len(&self) -> usize {
+        self.heap.len()
+    }
     fn offer(&mut self, item: T) {
         if self.heap.len() < self.limit {
             self.heap.push(Reverse(item));
@@ -401,6 +526,28 @@ struct Scratch {
     totals: Vec<Option<u32>>,
     /// Per atom of the query: the field value of one entry it did best in.
     best_spot: Vec<usize>,
+    typo: TypoScratch,
+}
+
+/// Scratch space for the typo pass.
+#[derive(Default)]
+struct TypoScratch {
+    /// Raw typo score of every (vocabulary word, typed word) pair, word-major.
+    vocab_raw: Vec<Option<u32>>,
+    /// Raw typo score of every (marker, typed word) pair, marker-major.
+    marker_raw: Vec<Option<u32>>,
+    /// Per field value of one entry: the best raw score of one typed word.
+    here: Vec<Option<u32>>,
+    /// Per field value of one entry: the running total over the typed words.
+    totals: Vec<Option<u32>>,
+    /// Per typed word: the field value of one entry it did best in.
+    spots: Vec<usize>,
+    /// A word with letters beyond ASCII, as chars.
+    chars: Vec<char>,
+    /// Per typed word: whether any word of the vocabulary matches it.
+    found: Vec<bool>,
+    /// The slots the exact pass found, sorted.
+    exact: Vec<usize>,
 }
 
 /// The offender register, prepared for search-as-you-type.
@@ -413,6 +560,9 @@ pub struct OffenderIndex {
     hot: Vec<Hot>,
     /// Every distinct marker text seen (never shrinks; a handful of words).
     markers: Vec<Hay>,
+    /// The same markers' words, for the typo pass.
+    marker_words: Vec<Box<[u32]>>,
+    vocab: Vocab,
     marker_ids: HashMap<String, u32>,
     matcher: Matcher,
     scratch: Scratch,
@@ -436,6 +586,8 @@ impl OffenderIndex {
             slot_of: HashMap::with_capacity(entries.len()),
             hot: Vec::new(),
             markers: Vec::new(),
+            marker_words: Vec::new(),
+            vocab: Vocab::default(),
             marker_ids: HashMap::new(),
             matcher: Matcher::new(Config::DEFAULT),
             scratch: Scratch::default(),
@@ -591,13 +743,30 @@ impl OffenderIndex {
     }
 
     fn prepare(&mut self, entry: &SearchEntry) -> Prepared {
-        let markers = entry.markers.iter().map(|m| self.marker_id(m)).collect();
+        let markers: Box<[u32]> = entry.markers.iter().map(|m| self.marker_id(m)).collect();
+        let name = Hay::new(&entry.name);
+        let aliases: Box<[Hay]> = entry.aliases.iter().map(|s| Hay::new(s)).collect();
+        let nicknames: Box<[Hay]> = entry.nicknames.iter().map(|s| Hay::new(s)).collect();
+        let typo_mask = [&name]
+            .into_iter()
+            .chain(aliases.iter())
+            .chain(nicknames.iter())
+            .chain(markers.iter().map(|&m| &self.markers[m as usize]))
+            .fold(0, |m, h| m | h.mask);
         Prepared {
-            name: Hay::new(&entry.name),
-            aliases: entry.aliases.iter().map(|s| Hay::new(s)).collect(),
-            nicknames: entry.nicknames.iter().map(|s| Hay::new(s)).collect(),
+            name,
+            aliases,
+            nicknames,
             markers,
             description: Hay::new(&entry.description),
+            words: self.vocab.refs(
+                std::iter::once(&entry.name)
+                    .chain(&entry.aliases)
+                    .chain(&entry.nicknames)
+                    .map(String::as_str),
+            ),
+            typo_mask,
+            kind: entry.kind,
         }
     }
 
@@ -607,6 +776,8 @@ impl OffenderIndex {
         }
         let id = self.markers.len() as u32;
         self.markers.push(Hay::new(marker));
+        let words = self.vocab.refs([marker]).iter().map(|w| w.id).collect();
+        self.marker_words.push(words);
         self.marker_ids.insert(marker.to_string(), id);
         id
     }
@@ -655,7 +826,9 @@ impl OffenderIndex {
     /// Ranking: the best score over the entry's fields, where a name match
     /// outranks the same-quality alias/nickname match, which outranks marker,
     /// which outranks description (weighted field scores); ties broken by
-    /// activity (higher first), then id (lower first).
+    /// activity (higher first), then id (lower first). Typo matches (one
+    /// typo per word of four letters or more) fill any places left, after
+    /// every exact match.
     pub fn search(
         &mut self,
         query: &str,
@@ -690,10 +863,102 @@ impl OffenderIndex {
                 best.offer(ranked);
             }
         }
+        let found = best.len();
+        let mut ranked = best.into_sorted();
+        if found < limit {
+            // The scan above met every exact match (it stops early only
+            // with the list full): typo matches may have the places left.
+            if let Some(typo) = &query.typo {
+                let more = self.typo_pass(&query, typo, kind, limit - found, &ranked);
+                ranked.extend(more);
+            }
+        }
+        ranked.into_iter().map(|r| self.hit(r)).collect()
+    }
+
+    /// The places the exact matches left: people with every query word in
+    /// their name, aliases, nicknames or markers, one typo per word allowed
+    /// (see the module comment), best first, none of `exact` among them.
+    fn typo_pass(
+        &mut self,
+        query: &Query,
+        typo: &TypoQuery,
+        kind: Option<OffenderKind>,
+        limit: usize,
+        exact: &[Ranked],
+    ) -> Vec<Ranked> {
+        if !self.prepare_typo(typo) {
+            return Vec::new(); // some word is like no word of anyone's
+        }
+        let seen = &mut self.scratch.typo.exact;
+        seen.clear();
+        seen.extend(exact.iter().map(|r| r.slot));
+        seen.sort_unstable();
+        let mut best: Best<Ranked> = Best::new(limit);
+        // In slot order, not the scan order: reading the entries in the
+        // order they sit in memory took half the time in the benchmark, and
+        // the scan order's early stop seldom comes when the exact matches
+        // were few.
+        for slot in 0..self.prepared.len() {
+            let p = &self.prepared[slot];
+            if kind.is_some_and(|k| k != p.kind) {
+                continue;
+            }
+            // Each word may lack at most its typo's worth of the letters of
+            // everything it could match.
+            let lacking = |w: &Typed| (w.wide & !p.typo_mask).count_ones() > w.edits;
+            if typo.words.iter().any(lacking) {
+                continue;
+            }
+            let needed = best.bar().map_or(0, |bar| bar.score);
+            if let Some(ranked) = self.typo_slot(query, typo, slot, needed) {
+                if self.scratch.typo.exact.binary_search(&slot).is_err() {
+                    best.offer(ranked);
+                }
+            }
+        }
         best.into_sorted()
-            .into_iter()
-            .map(|r| self.hit(r))
-            .collect()
+    }
+
+    /// Per query that gets a typo pass: compare each typed word with every
+    /// word of the vocabulary once, and score each marker from its words.
+    /// False if some typed word matches no word at all (no one can match).
+    fn prepare_typo(&mut self, typo: &TypoQuery) -> bool {
+        let Self {
+            vocab,
+            marker_words,
+            scratch,
+            ..
+        } = self;
+        let n = typo.words.len();
+        let TypoScratch {
+            vocab_raw,
+            marker_raw,
+            chars,
+            found,
+            ..
+        } = &mut scratch.typo;
+        vocab_raw.clear();
+        found.clear();
+        found.resize(n, false);
+        for word in &vocab.words {
+            for (typed, found) in typo.words.iter().zip(found.iter_mut()) {
+                let raw = typo_raw(typed, word, chars);
+                *found |= raw.is_some();
+                vocab_raw.push(raw);
+            }
+        }
+        marker_raw.clear();
+        for words in marker_words.iter() {
+            for i in 0..n {
+                let best = words
+                    .iter()
+                    .filter_map(|&id| vocab_raw[id as usize * n + i])
+                    .max();
+                marker_raw.push(best);
+            }
+        }
+        found.iter().all(|&f| f)
     }
 
     /// Per query: score each distinct marker once.
@@ -706,6 +971,7 @@ impl OffenderIndex {
         } = self;
         scratch.marker_scores.clear();
         scratch.marker_excluded.clear();
+
         for marker in markers.iter() {
             let text = marker.text.slice(..);
             for atom in &query.positive {
@@ -790,6 +1056,42 @@ impl OffenderIndex {
             id: entry.id,
             slot,
             spot,
+            typo: false,
+        })
+    }
+
+    /// Score one entry in the typo pass, or `None` if it does not match or
+    /// cannot reach `needed`.
+    fn typo_slot(
+        &mut self,
+        query: &Query,
+        typo: &TypoQuery,
+        slot: usize,
+        needed: u32,
+    ) -> Option<Ranked> {
+        let Self {
+            entries,
+            prepared,
+            matcher,
+            scratch,
+            ..
+        } = self;
+        let p = &prepared[slot];
+        let (score, spot) = typo_score(typo, p, &mut scratch.typo)?;
+        if score < needed
+            || !query.negative.is_empty()
+                && excluded(&query.negative, p, &scratch.marker_excluded, matcher)
+        {
+            return None;
+        }
+        let entry = &entries[slot];
+        Some(Ranked {
+            score,
+            activity: entry.activity,
+            id: entry.id,
+            slot,
+            spot,
+            typo: true,
         })
     }
 
@@ -802,9 +1104,16 @@ impl OffenderIndex {
             MatchedOn::Marker => entry.markers.get(nth).cloned(),
             MatchedOn::Name | MatchedOn::Description | MatchedOn::Nothing => None,
         };
+        // Every exact match above every typo match, in the score too (the
+        // sighting form takes equal scores at the top for a tie).
+        let score = if r.typo {
+            r.score.min(EXACT_FLOOR - 1)
+        } else {
+            r.score.saturating_add(EXACT_FLOOR)
+        };
         SearchHit {
             id: entry.id,
-            score: r.score,
+            score,
             matched_on: r.spot.on,
             matched_text,
         }
@@ -823,6 +1132,8 @@ struct Query {
     ceilings: Vec<u32>,
     /// The best raw score the positive atoms together could reach.
     ceiling: u32,
+    /// The words as the typo pass compares them; `None` when it would not run.
+    typo: Option<TypoQuery>,
 }
 
 impl Query {
@@ -844,10 +1155,181 @@ impl Query {
                 .collect(),
             ceiling: ceilings.iter().sum(),
             ceilings,
+            typo: TypoQuery::new(&positive, !query.ends_with(' ')),
             positive,
             negative,
         }
     }
+}
+
+/// A query word as the typo pass compares it: folded, one of perhaps
+/// several an atom splits into (`smith-jones`).
+struct Typed {
+    text: String,
+    chars: Vec<char>,
+    ascii: bool,
+    /// `typo::letter_mask`, for one word of a haystack.
+    mask: u32,
+    /// `letter_bit`s, for an entry's letter masks.
+    wide: u64,
+    /// 1 if long enough for a typo, else 0.
+    edits: u32,
+    /// The word still being typed: a typo in a word's start counts too.
+    prefix: bool,
+    /// Its raw score matched whole and with no typo.
+    top: u32,
+}
+
+/// The query as the typo pass reads it.
+struct TypoQuery {
+    words: Vec<Typed>,
+}
+
+impl TypoQuery {
+    /// `None` when the typo pass would add nothing or is not wanted: no word
+    /// is long enough for a typo, or a word asks for its letters as typed
+    /// (`'word`, `^word`, `word$`), or has no letters to compare.
+    fn new(positive: &[Atom], typing: bool) -> Option<TypoQuery> {
+        if positive.is_empty() || positive.iter().any(|a| a.kind != AtomKind::Fuzzy) {
+            return None;
+        }
+        let mut words = Vec::new();
+        let (mut needle, mut buf) = (String::new(), String::new());
+        for atom in positive {
+            needle.clear();
+            needle.extend(atom.needle_text().chars());
+            let before = words.len();
+            typo::for_each_word(&needle, &mut buf, |w| words.push(Typed::new(w)));
+            if words.len() == before {
+                return None;
+            }
+        }
+        if !words.iter().any(|w| w.edits > 0) {
+            return None;
+        }
+        if let Some(last) = words.last_mut() {
+            last.prefix = typing;
+        }
+        Some(TypoQuery { words })
+    }
+}
+
+impl Typed {
+    fn new(word: &str) -> Typed {
+        let chars: Vec<char> = word.chars().collect();
+        let long_enough = (typo::MIN_CHARS..=typo::MAX_CHARS).contains(&chars.len());
+        Typed {
+            text: word.to_string(),
+            ascii: word.is_ascii(),
+            mask: typo::letter_mask(word),
+            wide: chars.iter().fold(0, |m, &c| m | letter_bit(c)),
+            edits: u32::from(long_enough),
+            prefix: false,
+            top: TYPO_PER_CHAR.saturating_mul(chars.len() as u32),
+            chars,
+        }
+    }
+}
+
+/// A typed word's raw score against one word of a haystack, or `None`.
+/// Per letter typed, the same as a whole word with no typo, less a little
+/// for a typo (`TYPO_COST`) and for only a word's start matching.
+fn typo_raw(typed: &Typed, w: &VocabWord, chars: &mut Vec<char>) -> Option<u32> {
+    // Too short even for the word's start with one letter missing.
+    if usize::from(w.chars) + (typed.edits as usize) < typed.chars.len() {
+        return None;
+    }
+    if (typed.mask & !w.mask).count_ones() > typed.edits {
+        return None;
+    }
+    let text = &*w.text;
+    let close = if typed.ascii && text.is_ascii() {
+        typo::closeness(
+            typed.text.as_bytes(),
+            text.as_bytes(),
+            typed.edits,
+            typed.prefix,
+        )
+    } else {
+        chars.clear();
+        chars.extend(text.chars());
+        typo::closeness(&typed.chars, chars, typed.edits, typed.prefix)
+    }?;
+    Some(typed.top - TYPO_COST * close.edits - u32::from(!close.whole))
+}
+
+/// The typo pass's score for one entry, or `None` if a typed word matches
+/// none of its words. The same shape as `score_atoms`: all the words in one
+/// field value at its weight, or each in its best, capped at an alias's.
+fn typo_score(typo: &TypoQuery, p: &Prepared, s: &mut TypoScratch) -> Option<(u32, Spot)> {
+    let typed_words = typo.words.len();
+    let markers_from = 1 + p.aliases.len() + p.nicknames.len();
+    let values = markers_from + p.markers.len();
+    let TypoScratch {
+        vocab_raw,
+        marker_raw,
+        here,
+        totals,
+        spots,
+        ..
+    } = s;
+    // Most entries miss some word: find out before keeping any tally.
+    let matches = |i: usize| {
+        p.words
+            .iter()
+            .any(|w| vocab_raw[w.id as usize * typed_words + i].is_some())
+            || p.markers
+                .iter()
+                .any(|&m| marker_raw[m as usize * typed_words + i].is_some())
+    };
+    if !(0..typed_words).all(matches) {
+        return None;
+    }
+    totals.clear();
+    totals.resize(values, Some(0));
+    spots.clear();
+    let mut cross = 0u32;
+    for i in 0..typed_words {
+        here.clear();
+        here.resize(values, None);
+        let mut any = false;
+        for w in p.words.iter() {
+            if let Some(raw) = vocab_raw[w.id as usize * typed_words + i] {
+                let best = &mut here[usize::from(w.value)];
+                if best.is_none_or(|b| raw > b) {
+                    *best = Some(raw);
+                }
+                any = true;
+            }
+        }
+        for (j, &m) in p.markers.iter().enumerate() {
+            let raw = marker_raw[m as usize * typed_words + i];
+            any |= raw.is_some();
+            here[markers_from + j] = raw;
+        }
+        if !any {
+            return None;
+        }
+        let mut best_here: Option<(u32, usize)> = None;
+        for (k, (total, &raw)) in totals.iter_mut().zip(here.iter()).enumerate() {
+            match raw {
+                None => *total = None,
+                Some(r) => {
+                    if let Some(t) = total {
+                        *t += r;
+                    }
+                    let capped = r * weight(spot_at(p, k).on).min(W_CROSS_CAP);
+                    if best_here.is_none_or(|(b, _)| capped > b) {
+                        best_here = Some((capped, k));
+                    }
+                }
+            }
+        }
+        let (capped, k) = best_here?;
+        cross += capped;
+        spots.push(k);
+    }
+    Some(settle(p, totals, cross, spots))
 }
 
 /// Whether any field of the entry contains one of the `!words`.
@@ -1028,6 +1510,12 @@ fn score_atoms(
         cross += capped;
         best_spot.push(k);
     }
+    Some(settle(p, totals, cross, best_spot))
+}
+
+/// The better of the best field value that every word matched in (`totals`)
+/// and the words spread over fields (`cross`, each word's best at `spots`).
+fn settle(p: &Prepared, totals: &[Option<u32>], cross: u32, spots: &[usize]) -> (u32, Spot) {
     let mut best: Option<(u32, Spot)> = None;
     for (k, total) in totals.iter().enumerate() {
         if let Some(t) = total {
@@ -1038,33 +1526,48 @@ fn score_atoms(
             }
         }
     }
-    if best.is_none_or(|(b, _)| cross > b) {
-        let k = best_spot
-            .iter()
-            .copied()
-            .filter(|&k| k > 0)
-            .min()
-            .unwrap_or(0);
-        best = Some((cross, spot_at(p, k)));
+    match best {
+        Some(b) if b.0 >= cross => b,
+        _ => {
+            let k = spots.iter().copied().filter(|&k| k > 0).min().unwrap_or(0);
+            (cross, spot_at(p, k))
+        }
     }
-    best
 }
 
 #[cfg(test)]
 impl OffenderIndex {
     /// Every entry that matches, best first, with no pruning and no letter
-    /// masks: the reference the fast scan is tested against.
+    /// masks: the reference the fast scan is tested against. Every exact
+    /// match, then every typo match of those left.
     fn rank_all(&mut self, query: &str, kind: Option<OffenderKind>) -> Vec<SearchHit> {
         let mut query = Query::parse(query);
         query.masks.iter_mut().for_each(|m| *m = 0);
+        let typo = query.typo.take().map(|mut typo| {
+            for w in &mut typo.words {
+                (w.mask, w.wide) = (0, 0);
+            }
+            typo
+        });
+        query.typo = typo;
         self.prepare_query(&query);
+        let wanted = |index: &Self, slot: usize| kind.is_none_or(|k| k == index.entries[slot].kind);
         let mut all: Vec<Ranked> = (0..self.entries.len())
-            .filter_map(|slot| {
-                let wanted = kind.is_none_or(|k| k == self.entries[slot].kind);
-                wanted.then(|| self.score_slot(&query, slot, 0))?
-            })
+            .filter_map(|slot| wanted(self, slot).then(|| self.score_slot(&query, slot, 0))?)
             .collect();
         all.sort_by(|a, b| b.cmp(a));
+        if let Some(typo) = &query.typo {
+            self.prepare_typo(typo);
+            let exact: Vec<usize> = all.iter().map(|r| r.slot).collect();
+            let mut more: Vec<Ranked> = (0..self.entries.len())
+                .filter(|slot| !exact.contains(slot))
+                .filter_map(|slot| {
+                    wanted(self, slot).then(|| self.typo_slot(&query, typo, slot, 0))?
+                })
+                .collect();
+            more.sort_by(|a, b| b.cmp(a));
+            all.extend(more);
+        }
         all.into_iter().map(|r| self.hit(r)).collect()
     }
 
@@ -1467,7 +1970,7 @@ mod tests {
                 })
                 .collect(),
         );
-        for q in ["", "hol", "neil", "daz hol"] {
+        for q in ["", "hol", "neil", "daz hol", "hollsi", "dazz"] {
             assert_eq!(
                 index.search(q, None, 50),
                 rebuilt.search(q, None, 50),
@@ -1540,7 +2043,16 @@ mod tests {
                     .collect(),
             );
             assert_eq!(index.len(), rebuilt.len());
-            for q in ["", "hol", "hollister", "zebedee", "neil", "daz hol"] {
+            for q in [
+                "",
+                "hol",
+                "hollister",
+                "zebedee",
+                "neil",
+                "daz hol",
+                "holister",
+                "zebedea",
+            ] {
                 assert_eq!(
                     index.search(q, None, 50),
                     rebuilt.search(q, None, 50),
@@ -1634,6 +2146,193 @@ mod tests {
     fn the_index_can_be_moved_to_another_task() {
         fn send_and_sync<T: Send + Sync>() {}
         send_and_sync::<OffenderIndex>();
+    }
+
+    /// People a misspelling could be taken between, named as in the demo town.
+    fn town() -> OffenderIndex {
+        OffenderIndex::new(vec![
+            named(1, "Tyler Garside", 1),
+            entry(2, Known, "Tyler Lowther", &["Ryan Cobb"], &[], &[], "", 9),
+            entry(
+                3,
+                Known,
+                "Jordan Garside",
+                &["JG"],
+                &[],
+                &["prolific"],
+                "",
+                7,
+            ),
+            named(4, "Kyle Fairley", 4),
+            named(5, "Liam Fairley", 4),
+            named(6, "Kyle Marsh", 6),
+            entry(
+                7,
+                Known,
+                "Chantelle Oakes",
+                &[],
+                &[],
+                &["team-working"],
+                "",
+                5,
+            ),
+            named(8, "Chantelle Lowther", 3),
+            entry(
+                9,
+                Known,
+                "Darren Hollis",
+                &[],
+                &["Daz"],
+                &["violent"],
+                "",
+                2,
+            ),
+            entry(10, Known, "Gary Ashdown", &[], &["Gaz"], &[], "", 8),
+            entry(11, Known, "Barry Stott", &[], &["Baz"], &[], "", 8),
+            named(12, "Dan Pym", 8),
+            entry(13, Known, "Neil Adams", &[], &[], &[], "wears glasses", 1),
+            entry(14, IdSought, "Man in grey hoodie", &[], &[], &[], "", 6),
+        ])
+    }
+
+    #[test]
+    fn a_misspelt_name_finds_the_person() {
+        let mut index = town();
+        for (q, id) in [
+            ("tylor garside", 1),
+            ("kyle fariley", 4),
+            ("dazz", 9),
+            ("chantel oaks", 7),
+        ] {
+            // Alone, not only first: the others share a word or a few letters.
+            assert_eq!(ids(&index.search(q, None, 10)), vec![id], "{q}");
+        }
+        let hits = index.search("dazz", None, 10);
+        assert_eq!(hits[0].matched_on, MatchedOn::Nickname);
+        assert_eq!(hits[0].matched_text.as_deref(), Some("Daz"));
+    }
+
+    #[test]
+    fn each_kind_of_typo_is_forgiven_once_per_word() {
+        let mut index = town();
+        for q in [
+            "tylor garside",  // a wrong letter
+            "tyler garsde",   // a missing one
+            "tyler garsidde", // an extra one
+            "tyelr garside",  // two swapped
+            "tylor garsdie",  // one in each word
+            "TYLOR GARSÍDE",  // case and accents as ever
+        ] {
+            let hits = index.search(q, None, 10);
+            assert_eq!(ids(&hits), vec![1], "{q}");
+            assert_eq!(hits[0].matched_on, MatchedOn::Name, "{q}");
+        }
+        // Two in one word are too many.
+        for q in ["tilor garside", "tyler garisdde", "kyle fraiely"] {
+            assert!(index.search(q, None, 10).is_empty(), "{q}");
+        }
+    }
+
+    #[test]
+    fn a_typo_needs_every_word_and_a_word_of_four_letters() {
+        let mut index = town();
+        // Kyle Marsh has the first word, Liam Fairley the second.
+        assert_eq!(ids(&index.search("kyle fariley", None, 10)), vec![4]);
+        // One edit from Gaz, Baz and Dan, but three letters take none.
+        assert_eq!(ids(&index.search("daz", None, 10)), vec![9]);
+        assert!(index.search("qan", None, 10).is_empty());
+        assert!(index.search("qa", None, 10).is_empty());
+        // From four letters a typo is forgiven: Dan is found, not Daz.
+        assert_eq!(ids(&index.search("dann", None, 10)), vec![12]);
+        // Nor does "dazz" bring in Gaz, Baz, Dan or Darren: two edits each.
+        assert_eq!(ids(&index.search("dazz", None, 10)), vec![9]);
+    }
+
+    #[test]
+    fn an_exact_match_ranks_above_a_typo_match() {
+        let mut index = town();
+        index.upsert(named(20, "Taylor Garside", 0));
+        index.upsert(named(21, "Josh Farley", 50));
+        index.upsert(entry(22, Known, "Dean Cole", &[], &["Dazzler"], &[], "", 0));
+        // "tylor" is in "Taylor" as typed: the least active, still first.
+        let hits = index.search("tylor garside", None, 10);
+        assert_eq!(ids(&hits), vec![20, 1], "{hits:?}");
+        assert!(hits[0].score > hits[1].score);
+        // The start of a word typed exactly, above one with a letter extra.
+        assert_eq!(ids(&index.search("fairl", None, 10)), vec![4, 5, 21]);
+        assert_eq!(ids(&index.search("dazz", None, 10)), vec![22, 9]);
+        // Scores keep the order, and no typo match ties an exact one.
+        let hits = index.search("fairl", None, 10);
+        assert!(hits.windows(2).all(|w| w[0].score >= w[1].score));
+        assert!(hits[1].score > hits[2].score);
+    }
+
+    #[test]
+    fn typo_matches_rank_by_typos_then_field_then_activity() {
+        let mut index = OffenderIndex::new(vec![
+            named(1, "Kyla Fairley", 40),
+            named(2, "Kyle Fairley", 1),
+            entry(3, Known, "Sam Price", &["Kyle Farley"], &[], &[], "", 30),
+            named(4, "Kyle Fairley", 9),
+        ]);
+        let hits = index.search("kyle fariley", None, 10);
+        // One typo in the name (the more active first); one in an alias;
+        // two in the name.
+        assert_eq!(ids(&hits), vec![4, 2, 3, 1], "{hits:?}");
+        assert_eq!(hits[2].matched_on, MatchedOn::Alias);
+        assert_eq!(hits[2].matched_text.as_deref(), Some("Kyle Farley"));
+        assert!(hits[1].score > hits[2].score && hits[2].score > hits[3].score);
+    }
+
+    #[test]
+    fn typos_in_aliases_nicknames_and_markers_are_forgiven_but_not_in_descriptions() {
+        let mut index = town();
+        let hits = index.search("ryan cobbb", None, 10);
+        assert_eq!(ids(&hits), vec![2]);
+        assert_eq!(hits[0].matched_on, MatchedOn::Alias);
+        assert_eq!(hits[0].matched_text.as_deref(), Some("Ryan Cobb"));
+        let hits = index.search("violnet", None, 10);
+        assert_eq!(ids(&hits), vec![9]);
+        assert_eq!(hits[0].matched_on, MatchedOn::Marker);
+        assert_eq!(ids(&index.search("garside prolifc", None, 10)), vec![3]);
+        // A description is long free text: one edit there matches too much.
+        assert_eq!(ids(&index.search("glasses", None, 10)), vec![13]);
+        assert!(index.search("galsses", None, 10).is_empty());
+    }
+
+    #[test]
+    fn only_the_word_being_typed_may_have_a_typo_in_its_start() {
+        let mut index = town();
+        assert_eq!(ids(&index.search("tyler grasi", None, 10)), vec![1]);
+        // a space after it: the word is finished, and "grasi" is no word here
+        assert!(index.search("tyler grasi ", None, 10).is_empty());
+        assert!(index.search("grasi tyler", None, 10).is_empty());
+        // the start of a finished word, typed right, is fine
+        assert_eq!(ids(&index.search("chan oaks", None, 10)), vec![7]);
+        assert_eq!(ids(&index.search("chan okaes", None, 10)), vec![7]);
+    }
+
+    #[test]
+    fn the_typo_pass_only_fills_places_and_keeps_to_the_query() {
+        let mut index = town();
+        index.upsert(named(21, "Josh Farley", 50));
+        assert_eq!(ids(&index.search("fairl", None, 2)), vec![4, 5]);
+        assert_eq!(ids(&index.search("fairl", None, 3)), vec![4, 5, 21]);
+        assert!(index.search("tylor garside", Some(IdSought), 10).is_empty());
+        assert_eq!(
+            ids(&index.search("gery hoodie", Some(IdSought), 10)),
+            vec![14]
+        );
+        // `!word` leaves people out of typo matches too
+        assert!(index.search("garside prolifc !jordan", None, 10).is_empty());
+        assert_eq!(
+            ids(&index.search("tylor garside !prolific", None, 10)),
+            vec![1]
+        );
+        // letters asked for as typed get no typo
+        for q in ["'tylor garside", "^tylor garside", "tylor garside$"] {
+            assert!(index.search(q, None, 10).is_empty(), "{q}");
+        }
     }
 
     /// The pruning trusts `atom_ceiling`; check it against the matcher.
@@ -1753,6 +2452,19 @@ mod tests {
             "lt$",
             "hol !violent",
             "xyz",
+            // typos: the typo pass fills what the exact matches leave
+            "hollsi",
+            "holls",
+            "hlolis",
+            "holl",
+            "darrne hol",
+            "kelly mrash",
+            "pirce",
+            "violnet",
+            "spidr",
+            "tall hollsi",
+            "prcie !violent",
+            "qxzjvk",
         ];
         let agree = |index: &mut OffenderIndex| {
             for q in queries {

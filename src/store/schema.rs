@@ -591,14 +591,16 @@ CREATE INDEX incidents_closed_updated ON incidents(closed, updated_at);
     // index is written in the same transaction as the text. Contentless, so
     // it holds no second copy of the text; deletable, so a removed word
     // leaves it (retention then merges the index, see
-    // store/privacy/retention.rs); with the first one to three letters of
-    // every word indexed too, so the first keystrokes of a word read one
-    // list, not every word's. Rebuilt here for the rows already kept.
+    // store/privacy/retention.rs); which entries hold a word, not where in
+    // them (detail none: no query here needs positions); with the first
+    // letter of every word indexed on its own too, so a word's first
+    // keystroke reads one list, not every word's (more letters cost writes:
+    // two and three halve ingest). Rebuilt here for the rows already kept.
     r#"
 CREATE VIRTUAL TABLE text_index USING fts5(
-    body, content = '', contentless_delete = 1,
+    body, content = '', contentless_delete = 1, detail = none,
     tokenize = "unicode61 remove_diacritics 2",
-    prefix = '1 2 3'
+    prefix = '1'
 );
 
 CREATE TRIGGER text_index_incident_in AFTER INSERT ON incidents BEGIN

@@ -24,8 +24,8 @@ pub mod search;
 pub mod shift;
 pub mod sighting;
 pub mod text;
-pub mod words;
 pub mod typo;
+pub mod words;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use filter::{BoardOrder, IncidentFilter, StatusView};

@@ -29,15 +29,35 @@ pub fn tokens(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Whether a typed token matches a word of the text: as its start, or, for
+/// a single letter, as the whole word (the start of almost every entry's
+/// words, a single letter narrows nothing, and finding it would read the
+/// index's lists of every word it begins).
+fn matches_word(typed: &str, word: &str) -> bool {
+    if typed.chars().count() == 1 {
+        word == typed
+    } else {
+        word.starts_with(typed)
+    }
+}
+
 /// An FTS5 query for words typed on the board or after `:find`: every
 /// token must be in the entry, each as the start of a word there (the last
-/// may still be being typed). Each is quoted, so nothing typed can be read
-/// as the query language. `None` when nothing typed is a word.
+/// may still be being typed), a single letter as a word of its own (see
+/// [`matches_word`]). Each is quoted, so nothing typed can be read as the
+/// query language. `None` when nothing typed is a word.
 pub fn match_query<S: AsRef<str>>(words: &[S]) -> Option<String> {
     let all: Vec<String> = words
         .iter()
         .flat_map(|w| tokens(w.as_ref()))
-        .map(|t| format!("\"{}\"*", t.replace('"', "\"\"")))
+        .map(|t| {
+            let quoted = format!("\"{}\"", t.replace('"', "\"\""));
+            if t.chars().count() == 1 {
+                quoted
+            } else {
+                quoted + "*"
+            }
+        })
         .collect();
     (!all.is_empty()).then(|| all.join(" "))
 }
@@ -55,7 +75,7 @@ pub fn marks<S: AsRef<str>>(text: &str, words: &[S]) -> Vec<std::ops::Range<usiz
         let folded: String = text[from..to].chars().flat_map(fold).collect();
         if let Some(best) = wanted
             .iter()
-            .filter(|w| folded.starts_with(w.as_str()))
+            .filter(|w| matches_word(w, &folded))
             .map(|w| w.chars().count())
             .max()
         {
@@ -94,10 +114,15 @@ mod tests {
             match_query(&["red", "coat"]).as_deref(),
             Some("\"red\"* \"coat\"*")
         );
+        // a single letter is a word of its own
+        assert_eq!(
+            match_query(&["a", "5", "bc"]).as_deref(),
+            Some("\"a\" \"5\" \"bc\"*")
+        );
         // the query language is never let through
         assert_eq!(
-            match_query(&["NEAR(a", "b)", "\"x"]).as_deref(),
-            Some("\"near\"* \"a\"* \"b\"* \"x\"*")
+            match_query(&["NEAR(ab", "b)", "\"x"]).as_deref(),
+            Some("\"near\"* \"ab\"* \"b\" \"x\"")
         );
         assert_eq!(match_query(&["--", "#"]), None);
     }
@@ -110,6 +135,13 @@ mod tests {
         assert_eq!(got, ["Red", "wal", "RED"]);
         // inside a word is not a match, as the index sees it
         assert!(marks("a bored male", &["red"]).is_empty());
+        // a single letter marks a word of that letter only
+        let text = "Flat 5, block 52";
+        let got: Vec<&str> = marks(text, &["5"])
+            .iter()
+            .map(|r| &text[r.clone()])
+            .collect();
+        assert_eq!(got, ["5"]);
         let zoe = "Zoë Hart";
         let m = marks(zoe, &["zoe"]);
         assert_eq!(&zoe[m[0].clone()], "Zoë");

@@ -142,16 +142,15 @@ const INCIDENTS_MATCHING: &str =
 /// all. (Both cost about this many look-ups at the crossing, √(page × 1M).)
 const FEW_MATCHES: i64 = 5_000;
 
-/// From this many matches, when every word typed is a single letter (the
-/// first keystroke of a word, which the index keeps a list of its own for),
-/// each row followed is looked up in the index instead of gathering the
-/// matches first: a page is found within a few dozen rows, where gathering
-/// a third of the table takes tens of milliseconds. Longer words are not
-/// looked up row by row: their matches are sparser, so more rows are looked
-/// up, and each look-up costs a seek in every segment of the index (0.2 ms
-/// a row on the generated million-incident store), or for four letters and
-/// more gathers every word they begin (a millisecond a row); measured with
-/// `cargo bench --bench words`.
+/// From this many matches, when every word typed is a single letter (a
+/// word of its own, see `domain::words`: one list in the index), each row
+/// followed is looked up in the index instead of gathering the matches
+/// first: a page is found within a few dozen rows, where gathering a third
+/// of the table takes tens of milliseconds. Longer words are not looked up
+/// row by row: their matches are sparser, so more rows are looked up, and
+/// each look-up costs a seek in every segment of the index and gathers
+/// every word they begin (up to a millisecond a row on the generated
+/// million-incident store); measured with `cargo bench --bench words`.
 const MANY_MATCHES: i64 = 50_000;
 
 /// How a filter's words are matched.

@@ -592,15 +592,13 @@ CREATE INDEX incidents_closed_updated ON incidents(closed, updated_at);
     // it holds no second copy of the text; deletable, so a removed word
     // leaves it (retention then merges the index, see
     // store/privacy/retention.rs); which entries hold a word, not where in
-    // them (detail none: no query here needs positions); with the first
-    // letter of every word indexed on its own too, so a word's first
-    // keystroke reads one list, not every word's (more letters cost writes:
-    // two and three halve ingest). Rebuilt here for the rows already kept.
+    // them (detail none: no query here needs positions). No prefix index:
+    // one of a word's first letters costs a fifth of ingest's rate, three
+    // of them half. Rebuilt here for the rows already kept.
     r#"
 CREATE VIRTUAL TABLE text_index USING fts5(
     body, content = '', contentless_delete = 1, detail = none,
-    tokenize = "unicode61 remove_diacritics 2",
-    prefix = '1'
+    tokenize = "unicode61 remove_diacritics 2"
 );
 
 CREATE TRIGGER text_index_incident_in AFTER INSERT ON incidents BEGIN

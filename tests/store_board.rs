@@ -77,10 +77,10 @@ impl Made {
         let doc: Vec<String> = doc.iter().flat_map(|d| words(d)).collect();
         let text_ok = f.text.iter().all(|w| match w.strip_prefix('#') {
             Some(n) if n.parse::<i64>().is_ok() => n.parse() == Ok(self.id),
-            // (a single letter is a word of its own)
+            // (one or two letters are a word of their own)
             _ => words(w).iter().all(|t| {
                 doc.iter().any(|d| {
-                    if t.len() == 1 {
+                    if t.len() <= 2 {
                         d == t
                     } else {
                         d.starts_with(t)
@@ -693,7 +693,12 @@ fn wildcards_typed_into_a_filter_are_taken_literally() {
     // and is never a wildcard (`_` is not "any letter"), and a word matches
     // the start of a word in the text
     assert_eq!(text("A_1"), vec![a_underscore]);
-    assert_eq!(text("50% off"), vec![fifty_pc, five_hundred]);
+    assert_eq!(
+        text("50% off"),
+        vec![fifty_pc],
+        "two letters are a word of their own"
+    );
+    assert_eq!(text("500"), vec![five_hundred]);
     assert_eq!(text("50% poster"), vec![fifty_pc]);
     assert_eq!(text(r"C:\till"), vec![backslash, ct]);
     assert_eq!(text("ab1"), vec![ab1]);

@@ -29,12 +29,16 @@ pub fn tokens(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Whether a typed token matches a word of the text: as its start, or, for
-/// a single letter, as the whole word (the start of almost every entry's
-/// words, a single letter narrows nothing, and finding it would read the
-/// index's lists of every word it begins).
+/// Up to this many letters, a token typed is a word of its own.
+pub const WHOLE_UP_TO: usize = 2;
+
+/// Whether a typed token matches a word of the text: as its start, or, up
+/// to [`WHOLE_UP_TO`] letters, as the whole word (`cb`, `jd`, `5`): the
+/// start of a great many words, one or two letters narrow little, and
+/// finding them would gather the index's lists of every word they begin,
+/// most of the store, at every first keystroke.
 fn matches_word(typed: &str, word: &str) -> bool {
-    if typed.chars().count() == 1 {
+    if typed.chars().count() <= WHOLE_UP_TO {
         word == typed
     } else {
         word.starts_with(typed)
@@ -43,8 +47,8 @@ fn matches_word(typed: &str, word: &str) -> bool {
 
 /// An FTS5 query for words typed on the board or after `:find`: every
 /// token must be in the entry, each as the start of a word there (the last
-/// may still be being typed), a single letter as a word of its own (see
-/// [`matches_word`]). Each is quoted, so nothing typed can be read as the
+/// may still be being typed), one or two letters as a word of their own
+/// (see [`matches_word`]). Each is quoted, so nothing typed can be read as the
 /// query language. `None` when nothing typed is a word.
 pub fn match_query<S: AsRef<str>>(words: &[S]) -> Option<String> {
     let all: Vec<String> = words
@@ -52,7 +56,7 @@ pub fn match_query<S: AsRef<str>>(words: &[S]) -> Option<String> {
         .flat_map(|w| tokens(w.as_ref()))
         .map(|t| {
             let quoted = format!("\"{}\"", t.replace('"', "\"\""));
-            if t.chars().count() == 1 {
+            if t.chars().count() <= WHOLE_UP_TO {
                 quoted
             } else {
                 quoted + "*"
@@ -114,15 +118,15 @@ mod tests {
             match_query(&["red", "coat"]).as_deref(),
             Some("\"red\"* \"coat\"*")
         );
-        // a single letter is a word of its own
+        // one or two letters are a word of their own
         assert_eq!(
-            match_query(&["a", "5", "bc"]).as_deref(),
-            Some("\"a\" \"5\" \"bc\"*")
+            match_query(&["a", "5", "bc", "cde"]).as_deref(),
+            Some("\"a\" \"5\" \"bc\" \"cde\"*")
         );
         // the query language is never let through
         assert_eq!(
             match_query(&["NEAR(ab", "b)", "\"x"]).as_deref(),
-            Some("\"near\"* \"ab\"* \"b\" \"x\"")
+            Some("\"near\"* \"ab\" \"b\" \"x\"")
         );
         assert_eq!(match_query(&["--", "#"]), None);
     }
@@ -135,13 +139,13 @@ mod tests {
         assert_eq!(got, ["Red", "wal", "RED"]);
         // inside a word is not a match, as the index sees it
         assert!(marks("a bored male", &["red"]).is_empty());
-        // a single letter marks a word of that letter only
-        let text = "Flat 5, block 52";
-        let got: Vec<&str> = marks(text, &["5"])
+        // one or two letters mark a word of those letters only
+        let text = "Flat 5, block 52, CB-52";
+        let got: Vec<&str> = marks(text, &["5", "cb"])
             .iter()
             .map(|r| &text[r.clone()])
             .collect();
-        assert_eq!(got, ["5"]);
+        assert_eq!(got, ["5", "CB"]);
         let zoe = "Zoë Hart";
         let m = marks(zoe, &["zoe"]);
         assert_eq!(&zoe[m[0].clone()], "Zoë");

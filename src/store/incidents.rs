@@ -142,8 +142,8 @@ const INCIDENTS_MATCHING: &str =
 /// all. (Both cost about this many look-ups at the crossing, √(page × 1M).)
 const FEW_MATCHES: i64 = 5_000;
 
-/// From this many matches, when every word typed is a single letter (a
-/// word of its own, see `domain::words`: one list in the index), each row
+/// From this many matches, when every word typed is of one or two letters
+/// (a word of its own, see `domain::words`: one list in the index), each row
 /// followed is looked up in the index instead of gathering the matches
 /// first: a page is found within a few dozen rows, where gathering a third
 /// of the table takes tens of milliseconds. Longer words are not looked up
@@ -631,7 +631,7 @@ impl Store {
         let short = words
             .iter()
             .flat_map(|w| crate::domain::words::tokens(w))
-            .all(|t| t.chars().count() == 1);
+            .all(|t| t.chars().count() <= crate::domain::words::WHOLE_UP_TO);
         let cap = if short { MANY_MATCHES } else { FEW_MATCHES };
         let n = self.count_matching(&query, cap as u64)? as i64;
         Ok(if n < FEW_MATCHES {

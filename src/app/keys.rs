@@ -90,14 +90,10 @@ impl App {
         match &self.modal {
             Some(Modal::Help { .. }) => {
                 return match self.keymap.lookup(&key, &[Context::List, Context::Global]) {
-                    Some(Command::Down) => Some(Action::Move(1)),
-                    Some(Command::Up) => Some(Action::Move(-1)),
-                    Some(Command::PageDown) => Some(Action::PageDown),
-                    Some(Command::PageUp) => Some(Action::PageUp),
-                    Some(Command::Top) => Some(Action::Top),
                     Some(Command::Quit) if is_ctrl_c => Some(Action::RequestQuit),
                     Some(Command::Help | Command::Back | Command::Quit) => Some(Action::ToggleHelp),
-                    _ => None,
+                    Some(c) => scrolled(c),
+                    None => None,
                 };
             }
             Some(Modal::Handover(_)) => {
@@ -110,12 +106,8 @@ impl App {
                 {
                     Some(Command::TakeHandover) => Some(Action::ConfirmHandover),
                     Some(Command::HandoverLater) => Some(Action::CloseHandover),
-                    Some(Command::Down) => Some(Action::Move(1)),
-                    Some(Command::Up) => Some(Action::Move(-1)),
-                    Some(Command::PageDown) => Some(Action::PageDown),
-                    Some(Command::PageUp) => Some(Action::PageUp),
-                    Some(Command::Top) => Some(Action::Top),
-                    _ => None,
+                    Some(c) => scrolled(c),
+                    None => None,
                 };
             }
             Some(Modal::Find(_)) => {
@@ -123,17 +115,13 @@ impl App {
                     return Some(Action::RequestQuit);
                 }
                 return match self.keymap.lookup(&key, &[Context::List, Context::Global]) {
-                    Some(Command::Down) => Some(Action::Move(1)),
-                    Some(Command::Up) => Some(Action::Move(-1)),
-                    Some(Command::PageDown) => Some(Action::PageDown),
-                    Some(Command::PageUp) => Some(Action::PageUp),
-                    Some(Command::Top) => Some(Action::Top),
                     Some(Command::Bottom) => Some(Action::Bottom),
                     Some(Command::Open) => Some(Action::Open),
                     Some(Command::Back | Command::Quit) => Some(Action::Back),
                     // another search without closing this one first
                     Some(Command::Find) => Some(Action::StartFind),
-                    _ => None,
+                    Some(c) => scrolled(c),
+                    None => None,
                 };
             }
             Some(Modal::Confirm(_)) => {
@@ -337,5 +325,18 @@ impl App {
                 self.update(Action::Closed(name));
             }
         }
+    }
+}
+
+/// A list key over what is open on top of the pane (help, a handover, what
+/// was found): it moves in that, and nothing else applies.
+fn scrolled(c: Command) -> Option<Action> {
+    match c {
+        Command::Down => Some(Action::Move(1)),
+        Command::Up => Some(Action::Move(-1)),
+        Command::PageDown => Some(Action::PageDown),
+        Command::PageUp => Some(Action::PageUp),
+        Command::Top => Some(Action::Top),
+        _ => None,
     }
 }

@@ -1312,24 +1312,37 @@ fn typo_score(typo: &TypoQuery, p: &Prepared, s: &mut TypoScratch) -> Option<(u3
         }
         let mut best_here: Option<(u32, usize)> = None;
         for (k, (total, &raw)) in totals.iter_mut().zip(here.iter()).enumerate() {
-            match raw {
-                None => *total = None,
-                Some(r) => {
-                    if let Some(t) = total {
-                        *t += r;
-                    }
-                    let capped = r * weight(spot_at(p, k).on).min(W_CROSS_CAP);
-                    if best_here.is_none_or(|(b, _)| capped > b) {
-                        best_here = Some((capped, k));
-                    }
-                }
-            }
+            tally(p, k, raw, total, &mut best_here);
         }
         let (capped, k) = best_here?;
         cross += capped;
         spots.push(k);
     }
     Some(settle(p, totals, cross, spots))
+}
+
+/// One word's score in field `k` of an entry, for the exact and the typo
+/// passes alike: added to that field's total (a field the word misses can
+/// no longer hold every word), and kept as the word's best field, at the
+/// field's weight capped as a cross-field match is, if it beats the best.
+fn tally(
+    p: &Prepared,
+    k: usize,
+    raw: Option<u32>,
+    total: &mut Option<u32>,
+    best_here: &mut Option<(u32, usize)>,
+) {
+    let Some(r) = raw else {
+        *total = None;
+        return;
+    };
+    if let Some(t) = total {
+        *t += r;
+    }
+    let capped = r * weight(spot_at(p, k).on).min(W_CROSS_CAP);
+    if best_here.is_none_or(|(b, _)| capped > b) {
+        *best_here = Some((capped, k));
+    }
 }
 
 /// Whether any field of the entry contains one of the `!words`.
@@ -1493,18 +1506,7 @@ fn score_atoms(
             } else {
                 score(atom, mask, &p.description, matcher).filter(|&s| s >= query.floors[a])
             };
-            match raw {
-                None => *total = None,
-                Some(s) => {
-                    if let Some(t) = total {
-                        *t += s;
-                    }
-                    let capped = s * weight(spot_at(p, k).on).min(W_CROSS_CAP);
-                    if best_here.is_none_or(|(b, _)| capped > b) {
-                        best_here = Some((capped, k));
-                    }
-                }
-            }
+            tally(p, k, raw, total, &mut best_here);
         }
         let (capped, k) = best_here?;
         cross += capped;

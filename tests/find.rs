@@ -143,6 +143,11 @@ fn a_person_is_found_and_their_profile_asks_why_before_it_opens() {
     let mut c = demo_console();
     find(&mut c, "garside");
     assert!(kinds(&c).contains(&"People on the register"));
+    let n = c.app.found().unwrap().items.len();
+    c.key(KeyCode::Char('G'));
+    assert_eq!(c.app.found().unwrap().selected, n - 1, "G: the last found");
+    c.key(KeyCode::Char('g'));
+    assert_eq!(c.app.found().unwrap().selected, 0, "g: the first");
     select(&mut c, "People on the register");
     c.key(KeyCode::Enter);
     assert_eq!(c.app.pane, Pane::Offenders);

@@ -90,6 +90,17 @@ impl App {
         }
     }
 
+    /// `g` / `G`: the first or the last thing found.
+    pub(super) fn find_jump(&mut self, top: bool) {
+        if let Some(Modal::Find(v)) = &mut self.modal {
+            v.selected = if top {
+                0
+            } else {
+                v.items.len().saturating_sub(1)
+            };
+        }
+    }
+
     /// Enter: the selected item, where it lives.
     pub(super) fn find_open(&mut self) {
         let Some(Modal::Find(v)) = self.modal.take() else {

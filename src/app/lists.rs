@@ -42,7 +42,7 @@ impl App {
             return;
         }
         if let Some(Modal::Find(_)) = &self.modal {
-            return self.find_move(if top { i64::MIN / 2 } else { i64::MAX / 2 });
+            return self.find_jump(top);
         }
         self.nav(if top { Nav::Top } else { Nav::Bottom });
     }

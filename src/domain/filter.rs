@@ -164,6 +164,20 @@ impl IncidentFilter {
         parts.join(" ")
     }
 
+    /// The words typed: incident numbers written `#1042` (that incident,
+    /// whatever its text says), and the words to find in the text.
+    pub fn numbers_and_words(&self) -> (Vec<i64>, Vec<&str>) {
+        let mut numbers = vec![];
+        let mut words = vec![];
+        for w in &self.text {
+            match w.strip_prefix('#').map(str::parse::<i64>) {
+                Some(Ok(n)) => numbers.push(n),
+                _ => words.push(w.as_str()),
+            }
+        }
+        (numbers, words)
+    }
+
     /// Whether matching this filter means reading text in every row it
     /// looks at (words, a fragment of a zone or type) rather than following
     /// the board's index: on a large store that is a scan, not a window.

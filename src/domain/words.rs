@@ -51,9 +51,8 @@ fn matches_word(typed: &str, word: &str) -> bool {
 /// (see [`matches_word`]). Each is quoted, so nothing typed can be read as the
 /// query language. `None` when nothing typed is a word.
 pub fn match_query<S: AsRef<str>>(words: &[S]) -> Option<String> {
-    let all: Vec<String> = words
-        .iter()
-        .flat_map(|w| tokens(w.as_ref()))
+    let all: Vec<String> = wanted(words)
+        .into_iter()
         .map(|t| {
             let quoted = format!("\"{}\"", t.replace('"', "\"\""));
             if t.chars().count() <= WHOLE_UP_TO {
@@ -66,10 +65,15 @@ pub fn match_query<S: AsRef<str>>(words: &[S]) -> Option<String> {
     (!all.is_empty()).then(|| all.join(" "))
 }
 
-/// Where in `text` the words typed match the start of a word, as byte
-/// ranges in order: what the board and `:find` mark.
-pub fn marks<S: AsRef<str>>(text: &str, words: &[S]) -> Vec<std::ops::Range<usize>> {
-    let wanted: Vec<String> = words.iter().flat_map(|w| tokens(w.as_ref())).collect();
+/// The tokens of every word typed, as [`marks`] looks for them: worked
+/// out once for a frame's rows, not once a cell.
+pub fn wanted<S: AsRef<str>>(words: &[S]) -> Vec<String> {
+    words.iter().flat_map(|w| tokens(w.as_ref())).collect()
+}
+
+/// Where in `text` the tokens wanted (see [`wanted`]) match a word, as
+/// byte ranges in order: what the board and `:find` mark.
+pub fn marks(text: &str, wanted: &[String]) -> Vec<std::ops::Range<usize>> {
     if wanted.is_empty() {
         return vec![];
     }
@@ -134,20 +138,20 @@ mod tests {
     #[test]
     fn marks_fall_on_the_typed_start_of_each_matching_word() {
         let text = "Red coat, wallet taken; REDDISH car";
-        let m = marks(text, &["red", "wal"]);
+        let m = marks(text, &wanted(&["red", "wal"]));
         let got: Vec<&str> = m.iter().map(|r| &text[r.clone()]).collect();
         assert_eq!(got, ["Red", "wal", "RED"]);
         // inside a word is not a match, as the index sees it
-        assert!(marks("a bored male", &["red"]).is_empty());
+        assert!(marks("a bored male", &wanted(&["red"])).is_empty());
         // one or two letters mark a word of those letters only
         let text = "Flat 5, block 52, CB-52";
-        let got: Vec<&str> = marks(text, &["5", "cb"])
+        let got: Vec<&str> = marks(text, &wanted(&["5", "cb"]))
             .iter()
             .map(|r| &text[r.clone()])
             .collect();
         assert_eq!(got, ["5", "CB"]);
         let zoe = "Zoë Hart";
-        let m = marks(zoe, &["zoe"]);
+        let m = marks(zoe, &wanted(&["zoe"]));
         assert_eq!(&zoe[m[0].clone()], "Zoë");
     }
 }

@@ -166,19 +166,6 @@ enum Matching {
     LookedUp,
 }
 
-/// A filter's words: incident numbers typed as `#1042`, and the rest.
-fn text_words(f: &IncidentFilter) -> (Vec<i64>, Vec<&str>) {
-    let mut numbers = vec![];
-    let mut words = vec![];
-    for w in &f.text {
-        match w.strip_prefix('#').map(str::parse::<i64>) {
-            Some(Ok(n)) => numbers.push(n),
-            _ => words.push(w.as_str()),
-        }
-    }
-    (numbers, words)
-}
-
 /// The WHERE clause and its values for a filter (never string-built from input).
 fn filter_sql(f: &IncidentFilter, matching: Matching) -> (String, Vec<Value>) {
     let mut clauses: Vec<String> = vec![];
@@ -210,7 +197,7 @@ fn filter_sql(f: &IncidentFilter, matching: Matching) -> (String, Vec<Value>) {
     // words: the full-text index (schema 17), each the start of a word in
     // the incident's text, place, type, police reference or number
     // (`#1042` is that incident, whatever its text says)
-    let (numbers, words) = text_words(f);
+    let (numbers, words) = f.numbers_and_words();
     for n in numbers {
         clauses.push("i.id = ?".into());
         values.push(Value::Integer(n));
@@ -624,7 +611,7 @@ impl Store {
     /// How the filter's words are best matched, from a count of the
     /// matches (see [`FEW_MATCHES`] and [`MANY_MATCHES`]).
     fn matching(&self, filter: &IncidentFilter) -> Result<Matching> {
-        let words = text_words(filter).1;
+        let words = filter.numbers_and_words().1;
         let Some(query) = crate::domain::words::match_query(&words) else {
             return Ok(Matching::Nothing);
         };
@@ -675,7 +662,7 @@ impl Store {
 
     /// How many incidents match, counting no further than `cap` (so a count never stalls a key press).
     pub fn count_incidents(&self, filter: &IncidentFilter, cap: u64) -> Result<u64> {
-        let (numbers, words) = text_words(filter);
+        let (numbers, words) = filter.numbers_and_words();
         let words_alone = filter.status == StatusView::All
             && filter.zone.is_none()
             && filter.kind.is_none()

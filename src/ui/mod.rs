@@ -10,6 +10,7 @@ use crate::app::quit::QuitQuestion;
 use crate::app::{App, InputKind, Level, Modal, Pane, MIN_HEIGHT, MIN_WIDTH};
 use chrono::{DateTime, Utc};
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
@@ -18,6 +19,32 @@ pub use theme::{Theme, Themes};
 /// Stored or typed text made safe for the terminal.
 pub fn clean(s: &str) -> String {
     crate::domain::text::clean(s).into_owned()
+}
+
+/// Text from the store, cleaned, with the words typed (their tokens, see
+/// `domain::words::wanted`) marked where they start a word of it, as the
+/// full-text index matched them: bold and underlined over the cell's own
+/// style, so the mark reads in every theme and without colour.
+pub fn marked(text: &str, words: &[String], base: Style) -> Line<'static> {
+    let text = clean(text);
+    let marks = crate::domain::words::marks(&text, words);
+    if marks.is_empty() {
+        return Line::from(Span::styled(text, base));
+    }
+    let mark = base.add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
+    let mut spans = vec![];
+    let mut at = 0;
+    for m in marks {
+        if m.start > at {
+            spans.push(Span::styled(text[at..m.start].to_string(), base));
+        }
+        spans.push(Span::styled(text[m.clone()].to_string(), mark));
+        at = m.end;
+    }
+    if at < text.len() {
+        spans.push(Span::styled(text[at..].to_string(), base));
+    }
+    Line::from(spans)
 }
 
 /// A UTC instant on the scheme's clock (its configured time zone, never

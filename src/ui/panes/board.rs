@@ -6,38 +6,12 @@ use crate::app::App;
 use crate::domain::clock::format_age;
 use crate::domain::{Priority, Status};
 use crate::ui::widgets::status_bar::count;
-use crate::ui::{clean, Theme};
+use crate::ui::{clean, marked, Theme};
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Row, Table, TableState};
 use ratatui::Frame;
-
-/// Text from the store, cleaned, with the words typed marked where they
-/// start a word of it (as the full-text index matched them): bold and
-/// underlined over the cell's own style, so the mark reads in every theme
-/// and without colour.
-pub fn marked(text: &str, words: &[&str], base: Style) -> Line<'static> {
-    let text = clean(text);
-    let marks = crate::domain::words::marks(&text, words);
-    if marks.is_empty() {
-        return Line::from(Span::styled(text, base));
-    }
-    let mark = base.add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
-    let mut spans = vec![];
-    let mut at = 0;
-    for m in marks {
-        if m.start > at {
-            spans.push(Span::styled(text[at..m.start].to_string(), base));
-        }
-        spans.push(Span::styled(text[m.clone()].to_string(), mark));
-        at = m.end;
-    }
-    if at < text.len() {
-        spans.push(Span::styled(text[at..].to_string(), base));
-    }
-    Line::from(spans)
-}
 
 pub fn priority_style(theme: &Theme, p: Priority) -> Style {
     theme.style(match p {
@@ -100,16 +74,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
 
     // the filter's words (not `#N`, which is the incident's number)
-    let words: Vec<&str> = b
-        .filter
-        .text
-        .iter()
-        .map(String::as_str)
-        .filter(|w| {
-            w.strip_prefix('#')
-                .is_none_or(|n| n.parse::<i64>().is_err())
-        })
-        .collect();
+    let words = crate::domain::words::wanted(&b.filter.numbers_and_words().1);
     let rows = b.rows.iter().map(|r| {
         let closed = r.status == Status::Closed;
         let base = if closed {

@@ -4,8 +4,7 @@
 use crate::app::find::{FindItem, FindView};
 use crate::app::App;
 use crate::store::find::FoundKind;
-use crate::ui::panes::board::marked;
-use crate::ui::{clean, local, Theme};
+use crate::ui::{clean, local, marked, Theme};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -14,7 +13,7 @@ use ratatui::Frame;
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, view: &FindView, theme: &Theme) {
     let r = crate::ui::centred(area, 110, area.height.saturating_sub(2));
-    let words: Vec<&str> = view.words.iter().map(String::as_str).collect();
+    let words = crate::domain::words::wanted(&view.words);
     let mut lines: Vec<Line> = vec![];
     let mut selected_line = 0;
     let mut heading = "";

@@ -6,7 +6,7 @@
 //! pane, or a person's profile after the reason a profile asks for.
 
 use super::{App, InputKind, InputLine, Modal, Pane};
-use crate::store::find::{Found, FoundKind};
+pub use crate::store::find::{Found, FoundKind};
 
 /// How many of each kind are listed.
 pub const PER_KIND: usize = 20;

@@ -1,9 +1,8 @@
 //! What `:find` found: one list, grouped by kind under a heading each, the
 //! words marked where they start a word, the selected line kept in view.
 
-use crate::app::find::{FindItem, FindView};
+use crate::app::find::{FindItem, FindView, FoundKind};
 use crate::app::App;
-use crate::store::find::FoundKind;
 use crate::ui::{clean, local, marked, Theme};
 use ratatui::layout::Rect;
 use ratatui::style::Style;

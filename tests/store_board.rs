@@ -762,7 +762,10 @@ fn a_letter_most_of_a_large_store_matches_pages_like_any_word() {
             .unwrap();
         for k in 0..n {
             let summary = if k % 10 == 0 {
-                format!("beta {k}")
+                // two words "bet" begins, and one it does not
+                let word =
+                    ["beta", "betamax", "beta", "betamax", "beta", "bent"][(k / 10 % 6) as usize];
+                format!("{word} {k}")
             } else {
                 format!("alpha a {k}")
             };
@@ -813,4 +816,49 @@ fn a_letter_most_of_a_large_store_matches_pages_like_any_word() {
         .iter()
         .all(|r| r.status.is_live() && r.summary.starts_with("alpha")));
     assert_eq!(s.count_incidents(&f, 10_000).unwrap(), 10_000);
+
+    // the start of two words (5,000 incidents, one in twelve, their
+    // numbers scattered over the board's order: the board's index walked)
+    // pages the same way; so do they among the urgent ones only (one in
+    // forty-eight: the walk takes more than one stretch), and a word in
+    // one incident in thirty (read by number)
+    for (typed, like, priority) in [
+        ("bet", "beta%", None),
+        ("bet", "beta%", Some(Priority::Urgent)),
+        ("betam", "betamax %", None),
+    ] {
+        let mut want: Vec<(i64, i64)> = c
+            .prepare(&format!(
+                "SELECT opened_at, id FROM incidents WHERE summary LIKE '{like}' AND priority IN ({})",
+                priority.map_or("1, 2, 3, 4".to_string(), |p| p.number().to_string())
+            ))
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        want.sort_by(|a, b| b.cmp(a));
+        let want: Vec<i64> = want.into_iter().map(|(_, id)| id).collect();
+        let f = IncidentFilter {
+            order: BoardOrder::Newest,
+            text: vec![typed.into()],
+            priority,
+            ..all()
+        };
+        let first = s.board_window(&f, Anchor::First, 40).unwrap();
+        assert_eq!(ids(&first), want[..40].to_vec(), "{typed}");
+        let next = s
+            .board_window(&f, Anchor::After(first[39].key), 40)
+            .unwrap();
+        assert_eq!(ids(&next), want[40..80].to_vec(), "{typed}");
+        let back = s.board_window(&f, Anchor::Before(next[0].key), 40).unwrap();
+        assert_eq!(back, first, "{typed}");
+        let last = s.board_window(&f, Anchor::Last, 40).unwrap();
+        assert_eq!(ids(&last), want[want.len() - 40..].to_vec(), "{typed}");
+        assert_eq!(
+            s.count_incidents(&f, 10_000).unwrap(),
+            want.len() as u64,
+            "{typed}"
+        );
+    }
 }

@@ -225,3 +225,48 @@ fn the_board_marks_the_words_typed_in_the_rows_it_found() {
     let two = at("Two");
     assert!(!marked(two), "a word not typed is not marked");
 }
+
+#[test]
+fn a_start_finds_every_word_it_begins_however_many_and_whatever_its_letters() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("scheme.db");
+    let mut s = Store::open(&path).unwrap();
+    let op = s
+        .operator_or_add("Dana Chief", "manager", now())
+        .unwrap()
+        .id;
+    let mut logged = |summary: String| {
+        s.create_incident(
+            &NewIncident {
+                kind: "theft".into(),
+                priority: Priority::Low,
+                place: Place {
+                    location: "High Street".into(),
+                    ..Default::default()
+                },
+                summary,
+                opened_at: now(),
+            },
+            op,
+            now(),
+        )
+        .unwrap()
+        .id
+    };
+    // fifty references beginning 317, each a word of its own, and a
+    // reference that only holds 317 inside it
+    let refs: Vec<i64> = (0..50).map(|k| logged(format!("ref 317{k:03}"))).collect();
+    logged("ref 4317".into());
+    // words with accents, typed with and without them
+    let zoe = logged("Zoë seen by the Café".into());
+    logged("Zoo trip".into());
+    let s = Store::open(&path).unwrap();
+    assert_eq!(board(&s, &["317"]), refs);
+    assert_eq!(board(&s, &["31704"]), refs[40..].to_vec());
+    assert_eq!(board(&s, &["317045"]), [refs[45]]);
+    assert_eq!(board(&s, &["zoë"]), [zoe]);
+    assert_eq!(board(&s, &["zoe"]), [zoe]);
+    assert_eq!(board(&s, &["caf"]), [zoe]);
+    assert_eq!(board(&s, &["CAFÉ"]), [zoe]);
+    assert!(board(&s, &["zoet"]).is_empty());
+}

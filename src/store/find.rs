@@ -89,7 +89,7 @@ impl Store {
     /// Up to `per_kind` of each kind whose text holds every word typed
     /// (each the start of a word there), each kind newest first.
     pub fn find_words<S: AsRef<str>>(&self, words: &[S], per_kind: usize) -> Result<Vec<Found>> {
-        let Some(query) = crate::domain::words::match_query(words) else {
+        let Some(query) = self.text_query(words)? else {
             return Ok(vec![]);
         };
         let mut out = vec![];

@@ -55,6 +55,24 @@ impl BoardKey {
         BoardKey { parts, id }
     }
 
+    /// The key of the order's columns' values (as [`order_sql`] lists them).
+    fn from_order_columns(order: BoardOrder, c: &[i64]) -> BoardKey {
+        match order {
+            BoardOrder::Priority => BoardKey {
+                parts: [c[0], c[1], c[2]],
+                id: c[3],
+            },
+            BoardOrder::Oldest => BoardKey {
+                parts: [c[0], 0, 0],
+                id: c[1],
+            },
+            BoardOrder::Newest | BoardOrder::Updated => BoardKey {
+                parts: [-c[0], 0, 0],
+                id: -c[1],
+            },
+        }
+    }
+
     /// The key's values as the order's columns hold them.
     fn values(self, order: BoardOrder) -> Vec<Value> {
         let raw = match order {
@@ -83,6 +101,114 @@ fn order_sql(order: BoardOrder, all: bool) -> (&'static str, bool, &'static str)
         (BoardOrder::Updated, true) => ("i.updated_at, i.id", false, "incidents_updated"),
         (BoardOrder::Updated, false) => ("i.updated_at, i.id", false, "incidents_closed_updated"),
     }
+}
+
+/// What a window's query reads, beside the filter.
+struct Reading<'a> {
+    /// The columns selected (from `i`, the incidents).
+    columns: &'a str,
+    /// Tables joined for those columns.
+    joins: &'a str,
+    /// The filter's words as a query of the index, when few match: they are
+    /// then read by number and sorted, as are `ids`.
+    words: Option<&'a str>,
+    /// Only these incidents (none: any).
+    ids: &'a [i64],
+}
+
+/// A window's query and its values, and whether it reads against board
+/// order (the rows then come last first). Along the order's index, or by
+/// number and sorted when the words or numbers say which incidents.
+fn window_sql(
+    filter: &IncidentFilter,
+    reading: Reading,
+    anchor: Anchor,
+    limit: usize,
+) -> (String, Vec<Value>, bool) {
+    let order = filter.order;
+    let (mut cond, mut values) = filter_sql(filter, reading.words);
+    if !reading.ids.is_empty() {
+        cond.push_str(&format!(
+            " AND i.id IN ({})",
+            vec!["?"; reading.ids.len()].join(", ")
+        ));
+        values.extend(reading.ids.iter().map(|&id| Value::Integer(id)));
+    }
+    let (cols, ascending, index) = order_sql(order, filter.status == StatusView::All);
+    let index = if reading.words.is_some() || !reading.ids.is_empty() {
+        // by number from the matches, then sorted (see FEW_MATCHES)
+        "NOT INDEXED".to_string()
+    } else {
+        format!("INDEXED BY {index}")
+    };
+    let marks = vec!["?"; cols.split(',').count()].join(", ");
+    // (which way the read runs against board order, the comparison in board order)
+    let (backwards, compare) = match anchor {
+        Anchor::First => (false, None),
+        Anchor::Last => (true, None),
+        Anchor::After(k) => (false, Some((">", k))),
+        Anchor::AtOrAfter(k) => (false, Some((">=", k))),
+        Anchor::Before(k) => (true, Some(("<", k))),
+    };
+    if let Some((op, k)) = compare {
+        // an order read from the latest runs up its columns: the comparison turns round
+        let op = match (ascending, op) {
+            (true, op) => op,
+            (false, ">") => "<",
+            (false, ">=") => "<=",
+            (false, _) => ">",
+        };
+        cond.push_str(&format!(" AND ({cols}) {op} ({marks})"));
+        values.extend(k.values(order));
+    }
+    let dir = if ascending != backwards {
+        "ASC"
+    } else {
+        "DESC"
+    };
+    let order_by = cols
+        .split(", ")
+        .map(|c| format!("{c} {dir}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    values.push(Value::Integer(limit as i64));
+    let sql = format!(
+        "SELECT {} FROM incidents i {index} {} WHERE {cond} ORDER BY {order_by} LIMIT ?",
+        reading.columns, reading.joins
+    );
+    (sql, values, backwards)
+}
+
+/// The numbers as at most `most` ranges (lowest, highest) covering them
+/// all, split at the widest gaps between them.
+fn ranges(numbers: impl Iterator<Item = i64>, most: usize) -> Vec<(i64, i64)> {
+    let mut sorted: Vec<i64> = numbers.collect();
+    sorted.sort_unstable();
+    if sorted.is_empty() {
+        return vec![];
+    }
+    // the widest gaps, by where they begin
+    let mut gaps: Vec<(i64, usize)> = sorted
+        .windows(2)
+        .enumerate()
+        .map(|(at, w)| (w[1] - w[0], at))
+        .collect();
+    gaps.sort_unstable_by(|a, b| b.cmp(a));
+    let mut cuts: Vec<usize> = gaps
+        .into_iter()
+        .take(most.saturating_sub(1))
+        .filter(|&(gap, _)| gap > 1)
+        .map(|(_, at)| at)
+        .collect();
+    cuts.sort_unstable();
+    let mut out = vec![];
+    let mut first = 0;
+    for at in cuts {
+        out.push((sorted[first], sorted[at]));
+        first = at + 1;
+    }
+    out.push((sorted[first], sorted[sorted.len() - 1]));
+    out
 }
 
 /// Where a window of the board starts.
@@ -136,38 +262,37 @@ const INCIDENTS_MATCHING: &str =
     "SELECT rowid >> 3 FROM text_index WHERE text_index MATCH ? AND (rowid & 7) = 1";
 
 /// Up to this many incidents matching a filter's words are read by number
-/// and sorted; more, and the board's index is followed in order instead,
-/// each row checked against the matches as it passes: a window of rare
-/// matches then never walks the table, nor one of common matches sorts them
-/// all. (Both cost about this many look-ups at the crossing, √(page × 1M).)
+/// and sorted; more, and the board's index is walked instead (see
+/// [`Store::walked_window`]): a window of rare matches then never walks the
+/// table, nor one of common matches reads them all. (Both cost about this
+/// many look-ups at the crossing, √(page × 1M).)
 const FEW_MATCHES: i64 = 5_000;
 
-/// From this many matches, when every word typed is of one or two letters
-/// (a word of its own, see `domain::words`: one list in the index), each row
-/// followed is looked up in the index instead of gathering the matches
-/// first: a page is found within a few dozen rows, where gathering a third
-/// of the table takes tens of milliseconds. Longer words are not looked up
-/// row by row: their matches are sparser, so more rows are looked up, and
-/// each look-up costs a seek in every segment of the index and gathers
-/// every word they begin (up to a millisecond a row on the generated
-/// million-incident store); measured with `cargo bench --bench words`.
-const MANY_MATCHES: i64 = 50_000;
+/// The first stretch of the board's index a walk reads, in rows; each next
+/// one is twice as long, up to [`WALK_MOST`].
+const WALK_FIRST: usize = 1_024;
+const WALK_MOST: usize = 32_768;
+
+/// A stretch's incident numbers are asked of the index in at most this many
+/// ranges, split at the widest gaps between them: the board's order mostly
+/// follows the numbers, apart from a few (an incident logged late, the
+/// live ones among the closed), which one range would stretch over.
+const WALK_RANGES: usize = 4;
 
 /// How a filter's words are matched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Matching {
     /// No words to match.
     Nothing,
-    /// Few matches, read by number from the index and sorted.
-    ByNumber,
-    /// The board's index followed, each row checked against the matches gathered.
-    Gathered,
-    /// The board's index followed, each row looked up in the index.
-    LookedUp,
+    /// Few matches, read by number from the index and sorted (the query).
+    ByNumber(String),
+    /// The board's index walked a stretch at a time, each stretch's
+    /// matches read from the index by their numbers' ranges (the query).
+    Walked(String),
 }
 
 /// The WHERE clause and its values for a filter (never string-built from input).
-fn filter_sql(f: &IncidentFilter, matching: Matching) -> (String, Vec<Value>) {
+fn filter_sql(f: &IncidentFilter, words: Option<&str>) -> (String, Vec<Value>) {
     let mut clauses: Vec<String> = vec![];
     let mut values: Vec<Value> = vec![];
     match f.status {
@@ -195,22 +320,16 @@ fn filter_sql(f: &IncidentFilter, matching: Matching) -> (String, Vec<Value>) {
         values.push(Value::Integer(p.number()));
     }
     // words: the full-text index (schema 17), each the start of a word in
-    // the incident's text, place, type, police reference or number
-    // (`#1042` is that incident, whatever its text says)
-    let (numbers, words) = f.numbers_and_words();
-    for n in numbers {
+    // the incident's text, place, type, police reference or number, asked
+    // as `Store::text_query` says (`#1042` is that incident, whatever its
+    // text says)
+    for n in f.numbers_and_words().0 {
         clauses.push("i.id = ?".into());
         values.push(Value::Integer(n));
     }
-    if let Some(query) = crate::domain::words::match_query(&words) {
-        clauses.push(match matching {
-            Matching::LookedUp => {
-                "EXISTS (SELECT 1 FROM text_index WHERE text_index MATCH ? AND rowid = i.id * 8 + 1)"
-                    .into()
-            }
-            _ => format!("i.id IN ({INCIDENTS_MATCHING})"),
-        });
-        values.push(Value::Text(query));
+    if let Some(query) = words {
+        clauses.push(format!("i.id IN ({INCIDENTS_MATCHING})"));
+        values.push(Value::Text(query.into()));
     }
     if clauses.is_empty() {
         ("1".into(), values)
@@ -547,57 +666,43 @@ impl Store {
         anchor: Anchor,
         limit: usize,
     ) -> Result<Vec<BoardRow>> {
-        let order = filter.order;
-        let matching = self.matching(filter)?;
-        let (mut cond, mut values) = filter_sql(filter, matching);
-        let (cols, ascending, index) = order_sql(order, filter.status == StatusView::All);
-        let index = if matching == Matching::ByNumber {
-            // by number from the matches, then sorted (see FEW_MATCHES)
-            "NOT INDEXED".to_string()
-        } else {
-            format!("INDEXED BY {index}")
-        };
-        let marks = vec!["?"; cols.split(',').count()].join(", ");
-        // (which way the read runs against board order, the comparison in board order)
-        let (backwards, compare) = match anchor {
-            Anchor::First => (false, None),
-            Anchor::Last => (true, None),
-            Anchor::After(k) => (false, Some((">", k))),
-            Anchor::AtOrAfter(k) => (false, Some((">=", k))),
-            Anchor::Before(k) => (true, Some(("<", k))),
-        };
-        if let Some((op, k)) = compare {
-            // an order read from the latest runs up its columns: the comparison turns round
-            let op = match (ascending, op) {
-                (true, op) => op,
-                (false, ">") => "<",
-                (false, ">=") => "<=",
-                (false, _) => ">",
-            };
-            cond.push_str(&format!(" AND ({cols}) {op} ({marks})"));
-            values.extend(k.values(order));
+        match self.matching(filter)? {
+            Matching::Nothing => self.read_window(filter, None, &[], anchor, limit),
+            Matching::ByNumber(query) => self.read_window(filter, Some(&query), &[], anchor, limit),
+            Matching::Walked(query) => {
+                let ids = self.walked_window(filter, &query, anchor, limit)?;
+                self.read_window(filter, None, &ids, Anchor::First, ids.len())
+            }
         }
-        let dir = if ascending != backwards {
-            "ASC"
-        } else {
-            "DESC"
-        };
-        let order_by = cols
-            .split(", ")
-            .map(|c| format!("{c} {dir}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        values.push(Value::Integer(limit as i64));
-        let sql = format!(
-            "SELECT i.closed, i.priority, i.age_key, i.id, i.kind, i.status, {PLACE_LABEL}, i.summary,
-                    i.opened_at, i.updated_at, i.police_ref
-             FROM incidents i {index}
-             LEFT JOIN zones z ON z.id = i.zone_id
-             LEFT JOIN members m ON m.id = i.member_id
-             WHERE {cond}
-             ORDER BY {order_by}
-             LIMIT ?"
+    }
+
+    /// The board rows of a window read in one query: along the board's
+    /// index, or, with words (few matches) or numbers, by number and sorted.
+    fn read_window(
+        &self,
+        filter: &IncidentFilter,
+        words: Option<&str>,
+        ids: &[i64],
+        anchor: Anchor,
+        limit: usize,
+    ) -> Result<Vec<BoardRow>> {
+        let columns = format!(
+            "i.closed, i.priority, i.age_key, i.id, i.kind, i.status, {PLACE_LABEL}, i.summary,
+             i.opened_at, i.updated_at, i.police_ref"
         );
+        let (sql, values, backwards) = window_sql(
+            filter,
+            Reading {
+                columns: &columns,
+                joins: "LEFT JOIN zones z ON z.id = i.zone_id
+                        LEFT JOIN members m ON m.id = i.member_id",
+                words,
+                ids,
+            },
+            anchor,
+            limit,
+        );
+        let order = filter.order;
         let mut st = self.conn().prepare_cached(&sql)?;
         let mut rows: Vec<BoardRow> = st
             .query_map(params_from_iter(values), |r| board_row(r, order))?
@@ -608,25 +713,87 @@ impl Store {
         Ok(rows)
     }
 
+    /// The numbers of up to `limit` incidents from `anchor` that match the
+    /// words, in board order: the board's index is read a stretch at a time
+    /// (its order's columns only), and each stretch's matches are read from
+    /// the full-text index by the ranges its numbers fall in, which FTS5
+    /// seeks to in each word's list. A page of common words is found in the
+    /// first stretch; rarer ones take a few, each twice the last.
+    fn walked_window(
+        &self,
+        filter: &IncidentFilter,
+        query: &str,
+        anchor: Anchor,
+        limit: usize,
+    ) -> Result<Vec<i64>> {
+        let order = filter.order;
+        let (cols, _, _) = order_sql(order, filter.status == StatusView::All);
+        let width = cols.split(',').count();
+        let backwards = matches!(anchor, Anchor::Last | Anchor::Before(_));
+        let mut st = self.conn().prepare_cached(
+            "SELECT rowid >> 3 FROM text_index
+             WHERE text_index MATCH ?1 AND rowid BETWEEN ?2 * 8 + 1 AND ?3 * 8 + 1
+               AND (rowid & 7) = 1",
+        )?;
+        let (mut found, mut from, mut stretch) = (vec![], anchor, WALK_FIRST);
+        while found.len() < limit {
+            // (the stretch in reading order, each row's key and number)
+            let reading = Reading {
+                columns: cols,
+                joins: "",
+                words: None,
+                ids: &[],
+            };
+            let (sql, values, _) = window_sql(filter, reading, from, stretch);
+            let keys: Vec<(BoardKey, i64)> = self
+                .conn()
+                .prepare_cached(&sql)?
+                .query_map(params_from_iter(values), |r| {
+                    let c: Vec<i64> = (0..width).map(|n| r.get(n)).collect::<Result<_, _>>()?;
+                    Ok((BoardKey::from_order_columns(order, &c), c[width - 1]))
+                })?
+                .collect::<Result<_, _>>()?;
+            let Some(&(last, _)) = keys.last() else {
+                break;
+            };
+            let mut matched: Vec<i64> = vec![];
+            for (lo, hi) in ranges(keys.iter().map(|k| k.1), WALK_RANGES) {
+                let rows = st.query_map(params![query, lo, hi], |r| r.get::<_, i64>(0))?;
+                for id in rows {
+                    matched.push(id?);
+                }
+            }
+            matched.sort_unstable();
+            found.extend(
+                keys.iter()
+                    .map(|k| k.1)
+                    .filter(|id| matched.binary_search(id).is_ok())
+                    .take(limit - found.len()),
+            );
+            if keys.len() < stretch {
+                break; // the end of the board
+            }
+            from = if backwards {
+                Anchor::Before(last)
+            } else {
+                Anchor::After(last)
+            };
+            stretch = (stretch * 2).min(WALK_MOST);
+        }
+        Ok(found)
+    }
+
     /// How the filter's words are best matched, from a count of the
-    /// matches (see [`FEW_MATCHES`] and [`MANY_MATCHES`]).
+    /// matches (see [`FEW_MATCHES`]).
     fn matching(&self, filter: &IncidentFilter) -> Result<Matching> {
-        let words = filter.numbers_and_words().1;
-        let Some(query) = crate::domain::words::match_query(&words) else {
+        let Some(query) = self.text_query(&filter.numbers_and_words().1)? else {
             return Ok(Matching::Nothing);
         };
-        let short = words
-            .iter()
-            .flat_map(|w| crate::domain::words::tokens(w))
-            .all(|t| t.chars().count() <= crate::domain::words::WHOLE_UP_TO);
-        let cap = if short { MANY_MATCHES } else { FEW_MATCHES };
-        let n = self.count_matching(&query, cap as u64)? as i64;
+        let n = self.count_matching(&query, FEW_MATCHES as u64)? as i64;
         Ok(if n < FEW_MATCHES {
-            Matching::ByNumber
-        } else if short && n >= MANY_MATCHES {
-            Matching::LookedUp
+            Matching::ByNumber(query)
         } else {
-            Matching::Gathered
+            Matching::Walked(query)
         })
     }
 
@@ -668,11 +835,12 @@ impl Store {
             && filter.kind.is_none()
             && filter.priority.is_none()
             && numbers.is_empty();
-        if let (true, Some(query)) = (words_alone, crate::domain::words::match_query(&words)) {
+        let query = self.text_query(&words)?;
+        if let (true, Some(query)) = (words_alone, &query) {
             // the index alone knows how many
-            return self.count_matching(&query, cap);
+            return self.count_matching(query, cap);
         }
-        let (cond, mut values) = filter_sql(filter, Matching::Gathered);
+        let (cond, mut values) = filter_sql(filter, query.as_deref());
         values.push(Value::Integer(cap as i64));
         let sql = format!("SELECT COUNT(*) FROM (SELECT 1 FROM incidents i WHERE {cond} LIMIT ?)");
         let n: i64 = self
@@ -724,4 +892,34 @@ fn describe_changes(before: &IncidentEdit, after: &IncidentEdit) -> String {
         parts.push(format!("recovered {}", format_pence(after.recovery_pence)));
     }
     parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ranges;
+
+    #[test]
+    fn numbers_are_covered_by_ranges_split_at_the_widest_gaps() {
+        // the live few among the closed many: two ranges, not one over all
+        let numbers = [1_000_003, 12, 1_000_001, 10, 1_000_002, 11, 500];
+        assert_eq!(
+            ranges(numbers.into_iter(), 2),
+            [(10, 500), (1_000_001, 1_000_003)]
+        );
+        assert_eq!(
+            ranges(numbers.into_iter(), 4),
+            [(10, 12), (500, 500), (1_000_001, 1_000_003)]
+        );
+        // each number in some range, however many are allowed
+        for most in 1..6 {
+            let got = ranges(numbers.into_iter(), most);
+            assert!(got.len() <= most);
+            assert!(numbers
+                .iter()
+                .all(|n| got.iter().any(|(lo, hi)| lo <= n && n <= hi)));
+        }
+        // numbers in a row are never split
+        assert_eq!(ranges([3, 1, 2].into_iter(), 4), [(1, 3)]);
+        assert!(ranges(std::iter::empty(), 4).is_empty());
+    }
 }

@@ -31,6 +31,7 @@ pub mod shifts;
 pub mod sightings;
 pub mod versions;
 pub mod watch;
+mod words;
 
 pub use audit::AuditRecord;
 pub use files::{Gone, StoreFiles};
@@ -296,6 +297,8 @@ impl Store {
         };
         store.configure()?;
         store.migrate(found)?;
+        // the full-text index's vocabulary, for typed words (see words.rs)
+        store.conn.execute_batch(words::VOCABULARY)?;
         audit::seal_unchained(&mut store)?;
         store.settle_kind()?;
         // the log and its index exist once the store has been read in WAL mode

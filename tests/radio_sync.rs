@@ -375,7 +375,7 @@ fn two_consoles_on_one_roll_call_see_each_others_steps() {
     assert_eq!(b.app.radio.rollcall_reads, reads + 1);
 
     // A finishes and saves; B shows the outcome
-    a.keys("F");
+    a.keys("Fy");
     a.key(KeyCode::Enter);
     assert!(a.app.radio.rollcall.is_none(), "saved");
     b.update(Action::StoreChanged);
@@ -455,7 +455,7 @@ fn a_second_real_roll_call_tonight_asks_first_saying_when_and_by_whom() {
     let before = count(&a);
     a.keys("R");
     a.clock.advance(Duration::minutes(25));
-    a.keys("F");
+    a.keys("Fy");
     a.key(KeyCode::Enter);
     assert!(a.app.radio.rollcall.is_none(), "saved");
 
@@ -492,7 +492,7 @@ fn a_second_real_roll_call_tonight_asks_first_saying_when_and_by_whom() {
     b.keys("T");
     assert!(b.app.nothing_open());
     assert!(b.app.radio.rollcall.as_ref().unwrap().practice);
-    b.keys("F");
+    b.keys("Fy");
     b.key(KeyCode::Enter);
     assert_eq!(count(&b), before + 2);
 

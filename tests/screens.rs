@@ -250,7 +250,7 @@ fn a_roll_call_summary() {
     let mut c = demo_console();
     c.keys("5R");
     c.keys("5n4");
-    c.keys("F");
+    c.keys("Fy");
     c.key(KeyCode::Enter);
     insta::assert_snapshot!(c.screen(W, H).backend());
 }

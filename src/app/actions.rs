@@ -104,6 +104,19 @@ pub enum Action {
     StartRollCall(bool),
     /// Yes to starting a second real roll-call tonight.
     StartAnotherRollCall,
+    /// Yes to finishing with stations not yet called.
+    FinishRollCallNow,
+    /// `:rollcall void WHY`: ask before voiding tonight's roll-call.
+    AskVoidRollCall(String),
+    /// `:rollcall make-practice`: ask before making tonight's roll-call a practice one.
+    AskMakePractice,
+    /// Yes to voiding roll-call `id`, for the reason given.
+    VoidRollCall {
+        id: i64,
+        reason: String,
+    },
+    /// Yes to making roll-call `id` a practice one.
+    MakeRollCallPractice(i64),
     /// The answer to the question on screen ([`Modal::Confirm`]).
     Confirm(bool),
     SaveRollCall,
@@ -164,8 +177,18 @@ pub(super) fn permission_for(action: &Action) -> Option<Permission> {
         Action::RollCall(_)
         | Action::StartRollCall(_)
         | Action::StartAnotherRollCall
+        | Action::FinishRollCallNow
+        | Action::AskVoidRollCall(_)
+        | Action::AskMakePractice
+        | Action::VoidRollCall { .. }
+        | Action::MakeRollCallPractice(_)
         | Action::SaveRollCall => P::RunRollCall,
-        Action::RadioLine(radio::RadioInput::Relay | radio::RadioInput::LateCheckIn) => {
+        Action::RadioLine(
+            radio::RadioInput::Relay
+            | radio::RadioInput::LateCheckIn
+            | radio::RadioInput::Correct
+            | radio::RadioInput::Void,
+        ) => {
             P::RunRollCall
         }
         Action::RadioLine(radio::RadioInput::Log) => P::LogRadio,
@@ -407,6 +430,18 @@ impl App {
             Action::RollCall(step) => self.roll_call_step(step),
             Action::StartRollCall(practice) => self.start_roll_call(practice),
             Action::StartAnotherRollCall => self.begin_roll_call(false),
+            Action::FinishRollCallNow => {
+                let effects = self.radio.answer(crate::domain::rollcall::Step::Finish);
+                self.run(effects);
+            }
+            Action::AskVoidRollCall(why) => {
+                if let Err(why) = self.ask_void_roll_call(&why) {
+                    self.warn(why);
+                }
+            }
+            Action::AskMakePractice => self.ask_make_practice(),
+            Action::VoidRollCall { id, reason } => self.void_roll_call(id, &reason),
+            Action::MakeRollCallPractice(id) => self.make_roll_call_practice(id),
             Action::Confirm(yes) => {
                 if let Some(Modal::Confirm(c)) = self.modal.take() {
                     if yes {

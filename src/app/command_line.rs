@@ -124,8 +124,8 @@ pub const COMMANDS: &[Spec] = &[
         command: LineCommand::RollCall,
         name: "rollcall",
         aliases: &["roll-call"],
-        usage: "rollcall [practice]",
-        desc: "start tonight's roll-call (:rollcall practice for a practice one)",
+        usage: "rollcall [WORD]",
+        desc: "start tonight's; practice: a practice one; void WHY; make-practice",
     },
     Spec {
         command: LineCommand::Log,
@@ -379,7 +379,12 @@ impl App {
             C::Sighting => self.update(Action::NewSighting),
             C::Hit => self.update(Action::HitCommand(rest.to_string())),
             C::RollCall => {
-                self.update(Action::StartRollCall(rest.eq_ignore_ascii_case("practice")))
+                let (word, why) = rest.split_once(' ').unwrap_or((rest, ""));
+                match word.to_ascii_lowercase().as_str() {
+                    "void" => self.update(Action::AskVoidRollCall(why.to_string())),
+                    "make-practice" => self.update(Action::AskMakePractice),
+                    _ => self.update(Action::StartRollCall(rest.eq_ignore_ascii_case("practice"))),
+                }
             }
             C::Radio => self.update(Action::ShowPane(Pane::Radio)),
             C::Reports => self.update(Action::ShowPane(Pane::Reports)),

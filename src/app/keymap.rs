@@ -230,6 +230,10 @@ pub enum Command {
     UndoAnswer,
     #[serde(rename = "late_check_in")]
     LateCheckIn,
+    #[serde(rename = "correct_answer")]
+    CorrectAnswer,
+    #[serde(rename = "void_roll_call")]
+    VoidRollCall,
     #[serde(rename = "finish_roll_call")]
     FinishRollCall,
     #[serde(rename = "start_roll_call")]

@@ -225,6 +225,8 @@ impl App {
             Command::FinishRollCall => Action::RollCall(Step::Finish),
             Command::Relayed => Action::RadioLine(radio::RadioInput::Relay),
             Command::LateCheckIn => Action::RadioLine(radio::RadioInput::LateCheckIn),
+            Command::CorrectAnswer => Action::RadioLine(radio::RadioInput::Correct),
+            Command::VoidRollCall => Action::RadioLine(radio::RadioInput::Void),
             Command::LogRadio => Action::RadioLine(radio::RadioInput::Log),
             Command::StartRollCall => Action::StartRollCall(false),
             Command::StartPractice => Action::StartRollCall(true),

@@ -63,6 +63,10 @@ pub enum RadioInput {
     Log,
     /// `HS07 5` (or n, c, r MS02)
     LateCheckIn,
+    /// `HS07 4`: the answer HS07 should have had
+    Correct,
+    /// why the roll-call is void
+    Void,
     /// the call sign that relayed
     Relay,
     /// narrowing the inventory as you type
@@ -73,7 +77,13 @@ impl RadioInput {
     pub fn prompt(self) -> &'static str {
         match self {
             RadioInput::Log => "radio log: ",
-            RadioInput::LateCheckIn => "late check-in (call sign and 5-1, n, c): ",
+            RadioInput::LateCheckIn => {
+                "late check-in (call sign and 5-1, n, c, r and who relayed): "
+            }
+            RadioInput::Correct => {
+                "correct an answer (call sign and 5-1, n, c, r and who relayed): "
+            }
+            RadioInput::Void => "void the roll-call, kept but counted nowhere (why): ",
             RadioInput::Relay => "relayed via: ",
             RadioInput::Filter => "radios: ",
         }
@@ -403,10 +413,14 @@ impl App {
         text: &str,
     ) -> Result<(), String> {
         let text = text.trim();
-        if purpose == RadioInput::Filter {
-            self.radio.filter = text.to_string();
-            self.refresh_radio();
-            return Ok(());
+        match purpose {
+            RadioInput::Filter => {
+                self.radio.filter = text.to_string();
+                self.refresh_radio();
+                return Ok(());
+            }
+            RadioInput::Void => return self.ask_void_roll_call(text),
+            _ => {}
         }
         let (call_sign, rest) = text
             .split_once(char::is_whitespace)
@@ -416,11 +430,8 @@ impl App {
             return Err("type a call sign".into());
         }
         match purpose {
-            RadioInput::Filter => {
-                self.radio.filter = text.to_string();
-                self.refresh_radio();
-                Ok(())
-            }
+            // (answered above)
+            RadioInput::Filter | RadioInput::Void => Ok(()),
             RadioInput::Log => {
                 let message = if rest.is_empty() { "signing on" } else { rest };
                 let now = self.now();
@@ -445,7 +456,7 @@ impl App {
             RadioInput::Relay => {
                 self.typed_step(Step::Answer(Answer::RelayedVia(call_sign.to_uppercase())))
             }
-            RadioInput::LateCheckIn => {
+            RadioInput::LateCheckIn | RadioInput::Correct => {
                 let answer = match rest.split_whitespace().collect::<Vec<_>>().as_slice() {
                     [] => Answer::Heard(5),
                     [n] if n.len() == 1 && n.chars().all(|c| ('1'..='5').contains(&c)) => Answer::Heard(n.parse().unwrap_or(5)),
@@ -454,27 +465,17 @@ impl App {
                     ["r", via] => Answer::RelayedVia(via.to_uppercase()),
                     _ => return Err("after the call sign: 5 to 1, n (nothing heard), c (closed) or r and the relaying call sign".into()),
                 };
-                let known = self
-                    .radio
-                    .rollcall
-                    .as_ref()
-                    .map(|r| {
-                        r.rollcall
-                            .stations
-                            .iter()
-                            .any(|s| s.call_sign.eq_ignore_ascii_case(call_sign))
-                    })
-                    .unwrap_or(false);
-                if !known {
-                    return Err(format!(
-                        "{} is not on tonight's roster",
-                        call_sign.to_uppercase()
-                    ));
+                let call_sign = call_sign.to_uppercase();
+                let step = if purpose == RadioInput::Correct {
+                    Step::Correct { call_sign, answer }
+                } else {
+                    Step::Late { call_sign, answer }
+                };
+                if self.radio.rollcall.is_none() {
+                    // the call is over and saved: tonight's saved one takes it
+                    return self.amend_saved_roll_call(step);
                 }
-                self.typed_step(Step::Late {
-                    call_sign: call_sign.to_uppercase(),
-                    answer,
-                })
+                self.typed_step(step)
             }
         }
     }

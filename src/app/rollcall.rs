@@ -28,7 +28,9 @@ impl RadioPane {
         let Some(open) = &mut self.rollcall else {
             return vec![Effect::StepRefused(StepRefused::NoRollCall)];
         };
-        if open.rollcall.is_finished() && !matches!(step, Step::Undo) {
+        if open.rollcall.is_finished()
+            && !matches!(step, Step::Undo | Step::Late { .. } | Step::Correct { .. })
+        {
             return vec![Effect::StepRefused(StepRefused::EveryStationIn)];
         }
         let (id, seq, applied) = (open.id, open.next_seq, open.rollcall.steps.len());
@@ -85,6 +87,14 @@ impl App {
                 self.radio.selected = open.rollcall.current().unwrap_or(0);
                 self.radio.last_summary = None;
                 self.radio.rollcall = Some(open);
+            } else {
+                // tonight's saved one as it stands (late check-ins and
+                // corrections on any console included; a void one is none)
+                let (from, to) = night_of(self.now(), self.tz);
+                self.radio.last_summary = self
+                    .store
+                    .saved_roll_call_between(from, to)?
+                    .map(|r| (r.summary, r.practice));
             }
             return Ok(());
         };
@@ -234,10 +244,166 @@ impl App {
         }
     }
 
-    /// A roll-call step, through the radio pane's own update.
+    /// A roll-call step, through the radio pane's own update. `F` with
+    /// stations not yet called asks first, saying how many.
     pub(crate) fn roll_call_step(&mut self, step: Step) {
+        if step == Step::Finish {
+            if let Some(question) = self.finish_question() {
+                self.modal = Some(Modal::Confirm(Confirm {
+                    question,
+                    yes: Action::FinishRollCallNow,
+                    no: "the roll-call goes on".into(),
+                }));
+                return;
+            }
+        }
         let effects = self.radio.answer(step);
         self.run(effects);
+    }
+
+    /// What to ask before finishing with stations left to call.
+    fn finish_question(&self) -> Option<String> {
+        let r = &self.radio.rollcall.as_ref()?.rollcall;
+        if r.is_finished() {
+            return None;
+        }
+        let uncalled = (0..r.stations.len())
+            .filter(|i| r.entry(*i).is_none())
+            .count();
+        let again = r.recall_queue().len();
+        let mut left = vec![];
+        if uncalled > 0 {
+            left.push(format!(
+                "{uncalled} station{} not called yet",
+                if uncalled == 1 { "" } else { "s" }
+            ));
+        }
+        if again > 0 {
+            left.push(format!("{again} to call again"));
+        }
+        if left.is_empty() {
+            return None;
+        }
+        let (yes, no) = (self.keymap.keys_for(Yes), self.keymap.keys_for(No));
+        Some(format!(
+            "{}: finish now, counting them as nothing heard?  {yes} finish · {no} go on calling",
+            left.join(" and ")
+        ))
+    }
+
+    /// The roll-call a void or a change to practice is for: the one open,
+    /// or else tonight's saved one.
+    fn roll_call_to_put_right(
+        &self,
+    ) -> Result<Option<crate::store::rollcalls::RollCallRecord>, StoreError> {
+        if let Some(open) = &self.radio.rollcall {
+            return self.store.roll_call_record(open.id);
+        }
+        let (from, to) = night_of(self.now(), self.tz);
+        self.store.saved_roll_call_between(from, to)
+    }
+
+    /// A roll-call described for a question: when it began, by whom, how far it got.
+    fn describe_roll_call(&self, r: &crate::store::rollcalls::RollCallRecord) -> String {
+        let what = if r.practice {
+            "practice roll-call"
+        } else {
+            "roll-call"
+        };
+        let by = match r.started_by.as_str() {
+            "" => String::new(),
+            name => format!(" by {name}"),
+        };
+        let state = if r.finished_at.is_some() {
+            "saved"
+        } else {
+            "in progress"
+        };
+        format!(
+            "the {what} begun at {}{by} ({state})",
+            r.started_at.with_timezone(&self.tz).format("%H:%M")
+        )
+    }
+
+    /// The void line's reason given: ask before voiding (it cannot be undone).
+    pub(crate) fn ask_void_roll_call(&mut self, reason: &str) -> Result<(), String> {
+        let reason = crate::domain::text::tidy_input(reason);
+        if reason.is_empty() {
+            return Err("say why the roll-call is void".into());
+        }
+        let record = match self.roll_call_to_put_right() {
+            Ok(Some(r)) => r,
+            Ok(None) => return Err("no roll-call tonight to void".into()),
+            Err(e) => return Err(e.to_string()),
+        };
+        let (yes, no) = (self.keymap.keys_for(Yes), self.keymap.keys_for(No));
+        self.modal = Some(Modal::Confirm(Confirm {
+            question: format!(
+                "Void {}? It is kept, with why, but counted in no figure or mark.  {yes} void it · {no} keep it",
+                self.describe_roll_call(&record)
+            ),
+            yes: Action::VoidRollCall {
+                id: record.id,
+                reason,
+            },
+            no: "the roll-call is kept as it was".into(),
+        }));
+        Ok(())
+    }
+
+    pub(crate) fn void_roll_call(&mut self, id: i64, reason: &str) {
+        let now = self.now();
+        match self.store.void_roll_call(id, reason, self.operator.id, now) {
+            Ok(()) => {
+                self.mark_own_writes_seen();
+                if self.radio.rollcall.as_ref().is_some_and(|o| o.id == id) {
+                    self.radio.rollcall = None;
+                }
+                self.radio.last_summary = None;
+                self.info("roll-call voided: kept, counted in no figure or mark");
+                self.refresh_radio();
+            }
+            Err(e) => self.store_error(e),
+        }
+    }
+
+    /// `:rollcall make-practice`: ask before turning tonight's roll-call into a practice one.
+    pub(crate) fn ask_make_practice(&mut self) {
+        let record = match self.roll_call_to_put_right() {
+            Ok(Some(r)) if !r.practice => r,
+            Ok(_) => return self.warn("no real roll-call tonight to make a practice one"),
+            Err(e) => return self.store_error(e),
+        };
+        let (yes, no) = (self.keymap.keys_for(Yes), self.keymap.keys_for(No));
+        self.modal = Some(Modal::Confirm(Confirm {
+            question: format!(
+                "Make {} a practice one? It is then counted apart, as practice.  {yes} make it practice · {no} keep it real",
+                self.describe_roll_call(&record)
+            ),
+            yes: Action::MakeRollCallPractice(record.id),
+            no: "the roll-call is kept as it was".into(),
+        }));
+    }
+
+    pub(crate) fn make_roll_call_practice(&mut self, id: i64) {
+        let now = self.now();
+        match self
+            .store
+            .make_roll_call_practice(id, self.operator.id, now)
+        {
+            Ok(()) => {
+                self.mark_own_writes_seen();
+                if let Some(open) = self.radio.rollcall.as_mut().filter(|o| o.id == id) {
+                    open.practice = true;
+                }
+                if let Some((_, practice)) = &mut self.radio.last_summary {
+                    *practice = true;
+                }
+                self.info("now a practice roll-call: counted apart");
+                self.refresh_radio();
+            }
+            Err(e) => self.store_error(e),
+        }
     }
 
     /// Keep a step the radio pane took (see [`RadioPane::answer`]): in
@@ -293,6 +459,59 @@ impl App {
             self.keymap.key_for(Command::Open),
             self.keymap.key_for(Command::UndoAnswer)
         )
+    }
+
+    /// A late check-in or a correction once the call is saved: kept on
+    /// tonight's saved roll-call (the real one before a practice one).
+    /// Refused, the line stays open with why.
+    pub(crate) fn amend_saved_roll_call(&mut self, step: Step) -> Result<(), String> {
+        let (from, to) = night_of(self.now(), self.tz);
+        let record = match self.store.saved_roll_call_between(from, to) {
+            Ok(Some(r)) => r,
+            Ok(None) => {
+                let start = self.keymap.key_for(Command::StartRollCall);
+                return Err(format!(
+                    "no roll-call tonight to add it to: {start} starts one"
+                ));
+            }
+            Err(e) => {
+                let m = e.to_string();
+                self.store_error(e);
+                return Err(m);
+            }
+        };
+        let now = self.now();
+        match self
+            .store
+            .amend_saved_roll_call(record.id, &step, self.operator.id, now)
+        {
+            Ok(s) => {
+                self.mark_own_writes_seen();
+                let at = record.started_at.with_timezone(&self.tz).format("%H:%M");
+                let what = match &step {
+                    Step::Correct { call_sign, answer } => {
+                        format!("{call_sign} corrected to {}", answer.label())
+                    }
+                    Step::Late { call_sign, answer } => {
+                        format!("{call_sign} heard late ({})", answer.label())
+                    }
+                    _ => String::new(),
+                };
+                self.info(format!(
+                    "{what}, on the roll-call of {at}: now {} of {} answered",
+                    s.answered, s.expected
+                ));
+                self.radio.last_summary = Some((s, record.practice));
+                self.refresh_radio();
+                Ok(())
+            }
+            Err(StoreError::Invalid(why)) => Err(why),
+            Err(e) => {
+                let m = e.to_string();
+                self.store_error(e);
+                Err(m)
+            }
+        }
     }
 
     /// Save a finished roll-call's summary (Enter on the summary).

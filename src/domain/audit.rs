@@ -56,10 +56,16 @@ pub enum AuditAction {
     Snooze,
     /// A hit nobody acknowledged by its last reminder, for the managers.
     Escalate,
+    /// A station heard late on a roll-call.
+    Late,
+    /// An answer on a roll-call put right.
+    Correct,
+    /// A roll-call voided, with why.
+    Void,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 42] = [
+    pub const ALL: [AuditAction; 45] = [
         AuditAction::Create,
         AuditAction::Add,
         AuditAction::Update,
@@ -102,6 +108,9 @@ impl AuditAction {
         AuditAction::SeenAgain,
         AuditAction::Snooze,
         AuditAction::Escalate,
+        AuditAction::Late,
+        AuditAction::Correct,
+        AuditAction::Void,
     ];
 
     /// The code as stored and hashed.
@@ -149,6 +158,9 @@ impl AuditAction {
             AuditAction::SeenAgain => "seen again",
             AuditAction::Snooze => "snooze",
             AuditAction::Escalate => "escalate",
+            AuditAction::Late => "late",
+            AuditAction::Correct => "correct",
+            AuditAction::Void => "void",
         }
     }
 

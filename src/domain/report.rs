@@ -427,6 +427,9 @@ pub struct RollCalls {
     pub closed: u64,
     pub answered_share: Option<f64>,
     pub by_month: Vec<RollCallMonth>,
+    /// Practice roll-calls in the period: counted apart, in none of the above.
+    #[serde(default)]
+    pub practice: u64,
 }
 
 impl RollCalls {
@@ -447,6 +450,7 @@ impl RollCalls {
             closed,
             answered_share: share(answered, called.saturating_sub(closed)),
             by_month,
+            practice: 0,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The evening roll-call as a state machine: call every expected station in
 //! order, one answer each; the silent ones are called again after the last;
-//! a late check-in is taken at any point; the last step can be undone.
+//! a late check-in, or a correction of an answer given, is taken at any
+//! point, after the call has ended too; the last step can be undone.
 //! Replaying the same steps always gives the same state, which is how an
 //! interrupted roll-call is resumed, and how two coordinators share one:
 //! a step taken on a view another console has since moved on from is kept
@@ -76,6 +77,18 @@ pub struct Entry {
     pub answer: Answer,
     /// Answered after its turn (a late check-in or on the re-call).
     pub late: bool,
+    /// The answer this one corrected (the one it replaced), if corrected.
+    pub replaced: Option<Answer>,
+}
+
+impl Entry {
+    fn new(answer: Answer, late: bool) -> Entry {
+        Entry {
+            answer,
+            late,
+            replaced: None,
+        }
+    }
 }
 
 /// One thing the coordinator did; the roll-call is the replay of these.
@@ -83,8 +96,15 @@ pub struct Entry {
 pub enum Step {
     /// The current station's answer.
     Answer(Answer),
-    /// A station called in out of turn.
+    /// A station heard out of turn: before its turn, after nothing was
+    /// heard from it, or after the call has ended.
     Late {
+        call_sign: String,
+        answer: Answer,
+    },
+    /// An answer given put right (a wrong key, a readability misheard):
+    /// counted as the answer it always was, not as late.
+    Correct {
         call_sign: String,
         answer: Answer,
     },
@@ -116,6 +136,12 @@ pub enum RollCallError {
     UnknownRelay(String),
     #[error("readability is 1 to 5")]
     Readability,
+    #[error("{call_sign} has answered already ({answer}): correct the answer instead")]
+    AlreadyAnswered { call_sign: String, answer: String },
+    #[error("{0} has no answer yet to correct")]
+    NotAnswered(String),
+    #[error("{call_sign} is already {answer}")]
+    SameAnswer { call_sign: String, answer: String },
 }
 
 /// Why a step taken on an out-of-date screen was not kept.
@@ -176,6 +202,8 @@ pub struct Summary {
     pub relays: usize,
     pub closed: usize,
     pub late: usize,
+    /// Answers corrected after they were given.
+    pub corrected: usize,
 }
 
 impl RollCall {
@@ -300,10 +328,7 @@ impl RollCall {
                 let s = &mut self.state;
                 for (e, by) in s.entries.iter_mut().zip(s.by_step.iter_mut()) {
                     if e.is_none() {
-                        *e = Some(Entry {
-                            answer: Answer::NothingHeard,
-                            late: false,
-                        });
+                        *e = Some(Entry::new(Answer::NothingHeard, false));
                         *by = Some(this);
                     }
                 }
@@ -318,18 +343,12 @@ impl RollCall {
                         if *answer == Answer::NothingHeard {
                             self.state.recall.push_back(i);
                         }
-                        self.state.entries[i] = Some(Entry {
-                            answer: answer.clone(),
-                            late: false,
-                        });
+                        self.state.entries[i] = Some(Entry::new(answer.clone(), false));
                     }
                     Phase::Recall => {
                         // heard on the re-call counts as late; silent again stays nothing heard
                         let late = *answer != Answer::NothingHeard;
-                        self.state.entries[i] = Some(Entry {
-                            answer: answer.clone(),
-                            late,
-                        });
+                        self.state.entries[i] = Some(Entry::new(answer.clone(), late));
                     }
                     Phase::Done => return Err(RollCallError::Finished),
                 }
@@ -341,11 +360,15 @@ impl RollCall {
                     .index_of(call_sign)
                     .ok_or_else(|| RollCallError::UnknownStation(call_sign.clone()))?;
                 self.check(answer, i)?;
+                if let Some(e) = self.entry(i).filter(|e| e.answer != Answer::NothingHeard) {
+                    // heard already: a different answer is a correction
+                    return Err(RollCallError::AlreadyAnswered {
+                        call_sign: self.stations[i].call_sign.clone(),
+                        answer: e.answer.label(),
+                    });
+                }
                 let was_current = self.current() == Some(i);
-                self.state.entries[i] = Some(Entry {
-                    answer: answer.clone(),
-                    late: true,
-                });
+                self.state.entries[i] = Some(Entry::new(answer.clone(), true));
                 self.state.by_step[i] = Some(this);
                 self.state.recall.retain(|r| *r != i);
                 if was_current {
@@ -359,6 +382,40 @@ impl RollCall {
                     }
                 } else if self.state.phase == Phase::Recall && self.state.recall.is_empty() {
                     self.state.phase = Phase::Done;
+                }
+            }
+            Step::Correct { call_sign, answer } => {
+                let i = self
+                    .index_of(call_sign)
+                    .ok_or_else(|| RollCallError::UnknownStation(call_sign.clone()))?;
+                self.check(answer, i)?;
+                let cs = self.stations[i].call_sign.clone();
+                let Some(old) = self.entry(i).cloned() else {
+                    return Err(RollCallError::NotAnswered(cs));
+                };
+                if old.answer == *answer {
+                    return Err(RollCallError::SameAnswer {
+                        call_sign: cs,
+                        answer: answer.label(),
+                    });
+                }
+                self.state.entries[i] = Some(Entry {
+                    answer: answer.clone(),
+                    late: old.late,
+                    replaced: Some(old.answer),
+                });
+                self.state.by_step[i] = Some(this);
+                let s = &mut self.state;
+                if *answer == Answer::NothingHeard {
+                    // silent after all: called again, while the call goes on
+                    if s.phase != Phase::Done && !s.recall.contains(&i) {
+                        s.recall.push_back(i);
+                    }
+                } else {
+                    s.recall.retain(|r| *r != i);
+                    if s.phase == Phase::Recall && s.recall.is_empty() {
+                        s.phase = Phase::Done;
+                    }
                 }
             }
         }
@@ -401,11 +458,18 @@ impl RollCall {
                     Err(Clash::MovedOn { by_step: last })
                 }
             }
-            Step::Late { call_sign, .. } => {
+            Step::Late { call_sign, .. } | Step::Correct { call_sign, .. } => {
                 let Some(station) = self.index_of(call_sign) else {
                     return Ok(()); // not on the roster: apply says so
                 };
+                // a late check-in still means the same if all that came
+                // between said nothing was heard from the station (as `F`
+                // does); a correction was for the answer its coordinator saw
+                let silent = self
+                    .entry(station)
+                    .is_some_and(|e| e.answer == Answer::NothingHeard);
                 match answered_since(station) {
+                    Some(_) if silent && matches!(step, Step::Late { .. }) => Ok(()),
                     Some(by_step) => Err(Clash::Answered { station, by_step }),
                     None => Ok(()),
                 }
@@ -435,6 +499,9 @@ impl RollCall {
             }
             if e.late {
                 s.late += 1;
+            }
+            if e.replaced.is_some() {
+                s.corrected += 1;
             }
         }
         s
@@ -566,6 +633,117 @@ mod tests {
             }),
             Err(RollCallError::UnknownStation("XX99".into()))
         );
+    }
+
+    #[test]
+    fn late_check_ins_and_corrections_are_taken_after_the_call_has_ended() {
+        let mut r = RollCall::new(roster(4));
+        r.apply(heard(4)).unwrap(); // HS01
+        r.apply(Step::Finish).unwrap(); // HS02-HS04 nothing heard
+        assert!(r.is_finished());
+        // HS03 comes on air after the call: late, and the call stays ended
+        r.apply(Step::Late {
+            call_sign: "hs03".into(),
+            answer: Answer::Heard(5),
+        })
+        .unwrap();
+        assert!(r.is_finished());
+        assert_eq!(
+            r.entry(2),
+            Some(&Entry {
+                answer: Answer::Heard(5),
+                late: true,
+                replaced: None
+            })
+        );
+        // HS01 was 5, not 4: corrected, not late, the 4 kept as replaced
+        r.apply(Step::Correct {
+            call_sign: "HS01".into(),
+            answer: Answer::Heard(5),
+        })
+        .unwrap();
+        assert_eq!(
+            r.entry(0),
+            Some(&Entry {
+                answer: Answer::Heard(5),
+                late: false,
+                replaced: Some(Answer::Heard(4))
+            })
+        );
+        let s = r.summary();
+        assert_eq!(
+            (s.answered, s.nothing_heard, s.late, s.corrected),
+            (2, 2, 1, 1)
+        );
+        // a station heard already is corrected, not checked in late
+        assert!(matches!(
+            r.apply(Step::Late {
+                call_sign: "HS01".into(),
+                answer: Answer::Heard(3)
+            }),
+            Err(RollCallError::AlreadyAnswered { .. })
+        ));
+        // the same answer again is not a correction
+        assert!(matches!(
+            r.apply(Step::Correct {
+                call_sign: "HS01".into(),
+                answer: Answer::Heard(5)
+            }),
+            Err(RollCallError::SameAnswer { .. })
+        ));
+        // the undo takes a correction back like any step
+        r.apply(Step::Undo).unwrap();
+        assert_eq!(r.entry(0).map(|e| &e.answer), Some(&Answer::Heard(4)));
+        assert_eq!(r.summary().corrected, 0);
+    }
+
+    #[test]
+    fn a_correction_during_the_call_moves_the_recall_queue() {
+        let mut r = RollCall::new(roster(3));
+        r.apply(Step::Answer(Answer::NothingHeard)).unwrap(); // HS01, by mistake
+        assert_eq!(r.recall_queue(), [0]);
+        // HS02 not answered yet: nothing to correct
+        assert_eq!(
+            r.apply(Step::Correct {
+                call_sign: "HS02".into(),
+                answer: Answer::Heard(5)
+            }),
+            Err(RollCallError::NotAnswered("HS02".into()))
+        );
+        r.apply(Step::Correct {
+            call_sign: "HS01".into(),
+            answer: Answer::Heard(5),
+        })
+        .unwrap();
+        assert!(
+            r.recall_queue().is_empty(),
+            "heard after all: not called again"
+        );
+        assert_eq!(r.current(), Some(1), "the call goes on where it was");
+        r.apply(heard(5)).unwrap();
+        r.apply(heard(5)).unwrap();
+        assert!(r.is_finished());
+        let s = r.summary();
+        assert_eq!((s.answered, s.late, s.corrected), (3, 0, 1));
+    }
+
+    #[test]
+    fn a_late_check_in_after_another_console_finished_the_call_still_counts() {
+        let mut r = RollCall::new(roster(3));
+        r.apply(heard(5)).unwrap();
+        let seen = r.steps.len();
+        r.apply(Step::Finish).unwrap(); // on the other console
+        let late = Step::Late {
+            call_sign: "HS02".into(),
+            answer: Answer::Heard(4),
+        };
+        assert_eq!(r.still_means(seen, &late), Ok(()));
+        // a correction of what was since answered does not
+        let fix = Step::Correct {
+            call_sign: "HS02".into(),
+            answer: Answer::Heard(4),
+        };
+        assert!(r.still_means(seen, &fix).is_err());
     }
 
     #[test]

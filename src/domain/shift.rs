@@ -58,6 +58,8 @@ pub struct RollCallLine {
     pub answered: i64,
     pub nothing_heard: i64,
     pub weak: i64,
+    pub late: i64,
+    pub corrected: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,9 +88,11 @@ pub struct HandoverFacts {
     pub ended_at: DateTime<Utc>,
     pub open_incidents: Vec<OpenIncidentLine>,
     pub waiting_hits: Vec<WaitingHitLine>,
-    /// Tonight's roll-call: the latest one begun during the shift or in the
-    /// twelve hours before it ended.
+    /// Tonight's roll-call: the latest real one (not practice, not void)
+    /// begun during the shift or in the twelve hours before it ended.
     pub roll_call: Option<RollCallLine>,
+    /// Practice roll-calls in the same time, oldest first: shown apart.
+    pub practice_roll_calls: Vec<RollCallLine>,
     /// Sightings during the shift that raised a hit or were of someone not
     /// yet identified.
     pub sightings: Vec<SightingLine>,
@@ -204,15 +208,17 @@ pub fn handover_markdown(f: &HandoverFacts, tz: Tz) -> String {
             let _ = writeln!(s, "No roll-call tonight.");
         }
         Some(r) => {
-            let what = if r.practice {
-                "Practice roll-call"
-            } else {
-                "Roll-call"
-            };
             let state = if r.finished { "" } else { " (not finished)" };
+            let mut also = String::new();
+            if r.late > 0 {
+                also.push_str(&format!(", {} late", r.late));
+            }
+            if r.corrected > 0 {
+                also.push_str(&format!(", {} corrected", r.corrected));
+            }
             let _ = writeln!(
                 s,
-                "{what} at {}{state}: {} of {} stations answered, {} nothing heard, {} weak.",
+                "Roll-call at {}{state}: {} of {} stations answered, {} nothing heard, {} weak{also}.",
                 t(r.started_at),
                 r.answered,
                 r.expected,
@@ -220,6 +226,23 @@ pub fn handover_markdown(f: &HandoverFacts, tz: Tz) -> String {
                 r.weak
             );
         }
+    }
+    if !f.practice_roll_calls.is_empty() {
+        let each: Vec<String> = f
+            .practice_roll_calls
+            .iter()
+            .map(|r| {
+                format!(
+                    "at {}, {} of {} answered{}",
+                    t(r.started_at),
+                    r.answered,
+                    r.expected,
+                    if r.finished { "" } else { " (not finished)" }
+                )
+            })
+            .collect();
+        let _ = writeln!(s);
+        let _ = writeln!(s, "Practice, not counted: {}.", each.join("; "));
     }
     let _ = writeln!(s);
 
@@ -304,6 +327,7 @@ mod tests {
             open_incidents: vec![],
             waiting_hits: vec![],
             roll_call: None,
+            practice_roll_calls: vec![],
             sightings: vec![],
             radios: vec![],
             log: vec![],

@@ -205,12 +205,13 @@ impl Store {
         };
         let hits = Hits::from_rows(&hit_rows, hits_by_month);
 
-        // finished roll-calls, practice ones left out, by month
+        // finished roll-calls, practice and void ones left out, by month
         let roll_calls = {
+            use super::rollcalls::COUNTED;
             let sql = format!(
                 "{cte}SELECT months.i, COUNT(r.id), TOTAL(r.expected), TOTAL(r.answered), TOTAL(r.nothing_heard), TOTAL(r.closed)
                  FROM months LEFT JOIN roll_calls r
-                 ON r.started_at >= months.s AND r.started_at < months.e AND r.practice = 0 AND r.finished_at IS NOT NULL
+                 ON r.started_at >= months.s AND r.started_at < months.e AND {COUNTED}
                  GROUP BY months.i ORDER BY months.i"
             );
             let mut st = conn.prepare_cached(&sql)?;
@@ -243,7 +244,14 @@ impl Store {
                     );
                 }
             }
-            RollCalls::from_months(by_month)
+            let mut calls = RollCalls::from_months(by_month);
+            calls.practice = count(conn.query_row(
+                "SELECT COUNT(*) FROM roll_calls r WHERE r.practice = 1 AND r.voided_at IS NULL
+                   AND r.finished_at IS NOT NULL AND r.started_at >= ?1 AND r.started_at < ?2",
+                [start, end],
+                |r| r.get(0),
+            )?);
+            calls
         };
 
         // the radio network as it stands, and faults reported in the period

@@ -40,6 +40,16 @@ pub struct RollCallRecord {
     /// the store kept it, or not yet saved).
     pub started_by: String,
     pub finished_by: String,
+    /// Voided: when, by whom and why (then in no figure or mark).
+    pub voided: Option<Voided>,
+}
+
+/// A roll-call voided: kept, but left out of every figure and mark.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Voided {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub reason: String,
 }
 
 /// What became of a step given to [`Store::record_roll_call_step`].
@@ -134,6 +144,9 @@ fn step_words(s: &Step) -> String {
         Step::Answer(a) => format!("answer ({})", a.label()),
         Step::Late { call_sign, answer } => {
             format!("late check-in for {call_sign} ({})", answer.label())
+        }
+        Step::Correct { call_sign, answer } => {
+            format!("correction of {call_sign} to {}", answer.label())
         }
         Step::Undo => "undo".into(),
         Step::Finish => "finish".into(),
@@ -232,7 +245,9 @@ fn clash_error(kept: &Kept, clash: Clash, step: &Step) -> StoreError {
         ),
         Clash::Answered { station, by_step } => {
             let yours = match step {
-                Step::Answer(a) | Step::Late { answer: a, .. } => a.clone(),
+                Step::Answer(a)
+                | Step::Late { answer: a, .. }
+                | Step::Correct { answer: a, .. } => a.clone(),
                 _ => Answer::NothingHeard,
             };
             (
@@ -263,18 +278,34 @@ fn clash_error(kept: &Kept, clash: Clash, step: &Step) -> StoreError {
 }
 
 const RECORD_SELECT: &str = "SELECT r.id, r.started_at, r.finished_at, r.practice, r.expected, r.answered, r.nothing_heard, r.weak, r.relays, r.closed, r.late,
-     COALESCE(s.name, ''), COALESCE(f.name, '')
-     FROM roll_calls r LEFT JOIN operators s ON s.id = r.started_by LEFT JOIN operators f ON f.id = r.finished_by";
+     COALESCE(s.name, ''), COALESCE(f.name, ''), r.corrected, r.voided_at, COALESCE(v.name, ''), r.void_reason
+     FROM roll_calls r LEFT JOIN operators s ON s.id = r.started_by LEFT JOIN operators f ON f.id = r.finished_by
+     LEFT JOIN operators v ON v.id = r.voided_by";
+
+/// The roll-calls every figure and mark counts: real ones, saved, not voided
+/// (`r` is `roll_calls`). Practice ones are counted apart, as practice.
+pub(crate) const COUNTED: &str =
+    "r.practice = 0 AND r.finished_at IS NOT NULL AND r.voided_at IS NULL";
 
 fn record_row(r: &rusqlite::Row) -> rusqlite::Result<RollCallRecord> {
+    let mut summary = summary_of(r, 4)?;
+    summary.corrected = r.get::<_, i64>(13)? as usize;
     Ok(RollCallRecord {
         id: r.get(0)?,
         started_at: from_ts(r.get(1)?),
         finished_at: r.get::<_, Option<i64>>(2)?.map(from_ts),
         practice: r.get(3)?,
-        summary: summary_of(r, 4)?,
+        summary,
         started_by: r.get(11)?,
         finished_by: r.get(12)?,
+        voided: match r.get::<_, Option<i64>>(14)? {
+            Some(at) => Some(Voided {
+                at: from_ts(at),
+                by: r.get(15)?,
+                reason: r.get(16)?,
+            }),
+            None => None,
+        },
     })
 }
 
@@ -282,6 +313,7 @@ pub fn encode_step(s: &Step) -> String {
     match s {
         Step::Answer(a) => format!("answer|{}", a.code()),
         Step::Late { call_sign, answer } => format!("late|{call_sign}|{}", answer.code()),
+        Step::Correct { call_sign, answer } => format!("correct|{call_sign}|{}", answer.code()),
         Step::Undo => "undo".into(),
         Step::Finish => "finish".into(),
     }
@@ -292,6 +324,10 @@ pub fn decode_step(s: &str) -> Option<Step> {
     match parts.as_slice() {
         ["answer", a] => Answer::from_code(a).map(Step::Answer),
         ["late", cs, a] => Answer::from_code(a).map(|answer| Step::Late {
+            call_sign: cs.to_string(),
+            answer,
+        }),
+        ["correct", cs, a] => Answer::from_code(a).map(|answer| Step::Correct {
             call_sign: cs.to_string(),
             answer,
         }),
@@ -310,7 +346,79 @@ fn summary_of(r: &rusqlite::Row, from: usize) -> rusqlite::Result<Summary> {
         relays: r.get::<_, i64>(from + 4)? as usize,
         closed: r.get::<_, i64>(from + 5)? as usize,
         late: r.get::<_, i64>(from + 6)? as usize,
+        corrected: 0,
     })
+}
+
+/// Write roll-call `id`'s outcome as `r` has it: the summary, and each
+/// station's answer (the answer it replaced, if corrected).
+fn write_outcome(tx: &Transaction, id: i64, r: &RollCall) -> Result<()> {
+    let s = r.summary();
+    tx.execute(
+        "UPDATE roll_calls SET answered = ?1, nothing_heard = ?2, weak = ?3, relays = ?4, closed = ?5, late = ?6, corrected = ?7
+         WHERE id = ?8",
+        params![
+            s.answered as i64,
+            s.nothing_heard as i64,
+            s.weak as i64,
+            s.relays as i64,
+            s.closed as i64,
+            s.late as i64,
+            s.corrected as i64,
+            id
+        ],
+    )?;
+    tx.execute(
+        "DELETE FROM roll_call_answers WHERE roll_call_id = ?1",
+        [id],
+    )?;
+    let mut st = tx.prepare_cached(
+        "INSERT INTO roll_call_answers (roll_call_id, radio_id, answer, readability, late, replaced)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (i, station) in r.stations.iter().enumerate() {
+        if let Some(e) = r.entry(i) {
+            let readability = match e.answer {
+                Answer::Heard(n) => Some(n as i64),
+                _ => None,
+            };
+            st.execute(params![
+                id,
+                station.radio_id,
+                e.answer.code(),
+                readability,
+                e.late,
+                e.replaced.as_ref().map(Answer::code)
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+/// The audit line for a step that puts an answer right or takes one late
+/// (the others are the call itself, summed up when it is saved).
+fn audit_step(
+    tx: &Transaction,
+    id: i64,
+    step: &Step,
+    operator: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let action = match step {
+        Step::Late { .. } => AuditAction::Late,
+        Step::Correct { .. } => AuditAction::Correct,
+        _ => return Ok(()),
+    };
+    audit::append(
+        tx,
+        now,
+        Some(operator),
+        action,
+        "rollcall",
+        Some(id),
+        &step_words(step),
+    )?;
+    Ok(())
 }
 
 impl Store {
@@ -540,7 +648,125 @@ impl Store {
                 "INSERT INTO roll_call_steps (roll_call_id, seq, at, step, operator_id) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![id, next, ts(now), encode_step(step), operator],
             )?;
+            audit_step(tx, id, step, operator, now)?;
             Ok(kept)
+        })
+    }
+
+    /// A late check-in or a correction on roll-call `id` once it is saved:
+    /// kept as a step of it, as during the call, and its outcome written
+    /// again. Its summary as it now stands.
+    pub fn amend_saved_roll_call(
+        &mut self,
+        id: i64,
+        step: &Step,
+        operator: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Summary> {
+        if !matches!(step, Step::Late { .. } | Step::Correct { .. }) {
+            return Err(StoreError::Invalid(
+                "a saved roll-call takes late check-ins and corrections only".into(),
+            ));
+        }
+        self.write(|tx| {
+            let state: Option<(Option<i64>, Option<i64>)> = tx
+                .query_row(
+                    "SELECT finished_at, voided_at FROM roll_calls WHERE id = ?1",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            match state {
+                None => return Err(StoreError::NotFound(format!("roll-call {id}"))),
+                Some((None, _)) => {
+                    return Err(StoreError::Invalid("the roll-call is not saved yet".into()))
+                }
+                Some((_, Some(_))) => {
+                    return Err(StoreError::Invalid("the roll-call was voided".into()))
+                }
+                Some((Some(_), None)) => {}
+            }
+            let mut kept = read_roll_call(tx, id)?;
+            kept.rollcall
+                .apply(step.clone())
+                .map_err(|e| StoreError::Invalid(e.to_string()))?;
+            tx.execute(
+                "INSERT INTO roll_call_steps (roll_call_id, seq, at, step, operator_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, kept.next_seq as i64, ts(now), encode_step(step), operator],
+            )?;
+            write_outcome(tx, id, &kept.rollcall)?;
+            audit_step(tx, id, step, operator, now)?;
+            Ok(kept.rollcall.summary())
+        })
+    }
+
+    /// Void roll-call `id` (started by mistake, a test of the sets): kept,
+    /// with who, when and why, and left out of every figure and mark. One
+    /// still open is ended so (no answers counted).
+    pub fn void_roll_call(
+        &mut self,
+        id: i64,
+        reason: &str,
+        operator: i64,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(StoreError::Invalid("say why the roll-call is void".into()));
+        }
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE roll_calls SET voided_at = ?1, voided_by = ?2, void_reason = ?3,
+                        finished_at = COALESCE(finished_at, ?1), finished_by = COALESCE(finished_by, ?2)
+                 WHERE id = ?4 AND voided_at IS NULL",
+                params![ts(now), operator, reason, id],
+            )?;
+            if n == 0 {
+                return Err(StoreError::Invalid(format!(
+                    "roll-call {id} is not there or already void"
+                )));
+            }
+            audit::append(
+                tx,
+                now,
+                Some(operator),
+                AuditAction::Void,
+                "rollcall",
+                Some(id),
+                &format!("voided: {reason}"),
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Turn roll-call `id` into a practice one: kept, counted apart as
+    /// practice, out of the real figures and marks.
+    pub fn make_roll_call_practice(
+        &mut self,
+        id: i64,
+        operator: i64,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE roll_calls SET practice = 1 WHERE id = ?1 AND practice = 0 AND voided_at IS NULL",
+                [id],
+            )?;
+            if n == 0 {
+                return Err(StoreError::Invalid(format!(
+                    "roll-call {id} is not a real one that is kept"
+                )));
+            }
+            audit::append(
+                tx,
+                now,
+                Some(operator),
+                AuditAction::Update,
+                "rollcall",
+                Some(id),
+                "made a practice roll-call",
+            )?;
+            Ok(())
         })
     }
 
@@ -560,9 +786,8 @@ impl Store {
             }
             let s = r.summary();
             let n = tx.execute(
-                "UPDATE roll_calls SET finished_at = ?1, finished_by = ?2, answered = ?3, nothing_heard = ?4, weak = ?5, relays = ?6, closed = ?7, late = ?8
-                 WHERE id = ?9 AND finished_at IS NULL",
-                params![ts(now), operator, s.answered as i64, s.nothing_heard as i64, s.weak as i64, s.relays as i64, s.closed as i64, s.late as i64, open.id],
+                "UPDATE roll_calls SET finished_at = ?1, finished_by = ?2 WHERE id = ?3 AND finished_at IS NULL",
+                params![ts(now), operator, open.id],
             )?;
             if n == 0 {
                 let (at, by): (i64, String) = tx.query_row(
@@ -577,18 +802,7 @@ impl Store {
                     at: from_ts(at),
                 }));
             }
-            for (i, station) in r.stations.iter().enumerate() {
-                if let Some(e) = r.entry(i) {
-                    let readability = match e.answer {
-                        Answer::Heard(n) => Some(n as i64),
-                        _ => None,
-                    };
-                    tx.execute(
-                        "INSERT INTO roll_call_answers (roll_call_id, radio_id, answer, readability, late) VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![open.id, station.radio_id, e.answer.code(), readability, e.late],
-                    )?;
-                }
-            }
+            write_outcome(tx, open.id, &r)?;
             audit::append(
                 tx,
                 now,
@@ -632,8 +846,30 @@ impl Store {
             .conn()
             .query_row(
                 &format!(
-                    "{RECORD_SELECT} WHERE r.practice = 0 AND r.started_at >= ?1 AND r.started_at < ?2
+                    "{RECORD_SELECT} WHERE r.practice = 0 AND r.voided_at IS NULL AND r.started_at >= ?1 AND r.started_at < ?2
                      ORDER BY r.started_at DESC, r.id DESC LIMIT 1"
+                ),
+                params![ts(from), ts(to)],
+                record_row,
+            )
+            .optional()?)
+    }
+
+    /// The roll-call saved in `[from, to)` that late check-ins and
+    /// corrections go to once the call is over: the latest real one, or
+    /// the latest practice one if there is no real one; never a void one.
+    pub fn saved_roll_call_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Option<RollCallRecord>> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!(
+                    "{RECORD_SELECT} WHERE r.finished_at IS NOT NULL AND r.voided_at IS NULL
+                       AND r.started_at >= ?1 AND r.started_at < ?2
+                     ORDER BY r.practice, r.started_at DESC, r.id DESC LIMIT 1"
                 ),
                 params![ts(from), ts(to)],
                 record_row,
@@ -643,12 +879,12 @@ impl Store {
 
     /// Each radio's answers on the last `n` real (not practice) roll-calls, oldest first.
     pub fn recent_answers(&self, n: usize) -> Result<HashMap<i64, Vec<Answer>>> {
-        let mut st = self.conn().prepare_cached(
+        let mut st = self.conn().prepare_cached(&format!(
             "SELECT a.radio_id, a.answer FROM roll_call_answers a
-             JOIN (SELECT id, started_at FROM roll_calls WHERE practice = 0 AND finished_at IS NOT NULL ORDER BY started_at DESC, id DESC LIMIT ?1) rc
+             JOIN (SELECT r.id, r.started_at FROM roll_calls r WHERE {COUNTED} ORDER BY r.started_at DESC, r.id DESC LIMIT ?1) rc
                ON rc.id = a.roll_call_id
-             ORDER BY rc.started_at, rc.id",
-        )?;
+             ORDER BY rc.started_at, rc.id"
+        ))?;
         let mut out: HashMap<i64, Vec<Answer>> = HashMap::new();
         for row in st.query_map([n as i64], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
@@ -663,14 +899,14 @@ impl Store {
 
     /// Per zone: the share of answers that were loud and clear on the last `n` real roll-calls.
     pub fn coverage_by_zone(&self, n: usize) -> Result<Vec<(String, f64, usize)>> {
-        let mut st = self.conn().prepare_cached(
+        let mut st = self.conn().prepare_cached(&format!(
             "SELECT z.name, AVG(CASE WHEN a.readability = 5 THEN 1.0 ELSE 0.0 END), COUNT(*) FROM roll_call_answers a
-             JOIN (SELECT id FROM roll_calls WHERE practice = 0 AND finished_at IS NOT NULL ORDER BY started_at DESC, id DESC LIMIT ?1) rc
+             JOIN (SELECT r.id FROM roll_calls r WHERE {COUNTED} ORDER BY r.started_at DESC, r.id DESC LIMIT ?1) rc
                ON rc.id = a.roll_call_id
              JOIN radios r ON r.id = a.radio_id JOIN members m ON m.id = r.member_id JOIN zones z ON z.id = m.zone_id
              WHERE a.answer <> 'closed'
-             GROUP BY z.name ORDER BY z.name",
-        )?;
+             GROUP BY z.name ORDER BY z.name"
+        ))?;
         let rows = st.query_map([n as i64], |r| {
             Ok((
                 r.get::<_, String>(0)?,

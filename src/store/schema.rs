@@ -690,6 +690,17 @@ INSERT INTO text_index (rowid, body) SELECT id * 8 + 5, description || ' ' || no
 INSERT INTO text_index (rowid, body)
 SELECT id * 8 + 6, COALESCE(action_taken, '') || ' ' || COALESCE(reject_reason, '') FROM hits;
 "#,
+    // 18: roll-calls put right after the event: answers corrected (each
+    // answer keeps the one it replaced; the roll-call counts them), and a
+    // roll-call voided (started by mistake: kept, with who, when and why,
+    // but left out of every figure and mark).
+    r#"
+ALTER TABLE roll_calls ADD COLUMN corrected INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE roll_calls ADD COLUMN voided_at INTEGER;
+ALTER TABLE roll_calls ADD COLUMN voided_by INTEGER REFERENCES operators(id);
+ALTER TABLE roll_calls ADD COLUMN void_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE roll_call_answers ADD COLUMN replaced TEXT;
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -294,25 +294,37 @@ impl Store {
             })?
             .collect::<rusqlite::Result<_>>()?;
         let tonight = (shift.started_at).min(now - Duration::hours(12));
+        // tonight's real roll-call, and the practice ones apart (void ones are in neither)
+        let roll_call_line = |r: &rusqlite::Row| {
+            Ok(RollCallLine {
+                started_at: from_ts(r.get(0)?),
+                finished: r.get(1)?,
+                practice: r.get(2)?,
+                expected: r.get(3)?,
+                answered: r.get(4)?,
+                nothing_heard: r.get(5)?,
+                weak: r.get(6)?,
+                late: r.get(7)?,
+                corrected: r.get(8)?,
+            })
+        };
+        const LINE: &str =
+            "SELECT started_at, finished_at IS NOT NULL, practice, expected, answered,
+                        nothing_heard, weak, late, corrected
+                 FROM roll_calls WHERE started_at >= ?1 AND voided_at IS NULL";
         let roll_call = c
             .query_row(
-                "SELECT started_at, finished_at IS NOT NULL, practice, expected, answered,
-                        nothing_heard, weak
-                 FROM roll_calls WHERE started_at >= ?1 ORDER BY started_at DESC, id DESC LIMIT 1",
+                &format!("{LINE} AND practice = 0 ORDER BY started_at DESC, id DESC LIMIT 1"),
                 [ts(tonight)],
-                |r| {
-                    Ok(RollCallLine {
-                        started_at: from_ts(r.get(0)?),
-                        finished: r.get(1)?,
-                        practice: r.get(2)?,
-                        expected: r.get(3)?,
-                        answered: r.get(4)?,
-                        nothing_heard: r.get(5)?,
-                        weak: r.get(6)?,
-                    })
-                },
+                roll_call_line,
             )
             .optional()?;
+        let practice_roll_calls = c
+            .prepare(&format!(
+                "{LINE} AND practice = 1 ORDER BY started_at, id LIMIT 20"
+            ))?
+            .query_map([ts(tonight)], roll_call_line)?
+            .collect::<rusqlite::Result<_>>()?;
         let sightings = c
             .prepare(
                 "SELECT s.id, s.at, COALESCE(o.name, s.description),
@@ -362,6 +374,7 @@ impl Store {
             open_incidents,
             waiting_hits,
             roll_call,
+            practice_roll_calls,
             sightings,
             radios,
             log,

@@ -135,6 +135,7 @@ pub fn csv_rows(r: &Report) -> Vec<CsvRow> {
 
     let c = &r.roll_calls;
     put("roll_calls", "held", "", "", c.held.to_string());
+    put("roll_calls", "practice", "", "", c.practice.to_string());
     put(
         "roll_calls",
         "stations_called",

@@ -321,6 +321,18 @@ pub fn markdown(r: &Report) -> String {
             }
         );
     }
+    if c.practice > 0 {
+        let _ = writeln!(
+            out,
+            "{} practice {} held as well, counted apart.",
+            num(c.practice),
+            if c.practice == 1 {
+                "roll-call was"
+            } else {
+                "roll-calls were"
+            }
+        );
+    }
     let statuses = counts_sentence(&d.by_status, |s, n| format!("{} {}", num(n), md(s)));
     let _ = writeln!(
         out,

@@ -69,8 +69,14 @@ fn roll_call(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let mut lines = vec![Line::default()];
         if let Some((s, practice)) = &app.radio.last_summary {
             lines.push(Line::from(Span::styled(
-                format!("Saved{}: {} of {} answered · {} nothing heard · {} weak · {} relayed · {} closed · {} late", if *practice { " (practice)" } else { "" }, s.answered, s.expected, s.nothing_heard, s.weak, s.relays, s.closed, s.late),
+                format!("Saved{}: {} of {} answered · {} nothing heard · {} weak · {} relayed · {} closed · {} late · {} corrected", if *practice { " (practice)" } else { "" }, s.answered, s.expected, s.nothing_heard, s.weak, s.relays, s.closed, s.late, s.corrected),
                 theme.style("ok"),
+            )));
+            lines.push(Line::from(format!(
+                "  on the roll-call saved: {} takes a late check-in · {} corrects an answer · {} voids it",
+                k(Command::LateCheckIn),
+                k(Command::CorrectAnswer),
+                k(Command::VoidRollCall)
             )));
             lines.push(Line::default());
         }
@@ -133,9 +139,13 @@ fn roll_call(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             let (answer, style) = match r.entry(i) {
                 Some(e) => (
                     format!(
-                        "{}{}",
+                        "{}{}{}",
                         e.answer.label(),
-                        if e.late { " (late)" } else { "" }
+                        if e.late { " (late)" } else { "" },
+                        e.replaced
+                            .as_ref()
+                            .map(|old| format!(" (corrected, was {})", old.label()))
+                            .unwrap_or_default()
                     ),
                     answer_style(&e.answer, theme),
                 ),
@@ -233,8 +243,8 @@ fn roll_call(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             },
         ),
         Span::raw(format!(
-            " · weak {} · relayed {} · closed {} · late {}",
-            s.weak, s.relays, s.closed, s.late
+            " · weak {} · relayed {} · closed {} · late {} · corrected {}",
+            s.weak, s.relays, s.closed, s.late, s.corrected
         )),
     ]));
     let queue: Vec<String> = r
@@ -251,13 +261,14 @@ fn roll_call(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
         format!(
-            "{}-{} readability · {} nothing heard · {} relayed · {} closed · {} late check-in · {} undo · {} finish",
+            "{}-{} readability · {} nothing heard · {} relayed · {} closed · {} late check-in · {} correct · {} undo · {} finish",
             k(Command::Heard5),
             k(Command::Heard1),
             k(Command::NothingHeard),
             k(Command::Relayed),
             k(Command::ClosedToday),
             k(Command::LateCheckIn),
+            k(Command::CorrectAnswer),
             k(Command::UndoAnswer),
             k(Command::FinishRollCall)
         ),

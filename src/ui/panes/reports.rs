@@ -212,7 +212,16 @@ fn key_figures(f: &mut Frame, area: Rect, r: &Report, theme: &Theme) {
         ),
         (
             "Roll-calls",
-            format!("{} · {} answering", num(c.held), percent(c.answered_share)),
+            format!(
+                "{} · {} answering{}",
+                num(c.held),
+                percent(c.answered_share),
+                if c.practice > 0 {
+                    format!(" · {} practice, not counted", num(c.practice))
+                } else {
+                    String::new()
+                }
+            ),
             plain,
         ),
         (

@@ -13,7 +13,7 @@ use watchroom::app::{Action, FormKind};
 #[test]
 fn help_is_built_from_the_key_table_and_follows_rebinding() {
     let mut config = Config::default();
-    config.keys.insert("new_incident".into(), vec!["i".into()]);
+    config.keys.insert("new_incident".into(), vec!["w".into()]);
     let (_dir, path) = demo_store();
     let mut c = console_on(&path, "Alex Morgan", config);
     c.keys("?");
@@ -28,7 +28,7 @@ fn help_is_built_from_the_key_table_and_follows_rebinding() {
         );
     }
     assert!(
-        screen.contains("i                 new incident"),
+        screen.contains("w                 new incident"),
         "{screen}"
     );
     for c in watchroom::app::command_line::COMMANDS {
@@ -43,7 +43,7 @@ fn help_is_built_from_the_key_table_and_follows_rebinding() {
     assert!(c.app.nothing_open());
     c.keys("n");
     assert!(c.app.nothing_open(), "n is no longer bound");
-    c.keys("i");
+    c.keys("w");
     assert!(matches!(
         c.app.form_kind(),
         Some(FormKind::Incident(IncidentForm::New))

@@ -199,7 +199,7 @@ impl Tally {
     /// The running count in the roll-call's box, as words.
     fn in_box(&self) -> String {
         format!(
-            "answered {} of {STATIONS} nothing heard {} · weak {} · relayed 0 · closed {} · late {}",
+            "answered {} of {STATIONS} nothing heard {} · weak {} · relayed 0 · closed {} · late {} · corrected 0",
             self.answered, self.nothing_heard, self.weak, self.closed, self.late
         )
     }

@@ -180,7 +180,26 @@ fn the_radio_log_completes_call_signs_and_shows_who_is_on_air() {
     let typed = c.app.input.as_ref().unwrap().line.value.clone();
     assert!(typed.starts_with("RC2"), "{typed}");
     c.ctrl('u');
-    c.keys("hs01 signing on");
+    // on air only by a sign-on or sign-off, never by a message's words
+    c.keys("hs01");
+    c.key(KeyCode::Enter);
+    let why = c.app.input.as_ref().unwrap().error.clone().unwrap();
+    assert!(why.contains("o signs a station on, O off"), "{why}");
+    c.key(KeyCode::Esc);
+    c.keys("O");
+    c.keys("hs01");
+    c.key(KeyCode::Enter);
+    assert!(!c.app.radio.on_air.contains(&"HS01".to_string()));
+    c.keys("l");
+    c.keys("hs01 lad was signing on the shutter");
+    c.key(KeyCode::Enter);
+    assert!(
+        !c.app.radio.on_air.contains(&"HS01".to_string()),
+        "words are not a sign-on: {:?}",
+        c.app.radio.on_air
+    );
+    c.keys("o");
+    c.keys("hs01");
     c.key(KeyCode::Enter);
     assert!(
         c.app.radio.on_air.contains(&"HS01".to_string()),
@@ -188,7 +207,11 @@ fn the_radio_log_completes_call_signs_and_shows_who_is_on_air() {
         c.app.radio.on_air
     );
     c.keys("l");
-    c.keys("hs01 signing off");
+    c.keys("hs01 signing off now");
+    c.key(KeyCode::Enter);
+    assert!(c.app.radio.on_air.contains(&"HS01".to_string()));
+    c.keys("O");
+    c.keys("hs01");
     c.key(KeyCode::Enter);
     assert!(!c.app.radio.on_air.contains(&"HS01".to_string()));
     c.keys("l");

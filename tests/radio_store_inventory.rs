@@ -287,23 +287,31 @@ fn log_lines_are_kept_with_the_radio_and_who_logged_them_newest_first() {
 }
 
 #[test]
-fn on_air_follows_signing_on_and_off_per_call_sign() {
+fn on_air_follows_sign_ons_and_sign_offs_per_call_sign_never_words() {
     let mut t = town();
     t.network();
     let op = t.op.id;
-    let mut log = |cs: &str, msg: &str, m: i64| {
-        t.store.log_radio(cs, msg, op, t0() + mins(m)).unwrap();
+    // a sign-on (true) or off (false), or a message (its words change nothing)
+    let mut log = |cs: &str, said: Result<bool, &str>, m: i64| {
+        let at = t0() + mins(m);
+        match said {
+            Ok(on) => t.store.sign_radio(cs, on, op, at).unwrap(),
+            Err(msg) => t.store.log_radio(cs, msg, op, at).unwrap(),
+        };
     };
-    log("MS02", "signing on", -600); // yesterday's shift, before the window
-    log("HS01", "Signing on", 0);
-    log("HS02", "signing on", 1);
-    log("HS01", "male in red jacket heading your way", 2); // no change
-    log("HS01", "signing off", 3);
-    log("MS01", "on", 4);
-    log("HS02", "HS02 sign off for lunch", 5);
-    log("HS03", "signing on", 6);
-    log("HS03", "off", 7);
-    log("HS01", "signing on again", 8);
+    log("MS02", Ok(true), -600); // yesterday's shift, before the window
+    log("HS01", Ok(true), 0);
+    log("HS02", Ok(true), 1);
+    log("HS01", Err("male in red jacket heading your way"), 2); // no change
+    log("HS01", Ok(false), 3);
+    log("MS01", Ok(true), 4);
+    log("HS02", Ok(false), 5);
+    log("HS03", Ok(true), 6);
+    log("HS03", Ok(false), 7);
+    log("HS01", Ok(true), 8);
+    // words alone never: not a sign-off, not a sign-on
+    log("MS01", Err("signing off"), 9);
+    log("HS02", Err("lad was signing on the shutter"), 10);
     let mut on = t.store.on_air(t0() - mins(60)).unwrap();
     on.sort();
     assert_eq!(on, ["HS01", "MS01"]);
@@ -314,6 +322,15 @@ fn on_air_follows_signing_on_and_off_per_call_sign() {
     // only what was said since: MS01 signed on before minute 6, HS03 on and off after
     assert_eq!(t.store.on_air(t0() + mins(6)).unwrap(), ["HS01"]);
     assert!(t.store.on_air(t0() + mins(9)).unwrap().is_empty());
+    // the words are in the log as said
+    let said: Vec<String> = t
+        .store
+        .radio_log(t0() + mins(9), 10)
+        .unwrap()
+        .into_iter()
+        .map(|l| l.message)
+        .collect();
+    assert_eq!(said, ["lad was signing on the shutter", "signing off"]);
 }
 
 // ---------------------------------------------------------------- roster

@@ -191,7 +191,7 @@ pub(super) fn permission_for(action: &Action) -> Option<Permission> {
         ) => {
             P::RunRollCall
         }
-        Action::RadioLine(radio::RadioInput::Log) => P::LogRadio,
+        Action::RadioLine(radio::RadioInput::Log | radio::RadioInput::Sign(_)) => P::LogRadio,
         Action::RadioStatus | Action::AddRadio | Action::EditRadio => P::ManageRadios,
         Action::ShowPane(Pane::Activity) => P::ViewAudit,
         Action::ShowPane(Pane::Setup)

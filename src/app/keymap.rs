@@ -234,6 +234,10 @@ pub enum Command {
     CorrectAnswer,
     #[serde(rename = "void_roll_call")]
     VoidRollCall,
+    #[serde(rename = "sign_on")]
+    SignOn,
+    #[serde(rename = "sign_off")]
+    SignOff,
     #[serde(rename = "finish_roll_call")]
     FinishRollCall,
     #[serde(rename = "start_roll_call")]

@@ -227,6 +227,8 @@ impl App {
             Command::LateCheckIn => Action::RadioLine(radio::RadioInput::LateCheckIn),
             Command::CorrectAnswer => Action::RadioLine(radio::RadioInput::Correct),
             Command::VoidRollCall => Action::RadioLine(radio::RadioInput::Void),
+            Command::SignOn => Action::RadioLine(radio::RadioInput::Sign(true)),
+            Command::SignOff => Action::RadioLine(radio::RadioInput::Sign(false)),
             Command::LogRadio => Action::RadioLine(radio::RadioInput::Log),
             Command::StartRollCall => Action::StartRollCall(false),
             Command::StartPractice => Action::StartRollCall(true),

@@ -67,6 +67,8 @@ pub enum RadioInput {
     Correct,
     /// why the roll-call is void
     Void,
+    /// the call sign signing on (`true`) or off
+    Sign(bool),
     /// the call sign that relayed
     Relay,
     /// narrowing the inventory as you type
@@ -84,6 +86,8 @@ impl RadioInput {
                 "correct an answer (call sign and 5-1, n, c, r and who relayed): "
             }
             RadioInput::Void => "void the roll-call, kept but counted nowhere (why): ",
+            RadioInput::Sign(true) => "signing on (call sign): ",
+            RadioInput::Sign(false) => "signing off (call sign): ",
             RadioInput::Relay => "relayed via: ",
             RadioInput::Filter => "radios: ",
         }
@@ -432,13 +436,25 @@ impl App {
         match purpose {
             // (answered above)
             RadioInput::Filter | RadioInput::Void => Ok(()),
-            RadioInput::Log => {
-                let message = if rest.is_empty() { "signing on" } else { rest };
+            RadioInput::Log | RadioInput::Sign(_) => {
                 let now = self.now();
-                match self
-                    .store
-                    .log_radio(call_sign, message, self.operator.id, now)
-                {
+                let written = match purpose {
+                    RadioInput::Sign(on) if rest.is_empty() => {
+                        self.store.sign_radio(call_sign, on, self.operator.id, now)
+                    }
+                    RadioInput::Sign(_) => {
+                        return Err("the call sign alone: what was said goes in the log".into())
+                    }
+                    _ if rest.is_empty() => {
+                        return Err(format!(
+                            "after the call sign, what was said ({} signs a station on, {} off)",
+                            self.keymap.key_for(super::keymap::Command::SignOn),
+                            self.keymap.key_for(super::keymap::Command::SignOff)
+                        ))
+                    }
+                    _ => self.store.log_radio(call_sign, rest, self.operator.id, now),
+                };
+                match written {
                     Ok(line) => {
                         self.mark_own_writes_seen();
                         self.info(format!("{} {}", line.call_sign, line.message));

@@ -316,7 +316,7 @@ mod tests {
             "{err}"
         );
         assert!(
-            err.contains("sign-in_refused") && err.ends_with("escalate)"),
+            err.contains("sign-in_refused") && err.ends_with("void)"),
             "{err}"
         );
     }

@@ -773,14 +773,15 @@ fn add_radio_history(
     for k in 0..12i64 {
         let (radio, _) = &roster[(k as usize * 5) % roster.len()];
         let at = now - Duration::minutes(300 - k * 23);
+        let message = messages[(k % messages.len() as i64) as usize];
+        let event = match message {
+            "signing on" => Some("on"),
+            "signing off" => Some("off"),
+            _ => None,
+        };
         tx.execute(
-            "INSERT INTO radio_log (at, radio_id, message, operator_id) VALUES (?1, ?2, ?3, ?4)",
-            params![
-                ts(at),
-                radio,
-                messages[(k % messages.len() as i64) as usize],
-                operator
-            ],
+            "INSERT INTO radio_log (at, radio_id, message, operator_id, event) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![ts(at), radio, message, operator, event],
         )?;
     }
     Ok(())

@@ -245,9 +245,15 @@ impl Batch<'_, '_> {
         };
         let tx = self.tx;
         tx.prepare_cached(
-            "INSERT INTO radio_log (at, radio_id, message, operator_id) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO radio_log (at, radio_id, message, operator_id, event) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?
-        .execute(params![ts(ev.at), radio, message, self.operator])?;
+        .execute(params![
+            ts(ev.at),
+            radio,
+            message,
+            self.operator,
+            if ev.signing_on { "on" } else { "off" }
+        ])?;
         let id = tx.last_insert_rowid();
         let detail = if matches!(status.as_str(), "lost" | "stunned") {
             format!("{message} from a radio that is {status}")

@@ -245,11 +245,40 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// One line of radio traffic: a known call sign and what it said.
+    /// One line of radio traffic: a known call sign and what it said. It
+    /// puts no one on air or off, whatever its words ([`Store::sign_radio`] does).
     pub fn log_radio(
         &mut self,
         call_sign: &str,
         message: &str,
+        operator: i64,
+        now: DateTime<Utc>,
+    ) -> Result<LogLine> {
+        self.radio_line(call_sign, message, None, operator, now)
+    }
+
+    /// A station signing on (`on`) or off: a line in the radio log that
+    /// puts it on air or takes it off.
+    pub fn sign_radio(
+        &mut self,
+        call_sign: &str,
+        on: bool,
+        operator: i64,
+        now: DateTime<Utc>,
+    ) -> Result<LogLine> {
+        let (message, event) = if on {
+            ("signing on", "on")
+        } else {
+            ("signing off", "off")
+        };
+        self.radio_line(call_sign, message, Some(event), operator, now)
+    }
+
+    fn radio_line(
+        &mut self,
+        call_sign: &str,
+        message: &str,
+        event: Option<&str>,
         operator: i64,
         now: DateTime<Utc>,
     ) -> Result<LogLine> {
@@ -263,13 +292,20 @@ impl Store {
             let (radio, status) = radio_by_call_sign(tx, call_sign)?
                 .ok_or_else(|| StoreError::Invalid(format!("no radio has the call sign “{}”", crate::domain::text::tidy_input(call_sign))))?;
             tx.execute(
-                "INSERT INTO radio_log (at, radio_id, message, operator_id) VALUES (?1, ?2, ?3, ?4)",
-                params![ts(now), radio, message, operator],
+                "INSERT INTO radio_log (at, radio_id, message, operator_id, event) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![ts(now), radio, message, operator, event],
             )?;
             let id = tx.last_insert_rowid();
             // the message itself stays in the log, not in the never-pruned trail
+            let what = match event {
+                Some("on") => "signing on",
+                Some(_) => "signing off",
+                None => "message",
+            };
             let detail = if matches!(status.as_str(), "lost" | "stunned") {
-                format!("message from a radio that is {status}")
+                format!("{what} from a radio that is {status}")
+            } else if event.is_some() {
+                what.to_string()
             } else {
                 String::new()
             };
@@ -333,29 +369,20 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Call signs on air: signed on since `since` and not signed off after.
+    /// Call signs on air: signed on since `since` and not signed off
+    /// after, by sign-ons and sign-offs only (never a message's words).
     pub fn on_air(&self, since: DateTime<Utc>) -> Result<Vec<String>> {
         let mut st = self.conn().prepare_cached(
-            "SELECT r.call_sign, l.message FROM radio_log l JOIN radios r ON r.id = l.radio_id
-             WHERE l.at >= ?1 ORDER BY l.at, l.id",
+            "SELECT r.call_sign, l.event = 'on' FROM radio_log l JOIN radios r ON r.id = l.radio_id
+             WHERE l.at >= ?1 AND l.event IS NOT NULL ORDER BY l.at, l.id",
         )?;
         let mut state: Vec<(String, bool)> = vec![];
         for row in st.query_map([ts(since)], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?))
         })? {
-            let (cs, msg) = row?;
-            let m = msg.to_lowercase();
-            let on = if m.contains("signing on") || m.contains("sign on") || m == "on" {
-                Some(true)
-            } else if m.contains("signing off") || m.contains("sign off") || m == "off" {
-                Some(false)
-            } else {
-                None
-            };
-            if let Some(on) = on {
-                state.retain(|(c, _)| *c != cs);
-                state.push((cs, on));
-            }
+            let (cs, on) = row?;
+            state.retain(|(c, _)| *c != cs);
+            state.push((cs, on));
         }
         Ok(state
             .into_iter()

@@ -701,6 +701,16 @@ ALTER TABLE roll_calls ADD COLUMN voided_by INTEGER REFERENCES operators(id);
 ALTER TABLE roll_calls ADD COLUMN void_reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE roll_call_answers ADD COLUMN replaced TEXT;
 "#,
+    // 19: a radio goes on air or off only by an explicit sign-on or sign-off
+    // (ingest's event, or the console's sign-on and sign-off keys), never by
+    // words in a message. Lines kept before this that were a sign-on or
+    // sign-off in so many words (as ingest and the console wrote them) are
+    // taken as one.
+    r#"
+ALTER TABLE radio_log ADD COLUMN event TEXT CHECK (event IN ('on', 'off'));
+UPDATE radio_log SET event = 'on' WHERE message = 'signing on';
+UPDATE radio_log SET event = 'off' WHERE message = 'signing off';
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -770,5 +780,30 @@ mod tests {
         // the incident by its text and its zone, the note (not the status line), the log entry
         assert_eq!(found("bike market"), [7 * 8 + 1]);
         assert_eq!(found("red"), [3 * 8 + 2, 5 * 8 + 3]);
+    }
+
+    #[test]
+    fn radio_lines_kept_before_sign_ons_were_explicit_are_one_only_in_so_many_words() {
+        let c = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..18] {
+            c.execute_batch(sql).unwrap();
+        }
+        c.execute_batch(
+            "INSERT INTO operators (id, name, role, created_at) VALUES (1, 'Sam', 'cctv', 0);
+             INSERT INTO radios (id, call_sign, serial, status) VALUES (1, 'HS02', 'SN1', 'spare');
+             INSERT INTO radio_log (id, at, radio_id, message, operator_id) VALUES
+                 (1, 0, 1, 'signing on', 1), (2, 1, 1, 'lad was signing on the shutter', 1),
+                 (3, 2, 1, 'signing off', 1), (4, 3, 1, 'Signing off for lunch', 1);",
+        )
+        .unwrap();
+        c.execute_batch(MIGRATIONS[18]).unwrap();
+        let events: Vec<Option<String>> = c
+            .prepare("SELECT event FROM radio_log ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(events, [Some("on".into()), None, Some("off".into()), None]);
     }
 }

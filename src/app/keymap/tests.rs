@@ -50,16 +50,16 @@ fn keys_can_be_rebound_and_help_follows() {
     let mut o = BTreeMap::new();
     o.insert(
         "new_incident".to_string(),
-        vec!["i".to_string(), "F2".to_string()],
+        vec!["w".to_string(), "F2".to_string()],
     );
     let (k, w) = Keymap::new(&o);
     assert!(w.is_empty(), "{w:?}");
     assert_eq!(
-        k.lookup(&key('i'), &[Context::Global]),
+        k.lookup(&key('w'), &[Context::Global]),
         Some(Command::NewIncident)
     );
     assert_eq!(k.lookup(&key('n'), &[Context::Global]), None);
-    assert_eq!(k.key_for(Command::NewIncident), "i");
+    assert_eq!(k.key_for(Command::NewIncident), "w");
     let help_line = k
         .bindings()
         .iter()
@@ -67,7 +67,7 @@ fn keys_can_be_rebound_and_help_follows() {
         .unwrap();
     assert_eq!(
         help_line.keys.iter().map(|k| k.label()).collect::<Vec<_>>(),
-        vec!["i", "F2"]
+        vec!["w", "F2"]
     );
 }
 

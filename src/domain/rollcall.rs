@@ -7,10 +7,8 @@
 //! a step taken on a view another console has since moved on from is kept
 //! only if it still means what its coordinator meant ([`RollCall::still_means`]).
 //!
-//! Over 800 lines with its tests (the state machine is under 500).
-//!
-//! Kept whole (about 800 lines, a third of them tests): the state machine
-//! and the rules a step must meet on an out-of-date screen belong together.
+//! Over 800 lines, nearly half of them tests: the state machine and the
+//! rules a step must meet on an out-of-date screen belong together.
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;

@@ -1,5 +1,10 @@
 //! Incidents and their timelines. The board reads windows by keyset so a
 //! million incidents draw as fast as a hundred.
+//!
+//! Over 800 lines: the board's windows (orders, anchors, words through the
+//! full-text index) and the incident's writes share the filter's SQL and
+//! the board key; the next split would be the board's reading into a file
+//! of its own.
 
 use super::versions::{self, Record};
 use super::{audit, from_ts, ts, Result, Store, StoreError};

@@ -1,5 +1,10 @@
 //! Roll-calls: the roster frozen at the start, every step kept as it is
-//! taken, the outcome saved at the end, and the radios' recent answers.
+//! taken, the outcome saved at the end (and written again for a late
+//! check-in or correction after it), voiding, and the radios' recent answers.
+//!
+//! Over 800 lines: every write to a roll-call settles a clash with another
+//! console inside the same transaction, so the steps, the saving and what
+//! comes after it share the reading and writing of the outcome here.
 //!
 //! Two coordinators can share one roll-call. Each step is kept with the
 //! sequence number the console expected; when another console's steps got
@@ -714,26 +719,39 @@ impl Store {
         if reason.is_empty() {
             return Err(StoreError::Invalid("say why the roll-call is void".into()));
         }
+        self.change_roll_call(
+            "UPDATE roll_calls SET voided_at = ?1, voided_by = ?2, void_reason = ?3,
+                    finished_at = COALESCE(finished_at, ?1), finished_by = COALESCE(finished_by, ?2)
+             WHERE id = ?4 AND voided_at IS NULL",
+            params![ts(now), operator, reason, id],
+            (id, &format!("roll-call {id} is not there or already void")),
+            (AuditAction::Void, &format!("voided: {reason}")),
+            (operator, now),
+        )
+    }
+
+    /// One change to roll-call `id` by an UPDATE, and its audit line; an
+    /// UPDATE that changed nothing is refused with the words given.
+    fn change_roll_call(
+        &mut self,
+        sql: &str,
+        values: &[&dyn rusqlite::ToSql],
+        (id, refused): (i64, &str),
+        (action, detail): (AuditAction, &str),
+        (operator, now): (i64, DateTime<Utc>),
+    ) -> Result<()> {
         self.write(|tx| {
-            let n = tx.execute(
-                "UPDATE roll_calls SET voided_at = ?1, voided_by = ?2, void_reason = ?3,
-                        finished_at = COALESCE(finished_at, ?1), finished_by = COALESCE(finished_by, ?2)
-                 WHERE id = ?4 AND voided_at IS NULL",
-                params![ts(now), operator, reason, id],
-            )?;
-            if n == 0 {
-                return Err(StoreError::Invalid(format!(
-                    "roll-call {id} is not there or already void"
-                )));
+            if tx.execute(sql, values)? == 0 {
+                return Err(StoreError::Invalid(refused.to_string()));
             }
             audit::append(
                 tx,
                 now,
                 Some(operator),
-                AuditAction::Void,
+                action,
                 "rollcall",
                 Some(id),
-                &format!("voided: {reason}"),
+                detail,
             )?;
             Ok(())
         })
@@ -747,27 +765,13 @@ impl Store {
         operator: i64,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        self.write(|tx| {
-            let n = tx.execute(
-                "UPDATE roll_calls SET practice = 1 WHERE id = ?1 AND practice = 0 AND voided_at IS NULL",
-                [id],
-            )?;
-            if n == 0 {
-                return Err(StoreError::Invalid(format!(
-                    "roll-call {id} is not a real one that is kept"
-                )));
-            }
-            audit::append(
-                tx,
-                now,
-                Some(operator),
-                AuditAction::Update,
-                "rollcall",
-                Some(id),
-                "made a practice roll-call",
-            )?;
-            Ok(())
-        })
+        self.change_roll_call(
+            "UPDATE roll_calls SET practice = 1 WHERE id = ?1 AND practice = 0 AND voided_at IS NULL",
+            params![id],
+            (id, &format!("roll-call {id} is not a real one that is kept")),
+            (AuditAction::Update, "made a practice roll-call"),
+            (operator, now),
+        )
     }
 
     /// Save the outcome: the summary, and each station's final answer, as

@@ -313,11 +313,32 @@ HS52,MTP-555003,issued,
 HS53,MTP-555004,spare,
 HS53,MTP-555005,spare,
 ,MTP-555006,spare,
+HS 77,MTP-555007,spare,
+HS1234567890123456789,MTP-555008,spare,
+\u{1b}[31mHS99 \u{1b}[0m,MTP-555009,spare,
 "
     );
     let run = import(&db, ImportKind::Radios, "radios.csv", bad.as_bytes(), true);
     let problems = run.outcome.problems();
-    assert_eq!(lines(&problems), vec![2, 3, 4, 5, 7, 8], "{}", run.printed);
+    assert_eq!(
+        lines(&problems),
+        vec![2, 3, 4, 5, 7, 8, 9, 10, 11],
+        "{}",
+        run.printed
+    );
+    // one rule for a call sign, named; nothing stored mangled
+    for (line, says) in [
+        (9, "call sign “HS 77” has a space"),
+        (10, "is 21 characters long"),
+        (11, "has “[” in it"),
+    ] {
+        let why = reason_on(&problems, line);
+        assert!(
+            why.contains(says) && why.contains("2 to 16 letters, digits or -"),
+            "line {line}: {why}"
+        );
+        assert!(!why.contains('\u{1b}'), "{why:?}");
+    }
     assert!(reason_on(&problems, 2).contains("no member called “Nobody's Shop”"));
     assert!(reason_on(&problems, 3)
         .contains("status “broken” is not one of issued, spare, faulty, in repair, lost, stunned"));

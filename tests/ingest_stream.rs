@@ -188,6 +188,8 @@ fn each_bad_line_is_named_by_its_number_and_the_good_ones_kept() {
         r#"{"kind":"alarm","member_id":99999,"alarm":"panic"}"#, // 13
         r#"{"kind":"alarm","member":"Greggs","zone":"Market Square","alarm":"panic"}"#, // 14
         r#"{"kind":"incident","type":"drunk","zone":"NTE","summary":"last good"}"#, // 15
+        r#"{"kind":"radio","call_sign":"HS 77","event":"sign_on"}"#, // 16
+        r#"{"kind":"radio","call_sign":"\u001b[31mHS99","event":"sign_on"}"#, // 17
     ];
     let (tally, err) = feed(&path, &lines);
     assert_eq!(
@@ -195,7 +197,7 @@ fn each_bad_line_is_named_by_its_number_and_the_good_ones_kept() {
         Tally {
             accepted: 3,
             duplicates: 0,
-            rejected: 11
+            rejected: 13
         },
         "{err}"
     );
@@ -212,6 +214,8 @@ fn each_bad_line_is_named_by_its_number_and_the_good_ones_kept() {
         "line 10: \"at\" is in the future",
         "line 13: no member has the id 99999",
         "line 14: no member called “Greggs” in zone “Market Square”",
+        "line 16: call sign “HS 77” has a space: a call sign is 2 to 16 letters, digits or -",
+        "line 17: call sign “[31mHS99” has a control character",
     ];
     assert_eq!(said.len(), want.len(), "{err}");
     for (got, want) in said.iter().zip(want) {
@@ -306,10 +310,19 @@ fn hostile_text_is_cleaned_before_it_is_stored() {
         &[r#"{"kind":"radio","call_sign":"\u001b[31mX","event":"sign_on"}"#],
     );
     assert!(
-        err.starts_with("line 1: no radio has the call sign"),
+        err.starts_with("line 1: call sign “[31mX” has a control character"),
         "{err}"
     );
     assert!(!err.contains('\x1b'), "{err:?}");
+    // and one the rule allows, that no radio has
+    let (_, err) = feed(
+        &path,
+        &[r#"{"kind":"radio","call_sign":"zz-99","event":"sign_on"}"#],
+    );
+    assert!(
+        err.starts_with("line 1: no radio has the call sign “ZZ-99”"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -486,7 +486,11 @@ fn a_manager_edits_a_member_from_the_pane_and_bad_input_loses_nothing() {
     c.keys("l");
     c.ctrl('s');
     assert!(c.app.nothing_open(), "{:?}", c.app.overlay());
-    assert_eq!(message(&c), "Brook Street Bakery saved");
+    // the bakery still holds a radio: said now, and flagged on the inventory
+    assert_eq!(
+        message(&c),
+        "Brook Street Bakery saved; radio HS08 is still with them: fetch it back (flagged on the inventory)"
+    );
     let after = selected_row(&c);
     assert_eq!(after.address, "9 Castle Street");
     assert_eq!(after.status, MemberStatus::Lapsed);
@@ -523,6 +527,16 @@ fn a_manager_edits_a_member_from_the_pane_and_bad_input_loses_nothing() {
     );
     assert_eq!(c.worker.audit_count().unwrap(), audit_before + 1);
     assert!(c.text().contains("9 Castle Street"));
+    c.keys("5v");
+    let hs08 = c
+        .app
+        .radio
+        .radios
+        .iter()
+        .find(|h| h.radio.call_sign == "HS08")
+        .unwrap();
+    assert_eq!(hs08.flag, Some("recover: member lapsed"));
+    assert!(c.text().contains("recover: member lapsed"));
 }
 
 #[test]

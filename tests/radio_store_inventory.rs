@@ -83,7 +83,7 @@ fn a_call_sign_issued_twice_is_refused_with_a_clear_message_and_nothing_written(
         .store
         .add_radio("  ", "SN-9", None, "spare", t.op.id, t0())
         .unwrap_err();
-    assert!(invalid(e).contains("needs a call sign and a serial"));
+    assert!(invalid(e).contains("a call sign is needed"));
     assert_eq!(count(&t.path, "SELECT COUNT(*) FROM radios"), radios);
     assert_eq!(t.audit_rows(), audit, "nothing audited for a refusal");
     let only = t.store.radios().unwrap();
@@ -448,7 +448,7 @@ fn a_radio_marked_faulty_leaves_the_next_roster_but_not_the_one_in_progress() {
 fn with_no_radio_on_the_roster_a_roll_call_is_refused() {
     let mut t = town();
     t.radio("SP01", None, "spare");
-    t.radio("HS09", Some(t.lapsed), "issued");
+    t.radio_of_lapsed("HS09");
     let e = t.store.start_roll_call(false, t.op.id, t0()).unwrap_err();
     assert!(invalid(e).contains("nothing to call"));
     assert_eq!(count(&t.path, "SELECT COUNT(*) FROM roll_calls"), 0);

@@ -585,10 +585,28 @@ impl App {
                 self.store.edit_member(*id, *seen, &m, op, now, today)?;
                 self.members = self.store.members()?;
                 self.reload_members();
-                Ok(format!(
-                    "{} saved",
-                    crate::domain::text::tidy_input(&m.name)
-                ))
+                // A radio left with a member off the scheme is on no roll-call:
+                // say so now, as well as flagging it on the inventory.
+                let held: Vec<String> = self
+                    .store
+                    .radios()?
+                    .into_iter()
+                    .filter(|r| {
+                        r.member_id == Some(*id)
+                            && crate::domain::radio::to_recover(&r.status, &r.member_status)
+                                .is_some()
+                    })
+                    .map(|r| r.call_sign)
+                    .collect();
+                let name = crate::domain::text::tidy_input(&m.name);
+                Ok(if held.is_empty() {
+                    format!("{name} saved")
+                } else {
+                    format!(
+                        "{name} saved; radio {} is still with them: fetch it back (flagged on the inventory)",
+                        held.join(", ")
+                    )
+                })
             }
             MemberForm::AddContact { member } => {
                 let email = crate::domain::text::tidy_input(form.field(FieldKey::Email)?.value());

@@ -151,7 +151,10 @@ impl RadioPane {
     fn mark_health(&mut self) {
         for h in &mut self.radios {
             h.marks = self.health.get(&h.radio.id).cloned().unwrap_or_default();
-            h.flag = needs_maintenance(&h.marks);
+            // Fetching a radio back from a member off the scheme comes first:
+            // it is on no roll-call, so its marks would never say.
+            h.flag = crate::domain::radio::to_recover(&h.radio.status, &h.radio.member_status)
+                .or_else(|| needs_maintenance(&h.marks));
         }
     }
 

@@ -17,6 +17,7 @@ pub mod overview;
 pub mod permission;
 pub mod pin;
 pub mod place;
+pub mod radio;
 pub mod report;
 pub mod retention;
 pub mod rollcall;

@@ -471,6 +471,10 @@ pub struct Radios {
     pub faulty_or_in_repair: u64,
     /// Radios reported faulty during the period.
     pub faults_reported: u64,
+    /// Radios still with a member who has lapsed or left, to be fetched
+    /// back: "HS07 (The Crown, lapsed)".
+    #[serde(default)]
+    pub to_recover: Vec<String>,
 }
 
 impl Radios {
@@ -502,6 +506,7 @@ impl Radios {
             faulty_or_in_repair: of("faulty") + of("in repair"),
             by_status,
             faults_reported,
+            to_recover: Vec::new(),
         }
     }
 }

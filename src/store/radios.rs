@@ -16,6 +16,8 @@ pub struct Radio {
     pub serial: String,
     pub member_id: Option<i64>,
     pub member: String,
+    /// The member's own status (active, lapsed…), empty for no member.
+    pub member_status: String,
     pub zone: String,
     pub status: String,
     pub notes: String,
@@ -41,7 +43,7 @@ pub struct LogLine {
     pub by: String,
 }
 
-const RADIO_SELECT: &str = "SELECT r.id, r.call_sign, r.serial, r.member_id, COALESCE(m.name, ''), COALESCE(z.name, ''), r.status, r.notes, r.version
+const RADIO_SELECT: &str = "SELECT r.id, r.call_sign, r.serial, r.member_id, COALESCE(m.name, ''), COALESCE(z.name, ''), r.status, r.notes, r.version, COALESCE(m.status, '')
      FROM radios r LEFT JOIN members m ON m.id = r.member_id LEFT JOIN zones z ON z.id = m.zone_id";
 
 fn radio_row(r: &rusqlite::Row) -> rusqlite::Result<Radio> {
@@ -55,7 +57,30 @@ fn radio_row(r: &rusqlite::Row) -> rusqlite::Result<Radio> {
         status: r.get(6)?,
         notes: r.get(7)?,
         version: r.get(8)?,
+        member_status: r.get(9)?,
     })
+}
+
+/// Refuse to issue a radio to a member who is not on the scheme now.
+fn check_holder(tx: &rusqlite::Connection, member: Option<i64>) -> Result<()> {
+    let Some(id) = member else { return Ok(()) };
+    let found: Option<(String, String)> = tx
+        .query_row(
+            "SELECT name, status FROM members WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    match found {
+        None => Err(StoreError::Invalid(format!("no member #{id}"))),
+        Some((name, status)) if status == "lapsed" || status == "left" => {
+            Err(StoreError::Invalid(format!(
+                "{} has {status}: a radio is issued only to a member on the scheme",
+                crate::domain::text::tidy_input(&name)
+            )))
+        }
+        Some(_) => Ok(()),
+    }
 }
 
 fn radio_by_call_sign(tx: &rusqlite::Connection, call_sign: &str) -> Result<Option<(i64, String)>> {
@@ -92,12 +117,10 @@ impl Store {
         operator: i64,
         now: DateTime<Utc>,
     ) -> Result<Radio> {
-        let call_sign = crate::domain::text::tidy_input(call_sign).to_uppercase();
+        let call_sign = crate::domain::radio::call_sign(call_sign).map_err(StoreError::Invalid)?;
         let serial = crate::domain::text::tidy_input(serial);
-        if call_sign.is_empty() || serial.is_empty() {
-            return Err(StoreError::Invalid(
-                "a radio needs a call sign and a serial number".into(),
-            ));
+        if serial.is_empty() {
+            return Err(StoreError::Invalid("a radio needs a serial number".into()));
         }
         if !RADIO_STATUSES.contains(&status) {
             return Err(StoreError::Invalid(format!(
@@ -105,7 +128,14 @@ impl Store {
                 RADIO_STATUSES.join(", ")
             )));
         }
+        if status == "issued" && member.is_none() {
+            return Err(StoreError::Invalid(
+                "an issued radio needs the member it is issued to".into(),
+            ));
+        }
+        let status = crate::domain::radio::status_for_holder(status, member.is_some());
         let id = self.write(|tx| {
+            check_holder(tx, member)?;
             if radio_by_call_sign(tx, &call_sign)?.is_some() {
                 return Err(StoreError::Invalid(format!(
                     "call sign {call_sign} is already issued to another radio"
@@ -156,6 +186,9 @@ impl Store {
         let current = self.radio(id)?;
         self.write(|tx| {
             versions::check(tx, Record::Radio(id), expected_version)?;
+            if member != current.member_id {
+                check_holder(tx, member)?;
+            }
             let before = super::history::fields(tx, super::history::Owner::Radio(id))?;
             tx.execute(
                 "UPDATE radios SET serial = ?1, member_id = ?2, notes = ?3 WHERE id = ?4",
@@ -164,6 +197,16 @@ impl Store {
             .map_err(|_| {
                 StoreError::Invalid(format!("serial {serial} is already on another radio"))
             })?;
+            // Given to a member, a spare is issued; taken back, it is a spare.
+            let status =
+                crate::domain::radio::status_for_holder(&current.status, member.is_some());
+            if status != current.status {
+                tx.execute("UPDATE radios SET status = ?1 WHERE id = ?2", params![status, id])?;
+                tx.execute(
+                    "INSERT INTO radio_status_history (radio_id, at, from_status, to_status, operator_id, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![id, ts(now), current.status, status, operator, if member.is_some() { "issued to a member" } else { "taken back from its member" }],
+                )?;
+            }
             versions::bump(tx, Record::Radio(id), operator, now)?;
             super::history::record_since(
                 tx,
@@ -216,7 +259,19 @@ impl Store {
                     current.call_sign
                 )));
             }
+            if status == "issued" && current.member_id.is_none() {
+                return Err(StoreError::Invalid(format!(
+                    "{} is issued to no one: edit it to choose its member, and it is issued",
+                    current.call_sign
+                )));
+            }
             tx.execute("UPDATE radios SET status = ?1 WHERE id = ?2", params![status, id])?;
+            if status == "spare" && current.member_id.is_some() {
+                // A spare is with the control room, not a member.
+                let before = super::history::fields(tx, super::history::Owner::Radio(id))?;
+                tx.execute("UPDATE radios SET member_id = NULL WHERE id = ?1", [id])?;
+                super::history::record_since(tx, super::history::Owner::Radio(id), &before, now, operator)?;
+            }
             versions::bump(tx, Record::Radio(id), operator, now)?;
             tx.execute(
                 "INSERT INTO radio_status_history (radio_id, at, from_status, to_status, operator_id, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

@@ -266,7 +266,23 @@ impl Store {
             [start, end],
             |r| r.get(0),
         )?;
-        let radios = Radios::from_statuses(&radio_rows, count(faults));
+        let mut radios = Radios::from_statuses(&radio_rows, count(faults));
+        radios.to_recover = {
+            let mut st = conn.prepare_cached(
+                "SELECT r.call_sign, m.name, m.status FROM radios r JOIN members m ON m.id = r.member_id
+                 WHERE r.status IN ('issued', 'faulty') AND m.status IN ('lapsed', 'left')
+                 ORDER BY r.call_sign",
+            )?;
+            let rows = st.query_map([], |r| {
+                Ok(format!(
+                    "{} ({}, {})",
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?
+                ))
+            })?;
+            rows.collect::<Result<_, _>>()?
+        };
 
         // membership: dates are the scheme's days, stored as YYYY-MM-DD. A
         // member counts from the day it joined (pending applications never)

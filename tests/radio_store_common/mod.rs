@@ -92,6 +92,24 @@ impl Town {
         self.store.radio(radio).unwrap().version
     }
 
+    /// A radio issued to the lapsed member while it was still on the
+    /// scheme (no radio can be issued to one now).
+    pub fn radio_of_lapsed(&mut self, call_sign: &str) -> i64 {
+        let (path, lapsed) = (self.path.clone(), self.lapsed);
+        let set = move |status: &str| {
+            raw(&path)
+                .execute(
+                    "UPDATE members SET status = ?1 WHERE id = ?2",
+                    rusqlite::params![status, lapsed],
+                )
+                .unwrap()
+        };
+        set("active");
+        let id = self.radio(call_sign, Some(self.lapsed), "issued");
+        set("lapsed");
+        id
+    }
+
     pub fn radio(&mut self, call_sign: &str, member: Option<i64>, status: &str) -> i64 {
         let serial = format!("SN-{call_sign}");
         self.store
@@ -103,7 +121,7 @@ impl Town {
     /// Five radios on the roster (HS01–HS03 at Greggs and Boots on the High
     /// Street, MS01 and MS02 at the Old Bell), and some that are not.
     pub fn network(&mut self) -> HashMap<&'static str, i64> {
-        let (g, b, o, l) = (self.greggs, self.boots, self.old_bell, self.lapsed);
+        let (g, b, o) = (self.greggs, self.boots, self.old_bell);
         let mut ids = HashMap::new();
         for (cs, member, status) in [
             ("MS02", Some(o), "issued"),
@@ -111,12 +129,12 @@ impl Town {
             ("MS01", Some(o), "issued"),
             ("HS01", Some(g), "issued"),
             ("HS03", Some(g), "issued"),
-            ("HS09", Some(l), "issued"), // member lapsed
             ("HS08", Some(g), "faulty"), // not issued
             ("SP01", None, "spare"),     // on the shelf
         ] {
             ids.insert(cs, self.radio(cs, member, status));
         }
+        ids.insert("HS09", self.radio_of_lapsed("HS09"));
         ids
     }
 

@@ -118,7 +118,7 @@ pub(super) fn radio_row(c: &Cells) -> Result<RadioRecord, String> {
         }
     };
     Ok(RadioRecord {
-        call_sign: c.required("call sign")?.to_uppercase(),
+        call_sign: crate::domain::radio::call_sign(&c.required("call sign")?)?,
         serial: c.required("serial")?,
         status,
         member: c.opt("member"),

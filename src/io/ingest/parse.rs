@@ -15,7 +15,6 @@ pub const MAX_AHEAD_MINUTES: i64 = 5;
 /// Text limits, in characters (after tidying).
 const MAX_TYPE: usize = 40;
 const MAX_ALARM: usize = 40;
-const MAX_CALL_SIGN: usize = 16;
 const MAX_NAME: usize = 120;
 const MAX_LOCATION: usize = 200;
 const MAX_SUMMARY: usize = 500;
@@ -255,7 +254,11 @@ pub fn parse_line(line: &[u8], now: DateTime<Utc>, rules: &Rules) -> Result<Inge
     let at = time(raw.at.as_ref(), now)?;
     match kind.as_str() {
         "radio" => {
-            let call_sign = required("call_sign", raw.call_sign.as_ref(), MAX_CALL_SIGN)?;
+            let call_sign = match raw.call_sign.as_ref() {
+                None => return Err("missing \"call_sign\"".into()),
+                Some(Value::String(s)) => crate::domain::radio::call_sign(s)?,
+                Some(_) => return Err("\"call_sign\" must be text".into()),
+            };
             let signing_on = match text("event", raw.event.as_ref(), 20)?.as_deref() {
                 Some("sign_on") => true,
                 Some("sign_off") => false,
@@ -265,7 +268,7 @@ pub fn parse_line(line: &[u8], now: DateTime<Utc>, rules: &Rules) -> Result<Inge
                 None => return Err("missing \"event\" (sign_on or sign_off)".into()),
             };
             Ok(IngestEvent::Radio(RadioEvent {
-                call_sign: call_sign.to_uppercase(),
+                call_sign,
                 signing_on,
                 at,
             }))

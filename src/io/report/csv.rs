@@ -217,6 +217,9 @@ pub fn csv_rows(r: &Report) -> Vec<CsvRow> {
         "",
         d.faults_reported.to_string(),
     );
+    for r in &d.to_recover {
+        put("radios", "to_recover", r, "", "1".to_string());
+    }
 
     let m = &r.members;
     put("members", "joined", "", "", m.joined.to_string());

@@ -361,6 +361,17 @@ pub fn markdown(r: &Report) -> String {
         .map(|s| vec![md(&capitalise(&s.label)), num(s.count)])
         .collect();
     table(&mut out, &["Radio status", "Radios"], 1, &rows);
+    if !d.to_recover.is_empty() {
+        let _ = writeln!(
+            out,
+            "Still with a member who has lapsed or left, to be fetched back: {}.\n",
+            d.to_recover
+                .iter()
+                .map(|r| md(r))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
 
     // members
     let m = &r.members;

@@ -281,6 +281,15 @@ pub(super) fn write_members(
 }
 
 /// Find a member by name, or by "Name (Zone)" when two share a name.
+/// Whether member `id` has lapsed or left, and which ("lapsed", "left").
+pub(super) fn member_gone(existing: &[MemberNow], id: i64) -> Option<&'static str> {
+    existing
+        .iter()
+        .find(|m| m.id == id)
+        .filter(|m| m.status.is_gone())
+        .map(|m| m.status.code())
+}
+
 pub(super) fn find_member(
     given: &str,
     existing: &[MemberNow],

@@ -1,9 +1,10 @@
 //! Importing radios: a radio is matched by its call sign or its serial, and
 //! issued to a member found by name (or "Name (Zone)").
 
-use super::members::{find_member, members_now};
+use super::members::{find_member, member_gone, members_now};
 use super::{match_key, zones, ImportPlan, Lined, PlannedRow, RowPlan, Seen};
 use crate::domain::audit::AuditAction;
+use crate::domain::radio::status_for_holder;
 use crate::store::history::{self, Owner};
 use crate::store::versions::{self, Record};
 use crate::store::{audit, ts, Result};
@@ -133,11 +134,26 @@ pub(super) fn plan_radios(
         } else {
             None
         });
+        if let Some(gone) = member
+            .filter(|&m| current.is_none_or(|c| c.member_id != Some(m)))
+            .and_then(|m| member_gone(&members, m))
+        {
+            bad(
+                &mut row,
+                format!(
+                    "{} has {gone}: a radio is issued only to a member on the scheme",
+                    r.member.as_deref().unwrap_or_default()
+                ),
+            );
+            plan.rows.push(row);
+            resolved.push(None);
+            continue;
+        }
+        // Given to a member, a spare is issued, as in the console.
         let status = match (&r.status, current) {
             (Some(s), _) => s.clone(),
-            (None, Some(c)) => c.status.clone(),
-            (None, None) if member_id.is_some() => "issued".into(),
-            (None, None) => "spare".into(),
+            (None, Some(c)) => status_for_holder(&c.status, member_id.is_some()).to_string(),
+            (None, None) => status_for_holder("spare", member_id.is_some()).to_string(),
         };
         if status == "issued" && member_id.is_none() {
             bad(

@@ -392,7 +392,7 @@ fn inventory(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             "zone",
             "status",
             "last 10",
-            "maintenance",
+            "needs",
         ])
         .style(theme.style("muted")),
     )

@@ -234,6 +234,15 @@ fn key_figures(f: &mut Frame, area: Rect, r: &Report, theme: &Theme) {
             warn(d.faulty_or_in_repair > 0),
         ),
         (
+            "Radios to recover",
+            if d.to_recover.is_empty() {
+                "none".to_string()
+            } else {
+                clean(&d.to_recover.join(", "))
+            },
+            warn(!d.to_recover.is_empty()),
+        ),
+        (
             "Members",
             format!(
                 "{} · +{} joined · −{} lapsed",

@@ -106,6 +106,8 @@ pub enum Action {
     StartAnotherRollCall,
     /// Yes to finishing with stations not yet called.
     FinishRollCallNow,
+    /// Yes to answering for a radio set lost or stunned.
+    AnswerAnyway(crate::domain::rollcall::Step),
     /// `:rollcall void WHY`: ask before voiding tonight's roll-call.
     AskVoidRollCall(String),
     /// `:rollcall make-practice`: ask before making tonight's roll-call a practice one.
@@ -178,6 +180,7 @@ pub(super) fn permission_for(action: &Action) -> Option<Permission> {
         | Action::StartRollCall(_)
         | Action::StartAnotherRollCall
         | Action::FinishRollCallNow
+        | Action::AnswerAnyway(_)
         | Action::AskVoidRollCall(_)
         | Action::AskMakePractice
         | Action::VoidRollCall { .. }
@@ -434,6 +437,7 @@ impl App {
                 let effects = self.radio.answer(crate::domain::rollcall::Step::Finish);
                 self.run(effects);
             }
+            Action::AnswerAnyway(step) => self.answer_anyway(step),
             Action::AskVoidRollCall(why) => {
                 if let Err(why) = self.ask_void_roll_call(&why) {
                     self.warn(why);

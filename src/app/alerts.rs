@@ -173,6 +173,32 @@ impl App {
         self.toast(text);
     }
 
+    /// A radio set lost or stunned heard on air (signing on, off, or a
+    /// message), here or on another console or by ingest: the bell, a
+    /// desktop notice and a toast on every console, as a hit has. The
+    /// audit trail holds it already, written with the log line.
+    pub(super) fn missing_radio_heard(
+        &mut self,
+        call_sign: &str,
+        status: &str,
+        what: &str,
+        by: &str,
+    ) {
+        let text = format!(
+            "{} RADIO {} heard: {} (logged by {})",
+            status.to_uppercase(),
+            crate::domain::text::clean(call_sign),
+            crate::domain::text::clean(what),
+            crate::domain::text::clean(by)
+        );
+        self.bell = true;
+        self.notices.push(super::hits::Notice {
+            summary: format!("watchroom: {status} radio heard"),
+            body: text.clone(),
+        });
+        self.toast(text);
+    }
+
     /// An incident that has gone the stale age without an update gives a
     /// toast once (on every console, each counting from the store); those
     /// stale when the console started are not news.

@@ -131,6 +131,10 @@ pub struct RadioPane {
     /// last read (on the store worker: every answer of those nights); the
     /// marks and flags are drawn from these until the next reading is in.
     pub health: HashMap<i64, Vec<Answer>>,
+    /// Radios lost, stunned, faulty or in repair now, by call sign: shown
+    /// beside tonight's stations as it changes, and asked about before a
+    /// lost or stunned one is answered as heard.
+    pub trouble: HashMap<String, String>,
     /// A reading of the history is on the worker; another is wanted after it.
     pub health_reading: bool,
     health_again: bool,
@@ -460,8 +464,19 @@ impl App {
                 match written {
                     Ok(line) => {
                         self.mark_own_writes_seen();
-                        self.info(format!("{} {}", line.call_sign, line.message));
                         self.refresh_radio();
+                        if crate::domain::radio::is_missing(&line.status) {
+                            // this console's own write wakes no reload: alert here too
+                            let by = self.operator.name.clone();
+                            self.missing_radio_heard(
+                                &line.call_sign,
+                                &line.status,
+                                &line.message,
+                                &by,
+                            );
+                        } else {
+                            self.info(format!("{} {}", line.call_sign, line.message));
+                        }
                         Ok(())
                     }
                     Err(StoreError::Invalid(e)) => Err(e),
@@ -490,6 +505,9 @@ impl App {
                 } else {
                     Step::Late { call_sign, answer }
                 };
+                if self.ask_before_missing(&step) {
+                    return Ok(());
+                }
                 if self.radio.rollcall.is_none() {
                     // the call is over and saved: tonight's saved one takes it
                     return self.amend_saved_roll_call(step);
@@ -502,12 +520,28 @@ impl App {
     /// A step typed on the line: one the roll-call refuses keeps the line
     /// open with why, so what was typed is not lost.
     fn typed_step(&mut self, step: Step) -> Result<(), String> {
+        if self.ask_before_missing(&step) {
+            return Ok(());
+        }
         let effects = self.radio.answer(step);
         if let [Effect::StepRefused(StepRefused::Invalid(why))] = effects.as_slice() {
             return Err(why.clone());
         }
         self.run(effects);
         Ok(())
+    }
+
+    /// Ask first (and say so) if `step` answers for a lost or stunned radio.
+    fn ask_before_missing(&mut self, step: &Step) -> bool {
+        let Some(question) = self.missing_answer_question(step) else {
+            return false;
+        };
+        self.modal = Some(Modal::Confirm(super::Confirm {
+            question,
+            yes: super::Action::AnswerAnyway(step.clone()),
+            no: "no answer recorded".into(),
+        }));
+        true
     }
 
     /// A radio key, through the radio pane's own update.

@@ -82,6 +82,7 @@ impl App {
     /// begun elsewhere.
     pub(crate) fn refresh_roll_call(&mut self) -> Result<(), StoreError> {
         self.radio.rollcall_reads += 1;
+        self.radio.trouble = self.store.radios_in_trouble()?;
         let Some(open) = &mut self.radio.rollcall else {
             if let Some(open) = self.store.open_roll_call()? {
                 self.radio.selected = open.rollcall.current().unwrap_or(0);
@@ -247,6 +248,14 @@ impl App {
     /// A roll-call step, through the radio pane's own update. `F` with
     /// stations not yet called asks first, saying how many.
     pub(crate) fn roll_call_step(&mut self, step: Step) {
+        if let Some(question) = self.missing_answer_question(&step) {
+            self.modal = Some(Modal::Confirm(Confirm {
+                question,
+                yes: Action::AnswerAnyway(step),
+                no: "no answer recorded".into(),
+            }));
+            return;
+        }
         if step == Step::Finish {
             if let Some(question) = self.finish_question() {
                 self.modal = Some(Modal::Confirm(Confirm {
@@ -256,6 +265,46 @@ impl App {
                 }));
                 return;
             }
+        }
+        let effects = self.radio.answer(step);
+        self.run(effects);
+    }
+
+    /// What to ask before a radio set lost or stunned is answered as heard
+    /// (whoever answers has a radio that is not where it should be).
+    pub(crate) fn missing_answer_question(&self, step: &Step) -> Option<String> {
+        let (call_sign, answer) = match step {
+            Step::Answer(a) => {
+                let r = &self.radio.rollcall.as_ref()?.rollcall;
+                (r.stations.get(r.current()?)?.call_sign.as_str(), a)
+            }
+            Step::Late { call_sign, answer } | Step::Correct { call_sign, answer } => {
+                (call_sign.as_str(), answer)
+            }
+            _ => return None,
+        };
+        use crate::domain::rollcall::Answer;
+        if !matches!(answer, Answer::Heard(_) | Answer::RelayedVia(_)) {
+            return None;
+        }
+        let status = self.radio.trouble.get(&call_sign.to_uppercase())?;
+        crate::domain::radio::is_missing(status).then(|| {
+            format!(
+                "{} is marked {status}: record “{}” for it? Whoever answered has a radio that is not where it should be",
+                crate::domain::text::clean(call_sign),
+                answer.label()
+            )
+        })
+    }
+
+    /// A step asked about and confirmed: on the roll-call open, or on
+    /// tonight's saved one.
+    pub(crate) fn answer_anyway(&mut self, step: Step) {
+        if self.radio.rollcall.is_none() {
+            if let Err(why) = self.amend_saved_roll_call(step) {
+                self.warn(why);
+            }
+            return;
         }
         let effects = self.radio.answer(step);
         self.run(effects);

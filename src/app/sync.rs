@@ -143,6 +143,19 @@ impl App {
         if let Some(newest) = fresh.first() {
             self.last_audit_seen = newest.id;
         }
+        for r in fresh.iter().rev().filter(|r| r.entity == "radio") {
+            if r.action.known() != Some(AuditAction::Log) {
+                continue;
+            }
+            if let Some((what, status)) = crate::domain::radio::missing_heard(&r.detail) {
+                let call_sign = r
+                    .entity_id
+                    .and_then(|id| self.store.radio(id).ok())
+                    .map(|radio| radio.call_sign)
+                    .unwrap_or_default();
+                self.missing_radio_heard(&call_sign, status, what, &r.operator);
+            }
+        }
         for r in fresh.iter().rev().filter(|r| r.entity == "incident") {
             let id = r.entity_id.unwrap_or_default();
             let text = match r.action.known() {

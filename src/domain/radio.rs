@@ -63,6 +63,39 @@ pub fn to_recover(status: &str, member_status: &str) -> Option<&'static str> {
     }
 }
 
+/// A radio that should not be heard at all: whoever has it now is not the
+/// member it was issued to.
+pub fn is_missing(status: &str) -> bool {
+    matches!(status, "lost" | "stunned")
+}
+
+/// Statuses a station on tonight's roster may have gone to since the call
+/// began, shown beside it in the alert colour.
+pub fn is_trouble(status: &str) -> bool {
+    is_missing(status) || matches!(status, "faulty" | "in repair")
+}
+
+const HEARD_FROM: &str = " from a radio that is ";
+
+/// The audit trail's words for a radio heard (`what`: "signing on",
+/// "message"…) while its status is `status`: the same words from every
+/// door, so that every console can tell a missing radio heard from the rest.
+pub fn heard_detail(what: &str, status: &str) -> String {
+    if is_missing(status) {
+        format!("{what}{HEARD_FROM}{status}")
+    } else {
+        what.to_string()
+    }
+}
+
+/// What a missing radio was heard doing and its status, from an audit
+/// record's detail [`heard_detail`] wrote; `None` for any other radio.
+pub fn missing_heard(detail: &str) -> Option<(&str, &str)> {
+    detail
+        .split_once(HEARD_FROM)
+        .filter(|(_, status)| is_missing(status))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,5 +144,22 @@ mod tests {
         assert_eq!(to_recover("issued", "active"), None);
         assert_eq!(to_recover("lost", "left"), None);
         assert_eq!(to_recover("spare", ""), None);
+    }
+
+    #[test]
+    fn a_missing_radio_heard_is_told_apart_from_the_rest_by_its_audit_words() {
+        let d = heard_detail("signing on", "lost");
+        assert_eq!(d, "signing on from a radio that is lost");
+        assert_eq!(missing_heard(&d), Some(("signing on", "lost")));
+        assert_eq!(
+            missing_heard(&heard_detail("message", "stunned")),
+            Some(("message", "stunned"))
+        );
+        assert_eq!(heard_detail("signing on", "faulty"), "signing on");
+        assert_eq!(missing_heard("signing on"), None);
+        assert_eq!(
+            missing_heard("signing on from a radio that is issued"),
+            None
+        );
     }
 }

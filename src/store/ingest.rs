@@ -255,11 +255,7 @@ impl Batch<'_, '_> {
             if ev.signing_on { "on" } else { "off" }
         ])?;
         let id = tx.last_insert_rowid();
-        let detail = if matches!(status.as_str(), "lost" | "stunned") {
-            format!("{message} from a radio that is {status}")
-        } else {
-            message.to_string()
-        };
+        let detail = crate::domain::radio::heard_detail(message, &status);
         audit::append(
             tx,
             self.now,

@@ -41,6 +41,8 @@ pub struct LogLine {
     pub call_sign: String,
     pub message: String,
     pub by: String,
+    /// The radio's status now (not when the line was logged).
+    pub status: String,
 }
 
 const RADIO_SELECT: &str = "SELECT r.id, r.call_sign, r.serial, r.member_id, COALESCE(m.name, ''), COALESCE(z.name, ''), r.status, r.notes, r.version, COALESCE(m.status, '')
@@ -357,12 +359,9 @@ impl Store {
                 Some(_) => "signing off",
                 None => "message",
             };
-            let detail = if matches!(status.as_str(), "lost" | "stunned") {
-                format!("{what} from a radio that is {status}")
-            } else if event.is_some() {
-                what.to_string()
-            } else {
-                String::new()
+            let detail = match event {
+                None if !crate::domain::radio::is_missing(&status) => String::new(),
+                _ => crate::domain::radio::heard_detail(what, &status),
             };
             audit::append(tx, now, Some(operator), AuditAction::Log, "radio", Some(radio), &detail)?;
             Ok(id)
@@ -370,7 +369,7 @@ impl Store {
         // by its id: the newest line may be another's (a console a second ahead)
         self.conn()
             .query_row(
-                "SELECT l.id, l.at, r.call_sign, l.message, o.name FROM radio_log l JOIN radios r ON r.id = l.radio_id
+                "SELECT l.id, l.at, r.call_sign, l.message, o.name, r.status FROM radio_log l JOIN radios r ON r.id = l.radio_id
                  JOIN operators o ON o.id = l.operator_id WHERE l.id = ?1",
                 [id],
                 |r| {
@@ -380,6 +379,7 @@ impl Store {
                         call_sign: r.get(2)?,
                         message: r.get(3)?,
                         by: r.get(4)?,
+                        status: r.get(5)?,
                     })
                 },
             )
@@ -390,7 +390,7 @@ impl Store {
     /// The radio log since `since`, newest first.
     pub fn radio_log(&self, since: DateTime<Utc>, limit: usize) -> Result<Vec<LogLine>> {
         let mut st = self.conn().prepare_cached(
-            "SELECT l.id, l.at, r.call_sign, l.message, o.name FROM radio_log l JOIN radios r ON r.id = l.radio_id
+            "SELECT l.id, l.at, r.call_sign, l.message, o.name, r.status FROM radio_log l JOIN radios r ON r.id = l.radio_id
              JOIN operators o ON o.id = l.operator_id WHERE l.at >= ?1 ORDER BY l.at DESC, l.id DESC LIMIT ?2",
         )?;
         let rows = st.query_map(params![ts(since), limit as i64], |r| {
@@ -400,8 +400,19 @@ impl Store {
                 call_sign: r.get(2)?,
                 message: r.get(3)?,
                 by: r.get(4)?,
+                status: r.get(5)?,
             })
         })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Radios whose status is trouble (lost, stunned, faulty, in repair),
+    /// by call sign: what a roll-call in progress shows beside its stations.
+    pub fn radios_in_trouble(&self) -> Result<std::collections::HashMap<String, String>> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT call_sign, status FROM radios WHERE status IN ('lost', 'stunned', 'faulty', 'in repair')",
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

@@ -158,9 +158,20 @@ fn roll_call(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 .get(&s.radio_id)
                 .map(|m| m.iter().map(|a| mark(a, theme)).collect())
                 .unwrap_or_default();
+            // a radio gone lost, stunned or faulty since the call began
+            let member = match app.radio.trouble.get(&s.call_sign) {
+                Some(status) => Line::from(vec![
+                    Span::styled(
+                        format!("{} ", status.to_uppercase()),
+                        trouble_style(status, theme),
+                    ),
+                    Span::raw(clean(&s.member)),
+                ]),
+                None => Line::from(clean(&s.member)),
+            };
             Row::new(vec![
                 Cell::from(clean(&s.call_sign)),
-                Cell::from(clean(&s.member)),
+                Cell::from(member),
                 Cell::from(clean(&s.zone)),
                 Cell::from(Line::from(history)),
                 Cell::from(answer).style(style),
@@ -215,6 +226,16 @@ fn roll_call(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 clean(&st.member),
                 clean(&st.zone)
             )));
+            if let Some(status) = app.radio.trouble.get(&st.call_sign) {
+                lines.push(Line::from(Span::styled(
+                    if crate::domain::radio::is_missing(status) {
+                        format!("  marked {status}: an answer is asked about first")
+                    } else {
+                        format!("  marked {status} since the roll-call began")
+                    },
+                    trouble_style(status, theme),
+                )));
+            }
         }
         None => {
             lines.push(Line::from(Span::styled(
@@ -284,6 +305,15 @@ fn roll_call(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             ),
         right,
     );
+}
+
+/// Lost or stunned in the critical colour, faulty or in repair in the warning one.
+fn trouble_style(status: &str, theme: &Theme) -> Style {
+    if crate::domain::radio::is_missing(status) {
+        theme.style("alert_critical")
+    } else {
+        theme.style("alert_warn")
+    }
 }
 
 fn inventory(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
@@ -357,8 +387,7 @@ fn inventory(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let status_style = match r.status.as_str() {
             "issued" => theme.style("base"),
             "spare" => theme.style("muted"),
-            "lost" | "stunned" => theme.style("alert_critical"),
-            _ => theme.style("alert_warn"),
+            s => trouble_style(s, theme),
         };
         Row::new(vec![
             Cell::from(clean(&r.call_sign)),

@@ -511,6 +511,7 @@ impl App {
                 self.overview_resized();
             }
         }
+        self.track_calling();
     }
 
     pub(super) fn show_pane(&mut self, p: Pane) {

@@ -58,8 +58,19 @@ pub struct Config {
     pub backup: BackupSettings,
     /// The overview's sections and their shares, per role (an `[overview]` table).
     pub overview: crate::domain::overview::OverviewConfig,
+    /// The evening roll-call (a `[rollcall]` table).
+    pub rollcall: RollCallSettings,
     /// How the console learns of other consoles' commits (a `[sync]` table).
     pub sync: SyncSettings,
+}
+
+/// `[rollcall]`: how the evening roll-call is called.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RollCallSettings {
+    /// What the coordinator says to each station, shown above the roster:
+    /// `{call_sign}` and `{business}` are put in for the station called.
+    pub script: Option<String>,
 }
 
 /// `[sync]`: how a console is woken by another's commit.
@@ -176,6 +187,7 @@ impl Default for Config {
             backup: BackupSettings::default(),
             overview: Default::default(),
             sync: SyncSettings::default(),
+            rollcall: RollCallSettings::default(),
         }
     }
 }
@@ -284,6 +296,9 @@ impl Config {
         })?;
         if c.stale_after_minutes < 1 {
             return Err("stale_after_minutes must be at least 1".into());
+        }
+        if let Some(script) = &c.rollcall.script {
+            crate::domain::radio::check_script(script)?;
         }
         c.retention.validate()?;
         if c.lock_after_minutes < 1 {

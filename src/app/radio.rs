@@ -135,6 +135,11 @@ pub struct RadioPane {
     /// beside tonight's stations as it changes, and asked about before a
     /// lost or stunned one is answered as heard.
     pub trouble: HashMap<String, String>,
+    /// When each station of the open roll-call was last heard (before
+    /// tonight's answer): the log, ingest, or a roll-call.
+    pub last_heard: HashMap<i64, chrono::DateTime<chrono::Utc>>,
+    /// The station being called and since when, for the call's timer.
+    pub calling: Option<(usize, chrono::DateTime<chrono::Utc>)>,
     /// A reading of the history is on the worker; another is wanted after it.
     pub health_reading: bool,
     health_again: bool,
@@ -264,6 +269,7 @@ impl App {
             self.radio.mark_health();
             self.read_radio_health();
             self.refresh_roll_call()?;
+            self.load_last_heard()?;
             self.radio.recent = self.store.roll_calls(10)?;
             let since = now - Duration::hours(18);
             self.radio.log = self.store.radio_log(since, 200)?;
@@ -326,6 +332,12 @@ impl App {
         }
         if let Err(e) = self.refresh_radio_live() {
             return self.store_error(e);
+        }
+        if had.is_none() && self.radio.rollcall.is_some() {
+            // begun at another console: when its stations were last heard
+            if let Err(e) = self.load_last_heard() {
+                return self.store_error(e);
+            }
         }
         if had.is_some() && self.radio.rollcall.is_none() {
             // saved at another console: tonight's answers are in the history now

@@ -240,6 +240,9 @@ impl App {
                 self.radio.view = RadioView::RollCall;
                 self.radio.last_summary = None;
                 self.mark_own_writes_seen();
+                if let Err(e) = self.load_last_heard() {
+                    self.store_error(e);
+                }
             }
             Err(e) => self.store_error(e),
         }
@@ -268,6 +271,32 @@ impl App {
         }
         let effects = self.radio.answer(step);
         self.run(effects);
+    }
+
+    /// When the open roll-call's stations were last heard (read when the
+    /// radio pane is, never on an answer key).
+    pub(crate) fn load_last_heard(&mut self) -> Result<(), StoreError> {
+        let ids: Vec<i64> = match &self.radio.rollcall {
+            Some(open) => open.rollcall.stations.iter().map(|s| s.radio_id).collect(),
+            None => Vec::new(),
+        };
+        self.radio.last_heard = self.store.last_heard(&ids)?;
+        Ok(())
+    }
+
+    /// Start the call's timer when the station being called changes (by a
+    /// key here or an answer from another console).
+    pub(crate) fn track_calling(&mut self) {
+        let current = self
+            .radio
+            .rollcall
+            .as_ref()
+            .and_then(|o| o.rollcall.current());
+        match (current, self.radio.calling) {
+            (None, _) => self.radio.calling = None,
+            (Some(i), Some((was, _))) if i == was => {}
+            (Some(i), _) => self.radio.calling = Some((i, self.now())),
+        }
     }
 
     /// What to ask before a radio set lost or stunned is answered as heard

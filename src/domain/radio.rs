@@ -96,6 +96,40 @@ pub fn missing_heard(detail: &str) -> Option<(&str, &str)> {
         .filter(|(_, status)| is_missing(status))
 }
 
+/// The placeholders a calling script may hold.
+pub const SCRIPT_PLACES: [&str; 2] = ["{call_sign}", "{business}"];
+
+/// Check a calling script (`[rollcall] script`): every `{…}` in it must be
+/// one of [`SCRIPT_PLACES`], so a typo is found when the config is read,
+/// not read out on air.
+pub fn check_script(script: &str) -> Result<(), String> {
+    let mut rest = script;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open..];
+        let Some(close) = after.find('}') else {
+            return Err(format!(
+                "[rollcall] script has a “{{” with no “}}”: {after}"
+            ));
+        };
+        let place = &after[..=close];
+        if !SCRIPT_PLACES.contains(&place) {
+            return Err(format!(
+                "[rollcall] script: {place} is not a placeholder ({})",
+                SCRIPT_PLACES.join(", ")
+            ));
+        }
+        rest = &after[close + 1..];
+    }
+    Ok(())
+}
+
+/// The calling script for one station: its call sign and business put in.
+pub fn script_for(script: &str, call_sign: &str, business: &str) -> String {
+    script
+        .replace("{call_sign}", call_sign)
+        .replace("{business}", business)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,5 +195,21 @@ mod tests {
             missing_heard("signing on from a radio that is issued"),
             None
         );
+    }
+
+    #[test]
+    fn a_calling_script_takes_the_call_sign_and_business_and_refuses_other_placeholders() {
+        let script = "{call_sign}, {call_sign}, this is Control: radio check for {business}, over";
+        assert_eq!(check_script(script), Ok(()));
+        assert_eq!(
+            script_for(script, "HS03", "WH Smith"),
+            "HS03, HS03, this is Control: radio check for WH Smith, over"
+        );
+        let e = check_script("{callsign}, radio check").unwrap_err();
+        assert!(e.contains("{callsign} is not a placeholder"), "{e}");
+        assert!(check_script("radio check {call_sign")
+            .unwrap_err()
+            .contains("no “}”"));
+        assert_eq!(check_script("radio check, over"), Ok(()));
     }
 }

@@ -445,6 +445,30 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// When each of `radios` was last heard: a line in the radio log (typed,
+    /// or from ingest), or an answer heard or relayed on a roll-call not
+    /// voided (at the time the roll-call began). One indexed look each.
+    pub fn last_heard(&self, radios: &[i64]) -> Result<HashMap<i64, DateTime<Utc>>> {
+        let mut log = self
+            .conn()
+            .prepare_cached("SELECT MAX(at) FROM radio_log WHERE radio_id = ?1")?;
+        let mut answered = self.conn().prepare_cached(
+            "SELECT rc.started_at FROM roll_call_answers a JOIN roll_calls rc ON rc.id = a.roll_call_id
+             WHERE a.radio_id = ?1 AND (a.answer LIKE 'heard:%' OR a.answer LIKE 'relay:%')
+               AND rc.voided_at IS NULL
+             ORDER BY a.roll_call_id DESC LIMIT 1",
+        )?;
+        let mut heard = HashMap::new();
+        for &id in radios {
+            let in_log: Option<i64> = log.query_row([id], |r| r.get(0))?;
+            let on_call: Option<i64> = answered.query_row([id], |r| r.get(0)).optional()?;
+            if let Some(at) = in_log.max(on_call) {
+                heard.insert(id, from_ts(at));
+            }
+        }
+        Ok(heard)
+    }
+
     /// Start tonight's roll-call, or carry on with the one not yet finished.
     pub fn start_roll_call(
         &mut self,

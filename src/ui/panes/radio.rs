@@ -121,86 +121,172 @@ fn roll_call(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     };
     let r = &open.rollcall;
     let [left, right] =
-        Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(area);
+        Layout::horizontal([Constraint::Percentage(64), Constraint::Percentage(36)]).areas(area);
     let current = r.current();
+    // the calling script for the station being called, above the roster
+    let script = app
+        .config
+        .rollcall
+        .script
+        .as_deref()
+        .zip(current.and_then(|i| r.stations.get(i)))
+        .map(|(script, st)| {
+            clean(&crate::domain::radio::script_for(
+                script,
+                &st.call_sign,
+                &st.member,
+            ))
+        });
+    let left = match &script {
+        Some(text) => {
+            let width = left.width.saturating_sub(2).max(1) as usize;
+            let lines = (text.chars().count().div_ceil(width)).clamp(1, 3) as u16;
+            let [say, rest] =
+                Layout::vertical([Constraint::Length(lines + 2), Constraint::Min(4)]).areas(left);
+            f.render_widget(
+                Paragraph::new(text.as_str())
+                    .wrap(ratatui::widgets::Wrap { trim: true })
+                    .style(theme.style("title"))
+                    .block(
+                        Block::default()
+                            .borders(Borders::ALL)
+                            .border_style(theme.style("border"))
+                            .title(Span::styled(" Say ", theme.style("muted"))),
+                    ),
+                say,
+            );
+            rest
+        }
+        None => left,
+    };
     let marks = app.marks_by_radio();
+    // The business name is shown whole: its column is as wide as the
+    // longest name allows, and a name wider still wraps onto more lines.
+    // The zone (the roster's order, and beside the station being called)
+    // gives way first when the pane is narrow.
+    const FIXED: u16 = 6 + 9 + 11 + 18 + 4;
+    let room = left.width.saturating_sub(2 + FIXED);
+    let longest = r
+        .stations
+        .iter()
+        .map(|s| s.member.chars().count())
+        .max()
+        .unwrap_or(0) as u16;
+    let member_width = longest.min(room).max(6);
+    let zone_width = room.saturating_sub(member_width + 1);
+    let show_zone = zone_width >= 6;
     let visible = left.height.saturating_sub(3) as usize;
     let focus = current.unwrap_or(r.stations.len().saturating_sub(1));
     let offset = focus
         .saturating_sub(visible / 2)
         .min(r.stations.len().saturating_sub(visible));
-    let rows = r
-        .stations
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(visible)
-        .map(|(i, s)| {
-            let (answer, style) = match r.entry(i) {
-                Some(e) => (
-                    format!(
-                        "{}{}{}",
-                        e.answer.label(),
-                        if e.late { " (late)" } else { "" },
-                        e.replaced
-                            .as_ref()
-                            .map(|old| format!(" (corrected, was {})", old.label()))
-                            .unwrap_or_default()
-                    ),
-                    answer_style(&e.answer, theme),
+    let today = local(app, app.now()).date_naive();
+    let rows = r.stations.iter().enumerate().map(|(i, s)| {
+        let (answer, style) = match r.entry(i) {
+            Some(e) => (
+                format!(
+                    "{}{}{}",
+                    e.answer.label(),
+                    if e.late { " (late)" } else { "" },
+                    e.replaced
+                        .as_ref()
+                        .map(|old| format!(" (corrected, was {})", old.label()))
+                        .unwrap_or_default()
                 ),
-                None if r.recall_queue().contains(&i) => {
-                    ("to call again".into(), theme.style("alert_warn"))
+                answer_style(&e.answer, theme),
+            ),
+            None if r.recall_queue().contains(&i) => {
+                ("to call again".into(), theme.style("alert_warn"))
+            }
+            None => (String::new(), theme.style("base")),
+        };
+        let history: Vec<Span> = marks
+            .get(&s.radio_id)
+            .map(|m| m.iter().map(|a| mark(a, theme)).collect())
+            .unwrap_or_default();
+        // a radio gone lost, stunned or faulty since the call began
+        let mut member: Vec<Span> = Vec::new();
+        if let Some(status) = app.radio.trouble.get(&s.call_sign) {
+            member.push(Span::styled(
+                format!("{} ", status.to_uppercase()),
+                trouble_style(status, theme),
+            ));
+        }
+        let name = clean(&s.member);
+        let taken: usize = member.iter().map(|s| s.content.chars().count()).sum();
+        let lines = wrap_words(&name, usize::from(member_width), taken);
+        let height = lines.len().max(1) as u16;
+        let mut first = true;
+        let member: Vec<Line> = lines
+            .into_iter()
+            .map(|l| {
+                if std::mem::take(&mut first) {
+                    let mut spans = std::mem::take(&mut member);
+                    spans.push(Span::raw(l));
+                    Line::from(spans)
+                } else {
+                    Line::from(l)
                 }
-                None => (String::new(), theme.style("base")),
-            };
-            let history: Vec<Span> = marks
-                .get(&s.radio_id)
-                .map(|m| m.iter().map(|a| mark(a, theme)).collect())
-                .unwrap_or_default();
-            // a radio gone lost, stunned or faulty since the call began
-            let member = match app.radio.trouble.get(&s.call_sign) {
-                Some(status) => Line::from(vec![
-                    Span::styled(
-                        format!("{} ", status.to_uppercase()),
-                        trouble_style(status, theme),
-                    ),
-                    Span::raw(clean(&s.member)),
-                ]),
-                None => Line::from(clean(&s.member)),
-            };
-            Row::new(vec![
-                Cell::from(clean(&s.call_sign)),
-                Cell::from(member),
-                Cell::from(clean(&s.zone)),
-                Cell::from(Line::from(history)),
-                Cell::from(answer).style(style),
-            ])
-        });
+            })
+            .collect();
+        let heard = match app.radio.last_heard.get(&s.radio_id) {
+            Some(at) => {
+                let at = local(app, *at);
+                if at.date_naive() == today {
+                    at.format("%H:%M").to_string()
+                } else if (today - at.date_naive()).num_days() < 7 {
+                    at.format("%a %H:%M").to_string()
+                } else {
+                    at.format("%d %b %y").to_string()
+                }
+            }
+            None => "never".to_string(),
+        };
+        let mut cells = vec![
+            Cell::from(clean(&s.call_sign)),
+            Cell::from(ratatui::text::Text::from(member)),
+        ];
+        if show_zone {
+            cells.push(Cell::from(clean(&s.zone)));
+        }
+        cells.extend([
+            Cell::from(heard).style(theme.style("muted")),
+            Cell::from(Line::from(history)),
+            Cell::from(answer).style(style),
+        ]);
+        Row::new(cells).height(height)
+    });
     let mut t = title(app, theme);
     if open.practice {
         t.spans
             .push(Span::styled(" PRACTICE ", theme.style("alert_warn")));
     }
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(6),
-            Constraint::Fill(1),
-            Constraint::Fill(1),
-            Constraint::Length(11),
-            Constraint::Length(20),
-        ],
-    )
-    .header(Row::new(["call", "member", "zone", "last 10", "tonight"]).style(theme.style("muted")))
-    .block(
-        Block::default()
-            .borders(Borders::ALL)
-            .border_style(theme.style("focus_border"))
-            .title(t),
-    )
-    .row_highlight_style(theme.style("selection"));
-    let mut state = TableState::default().with_selected(current.map(|c| c - offset));
+    let mut widths = vec![Constraint::Length(6), Constraint::Length(member_width)];
+    let mut header = vec!["call", "member"];
+    if show_zone {
+        widths.push(Constraint::Fill(1));
+        header.push("zone");
+    }
+    widths.extend([
+        Constraint::Length(9),
+        Constraint::Length(11),
+        Constraint::Fill(1),
+    ]);
+    header.extend(["heard", "last 10", "tonight"]);
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(theme.style("muted")))
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.style("focus_border"))
+                .title(t),
+        )
+        .row_highlight_style(theme.style("selection"));
+    // centred on the station being called; the table keeps it in view
+    // when wrapped names make rows taller
+    let mut state = TableState::default()
+        .with_offset(offset)
+        .with_selected(current);
     f.render_stateful_widget(table, left, &mut state);
 
     let s = r.summary();
@@ -226,6 +312,14 @@ fn roll_call(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 clean(&st.member),
                 clean(&st.zone)
             )));
+            // how long this station has been called for
+            if let Some((_, since)) = app.radio.calling.filter(|(at, _)| *at == i) {
+                let secs = (app.now() - since).num_seconds().max(0);
+                lines.push(Line::from(Span::styled(
+                    format!("  calling for {}:{:02}", secs / 60, secs % 60),
+                    theme.style("muted"),
+                )));
+            }
             if let Some(status) = app.radio.trouble.get(&st.call_sign) {
                 lines.push(Line::from(Span::styled(
                     if crate::domain::radio::is_missing(status) {
@@ -305,6 +399,36 @@ fn roll_call(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             ),
         right,
     );
+}
+
+/// `text` broken at spaces into lines of at most `width` characters, the
+/// first `first_taken` shorter.
+fn wrap_words(text: &str, width: usize, first_taken: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let mut room = width.saturating_sub(first_taken).max(1);
+    for word in text.split(' ') {
+        let (have, need) = (line.chars().count(), word.chars().count());
+        if have > 0 && have + 1 + need > room {
+            lines.push(std::mem::take(&mut line));
+            room = width;
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        // a word longer than a whole line is broken where the line ends
+        let mut rest: Vec<char> = word.chars().collect();
+        while line.chars().count() + rest.len() > room {
+            let take = room.saturating_sub(line.chars().count()).max(1);
+            line.extend(rest.drain(..take.min(rest.len())));
+            lines.push(std::mem::take(&mut line));
+            room = width;
+        }
+        line.extend(rest);
+    }
+    lines.push(line);
+    lines
 }
 
 /// Lost or stunned in the critical colour, faulty or in repair in the warning one.

@@ -50,7 +50,7 @@ fn a_radio_gone_lost_during_the_call_shows_on_the_roster_and_answering_it_asks_f
     assert!(screen.contains("LOST"), "{screen}");
     assert!(screen.contains("FAULTY"), "{screen}");
     assert!(
-        screen.contains("marked lost: an answer is asked about first"),
+        screen.contains("marked lost: asked before answering"),
         "{screen}"
     );
 

@@ -323,7 +323,7 @@ fn roll_call(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             if let Some(status) = app.radio.trouble.get(&st.call_sign) {
                 lines.push(Line::from(Span::styled(
                     if crate::domain::radio::is_missing(status) {
-                        format!("  marked {status}: an answer is asked about first")
+                        format!("  marked {status}: asked before answering")
                     } else {
                         format!("  marked {status} since the roll-call began")
                     },

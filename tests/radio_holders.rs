@@ -21,6 +21,26 @@ fn history(t: &Town, radio: i64) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Import the radios CSV at `file` (applied), as the operator; what it
+/// printed beside the outcome.
+fn import_radios(
+    t: &mut Town,
+    file: &std::path::Path,
+) -> (watchroom::io::import::ImportOutcome, Vec<u8>) {
+    let mut out = vec![];
+    let run = run_import(
+        &mut t.store,
+        ImportKind::Radios,
+        file,
+        true,
+        t.op.id,
+        t0(),
+        &mut out,
+    )
+    .unwrap();
+    (run, out)
+}
+
 #[test]
 fn a_spare_given_to_a_member_is_issued_and_taken_back_is_spare_each_in_its_history() {
     let mut t = town();
@@ -152,17 +172,7 @@ fn an_import_issues_a_spare_it_gives_a_member_and_refuses_one_off_the_scheme() {
         "call_sign,serial,member\nSP01,SN-SP01,Greggs\nHS09,SN-9,Closed Down Ltd\n",
     )
     .unwrap();
-    let mut out = vec![];
-    let run = run_import(
-        &mut t.store,
-        ImportKind::Radios,
-        &file,
-        true,
-        t.op.id,
-        t0(),
-        &mut out,
-    )
-    .unwrap();
+    let (run, out) = import_radios(&mut t, &file);
     let problems = run.problems();
     assert_eq!(problems.len(), 1, "{}", String::from_utf8_lossy(&out));
     assert_eq!(problems[0].line, Some(3));
@@ -171,16 +181,7 @@ fn an_import_issues_a_spare_it_gives_a_member_and_refuses_one_off_the_scheme() {
     assert_eq!(t.store.radio(sp).unwrap().status, "spare");
 
     std::fs::write(&file, "call_sign,serial,member\nSP01,SN-SP01,Greggs\n").unwrap();
-    let run = run_import(
-        &mut t.store,
-        ImportKind::Radios,
-        &file,
-        true,
-        t.op.id,
-        t0(),
-        &mut out,
-    )
-    .unwrap();
+    let (run, out) = import_radios(&mut t, &file);
     assert!(run.applied, "{}", String::from_utf8_lossy(&out));
     let r = t.store.radio(sp).unwrap();
     assert_eq!((r.status.as_str(), r.member.as_str()), ("issued", "Greggs"));

@@ -9,10 +9,7 @@ mod support;
 use ratatui::crossterm::event::KeyCode;
 use support::*;
 use watchroom::app::config::Config;
-use watchroom::domain::member::MemberStatus;
 use watchroom::domain::rollcall::Answer;
-use watchroom::store::members::MemberEdit;
-use watchroom::store::Store;
 
 /// Type a line on the radio pane's line and press Enter.
 fn line(c: &mut Console, key: &str, text: &str) {
@@ -117,37 +114,7 @@ fn finishing_early_asks_first_and_late_answers_and_corrections_come_after_saving
 #[test]
 fn a_roll_call_begun_by_mistake_is_voided_with_why_on_a_store_made_from_empty() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("scheme.db");
-    {
-        let mut s = Store::open(&path).unwrap();
-        let op = s
-            .operator_or_add("Dana Chief", "manager", now())
-            .unwrap()
-            .id;
-        let zone = s.add_zone("Market Square", "MS", op, now()).unwrap().id;
-        let member = s
-            .add_member(
-                &MemberEdit {
-                    name: "The Old Bell".into(),
-                    kind: "pub".into(),
-                    zone_id: zone,
-                    address: "1 Market Square".into(),
-                    status: MemberStatus::Active,
-                    joined_on: None,
-                    renewal_on: None,
-                    agreement_version: None,
-                    agreement_signed_on: None,
-                    fee_paid_pence: 0,
-                },
-                op,
-                now(),
-            )
-            .unwrap();
-        for cs in ["MS01", "MS02"] {
-            s.add_radio(cs, &format!("SN-{cs}"), Some(member), "issued", op, now())
-                .unwrap();
-        }
-    }
+    let path = scheme_with_radios(dir.path(), "Dana Chief", "The Old Bell", &["MS01", "MS02"]);
     let mut c = console_on(&path, "Cleo Desk", Config::default());
     c.keys("5R");
     c.keys("n");

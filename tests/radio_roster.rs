@@ -7,9 +7,6 @@ mod support;
 
 use support::*;
 use watchroom::app::config::Config;
-use watchroom::domain::member::MemberStatus;
-use watchroom::store::members::MemberEdit;
-use watchroom::store::Store;
 
 /// The roster's lines (the left half of the screen), as text.
 fn roster(c: &Console, w: u16) -> Vec<String> {
@@ -101,37 +98,12 @@ fn a_script_with_an_unknown_placeholder_is_refused_when_the_config_is_read() {
 #[test]
 fn on_a_store_made_from_empty_a_station_never_heard_says_so_until_it_is() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("scheme.db");
-    {
-        let mut s = Store::open(&path).unwrap();
-        let op = s
-            .operator_or_add("Dana Chief", "manager", now())
-            .unwrap()
-            .id;
-        let zone = s.add_zone("Market Square", "MS", op, now()).unwrap().id;
-        let member = s
-            .add_member(
-                &MemberEdit {
-                    name: "The Castlebrook Arms and Function Rooms".into(),
-                    kind: "pub".into(),
-                    zone_id: zone,
-                    address: "1 Market Square".into(),
-                    status: MemberStatus::Active,
-                    joined_on: None,
-                    renewal_on: None,
-                    agreement_version: None,
-                    agreement_signed_on: None,
-                    fee_paid_pence: 0,
-                },
-                op,
-                now(),
-            )
-            .unwrap();
-        for cs in ["MS01", "MS02"] {
-            s.add_radio(cs, &format!("SN-{cs}"), Some(member), "issued", op, now())
-                .unwrap();
-        }
-    }
+    let path = scheme_with_radios(
+        dir.path(),
+        "Dana Chief",
+        "The Castlebrook Arms and Function Rooms",
+        &["MS01", "MS02"],
+    );
     let mut c = console_on(&path, "Dana Chief", Config::default());
     c.keys("5R");
     let text = roster(&c, 120).join("\n");

@@ -12,11 +12,9 @@ use std::sync::Arc;
 use support::*;
 use watchroom::app::config::Config;
 use watchroom::app::Action;
-use watchroom::domain::member::MemberStatus;
 use watchroom::domain::rollcall::Answer;
 use watchroom::domain::FixedClock;
 use watchroom::io::ingest::{ingest_stream, Rules};
-use watchroom::store::members::MemberEdit;
 use watchroom::store::Store;
 
 fn toasts(c: &Console) -> Vec<String> {
@@ -169,38 +167,12 @@ fn a_lost_radio_heard_on_air_rings_and_toasts_on_every_console_and_is_audited() 
 #[test]
 fn on_a_store_made_from_empty_a_stunned_radio_is_asked_about_and_rings_when_heard() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("scheme.db");
-    {
-        let mut s = Store::open(&path).unwrap();
-        let op = s
-            .operator_or_add("Dana Chief", "manager", now())
-            .unwrap()
-            .id;
-        s.operator_or_add("Alex Morgan", "manager", now()).unwrap();
-        let zone = s.add_zone("Market Square", "MS", op, now()).unwrap().id;
-        let member = s
-            .add_member(
-                &MemberEdit {
-                    name: "The Old Bell".into(),
-                    kind: "pub".into(),
-                    zone_id: zone,
-                    address: "1 Market Square".into(),
-                    status: MemberStatus::Active,
-                    joined_on: None,
-                    renewal_on: None,
-                    agreement_version: None,
-                    agreement_signed_on: None,
-                    fee_paid_pence: 0,
-                },
-                op,
-                now(),
-            )
-            .unwrap();
-        for cs in ["MS01", "MS02"] {
-            s.add_radio(cs, &format!("SN-{cs}"), Some(member), "issued", op, now())
-                .unwrap();
-        }
-    }
+    let path = scheme_with_radios(dir.path(), "Dana Chief", "The Old Bell", &["MS01", "MS02"]);
+    // the other console's manager
+    Store::open(&path)
+        .unwrap()
+        .operator_or_add("Alex Morgan", "manager", now())
+        .unwrap();
     let mut c = console_on(&path, "Dana Chief", Config::default());
     c.keys("5R");
     set_status_elsewhere(&path, "MS01", "stunned");

@@ -404,3 +404,38 @@ pub fn logged_elsewhere(
         .unwrap()
         .id
 }
+
+/// A store made from empty, as a scheme going live makes one: its manager
+/// `manager`, one zone (Market Square) and one active member `member` holding
+/// a radio for each of `call_signs`. The store file is `dir/scheme.db`.
+pub fn scheme_with_radios(dir: &Path, manager: &str, member: &str, call_signs: &[&str]) -> PathBuf {
+    use watchroom::domain::member::MemberStatus;
+    use watchroom::store::members::MemberEdit;
+    let path = dir.join("scheme.db");
+    let mut s = Store::open(&path).unwrap();
+    let op = s.operator_or_add(manager, "manager", now()).unwrap().id;
+    let zone = s.add_zone("Market Square", "MS", op, now()).unwrap().id;
+    let member = s
+        .add_member(
+            &MemberEdit {
+                name: member.into(),
+                kind: "pub".into(),
+                zone_id: zone,
+                address: "1 Market Square".into(),
+                status: MemberStatus::Active,
+                joined_on: None,
+                renewal_on: None,
+                agreement_version: None,
+                agreement_signed_on: None,
+                fee_paid_pence: 0,
+            },
+            op,
+            now(),
+        )
+        .unwrap();
+    for cs in call_signs {
+        s.add_radio(cs, &format!("SN-{cs}"), Some(member), "issued", op, now())
+            .unwrap();
+    }
+    path
+}

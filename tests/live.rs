@@ -133,7 +133,7 @@ fn the_radio_log_and_on_air_list_follow_a_line_logged_at_another_console() {
         "{}",
         b.text()
     );
-    assert!(b.app.radio.log.iter().any(|l| l.call_sign == "HS02"));
+    assert!(b.app.radio.log.rows.iter().any(|l| l.call_sign == "HS02"));
     assert_eq!(
         b.app.radio.on_air, a.app.radio.on_air,
         "both show one picture of who is on air"

@@ -257,6 +257,7 @@ pub(super) fn permission_for(action: &Action) -> Option<Permission> {
         | Action::ShowHandover
         | Action::Confirm(_)
         | Action::RadioLine(radio::RadioInput::Filter)
+        | Action::RadioLine(radio::RadioInput::LogFilter)
         | Action::CompleteCallSign
         | Action::ReportPeriod(_)
         | Action::NotifyFailed(_)

@@ -266,6 +266,7 @@ impl InputKind {
                 | InputKind::Search
                 | InputKind::AuditFilter
                 | InputKind::Radio(radio::RadioInput::Filter)
+                | InputKind::Radio(radio::RadioInput::LogFilter)
         )
     }
 }
@@ -290,6 +291,12 @@ impl App {
             self.activity.filter = input.line.value.clone();
             self.activity.selected = 0;
             self.reload_activity();
+            return;
+        }
+        if input.kind == InputKind::Radio(radio::RadioInput::LogFilter) {
+            // the log follows the filter as it is typed; a half-typed day is said on Enter
+            let text = input.line.value.clone();
+            self.set_log_filter(&text);
             return;
         }
         if input.kind == InputKind::Radio(radio::RadioInput::Filter) {
@@ -422,6 +429,15 @@ impl App {
                     error: None,
                 });
             }
+            Pane::Radio if self.radio.view == radio::RadioView::Log => {
+                let before = self.radio.log_filter.clone();
+                self.input = Some(InputLine {
+                    kind: InputKind::Radio(radio::RadioInput::LogFilter),
+                    line: LineInput::new(&before),
+                    before,
+                    error: None,
+                });
+            }
             Pane::Radio => {
                 self.radio.view = radio::RadioView::Inventory;
                 let before = self.radio.filter.clone();
@@ -535,6 +551,8 @@ impl App {
             } else if input.kind == InputKind::Radio(radio::RadioInput::Filter) {
                 self.radio.filter = input.before;
                 self.refresh_radio();
+            } else if input.kind == InputKind::Radio(radio::RadioInput::LogFilter) {
+                self.set_log_filter(&input.before);
             }
         }
     }

@@ -69,6 +69,10 @@ pub enum Effect {
     Report,
     /// Read the pane's rows again (its view changed).
     Reload(Pane),
+    /// Read the radio log's or the roll-calls' window around the row selected.
+    RadioWindow,
+    /// A past roll-call, station by station.
+    OpenPastRollCall(i64),
     /// Keep roll-call `id`'s step as number `seq`; `applied` steps were in
     /// before it, to go back to if the store refuses it.
     RecordStep {
@@ -174,6 +178,8 @@ impl App {
                     applied,
                 } => self.record_step(id, seq, step, applied),
                 Effect::StepRefused(why) => self.step_refused(why),
+                Effect::RadioWindow => self.radio_window(),
+                Effect::OpenPastRollCall(id) => self.open_past_roll_call(id),
                 Effect::SaveRollCall => self.save_roll_call(),
                 Effect::Refuse(p) => {
                     self.permit(p);

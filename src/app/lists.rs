@@ -59,7 +59,14 @@ impl App {
             self.modal = None;
             return;
         }
-        if self.pane == Pane::Offenders && self.profile.is_some() {
+        if self.pane == Pane::Radio && self.close_past_roll_call() {
+        } else if self.pane == Pane::Radio
+            && self.radio.view == super::radio::RadioView::Log
+            && !self.radio.log_filter.is_empty()
+        {
+            self.set_log_filter("");
+            self.info("radio log filter cleared: every line");
+        } else if self.pane == Pane::Offenders && self.profile.is_some() {
             self.profile = None;
             self.update_index();
         } else if self.pane == Pane::Offenders && !self.register.query.is_empty() {

@@ -26,6 +26,7 @@ pub mod members;
 pub mod overview;
 pub mod quit;
 pub mod radio;
+pub mod radio_log;
 pub mod register;
 pub mod reports;
 pub mod rollcall;

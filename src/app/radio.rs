@@ -5,6 +5,7 @@
 use super::effect::{moved, Effect, Nav};
 use super::form::{Field, FieldKey, Form};
 use super::input::LineInput;
+use super::radio_log::Window;
 use super::rollcall::StepRefused;
 use super::{App, FormKind, InputKind, Modal, Pane};
 use crate::domain::rollcall::{needs_maintenance, Answer, Step, Summary};
@@ -73,6 +74,8 @@ pub enum RadioInput {
     Relay,
     /// narrowing the inventory as you type
     Filter,
+    /// narrowing the radio log as you type
+    LogFilter,
 }
 
 impl RadioInput {
@@ -90,6 +93,9 @@ impl RadioInput {
             RadioInput::Sign(false) => "signing off (call sign): ",
             RadioInput::Relay => "relayed via: ",
             RadioInput::Filter => "radios: ",
+            RadioInput::LogFilter => {
+                "radio log (call sign, words, a day as YYYY-MM-DD, today, yesterday): "
+            }
         }
     }
 }
@@ -109,15 +115,25 @@ pub struct RadioPane {
     /// Every radio's call sign, the filter notwithstanding.
     pub call_signs: Vec<String>,
     pub selected: usize,
-    pub log: Vec<LogLine>,
+    /// The radio log as the filter keeps it, newest first, a window at a time.
+    pub log: Window<LogLine>,
+    /// What the log is narrowed to, as typed.
+    pub log_filter: String,
     pub on_air: Vec<String>,
     pub rollcall: Option<OpenRollCall>,
     /// The last finished roll-call's outcome, shown until the next starts.
     pub last_summary: Option<(Summary, bool)>,
     /// Per zone: share of loud-and-clear answers and how many answers it is over.
     pub coverage: Vec<(String, f64, usize)>,
-    /// The latest roll-calls, newest first.
-    pub recent: Vec<crate::store::rollcalls::RollCallRecord>,
+    /// The roll-calls, newest first, a window at a time (shown when none is open).
+    pub recent: Window<crate::store::rollcalls::RollCallRecord>,
+    /// A past roll-call opened station by station.
+    pub past: Option<crate::store::radio_log::PastRollCall>,
+    /// The row of the roll-calls to go back to from the one opened.
+    pub back_to: usize,
+    /// Whether the roll-call view showed the list of roll-calls when last
+    /// looked: coming to it (a roll-call saved or given up) starts at the newest.
+    pub listing: bool,
     /// Words the inventory is narrowed to (call sign, serial, member, zone, status).
     pub filter: String,
     /// The selected radio's status changes, oldest first.
@@ -198,34 +214,59 @@ impl RadioPane {
             return if finished {
                 vec![Effect::SaveRollCall]
             } else {
-                vec![]
+                self.selected_past()
+                    .map(Effect::OpenPastRollCall)
+                    .into_iter()
+                    .collect()
             };
         }
         let n = self.len();
         if nav == Nav::NextView {
             self.view = self.view.next();
             self.selected = 0;
+            self.past = None;
             return vec![Effect::Reload(Pane::Radio)];
         }
         moved(&mut self.selected, n, nav);
+        let window = match self.view {
+            RadioView::Log => self.log.wants(self.selected),
+            RadioView::RollCall if self.lists_roll_calls() => self.recent.wants(self.selected),
+            _ => None,
+        };
+        if window.is_some() {
+            return vec![Effect::RadioWindow];
+        }
         vec![Effect::RadioHistory(self.selected_radio())]
     }
 
     /// Rows in the view shown.
     pub fn len(&self) -> usize {
         match self.view {
-            RadioView::RollCall => self
-                .rollcall
-                .as_ref()
-                .map(|r| r.rollcall.stations.len())
-                .unwrap_or(0),
+            RadioView::RollCall => match (&self.past, &self.rollcall) {
+                (Some(p), _) => p.stations.len(),
+                (None, Some(r)) => r.rollcall.stations.len(),
+                (None, None) => self.recent.total,
+            },
             RadioView::Inventory => self.radios.len(),
-            RadioView::Log => self.log.len(),
+            RadioView::Log => self.log.total,
         }
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Whether the roll-call view lists the past roll-calls (none is open
+    /// and none opened).
+    pub fn lists_roll_calls(&self) -> bool {
+        self.rollcall.is_none() && self.past.is_none()
+    }
+
+    /// The past roll-call selected in the list.
+    fn selected_past(&self) -> Option<i64> {
+        (self.view == RadioView::RollCall && self.lists_roll_calls())
+            .then(|| self.recent.get(self.selected).map(|r| r.id))
+            .flatten()
     }
 
     /// The selected radio, when the inventory is shown.
@@ -270,15 +311,15 @@ impl App {
             self.read_radio_health();
             self.refresh_roll_call()?;
             self.load_last_heard()?;
-            self.radio.recent = self.store.roll_calls(10)?;
             let since = now - Duration::hours(18);
-            self.radio.log = self.store.radio_log(since, 200)?;
             self.radio.on_air = self.store.on_air(since)?;
             Ok(())
         })();
         if let Err(e) = result {
             self.store_error(e);
         }
+        self.read_roll_calls();
+        self.read_radio_log();
         let n = self.radio.len();
         self.radio.selected = self.radio.selected.min(n.saturating_sub(1));
         self.load_radio_history(self.radio.selected_radio());
@@ -348,10 +389,10 @@ impl App {
     fn refresh_radio_live(&mut self) -> Result<(), StoreError> {
         self.refresh_roll_call()?;
         let since = self.now() - Duration::hours(18);
-        self.radio.log = self.store.radio_log(since, 200)?;
         self.radio.on_air = self.store.on_air(since)?;
+        self.read_radio_log();
         if self.radio.rollcall.is_none() {
-            self.radio.recent = self.store.roll_calls(10)?;
+            self.read_roll_calls();
         }
         Ok(())
     }
@@ -442,6 +483,12 @@ impl App {
                 self.refresh_radio();
                 return Ok(());
             }
+            RadioInput::LogFilter => {
+                return match self.set_log_filter(text) {
+                    Some(problem) => Err(problem),
+                    None => Ok(()),
+                }
+            }
             RadioInput::Void => return self.ask_void_roll_call(text),
             _ => {}
         }
@@ -454,7 +501,7 @@ impl App {
         }
         match purpose {
             // (answered above)
-            RadioInput::Filter | RadioInput::Void => Ok(()),
+            RadioInput::Filter | RadioInput::LogFilter | RadioInput::Void => Ok(()),
             RadioInput::Log | RadioInput::Sign(_) => {
                 let now = self.now();
                 let written = match purpose {

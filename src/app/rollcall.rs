@@ -287,6 +287,11 @@ impl App {
     /// Start the call's timer when the station being called changes (by a
     /// key here or an answer from another console).
     pub(crate) fn track_calling(&mut self) {
+        let listing = self.radio.view == RadioView::RollCall && self.radio.lists_roll_calls();
+        if listing && !self.radio.listing {
+            self.radio.selected = 0;
+        }
+        self.radio.listing = listing;
         let current = self
             .radio
             .rollcall

@@ -237,6 +237,44 @@ fn read_roll_call(c: &Connection, id: i64) -> Result<Kept> {
     })
 }
 
+/// Roll-call `id`'s stations as its steps left them, with who gave each
+/// answer kept and when (none when only its answers were kept).
+pub(super) fn kept_stations(c: &Connection, id: i64) -> Result<Vec<super::radio_log::PastStation>> {
+    let kept = read_roll_call(c, id)?;
+    let r = &kept.rollcall;
+    Ok(r.stations
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let e = r.entry(i);
+            let meta = r.answered_by(i).and_then(|step| kept.meta.get(step));
+            super::radio_log::PastStation {
+                call_sign: s.call_sign.clone(),
+                member: s.member.clone(),
+                zone: s.zone.clone(),
+                answer: e.map(|e| e.answer.clone()),
+                late: e.is_some_and(|e| e.late),
+                replaced: e.and_then(|e| e.replaced.clone()),
+                at: meta.map(|m| m.at),
+                by: meta.map(|m| m.by.clone()).unwrap_or_default(),
+            }
+        })
+        .collect())
+}
+
+/// Up to `limit` roll-calls from the `offset`-th newest, newest first.
+pub(super) fn records_window(
+    c: &Connection,
+    offset: usize,
+    limit: usize,
+) -> Result<Vec<RollCallRecord>> {
+    let mut st = c.prepare_cached(&format!(
+        "{RECORD_SELECT} ORDER BY r.started_at DESC, r.id DESC LIMIT ?1 OFFSET ?2"
+    ))?;
+    let rows = st.query_map(params![limit as i64, offset as i64], record_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// Why `step` (taken after the first `seen` of `kept`'s steps) was refused.
 fn clash_error(kept: &Kept, clash: Clash, step: &Step) -> StoreError {
     let r = &kept.rollcall;

@@ -232,6 +232,13 @@ fn draw_message_line(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         } else if let Some(e) = &input.error {
             spans.push(Span::raw("  "));
             spans.push(Span::styled(clean(e), theme.style("alert_warn")));
+        } else if input.kind == InputKind::Radio(crate::app::radio::RadioInput::LogFilter) {
+            // the log follows what is typed: say how much of it is kept
+            let n = app.radio.log.total;
+            spans.push(Span::styled(
+                format!("   {n} line{}", if n == 1 { "" } else { "s" }),
+                theme.style("muted"),
+            ));
         } else if let InputKind::Radio(_) = input.kind {
             // the call signs that fit what is typed: Tab completes
             let word = input.line.value.split_whitespace().next().unwrap_or("");

@@ -10,7 +10,7 @@ use crate::ui::{clean, local, Theme};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, List, ListItem, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
 /// One roll-call answer as a mark: loudness as a bar, silence as a cross.
@@ -27,7 +27,7 @@ pub fn mark(a: &Answer, theme: &Theme) -> Span<'static> {
     }
 }
 
-fn answer_style(a: &Answer, theme: &Theme) -> Style {
+pub(super) fn answer_style(a: &Answer, theme: &Theme) -> Style {
     match a {
         Answer::Heard(n) if *n >= 4 => theme.style("ok"),
         Answer::Heard(n) if *n >= 3 => theme.style("alert_warn"),
@@ -37,7 +37,7 @@ fn answer_style(a: &Answer, theme: &Theme) -> Style {
     }
 }
 
-fn title(app: &App, theme: &Theme) -> Line<'static> {
+pub(super) fn title(app: &App, theme: &Theme) -> Line<'static> {
     let mut t = vec![Span::styled(" Radio — ", theme.style("title"))];
     for v in [RadioView::RollCall, RadioView::Inventory, RadioView::Log] {
         let style = if v == app.radio.view {
@@ -55,16 +55,15 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     match app.radio.view {
         RadioView::RollCall => roll_call(f, area, app, theme),
         RadioView::Inventory => inventory(f, area, app, theme),
-        RadioView::Log => log(f, area, app, theme),
+        RadioView::Log => super::radio_log::log(f, area, app, theme),
     }
 }
 
 fn roll_call(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let k = |c| app.keymap.key_for(c);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.style("focus_border"))
-        .title(title(app, theme));
+    if app.radio.past.is_some() {
+        return super::radio_log::past(f, area, app, theme);
+    }
     let Some(open) = &app.radio.rollcall else {
         let mut lines = vec![Line::default()];
         if let Some((s, practice)) = &app.radio.last_summary {
@@ -85,38 +84,7 @@ fn roll_call(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             k(Command::StartRollCall),
             k(Command::StartPractice)
         )));
-        lines.push(Line::default());
-        lines.push(Line::from(Span::styled(
-            "  Recent roll-calls",
-            theme.style("title"),
-        )));
-        for r in &app.radio.recent {
-            let s = &r.summary;
-            lines.push(Line::from(vec![
-                Span::styled(
-                    format!("  {} ", local(app, r.started_at).format("%a %d %b %H:%M")),
-                    theme.style("muted"),
-                ),
-                Span::raw(format!(
-                    "{}{} of {} answered · {} nothing heard · {} weak · {} relayed",
-                    if r.practice { "practice · " } else { "" },
-                    s.answered,
-                    s.expected,
-                    s.nothing_heard,
-                    s.weak,
-                    s.relays
-                )),
-                Span::styled(
-                    if r.finished_at.is_none() {
-                        "  (not finished)"
-                    } else {
-                        ""
-                    },
-                    theme.style("alert_warn"),
-                ),
-            ]));
-        }
-        f.render_widget(Paragraph::new(lines).block(block), area);
+        super::radio_log::past_list(f, area, app, theme, lines);
         return;
     };
     let r = &open.rollcall;
@@ -599,59 +567,5 @@ fn inventory(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 )),
         ),
         bottom,
-    );
-}
-
-fn log(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let [left, right] =
-        Layout::horizontal([Constraint::Length(22), Constraint::Fill(1)]).areas(area);
-    let on_air: Vec<ListItem> = app
-        .radio
-        .on_air
-        .iter()
-        .map(|c| ListItem::new(Span::styled(format!(" ● {}", clean(c)), theme.style("ok"))))
-        .collect();
-    f.render_widget(
-        List::new(on_air).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.style("border"))
-                .title(Span::styled(
-                    format!(" On air ({}) ", app.radio.on_air.len()),
-                    theme.style("title"),
-                )),
-        ),
-        left,
-    );
-    let visible = right.height.saturating_sub(3) as usize;
-    let rows = app.radio.log.iter().take(visible).map(|l| {
-        Row::new(vec![
-            Cell::from(local(app, l.at).format("%H:%M:%S").to_string()).style(theme.style("muted")),
-            Cell::from(clean(&l.call_sign)).style(theme.style("key")),
-            Cell::from(clean(&l.message)),
-            Cell::from(clean(&l.by)).style(theme.style("muted")),
-        ])
-    });
-    let hint = format!(" {} logs a line ", app.keymap.key_for(Command::LogRadio));
-    let mut t = title(app, theme);
-    t.spans.push(Span::styled(hint, theme.style("muted")));
-    f.render_widget(
-        Table::new(
-            rows,
-            [
-                Constraint::Length(9),
-                Constraint::Length(6),
-                Constraint::Fill(1),
-                Constraint::Length(16),
-            ],
-        )
-        .header(Row::new(["time", "call", "message", "logged by"]).style(theme.style("muted")))
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.style("focus_border"))
-                .title(t),
-        ),
-        right,
     );
 }

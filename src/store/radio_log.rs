@@ -1,0 +1,196 @@
+//! The radio log read a window at a time, from its newest line back to its
+//! first, narrowed to a call sign, words of the messages (the full-text
+//! index) or a day; and a past roll-call read back station by station.
+
+use super::radios::LogLine;
+use super::rollcalls::RollCallRecord;
+use super::{from_ts, ts, Result, Store};
+use crate::domain::rollcall::Answer;
+use chrono::{DateTime, Utc};
+use rusqlite::types::Value;
+
+/// What the radio log is narrowed to (nothing: every line).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogFilter {
+    /// One station's lines.
+    pub call_sign: Option<String>,
+    /// Words each message must hold (each the start of a word there).
+    pub words: Vec<String>,
+    /// Lines in `[from, to)`: a day in the scheme's time.
+    pub between: Option<(DateTime<Utc>, DateTime<Utc>)>,
+}
+
+/// One station of a past roll-call, as it was left.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PastStation {
+    pub call_sign: String,
+    pub member: String,
+    pub zone: String,
+    /// None: never answered (the roll-call was left unfinished).
+    pub answer: Option<Answer>,
+    pub late: bool,
+    /// The answer a correction replaced.
+    pub replaced: Option<Answer>,
+    /// When and by whom the answer kept was given (unknown for roll-calls
+    /// kept before their steps were).
+    pub at: Option<DateTime<Utc>>,
+    pub by: String,
+}
+
+/// A roll-call read back: its record and every station.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PastRollCall {
+    pub record: RollCallRecord,
+    pub stations: Vec<PastStation>,
+}
+
+const LOG_SELECT: &str =
+    "SELECT l.id, l.at, r.call_sign, l.message, o.name, r.status FROM radio_log l
+     JOIN radios r ON r.id = l.radio_id JOIN operators o ON o.id = l.operator_id";
+
+fn log_row(r: &rusqlite::Row) -> rusqlite::Result<LogLine> {
+    Ok(LogLine {
+        id: r.get(0)?,
+        at: from_ts(r.get(1)?),
+        call_sign: r.get(2)?,
+        message: r.get(3)?,
+        by: r.get(4)?,
+        status: r.get(5)?,
+    })
+}
+
+impl Store {
+    /// The `WHERE` clause and its values for a filter; `None` when its
+    /// words can match nothing.
+    fn log_where(&self, f: &LogFilter) -> Result<Option<(String, Vec<Value>)>> {
+        let mut clauses = vec!["1".to_string()];
+        let mut values: Vec<Value> = vec![];
+        if let Some(cs) = &f.call_sign {
+            values.push(Value::Text(cs.trim().to_uppercase()));
+            clauses.push(format!("r.call_sign = ?{}", values.len()));
+        }
+        if let Some((from, to)) = f.between {
+            values.push(Value::Integer(ts(from)));
+            values.push(Value::Integer(ts(to)));
+            clauses.push(format!(
+                "l.at >= ?{} AND l.at < ?{}",
+                values.len() - 1,
+                values.len()
+            ));
+        }
+        if !f.words.is_empty() {
+            let Some(query) = self.text_query(&f.words)? else {
+                return Ok(None);
+            };
+            values.push(Value::Text(query));
+            // radio messages are kept in the index as rowid id * 8 + 4
+            clauses.push(format!(
+                "l.id IN (SELECT rowid >> 3 FROM text_index WHERE text_index MATCH ?{} AND (rowid & 7) = 4)",
+                values.len()
+            ));
+        }
+        Ok(Some((clauses.join(" AND "), values)))
+    }
+
+    /// How many lines the filter keeps.
+    pub fn radio_log_count(&self, f: &LogFilter) -> Result<usize> {
+        let Some((clause, values)) = self.log_where(f)? else {
+            return Ok(0);
+        };
+        let mut st = self.conn().prepare_cached(&format!(
+            "SELECT COUNT(*) FROM radio_log l JOIN radios r ON r.id = l.radio_id WHERE {clause}"
+        ))?;
+        let n: i64 = st.query_row(rusqlite::params_from_iter(values), |r| r.get(0))?;
+        Ok(n as usize)
+    }
+
+    /// Up to `limit` lines the filter keeps, newest first, from the
+    /// `offset`-th newest of `total` (as [`Store::radio_log_count`] gave).
+    /// A window nearer the first line is read from that end, so the log's
+    /// first page costs what its last does.
+    pub fn radio_log_window(
+        &self,
+        f: &LogFilter,
+        offset: usize,
+        limit: usize,
+        total: usize,
+    ) -> Result<Vec<LogLine>> {
+        let Some((clause, mut values)) = self.log_where(f)? else {
+            return Ok(vec![]);
+        };
+        let from_oldest = offset > total.saturating_sub(offset + limit);
+        let (order, skip, take) = if from_oldest {
+            let end = (offset + limit).min(total);
+            ("ASC", total - end, end.saturating_sub(offset))
+        } else {
+            ("DESC", offset, limit)
+        };
+        values.push(Value::Integer(take as i64));
+        values.push(Value::Integer(skip as i64));
+        let n = values.len();
+        let mut st = self.conn().prepare_cached(&format!(
+            "{LOG_SELECT} WHERE {clause} ORDER BY l.at {order}, l.id {order} LIMIT ?{} OFFSET ?{n}",
+            n - 1
+        ))?;
+        let mut lines: Vec<LogLine> = st
+            .query_map(rusqlite::params_from_iter(values), log_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        if from_oldest {
+            lines.reverse();
+        }
+        Ok(lines)
+    }
+
+    /// How many roll-calls there are, voided and practice ones included.
+    pub fn roll_call_count(&self) -> Result<usize> {
+        let n: i64 = self
+            .conn()
+            .query_row("SELECT COUNT(*) FROM roll_calls", [], |r| r.get(0))?;
+        Ok(n as usize)
+    }
+
+    /// Roll-call `id` station by station, or `None` if there is none.
+    /// Its roster and steps when kept; a roll-call kept only as its
+    /// answers is read from those, by zone and call sign.
+    pub fn past_roll_call(&self, id: i64) -> Result<Option<PastRollCall>> {
+        let Some(record) = self.roll_call_record(id)? else {
+            return Ok(None);
+        };
+        let kept = super::rollcalls::kept_stations(self.conn(), id)?;
+        let stations = if kept.is_empty() {
+            self.answers_alone(id)?
+        } else {
+            kept
+        };
+        Ok(Some(PastRollCall { record, stations }))
+    }
+
+    fn answers_alone(&self, id: i64) -> Result<Vec<PastStation>> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT r.call_sign, COALESCE(m.name, ''), COALESCE(z.name, ''), a.answer, a.late, a.replaced
+             FROM roll_call_answers a JOIN radios r ON r.id = a.radio_id
+             LEFT JOIN members m ON m.id = r.member_id LEFT JOIN zones z ON z.id = m.zone_id
+             WHERE a.roll_call_id = ?1 ORDER BY COALESCE(z.name, '~'), r.call_sign",
+        )?;
+        let rows = st.query_map([id], |r| {
+            Ok(PastStation {
+                call_sign: r.get(0)?,
+                member: r.get(1)?,
+                zone: r.get(2)?,
+                answer: Answer::from_code(&r.get::<_, String>(3)?),
+                late: r.get(4)?,
+                replaced: r
+                    .get::<_, Option<String>>(5)?
+                    .and_then(|c| Answer::from_code(&c)),
+                at: None,
+                by: String::new(),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Up to `limit` roll-calls from the `offset`-th newest, newest first.
+    pub fn roll_calls_window(&self, offset: usize, limit: usize) -> Result<Vec<RollCallRecord>> {
+        super::rollcalls::records_window(self.conn(), offset, limit)
+    }
+}

@@ -19,6 +19,11 @@
 //!   the marks and coverage drawn from the last reading;
 //!   `store_recent_answers` and `store_coverage_by_zone` are the two history
 //!   queries that reading makes, on the store worker.
+//! - `past/open_enter`: Enter on the newest saved roll-call in the list of
+//!   every night, to the frame showing it station by station (Esc back
+//!   untimed); `past/first_night_G`: `G` to the first night of the ten years
+//!   and its frame; beside `store_past_roll_call` (the store's read of it)
+//!   and `bare_answers` (its answers on a bare connection).
 //! - `resume/open_roll_call`: `Store::open_roll_call()` rebuilding a roll-call
 //!   of the whole roster (about 500 stations) from 400 kept steps.
 //!
@@ -491,5 +496,95 @@ fn resume(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, roll_call_keys, resume);
+/// The list of past roll-calls (every night of ten years) and one opened
+/// station by station: Enter on the newest saved and its frame, Esc back
+/// untimed; `G` to the first night and its frame; beside the store's read
+/// and the bare query of the night's answers.
+fn past_roll_calls(c: &mut Criterion) {
+    let themes = themes();
+    let work = WorkingCopy::new();
+    let mut app = common::open_app(&work.path, &themes);
+    app.update(Action::Resize(WIDTH, HEIGHT));
+    press(&mut app, KeyCode::Char('5'));
+    assert!(
+        app.radio.lists_roll_calls(),
+        "no roll-call open in the copy"
+    );
+    let (radios, nights) = size();
+    assert!(app.radio.recent.total >= nights, "every night listed");
+    let mut term = terminal();
+    // what is timed does what it should: the newest opened, every station
+    press(&mut app, KeyCode::Enter);
+    let opened = app.radio.past.as_ref().expect("a past roll-call opened");
+    let id = opened.record.id;
+    let stations = opened.stations.len();
+    assert!(
+        stations * 2 > radios && opened.stations.iter().all(|s| s.answer.is_some()),
+        "{stations} stations of {radios} radios, each with its answer"
+    );
+    press(&mut app, KeyCode::Esc);
+    assert!(app.radio.past.is_none());
+    draw(&mut term, &app, &themes);
+    eprintln!(
+        "bench: {} roll-calls listed, #{id} opened with {stations} stations",
+        app.radio.recent.total
+    );
+
+    let mut g = c.benchmark_group("past");
+    g.bench_function("open_enter", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let t = Instant::now();
+                press(&mut app, KeyCode::Enter);
+                draw(&mut term, &app, &themes);
+                total += t.elapsed();
+                press(&mut app, KeyCode::Esc);
+                draw(&mut term, &app, &themes);
+            }
+            total
+        })
+    });
+    g.bench_function("first_night_G", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let t = Instant::now();
+                press(&mut app, KeyCode::Char('G'));
+                draw(&mut term, &app, &themes);
+                total += t.elapsed();
+                press(&mut app, KeyCode::Char('g'));
+                draw(&mut term, &app, &themes);
+            }
+            total
+        })
+    });
+    press(&mut app, KeyCode::Char('G'));
+    assert_eq!(app.radio.selected, app.radio.recent.total - 1);
+
+    let store = Store::open(&work.path).expect("open the bench store");
+    g.bench_function("store_past_roll_call", |b| {
+        b.iter(|| store.past_roll_call(id).expect("read").expect("kept"))
+    });
+    let bare = common::bare_connection(&work.path);
+    g.bench_function("bare_answers", |b| {
+        let mut st = bare
+            .prepare_cached(
+                "SELECT r.call_sign, a.answer, a.late, a.replaced FROM roll_call_answers a
+                 JOIN radios r ON r.id = a.radio_id WHERE a.roll_call_id = ?1",
+            )
+            .expect("prepare");
+        b.iter(|| {
+            let rows: Vec<(String, String, bool, Option<String>)> = st
+                .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .expect("query")
+                .collect::<Result<_, _>>()
+                .expect("rows");
+            rows
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, roll_call_keys, resume, past_roll_calls);
 criterion_main!(benches);

@@ -131,10 +131,17 @@ fn a_note_a_log_entry_and_a_radio_message_are_found_and_opened_where_they_live()
     c.key(KeyCode::Enter);
     assert_eq!(c.app.pane, Pane::Radio);
     assert_eq!(c.app.radio.view, watchroom::app::radio::RadioView::Log);
-    assert!(
-        message(&c).contains("male in red jacket"),
-        "{}",
-        message(&c)
+    // at that line of the whole log, however old
+    let at = c
+        .app
+        .radio
+        .log
+        .get(c.app.radio.selected)
+        .expect("a line selected");
+    assert!(at.message.contains("male in red jacket"), "{}", at.message);
+    assert_eq!(
+        c.app.radio.log.total,
+        count(&c.path, "SELECT COUNT(*) FROM radio_log") as usize
     );
 }
 

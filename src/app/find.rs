@@ -134,14 +134,7 @@ impl App {
                 }
                 FoundKind::Radio => {
                     self.show_pane(Pane::Radio);
-                    // the log shows the last hours; the line says the message whatever its age
-                    self.radio.view = super::radio::RadioView::Log;
-                    let at = f.at.with_timezone(&self.tz).format("%d %b %H:%M");
-                    self.info(format!(
-                        "{at} {}: {}",
-                        crate::domain::text::clean(&f.call_sign),
-                        crate::domain::text::clean(&f.text)
-                    ));
+                    self.show_radio_line(f.id);
                 }
             },
             FindItem::Person { id, .. } => {

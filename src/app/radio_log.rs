@@ -130,7 +130,7 @@ impl App {
             // the selection is the log's only while the log is shown
             let shown = self.radio.view == RadioView::Log;
             let mut selected = if shown { self.radio.selected } else { 0 };
-            if selected > 0 && total > before {
+            if selected > 0 && before > 0 && total > before {
                 selected += total - before;
                 log.offset += total - before;
             }
@@ -155,6 +155,23 @@ impl App {
         })();
         if let Err(e) = result {
             self.store_error(e);
+        }
+    }
+
+    /// The whole radio log, at line `id` (a message found by `:find`).
+    pub(crate) fn show_radio_line(&mut self, id: i64) {
+        self.radio.view = RadioView::Log;
+        self.radio.past = None;
+        self.radio.log_filter.clear();
+        match self.store.radio_log_position(id) {
+            Ok(Some(at)) => {
+                self.radio.selected = at;
+                // read afresh around it: the window held may be of a filter
+                self.radio.log = Window::default();
+                self.read_radio_log();
+            }
+            Ok(None) => self.warn(format!("radio message #{id} is no longer kept")),
+            Err(e) => self.store_error(e),
         }
     }
 

@@ -8,6 +8,7 @@ use super::{from_ts, ts, Result, Store};
 use crate::domain::rollcall::Answer;
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
+use rusqlite::OptionalExtension as _;
 
 /// What the radio log is narrowed to (nothing: every line).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -139,6 +140,20 @@ impl Store {
             lines.reverse();
         }
         Ok(lines)
+    }
+
+    /// Where line `id` is in the whole log, newest first (0: the newest).
+    pub fn radio_log_position(&self, id: i64) -> Result<Option<usize>> {
+        let n: Option<i64> = self
+            .conn()
+            .query_row(
+                "SELECT (SELECT COUNT(*) FROM radio_log n WHERE n.at > l.at OR (n.at = l.at AND n.id > l.id))
+                 FROM radio_log l WHERE l.id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(n.map(|n| n as usize))
     }
 
     /// How many roll-calls there are, voided and practice ones included.

@@ -7,6 +7,7 @@ pub mod handover;
 pub mod import;
 pub mod ingest;
 pub mod pdf;
+mod redact;
 pub mod report;
 pub mod retention;
 pub mod sar;

@@ -74,12 +74,13 @@ fn scheme() -> Scheme {
         .unwrap()
         .id;
     // logged out of the order of time: the export goes by when, not by number
-    s.sign_radio("MS01", false, cleo, at("2026-11-19T23:30:00Z"))
-        .unwrap();
-    s.sign_radio("MS01", true, cleo, at("2026-11-20T08:00:00Z"))
-        .unwrap();
-    s.sign_radio("MS01", false, cleo, at("2026-11-20T17:00:00Z"))
-        .unwrap();
+    for (on, when) in [
+        (false, "2026-11-19T23:30:00Z"),
+        (true, "2026-11-20T08:00:00Z"),
+        (false, "2026-11-20T17:00:00Z"),
+    ] {
+        s.sign_radio("MS01", on, cleo, at(when)).unwrap();
+    }
     s.log_radio(
         "MS02",
         "Darren Hollis heading to the market, Daz with him",
@@ -95,7 +96,7 @@ fn scheme() -> Scheme {
         &mut s,
         cleo,
         at("2026-11-19T19:00:00Z"),
-        &[five.clone(), five.clone(), five.clone(), five.clone()],
+        &vec![five.clone(); 4],
         true,
     );
     let nothing = Answer::NothingHeard;
@@ -103,15 +104,12 @@ fn scheme() -> Scheme {
         &mut s,
         cleo,
         at("2026-11-20T19:00:00Z"),
+        // MS03 and MS04 silent, and again on the re-call
         &[
-            five.clone(),
-            Answer::RelayedVia("MS01".into()),
-            nothing.clone(),
-            nothing.clone(),
-            // the re-call of MS03 and MS04: silent again
-            nothing.clone(),
-            nothing.clone(),
-        ],
+            vec![five.clone(), Answer::RelayedVia("MS01".into())],
+            vec![nothing; 4],
+        ]
+        .concat(),
         true,
     );
     s.amend_saved_roll_call(
@@ -702,79 +700,39 @@ fn a_refused_export_writes_and_audits_nothing() {
         &["export", "radio-log", day[0], day[1], "--why", "  "],
         "say why the export is made",
     );
-    refused(
-        &[
-            "export",
-            "roll-calls",
-            day[0],
-            day[1],
-            "--why",
-            "x",
-            "--format",
-            "pdf",
-        ],
-        "PDF is for a day's net log",
-    );
-    refused(
-        &[
-            "export", "net-log", day[0], day[1], "--why", "x", "--format", "csv",
-        ],
-        "a net log is made as PDF only",
-    );
-    refused(
-        &[
-            "export",
-            "net-log",
-            "--from",
-            "2026-11-19",
-            "--to",
-            "2026-11-20",
-            "--why",
-            "x",
-        ],
-        "a net log is one day's",
-    );
-    refused(
-        &[
-            "export",
-            "radio-log",
-            "--from",
-            "2026-11-20",
-            "--to",
-            "2026-11-19",
-            "--why",
-            "x",
-        ],
-        "the period ends (2026-11-19) before it starts (2026-11-20)",
-    );
-    refused(
-        &[
-            "export",
-            "radio-log",
-            "--day",
-            "2026-11-20",
-            "--to",
-            "2026-11-20",
-            "--why",
-            "x",
-        ],
-        "cannot be used with",
-    );
+    for (args, says) in [
+        (
+            "export roll-calls --day 2026-11-20 --why x --format pdf",
+            "PDF is for a day's net log",
+        ),
+        (
+            "export net-log --day 2026-11-20 --why x --format csv",
+            "a net log is made as PDF only",
+        ),
+        (
+            "export net-log --from 2026-11-19 --to 2026-11-20 --why x",
+            "a net log is one day's",
+        ),
+        (
+            "export radio-log --from 2026-11-20 --to 2026-11-19 --why x",
+            "the period ends (2026-11-19) before it starts (2026-11-20)",
+        ),
+        (
+            "export radio-log --day 2026-11-20 --to 2026-11-20 --why x",
+            "cannot be used with",
+        ),
+    ] {
+        refused(&args.split(' ').collect::<Vec<_>>(), says);
+    }
     // all refused before the PIN is asked: not even a sign-in is recorded
     assert_eq!(audit_count(&t.path), before);
     let exported = exports(&t.path);
     let folder = t.dir.path().join("exports");
     std::fs::create_dir(&folder).unwrap();
+    let out = ["--out", folder.to_str().unwrap()];
     refused(
         &[
-            "export",
-            "net-log",
-            day[0],
-            day[1],
-            "--why",
-            "x",
-            "--out",
-            folder.to_str().unwrap(),
+            "export", "net-log", day[0], day[1], "--why", "x", out[0], out[1],
         ],
         "is a folder",
     );

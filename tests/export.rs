@@ -41,6 +41,7 @@ fn request(
         why: "police request ref CB-2026-114".into(),
         redact: false,
         out: Some(out),
+        scheme: "Castlebrook BCRP".into(),
     }
 }
 
@@ -434,7 +435,12 @@ fn a_redacted_export_names_no_one_on_the_register_and_shows_no_photo() {
     assert!(names.contains(&"dazzer".to_string()) && names.contains(&"little mo".to_string()));
 
     let mut outputs = vec![];
-    for kind in ExportKind::ALL {
+    // the radio network's exports are redacted in export_radio.rs
+    for kind in [
+        ExportKind::Incidents,
+        ExportKind::Register,
+        ExportKind::Sightings,
+    ] {
         for format in [ExportFormat::Csv, ExportFormat::Json] {
             let path = dir
                 .path()

@@ -36,26 +36,45 @@ pub(super) fn import_command(
 /// What `watchroom export` was asked for, as typed.
 pub(super) struct ExportArgs {
     pub what: String,
-    pub from: String,
-    pub to: String,
-    pub format: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Shorthand for the same day to `from` and `to`.
+    pub day: Option<String>,
+    /// None: the kind's own default.
+    pub format: Option<String>,
     pub why: String,
     pub redact: bool,
     pub out: Option<PathBuf>,
 }
 
 pub(super) fn export_command(g: &Globals, a: ExportArgs, now: DateTime<Utc>) -> Result<()> {
+    use crate::domain::text::clean;
     use crate::io::export::{parse_day, run_export, ExportFormat, ExportKind, ExportRequest};
     // everything that can be wrong with the request is said before the PIN is asked
-    let kind = ExportKind::from_code(&a.what).context("export incidents, register or sightings")?;
-    let format = ExportFormat::from_code(&a.format).context("--format csv or json")?;
-    let (from, to) = (parse_day(&a.from)?, parse_day(&a.to)?);
+    let kind = ExportKind::from_code(&a.what)
+        .context("export incidents, register, sightings, radio-log, roll-calls or net-log")?;
+    let format = match &a.format {
+        Some(f) => ExportFormat::from_code(f).context("--format csv, json or pdf")?,
+        None => kind.default_format(),
+    };
+    let (from, to) = match (&a.day, &a.from, &a.to) {
+        (Some(d), None, None) => (parse_day(d)?, parse_day(d)?),
+        (None, Some(f), Some(t)) => (parse_day(f)?, parse_day(t)?),
+        _ => anyhow::bail!("give the period as --from DATE --to DATE, or one day as --day DATE"),
+    };
+    kind.check(format, from, to)?;
     if crate::domain::text::tidy_input(&a.why).is_empty() {
         anyhow::bail!(
             "say why the export is made (--why \"…\"); it is recorded in the audit trail"
         );
     }
     let mut s = g.manager_session(Permission::Export, now)?;
+    let scheme = s
+        .config
+        .scheme
+        .clone()
+        .with(&s.store.scheme_details()?)
+        .name;
     let request = ExportRequest {
         kind,
         from,
@@ -65,15 +84,21 @@ pub(super) fn export_command(g: &Globals, a: ExportArgs, now: DateTime<Utc>) -> 
         why: a.why,
         redact: a.redact,
         out: a.out,
+        scheme,
     };
     let outcome = run_export(&mut s.store, &request, s.manager, now)?;
+    // a file name is the user's own, but printed clean like any other text
     println!(
-        "written: {} ({} rows)",
-        outcome.path.display(),
-        outcome.rows
+        "written: {} ({} {}s)",
+        clean(&outcome.path.display().to_string()),
+        outcome.rows,
+        kind.unit()
     );
     if let Some(n) = &outcome.notice_path {
-        println!("written: {} (what the file contains)", n.display());
+        println!(
+            "written: {} (what the file contains)",
+            clean(&n.display().to_string())
+        );
     }
     Ok(())
 }

@@ -147,27 +147,45 @@ pub enum Commands {
         #[arg(long)]
         apply: bool,
     },
-    /// Export a period's incidents, sightings or the register as CSV or JSON
-    /// (a manager, named with --as); audited with the reason
+    /// Export a period's incidents, sightings, the register, radio log or
+    /// roll-calls as CSV or JSON, or a day's net log (its radio log and
+    /// roll-calls) as PDF (a manager, named with --as); audited with the
+    /// reason
     Export {
-        /// incidents, register or sightings
-        #[arg(value_parser = ["incidents", "register", "sightings"])]
+        /// incidents, register, sightings, radio-log, roll-calls, or
+        /// net-log (one day, PDF only)
+        #[arg(value_parser = ["incidents", "register", "sightings", "radio-log", "roll-calls", "net-log"])]
         what: String,
         /// First day of the period (YYYY-MM-DD)
-        #[arg(long, value_name = "DATE")]
-        from: String,
+        #[arg(
+            long,
+            value_name = "DATE",
+            required_unless_present = "day",
+            requires = "to"
+        )]
+        from: Option<String>,
         /// Last day of the period, included (YYYY-MM-DD)
-        #[arg(long, value_name = "DATE")]
-        to: String,
-        #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
-        format: String,
+        #[arg(
+            long,
+            value_name = "DATE",
+            required_unless_present = "day",
+            requires = "from"
+        )]
+        to: Option<String>,
+        /// One day, the same as --from DATE --to DATE (a net log's day)
+        #[arg(long, value_name = "DATE", conflicts_with_all = ["from", "to"])]
+        day: Option<String>,
+        /// csv (the default) or json; pdf for net-log, which is made only as PDF
+        #[arg(long, value_parser = ["csv", "json", "pdf"])]
+        format: Option<String>,
         /// Why (recorded in the audit trail), e.g. "police request ref 1234"
         #[arg(long)]
         why: String,
         /// Replace the names of people on the register (and their aliases) everywhere, and leave out photos
         #[arg(long)]
         redact: bool,
-        /// The file to write (default: e.g. incidents-2026-11-01-to-2026-11-30.csv here)
+        /// The file to write (default: e.g. incidents-2026-11-01-to-2026-11-30.csv
+        /// or net-log-2026-11-20.pdf here)
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
@@ -493,6 +511,7 @@ pub fn run() -> Result<()> {
             what,
             from,
             to,
+            day,
             format,
             why,
             redact,
@@ -503,6 +522,7 @@ pub fn run() -> Result<()> {
                 what,
                 from,
                 to,
+                day,
                 format,
                 why,
                 redact,

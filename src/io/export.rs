@@ -1,18 +1,19 @@
-//! `watchroom export`: a period's incidents, sightings, or the register, as
-//! CSV or JSON, optionally with names and photos taken out. Each export says
+//! `watchroom export`: a period's incidents, sightings, the register, radio
+//! log or roll-calls as CSV or JSON, or a day's net log as PDF, optionally
+//! with names and photos taken out. Each export says
 //! what it contains (a `notice` in JSON; a companion `.notice.txt` beside a
 //! CSV file, since a CSV has no place for one and a spreadsheet would read it
 //! as a row), is written readable by its owner only and whole or not at all,
 //! and is audited with who, when, why and how many rows.
 
-use crate::domain::retention::{NameRedactor, REMOVED};
+use super::redact::Redactor;
+use crate::domain::retention::REMOVED;
 use crate::domain::text::{clean, tidy_input};
 use crate::store::exports::{IncidentExport, NamedRecord, RegisterExport, SightingExport};
 use crate::store::Store;
 use anyhow::Context as _;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use serde::Serialize;
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,13 +21,20 @@ pub enum ExportKind {
     Incidents,
     Register,
     Sightings,
+    RadioLog,
+    RollCalls,
+    /// A day's radio log and roll-calls as one printable document.
+    NetLog,
 }
 
 impl ExportKind {
-    pub const ALL: [ExportKind; 3] = [
+    pub const ALL: [ExportKind; 6] = [
         ExportKind::Incidents,
         ExportKind::Register,
         ExportKind::Sightings,
+        ExportKind::RadioLog,
+        ExportKind::RollCalls,
+        ExportKind::NetLog,
     ];
 
     pub fn code(self) -> &'static str {
@@ -34,6 +42,71 @@ impl ExportKind {
             ExportKind::Incidents => "incidents",
             ExportKind::Register => "register",
             ExportKind::Sightings => "sightings",
+            ExportKind::RadioLog => "radio-log",
+            ExportKind::RollCalls => "roll-calls",
+            ExportKind::NetLog => "net-log",
+        }
+    }
+
+    /// The format an export of this kind is written in when none is asked for.
+    pub fn default_format(self) -> ExportFormat {
+        match self {
+            ExportKind::NetLog => ExportFormat::Pdf,
+            _ => ExportFormat::Csv,
+        }
+    }
+
+    /// Refuse a period that ends before it starts, a table asked for as a
+    /// PDF or a net log as a table, and a net log of more than one day.
+    pub fn check(self, format: ExportFormat, from: NaiveDate, to: NaiveDate) -> anyhow::Result<()> {
+        if to < from {
+            anyhow::bail!("the period ends ({to}) before it starts ({from})");
+        }
+        let net_log = self == ExportKind::NetLog;
+        if net_log && format != ExportFormat::Pdf {
+            anyhow::bail!("a net log is made as PDF only (--format pdf, its default)");
+        }
+        if !net_log && format == ExportFormat::Pdf {
+            anyhow::bail!(
+                "{} is exported as csv or json: PDF is for a day's net log (export net-log --day DATE)",
+                self.code()
+            );
+        }
+        if net_log && from != to {
+            anyhow::bail!(
+                "a net log is one day's: give --day DATE (or the same day to --from and --to)"
+            );
+        }
+        Ok(())
+    }
+
+    /// What its count counts.
+    pub fn unit(self) -> &'static str {
+        match self {
+            ExportKind::RadioLog | ExportKind::NetLog => "line",
+            ExportKind::RollCalls => "roll-call",
+            _ => "row",
+        }
+    }
+
+    /// Whose words its free text holds, for the notice of one not redacted.
+    fn unredacted(self) -> &'static str {
+        match self {
+            ExportKind::RadioLog | ExportKind::RollCalls | ExportKind::NetLog => {
+                "Not redacted: its messages and reasons are as they were logged, and may name people on the register."
+            }
+            _ => "Not redacted: it names people on the register and gives their photo files' paths.",
+        }
+    }
+
+    /// How its times are given.
+    fn times(self) -> &'static str {
+        match self {
+            ExportKind::RadioLog | ExportKind::RollCalls => {
+                "times are UTC, each with the scheme's local time beside it"
+            }
+            ExportKind::NetLog => "times are the scheme's local time",
+            _ => "times are UTC",
         }
     }
 
@@ -54,6 +127,19 @@ impl ExportKind {
                  exclusions in force in the period"
             }
             ExportKind::Sightings => "CCTV sightings in the period, with the camera, place and person seen",
+            ExportKind::RadioLog => {
+                "every line of the radio log in the period, oldest first: sign-ons, sign-offs and messages \
+                 by call sign, with who logged each"
+            }
+            ExportKind::RollCalls => {
+                "the roll-calls begun in the period, station by station: each answer, the station it was \
+                 relayed via, late check-ins and corrections (with the answer each replaced), and whether \
+                 the roll-call was real, practice or void"
+            }
+            ExportKind::NetLog => {
+                "the day's radio log, line by line in order, and the roll-calls begun that day with their \
+                 summaries and every station's answer"
+            }
         }
     }
 }
@@ -62,6 +148,8 @@ impl ExportKind {
 pub enum ExportFormat {
     Csv,
     Json,
+    /// For the net log, which is printed.
+    Pdf,
 }
 
 impl ExportFormat {
@@ -69,6 +157,7 @@ impl ExportFormat {
         match s.trim().to_lowercase().as_str() {
             "csv" => Some(ExportFormat::Csv),
             "json" => Some(ExportFormat::Json),
+            "pdf" => Some(ExportFormat::Pdf),
             _ => None,
         }
     }
@@ -76,6 +165,7 @@ impl ExportFormat {
         match self {
             ExportFormat::Csv => "csv",
             ExportFormat::Json => "json",
+            ExportFormat::Pdf => "pdf",
         }
     }
 }
@@ -93,6 +183,8 @@ pub struct ExportRequest {
     pub redact: bool,
     /// Where to write; by default a name saying what and when, in the current folder.
     pub out: Option<PathBuf>,
+    /// The scheme's name as its documents give it: it heads a net log.
+    pub scheme: String,
 }
 
 /// What an export wrote.
@@ -115,64 +207,9 @@ pub fn parse_day(s: &str) -> anyhow::Result<NaiveDate> {
     })
 }
 
-/// Takes every name the register holds out of text: whole names and aliases
-/// of two words or more wherever they appear, and one-word aliases and
-/// nicknames as whole words.
-struct Redactor {
-    names: NameRedactor,
-    words: HashSet<String>,
-}
-
-impl Redactor {
-    fn new(names: &[String]) -> Redactor {
-        let words = names
-            .iter()
-            .filter_map(|n| {
-                let ws: Vec<&str> = n
-                    .split(|c: char| !c.is_alphanumeric())
-                    .filter(|w| !w.is_empty())
-                    .collect();
-                (ws.len() == 1 && ws[0].chars().count() >= 2).then(|| ws[0].to_lowercase())
-            })
-            .collect();
-        Redactor {
-            names: NameRedactor::new(names),
-            words,
-        }
-    }
-
-    fn text(&self, s: &str) -> String {
-        let s = self.names.redact(s).unwrap_or_else(|| s.to_string());
-        if self.words.is_empty() {
-            return s;
-        }
-        let mut out = String::with_capacity(s.len());
-        let mut word = String::new();
-        let flush = |word: &mut String, out: &mut String| {
-            if !word.is_empty() {
-                if self.words.contains(&word.to_lowercase()) {
-                    out.push_str(REMOVED);
-                } else {
-                    out.push_str(word);
-                }
-                word.clear();
-            }
-        };
-        for c in s.chars() {
-            if c.is_alphanumeric() {
-                word.push(c);
-            } else {
-                flush(&mut word, &mut out);
-                out.push(c);
-            }
-        }
-        flush(&mut word, &mut out);
-        out
-    }
-
-    fn person(&self, p: &mut NamedRecord) {
-        p.name = REMOVED.to_string();
-    }
+/// A person another record names, named no more (the record number stays).
+fn person(p: &mut NamedRecord) {
+    p.name = REMOVED.to_string();
 }
 
 fn redact_incident(r: &Redactor, i: &mut IncidentExport) {
@@ -180,7 +217,7 @@ fn redact_incident(r: &Redactor, i: &mut IncidentExport) {
     i.place = r.text(&i.place);
     i.close_reason = r.text(&i.close_reason);
     for p in &mut i.offenders {
-        r.person(p);
+        person(p);
     }
 }
 
@@ -197,7 +234,7 @@ fn redact_register(r: &Redactor, o: &mut RegisterExport) {
 
 fn redact_sighting(r: &Redactor, s: &mut SightingExport) {
     if let Some(p) = &mut s.offender {
-        r.person(p);
+        person(p);
     }
     s.location = r.text(&s.location);
     s.description = r.text(&s.description);
@@ -206,7 +243,7 @@ fn redact_sighting(r: &Redactor, s: &mut SightingExport) {
 
 /// A CSV cell: no control characters, and nothing a spreadsheet would run
 /// as a formula.
-fn cell(s: &str) -> String {
+pub(super) fn cell(s: &str) -> String {
     let s = clean(s);
     if s.starts_with(['=', '+', '-', '@']) {
         format!("'{s}")
@@ -215,15 +252,15 @@ fn cell(s: &str) -> String {
     }
 }
 
-fn when(t: DateTime<Utc>) -> String {
+pub(super) fn when(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-fn when_opt(t: Option<DateTime<Utc>>) -> String {
+pub(super) fn when_opt(t: Option<DateTime<Utc>>) -> String {
     t.map(when).unwrap_or_default()
 }
 
-fn csv_bytes<R>(
+pub(super) fn csv_bytes<R>(
     header: &[&str],
     rows: &[R],
     row: impl Fn(&R) -> Vec<String>,
@@ -402,7 +439,7 @@ struct JsonExport<'a, T: Serialize> {
     rows: &'a [T],
 }
 
-fn json_bytes<T: Serialize>(
+pub(super) fn json_bytes<T: Serialize>(
     req: &ExportRequest,
     notice: &str,
     why: &str,
@@ -431,7 +468,13 @@ fn json_bytes<T: Serialize>(
 }
 
 /// What the file contains, in words, for the file itself or its companion.
-fn notice(req: &ExportRequest, rows: usize, why: &str, by: &str, now: DateTime<Utc>) -> String {
+pub(super) fn notice(
+    req: &ExportRequest,
+    rows: usize,
+    why: &str,
+    by: &str,
+    now: DateTime<Utc>,
+) -> String {
     let redaction = if req.redact {
         format!(
             "Names redacted: the names, aliases and nicknames of everyone on the register are replaced \
@@ -440,16 +483,17 @@ fn notice(req: &ExportRequest, rows: usize, why: &str, by: &str, now: DateTime<U
              another way (a first name alone, a misspelling) is not caught: read the free text before sharing."
         )
     } else {
-        "Not redacted: it names people on the register and gives their photo files' paths."
-            .to_string()
+        req.kind.unredacted().to_string()
     };
     format!(
-        "watchroom export of {what}: {contents}. Period {from} to {to} inclusive ({tz}); times are UTC. \
-         {rows} row(s). Prepared {at} by {by}, for: {why}. {redaction} It holds criminal-offence data \
+        "watchroom export of {what}: {contents}. Period {from} to {to} inclusive ({tz}); {times}. \
+         {rows} {unit}(s). Prepared {at} by {by}, for: {why}. {redaction} It holds criminal-offence data \
          (Data Protection Act 2018): keep it secure, share it only with those entitled to it, and delete \
          it when it is no longer needed. The export is recorded in the audit trail.",
         what = req.kind.code(),
         contents = req.kind.contents(),
+        times = req.kind.times(),
+        unit = req.kind.unit(),
         from = req.from,
         to = req.to,
         tz = req.tz.name(),
@@ -472,6 +516,13 @@ fn bounds(req: &ExportRequest) -> (DateTime<Utc>, DateTime<Utc>) {
 }
 
 fn default_path(req: &ExportRequest) -> PathBuf {
+    if req.kind == ExportKind::NetLog {
+        return PathBuf::from(format!(
+            "net-log-{}{}.pdf",
+            req.from,
+            if req.redact { "-redacted" } else { "" }
+        ));
+    }
     PathBuf::from(format!(
         "{}-{}-to-{}{}.{}",
         req.kind.code(),
@@ -480,6 +531,41 @@ fn default_path(req: &ExportRequest) -> PathBuf {
         if req.redact { "-redacted" } else { "" },
         req.format.code()
     ))
+}
+
+/// What an export's body is made with, once the request is checked.
+pub(super) struct Making<'a> {
+    pub req: &'a ExportRequest,
+    pub redactor: Option<&'a Redactor>,
+    /// The reason as the file gives it (redacted with the file).
+    pub why: &'a str,
+    pub by: &'a str,
+    pub now: DateTime<Utc>,
+    /// The period's bounds.
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+}
+
+/// An export's body, how many it holds and what else it counts (for the
+/// audit record), and the notice saying what it holds.
+pub(super) struct Made {
+    pub rows: usize,
+    pub extra: String,
+    pub body: Vec<u8>,
+    pub notice: String,
+}
+
+/// A table in the format asked for; a PDF of a table was refused before.
+pub(super) fn table(
+    format: ExportFormat,
+    csv: impl FnOnce() -> anyhow::Result<Vec<u8>>,
+    json: impl FnOnce() -> anyhow::Result<Vec<u8>>,
+) -> anyhow::Result<Vec<u8>> {
+    match format {
+        ExportFormat::Csv => csv(),
+        ExportFormat::Json => json(),
+        ExportFormat::Pdf => anyhow::bail!("a table is exported as csv or json"),
+    }
 }
 
 /// Where a CSV file's notice goes: `incidents.csv` → `incidents.notice.txt`.
@@ -506,13 +592,7 @@ pub fn run_export(
             "say why the export is made (--why \"…\"); it is recorded in the audit trail"
         );
     }
-    if req.to < req.from {
-        anyhow::bail!(
-            "the period ends ({}) before it starts ({})",
-            req.to,
-            req.from
-        );
-    }
+    req.kind.check(req.format, req.from, req.to)?;
     let path = req.out.clone().unwrap_or_else(|| default_path(req));
     if path.is_dir() {
         anyhow::bail!(
@@ -546,10 +626,11 @@ pub fn run_export(
             }
             let named = rows.iter().filter(|i| !i.offenders.is_empty()).count();
             let notice = notice(req, rows.len(), &why_shown, &by, now);
-            let body = match req.format {
-                ExportFormat::Csv => incidents_csv(&rows)?,
-                ExportFormat::Json => json_bytes(req, &notice, &why_shown, &by, now, &rows)?,
-            };
+            let body = table(
+                req.format,
+                || incidents_csv(&rows),
+                || json_bytes(req, &notice, &why_shown, &by, now, &rows),
+            )?;
             (
                 rows.len(),
                 format!("{named} naming someone"),
@@ -563,10 +644,11 @@ pub fn run_export(
             }
             let exclusions: usize = rows.iter().map(|o| o.exclusions.len()).sum();
             let notice = notice(req, rows.len(), &why_shown, &by, now);
-            let body = match req.format {
-                ExportFormat::Csv => register_csv(&rows)?,
-                ExportFormat::Json => json_bytes(req, &notice, &why_shown, &by, now, &rows)?,
-            };
+            let body = table(
+                req.format,
+                || register_csv(&rows),
+                || json_bytes(req, &notice, &why_shown, &by, now, &rows),
+            )?;
             (
                 rows.len(),
                 format!("{exclusions} exclusions"),
@@ -580,15 +662,33 @@ pub fn run_export(
             }
             let named = rows.iter().filter(|s| s.offender.is_some()).count();
             let notice = notice(req, rows.len(), &why_shown, &by, now);
-            let body = match req.format {
-                ExportFormat::Csv => sightings_csv(&rows)?,
-                ExportFormat::Json => json_bytes(req, &notice, &why_shown, &by, now, &rows)?,
-            };
+            let body = table(
+                req.format,
+                || sightings_csv(&rows),
+                || json_bytes(req, &notice, &why_shown, &by, now, &rows),
+            )?;
             (
                 rows.len(),
                 format!("{named} of someone on the register"),
                 (body, notice),
             )
+        }
+        ExportKind::RadioLog | ExportKind::RollCalls | ExportKind::NetLog => {
+            let making = Making {
+                req,
+                redactor: redactor.as_ref(),
+                why: &why_shown,
+                by: &by,
+                now,
+                from,
+                to,
+            };
+            let made = match req.kind {
+                ExportKind::RadioLog => super::radio_export::radio_log(store, &making)?,
+                ExportKind::RollCalls => super::radio_export::roll_calls(store, &making)?,
+                _ => super::net_log::net_log(store, &making)?,
+            };
+            (made.rows, made.extra, (made.body, made.notice))
         }
     };
     let (body, notice) = body;
@@ -605,10 +705,11 @@ pub fn run_export(
                 }
             }
         }
-        ExportFormat::Json => None,
+        ExportFormat::Json | ExportFormat::Pdf => None,
     };
     let detail = format!(
-        "{rows} rows ({extra}), {} to {}, {}{}",
+        "{rows} {}s ({extra}), {} to {}, {}{}",
+        req.kind.unit(),
         req.from,
         req.to,
         req.format.code(),
@@ -647,19 +748,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_and_one_word_aliases_are_taken_out_of_text() {
-        let r = Redactor::new(&[
-            "Darren Hollis".to_string(),
-            "Daz".to_string(),
-            "ID-sought 104".to_string(),
-        ]);
-        assert_eq!(
-            r.text("darren hollis and Daz seen with ID-sought 104; Dazzle shop"),
-            "[removed] and [removed] seen with [removed]; Dazzle shop"
-        );
-    }
-
-    #[test]
     fn cells_never_start_a_formula() {
         assert_eq!(cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
@@ -685,6 +773,7 @@ mod tests {
             why: "x".into(),
             redact: false,
             out: None,
+            scheme: String::new(),
         };
         let (from, to) = bounds(&req);
         // British Summer Time: local midnight is 23:00 UTC the day before

@@ -22,6 +22,7 @@ pub mod operators;
 pub mod photos;
 pub mod places;
 pub mod privacy;
+pub mod radio_exports;
 pub mod radio_log;
 pub mod radios;
 pub mod report;

@@ -180,14 +180,14 @@ struct StepMeta {
 
 /// A roll-call rebuilt from the store: its state, and for each step it
 /// applied (in the order of `rollcall.steps`) who took it.
-struct Kept {
-    rollcall: RollCall,
+pub(super) struct Kept {
+    pub(super) rollcall: RollCall,
     meta: Vec<StepMeta>,
     next_seq: usize,
 }
 
 /// Read roll-call `id`'s roster and steps (its own rows only, by its key).
-fn read_roll_call(c: &Connection, id: i64) -> Result<Kept> {
+pub(super) fn read_roll_call(c: &Connection, id: i64) -> Result<Kept> {
     let mut st = c.prepare_cached(
         "SELECT radio_id, call_sign, member, zone FROM roll_call_stations WHERE roll_call_id = ?1 ORDER BY seq",
     )?;
@@ -320,7 +320,7 @@ fn clash_error(kept: &Kept, clash: Clash, step: &Step) -> StoreError {
     })
 }
 
-const RECORD_SELECT: &str = "SELECT r.id, r.started_at, r.finished_at, r.practice, r.expected, r.answered, r.nothing_heard, r.weak, r.relays, r.closed, r.late,
+pub(super) const RECORD_SELECT: &str = "SELECT r.id, r.started_at, r.finished_at, r.practice, r.expected, r.answered, r.nothing_heard, r.weak, r.relays, r.closed, r.late,
      COALESCE(s.name, ''), COALESCE(f.name, ''), r.corrected, r.voided_at, COALESCE(v.name, ''), r.void_reason
      FROM roll_calls r LEFT JOIN operators s ON s.id = r.started_by LEFT JOIN operators f ON f.id = r.finished_by
      LEFT JOIN operators v ON v.id = r.voided_by";
@@ -330,7 +330,7 @@ const RECORD_SELECT: &str = "SELECT r.id, r.started_at, r.finished_at, r.practic
 pub(crate) const COUNTED: &str =
     "r.practice = 0 AND r.finished_at IS NOT NULL AND r.voided_at IS NULL";
 
-fn record_row(r: &rusqlite::Row) -> rusqlite::Result<RollCallRecord> {
+pub(super) fn record_row(r: &rusqlite::Row) -> rusqlite::Result<RollCallRecord> {
     let mut summary = summary_of(r, 4)?;
     summary.corrected = r.get::<_, i64>(13)? as usize;
     Ok(RollCallRecord {

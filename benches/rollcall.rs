@@ -519,7 +519,7 @@ fn past_roll_calls(c: &mut Criterion) {
     let id = opened.record.id;
     let stations = opened.stations.len();
     assert!(
-        stations * 2 > radios && opened.stations.iter().all(|s| s.answer.is_some()),
+        stations * 2 > radios && opened.stations.iter().all(|s| s.entry.is_some()),
         "{stations} stations of {radios} radios, each with its answer"
     );
     press(&mut app, KeyCode::Esc);

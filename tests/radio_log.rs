@@ -223,7 +223,7 @@ fn the_demo_s_past_roll_calls_open_from_the_list_and_go_back_to_the_first() {
     c.key(KeyCode::Enter);
     let past = c.app.radio.past.as_ref().expect("opened");
     assert_eq!(past.record.id, oldest.id);
-    let answered = past.stations.iter().filter(|s| s.answer.is_some()).count();
+    let answered = past.stations.iter().filter(|s| s.entry.is_some()).count();
     assert_eq!(
         answered,
         oldest.summary.answered + oldest.summary.nothing_heard + oldest.summary.closed

@@ -3,9 +3,9 @@
 //! its frozen roster and its steps, as the console rebuilds it, so an export
 //! shows it as the coordinator left it (open, saved, corrected or voided).
 
-use super::rollcalls::{read_roll_call, record_row, RollCallRecord, RECORD_SELECT};
+use super::radio_log::stations_of;
+use super::rollcalls::{record_row, RollCallRecord, RECORD_SELECT};
 use super::{from_ts, ts, Result, Store};
-use crate::domain::rollcall::{Answer, Entry, Station};
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 
@@ -22,13 +22,7 @@ pub struct RadioLogExport {
     pub logged_by: String,
 }
 
-/// One station of a roll-call and what became of it (`None`: not answered,
-/// as on a roll-call still open or voided before its turn).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StationAnswer {
-    pub station: Station,
-    pub entry: Option<Entry>,
-}
+pub use super::radio_log::PastStation as StationAnswer;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RollCallExport {
@@ -79,57 +73,12 @@ impl Store {
             .collect::<Result<_, _>>()?;
         let mut out = Vec::with_capacity(records.len());
         for mut record in records {
-            let rollcall = read_roll_call(conn, record.id)?.rollcall;
-            let stations = if rollcall.stations.is_empty() {
-                // made in bulk (the demo's history, a benchmark store): its
-                // answers only, with no roster or steps to rebuild it from
-                answers_only(conn, record.id)?
-            } else {
-                record.summary = rollcall.summary();
-                rollcall
-                    .stations
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| StationAnswer {
-                        station: s.clone(),
-                        entry: rollcall.entry(i).cloned(),
-                    })
-                    .collect()
-            };
+            let (stations, rebuilt) = stations_of(conn, record.id)?;
+            if let Some(summary) = rebuilt {
+                record.summary = summary;
+            }
             out.push(RollCallExport { record, stations });
         }
         Ok(out)
     }
-}
-
-/// A roll-call's saved answers, by zone then call sign as a roster is, with
-/// each radio's member and zone as they are now (none was frozen for it).
-fn answers_only(c: &rusqlite::Connection, id: i64) -> Result<Vec<StationAnswer>> {
-    let mut st = c.prepare_cached(
-        "SELECT a.radio_id, r.call_sign, COALESCE(m.name, ''), COALESCE(z.name, ''), a.answer, a.late, a.replaced
-         FROM roll_call_answers a JOIN radios r ON r.id = a.radio_id
-         LEFT JOIN members m ON m.id = r.member_id LEFT JOIN zones z ON z.id = m.zone_id
-         WHERE a.roll_call_id = ?1 ORDER BY COALESCE(z.name, '~'), r.call_sign",
-    )?;
-    let rows = st.query_map([id], |r| {
-        let answer: String = r.get(4)?;
-        let replaced: Option<String> = r.get(6)?;
-        Ok(StationAnswer {
-            station: Station {
-                radio_id: r.get(0)?,
-                call_sign: r.get(1)?,
-                member: r.get(2)?,
-                zone: r.get(3)?,
-            },
-            entry: match Answer::from_code(&answer) {
-                Some(answer) => Some(Entry {
-                    answer,
-                    late: r.get(5)?,
-                    replaced: replaced.as_deref().and_then(Answer::from_code),
-                }),
-                None => None,
-            },
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -5,7 +5,7 @@
 use super::radios::LogLine;
 use super::rollcalls::RollCallRecord;
 use super::{from_ts, ts, Result, Store};
-use crate::domain::rollcall::Answer;
+use crate::domain::rollcall::{Answer, Entry, Station, Summary};
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
 use rusqlite::OptionalExtension as _;
@@ -21,19 +21,14 @@ pub struct LogFilter {
     pub between: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
-/// One station of a past roll-call, as it was left.
+/// One station of a roll-call and what became of it (`entry` none: not
+/// answered, as on a roll-call still open or voided before its turn).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PastStation {
-    pub call_sign: String,
-    pub member: String,
-    pub zone: String,
-    /// None: never answered (the roll-call was left unfinished).
-    pub answer: Option<Answer>,
-    pub late: bool,
-    /// The answer a correction replaced.
-    pub replaced: Option<Answer>,
-    /// When and by whom the answer kept was given (unknown for roll-calls
-    /// kept before their steps were).
+    pub station: Station,
+    pub entry: Option<Entry>,
+    /// When and by whom the answer kept was given (unknown for a roll-call
+    /// kept only as its answers).
     pub at: Option<DateTime<Utc>>,
     pub by: String,
 }
@@ -165,47 +160,60 @@ impl Store {
     }
 
     /// Roll-call `id` station by station, or `None` if there is none.
-    /// Its roster and steps when kept; a roll-call kept only as its
-    /// answers is read from those, by zone and call sign.
     pub fn past_roll_call(&self, id: i64) -> Result<Option<PastRollCall>> {
-        let Some(record) = self.roll_call_record(id)? else {
+        let Some(mut record) = self.roll_call_record(id)? else {
             return Ok(None);
         };
-        let kept = super::rollcalls::kept_stations(self.conn(), id)?;
-        let stations = if kept.is_empty() {
-            self.answers_alone(id)?
-        } else {
-            kept
-        };
+        let (stations, rebuilt) = stations_of(self.conn(), id)?;
+        if let Some(summary) = rebuilt {
+            record.summary = summary;
+        }
         Ok(Some(PastRollCall { record, stations }))
-    }
-
-    fn answers_alone(&self, id: i64) -> Result<Vec<PastStation>> {
-        let mut st = self.conn().prepare_cached(
-            "SELECT r.call_sign, COALESCE(m.name, ''), COALESCE(z.name, ''), a.answer, a.late, a.replaced
-             FROM roll_call_answers a JOIN radios r ON r.id = a.radio_id
-             LEFT JOIN members m ON m.id = r.member_id LEFT JOIN zones z ON z.id = m.zone_id
-             WHERE a.roll_call_id = ?1 ORDER BY COALESCE(z.name, '~'), r.call_sign",
-        )?;
-        let rows = st.query_map([id], |r| {
-            Ok(PastStation {
-                call_sign: r.get(0)?,
-                member: r.get(1)?,
-                zone: r.get(2)?,
-                answer: Answer::from_code(&r.get::<_, String>(3)?),
-                late: r.get(4)?,
-                replaced: r
-                    .get::<_, Option<String>>(5)?
-                    .and_then(|c| Answer::from_code(&c)),
-                at: None,
-                by: String::new(),
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Up to `limit` roll-calls from the `offset`-th newest, newest first.
     pub fn roll_calls_window(&self, offset: usize, limit: usize) -> Result<Vec<RollCallRecord>> {
         super::rollcalls::records_window(self.conn(), offset, limit)
     }
+}
+
+/// Roll-call `id`'s stations in calling order, from its frozen roster and
+/// steps, with the summary they give (a roll-call voided while open keeps
+/// zeros in its row). One made in bulk (the demo's history, a benchmark
+/// store) has only its saved answers: those, by zone then call sign as a
+/// roster is, with each radio's member and zone as they are now.
+pub(super) fn stations_of(
+    c: &rusqlite::Connection,
+    id: i64,
+) -> Result<(Vec<PastStation>, Option<Summary>)> {
+    let (kept, summary) = super::rollcalls::kept_stations(c, id)?;
+    if !kept.is_empty() {
+        return Ok((kept, Some(summary)));
+    }
+    let mut st = c.prepare_cached(
+        "SELECT a.radio_id, r.call_sign, COALESCE(m.name, ''), COALESCE(z.name, ''), a.answer, a.late, a.replaced
+         FROM roll_call_answers a JOIN radios r ON r.id = a.radio_id
+         LEFT JOIN members m ON m.id = r.member_id LEFT JOIN zones z ON z.id = m.zone_id
+         WHERE a.roll_call_id = ?1 ORDER BY COALESCE(z.name, '~'), r.call_sign",
+    )?;
+    let rows = st.query_map([id], |r| {
+        let answer: String = r.get(4)?;
+        let replaced: Option<String> = r.get(6)?;
+        Ok(PastStation {
+            station: Station {
+                radio_id: r.get(0)?,
+                call_sign: r.get(1)?,
+                member: r.get(2)?,
+                zone: r.get(3)?,
+            },
+            entry: Answer::from_code(&answer).map(|answer| Entry {
+                answer,
+                late: r.get(5).unwrap_or(false),
+                replaced: replaced.as_deref().and_then(Answer::from_code),
+            }),
+            at: None,
+            by: String::new(),
+        })
+    })?;
+    Ok((rows.collect::<rusqlite::Result<_>>()?, None))
 }

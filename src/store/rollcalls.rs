@@ -238,28 +238,29 @@ pub(super) fn read_roll_call(c: &Connection, id: i64) -> Result<Kept> {
 }
 
 /// Roll-call `id`'s stations as its steps left them, with who gave each
-/// answer kept and when (none when only its answers were kept).
-pub(super) fn kept_stations(c: &Connection, id: i64) -> Result<Vec<super::radio_log::PastStation>> {
+/// answer kept and when, and the summary they give (no stations when only
+/// its answers were kept).
+pub(super) fn kept_stations(
+    c: &Connection,
+    id: i64,
+) -> Result<(Vec<super::radio_log::PastStation>, Summary)> {
     let kept = read_roll_call(c, id)?;
     let r = &kept.rollcall;
-    Ok(r.stations
+    let stations = r
+        .stations
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let e = r.entry(i);
             let meta = r.answered_by(i).and_then(|step| kept.meta.get(step));
             super::radio_log::PastStation {
-                call_sign: s.call_sign.clone(),
-                member: s.member.clone(),
-                zone: s.zone.clone(),
-                answer: e.map(|e| e.answer.clone()),
-                late: e.is_some_and(|e| e.late),
-                replaced: e.and_then(|e| e.replaced.clone()),
+                station: s.clone(),
+                entry: r.entry(i).cloned(),
                 at: meta.map(|m| m.at),
                 by: meta.map(|m| m.by.clone()).unwrap_or_default(),
             }
         })
-        .collect())
+        .collect();
+    Ok((stations, r.summary()))
 }
 
 /// Up to `limit` roll-calls from the `offset`-th newest, newest first.

@@ -256,21 +256,21 @@ pub fn past(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let visible = table.height.saturating_sub(1) as usize;
     let first = first_shown(app.radio.selected, visible);
     let rows = p.stations.iter().skip(first).take(visible).map(|s| {
-        let (answer, style) = match &s.answer {
+        let (answer, style) = match s.entry.as_ref().map(|e| &e.answer) {
             Some(a) => (a.label(), answer_style(a, theme)),
             None => ("not answered".to_string(), theme.style("muted")),
         };
         let mut noted = vec![];
-        if s.late {
+        if s.entry.as_ref().is_some_and(|e| e.late) {
             noted.push("late".to_string());
         }
-        if let Some(was) = &s.replaced {
+        if let Some(was) = s.entry.as_ref().and_then(|e| e.replaced.as_ref()) {
             noted.push(format!("corrected, was {}", was.label()));
         }
         Row::new(vec![
-            Cell::from(clean(&s.call_sign)).style(theme.style("key")),
-            Cell::from(clean(&s.member)),
-            Cell::from(clean(&s.zone)).style(theme.style("muted")),
+            Cell::from(clean(&s.station.call_sign)).style(theme.style("key")),
+            Cell::from(clean(&s.station.member)),
+            Cell::from(clean(&s.station.zone)).style(theme.style("muted")),
             Cell::from(clean(&answer)).style(style),
             Cell::from(noted.join(" · ")).style(theme.style("alert_warn")),
             Cell::from(match s.at {

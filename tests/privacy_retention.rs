@@ -451,6 +451,45 @@ fn town() -> Town {
         )
         .unwrap();
 
+    // the other ways he is named in what is kept: by initial and surname
+    // in the occurrence log, by nickname in a note, by title in a handover,
+    // surname first in a bulletin alert and a hit's outcome
+    let c = raw(&path);
+    c.execute(
+        "INSERT INTO occurrence_log (operator_id, at, text) VALUES (?1, ?2, 'door staff say Q. Zzyzx-Retained was back')",
+        rusqlite::params![op, at(2025, 5, 2).timestamp()],
+    )
+    .unwrap();
+    c.execute(
+        "INSERT INTO shifts (id, operator_id, started_at, ended_at) VALUES (900, ?1, ?2, ?2)",
+        rusqlite::params![op, at(2025, 5, 2).timestamp()],
+    )
+    .unwrap();
+    c.execute(
+        "INSERT INTO handovers (shift_id, operator_id, at, body) VALUES (900, ?1, ?2, '## Watch
+Mr ZZYZX-RETAINED tonight')",
+        rusqlite::params![op, at(2025, 5, 2).timestamp()],
+    )
+    .unwrap();
+    c.execute(
+        "INSERT INTO bulletin_alerts (text, from_on, until_on, created_at, created_by) VALUES ('Zzyzx-Retained, Quentin: not welcome', '2025-05-01', '2025-05-08', ?1, ?2)",
+        rusqlite::params![at(2025, 5, 1).timestamp(), op],
+    )
+    .unwrap();
+    c.execute(
+        "INSERT INTO hits (raised_at, kind, offender_id, detail, status, action_taken) VALUES (?1, 'watch', ?2, 'kept hit', 'accepted', 'told police Zzyzx-Retained Q was with him')",
+        rusqlite::params![at(2026, 5, 1).timestamp(), keeper],
+    )
+    .unwrap();
+    s.add_note(
+        recent_closed_incident,
+        "Zzyzx-Nick in the doorway again",
+        None,
+        op,
+        at(2021, 1, 2),
+    )
+    .unwrap();
+
     Town {
         dir,
         path,
@@ -516,6 +555,21 @@ fn a_dry_run_lists_what_is_due_with_why_and_changes_nothing() {
         text.contains(&format!("incident #{}", t.old_incident)),
         "{text}"
     );
+    // each mention elsewhere, with the words found and the record
+    for (record, words) in [
+        ("occurrence log entry #", "“Q. Zzyzx-Retained”"),
+        ("handover #", "“Mr ZZYZX-RETAINED”"),
+        ("bulletin alert #", "“Zzyzx-Retained, Quentin”"),
+        ("hit #", "“Zzyzx-Retained Q”"),
+        ("note #", "“Zzyzx-Nick”"),
+        ("radio message #", "“Quentin Zzyzx-Retained”"),
+    ] {
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with("mention") && l.contains(record) && l.contains(words)),
+            "{record} {words}: {text}"
+        );
+    }
     assert!(text.contains("dry run: nothing was changed"), "{text}");
     assert!(!text.contains("Excluded Still-Banned"), "{text}");
 
@@ -582,8 +636,10 @@ fn applying_removes_exactly_what_is_due_from_every_table_and_from_the_files() {
     assert_eq!(c.changes as i64, history);
     // his incident's summary and note, the keeper's sighting note, the radio
     // message, the keeper's old description in his history, and the note
-    // naming him by his former name
-    assert_eq!(c.mentions_struck_out, 6, "{text}");
+    // naming him by his former name; and by initial, title, surname first
+    // and nickname: the occurrence log, the handover, the bulletin alert,
+    // the kept hit's outcome and the note
+    assert_eq!(c.mentions_struck_out, 11, "{text}");
     assert!(
         c.compaction.vacuumed && c.compaction.wal_truncated,
         "{:?}",

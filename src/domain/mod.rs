@@ -10,6 +10,7 @@ pub mod history;
 pub mod hit;
 pub mod incident;
 pub mod member;
+pub mod mentions;
 pub mod merge;
 pub mod money;
 pub mod offender;

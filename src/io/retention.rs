@@ -67,12 +67,30 @@ pub fn run_retention(
                 clean(&item.reason)
             )?;
         }
+        // every place the people due are named elsewhere: struck out on --apply
+        let mentions = store.retention_mentions(rules, now)?;
+        for m in &mentions {
+            writeln!(
+                out,
+                "{:<16} {} ({}): {} — “{}”",
+                "mention",
+                clean(&m.record),
+                m.column,
+                m.words
+                    .iter()
+                    .map(|w| format!("“{}”", clean(w)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                clean(&m.context)
+            )?;
+        }
         if due.is_empty() {
             writeln!(out, "nothing is due")?;
         } else {
             writeln!(
                 out,
-                "would delete {people} offender records and {sightings} further sightings, and anonymise {incidents} incidents"
+                "would delete {people} offender records and {sightings} further sightings, anonymise {incidents} incidents, and strike out {} mentions elsewhere",
+                mentions.len()
             )?;
             writeln!(
                 out,

@@ -8,12 +8,13 @@
 //! What deleting a person removes, in every table: the record, its aliases,
 //! its exclusions (with their zones and evidence links), its sightings and
 //! the hits they raised, every hit on them, every incident link naming them,
-//! any earlier record merged into theirs, and their name (and aliases of two
-//! words or more) wherever other records' free text mentions it (incident
-//! summaries, timeline notes, sightings, hits, exclusions, other people's
-//! descriptions, the radio log, every record's history of edits), struck
-//! out as `[removed]`; the names and aliases they had before an edit are
-//! struck out too. Their own history of edits, and their exclusions', goes
+//! any earlier record merged into theirs, and every mention of them in
+//! other records' free text (found by `mentions`: full name, aliases,
+//! nicknames, former names, the surname with a first name, initial or
+//! title; in incidents, notes, the occurrence log, handovers, the radio
+//! log, sightings, hits, exclusions, other people's records, bulletin
+//! alerts and every record's history of edits), struck out as `[removed]`.
+//! Their own history of edits, and their exclusions', goes
 //! with them, and an anonymised incident's edits are anonymised with its
 //! timeline (see `store/history.rs`). Photo files are
 //! named back to the caller to delete, who deletes only those inside the
@@ -25,8 +26,11 @@
 //! `retention` works out what is due and removes it; `subject` gathers
 //! everything held about one person.
 
+mod mentions;
 mod retention;
 mod subject;
+
+pub use mentions::Mention;
 
 pub use retention::{Compaction, RetentionCounts};
 pub use subject::{

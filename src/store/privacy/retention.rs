@@ -6,7 +6,7 @@ use super::id_list;
 use crate::domain::audit::AuditAction;
 use crate::domain::offender::OffenderKind;
 use crate::domain::retention::{
-    self, day, DueItem, DueKind, NameRedactor, OffenderFacts, RetentionRules, ANONYMISED,
+    self, day, DueItem, DueKind, OffenderFacts, RetentionRules, ANONYMISED,
 };
 use crate::store::{audit, from_ts, ts, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -246,57 +246,6 @@ fn plan(conn: &Connection, rules: &RetentionRules, now: DateTime<Utc>) -> Result
     })
 }
 
-/// Free text other records hold, where a removed person may be named:
-/// (table, columns). Every table is keyed by its rowid.
-const FREE_TEXT: &[(&str, &[&str])] = &[
-    ("incidents", &["summary", "location", "close_reason"]),
-    ("timeline", &["text"]),
-    ("sightings", &["location", "description", "note"]),
-    ("hits", &["detail", "action_taken", "reject_reason"]),
-    ("exclusions", &["reason", "served_by", "appeal_outcome"]),
-    ("offenders", &["description", "nicknames"]),
-    ("radio_log", &["message"]),
-    ("field_changes", &["old", "new"]),
-];
-
-/// Strike the names out of every free-text field; how many fields changed.
-fn strike_out(conn: &Connection, redactor: &NameRedactor) -> Result<usize> {
-    if redactor.is_empty() {
-        return Ok(0);
-    }
-    let mut changed = 0;
-    for (table, columns) in FREE_TEXT {
-        let sql = format!("SELECT rowid, {} FROM {table}", columns.join(", "));
-        let mut edits: Vec<(i64, &str, String)> = vec![];
-        {
-            let mut st = conn.prepare(&sql)?;
-            let mut rows = st.query([])?;
-            while let Some(r) = rows.next()? {
-                let rowid: i64 = r.get(0)?;
-                for (k, col) in columns.iter().enumerate() {
-                    if let Some(text) = r.get::<_, Option<String>>(k + 1)? {
-                        if let Some(new) = redactor.redact(&text) {
-                            edits.push((rowid, col, new));
-                        }
-                    }
-                }
-            }
-        }
-        // a struck-out record is a changed record: consoles holding an old copy see it is stale
-        let bump = matches!(*table, "incidents" | "offenders");
-        for (rowid, col, new) in edits {
-            let sql = if bump {
-                format!("UPDATE {table} SET {col} = ?1, version = version + 1 WHERE rowid = ?2")
-            } else {
-                format!("UPDATE {table} SET {col} = ?1 WHERE rowid = ?2")
-            };
-            conn.execute(&sql, params![new, rowid])?;
-            changed += 1;
-        }
-    }
-    Ok(changed)
-}
-
 impl Store {
     /// What retention would remove or anonymise now, and why. Changes nothing.
     pub fn retention_due(
@@ -309,6 +258,21 @@ impl Store {
         let plan = plan(&tx, rules, now)?;
         tx.finish()?;
         Ok(plan.items)
+    }
+
+    /// Where the people retention would remove now are named in other
+    /// records, each with the words found. Changes nothing.
+    pub fn retention_mentions(
+        &self,
+        rules: &RetentionRules,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<super::mentions::Mention>> {
+        rules.validate().map_err(StoreError::Invalid)?;
+        let tx = self.conn().unchecked_transaction()?;
+        let plan = plan(&tx, rules, now)?;
+        let found = super::mentions::find_mentions(&tx, &plan.offenders)?;
+        tx.finish()?;
+        Ok(found)
     }
 
     /// Delete and anonymise what is due, in one transaction with its audit
@@ -334,17 +298,11 @@ impl Store {
             let sightings_cutoff = ts(rules.sightings_cutoff(now));
             let mut c = RetentionCounts::default();
 
-            // what to strike out elsewhere and which photos to delete, read before they go
-            let mut names: Vec<String> = tx
-                .prepare("SELECT name FROM offenders WHERE id IN (SELECT value FROM json_each(?1))")?
-                .query_map([&people], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
-            let aliases: Vec<String> = tx
-                .prepare("SELECT alias FROM offender_aliases WHERE offender_id IN (SELECT value FROM json_each(?1))")?
-                .query_map([&people], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
-            names.extend(aliases);
-            names.extend(crate::store::history::former_names(tx, &people)?);
+            // every mention of them elsewhere, struck out before anything
+            // goes (an incident anonymised after keeps none of its text)
+            let mentions = super::mentions::find_mentions(tx, &plan.offenders)?;
+            c.mentions_struck_out = super::mentions::strike_out(tx, &mentions)?;
+            // which photos to delete, read before they go
             c.photos = tx
                 .prepare(
                     "SELECT DISTINCT photo_path FROM offenders
@@ -430,7 +388,6 @@ impl Store {
                 [&incidents],
             )?;
 
-            c.mentions_struck_out = strike_out(tx, &NameRedactor::new(&names))?;
             // the full-text index drops a removed entry's words only when its
             // segments are merged: merge them all now, so no word of what was
             // removed stays in it (the triggers have already taken it out)

@@ -520,6 +520,93 @@ fn the_photo_is_sent_with_the_report_and_hostile_text_stays_inert() {
     assert!(!json.contains('\u{1b}'), "JSON escapes control characters");
 }
 
+#[test]
+fn every_record_that_names_them_is_listed_each_report_is_a_new_file_and_no_path_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(dir.path().join("w.db")).unwrap();
+    let op = s
+        .operator_or_add("Dana Chief", "manager", now())
+        .unwrap()
+        .id;
+    let zone = s.add_zone("Market Square", "MS", op, now()).unwrap().id;
+    let mut p = known("Zebedee Quartermaine");
+    p.nicknames = vec!["Zebbo".into()];
+    let id = s
+        .create_offender(OffenderKind::Known, p, op, now())
+        .unwrap()
+        .id;
+    let photo = dir.path().join("control-room-photos").join("zq.png");
+    std::fs::create_dir_all(photo.parent().unwrap()).unwrap();
+    watchroom::io::stills::write_still(&photo, 2).unwrap();
+    s.set_offender_photo(id, photo.to_str().unwrap(), op, now())
+        .unwrap();
+    // named in an incident's note by nickname, in the occurrence log by
+    // initial and surname; someone else with his surname is not him
+    let incident = closed_incident(&mut s, op, zone, now(), "till snatch", "Greggs");
+    s.add_note(incident, "Zebbo was at the door again", None, op, now())
+        .unwrap();
+    s.add_log_entry(
+        None,
+        op,
+        "door staff saw Z. Quartermaine by the bank",
+        None,
+        now(),
+    )
+    .unwrap();
+    s.add_log_entry(
+        None,
+        op,
+        "Alice Quartermaine rang about parking",
+        None,
+        now(),
+    )
+    .unwrap();
+
+    // a folder that is not there yet is made, owner-only
+    let out = dir.path().join("requests").join("SAR-12");
+    let run = |s: &mut Store| {
+        run_sar(
+            s,
+            &RetentionRules::default(),
+            &id.to_string(),
+            &out,
+            op,
+            "SAR-12",
+            now(),
+        )
+        .unwrap()
+    };
+    let first = run(&mut s);
+    assert_eq!(
+        std::fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+        0o700
+    );
+    let md = std::fs::read_to_string(&first.markdown).unwrap();
+    assert!(md.contains("## Other records that name you (2)"), "{md}");
+    assert!(md.contains("Zebbo was at the door again"), "{md}");
+    // (the report's Markdown escapes the number sign)
+    assert!(md.contains(&format!("on incident \\#{incident}")), "{md}");
+    assert!(md.contains("occurrence log entry \\#"), "{md}");
+    assert!(md.contains("Z. Quartermaine"), "{md}");
+    assert!(!md.contains("Alice"), "someone else: {md}");
+    let json = std::fs::read_to_string(&first.json).unwrap();
+    assert!(json.contains("Zebbo was at the door again"), "{json}");
+    // the control room's own file is copied, never named
+    for text in [&md, &json] {
+        assert!(!text.contains("control-room-photos"), "{text}");
+        assert!(!text.contains(&dir.path().display().to_string()), "{text}");
+    }
+
+    // a second report the same day is a new file beside the first
+    let first_bytes = std::fs::read(&first.json).unwrap();
+    let second = run(&mut s);
+    assert_ne!(second.json, first.json);
+    assert_ne!(second.markdown, first.markdown);
+    assert_ne!(second.photos, first.photos);
+    assert_eq!(std::fs::read(&first.json).unwrap(), first_bytes);
+    assert!(second.json.exists() && second.markdown.exists());
+}
+
 // ---------------------------------------------------------------- the schema
 
 /// Retention deletes a person from the tables it knows. A new table that

@@ -9,6 +9,7 @@ use crate::domain::retention::RetentionRules;
 use crate::domain::text::clean;
 use crate::store::privacy::SubjectData;
 use crate::store::Store;
+use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -85,6 +86,7 @@ struct Contents {
     views: usize,
     photos: usize,
     changes: usize,
+    mentions: usize,
 }
 
 #[derive(Serialize)]
@@ -122,6 +124,7 @@ fn contents(s: &SubjectData) -> Contents {
         views: s.views.len(),
         photos: s.photo_paths().len(),
         changes: s.changes.len(),
+        mentions: s.mentions.len(),
     }
 }
 
@@ -211,6 +214,7 @@ fn report(
             c.changes,
         ),
         ("photos (sent with this report)", c.photos),
+        ("other records that name you", c.mentions),
     ] {
         let _ = writeln!(r, "- {what}: {n}");
     }
@@ -451,6 +455,31 @@ fn report(
         let _ = writeln!(r, "{line}");
     }
 
+    let _ = writeln!(
+        r,
+        "\n## Other records that name you ({})\n",
+        s.mentions.len()
+    );
+    if s.mentions.is_empty() {
+        let _ = writeln!(r, "None.");
+    } else {
+        let _ = writeln!(
+            r,
+            "Incident notes, the occurrence log, radio messages and other records that mention you by name, alias, nickname or surname, with the words around each:\n"
+        );
+    }
+    for m in &s.mentions {
+        let _ = writeln!(
+            r,
+            "- {}, {} ({}): {} — “{}”",
+            when(m.at),
+            md(&m.record),
+            md(&m.field),
+            list(&m.words),
+            md(&m.context)
+        );
+    }
+
     let _ = writeln!(r, "\n## Who looked at your record ({})\n", s.views.len());
     if s.views.is_empty() {
         let _ = writeln!(r, "Nobody has opened it.");
@@ -495,6 +524,32 @@ fn report(
 /// readable by the owner only, and audit the export (action `export`,
 /// entity `sar`, the record, `why`). Several people matching a name are
 /// refused, listed by record number.
+/// A name for this report's files that no earlier report in `dir` has: a
+/// second report the same day is `…-2`, never written over the first.
+fn fresh_stem(dir: &Path, base: &str) -> String {
+    let taken = |stem: &str| {
+        std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.strip_prefix(stem)
+                    .is_some_and(|rest| rest.starts_with('.') || rest.starts_with("-photo"))
+            })
+    };
+    (1..)
+        .map(|n| {
+            if n == 1 {
+                base.to_string()
+            } else {
+                format!("{base}-{n}")
+            }
+        })
+        .find(|stem| !taken(stem))
+        .unwrap_or_else(|| base.to_string())
+}
+
 pub fn run_sar(
     store: &mut Store,
     rules: &RetentionRules,
@@ -507,13 +562,19 @@ pub fn run_sar(
     if crate::domain::text::tidy_input(why).is_empty() {
         anyhow::bail!("say why the export is made (e.g. the request's reference)");
     }
-    if !out_dir.is_dir() {
-        anyhow::bail!("{} is not a folder", out_dir.display());
-    }
     let id = store.find_subject(who)?;
     let subject = store.subject_access(id)?;
     let id = subject.offender_id;
-    let stem = format!("sar-{id}-{}", now.format("%Y-%m-%d"));
+    if !out_dir.is_dir() {
+        // owner-only, as every folder of personal data the scheme writes
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(out_dir)
+            .with_context(|| format!("cannot create the folder {}", out_dir.display()))?;
+    }
+    let stem = fresh_stem(out_dir, &format!("sar-{id}-{}", now.format("%Y-%m-%d")));
     let json_path = out_dir.join(format!("{stem}.json"));
     let md_path = out_dir.join(format!("{stem}.md"));
     let mut written: Vec<PathBuf> = vec![];

@@ -34,8 +34,8 @@ pub use mentions::Mention;
 
 pub use retention::{Compaction, RetentionCounts};
 pub use subject::{
-    MergedRecord, SubjectData, SubjectExclusion, SubjectHit, SubjectIncident, SubjectSighting,
-    SubjectView,
+    MergedRecord, SubjectData, SubjectExclusion, SubjectHit, SubjectIncident, SubjectMention,
+    SubjectSighting, SubjectView,
 };
 
 /// A JSON array of ids, for `json_each` (one statement however many there are).

@@ -22,6 +22,8 @@ pub struct MergedRecord {
     pub description: String,
     pub nicknames: Vec<String>,
     pub markers: Vec<String>,
+    /// The control room's own file: copied into the report, never named in it.
+    #[serde(skip)]
     pub photo_path: String,
     pub created_at: DateTime<Utc>,
     /// When it was merged (its last change).
@@ -112,6 +114,8 @@ pub struct SubjectData {
     pub nicknames: Vec<String>,
     pub markers: Vec<String>,
     pub description: String,
+    /// The control room's own file: copied into the report, never named in it.
+    #[serde(skip)]
     pub photo_path: String,
     /// Held only for notices served on them.
     pub date_of_birth: Option<String>,
@@ -128,6 +132,20 @@ pub struct SubjectData {
     /// Changes to their record, to records merged into it (`record #N`) and
     /// to their exclusions: what each field was and became, newest first.
     pub changes: Vec<Change>,
+    /// Where other records name them (by name, alias, nickname, or surname
+    /// with a first name, initial or title), newest first.
+    pub mentions: Vec<SubjectMention>,
+}
+
+/// One place another record names them, with the text around it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SubjectMention {
+    /// "note #12 on incident #3", "occurrence log entry #40"…
+    pub record: String,
+    pub field: String,
+    pub at: DateTime<Utc>,
+    pub words: Vec<String>,
+    pub context: String,
 }
 
 impl SubjectData {
@@ -450,7 +468,18 @@ fn subject_data(conn: &Connection, offender_id: i64) -> Result<SubjectData> {
     for i in &mut incidents {
         i.changes = crate::store::history::incident_changes(conn, i.id)?;
     }
-    let changes = crate::store::history::people_changes(conn, root, &list, usize::MAX)?;
+    let mut changes = crate::store::history::people_changes(conn, root, &list, usize::MAX)?;
+    // a photo's history says one was set or taken away, never where the
+    // control room keeps its files
+    for f in changes.iter_mut().flat_map(|c| c.fields.iter_mut()) {
+        if f.field == "photo" {
+            for v in [&mut f.old, &mut f.new] {
+                if !v.is_empty() {
+                    *v = "a photo (sent with this report if still held)".into();
+                }
+            }
+        }
+    }
 
     let sightings: Vec<SubjectSighting> = conn
         .prepare(
@@ -534,6 +563,19 @@ fn subject_data(conn: &Connection, offender_id: i64) -> Result<SubjectData> {
         )?
         .query_map([&list], |r| Ok((r.get(0)?, r.get(1)?, from_ts(r.get(2)?))))?
         .collect::<Result<_, _>>()?;
+    let ids: Vec<i64> = std::iter::once(root)
+        .chain(merged_records.iter().map(|m| m.id))
+        .collect();
+    let mentions = super::mentions::find_mentions(conn, &ids)?
+        .into_iter()
+        .map(|m| SubjectMention {
+            record: m.record,
+            field: m.column.replace('_', " "),
+            at: m.at,
+            words: m.words,
+            context: m.context,
+        })
+        .collect();
     Ok(SubjectData {
         offender_id: root,
         kind: OffenderKind::from_code(&base.kind)
@@ -557,5 +599,6 @@ fn subject_data(conn: &Connection, offender_id: i64) -> Result<SubjectData> {
         hits,
         views,
         changes,
+        mentions,
     })
 }

@@ -7,6 +7,7 @@ use super::form::{Field, FieldKey, Form};
 use super::input::LineInput;
 use super::rollcall::StepRefused;
 use super::{App, FormKind, InputKind, Modal, Pane};
+use crate::domain::radio_health::{RadioNights, ZoneWeeks};
 use crate::domain::rollcall::{needs_maintenance, Answer, Step, Summary};
 use crate::store::radios::{LogLine, Radio, RADIO_STATUSES};
 use crate::store::rollcalls::OpenRollCall;
@@ -100,6 +101,9 @@ pub struct RadioHealth {
     pub radio: Radio,
     pub marks: Vec<Answer>,
     pub flag: Option<&'static str>,
+    /// Its last 90 nights, and whether it was relayed or weak on three of
+    /// its last five calls.
+    pub nights: RadioNights,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -116,6 +120,10 @@ pub struct RadioPane {
     pub last_summary: Option<(Summary, bool)>,
     /// Per zone: share of loud-and-clear answers and how many answers it is over.
     pub coverage: Vec<(String, f64, usize)>,
+    /// Per zone: the share loud and clear week by week, and its trend.
+    pub zones: Vec<ZoneWeeks>,
+    /// Each radio's last 90 nights, as last read (by radio id).
+    pub nights: HashMap<i64, RadioNights>,
     /// The latest roll-calls, newest first.
     pub recent: Vec<crate::store::rollcalls::RollCallRecord>,
     /// Words the inventory is narrowed to (call sign, serial, member, zone, status).
@@ -160,6 +168,7 @@ impl RadioPane {
     fn mark_health(&mut self) {
         for h in &mut self.radios {
             h.marks = self.health.get(&h.radio.id).cloned().unwrap_or_default();
+            h.nights = self.nights.get(&h.radio.id).cloned().unwrap_or_default();
             // Fetching a radio back from a member off the scheme comes first:
             // it is on no roll-call, so its marks would never say.
             h.flag = crate::domain::radio::to_recover(&h.radio.status, &h.radio.member_status)
@@ -264,6 +273,7 @@ impl App {
                     radio,
                     marks: vec![],
                     flag: None,
+                    nights: RadioNights::default(),
                 })
                 .collect();
             self.radio.mark_health();
@@ -296,6 +306,8 @@ impl App {
         self.work.queue(
             super::work::Job::RadioHealth {
                 window: HEALTH_WINDOW,
+                now,
+                tz: self.tz,
             },
             now,
         );
@@ -309,6 +321,8 @@ impl App {
             Ok(r) => {
                 self.radio.health = r.answers;
                 self.radio.coverage = r.coverage;
+                self.radio.zones = r.zones;
+                self.radio.nights = r.nights;
                 self.radio.mark_health();
             }
             Err(e) => self.warn(format!("the radios' history could not be read: {e}")),

@@ -22,6 +22,7 @@ pub mod operators;
 pub mod photos;
 pub mod places;
 pub mod privacy;
+pub mod radio_health;
 pub mod radios;
 pub mod report;
 pub mod rollcalls;

@@ -71,7 +71,7 @@ impl Store {
     /// zone name. Closed days are not answers.
     pub fn zone_weeks(&self, now: DateTime<Utc>, tz: Tz) -> Result<Vec<ZoneWeeks>> {
         let mut st = self.conn().prepare_cached(&format!(
-            "SELECT z.name, r.started_at, SUM(a.readability = 5), COUNT(*) FROM roll_calls r
+            "SELECT z.name, r.started_at, COALESCE(SUM(a.readability = 5), 0), COUNT(*) FROM roll_calls r
              JOIN roll_call_answers a ON a.roll_call_id = r.id
              JOIN radios rd ON rd.id = a.radio_id JOIN members m ON m.id = rd.member_id
              JOIN zones z ON z.id = m.zone_id

@@ -178,6 +178,25 @@ fn a_radio_relayed_on_three_of_its_last_five_calls_is_flagged_and_not_on_two() {
 }
 
 #[test]
+fn a_zone_nobody_was_heard_in_has_a_share_of_none_not_a_failed_reading() {
+    let mut t = town();
+    t.network();
+    let silent: Vec<(&str, Answer)> = ["HS01", "HS02", "HS03", "MS01", "MS02"]
+        .into_iter()
+        .map(|c| (c, NothingHeard))
+        .collect();
+    t.run_roll_call(false, evening(1), &silent);
+    let read = radio_health(&t.store, 10, t0(), TZ).unwrap();
+    let high = &read.zones[0];
+    assert_eq!(high.zone, "High Street");
+    assert_eq!(
+        (high.weeks[11].loud_and_clear, high.weeks[11].answers),
+        (0, 3)
+    );
+    assert_eq!(high.this_week(), Some(0.0));
+}
+
+#[test]
 fn with_no_roll_calls_yet_there_is_nothing_to_read_and_nothing_fails() {
     let mut t = town();
     t.network();

@@ -12,7 +12,7 @@ use crate::domain::document::DocKind;
 use crate::domain::exclusion::Ladder;
 use crate::domain::member::MonthCount;
 use crate::domain::pin::PinPolicy;
-use crate::domain::radio_health::{radio_nights, RadioNights, ZoneWeeks};
+use crate::domain::radio_health::{radio_nights, zone_weeks_of, RadioNights, ZoneWeeks};
 use crate::domain::report::{Report, ReportPeriod};
 use crate::domain::retention::{DueItem, RetentionRules};
 use crate::domain::search::{activity_moves, OffenderIndex, SearchEntry};
@@ -356,6 +356,7 @@ pub fn radio_health(
     now: DateTime<Utc>,
     tz: chrono_tz::Tz,
 ) -> crate::store::Result<RadioHealthRead> {
+    // the 90 nights read once, for the radios and their zones both
     let (tonight, by_radio) = store.radio_nights(now, tz)?;
     Ok(RadioHealthRead {
         answers: store.recent_answers(window)?,
@@ -364,7 +365,7 @@ pub fn radio_health(
             .iter()
             .map(|(id, answers)| (*id, radio_nights(answers, tonight)))
             .collect(),
-        zones: store.zone_weeks(now, tz)?,
+        zones: zone_weeks_of(&by_radio, &store.radio_zones()?, tonight),
     })
 }
 

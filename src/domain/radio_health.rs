@@ -7,6 +7,7 @@
 use super::rollcall::{night_of, Answer};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
+use std::collections::{BTreeMap, HashMap};
 
 /// How many nights the inventory's sparklines look back over.
 pub const HEALTH_NIGHTS: i64 = 90;
@@ -261,6 +262,32 @@ pub fn zone_weeks(
         z.trend = trend(&z.weeks);
     }
     out
+}
+
+/// Per zone, each radio's nights put under the zone `zones` says it is in
+/// (by radio id; a radio in none is left out), then as [`zone_weeks`], by
+/// zone name.
+pub fn zone_weeks_of(
+    nights: &HashMap<i64, Vec<NightAnswer>>,
+    zones: &HashMap<i64, String>,
+    tonight: NaiveDate,
+) -> Vec<ZoneWeeks> {
+    let mut by_night: BTreeMap<(&str, NaiveDate), (usize, usize)> = BTreeMap::new();
+    for (radio, answers) in nights {
+        let Some(zone) = zones.get(radio) else {
+            continue;
+        };
+        for a in answers.iter().filter(|a| a.answer != Answer::ClosedToday) {
+            let n = by_night.entry((zone, a.night)).or_default();
+            n.0 += usize::from(a.answer == Answer::Heard(5));
+            n.1 += 1;
+        }
+    }
+    let rows: Vec<_> = by_night
+        .into_iter()
+        .map(|((zone, night), (loud, answers))| (zone.to_string(), night, loud, answers))
+        .collect();
+    zone_weeks(&rows, tonight)
 }
 
 #[cfg(test)]

@@ -1,13 +1,15 @@
 //! The radios' health over time: every answer on the real roll-calls of the
-//! last 90 nights, per radio, and the same nights' answers per zone summed
-//! up roll-call by roll-call for the weekly shares. Both are one range of
-//! `roll_calls_started` with each roll-call's answers read by their key, so
-//! ten years of roll-calls cost no more than the 90 nights asked for.
-//! Practice and void roll-calls are left out, as from every figure.
+//! last 90 nights, per radio, and from them, with each radio's zone, the
+//! zones' weekly shares. One range of `roll_calls_started` with each
+//! roll-call's answers read by their key, so ten years of roll-calls cost no
+//! more than the 90 nights asked for. Practice and void roll-calls are left
+//! out, as from every figure.
 
 use super::rollcalls::COUNTED;
 use super::{from_ts, ts, Result, Store};
-use crate::domain::radio_health::{night_date, zone_weeks, NightAnswer, ZoneWeeks, HEALTH_NIGHTS};
+use crate::domain::radio_health::{
+    night_date, zone_weeks_of, NightAnswer, ZoneWeeks, HEALTH_NIGHTS,
+};
 use crate::domain::rollcall::{night_of, Answer};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -65,28 +67,25 @@ impl Store {
         Ok((night_date(now, tz), out))
     }
 
+    /// Each radio's zone now: the zone of the member it is issued to (a
+    /// spare has none).
+    pub fn radio_zones(&self) -> Result<HashMap<i64, String>> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT rd.id, z.name FROM radios rd JOIN members m ON m.id = rd.member_id
+             JOIN zones z ON z.id = m.zone_id",
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Per zone (of the member each radio is issued to now, as the
     /// inventory's coverage is), the share of answers loud and clear in
     /// each of the last twelve ISO weeks up to `now`'s, and its trend; by
-    /// zone name. Closed days are not answers.
+    /// zone name. Closed days are not answers. Made from the radios' nights
+    /// and their zones: joining every answer to its radio's zone in SQL
+    /// costs more than reading the answers.
     pub fn zone_weeks(&self, now: DateTime<Utc>, tz: Tz) -> Result<Vec<ZoneWeeks>> {
-        let mut st = self.conn().prepare_cached(&format!(
-            "SELECT z.name, r.started_at, COALESCE(SUM(a.readability = 5), 0), COUNT(*) FROM roll_calls r
-             JOIN roll_call_answers a ON a.roll_call_id = r.id
-             JOIN radios rd ON rd.id = a.radio_id JOIN members m ON m.id = rd.member_id
-             JOIN zones z ON z.id = m.zone_id
-             WHERE r.started_at >= ?1 AND {COUNTED} AND a.answer <> 'closed'
-             GROUP BY r.id, z.name ORDER BY z.name, r.started_at"
-        ))?;
-        let rows = st.query_map([ts(since(now, tz))], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                night_date(from_ts(r.get(1)?), tz),
-                r.get::<_, i64>(2)?.max(0) as usize,
-                r.get::<_, i64>(3)?.max(0) as usize,
-            ))
-        })?;
-        let rows: Vec<_> = rows.collect::<rusqlite::Result<_>>()?;
-        Ok(zone_weeks(&rows, night_date(now, tz)))
+        let (tonight, nights) = self.radio_nights(now, tz)?;
+        Ok(zone_weeks_of(&nights, &self.radio_zones()?, tonight))
     }
 }

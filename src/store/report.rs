@@ -265,13 +265,17 @@ impl Store {
                 },
             )?;
             // by the zone of the member each radio is issued to now, as
-            // the console's coverage by zone is
+            // the console's coverage by zone is; summed per radio first, so
+            // each radio's zone is looked up once rather than per answer
             let mut st = conn.prepare_cached(&format!(
-                "SELECT z.name, COALESCE(SUM(a.readability = 5), 0), COUNT(*) FROM roll_calls r
-                 JOIN roll_call_answers a ON a.roll_call_id = r.id
-                 JOIN radios rd ON rd.id = a.radio_id JOIN members m ON m.id = rd.member_id
+                "SELECT z.name, SUM(x.loud), SUM(x.answers) FROM
+                   (SELECT a.radio_id AS radio_id, COALESCE(SUM(a.readability = 5), 0) AS loud,
+                           COUNT(*) AS answers
+                    FROM roll_calls r JOIN roll_call_answers a ON a.roll_call_id = r.id
+                    WHERE r.started_at >= ?1 AND r.started_at < ?2 AND {COUNTED} AND a.answer <> 'closed'
+                    GROUP BY a.radio_id) x
+                 JOIN radios rd ON rd.id = x.radio_id JOIN members m ON m.id = rd.member_id
                  JOIN zones z ON z.id = m.zone_id
-                 WHERE r.started_at >= ?1 AND r.started_at < ?2 AND {COUNTED} AND a.answer <> 'closed'
                  GROUP BY z.name"
             ))?;
             let zones = st.query_map([start, end], |r| {

@@ -8,7 +8,7 @@
 //! Over 800 lines with its tests (the figures and sums are under 700).
 //!
 //! One file on purpose: it is the report's one set of types, which the store
-//! fills and the writers in `io/report/` read; about 690 lines, the rest its
+//! fills and the writers in `io/report/` read; about 770 lines, the rest its
 //! tests.
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};

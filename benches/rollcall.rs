@@ -14,11 +14,19 @@
 //!   store's pragmas: WAL, `synchronous = NORMAL`, foreign keys on) and
 //!   `store_record_step` (the same row through `Store::record_roll_call_step`).
 //! - `rollcall/inventory_v`: `v` from the roll-call to the inventory view
-//!   (every radio with its marks and flag over the last 10 roll-calls, coverage
-//!   by zone, the latest roll-calls, the day's log) and the frame after it,
-//!   the marks and coverage drawn from the last reading;
-//!   `store_recent_answers` and `store_coverage_by_zone` are the two history
-//!   queries that reading makes, on the store worker.
+//!   (every radio with its marks and flag over the last 10 roll-calls, its
+//!   90-day sparkline with relays and nothing-heard counted and the 3-of-5
+//!   flag, coverage by zone with each zone's twelve weeks and trend, the
+//!   latest roll-calls, the day's log) and the frame after it, all drawn
+//!   from the last reading.
+//! - `rollcall/inventory_read`: that reading, the store worker's whole job
+//!   (`work::radio_health`: four queries and the nights summed up), beside
+//!   its queries alone: `store_recent_answers`, `store_coverage_by_zone`,
+//!   `store_radio_nights` (the 90 nights' answers, each given its night) and
+//!   `store_zone_weeks` (the twelve weeks per zone on their own: the nights
+//!   read again, with each radio's zone); and
+//!   `floor_bare_90_nights`, the 90 nights' answers stepped through on a
+//!   bare connection, nothing made of them.
 //! - `past/open_enter`: Enter on the newest saved roll-call in the list of
 //!   every night, to the frame showing it station by station (Esc back
 //!   untimed); `past/first_night_G`: `G` to the first night of the ten years
@@ -49,6 +57,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 use watchroom::app::radio::{RadioView, HEALTH_WINDOW};
+use watchroom::app::work::radio_health;
 use watchroom::app::{Action, App, Pane};
 use watchroom::domain::rollcall::{Answer, RollCall, Step};
 use watchroom::store::{demo, Store};
@@ -382,6 +391,27 @@ fn roll_call_keys(c: &mut Criterion) {
         .count();
     assert!(marked > radios / 2, "{marked} radios with recent marks");
     assert!(!app.radio.coverage.is_empty(), "coverage by zone");
+    // the test store's 30 nights fill the last cells only, and too few
+    // weeks for a trend
+    let years = size().1 >= 365;
+    let sparked = app
+        .radio
+        .radios
+        .iter()
+        .filter(|h| match years {
+            true => h.nights.cells.iter().all(Option::is_some),
+            false => h.nights.cells.last().is_some_and(Option::is_some),
+        })
+        .count();
+    assert!(
+        sparked > radios / 2,
+        "{sparked} radios with their sparkline"
+    );
+    assert!(!app.radio.zones.is_empty(), "the zones' weeks");
+    assert!(
+        !years || app.radio.zones.iter().all(|z| z.trend.is_some()),
+        "every zone's trend"
+    );
     press(&mut app, v);
     press(&mut app, v);
     assert_eq!(app.radio.view, RadioView::RollCall);
@@ -407,11 +437,52 @@ fn roll_call_keys(c: &mut Criterion) {
     // the two history queries behind the inventory's marks and coverage, on
     // a connection of their own (the console's is its own business)
     let store = watchroom::store::Store::open(&work.path).expect("open the bench store");
+    let (at, tz) = (now(), app.tz);
+    let read = radio_health(&store, HEALTH_WINDOW, at, tz).expect("the worker's reading");
+    assert_eq!(read.nights.len(), app.radio.nights.len());
+    g.bench_function("inventory_read", |b| {
+        b.iter(|| radio_health(&store, HEALTH_WINDOW, at, tz).expect("the worker's reading"))
+    });
     g.bench_function("store_recent_answers", |b| {
         b.iter(|| store.recent_answers(HEALTH_WINDOW).expect("recent answers"))
     });
     g.bench_function("store_coverage_by_zone", |b| {
         b.iter(|| store.coverage_by_zone(HEALTH_WINDOW).expect("coverage"))
+    });
+    g.bench_function("store_radio_nights", |b| {
+        b.iter(|| store.radio_nights(at, tz).expect("the 90 nights"))
+    });
+    g.bench_function("store_zone_weeks", |b| {
+        b.iter(|| store.zone_weeks(at, tz).expect("the zones' weeks"))
+    });
+    // floor: the same rows as `radio_nights` on a bare connection, each
+    // stepped through and nothing made of it
+    let bare = Connection::open(&work.path).expect("a bare connection");
+    let since = (at - chrono::Duration::days(91)).timestamp();
+    let mut st = bare
+        .prepare(
+            "SELECT a.radio_id, r.started_at, a.answer FROM roll_calls r
+             JOIN roll_call_answers a ON a.roll_call_id = r.id
+             WHERE r.started_at >= ?1 AND r.practice = 0 AND r.finished_at IS NOT NULL AND r.voided_at IS NULL
+             ORDER BY r.started_at, r.id",
+        )
+        .expect("prepare");
+    let rows = st
+        .query_map([since], |r| r.get::<_, i64>(0))
+        .expect("query")
+        .count();
+    eprintln!("bench: the 90 nights hold {rows} answers");
+    g.bench_function("floor_bare_90_nights", |b| {
+        b.iter(|| {
+            let mut rows = st.query([since]).expect("query");
+            let mut n = 0usize;
+            while let Some(r) = rows.next().expect("a row") {
+                let _: (i64, i64, String) =
+                    (r.get(0).unwrap(), r.get(1).unwrap(), r.get(2).unwrap());
+                n += 1;
+            }
+            n
+        })
     });
     g.finish();
     drop(app);

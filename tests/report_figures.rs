@@ -8,6 +8,7 @@ mod report_common;
 use report_common::*;
 use watchroom::domain::exclusion::Ladder;
 use watchroom::domain::report::ReportPeriod;
+use watchroom::domain::rollcall::Step;
 
 fn pairs<T, F: Fn(&T) -> (String, u64)>(xs: &[T], f: F) -> Vec<(String, u64)> {
     xs.iter().map(f).collect()
@@ -240,4 +241,97 @@ fn a_single_day_and_a_day_of_nothing() {
     assert!(md.contains("No losses were recorded"), "{md}");
     assert!(md.contains("No hits were raised in the period."), "{md}");
     assert!(md.contains("No police open data has been imported"), "{md}");
+}
+
+/// A roll-call at `at` taken step by step as a coordinator would, saved.
+fn held(town: &mut Town, practice: bool, at: &str, steps: &[Step]) -> i64 {
+    let at = t(at);
+    let op = town.op.id;
+    let mut open = town.store.start_roll_call(practice, op, at).unwrap();
+    for step in steps {
+        let seq = open.rollcall.steps.len();
+        open.rollcall.apply(step.clone()).unwrap();
+        town.store
+            .record_roll_call_step(open.id, seq, step, op, at + mins(1))
+            .unwrap();
+    }
+    assert!(open.rollcall.current().is_none(), "every station in");
+    town.store
+        .finish_roll_call(&open, op, at + mins(20))
+        .unwrap();
+    open.id
+}
+
+#[test]
+fn relays_weak_and_late_answers_and_the_zones_heard_worst_are_counted() {
+    use watchroom::domain::rollcall::Answer::*;
+    let mut town = town();
+    let via = |cs: &str| Step::Answer(RelayedVia(cs.into()));
+    // February (the roster HS01, HS02, MS01): MS01 checks in before its
+    // turn, weak; HS01 is relayed; HS02 comes through at 1 of 5
+    held(
+        &mut town,
+        false,
+        "2026-02-10T20:00:00Z",
+        &[
+            Step::Late {
+                call_sign: "MS01".into(),
+                answer: Heard(2),
+            },
+            via("HS02"),
+            Step::Answer(Heard(1)),
+        ],
+    );
+    // relayed throughout, on a practice roll-call and a void one
+    let all_relayed = [via("HS02"), via("MS01"), via("HS01")];
+    held(&mut town, true, "2026-02-11T20:00:00Z", &all_relayed);
+    let void = held(&mut town, false, "2026-03-03T20:00:00Z", &all_relayed);
+    let op = town.op.id;
+    town.store
+        .void_roll_call(void, "begun by mistake", op, t("2026-03-03T21:00:00Z"))
+        .unwrap();
+
+    let c = town.report().roll_calls;
+    assert_eq!((c.held, c.practice), (4, 2));
+    assert_eq!((c.relays, c.weak, c.late), (1, 2, 1));
+    // High Street: HS01 5, 5, relayed, 5; HS02 5, not heard, 1, not heard
+    // (4 of 8). Market Square: MS01 5, 2, 3 (closed in April: no answer).
+    // Riverside has no radio: no share, not named.
+    let worst: Vec<(&str, u64, u64)> = c
+        .worst_zones
+        .iter()
+        .map(|z| (z.zone.as_str(), z.loud_and_clear, z.answers))
+        .collect();
+    assert_eq!(worst, [("Market Square", 1, 3), ("High Street", 4, 8)]);
+    assert_eq!(c.worst_zones[0].share, Some(0.333));
+
+    let r = town.report();
+    let md = watchroom::io::report::markdown(&r);
+    for expected in [
+        "Of the answers, 1 came relayed by another station, 2 were weak (readability 2 or less) and 1 came late.",
+        "Loud and clear least often: Market Square (33%) and High Street (50%).",
+        "2 practice roll-calls were held as well, counted apart.",
+    ] {
+        assert!(md.contains(expected), "missing: {expected}\n\n{md}");
+    }
+    let csv = watchroom::io::report::render(&r, watchroom::io::report::Format::Csv).unwrap();
+    for row in [
+        "roll_calls,relays,,,1",
+        "roll_calls,weak,,,2",
+        "roll_calls,late,,,1",
+        "roll_calls,worst_zone_loud_and_clear_share,Market Square,,0.333",
+        "roll_calls,worst_zone_answers,High Street,,8",
+    ] {
+        assert!(csv.lines().any(|l| l == row), "missing: {row}\n\n{csv}");
+    }
+    let json: serde_json::Value = serde_json::from_str(
+        &watchroom::io::report::render(&r, watchroom::io::report::Format::Json).unwrap(),
+    )
+    .unwrap();
+    let rc = &json["roll_calls"];
+    assert_eq!(
+        (rc["relays"].as_u64(), rc["late"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(rc["worst_zones"][1]["zone"], "High Street");
 }

@@ -170,11 +170,32 @@ fn hostile_labels_are_made_harmless_in_every_format() {
         rusqlite::params![t("2026-02-01T10:00:00Z").timestamp(), op.id],
     )
     .unwrap();
+    // a roll-call answered in that zone, so it is named among the worst
+    c.execute_batch(
+        "INSERT INTO members (id, name, kind, zone_id, status) VALUES (1, 'Greggs', 'shop', 1, 'active');
+         INSERT INTO radios (id, call_sign, serial, member_id, status) VALUES (1, 'HS01', 'SN1', 1, 'issued');",
+    )
+    .unwrap();
+    let at = t("2026-02-01T20:00:00Z").timestamp();
+    c.execute(
+        "INSERT INTO roll_calls (id, started_at, finished_at, started_by, expected, answered) VALUES (1, ?1, ?1, ?2, 1, 1);",
+        rusqlite::params![at, op.id],
+    )
+    .unwrap();
+    c.execute(
+        "INSERT INTO roll_call_answers (roll_call_id, radio_id, answer, readability) VALUES (1, 1, 'heard:5', 5)",
+        [],
+    )
+    .unwrap();
     let r = store
         .report(&half_year(), TZ, &Ladder::default(), made())
         .unwrap();
     let md = watchroom::io::report::markdown(&r);
     assert!(!md.contains('\u{1b}'), "{md}");
+    assert!(
+        md.contains("Loud and clear least often: High \\| Street\u{fffd}\\[2J (100%)."),
+        "{md}"
+    );
     assert!(
         md.contains("| High \\| Street\u{fffd}\\[2J | 1 | 100% |"),
         "{md}"

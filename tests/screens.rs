@@ -234,6 +234,43 @@ fn the_radio_inventory_with_health_and_coverage() {
     insta::assert_snapshot!(c.screen(W, H).backend());
 }
 
+/// Wide, the serial and the last ten marks have columns of their own;
+/// narrow, they are shown for the selected radio beneath the table.
+#[test]
+fn the_radio_inventory_wide_and_narrow() {
+    let mut c = demo_console();
+    c.update(Action::Resize(140, 40));
+    c.keys("5v");
+    insta::assert_snapshot!("radio_inventory_140x40", c.screen(140, 40).backend());
+    c.update(Action::Resize(100, 30));
+    c.keys("jjjjjjjjj"); // MS10: weak on the last five, and three in a row
+    let text = c.text_at(100, 30);
+    assert!(
+        text.contains("needs: weak 5/5 · weak on the last three roll-calls"),
+        "{text}"
+    );
+    insta::assert_snapshot!("radio_inventory_100x30", c.screen(100, 30).backend());
+}
+
+#[test]
+fn the_radio_inventory_before_any_roll_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = scheme_with_radios(dir.path(), "Dana Chief", "The Old Bell", &["MS01", "MS02"]);
+    let mut c = console_on(
+        &path,
+        "Cleo Desk",
+        watchroom::app::config::Config::default(),
+    );
+    c.update(Action::Resize(100, 30));
+    c.keys("5v");
+    assert!(
+        c.text_at(100, 30).contains("no roll-calls yet"),
+        "{}",
+        c.text_at(100, 30)
+    );
+    insta::assert_snapshot!(c.screen(100, 30).backend());
+}
+
 #[test]
 fn a_roll_call_in_progress() {
     let mut c = demo_console();

@@ -8,6 +8,7 @@ use super::input::LineInput;
 use super::radio_log::Window;
 use super::rollcall::StepRefused;
 use super::{App, FormKind, InputKind, Modal, Pane};
+use crate::domain::radio_health::{RadioNights, ZoneWeeks};
 use crate::domain::rollcall::{needs_maintenance, Answer, Step, Summary};
 use crate::store::radios::{LogLine, Radio, RADIO_STATUSES};
 use crate::store::rollcalls::OpenRollCall;
@@ -106,6 +107,9 @@ pub struct RadioHealth {
     pub radio: Radio,
     pub marks: Vec<Answer>,
     pub flag: Option<&'static str>,
+    /// Its last 90 nights, and whether it was relayed or weak on three of
+    /// its last five calls.
+    pub nights: RadioNights,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -125,6 +129,10 @@ pub struct RadioPane {
     pub last_summary: Option<(Summary, bool)>,
     /// Per zone: share of loud-and-clear answers and how many answers it is over.
     pub coverage: Vec<(String, f64, usize)>,
+    /// Per zone: the share loud and clear week by week, and its trend.
+    pub zones: Vec<ZoneWeeks>,
+    /// Each radio's last 90 nights, as last read (by radio id).
+    pub nights: HashMap<i64, RadioNights>,
     /// The roll-calls, newest first, a window at a time (shown when none is open).
     pub recent: Window<crate::store::rollcalls::RollCallRecord>,
     /// A past roll-call opened station by station.
@@ -154,6 +162,8 @@ pub struct RadioPane {
     /// When each station of the open roll-call was last heard (before
     /// tonight's answer): the log, ingest, or a roll-call.
     pub last_heard: HashMap<i64, chrono::DateTime<chrono::Utc>>,
+    /// The roll-call `last_heard` was read for.
+    pub last_heard_for: Option<i64>,
     /// The station being called and since when, for the call's timer.
     pub calling: Option<(usize, chrono::DateTime<chrono::Utc>)>,
     /// A reading of the history is on the worker; another is wanted after it.
@@ -176,6 +186,7 @@ impl RadioPane {
     fn mark_health(&mut self) {
         for h in &mut self.radios {
             h.marks = self.health.get(&h.radio.id).cloned().unwrap_or_default();
+            h.nights = self.nights.get(&h.radio.id).cloned().unwrap_or_default();
             // Fetching a radio back from a member off the scheme comes first:
             // it is on no roll-call, so its marks would never say.
             h.flag = crate::domain::radio::to_recover(&h.radio.status, &h.radio.member_status)
@@ -305,6 +316,7 @@ impl App {
                     radio,
                     marks: vec![],
                     flag: None,
+                    nights: RadioNights::default(),
                 })
                 .collect();
             self.radio.mark_health();
@@ -337,6 +349,8 @@ impl App {
         self.work.queue(
             super::work::Job::RadioHealth {
                 window: HEALTH_WINDOW,
+                now,
+                tz: self.tz,
             },
             now,
         );
@@ -350,6 +364,8 @@ impl App {
             Ok(r) => {
                 self.radio.health = r.answers;
                 self.radio.coverage = r.coverage;
+                self.radio.zones = r.zones;
+                self.radio.nights = r.nights;
                 self.radio.mark_health();
             }
             Err(e) => self.warn(format!("the radios' history could not be read: {e}")),
@@ -523,6 +539,8 @@ impl App {
                 match written {
                     Ok(line) => {
                         self.mark_own_writes_seen();
+                        // the station was heard just now
+                        self.radio.last_heard_for = None;
                         self.refresh_radio();
                         if crate::domain::radio::is_missing(&line.status) {
                             // this console's own write wakes no reload: alert here too

@@ -276,11 +276,18 @@ impl App {
     /// When the open roll-call's stations were last heard (read when the
     /// radio pane is, never on an answer key).
     pub(crate) fn load_last_heard(&mut self) -> Result<(), StoreError> {
+        let open = self.radio.rollcall.as_ref().map(|o| o.id);
+        // read once a roll-call (two look-ups a station), not on every
+        // reload of the pane; a line logged here reads it again
+        if open.is_some() && open == self.radio.last_heard_for {
+            return Ok(());
+        }
         let ids: Vec<i64> = match &self.radio.rollcall {
             Some(open) => open.rollcall.stations.iter().map(|s| s.radio_id).collect(),
             None => Vec::new(),
         };
         self.radio.last_heard = self.store.last_heard(&ids)?;
+        self.radio.last_heard_for = open;
         Ok(())
     }
 

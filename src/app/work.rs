@@ -12,6 +12,7 @@ use crate::domain::document::DocKind;
 use crate::domain::exclusion::Ladder;
 use crate::domain::member::MonthCount;
 use crate::domain::pin::PinPolicy;
+use crate::domain::radio_health::{radio_nights, zone_weeks_of, RadioNights, ZoneWeeks};
 use crate::domain::report::{Report, ReportPeriod};
 use crate::domain::retention::{DueItem, RetentionRules};
 use crate::domain::search::{activity_moves, OffenderIndex, SearchEntry};
@@ -121,8 +122,14 @@ pub enum Job {
         now: DateTime<Utc>,
     },
     /// Every radio's answers over the last `window` real roll-calls, and
-    /// coverage by zone over them: the radio pane's marks and flags.
-    RadioHealth { window: usize },
+    /// coverage by zone over them: the radio pane's marks and flags; and
+    /// each radio's last 90 nights and each zone's last twelve weeks up to
+    /// `now`'s night in `tz`: the inventory's sparklines and trends.
+    RadioHealth {
+        window: usize,
+        now: DateTime<Utc>,
+        tz: chrono_tz::Tz,
+    },
     /// When each live incident was last changed (thousands on a large
     /// store, each looked up), for the stale count.
     Stale,
@@ -261,14 +268,8 @@ impl Job {
                 register_update(store, mark, len, &figures, now).map_err(|e| e.to_string()),
             ),
             Job::Stale => Outcome::Stale(store.live_changed_times().map_err(|e| e.to_string())),
-            Job::RadioHealth { window } => Outcome::RadioHealth(
-                (|| -> crate::store::Result<RadioHealthRead> {
-                    Ok(RadioHealthRead {
-                        answers: store.recent_answers(window)?,
-                        coverage: store.coverage_by_zone(window)?,
-                    })
-                })()
-                .map_err(|e| e.to_string()),
+            Job::RadioHealth { window, now, tz } => Outcome::RadioHealth(
+                radio_health(store, window, now, tz).map_err(|e| e.to_string()),
             ),
             Job::FirstManager {
                 name,
@@ -337,11 +338,35 @@ pub enum Outcome {
 }
 
 /// The radios' answers over the last roll-calls, by radio, oldest first;
-/// and per zone the share loud and clear, over how many answers.
+/// and per zone the share loud and clear, over how many answers. Then each
+/// radio's last 90 nights summed up, and each zone's weeks.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RadioHealthRead {
     pub answers: HashMap<i64, Vec<crate::domain::rollcall::Answer>>,
     pub coverage: Vec<(String, f64, usize)>,
+    pub nights: HashMap<i64, RadioNights>,
+    pub zones: Vec<ZoneWeeks>,
+}
+
+/// The whole of [`Job::RadioHealth`]: the reads, and the nights summed up
+/// here rather than on the console.
+pub fn radio_health(
+    store: &Store,
+    window: usize,
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+) -> crate::store::Result<RadioHealthRead> {
+    // the 90 nights read once, for the radios and their zones both
+    let (tonight, by_radio) = store.radio_nights(now, tz)?;
+    Ok(RadioHealthRead {
+        answers: store.recent_answers(window)?,
+        coverage: store.coverage_by_zone(window)?,
+        nights: by_radio
+            .iter()
+            .map(|(id, answers)| (*id, radio_nights(answers, tonight)))
+            .collect(),
+        zones: zone_weeks_of(&by_radio, &store.radio_zones()?, tonight),
+    })
 }
 
 /// Activity figures by offender (every one not 0), shared between the

@@ -19,6 +19,7 @@ pub mod permission;
 pub mod pin;
 pub mod place;
 pub mod radio;
+pub mod radio_health;
 pub mod report;
 pub mod retention;
 pub mod rollcall;

@@ -8,7 +8,7 @@
 //! Over 800 lines with its tests (the figures and sums are under 700).
 //!
 //! One file on purpose: it is the report's one set of types, which the store
-//! fills and the writers in `io/report/` read; about 690 lines, the rest its
+//! fills and the writers in `io/report/` read; about 770 lines, the rest its
 //! tests.
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
@@ -433,6 +433,58 @@ pub struct RollCalls {
     /// Practice roll-calls in the period: counted apart, in none of the above.
     #[serde(default)]
     pub practice: u64,
+    /// Answers passed on by another station.
+    #[serde(default)]
+    pub relays: u64,
+    /// Answers of readability 2 or less.
+    #[serde(default)]
+    pub weak: u64,
+    /// Answers after their station's turn (a late check-in or on the re-call).
+    #[serde(default)]
+    pub late: u64,
+    /// The zones heard loud and clear least often, the worst first (see [`worst_zones`]).
+    #[serde(default)]
+    pub worst_zones: Vec<ZoneShare>,
+}
+
+/// A zone's answers on the period's roll-calls, and the share loud and clear.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ZoneShare {
+    pub zone: String,
+    pub loud_and_clear: u64,
+    /// Answers (closed days are not answers; nothing heard is one).
+    pub answers: u64,
+    pub share: Option<f64>,
+}
+
+impl ZoneShare {
+    pub fn new(zone: String, loud_and_clear: u64, answers: u64) -> ZoneShare {
+        ZoneShare {
+            zone,
+            loud_and_clear,
+            answers,
+            share: share(loud_and_clear, answers),
+        }
+    }
+}
+
+/// How many zones the report names as heard worst.
+pub const WORST_ZONES: usize = 3;
+
+/// The [`WORST_ZONES`] zones with the lowest share loud and clear, the worst
+/// first; of two alike, the one with more answers (its share is surer), then
+/// by name. A zone with no answers has no share and is not among them.
+pub fn worst_zones(mut zones: Vec<ZoneShare>) -> Vec<ZoneShare> {
+    zones.retain(|z| z.answers > 0);
+    // compared as whole answers rather than rounded shares
+    zones.sort_by(|a, b| {
+        (a.loud_and_clear * b.answers)
+            .cmp(&(b.loud_and_clear * a.answers))
+            .then(b.answers.cmp(&a.answers))
+            .then(a.zone.cmp(&b.zone))
+    });
+    zones.truncate(WORST_ZONES);
+    zones
 }
 
 impl RollCalls {
@@ -454,6 +506,10 @@ impl RollCalls {
             answered_share: share(answered, called.saturating_sub(closed)),
             by_month,
             practice: 0,
+            relays: 0,
+            weak: 0,
+            late: 0,
+            worst_zones: vec![],
         }
     }
 }
@@ -851,5 +907,22 @@ mod tests {
         assert_eq!((r.held, r.stations_called, r.answered), (2, 20, 15));
         assert_eq!(r.answered_share, Some(0.833));
         assert_eq!(r.by_month[1].answered_share, None);
+    }
+
+    #[test]
+    fn the_worst_zones_are_the_three_least_often_loud_and_clear() {
+        let z = |name: &str, loud, answers| ZoneShare::new(name.into(), loud, answers);
+        let worst = worst_zones(vec![
+            z("High Street", 9, 10),
+            z("Market Square", 2, 3),   // 66.7%
+            z("Riverside", 20, 30),     // 66.7% too, over more answers
+            z("Station Quarter", 0, 0), // no answers: no share
+            z("Night-Time Economy", 7, 10),
+            z("Castle Walk", 10, 10),
+        ]);
+        let names: Vec<&str> = worst.iter().map(|z| z.zone.as_str()).collect();
+        assert_eq!(names, ["Riverside", "Market Square", "Night-Time Economy"]);
+        assert_eq!(worst[1].share, Some(0.667));
+        assert!(worst_zones(vec![z("High Street", 0, 0)]).is_empty());
     }
 }

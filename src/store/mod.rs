@@ -23,6 +23,7 @@ pub mod photos;
 pub mod places;
 pub mod privacy;
 pub mod radio_exports;
+pub mod radio_health;
 pub mod radio_log;
 pub mod radios;
 pub mod report;

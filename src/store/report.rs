@@ -6,9 +6,9 @@
 use super::{ts, Result, Store};
 use crate::domain::exclusion::Ladder;
 use crate::domain::report::{
-    incidents_from_cells, police_beside_scheme, Count, Hits, IncidentCell, Members, MonthCount,
-    MonthSpan, Offenders, PeriodInfo, Radios, Report, ReportPeriod, RollCallMonth, RollCalls,
-    POLICE_COMPARISONS,
+    incidents_from_cells, police_beside_scheme, worst_zones, Count, Hits, IncidentCell, Members,
+    MonthCount, MonthSpan, Offenders, PeriodInfo, Radios, Report, ReportPeriod, RollCallMonth,
+    RollCalls, ZoneShare, POLICE_COMPARISONS,
 };
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -251,6 +251,41 @@ impl Store {
                 [start, end],
                 |r| r.get(0),
             )?);
+            (calls.relays, calls.weak, calls.late) = conn.query_row(
+                &format!(
+                    "SELECT TOTAL(r.relays), TOTAL(r.weak), TOTAL(r.late) FROM roll_calls r
+                     WHERE r.started_at >= ?1 AND r.started_at < ?2 AND {COUNTED}"
+                ),
+                [start, end],
+                |r| {
+                    let n = |k: usize| -> rusqlite::Result<u64> {
+                        Ok(r.get::<_, f64>(k)?.max(0.0) as u64)
+                    };
+                    Ok((n(0)?, n(1)?, n(2)?))
+                },
+            )?;
+            // by the zone of the member each radio is issued to now, as
+            // the console's coverage by zone is; summed per radio first, so
+            // each radio's zone is looked up once rather than per answer
+            let mut st = conn.prepare_cached(&format!(
+                "SELECT z.name, SUM(x.loud), SUM(x.answers) FROM
+                   (SELECT a.radio_id AS radio_id, COALESCE(SUM(a.readability = 5), 0) AS loud,
+                           COUNT(*) AS answers
+                    FROM roll_calls r JOIN roll_call_answers a ON a.roll_call_id = r.id
+                    WHERE r.started_at >= ?1 AND r.started_at < ?2 AND {COUNTED} AND a.answer <> 'closed'
+                    GROUP BY a.radio_id) x
+                 JOIN radios rd ON rd.id = x.radio_id JOIN members m ON m.id = rd.member_id
+                 JOIN zones z ON z.id = m.zone_id
+                 GROUP BY z.name"
+            ))?;
+            let zones = st.query_map([start, end], |r| {
+                Ok(ZoneShare::new(
+                    r.get(0)?,
+                    count(r.get(1)?),
+                    count(r.get(2)?),
+                ))
+            })?;
+            calls.worst_zones = worst_zones(zones.collect::<Result<_, _>>()?);
             calls
         };
 

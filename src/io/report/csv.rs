@@ -159,6 +159,26 @@ pub fn csv_rows(r: &Report) -> Vec<CsvRow> {
         "",
         share_value(c.answered_share),
     );
+    put("roll_calls", "relays", "", "", c.relays.to_string());
+    put("roll_calls", "weak", "", "", c.weak.to_string());
+    put("roll_calls", "late", "", "", c.late.to_string());
+    // the worst zones, worst first, each by name
+    for z in &c.worst_zones {
+        put(
+            "roll_calls",
+            "worst_zone_answers",
+            &z.zone,
+            "",
+            z.answers.to_string(),
+        );
+        put(
+            "roll_calls",
+            "worst_zone_loud_and_clear_share",
+            &z.zone,
+            "",
+            share_value(z.share),
+        );
+    }
     for m in &c.by_month {
         put("roll_calls", "held", "", &m.month, m.held.to_string());
         put(

@@ -320,6 +320,22 @@ pub fn markdown(r: &Report) -> String {
                 String::new()
             }
         );
+        let _ = writeln!(
+            out,
+            "Of the answers, {} came relayed by another station, {} weak (readability 2 or \
+             less) and {} came late.",
+            num(c.relays),
+            many(c.weak, "was", "were"),
+            num(c.late),
+        );
+        let worst: Vec<String> = c
+            .worst_zones
+            .iter()
+            .map(|z| format!("{} ({})", md(&z.zone), percent(z.share)))
+            .collect();
+        if !worst.is_empty() {
+            let _ = writeln!(out, "Loud and clear least often: {}.", list(&worst));
+        }
     }
     if c.practice > 0 {
         let _ = writeln!(

@@ -9,6 +9,7 @@ pub mod members;
 pub mod overview;
 pub mod profile;
 pub mod radio;
+pub mod radio_inventory;
 pub mod radio_log;
 pub mod register;
 pub mod reports;

@@ -1,11 +1,11 @@
 //! Radios: the roll-call (the current station highlighted, one key per
-//! station), the inventory with each radio's last roll-calls, and the log.
+//! station), the inventory with each radio's health (in `radio_inventory`),
+//! and the log.
 
 use crate::app::keymap::Command;
 use crate::app::radio::RadioView;
 use crate::app::App;
 use crate::domain::rollcall::{Answer, Phase};
-use crate::ui::widgets::changes;
 use crate::ui::{clean, local, Theme};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -54,7 +54,7 @@ pub(super) fn title(app: &App, theme: &Theme) -> Line<'static> {
 pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     match app.radio.view {
         RadioView::RollCall => roll_call(f, area, app, theme),
-        RadioView::Inventory => inventory(f, area, app, theme),
+        RadioView::Inventory => super::radio_inventory::inventory(f, area, app, theme),
         RadioView::Log => super::radio_log::log(f, area, app, theme),
     }
 }
@@ -400,172 +400,10 @@ fn wrap_words(text: &str, width: usize, first_taken: usize) -> Vec<String> {
 }
 
 /// Lost or stunned in the critical colour, faulty or in repair in the warning one.
-fn trouble_style(status: &str, theme: &Theme) -> Style {
+pub(super) fn trouble_style(status: &str, theme: &Theme) -> Style {
     if crate::domain::radio::is_missing(status) {
         theme.style("alert_critical")
     } else {
         theme.style("alert_warn")
     }
-}
-
-fn inventory(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let cov_height = (app.radio.coverage.len() as u16 + 2).min(area.height / 3);
-    let [top, detail, bottom] = Layout::vertical([
-        Constraint::Min(4),
-        Constraint::Length(3),
-        Constraint::Length(cov_height),
-    ])
-    .areas(area);
-    // the selected radio's notes and its latest changes, status and the
-    // rest together, newest first
-    if let Some(h) = app.radio.radios.get(app.radio.selected) {
-        let mut spans = vec![Span::styled(
-            format!(" {} ", clean(&h.radio.call_sign)),
-            theme.style("key"),
-        )];
-        if !h.radio.notes.is_empty() {
-            spans.push(Span::raw(format!("notes: {} · ", clean(&h.radio.notes))));
-        }
-        if app.radio.history.is_empty() && app.radio.changes.is_empty() {
-            spans.push(Span::styled("no changes recorded", theme.style("muted")));
-        }
-        let statuses = app.radio.history.iter().rev().map(|c| {
-            (
-                c.at,
-                format!(
-                    "{} {} → {} ({}{}) · ",
-                    local(app, c.at).format("%d %b %H:%M"),
-                    clean(&c.from),
-                    clean(&c.to),
-                    clean(&c.by),
-                    if c.note.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {}", clean(&c.note))
-                    }
-                ),
-            )
-        });
-        let others = app.radio.changes.iter().map(|c| {
-            (
-                c.at,
-                format!(
-                    "{} {} ({}) · ",
-                    local(app, c.at).format("%d %b %H:%M"),
-                    changes::compact(c, app.tz),
-                    clean(&c.by)
-                ),
-            )
-        });
-        let mut latest: Vec<_> = statuses.chain(others).collect();
-        latest.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
-        for (_, text) in latest.into_iter().take(3) {
-            spans.push(Span::raw(text));
-        }
-        f.render_widget(
-            Paragraph::new(Line::from(spans)).block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(theme.style("border")),
-            ),
-            detail,
-        );
-    }
-    let visible = top.height.saturating_sub(3) as usize;
-    let sel = app.radio.selected;
-    let offset = sel.saturating_sub(visible.saturating_sub(1));
-    let rows = app.radio.radios.iter().skip(offset).take(visible).map(|h| {
-        let r = &h.radio;
-        let status_style = match r.status.as_str() {
-            "issued" => theme.style("base"),
-            "spare" => theme.style("muted"),
-            s => trouble_style(s, theme),
-        };
-        Row::new(vec![
-            Cell::from(clean(&r.call_sign)),
-            Cell::from(clean(&r.serial)),
-            Cell::from(clean(&r.member)),
-            Cell::from(clean(&r.zone)),
-            Cell::from(r.status.clone()).style(status_style),
-            Cell::from(Line::from(
-                h.marks.iter().map(|a| mark(a, theme)).collect::<Vec<_>>(),
-            )),
-            Cell::from(h.flag.unwrap_or("")).style(theme.style("alert_critical")),
-        ])
-    });
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(6),
-            Constraint::Length(11),
-            Constraint::Fill(2),
-            Constraint::Fill(1),
-            Constraint::Length(9),
-            Constraint::Length(11),
-            Constraint::Fill(2),
-        ],
-    )
-    .header(
-        Row::new([
-            "call",
-            "serial",
-            "issued to",
-            "zone",
-            "status",
-            "last 10",
-            "needs",
-        ])
-        .style(theme.style("muted")),
-    )
-    .block(
-        Block::default()
-            .borders(Borders::ALL)
-            .border_style(theme.style("focus_border"))
-            .title(title(app, theme)),
-    )
-    .row_highlight_style(theme.style("selection"));
-    let mut state =
-        TableState::default().with_selected((!app.radio.radios.is_empty()).then_some(sel - offset));
-    f.render_stateful_widget(table, top, &mut state);
-    let lines: Vec<Line> = app
-        .radio
-        .coverage
-        .iter()
-        .map(|(zone, share, n)| {
-            let width = 30usize;
-            let filled = (share * width as f64).round() as usize;
-            let style = if *share >= 0.8 {
-                theme.style("ok")
-            } else if *share >= 0.6 {
-                theme.style("alert_warn")
-            } else {
-                theme.style("alert_critical")
-            };
-            Line::from(vec![
-                Span::raw(format!("{:<20}", clean(zone))),
-                Span::styled("█".repeat(filled), style),
-                Span::styled("░".repeat(width - filled.min(width)), theme.style("muted")),
-                Span::raw(format!(
-                    " {:>3.0}% loud and clear ({n} answers)",
-                    share * 100.0
-                )),
-            ])
-        })
-        .collect();
-    f.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.style("border"))
-                .title(Span::styled(
-                    if app.radio.health_reading {
-                        " Coverage by zone, last 10 roll-calls · reading… "
-                    } else {
-                        " Coverage by zone, last 10 roll-calls "
-                    },
-                    theme.style("title"),
-                )),
-        ),
-        bottom,
-    );
 }

@@ -103,7 +103,10 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let [hits, answers] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(sparks);
     hits_sparkline(f, hits, r, theme);
+    let [answers, worst] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(28)]).areas(answers);
     answers_sparkline(f, answers, r, theme);
+    worst_zones(f, worst, r, theme);
     let [types, zones, police] = Layout::horizontal([
         Constraint::Percentage(29),
         Constraint::Percentage(28),
@@ -225,6 +228,11 @@ fn key_figures(f: &mut Frame, area: Rect, r: &Report, theme: &Theme) {
             plain,
         ),
         (
+            "Relays · weak · late",
+            format!("{} · {} · {}", num(c.relays), num(c.weak), num(c.late)),
+            plain,
+        ),
+        (
             "Radios",
             format!(
                 "{} · {} faulty or in repair",
@@ -312,7 +320,7 @@ fn answers_sparkline(f: &mut Frame, area: Rect, r: &Report, theme: &Theme) {
     let b = block(
         title(
             format!(
-                "Roll-call stations answering — {} overall",
+                "Stations answering: {}",
                 percent(r.roll_calls.answered_share)
             ),
             theme,
@@ -330,6 +338,30 @@ fn answers_sparkline(f: &mut Frame, area: Rect, r: &Report, theme: &Theme) {
             .style(theme.style("ok")),
         area,
     );
+}
+
+/// The zones heard loud and clear least often in the period, worst first.
+fn worst_zones(f: &mut Frame, area: Rect, r: &Report, theme: &Theme) {
+    let b = block(title("Least loud and clear".into(), theme), theme);
+    let width = b.inner(area).width as usize;
+    let lines: Vec<Line> = if r.roll_calls.worst_zones.is_empty() {
+        vec![Line::from(Span::styled("no answers", theme.style("muted")))]
+    } else {
+        r.roll_calls
+            .worst_zones
+            .iter()
+            .map(|z| {
+                let share = percent(z.share);
+                let room = width.saturating_sub(share.len() + 1);
+                let name: String = clean(&z.zone).chars().take(room).collect();
+                Line::from(vec![
+                    Span::raw(format!("{name:<room$} ")),
+                    Span::styled(share, theme.style("alert_warn")),
+                ])
+            })
+            .collect()
+    };
+    f.render_widget(Paragraph::new(lines).block(b), area);
 }
 
 fn count_table<'a>(

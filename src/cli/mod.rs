@@ -120,6 +120,21 @@ pub enum Commands {
         #[arg(long)]
         apply: bool,
     },
+    /// Erase a person on their request (a manager's): everything held about
+    /// them and every mention of them elsewhere. A dry run unless --apply
+    Erase {
+        /// The person: #id, id, or a full name or alias
+        who: String,
+        /// Why (kept in the audit trail, their names struck out), e.g. "erasure request ref 77, no ground to keep"
+        #[arg(long)]
+        why: String,
+        /// Erase them (without it: say what would go, changing nothing)
+        #[arg(long)]
+        apply: bool,
+        /// Erase them although an exclusion is in force, saying why
+        #[arg(long, value_name = "WHY")]
+        force: Option<String>,
+    },
     /// Answer a subject access request: everything held about one person, as JSON and a report
     Sar {
         /// The person: #id, id, or a full name or alias
@@ -501,6 +516,21 @@ pub fn run() -> Result<()> {
             privacy::retention_command(&g, apply, now)
         }
         Some(Commands::Sar { who, why, out }) => privacy::sar_command(&g, &who, &why, &out, now),
+        Some(Commands::Erase {
+            who,
+            why,
+            apply,
+            force,
+        }) => privacy::erase_command(
+            &g,
+            &crate::io::erasure::EraseRequest {
+                who: &who,
+                why: &why,
+                apply,
+                force: force.as_deref(),
+            },
+            now,
+        ),
         Some(Commands::Import {
             what,
             file,

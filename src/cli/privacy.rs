@@ -1,4 +1,4 @@
-//! Data protection from the shell: retention and subject access.
+//! Data protection from the shell: retention, erasure on request and subject access.
 
 use super::Globals;
 use crate::domain::permission::Permission;
@@ -17,6 +17,24 @@ pub(super) fn retention_command(g: &Globals, apply: bool, now: DateTime<Utc>) ->
         now,
         &mut out,
     )?;
+    for p in &outcome.problems {
+        eprintln!("watchroom: {}", crate::domain::text::clean(p));
+    }
+    Ok(())
+}
+
+pub(super) fn erase_command(
+    g: &Globals,
+    req: &crate::io::erasure::EraseRequest,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    // refused before the PIN is asked
+    if crate::domain::text::tidy_input(req.why).is_empty() {
+        anyhow::bail!("say why the person is erased (--why \"…\"): it is kept in the audit trail");
+    }
+    let mut s = g.manager_session(Permission::RunRetention, now)?;
+    let mut out = std::io::stdout();
+    let outcome = crate::io::erasure::run_erasure(&mut s.store, req, s.manager, now, &mut out)?;
     for p in &outcome.problems {
         eprintln!("watchroom: {}", crate::domain::text::clean(p));
     }

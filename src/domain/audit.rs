@@ -43,6 +43,8 @@ pub enum AuditAction {
     Log,
     Retire,
     Retention,
+    /// A person erased on their request.
+    Erase,
     Acknowledge,
     Raise,
     Link,
@@ -65,7 +67,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 45] = [
+    pub const ALL: [AuditAction; 46] = [
         AuditAction::Create,
         AuditAction::Add,
         AuditAction::Update,
@@ -100,6 +102,7 @@ impl AuditAction {
         AuditAction::Log,
         AuditAction::Retire,
         AuditAction::Retention,
+        AuditAction::Erase,
         AuditAction::Acknowledge,
         AuditAction::Raise,
         AuditAction::Link,
@@ -150,6 +153,7 @@ impl AuditAction {
             AuditAction::Log => "log",
             AuditAction::Retire => "retire",
             AuditAction::Retention => "retention",
+            AuditAction::Erase => "erase",
             AuditAction::Acknowledge => "acknowledge",
             AuditAction::Raise => "raise",
             AuditAction::Link => "link",

@@ -117,7 +117,7 @@ impl Permission {
             Permission::ManageRadios => "change the radio inventory",
             Permission::LogRadio => "log radio traffic",
             Permission::ManageOperators => "manage operators",
-            Permission::RunRetention => "run retention",
+            Permission::RunRetention => "run retention or erase a person",
             Permission::AnswerSubjectAccess => "answer subject access requests",
             Permission::Export => "export data",
             Permission::Import => "import data",

@@ -1,6 +1,7 @@
 //! Files in and out: what the store and screen need from the file system.
 
 pub mod document;
+pub mod erasure;
 pub mod export;
 pub mod files;
 pub mod handover;

@@ -108,6 +108,21 @@ pub fn run_retention(
         due,
         ..RetentionOutcome::default()
     };
+    writeln!(out, "removed: {}", counts.describe())?;
+    delete_files(store, &counts, &mut outcome, out)?;
+    outcome.applied = Some(counts);
+    Ok(outcome)
+}
+
+/// Delete the photo and document files of the people removed that are the
+/// scheme's own (inside its folders: see `store/folders.rs`), name any
+/// others left alone, and say what was done and anything unfinished.
+pub(super) fn delete_files(
+    store: &Store,
+    counts: &RetentionCounts,
+    outcome: &mut RetentionOutcome,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     let mut photos_gone = vec![];
     let mut not_deleted = vec![];
     for (what, files, deleted, gone) in [
@@ -143,7 +158,6 @@ pub fn run_retention(
     if let Some(p) = &counts.compaction.problem {
         outcome.problems.push(p.clone());
     }
-    writeln!(out, "removed: {}", counts.describe())?;
     // a photo already gone is as good as deleted: it was the store's copy
     outcome.photos_deleted.extend(photos_gone);
     writeln!(out, "photo files deleted: {}", outcome.photos_deleted.len())?;
@@ -170,6 +184,5 @@ pub fn run_retention(
     for p in &outcome.problems {
         writeln!(out, "warning: {}", clean(p))?;
     }
-    outcome.applied = Some(counts);
-    Ok(outcome)
+    Ok(())
 }

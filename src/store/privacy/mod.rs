@@ -26,10 +26,12 @@
 //! `retention` works out what is due and removes it; `subject` gathers
 //! everything held about one person.
 
+mod erasure;
 mod mentions;
 mod retention;
 mod subject;
 
+pub use erasure::ErasurePlan;
 pub use mentions::Mention;
 
 pub use retention::{Compaction, RetentionCounts};

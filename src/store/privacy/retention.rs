@@ -246,6 +246,96 @@ fn plan(conn: &Connection, rules: &RetentionRules, now: DateTime<Utc>) -> Result
     })
 }
 
+/// Remove the people `ids` (records merged into them included in `ids`)
+/// from every table: every mention of them elsewhere struck out first,
+/// then their hits, sightings, the documents that show them, their history
+/// of edits, exclusions, incident links, aliases and records. The photo and
+/// document files to delete are named in `c` for the caller. Retention and
+/// erasure on request both remove a person this way.
+pub(super) fn remove_people(tx: &Connection, ids: &[i64], c: &mut RetentionCounts) -> Result<()> {
+    let people = id_list(ids);
+    // every mention of them elsewhere, struck out before anything
+    // goes (an incident anonymised after keeps none of its text)
+    let mentions = super::mentions::find_mentions(tx, ids)?;
+    c.mentions_struck_out = super::mentions::strike_out(tx, &mentions)?;
+    // which photos to delete, read before they go
+    c.photos = tx
+        .prepare(
+            "SELECT DISTINCT photo_path FROM offenders
+                 WHERE id IN (SELECT value FROM json_each(?1)) AND photo_path <> ''
+                   AND photo_path NOT IN (SELECT photo_path FROM offenders
+                                          WHERE id NOT IN (SELECT value FROM json_each(?1)))
+                 ORDER BY photo_path",
+        )?
+        .query_map([&people], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+
+    c.hits = tx.execute(
+        "DELETE FROM hits WHERE offender_id IN (SELECT value FROM json_each(?1))
+                OR sighting_id IN (SELECT id FROM sightings
+                                   WHERE offender_id IN (SELECT value FROM json_each(?1)))",
+        [&people],
+    )?;
+    c.sightings_of_removed = tx.execute(
+        "DELETE FROM sightings WHERE offender_id IN (SELECT value FROM json_each(?1))",
+        [&people],
+    )?;
+    // the notices, letters and bulletins that show them go with them
+    let showing = "SELECT id FROM documents
+             WHERE id IN (SELECT document_id FROM document_subjects
+                          WHERE offender_id IN (SELECT value FROM json_each(?1)))
+                OR exclusion_id IN (SELECT id FROM exclusions
+                                    WHERE offender_id IN (SELECT value FROM json_each(?1)))";
+    let docs: Vec<String> = tx
+        .prepare(&format!(
+            "SELECT files FROM documents WHERE id IN ({showing})"
+        ))?
+        .query_map([&people], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    c.document_files = docs
+        .iter()
+        .flat_map(|f| crate::store::documents::files_of(f))
+        .collect();
+    tx.execute(
+        &format!("DELETE FROM documents WHERE id IN ({showing})"),
+        [&people],
+    )?;
+    c.changes = crate::store::history::delete_people(tx, &people)?;
+    tx.execute(
+        "DELETE FROM exclusion_zones WHERE exclusion_id IN
+                (SELECT id FROM exclusions WHERE offender_id IN (SELECT value FROM json_each(?1)))",
+        [&people],
+    )?;
+    tx.execute(
+        "DELETE FROM exclusion_incidents WHERE exclusion_id IN
+                (SELECT id FROM exclusions WHERE offender_id IN (SELECT value FROM json_each(?1)))",
+        [&people],
+    )?;
+    c.exclusions = tx.execute(
+        "DELETE FROM exclusions WHERE offender_id IN (SELECT value FROM json_each(?1))",
+        [&people],
+    )?;
+    c.incident_links = tx.execute(
+        "DELETE FROM incident_offenders WHERE offender_id IN (SELECT value FROM json_each(?1))",
+        [&people],
+    )?;
+    c.aliases = tx.execute(
+        "DELETE FROM offender_aliases WHERE offender_id IN (SELECT value FROM json_each(?1))",
+        [&people],
+    )?;
+    // a merged record points at the one it went into: unhook before deleting both
+    tx.execute(
+        "UPDATE offenders SET merged_into = NULL WHERE id IN (SELECT value FROM json_each(?1))",
+        [&people],
+    )?;
+    c.offenders = tx.execute(
+        "DELETE FROM offenders WHERE id IN (SELECT value FROM json_each(?1))",
+        [&people],
+    )?;
+
+    Ok(())
+}
+
 impl Store {
     /// What retention would remove or anonymise now, and why. Changes nothing.
     pub fn retention_due(
@@ -293,83 +383,23 @@ impl Store {
         self.conn().pragma_update(None, "secure_delete", 1)?;
         let result = self.write(|tx| {
             let plan = plan(tx, rules, now)?;
-            let people = id_list(&plan.offenders);
             let incidents = id_list(&plan.incidents);
             let sightings_cutoff = ts(rules.sightings_cutoff(now));
             let mut c = RetentionCounts::default();
 
-            // every mention of them elsewhere, struck out before anything
-            // goes (an incident anonymised after keeps none of its text)
-            let mentions = super::mentions::find_mentions(tx, &plan.offenders)?;
-            c.mentions_struck_out = super::mentions::strike_out(tx, &mentions)?;
-            // which photos to delete, read before they go
-            c.photos = tx
-                .prepare(
-                    "SELECT DISTINCT photo_path FROM offenders
-                     WHERE id IN (SELECT value FROM json_each(?1)) AND photo_path <> ''
-                       AND photo_path NOT IN (SELECT photo_path FROM offenders
-                                              WHERE id NOT IN (SELECT value FROM json_each(?1)))
-                     ORDER BY photo_path",
-                )?
-                .query_map([&people], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
-
-            c.hits = tx.execute(
-                "DELETE FROM hits WHERE offender_id IN (SELECT value FROM json_each(?1))
-                    OR incident_id IN (SELECT value FROM json_each(?2))
-                    OR sighting_id IN (SELECT id FROM sightings
-                                       WHERE offender_id IN (SELECT value FROM json_each(?1)) OR at < ?3)",
-                params![people, incidents, sightings_cutoff],
-            )?;
-            c.sightings_of_removed = tx.execute(
-                "DELETE FROM sightings WHERE offender_id IN (SELECT value FROM json_each(?1))",
-                [&people],
+            remove_people(tx, &plan.offenders, &mut c)?;
+            // what the people removed leave behind that retention also clears:
+            // hits on incidents anonymised or old sightings, old sightings,
+            // the anonymised incidents' links
+            c.hits += tx.execute(
+                "DELETE FROM hits WHERE incident_id IN (SELECT value FROM json_each(?1))
+                    OR sighting_id IN (SELECT id FROM sightings WHERE at < ?2)",
+                params![incidents, sightings_cutoff],
             )?;
             c.old_sightings = tx.execute("DELETE FROM sightings WHERE at < ?1", [sightings_cutoff])?;
-            // the notices, letters and bulletins that show them go with them
-            let showing = "SELECT id FROM documents
-                 WHERE id IN (SELECT document_id FROM document_subjects
-                              WHERE offender_id IN (SELECT value FROM json_each(?1)))
-                    OR exclusion_id IN (SELECT id FROM exclusions
-                                        WHERE offender_id IN (SELECT value FROM json_each(?1)))";
-            let docs: Vec<String> = tx
-                .prepare(&format!("SELECT files FROM documents WHERE id IN ({showing})"))?
-                .query_map([&people], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
-            c.document_files = docs.iter().flat_map(|f| crate::store::documents::files_of(f)).collect();
-            tx.execute(&format!("DELETE FROM documents WHERE id IN ({showing})"), [&people])?;
-            c.changes = crate::store::history::delete_people(tx, &people)?;
-            tx.execute(
-                "DELETE FROM exclusion_zones WHERE exclusion_id IN
-                    (SELECT id FROM exclusions WHERE offender_id IN (SELECT value FROM json_each(?1)))",
-                [&people],
-            )?;
-            tx.execute(
-                "DELETE FROM exclusion_incidents WHERE exclusion_id IN
-                    (SELECT id FROM exclusions WHERE offender_id IN (SELECT value FROM json_each(?1)))",
-                [&people],
-            )?;
-            c.exclusions = tx.execute(
-                "DELETE FROM exclusions WHERE offender_id IN (SELECT value FROM json_each(?1))",
-                [&people],
-            )?;
-            c.incident_links = tx.execute(
-                "DELETE FROM incident_offenders WHERE offender_id IN (SELECT value FROM json_each(?1))
-                    OR incident_id IN (SELECT value FROM json_each(?2))",
-                params![people, incidents],
-            )?;
-            c.aliases = tx.execute(
-                "DELETE FROM offender_aliases WHERE offender_id IN (SELECT value FROM json_each(?1))",
-                [&people],
-            )?;
-            // a merged record points at the one it went into: unhook before deleting both
-            tx.execute(
-                "UPDATE offenders SET merged_into = NULL WHERE id IN (SELECT value FROM json_each(?1))",
-                [&people],
-            )?;
-            c.offenders = tx.execute(
-                "DELETE FROM offenders WHERE id IN (SELECT value FROM json_each(?1))",
-                [&people],
+            c.incident_links += tx.execute(
+                "DELETE FROM incident_offenders WHERE incident_id IN (SELECT value FROM json_each(?1))",
+                [&incidents],
             )?;
 
             c.incidents_anonymised = tx.execute(

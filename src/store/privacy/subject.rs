@@ -198,8 +198,22 @@ fn root_of(conn: &Connection, id: i64) -> Result<i64> {
     Ok(cur)
 }
 
+/// The record `id` stands for (the one it was merged into, if merged),
+/// refused if there is no such record.
+pub(super) fn root(conn: &Connection, id: i64) -> Result<i64> {
+    let exists: bool = conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM offenders WHERE id = ?1)",
+        [id],
+        |r| r.get(0),
+    )?;
+    if !exists {
+        return Err(StoreError::NotFound(format!("offender record #{id}")));
+    }
+    root_of(conn, id)
+}
+
 /// The person's record and every record merged into it (and into those).
-fn family(conn: &Connection, root: i64) -> Result<Vec<i64>> {
+pub(super) fn family(conn: &Connection, root: i64) -> Result<Vec<i64>> {
     let mut all = vec![root];
     let mut k = 0;
     let mut st =

@@ -157,6 +157,65 @@ fn training_falls_due_by_the_courses_period_and_goes_out_of_date() {
 }
 
 #[test]
+fn a_refresher_supersedes_the_older_record_and_the_counts_follow() {
+    // a store made from empty, as a scheme going live makes one
+    let dir = tempfile::tempdir().unwrap();
+    let path = scheme_with_radios(dir.path(), "Dana Chief", "The Old Bell", &[]);
+    let mut s = Store::open(&path).unwrap();
+    let op = s.operator_by_name("Dana Chief").unwrap().unwrap().id;
+    let id = s.add_member(&shop("Lantern Books"), op, now()).unwrap();
+    let courses = default_courses();
+    // Jo's 2024 radio procedure is out of date; so is Kim's, at the same shop
+    let old = today() - Duration::days(800);
+    for who in ["Jo Hughes", "Kim Lowe"] {
+        s.add_training(id, who, "radio procedure", old, &courses, op, now())
+            .unwrap();
+    }
+    let row = |s: &Store| {
+        s.member_rows(now())
+            .unwrap()
+            .into_iter()
+            .find(|r| r.id == id)
+            .unwrap()
+    };
+    assert_eq!(row(&s).training(today()), MemberTraining::OutOfDate);
+    // Jo's refresher this month (her name typed with another case)
+    let refreshed = today() - Duration::days(10);
+    s.add_training(
+        id,
+        "jo hughes ",
+        "radio procedure",
+        refreshed,
+        &courses,
+        op,
+        now(),
+    )
+    .unwrap();
+    let records = s.training_records().unwrap();
+    let jo_old = records
+        .iter()
+        .find(|r| r.person == "Jo Hughes" && r.taken_on == old)
+        .unwrap();
+    assert_eq!(jo_old.superseded_on, Some(refreshed));
+    let kim = records.iter().find(|r| r.person == "Kim Lowe").unwrap();
+    assert_eq!(kim.superseded_on, None, "Kim has not been refreshed");
+    // the member has someone in date and someone not: due, no longer all out of date
+    assert_eq!(row(&s).training(today()), MemberTraining::Due);
+
+    // the training view: Jo's old record says refreshed and is not counted
+    drop(s);
+    let mut c = console_on(&path, "Dana Chief", Config::default());
+    c.keys("8v");
+    let text = c.text_at(140, 30);
+    assert!(text.contains("3 records · 1 due or out of date"), "{text}");
+    let jo = text
+        .lines()
+        .find(|l| l.contains("Jo Hughes") && l.contains("refreshed"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(!jo.contains("out of date"), "{jo}");
+}
+
+#[test]
 fn bad_input_gets_a_clear_answer_and_nothing_is_written() {
     let (_dir, mut s, op) = store_with_manager();
     let before = s.audit_count().unwrap();

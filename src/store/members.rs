@@ -92,7 +92,17 @@ pub struct TrainingRecord {
     pub course: String,
     pub taken_on: NaiveDate,
     pub refresher_due_on: NaiveDate,
+    /// When the same person took the same course again at the same member
+    /// (the latest such), so this older record no longer falls due.
+    pub superseded_on: Option<NaiveDate>,
 }
+
+/// The same person's later record of the same course at the same member
+/// (`t` is the record, `n` the later one): a refresher supersedes what it
+/// refreshes. Names are compared without case or surrounding spaces.
+const LATER_SAME_COURSE: &str = "n.member_id = t.member_id AND n.course = t.course
+     AND lower(trim(n.person)) = lower(trim(t.person))
+     AND (n.taken_on > t.taken_on OR (n.taken_on = t.taken_on AND n.id > t.id))";
 
 use super::stored_day as date;
 
@@ -173,7 +183,11 @@ impl Store {
             radios.entry(m).or_default().push(c);
         }
         let mut refreshers: HashMap<i64, Vec<NaiveDate>> = HashMap::new();
-        let mut st = conn.prepare_cached("SELECT member_id, refresher_due_on FROM training")?;
+        // a record a refresher has superseded no longer falls due
+        let mut st = conn.prepare_cached(&format!(
+            "SELECT member_id, refresher_due_on FROM training t
+             WHERE NOT EXISTS (SELECT 1 FROM training n WHERE {LATER_SAME_COURSE})"
+        ))?;
         for r in st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
             let (m, d) = r?;
             if let Some(d) = date(Some(d)) {
@@ -234,11 +248,12 @@ impl Store {
 
     /// Every training record, soonest refresher first.
     pub fn training_records(&self) -> Result<Vec<TrainingRecord>> {
-        let mut st = self.conn().prepare_cached(
-            "SELECT t.id, t.member_id, m.name, t.person, t.course, t.taken_on, t.refresher_due_on
+        let mut st = self.conn().prepare_cached(&format!(
+            "SELECT t.id, t.member_id, m.name, t.person, t.course, t.taken_on, t.refresher_due_on,
+                    (SELECT MAX(n.taken_on) FROM training n WHERE {LATER_SAME_COURSE})
              FROM training t JOIN members m ON m.id = t.member_id
-             ORDER BY t.refresher_due_on, m.name, t.person, t.id",
-        )?;
+             ORDER BY t.refresher_due_on, m.name, t.person, t.id"
+        ))?;
         let rows = st.query_map([], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
@@ -248,11 +263,12 @@ impl Store {
                 r.get::<_, String>(4)?,
                 r.get::<_, String>(5)?,
                 r.get::<_, String>(6)?,
+                r.get::<_, Option<String>>(7)?,
             ))
         })?;
         let mut out = vec![];
         for r in rows {
-            let (id, member_id, member, person, course, taken, due) = r?;
+            let (id, member_id, member, person, course, taken, due, later) = r?;
             let (Some(taken_on), Some(refresher_due_on)) = (date(Some(taken)), date(Some(due)))
             else {
                 continue;
@@ -265,6 +281,7 @@ impl Store {
                 course,
                 taken_on,
                 refresher_due_on,
+                superseded_on: date(later),
             });
         }
         Ok(out)

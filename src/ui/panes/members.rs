@@ -391,7 +391,13 @@ fn training(f: &mut Frame, area: Rect, app: &App, today: NaiveDate, theme: &Them
         let state = crate::domain::member::refresher(t.refresher_due_on, today);
         let due = Cell::from(day(Some(t.refresher_due_on)));
         let state_cell = Cell::from(state.describe());
-        let (due, state_cell) = if state == Refresher::Current {
+        let (due, state_cell) = if let Some(on) = t.superseded_on {
+            // refreshed since: kept as history, no longer due
+            (
+                due.style(theme.style("muted")),
+                Cell::from(format!("refreshed {}", day(Some(on)))).style(theme.style("muted")),
+            )
+        } else if state == Refresher::Current {
             (due, state_cell)
         } else {
             (due.style(warn), state_cell.style(warn))
@@ -409,7 +415,8 @@ fn training(f: &mut Frame, area: Rect, app: &App, today: NaiveDate, theme: &Them
         .training
         .iter()
         .filter(|t| {
-            crate::domain::member::refresher(t.refresher_due_on, today) != Refresher::Current
+            t.superseded_on.is_none()
+                && crate::domain::member::refresher(t.refresher_due_on, today) != Refresher::Current
         })
         .count();
     let table = Table::new(
@@ -420,7 +427,7 @@ fn training(f: &mut Frame, area: Rect, app: &App, today: NaiveDate, theme: &Them
             Constraint::Fill(2),
             Constraint::Length(12),
             Constraint::Length(13),
-            Constraint::Length(14),
+            Constraint::Length(22),
         ],
     )
     .header(

@@ -28,17 +28,27 @@ fn an_exclusion_notice_prints_the_person_the_places_and_the_privacy_notice_on_th
     let facts = s.store.notice_facts(2).unwrap();
     let pdf = file(&made, "pdf");
     let pages = pdf_pages(&pdf);
-    // the front runs to a second page with the ten premises it covers; the back is one
-    assert_eq!(pages.len(), 3, "{pages:?}");
+    // two sides: the notice on the front, every premises it covers listed
+    // by zone, and the privacy notice on the back
+    assert_eq!(pages.len(), 2, "{pages:?}");
     let (front, back) = (&pages[0], pages.last().unwrap());
     assert!(front.contains("Exclusion notice"));
     assert!(front.contains(&facts.offender.name), "{front}");
     assert!(front.contains("No photo on file"));
+    // made after the day it was served: a copy, and it says so
+    assert!(
+        front.contains(
+            "This is a copy, made 27 November 2026, of the notice served on 3 November 2026."
+        ),
+        "{front}"
+    );
     // every premises it covers is listed, and the footer numbers the pages
     let all = pages.join(" ");
-    for p in &facts.premises {
-        let shop = p.split(',').next().unwrap();
-        assert!(all.contains(shop), "{shop} missing");
+    for (zone, shops) in &facts.premises {
+        assert!(front.contains(&format!("{zone}:")), "{zone} missing");
+        for shop in shops {
+            assert!(front.contains(shop.as_str()), "{shop} missing");
+        }
     }
     assert!(front.contains(&format!("page 1 of {}", pages.len())));
     // the privacy notice is the back, and only the back

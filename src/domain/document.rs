@@ -403,7 +403,12 @@ pub fn fill(template: &str, values: &Values) -> Result<Doc, TemplateError> {
                 _ => blocks.push(Block::Small(text)),
             }
         } else {
-            para.push(substitute(trimmed, line, values)?);
+            // a line whose placeholders are all empty (a copy's note on an
+            // original) leaves no empty paragraph
+            let text = substitute(trimmed, line, values)?;
+            if !text.trim().is_empty() {
+                para.push(text);
+            }
         }
     }
     end_para(&mut para, &mut blocks);

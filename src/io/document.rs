@@ -235,6 +235,19 @@ fn notice_values(f: &NoticeFacts, s: &DocSettings, today: NaiveDate) -> (Values,
                 .unwrap_or_else(|| BLANK.into()),
         ),
     );
+    // made after the day it was served: a copy of that notice, and says so
+    let served = e.served_at.map(local);
+    v.insert(
+        "copy",
+        text(match served {
+            Some(d) if d < today => format!(
+                "This is a copy, made {}, of the notice served on {}.",
+                long_day(today),
+                long_day(d)
+            ),
+            _ => String::new(),
+        }),
+    );
     v.insert(
         "reason",
         text(if e.reason.trim().is_empty() {
@@ -263,7 +276,12 @@ fn notice_values(f: &NoticeFacts, s: &DocSettings, today: NaiveDate) -> (Values,
         w.push("no active member has premises in the zones it covers".into());
         vec!["no member premises at present".to_string()]
     } else {
-        f.premises.clone()
+        // a zone's members on one line: a town's worth of premises still
+        // leaves the notice one side, with the privacy notice on the back
+        f.premises
+            .iter()
+            .map(|(zone, names)| format!("{zone}: {}", names.join(", ")))
+            .collect()
     };
     v.insert("premises", Value::List(premises));
     v.insert("appeal", text(&s.scheme.appeal));

@@ -469,30 +469,44 @@ fn load_photo(path: &str) -> Option<(Image, f32, f32)> {
     Some((image, w, h))
 }
 
-/// The style a block's text is printed in (a photo's is its caption's).
-fn block_style(block: &Block) -> Option<Style> {
-    Some(match block {
-        Block::Title(_) => TITLE,
-        Block::Heading(_) => HEADING,
-        Block::Subheading(_) => SUBHEADING,
-        Block::Para(_) => PARA,
-        Block::Bullet(_) => BULLET,
-        Block::Small(_) => SMALL,
-        Block::Photo { .. } => SMALL,
-        Block::PageBreak => return None,
-    })
+/// A style with its type and spacing made `k` times the size.
+fn scaled(s: Style, k: f32) -> Style {
+    Style {
+        size: s.size * k,
+        before: s.before * k,
+        after: s.after * k,
+        ..s
+    }
+}
+
+/// The style a block's text is printed in (a photo's is its caption's),
+/// at `k` times its size.
+fn block_style(block: &Block, k: f32) -> Option<Style> {
+    Some(scaled(
+        match block {
+            Block::Title(_) => TITLE,
+            Block::Heading(_) => HEADING,
+            Block::Subheading(_) => SUBHEADING,
+            Block::Para(_) => PARA,
+            Block::Bullet(_) => BULLET,
+            Block::Small(_) => SMALL,
+            Block::Photo { .. } => SMALL,
+            Block::PageBreak => return None,
+        },
+        k,
+    ))
 }
 
 /// Height a block needs for its first line, to keep a heading above it. A
 /// photo is placed whole with its caption, so it needs all of that;
 /// `photo_h` is its drawn height.
-fn first_need(next: Option<&Block>, photo_h: f32, after: f32) -> f32 {
+fn first_need(next: Option<&Block>, photo_h: f32, after: f32, k: f32) -> f32 {
     match next {
         Some(Block::Photo { caption, .. }) => {
             let cap_h = caption_height(caption_lines(caption).len());
-            after.max(PARA.before) + photo_h + cap_h
+            after.max(PARA.before * k) + photo_h + cap_h
         }
-        Some(block) => match block_style(block) {
+        Some(block) => match block_style(block, k) {
             Some(style) => after.max(style.before) + style.lead(),
             None => 0.0,
         },
@@ -500,8 +514,11 @@ fn first_need(next: Option<&Block>, photo_h: f32, after: f32) -> f32 {
     }
 }
 
-fn lay_out(doc: &Doc) -> Vec<Vec<Op>> {
+/// The pages, and how many of them come before the first page break (the
+/// front of a notice), with the text at `k` times its size.
+fn lay_out_at(doc: &Doc, k: f32) -> (Vec<Vec<Op>>, Option<usize>) {
     let mut layout = Layout::new();
+    let mut front = None;
     let mut pictures: Vec<Option<Picture>> = doc
         .blocks
         .iter()
@@ -516,22 +533,50 @@ fn lay_out(doc: &Doc) -> Vec<Vec<Op>> {
             .get(i + 1)
             .and_then(Option::as_ref)
             .map_or(PHOTO_H, Picture::height);
-        let keep = |after| first_need(next, photo_h, after);
+        let keep = |after| first_need(next, photo_h, after, k);
+        let (title, heading, sub) = (scaled(TITLE, k), scaled(HEADING, k), scaled(SUBHEADING, k));
         match block {
-            Block::Title(t) => layout.text(t, TITLE, false, keep(TITLE.after)),
-            Block::Heading(t) => layout.text(t, HEADING, false, keep(HEADING.after)),
-            Block::Subheading(t) => layout.text(t, SUBHEADING, false, keep(SUBHEADING.after)),
-            Block::Para(t) => layout.text(t, PARA, false, 0.0),
-            Block::Bullet(t) => layout.text(t, BULLET, true, 0.0),
-            Block::Small(t) => layout.text(t, SMALL, false, 0.0),
+            Block::Title(t) => layout.text(t, title, false, keep(title.after)),
+            Block::Heading(t) => layout.text(t, heading, false, keep(heading.after)),
+            Block::Subheading(t) => layout.text(t, sub, false, keep(sub.after)),
+            Block::Para(t) => layout.text(t, scaled(PARA, k), false, 0.0),
+            Block::Bullet(t) => layout.text(t, scaled(BULLET, k), true, 0.0),
+            Block::Small(t) => layout.text(t, scaled(SMALL, k), false, 0.0),
             Block::Photo { caption, .. } => {
                 let picture = pictures[i].take().unwrap_or(Picture::None);
                 layout.photo(picture, caption)
             }
-            Block::PageBreak => layout.break_next = true,
+            Block::PageBreak => {
+                front.get_or_insert(layout.pages.len());
+                layout.break_next = true
+            }
         }
     }
-    layout.pages
+    (layout.pages, front)
+}
+
+/// How far the type of a notice's front may shrink so that it stays one
+/// side with its back (the privacy notice) on the other; below this it is
+/// kept at full size and runs on.
+const SMALLEST: f32 = 0.75;
+
+/// The pages. A document with a back (a page break) whose front runs past
+/// one page has its type made smaller, a step at a time, until the front
+/// fits one side: a notice is two sides, printed back to back.
+fn lay_out(doc: &Doc) -> Vec<Vec<Op>> {
+    let (pages, front) = lay_out_at(doc, 1.0);
+    if front.is_none_or(|n| n <= 1) {
+        return pages;
+    }
+    let mut k = 0.95;
+    while k >= SMALLEST - 0.001 {
+        let (smaller, front) = lay_out_at(doc, k);
+        if front.is_some_and(|n| n <= 1) {
+            return smaller;
+        }
+        k -= 0.05;
+    }
+    pages
 }
 
 /// The characters of the document's text and captions that its font cannot
@@ -551,7 +596,7 @@ pub fn unprintable(doc: &Doc) -> Vec<char> {
             Block::Photo { caption, .. } => caption,
             Block::PageBreak => continue,
         };
-        let face = block_style(block).map_or(&*REGULAR, |style| style.face());
+        let face = block_style(block, 1.0).map_or(&*REGULAR, |style| style.face());
         for c in text.chars() {
             if !c.is_control() && !face.draws(c) && !out.contains(&c) {
                 out.push(c);
@@ -721,6 +766,32 @@ mod tests {
             .unwrap();
         let title = pdf.get_dictionary(info).unwrap().get(b"Title").unwrap();
         assert_eq!(title.as_str().unwrap(), b"Exclusion notice");
+    }
+
+    #[test]
+    fn a_front_a_little_too_long_is_set_smaller_to_stay_one_side_with_its_back() {
+        let lines = |n: usize| -> Vec<Block> {
+            (0..n)
+                .map(|i| Block::Bullet(format!("premises line {i} of the notice")))
+                .collect()
+        };
+        // a page and a fifth of lines at full size, then the back
+        let mut blocks = lines(40);
+        blocks.push(Block::PageBreak);
+        blocks.push(Block::Para("How we use your information".into()));
+        let (_, texts) = read(&render(&doc(blocks), &meta()).unwrap());
+        assert_eq!(texts.len(), 2, "{texts:?}");
+        assert!(texts[0].contains("premises line 39"));
+        assert!(texts[1].contains("How we use your information"));
+        // with no back, a long document runs on at full size
+        let (_, texts) = read(&render(&doc(lines(40)), &meta()).unwrap());
+        assert_eq!(texts.len(), 2);
+        // far too long to shrink onto one side: full size, on as many pages as it takes
+        let mut blocks = lines(150);
+        blocks.push(Block::PageBreak);
+        blocks.push(Block::Para("back".into()));
+        let (_, texts) = read(&render(&doc(blocks), &meta()).unwrap());
+        assert!(texts.len() >= 4, "{}", texts.len());
     }
 
     #[test]

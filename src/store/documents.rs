@@ -24,8 +24,8 @@ pub struct NoticeFacts {
     pub address: String,
     /// The zones it covers, by name (every zone for an all-zones exclusion).
     pub zones: Vec<String>,
-    /// The member premises in those zones: "name, address (zone)".
-    pub premises: Vec<String>,
+    /// The member premises in those zones: each zone with its members' names.
+    pub premises: Vec<(String, Vec<String>)>,
 }
 
 /// A member and its contacts, for the member agreement.
@@ -137,19 +137,15 @@ impl Store {
         let zones = zone_names(conn, &exclusion.scope)?;
         let mut premises = vec![];
         let mut st = conn.prepare_cached(
-            "SELECT name, address FROM members WHERE zone_id = ?1 AND status = 'active'
+            "SELECT name FROM members WHERE zone_id = ?1 AND status = 'active'
              ORDER BY name COLLATE NOCASE",
         )?;
         for (id, zone) in &zones {
-            for r in st.query_map([id], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-            })? {
-                let (name, address) = r?;
-                premises.push(if address.is_empty() {
-                    format!("{name} ({zone})")
-                } else {
-                    format!("{name}, {address} ({zone})")
-                });
+            let names: Vec<String> = st
+                .query_map([id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            if !names.is_empty() {
+                premises.push((zone.clone(), names));
             }
         }
         Ok(NoticeFacts {

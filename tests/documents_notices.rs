@@ -43,7 +43,6 @@ fn an_exclusion_notice_prints_the_person_the_places_and_the_privacy_notice_on_th
         "{front}"
     );
     // every premises it covers is listed, and the footer numbers the pages
-    let all = pages.join(" ");
     for (zone, shops) in &facts.premises {
         assert!(front.contains(&format!("{zone}:")), "{zone} missing");
         for shop in shops {

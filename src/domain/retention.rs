@@ -317,21 +317,7 @@ pub struct NameRedactor {
     names: HashMap<String, Vec<Vec<String>>>,
 }
 
-fn words(s: &str) -> Vec<(usize, usize, String)> {
-    let mut out = vec![];
-    let mut start: Option<usize> = None;
-    for (i, c) in s.char_indices() {
-        if c.is_alphanumeric() {
-            start.get_or_insert(i);
-        } else if let Some(st) = start.take() {
-            out.push((st, i, s[st..i].to_lowercase()));
-        }
-    }
-    if let Some(st) = start {
-        out.push((st, s.len(), s[st..].to_lowercase()));
-    }
-    out
-}
+use super::mentions::words;
 
 impl NameRedactor {
     pub fn new<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> NameRedactor {

@@ -3,7 +3,7 @@
 //! changes nothing; `--apply` erases them as retention removes a person,
 //! their photo and document files with them.
 
-use super::retention::{delete_files, RetentionOutcome};
+use super::retention::{delete_files, mention_line, RetentionOutcome};
 use crate::domain::text::clean;
 use crate::store::Store;
 use chrono::{DateTime, Utc};
@@ -53,18 +53,7 @@ pub fn run_erasure(
         plan.mentions.len()
     )?;
     for m in &plan.mentions {
-        writeln!(
-            out,
-            "  mention {} ({}): {} — “{}”",
-            clean(&m.record),
-            m.column,
-            m.words
-                .iter()
-                .map(|w| format!("“{}”", clean(w)))
-                .collect::<Vec<_>>()
-                .join(", "),
-            clean(&m.context)
-        )?;
+        writeln!(out, "  mention {}", mention_line(m))?;
     }
     for (stage, ends) in &plan.in_force {
         writeln!(

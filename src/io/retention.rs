@@ -70,19 +70,7 @@ pub fn run_retention(
         // every place the people due are named elsewhere: struck out on --apply
         let mentions = store.retention_mentions(rules, now)?;
         for m in &mentions {
-            writeln!(
-                out,
-                "{:<16} {} ({}): {} — “{}”",
-                "mention",
-                clean(&m.record),
-                m.column,
-                m.words
-                    .iter()
-                    .map(|w| format!("“{}”", clean(w)))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                clean(&m.context)
-            )?;
+            writeln!(out, "{:<16} {}", "mention", mention_line(m))?;
         }
         if due.is_empty() {
             writeln!(out, "nothing is due")?;
@@ -185,4 +173,20 @@ pub(super) fn delete_files(
         writeln!(out, "warning: {}", clean(p))?;
     }
     Ok(())
+}
+
+/// A mention as a dry run lists it: the record and field, the words found
+/// and the text around them.
+pub(super) fn mention_line(m: &crate::store::privacy::Mention) -> String {
+    format!(
+        "{} ({}): {} — “{}”",
+        clean(&m.record),
+        m.column,
+        m.words
+            .iter()
+            .map(|w| format!("“{}”", clean(w)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        clean(&m.context)
+    )
 }

@@ -40,11 +40,11 @@ pub struct PastRollCall {
     pub stations: Vec<PastStation>,
 }
 
-const LOG_SELECT: &str =
+pub(super) const LOG_SELECT: &str =
     "SELECT l.id, l.at, r.call_sign, l.message, o.name, r.status FROM radio_log l
      JOIN radios r ON r.id = l.radio_id JOIN operators o ON o.id = l.operator_id";
 
-fn log_row(r: &rusqlite::Row) -> rusqlite::Result<LogLine> {
+pub(super) fn log_row(r: &rusqlite::Row) -> rusqlite::Result<LogLine> {
     Ok(LogLine {
         id: r.get(0)?,
         at: from_ts(r.get(1)?),

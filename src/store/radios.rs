@@ -1,6 +1,7 @@
 //! The radio network: handsets and their history, and the day's radio log
 //! (roll-calls are in [`super::rollcalls`]).
 
+use super::radio_log::{log_row, LOG_SELECT};
 use super::versions::{self, Record};
 use super::{audit, from_ts, ts, Result, Store, StoreError};
 use crate::domain::audit::AuditAction;
@@ -368,41 +369,17 @@ impl Store {
         })?;
         // by its id: the newest line may be another's (a console a second ahead)
         self.conn()
-            .query_row(
-                "SELECT l.id, l.at, r.call_sign, l.message, o.name, r.status FROM radio_log l JOIN radios r ON r.id = l.radio_id
-                 JOIN operators o ON o.id = l.operator_id WHERE l.id = ?1",
-                [id],
-                |r| {
-                    Ok(LogLine {
-                        id: r.get(0)?,
-                        at: from_ts(r.get(1)?),
-                        call_sign: r.get(2)?,
-                        message: r.get(3)?,
-                        by: r.get(4)?,
-                        status: r.get(5)?,
-                    })
-                },
-            )
+            .query_row(&format!("{LOG_SELECT} WHERE l.id = ?1"), [id], log_row)
             .optional()?
             .ok_or_else(|| StoreError::NotFound("log line".into()))
     }
 
     /// The radio log since `since`, newest first.
     pub fn radio_log(&self, since: DateTime<Utc>, limit: usize) -> Result<Vec<LogLine>> {
-        let mut st = self.conn().prepare_cached(
-            "SELECT l.id, l.at, r.call_sign, l.message, o.name, r.status FROM radio_log l JOIN radios r ON r.id = l.radio_id
-             JOIN operators o ON o.id = l.operator_id WHERE l.at >= ?1 ORDER BY l.at DESC, l.id DESC LIMIT ?2",
-        )?;
-        let rows = st.query_map(params![ts(since), limit as i64], |r| {
-            Ok(LogLine {
-                id: r.get(0)?,
-                at: from_ts(r.get(1)?),
-                call_sign: r.get(2)?,
-                message: r.get(3)?,
-                by: r.get(4)?,
-                status: r.get(5)?,
-            })
-        })?;
+        let mut st = self.conn().prepare_cached(&format!(
+            "{LOG_SELECT} WHERE l.at >= ?1 ORDER BY l.at DESC, l.id DESC LIMIT ?2"
+        ))?;
+        let rows = st.query_map(params![ts(since), limit as i64], log_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

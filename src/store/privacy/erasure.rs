@@ -114,11 +114,7 @@ impl Store {
                 "say why an exclusion in force is erased anyway (--force \"…\")".into(),
             ));
         }
-        let secure_before: i64 = self
-            .conn()
-            .query_row("PRAGMA secure_delete", [], |r| r.get(0))?;
-        self.conn().pragma_update(None, "secure_delete", 1)?;
-        let result = self.write(|tx| {
+        self.delete_securely("the person was erased", |tx| {
             let root = super::subject::root(tx, id)?;
             let plan = erasure_plan(tx, root, now)?;
             if !plan.in_force.is_empty() && force.is_none() {
@@ -151,27 +147,6 @@ impl Store {
                 ),
             )?;
             Ok(c)
-        });
-        let mut counts = match result {
-            Ok(c) => c,
-            Err(e) => {
-                let _ = self
-                    .conn()
-                    .pragma_update(None, "secure_delete", secure_before);
-                return Err(e);
-            }
-        };
-        counts.compaction = self
-            .compact_after_deletion()
-            .unwrap_or_else(|e| super::Compaction {
-                problem: Some(format!(
-                    "the person was erased, but the freed space could not be overwritten: {e}"
-                )),
-                ..super::Compaction::default()
-            });
-        let _ = self
-            .conn()
-            .pragma_update(None, "secure_delete", secure_before);
-        Ok(counts)
+        })
     }
 }

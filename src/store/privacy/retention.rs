@@ -376,12 +376,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<RetentionCounts> {
         rules.validate().map_err(StoreError::Invalid)?;
-        // deleted content is zeroed as it is deleted, in the pages and the log
-        let secure_before: i64 = self
-            .conn()
-            .query_row("PRAGMA secure_delete", [], |r| r.get(0))?;
-        self.conn().pragma_update(None, "secure_delete", 1)?;
-        let result = self.write(|tx| {
+        self.delete_securely("the records were deleted", |tx| {
             let plan = plan(tx, rules, now)?;
             let incidents = id_list(&plan.incidents);
             let sightings_cutoff = ts(rules.sightings_cutoff(now));
@@ -433,7 +428,23 @@ impl Store {
                 &format!("retention ({}): {}", rules.summary(), c.describe()),
             )?;
             Ok(c)
-        });
+        })
+    }
+
+    /// Delete in one transaction (`f`, which audits it) with SQLite's
+    /// secure delete on, so deleted content is zeroed as it goes, in the
+    /// pages and the log; then overwrite the freed space. `done` says what
+    /// stands if the overwriting fails.
+    pub(super) fn delete_securely(
+        &mut self,
+        done: &str,
+        f: impl FnOnce(&rusqlite::Transaction) -> Result<RetentionCounts>,
+    ) -> Result<RetentionCounts> {
+        let secure_before: i64 = self
+            .conn()
+            .query_row("PRAGMA secure_delete", [], |r| r.get(0))?;
+        self.conn().pragma_update(None, "secure_delete", 1)?;
+        let result = self.write(f);
         let mut counts = match result {
             Ok(c) => c,
             Err(e) => {
@@ -447,7 +458,7 @@ impl Store {
             Ok(c) => c,
             Err(e) => Compaction {
                 problem: Some(format!(
-                    "the records were deleted, but the freed space could not be overwritten: {e}"
+                    "{done}, but the freed space could not be overwritten: {e}"
                 )),
                 ..Compaction::default()
             },

@@ -341,17 +341,7 @@ impl Store {
 }
 
 fn subject_data(conn: &Connection, offender_id: i64) -> Result<SubjectData> {
-    let exists: bool = conn.query_row(
-        "SELECT EXISTS(SELECT 1 FROM offenders WHERE id = ?1)",
-        [offender_id],
-        |r| r.get(0),
-    )?;
-    if !exists {
-        return Err(StoreError::NotFound(format!(
-            "offender record #{offender_id}"
-        )));
-    }
-    let root = root_of(conn, offender_id)?;
+    let root = root(conn, offender_id)?;
     let ids = family(conn, root)?;
     let list = id_list(&ids);
 

@@ -35,6 +35,12 @@ fn an_exclusion_notice_prints_the_person_the_places_and_the_privacy_notice_on_th
     assert!(front.contains("Exclusion notice"));
     assert!(front.contains(&facts.offender.name), "{front}");
     assert!(front.contains("No photo on file"));
+    // the person's address block at the top, where an address is held
+    let block = front.find("Tyler Garside 4 Brook Street Castlebrook CB3 2QT");
+    assert!(
+        block.is_some_and(|at| at < front.find("Reference E2").unwrap()),
+        "{front}"
+    );
     // made after the day it was served: a copy, and it says so
     assert!(
         front.contains(

@@ -200,6 +200,8 @@ pub enum Block {
     /// `### `: a heading within a section.
     Subheading(String),
     Para(String),
+    /// Lines set one under another with no space between (an address).
+    Lines(Vec<String>),
     /// `- `: one item of a list.
     Bullet(String),
     /// `> `: small print.
@@ -248,6 +250,9 @@ pub enum Value {
     List(Vec<String>),
     /// Only on a line of its own: the person's photo (None: none on file).
     Photo(Option<String>),
+    /// On a line of its own, lines one under another (an address block;
+    /// none: nothing); inside text, joined with commas.
+    Lines(Vec<String>),
 }
 
 pub type Values = BTreeMap<&'static str, Value>;
@@ -295,7 +300,7 @@ fn substitute(text: &str, line: usize, values: &Values) -> Result<String, Templa
         let name = after[..close].trim();
         match values.get(name) {
             Some(Value::Text(t)) => out.push_str(&flat(t)),
-            Some(Value::List(items)) => {
+            Some(Value::List(items)) | Some(Value::Lines(items)) => {
                 out.push_str(&items.iter().map(|i| flat(i)).collect::<Vec<_>>().join(", "))
             }
             Some(Value::Photo(_)) => {
@@ -357,6 +362,13 @@ pub fn fill(template: &str, values: &Values) -> Result<Doc, TemplateError> {
                 Some(Value::List(items)) => {
                     end_para(&mut para, &mut blocks);
                     blocks.extend(items.iter().map(|i| Block::Bullet(flat(i))));
+                    continue;
+                }
+                Some(Value::Lines(lines)) => {
+                    end_para(&mut para, &mut blocks);
+                    if !lines.is_empty() {
+                        blocks.push(Block::Lines(lines.iter().map(|l| flat(l)).collect()));
+                    }
                     continue;
                 }
                 Some(Value::Photo(path)) => {
@@ -446,6 +458,15 @@ pub fn to_markdown(doc: &Doc) -> String {
             Block::Heading(t) => out.push_str(&format!("## {}\n", md_escape(t))),
             Block::Subheading(t) => out.push_str(&format!("### {}\n", md_escape(t))),
             Block::Para(t) => out.push_str(&format!("{}\n", md_escape(t))),
+            // a hard line break (two spaces) after each but the last
+            Block::Lines(lines) => out.push_str(&format!(
+                "{}\n",
+                lines
+                    .iter()
+                    .map(|l| md_escape(l))
+                    .collect::<Vec<_>>()
+                    .join("  \n")
+            )),
             Block::Bullet(t) => out.push_str(&format!("- {}\n", md_escape(t))),
             Block::Small(t) => out.push_str(&format!("<small>{}</small>\n", md_escape(t))),
             // the photo's path is the control room's, not the reader's: it is in the PDF

@@ -214,6 +214,23 @@ fn notice_values(f: &NoticeFacts, s: &DocSettings, today: NaiveDate) -> (Values,
             f.address.clone()
         }),
     );
+    // who it is for, set as an envelope's window shows it, where an address is held
+    v.insert(
+        "address_block",
+        Value::Lines(if f.address.trim().is_empty() {
+            vec![]
+        } else {
+            std::iter::once(name.clone())
+                .chain(
+                    f.address
+                        .split([',', '\n'])
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty())
+                        .map(String::from),
+                )
+                .collect()
+        }),
+    );
     v.insert(
         "photo",
         Value::Photo(readable_photo(&f.offender.photo_path, &name, &mut w)),

@@ -487,7 +487,7 @@ fn block_style(block: &Block, k: f32) -> Option<Style> {
             Block::Title(_) => TITLE,
             Block::Heading(_) => HEADING,
             Block::Subheading(_) => SUBHEADING,
-            Block::Para(_) => PARA,
+            Block::Para(_) | Block::Lines(_) => PARA,
             Block::Bullet(_) => BULLET,
             Block::Small(_) => SMALL,
             Block::Photo { .. } => SMALL,
@@ -540,6 +540,23 @@ fn lay_out_at(doc: &Doc, k: f32) -> (Vec<Vec<Op>>, Option<usize>) {
             Block::Heading(t) => layout.text(t, heading, false, keep(heading.after)),
             Block::Subheading(t) => layout.text(t, sub, false, keep(sub.after)),
             Block::Para(t) => layout.text(t, scaled(PARA, k), false, 0.0),
+            Block::Lines(lines) => {
+                // one under another: the block's space above the first and
+                // below the last, none between
+                let para = scaled(PARA, k);
+                for (n, line) in lines.iter().enumerate() {
+                    let style = Style {
+                        before: if n == 0 { para.before } else { 0.0 },
+                        after: if n + 1 == lines.len() {
+                            para.after
+                        } else {
+                            0.0
+                        },
+                        ..para
+                    };
+                    layout.text(line, style, false, 0.0);
+                }
+            }
             Block::Bullet(t) => layout.text(t, scaled(BULLET, k), true, 0.0),
             Block::Small(t) => layout.text(t, scaled(SMALL, k), false, 0.0),
             Block::Photo { caption, .. } => {
@@ -586,6 +603,7 @@ fn lay_out(doc: &Doc) -> Vec<Vec<Op>> {
 pub fn unprintable(doc: &Doc) -> Vec<char> {
     let mut out = Vec::new();
     for block in &doc.blocks {
+        let joined: String;
         let text = match block {
             Block::Title(t)
             | Block::Heading(t)
@@ -594,6 +612,10 @@ pub fn unprintable(doc: &Doc) -> Vec<char> {
             | Block::Bullet(t)
             | Block::Small(t) => t,
             Block::Photo { caption, .. } => caption,
+            Block::Lines(lines) => {
+                joined = lines.join(" ");
+                &joined
+            }
             Block::PageBreak => continue,
         };
         let face = block_style(block, 1.0).map_or(&*REGULAR, |style| style.face());

@@ -207,6 +207,7 @@ pub fn check(path: &Path, key: Option<&StoreKey>) -> Result<BackupCheck> {
         conn,
         path: path.to_path_buf(),
         files,
+        audit_key: audit::key::start_key().cloned(),
     };
     let report: AuditReport = store.verify_audit()?;
     if let Some(problem) = &report.problem {

@@ -714,6 +714,14 @@ ALTER TABLE radio_log ADD COLUMN event TEXT CHECK (event IN ('on', 'off'));
 UPDATE radio_log SET event = 'on' WHERE message = 'signing on';
 UPDATE radio_log SET event = 'off' WHERE message = 'signing off';
 "#,
+    // 20: an audit record about an exclusion, offender or incident carries
+    // that row's state as the write left it (sealed with the record, see
+    // store/audit/state.rs), for `audit verify --deep`; the index gives
+    // each row's latest description.
+    r#"
+ALTER TABLE audit ADD COLUMN state TEXT;
+CREATE INDEX audit_described ON audit(entity, entity_id, id) WHERE state IS NOT NULL;
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -576,15 +576,15 @@ impl Chain {
 /// `generate` write one for all they make): one with rows beside an empty
 /// trail shows the trail was emptied. A store made from empty has none.
 const AUDITED: &[&str] = &[
-    "operators",
-    "zones",
-    "cameras",
-    "members",
-    "radios",
+    "incidents",
     "offenders",
     "exclusions",
-    "incidents",
     "sightings",
+    "members",
+    "radios",
+    "cameras",
+    "zones",
+    "operators",
 ];
 
 fn emptied(conn: &rusqlite::Connection) -> Result<Option<AuditProblem>> {

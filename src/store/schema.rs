@@ -716,11 +716,10 @@ UPDATE radio_log SET event = 'off' WHERE message = 'signing off';
 "#,
     // 20: an audit record about an exclusion, offender or incident carries
     // that row's state as the write left it (sealed with the record, see
-    // store/audit/state.rs), for `audit verify --deep`; the index gives
-    // each row's latest description.
+    // store/audit/state.rs), for `audit verify --deep`. No index: it would
+    // cost every such write a page, and --deep reads the trail once anyway.
     r#"
 ALTER TABLE audit ADD COLUMN state TEXT;
-CREATE INDEX audit_described ON audit(entity, entity_id, id) WHERE state IS NOT NULL;
 "#,
 ];
 

@@ -234,66 +234,65 @@ fn shown(f: &Field, v: &Value) -> Option<String> {
 
 impl Store {
     /// Hold every described row to the state its latest audit record gives
-    /// it, table by table; name the first that differs. Meant after
-    /// [`Store::verify_audit`] has found the trail itself intact, in the
-    /// same way: one read transaction, newest description first per row.
+    /// it, table by table (exclusions, incidents, offenders); name the first
+    /// that differs. Meant after [`Store::verify_audit`] has found the trail
+    /// itself intact: one read transaction, one pass over the trail.
     pub fn verify_states(&self) -> Result<DeepReport> {
         let tx = self.conn().unchecked_transaction()?;
         let key = self.trail_key()?;
         let mut report = DeepReport::default();
-        for d in DESCRIBED {
-            // the partial index gives each row's descriptions newest first
-            let mut st = tx.prepare(
-                "SELECT entity_id, id, seq, state FROM audit INDEXED BY audit_described
-                 WHERE entity = ?1 AND state IS NOT NULL AND entity_id IS NOT NULL
-                 ORDER BY entity_id DESC, id DESC",
-            )?;
-            let mut rows = st.query([d.entity])?;
-            let mut last: Option<i64> = None;
-            while let Some(r) = rows.next()? {
-                let id: i64 = r.get(0)?;
-                if last == Some(id) {
-                    continue;
+        // each row's latest description: one pass over the trail, grouped
+        // (SQLite gives the other columns of the row holding MAX(id))
+        let mut st = tx.prepare(
+            "SELECT entity, entity_id, MAX(id), seq, state FROM audit
+             WHERE entity IN ('exclusion', 'incident', 'offender')
+               AND state IS NOT NULL AND entity_id IS NOT NULL
+             GROUP BY entity, entity_id ORDER BY entity, entity_id",
+        )?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let entity: String = r.get(0)?;
+            let Some(d) = described(&entity) else {
+                continue;
+            };
+            let id: i64 = r.get(1)?;
+            let record = AuditLink {
+                id: r.get(2)?,
+                seq: r.get(3)?,
+            };
+            let text: String = r.get(4)?;
+            let Ok(Value::Object(was)) = serde_json::from_str::<Value>(&text) else {
+                // sealed with the chain, so only a newer version's form
+                continue;
+            };
+            report.compared += 1;
+            let problem = |how| {
+                Some(StateProblem {
+                    table: d.table,
+                    id,
+                    record,
+                    how,
+                })
+            };
+            let Some(now) = current(&tx, d, id, key.as_ref())? else {
+                if gone_unexplained(&tx, d, &was)? {
+                    report.problem = problem(StateDiffers::Gone);
+                    return Ok(report);
                 }
-                last = Some(id);
-                let record = AuditLink {
-                    id: r.get(1)?,
-                    seq: r.get(2)?,
-                };
-                let text: String = r.get(3)?;
-                let Ok(Value::Object(was)) = serde_json::from_str::<Value>(&text) else {
-                    // sealed with the chain, so only a newer version's form
-                    continue;
-                };
-                report.compared += 1;
-                let problem = |how| {
-                    Some(StateProblem {
-                        table: d.table,
-                        id,
-                        record,
-                        how,
-                    })
-                };
-                let Some(now) = current(&tx, d, id, key.as_ref())? else {
-                    if gone_unexplained(&tx, d, &was)? {
-                        report.problem = problem(StateDiffers::Gone);
-                        return Ok(report);
-                    }
-                    continue;
-                };
-                for f in d.fields {
-                    let (a, b) = (
-                        now.get(f.key).unwrap_or(&Value::Null),
-                        was.get(f.key).unwrap_or(&Value::Null),
-                    );
-                    if a != b {
-                        report.problem = problem(StateDiffers::Field {
-                            words: f.words,
-                            now: shown(f, a),
-                            described: shown(f, b),
-                        });
-                        return Ok(report);
-                    }
+                continue;
+            };
+            for f in d.fields {
+                let (a, b) = (
+                    now.get(f.key).unwrap_or(&Value::Null),
+                    was.get(f.key).unwrap_or(&Value::Null),
+                );
+                if a != b {
+                    report.problem = problem(StateDiffers::Field {
+                        words: f.words,
+                        now: shown(f, a),
+                        described: shown(f, b),
+                    });
+                    return Ok(report);
                 }
             }
         }

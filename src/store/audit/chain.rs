@@ -525,6 +525,71 @@ pub fn append_synthetic(
     Ok(())
 }
 
+/// Append one described record (`create`, by `operator`, at `at`) for every
+/// row of `entity`'s table, each carrying the row's state as a real write
+/// would, many per transaction: for benchmarks of `verify --deep` over a
+/// store made in bulk, whose rows no record describes.
+#[doc(hidden)]
+pub fn describe_synthetic(
+    store: &mut Store,
+    entity: &str,
+    at: DateTime<Utc>,
+    operator: Option<i64>,
+    mut progress: impl FnMut(u64),
+) -> Result<()> {
+    let table = match entity {
+        "exclusion" => "exclusions",
+        "offender" => "offenders",
+        "incident" => "incidents",
+        other => return Err(StoreError::Invalid(format!("{other} is not described"))),
+    };
+    let (mut after, mut done) = (0i64, 0u64);
+    loop {
+        let ids: Vec<i64> = store
+            .conn()
+            .prepare(&format!(
+                "SELECT id FROM {table} WHERE id > ?1 ORDER BY id LIMIT 100000"
+            ))?
+            .query_map([after], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let Some(&last) = ids.last() else {
+            return Ok(());
+        };
+        store.write(|tx| {
+            let key = write_key(tx)?;
+            let (mut seq, mut prev) = head(tx)?;
+            let mut statement = tx.prepare_cached(INSERT)?;
+            let mut sealing = Sealing {
+                buf: Vec::with_capacity(256),
+                key: key.as_ref(),
+            };
+            for &id in &ids {
+                seq += 1;
+                let state = state::describe(tx, entity, Some(id), key.as_ref())?;
+                let hash = insert(
+                    &mut statement,
+                    &mut sealing,
+                    seq,
+                    ts(at),
+                    operator,
+                    AuditAction::Create.code(),
+                    entity,
+                    Some(id),
+                    "synthetic description",
+                    &prev,
+                    state.as_deref(),
+                )?;
+                prev = hex_str(&hash).to_string();
+            }
+            tx.prepare_cached(SET_ANCHOR)?.execute(params![seq, prev])?;
+            Ok(())
+        })?;
+        after = last;
+        done += ids.len() as u64;
+        progress(done);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

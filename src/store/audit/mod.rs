@@ -31,14 +31,12 @@
 //!   after the newest record the anchor vouches for
 //!   ([`AuditProblem::Inserted`]).
 //!
-//! Its limit: the chain has no secret. Someone who can write the file and
-//! knows this scheme can rewrite every record from some point on, recompute
-//! each hash and set the anchor to match, and nothing inside the file can tell.
-//! Removing the anchor row too only leaves [`AuditProblem::AnchorMissing`].
-//! Against that only an outside witness helps: `watchroom audit verify`
-//! prints the newest seq and hash; written into the shift handover, a report
-//! or another machine, a later verify that no longer reaches that seq with
-//! that hash proves the trail was cut or rewritten.
+//! Its limit, unkeyed: the chain has no secret. Someone who can write the
+//! file and knows this scheme can rewrite every record from some point on,
+//! recompute each hash and set the anchor to match, and nothing inside the
+//! file can tell. Removing the anchor row too only leaves
+//! [`AuditProblem::AnchorMissing`]. Against that only a witness outside the
+//! file helps: a checkpoint, or a key.
 //!
 //! Four things go further (each in its own file):
 //! - an empty trail on a store that holds records of an audited kind is
@@ -68,7 +66,7 @@ mod state;
 mod verify;
 
 pub(crate) use chain::{append, seal_unchained};
-pub use chain::{append_synthetic, record_hash, record_hash_with_state};
+pub use chain::{append_synthetic, describe_synthetic, record_hash, record_hash_with_state};
 pub use key::AuditKey;
 pub use query::AuditQuery;
 pub use state::{DeepReport, StateDiffers, StateProblem};

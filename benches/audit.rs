@@ -29,7 +29,17 @@
 //!   chain's own format, into `target/bench-stores/audit-1000000.db` (or
 //!   `$WATCHROOM_BENCH_DIR`) and reused; delete it to make it again.
 //!
+//! - `audit_deep/verify_N` and `audit_deep/verify_deep_N`: `audit verify`
+//!   and `audit verify --deep` (the same walk, then every described row held
+//!   to its latest record's state) in the same run, over the store of N
+//!   generated incidents (`common::sizes()`: 1,000 and 1,000,000) with one
+//!   described record per incident appended, as creating each would have
+//!   written it. Made once from the generated store into
+//!   `audit-deep-N.db` beside it and reused.
+//!
 //! `cargo bench --bench audit -- --quick --noplot` for figures;
+//! `cargo bench --bench audit -- audit_deep --quick --noplot` for verify
+//! beside verify --deep;
 //! `cargo bench --bench audit -- audit_write/interleaved --noplot` for the
 //! write comparison alone;
 //! `cargo bench --bench audit -- --test` checks every benchmark runs once,
@@ -484,5 +494,114 @@ fn interleaved(_: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, write, interleaved, verify);
+/// The store of `incidents` generated incidents with a described record for
+/// each, made once (into a temporary name, renamed when complete) and kept.
+fn described_store(incidents: u64) -> PathBuf {
+    let path = common::bench_dir().join(format!("audit-deep-{incidents}.db"));
+    let described = |p: &Path| -> Result<(), String> {
+        common::is_current(p)?;
+        let conn = Connection::open_with_flags(p, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| format!("cannot be opened ({e})"))?;
+        let n: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM audit WHERE detail = 'synthetic description'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| format!("cannot be read ({e})"))?;
+        let all: i64 = conn
+            .query_row("SELECT COUNT(*) FROM incidents", [], |r| r.get(0))
+            .map_err(|e| format!("cannot be read ({e})"))?;
+        if n == all {
+            Ok(())
+        } else {
+            Err(format!("describes {n} of {all} incidents"))
+        }
+    };
+    match described(&path) {
+        Ok(()) => return path,
+        Err(why) if path.exists() => {
+            eprintln!("bench: {} {why}: making it again", path.display())
+        }
+        Err(_) => {}
+    }
+    let source = common::ensure_store(incidents);
+    let partial = PathBuf::from(format!("{}.partial-{}", path.display(), std::process::id()));
+    remove_with_companions(&partial);
+    std::fs::copy(&source, &partial).expect("copy the generated store");
+    let started = Instant::now();
+    {
+        let mut store = Store::open(&partial).expect("open the copy");
+        audit::describe_synthetic(&mut store, "incident", now(), None, |done| {
+            if done % 200_000 == 0 {
+                eprintln!(
+                    "bench:   {done:>9} / {incidents} incidents described ({:.0} s)",
+                    started.elapsed().as_secs_f64()
+                );
+            }
+        })
+        .expect("describe the incidents");
+    }
+    if Path::new(&format!("{}-wal", partial.display())).exists() {
+        let conn = Connection::open(&partial).expect("reopen the copy");
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .expect("checkpoint the copy");
+    }
+    remove_with_companions(&path);
+    std::fs::rename(&partial, &path).expect("move the described store into place");
+    remove_with_companions(&partial);
+    eprintln!(
+        "bench: described {} in {:.1} s ({:.0} MiB)",
+        path.display(),
+        started.elapsed().as_secs_f64(),
+        std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) as f64 / 1_048_576.0
+    );
+    path
+}
+
+fn deep(c: &mut Criterion) {
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    // making the store is minutes at 1M: only when this group is wanted
+    if !filters
+        .iter()
+        .all(|f| "audit_deep/verify_deep".contains(f.as_str()))
+    {
+        return;
+    }
+    for incidents in common::sizes() {
+        let path = described_store(incidents);
+        let store = Store::open(&path).expect("open the described store");
+        let records = store.audit_count().unwrap() as u64;
+        let mut g = c.benchmark_group("audit_deep");
+        g.sample_size(10);
+        g.bench_function(format!("verify_{incidents}"), |b| {
+            b.iter(|| {
+                let report = store.verify_audit().unwrap();
+                assert!(report.is_intact(), "{:?}", report.problem);
+                assert_eq!(report.records, records);
+                report
+            })
+        });
+        g.bench_function(format!("verify_deep_{incidents}"), |b| {
+            b.iter(|| {
+                let report = store.verify_audit().unwrap();
+                assert!(report.is_intact(), "{:?}", report.problem);
+                let deep = store.verify_states().unwrap();
+                assert_eq!(deep.problem, None);
+                assert!(deep.compared >= incidents, "{}", deep.compared);
+                deep
+            })
+        });
+        g.finish();
+        eprintln!(
+            "bench: audit_deep over {incidents} incidents: {records} audit records, {} MiB",
+            std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) / 1_048_576
+        );
+    }
+}
+
+criterion_group!(benches, write, interleaved, verify, deep);
 criterion_main!(benches);

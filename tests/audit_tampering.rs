@@ -10,7 +10,9 @@ use audit_common::*;
 use chrono::Duration;
 use rusqlite::{params, Connection};
 use support::now as t0;
-use watchroom::store::audit::{record_hash, AuditLink, AuditProblem, AuditProblemKind, Intrusion};
+use watchroom::store::audit::{
+    record_hash, record_hash_with_state, AuditLink, AuditProblem, AuditProblemKind, Intrusion,
+};
 use watchroom::store::demo::DEMO_OPERATOR;
 use watchroom::store::Store;
 
@@ -114,7 +116,12 @@ fn the_last_record_rewritten_with_its_hash_recomputed_is_caught_by_the_anchor() 
     let n = t.count();
     let c = t.raw();
     let (at, op, action, entity, entity_id, _) = row_of(&c, n);
-    let forged = record_hash(
+    // the last record is a note, and carries its incident's state
+    let state: Option<String> = c
+        .query_row("SELECT state FROM audit WHERE id = ?1", [n], |r| r.get(0))
+        .unwrap();
+    assert!(state.is_some());
+    let forged = record_hash_with_state(
         n,
         at,
         op,
@@ -123,6 +130,7 @@ fn the_last_record_rewritten_with_its_hash_recomputed_is_caught_by_the_anchor() 
         entity_id,
         "nothing to see",
         &t.hash_of(n - 1),
+        state.as_deref(),
     );
     c.execute(
         "UPDATE audit SET detail = 'nothing to see', hash = ?1 WHERE id = ?2",

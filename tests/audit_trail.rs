@@ -11,7 +11,7 @@ use audit_common::*;
 use rusqlite::params;
 use std::path::Path;
 use support::now as t0;
-use watchroom::store::audit::{record_hash, GENESIS};
+use watchroom::store::audit::{record_hash, record_hash_with_state, GENESIS};
 use watchroom::store::Store;
 
 // ------------------------------------------------------------------ intact
@@ -44,7 +44,7 @@ fn the_chain_links_every_record_to_the_one_before() {
     let t = Trail::new();
     let c = t.raw();
     let mut st = c
-        .prepare("SELECT id, seq, at, operator_id, action, entity, entity_id, detail, prev_hash, hash FROM audit ORDER BY id")
+        .prepare("SELECT id, seq, at, operator_id, action, entity, entity_id, detail, prev_hash, hash, state FROM audit ORDER BY id")
         .unwrap();
     let mut prev = GENESIS.to_string();
     let mut rows = st.query([]).unwrap();
@@ -54,7 +54,7 @@ fn the_chain_links_every_record_to_the_one_before() {
         let seq: i64 = r.get(1).unwrap();
         assert_eq!(seq, n);
         assert_eq!(r.get::<_, String>(8).unwrap(), prev);
-        let hash = record_hash(
+        let hash = record_hash_with_state(
             seq,
             r.get(2).unwrap(),
             r.get(3).unwrap(),
@@ -63,6 +63,7 @@ fn the_chain_links_every_record_to_the_one_before() {
             r.get(6).unwrap(),
             &r.get::<_, String>(7).unwrap(),
             &prev,
+            r.get::<_, Option<String>>(10).unwrap().as_deref(),
         );
         assert_eq!(r.get::<_, String>(9).unwrap(), hash);
         prev = hash;

@@ -205,6 +205,24 @@ fn ending_a_shift_shows_the_handover_then_saves_it_and_its_file() {
     ] {
         assert!(body.contains(part), "{part:?} missing from\n{body}");
     }
+    // the trail's newest record as the handover was made: a checkpoint the
+    // binder keeps, which the real trail holds
+    let anchor: (i64, String) = raw(&c.path)
+        .query_row("SELECT seq, hash FROM audit_anchor", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    let checkpoint = format!("{}:{}", anchor.0, anchor.1);
+    assert!(
+        body.contains(&format!("Checkpoint: {checkpoint}\n")),
+        "{body}"
+    );
+    let expect: watchroom::domain::audit::Checkpoint = checkpoint.parse().unwrap();
+    let report = watchroom::store::Store::open(&c.path)
+        .unwrap()
+        .verify_audit_expecting(Some(&expect))
+        .unwrap();
+    assert!(report.is_intact(), "{:?}", report.problem);
     // Esc carries on the shift: nothing saved
     c.key(KeyCode::Esc);
     assert!(c.app.nothing_open() && c.app.shift().is_some());

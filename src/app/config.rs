@@ -62,6 +62,19 @@ pub struct Config {
     pub rollcall: RollCallSettings,
     /// How the console learns of other consoles' commits (a `[sync]` table).
     pub sync: SyncSettings,
+    /// The audit trail's key (an `[audit]` table).
+    pub audit: AuditSettings,
+}
+
+/// `[audit]`: the audit trail.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuditSettings {
+    /// A file (owner-only, kept off the store and backed up apart from it)
+    /// holding the key each record's hash is keyed with (HMAC-SHA256); a
+    /// relative path is beside the config file. A trail is keyed from its
+    /// first record: give it before the store is made (`init`).
+    pub key_file: Option<std::path::PathBuf>,
 }
 
 /// `[rollcall]`: how the evening roll-call is called.
@@ -188,6 +201,7 @@ impl Default for Config {
             overview: Default::default(),
             sync: SyncSettings::default(),
             rollcall: RollCallSettings::default(),
+            audit: AuditSettings::default(),
         }
     }
 }
@@ -264,6 +278,9 @@ impl Config {
     pub fn load(path: &Path) -> (Config, Option<String>) {
         let (mut config, warning) = Config::read(path);
         config.keymap_file = path.parent().map(|d| d.join("keymap.toml"));
+        if let (Some(key), Some(dir)) = (&config.audit.key_file, path.parent()) {
+            config.audit.key_file = Some(dir.join(key));
+        }
         (config, warning)
     }
 
@@ -357,6 +374,13 @@ impl Config {
         if c.bulletin.keep_days < 1 {
             return Err("[bulletin] keep_days must be at least 1".into());
         }
+        if c.audit
+            .key_file
+            .as_ref()
+            .is_some_and(|p| p.as_os_str().is_empty())
+        {
+            return Err("[audit] key_file must name a file".into());
+        }
         Ok(c)
     }
 }
@@ -376,6 +400,26 @@ mod tests {
         assert!(c.scheme.name.starts_with("Castlebrook"));
         assert_eq!(c.bulletin.keep_days, 7);
         assert!(c.templates_dir.is_some());
+    }
+
+    #[test]
+    fn an_audit_key_file_is_found_beside_the_config_unless_its_path_is_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("config.toml");
+        std::fs::write(&p, "[audit]\nkey_file = \"audit.key\"\n").unwrap();
+        let (c, msg) = Config::load(&p);
+        assert!(msg.is_none(), "{msg:?}");
+        assert_eq!(c.audit.key_file, Some(dir.path().join("audit.key")));
+        std::fs::write(&p, "[audit]\nkey_file = \"/etc/watchroom/audit.key\"\n").unwrap();
+        let (c, _) = Config::load(&p);
+        assert_eq!(
+            c.audit.key_file,
+            Some(std::path::PathBuf::from("/etc/watchroom/audit.key"))
+        );
+        assert!(Config::default().audit.key_file.is_none());
+        assert!(Config::parse("[audit]\nkey_file = \"\"\n")
+            .unwrap_err()
+            .contains("key_file"));
     }
 
     #[test]

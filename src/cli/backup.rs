@@ -40,6 +40,15 @@ pub(super) fn backup_command(g: &Globals, out: &Path, now: DateTime<Utc>) -> Res
     let checked = s.store.backup_to(out, Some(s.manager), now)?;
     println!("backup written: {} ({})", out.display(), describe(&checked));
     println!("holds: {}", checked.counts);
+    if let Some(h) = &checked.newest {
+        // kept apart from the store, it shows later whether the trail was cut
+        println!(
+            "checkpoint {}:{} written to {}",
+            h.seq,
+            h.hash,
+            clean(&backup::checkpoint_path(out).display().to_string())
+        );
+    }
     Ok(())
 }
 

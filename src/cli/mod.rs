@@ -474,6 +474,19 @@ fn use_key_file(cli: &Cli) -> Result<()> {
     Ok(())
 }
 
+/// Take the audit trail's key from `[audit] key_file`, before anything
+/// touches a store: a key file missing, empty or readable by others is
+/// refused here, saying what to do.
+fn use_audit_key(g: &Globals) -> Result<()> {
+    let (config, _) = g.config_lenient();
+    let Some(file) = config.audit.key_file else {
+        return Ok(());
+    };
+    let key = crate::store::audit::AuditKey::from_file(&file)?;
+    crate::store::audit::key::use_key(key)?;
+    Ok(())
+}
+
 pub fn run() -> Result<()> {
     let cli = Cli::parse();
     use_key_file(&cli)?;
@@ -495,6 +508,7 @@ pub fn run() -> Result<()> {
         operator: cli.operator.clone(),
         theme: cli.theme.clone(),
     };
+    use_audit_key(&g)?;
     let now = clock.now();
     match cli.command {
         None => console::console_command(&g, clock),

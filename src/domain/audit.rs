@@ -248,9 +248,84 @@ impl fmt::Display for RecordedAction {
     }
 }
 
+/// A record of the trail named by its seq and hash, kept apart from the
+/// store (a file, the handover, a backup's note): a later trail that does
+/// not hold exactly this record was cut short or rewritten. Written and
+/// read as `SEQ:HASH`, the hash as 64 lowercase hex digits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkpoint {
+    pub seq: i64,
+    pub hash: String,
+}
+
+/// What a checkpoint must look like, for a refusal.
+pub const CHECKPOINT_FORM: &str =
+    "SEQ:HASH — the record's seq (a whole number from 1), a colon, and its hash as 64 hex digits";
+
+impl std::str::FromStr for Checkpoint {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Checkpoint, String> {
+        let refuse = || format!("a checkpoint is written {CHECKPOINT_FORM}");
+        let (seq, hash) = s.trim().split_once(':').ok_or_else(refuse)?;
+        let seq: i64 = seq
+            .trim()
+            .parse()
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or_else(refuse)?;
+        let hash = hash.trim();
+        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(refuse());
+        }
+        Ok(Checkpoint {
+            seq,
+            hash: hash.to_ascii_lowercase(),
+        })
+    }
+}
+
+impl fmt::Display for Checkpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.seq, self.hash)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_checkpoint_reads_back_as_written_and_a_malformed_one_says_the_form() {
+        let h = "ab".repeat(32);
+        let c: Checkpoint = format!("120:{}", h.to_uppercase()).parse().unwrap();
+        assert_eq!(
+            c,
+            Checkpoint {
+                seq: 120,
+                hash: h.clone()
+            }
+        );
+        assert_eq!(c.to_string(), format!("120:{h}"));
+        assert_eq!(format!(" 120:{h}\n").parse::<Checkpoint>(), Ok(c));
+        for bad in [
+            "",
+            "120",
+            &h,
+            &format!("0:{h}"),
+            &format!("-3:{h}"),
+            &format!("x:{h}"),
+            &format!("120:{}", &h[..63]),
+            &format!("120:{h}0"),
+            &format!("120:{}zz", &h[..62]),
+        ] {
+            let e = bad.parse::<Checkpoint>().unwrap_err();
+            assert!(
+                e.contains("SEQ:HASH") && e.contains("64 hex digits"),
+                "{bad}: {e}"
+            );
+        }
+    }
 
     #[test]
     fn every_action_code_reads_back_as_itself_and_no_two_share_a_code() {

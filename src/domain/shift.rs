@@ -100,6 +100,9 @@ pub struct HandoverFacts {
     pub radios: Vec<RadioLine>,
     /// The shift's occurrence log, oldest first.
     pub log: Vec<LogEntry>,
+    /// The audit trail's newest record as the handover is made, as a
+    /// checkpoint for `audit verify --expect` (none: no records yet).
+    pub audit_checkpoint: Option<super::audit::Checkpoint>,
 }
 
 /// A saved handover, as the next operator sees it.
@@ -308,6 +311,25 @@ pub fn handover_markdown(f: &HandoverFacts, tz: Tz) -> String {
             );
         }
     }
+    let _ = writeln!(s);
+
+    let _ = writeln!(s, "## Audit trail");
+    let _ = writeln!(s);
+    match &f.audit_checkpoint {
+        None => {
+            let _ = writeln!(s, "No audit records yet.");
+        }
+        Some(c) => {
+            // kept in the binder, apart from the store: a later check that
+            // the trail still holds this record shows it was not cut short
+            let _ = writeln!(s, "Checkpoint: {c}");
+            let _ = writeln!(s);
+            let _ = writeln!(
+                s,
+                "`watchroom audit verify --expect {c}` shows the trail still holds this record."
+            );
+        }
+    }
     s
 }
 
@@ -331,6 +353,7 @@ mod tests {
             sightings: vec![],
             radios: vec![],
             log: vec![],
+            audit_checkpoint: None,
         }
     }
 
@@ -345,9 +368,26 @@ mod tests {
             "No roll-call tonight.",
             "Every radio is working.",
             "Nothing logged.",
+            "No audit records yet.",
         ] {
             assert!(md.contains(line), "{line}\n{md}");
         }
+    }
+
+    #[test]
+    fn the_handover_carries_the_audit_checkpoint_to_check_the_trail_against() {
+        let mut f = facts();
+        let hash = "0f".repeat(32);
+        f.audit_checkpoint = Some(super::super::audit::Checkpoint {
+            seq: 4211,
+            hash: hash.clone(),
+        });
+        let md = handover_markdown(&f, chrono_tz::Europe::London);
+        assert!(md.contains(&format!("Checkpoint: 4211:{hash}\n")), "{md}");
+        assert!(
+            md.contains(&format!("watchroom audit verify --expect 4211:{hash}")),
+            "{md}"
+        );
     }
 
     #[test]

@@ -15,7 +15,9 @@
 //! integrity check and the audit chain verified on the copy itself. Only a
 //! good copy is renamed into place, and only then is the backup recorded in
 //! the live store's audit trail with the newest audit hash the copy holds,
-//! so the trail says which moment each backup holds. An encrypted store's
+//! so the trail says which moment each backup holds; the same record is
+//! written beside the backup as its checkpoint (`FILE.checkpoint`, `SEQ:HASH`)
+//! for `audit verify --expect`. An encrypted store's
 //! copy is keyed with the same key, and stays encrypted.
 //!
 //! # Who is using a store
@@ -207,6 +209,7 @@ pub fn check(path: &Path, key: Option<&StoreKey>) -> Result<BackupCheck> {
         conn,
         path: path.to_path_buf(),
         files,
+        audit_key: audit::key::start_key().cloned(),
     };
     let report: AuditReport = store.verify_audit()?;
     if let Some(problem) = &report.problem {
@@ -338,7 +341,34 @@ pub fn copy(store: &Path, key: Option<&StoreKey>, out: &Path) -> Result<BackupCh
         )));
     }
     sync_dir(dir);
+    write_checkpoint(out, &checked)?;
     Ok(checked)
+}
+
+/// Where a backup's checkpoint is kept: `FILE.checkpoint` beside it.
+pub fn checkpoint_path(backup: &Path) -> PathBuf {
+    beside(backup, ".checkpoint")
+}
+
+/// The newest record the copy holds, as `SEQ:HASH` beside it: kept with the
+/// backup (and wherever it is carried), `audit verify --expect` later shows
+/// whether a trail still holds that record. None for a trail with no records.
+fn write_checkpoint(backup: &Path, checked: &BackupCheck) -> Result<()> {
+    let Some(h) = &checked.newest else {
+        return Ok(());
+    };
+    let checkpoint = crate::domain::audit::Checkpoint {
+        seq: h.seq,
+        hash: h.hash.clone(),
+    };
+    let path = checkpoint_path(backup);
+    std::fs::write(&path, format!("{checkpoint}\n")).map_err(|e| {
+        StoreError::Invalid(format!(
+            "the backup {} was written, but not its checkpoint {}: {e}",
+            backup.display(),
+            path.display()
+        ))
+    })
 }
 
 /// A full disk (or a file-size limit) said in the operator's words.
@@ -699,6 +729,7 @@ pub fn run_schedule(
         while all.len() > keep {
             let old = all.remove(0);
             if std::fs::remove_file(&old).is_ok() {
+                let _ = std::fs::remove_file(checkpoint_path(&old));
                 pruned.push(old);
             }
         }

@@ -68,6 +68,12 @@ pub enum StoreError {
     NoEncryption,
     #[error("cannot read the key file {path}: {reason}")]
     KeyFile { path: PathBuf, reason: String },
+    #[error("[audit] key_file {path} is refused: {reason}")]
+    AuditKeyFile { path: PathBuf, reason: String },
+    #[error("the audit trail of {path} is keyed: give its key with [audit] key_file in the config; nothing was saved or checked without it")]
+    AuditKeyed { path: PathBuf },
+    #[error("the audit trail of {path} is not keyed, but [audit] key_file gives a key: a trail is keyed from its first record, so if this store was never keyed, take key_file out of its config; if it was keyed, its trail has been rewritten without the key")]
+    AuditNotKeyed { path: PathBuf },
     #[error("cannot open {path}: {reason}")]
     CannotOpen { path: PathBuf, reason: String },
     #[error("{path} cannot be written ({reason}); nothing was changed")]
@@ -114,6 +120,8 @@ pub struct Store {
     path: PathBuf,
     /// The files opened, to refuse writing once their paths name others.
     files: StoreFiles,
+    /// The audit trail's key (`[audit] key_file`), if one was given.
+    audit_key: Option<audit::AuditKey>,
 }
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -240,6 +248,23 @@ impl Store {
     /// Open the store with this key (none: a plain store). A new store
     /// opened with a key is created encrypted.
     pub fn open_with_key(path: impl AsRef<Path>, key: Option<&StoreKey>) -> Result<Store> {
+        Store::open_with_keys(path, key, audit::key::start_key())
+    }
+
+    /// Open the store whose audit trail is keyed with `audit_key` (none: an
+    /// unkeyed trail), with the store key given at start.
+    pub fn open_with_audit_key(
+        path: impl AsRef<Path>,
+        audit_key: Option<&audit::AuditKey>,
+    ) -> Result<Store> {
+        Store::open_with_keys(path, key::start_key(), audit_key)
+    }
+
+    fn open_with_keys(
+        path: impl AsRef<Path>,
+        key: Option<&StoreKey>,
+        audit_key: Option<&audit::AuditKey>,
+    ) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
         if key.is_some() && !ENCRYPTION {
             return Err(StoreError::NoEncryption);
@@ -297,9 +322,14 @@ impl Store {
             conn,
             path,
             files: files.clone(),
+            audit_key: audit_key.cloned(),
         };
         store.configure()?;
         store.migrate(found)?;
+        if audit_key.is_some() {
+            let path = store.path.clone();
+            store.write(|tx| audit::key::settle(tx, &path))?;
+        }
         // the full-text index's vocabulary, for typed words (see words.rs)
         store.conn.execute_batch(words::VOCABULARY)?;
         audit::seal_unchained(&mut store)?;
@@ -408,6 +438,8 @@ impl Store {
             return Err(StoreError::Gone(gone));
         }
         let path = self.path.clone();
+        // the trail's key, for `audit::append`, which is handed only `tx`
+        let _sealing = audit::key::sealing(self.audit_key.as_ref());
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)

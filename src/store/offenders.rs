@@ -473,8 +473,16 @@ impl Store {
                 params![from, into],
             )?;
             tx.execute("DELETE FROM offender_aliases WHERE offender_id = ?1", [from])?;
+            let moved: Vec<i64> = tx
+                .prepare("SELECT id FROM exclusions WHERE offender_id = ?1 ORDER BY id")?
+                .query_map([from], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
             for table in ["sightings", "hits", "exclusions"] {
                 tx.execute(&format!("UPDATE {table} SET offender_id = ?2 WHERE offender_id = ?1"), params![from, into])?;
+            }
+            // each record whose row changed says so, with its new state (see audit/state.rs)
+            for e in moved {
+                audit::append(tx, now, Some(operator), AuditAction::Merge, "exclusion", Some(e), &format!("moved from offender {from} to {into}"))?;
             }
             // the still's description and markers are kept on the person
             let mut markers = dst.markers.clone();
@@ -508,6 +516,7 @@ impl Store {
             versions::bump(tx, Record::Offender(from), operator, now)?;
             history::record_since(tx, Owner::Offender(from), &src_before, now, operator)?;
             history::record_since(tx, Owner::Offender(into), &dst_before, now, operator)?;
+            audit::append(tx, now, Some(operator), AuditAction::Merge, "offender", Some(from), &format!("merged into record {into}"))?;
             audit::append(tx, now, Some(operator), AuditAction::Merge, "offender", Some(into), &format!("record {from} merged in"))?;
             Ok(())
         })?;

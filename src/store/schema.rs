@@ -714,6 +714,13 @@ ALTER TABLE radio_log ADD COLUMN event TEXT CHECK (event IN ('on', 'off'));
 UPDATE radio_log SET event = 'on' WHERE message = 'signing on';
 UPDATE radio_log SET event = 'off' WHERE message = 'signing off';
 "#,
+    // 20: an audit record about an exclusion, offender or incident carries
+    // that row's state as the write left it (sealed with the record, see
+    // store/audit/state.rs), for `audit verify --deep`. No index: it would
+    // cost every such write a page, and --deep reads the trail once anyway.
+    r#"
+ALTER TABLE audit ADD COLUMN state TEXT;
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

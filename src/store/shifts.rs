@@ -367,6 +367,15 @@ impl Store {
             .prepare(&format!("{LOG_SELECT} WHERE l.shift_id = ?1 ORDER BY l.id"))?
             .query_map([shift.id], log_entry)?
             .collect::<rusqlite::Result<_>>()?;
+        // the anchor, not a walk of the trail: a handover is made in a moment
+        let audit_checkpoint = c
+            .query_row("SELECT seq, hash FROM audit_anchor WHERE id = 1", [], |r| {
+                Ok(crate::domain::audit::Checkpoint {
+                    seq: r.get(0)?,
+                    hash: r.get(1)?,
+                })
+            })
+            .optional()?;
         Ok(HandoverFacts {
             operator,
             started_at: shift.started_at,
@@ -378,6 +387,7 @@ impl Store {
             sightings,
             radios,
             log,
+            audit_checkpoint,
         })
     }
 }

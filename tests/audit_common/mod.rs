@@ -8,7 +8,7 @@ use rusqlite::Connection;
 use std::path::PathBuf;
 use std::process::Command;
 use tempfile::TempDir;
-use watchroom::store::audit::AuditProblem;
+use watchroom::store::audit::{AuditKey, AuditProblem};
 use watchroom::store::demo::{build_demo, DEMO_OPERATOR};
 use watchroom::store::Store;
 
@@ -24,11 +24,46 @@ pub struct Trail {
     pub path: PathBuf,
 }
 
+/// The key of a keyed trail's tests: a secret nothing else in a store holds.
+pub const KEY: &str = "kept-off-the-store 7f3a9c2e1b5d";
+
+pub fn key() -> AuditKey {
+    AuditKey::new(KEY.as_bytes()).unwrap()
+}
+
 impl Trail {
     pub fn new() -> Trail {
+        Trail::build(None)
+    }
+
+    /// The same trail, keyed from its first record with [`KEY`]; the binary
+    /// is given the key through `[audit] key_file` in its config.
+    pub fn keyed() -> Trail {
+        let t = Trail::build(Some(&key()));
+        t.give_key_to_cli();
+        t
+    }
+
+    /// `[audit] key_file` in the config the binary reads, the file owner-only.
+    pub fn give_key_to_cli(&self) {
+        use std::os::unix::fs::PermissionsExt;
+        let file = self.dir.path().join("audit.key");
+        std::fs::write(&file, format!("{KEY}\n")).unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        self.write_config(&format!("[audit]\nkey_file = \"{}\"\n", file.display()));
+    }
+
+    /// The config file the binary reads (XDG_CONFIG_HOME is the trail's).
+    pub fn write_config(&self, text: &str) {
+        let dir = self.dir.path().join("config/watchroom");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("config.toml"), text).unwrap();
+    }
+
+    fn build(audit_key: Option<&AuditKey>) -> Trail {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("watchroom.db");
-        let mut store = Store::open(&path).unwrap();
+        let mut store = Store::open_with_audit_key(&path, audit_key).unwrap();
         build_demo(&mut store, t0()).unwrap();
         let op = store
             .operator_or_add(DEMO_OPERATOR, "operator", t0())

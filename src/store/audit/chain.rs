@@ -3,9 +3,10 @@
 //! synthetic trails, verify and [`record_hash`] all go through it, so they
 //! cannot drift apart and break the chain.
 
-use super::GENESIS;
+use super::key::{self, AuditKey};
+use super::{state, GENESIS};
 use crate::domain::audit::AuditAction;
-use crate::store::{ts, Result, Store};
+use crate::store::{ts, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use rusqlite::types::{Value, ValueRef};
 use rusqlite::{params, CachedStatement, Connection, OptionalExtension, Transaction};
@@ -16,13 +17,18 @@ use sha2::{Digest, Sha256};
 /// compression is done once and the hasher cloned.
 const DOMAIN: &[u8] = b"watchroom audit record, encoding 1";
 
-fn domain_hasher() -> &'static Sha256 {
-    static HASHER: std::sync::OnceLock<Sha256> = std::sync::OnceLock::new();
-    HASHER.get_or_init(|| {
+fn domain_block() -> &'static [u8; 64] {
+    static BLOCK: std::sync::OnceLock<[u8; 64]> = std::sync::OnceLock::new();
+    BLOCK.get_or_init(|| {
         let mut block = [0u8; 64];
         block[..DOMAIN.len()].copy_from_slice(DOMAIN);
-        Sha256::new_with_prefix(block)
+        block
     })
+}
+
+fn domain_hasher() -> &'static Sha256 {
+    static HASHER: std::sync::OnceLock<Sha256> = std::sync::OnceLock::new();
+    HASHER.get_or_init(|| Sha256::new_with_prefix(domain_block()))
 }
 
 /// A SHA-256 in lowercase hex, as stored.
@@ -30,7 +36,9 @@ pub(super) type Hex = [u8; 64];
 
 /// The values a record's hash covers, as SQLite holds them. Each is tagged
 /// with its type when encoded, so a changed type is a changed record; the
-/// row id is not covered.
+/// row id is not covered. `state` (see `state.rs`) is encoded after
+/// `prev_hash` only when there is one, so records without one hash as they
+/// always have; the encoding is self-delimiting, so the two never collide.
 pub(super) struct Sealed<'a> {
     pub seq: ValueRef<'a>,
     pub at: ValueRef<'a>,
@@ -40,6 +48,7 @@ pub(super) struct Sealed<'a> {
     pub entity_id: ValueRef<'a>,
     pub detail: ValueRef<'a>,
     pub prev_hash: ValueRef<'a>,
+    pub state: ValueRef<'a>,
 }
 
 impl<'a> Sealed<'a> {
@@ -65,12 +74,22 @@ impl<'a> Sealed<'a> {
             entity_id: opt(entity_id),
             detail: ValueRef::Text(detail.as_bytes()),
             prev_hash: ValueRef::Text(prev_hash.as_bytes()),
+            state: ValueRef::Null,
+        }
+    }
+
+    /// The same record carrying the state of what it is about.
+    pub fn with_state(self, state: Option<&'a str>) -> Sealed<'a> {
+        Sealed {
+            state: state.map_or(ValueRef::Null, |s| ValueRef::Text(s.as_bytes())),
+            ..self
         }
     }
 
     /// The bytes hashed after the domain block: the values in the order
-    /// seq, at, operator_id, action, entity, entity_id, detail, prev_hash.
-    /// `buf` is scratch space, reused from record to record.
+    /// seq, at, operator_id, action, entity, entity_id, detail, prev_hash
+    /// (and state, if any). `buf` is scratch space, reused from record to
+    /// record.
     fn encode(&self, buf: &mut Vec<u8>) {
         let Sealed {
             seq,
@@ -81,6 +100,7 @@ impl<'a> Sealed<'a> {
             entity_id,
             detail,
             prev_hash,
+            state,
         } = self;
         buf.clear();
         for v in [
@@ -95,14 +115,28 @@ impl<'a> Sealed<'a> {
         ] {
             put(buf, *v);
         }
+        if !matches!(state, ValueRef::Null) {
+            put(buf, *state);
+        }
     }
 
-    /// The hash the record is sealed with.
-    pub fn hash(&self, buf: &mut Vec<u8>) -> Hex {
+    /// The hash the record is sealed with: SHA-256, or with a key, the
+    /// HMAC-SHA256 of the same bytes.
+    pub fn seal(&self, buf: &mut Vec<u8>, key: Option<&AuditKey>) -> Hex {
         self.encode(buf);
-        let mut h = domain_hasher().clone();
-        h.update(&buf[..]);
-        hex(&h.finalize().into())
+        match key {
+            Some(k) => hex(&k.mac(&[domain_block(), &buf[..]])),
+            None => {
+                let mut h = domain_hasher().clone();
+                h.update(&buf[..]);
+                hex(&h.finalize().into())
+            }
+        }
+    }
+
+    /// The unkeyed hash.
+    pub fn hash(&self, buf: &mut Vec<u8>) -> Hex {
+        self.seal(buf, None)
     }
 }
 
@@ -184,9 +218,36 @@ pub fn record_hash(
     hex_str(&sealed.hash(&mut Vec::new())).to_string()
 }
 
+/// [`record_hash`] of a record that carries a state (see `state.rs`).
+#[allow(clippy::too_many_arguments)]
+pub fn record_hash_with_state(
+    seq: i64,
+    at: i64,
+    operator_id: Option<i64>,
+    action: &str,
+    entity: &str,
+    entity_id: Option<i64>,
+    detail: &str,
+    prev_hash: &str,
+    state: Option<&str>,
+) -> String {
+    let sealed = Sealed::new(
+        seq,
+        at,
+        operator_id,
+        action,
+        entity,
+        entity_id,
+        detail,
+        prev_hash,
+    )
+    .with_state(state);
+    hex_str(&sealed.hash(&mut Vec::new())).to_string()
+}
+
 const INSERT: &str =
-    "INSERT INTO audit (at, operator_id, action, entity, entity_id, detail, seq, prev_hash, hash)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    "INSERT INTO audit (at, operator_id, action, entity, entity_id, detail, seq, prev_hash, hash, state)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 const SET_ANCHOR: &str = "INSERT INTO audit_anchor (id, seq, hash) VALUES (1, ?1, ?2)
      ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash";
 
@@ -217,12 +278,18 @@ fn head(conn: &Connection) -> Result<(i64, String)> {
     })
 }
 
+/// How a write seals its records: the key, if the trail is keyed.
+struct Sealing<'k> {
+    buf: Vec<u8>,
+    key: Option<&'k AuditKey>,
+}
+
 /// Seal and insert the record at `seq` after `prev`; its hash, for the next.
 /// The anchor is the caller's to set, once per transaction.
 #[allow(clippy::too_many_arguments)]
 fn insert(
     insert: &mut CachedStatement<'_>,
-    buf: &mut Vec<u8>,
+    sealing: &mut Sealing<'_>,
     seq: i64,
     at: i64,
     operator_id: Option<i64>,
@@ -231,6 +298,7 @@ fn insert(
     entity_id: Option<i64>,
     detail: &str,
     prev: &str,
+    state: Option<&str>,
 ) -> Result<Hex> {
     let hash = Sealed::new(
         seq,
@@ -242,7 +310,8 @@ fn insert(
         detail,
         prev,
     )
-    .hash(buf);
+    .with_state(state)
+    .seal(&mut sealing.buf, sealing.key);
     insert.execute(params![
         at,
         operator_id,
@@ -252,9 +321,25 @@ fn insert(
         detail,
         seq,
         prev,
-        hex_str(&hash)
+        hex_str(&hash),
+        state
     ])?;
     Ok(hash)
+}
+
+/// The key this write seals with: the one held for a keyed trail; none for
+/// an unkeyed one. A keyed trail with no key held, or a key held for a trail
+/// that says it is not keyed (its flag removed), is refused: either would
+/// leave a chain no one could verify.
+fn write_key(tx: &Transaction) -> Result<Option<AuditKey>> {
+    let held = key::writing_key();
+    let path = || std::path::PathBuf::from(tx.path().unwrap_or_default());
+    match (key::is_keyed(tx)?, held) {
+        (true, Some(k)) => Ok(Some(k)),
+        (true, None) => Err(StoreError::AuditKeyed { path: path() }),
+        (false, Some(_)) => Err(StoreError::AuditNotKeyed { path: path() }),
+        (false, None) => Ok(None),
+    }
 }
 
 /// Append a record; the action is stored and hashed as its text code, so
@@ -268,11 +353,16 @@ pub(crate) fn append(
     entity_id: Option<i64>,
     detail: &str,
 ) -> Result<()> {
+    let key = write_key(tx)?;
     let (last, prev) = head(tx)?;
     let seq = last + 1;
+    let state = state::describe(tx, entity, entity_id, key.as_ref())?;
     let hash = insert(
         &mut tx.prepare_cached(INSERT)?,
-        &mut Vec::with_capacity(256),
+        &mut Sealing {
+            buf: Vec::with_capacity(256),
+            key: key.as_ref(),
+        },
         seq,
         ts(at),
         operator_id,
@@ -281,6 +371,7 @@ pub(crate) fn append(
         entity_id,
         detail,
         &prev,
+        state.as_deref(),
     )?;
     tx.prepare_cached(SET_ANCHOR)?
         .execute(params![seq, hex_str(&hash)])?;
@@ -358,6 +449,7 @@ pub(crate) fn seal_unchained(store: &mut Store) -> Result<()> {
                     entity_id: entity_id.into(),
                     detail: detail.into(),
                     prev_hash: ValueRef::Text(prev.as_bytes()),
+                    state: ValueRef::Null,
                 }
                 .hash(&mut buf);
                 let hash = hex_str(&hash);
@@ -397,9 +489,13 @@ pub fn append_synthetic(
     while done < count {
         let chunk = (count - done).min(100_000);
         store.write(|tx| {
+            let key = write_key(tx)?;
             let (mut seq, mut prev) = head(tx)?;
             let mut statement = tx.prepare_cached(INSERT)?;
-            let mut buf = Vec::with_capacity(256);
+            let mut sealing = Sealing {
+                buf: Vec::with_capacity(256),
+                key: key.as_ref(),
+            };
             for i in done..done + chunk {
                 seq += 1;
                 let (action, entity) = ACTIONS[(i % ACTIONS.len() as u64) as usize];
@@ -407,7 +503,7 @@ pub fn append_synthetic(
                     .then(|| operators[(i % operators.len() as u64) as usize]);
                 let hash = insert(
                     &mut statement,
-                    &mut buf,
+                    &mut sealing,
                     seq,
                     ts(first_at) + i as i64,
                     operator,
@@ -416,6 +512,7 @@ pub fn append_synthetic(
                     Some(1 + (i % 997) as i64),
                     &format!("synthetic record {i}"),
                     &prev,
+                    None,
                 )?;
                 prev = hex_str(&hash).to_string();
             }
@@ -426,6 +523,71 @@ pub fn append_synthetic(
         progress(done);
     }
     Ok(())
+}
+
+/// Append one described record (`create`, by `operator`, at `at`) for every
+/// row of `entity`'s table, each carrying the row's state as a real write
+/// would, many per transaction: for benchmarks of `verify --deep` over a
+/// store made in bulk, whose rows no record describes.
+#[doc(hidden)]
+pub fn describe_synthetic(
+    store: &mut Store,
+    entity: &str,
+    at: DateTime<Utc>,
+    operator: Option<i64>,
+    mut progress: impl FnMut(u64),
+) -> Result<()> {
+    let table = match entity {
+        "exclusion" => "exclusions",
+        "offender" => "offenders",
+        "incident" => "incidents",
+        other => return Err(StoreError::Invalid(format!("{other} is not described"))),
+    };
+    let (mut after, mut done) = (0i64, 0u64);
+    loop {
+        let ids: Vec<i64> = store
+            .conn()
+            .prepare(&format!(
+                "SELECT id FROM {table} WHERE id > ?1 ORDER BY id LIMIT 100000"
+            ))?
+            .query_map([after], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let Some(&last) = ids.last() else {
+            return Ok(());
+        };
+        store.write(|tx| {
+            let key = write_key(tx)?;
+            let (mut seq, mut prev) = head(tx)?;
+            let mut statement = tx.prepare_cached(INSERT)?;
+            let mut sealing = Sealing {
+                buf: Vec::with_capacity(256),
+                key: key.as_ref(),
+            };
+            for &id in &ids {
+                seq += 1;
+                let state = state::describe(tx, entity, Some(id), key.as_ref())?;
+                let hash = insert(
+                    &mut statement,
+                    &mut sealing,
+                    seq,
+                    ts(at),
+                    operator,
+                    AuditAction::Create.code(),
+                    entity,
+                    Some(id),
+                    "synthetic description",
+                    &prev,
+                    state.as_deref(),
+                )?;
+                prev = hex_str(&hash).to_string();
+            }
+            tx.prepare_cached(SET_ANCHOR)?.execute(params![seq, prev])?;
+            Ok(())
+        })?;
+        after = last;
+        done += ids.len() as u64;
+        progress(done);
+    }
 }
 
 #[cfg(test)]

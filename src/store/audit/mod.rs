@@ -31,27 +31,45 @@
 //!   after the newest record the anchor vouches for
 //!   ([`AuditProblem::Inserted`]).
 //!
-//! Its limit: the chain has no secret. Someone who can write the file and
-//! knows this scheme can rewrite every record from some point on, recompute
-//! each hash and set the anchor to match, and nothing inside the file can tell.
-//! Removing the anchor row too only leaves [`AuditProblem::AnchorMissing`].
-//! Against that only an outside witness helps: `watchroom audit verify`
-//! prints the newest seq and hash; written into the shift handover, a report
-//! or another machine, a later verify that no longer reaches that seq with
-//! that hash proves the trail was cut or rewritten.
+//! Its limit, unkeyed: the chain has no secret. Someone who can write the
+//! file and knows this scheme can rewrite every record from some point on,
+//! recompute each hash and set the anchor to match, and nothing inside the
+//! file can tell. Removing the anchor row too only leaves
+//! [`AuditProblem::AnchorMissing`]. Against that only a witness outside the
+//! file helps: a checkpoint, or a key.
+//!
+//! Four things go further (each in its own file):
+//! - an empty trail on a store that holds records of an audited kind is
+//!   itself a problem ([`AuditProblem::Emptied`]), so deleting every record
+//!   and the anchor no longer reads as "no records yet";
+//! - a checkpoint (`SEQ:HASH`, written by `audit checkpoint`, into backups
+//!   and the handover) kept elsewhere is that outside witness:
+//!   `verify --expect` fails unless the trail holds exactly that record;
+//! - with `[audit] key_file`, hashes are HMAC-SHA256 under a key kept off
+//!   the store (`key.rs`), and a chain rewritten without the key fails for
+//!   anyone who holds it;
+//! - `verify --deep` holds each described row in its table to the state its
+//!   latest audit record carries (`state.rs`), so a row edited by hand is
+//!   named.
 //!
 //! # Where it lives
 //!
 //! `chain` appends records and holds the one encoding every hash is made
-//! from; `verify` walks the chain; `query` reads and filters the trail.
+//! from; `verify` walks the chain; `key` the trail's key; `state` what a
+//! record says its row looked like, and `--deep`; `query` reads and filters
+//! the trail.
 
 mod chain;
+pub mod key;
 mod query;
+mod state;
 mod verify;
 
 pub(crate) use chain::{append, seal_unchained};
-pub use chain::{append_synthetic, record_hash};
+pub use chain::{append_synthetic, describe_synthetic, record_hash, record_hash_with_state};
+pub use key::AuditKey;
 pub use query::AuditQuery;
+pub use state::{DeepReport, StateDiffers, StateProblem};
 pub use verify::{AuditProblem, AuditProblemKind, AuditReport, Intrusion};
 
 use crate::domain::audit::RecordedAction;

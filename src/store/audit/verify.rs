@@ -4,7 +4,9 @@
 //! uses.
 
 use super::chain::{as_hex, hex_str, Hex, Sealed};
+use super::key::AuditKey;
 use super::{AuditHead, AuditLink};
+use crate::domain::audit::Checkpoint;
 use crate::store::{from_ts, Result, Store};
 use rusqlite::types::ValueRef;
 use rusqlite::{OptionalExtension, Row};
@@ -66,6 +68,15 @@ pub enum AuditProblem {
         record: AuditLink,
         anchor_seq: Option<i64>,
     },
+    /// No record and no anchor, yet the store holds `rows` of `table`, each
+    /// written with an audit record: the trail was emptied.
+    Emptied { table: &'static str, rows: i64 },
+    /// The checkpoint's seq is past the end of the trail (`last`: its
+    /// newest record): records were cut from the end and the anchor reset.
+    CheckpointMissing { seq: i64, last: Option<AuditLink> },
+    /// `record` holds the checkpoint's seq with another hash: the trail was
+    /// rewritten up to it and its hashes recomputed.
+    CheckpointMismatch { record: AuditLink },
 }
 
 /// What kind of tampering a problem points to.
@@ -90,6 +101,10 @@ impl AuditProblem {
             AuditProblem::AnchorMissing { .. } | AuditProblem::AnchorMismatch { .. } => {
                 AuditProblemKind::Anchor
             }
+            AuditProblem::Emptied { .. } | AuditProblem::CheckpointMissing { .. } => {
+                AuditProblemKind::Removed
+            }
+            AuditProblem::CheckpointMismatch { .. } => AuditProblemKind::Edited,
         }
     }
 
@@ -103,8 +118,11 @@ impl AuditProblem {
             | AuditProblem::Inserted { id, .. }
             | AuditProblem::Unlinked { id, .. } => Some(*id),
             AuditProblem::Removed { before, .. } => before.map(|b| b.id),
-            AuditProblem::AnchorMissing { .. } => None,
-            AuditProblem::AnchorMismatch { record, .. } => Some(record.id),
+            AuditProblem::AnchorMissing { .. }
+            | AuditProblem::Emptied { .. }
+            | AuditProblem::CheckpointMissing { .. } => None,
+            AuditProblem::AnchorMismatch { record, .. }
+            | AuditProblem::CheckpointMismatch { record } => Some(record.id),
         }
     }
 }
@@ -236,6 +254,25 @@ impl fmt::Display for AuditProblem {
                     "{record}: the trail's anchor names no record of the chain — the trail or its anchor was rewritten"
                 ),
             },
+            AuditProblem::Emptied { table, rows } => write!(
+                f,
+                "the start: there are no records (and no anchor), yet the store holds {rows} {table}, each written with one — the trail was emptied"
+            ),
+            AuditProblem::CheckpointMissing { seq, last } => {
+                let ends = match last {
+                    Some(l) => format!("ends at {l}"),
+                    None => "has no records".into(),
+                };
+                write!(
+                    f,
+                    "the checkpoint: seq {seq} is not in the trail, which {ends} — records were cut from the end and its anchor set to match"
+                )
+            }
+            AuditProblem::CheckpointMismatch { record } => write!(
+                f,
+                "{record}: its hash is not the one the checkpoint holds for seq {} — the trail was rewritten up to here and its hashes recomputed",
+                record.seq
+            ),
         }
     }
 }
@@ -271,11 +308,11 @@ struct Seal {
 }
 
 const VERIFY: &str =
-    "SELECT id, seq, at, operator_id, action, entity, entity_id, detail, prev_hash, hash
+    "SELECT id, seq, at, operator_id, action, entity, entity_id, detail, prev_hash, hash, state
      FROM audit ORDER BY id";
 
 impl Seal {
-    fn read(r: &Row<'_>, buf: &mut Vec<u8>) -> rusqlite::Result<Seal> {
+    fn read(r: &Row<'_>, buf: &mut Vec<u8>, key: Option<&AuditKey>) -> rusqlite::Result<Seal> {
         let id: i64 = r.get(0)?;
         let seq_v = r.get_ref(1)?;
         let at_v = r.get_ref(2)?;
@@ -299,8 +336,9 @@ impl Seal {
                     entity_id: r.get_ref(6)?,
                     detail: r.get_ref(7)?,
                     prev_hash: prev_v,
+                    state: r.get_ref(10)?,
                 }
-                .hash(buf)
+                .seal(buf, key)
             }
             _ => false,
         };
@@ -336,6 +374,9 @@ struct Chain {
     records: u64,
     /// the first record on the chain at the anchor's seq with another hash
     anchor_conflict: Option<AuditLink>,
+    /// the checkpoint to find, and the record found at its seq
+    expect: Option<(i64, Hex)>,
+    at_checkpoint: Option<(AuditLink, Hex)>,
 }
 
 impl Chain {
@@ -413,6 +454,9 @@ impl Chain {
                 && !self.anchored_at(seq, &hash)
             {
                 self.anchor_conflict = Some(here);
+            }
+            if matches!(self.expect, Some((s, _)) if s == seq) {
+                self.at_checkpoint = Some((here, hash));
             }
             self.tip = Tip {
                 link: Some(here),
@@ -513,14 +557,61 @@ impl Chain {
             }
         }
     }
+
+    /// With the chain found good: is the checkpoint's record on it?
+    fn checkpoint(&self) -> Option<AuditProblem> {
+        let (seq, hash) = self.expect?;
+        match self.at_checkpoint {
+            Some((_, h)) if h == hash => None,
+            Some((record, _)) => Some(AuditProblem::CheckpointMismatch { record }),
+            None => Some(AuditProblem::CheckpointMissing {
+                seq,
+                last: self.tip.link,
+            }),
+        }
+    }
+}
+
+/// Tables whose every row is written with an audit record (the demo and
+/// `generate` write one for all they make): one with rows beside an empty
+/// trail shows the trail was emptied. A store made from empty has none.
+const AUDITED: &[&str] = &[
+    "incidents",
+    "offenders",
+    "exclusions",
+    "sightings",
+    "members",
+    "radios",
+    "cameras",
+    "zones",
+    "operators",
+];
+
+fn emptied(conn: &rusqlite::Connection) -> Result<Option<AuditProblem>> {
+    for table in AUDITED {
+        let rows: i64 =
+            conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?;
+        if rows > 0 {
+            return Ok(Some(AuditProblem::Emptied { table, rows }));
+        }
+    }
+    Ok(None)
 }
 
 impl Store {
     /// Check the whole trail, record by record in id order, against its
     /// hashes, its seqs and its anchor; name the first problem. One read
     /// transaction (a snapshot: consoles may go on writing), one statement,
-    /// nothing kept per record but its links.
+    /// nothing kept per record but its links. A keyed trail needs its key
+    /// ([`StoreError::AuditKeyed`](crate::store::StoreError) without it).
     pub fn verify_audit(&self) -> Result<AuditReport> {
+        self.verify_audit_expecting(None)
+    }
+
+    /// [`Store::verify_audit`], and the trail must hold exactly the
+    /// checkpoint's record (`audit verify --expect`).
+    pub fn verify_audit_expecting(&self, expect: Option<&Checkpoint>) -> Result<AuditReport> {
+        let key = self.trail_key()?;
         let tx = self.conn().unchecked_transaction()?;
         let anchor = tx
             .prepare_cached("SELECT seq, hash FROM audit_anchor WHERE id = 1")?
@@ -543,6 +634,12 @@ impl Store {
             },
             records: 0,
             anchor_conflict: None,
+            // a hash not of 64 digits can match no record
+            expect: expect.map(|c| {
+                let h = as_hex(ValueRef::Text(c.hash.as_bytes())).unwrap_or([b'?'; 64]);
+                (c.seq, h)
+            }),
+            at_checkpoint: None,
         };
         let mut st = tx.prepare_cached(VERIFY)?;
         let mut rows = st.query([])?;
@@ -550,7 +647,7 @@ impl Store {
         let mut problem = None;
         let mut buf = Vec::with_capacity(256);
         while let Some(r) = rows.next()? {
-            let seal = Seal::read(r, &mut buf)?;
+            let seal = Seal::read(r, &mut buf, key.as_ref())?;
             if let Some(cur) = pending.take() {
                 problem = chain.judge(cur, Some(&seal));
                 if problem.is_some() {
@@ -566,6 +663,12 @@ impl Store {
         }
         if problem.is_none() {
             problem = chain.finish();
+        }
+        if problem.is_none() && chain.records == 0 {
+            problem = emptied(&tx)?;
+        }
+        if problem.is_none() {
+            problem = chain.checkpoint();
         }
         let last = chain.tip.link.map(|l| AuditHead {
             id: l.id,

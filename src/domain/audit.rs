@@ -62,10 +62,12 @@ pub enum AuditAction {
     Correct,
     /// A roll-call voided, with why.
     Void,
+    /// A breach in the breach log closed.
+    Close,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 45] = [
+    pub const ALL: [AuditAction; 46] = [
         AuditAction::Create,
         AuditAction::Add,
         AuditAction::Update,
@@ -111,6 +113,7 @@ impl AuditAction {
         AuditAction::Late,
         AuditAction::Correct,
         AuditAction::Void,
+        AuditAction::Close,
     ];
 
     /// The code as stored and hashed.
@@ -161,6 +164,7 @@ impl AuditAction {
             AuditAction::Late => "late",
             AuditAction::Correct => "correct",
             AuditAction::Void => "void",
+            AuditAction::Close => "close",
         }
     }
 
@@ -316,7 +320,7 @@ mod tests {
             "{err}"
         );
         assert!(
-            err.contains("sign-in_refused") && err.ends_with("void)"),
+            err.contains("sign-in_refused") && err.ends_with("close)"),
             "{err}"
         );
     }

@@ -5,7 +5,7 @@
 //! past) is due. None of these records names anyone.
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How long after a breach is found the ICO must be told.
 pub const REPORT_WITHIN: Duration = Duration::hours(72);
@@ -311,6 +311,66 @@ impl Review {
     }
 }
 
+/// The committee report's governance section: counts and dates only, all
+/// as they stood at the end of the period (so a report made again later
+/// says the same).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GovernanceFigures {
+    /// Agreements in force on the period's last day.
+    pub agreements_in_force: u64,
+    /// Of those, the ones whose review was due then (within 30 days, or past).
+    pub agreements_due_for_review: u64,
+    /// Breaches found during the period.
+    pub breaches_found: u64,
+    /// Of those, reported to the ICO by the period's end.
+    pub breaches_reported: u64,
+    /// Of those, still open at the period's end.
+    pub breaches_open: u64,
+    /// When the DPIA in force at the period's end was approved (none: no DPIA).
+    pub last_dpia_review: Option<NaiveDate>,
+    /// Whether that DPIA's review was due at the period's end.
+    pub dpia_review_due: bool,
+}
+
+impl GovernanceFigures {
+    /// The section from the records, for a period ending on `last_day`,
+    /// whose instants are `[start, end)`.
+    pub fn from_records(
+        agreements: &[Agreement],
+        breaches: &[Breach],
+        documents: &[PolicyDocument],
+        last_day: NaiveDate,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> GovernanceFigures {
+        let in_force: Vec<&Agreement> =
+            agreements.iter().filter(|a| a.in_force(last_day)).collect();
+        let found: Vec<&Breach> = breaches
+            .iter()
+            .filter(|b| b.found_at >= start && b.found_at < end)
+            .collect();
+        let by_end = |t: Option<DateTime<Utc>>| t.is_some_and(|t| t < end);
+        let known: Vec<PolicyDocument> = documents
+            .iter()
+            .filter(|d| d.approved_on <= last_day)
+            .cloned()
+            .collect();
+        let dpia = current(&known, DocumentKind::Dpia);
+        GovernanceFigures {
+            agreements_in_force: in_force.len() as u64,
+            agreements_due_for_review: in_force
+                .iter()
+                .filter(|a| a.review(last_day).is_some())
+                .count() as u64,
+            breaches_found: found.len() as u64,
+            breaches_reported: found.iter().filter(|b| by_end(b.reported_at)).count() as u64,
+            breaches_open: found.iter().filter(|b| !by_end(b.closed_at)).count() as u64,
+            last_dpia_review: dpia.map(|d| d.approved_on),
+            dpia_review_due: dpia.is_some_and(|d| Review::of(d.review_on, last_day).is_some()),
+        }
+    }
+}
+
 /// A day typed as YYYY-MM-DD, or why not, naming the field.
 pub fn parse_day(field: &str, s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
@@ -519,6 +579,69 @@ mod tests {
         assert_eq!(
             DocumentKind::from_code("Appropriate-Policy"),
             Some(DocumentKind::AppropriatePolicy)
+        );
+    }
+
+    #[test]
+    fn the_report_counts_as_things_stood_at_the_periods_end() {
+        let (start, end) = (at("2026-01-01T00:00:00Z"), at("2026-07-01T00:00:00Z"));
+        let last = day("2026-06-30");
+        let mut inside = breach("2026-03-01T10:00:00Z");
+        inside.reported_at = Some(at("2026-03-02T10:00:00Z"));
+        inside.closed_at = Some(at("2026-03-10T10:00:00Z"));
+        // reported and closed only after the period: unreported and open then
+        let mut late = breach("2026-06-29T10:00:00Z");
+        late.reported_at = Some(at("2026-07-02T10:00:00Z"));
+        late.closed_at = Some(at("2026-07-05T10:00:00Z"));
+        let before = breach("2025-12-31T23:59:59Z");
+        let agreement = |id, signed: &str, review: &str, ended: Option<&str>| Agreement {
+            id,
+            party: "p".into(),
+            purpose: "p".into(),
+            lawful_basis: "b".into(),
+            signed_on: day(signed),
+            review_on: day(review),
+            ended_on: ended.map(day),
+            version: 1,
+        };
+        let agreements = [
+            agreement(1, "2025-01-01", "2026-07-20", None),
+            agreement(2, "2025-01-01", "2027-01-01", None),
+            agreement(3, "2025-01-01", "2026-01-01", Some("2026-06-30")),
+            agreement(4, "2026-07-01", "2027-07-01", None),
+        ];
+        let dpia = |id, approved: &str, review: &str| PolicyDocument {
+            id,
+            kind: DocumentKind::Dpia,
+            edition: String::new(),
+            approved_on: day(approved),
+            review_on: day(review),
+            notes: String::new(),
+            version: 1,
+        };
+        let docs = [
+            dpia(1, "2025-06-01", "2026-06-01"),
+            dpia(2, "2026-08-01", "2027-08-01"),
+        ];
+        let g = GovernanceFigures::from_records(
+            &agreements,
+            &[inside, late, before],
+            &docs,
+            last,
+            start,
+            end,
+        );
+        assert_eq!(
+            g,
+            GovernanceFigures {
+                agreements_in_force: 2,
+                agreements_due_for_review: 1,
+                breaches_found: 2,
+                breaches_reported: 1,
+                breaches_open: 1,
+                last_dpia_review: Some(day("2025-06-01")),
+                dpia_review_due: true,
+            }
         );
     }
 

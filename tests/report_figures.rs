@@ -335,3 +335,42 @@ fn relays_weak_and_late_answers_and_the_zones_heard_worst_are_counted() {
     );
     assert_eq!(rc["worst_zones"][1]["zone"], "High Street");
 }
+
+#[test]
+fn the_governance_section_is_as_things_stood_at_the_periods_end() {
+    use watchroom::domain::governance::GovernanceFigures;
+    let mut town = town();
+    assert_eq!(
+        town.report().governance,
+        GovernanceFigures {
+            agreements_in_force: 0,
+            agreements_due_for_review: 0,
+            breaches_found: 0,
+            breaches_reported: 0,
+            breaches_open: 0,
+            last_dpia_review: None,
+            dpia_review_due: false,
+        },
+        "a store with none has nothing to count"
+    );
+    town.governance();
+    assert_eq!(
+        town.report().governance,
+        GovernanceFigures {
+            // Kent Police and the council; not the one ended on 30 June, nor
+            // the one signed on 1 July
+            agreements_in_force: 2,
+            // Kent Police's review on 30 July is within 30 days of 30 June
+            agreements_due_for_review: 1,
+            // found at the first instant and in the last half hour (BST);
+            // not 1 July 00:00 BST
+            breaches_found: 2,
+            // the last was told to the ICO only in July, and closed then
+            breaches_reported: 1,
+            breaches_open: 1,
+            // the DPIA approved in August came after the period
+            last_dpia_review: Some(day("2025-06-01")),
+            dpia_review_due: true,
+        }
+    );
+}

@@ -77,6 +77,52 @@ fn the_markdown_reads_as_a_progress_reports_statistics() {
 }
 
 #[test]
+fn the_governance_section_reads_as_counts_and_names_no_partner() {
+    let mut town = town();
+    let none = watchroom::io::report::markdown(&town.report());
+    for expected in [
+        "### Data protection governance",
+        "On 30 June 2026 the scheme had 0 information-sharing agreements in force",
+        "No personal data breach was found during the period.",
+        "No data protection impact assessment (DPIA) had been recorded.",
+    ] {
+        assert!(none.contains(expected), "missing: {expected}\n\n{none}");
+    }
+    town.governance();
+    let r = town.report();
+    let md = watchroom::io::report::markdown(&r);
+    for expected in [
+        "On 30 June 2026 the scheme had 2 information-sharing agreements in force, 1 of them due for review within 30 days or overdue.",
+        "2 personal data breaches were found during the period; 1 reported to the ICO and 1 still open at its end.",
+        "The data protection impact assessment (DPIA) was last reviewed on 1 June 2025; its next review was due.",
+    ] {
+        assert!(md.contains(expected), "missing: {expected}\n\n{md}");
+    }
+    let csv = watchroom::io::report::render(&r, Format::Csv).unwrap();
+    for line in [
+        "governance,agreements_in_force,,,2",
+        "governance,breaches_reported_to_ico,,,1",
+        "governance,last_dpia_review,,,2025-06-01",
+        "governance,dpia_review_due,,,true",
+    ] {
+        assert!(csv.contains(line), "missing: {line}\n\n{csv}");
+    }
+    let json = watchroom::io::report::render(&r, Format::Json).unwrap();
+    let back: Report = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.governance, r.governance);
+    for text in [&md, &csv, &json] {
+        for name in [
+            "Kent Police",
+            "Castlebrook Council",
+            "wrong list",
+            "photo posted",
+        ] {
+            assert!(!text.contains(name), "{name} is named");
+        }
+    }
+}
+
+#[test]
 fn the_csv_is_one_tidy_table_that_reads_back() {
     let town = town();
     let report = town.report();

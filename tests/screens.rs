@@ -673,3 +673,77 @@ fn the_board_when_the_store_has_gone() {
     let bottom: String = (0..60).map(|x| buf[(x, 11)].symbol()).collect();
     assert!(bottom.contains("store ● ERROR"), "{bottom}");
 }
+
+/// The demo store with a breach of each kind (unreported with hours left,
+/// unreported and overdue, reported, closed), and the set-up pane's breach log.
+fn governance_console() -> Console {
+    use watchroom::domain::governance::BreachInput;
+    let (dir, path) = demo_store();
+    let mut s = Store::open(&path).unwrap();
+    let op = s.operator_by_name("Alex Morgan").unwrap().unwrap().id;
+    let breach = |what: &str, hours_ago: i64, reported: bool| BreachInput {
+        what: what.into(),
+        found_at: Some(now() - chrono::Duration::hours(hours_ago)),
+        people_affected: 3,
+        who_affected: "members' staff".into(),
+        reported_at: reported.then(now),
+        ..Default::default()
+    };
+    let closed = s
+        .add_breach(&breach("Notes left on the bus", 400, false), op, now())
+        .unwrap();
+    s.close_breach(closed, 1, now(), "Recovered the same day", op, now())
+        .unwrap();
+    s.add_breach(
+        &breach("Bulletin sent to the wrong list", 50, true),
+        op,
+        now(),
+    )
+    .unwrap();
+    s.add_breach(
+        &breach("Photo posted in a group chat", 80, false),
+        op,
+        now(),
+    )
+    .unwrap();
+    s.add_breach(&breach("Radio log left on the desk", 30, false), op, now())
+        .unwrap();
+    drop(s);
+    let mut c = console_on(&path, "Alex Morgan", Default::default());
+    c.dir = Some(dir);
+    c.keys("9vvv");
+    c
+}
+
+#[test]
+fn the_governance_breach_log() {
+    let c = governance_console();
+    insta::assert_snapshot!(c.screen(W, H).backend());
+}
+
+#[test]
+fn an_overdue_breach_is_in_the_alert_colour_and_one_with_hours_left_is_not() {
+    let mut c = governance_console();
+    // the selection off the first row, whose colour it would be
+    c.keys("j");
+    let t = c.screen(W, H);
+    let buf = t.backend().buffer();
+    let colour = |needle: &str| {
+        for y in 0..buf.area.height {
+            let line: String = (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect();
+            if let Some(i) = line.find(needle) {
+                return buf[(line[..i].chars().count() as u16, y)].fg;
+            }
+        }
+        panic!("{needle:?} not on screen");
+    };
+    let critical = Color::Rgb(0xff, 0x5f, 0x5f);
+    assert_eq!(colour("report overdue by 8h 00m"), critical);
+    assert_eq!(
+        colour("1d 18h left to report"),
+        Color::Rgb(0xe5, 0xc0, 0x7b)
+    );
+    assert_ne!(colour("closed 27 Nov"), critical);
+}

@@ -16,6 +16,9 @@ use ratatui::crossterm::event::KeyCode;
 use support::*;
 use watchroom::app::config::Config;
 use watchroom::app::{Action, FormKind};
+use watchroom::domain::governance::{
+    AgreementInput, BreachInput, DocumentKind, PolicyDocumentInput,
+};
 use watchroom::domain::offender::OffenderInput;
 use watchroom::domain::sighting::{HitStatus, NewSighting};
 use watchroom::domain::IncidentEdit;
@@ -115,6 +118,44 @@ fn write(
                 .map(|_| ())
         }
         Record::Hit(id) => s.decide_hit(id, seen, true, text, op, at).map(|_| ()),
+        Record::Breach(id) => {
+            let b = s.breach(id)?.unwrap();
+            let input = BreachInput {
+                what: b.what,
+                found_at: Some(b.found_at),
+                actions: text.into(),
+                ..Default::default()
+            };
+            s.update_breach(id, seen, &input, op, at).map(|_| ())
+        }
+        Record::Agreement(id) => {
+            let a = s.agreement(id)?.unwrap();
+            let input = AgreementInput {
+                party: a.party,
+                purpose: text.into(),
+                lawful_basis: a.lawful_basis,
+                signed_on: a.signed_on,
+                review_on: a.review_on,
+                ended_on: a.ended_on,
+            };
+            s.update_agreement(id, seen, &input, op, at).map(|_| ())
+        }
+        Record::PolicyDocument(id) => {
+            let d = s
+                .policy_documents()?
+                .into_iter()
+                .find(|d| d.id == id)
+                .unwrap();
+            let input = PolicyDocumentInput {
+                kind: d.kind,
+                edition: d.edition,
+                approved_on: d.approved_on,
+                review_on: d.review_on,
+                notes: text.into(),
+            };
+            s.update_policy_document(id, seen, &input, op, at)
+                .map(|_| ())
+        }
     }
 }
 
@@ -147,6 +188,45 @@ fn every_record_two_people_can_edit_refuses_a_write_on_an_old_copy_naming_who_an
         .unwrap()
         .hits[0];
     let later = now() + Duration::minutes(7);
+    let breach = a
+        .add_breach(
+            &BreachInput {
+                what: "Bulletin sent to the wrong list".into(),
+                found_at: Some(now()),
+                ..Default::default()
+            },
+            alex,
+            now(),
+        )
+        .unwrap();
+    let day = now().date_naive();
+    let agreement = a
+        .add_agreement(
+            &AgreementInput {
+                party: "Kent Police".into(),
+                purpose: "offender information".into(),
+                lawful_basis: "law enforcement".into(),
+                signed_on: day,
+                review_on: day + Duration::days(365),
+                ended_on: None,
+            },
+            alex,
+            now(),
+        )
+        .unwrap();
+    let dpia = a
+        .record_policy_document(
+            &PolicyDocumentInput {
+                kind: DocumentKind::Dpia,
+                edition: "1.0".into(),
+                approved_on: day,
+                review_on: day + Duration::days(365),
+                notes: String::new(),
+            },
+            alex,
+            now(),
+        )
+        .unwrap();
     let records = [
         Record::Incident(
             a.board_window(&Default::default(), Anchor::First, 1)
@@ -158,6 +238,9 @@ fn every_record_two_people_can_edit_refuses_a_write_on_an_old_copy_naming_who_an
         Record::Member(a.member_rows(now()).unwrap()[0].id),
         Record::Radio(a.radios().unwrap()[0].id),
         Record::Hit(hit),
+        Record::Breach(breach),
+        Record::Agreement(agreement),
+        Record::PolicyDocument(dpia),
     ];
     for record in records {
         let seen = a.version_of(record).unwrap().unwrap().version;

@@ -10,7 +10,7 @@
 //! anything is written, which to keep. A hit's one field is its decision.
 
 use super::form::{Field, FieldKey, Form};
-use super::forms::{HitForm, IncidentForm, MemberForm, RadioForm, RegisterForm};
+use super::forms::{HitForm, IncidentForm, MemberForm, RadioForm, RegisterForm, SetupForm};
 use super::keymap::{Command, Context};
 use super::{Action, App, FormKind, Modal};
 use crate::domain::merge::{take, Keep, Take};
@@ -180,6 +180,15 @@ fn edited(kind: &FormKind) -> Option<(Record, i64)> {
         | FormKind::Radio(RadioForm::Edit { id, version }) => (Record::Radio(id), version),
         FormKind::Hit(HitForm::Accept { id, version })
         | FormKind::Hit(HitForm::Reject { id, version }) => (Record::Hit(id), version),
+        FormKind::Setup(SetupForm::EditBreach { id, version })
+        | FormKind::Setup(SetupForm::CloseBreach { id, version }) => (Record::Breach(id), version),
+        FormKind::Setup(SetupForm::EditAgreement { id, version })
+        | FormKind::Setup(SetupForm::EndAgreement { id, version }) => {
+            (Record::Agreement(id), version)
+        }
+        FormKind::Setup(SetupForm::EditDocument { id, version }) => {
+            (Record::PolicyDocument(id), version)
+        }
         _ => return None,
     })
 }
@@ -317,6 +326,10 @@ impl App {
                     super::radio::radio_status_form(&r)
                 }
             }
+            FormKind::Setup(ref f) => match self.fresh_governance_form(f)? {
+                Some(m) => m,
+                None => return Ok(None),
+            },
             _ => return Ok(None),
         };
         Ok(match modal {

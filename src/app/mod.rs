@@ -16,6 +16,7 @@ pub mod effect;
 pub mod find;
 pub mod form;
 pub mod forms;
+pub mod governance;
 pub mod hits;
 pub mod incidents;
 pub mod input;

@@ -194,6 +194,13 @@ impl App {
             self.overview.trouble = self.store.trouble_heard(since, 10)?;
             self.overview.ticker = self.store.ticker(TICKER_SHOWN)?;
             self.refresh_roll_call()?;
+            // the governance reminder: a manager's, a few rows each
+            if crate::domain::permission::allowed(
+                self.role(),
+                crate::domain::permission::Permission::KeepGovernance,
+            ) {
+                self.reload_governance()?;
+            }
             Ok(())
         })();
         if let Err(e) = read {

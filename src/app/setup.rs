@@ -1,6 +1,7 @@
-//! The set-up pane, a manager's: the scheme's zones, its cameras, and the
-//! details its documents carry (name, address, contact, signatory). Add,
-//! edit and retire, each audited by the store; retiring asks first.
+//! The set-up pane, a manager's: the scheme's zones, its cameras, the
+//! details its documents carry (name, address, contact, signatory), and its
+//! governance records (`app/governance.rs`). Add, edit and retire, each
+//! audited by the store; retiring asks first.
 
 use super::effect::{moved, Effect, Nav};
 use super::form::{Field, FieldKey, Form};
@@ -22,6 +23,14 @@ pub enum SetupForm {
     EditCamera { id: i64 },
     RetireCamera { id: i64 },
     SchemeDetails,
+    AddBreach,
+    EditBreach { id: i64, version: i64 },
+    CloseBreach { id: i64, version: i64 },
+    AddAgreement,
+    EditAgreement { id: i64, version: i64 },
+    EndAgreement { id: i64, version: i64 },
+    RecordDocument,
+    EditDocument { id: i64, version: i64 },
 }
 
 impl SetupForm {
@@ -35,7 +44,13 @@ impl SetupForm {
             | SetupForm::EditCamera { .. }
             | SetupForm::RetireCamera { .. }
             | SetupForm::SchemeDetails => P::SetUpScheme,
+            _ => P::KeepGovernance,
         }
+    }
+
+    /// One of the governance records' forms.
+    pub fn is_governance(&self) -> bool {
+        self.permission() == crate::domain::permission::Permission::KeepGovernance
     }
 }
 
@@ -45,6 +60,10 @@ pub enum SetupView {
     Zones,
     Cameras,
     Scheme,
+    Breaches,
+    Agreements,
+    /// The DPIA and the appropriate policy document.
+    Documents,
 }
 
 impl SetupView {
@@ -52,7 +71,10 @@ impl SetupView {
         match self {
             SetupView::Zones => SetupView::Cameras,
             SetupView::Cameras => SetupView::Scheme,
-            SetupView::Scheme => SetupView::Zones,
+            SetupView::Scheme => SetupView::Breaches,
+            SetupView::Breaches => SetupView::Agreements,
+            SetupView::Agreements => SetupView::Documents,
+            SetupView::Documents => SetupView::Zones,
         }
     }
 
@@ -61,7 +83,17 @@ impl SetupView {
             SetupView::Zones => "zones",
             SetupView::Cameras => "cameras",
             SetupView::Scheme => "the scheme's details",
+            SetupView::Breaches => "the breach log",
+            SetupView::Agreements => "the sharing agreements",
+            SetupView::Documents => "the DPIA and appropriate policy document",
         }
+    }
+
+    pub fn is_governance(self) -> bool {
+        matches!(
+            self,
+            SetupView::Breaches | SetupView::Agreements | SetupView::Documents
+        )
     }
 }
 
@@ -71,6 +103,7 @@ pub struct SetupPane {
     pub selected: usize,
     /// The details as the store keeps them (blank: the config's stand).
     pub details: SchemeDetails,
+    pub governance: super::governance::GovernanceLists,
     pub error: Option<String>,
 }
 
@@ -92,8 +125,20 @@ impl SetupPane {
             SetupView::Zones => zones.get(self.selected).map(|z| z.id),
             SetupView::Cameras => cameras.get(self.selected).map(|c| c.id),
             SetupView::Scheme => None,
+            _ => self.governance_id(self.selected),
         };
         vec![Effect::OnSetup { act, id }]
+    }
+
+    /// The governance record at row `i` of the view shown.
+    fn governance_id(&self, i: usize) -> Option<i64> {
+        let g = &self.governance;
+        match self.view {
+            SetupView::Breaches => g.breaches.get(i).map(|b| b.id),
+            SetupView::Agreements => g.agreements.get(i).map(|a| a.id),
+            SetupView::Documents => g.documents.get(i).map(|d| d.id),
+            _ => None,
+        }
     }
 
     /// A move among the `n` zones or cameras shown.
@@ -115,7 +160,11 @@ impl SetupPane {
 
 impl App {
     pub(crate) fn reload_setup(&mut self) {
-        match self.store.scheme_details() {
+        match self
+            .store
+            .scheme_details()
+            .and_then(|d| self.reload_governance().map(|_| d))
+        {
             Ok(d) => {
                 self.setup.details = d;
                 self.setup.error = None;
@@ -135,6 +184,9 @@ impl App {
             SetupView::Zones => self.zones.len(),
             SetupView::Cameras => self.cameras.len(),
             SetupView::Scheme => 0,
+            SetupView::Breaches => self.setup.governance.breaches.len(),
+            SetupView::Agreements => self.setup.governance.agreements.len(),
+            SetupView::Documents => self.setup.governance.documents.len(),
         }
     }
 
@@ -156,6 +208,7 @@ impl App {
             SetupView::Zones => self.selected_zone().map(|z| z.id),
             SetupView::Cameras => self.selected_camera().map(|c| c.id),
             SetupView::Scheme => None,
+            _ => self.setup.governance_id(self.setup.selected),
         }
     }
 
@@ -165,6 +218,7 @@ impl App {
             SetupView::Zones => self.zones.iter().position(|z| z.id == id),
             SetupView::Cameras => self.cameras.iter().position(|c| c.id == id),
             SetupView::Scheme => None,
+            _ => (0..self.setup_len()).find(|i| self.setup.governance_id(*i) == Some(id)),
         };
         if let Some(i) = at {
             self.setup.selected = i;
@@ -247,6 +301,7 @@ impl App {
                 self.modal = Some(Modal::Form(FormKind::Setup(SetupForm::AddCamera), form));
             }
             SetupView::Scheme => self.open_setup_edit_form(None),
+            _ => self.governance_add(),
         }
     }
 
@@ -260,6 +315,13 @@ impl App {
     /// Carry out a set-up key on the zone or camera `id` (none selected:
     /// none), in the view the pane shows.
     pub(crate) fn on_setup(&mut self, act: SetupAct, id: Option<i64>) {
+        if self.setup.view.is_governance() {
+            return match act {
+                SetupAct::Add => self.governance_add(),
+                SetupAct::Edit => self.governance_edit(id),
+                SetupAct::Retire => self.governance_retire(id),
+            };
+        }
         match act {
             SetupAct::Add => self.open_setup_add_form(),
             SetupAct::Edit => self.open_setup_edit_form(id),
@@ -332,6 +394,7 @@ impl App {
                 ));
                 self.modal = Some(Modal::Form(FormKind::Setup(SetupForm::SchemeDetails), form));
             }
+            _ => self.governance_edit(id),
         }
     }
 
@@ -380,6 +443,7 @@ impl App {
                     "the scheme's details are edited ({edit}), not retired"
                 ));
             }
+            _ => return self.governance_retire(id),
         };
         let mut form = Form::new(
             "Retire",
@@ -400,6 +464,9 @@ impl App {
         kind: &SetupForm,
         form: &Form,
     ) -> Result<String, StoreError> {
+        if kind.is_governance() {
+            return self.submit_governance_form(kind, form);
+        }
         let (op, now) = (self.operator.id, self.now());
         let camera_edit = |app: &App, current: Option<i64>| -> Result<CameraEdit, StoreError> {
             let zones = app.camera_zones(current);
@@ -494,6 +561,7 @@ impl App {
                 self.store.set_scheme_details(d, op, now)?;
                 "the scheme's details saved: documents made from now on carry them".into()
             }
+            _ => unreachable!("governance forms are saved above"),
         };
         // a failed read is said; the save itself stands
         self.reload_places();

@@ -7,6 +7,7 @@ mod backup;
 mod console;
 mod data;
 mod documents;
+mod governance;
 mod operator;
 mod privacy;
 mod setup;
@@ -257,6 +258,24 @@ pub enum Commands {
     Bulletin {
         #[command(subcommand)]
         command: documents::BulletinCommand,
+    },
+    /// The breach log: each breach, its 72-hour ICO deadline while
+    /// unreported, and what was done (a manager, named with --as)
+    Breach {
+        #[command(subcommand)]
+        command: governance::BreachCommand,
+    },
+    /// The information-sharing agreements: with whom, why, on what lawful
+    /// basis, and when each is reviewed (a manager, named with --as)
+    Agreement {
+        #[command(subcommand)]
+        command: governance::AgreementCommand,
+    },
+    /// The DPIA and the appropriate policy document: each version approved
+    /// and its review date (a manager, named with --as)
+    Dpia {
+        #[command(subcommand)]
+        command: governance::DpiaCommand,
     },
 }
 
@@ -589,6 +608,9 @@ pub fn run() -> Result<()> {
             out,
         }) => documents::document_command(&g, &what, exclusion, member, &format, out, now),
         Some(Commands::Bulletin { command }) => documents::bulletin_command(&g, command, now),
+        Some(Commands::Breach { command }) => governance::breach_command(&g, command, now),
+        Some(Commands::Agreement { command }) => governance::agreement_command(&g, command, now),
+        Some(Commands::Dpia { command }) => governance::dpia_command(&g, command, now),
     }
 }
 

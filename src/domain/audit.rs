@@ -64,10 +64,12 @@ pub enum AuditAction {
     Correct,
     /// A roll-call voided, with why.
     Void,
+    /// A breach in the breach log closed.
+    Close,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 46] = [
+    pub const ALL: [AuditAction; 47] = [
         AuditAction::Create,
         AuditAction::Add,
         AuditAction::Update,
@@ -114,6 +116,7 @@ impl AuditAction {
         AuditAction::Late,
         AuditAction::Correct,
         AuditAction::Void,
+        AuditAction::Close,
     ];
 
     /// The code as stored and hashed.
@@ -165,6 +168,7 @@ impl AuditAction {
             AuditAction::Late => "late",
             AuditAction::Correct => "correct",
             AuditAction::Void => "void",
+            AuditAction::Close => "close",
         }
     }
 
@@ -395,7 +399,7 @@ mod tests {
             "{err}"
         );
         assert!(
-            err.contains("sign-in_refused") && err.ends_with("void)"),
+            err.contains("sign-in_refused") && err.ends_with("close)"),
             "{err}"
         );
     }

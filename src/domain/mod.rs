@@ -6,6 +6,7 @@ pub mod clock;
 pub mod document;
 pub mod exclusion;
 pub mod filter;
+pub mod governance;
 pub mod history;
 pub mod hit;
 pub mod incident;

@@ -76,10 +76,13 @@ pub enum Permission {
     ManageMembers,
     /// Zones, cameras, the scheme's details, and backups.
     SetUpScheme,
+    /// The breach log, the information-sharing agreements, the DPIA and the
+    /// appropriate policy document.
+    KeepGovernance,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 20] = [
+    pub const ALL: [Permission; 21] = [
         Permission::LogIncident,
         Permission::UpdateIncident,
         Permission::NameOffenderOnIncident,
@@ -100,6 +103,7 @@ impl Permission {
         Permission::KeepLog,
         Permission::ManageMembers,
         Permission::SetUpScheme,
+        Permission::KeepGovernance,
     ];
 
     /// What the permission lets someone do, for a refusal message.
@@ -125,6 +129,7 @@ impl Permission {
             Permission::KeepLog => "write in the occurrence log",
             Permission::ManageMembers => "change members or their training",
             Permission::SetUpScheme => "set up the scheme (zones, cameras, its details, backups)",
+            Permission::KeepGovernance => "keep the breach log, sharing agreements and the DPIA",
         }
     }
 }
@@ -198,7 +203,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_a_manager_manages_sanctions_operators_retention_and_subject_access() {
+    fn only_a_manager_manages_sanctions_operators_retention_subject_access_and_governance() {
         for p in [
             Permission::ManageExclusions,
             Permission::ManageOperators,
@@ -209,6 +214,7 @@ mod tests {
             Permission::ViewAudit,
             Permission::ManageMembers,
             Permission::SetUpScheme,
+            Permission::KeepGovernance,
         ] {
             for r in Role::ALL {
                 assert_eq!(allowed(r, p), r == Role::Manager, "{r:?} {p:?}");

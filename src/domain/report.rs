@@ -246,6 +246,8 @@ pub struct Report {
     pub members: Members,
     /// Police recorded crime beside the scheme's incidents of the same kind.
     pub police: Vec<PoliceSeries>,
+    /// Agreements, breaches and the DPIA (`domain/governance.rs`).
+    pub governance: super::governance::GovernanceFigures,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

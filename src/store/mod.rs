@@ -10,6 +10,7 @@ pub mod exports;
 pub mod files;
 pub mod find;
 pub mod folders;
+pub mod governance;
 pub mod history;
 pub mod imports;
 pub mod incidents;

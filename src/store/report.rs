@@ -3,8 +3,9 @@
 //! `started_at`, police data by month), so a year of a million-incident
 //! store is read in one pass per table, never row by row in Rust.
 
-use super::{ts, Result, Store};
+use super::{from_ts, ts, Result, Store};
 use crate::domain::exclusion::Ladder;
+use crate::domain::governance::GovernanceFigures;
 use crate::domain::report::{
     incidents_from_cells, police_beside_scheme, worst_zones, Count, Hits, IncidentCell, Members,
     MonthCount, MonthSpan, Offenders, PeriodInfo, Radios, Report, ReportPeriod, RollCallMonth,
@@ -384,6 +385,16 @@ impl Store {
         };
         let police = police_beside_scheme(&police_rows, &cells, &months);
 
+        // governance: a handful of rows each, summed up in the domain
+        let governance = GovernanceFigures::from_records(
+            &self.agreements()?,
+            &self.breaches()?,
+            &self.policy_documents()?,
+            period.to,
+            from_ts(start),
+            from_ts(end),
+        );
+
         Ok(Report {
             period: PeriodInfo {
                 from: period.from,
@@ -406,6 +417,7 @@ impl Store {
             radios,
             members,
             police,
+            governance,
         })
     }
 }

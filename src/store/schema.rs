@@ -721,6 +721,81 @@ UPDATE radio_log SET event = 'off' WHERE message = 'signing off';
     r#"
 ALTER TABLE audit ADD COLUMN state TEXT;
 "#,
+    // 21: the scheme's own data-protection records, a manager's (see
+    // domain/governance.rs): the breach log, the information-sharing
+    // agreements (their ids stable, for releases of footage to name) and the
+    // DPIA and appropriate policy document, one row per approved version.
+    // Nothing is ever deleted: a correction is an edit, versioned like a
+    // member's, its fields' old and new values in `governance_changes`. That
+    // history is kept apart from `field_changes`, whose owners retention and
+    // the subject access request reach: these records name no one and are
+    // kept for as long as the scheme is.
+    r#"
+CREATE TABLE breaches (
+    id               INTEGER PRIMARY KEY,
+    what             TEXT NOT NULL,
+    found_at         INTEGER NOT NULL,
+    occurred_at      INTEGER,
+    people_affected  INTEGER NOT NULL DEFAULT 0 CHECK (people_affected >= 0),
+    who_affected     TEXT NOT NULL DEFAULT '',
+    reported_to_ico  INTEGER NOT NULL DEFAULT 0,
+    reported_at      INTEGER,
+    ico_reference    TEXT NOT NULL DEFAULT '',
+    actions          TEXT NOT NULL DEFAULT '',
+    closed_at        INTEGER,
+    created_by       INTEGER REFERENCES operators(id),
+    created_at       INTEGER NOT NULL,
+    version          INTEGER NOT NULL DEFAULT 1,
+    changed_by       INTEGER REFERENCES operators(id),
+    changed_at       INTEGER,
+    CHECK (reported_to_ico = (reported_at IS NOT NULL))
+);
+CREATE INDEX breaches_found ON breaches(found_at);
+
+CREATE TABLE sharing_agreements (
+    id            INTEGER PRIMARY KEY,
+    party         TEXT NOT NULL,
+    purpose       TEXT NOT NULL,
+    lawful_basis  TEXT NOT NULL,
+    signed_on     TEXT NOT NULL,
+    review_on     TEXT NOT NULL,
+    ended_on      TEXT,
+    created_by    INTEGER REFERENCES operators(id),
+    created_at    INTEGER NOT NULL,
+    version       INTEGER NOT NULL DEFAULT 1,
+    changed_by    INTEGER REFERENCES operators(id),
+    changed_at    INTEGER,
+    CHECK (review_on >= signed_on AND (ended_on IS NULL OR ended_on >= signed_on))
+);
+
+CREATE TABLE governance_documents (
+    id           INTEGER PRIMARY KEY,
+    kind         TEXT NOT NULL CHECK (kind IN ('dpia', 'appropriate_policy')),
+    edition      TEXT NOT NULL,
+    approved_on  TEXT NOT NULL,
+    review_on    TEXT NOT NULL,
+    notes        TEXT NOT NULL DEFAULT '',
+    created_by   INTEGER REFERENCES operators(id),
+    created_at   INTEGER NOT NULL,
+    version      INTEGER NOT NULL DEFAULT 1,
+    changed_by   INTEGER REFERENCES operators(id),
+    changed_at   INTEGER,
+    CHECK (review_on > approved_on)
+);
+
+CREATE TABLE governance_changes (
+    id           INTEGER PRIMARY KEY,
+    edit         INTEGER NOT NULL,
+    at           INTEGER NOT NULL,
+    operator_id  INTEGER REFERENCES operators(id),
+    record       TEXT NOT NULL CHECK (record IN ('breach', 'agreement', 'document')),
+    record_id    INTEGER NOT NULL,
+    field        TEXT NOT NULL,
+    old          TEXT NOT NULL,
+    new          TEXT NOT NULL
+);
+CREATE INDEX governance_changes_record ON governance_changes(record, record_id);
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

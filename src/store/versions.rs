@@ -1,5 +1,6 @@
 //! One optimistic-concurrency rule for every record two people can edit —
-//! incidents, people on the register, exclusions, members, radios and hits:
+//! incidents, people on the register, exclusions, members, radios, hits and
+//! the governance records:
 //! each has a version, bumped by every write to it together with who made
 //! the write and when ([`bump`]). A save made on the copy a form opened with
 //! names that copy's version, and is refused, writing nothing, when the
@@ -28,6 +29,10 @@ pub enum Record {
     Member(i64),
     Radio(i64),
     Hit(i64),
+    /// The governance records (`store/governance.rs`).
+    Breach(i64),
+    Agreement(i64),
+    PolicyDocument(i64),
 }
 
 impl Record {
@@ -38,7 +43,10 @@ impl Record {
             | Record::Exclusion(id)
             | Record::Member(id)
             | Record::Radio(id)
-            | Record::Hit(id) => id,
+            | Record::Hit(id)
+            | Record::Breach(id)
+            | Record::Agreement(id)
+            | Record::PolicyDocument(id) => id,
         }
     }
 
@@ -51,6 +59,9 @@ impl Record {
             Record::Member(_) => ("members", "t.name"),
             Record::Radio(_) => ("radios", "t.call_sign"),
             Record::Hit(_) => ("hits", "''"),
+            Record::Breach(_) => ("breaches", "''"),
+            Record::Agreement(_) => ("sharing_agreements", "t.party"),
+            Record::PolicyDocument(_) => ("governance_documents", "t.edition"),
         }
     }
 
@@ -63,6 +74,9 @@ impl Record {
             Record::Member(_) => name.to_string(),
             Record::Radio(_) => format!("radio {name}"),
             Record::Hit(id) => format!("hit {id}"),
+            Record::Breach(id) => format!("breach #{id}"),
+            Record::Agreement(id) => format!("the agreement with {name} (#{id})"),
+            Record::PolicyDocument(id) => format!("document #{id} (version {name})"),
         }
     }
 }
@@ -77,6 +91,9 @@ impl std::fmt::Display for Record {
             Record::Member(id) => write!(f, "member {id}"),
             Record::Radio(id) => write!(f, "radio {id}"),
             Record::Hit(id) => write!(f, "hit {id}"),
+            Record::Breach(id) => write!(f, "breach {id}"),
+            Record::Agreement(id) => write!(f, "agreement {id}"),
+            Record::PolicyDocument(id) => write!(f, "document {id}"),
         }
     }
 }

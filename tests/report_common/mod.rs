@@ -559,6 +559,115 @@ impl Town {
             .unwrap(); // a fault in April
     }
 
+    /// Governance records on both sides of the period's edges: agreements
+    /// in force or not on 30 June, breaches found just inside and outside it
+    /// (reported and closed before or after its end), and two DPIAs, the
+    /// later approved after the period.
+    pub fn governance(&mut self) {
+        use watchroom::domain::governance::{
+            AgreementInput, BreachInput, DocumentKind, PolicyDocumentInput,
+        };
+        let op = self.op.id;
+        let agreement = |party: &str, signed: &str, review: &str| AgreementInput {
+            party: party.into(),
+            purpose: "offender information".into(),
+            lawful_basis: "law enforcement".into(),
+            signed_on: day(signed),
+            review_on: day(review),
+            ended_on: None,
+        };
+        // due for review within 30 days of 30 June; not due; ended on 30 June;
+        // signed the day after
+        let s = &mut self.store;
+        s.add_agreement(
+            &agreement("Kent Police", "2025-01-01", "2026-07-30"),
+            op,
+            made(),
+        )
+        .unwrap();
+        s.add_agreement(
+            &agreement("Castlebrook Council", "2025-01-01", "2027-01-01"),
+            op,
+            made(),
+        )
+        .unwrap();
+        let ended = s
+            .add_agreement(
+                &agreement("Old Partner", "2024-01-01", "2026-01-01"),
+                op,
+                made(),
+            )
+            .unwrap();
+        s.end_agreement(ended, 1, day("2026-06-30"), op, made())
+            .unwrap();
+        s.add_agreement(
+            &agreement("Late Partner", "2026-07-01", "2027-07-01"),
+            op,
+            made(),
+        )
+        .unwrap();
+        let breach = |what: &str, found: &str, reported: Option<&str>| BreachInput {
+            what: what.into(),
+            found_at: Some(t(found)),
+            people_affected: 4,
+            reported_at: reported.map(t),
+            ..Default::default()
+        };
+        // the first instant of the period (midnight GMT), reported and closed in it
+        let first = s
+            .add_breach(
+                &breach(
+                    "wrong list",
+                    "2026-01-01T00:00:00Z",
+                    Some("2026-01-02T09:00:00Z"),
+                ),
+                op,
+                made(),
+            )
+            .unwrap();
+        s.close_breach(
+            first,
+            1,
+            t("2026-01-05T09:00:00Z"),
+            "list recalled",
+            op,
+            made(),
+        )
+        .unwrap();
+        // 30 June 23:30 BST, reported and closed only in July
+        let last = s
+            .add_breach(
+                &breach(
+                    "photo posted",
+                    "2026-06-30T22:30:00Z",
+                    Some("2026-07-01T09:00:00Z"),
+                ),
+                op,
+                made(),
+            )
+            .unwrap();
+        s.close_breach(last, 1, t("2026-07-03T09:00:00Z"), "taken down", op, made())
+            .unwrap();
+        // 1 July 00:00 BST: outside
+        s.add_breach(
+            &breach("laptop lost", "2026-06-30T23:00:00Z", None),
+            op,
+            made(),
+        )
+        .unwrap();
+        let dpia = |edition: &str, approved: &str, review: &str| PolicyDocumentInput {
+            kind: DocumentKind::Dpia,
+            edition: edition.into(),
+            approved_on: day(approved),
+            review_on: day(review),
+            notes: String::new(),
+        };
+        s.record_policy_document(&dpia("1.0", "2025-06-01", "2026-07-15"), op, made())
+            .unwrap();
+        s.record_policy_document(&dpia("2.0", "2026-08-01", "2027-08-01"), op, made())
+            .unwrap();
+    }
+
     pub fn report(&self) -> Report {
         self.store
             .report(&half_year(), TZ, &Ladder::default(), made())

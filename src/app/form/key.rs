@@ -5,6 +5,18 @@
 /// form gives its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FieldKey {
+    Reported,
+    Purpose,
+    Party,
+    Occurred,
+    LawfulBasis,
+    IcoRef,
+    Found,
+    EndedOn,
+    Edition,
+    Done,
+    ApprovedOn,
+    Affected,
     Action,
     Address,
     Agreement,
@@ -69,6 +81,18 @@ impl FieldKey {
     /// What the form shows beside the field.
     pub fn label(self) -> &'static str {
         match self {
+            FieldKey::Reported => "Told the ICO",
+            FieldKey::Purpose => "Purpose",
+            FieldKey::Party => "With whom",
+            FieldKey::Occurred => "Occurred",
+            FieldKey::LawfulBasis => "Lawful basis",
+            FieldKey::IcoRef => "ICO ref",
+            FieldKey::Found => "Found",
+            FieldKey::EndedOn => "Ended on",
+            FieldKey::Edition => "Version",
+            FieldKey::Done => "What was done",
+            FieldKey::ApprovedOn => "Approved on",
+            FieldKey::Affected => "People affected",
             FieldKey::Action => "Action",
             FieldKey::Address => "Address",
             FieldKey::Agreement => "Agreement",

@@ -260,6 +260,33 @@ pub fn csv_rows(r: &Report) -> Vec<CsvRow> {
         share_value(m.reporting_share),
     );
 
+    let g = &r.governance;
+    for (figure, n) in [
+        ("agreements_in_force", g.agreements_in_force),
+        ("agreements_due_for_review", g.agreements_due_for_review),
+        ("breaches_found", g.breaches_found),
+        ("breaches_reported_to_ico", g.breaches_reported),
+        ("breaches_open", g.breaches_open),
+    ] {
+        put("governance", figure, "", "", n.to_string());
+    }
+    put(
+        "governance",
+        "last_dpia_review",
+        "",
+        "",
+        g.last_dpia_review
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+    );
+    put(
+        "governance",
+        "dpia_review_due",
+        "",
+        "",
+        g.dpia_review_due.to_string(),
+    );
+
     for s in &r.police {
         put(
             "police",

@@ -480,10 +480,56 @@ pub fn markdown(r: &Report) -> String {
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
         table(&mut out, &header, 1, &rows);
     }
+    governance(&mut out, r);
     while out.ends_with("\n\n") {
         out.pop();
     }
     out
+}
+
+/// The scheme's data-protection governance, as it stood at the period's end.
+fn governance(out: &mut String, r: &Report) {
+    let g = &r.governance;
+    let end = day_label(r.period.to);
+    let _ = writeln!(
+        out,
+        "### Data protection governance
+"
+    );
+    let _ = writeln!(
+        out,
+        "On {end} the scheme had {} in force, {} of them due for review within 30 days or overdue.\n",
+        many(g.agreements_in_force, "information-sharing agreement", "information-sharing agreements"),
+        num(g.agreements_due_for_review),
+    );
+    let breaches = if g.breaches_found == 0 {
+        "No personal data breach was found during the period.".to_string()
+    } else {
+        format!(
+            "{} found during the period; {} reported to the ICO and {} still open at its end.",
+            capitalise(&many(
+                g.breaches_found,
+                "personal data breach was",
+                "personal data breaches were"
+            )),
+            num(g.breaches_reported),
+            num(g.breaches_open),
+        )
+    };
+    let _ = writeln!(out, "{breaches}\n");
+    let dpia = match g.last_dpia_review {
+        None => "No data protection impact assessment (DPIA) had been recorded.".to_string(),
+        Some(d) => format!(
+            "The data protection impact assessment (DPIA) was last reviewed on {}; {}.",
+            day_label(d),
+            if g.dpia_review_due {
+                "its next review was due"
+            } else {
+                "its next review was not yet due"
+            }
+        ),
+    };
+    let _ = writeln!(out, "{dpia}\n");
 }
 
 fn capitalise(s: &str) -> String {

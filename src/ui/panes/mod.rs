@@ -3,6 +3,7 @@
 pub mod activity;
 pub mod board;
 pub mod detail;
+pub mod governance;
 pub mod hits;
 pub mod log;
 pub mod members;

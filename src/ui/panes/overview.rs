@@ -48,7 +48,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 fn shift_strip(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let now = app.now();
     let on = (now - app.started_at).num_seconds().max(0);
-    let line = Line::from(vec![
+    let mut line = Line::from(vec![
         Span::styled(
             format!(" {} ", clean(&app.operator.name)),
             theme.style("title"),
@@ -65,6 +65,11 @@ fn shift_strip(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             theme.style("info"),
         ),
     ]);
+    // beside who is on, before the clock, so a narrow strip keeps it
+    if let Some(r) = app.governance_reminder() {
+        line.spans
+            .insert(2, Span::styled(format!("{r} "), theme.style("alert_warn")));
+    }
     f.render_widget(Paragraph::new(line), area);
 }
 

@@ -91,7 +91,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     };
 
     let [charts, sparks, tables] = Layout::vertical([
-        Constraint::Length(15),
+        Constraint::Length(18),
         Constraint::Length(6),
         Constraint::Min(3),
     ])
@@ -172,6 +172,7 @@ fn key_figures(f: &mut Frame, area: Rect, r: &Report, theme: &Theme) {
         &r.radios,
         &r.members,
     );
+    let g = &r.governance;
     let rows: Vec<(&str, String, Style)> = vec![
         ("Incidents", num(r.incidents.total), plain),
         ("Losses", format_pence(l.loss_pence), plain),
@@ -264,6 +265,41 @@ fn key_figures(f: &mut Frame, area: Rect, r: &Report, theme: &Theme) {
             "Members reporting",
             format!("{} ({})", num(m.reporting), percent(m.reporting_share)),
             plain,
+        ),
+        (
+            "Sharing agreements",
+            format!(
+                "{} in force · {} due for review",
+                num(g.agreements_in_force),
+                num(g.agreements_due_for_review)
+            ),
+            warn(g.agreements_due_for_review > 0),
+        ),
+        (
+            "Data breaches",
+            format!(
+                "{} · {} to the ICO · {} open",
+                num(g.breaches_found),
+                num(g.breaches_reported),
+                num(g.breaches_open)
+            ),
+            warn(g.breaches_open > 0),
+        ),
+        (
+            "DPIA last reviewed",
+            match g.last_dpia_review {
+                None => "none recorded".to_string(),
+                Some(d) => format!(
+                    "{}{}",
+                    d.format("%-d %b %Y"),
+                    if g.dpia_review_due {
+                        " · review due"
+                    } else {
+                        ""
+                    }
+                ),
+            },
+            warn(g.last_dpia_review.is_none() || g.dpia_review_due),
         ),
     ];
     let rows = rows.into_iter().map(|(label, value, style)| {

@@ -46,6 +46,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         SetupView::Zones => zones(f, area, app, theme),
         SetupView::Cameras => cameras(f, area, app, theme),
         SetupView::Scheme => scheme(f, area, app, theme),
+        _ => super::governance::draw(f, area, app, theme),
     }
 }
 

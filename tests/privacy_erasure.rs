@@ -168,6 +168,24 @@ fn scheme(in_force: bool) -> Scheme {
 fn a_dry_run_lists_every_mention_and_apply_leaves_no_trace_and_an_audit_line_naming_no_one() {
     let t = scheme(false);
     assert!(t.photo.exists());
+    // a bulletin that shows someone else, its alert naming him by nickname
+    let docs = t.path.parent().unwrap().join("documents");
+    std::fs::create_dir_all(&docs).unwrap();
+    let bulletin = docs.join("bulletin-2026-11-20.md");
+    std::fs::write(
+        &bulletin,
+        "# Bulletin\n\n- Zebbo is back in town: call the control room\n",
+    )
+    .unwrap();
+    raw(&t.path)
+        .execute(
+            "INSERT INTO documents (kind, created_at, files) VALUES ('bulletin', ?1, ?2)",
+            rusqlite::params![
+                Utc::now().timestamp(),
+                format!("[\"{}\"]", bulletin.display())
+            ],
+        )
+        .unwrap();
     let before = content(&t.path);
     let why = "erasure request ERQ-7 from Zebedee Quartermaine: no ground to keep";
     let (ok, out, err) = run_binary(&t.path, MANAGER, PIN, &["erase", "Zed Q", "--why", why]);
@@ -178,6 +196,10 @@ fn a_dry_run_lists_every_mention_and_apply_leaves_no_trace_and_an_audit_line_nam
     assert!(out.contains("occurrence log entry #"), "{out}");
     assert!(out.contains("“Z. Quartermaine”"), "{out}");
     assert!(!out.contains("Alice"), "someone else: {out}");
+    assert!(
+        out.contains("mention bulletin #1 (bulletin-2026-11-20.md)"),
+        "{out}"
+    );
     assert!(out.contains("dry run: nothing was changed"), "{out}");
     assert!(content(&t.path) == before, "a dry run changes nothing");
 
@@ -190,6 +212,8 @@ fn a_dry_run_lists_every_mention_and_apply_leaves_no_trace_and_an_audit_line_nam
     assert!(ok, "{out}{err}");
     assert!(out.contains("erased: 1 offender records removed"), "{out}");
     assert!(!t.photo.exists(), "the photo file is deleted");
+    assert!(!bulletin.exists(), "the bulletin naming him is deleted");
+    assert_eq!(count(&t.path, "SELECT COUNT(*) FROM documents"), 0);
     assert_eq!(
         count(
             &t.path,

@@ -2,7 +2,8 @@
 //! records: every table that holds any, read once per table (narrowed in
 //! SQL to rows holding one of the words every mention must contain, then
 //! matched word by word by `domain::mentions`). Retention and erasure strike
-//! out what this finds; a subject access report lists it.
+//! out what this finds; a subject access report lists it. The documents'
+//! Markdown files are read too: one that names them goes with them.
 
 use crate::domain::mentions::{context, Mentions, Person};
 use crate::store::{from_ts, Result, Store};
@@ -235,13 +236,68 @@ pub(crate) fn find_mentions(conn: &Connection, ids: &[i64]) -> Result<Vec<Mentio
             }
         }
     }
+    out.extend(document_mentions(conn, &m, &owned)?);
     out.sort_by(|a, b| b.at.cmp(&a.at).then(a.record.cmp(&b.record)));
+    Ok(out)
+}
+
+/// The documents whose Markdown names them, among those that do not show
+/// them (a bulletin whose alert names someone it has no picture of): a
+/// file cannot be struck out in place, so retention and erasure delete the
+/// document (`table` "documents", `rowid` its number).
+fn document_mentions(conn: &Connection, m: &Mentions, owned: &str) -> Result<Vec<Mention>> {
+    let mut st = conn.prepare(
+        "SELECT id, kind, created_at, files FROM documents
+         WHERE id NOT IN (SELECT document_id FROM document_subjects
+                          WHERE offender_id IN (SELECT value FROM json_each(?1)))
+           AND (exclusion_id IS NULL OR exclusion_id NOT IN
+                (SELECT id FROM exclusions WHERE offender_id IN (SELECT value FROM json_each(?1))))",
+    )?;
+    let rows = st.query_map([owned], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, String>(3)?,
+        ))
+    })?;
+    let mut out = vec![];
+    for row in rows {
+        let (id, kind, at, files) = row?;
+        for file in crate::store::documents::files_of(&files) {
+            if !file.ends_with(".md") {
+                continue;
+            }
+            // a file moved or deleted by hand names no one here
+            let Ok(text) = std::fs::read_to_string(&file) else {
+                continue;
+            };
+            let found = m.find(&text);
+            let Some(first) = found.first() else { continue };
+            let name = std::path::Path::new(&file)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            out.push(Mention {
+                table: "documents",
+                column: "markdown",
+                rowid: id,
+                record: format!("{kind} #{id} ({name})"),
+                at: from_ts(at),
+                words: found.iter().map(|f| f.words.clone()).collect(),
+                context: context(&text, first, 80),
+                redacted: String::new(),
+            });
+        }
+    }
     Ok(out)
 }
 
 /// Replace every mention found with its struck-out text; how many fields changed.
 pub(crate) fn strike_out(conn: &Connection, mentions: &[Mention]) -> Result<usize> {
-    for mention in mentions {
+    // a document's file is deleted with it instead (see `document_mentions`)
+    let mentions: Vec<&Mention> = mentions.iter().filter(|m| m.table != "documents").collect();
+    for mention in &mentions {
         let versioned = FREE_TEXT
             .iter()
             .any(|t| t.table == mention.table && t.versioned);

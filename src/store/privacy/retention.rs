@@ -258,6 +258,14 @@ pub(super) fn remove_people(tx: &Connection, ids: &[i64], c: &mut RetentionCount
     // goes (an incident anonymised after keeps none of its text)
     let mentions = super::mentions::find_mentions(tx, ids)?;
     c.mentions_struck_out = super::mentions::strike_out(tx, &mentions)?;
+    // and the documents whose Markdown names them, with the ones that show them
+    let naming = id_list(
+        &mentions
+            .iter()
+            .filter(|m| m.table == "documents")
+            .map(|m| m.rowid)
+            .collect::<Vec<_>>(),
+    );
     // which photos to delete, read before they go
     c.photos = tx
         .prepare(
@@ -285,12 +293,13 @@ pub(super) fn remove_people(tx: &Connection, ids: &[i64], c: &mut RetentionCount
              WHERE id IN (SELECT document_id FROM document_subjects
                           WHERE offender_id IN (SELECT value FROM json_each(?1)))
                 OR exclusion_id IN (SELECT id FROM exclusions
-                                    WHERE offender_id IN (SELECT value FROM json_each(?1)))";
+                                    WHERE offender_id IN (SELECT value FROM json_each(?1)))
+                OR id IN (SELECT value FROM json_each(?2))";
     let docs: Vec<String> = tx
         .prepare(&format!(
             "SELECT files FROM documents WHERE id IN ({showing})"
         ))?
-        .query_map([&people], |r| r.get(0))?
+        .query_map(params![people, naming], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     c.document_files = docs
         .iter()
@@ -298,7 +307,7 @@ pub(super) fn remove_people(tx: &Connection, ids: &[i64], c: &mut RetentionCount
         .collect();
     tx.execute(
         &format!("DELETE FROM documents WHERE id IN ({showing})"),
-        [&people],
+        params![people, naming],
     )?;
     c.changes = crate::store::history::delete_people(tx, &people)?;
     tx.execute(

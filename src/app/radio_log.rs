@@ -226,7 +226,7 @@ impl App {
         true
     }
 
-    /// Row `i` of the list of past roll-calls was moved to: read its window.
+    /// The selection moved past the window read: read the window around it.
     pub(crate) fn radio_window(&mut self) {
         match self.radio.view {
             RadioView::Log => self.read_radio_log(),

@@ -1,6 +1,9 @@
 //! Members and their training on a real store, with the fixed clock: status,
 //! renewals due, agreements, training due, membership over time, and the
 //! audit trail of every change.
+//!
+//! Over 800 lines: the store's rules and the pane's keys for members and
+//! training share one fixed clock and one set of helpers here.
 
 mod support;
 

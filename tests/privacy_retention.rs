@@ -2,6 +2,9 @@
 //! changes nothing; applying removes exactly what is due from every table and
 //! leaves no trace in the files; rules of zero are refused before anything is
 //! read.
+//!
+//! Over 800 lines: one small town holding every kind of record and mention
+//! retention must reach, built once and read by each test.
 
 mod privacy_common;
 mod support;

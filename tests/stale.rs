@@ -3,6 +3,9 @@
 //! keeps what was typed, and saving again writes only what this operator
 //! changed onto the colleague's copy; where both changed one field, both
 //! values are shown and the operator chooses before anything is written.
+//!
+//! Over 800 lines: one test per record two people can edit, so a new kind
+//! of record is added beside the others with the same two-console helpers.
 //! Two consoles on one real store file, driven by keys.
 
 mod support;

@@ -1,6 +1,11 @@
 //! The radio network in the console: the radio pane (the roll-call, one key
 //! per station, with its keeping in `rollcall`), the inventory with each
 //! radio's recent roll-calls, and the radio log.
+//!
+//! Over 800 lines: every line typed on the radio pane (a log entry, a
+//! sign-on, a late check-in, a correction, a relay, a void, the filters) is
+//! read by the one `submit_radio_input` beside the pane's state and forms;
+//! the log's and the past roll-calls' windows are in `radio_log`.
 
 use super::effect::{moved, Effect, Nav};
 use super::form::{Field, FieldKey, Form};

@@ -25,6 +25,7 @@ pub mod report;
 pub mod retention;
 pub mod rollcall;
 pub mod search;
+mod search_bound;
 pub mod shift;
 pub mod sighting;
 pub mod text;

@@ -62,9 +62,17 @@
 //! - each haystack carries a bit set of the letters and digits it can match,
 //!   so a field (or a whole entry) lacking one of the query's letters is passed
 //!   over without running the matcher;
+//! - and the letters that start a word there and the pairs of letters side
+//!   by side (see [`search_bound`]), which bound how well a word could match
+//!   a field without the matcher: a field or an entry that could not get
+//!   into a full list is passed over;
 //! - the scan keeps the best `limit` hits in a bounded heap and visits entries
 //!   most active first: once even a perfect name match could not get into the
-//!   heap, no later entry can either, and the scan stops;
+//!   heap, no later entry can either, and the scan stops. A query that has not
+//!   stopped it after `ACTIVE_FIRST` entries (a poor or rare match) has the
+//!   rest read in slot order, the order their text sits in memory;
+//! - with several words, the longest is tried first, as the likeliest to
+//!   miss;
 //! - markers come from a small vocabulary, so each distinct marker is matched
 //!   once per query, not once per offender;
 //! - for the typo pass, the index keeps a vocabulary of every distinct word
@@ -83,8 +91,8 @@
 //! needs none of this, is in [`typo`].
 
 use super::offender::OffenderKind;
+use super::search_bound::{letter_bit, Letters, Needle};
 use super::typo;
-use nucleo_matcher::chars;
 use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32String};
 use std::cmp::{Ordering, Reverse};
@@ -186,41 +194,18 @@ fn atom_ceiling(atom: &Atom) -> u32 {
     MAX_CHAR_SCORE * atom.needle_text().len() as u32 + FIRST_CHAR_EXTRA
 }
 
-/// The bit standing for an ASCII letter (either case) or digit; 0 for the rest.
-fn letter_bit(c: char) -> u64 {
-    match c.to_ascii_lowercase() {
-        c @ 'a'..='z' => 1 << (c as u32 - 'a' as u32),
-        c @ '0'..='9' => 1 << (26 + c as u32 - '0' as u32),
-        _ => 0,
-    }
-}
-
-/// The letters and digits a query word needs its haystack to have.
-fn needle_mask(atom: &Atom) -> u64 {
-    atom.needle_text().chars().fold(0, |m, c| m | letter_bit(c))
-}
-
-/// A prepared haystack and the letters and digits it can match.
+/// A prepared haystack and what its letters say (see [`search_bound`]).
 struct Hay {
     text: Utf32String,
-    mask: u64,
+    letters: Letters,
 }
 
 impl Hay {
     fn new(s: &str) -> Hay {
-        let text = Utf32String::from(s);
-        let mut mask = 0;
-        for c in text.slice(..).chars() {
-            mask |= letter_bit(c);
-            if !c.is_ascii() {
-                // Whatever the matcher may fold it to: é → e, K (Kelvin) → k.
-                let n = chars::normalize(c);
-                for d in [n, chars::to_lower_case(c), chars::to_lower_case(n)] {
-                    mask |= letter_bit(d);
-                }
-            }
+        Hay {
+            text: Utf32String::from(s),
+            letters: Letters::of(s),
         }
-        Hay { text, mask }
     }
 }
 
@@ -306,53 +291,92 @@ impl Vocab {
     }
 }
 
-/// What the scan reads for every entry, kept together, most active first.
+/// What the scan reads for every entry, kept together, by slot.
 #[derive(Debug, Clone, Copy)]
 struct Hot {
     activity: i64,
     id: i64,
-    /// Letters and digits in the name; in the aliases and nicknames; in the
-    /// markers; in the description.
-    masks: [u64; 4],
-    slot: u32,
+    /// What the name holds; the aliases and nicknames; the markers; the
+    /// description (see [`search_bound`]).
+    letters: [Letters; 4],
     kind: OffenderKind,
 }
 
 impl Hot {
-    /// The most the entry could score for the query, judged by its letters
-    /// alone; `None` if some word needs a letter it does not have at all.
-    fn bound(&self, query: &Query) -> Option<u32> {
-        let [name, others, markers, description] = self.masks;
-        let has = |have: u64, need: u64| have & need == need;
-        let mut all_in_name = true;
-        let mut spread = 0;
-        for (&need, &ceiling) in query.masks.iter().zip(&query.ceilings) {
-            let weight = if has(name, need) {
-                W_NAME
-            } else if has(others, need) {
-                W_ALIAS.max(W_NICKNAME)
-            } else if has(markers, need) {
-                W_MARKER
-            } else if has(description, need) {
-                W_DESCRIPTION
-            } else {
-                return None;
-            };
-            all_in_name &= weight == W_NAME;
-            let weight = if query.positive.len() == 1 {
-                weight
-            } else {
-                weight.min(W_CROSS_CAP)
-            };
-            spread += ceiling * weight;
+    /// Whether the entry could score `needed` or more for the query, judged
+    /// by its letters alone (see `bound`). One word, the common case, is
+    /// settled field by field, best weight first, as soon as one could.
+    fn reaches(&self, query: &Query, needed: u32) -> bool {
+        let [needle] = &query.needles[..] else {
+            return self.bound(query).is_some_and(|b| b >= needed);
+        };
+        if needed == 0 {
+            // Any match will do: only the letters need be there.
+            return self
+                .letters
+                .iter()
+                .any(|l| l.mask & needle.need == needle.need);
         }
-        Some(if all_in_name {
-            query.ceiling * W_NAME
-        } else {
-            spread
-        })
+        let floor = query.floors[0];
+        let groups = [
+            (0, W_NAME, 0),
+            (1, W_ALIAS.max(W_NICKNAME), 0),
+            (2, W_MARKER, 0),
+            (3, W_DESCRIPTION, floor),
+        ];
+        for (g, weight, floor) in groups {
+            if query.ceiling * weight < needed {
+                return false; // nor can any field weighed lower
+            }
+            let Some(b) = needle.bound(&self.letters[g]) else {
+                continue;
+            };
+            if b >= floor && b * weight >= needed {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The most the entry could score for the query, judged by its letters
+    /// alone; `None` if some word cannot match anywhere in it (it lacks a
+    /// letter, or could only match a description below the floor).
+    fn bound(&self, query: &Query) -> Option<u32> {
+        let [name, others, markers, description] = &self.letters;
+        let several = query.positive.len() > 1;
+        let capped = |w: u32| if several { w.min(W_CROSS_CAP) } else { w };
+        let mut name_total = Some(0);
+        let mut spread = 0;
+        for (needle, &floor) in query.needles.iter().zip(&query.floors) {
+            let in_name = needle.bound(name);
+            let best = [
+                in_name.map(|b| b * capped(W_NAME)),
+                needle
+                    .bound(others)
+                    .map(|b| b * capped(W_ALIAS.max(W_NICKNAME))),
+                needle.bound(markers).map(|b| b * capped(W_MARKER)),
+                needle
+                    .bound(description)
+                    .filter(|&b| b >= floor)
+                    .map(|b| b * capped(W_DESCRIPTION)),
+            ]
+            .into_iter()
+            .flatten()
+            .max()?;
+            spread += best;
+            name_total = name_total.zip(in_name).map(|(t, b)| t + b);
+        }
+        // Every word in the name: the name's total at its own weight, which
+        // a spread over fields is capped below.
+        Some(name_total.map_or(spread, |t| spread.max(t * W_NAME)))
     }
 }
+
+/// How many entries the scan reads most active first before it reads the
+/// rest in slot order (see `search`): a good match fills the list and stops
+/// the scan well within it. Small under test, so that the tests' registers
+/// of a few hundred are read both ways.
+const ACTIVE_FIRST: usize = if cfg!(test) { 64 } else { 8192 };
 
 /// Beyond this many entries moved in the scan order at once, sorting it
 /// afresh is cheaper than shifting it along for each.
@@ -558,6 +582,8 @@ pub struct OffenderIndex {
     slot_of: HashMap<i64, usize>,
     /// One per entry, in scan order (`scan_key`).
     hot: Vec<Hot>,
+    /// Every slot, in scan order (`scan_key`).
+    order: Vec<u32>,
     /// Every distinct marker text seen (never shrinks; a handful of words).
     markers: Vec<Hay>,
     /// The same markers' words, for the typo pass.
@@ -585,6 +611,7 @@ impl OffenderIndex {
             prepared: Vec::with_capacity(entries.len()),
             slot_of: HashMap::with_capacity(entries.len()),
             hot: Vec::new(),
+            order: Vec::new(),
             markers: Vec::new(),
             marker_words: Vec::new(),
             vocab: Vocab::default(),
@@ -602,8 +629,10 @@ impl OffenderIndex {
     /// Make the scan order afresh from every entry.
     fn order_all(&mut self) {
         self.hot = (0..self.entries.len()).map(|s| self.hot_for(s)).collect();
-        self.hot
-            .sort_unstable_by_key(|h| scan_key(h.activity, h.id));
+        let hot = &self.hot;
+        self.order = (0..hot.len() as u32).collect();
+        self.order
+            .sort_unstable_by_key(|&s| scan_key(hot[s as usize].activity, hot[s as usize].id));
     }
 
     pub fn len(&self) -> usize {
@@ -627,7 +656,7 @@ impl OffenderIndex {
     pub fn upsert(&mut self, entry: SearchEntry) {
         if let Some(&slot) = self.slot_of.get(&entry.id) {
             let at = self.hot_position(slot);
-            self.hot.remove(at);
+            self.order.remove(at);
         }
         let slot = self.place(entry);
         self.insert_hot(slot);
@@ -641,7 +670,7 @@ impl OffenderIndex {
         };
         if self.entries[slot].activity != activity {
             let at = self.hot_position(slot);
-            self.hot.remove(at);
+            self.order.remove(at);
             self.entries[slot].activity = activity;
             self.insert_hot(slot);
         }
@@ -654,10 +683,14 @@ impl OffenderIndex {
             return;
         };
         let at = self.hot_position(slot);
-        self.hot.remove(at);
-        if self.take_out(slot) {
-            let at = self.hot_position(slot);
-            self.hot[at].slot = slot as u32;
+        self.order.remove(at);
+        // The last entry moves into `slot`: its place in the scan order must
+        // name it there.
+        let last = self.entries.len() - 1;
+        let moved_at = (slot != last).then(|| self.hot_position(last));
+        self.take_out(slot);
+        if let Some(at) = moved_at {
+            self.order[at] = slot as u32;
         }
     }
 
@@ -713,6 +746,9 @@ impl OffenderIndex {
         self.slot_of.remove(&id);
         self.entries.swap_remove(slot);
         self.prepared.swap_remove(slot);
+        if slot < self.hot.len() {
+            self.hot.swap_remove(slot);
+        }
         match self.entries.get(slot) {
             Some(moved) => {
                 self.slot_of.insert(moved.id, slot);
@@ -752,7 +788,7 @@ impl OffenderIndex {
             .chain(aliases.iter())
             .chain(nicknames.iter())
             .chain(markers.iter().map(|&m| &self.markers[m as usize]))
-            .fold(0, |m, h| m | h.mask);
+            .fold(0, |m, h| m | h.letters.mask);
         Prepared {
             name,
             aliases,
@@ -785,18 +821,20 @@ impl OffenderIndex {
     fn hot_for(&self, slot: usize) -> Hot {
         let e = &self.entries[slot];
         let p = &self.prepared[slot];
-        let fold = |hays: &[Hay]| hays.iter().fold(0, |m, h| m | h.mask);
+        let fold = |hays: &[Hay]| {
+            hays.iter()
+                .fold(Letters::default(), |m, h| m.union(h.letters))
+        };
         let markers = p.markers.iter().map(|&k| &self.markers[k as usize]);
         Hot {
             activity: e.activity,
             id: e.id,
-            masks: [
-                p.name.mask,
-                fold(&p.aliases) | fold(&p.nicknames),
-                markers.fold(0, |m, h| m | h.mask),
-                p.description.mask,
+            letters: [
+                p.name.letters,
+                fold(&p.aliases).union(fold(&p.nicknames)),
+                markers.fold(Letters::default(), |m, h| m.union(h.letters)),
+                p.description.letters,
             ],
-            slot: slot as u32,
             kind: e.kind,
         }
     }
@@ -804,20 +842,29 @@ impl OffenderIndex {
     /// Where the entry in `slot` sits in the scan order.
     fn hot_position(&self, slot: usize) -> usize {
         let e = &self.entries[slot];
-        self.hot
-            .binary_search_by_key(&scan_key(e.activity, e.id), |h| scan_key(h.activity, h.id))
+        self.order_search(scan_key(e.activity, e.id))
             .expect("every entry is in the scan order")
     }
 
+    fn order_search(&self, key: (Reverse<i64>, i64)) -> Result<usize, usize> {
+        let hot = &self.hot;
+        self.order.binary_search_by_key(&key, |&s| {
+            let h = &hot[s as usize];
+            scan_key(h.activity, h.id)
+        })
+    }
+
+    /// Read the entry in `slot` into `hot` and put it in the scan order.
     fn insert_hot(&mut self, slot: usize) {
         let hot = self.hot_for(slot);
-        let at = self
-            .hot
-            .binary_search_by_key(&scan_key(hot.activity, hot.id), |h| {
-                scan_key(h.activity, h.id)
-            })
-            .unwrap_or_else(|at| at);
-        self.hot.insert(at, hot);
+        let key = scan_key(hot.activity, hot.id);
+        if slot == self.hot.len() {
+            self.hot.push(hot);
+        } else {
+            self.hot[slot] = hot;
+        }
+        let at = self.order_search(key).unwrap_or_else(|at| at);
+        self.order.insert(at, slot as u32);
     }
 
     /// Best first, at most `limit`, optionally only one kind. An empty (or
@@ -845,8 +892,14 @@ impl OffenderIndex {
         }
         let perfect = query.ceiling.saturating_mul(W_NAME);
         let mut best = Best::new(limit);
-        for at in 0..self.hot.len() {
-            let hot = self.hot[at];
+        let mut rest = None;
+        for at in 0..self.order.len() {
+            if at == ACTIVE_FIRST {
+                rest = Some(at);
+                break;
+            }
+            let slot = self.order[at] as usize;
+            let hot = self.hot[slot];
             if kind.is_some_and(|k| k != hot.kind) {
                 continue;
             }
@@ -856,11 +909,23 @@ impl OffenderIndex {
                 // id), so needs at least as much: no one else can get in.
                 break;
             }
-            if hot.bound(&query).is_none_or(|bound| bound < needed) {
-                continue;
-            }
-            if let Some(ranked) = self.score_slot(&query, hot.slot as usize, needed) {
-                best.offer(ranked);
+            self.offer_slot(&query, slot, needed, &mut best);
+        }
+        if let Some(at) = rest {
+            // Not stopped among the most active: the query matches poorly or
+            // few. Everyone else is read in slot order, the order their
+            // text sits in memory, which is several times quicker than
+            // hopping about in the scan order; the list kept is the same
+            // whatever order entries are offered in.
+            let first = self.order[at] as usize;
+            let from = scan_key(self.hot[first].activity, self.hot[first].id);
+            for slot in 0..self.hot.len() {
+                let hot = self.hot[slot];
+                if kind.is_some_and(|k| k != hot.kind) || scan_key(hot.activity, hot.id) < from {
+                    continue;
+                }
+                let needed = score_needed(best.bar(), hot.activity, hot.id);
+                self.offer_slot(&query, slot, needed, &mut best);
             }
         }
         let found = best.len();
@@ -874,6 +939,17 @@ impl OffenderIndex {
             }
         }
         ranked.into_iter().map(|r| self.hit(r)).collect()
+    }
+
+    /// Score the entry in `slot` and offer it to `best`, unless its letters
+    /// say it could not reach `needed`.
+    fn offer_slot(&mut self, query: &Query, slot: usize, needed: u32, best: &mut Best<Ranked>) {
+        if !self.hot[slot].reaches(query, needed) {
+            return;
+        }
+        if let Some(ranked) = self.score_slot(query, slot, needed) {
+            best.offer(ranked);
+        }
     }
 
     /// The places the exact matches left: people with every query word in
@@ -989,7 +1065,8 @@ impl OffenderIndex {
     /// by activity, then name.
     fn list(&mut self, query: &Query, kind: Option<OffenderKind>, limit: usize) -> Vec<SearchHit> {
         let mut best = Best::new(limit);
-        for hot in &self.hot {
+        for &slot in &self.order {
+            let hot = &self.hot[slot as usize];
             if kind.is_some_and(|k| k != hot.kind) {
                 continue;
             }
@@ -999,7 +1076,7 @@ impl OffenderIndex {
             {
                 break; // everyone after is less active still
             }
-            let slot = hot.slot as usize;
+            let slot = slot as usize;
             if !query.negative.is_empty()
                 && excluded(
                     &query.negative,
@@ -1124,12 +1201,13 @@ impl OffenderIndex {
 struct Query {
     positive: Vec<Atom>,
     negative: Vec<Atom>,
-    /// Per positive atom: the letters and digits a haystack must have.
-    masks: Vec<u64>,
+    /// Per positive atom: its letters, for the bound (see [`search_bound`]).
+    needles: Vec<Needle>,
     /// Per positive atom: the raw score a description match needs.
     floors: Vec<u32>,
-    /// Per positive atom: the best raw score it could reach.
-    ceilings: Vec<u32>,
+    /// The positive atoms, longest first: the order several are tried in,
+    /// as a long word is the likelier to miss and end the trial.
+    longest_first: Vec<usize>,
     /// The best raw score the positive atoms together could reach.
     ceiling: u32,
     /// The words as the typo pass compares them; `None` when it would not run.
@@ -1148,13 +1226,17 @@ impl Query {
             pattern.atoms.into_iter().partition(|a| a.negative);
         let ceilings: Vec<u32> = positive.iter().map(atom_ceiling).collect();
         Query {
-            masks: positive.iter().map(needle_mask).collect(),
+            needles: positive.iter().map(Needle::new).collect(),
             floors: ceilings
                 .iter()
                 .map(|c| c * DESCRIPTION_FLOOR.0 / DESCRIPTION_FLOOR.1)
                 .collect(),
             ceiling: ceilings.iter().sum(),
-            ceilings,
+            longest_first: {
+                let mut order: Vec<usize> = (0..positive.len()).collect();
+                order.sort_by_key(|&a| Reverse(positive[a].needle_text().len()));
+                order
+            },
             typo: TypoQuery::new(&positive, !query.ends_with(' ')),
             positive,
             negative,
@@ -1366,9 +1448,9 @@ fn excluded(
 }
 
 /// The atom's raw score in one haystack, skipping the matcher when the
-/// haystack lacks a letter the atom needs.
-fn score(atom: &Atom, mask: u64, hay: &Hay, matcher: &mut Matcher) -> Option<u32> {
-    if hay.mask & mask != mask {
+/// haystack's letters say it could not score at least `min` (0: any match).
+fn score(atom: &Atom, needle: &Needle, hay: &Hay, min: u32, matcher: &mut Matcher) -> Option<u32> {
+    if needle.bound(&hay.letters)? < min {
         return None;
     }
     atom.score(hay.text.slice(..), matcher).map(u32::from)
@@ -1385,11 +1467,17 @@ fn score_one_atom(
     needed: u32,
 ) -> Option<(u32, Spot)> {
     let atom = &query.positive[0];
-    let mask = query.masks[0];
+    let needle = &query.needles[0];
     let mut best: Option<(u32, Spot)> = None;
     let worth = |best: &Option<(u32, Spot)>, weight: u32| {
         let top = query.ceiling * weight;
         top >= needed && best.is_none_or(|(b, _)| top > b)
+    };
+    // The least raw score in a field of this weight that could count: one
+    // that reaches `needed` and beats the best so far.
+    let least = |best: &Option<(u32, Spot)>, weight: u32| {
+        let beat = best.map_or(0, |(b, _)| b / weight + 1);
+        needed.div_ceil(weight).max(beat)
     };
     let consider = |best: &mut Option<(u32, Spot)>, score: u32, on: MatchedOn, nth: usize| {
         if best.is_none_or(|(b, _)| score > b) {
@@ -1398,19 +1486,19 @@ fn score_one_atom(
         }
     };
 
-    if let Some(s) = score(atom, mask, &p.name, matcher) {
+    if let Some(s) = score(atom, needle, &p.name, least(&best, W_NAME), matcher) {
         consider(&mut best, s * W_NAME, MatchedOn::Name, 0);
     }
     if !p.aliases.is_empty() && worth(&best, W_ALIAS) {
         for (nth, h) in p.aliases.iter().enumerate() {
-            if let Some(s) = score(atom, mask, h, matcher) {
+            if let Some(s) = score(atom, needle, h, least(&best, W_ALIAS), matcher) {
                 consider(&mut best, s * W_ALIAS, MatchedOn::Alias, nth);
             }
         }
     }
     if !p.nicknames.is_empty() && worth(&best, W_NICKNAME) {
         for (nth, h) in p.nicknames.iter().enumerate() {
-            if let Some(s) = score(atom, mask, h, matcher) {
+            if let Some(s) = score(atom, needle, h, least(&best, W_NICKNAME), matcher) {
                 consider(&mut best, s * W_NICKNAME, MatchedOn::Nickname, nth);
             }
         }
@@ -1423,7 +1511,9 @@ fn score_one_atom(
         }
     }
     if worth(&best, W_DESCRIPTION) {
-        let found = score(atom, mask, &p.description, matcher).filter(|&s| s >= query.floors[0]);
+        let floor = query.floors[0];
+        let least = least(&best, W_DESCRIPTION).max(floor);
+        let found = score(atom, needle, &p.description, least, matcher).filter(|&s| s >= floor);
         if let Some(s) = found {
             consider(&mut best, s * W_DESCRIPTION, MatchedOn::Description, 0);
         }
@@ -1487,24 +1577,26 @@ fn score_atoms(
     totals.resize(values, Some(0));
     best_spot.clear();
     let mut cross = 0u32;
-    for (a, atom) in query.positive.iter().enumerate() {
-        let mask = query.masks[a];
+    for &a in &query.longest_first {
+        let atom = &query.positive[a];
+        let needle = &query.needles[a];
         let mut best_here: Option<(u32, usize)> = None;
         for (k, total) in totals.iter_mut().enumerate() {
             let raw = if k == 0 {
-                score(atom, mask, &p.name, matcher)
+                score(atom, needle, &p.name, 0, matcher)
             } else if k < markers_from {
                 let i = k - 1;
                 let h = match p.aliases.get(i) {
                     Some(h) => h,
                     None => &p.nicknames[i - p.aliases.len()],
                 };
-                score(atom, mask, h, matcher)
+                score(atom, needle, h, 0, matcher)
             } else if k < values - 1 {
                 let m = p.markers[k - markers_from] as usize;
                 marker_scores[m * atoms + a].map(u32::from)
             } else {
-                score(atom, mask, &p.description, matcher).filter(|&s| s >= query.floors[a])
+                score(atom, needle, &p.description, query.floors[a], matcher)
+                    .filter(|&s| s >= query.floors[a])
             };
             tally(p, k, raw, total, &mut best_here);
         }
@@ -1544,7 +1636,7 @@ impl OffenderIndex {
     /// match, then every typo match of those left.
     fn rank_all(&mut self, query: &str, kind: Option<OffenderKind>) -> Vec<SearchHit> {
         let mut query = Query::parse(query);
-        query.masks.iter_mut().for_each(|m| *m = 0);
+        query.needles = query.needles.iter().map(Needle::unknown).collect();
         let typo = query.typo.take().map(|mut typo| {
             for w in &mut typo.words {
                 (w.mask, w.wide) = (0, 0);
@@ -1576,14 +1668,14 @@ impl OffenderIndex {
     /// The scan order is sorted and names every entry once, at its slot.
     fn check_order(&self) {
         assert_eq!(self.hot.len(), self.entries.len());
-        assert!(self
-            .hot
-            .windows(2)
-            .all(|w| scan_key(w[0].activity, w[0].id) < scan_key(w[1].activity, w[1].id)));
-        for hot in &self.hot {
-            let e = &self.entries[hot.slot as usize];
+        assert_eq!(self.order.len(), self.entries.len());
+        let key = |&s: &u32| scan_key(self.hot[s as usize].activity, self.hot[s as usize].id);
+        assert!(self.order.windows(2).all(|w| key(&w[0]) < key(&w[1])));
+        for (slot, hot) in self.hot.iter().enumerate() {
+            let e = &self.entries[slot];
             assert_eq!((e.id, e.activity, e.kind), (hot.id, hot.activity, hot.kind));
-            assert_eq!(self.slot_of[&e.id], hot.slot as usize);
+            assert_eq!(self.slot_of[&e.id], slot);
+            assert_eq!(hot.letters, self.hot_for(slot).letters);
         }
     }
 }

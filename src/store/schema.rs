@@ -796,6 +796,25 @@ CREATE TABLE governance_changes (
 );
 CREATE INDEX governance_changes_record ON governance_changes(record, record_id);
 "#,
+    // 22: the months of the police's street-level data the store holds (see
+    // store/imports/police.rs): each month's file replaces the month's rows
+    // wholesale, keeping only the scheme's area, so a month is held even
+    // when none of its rows lay in the area (its figures are noughts, not
+    // missing). `area` says in words what the rows were kept for, so a
+    // report can tell a month kept for another area. Months imported before
+    // this kept every row of the file: they are held with no area.
+    r#"
+CREATE TABLE police_months (
+    month        TEXT PRIMARY KEY,
+    area         TEXT NOT NULL DEFAULT '',
+    rows_kept    INTEGER NOT NULL DEFAULT 0,
+    rows_outside INTEGER NOT NULL DEFAULT 0,
+    imported_at  INTEGER NOT NULL,
+    imported_by  INTEGER REFERENCES operators(id)
+);
+INSERT INTO police_months (month, rows_kept, imported_at)
+    SELECT month, COUNT(*), 0 FROM police_crimes GROUP BY month;
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -13,8 +13,11 @@
 mod header;
 mod rows;
 
+use crate::domain::police::{describe_outside, PoliceArea};
 use crate::domain::text::{clean, tidy_input};
-use crate::store::imports::{ImportBatch, ImportPlan, ImportResult, Lined, RowPlan};
+use crate::store::imports::{
+    ImportBatch, ImportPlan, ImportResult, Lined, PoliceBatch, PoliceFileMonth, RowPlan,
+};
 use crate::store::Store;
 use anyhow::Context as _;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -109,7 +112,7 @@ fn empty_batch(kind: ImportKind) -> ImportBatch {
         ImportKind::Members => ImportBatch::Members(vec![]),
         ImportKind::Radios => ImportBatch::Radios(vec![]),
         ImportKind::Offenders => ImportBatch::Offenders(vec![]),
-        ImportKind::Police => ImportBatch::Police(vec![]),
+        ImportKind::Police => ImportBatch::Police(PoliceBatch::default()),
     }
 }
 
@@ -313,9 +316,9 @@ pub fn parse(kind: ImportKind, bytes: &[u8], today: NaiveDate) -> Parsed {
             ImportBatch::Offenders(v) => {
                 offender_row(&cells, today).map(|record| v.push(Lined { line, record }))
             }
-            ImportBatch::Police(v) => police_row(&cells).map(|mut record| {
+            ImportBatch::Police(b) => police_row(&cells).map(|mut record| {
                 record.row_key = police_key(&record, &mut repeats);
-                v.push(Lined { line, record })
+                b.rows.push(Lined { line, record })
             }),
         };
         if let Err(why) = outcome {
@@ -460,7 +463,10 @@ fn read_file(path: &Path) -> anyhow::Result<Vec<u8>> {
 }
 
 /// Read `path`, preview what it would change (printing it to `out`), and if
-/// `apply` and the file has no problem, import it in one transaction.
+/// `apply` and the file has no problem, import it in one transaction. A
+/// police file keeps only the rows in `police_area`, and is refused
+/// without one.
+#[allow(clippy::too_many_arguments)] // each is one thing the import is told
 pub fn run_import(
     store: &mut Store,
     kind: ImportKind,
@@ -468,10 +474,18 @@ pub fn run_import(
     apply: bool,
     operator: i64,
     now: DateTime<Utc>,
+    police_area: Option<&PoliceArea>,
     out: &mut dyn Write,
 ) -> anyhow::Result<ImportOutcome> {
+    let area = match (kind, police_area) {
+        (ImportKind::Police, None) => anyhow::bail!("{NO_AREA}"),
+        (_, area) => area,
+    };
     let bytes = read_file(path)?;
-    let parsed = parse(kind, &bytes, now.date_naive());
+    let mut parsed = parse(kind, &bytes, now.date_naive());
+    if let Some(area) = area {
+        keep_area(&mut parsed, area);
+    }
     let mut outcome = ImportOutcome {
         parsed,
         plan: ImportPlan::default(),
@@ -536,10 +550,9 @@ fn report(
                 None => writeln!(out)?,
             }
         }
-    } else if let ImportBatch::Police(rows) = &o.parsed.batch {
-        let mut months: Vec<&str> = rows.iter().map(|r| r.record.month.as_str()).collect();
-        months.sort();
-        months.dedup();
+    } else if let ImportBatch::Police(b) = &o.parsed.batch {
+        let rows = &b.rows;
+        let months: Vec<&str> = b.months.iter().map(|m| m.month.as_str()).collect();
         let mut types: Vec<(&str, usize)> = vec![];
         for r in rows {
             match types.iter_mut().find(|t| t.0 == r.record.crime_type) {
@@ -552,6 +565,13 @@ fn report(
             writeln!(out, "months: {}", clean(&months.join(", ")))?;
             let list: Vec<String> = types.iter().map(|(t, n)| format!("{t} {n}")).collect();
             writeln!(out, "crime types: {}", clean(&list.join(", ")))?;
+            writeln!(out, "area: {}", clean(&b.area))?;
+            writeln!(
+                out,
+                "{} row(s) in the area; {}",
+                crate::domain::money::group_thousands(rows.len() as u64),
+                describe_outside(&b.outside, 5)
+            )?;
         }
     }
     let problems = o.problems();
@@ -562,8 +582,20 @@ fn report(
         }
     }
     let c = o.plan.counts();
+    // a police month given again is replaced: say what it would lose
+    let (to_remove, removed) = if kind == ImportKind::Police {
+        (
+            format!(
+                ", {} to remove (held for these months, no longer in the file)",
+                c.removed
+            ),
+            format!(", {} removed", c.removed),
+        )
+    } else {
+        (String::new(), String::new())
+    };
     let counts = format!(
-        "{} new, {} to update, {} unchanged (already in the store)",
+        "{} new, {} to update, {} unchanged (already in the store){to_remove}",
         c.new, c.updated, c.unchanged
     );
     if !problems.is_empty() {
@@ -580,7 +612,7 @@ fn report(
     } else if o.applied {
         writeln!(
             out,
-            "imported: {} new, {} updated, {} unchanged (one transaction, audited)",
+            "imported: {} new, {} updated, {} unchanged{removed} (one transaction, audited)",
             c.new, c.updated, c.unchanged
         )?;
     } else if o.parsed.batch.is_empty() {

@@ -491,7 +491,8 @@ fn the_reports_police_section_names_the_area_the_months_and_the_pairing() {
     for expected in [
         "police,area,,,\"2 LSOAs (E01024170, E01024171)\"",
         "police,month_imported,,2026-10,1",
-        "police,scheme_type_counted,Shoplifting,,shop theft",
+        "police,scheme_type_counted_beside,shop theft,,Shoplifting",
+        "police,scheme_type_counted_beside,nuisance,,Anti-social behaviour",
         "police,police_recorded,Shoplifting,2026-10,4",
         "police,scheme_incidents,Shoplifting,2026-10,2",
     ] {

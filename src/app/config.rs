@@ -134,6 +134,16 @@ impl PoliceSettings {
                 ));
             }
         }
+        // an incident is counted beside one police type, never both
+        if let Some(both) = self.shoplifting_types.iter().find(|t| {
+            self.antisocial_types
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(t))
+        }) {
+            return Err(format!(
+                "[police] “{both}” is in both shoplifting_types and antisocial_types: an incident type is counted beside one"
+            ));
+        }
         Ok(())
     }
 }
@@ -530,6 +540,10 @@ mod tests {
                 "[police] shoplifting_types",
             ),
             ("[police]\nboundary = [[1.0]]\n", "line 2"),
+            (
+                "[police]\nshoplifting_types = [\"ASB\"]\n",
+                "in both shoplifting_types and antisocial_types",
+            ),
         ] {
             let e = Config::parse(text).unwrap_err();
             assert!(e.contains(says), "{text}: {e}");

@@ -305,12 +305,13 @@ pub fn csv_rows(r: &Report) -> Vec<CsvRow> {
     }
     for s in &r.police {
         for t in &s.scheme_types {
+            // one row per scheme type: each is counted beside one police type
             put(
                 "police",
-                "scheme_type_counted",
-                &s.crime_type,
+                "scheme_type_counted_beside",
+                t,
                 "",
-                t.clone(),
+                s.crime_type.clone(),
             );
         }
     }

@@ -910,4 +910,32 @@ mod tests {
             .unwrap();
         assert_eq!(events, [Some("on".into()), None, Some("off".into()), None]);
     }
+
+    #[test]
+    fn police_months_imported_before_areas_are_held_with_no_area() {
+        let c = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..21] {
+            c.execute_batch(sql).unwrap();
+        }
+        c.execute_batch(
+            "INSERT INTO police_crimes (row_key, month, crime_type) VALUES
+                 ('a', '2026-09', 'Shoplifting'), ('b', '2026-10', 'Shoplifting'), ('c', '2026-10', 'Drugs');",
+        )
+        .unwrap();
+        c.execute_batch(MIGRATIONS[21]).unwrap();
+        let held: Vec<(String, String, i64)> = c
+            .prepare("SELECT month, area, rows_kept FROM police_months ORDER BY month")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            held,
+            [
+                ("2026-09".to_string(), String::new(), 1),
+                ("2026-10".to_string(), String::new(), 2)
+            ]
+        );
+    }
 }

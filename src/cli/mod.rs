@@ -345,7 +345,7 @@ impl Globals {
         Ok(path)
     }
 
-    pub(crate) fn config_path(&self) -> Option<PathBuf> {
+    fn config_path(&self) -> Option<PathBuf> {
         self.config
             .clone()
             .or_else(|| config_dir().map(|d| d.join("config.toml")))

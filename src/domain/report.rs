@@ -1,6 +1,6 @@
 //! The committee report: a period's figures as plain types, and the sums
-//! that need no SQL (months of a period, totals, shares, police beside the
-//! scheme's own). Counts only: nothing here names a person or a member.
+//! that need no SQL (months of a period, totals, shares). Counts only:
+//! nothing here names a person or a member.
 //!
 //! Over 800 lines: one plain type per section of the report, each with
 //! the sums it needs; the sections are read together by every format.
@@ -8,8 +8,8 @@
 //! Over 800 lines with its tests (the figures and sums are under 700).
 //!
 //! One file on purpose: it is the report's one set of types, which the store
-//! fills and the writers in `io/report/` read; about 720 lines, the rest its
-//! tests. The police figures' types are in `domain/police.rs`.
+//! fills and the writers in `io/report/` read; about 700 lines, the rest its
+//! tests. The police figures' types and sums are in `domain/police.rs`.
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use chrono_tz::Tz;

@@ -478,6 +478,7 @@ fn police_beside(f: &mut Frame, area: Rect, r: &Report, theme: &Theme) {
         .borders(Borders::TOP)
         .border_style(theme.style("border"));
     let c = &r.police_coverage;
+    let room = area.width as usize;
     let mut lines = vec![Line::from(Span::styled(
         "Police recorded · the scheme's own",
         theme.style("title"),
@@ -490,7 +491,7 @@ fn police_beside(f: &mut Frame, area: Rect, r: &Report, theme: &Theme) {
     } else {
         Line::from(vec![
             Span::styled("area ", theme.style("muted")),
-            Span::raw(clean(&c.area)),
+            Span::raw(ellipsis(clean(&c.area), room.saturating_sub(5))),
         ])
     });
     if !r.has_police_data() {
@@ -530,15 +531,17 @@ fn police_beside(f: &mut Frame, area: Rect, r: &Report, theme: &Theme) {
     let first = months.len().saturating_sub(shown);
     for s in &r.police {
         // the totals first, so a long list of types is what gets cut
+        let name = clean(&short(&s.crime_type));
+        let totals = format!(" {} · {} ", num(s.police_total), num(s.scheme_total));
+        let used = name.chars().count() + totals.chars().count();
         lines.push(Line::from(vec![
-            Span::styled(clean(&short(&s.crime_type)), theme.style("title")),
-            Span::raw(format!(
-                " {} · {} ",
-                num(s.police_total),
-                num(s.scheme_total)
-            )),
+            Span::styled(name, theme.style("title")),
+            Span::raw(totals),
             Span::styled(
-                format!("beside {}", clean(&s.scheme_types.join(", "))),
+                ellipsis(
+                    format!("beside {}", clean(&s.scheme_types.join(", "))),
+                    room.saturating_sub(used),
+                ),
                 theme.style("muted"),
             ),
         ]));
@@ -583,6 +586,16 @@ fn police_beside(f: &mut Frame, area: Rect, r: &Report, theme: &Theme) {
         theme.style("muted"),
     )));
     f.render_widget(Paragraph::new(lines).block(frame), area);
+}
+
+/// `text` in at most `room` cells, ending "…" where it was cut.
+fn ellipsis(text: String, room: usize) -> String {
+    if text.chars().count() <= room {
+        return text;
+    }
+    let mut cut: String = text.chars().take(room.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
 }
 
 /// A bar of eighths for `v` on a scale up to `top` (blank for nought).

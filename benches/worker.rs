@@ -161,6 +161,7 @@ fn bench(size: u64, source: &Path) {
         period,
         tz: chrono_tz::Europe::London,
         ladder: Default::default(),
+        police: Default::default(),
         now: common::now(),
     };
     let (times, jobs) = while_busy(

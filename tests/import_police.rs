@@ -25,7 +25,14 @@ fn the_police_street_file_is_imported_once_however_often_it_is_given() {
     let dry = import_file(&db, ImportKind::Police, &sample(), false);
     assert!(dry.outcome.problems().is_empty(), "{}", dry.printed);
     assert_eq!(dry.outcome.parsed.rows, 20);
-    assert_eq!(dry.outcome.plan.counts().new, 20);
+    // the row with no location lies in no area
+    assert_eq!(dry.outcome.plan.counts().new, 19);
+    assert!(
+        dry.printed
+            .contains("19 row(s) in the area; 1 row outside the area: no LSOA 1"),
+        "{}",
+        dry.printed
+    );
     assert!(dry.printed.contains("months: 2026-10"), "{}", dry.printed);
     assert!(
         dry.printed.contains("Anti-social behaviour 6"),
@@ -37,7 +44,7 @@ fn the_police_street_file_is_imported_once_however_often_it_is_given() {
 
     let run = import_file(&db, ImportKind::Police, &sample(), true);
     assert!(run.outcome.applied, "{}", run.printed);
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM police_crimes"), 20);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM police_crimes"), 19);
     // anti-social behaviour has no Crime ID: each row is kept under a digest,
     // the two identical ones included
     assert_eq!(
@@ -56,7 +63,7 @@ fn the_police_street_file_is_imported_once_however_often_it_is_given() {
             &db,
             "SELECT COUNT(*) FROM police_crimes WHERE crime_id <> '' AND row_key = crime_id"
         ),
-        14
+        13
     );
     let c = Connection::open(&db).unwrap();
     let (location, context): (String, String) = c
@@ -75,14 +82,13 @@ fn the_police_street_file_is_imported_once_however_often_it_is_given() {
         count(&db, "SELECT COUNT(*) FROM police_crimes WHERE location = 'On or near Lowfield Street, Market Place'"),
         2
     );
-    let (lon, lat): (Option<f64>, Option<f64>) = c
-        .query_row(
-            "SELECT longitude, latitude FROM police_crimes WHERE location = 'No Location'",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
-    assert_eq!((lon, lat), (None, None));
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM police_crimes WHERE location = 'No Location'"
+        ),
+        0
+    );
     let store = Store::open(&db).unwrap();
     let counts = store.police_crime_counts().unwrap();
     assert!(
@@ -96,7 +102,11 @@ fn the_police_street_file_is_imported_once_however_often_it_is_given() {
             audit.entity.as_str(),
             audit.detail.as_str()
         ),
-        ("import", "police_crimes", "20 new, 0 updated, 0 unchanged")
+        (
+            "import",
+            "police_crimes",
+            "19 new, 0 updated, 0 unchanged, 0 removed; 1 outside the area; months 2026-10"
+        )
     );
     drop(store);
 
@@ -104,11 +114,11 @@ fn the_police_street_file_is_imported_once_however_often_it_is_given() {
     let k = again.outcome.plan.counts();
     assert_eq!(
         (k.new, k.updated, k.unchanged),
-        (0, 0, 20),
+        (0, 0, 19),
         "{}",
         again.printed
     );
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM police_crimes"), 20);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM police_crimes"), 19);
 
     // the month's file published again with an outcome recorded since
     let text = std::fs::read_to_string(sample()).unwrap();
@@ -123,7 +133,7 @@ fn the_police_street_file_is_imported_once_however_often_it_is_given() {
     let k = run.outcome.plan.counts();
     assert_eq!(
         (k.new, k.updated, k.unchanged),
-        (0, 1, 19),
+        (0, 1, 18),
         "{}",
         run.printed
     );
@@ -141,12 +151,12 @@ fn bad_police_rows_and_a_wrong_police_header_are_named() {
     let (_dir, db) = demo_store();
     let header = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context\n";
     let file = format!(
-        "{header}abc1,2026-10,Kent Police,Kent Police,0.21,51.44,On or near High Street,E01,Castlebrook 006C,Shoplifting,,
-abc2,2026/10,Kent Police,Kent Police,0.21,51.44,On or near High Street,E01,Castlebrook 006C,Shoplifting,,
-abc3,2026-10,Kent Police,Kent Police,east,51.44,On or near High Street,E01,Castlebrook 006C,Shoplifting,,
-abc4,2026-10,Kent Police,Kent Police,0.21,51.44,On or near High Street,E01,Castlebrook 006C,,,
-abc1,2026-10,Kent Police,Kent Police,0.21,51.44,On or near High Street,E01,Castlebrook 006C,Shoplifting,,
-abc5,2026-00,Kent Police,Kent Police,0.21,51.44,On or near High Street,E01,Castlebrook 006C,Shoplifting,,
+        "{header}abc1,2026-10,Kent Police,Kent Police,0.21,51.44,On or near High Street,E01024170,Castlebrook 006C,Shoplifting,,
+abc2,2026/10,Kent Police,Kent Police,0.21,51.44,On or near High Street,E01024170,Castlebrook 006C,Shoplifting,,
+abc3,2026-10,Kent Police,Kent Police,east,51.44,On or near High Street,E01024170,Castlebrook 006C,Shoplifting,,
+abc4,2026-10,Kent Police,Kent Police,0.21,51.44,On or near High Street,E01024170,Castlebrook 006C,,,
+abc1,2026-10,Kent Police,Kent Police,0.21,51.44,On or near High Street,E01024170,Castlebrook 006C,Shoplifting,,
+abc5,2026-00,Kent Police,Kent Police,0.21,51.44,On or near High Street,E01024170,Castlebrook 006C,Shoplifting,,
 "
     );
     let run = import(&db, ImportKind::Police, "street.csv", file.as_bytes(), true);
@@ -160,7 +170,7 @@ abc5,2026-00,Kent Police,Kent Police,0.21,51.44,On or near High Street,E01,Castl
     assert_eq!(count(&db, "SELECT COUNT(*) FROM police_crimes"), 0);
 
     // the outcomes file (a different publication) is not the street file
-    let outcomes = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Outcome type\nabc1,2026-10,Kent Police,Kent Police,0.21,51.44,On or near High Street,E01,Castlebrook 006C,Under investigation\n";
+    let outcomes = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Outcome type\nabc1,2026-10,Kent Police,Kent Police,0.21,51.44,On or near High Street,E01024170,Castlebrook 006C,Under investigation\n";
     let run = import(
         &db,
         ImportKind::Police,
@@ -246,14 +256,27 @@ fn the_binary_previews_imports_refuses_a_bad_file_and_a_non_manager() {
     );
     assert_eq!(count(&db, "SELECT COUNT(*) FROM members"), before + 2);
 
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[police]\nlsoa = [\"E01024170\", \"E01024171\", \"E01024172\", \"E01024173\", \"E01024174\", \"E01024175\"]\n",
+    )
+    .unwrap();
     let (ok, stdout, stderr) = watchroom(
         &db,
         DEMO_OPERATOR,
         "1234",
-        &["import", "police", sample().to_str().unwrap(), "--apply"],
+        &[
+            "--config",
+            config.to_str().unwrap(),
+            "import",
+            "police",
+            sample().to_str().unwrap(),
+            "--apply",
+        ],
     );
     assert!(ok, "{stderr}");
-    assert!(stdout.contains("imported: 20 new"), "{stdout}");
+    assert!(stdout.contains("imported: 19 new"), "{stdout}");
 
     // one bad row: exit 1, every problem on its line, nothing changed
     std::fs::write(

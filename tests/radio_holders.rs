@@ -35,6 +35,7 @@ fn import_radios(
         true,
         t.op.id,
         t0(),
+        None,
         &mut out,
     )
     .unwrap();

@@ -64,6 +64,88 @@ pub struct Config {
     pub sync: SyncSettings,
     /// The audit trail's key (an `[audit]` table).
     pub audit: AuditSettings,
+    /// The scheme's area in the police data, and which incident types are
+    /// set beside the police's (a `[police]` table).
+    pub police: PoliceSettings,
+}
+
+/// `[police]`: the scheme's area in the police's street-level data (LSOA
+/// codes and/or a boundary of longitude, latitude points), and the scheme's
+/// incident types counted beside the police's Shoplifting and Anti-social
+/// behaviour.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PoliceSettings {
+    pub lsoa: Vec<String>,
+    pub boundary: Vec<[f64; 2]>,
+    pub shoplifting_types: Vec<String>,
+    pub antisocial_types: Vec<String>,
+}
+
+impl Default for PoliceSettings {
+    fn default() -> Self {
+        let pairing = crate::domain::police::PolicePairing::default();
+        PoliceSettings {
+            lsoa: vec![],
+            boundary: vec![],
+            shoplifting_types: pairing.shoplifting,
+            antisocial_types: pairing.antisocial,
+        }
+    }
+}
+
+impl PoliceSettings {
+    /// The area, if one is set (checked when the config is read).
+    pub fn area(&self) -> Option<crate::domain::police::PoliceArea> {
+        crate::domain::police::PoliceArea::new(&self.lsoa, &self.boundary)
+            .ok()
+            .flatten()
+    }
+
+    /// What the report's police figures are made with.
+    pub fn rules(&self) -> crate::domain::police::PoliceRules {
+        crate::domain::police::PoliceRules {
+            area: self.area(),
+            pairing: self.pairing(),
+        }
+    }
+
+    pub fn pairing(&self) -> crate::domain::police::PolicePairing {
+        crate::domain::police::PolicePairing {
+            shoplifting: self.shoplifting_types.clone(),
+            antisocial: self.antisocial_types.clone(),
+        }
+    }
+
+    fn validate(&mut self) -> Result<(), String> {
+        crate::domain::police::PoliceArea::new(&self.lsoa, &self.boundary)?;
+        for (name, types) in [
+            ("shoplifting_types", &mut self.shoplifting_types),
+            ("antisocial_types", &mut self.antisocial_types),
+        ] {
+            *types = types
+                .iter()
+                .map(|t| crate::domain::text::tidy_input(t))
+                .filter(|t| !t.is_empty())
+                .collect();
+            if types.is_empty() {
+                return Err(format!(
+                    "[police] {name} needs at least one of the scheme's incident types"
+                ));
+            }
+        }
+        // an incident is counted beside one police type, never both
+        if let Some(both) = self.shoplifting_types.iter().find(|t| {
+            self.antisocial_types
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(t))
+        }) {
+            return Err(format!(
+                "[police] “{both}” is in both shoplifting_types and antisocial_types: an incident type is counted beside one"
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// `[audit]`: the audit trail.
@@ -202,6 +284,7 @@ impl Default for Config {
             sync: SyncSettings::default(),
             rollcall: RollCallSettings::default(),
             audit: AuditSettings::default(),
+            police: PoliceSettings::default(),
         }
     }
 }
@@ -358,6 +441,7 @@ impl Config {
             return Err("training_courses needs at least one course".into());
         }
         c.scheme.validate()?;
+        c.police.validate()?;
         c.overview.validate()?;
         if !(10..=600_000).contains(&c.sync.poll_ms) {
             return Err("[sync] poll_ms must be 10 to 600000 (ten minutes)".into());
@@ -420,6 +504,50 @@ mod tests {
         assert!(Config::parse("[audit]\nkey_file = \"\"\n")
             .unwrap_err()
             .contains("key_file"));
+    }
+
+    #[test]
+    fn the_police_area_and_pairing_are_read_and_checked() {
+        let d = Config::default();
+        assert!(d.police.area().is_none());
+        assert_eq!(
+            d.police.pairing(),
+            crate::domain::police::PolicePairing::default()
+        );
+        let c = Config::parse(
+            "[police]\nlsoa = [\"E01024170\"]\nboundary = [[1.07, 51.27], [1.09, 51.27], [1.09, 51.29]]\nshoplifting_types = [\" Shop  theft \"]\n",
+        )
+        .unwrap();
+        let area = c.police.area().unwrap();
+        assert_eq!(area.lsoa, ["E01024170"]);
+        assert_eq!(area.boundary.len(), 3);
+        assert_eq!(c.police.pairing().shoplifting, ["Shop theft"]);
+        assert_eq!(
+            c.police.pairing().antisocial,
+            crate::domain::police::PolicePairing::default().antisocial
+        );
+        for (text, says) in [
+            (
+                "[police]\nboundary = [[1.0, 51.0], [1.1, 51.0]]\n",
+                "[police] boundary needs at least 3 points",
+            ),
+            (
+                "[police]\nlsoa = [\"E1024170\"]\n",
+                "[police] lsoa: “E1024170” is not an LSOA code",
+            ),
+            (
+                "[police]\nshoplifting_types = []\n",
+                "[police] shoplifting_types",
+            ),
+            ("[police]\nboundary = [[1.0]]\n", "line 2"),
+            (
+                "[police]\nshoplifting_types = [\"ASB\"]\n",
+                "in both shoplifting_types and antisocial_types",
+            ),
+        ] {
+            let e = Config::parse(text).unwrap_err();
+            assert!(e.contains(says), "{text}: {e}");
+        }
     }
 
     #[test]

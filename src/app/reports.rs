@@ -82,6 +82,7 @@ impl App {
                 period,
                 tz: self.tz,
                 ladder: self.rules.ladder.clone(),
+                police: self.config.police.rules(),
                 now,
             },
             now,

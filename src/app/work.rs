@@ -68,6 +68,7 @@ pub enum Job {
         period: ReportPeriod,
         tz: chrono_tz::Tz,
         ladder: Ladder,
+        police: crate::domain::police::PoliceRules,
         now: DateTime<Utc>,
     },
     /// `N` on a profile: the letter or notice for an exclusion, PDF and Markdown.
@@ -174,11 +175,12 @@ impl Job {
                 period,
                 tz,
                 ladder,
+                police,
                 now,
             } => Outcome::Report {
                 period,
                 report: store
-                    .report(&period, tz, &ladder, now)
+                    .report_with(&period, tz, &ladder, &police, now)
                     .map(Box::new)
                     .map_err(|e| e.to_string()),
             },

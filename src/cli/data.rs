@@ -20,9 +20,23 @@ pub(super) fn import_command(
     use crate::io::import::{run_import, ImportKind};
     let kind = ImportKind::from_code(what)
         .context("import zones, cameras, members, radios, offenders or police")?;
+    // a whole force's file with no area to keep: refused before the PIN
+    let area = g.config()?.police.area();
+    if kind == ImportKind::Police && area.is_none() {
+        anyhow::bail!("{}", no_area(g));
+    }
     let mut s = g.manager_session(Permission::Import, now)?;
     let mut out = std::io::stdout();
-    let outcome = run_import(&mut s.store, kind, file, apply, s.manager, now, &mut out)?;
+    let outcome = run_import(
+        &mut s.store,
+        kind,
+        file,
+        apply,
+        s.manager,
+        now,
+        area.as_ref(),
+        &mut out,
+    )?;
     let problems = outcome.problems().len();
     if problems > 0 {
         anyhow::bail!(
@@ -30,6 +44,56 @@ pub(super) fn import_command(
             file.display()
         );
     }
+    Ok(())
+}
+
+/// Why a police file is refused with no area set, and how to set one.
+fn no_area(g: &Globals) -> String {
+    let file = g
+        .config_path()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "the config file (--config PATH)".into());
+    format!(
+        "{}.\nAdd to {}:\n\n{}\n",
+        crate::io::import::NO_AREA,
+        crate::domain::text::clean(&file),
+        crate::domain::police::AREA_EXAMPLE
+    )
+}
+
+/// `watchroom import police --remove-month YYYY-MM`: a dry run says how
+/// many rows would go; `--apply` removes them, audited. A manager's, as the
+/// import is.
+pub(super) fn remove_police_month(
+    g: &Globals,
+    what: &str,
+    month: &str,
+    apply: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    use crate::domain::money::group_thousands;
+    if what != "police" {
+        anyhow::bail!("--remove-month is for police data only: `watchroom import police --remove-month YYYY-MM`");
+    }
+    let month = crate::domain::police::parse_month(month)
+        .map_err(|e| anyhow::anyhow!("--remove-month {e}"))?;
+    let mut s = g.manager_session(Permission::Import, now)?;
+    let held = s.store.police_months()?;
+    let Some(m) = held.iter().find(|m| m.month == month) else {
+        anyhow::bail!("{}", crate::store::imports::not_held(&month, &held));
+    };
+    if !apply {
+        println!(
+            "dry run: {} police row(s) held for {month} would be removed; nothing was changed — add --apply to remove them",
+            group_thousands(m.rows)
+        );
+        return Ok(());
+    }
+    let rows = s.store.remove_police_month(&month, s.manager, now)?;
+    println!(
+        "removed: {} police row(s) held for {month} (audited)",
+        group_thousands(rows)
+    );
     Ok(())
 }
 
@@ -127,7 +191,7 @@ pub(super) fn report_command(
     let ladder = crate::domain::exclusion::Ladder {
         stages: config.ladder.clone(),
     };
-    let report = store.report(&period, config.tz(), &ladder, now)?;
+    let report = store.report_with(&period, config.tz(), &ladder, &config.police.rules(), now)?;
     let text = render(&report, format)?;
     match out {
         Some(file) => {

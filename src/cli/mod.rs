@@ -149,13 +149,18 @@ pub enum Commands {
     },
     /// Import zones, cameras, members, radios or offenders from a
     /// spreadsheet's CSV, or the police's street-level crime file (a
-    /// manager, named with --as)
+    /// manager, named with --as); `import police --remove-month YYYY-MM`
+    /// removes a month of police data
     Import {
         /// What the file holds: zones, cameras, members, radios, offenders or police
         #[arg(value_parser = ["zones", "cameras", "members", "radios", "offenders", "police"])]
         what: String,
         /// The CSV file
-        file: PathBuf,
+        #[arg(required_unless_present = "remove_month")]
+        file: Option<PathBuf>,
+        /// Police data only: remove every row held for this month (YYYY-MM) instead of importing a file
+        #[arg(long, value_name = "YYYY-MM", conflicts_with = "file")]
+        remove_month: Option<String>,
         /// Say what would change and list every bad row, changing nothing (the default)
         #[arg(long, conflicts_with = "apply")]
         dry_run: bool,
@@ -567,9 +572,14 @@ pub fn run() -> Result<()> {
         Some(Commands::Import {
             what,
             file,
+            remove_month,
             dry_run: _,
             apply,
-        }) => data::import_command(&g, &what, &file, apply, now),
+        }) => match (file, remove_month) {
+            (_, Some(month)) => data::remove_police_month(&g, &what, &month, apply, now),
+            (Some(file), None) => data::import_command(&g, &what, &file, apply, now),
+            (None, None) => anyhow::bail!("name the CSV file to import"),
+        },
         Some(Commands::Export {
             what,
             from,

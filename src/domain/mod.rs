@@ -19,6 +19,7 @@ pub mod overview;
 pub mod permission;
 pub mod pin;
 pub mod place;
+pub mod police;
 pub mod radio;
 pub mod radio_health;
 pub mod report;

@@ -1,6 +1,6 @@
 //! The committee report: a period's figures as plain types, and the sums
-//! that need no SQL (months of a period, totals, shares, police beside the
-//! scheme's own). Counts only: nothing here names a person or a member.
+//! that need no SQL (months of a period, totals, shares). Counts only:
+//! nothing here names a person or a member.
 //!
 //! Over 800 lines: one plain type per section of the report, each with
 //! the sums it needs; the sections are read together by every format.
@@ -8,8 +8,8 @@
 //! Over 800 lines with its tests (the figures and sums are under 700).
 //!
 //! One file on purpose: it is the report's one set of types, which the store
-//! fills and the writers in `io/report/` read; about 770 lines, the rest its
-//! tests.
+//! fills and the writers in `io/report/` read; about 700 lines, the rest its
+//! tests. The police figures' types and sums are in `domain/police.rs`.
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -246,6 +246,9 @@ pub struct Report {
     pub members: Members,
     /// Police recorded crime beside the scheme's incidents of the same kind.
     pub police: Vec<PoliceSeries>,
+    /// The area the police figures are for, and the months imported.
+    #[serde(default)]
+    pub police_coverage: PoliceCoverage,
     /// Agreements, breaches and the DPIA (`domain/governance.rs`).
     pub governance: super::governance::GovernanceFigures,
 }
@@ -604,41 +607,13 @@ impl Members {
     }
 }
 
-/// The police open data's crime types set beside the scheme's own incident
-/// types (compared without regard to case).
-pub const POLICE_COMPARISONS: &[(&str, &[&str])] = &[
-    ("Shoplifting", &["theft", "shoplifting"]),
-    (
-        "Anti-social behaviour",
-        &["antisocial", "anti-social behaviour", "anti-social", "asb"],
-    ),
-];
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PoliceMonth {
-    pub month: String,
-    /// Crimes of this type the police recorded in the month (whole month).
-    pub police: u64,
-    /// The scheme's incidents of the matching types in the month (within the period).
-    pub scheme: u64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PoliceSeries {
-    /// As the police data names it, e.g. "Shoplifting".
-    pub crime_type: String,
-    /// The scheme's incident types counted beside it.
-    pub scheme_types: Vec<String>,
-    pub police_total: u64,
-    pub scheme_total: u64,
-    /// Every month of the period.
-    pub by_month: Vec<PoliceMonth>,
-}
+pub use super::police::{police_beside_scheme, PoliceCoverage, PoliceMonth, PoliceSeries};
 
 impl Report {
-    /// Whether any police open data covers the period.
+    /// Whether any police open data covers the period: a month imported
+    /// with no row in the area is covered, its figures noughts.
     pub fn has_police_data(&self) -> bool {
-        self.police.iter().any(|s| s.police_total > 0)
+        !self.police_coverage.months.is_empty() || self.police.iter().any(|s| s.police_total > 0)
     }
 }
 
@@ -725,45 +700,6 @@ pub fn incidents_from_cells(cells: &[IncidentCell], months: &[String]) -> (Incid
         },
         losses,
     )
-}
-
-/// Police recorded crime beside the scheme's own incidents of the matching
-/// types, month by month. `police` rows are (month, crime type, count).
-pub fn police_beside_scheme(
-    police: &[(String, String, u64)],
-    cells: &[IncidentCell],
-    months: &[String],
-) -> Vec<PoliceSeries> {
-    POLICE_COMPARISONS
-        .iter()
-        .map(|(crime_type, kinds)| {
-            let matches = |k: &str| kinds.iter().any(|x| x.eq_ignore_ascii_case(k.trim()));
-            let by_month: Vec<PoliceMonth> = months
-                .iter()
-                .enumerate()
-                .map(|(i, m)| PoliceMonth {
-                    month: m.clone(),
-                    police: police
-                        .iter()
-                        .filter(|(pm, t, _)| pm == m && t.trim().eq_ignore_ascii_case(crime_type))
-                        .map(|p| p.2)
-                        .sum(),
-                    scheme: cells
-                        .iter()
-                        .filter(|c| c.month == i && matches(&c.kind))
-                        .map(|c| c.count)
-                        .sum(),
-                })
-                .collect();
-            PoliceSeries {
-                crime_type: crime_type.to_string(),
-                scheme_types: kinds.iter().map(|k| k.to_string()).collect(),
-                police_total: by_month.iter().map(|m| m.police).sum(),
-                scheme_total: by_month.iter().map(|m| m.scheme).sum(),
-                by_month,
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -884,7 +820,12 @@ mod tests {
             ),
             ("2026-02".to_string(), "Burglary".to_string(), 9),
         ];
-        let p = police_beside_scheme(&police, &cells, &months);
+        let p = police_beside_scheme(
+            &police,
+            &cells,
+            &months,
+            &crate::domain::police::PolicePairing::default(),
+        );
         assert_eq!(p[0].crime_type, "Shoplifting");
         assert_eq!(
             p[0].by_month

@@ -6,10 +6,11 @@
 use super::{from_ts, ts, Result, Store};
 use crate::domain::exclusion::Ladder;
 use crate::domain::governance::GovernanceFigures;
+use crate::domain::police::{PoliceCoverage, PoliceRules};
 use crate::domain::report::{
     incidents_from_cells, police_beside_scheme, worst_zones, Count, Hits, IncidentCell, Members,
     MonthCount, MonthSpan, Offenders, PeriodInfo, Radios, Report, ReportPeriod, RollCallMonth,
-    RollCalls, ZoneShare, POLICE_COMPARISONS,
+    RollCalls, ZoneShare,
 };
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -47,6 +48,19 @@ impl Store {
         period: &ReportPeriod,
         tz: Tz,
         ladder: &Ladder,
+        now: DateTime<Utc>,
+    ) -> Result<Report> {
+        self.report_with(period, tz, ladder, &PoliceRules::default(), now)
+    }
+
+    /// The committee report, its police figures for the area and with the
+    /// pairing of incident types in `police` (the config's `[police]`).
+    pub fn report_with(
+        &self,
+        period: &ReportPeriod,
+        tz: Tz,
+        ladder: &Ladder,
+        police: &PoliceRules,
         now: DateTime<Utc>,
     ) -> Result<Report> {
         // one read transaction: every figure from the same snapshot, whatever
@@ -361,7 +375,9 @@ impl Store {
 
         // police open data for the period's months, the compared types only
         let police_rows: Vec<(String, String, u64)> = {
-            let types: Vec<String> = POLICE_COMPARISONS
+            let types: Vec<String> = police
+                .pairing
+                .pairs()
                 .iter()
                 .map(|(t, _)| t.to_lowercase())
                 .collect();
@@ -383,7 +399,21 @@ impl Store {
             }
             kept
         };
-        let police = police_beside_scheme(&police_rows, &cells, &months);
+        let police_coverage = {
+            let mut st = conn.prepare_cached(
+                "SELECT month, area FROM police_months WHERE month >= ?1 AND month <= ?2
+                 UNION SELECT DISTINCT month, '' FROM police_crimes
+                 WHERE month >= ?1 AND month <= ?2
+                   AND month NOT IN (SELECT month FROM police_months)",
+            )?;
+            let first = months.first().cloned().unwrap_or_default();
+            let last = months.last().cloned().unwrap_or_default();
+            let held: Vec<(String, String)> = st
+                .query_map([first, last], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            PoliceCoverage::new(police.area.as_ref(), &held, &months)
+        };
+        let police_series = police_beside_scheme(&police_rows, &cells, &months, &police.pairing);
 
         // governance: a handful of rows each, summed up in the domain
         let governance = GovernanceFigures::from_records(
@@ -416,7 +446,8 @@ impl Store {
             roll_calls,
             radios,
             members,
-            police,
+            police: police_series,
+            police_coverage,
             governance,
         })
     }

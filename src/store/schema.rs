@@ -796,6 +796,25 @@ CREATE TABLE governance_changes (
 );
 CREATE INDEX governance_changes_record ON governance_changes(record, record_id);
 "#,
+    // 22: the months of the police's street-level data the store holds (see
+    // store/imports/police.rs): each month's file replaces the month's rows
+    // wholesale, keeping only the scheme's area, so a month is held even
+    // when none of its rows lay in the area (its figures are noughts, not
+    // missing). `area` says in words what the rows were kept for, so a
+    // report can tell a month kept for another area. Months imported before
+    // this kept every row of the file: they are held with no area.
+    r#"
+CREATE TABLE police_months (
+    month        TEXT PRIMARY KEY,
+    area         TEXT NOT NULL DEFAULT '',
+    rows_kept    INTEGER NOT NULL DEFAULT 0,
+    rows_outside INTEGER NOT NULL DEFAULT 0,
+    imported_at  INTEGER NOT NULL,
+    imported_by  INTEGER REFERENCES operators(id)
+);
+INSERT INTO police_months (month, rows_kept, imported_at)
+    SELECT month, COUNT(*), 0 FROM police_crimes GROUP BY month;
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -890,5 +909,33 @@ mod tests {
             .collect::<Result<_, _>>()
             .unwrap();
         assert_eq!(events, [Some("on".into()), None, Some("off".into()), None]);
+    }
+
+    #[test]
+    fn police_months_imported_before_areas_are_held_with_no_area() {
+        let c = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..21] {
+            c.execute_batch(sql).unwrap();
+        }
+        c.execute_batch(
+            "INSERT INTO police_crimes (row_key, month, crime_type) VALUES
+                 ('a', '2026-09', 'Shoplifting'), ('b', '2026-10', 'Shoplifting'), ('c', '2026-10', 'Drugs');",
+        )
+        .unwrap();
+        c.execute_batch(MIGRATIONS[21]).unwrap();
+        let held: Vec<(String, String, i64)> = c
+            .prepare("SELECT month, area, rows_kept FROM police_months ORDER BY month")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            held,
+            [
+                ("2026-09".to_string(), String::new(), 1),
+                ("2026-10".to_string(), String::new(), 2)
+            ]
+        );
     }
 }

@@ -9,6 +9,7 @@ pub use crate::support::count;
 use crate::support::*;
 use rusqlite::Connection;
 use std::path::Path;
+use watchroom::domain::police::PoliceArea;
 use watchroom::io::import::{run_import, ImportKind, ImportOutcome, Problem};
 use watchroom::store::demo::DEMO_OPERATOR;
 use watchroom::store::Store;
@@ -20,7 +21,15 @@ pub const DATA: &[&str] = &[
     "offenders",
     "offender_aliases",
     "police_crimes",
+    "police_months",
 ];
+
+/// The LSOAs of the police sample file (tests/data): its area, every row
+/// with a location in it.
+pub fn sample_area() -> PoliceArea {
+    let codes: Vec<String> = (170..=175).map(|n| format!("E01024{n}")).collect();
+    PoliceArea::new(&codes, &[]).unwrap().unwrap()
+}
 
 /// Every row of the tables an import can touch, and the audit trail: if this
 /// is the same before and after, nothing changed.
@@ -85,11 +94,32 @@ pub fn import(db: &Path, kind: ImportKind, name: &str, bytes: &[u8], apply: bool
     import_file(db, kind, &file, apply)
 }
 
+/// Import as the manager; a police file keeps the sample's area.
 pub fn import_file(db: &Path, kind: ImportKind, file: &Path, apply: bool) -> Run {
+    import_file_in(db, kind, file, apply, &sample_area())
+}
+
+pub fn import_file_in(
+    db: &Path,
+    kind: ImportKind,
+    file: &Path,
+    apply: bool,
+    area: &PoliceArea,
+) -> Run {
     let mut store = Store::open(db).unwrap();
     let manager = store.operator_by_name(DEMO_OPERATOR).unwrap().unwrap().id;
     let mut printed = vec![];
-    let outcome = run_import(&mut store, kind, file, apply, manager, now(), &mut printed).unwrap();
+    let outcome = run_import(
+        &mut store,
+        kind,
+        file,
+        apply,
+        manager,
+        now(),
+        Some(area),
+        &mut printed,
+    )
+    .unwrap();
     Run {
         outcome,
         printed: String::from_utf8(printed).unwrap(),

@@ -13,8 +13,11 @@
 mod header;
 mod rows;
 
+use crate::domain::police::{describe_outside, PoliceArea};
 use crate::domain::text::{clean, tidy_input};
-use crate::store::imports::{ImportBatch, ImportPlan, ImportResult, Lined, RowPlan};
+use crate::store::imports::{
+    ImportBatch, ImportPlan, ImportResult, Lined, PoliceBatch, PoliceFileMonth, RowPlan,
+};
 use crate::store::Store;
 use anyhow::Context as _;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -109,7 +112,7 @@ fn empty_batch(kind: ImportKind) -> ImportBatch {
         ImportKind::Members => ImportBatch::Members(vec![]),
         ImportKind::Radios => ImportBatch::Radios(vec![]),
         ImportKind::Offenders => ImportBatch::Offenders(vec![]),
-        ImportKind::Police => ImportBatch::Police(vec![]),
+        ImportKind::Police => ImportBatch::Police(PoliceBatch::default()),
     }
 }
 
@@ -158,7 +161,8 @@ pub fn parse(kind: ImportKind, bytes: &[u8], today: NaiveDate) -> Parsed {
             return parsed;
         }
     };
-    let header_line = header.position().map_or(1, |p| p.line());
+    let mut lines = LineCounter::new(bytes);
+    let header_line = header.position().map_or(1, |p| lines.line_at(p.byte()));
     let mut names = vec![];
     for (i, field) in header.iter().enumerate() {
         match std::str::from_utf8(field) {
@@ -242,7 +246,7 @@ pub fn parse(kind: ImportKind, bytes: &[u8], today: NaiveDate) -> Parsed {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map(|p| p.line());
+                let line = e.position().map(|p| lines.line_at(p.byte()));
                 parsed.problems.push(Problem {
                     line,
                     reason: format!("cannot read the file from here on: {e}"),
@@ -250,7 +254,7 @@ pub fn parse(kind: ImportKind, bytes: &[u8], today: NaiveDate) -> Parsed {
                 break;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
         if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             empty_rows += 1;
             continue;
@@ -312,9 +316,9 @@ pub fn parse(kind: ImportKind, bytes: &[u8], today: NaiveDate) -> Parsed {
             ImportBatch::Offenders(v) => {
                 offender_row(&cells, today).map(|record| v.push(Lined { line, record }))
             }
-            ImportBatch::Police(v) => police_row(&cells).map(|mut record| {
+            ImportBatch::Police(b) => police_row(&cells).map(|mut record| {
                 record.row_key = police_key(&record, &mut repeats);
-                v.push(Lined { line, record })
+                b.rows.push(Lined { line, record })
             }),
         };
         if let Err(why) = outcome {
@@ -328,6 +332,96 @@ pub fn parse(kind: ImportKind, bytes: &[u8], today: NaiveDate) -> Parsed {
     }
     parsed
 }
+
+/// The line of the file a byte starts, counted by the importer itself: the
+/// csv crate counts a line at its `\n`, which for a record ended by `\r\n`
+/// it has not yet read when the next record's position is taken, so with
+/// Windows line endings every row was named one line too early. A line ends
+/// at `\n`, `\r\n` or a lone `\r`, as the csv crate ends records.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    /// Bytes before this have been counted...
+    at: usize,
+    /// ...and this is the line `at` is on.
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        LineCounter {
+            bytes,
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the first byte at or after `offset` that is not a line
+    /// ending: a record's position may be taken before the ending of the
+    /// line before it (or blank lines the csv crate skips) has been read.
+    fn line_at(&mut self, offset: u64) -> u64 {
+        let mut offset = (offset as usize).min(self.bytes.len());
+        if offset < self.at {
+            // positions come in order; start again if one ever does not
+            self.at = 0;
+            self.line = 1;
+        }
+        while offset < self.bytes.len() && matches!(self.bytes[offset], b'\r' | b'\n') {
+            offset += 1;
+        }
+        for i in self.at..offset {
+            match self.bytes[i] {
+                b'\n' => self.line += 1,
+                b'\r' if self.bytes.get(i + 1) != Some(&b'\n') => self.line += 1,
+                _ => {}
+            }
+        }
+        self.at = offset;
+        self.line
+    }
+}
+
+/// Keep only a police file's rows in the scheme's area, counting those
+/// outside by LSOA name, and note every month the file covers (a month
+/// with no row in the area is still covered: its rows held are replaced).
+pub fn keep_area(parsed: &mut Parsed, area: &PoliceArea) {
+    let ImportBatch::Police(b) = &mut parsed.batch else {
+        return;
+    };
+    let mut months: std::collections::BTreeMap<String, PoliceFileMonth> = Default::default();
+    let mut outside: HashMap<String, u64> = HashMap::new();
+    b.rows.retain(|r| {
+        let c = &r.record;
+        let point = c.longitude.zip(c.latitude);
+        let inside = area.contains(&c.lsoa_code, point);
+        let m = months
+            .entry(c.month.clone())
+            .or_insert_with(|| PoliceFileMonth {
+                month: c.month.clone(),
+                ..Default::default()
+            });
+        if inside {
+            m.kept += 1;
+        } else {
+            m.outside += 1;
+            match outside.get_mut(c.lsoa_name.as_str()) {
+                Some(n) => *n += 1,
+                None => {
+                    outside.insert(c.lsoa_name.clone(), 1);
+                }
+            }
+        }
+        inside
+    });
+    b.months = months.into_values().collect();
+    b.area = area.describe();
+    let mut outside: Vec<(String, u64)> = outside.into_iter().collect();
+    outside.sort();
+    b.outside = outside;
+}
+
+/// Why a police file cannot be imported with no area set.
+pub const NO_AREA: &str = "the police's street-level file covers the whole force: \
+set the scheme's area first, with its LSOA codes or a boundary, in the config file's [police] table";
 
 /// What an import run found and did.
 #[derive(Debug, Clone, PartialEq)]
@@ -369,7 +463,10 @@ fn read_file(path: &Path) -> anyhow::Result<Vec<u8>> {
 }
 
 /// Read `path`, preview what it would change (printing it to `out`), and if
-/// `apply` and the file has no problem, import it in one transaction.
+/// `apply` and the file has no problem, import it in one transaction. A
+/// police file keeps only the rows in `police_area`, and is refused
+/// without one.
+#[allow(clippy::too_many_arguments)] // each is one thing the import is told
 pub fn run_import(
     store: &mut Store,
     kind: ImportKind,
@@ -377,10 +474,18 @@ pub fn run_import(
     apply: bool,
     operator: i64,
     now: DateTime<Utc>,
+    police_area: Option<&PoliceArea>,
     out: &mut dyn Write,
 ) -> anyhow::Result<ImportOutcome> {
+    let area = match (kind, police_area) {
+        (ImportKind::Police, None) => anyhow::bail!("{NO_AREA}"),
+        (_, area) => area,
+    };
     let bytes = read_file(path)?;
-    let parsed = parse(kind, &bytes, now.date_naive());
+    let mut parsed = parse(kind, &bytes, now.date_naive());
+    if let Some(area) = area {
+        keep_area(&mut parsed, area);
+    }
     let mut outcome = ImportOutcome {
         parsed,
         plan: ImportPlan::default(),
@@ -445,10 +550,9 @@ fn report(
                 None => writeln!(out)?,
             }
         }
-    } else if let ImportBatch::Police(rows) = &o.parsed.batch {
-        let mut months: Vec<&str> = rows.iter().map(|r| r.record.month.as_str()).collect();
-        months.sort();
-        months.dedup();
+    } else if let ImportBatch::Police(b) = &o.parsed.batch {
+        let rows = &b.rows;
+        let months: Vec<&str> = b.months.iter().map(|m| m.month.as_str()).collect();
         let mut types: Vec<(&str, usize)> = vec![];
         for r in rows {
             match types.iter_mut().find(|t| t.0 == r.record.crime_type) {
@@ -461,6 +565,13 @@ fn report(
             writeln!(out, "months: {}", clean(&months.join(", ")))?;
             let list: Vec<String> = types.iter().map(|(t, n)| format!("{t} {n}")).collect();
             writeln!(out, "crime types: {}", clean(&list.join(", ")))?;
+            writeln!(out, "area: {}", clean(&b.area))?;
+            writeln!(
+                out,
+                "{} row(s) in the area; {}",
+                crate::domain::money::group_thousands(rows.len() as u64),
+                describe_outside(&b.outside, 5)
+            )?;
         }
     }
     let problems = o.problems();
@@ -471,8 +582,20 @@ fn report(
         }
     }
     let c = o.plan.counts();
+    // a police month given again is replaced: say what it would lose
+    let (to_remove, removed) = if kind == ImportKind::Police {
+        (
+            format!(
+                ", {} to remove (held for these months, no longer in the file)",
+                c.removed
+            ),
+            format!(", {} removed", c.removed),
+        )
+    } else {
+        (String::new(), String::new())
+    };
     let counts = format!(
-        "{} new, {} to update, {} unchanged (already in the store)",
+        "{} new, {} to update, {} unchanged (already in the store){to_remove}",
         c.new, c.updated, c.unchanged
     );
     if !problems.is_empty() {
@@ -489,7 +612,7 @@ fn report(
     } else if o.applied {
         writeln!(
             out,
-            "imported: {} new, {} updated, {} unchanged (one transaction, audited)",
+            "imported: {} new, {} updated, {} unchanged{removed} (one transaction, audited)",
             c.new, c.updated, c.unchanged
         )?;
     } else if o.parsed.batch.is_empty() {
@@ -501,4 +624,25 @@ fn report(
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LineCounter;
+
+    #[test]
+    fn lines_end_at_lf_crlf_or_a_lone_cr_and_a_position_before_an_ending_is_the_next_line() {
+        let text = b"a\r\nb\nc\rd\r\n\r\ne";
+        let mut lines = LineCounter::new(text);
+        // each letter's offset, and the offset of the ending before it (as
+        // the csv crate gives a record's start after a CRLF)
+        assert_eq!(lines.line_at(0), 1);
+        assert_eq!(lines.line_at(2), 2, "the \\n of a CRLF starts no line");
+        assert_eq!(lines.line_at(3), 2);
+        assert_eq!(lines.line_at(5), 3);
+        assert_eq!(lines.line_at(7), 4, "a lone CR ends a line");
+        assert_eq!(lines.line_at(9), 6, "a blank line is counted");
+        assert_eq!(lines.line_at(0), 1, "an earlier position counts again");
+        assert_eq!(lines.line_at(100), 6);
+    }
 }

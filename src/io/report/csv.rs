@@ -287,6 +287,34 @@ pub fn csv_rows(r: &Report) -> Vec<CsvRow> {
         g.dpia_review_due.to_string(),
     );
 
+    // the area and months the police figures are for, and the pairing
+    put("police", "area", "", "", r.police_coverage.area.clone());
+    for m in &r.police_coverage.months {
+        let other = r.police_coverage.other_area.contains(m);
+        put(
+            "police",
+            if other {
+                "month_imported_for_another_area"
+            } else {
+                "month_imported"
+            },
+            "",
+            m,
+            "1".into(),
+        );
+    }
+    for s in &r.police {
+        for t in &s.scheme_types {
+            // one row per scheme type: each is counted beside one police type
+            put(
+                "police",
+                "scheme_type_counted_beside",
+                t,
+                "",
+                s.crime_type.clone(),
+            );
+        }
+    }
     for s in &r.police {
         put(
             "police",

@@ -404,8 +404,64 @@ pub fn markdown(r: &Report) -> String {
         percent(m.reporting_share)
     );
 
-    // police
+    police(&mut out, r);
+    governance(&mut out, r);
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+/// Police recorded crime beside the scheme's own: the area, the months the
+/// imported files cover, which of the scheme's types are counted beside
+/// each police type, and the figures month by month.
+fn police(out: &mut String, r: &Report) {
     let _ = writeln!(out, "### Police recorded crime beside the scheme's own\n");
+    let c = &r.police_coverage;
+    if c.area.is_empty() {
+        let _ = writeln!(
+            out,
+            "No area is set for the police figures (the config's `[police] lsoa` or `boundary`).\n"
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "The scheme's area in the police data: {}.\n",
+            md(&c.area)
+        );
+    }
+    if r.has_police_data() {
+        let range = match (c.months.first(), c.months.last()) {
+            (Some(a), Some(b)) if a == b => month_label(a),
+            (Some(a), Some(b)) => format!("{} to {}", month_label(a), month_label(b)),
+            _ => "none of the period's months".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "The police files imported cover {range} ({} of the period's {}).\n",
+            num(c.months.len() as u64),
+            many(r.period.months.len() as u64, "month", "months")
+        );
+        if !c.other_area.is_empty() {
+            let months: Vec<String> = c.other_area.iter().map(|m| month_label(m)).collect();
+            let _ = writeln!(
+                out,
+                "{} kept the rows of another area (or of the whole file, imported before an area was set): \
+                 import {} again to count this area's alone.\n",
+                list(&months),
+                if months.len() == 1 { "it" } else { "them" }
+            );
+        }
+        let pairs: Vec<String> = r
+            .police
+            .iter()
+            .map(|s| {
+                let types: Vec<String> = s.scheme_types.iter().map(|t| md(t)).collect();
+                format!("{} beside the scheme's {}", md(&s.crime_type), list(&types))
+            })
+            .collect();
+        let _ = writeln!(out, "Counted together: {}.\n", pairs.join("; "));
+    }
     if !r.has_police_data() {
         let _ = writeln!(
             out,
@@ -478,13 +534,8 @@ pub fn markdown(r: &Report) -> String {
             })
             .collect();
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
-        table(&mut out, &header, 1, &rows);
+        table(out, &header, 1, &rows);
     }
-    governance(&mut out, r);
-    while out.ends_with("\n\n") {
-        out.pop();
-    }
-    out
 }
 
 /// The scheme's data-protection governance, as it stood at the period's end.

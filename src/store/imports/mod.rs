@@ -20,7 +20,7 @@ mod radios;
 pub use members::MemberRecord;
 pub use offenders::OffenderRecord;
 pub use places::{CameraRecord, ZoneRecord};
-pub use police::PoliceCrime;
+pub use police::{not_held, HeldPoliceMonth, PoliceBatch, PoliceCrime, PoliceFileMonth};
 pub use radios::RadioRecord;
 
 use super::{audit, Result, Store, StoreError};
@@ -44,7 +44,7 @@ pub enum ImportBatch {
     Members(Vec<Lined<MemberRecord>>),
     Radios(Vec<Lined<RadioRecord>>),
     Offenders(Vec<Lined<OffenderRecord>>),
-    Police(Vec<Lined<PoliceCrime>>),
+    Police(PoliceBatch),
 }
 
 impl ImportBatch {
@@ -67,12 +67,17 @@ impl ImportBatch {
             ImportBatch::Members(v) => v.len(),
             ImportBatch::Radios(v) => v.len(),
             ImportBatch::Offenders(v) => v.len(),
-            ImportBatch::Police(v) => v.len(),
+            ImportBatch::Police(b) => b.rows.len(),
         }
     }
 
+    /// Nothing to import. A police file whose rows all lay outside the
+    /// area is not empty: its months are still replaced.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        match self {
+            ImportBatch::Police(b) => b.months.is_empty(),
+            _ => self.len() == 0,
+        }
     }
 }
 
@@ -115,6 +120,9 @@ pub enum ImportResult {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ImportPlan {
     pub rows: Vec<PlannedRow>,
+    /// Records the import would remove: the police rows held for a month
+    /// the file gives again that the file no longer has.
+    pub removed: Vec<i64>,
 }
 
 /// How many rows of a plan do what.
@@ -124,6 +132,7 @@ pub struct ImportCounts {
     pub updated: usize,
     pub unchanged: usize,
     pub bad: usize,
+    pub removed: usize,
 }
 
 impl ImportCounts {
@@ -138,7 +147,10 @@ impl ImportCounts {
 
 impl ImportPlan {
     pub fn counts(&self) -> ImportCounts {
-        let mut c = ImportCounts::default();
+        let mut c = ImportCounts {
+            removed: self.removed.len(),
+            ..Default::default()
+        };
         for r in &self.rows {
             match r.plan {
                 RowPlan::New => c.new += 1,
@@ -245,7 +257,7 @@ fn plan_on(conn: &Connection, batch: &ImportBatch) -> Result<ImportPlan> {
         ImportBatch::Members(rows) => members::plan_members(conn, rows)?,
         ImportBatch::Radios(rows) => radios::plan_radios(conn, rows)?.0,
         ImportBatch::Offenders(rows) => offenders::plan_offenders(conn, rows)?.0,
-        ImportBatch::Police(rows) => police::plan_police(conn, rows)?,
+        ImportBatch::Police(b) => police::plan_police(conn, b)?,
     })
 }
 
@@ -309,14 +321,17 @@ impl Store {
                     offenders::write_offenders(tx, rows, &plan, &changes, operator, now)?;
                     plan
                 }
-                ImportBatch::Police(rows) => {
-                    let plan = police::plan_police(tx, rows)?;
+                ImportBatch::Police(b) => {
+                    let plan = police::plan_police(tx, b)?;
                     refuse_bad(&plan)?;
-                    police::write_police(tx, rows, &plan)?;
+                    police::write_police(tx, b, &plan, operator, now)?;
                     plan
                 }
             };
-            let detail = plan.counts().describe();
+            let detail = match batch {
+                ImportBatch::Police(b) => police::describe(b, &plan),
+                _ => plan.counts().describe(),
+            };
             audit::append(
                 tx,
                 now,

@@ -6,7 +6,7 @@ use crate::app::keymap::Command;
 use crate::app::work::Purpose;
 use crate::app::App;
 use crate::domain::money::{format_pence, group_thousands};
-use crate::domain::report::{month_short, percent, share, Report};
+use crate::domain::report::{month_label, month_short, percent, share, Report};
 use crate::ui::{clean, Theme};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -477,70 +477,135 @@ fn police_beside(f: &mut Frame, area: Rect, r: &Report, theme: &Theme) {
     let frame = Block::default()
         .borders(Borders::TOP)
         .border_style(theme.style("border"));
+    let c = &r.police_coverage;
+    let room = area.width as usize;
+    let mut lines = vec![Line::from(Span::styled(
+        "Police recorded · the scheme's own",
+        theme.style("title"),
+    ))];
+    lines.push(if c.area.is_empty() {
+        Line::from(Span::styled(
+            "no area set: [police] in the config",
+            theme.style("alert_warn"),
+        ))
+    } else {
+        Line::from(vec![
+            Span::styled("area ", theme.style("muted")),
+            Span::raw(ellipsis(clean(&c.area), room.saturating_sub(5))),
+        ])
+    });
     if !r.has_police_data() {
-        let text = vec![
-            Line::from(Span::styled("Police recorded crime", theme.style("title"))),
-            Line::from(Span::styled(
-                "none imported for these months",
-                theme.style("muted"),
-            )),
-        ];
-        f.render_widget(Paragraph::new(text).block(frame), area);
+        lines.push(Line::from(Span::styled(
+            "none imported for these months",
+            theme.style("muted"),
+        )));
+        f.render_widget(Paragraph::new(lines).block(frame), area);
         return;
     }
-    // each police type beside the scheme's own type it is compared with,
-    // as "police · scheme", month by month (the latest that fit), then the
-    // period's totals
-    let mut header = vec![Cell::from("")];
-    let mut widths = vec![Constraint::Length(8)];
-    for s in &r.police {
-        let scheme = s.scheme_types.first().map(String::as_str).unwrap_or("");
-        let label = format!("{} · {}", clean(&short(&s.crime_type)), clean(scheme));
-        widths.push(Constraint::Length(label.chars().count().max(12) as u16));
-        header.push(Cell::from(label));
-    }
-    let months = r.period.months.len();
-    let room = area.height.saturating_sub(3) as usize;
-    let shown = months.min(room.saturating_sub(1));
-    let row = |label: String, pairs: Vec<(u64, u64)>, style: Style| {
-        let mut cells = vec![Cell::from(label)];
-        for (p, s) in pairs {
-            cells.push(Cell::from(Line::from(vec![
-                Span::raw(num(p)),
-                Span::styled(format!(" · {}", num(s)), theme.style("muted")),
-            ])));
-        }
-        Row::new(cells).style(style)
+    let months = &r.period.months;
+    let covered = match (c.months.first(), c.months.last()) {
+        (Some(a), Some(b)) if a == b => month_label(a),
+        (Some(a), Some(b)) => format!("{} – {}", month_label(a), month_label(b)),
+        _ => "none".into(),
     };
-    let mut rows: Vec<Row> = (months - shown..months)
-        .map(|k| {
-            row(
-                crate::domain::report::month_label(&r.period.months[k]),
-                r.police
-                    .iter()
-                    .map(|s| s.by_month.get(k).map_or((0, 0), |m| (m.police, m.scheme)))
-                    .collect(),
-                theme.style("base"),
-            )
-        })
-        .collect();
-    rows.push(row(
-        "in all".into(),
-        r.police
+    let mut held = vec![
+        Span::styled("months ", theme.style("muted")),
+        Span::raw(format!(
+            "{covered} ({} of {})",
+            c.months.len(),
+            months.len()
+        )),
+    ];
+    if !c.other_area.is_empty() {
+        held.push(Span::styled(
+            format!(" · {} for another area", c.other_area.len()),
+            theme.style("alert_warn"),
+        ));
+    }
+    lines.push(Line::from(held));
+    // each police type and the scheme's types counted beside it, then its
+    // months as bars on one scale: police above, the scheme's own below
+    // ("·" a month no police file covers)
+    let width = area.width.saturating_sub(8) as usize;
+    let shown = months.len().min(width / 3).max(1);
+    let first = months.len().saturating_sub(shown);
+    for s in &r.police {
+        // the totals first, so a long list of types is what gets cut
+        let name = clean(&short(&s.crime_type));
+        let totals = format!(" {} · {} ", num(s.police_total), num(s.scheme_total));
+        let used = name.chars().count() + totals.chars().count();
+        lines.push(Line::from(vec![
+            Span::styled(name, theme.style("title")),
+            Span::raw(totals),
+            Span::styled(
+                ellipsis(
+                    format!("beside {}", clean(&s.scheme_types.join(", "))),
+                    room.saturating_sub(used),
+                ),
+                theme.style("muted"),
+            ),
+        ]));
+        let top = s
+            .by_month
             .iter()
-            .map(|s| (s.police_total, s.scheme_total))
-            .collect(),
-        theme.style("title"),
-    ));
-    f.render_widget(
-        Table::new(rows, widths)
-            .header(Row::new(header).style(theme.style("title")))
-            .block(frame.title(Span::styled(
-                "Police recorded · the scheme's own",
-                theme.style("title"),
-            ))),
-        area,
-    );
+            .skip(first)
+            .map(|m| m.police.max(m.scheme))
+            .max()
+            .unwrap_or(0);
+        let bars = |pick: &dyn Fn(&crate::domain::report::PoliceMonth) -> Option<u64>| {
+            s.by_month
+                .iter()
+                .skip(first)
+                .map(|m| match pick(m) {
+                    None => "·  ".to_string(),
+                    Some(v) => {
+                        let b = level(v, top);
+                        format!("{b}{b} ")
+                    }
+                })
+                .collect::<String>()
+        };
+        lines.push(Line::from(vec![
+            Span::styled("police  ", theme.style("muted")),
+            Span::styled(
+                bars(&|m| c.months.contains(&m.month).then_some(m.police)),
+                theme.style("alert_warn"),
+            ),
+        ]));
+        lines.push(Line::from(vec![
+            Span::styled("scheme  ", theme.style("muted")),
+            Span::styled(bars(&|m| Some(m.scheme)), theme.style("base")),
+        ]));
+    }
+    let axis: String = months[first..]
+        .iter()
+        .map(|m| format!("{:<3}", month_short(m).chars().next().unwrap_or(' ')))
+        .collect();
+    lines.push(Line::from(Span::styled(
+        format!("        {axis}"),
+        theme.style("muted"),
+    )));
+    f.render_widget(Paragraph::new(lines).block(frame), area);
+}
+
+/// `text` in at most `room` cells, ending "…" where it was cut.
+fn ellipsis(text: String, room: usize) -> String {
+    if text.chars().count() <= room {
+        return text;
+    }
+    let mut cut: String = text.chars().take(room.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+/// A bar of eighths for `v` on a scale up to `top` (blank for nought).
+fn level(v: u64, top: u64) -> char {
+    const BARS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    if v == 0 || top == 0 {
+        return BARS[0];
+    }
+    // anything recorded shows at least the lowest bar
+    BARS[((v * 8).div_ceil(top)).clamp(1, 8) as usize]
 }
 
 /// A long crime type by its initials (`Anti-social behaviour` → `ASB`), to

@@ -54,6 +54,8 @@ pub struct Hits {
     pub selected: usize,
     pub unacknowledged: i64,
     pub false_matches: i64,
+    /// The cameras and people with the most false matches.
+    pub false_tallies: crate::store::sightings::FalseMatchTallies,
     /// The newest hit this console has announced.
     pub last_seen: i64,
     /// How many of each waiting hit's reminders this console has given.
@@ -226,6 +228,10 @@ impl App {
                 self.hits.rows = rows;
                 self.hits.unacknowledged = new;
                 self.hits.false_matches = rejected;
+                match self.store.false_match_tallies(3) {
+                    Ok(t) => self.hits.false_tallies = t,
+                    Err(e) => tracing::warn!("false matches by camera and person: {e}"),
+                }
                 self.hits.selected = self
                     .hits
                     .selected

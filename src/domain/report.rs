@@ -367,6 +367,23 @@ pub struct Hits {
     pub watch: Outcomes,
     /// Hits raised each month.
     pub by_month: Vec<MonthCount>,
+    /// Hits of the period rejected as false matches, by the camera of their
+    /// sighting, most first (label "" for those with no camera).
+    #[serde(default)]
+    pub false_by_camera: Vec<Count>,
+    /// The people those false matches were for, counted only.
+    #[serde(default)]
+    pub false_people: FalsePeople,
+}
+
+/// How many people had a hit rejected as a false match, how many of them
+/// more than once, and the most for one person: a photo that keeps
+/// misleading the desk shows, and the report still names no one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FalsePeople {
+    pub people: u64,
+    pub more_than_once: u64,
+    pub most_for_one: u64,
 }
 
 impl Hits {
@@ -376,6 +393,8 @@ impl Hits {
             breach: Outcomes::default(),
             watch: Outcomes::default(),
             by_month,
+            false_by_camera: Vec::new(),
+            false_people: FalsePeople::default(),
         };
         for (kind, status, n) in rows {
             match kind.as_str() {

@@ -133,6 +133,16 @@ const HIT_SELECT: &str = "SELECT h.id, h.raised_at, h.kind, h.offender_id, o.nam
      LEFT JOIN operators d ON d.id = h.decided_by
      LEFT JOIN exclusions e ON e.id = h.exclusion_id";
 
+/// False matches by camera and by person, most first (see
+/// [`Store::false_match_tallies`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FalseMatchTallies {
+    /// Camera name ("" for hits with no camera) and how many.
+    pub cameras: Vec<(String, i64)>,
+    /// Person's name and how many.
+    pub people: Vec<(String, i64)>,
+}
+
 fn hit_row(r: &Row) -> rusqlite::Result<HitRow> {
     Ok(HitRow {
         id: r.get(0)?,
@@ -480,6 +490,31 @@ impl Store {
         Ok(self
             .conn()
             .query_row("SELECT COALESCE(MAX(id), 0) FROM hits", [], |r| r.get(0))?)
+    }
+
+    /// Hits rejected as false matches, most first (at most `top` of each):
+    /// by the camera of the sighting shown on the hit ("" for none), and by
+    /// person. A camera or a photo that keeps misleading the desk shows up.
+    pub fn false_match_tallies(&self, top: usize) -> Result<FalseMatchTallies> {
+        let conn = self.conn();
+        let top = i64::try_from(top).unwrap_or(i64::MAX);
+        let mut st = conn.prepare_cached(
+            "SELECT COALESCE(c.name, ''), COUNT(*) AS n FROM hits h
+             LEFT JOIN sightings s ON s.id = COALESCE(h.last_sighting_id, h.sighting_id)
+             LEFT JOIN cameras c ON c.id = s.camera_id
+             WHERE h.status = 'rejected' GROUP BY c.id ORDER BY n DESC, c.name LIMIT ?1",
+        )?;
+        let cameras = st
+            .query_map([top], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut st = conn.prepare_cached(
+            "SELECT o.name, COUNT(*) AS n FROM hits h JOIN offenders o ON o.id = h.offender_id
+             WHERE h.status = 'rejected' GROUP BY h.offender_id ORDER BY n DESC, o.name LIMIT ?1",
+        )?;
+        let people = st
+            .query_map([top], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(FalseMatchTallies { cameras, people })
     }
 
     /// (unacknowledged, accepted, rejected as false matches)

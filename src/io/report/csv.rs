@@ -132,6 +132,42 @@ pub fn csv_rows(r: &Report) -> Vec<CsvRow> {
     for m in &h.by_month {
         put("hits", "raised", "all", &m.month, m.count.to_string());
     }
+    for c in &h.false_by_camera {
+        let camera = if c.label.is_empty() {
+            "no camera"
+        } else {
+            &c.label
+        };
+        put(
+            "hits",
+            "false_matches_by_camera",
+            camera,
+            "",
+            c.count.to_string(),
+        );
+    }
+    let p = h.false_people;
+    put(
+        "hits",
+        "false_match_people",
+        "all",
+        "",
+        p.people.to_string(),
+    );
+    put(
+        "hits",
+        "false_match_people",
+        "more_than_once",
+        "",
+        p.more_than_once.to_string(),
+    );
+    put(
+        "hits",
+        "false_match_people",
+        "most_for_one",
+        "",
+        p.most_for_one.to_string(),
+    );
 
     let c = &r.roll_calls;
     put("roll_calls", "held", "", "", c.held.to_string());

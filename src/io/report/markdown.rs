@@ -292,6 +292,25 @@ pub fn markdown(r: &Report) -> String {
             outcome_row("All", &all),
         ],
     );
+    if all.rejected > 0 {
+        let cameras = counts_sentence(&h.false_by_camera, |camera, n| {
+            let camera = if camera.is_empty() {
+                "no camera".to_string()
+            } else {
+                md(camera)
+            };
+            format!("{camera} {}", num(n))
+        });
+        let p = h.false_people;
+        let _ = writeln!(
+            out,
+            "False matches by camera: {cameras}. They were for {}, {} of them more than once \
+             (the most for one person: {}).\n",
+            many(p.people, "person", "people"),
+            num(p.more_than_once),
+            num(p.most_for_one),
+        );
+    }
 
     // radio
     let c = &r.roll_calls;

@@ -6,7 +6,7 @@ use crate::app::App;
 use crate::domain::clock::format_age;
 use crate::domain::hit::Standing;
 use crate::domain::sighting::{HitKind, HitStatus};
-use crate::store::sightings::HitRow;
+use crate::store::sightings::{FalseMatchTallies, HitRow};
 use crate::ui::{clean, local, Theme};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -125,7 +125,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Block::default()
             .borders(Borders::ALL)
             .border_style(theme.style("focus_border"))
-            .title(title),
+            .title(title)
+            .title_bottom(false_tallies(&h.false_tallies, theme)),
     )
     .row_highlight_style(theme.style("selection"));
     let mut state =
@@ -180,4 +181,34 @@ pub fn waiting_detail(app: &App, r: &HitRow, standing: Standing) -> String {
         parts.push(clean(&r.detail));
     }
     parts.join(" · ")
+}
+
+/// The cameras and people the desk has most often rejected a hit for, so a
+/// camera or a photo that keeps misleading it shows; nothing with none.
+fn false_tallies(t: &FalseMatchTallies, theme: &Theme) -> Line<'static> {
+    if t.cameras.is_empty() {
+        return Line::default();
+    }
+    let list = |items: &[(String, i64)], none: &str| {
+        items
+            .iter()
+            .map(|(name, n)| {
+                let name = if name.is_empty() {
+                    none.to_string()
+                } else {
+                    clean(name)
+                };
+                format!("{name} {n}")
+            })
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    Line::from(Span::styled(
+        format!(
+            " false matches by camera: {} — by person: {} ",
+            list(&t.cameras, "no camera"),
+            list(&t.people, "")
+        ),
+        theme.style("muted"),
+    ))
 }

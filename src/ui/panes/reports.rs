@@ -215,6 +215,28 @@ fn key_figures(f: &mut Frame, area: Rect, r: &Report, theme: &Theme) {
             warn(all.waiting > 0),
         ),
         (
+            "False matches by camera",
+            if r.hits.false_by_camera.is_empty() {
+                "none".to_string()
+            } else {
+                r.hits
+                    .false_by_camera
+                    .iter()
+                    .take(3)
+                    .map(|c| {
+                        let camera = if c.label.is_empty() {
+                            "no camera".to_string()
+                        } else {
+                            clean(&c.label)
+                        };
+                        format!("{camera} {}", num(c.count))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+            },
+            plain,
+        ),
+        (
             "Roll-calls",
             format!(
                 "{} · {} answering{}",

@@ -175,6 +175,11 @@ fn insert_clip(
     Ok(tx.last_insert_rowid())
 }
 
+/// An item with its trail, read on a connection (subject access reads in its own transaction).
+pub(crate) fn item_on(conn: &Connection, id: i64) -> Result<Option<EvidenceItem>> {
+    item_in(conn, "i.id = ?1", &id)
+}
+
 impl Store {
     /// Add an item with its clip, on an incident or a sighting; its exhibit
     /// reference must be new.

@@ -415,6 +415,33 @@ impl ReleaseFigures {
     }
 }
 
+/// A time typed on the scheme's clock, to the second if need be
+/// (`YYYY-MM-DD HH:MM:SS`) or the minute; "now" is now. A clip's start
+/// and end are never left to default, so blank is refused.
+pub fn parse_time(
+    field: &str,
+    s: &str,
+    tz: chrono_tz::Tz,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, String> {
+    use chrono::{NaiveDateTime, TimeZone};
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(format!("{field}: give a time, YYYY-MM-DD HH:MM[:SS]"));
+    }
+    for f in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"] {
+        if let Ok(local) = NaiveDateTime::parse_from_str(t, f) {
+            return tz
+                .from_local_datetime(&local)
+                .earliest()
+                .map(|x| x.with_timezone(&Utc))
+                .ok_or_else(|| format!("{field}: {local} does not exist on the local clock"));
+        }
+    }
+    super::governance::parse_instant(field, t, tz, now)
+        .map_err(|e| e.replace("YYYY-MM-DD HH:MM", "YYYY-MM-DD HH:MM[:SS]"))
+}
+
 /// The hex SHA-256 of some bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
@@ -602,6 +629,17 @@ mod tests {
         assert_eq!(f.items, 2);
         assert_eq!(f.by_agreement[0], ("#1 Kent Police".into(), 2));
         assert_eq!(f.by_organisation[0], ("Kent Police".into(), 2));
+    }
+
+    #[test]
+    fn clip_times_are_read_on_the_schemes_clock_to_the_second() {
+        let tz = chrono_tz::Europe::London;
+        let now = t(18, 0);
+        // 20 November is GMT: local time is UTC
+        assert_eq!(parse_time("start", "2026-11-20 14:00:30", tz, now).unwrap(), t(14, 0) + Duration::seconds(30));
+        assert_eq!(parse_time("start", "2026-11-20 14:00", tz, now).unwrap(), t(14, 0));
+        assert!(parse_time("start", "", tz, now).unwrap_err().contains("give a time"));
+        assert!(parse_time("end", "tuesday", tz, now).unwrap_err().starts_with("end:"));
     }
 
     #[test]

@@ -395,6 +395,10 @@ impl Store {
             from_ts(end),
         );
 
+        let releases = crate::domain::evidence::ReleaseFigures::from_rows(
+            &self.evidence_releases(from_ts(start), from_ts(end))?,
+        );
+
         Ok(Report {
             period: PeriodInfo {
                 from: period.from,
@@ -418,6 +422,7 @@ impl Store {
             members,
             police,
             governance,
+            releases,
         })
     }
 }

@@ -25,7 +25,12 @@ pub enum EvidenceCommand {
         /// Its exhibit reference, unique (e.g. PS/1)
         exhibit: String,
         /// The incident it is evidence of
-        #[arg(long, value_name = "N", conflicts_with = "sighting", required_unless_present = "sighting")]
+        #[arg(
+            long,
+            value_name = "N",
+            conflicts_with = "sighting",
+            required_unless_present = "sighting"
+        )]
         incident: Option<i64>,
         /// The sighting it is evidence of
         #[arg(long, value_name = "N")]
@@ -169,8 +174,8 @@ impl ClipFields {
             c.sha256 = v.clone();
         }
         if let Some(p) = &self.file {
-            let bytes =
-                std::fs::read(p).with_context(|| format!("cannot read {}", clean(&p.display().to_string())))?;
+            let bytes = std::fs::read(p)
+                .with_context(|| format!("cannot read {}", clean(&p.display().to_string())))?;
             c.sha256 = sha256_hex(&bytes);
             c.file_name = p
                 .file_name()
@@ -215,7 +220,9 @@ pub(super) fn evidence_command(
         crate::io::export::parse_day(from)?;
         crate::io::export::parse_day(to)?;
         if crate::domain::text::tidy_input(why).is_empty() {
-            anyhow::bail!("say why the export is made (--why \"…\"); it is recorded in the audit trail");
+            anyhow::bail!(
+                "say why the export is made (--why \"…\"); it is recorded in the audit trail"
+            );
         }
     }
     let mut s = g.manager_session(needs(&command), now)?;
@@ -231,7 +238,12 @@ pub(super) fn evidence_command(
     let camera = |store: &crate::store::Store, name: &str| -> Result<i64> {
         Ok(store
             .camera_by_name(name)?
-            .with_context(|| format!("no camera called “{}” (see `watchroom camera list`)", clean(name.trim())))?
+            .with_context(|| {
+                format!(
+                    "no camera called “{}” (see `watchroom camera list`)",
+                    clean(name.trim())
+                )
+            })?
             .id)
     };
     let exhibit_of = |store: &crate::store::Store, exhibit: &str| {
@@ -391,7 +403,9 @@ pub(super) fn evidence_command(
             redact,
             out,
         } => {
-            use crate::io::export::{parse_day, run_export, ExportFormat, ExportKind, ExportRequest};
+            use crate::io::export::{
+                parse_day, run_export, ExportFormat, ExportKind, ExportRequest,
+            };
             let scheme = s
                 .config
                 .scheme

@@ -636,10 +636,20 @@ mod tests {
         let tz = chrono_tz::Europe::London;
         let now = t(18, 0);
         // 20 November is GMT: local time is UTC
-        assert_eq!(parse_time("start", "2026-11-20 14:00:30", tz, now).unwrap(), t(14, 0) + Duration::seconds(30));
-        assert_eq!(parse_time("start", "2026-11-20 14:00", tz, now).unwrap(), t(14, 0));
-        assert!(parse_time("start", "", tz, now).unwrap_err().contains("give a time"));
-        assert!(parse_time("end", "tuesday", tz, now).unwrap_err().starts_with("end:"));
+        assert_eq!(
+            parse_time("start", "2026-11-20 14:00:30", tz, now).unwrap(),
+            t(14, 0) + Duration::seconds(30)
+        );
+        assert_eq!(
+            parse_time("start", "2026-11-20 14:00", tz, now).unwrap(),
+            t(14, 0)
+        );
+        assert!(parse_time("start", "", tz, now)
+            .unwrap_err()
+            .contains("give a time"));
+        assert!(parse_time("end", "tuesday", tz, now)
+            .unwrap_err()
+            .starts_with("end:"));
     }
 
     #[test]

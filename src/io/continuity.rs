@@ -77,10 +77,7 @@ pub fn entry_line(e: &EvidenceEntry, tz: Tz) -> String {
         local(e.recorded_at, tz)
     );
     if let Some(old) = e.supersedes {
-        s.push_str(&format!(
-            "; corrects entry {old} (why: {})",
-            e.correction
-        ));
+        s.push_str(&format!("; corrects entry {old} (why: {})", e.correction));
     }
     s.push('.');
     s

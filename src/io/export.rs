@@ -684,7 +684,10 @@ pub fn run_export(
                 (body, notice),
             )
         }
-        ExportKind::RadioLog | ExportKind::RollCalls | ExportKind::NetLog | ExportKind::Evidence => {
+        ExportKind::RadioLog
+        | ExportKind::RollCalls
+        | ExportKind::NetLog
+        | ExportKind::Evidence => {
             let making = Making {
                 req,
                 redactor: redactor.as_ref(),

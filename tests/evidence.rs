@@ -21,6 +21,7 @@ use watchroom::store::Store;
 const MANAGER: &str = "Rita Manager";
 const CCTV: &str = "Priya Shah";
 const VIEWER: &str = "Jo Lindqvist";
+const OPERATOR: &str = "Sam Okafor";
 const PIN: &str = "864297";
 const TZ: chrono_tz::Tz = chrono_tz::Europe::London;
 
@@ -38,7 +39,12 @@ fn scheme() -> Scheme {
     let path = scheme_with_radios(dir.path(), MANAGER, "The Old Bell", &["MS01"]);
     let mut s = Store::open(&path).unwrap();
     let manager = s.operator_by_name(MANAGER).unwrap().unwrap().id;
-    for (name, role) in [(MANAGER, "manager"), (CCTV, "cctv"), (VIEWER, "viewer")] {
+    for (name, role) in [
+        (MANAGER, "manager"),
+        (CCTV, "cctv"),
+        (VIEWER, "viewer"),
+        (OPERATOR, "operator"),
+    ] {
         let id = s.operator_or_add(name, role, now()).unwrap().id;
         s.set_pin(id, PIN, &PinPolicy::default(), None, now())
             .unwrap();
@@ -410,7 +416,7 @@ fn bad_clips_duplicate_exhibits_and_the_wrong_roles_are_refused() {
     );
     assert!(!done && err.contains("already used"), "{err}");
 
-    for who in [VIEWER] {
+    for who in [VIEWER, OPERATOR] {
         let err = refused(
             &sc.path,
             who,

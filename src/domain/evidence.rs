@@ -14,6 +14,7 @@
 use super::governance::Agreement;
 use crate::domain::text::tidy_input;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 
@@ -440,6 +441,106 @@ pub fn parse_time(
     }
     super::governance::parse_instant(field, t, tz, now)
         .map_err(|e| e.replace("YYYY-MM-DD HH:MM", "YYYY-MM-DD HH:MM[:SS]"))
+}
+
+// ----- the trail in words (the shell, the console and the statement) ---------
+
+/// Where an item is.
+pub fn describe_of(of: Option<EvidenceOf>) -> String {
+    match of {
+        Some(EvidenceOf::Incident(i)) => format!("incident #{i}"),
+        Some(EvidenceOf::Sighting(s)) => format!("sighting #{s}"),
+        None => "a record since removed".into(),
+    }
+}
+
+/// A time on the scheme's clock, to the second, with its zone's abbreviation.
+pub fn local(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz)
+        .format("%-d %b %Y %H:%M:%S %Z")
+        .to_string()
+}
+
+/// What the clip is, in one line.
+pub fn clip_line(c: &ClipDetails, tz: Tz) -> String {
+    let mut s = format!(
+        "Footage from {} from {} to {}, reviewed by {}",
+        c.camera,
+        local(c.clip_start, tz),
+        local(c.clip_end, tz),
+        c.reviewed_by
+    );
+    match c.medium {
+        Some(m) => s.push_str(&format!("; copied by {} to {}", c.copied_by, m.label())),
+        None => s.push_str("; no copy made yet"),
+    }
+    if !c.file_name.is_empty() {
+        s.push_str(&format!("; file {}", c.file_name));
+    }
+    if !c.sha256.is_empty() {
+        s.push_str(&format!("; SHA-256 {}", c.sha256));
+    }
+    if !c.note.is_empty() {
+        s.push_str(&format!("; note: {}", c.note));
+    }
+    s
+}
+
+/// One entry of the trail in one line (not cleaned: the caller cleans for
+/// the terminal; a PDF draws what it is given).
+pub fn entry_line(e: &EvidenceEntry, tz: Tz) -> String {
+    let what = match &e.body {
+        EntryBody::Clip(c) => clip_line(c, tz),
+        EntryBody::Handover { details, agreement } => {
+            let mut s = format!(
+                "{} to {} ({}) at {}, why: {}",
+                if details.release {
+                    "Released"
+                } else {
+                    "Handed"
+                },
+                details.to,
+                details.organisation,
+                local(details.at, tz),
+                details.why
+            );
+            if let Some(a) = details.agreement_id {
+                s.push_str(&format!(
+                    "; under information-sharing agreement #{a} ({agreement})"
+                ));
+            }
+            s
+        }
+    };
+    let mut s = format!(
+        "Entry {}: {what}. Recorded by {} at {}",
+        e.id,
+        e.recorded_by,
+        local(e.recorded_at, tz)
+    );
+    if let Some(old) = e.supersedes {
+        s.push_str(&format!("; corrects entry {old} (why: {})", e.correction));
+    }
+    s.push('.');
+    s
+}
+
+/// The trail in the order things happened: each entry, and which corrected it.
+pub fn trail(item: &EvidenceItem, tz: Tz) -> Vec<String> {
+    let superseded_by = |id: i64| item.entries.iter().find(|e| e.supersedes == Some(id));
+    let mut entries: Vec<&EvidenceEntry> = item.entries.iter().collect();
+    // the clip comes first, whatever its times say against a handover's
+    entries.sort_by_key(|e| (!e.is_clip(), e.happened_at(), e.id));
+    entries
+        .into_iter()
+        .map(|e| {
+            let mut line = entry_line(e, tz);
+            if let Some(by) = superseded_by(e.id) {
+                line.push_str(&format!(" Corrected by entry {}.", by.id));
+            }
+            line
+        })
+        .collect()
 }
 
 /// The hex SHA-256 of some bytes.

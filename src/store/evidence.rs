@@ -125,14 +125,7 @@ fn item_in(
     }))
 }
 
-/// Where an item is: what the audit line and the statement call it.
-pub fn describe_of(of: Option<EvidenceOf>) -> String {
-    match of {
-        Some(EvidenceOf::Incident(i)) => format!("incident #{i}"),
-        Some(EvidenceOf::Sighting(s)) => format!("sighting #{s}"),
-        None => "a record since removed".into(),
-    }
-}
+pub use crate::domain::evidence::describe_of;
 
 /// The camera's name, checked to exist (a retired camera's footage is still footage).
 fn camera_name(tx: &Transaction, id: i64) -> Result<String> {

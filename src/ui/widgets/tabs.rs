@@ -110,7 +110,13 @@ fn header(app: &App, store: &str, width: usize) -> Header {
             // on a terminal too small for it the overview is not a tab
             .filter(|p| **p != Pane::Overview || app.overview_fits())
             .map(|p| {
-                let n = p.number();
+                // past the number keys, a pane is shown with its own key
+                let n = match p {
+                    Pane::Evidence => app
+                        .keymap
+                        .key_for(crate::app::keymap::Command::PaneEvidence),
+                    _ => p.number().to_string(),
+                };
                 let name = if *p == app.pane {
                     format!(" {n} {} ", p.title())
                 } else {

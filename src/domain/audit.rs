@@ -407,7 +407,7 @@ mod tests {
             "{err}"
         );
         assert!(
-            err.contains("sign-in_refused") && err.ends_with("close)"),
+            err.contains("sign-in_refused") && err.ends_with("close, handover, release)"),
             "{err}"
         );
     }

@@ -124,7 +124,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 fn draw_item(f: &mut Frame, area: Rect, app: &App, item: &EvidenceItem, theme: &Theme) {
     let back = app.keymap.key_for(Command::Back);
     let title = format!(
-        " Exhibit {} on {} · held by {} · {} · {back} back ",
+        " Exhibit {} on {} · held by {} · {back} back · {} ",
         clean(&item.exhibit),
         describe_of(item.of),
         clean(&item.held_by()),

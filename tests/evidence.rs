@@ -746,3 +746,67 @@ fn erasing_a_person_keeps_the_trail_of_their_footage_with_its_words_anonymised()
         .unwrap();
     assert!(!all.contains("Garside") && !all.contains("Ty "), "{all}");
 }
+
+/// Retention removes a sighting past its period: footage kept from it as
+/// evidence stays, with its words anonymised and its link gone.
+#[test]
+fn retention_keeps_the_trail_of_footage_from_a_sighting_past_its_period() {
+    use watchroom::domain::evidence::{ClipDetails, EvidenceOf};
+    use watchroom::store::evidence::NewEvidence;
+    let sc = scheme();
+    let mut s = Store::open(&sc.path).unwrap();
+    let camera = s.camera_by_name("Cam 3 Market Square").unwrap().unwrap().id;
+    let long_ago = Utc::now() - Duration::days(500);
+    let sighting = s
+        .record_sighting(
+            &NewSighting {
+                at: long_ago,
+                camera_id: Some(camera),
+                zone_id: None,
+                location: String::new(),
+                offender_id: None,
+                description: "male in a red jacket".into(),
+                note: String::new(),
+                incident_id: None,
+            },
+            &HitRules::default(),
+            sc.manager,
+            long_ago,
+        )
+        .unwrap()
+        .sighting_id;
+    s.add_evidence(
+        &NewEvidence {
+            exhibit: "PS/7".into(),
+            of: EvidenceOf::Sighting(sighting),
+            clip: ClipDetails {
+                camera_id: Some(camera),
+                clip_start: long_ago - Duration::minutes(2),
+                clip_end: long_ago + Duration::minutes(3),
+                reviewed_by: CCTV.into(),
+                note: "red jacket by the cash machine".into(),
+                ..Default::default()
+            },
+        },
+        sc.manager,
+        long_ago + Duration::hours(1),
+    )
+    .unwrap();
+    let counts = s
+        .apply_retention(
+            &watchroom::domain::retention::RetentionRules::default(),
+            sc.manager,
+            Utc::now(),
+        )
+        .unwrap();
+    assert_eq!(counts.old_sightings, 1);
+    assert_eq!(counts.evidence_anonymised, 1);
+    let item = s.evidence_by_exhibit("PS/7").unwrap().unwrap();
+    assert_eq!(item.of, None);
+    assert_eq!(item.clip().unwrap().note, "[anonymised]");
+    assert_eq!(
+        item.clip().unwrap().camera,
+        "Cam 3 Market Square",
+        "the trail itself stays"
+    );
+}

@@ -138,3 +138,22 @@ fn a_viewer_reads_the_log_but_records_nothing() {
     assert!(message(&c).contains("refused"), "{}", message(&c));
     assert!(c.app.evidence.items.len() == 2);
 }
+
+#[test]
+fn e_on_an_incident_opens_the_form_for_an_item_on_it() {
+    let (_dir, path) = demo_store();
+    let mut c = console_on(&path, "Priya Shah", Config::default());
+    c.keys("1");
+    let first = c.app.board.rows[0].id;
+    c.keys("E");
+    let text = c.text_at(140, 40);
+    assert!(text.contains("New evidence item"), "{text}");
+    assert!(text.contains(&format!("incident {first}")), "{text}");
+    field(&mut c, "PS/9");
+    ctrl_s(&mut c);
+    assert!(
+        c.text_at(140, 40).contains("give a time"),
+        "the clip's times are asked for"
+    );
+    assert_eq!(count(&path, "SELECT COUNT(*) FROM evidence_items"), 2);
+}

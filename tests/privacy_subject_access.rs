@@ -642,6 +642,7 @@ fn every_table_that_refers_to_a_person_is_one_retention_clears() {
         [
             "document_subjects.offender_id → offenders",
             "documents.exclusion_id → exclusions",
+            "evidence_items.sighting_id → sightings",
             "exclusion_incidents.exclusion_id → exclusions",
             "exclusion_zones.exclusion_id → exclusions",
             "exclusions.offender_id → offenders",

@@ -747,3 +747,25 @@ fn an_overdue_breach_is_in_the_alert_colour_and_one_with_hours_left_is_not() {
     );
     assert_ne!(colour("closed 27 Nov"), critical);
 }
+
+#[test]
+fn the_evidence_log() {
+    let mut c = console_on(&demo_store_kept(), "Priya Shah", Default::default());
+    c.keys("V");
+    insta::assert_snapshot!(c.screen(W, H).backend());
+}
+
+#[test]
+fn an_exhibits_trail() {
+    let mut c = console_on(&demo_store_kept(), "Priya Shah", Default::default());
+    c.keys("V");
+    c.key(KeyCode::Enter);
+    insta::assert_snapshot!(c.screen(W, H).backend());
+}
+
+/// A demo store whose folder outlives the test's console (kept until exit).
+fn demo_store_kept() -> std::path::PathBuf {
+    let (dir, path) = demo_store();
+    std::mem::forget(dir);
+    path
+}

@@ -133,6 +133,12 @@ pub enum Action {
     EditMember,
     /// `c` on the members view: a contact at the selected member.
     AddContact,
+    /// The evidence log: a new item, one on the incident selected, a
+    /// handover of the item selected, a correction of its clip.
+    AddEvidence,
+    EvidenceFromIncident,
+    EvidenceHandover,
+    CorrectEvidence,
     /// The set-up pane: add, edit or retire a zone or camera; the scheme's details.
     SetupAdd,
     SetupEdit,
@@ -205,6 +211,10 @@ pub(super) fn permission_for(action: &Action) -> Option<Permission> {
         Action::AddMember | Action::AddTraining | Action::EditMember | Action::AddContact => {
             P::ManageMembers
         }
+        Action::AddEvidence
+        | Action::EvidenceFromIncident
+        | Action::EvidenceHandover
+        | Action::CorrectEvidence => P::RecordEvidence,
         // open to every signed-in role: moving about, reading, typing into
         // a line or form whose opening was checked, the console's own events
         Action::Quit
@@ -466,6 +476,10 @@ impl App {
             Action::EditMember => self.member_key(MemberAct::Edit),
             Action::AddContact => self.member_key(MemberAct::AddContact),
             Action::EditRadio => self.radio_key(RadioAct::Edit),
+            Action::AddEvidence => self.open_evidence_form(None),
+            Action::EvidenceFromIncident => self.incident_key(IncidentAct::Evidence),
+            Action::EvidenceHandover => self.open_handover_form(),
+            Action::CorrectEvidence => self.open_correction_form(),
             Action::SetupAdd => self.setup_key(SetupAct::Add),
             Action::SetupEdit => self.setup_key(SetupAct::Edit),
             Action::SetupRetire => self.setup_key(SetupAct::Retire),
@@ -526,6 +540,7 @@ impl App {
             Pane::Reports => self.open_reports(),
             Pane::Members => self.reload_members(),
             Pane::Setup => self.reload_setup(),
+            Pane::Evidence => self.reload_evidence(),
             Pane::Overview => self.refresh_overview(),
             Pane::Incidents => {}
         }

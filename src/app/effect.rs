@@ -95,6 +95,8 @@ pub enum Effect {
     OpenForm(FormKind, Form),
     /// A line to type in, empty.
     AskLine(InputKind),
+    /// The evidence item selected, with its trail (audited).
+    OpenEvidence,
 }
 
 /// Move `selected` by a [`Nav`] within `n` rows, stopping at the ends.
@@ -127,6 +129,7 @@ impl App {
                 self.setup.update(nav, n)
             }
             Pane::Members => self.members_pane.update(nav),
+            Pane::Evidence => self.evidence.update(nav),
             Pane::Radio => self.radio.update(nav),
             Pane::Offenders => match &mut self.profile {
                 Some(p) => p.update(nav),
@@ -169,6 +172,7 @@ impl App {
                     Pane::Setup => self.reload_setup(),
                     Pane::Offenders => self.refresh_register(),
                     Pane::Activity => self.reload_activity(),
+                    Pane::Evidence => self.reload_evidence(),
                     _ => {}
                 },
                 Effect::RecordStep {
@@ -185,6 +189,7 @@ impl App {
                     self.permit(p);
                 }
                 Effect::Report => self.reload_report(),
+                Effect::OpenEvidence => self.open_evidence(),
                 Effect::Say(text) => self.info(text),
                 Effect::Warn(text) => self.warn(text),
                 Effect::OpenForm(kind, form) => self.modal = Some(Modal::Form(kind, form)),

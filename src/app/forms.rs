@@ -2,6 +2,7 @@
 //! its permission and its save, in the module of what it changes), its keys,
 //! and saving it.
 
+pub use super::evidence::EvidenceForm;
 use super::form::FormOutcome;
 pub use super::hits::HitForm;
 pub use super::incidents::IncidentForm;
@@ -26,6 +27,7 @@ pub enum FormKind {
     Radio(RadioForm),
     Member(MemberForm),
     Setup(SetupForm),
+    Evidence(EvidenceForm),
 }
 
 macro_rules! families {
@@ -44,7 +46,8 @@ families!(
     Hit(HitForm),
     Radio(RadioForm),
     Member(MemberForm),
-    Setup(SetupForm)
+    Setup(SetupForm),
+    Evidence(EvidenceForm)
 );
 
 impl FormKind {
@@ -59,6 +62,7 @@ impl FormKind {
             FormKind::Radio(f) => f.permission(),
             FormKind::Member(f) => f.permission(),
             FormKind::Setup(f) => f.permission(),
+            FormKind::Evidence(f) => f.permission(),
         }
     }
 }
@@ -181,6 +185,7 @@ impl App {
             FormKind::Radio(f) => self.submit_radio_form(f, &form),
             FormKind::Member(f) => self.submit_members_form(f, &form),
             FormKind::Setup(f) => self.submit_setup_form(f, &form),
+            FormKind::Evidence(f) => self.submit_evidence_form(f, &form),
         };
         match result {
             Ok(msg) => {

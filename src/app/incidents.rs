@@ -58,6 +58,8 @@ pub enum IncidentAct {
     /// `:note TEXT` and `:close REASON`, from the command line.
     NoteNow(String),
     CloseNow(String),
+    /// Add an evidence item on it.
+    Evidence,
 }
 
 impl Detail {
@@ -207,6 +209,9 @@ impl App {
             IncidentAct::Advance => self.advance_status(&i),
             IncidentAct::Reopen => self.reopen(&i),
             IncidentAct::LinkOffender => self.open_link_form(&i),
+            IncidentAct::Evidence => {
+                self.open_evidence_form(Some(crate::domain::evidence::EvidenceOf::Incident(i.id)))
+            }
             IncidentAct::NoteNow(text) => self.note_now(&i, &text),
             IncidentAct::CloseNow(reason) => self.set_status(&i, Status::Closed, Some(&reason)),
         }

@@ -43,6 +43,8 @@ pub enum Context {
     Members,
     /// The set-up pane: zones, cameras and the scheme's details.
     Setup,
+    /// The evidence log.
+    Evidence,
     #[serde(rename = "forms")]
     Form,
     /// The question a form asks, before saving, about a field both this
@@ -79,6 +81,7 @@ impl Context {
             Context::Reports => "reports",
             Context::Members => "members",
             Context::Setup => "setup",
+            Context::Evidence => "evidence",
             Context::Form => "forms",
             Context::Clash => "clash",
             Context::Quitting => "quitting",
@@ -105,6 +108,7 @@ impl Context {
             Context::Reports => "Reports (the committee's figures)",
             Context::Members => "Members and their training",
             Context::Setup => "Set-up: zones, cameras, the scheme's details (a manager's)",
+            Context::Evidence => "The evidence log (footage kept as exhibits, and its trail)",
             Context::Form => "Forms",
             Context::Clash => "A field you and a colleague both changed (asked on saving)",
             Context::Quitting => "Quitting with your shift open",
@@ -198,6 +202,12 @@ pub enum Command {
     AddContact,
     #[serde(rename = "pane_setup")]
     Pane9,
+    #[serde(rename = "pane_evidence")]
+    PaneEvidence,
+    AddEvidence,
+    EvidenceFromIncident,
+    EvidenceHandover,
+    CorrectEvidence,
     #[serde(rename = "setup_add")]
     SetupAdd,
     #[serde(rename = "setup_edit")]

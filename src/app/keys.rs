@@ -63,6 +63,7 @@ impl App {
             Pane::Reports => &[Context::Reports, Context::List, Context::Global],
             Pane::Members => &[Context::Members, Context::List, Context::Global],
             Pane::Setup => &[Context::Setup, Context::List, Context::Global],
+            Pane::Evidence => &[Context::Evidence, Context::List, Context::Global],
         }
     }
 
@@ -205,6 +206,11 @@ impl App {
             Command::Pane7 => Action::ShowPane(Pane::Reports),
             Command::Pane8 => Action::ShowPane(Pane::Members),
             Command::Pane9 => Action::ShowPane(Pane::Setup),
+            Command::PaneEvidence => Action::ShowPane(Pane::Evidence),
+            Command::AddEvidence => Action::AddEvidence,
+            Command::EvidenceFromIncident => Action::EvidenceFromIncident,
+            Command::EvidenceHandover => Action::EvidenceHandover,
+            Command::CorrectEvidence => Action::CorrectEvidence,
             Command::SetupAdd => Action::SetupAdd,
             Command::SetupEdit => Action::SetupEdit,
             Command::SetupRetire => Action::SetupRetire,

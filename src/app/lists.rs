@@ -59,7 +59,9 @@ impl App {
             self.modal = None;
             return;
         }
-        if self.pane == Pane::Radio && self.close_past_roll_call() {
+        if self.pane == Pane::Evidence && self.evidence.open.is_some() {
+            self.evidence.open = None;
+        } else if self.pane == Pane::Radio && self.close_past_roll_call() {
         } else if self.pane == Pane::Radio
             && self.radio.view == super::radio::RadioView::Log
             && !self.radio.log_filter.is_empty()

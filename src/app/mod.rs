@@ -13,6 +13,7 @@ pub mod clash;
 pub mod command_line;
 pub mod config;
 pub mod effect;
+pub mod evidence;
 pub mod find;
 pub mod form;
 pub mod forms;
@@ -80,10 +81,12 @@ pub enum Pane {
     Reports,
     Members,
     Setup,
+    /// The evidence log: footage kept as exhibits, and its trail.
+    Evidence,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 10] = [
+    pub const ALL: [Pane; 11] = [
         Pane::Overview,
         Pane::Incidents,
         Pane::Hits,
@@ -94,6 +97,7 @@ impl Pane {
         Pane::Reports,
         Pane::Members,
         Pane::Setup,
+        Pane::Evidence,
     ];
     pub fn title(self) -> &'static str {
         match self {
@@ -107,6 +111,7 @@ impl Pane {
             Pane::Reports => "Reports",
             Pane::Members => "Members",
             Pane::Setup => "Set-up",
+            Pane::Evidence => "Evidence",
         }
     }
 
@@ -272,6 +277,7 @@ pub struct App {
     pub radio: radio::RadioPane,
     pub reports: reports::ReportsPane,
     pub members_pane: members::MembersPane,
+    pub evidence: evidence::EvidencePane,
     pub setup: setup::SetupPane,
     /// Set while no one is signed in or the console is locked: nothing personal is drawn.
     pub lock: Option<signin::LockScreen>,
@@ -387,6 +393,7 @@ impl App {
             radio: radio::RadioPane::default(),
             reports: reports::ReportsPane::default(),
             members_pane: members::MembersPane::default(),
+            evidence: evidence::EvidencePane::default(),
             setup: setup::SetupPane::default(),
             lock: None,
             banner: Default::default(),

@@ -213,6 +213,7 @@ impl App {
         self.profile = None;
         self.work.drop_wanted(super::work::Purpose::Activity);
         self.activity = Default::default();
+        self.evidence.open = None;
         let role = self.role();
         let barred = match self.pane {
             super::Pane::Activity => !allowed(role, Permission::ViewAudit),

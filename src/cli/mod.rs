@@ -7,6 +7,7 @@ mod backup;
 mod console;
 mod data;
 mod documents;
+mod evidence;
 mod governance;
 mod operator;
 mod privacy;
@@ -281,6 +282,14 @@ pub enum Commands {
     Dpia {
         #[command(subcommand)]
         command: governance::DpiaCommand,
+    },
+    /// The evidence log: footage kept as exhibits and its continuity trail
+    /// from the camera to whoever received it (named with --as: CCTV staff
+    /// or a manager to record; anyone signed in to list and show; a manager
+    /// to export)
+    Evidence {
+        #[command(subcommand)]
+        command: evidence::EvidenceCommand,
     },
 }
 
@@ -621,6 +630,7 @@ pub fn run() -> Result<()> {
         Some(Commands::Breach { command }) => governance::breach_command(&g, command, now),
         Some(Commands::Agreement { command }) => governance::agreement_command(&g, command, now),
         Some(Commands::Dpia { command }) => governance::dpia_command(&g, command, now),
+        Some(Commands::Evidence { command }) => evidence::evidence_command(&g, command, now),
     }
 }
 

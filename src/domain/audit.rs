@@ -66,10 +66,14 @@ pub enum AuditAction {
     Void,
     /// A breach in the breach log closed.
     Close,
+    /// An evidence item handed to someone within the control room.
+    Handover,
+    /// An evidence item released outside the control room, under an agreement.
+    Release,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 47] = [
+    pub const ALL: [AuditAction; 49] = [
         AuditAction::Create,
         AuditAction::Add,
         AuditAction::Update,
@@ -117,6 +121,8 @@ impl AuditAction {
         AuditAction::Correct,
         AuditAction::Void,
         AuditAction::Close,
+        AuditAction::Handover,
+        AuditAction::Release,
     ];
 
     /// The code as stored and hashed.
@@ -169,6 +175,8 @@ impl AuditAction {
             AuditAction::Correct => "correct",
             AuditAction::Void => "void",
             AuditAction::Close => "close",
+            AuditAction::Handover => "handover",
+            AuditAction::Release => "release",
         }
     }
 
@@ -399,7 +407,7 @@ mod tests {
             "{err}"
         );
         assert!(
-            err.contains("sign-in_refused") && err.ends_with("close)"),
+            err.contains("sign-in_refused") && err.ends_with("close, handover, release)"),
             "{err}"
         );
     }

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod bulletin;
 pub mod clock;
 pub mod document;
+pub mod evidence;
 pub mod exclusion;
 pub mod filter;
 pub mod governance;

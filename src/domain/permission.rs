@@ -79,10 +79,13 @@ pub enum Permission {
     /// The breach log, the information-sharing agreements, the DPIA and the
     /// appropriate policy document.
     KeepGovernance,
+    /// Record evidence items, their handovers and corrections (the
+    /// footage's continuity trail), and make their continuity statements.
+    RecordEvidence,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 21] = [
+    pub const ALL: [Permission; 22] = [
         Permission::LogIncident,
         Permission::UpdateIncident,
         Permission::NameOffenderOnIncident,
@@ -104,6 +107,7 @@ impl Permission {
         Permission::ManageMembers,
         Permission::SetUpScheme,
         Permission::KeepGovernance,
+        Permission::RecordEvidence,
     ];
 
     /// What the permission lets someone do, for a refusal message.
@@ -130,6 +134,7 @@ impl Permission {
             Permission::ManageMembers => "change members or their training",
             Permission::SetUpScheme => "set up the scheme (zones, cameras, its details, backups)",
             Permission::KeepGovernance => "keep the breach log, sharing agreements and the DPIA",
+            Permission::RecordEvidence => "record evidence items and their handovers",
         }
     }
 }
@@ -163,6 +168,7 @@ pub fn allowed(role: Role, p: Permission) -> bool {
                 | ViewProfile
                 | LogRadio
                 | KeepLog
+                | RecordEvidence
         ),
         Role::Coordinator => matches!(
             p,
@@ -243,6 +249,10 @@ mod tests {
 
     #[test]
     fn the_desks_have_their_own_work() {
+        assert!(allowed(Role::Cctv, Permission::RecordEvidence));
+        assert!(allowed(Role::Manager, Permission::RecordEvidence));
+        assert!(!allowed(Role::Operator, Permission::RecordEvidence));
+        assert!(!allowed(Role::Viewer, Permission::RecordEvidence));
         assert!(allowed(Role::Cctv, Permission::EditRegister));
         assert!(!allowed(Role::Operator, Permission::EditRegister));
         assert!(allowed(Role::Coordinator, Permission::ManageRadios));

@@ -251,6 +251,10 @@ pub struct Report {
     pub police_coverage: PoliceCoverage,
     /// Agreements, breaches and the DPIA (`domain/governance.rs`).
     pub governance: super::governance::GovernanceFigures,
+    /// Footage released outside the control room (`domain/evidence.rs`);
+    /// absent from a report kept before releases were counted.
+    #[serde(default)]
+    pub releases: super::evidence::ReleaseFigures,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -55,6 +55,13 @@ pub fn run_erasure(
     for m in &plan.mentions {
         writeln!(out, "  mention {}", mention_line(m))?;
     }
+    if !plan.evidence.is_empty() {
+        writeln!(
+            out,
+            "  evidence kept: {} (footage from their sightings, its continuity trail kept for the police and the court; its notes and reasons anonymised, its link to the sightings gone)",
+            plan.evidence.iter().map(|e| clean(e).into_owned()).collect::<Vec<_>>().join(", ")
+        )?;
+    }
     for (stage, ends) in &plan.in_force {
         writeln!(
             out,

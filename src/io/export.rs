@@ -1,5 +1,5 @@
 //! `watchroom export`: a period's incidents, sightings, the register, radio
-//! log or roll-calls as CSV or JSON, or a day's net log as PDF, optionally
+//! log, roll-calls or evidence log as CSV or JSON, or a day's net log as PDF, optionally
 //! with names and photos taken out. Each export says
 //! what it contains (a `notice` in JSON; a companion `.notice.txt` beside a
 //! CSV file, since a CSV has no place for one and a spreadsheet would read it
@@ -25,16 +25,19 @@ pub enum ExportKind {
     RollCalls,
     /// A day's radio log and roll-calls as one printable document.
     NetLog,
+    /// The evidence log: items with their continuity trails.
+    Evidence,
 }
 
 impl ExportKind {
-    pub const ALL: [ExportKind; 6] = [
+    pub const ALL: [ExportKind; 7] = [
         ExportKind::Incidents,
         ExportKind::Register,
         ExportKind::Sightings,
         ExportKind::RadioLog,
         ExportKind::RollCalls,
         ExportKind::NetLog,
+        ExportKind::Evidence,
     ];
 
     pub fn code(self) -> &'static str {
@@ -45,6 +48,7 @@ impl ExportKind {
             ExportKind::RadioLog => "radio-log",
             ExportKind::RollCalls => "roll-calls",
             ExportKind::NetLog => "net-log",
+            ExportKind::Evidence => "evidence",
         }
     }
 
@@ -85,6 +89,7 @@ impl ExportKind {
         match self {
             ExportKind::RadioLog | ExportKind::NetLog => "line",
             ExportKind::RollCalls => "roll-call",
+            ExportKind::Evidence => "item",
             _ => "row",
         }
     }
@@ -92,7 +97,7 @@ impl ExportKind {
     /// Whose words its free text holds, for the notice of one not redacted.
     fn unredacted(self) -> &'static str {
         match self {
-            ExportKind::RadioLog | ExportKind::RollCalls | ExportKind::NetLog => {
+            ExportKind::RadioLog | ExportKind::RollCalls | ExportKind::NetLog | ExportKind::Evidence => {
                 "Not redacted: its messages and reasons are as they were logged, and may name people on the register."
             }
             _ => "Not redacted: it names people on the register and gives their photo files' paths.",
@@ -102,7 +107,7 @@ impl ExportKind {
     /// How its times are given.
     fn times(self) -> &'static str {
         match self {
-            ExportKind::RadioLog | ExportKind::RollCalls => {
+            ExportKind::RadioLog | ExportKind::RollCalls | ExportKind::Evidence => {
                 "times are UTC, each with the scheme's local time beside it"
             }
             ExportKind::NetLog => "times are the scheme's local time",
@@ -139,6 +144,12 @@ impl ExportKind {
             ExportKind::NetLog => {
                 "the day's radio log, line by line in order, and the roll-calls begun that day with their \
                  summaries and every station's answer"
+            }
+            ExportKind::Evidence => {
+                "the evidence items (CCTV footage kept as exhibits) with an entry recorded in the period, \
+                 each with its whole continuity trail: the clip, who reviewed and copied it, its SHA-256, \
+                 every handover and release (with the sharing agreement it fell under), and every \
+                 correction beside the entry it replaced"
             }
         }
     }
@@ -673,7 +684,10 @@ pub fn run_export(
                 (body, notice),
             )
         }
-        ExportKind::RadioLog | ExportKind::RollCalls | ExportKind::NetLog => {
+        ExportKind::RadioLog
+        | ExportKind::RollCalls
+        | ExportKind::NetLog
+        | ExportKind::Evidence => {
             let making = Making {
                 req,
                 redactor: redactor.as_ref(),
@@ -686,6 +700,7 @@ pub fn run_export(
             let made = match req.kind {
                 ExportKind::RadioLog => super::radio_export::radio_log(store, &making)?,
                 ExportKind::RollCalls => super::radio_export::roll_calls(store, &making)?,
+                ExportKind::Evidence => super::evidence_export::evidence(store, &making)?,
                 _ => super::net_log::net_log(store, &making)?,
             };
             (made.rows, made.extra, (made.body, made.notice))

@@ -1,7 +1,9 @@
 //! Files in and out: what the store and screen need from the file system.
 
+pub mod continuity;
 pub mod document;
 pub mod erasure;
+mod evidence_export;
 pub mod export;
 pub mod files;
 pub mod handover;

@@ -82,6 +82,7 @@ struct Contents {
     exclusions: usize,
     incidents: usize,
     sightings: usize,
+    evidence: usize,
     hits: usize,
     views: usize,
     photos: usize,
@@ -120,6 +121,7 @@ fn contents(s: &SubjectData) -> Contents {
         exclusions: s.exclusions.len(),
         incidents: s.incidents.len(),
         sightings: s.sightings.len(),
+        evidence: s.evidence.len(),
         hits: s.hits.len(),
         views: s.views.len(),
         photos: s.photo_paths().len(),
@@ -207,6 +209,10 @@ fn report(
         ("warnings and exclusions", c.exclusions),
         ("incidents that name you", c.incidents),
         ("sightings of you on CCTV", c.sightings),
+        (
+            "CCTV footage kept as evidence, and who it was given to",
+            c.evidence,
+        ),
         ("alerts (hits) about you", c.hits),
         ("times your record was looked at", c.views),
         (
@@ -427,6 +433,36 @@ fn report(
         }
         line.push_str(&format!("; recorded by {}", or_none(&x.recorded_by)));
         let _ = writeln!(r, "{line}");
+    }
+
+    let _ = writeln!(
+        r,
+        "\n## CCTV footage kept as evidence ({})\n",
+        s.evidence.len()
+    );
+    if s.evidence.is_empty() {
+        let _ = writeln!(r, "None held.");
+    }
+    for x in &s.evidence {
+        let handed: Vec<String> = x
+            .handed_to
+            .iter()
+            .map(|(at, org)| format!("{} on {}", md(org), when(*at)))
+            .collect();
+        let _ = writeln!(
+            r,
+            "- Exhibit {} ({}): {}, {} to {}; {}",
+            md(&x.exhibit),
+            x.on,
+            md(&x.camera),
+            when(x.clip_start),
+            when(x.clip_end),
+            if handed.is_empty() {
+                "kept by the control room".to_string()
+            } else {
+                format!("given to {}", handed.join(", "))
+            }
+        );
     }
 
     let _ = writeln!(r, "\n## Alerts (hits) about you ({})\n", s.hits.len());

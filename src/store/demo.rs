@@ -560,9 +560,74 @@ pub fn ensure_demo(store: &mut Store, now: DateTime<Utc>) -> Result<bool> {
         add_radio_history(tx, &mut rng, operator_id, now)?;
         // after everything that draws on the seed, so the rest of the town is unchanged
         super::members::add_demo_training(tx, now, &crate::domain::member::default_courses())?;
+        add_evidence(tx, operator_id, now)?;
         audit::append(tx, now, Some(operator_id), AuditAction::Create, "demo", None, &format!("demo town generated: {n} incidents"))?;
         Ok(true)
     })
+}
+
+/// Two exhibits on the latest incidents, so the evidence log has something
+/// in it: one copied and kept in the evidence safe, one reviewed and not yet
+/// copied. Neither is released (the demo town keeps no sharing agreement,
+/// and a release needs one). Written like the rest of the demo, without
+/// audit records of their own.
+fn add_evidence(tx: &rusqlite::Transaction, operator: i64, now: DateTime<Utc>) -> Result<()> {
+    let latest: Vec<(i64, i64)> = tx
+        .prepare("SELECT id, opened_at FROM incidents ORDER BY opened_at DESC, id DESC LIMIT 2")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let exhibits = [
+        ("PS/1", "Cam 3 Market Square", "Priya Shah", true),
+        ("PS/2", "Cam 1 High Street east", "Priya Shah", false),
+    ];
+    for ((incident, opened), (exhibit, camera, by, copied)) in latest.into_iter().zip(exhibits) {
+        let camera_id: i64 =
+            tx.query_row("SELECT id FROM cameras WHERE name = ?1", [camera], |r| {
+                r.get(0)
+            })?;
+        let start = opened - 5 * 60;
+        let end = opened + 4 * 60;
+        let recorded = (ts(now)).min(end + 20 * 60);
+        tx.execute(
+            "INSERT INTO evidence_items (exhibit_ref, incident_id, created_at, created_by) VALUES (?1, ?2, ?3, ?4)",
+            params![exhibit, incident, recorded, operator],
+        )?;
+        let item = tx.last_insert_rowid();
+        tx.execute(
+            "INSERT INTO evidence_entries (item_id, kind, recorded_at, recorded_by, camera_id, camera,
+                 clip_start, clip_end, reviewed_by, copied_by, medium, sha256, file_name, note)
+             VALUES (?1, 'clip', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            params![
+                item,
+                recorded,
+                operator,
+                camera_id,
+                camera,
+                start,
+                end,
+                by,
+                if copied { by } else { "" },
+                if copied { "usb" } else { "" },
+                if copied {
+                    crate::domain::evidence::sha256_hex(exhibit.as_bytes())
+                } else {
+                    String::new()
+                },
+                if copied { format!("{}-clip.mp4", exhibit.replace('/', "-")) } else { String::new() },
+                "the incident from the first approach to leaving the camera's view"
+            ],
+        )?;
+        if copied {
+            tx.execute(
+                "INSERT INTO evidence_entries (item_id, kind, recorded_at, recorded_by, handed_at, to_name,
+                     organisation, reason, release)
+                 VALUES (?1, 'handover', ?2, ?3, ?2, 'Tom Baxter', 'Castlebrook CCTV control room',
+                     'into the evidence safe until the police collect it', 0)",
+                params![item, recorded, operator],
+            )?;
+        }
+    }
+    Ok(())
 }
 
 const CAMERAS: &[(&str, Option<i64>, bool)] = &[

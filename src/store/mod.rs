@@ -5,6 +5,7 @@ pub mod audit;
 pub mod backup;
 pub mod demo;
 pub mod documents;
+pub mod evidence;
 pub mod exclusions;
 pub mod exports;
 pub mod files;

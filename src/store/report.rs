@@ -455,6 +455,10 @@ impl Store {
             from_ts(end),
         );
 
+        let releases = crate::domain::evidence::ReleaseFigures::from_rows(
+            &self.evidence_releases(from_ts(start), from_ts(end))?,
+        );
+
         Ok(Report {
             period: PeriodInfo {
                 from: period.from,
@@ -479,6 +483,7 @@ impl Store {
             police: police_series,
             police_coverage,
             governance,
+            releases,
         })
     }
 }

@@ -815,6 +815,72 @@ CREATE TABLE police_months (
 INSERT INTO police_months (month, rows_kept, imported_at)
     SELECT month, COUNT(*), 0 FROM police_crimes GROUP BY month;
 "#,
+    // 23: evidence continuity (see domain/evidence.rs): an exhibit on an
+    // incident or a sighting, and its trail of entries (what the clip is,
+    // each handover). Entries are never changed: a correction is a new
+    // entry naming the one it supersedes, and the triggers refuse any edit
+    // of what an entry records and any deletion, so the trail stays whole.
+    // Only free text may be rewritten, by retention and erasure striking a
+    // person's names out (store/privacy). An item outlives the sighting it
+    // was on (retention, erasure): its link goes, its trail stays. A release
+    // (a handover outside the control room) names the agreement it falls
+    // under.
+    r#"
+CREATE TABLE evidence_items (
+    id           INTEGER PRIMARY KEY,
+    exhibit_ref  TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    incident_id  INTEGER REFERENCES incidents(id) ON DELETE SET NULL,
+    sighting_id  INTEGER REFERENCES sightings(id) ON DELETE SET NULL,
+    created_at   INTEGER NOT NULL,
+    created_by   INTEGER NOT NULL REFERENCES operators(id)
+);
+CREATE INDEX evidence_items_incident ON evidence_items(incident_id);
+CREATE INDEX evidence_items_sighting ON evidence_items(sighting_id);
+CREATE INDEX evidence_items_created ON evidence_items(created_at);
+
+CREATE TABLE evidence_entries (
+    id            INTEGER PRIMARY KEY,
+    item_id       INTEGER NOT NULL REFERENCES evidence_items(id),
+    kind          TEXT NOT NULL CHECK (kind IN ('clip', 'handover')),
+    recorded_at   INTEGER NOT NULL,
+    recorded_by   INTEGER NOT NULL REFERENCES operators(id),
+    supersedes    INTEGER REFERENCES evidence_entries(id),
+    correction    TEXT NOT NULL DEFAULT '',
+    camera_id     INTEGER REFERENCES cameras(id),
+    camera        TEXT NOT NULL DEFAULT '',
+    clip_start    INTEGER,
+    clip_end      INTEGER,
+    reviewed_by   TEXT NOT NULL DEFAULT '',
+    copied_by     TEXT NOT NULL DEFAULT '',
+    medium        TEXT NOT NULL DEFAULT '',
+    sha256        TEXT NOT NULL DEFAULT '',
+    file_name     TEXT NOT NULL DEFAULT '',
+    note          TEXT NOT NULL DEFAULT '',
+    handed_at     INTEGER,
+    to_name       TEXT NOT NULL DEFAULT '',
+    organisation  TEXT NOT NULL DEFAULT '',
+    reason        TEXT NOT NULL DEFAULT '',
+    release       INTEGER NOT NULL DEFAULT 0,
+    agreement_id  INTEGER REFERENCES sharing_agreements(id),
+    CHECK (kind <> 'clip' OR (clip_start IS NOT NULL AND clip_end > clip_start)),
+    CHECK (kind <> 'handover' OR handed_at IS NOT NULL),
+    CHECK (release = 0 OR agreement_id IS NOT NULL)
+);
+CREATE INDEX evidence_entries_item ON evidence_entries(item_id, id);
+CREATE INDEX evidence_entries_released ON evidence_entries(handed_at) WHERE release = 1;
+
+CREATE TRIGGER evidence_entries_kept BEFORE UPDATE OF item_id, kind, recorded_at, recorded_by,
+    supersedes, camera_id, camera, clip_start, clip_end, reviewed_by, copied_by, medium, sha256,
+    handed_at, to_name, organisation, release, agreement_id ON evidence_entries BEGIN
+    SELECT RAISE(ABORT, 'an evidence entry is never changed: record a correction');
+END;
+CREATE TRIGGER evidence_entries_never_deleted BEFORE DELETE ON evidence_entries BEGIN
+    SELECT RAISE(ABORT, 'an evidence entry is never deleted: record a correction');
+END;
+CREATE TRIGGER evidence_items_kept BEFORE UPDATE OF exhibit_ref, created_at, created_by ON evidence_items BEGIN
+    SELECT RAISE(ABORT, 'an evidence item is never changed: record a correction');
+END;
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

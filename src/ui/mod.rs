@@ -132,6 +132,7 @@ pub fn draw_with(
         Pane::Reports => panes::reports::draw(f, main, app, theme),
         Pane::Members => panes::members::draw(f, main, app, theme),
         Pane::Setup => panes::setup::draw(f, main, app, theme),
+        Pane::Evidence => panes::evidence::draw(f, main, app, theme),
     }
     draw_message_line(f, message, app, theme);
     widgets::status_bar::draw(f, status, app, theme);

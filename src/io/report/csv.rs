@@ -351,6 +351,16 @@ pub fn csv_rows(r: &Report) -> Vec<CsvRow> {
             );
         }
     }
+    let f = &r.releases;
+    put("releases", "releases", "", "", f.releases.to_string());
+    put("releases", "exhibits_released", "", "", f.items.to_string());
+    for (a, n) in &f.by_agreement {
+        put("releases", "by_agreement", a, "", n.to_string());
+    }
+    for (o, n) in &f.by_organisation {
+        put("releases", "by_organisation", o, "", n.to_string());
+    }
+
     for s in &r.police {
         put(
             "police",

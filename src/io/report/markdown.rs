@@ -425,6 +425,7 @@ pub fn markdown(r: &Report) -> String {
 
     police(&mut out, r);
     governance(&mut out, r);
+    releases(&mut out, r);
     while out.ends_with("\n\n") {
         out.pop();
     }
@@ -600,6 +601,37 @@ fn governance(out: &mut String, r: &Report) {
         ),
     };
     let _ = writeln!(out, "{dpia}\n");
+}
+
+/// Footage released outside the control room, by agreement and by who received it.
+fn releases(out: &mut String, r: &Report) {
+    let f = &r.releases;
+    let _ = writeln!(out, "### Release of CCTV footage\n");
+    if f.releases == 0 {
+        let _ = writeln!(
+            out,
+            "No footage was released outside the control room during the period.\n"
+        );
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "{} of {} released outside the control room during the period, each under an information-sharing agreement in force that day.\n",
+        capitalise(&many(f.releases, "release", "releases")),
+        many(f.items, "exhibit", "exhibits"),
+    );
+    let rows: Vec<Vec<String>> = f
+        .by_agreement
+        .iter()
+        .map(|(a, n)| vec![md(a), num(*n)])
+        .collect();
+    table(out, &["Agreement", "Releases"], 1, &rows);
+    let rows: Vec<Vec<String>> = f
+        .by_organisation
+        .iter()
+        .map(|(o, n)| vec![md(o), num(*n)])
+        .collect();
+    table(out, &["Received by", "Releases"], 1, &rows);
 }
 
 fn capitalise(s: &str) -> String {

@@ -25,6 +25,8 @@ pub struct ErasurePlan {
     /// Exclusions in force now: stage and when each ends.
     pub in_force: Vec<(String, DateTime<Utc>)>,
     pub sightings: usize,
+    /// Evidence items on their sightings: kept, their text anonymised.
+    pub evidence: Vec<String>,
     pub hits: usize,
     pub documents: usize,
     pub photos: usize,
@@ -59,6 +61,13 @@ fn erasure_plan(c: &Connection, root: i64, now: DateTime<Utc>) -> Result<Erasure
         exclusions: count(c, &format!("SELECT COUNT(*) FROM exclusions WHERE offender_id {of}"), &list)?,
         in_force,
         sightings: count(c, &format!("SELECT COUNT(*) FROM sightings WHERE offender_id {of}"), &list)?,
+        evidence: c
+            .prepare(&format!(
+                "SELECT exhibit_ref FROM evidence_items WHERE sighting_id IN
+                     (SELECT id FROM sightings WHERE offender_id {of}) ORDER BY id"
+            ))?
+            .query_map([&list], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?,
         hits: count(c, &format!("SELECT COUNT(*) FROM hits WHERE offender_id {of}"), &list)?,
         documents: count(
             c,

@@ -107,6 +107,14 @@ const FREE_TEXT: &[FreeText] = &[
         versioned: false,
     },
     FreeText {
+        table: "evidence_entries",
+        columns: &["note", "reason", "correction", "file_name"],
+        record: "'evidence entry #' || id || ' of exhibit ' || (SELECT exhibit_ref FROM evidence_items WHERE evidence_items.id = item_id)",
+        at: "recorded_at",
+        owner: None,
+        versioned: false,
+    },
+    FreeText {
         table: "field_changes",
         columns: &["old", "new"],
         record: "'recorded change #' || id",

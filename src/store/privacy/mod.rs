@@ -36,8 +36,8 @@ pub use mentions::Mention;
 
 pub use retention::{Compaction, RetentionCounts};
 pub use subject::{
-    MergedRecord, SubjectData, SubjectExclusion, SubjectHit, SubjectIncident, SubjectMention,
-    SubjectSighting, SubjectView,
+    MergedRecord, SubjectData, SubjectEvidence, SubjectExclusion, SubjectHit, SubjectIncident,
+    SubjectMention, SubjectSighting, SubjectView,
 };
 
 /// A JSON array of ids, for `json_each` (one statement however many there are).

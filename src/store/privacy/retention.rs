@@ -33,6 +33,10 @@ pub struct RetentionCounts {
     pub incidents_anonymised: usize,
     /// Free-text fields of other records from which a removed person's name was struck out.
     pub mentions_struck_out: usize,
+    /// Evidence items on sightings removed or incidents anonymised: kept
+    /// (the footage's continuity trail is the police's), their free text
+    /// anonymised and their link to a removed sighting gone.
+    pub evidence_anonymised: usize,
     /// Photo files of the people deleted (no longer used by any record), for the caller to delete.
     pub photos: Vec<String>,
     /// Files of the notices and letters made for the people deleted, for the caller to delete.
@@ -49,7 +53,7 @@ impl RetentionCounts {
     /// The counts in words, naming no one: the audit line and the command's report.
     pub fn describe(&self) -> String {
         format!(
-            "{} offender records removed (with {} aliases, {} exclusions, {} recorded changes); {} sightings removed ({} of those people, {} past their period); {} hits removed; {} incident links removed; {} incidents anonymised; {} mentions struck out",
+            "{} offender records removed (with {} aliases, {} exclusions, {} recorded changes); {} sightings removed ({} of those people, {} past their period); {} hits removed; {} incident links removed; {} incidents anonymised; {} mentions struck out; {} evidence items kept with their text anonymised",
             self.offenders,
             self.aliases,
             self.exclusions,
@@ -61,6 +65,7 @@ impl RetentionCounts {
             self.incident_links,
             self.incidents_anonymised,
             self.mentions_struck_out,
+            self.evidence_anonymised,
         )
     }
 }
@@ -246,6 +251,34 @@ fn plan(conn: &Connection, rules: &RetentionRules, now: DateTime<Utc>) -> Result
     })
 }
 
+/// The evidence items `items_where` picks (an SQL condition on
+/// `evidence_items`, its `?1` bound to `value`) are kept: the trail of
+/// footage handed to the police is theirs and the court's, and names no one
+/// by itself. What its entries say in words (notes, reasons, corrections,
+/// file names) may describe the person, so it is anonymised; the link to a
+/// sighting being removed goes with the sighting. How many items.
+pub(super) fn anonymise_evidence(
+    tx: &Connection,
+    items_where: &str,
+    value: &dyn rusqlite::ToSql,
+) -> Result<usize> {
+    let items = format!("SELECT id FROM evidence_items WHERE {items_where}");
+    for column in ["note", "reason", "correction", "file_name"] {
+        tx.execute(
+            &format!(
+                "UPDATE evidence_entries SET {column} = ?2
+                 WHERE item_id IN ({items}) AND {column} <> '' AND {column} <> ?2"
+            ),
+            params![value, ANONYMISED],
+        )?;
+    }
+    Ok(
+        tx.query_row(&format!("SELECT COUNT(*) FROM ({items})"), [value], |r| {
+            r.get::<_, i64>(0)
+        })? as usize,
+    )
+}
+
 /// Remove the people `ids` (records merged into them included in `ids`)
 /// from every table: every mention of them elsewhere struck out first,
 /// then their hits, sightings, the documents that show them, their history
@@ -283,6 +316,12 @@ pub(super) fn remove_people(tx: &Connection, ids: &[i64], c: &mut RetentionCount
                 OR sighting_id IN (SELECT id FROM sightings
                                    WHERE offender_id IN (SELECT value FROM json_each(?1)))",
         [&people],
+    )?;
+    // their evidence items stay (see `anonymise_evidence`), before their sightings go
+    c.evidence_anonymised += anonymise_evidence(
+        tx,
+        "sighting_id IN (SELECT id FROM sightings WHERE offender_id IN (SELECT value FROM json_each(?1)))",
+        &people.as_str(),
     )?;
     c.sightings_of_removed = tx.execute(
         "DELETE FROM sightings WHERE offender_id IN (SELECT value FROM json_each(?1))",
@@ -399,6 +438,16 @@ impl Store {
                 "DELETE FROM hits WHERE incident_id IN (SELECT value FROM json_each(?1))
                     OR sighting_id IN (SELECT id FROM sightings WHERE at < ?2)",
                 params![incidents, sightings_cutoff],
+            )?;
+            c.evidence_anonymised += anonymise_evidence(
+                tx,
+                "sighting_id IN (SELECT id FROM sightings WHERE at < ?1)",
+                &sightings_cutoff,
+            )?;
+            c.evidence_anonymised += anonymise_evidence(
+                tx,
+                "incident_id IN (SELECT value FROM json_each(?1))",
+                &incidents.as_str(),
             )?;
             c.old_sightings = tx.execute("DELETE FROM sightings WHERE at < ?1", [sightings_cutoff])?;
             c.incident_links += tx.execute(

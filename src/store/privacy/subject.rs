@@ -92,6 +92,20 @@ pub struct SubjectHit {
     pub exclusion_id: Option<i64>,
 }
 
+/// Footage of them kept as evidence: an item on one of their sightings or
+/// on an incident naming them, and who it was handed to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SubjectEvidence {
+    pub exhibit: String,
+    /// "sighting #N" or "incident #N".
+    pub on: String,
+    pub camera: String,
+    pub clip_start: DateTime<Utc>,
+    pub clip_end: DateTime<Utc>,
+    /// Each handover standing: when, and to which organisation.
+    pub handed_to: Vec<(DateTime<Utc>, String)>,
+}
+
 /// Someone opening the person's record, from the audit trail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SubjectView {
@@ -128,6 +142,7 @@ pub struct SubjectData {
     pub incidents: Vec<SubjectIncident>,
     pub sightings: Vec<SubjectSighting>,
     pub hits: Vec<SubjectHit>,
+    pub evidence: Vec<SubjectEvidence>,
     pub views: Vec<SubjectView>,
     /// Changes to their record, to records merged into it (`record #N`) and
     /// to their exclusions: what each field was and became, newest first.
@@ -512,6 +527,41 @@ fn subject_data(conn: &Connection, offender_id: i64) -> Result<SubjectData> {
         })?
         .collect::<Result<_, _>>()?;
 
+    let ids: Vec<i64> = conn
+        .prepare(
+            "SELECT id FROM evidence_items
+             WHERE sighting_id IN (SELECT id FROM sightings WHERE offender_id IN (SELECT value FROM json_each(?1)))
+                OR incident_id IN (SELECT incident_id FROM incident_offenders
+                                   WHERE offender_id IN (SELECT value FROM json_each(?1)))
+             ORDER BY id",
+        )?
+        .query_map([&list], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut evidence = vec![];
+    for id in ids {
+        let Some(item) = crate::store::evidence::item_on(conn, id)? else {
+            continue;
+        };
+        let Some(clip) = item.clip() else { continue };
+        evidence.push(SubjectEvidence {
+            exhibit: item.exhibit.clone(),
+            on: crate::store::evidence::describe_of(item.of),
+            camera: clip.camera.clone(),
+            clip_start: clip.clip_start,
+            clip_end: clip.clip_end,
+            handed_to: item
+                .handovers()
+                .iter()
+                .filter_map(|e| match &e.body {
+                    crate::domain::evidence::EntryBody::Handover { details, .. } => {
+                        Some((details.at, details.organisation.clone()))
+                    }
+                    _ => None,
+                })
+                .collect(),
+        });
+    }
+
     let hits: Vec<SubjectHit> = conn
         .prepare(
             "SELECT h.id, h.raised_at, h.kind, COALESCE(z.name, ''), h.detail, h.status, h.decided_at,
@@ -601,6 +651,7 @@ fn subject_data(conn: &Connection, offender_id: i64) -> Result<SubjectData> {
         incidents,
         sightings,
         hits,
+        evidence,
         views,
         changes,
         mentions,

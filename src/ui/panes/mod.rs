@@ -3,6 +3,7 @@
 pub mod activity;
 pub mod board;
 pub mod detail;
+pub mod evidence;
 pub mod governance;
 pub mod hits;
 pub mod log;

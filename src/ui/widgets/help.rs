@@ -26,6 +26,7 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         Context::Reports,
         Context::Members,
         Context::Setup,
+        Context::Evidence,
         Context::Form,
         Context::Clash,
         Context::Line,

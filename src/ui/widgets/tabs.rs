@@ -2,7 +2,8 @@
 //!
 //! The clock is always drawn, on the scheme's time. When the line is too
 //! narrow for everything, other things give way first, in this order: the
-//! weekday, the title, the other tabs' names (shortened, then numbers only),
+//! evidence log's tab (it has no number key; shown while it is the pane),
+//! the weekday, the title, the other tabs' names (shortened, then numbers only),
 //! the store's name (cut short, then left out), and only below 80 columns
 //! the date and then the seconds.
 
@@ -17,6 +18,9 @@ use unicode_width::UnicodeWidthStr;
 /// How the tabs other than the one showing are named.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TabNames {
+    /// Every pane's name, the evidence log (which has no number key) too.
+    All,
+    /// The numbered panes' names.
     Full,
     /// The first three letters.
     Short,
@@ -39,6 +43,7 @@ type Rung = (bool, TabNames, StoreName, &'static str);
 /// From the fullest line to the barest; the first that fits is drawn.
 #[rustfmt::skip]
 const LADDER: &[Rung] = &[
+    (true, TabNames::All, StoreName::Whole, "%a %d %b %H:%M:%S"),
     (true, TabNames::Full, StoreName::Whole, "%a %d %b %H:%M:%S"),
     (true, TabNames::Full, StoreName::Whole, "%d %b %H:%M:%S"),
     (false, TabNames::Full, StoreName::Whole, "%d %b %H:%M:%S"),
@@ -109,13 +114,22 @@ fn header(app: &App, store: &str, width: usize) -> Header {
             .iter()
             // on a terminal too small for it the overview is not a tab
             .filter(|p| **p != Pane::Overview || app.overview_fits())
+            // the evidence log has no number key: its tab is the first to
+            // give way (unless it is showing)
+            .filter(|p| names == TabNames::All || **p != Pane::Evidence || app.pane == **p)
             .map(|p| {
-                let n = p.number();
+                // past the number keys, a pane is shown with its own key
+                let n = match p {
+                    Pane::Evidence => app
+                        .keymap
+                        .key_for(crate::app::keymap::Command::PaneEvidence),
+                    _ => p.number().to_string(),
+                };
                 let name = if *p == app.pane {
                     format!(" {n} {} ", p.title())
                 } else {
                     match names {
-                        TabNames::Full => format!(" {n} {} ", p.title()),
+                        TabNames::All | TabNames::Full => format!(" {n} {} ", p.title()),
                         TabNames::Short => {
                             let short: String = p.title().chars().take(3).collect();
                             format!(" {n} {short} ")

@@ -5,6 +5,9 @@
 //! counted in the report once one is; exports as CSV and JSON; every step
 //! audited; roles that may not record refused. The binary runs on the real
 //! clock, so times are typed relative to it.
+//!
+//! Over 800 lines: each test drives one exhibit through the binary from an
+//! empty store, and they share its set-up; split, each file would repeat it.
 
 mod support;
 

@@ -1,6 +1,9 @@
 //! The incident board from the store, on a busy town of random incidents: paged
 //! through in board order both ways, the same under every filter, filtered by
 //! status, zone, type, priority and words, with wildcards taken literally.
+//!
+//! Over 800 lines: every test pages the same random town through the same
+//! reference ordering; kept together so the reference is written once.
 
 mod store_common;
 mod support;

@@ -228,7 +228,7 @@ impl App {
                 self.hits.rows = rows;
                 self.hits.unacknowledged = new;
                 self.hits.false_matches = rejected;
-                match self.store.false_match_tallies(3) {
+                match self.store.false_match_tallies(2) {
                     Ok(t) => self.hits.false_tallies = t,
                     Err(e) => tracing::warn!("false matches by camera and person: {e}"),
                 }

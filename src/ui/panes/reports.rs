@@ -215,7 +215,7 @@ fn key_figures(f: &mut Frame, area: Rect, r: &Report, theme: &Theme) {
             warn(all.waiting > 0),
         ),
         (
-            "False matches by camera",
+            "False by camera",
             if r.hits.false_by_camera.is_empty() {
                 "none".to_string()
             } else {

@@ -154,6 +154,7 @@ fn console(
     };
     let mut app = App::new(store, clock, config, operator, theme, themes.names())?;
     app.lock = lock;
+    warnings.extend(app.ladder_problem());
     if !warnings.is_empty() {
         app.warn(warnings.join(" · "));
     }

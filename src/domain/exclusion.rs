@@ -65,14 +65,33 @@ impl Ladder {
             .find(|s| s.name.eq_ignore_ascii_case(name))
     }
 
-    /// A stage this ladder does not know (configured away since) is treated as
-    /// excluding: missing a breach is worse than a false alarm an operator rejects.
+    /// A stage this ladder does not know (served under a ladder configured
+    /// differently since) does not exclude: a default ladder's "warning" must
+    /// not raise breaches under a CPW → CPN → CBO one. The console says so at
+    /// start, naming who holds it (`Store::stages_off_ladder`), so the config
+    /// is put right rather than guessed at.
     pub fn excludes(&self, name: &str) -> bool {
-        self.stage(name).map(|s| s.excludes).unwrap_or(true)
+        self.stage(name).is_some_and(|s| s.excludes)
     }
 
     pub fn names(&self) -> Vec<String> {
         self.stages.iter().map(|s| s.name.clone()).collect()
+    }
+
+    /// The rung to propose serving on someone holding `held` (the stages of
+    /// their sanctions so far): the one above the highest they have had, the
+    /// first if none, the top once they have reached it. Stages off the
+    /// ladder count for nothing.
+    pub fn next_rung<'a>(&self, held: impl IntoIterator<Item = &'a str>) -> usize {
+        let top = self.stages.len().saturating_sub(1);
+        held.into_iter()
+            .filter_map(|h| {
+                self.stages
+                    .iter()
+                    .position(|s| s.name.eq_ignore_ascii_case(h))
+            })
+            .max()
+            .map_or(0, |i| (i + 1).min(top))
     }
 }
 

@@ -106,6 +106,37 @@ pub(crate) fn exclusions_of(conn: &rusqlite::Connection, offender: i64) -> Resul
 }
 
 impl Store {
+    /// Sanctions not yet ended nor lifted whose stage is not on `ladder` (it
+    /// was configured differently when they were served): each stage, and
+    /// the names of the people holding it. A config problem, said at start.
+    pub fn stages_off_ladder(
+        &self,
+        ladder: &Ladder,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(String, Vec<String>)>> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT e.stage, o.name FROM exclusions e JOIN offenders o ON o.id = e.offender_id
+             WHERE e.lifted_at IS NULL AND e.ends_at > ?1 ORDER BY e.stage, o.name",
+        )?;
+        let rows = st.query_map([ts(now)], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?;
+        let mut out: Vec<(String, Vec<String>)> = vec![];
+        for row in rows {
+            let (stage, name) = row?;
+            if ladder.stage(&stage).is_some() {
+                continue;
+            }
+            match out.last_mut() {
+                Some((s, names)) if *s == stage => {
+                    if !names.contains(&name) {
+                        names.push(name);
+                    }
+                }
+                _ => out.push((stage, vec![name])),
+            }
+        }
+        Ok(out)
+    }
+
     pub fn exclusions_for(&self, offender: i64) -> Result<Vec<Exclusion>> {
         exclusions_of(self.conn(), offender)
     }

@@ -175,7 +175,13 @@ impl App {
             .map(|e| e.name.clone())
             .unwrap_or_default();
         let stages = self.rules.ladder.names();
-        let default = stages.len().saturating_sub(1);
+        // the next rung for this person, as the scheme's ladder climbs
+        let held = self.store.exclusions_for(id).unwrap_or_default();
+        let default = self.rules.ladder.next_rung(
+            held.iter()
+                .filter(|e| e.lifted_at.is_none())
+                .map(|e| e.stage.as_str()),
+        );
         let today = self.now().with_timezone(&self.tz).date_naive();
         let form = Form::new(
             format!("Serve a sanction on {name}"),
@@ -456,5 +462,50 @@ impl App {
                 ))
             }
         }
+    }
+}
+
+impl App {
+    /// At start: sanctions in force whose stage is not on the configured
+    /// ladder, which are not counted as excluding, named with who holds
+    /// them so the config can be put right. `None` when there are none.
+    pub fn ladder_problem(&self) -> Option<String> {
+        let ladder = &self.rules.ladder;
+        let off = match self.store.stages_off_ladder(ladder, self.now()) {
+            Ok(off) => off,
+            Err(e) => {
+                tracing::warn!("checking sanctions against the ladder: {e}");
+                return None;
+            }
+        };
+        if off.is_empty() {
+            return None;
+        }
+        let stages: Vec<String> = off
+            .iter()
+            .map(|(stage, people)| {
+                let shown: Vec<String> = people
+                    .iter()
+                    .take(3)
+                    .map(|p| crate::domain::text::clean(p).into_owned())
+                    .collect();
+                let more = people.len().saturating_sub(shown.len());
+                let more = if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                };
+                format!(
+                    "“{}” (held by {}{more})",
+                    crate::domain::text::clean(stage),
+                    shown.join(", ")
+                )
+            })
+            .collect();
+        Some(format!(
+            "config: stage {} is not on the ladder ({}) and not counted as excluding; add it to the ladder, or lift and serve again",
+            stages.join(", "),
+            ladder.names().join(" → ")
+        ))
     }
 }

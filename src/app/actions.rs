@@ -86,6 +86,8 @@ pub enum Action {
     Promote,
     Merge,
     Appeal,
+    /// `R` on a profile: the selected exclusion's review held.
+    ReviewExclusion,
     /// `N` on a profile: the letter or notice for the selected exclusion.
     MakeNotice,
     LockKey(KeyEvent),
@@ -179,7 +181,11 @@ pub(super) fn permission_for(action: &Action) -> Option<Permission> {
         Action::NewOffender | Action::EditOffender | Action::Promote | Action::Merge => {
             P::EditRegister
         }
-        Action::NewExclusion | Action::LiftExclusion | Action::Appeal | Action::MakeNotice => {
+        Action::NewExclusion
+        | Action::LiftExclusion
+        | Action::Appeal
+        | Action::ReviewExclusion
+        | Action::MakeNotice => {
             P::ManageExclusions
         }
         Action::RollCall(_)
@@ -432,6 +438,7 @@ impl App {
             Action::Promote => self.register_key(OffenderAct::Promote),
             Action::Merge => self.register_key(OffenderAct::Merge),
             Action::Appeal => self.register_key(OffenderAct::Appeal),
+            Action::ReviewExclusion => self.register_key(OffenderAct::Review),
             Action::MakeNotice => self.register_key(OffenderAct::Notice),
             Action::LockKey(k) => self.lock_key(k),
             Action::LockNow => self.lock_now("locked"),

@@ -172,7 +172,8 @@ fn edited(kind: &FormKind) -> Option<(Record, i64)> {
             version,
         }) => (Record::Offender(id), version),
         FormKind::Register(RegisterForm::LiftExclusion { id, version })
-        | FormKind::Register(RegisterForm::Appeal { id, version }) => {
+        | FormKind::Register(RegisterForm::Appeal { id, version })
+        | FormKind::Register(RegisterForm::Review { id, version }) => {
             (Record::Exclusion(id), version)
         }
         FormKind::Member(MemberForm::Edit { id, version }) => (Record::Member(id), version),
@@ -298,14 +299,15 @@ impl App {
                 self.offender_form(&o, &born, &address, true)
             }
             FormKind::Register(RegisterForm::LiftExclusion { id, .. })
-            | FormKind::Register(RegisterForm::Appeal { id, .. }) => {
+            | FormKind::Register(RegisterForm::Appeal { id, .. })
+            | FormKind::Register(RegisterForm::Review { id, .. }) => {
                 let Some(e) = found(self.store.exclusion(id))? else {
                     return Ok(None);
                 };
-                if matches!(kind, FormKind::Register(RegisterForm::Appeal { .. })) {
-                    self.appeal_form(&e)
-                } else {
-                    super::register::lift_form(&e)
+                match kind {
+                    FormKind::Register(RegisterForm::Appeal { .. }) => self.appeal_form(&e),
+                    FormKind::Register(RegisterForm::Review { .. }) => self.review_form(&e),
+                    _ => super::register::lift_form(&e),
                 }
             }
             FormKind::Member(MemberForm::Edit { id, .. }) => {

@@ -176,6 +176,8 @@ pub enum Command {
     Merge,
     #[serde(rename = "appeal")]
     Appeal,
+    #[serde(rename = "review_exclusion")]
+    ReviewExclusion,
     #[serde(rename = "make_notice")]
     MakeNotice,
     #[serde(rename = "pane_radio")]

@@ -200,6 +200,7 @@ impl App {
             Command::Promote => Action::Promote,
             Command::Merge => Action::Merge,
             Command::Appeal => Action::Appeal,
+            Command::ReviewExclusion => Action::ReviewExclusion,
             Command::MakeNotice => Action::MakeNotice,
             Command::Pane5 => Action::ShowPane(Pane::Radio),
             Command::Pane6 => Action::ShowPane(Pane::Log),

@@ -35,6 +35,8 @@ pub enum AuditAction {
     Finish,
     Lift,
     Appeal,
+    /// An exclusion's review held, with its outcome.
+    Review,
     Export,
     Import,
     Ingest,
@@ -73,7 +75,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 49] = [
+    pub const ALL: [AuditAction; 50] = [
         AuditAction::Create,
         AuditAction::Add,
         AuditAction::Update,
@@ -100,6 +102,7 @@ impl AuditAction {
         AuditAction::Finish,
         AuditAction::Lift,
         AuditAction::Appeal,
+        AuditAction::Review,
         AuditAction::Export,
         AuditAction::Import,
         AuditAction::Ingest,
@@ -154,6 +157,7 @@ impl AuditAction {
             AuditAction::Finish => "finish",
             AuditAction::Lift => "lift",
             AuditAction::Appeal => "appeal",
+            AuditAction::Review => "review",
             AuditAction::Export => "export",
             AuditAction::Import => "import",
             AuditAction::Ingest => "ingest",

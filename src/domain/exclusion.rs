@@ -126,6 +126,9 @@ pub struct Exclusion {
     pub appeal_lodged_on: Option<NaiveDate>,
     pub appeal_outcome: Option<String>,
     pub review_on: Option<NaiveDate>,
+    /// The last review held: its day and outcome.
+    pub reviewed_on: Option<NaiveDate>,
+    pub review_outcome: Option<String>,
     /// Lifted early by a manager.
     pub lifted_at: Option<DateTime<Utc>>,
     /// Bumped by every change, so a form on an old copy is refused.
@@ -143,6 +146,15 @@ impl Exclusion {
             Some(l) if l < self.ends_at => l,
             _ => self.ends_at,
         }
+    }
+
+    /// Its review date has come or falls within `days` of `today` (the
+    /// scheme's day), and it has not ended or been lifted by `now`.
+    pub fn review_due(&self, today: NaiveDate, days: i64, now: DateTime<Utc>) -> bool {
+        now < self.effective_end()
+            && self
+                .review_on
+                .is_some_and(|r| r <= today + chrono::Duration::days(days))
     }
 
     /// Ends within `days` of `now` (and is in force now).
@@ -355,6 +367,8 @@ mod tests {
             appeal_lodged_on: None,
             appeal_outcome: None,
             review_on: None,
+            reviewed_on: None,
+            review_outcome: None,
             lifted_at: None,
             version: 1,
         }

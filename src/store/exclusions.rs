@@ -35,7 +35,8 @@ pub struct ExclusionRow {
 const EXCLUSION_COLUMNS: &str =
     "e.id, e.offender_id, e.stage, e.all_zones, e.starts_at, e.ends_at, e.served_at, e.served_by,
      e.reason, e.appeal_lodged_on, e.appeal_outcome, e.review_on, e.lifted_at,
-     (SELECT group_concat(zone_id) FROM exclusion_zones WHERE exclusion_id = e.id), e.version";
+     (SELECT group_concat(zone_id) FROM exclusion_zones WHERE exclusion_id = e.id), e.version,
+     e.reviewed_on, e.review_outcome";
 
 use super::stored_day as date;
 
@@ -66,6 +67,8 @@ fn exclusion_row(r: &Row) -> rusqlite::Result<Exclusion> {
         appeal_lodged_on: date(r.get(9)?),
         appeal_outcome: r.get(10)?,
         review_on: date(r.get(11)?),
+        reviewed_on: date(r.get(15)?),
+        review_outcome: r.get(16)?,
         lifted_at: r.get::<_, Option<i64>>(12)?.map(from_ts),
         version: r.get(14)?,
     })
@@ -310,6 +313,85 @@ impl Store {
         self.exclusion(id)
     }
 
+    /// Sanctions whose review has come or falls within `days` of `today`
+    /// (the scheme's day), not ended nor lifted by `now`: soonest first.
+    pub fn reviews_due(
+        &self,
+        today: NaiveDate,
+        days: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ExclusionRow>> {
+        let until = (today + chrono::Duration::days(days)).to_string();
+        let sql = format!(
+            "SELECT {EXCLUSION_COLUMNS}, o.name FROM exclusions e JOIN offenders o ON o.id = e.offender_id
+             WHERE e.review_on IS NOT NULL AND e.review_on <= ?1
+               AND e.ends_at > ?2 AND (e.lifted_at IS NULL OR e.lifted_at > ?2)
+             ORDER BY e.review_on, e.id"
+        );
+        let mut st = self.conn().prepare_cached(&sql)?;
+        let rows = st.query_map(params![until, ts(now)], |r| {
+            Ok(ExclusionRow {
+                exclusion: exclusion_row(r)?,
+                offender: r.get(17)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Record an exclusion's review on the version the operator had: the
+    /// day it was held (`today`), its outcome, and the next review date, or
+    /// none. The next must not be before today. Audited, and kept in the
+    /// exclusion's history.
+    #[allow(clippy::too_many_arguments)]
+    pub fn record_review(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        outcome: &str,
+        next: Option<NaiveDate>,
+        today: NaiveDate,
+        operator: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Exclusion> {
+        let outcome = crate::domain::text::tidy_input(outcome);
+        if outcome.is_empty() {
+            return Err(StoreError::Invalid(
+                "outcome: say what the review decided".into(),
+            ));
+        }
+        if let Some(n) = next.filter(|&n| n < today) {
+            return Err(StoreError::Invalid(format!(
+                "next review: {n} is in the past; give a day from {today} on, or none"
+            )));
+        }
+        self.exclusion(id)?;
+        self.write(|tx| {
+            versions::check(tx, Record::Exclusion(id), expected_version)?;
+            let before = history::fields(tx, Owner::Exclusion(id))?;
+            tx.execute(
+                "UPDATE exclusions SET reviewed_on = ?1, review_outcome = ?2, review_on = ?3 WHERE id = ?4",
+                params![today.to_string(), outcome, next.map(|n| n.to_string()), id],
+            )?;
+            versions::bump(tx, Record::Exclusion(id), operator, now)?;
+            history::record_since(tx, Owner::Exclusion(id), &before, now, operator)?;
+            audit::append(
+                tx,
+                now,
+                Some(operator),
+                AuditAction::Review,
+                "exclusion",
+                Some(id),
+                if next.is_some() {
+                    "reviewed, next review set"
+                } else {
+                    "reviewed"
+                },
+            )?;
+            Ok(())
+        })?;
+        self.exclusion(id)
+    }
+
     /// Sanctions in force now, those ending soonest first.
     pub fn exclusions_in_force(&self, now: DateTime<Utc>) -> Result<Vec<ExclusionRow>> {
         let sql = format!(
@@ -321,7 +403,7 @@ impl Store {
         let rows = st.query_map([ts(now)], |r| {
             Ok(ExclusionRow {
                 exclusion: exclusion_row(r)?,
-                offender: r.get(15)?,
+                offender: r.get(17)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -170,7 +170,8 @@ fn exclusion_fields(conn: &Connection, id: i64) -> Result<Option<Fields>> {
     let Some((all_zones, mut fields)) = conn
         .prepare_cached(
             "SELECT all_zones, stage, starts_at, ends_at, served_at, served_by, reason,
-                    review_on, appeal_lodged_on, appeal_outcome, lifted_at
+                    review_on, appeal_lodged_on, appeal_outcome, lifted_at,
+                    reviewed_on, review_outcome
              FROM exclusions WHERE id = ?1",
         )?
         .query_row([id], |r| {
@@ -187,6 +188,8 @@ fn exclusion_fields(conn: &Connection, id: i64) -> Result<Option<Fields>> {
                     ("appeal lodged", text(r, 8)?),
                     ("appeal outcome", text(r, 9)?),
                     ("lifted", instant(r, 10)?),
+                    ("reviewed", text(r, 11)?),
+                    ("review outcome", text(r, 12)?),
                 ],
             ))
         })

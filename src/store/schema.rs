@@ -881,6 +881,13 @@ CREATE TRIGGER evidence_items_kept BEFORE UPDATE OF exhibit_ref, created_at, cre
     SELECT RAISE(ABORT, 'an evidence item is never changed: record a correction');
 END;
 "#,
+    // 24: an exclusion's review recorded (store/exclusions.rs): the day it was
+    // held and its outcome; the review date then moves to the next one, or
+    // clears. Earlier reviews stay in the exclusion's edit history.
+    r#"
+ALTER TABLE exclusions ADD COLUMN reviewed_on TEXT;
+ALTER TABLE exclusions ADD COLUMN review_outcome TEXT;
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -22,6 +22,7 @@ pub enum RegisterForm {
     Promote { id: i64 },
     Merge { from: i64 },
     Appeal { id: i64, version: i64 },
+    Review { id: i64, version: i64 },
 }
 
 impl RegisterForm {
@@ -33,7 +34,8 @@ impl RegisterForm {
             | RegisterForm::Merge { .. } => P::EditRegister,
             RegisterForm::Exclusion { .. }
             | RegisterForm::LiftExclusion { .. }
-            | RegisterForm::Appeal { .. } => P::ManageExclusions,
+            | RegisterForm::Appeal { .. }
+            | RegisterForm::Review { .. } => P::ManageExclusions,
         }
     }
 }
@@ -250,6 +252,36 @@ impl App {
         )
     }
 
+    /// The review form for this copy of an exclusion: the outcome, and
+    /// the next review date (blank for none).
+    pub(crate) fn review_form(&self, e: &Exclusion) -> Modal {
+        let due = e.review_on.map_or("no review date set".to_string(), |d| {
+            format!("review due {d}")
+        });
+        let form = Form::new(
+            format!("Review of {} #{} ({due})", e.stage, e.id),
+            vec![
+                Field::text(
+                    FieldKey::Outcome,
+                    "",
+                    "what the review decided, e.g. continues unchanged",
+                ),
+                Field::text(
+                    FieldKey::ReviewOn,
+                    "",
+                    "the next review, YYYY-MM-DD, or blank for none",
+                ),
+            ],
+        );
+        Modal::Form(
+            FormKind::Register(RegisterForm::Review {
+                id: e.id,
+                version: e.version,
+            }),
+            form,
+        )
+    }
+
     pub(crate) fn open_promote_form(&mut self, id: i64) {
         if self.index.entry(id).map(|e| e.kind) != Some(OffenderKind::IdSought) {
             return self.warn("only an ID-sought record can be promoted");
@@ -366,6 +398,13 @@ impl App {
                     .map_err(invalid)?
                     .ok_or_else(|| invalid("to: give the last day".into()))?;
                 let (starts_at, ends_at) = local_span(from, to, self.tz).map_err(invalid)?;
+                let review_on = parse_date(form.field(FieldKey::ReviewOn)?.value(), "review on")
+                    .map_err(invalid)?;
+                if let Some(review) = review_on.filter(|&r| r < from) {
+                    return Err(invalid(format!(
+                        "review on: {review} is before the sanction starts ({from}); review it on or after that day"
+                    )));
+                }
                 let zones_text = form.field(FieldKey::Zones)?.value().trim().to_string();
                 let scope = if zones_text.is_empty() || zones_text.eq_ignore_ascii_case("all") {
                     Scope::AllZones
@@ -405,12 +444,13 @@ impl App {
                     reason: form.field(FieldKey::Reason)?.value().into(),
                     evidence: parse_incident_ids(form.field(FieldKey::Evidence)?.value())
                         .map_err(invalid)?,
-                    review_on: parse_date(form.field(FieldKey::ReviewOn)?.value(), "review on")
-                        .map_err(invalid)?,
+                    review_on,
                 };
                 let e = self
                     .store
                     .create_exclusion(&new, &self.rules.ladder, op, now)?;
+                // the exclusions listed, and their reviews due, are the register's
+                self.refresh_register();
                 Ok(format!("{} served, to {}", e.stage, to))
             }
             RegisterForm::LiftExclusion { id, version } => {
@@ -436,6 +476,19 @@ impl App {
                 Ok(match outcome {
                     Some(o) => format!("appeal recorded: {o}"),
                     None => "appeal recorded as pending".to_string(),
+                })
+            }
+            RegisterForm::Review { id, version } => {
+                let next = parse_date(form.field(FieldKey::ReviewOn)?.value(), "review on")
+                    .map_err(invalid)?;
+                let today = now.with_timezone(&self.tz).date_naive();
+                let outcome = form.field(FieldKey::Outcome)?.value().to_string();
+                self.store
+                    .record_review(*id, *version, &outcome, next, today, op, now)?;
+                self.refresh_register();
+                Ok(match next {
+                    Some(n) => format!("review recorded; the next is on {n}"),
+                    None => "review recorded; no further review set".to_string(),
                 })
             }
             RegisterForm::Promote { id } => {
@@ -466,6 +519,33 @@ impl App {
 }
 
 impl App {
+    /// For those who manage exclusions, on the overview: how many reviews
+    /// are due within the week, and the soonest.
+    pub fn review_reminder(&self) -> Option<String> {
+        use crate::domain::permission::{allowed, Permission};
+        if !allowed(self.role(), Permission::ManageExclusions) {
+            return None;
+        }
+        let due = &self.register.reviews_due;
+        let first = due.first()?.exclusion.review_on?;
+        let today = self.now().with_timezone(&self.tz).date_naive();
+        let when = if first < today {
+            format!("the first was due {}", first.format("%d %b"))
+        } else if first == today {
+            "the first today".to_string()
+        } else {
+            format!("the first on {}", first.format("%d %b"))
+        };
+        Some(format!(
+            "{} due ({when}; R on the profile records one)",
+            if due.len() == 1 {
+                "1 exclusion review".to_string()
+            } else {
+                format!("{} exclusion reviews", due.len())
+            }
+        ))
+    }
+
     /// At start: sanctions in force whose stage is not on the configured
     /// ladder, which are not counted as excluding, named with who holds
     /// them so the config can be put right. `None` when there are none.

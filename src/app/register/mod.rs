@@ -76,7 +76,12 @@ pub struct Register {
     pub selected: usize,
     /// Offenders with an excluding sanction in force now.
     pub excluded: HashSet<i64>,
+    /// Sanctions whose review has come or is within the week, soonest first.
+    pub reviews_due: Vec<ExclusionRow>,
 }
+
+/// How far ahead an exclusion's review is listed as due.
+pub const REVIEW_WITHIN_DAYS: i64 = 7;
 
 #[derive(Debug, Clone)]
 pub struct ProfileView {
@@ -148,6 +153,8 @@ pub enum OffenderAct {
     Lift,
     /// Record an appeal against the selected exclusion.
     Appeal,
+    /// Record the selected exclusion's review.
+    Review,
     /// The letter or notice for the selected exclusion.
     Notice,
 }
@@ -156,7 +163,7 @@ impl OffenderAct {
     fn on_an_exclusion(self) -> bool {
         matches!(
             self,
-            OffenderAct::Lift | OffenderAct::Appeal | OffenderAct::Notice
+            OffenderAct::Lift | OffenderAct::Appeal | OffenderAct::Review | OffenderAct::Notice
         )
     }
 }
@@ -179,6 +186,7 @@ impl Register {
             OffenderAct::New => vec![Effect::NewOffender(kind)],
             OffenderAct::Lift => exclusion_first(" to lift"),
             OffenderAct::Appeal => exclusion_first(" appealed"),
+            OffenderAct::Review => exclusion_first(" reviewed"),
             OffenderAct::Notice => exclusion_first(""),
             act => self
                 .selected_offender()
@@ -357,6 +365,11 @@ impl App {
             }
             Err(e) => return self.store_error(e),
         }
+        let today = now.with_timezone(&self.tz).date_naive();
+        match self.store.reviews_due(today, REVIEW_WITHIN_DAYS, now) {
+            Ok(rows) => self.register.reviews_due = rows,
+            Err(e) => return self.store_error(e),
+        }
         let kind = match self.register.view {
             RegisterView::Known => Some(OffenderKind::Known),
             RegisterView::IdSought => Some(OffenderKind::IdSought),
@@ -523,7 +536,11 @@ impl App {
             OffenderAct::Promote => self.open_promote_form(id),
             OffenderAct::Merge => self.open_merge_form(id),
             // the exclusion keys come as OnExclusion; a new person as NewOffender
-            OffenderAct::New | OffenderAct::Lift | OffenderAct::Appeal | OffenderAct::Notice => {}
+            OffenderAct::New
+            | OffenderAct::Lift
+            | OffenderAct::Appeal
+            | OffenderAct::Review
+            | OffenderAct::Notice => {}
         }
     }
 
@@ -540,6 +557,7 @@ impl App {
         match act {
             OffenderAct::Lift => self.open_lift_form(&e),
             OffenderAct::Appeal => self.modal = Some(self.appeal_form(&e)),
+            OffenderAct::Review => self.modal = Some(self.review_form(&e)),
             OffenderAct::Notice => self.make_notice(&e),
             _ => {}
         }

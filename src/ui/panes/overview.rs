@@ -70,6 +70,12 @@ fn shift_strip(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         line.spans
             .insert(2, Span::styled(format!("{r} "), theme.style("alert_warn")));
     }
+    if let Some(r) = app.review_reminder() {
+        line.spans.insert(
+            2,
+            Span::styled(format!("· {r} "), theme.style("alert_warn")),
+        );
+    }
     f.render_widget(Paragraph::new(line), area);
 }
 

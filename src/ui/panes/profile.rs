@@ -304,12 +304,13 @@ pub fn draw(
     }
     let k = |c| app.keymap.key_for(c);
     let mut hint = format!(
-        " {} sighting · {} edit · {} exclusion · {} lift selected · {} appeal · {} notice · {} back",
+        " {} sighting · {} edit · {} exclusion · {} lift selected · {} appeal · {} review · {} notice · {} back",
         k(Command::NewSighting),
         k(Command::EditOffender),
         k(Command::NewExclusion),
         k(Command::LiftExclusion),
         k(Command::Appeal),
+        k(Command::ReviewExclusion),
         k(Command::MakeNotice),
         k(Command::Back)
     );

@@ -26,6 +26,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         title.push(Span::styled(format!(" {} ", v.label()), style));
         title.push(Span::raw(" "));
     }
+    if !r.reviews_due.is_empty() {
+        title.push(Span::styled(
+            format!("{} due for review this week ", r.reviews_due.len()),
+            theme.style("alert_warn"),
+        ));
+    }
     if !r.query.is_empty() {
         title.push(Span::styled(
             format!("search: {} ", clean(&r.query)),
@@ -44,6 +50,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             let rows = r.exclusions.iter().skip(offset).take(visible).map(|x| {
                 let e = &x.exclusion;
                 let soon = e.ending_within(now, 14);
+                let review = r
+                    .reviews_due
+                    .iter()
+                    .any(|d| d.exclusion.id == e.id)
+                    .then_some(e.review_on)
+                    .flatten();
                 let excluding = app.rules.ladder.excludes(&e.stage);
                 let scope = match &e.scope {
                     crate::domain::exclusion::Scope::AllZones => "all zones".to_string(),
@@ -77,8 +89,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                     } else {
                         theme.style("base")
                     }),
-                    Cell::from(if soon { "ends within 14 days" } else { "" })
-                        .style(theme.style("alert_warn")),
+                    Cell::from(match review {
+                        Some(d) => format!("review due {}", d.format("%d %b")),
+                        None if soon => "ends within 14 days".to_string(),
+                        None => String::new(),
+                    })
+                    .style(theme.style("alert_warn")),
                 ])
             });
             let table = Table::new(

@@ -113,6 +113,12 @@ fn a_review_is_refused_before_the_start_listed_when_due_and_recorded_from_the_pr
         message(&c)
     );
 
+    let screen = c.text_at(160, 40);
+    assert!(
+        screen.contains(&format!("reviewed {today}: continues unchanged")),
+        "the profile shows the review\n{screen}"
+    );
+
     let store = Store::open(&path).unwrap();
     let e = store.exclusion(e.id).unwrap();
     assert_eq!(e.reviewed_on, Some(today));

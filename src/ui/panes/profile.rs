@@ -211,6 +211,9 @@ pub fn draw(
                         .unwrap_or_else(|| " (pending)".into())
                 ));
             }
+            if let (Some(d), Some(o)) = (e.reviewed_on, &e.review_outcome) {
+                later.push(format!("reviewed {d}: {}", clean(o)));
+            }
             if let Some(r) = e.review_on {
                 later.push(format!("review {r}"));
             }

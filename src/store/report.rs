@@ -220,20 +220,13 @@ impl Store {
         };
         let mut hits = Hits::from_rows(&hit_rows, hits_by_month);
         {
-            let mut st = conn.prepare_cached(
-                "SELECT COALESCE(c.name, ''), COUNT(*) AS n FROM hits h
-                 LEFT JOIN sightings s ON s.id = COALESCE(h.last_sighting_id, h.sighting_id)
-                 LEFT JOIN cameras c ON c.id = s.camera_id
-                 WHERE h.status = 'rejected' AND h.raised_at >= ?1 AND h.raised_at < ?2
-                 GROUP BY c.id ORDER BY n DESC, c.name",
-            )?;
-            let rows = st.query_map([start, end], |r| {
-                Ok(Count {
-                    label: r.get(0)?,
-                    count: count(r.get(1)?),
+            hits.false_by_camera = super::sightings::false_by_camera(conn, start, end)?
+                .into_iter()
+                .map(|(label, n)| Count {
+                    label,
+                    count: count(n),
                 })
-            })?;
-            hits.false_by_camera = rows.collect::<Result<_, _>>()?;
+                .collect();
             hits.false_people = conn.query_row(
                 "SELECT COUNT(*), COALESCE(SUM(n > 1), 0), COALESCE(MAX(n), 0) FROM
                  (SELECT COUNT(*) AS n FROM hits

@@ -133,6 +133,25 @@ const HIT_SELECT: &str = "SELECT h.id, h.raised_at, h.kind, h.offender_id, o.nam
      LEFT JOIN operators d ON d.id = h.decided_by
      LEFT JOIN exclusions e ON e.id = h.exclusion_id";
 
+/// Hits raised in `[start, end)` (stored instants) rejected as false
+/// matches, by the camera of the sighting the hit shows ("" for none), most
+/// first: for the hits pane's foot and the report alike.
+pub(crate) fn false_by_camera(
+    conn: &rusqlite::Connection,
+    start: i64,
+    end: i64,
+) -> Result<Vec<(String, i64)>> {
+    let mut st = conn.prepare_cached(
+        "SELECT COALESCE(c.name, ''), COUNT(*) AS n FROM hits h
+         LEFT JOIN sightings s ON s.id = COALESCE(h.last_sighting_id, h.sighting_id)
+         LEFT JOIN cameras c ON c.id = s.camera_id
+         WHERE h.status = 'rejected' AND h.raised_at >= ?1 AND h.raised_at < ?2
+         GROUP BY c.id ORDER BY n DESC, c.name",
+    )?;
+    let rows = st.query_map([start, end], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// False matches by camera and by person, most first (see
 /// [`Store::false_match_tallies`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -498,15 +517,8 @@ impl Store {
     pub fn false_match_tallies(&self, top: usize) -> Result<FalseMatchTallies> {
         let conn = self.conn();
         let top = i64::try_from(top).unwrap_or(i64::MAX);
-        let mut st = conn.prepare_cached(
-            "SELECT COALESCE(c.name, ''), COUNT(*) AS n FROM hits h
-             LEFT JOIN sightings s ON s.id = COALESCE(h.last_sighting_id, h.sighting_id)
-             LEFT JOIN cameras c ON c.id = s.camera_id
-             WHERE h.status = 'rejected' GROUP BY c.id ORDER BY n DESC, c.name LIMIT ?1",
-        )?;
-        let cameras = st
-            .query_map([top], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?;
+        let mut cameras = false_by_camera(conn, i64::MIN, i64::MAX)?;
+        cameras.truncate(usize::try_from(top).unwrap_or(usize::MAX));
         let mut st = conn.prepare_cached(
             "SELECT o.name, COUNT(*) AS n FROM hits h JOIN offenders o ON o.id = h.offender_id
              WHERE h.status = 'rejected' GROUP BY h.offender_id ORDER BY n DESC, o.name LIMIT ?1",

@@ -201,11 +201,14 @@ fn panes_switch_by_tab_and_number() {
     // there Tab and Shift-Tab move between its sections
     c.key(KeyCode::BackTab);
     assert_eq!(c.app.pane, Pane::Overview);
-    // on past the last pane (the evidence log, after set-up) comes round to the first
+    // on past the last panes (the evidence log and the sightings, after
+    // set-up) comes round to the first
     c.keys("9");
     assert_eq!(c.app.pane, Pane::Setup);
     c.key(KeyCode::Tab);
     assert_eq!(c.app.pane, Pane::Evidence);
+    c.key(KeyCode::Tab);
+    assert_eq!(c.app.pane, Pane::Sightings);
     assert_eq!(c.app.pane, Pane::ALL[Pane::ALL.len() - 1]);
     c.key(KeyCode::Tab);
     assert_eq!(c.app.pane, Pane::ALL[0]);

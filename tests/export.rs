@@ -287,8 +287,13 @@ fn sightings_export_keeps_to_the_period() {
     let got: Vec<i64> = rows.iter().map(|r| r[0].parse().unwrap()).collect();
     assert_eq!(got, expected);
     assert!(
-        rows.iter().all(|r| !r[2].is_empty() && !r[6].is_empty()),
-        "cameras and people named"
+        rows.iter()
+            .all(|r| !r[2].is_empty() && (!r[6].is_empty() || !r[7].is_empty())),
+        "cameras named, and people named or described"
+    );
+    assert!(
+        rows.iter().any(|r| r[6].is_empty() && !r[7].is_empty()),
+        "someone not yet identified is exported with their description"
     );
 }
 

@@ -769,3 +769,18 @@ fn demo_store_kept() -> std::path::PathBuf {
     std::mem::forget(dir);
     path
 }
+
+#[test]
+fn the_sightings_pane() {
+    let mut c = console_on(&demo_store_kept(), "Priya Shah", Default::default());
+    c.keys("W");
+    insta::assert_snapshot!(c.screen(W, H).backend());
+}
+
+#[test]
+fn the_sightings_of_people_not_yet_identified() {
+    let mut c = console_on(&demo_store_kept(), "Priya Shah", Default::default());
+    c.keys("W/unidentified");
+    c.key(KeyCode::Enter);
+    insta::assert_snapshot!(c.screen(W, H).backend());
+}

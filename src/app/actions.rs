@@ -88,6 +88,8 @@ pub enum Action {
     Appeal,
     /// `R` on a profile: the selected exclusion's review held.
     ReviewExclusion,
+    /// The gallery's tile before (-1) or after (1) the one selected.
+    Tile(i64),
     /// `N` on a profile: the letter or notice for the selected exclusion.
     MakeNotice,
     LockKey(KeyEvent),
@@ -141,6 +143,8 @@ pub enum Action {
     EvidenceFromIncident,
     EvidenceHandover,
     CorrectEvidence,
+    /// The selected sighting's incident.
+    SightingIncident,
     /// The set-up pane: add, edit or retire a zone or camera; the scheme's details.
     SetupAdd,
     SetupEdit,
@@ -224,6 +228,8 @@ pub(super) fn permission_for(action: &Action) -> Option<Permission> {
         // open to every signed-in role: moving about, reading, typing into
         // a line or form whose opening was checked, the console's own events
         Action::Quit
+        | Action::SightingIncident
+        | Action::Tile(_)
         | Action::RequestQuit
         | Action::AnswerQuit(_)
         | Action::Closed(_)
@@ -439,6 +445,7 @@ impl App {
             Action::Merge => self.register_key(OffenderAct::Merge),
             Action::Appeal => self.register_key(OffenderAct::Appeal),
             Action::ReviewExclusion => self.register_key(OffenderAct::Review),
+            Action::Tile(d) => self.tile(d),
             Action::MakeNotice => self.register_key(OffenderAct::Notice),
             Action::LockKey(k) => self.lock_key(k),
             Action::LockNow => self.lock_now("locked"),
@@ -487,6 +494,7 @@ impl App {
             Action::EvidenceFromIncident => self.incident_key(IncidentAct::Evidence),
             Action::EvidenceHandover => self.open_handover_form(),
             Action::CorrectEvidence => self.open_correction_form(),
+            Action::SightingIncident => self.sighting_incident(),
             Action::SetupAdd => self.setup_key(SetupAct::Add),
             Action::SetupEdit => self.setup_key(SetupAct::Edit),
             Action::SetupRetire => self.setup_key(SetupAct::Retire),
@@ -548,6 +556,11 @@ impl App {
             Pane::Members => self.reload_members(),
             Pane::Setup => self.reload_setup(),
             Pane::Evidence => self.reload_evidence(),
+            Pane::Sightings => {
+                if let Some(e) = self.reload_sightings() {
+                    self.warn(e);
+                }
+            }
             Pane::Overview => self.refresh_overview(),
             Pane::Incidents => {}
         }

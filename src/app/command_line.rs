@@ -244,6 +244,8 @@ pub enum InputKind {
     Search,
     /// Filtering the audit trail in the activity pane.
     AuditFilter,
+    /// Filtering the sightings pane.
+    SightingFilter,
     /// A line for the radio pane: the log, a late check-in, a relay.
     Radio(radio::RadioInput),
     /// Why this offender's profile is being opened outside a live incident
@@ -265,6 +267,7 @@ impl InputKind {
             InputKind::Filter
                 | InputKind::Search
                 | InputKind::AuditFilter
+                | InputKind::SightingFilter
                 | InputKind::Radio(radio::RadioInput::Filter)
                 | InputKind::Radio(radio::RadioInput::LogFilter)
         )
@@ -291,6 +294,15 @@ impl App {
             self.activity.filter = input.line.value.clone();
             self.activity.selected = 0;
             self.reload_activity();
+            return;
+        }
+        if input.kind == InputKind::SightingFilter {
+            // the list follows the filter as it is typed; a word naming nothing is said
+            let text = input.line.value.clone();
+            let problem = self.set_sightings_filter(&text);
+            if let Some(i) = &mut self.input {
+                i.error = problem;
+            }
             return;
         }
         if input.kind == InputKind::Radio(radio::RadioInput::LogFilter) {
@@ -429,6 +441,15 @@ impl App {
                     error: None,
                 });
             }
+            Pane::Sightings => {
+                let before = self.sightings.filter.clone();
+                self.input = Some(InputLine {
+                    kind: InputKind::SightingFilter,
+                    line: LineInput::new(&before),
+                    before,
+                    error: None,
+                });
+            }
             Pane::Radio if self.radio.view == radio::RadioView::Log => {
                 let before = self.radio.log_filter.clone();
                 self.input = Some(InputLine {
@@ -487,6 +508,14 @@ impl App {
                 }
                 InputKind::Command => self.update(Action::RunCommand(input.line.value)),
                 InputKind::Search | InputKind::AuditFilter => {}
+                InputKind::SightingFilter => {
+                    if let Some(e) = self.set_sightings_filter(&input.line.value) {
+                        self.input = Some(InputLine {
+                            error: Some(e),
+                            ..input
+                        });
+                    }
+                }
                 InputKind::LogEntry { amends } => {
                     if let Err(e) = self.add_log_entry(&input.line.value, amends) {
                         self.input = Some(InputLine {
@@ -548,6 +577,8 @@ impl App {
             } else if input.kind == InputKind::AuditFilter {
                 self.activity.filter = input.before;
                 self.reload_activity();
+            } else if input.kind == InputKind::SightingFilter {
+                let _ = self.set_sightings_filter(&input.before);
             } else if input.kind == InputKind::Radio(radio::RadioInput::Filter) {
                 self.radio.filter = input.before;
                 self.refresh_radio();

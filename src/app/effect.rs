@@ -130,10 +130,14 @@ impl App {
             }
             Pane::Members => self.members_pane.update(nav),
             Pane::Evidence => self.evidence.update(nav),
+            Pane::Sightings => self.sightings.update(nav),
             Pane::Radio => self.radio.update(nav),
             Pane::Offenders => match &mut self.profile {
                 Some(p) => p.update(nav),
-                None => self.register.update(nav),
+                None => {
+                    let columns = super::register::gallery_columns(self.size.0);
+                    self.register.update(self.register.laid_out(nav, columns))
+                }
             },
         };
         self.run(effects);

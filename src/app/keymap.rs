@@ -45,6 +45,8 @@ pub enum Context {
     Setup,
     /// The evidence log.
     Evidence,
+    /// The sightings pane.
+    Sightings,
     #[serde(rename = "forms")]
     Form,
     /// The question a form asks, before saving, about a field both this
@@ -82,6 +84,7 @@ impl Context {
             Context::Members => "members",
             Context::Setup => "setup",
             Context::Evidence => "evidence",
+            Context::Sightings => "sightings",
             Context::Form => "forms",
             Context::Clash => "clash",
             Context::Quitting => "quitting",
@@ -109,6 +112,7 @@ impl Context {
             Context::Members => "Members and their training",
             Context::Setup => "Set-up: zones, cameras, the scheme's details (a manager's)",
             Context::Evidence => "The evidence log (footage kept as exhibits, and its trail)",
+            Context::Sightings => "The sightings (who was seen where, newest first)",
             Context::Form => "Forms",
             Context::Clash => "A field you and a colleague both changed (asked on saving)",
             Context::Quitting => "Quitting with your shift open",
@@ -178,6 +182,8 @@ pub enum Command {
     Appeal,
     #[serde(rename = "review_exclusion")]
     ReviewExclusion,
+    PreviousTile,
+    NextTile,
     #[serde(rename = "make_notice")]
     MakeNotice,
     #[serde(rename = "pane_radio")]
@@ -210,6 +216,8 @@ pub enum Command {
     EvidenceFromIncident,
     EvidenceHandover,
     CorrectEvidence,
+    PaneSightings,
+    SightingIncident,
     #[serde(rename = "setup_add")]
     SetupAdd,
     #[serde(rename = "setup_edit")]

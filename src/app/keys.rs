@@ -64,6 +64,7 @@ impl App {
             Pane::Members => &[Context::Members, Context::List, Context::Global],
             Pane::Setup => &[Context::Setup, Context::List, Context::Global],
             Pane::Evidence => &[Context::Evidence, Context::List, Context::Global],
+            Pane::Sightings => &[Context::Sightings, Context::List, Context::Global],
         }
     }
 
@@ -201,6 +202,8 @@ impl App {
             Command::Merge => Action::Merge,
             Command::Appeal => Action::Appeal,
             Command::ReviewExclusion => Action::ReviewExclusion,
+            Command::PreviousTile => Action::Tile(-1),
+            Command::NextTile => Action::Tile(1),
             Command::MakeNotice => Action::MakeNotice,
             Command::Pane5 => Action::ShowPane(Pane::Radio),
             Command::Pane6 => Action::ShowPane(Pane::Log),
@@ -212,6 +215,8 @@ impl App {
             Command::EvidenceFromIncident => Action::EvidenceFromIncident,
             Command::EvidenceHandover => Action::EvidenceHandover,
             Command::CorrectEvidence => Action::CorrectEvidence,
+            Command::PaneSightings => Action::ShowPane(Pane::Sightings),
+            Command::SightingIncident => Action::SightingIncident,
             Command::SetupAdd => Action::SetupAdd,
             Command::SetupEdit => Action::SetupEdit,
             Command::SetupRetire => Action::SetupRetire,

@@ -61,6 +61,9 @@ impl App {
         }
         if self.pane == Pane::Evidence && self.evidence.open.is_some() {
             self.evidence.open = None;
+        } else if self.pane == Pane::Sightings && !self.sightings.filter.is_empty() {
+            let _ = self.set_sightings_filter("");
+            self.info("sightings filter cleared: every sighting");
         } else if self.pane == Pane::Radio && self.close_past_roll_call() {
         } else if self.pane == Pane::Radio
             && self.radio.view == super::radio::RadioView::Log

@@ -35,6 +35,7 @@ pub mod rollcall;
 pub mod runtime;
 pub mod setup;
 pub mod shift;
+pub mod sighting_list;
 pub mod sightings;
 pub mod signin;
 pub mod sync;
@@ -83,10 +84,12 @@ pub enum Pane {
     Setup,
     /// The evidence log: footage kept as exhibits, and its trail.
     Evidence,
+    /// Every sighting, newest first, filtered by person, camera, zone, day.
+    Sightings,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 11] = [
+    pub const ALL: [Pane; 12] = [
         Pane::Overview,
         Pane::Incidents,
         Pane::Hits,
@@ -98,6 +101,7 @@ impl Pane {
         Pane::Members,
         Pane::Setup,
         Pane::Evidence,
+        Pane::Sightings,
     ];
     pub fn title(self) -> &'static str {
         match self {
@@ -112,12 +116,18 @@ impl Pane {
             Pane::Members => "Members",
             Pane::Setup => "Set-up",
             Pane::Evidence => "Evidence",
+            Pane::Sightings => "Sightings",
         }
     }
 
     /// The number key that shows it (the overview is 0).
     pub fn number(self) -> usize {
         Pane::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
+
+    /// Whether a number key shows it; the panes past 9 have their own keys.
+    pub fn number_key(self) -> bool {
+        self.number() <= 9
     }
 }
 
@@ -278,6 +288,7 @@ pub struct App {
     pub reports: reports::ReportsPane,
     pub members_pane: members::MembersPane,
     pub evidence: evidence::EvidencePane,
+    pub sightings: sighting_list::SightingsPane,
     pub setup: setup::SetupPane,
     /// Set while no one is signed in or the console is locked: nothing personal is drawn.
     pub lock: Option<signin::LockScreen>,
@@ -394,6 +405,7 @@ impl App {
             reports: reports::ReportsPane::default(),
             members_pane: members::MembersPane::default(),
             evidence: evidence::EvidencePane::default(),
+            sightings: sighting_list::SightingsPane::default(),
             setup: setup::SetupPane::default(),
             lock: None,
             banner: Default::default(),

@@ -79,13 +79,13 @@ pub fn parse_log_filter(
     (f, problem)
 }
 
-fn looks_like_date(w: &str) -> bool {
+pub(crate) fn looks_like_date(w: &str) -> bool {
     let b = w.as_bytes();
     b.len() == 10 && b[4] == b'-' && b[7] == b'-'
 }
 
 /// A day in the scheme's time, as instants: from its first moment to the next day's.
-fn day_bounds(
+pub(crate) fn day_bounds(
     d: NaiveDate,
     tz: chrono_tz::Tz,
 ) -> (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) {

@@ -123,15 +123,7 @@ impl App {
         self.refresh_detail();
         self.note_change_under_open_form();
         self.refresh_board();
-        if self.pane == Pane::Activity {
-            self.refresh_activity();
-        }
-        if self.pane == Pane::Log {
-            self.reload_log();
-        }
-        if self.pane == Pane::Overview {
-            self.refresh_overview();
-        }
+        self.refresh_shown_list();
         self.refresh_banner();
         let fresh: Vec<AuditRecord> = match self.store.recent_audit(None, 20) {
             Ok(r) => r
@@ -273,14 +265,19 @@ impl App {
             self.update_index();
             self.refresh_profile();
         }
-        if self.pane == Pane::Activity {
-            self.refresh_activity();
-        }
-        if self.pane == Pane::Log {
-            self.reload_log();
-        }
-        if self.pane == Pane::Overview {
-            self.refresh_overview();
+        self.refresh_shown_list();
+    }
+
+    /// The lists read only while their pane is shown, read again.
+    fn refresh_shown_list(&mut self) {
+        match self.pane {
+            Pane::Activity => self.refresh_activity(),
+            Pane::Log => self.reload_log(),
+            Pane::Overview => self.refresh_overview(),
+            Pane::Evidence => self.reload_evidence(),
+            // a filter that names nothing is said as it is typed, not here
+            Pane::Sightings => drop(self.reload_sightings()),
+            _ => {}
         }
     }
 

@@ -14,7 +14,7 @@ use super::{audit, ts, Result, Store};
 use crate::domain::audit::AuditAction;
 use crate::domain::member::MemberStatus;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 /// SplitMix64: small, fast, and the same sequence on every machine and version.
 pub struct Rng(u64);
@@ -561,6 +561,7 @@ pub fn ensure_demo(store: &mut Store, now: DateTime<Utc>) -> Result<bool> {
         // after everything that draws on the seed, so the rest of the town is unchanged
         super::members::add_demo_training(tx, now, &crate::domain::member::default_courses())?;
         add_evidence(tx, operator_id, now)?;
+        add_unidentified_sightings(tx, operator_id, now)?;
         audit::append(tx, now, Some(operator_id), AuditAction::Create, "demo", None, &format!("demo town generated: {n} incidents"))?;
         Ok(true)
     })
@@ -659,7 +660,6 @@ fn add_cameras(tx: &rusqlite::Transaction) -> Result<()> {
 
 /// What the store has recorded it is, inside a transaction.
 fn store_kind(tx: &rusqlite::Transaction) -> Result<Option<super::meta::StoreKind>> {
-    use rusqlite::OptionalExtension;
     let v: Option<String> = tx
         .query_row("SELECT value FROM store_meta WHERE key = 'kind'", [], |r| {
             r.get(0)
@@ -756,6 +756,49 @@ fn add_sightings(
                 )?;
             }
         }
+    }
+    Ok(())
+}
+
+/// Two sightings of people not yet identified, described as the desk saw
+/// them: one on the latest theft, one on no incident. Drawn from no seed.
+fn add_unidentified_sightings(
+    tx: &rusqlite::Transaction,
+    operator: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let theft: Option<(i64, i64)> = tx
+        .query_row(
+            "SELECT id, opened_at FROM incidents WHERE kind = 'theft' ORDER BY opened_at DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let seen = [
+        (
+            theft.map_or(now - Duration::minutes(50), |(_, at)| {
+                super::from_ts(at) + Duration::minutes(3)
+            }),
+            3,
+            "white male, 30s, grey hoodie, black cap, tattoo on left hand",
+            "took two bottles of spirits, left towards the bus station",
+            theft.map(|(id, _)| id),
+        ),
+        (
+            now - Duration::hours(26),
+            7,
+            "female, 20s, long camel coat, blonde ponytail, pushing a pram",
+            "watched the jewellers' window for ten minutes",
+            None,
+        ),
+    ];
+    for (at, camera, description, note, incident) in seen {
+        let zone = CAMERAS[(camera - 1) as usize].1;
+        tx.execute(
+            "INSERT INTO sightings (at, camera_id, zone_id, description, note, incident_id, created_by, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?1)",
+            params![ts(at), camera, zone, description, note, incident, operator],
+        )?;
     }
     Ok(())
 }

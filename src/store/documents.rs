@@ -339,6 +339,28 @@ impl Store {
         Ok(out)
     }
 
+    /// Whom the scheme is trying to identify, as the bulletin and the
+    /// console's gallery show them: every ID-sought record active, not merged,
+    /// made before `before`; the newest first.
+    pub fn sought(&self, before: DateTime<Utc>, tz: Tz) -> Result<Vec<SoughtPerson>> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT name, description, photo_path, created_at, id FROM offenders
+             WHERE kind = 'id_sought' AND status = 'active' AND merged_into IS NULL AND created_at < ?1
+             ORDER BY created_at DESC, id DESC",
+        )?;
+        let rows = st.query_map([ts(before)], |r| {
+            let photo: String = r.get(2)?;
+            Ok(SoughtPerson {
+                offender_id: r.get(4)?,
+                label: r.get(0)?,
+                description: r.get(1)?,
+                photo: (!photo.is_empty()).then_some(photo),
+                since: from_ts(r.get(3)?).with_timezone(&tz).date_naive(),
+            })
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
     /// Alerts covering any day from `from` to `to`, oldest first.
     pub fn bulletin_alerts(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<Alert>> {
         let mut st = self.conn().prepare_cached(
@@ -433,30 +455,7 @@ impl Store {
                 ending.push(person);
             }
         }
-        let mut sought = vec![];
-        let mut st = conn.prepare_cached(
-            "SELECT name, description, photo_path, created_at, id FROM offenders
-             WHERE kind = 'id_sought' AND status = 'active' AND merged_into IS NULL AND created_at < ?1
-             ORDER BY created_at DESC, id DESC",
-        )?;
-        for r in st.query_map([ts(end)], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, i64>(4)?,
-            ))
-        })? {
-            let (label, description, photo, created, offender_id) = r?;
-            sought.push(SoughtPerson {
-                offender_id,
-                label,
-                description,
-                photo: (!photo.is_empty()).then_some(photo),
-                since: local(from_ts(created)),
-            });
-        }
+        let sought = self.sought(end, tz)?;
         let count = |sql: &str| -> Result<i64> {
             Ok(conn.query_row(sql, params![ts(start), ts(end)], |r| r.get(0))?)
         };

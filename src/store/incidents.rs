@@ -254,14 +254,6 @@ fn status_from(code: &str) -> Status {
     Status::from_code(code).unwrap_or(Status::Open)
 }
 
-fn like(fragment: &str) -> String {
-    let escaped = fragment
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 /// The incidents whose entry in the full-text index matches the query (`?`).
 const INCIDENTS_MATCHING: &str =
     "SELECT rowid >> 3 FROM text_index WHERE text_index MATCH ? AND (rowid & 7) = 1";
@@ -313,12 +305,12 @@ fn filter_sql(f: &IncidentFilter, words: Option<&str>) -> (String, Vec<Value>) {
     }
     if let Some(z) = &f.zone {
         clauses.push("i.zone_id IN (SELECT id FROM zones WHERE name LIKE ? ESCAPE '\\' OR code LIKE ? ESCAPE '\\')".into());
-        values.push(Value::Text(like(z)));
-        values.push(Value::Text(like(z)));
+        values.push(Value::Text(super::like_anywhere(z)));
+        values.push(Value::Text(super::like_anywhere(z)));
     }
     if let Some(k) = &f.kind {
         clauses.push("i.kind LIKE ? ESCAPE '\\'".into());
-        values.push(Value::Text(like(k)));
+        values.push(Value::Text(super::like_anywhere(k)));
     }
     if let Some(p) = f.priority {
         clauses.push("i.priority = ?".into());

@@ -225,6 +225,16 @@ fn create_private(path: &Path) -> Result<()> {
         })
 }
 
+/// `fragment` anywhere, as a LIKE pattern (with `ESCAPE '\\'`): its own
+/// `%`, `_` and `\\` stand for themselves.
+pub(crate) fn like_anywhere(fragment: &str) -> String {
+    let escaped = fragment
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 pub(crate) fn ts(t: DateTime<Utc>) -> i64 {
     t.timestamp()
 }

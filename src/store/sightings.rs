@@ -316,6 +316,80 @@ fn seen_on(
     Ok(())
 }
 
+/// Which sightings the sightings pane lists: every one by default; each
+/// part given narrows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SightingQuery {
+    /// Only people whose name, an alias or a nickname holds this (any case).
+    pub person: Option<String>,
+    /// Only sightings of someone not yet identified.
+    pub unidentified: bool,
+    pub camera: Option<i64>,
+    pub zone: Option<i64>,
+    /// Seen at or after.
+    pub since: Option<DateTime<Utc>>,
+    /// Seen before.
+    pub until: Option<DateTime<Utc>>,
+    /// Words each found in the person's name, the description, the note or
+    /// the place typed.
+    pub words: Vec<String>,
+}
+
+impl SightingQuery {
+    /// The WHERE clause and its values, for [`SIGHTING_SELECT`]'s names.
+    fn clause(&self) -> (String, Vec<rusqlite::types::Value>) {
+        use rusqlite::types::Value;
+        // LIKE ignores the case of ASCII letters
+        let like = |s: &str| Value::Text(super::like_anywhere(s));
+        let mut parts: Vec<String> = vec![];
+        let mut values: Vec<Value> = vec![];
+        let next = |values: &mut Vec<Value>, v: Value| {
+            values.push(v);
+            values.len()
+        };
+        if let Some(p) = &self.person {
+            let n = next(&mut values, like(p));
+            parts.push(format!(
+                "(o.name LIKE ?{n} ESCAPE '\\' OR o.nicknames LIKE ?{n} ESCAPE '\\'
+                  OR EXISTS (SELECT 1 FROM offender_aliases a WHERE a.offender_id = s.offender_id
+                             AND a.alias LIKE ?{n} ESCAPE '\\'))"
+            ));
+        }
+        if self.unidentified {
+            parts.push("s.offender_id IS NULL".into());
+        }
+        if let Some(c) = self.camera {
+            let n = next(&mut values, Value::Integer(c));
+            parts.push(format!("s.camera_id = ?{n}"));
+        }
+        if let Some(z) = self.zone {
+            let n = next(&mut values, Value::Integer(z));
+            parts.push(format!("s.zone_id = ?{n}"));
+        }
+        if let Some(t) = self.since {
+            let n = next(&mut values, Value::Integer(ts(t)));
+            parts.push(format!("s.at >= ?{n}"));
+        }
+        if let Some(t) = self.until {
+            let n = next(&mut values, Value::Integer(ts(t)));
+            parts.push(format!("s.at < ?{n}"));
+        }
+        for w in &self.words {
+            let n = next(&mut values, like(w));
+            parts.push(format!(
+                "(COALESCE(o.name, '') LIKE ?{n} ESCAPE '\\' OR s.description LIKE ?{n} ESCAPE '\\'
+                  OR s.note LIKE ?{n} ESCAPE '\\' OR s.location LIKE ?{n} ESCAPE '\\')"
+            ));
+        }
+        let clause = if parts.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", parts.join(" AND "))
+        };
+        (clause, values)
+    }
+}
+
 impl Store {
     /// Save a sighting and decide its hits at once.
     pub fn record_sighting(
@@ -477,6 +551,31 @@ impl Store {
         ))?;
         let rows = st.query_map([limit as i64], sighting_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The sightings `query` lets through, newest first, at most `limit`
+    /// of them, and how many it lets through in all.
+    pub fn sightings(
+        &self,
+        query: &SightingQuery,
+        limit: usize,
+    ) -> Result<(Vec<SightingRow>, usize)> {
+        let (clause, mut values) = query.clause();
+        let count_sql = format!(
+            "SELECT COUNT(*) FROM sightings s LEFT JOIN offenders o ON o.id = s.offender_id{clause}"
+        );
+        let total: i64 = self
+            .conn()
+            .prepare_cached(&count_sql)?
+            .query_row(rusqlite::params_from_iter(values.iter()), |r| r.get(0))?;
+        values.push(rusqlite::types::Value::Integer(limit as i64));
+        let sql = format!(
+            "{SIGHTING_SELECT}{clause} ORDER BY s.at DESC, s.id DESC LIMIT ?{}",
+            values.len()
+        );
+        let mut st = self.conn().prepare_cached(&sql)?;
+        let rows = st.query_map(rusqlite::params_from_iter(values.iter()), sighting_row)?;
+        Ok((rows.collect::<std::result::Result<_, _>>()?, total as usize))
     }
 
     /// Unacknowledged hits first (oldest waiting first), then decided ones, newest first.

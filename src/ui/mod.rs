@@ -124,7 +124,7 @@ pub fn draw_with(
         Pane::Hits => panes::hits::draw(f, main, app, theme),
         Pane::Offenders => match &app.profile {
             Some(p) => panes::profile::draw(f, main, app, p, theme, photos.as_deref_mut()),
-            None => panes::register::draw(f, main, app, theme),
+            None => panes::register::draw(f, main, app, theme, photos.as_deref_mut()),
         },
         Pane::Activity => panes::activity::draw(f, main, app, theme),
         Pane::Radio => panes::radio::draw(f, main, app, theme),
@@ -133,6 +133,7 @@ pub fn draw_with(
         Pane::Members => panes::members::draw(f, main, app, theme),
         Pane::Setup => panes::setup::draw(f, main, app, theme),
         Pane::Evidence => panes::evidence::draw(f, main, app, theme),
+        Pane::Sightings => panes::sightings::draw(f, main, app, theme),
     }
     draw_message_line(f, message, app, theme);
     widgets::status_bar::draw(f, status, app, theme);
@@ -208,6 +209,9 @@ fn draw_message_line(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             InputKind::Command => ":",
             InputKind::Search => "search: ",
             InputKind::AuditFilter => "audit (who: did: offender: since: until:): ",
+            InputKind::SightingFilter => {
+                "sightings (person: unidentified camera: zone: today yesterday YYYY-MM-DD, words): "
+            }
             InputKind::Radio(purpose) => purpose.prompt(),
             InputKind::Why { .. } => "why open this record? ",
             InputKind::LogEntry { amends: None } => "log: ",

@@ -33,6 +33,8 @@ pub enum RegisterView {
     #[default]
     Known,
     IdSought,
+    /// The ID-sought as the members' bulletin shows them: stills side by side.
+    Gallery,
     Exclusions,
 }
 
@@ -41,13 +43,15 @@ impl RegisterView {
         match self {
             RegisterView::Known => "known",
             RegisterView::IdSought => "ID-sought",
+            RegisterView::Gallery => "gallery",
             RegisterView::Exclusions => "exclusions in force",
         }
     }
     fn next(self) -> RegisterView {
         match self {
             RegisterView::Known => RegisterView::IdSought,
-            RegisterView::IdSought => RegisterView::Exclusions,
+            RegisterView::IdSought => RegisterView::Gallery,
+            RegisterView::Gallery => RegisterView::Exclusions,
             RegisterView::Exclusions => RegisterView::Known,
         }
     }
@@ -78,6 +82,20 @@ pub struct Register {
     pub excluded: HashSet<i64>,
     /// Sanctions whose review has come or is within the week, soonest first.
     pub reviews_due: Vec<ExclusionRow>,
+    /// The gallery: the bulletin's selection of the ID-sought, newest first
+    /// (narrowed by the search, when one is typed).
+    pub gallery: Vec<crate::domain::bulletin::SoughtPerson>,
+}
+
+/// A gallery tile's size in cells, borders included: a still (3:4) in
+/// half-blocks ten rows high is fifteen columns wide, with room each side.
+pub const TILE_WIDTH: u16 = 26;
+pub const TILE_HEIGHT: u16 = 16;
+
+/// How many tiles a row of the gallery holds in `width` columns (its pane's
+/// borders taken off).
+pub fn gallery_columns(width: u16) -> usize {
+    (width.saturating_sub(2) / TILE_WIDTH).max(1) as usize
 }
 
 /// How far ahead an exclusion's review is listed as due.
@@ -115,12 +133,24 @@ impl Register {
         vec![]
     }
 
+    /// A move as the view lays it out: in the gallery, a row up or down
+    /// is a row of tiles (`columns` of them).
+    pub fn laid_out(&self, nav: Nav, columns: usize) -> Nav {
+        match nav {
+            Nav::By(d) if self.view == RegisterView::Gallery && d.abs() == 1 => {
+                Nav::By(d * columns as i64)
+            }
+            nav => nav,
+        }
+    }
+
     pub fn selected_offender(&self) -> Option<i64> {
         match self.view {
             RegisterView::Exclusions => self
                 .exclusions
                 .get(self.selected)
                 .map(|r| r.exclusion.offender_id),
+            RegisterView::Gallery => self.gallery.get(self.selected).map(|s| s.offender_id),
             _ => self.rows.get(self.selected).map(|r| r.id),
         }
     }
@@ -128,6 +158,7 @@ impl Register {
     pub fn len(&self) -> usize {
         match self.view {
             RegisterView::Exclusions => self.exclusions.len(),
+            RegisterView::Gallery => self.gallery.len(),
             _ => self.rows.len(),
         }
     }
@@ -172,7 +203,7 @@ impl Register {
     /// A register key on the selected person; the exclusion keys need the
     /// person's profile open, to pick the exclusion from.
     pub fn act(&self, act: OffenderAct) -> Vec<Effect> {
-        let kind = if self.view == RegisterView::IdSought {
+        let kind = if matches!(self.view, RegisterView::IdSought | RegisterView::Gallery) {
             OffenderKind::IdSought
         } else {
             OffenderKind::Known
@@ -351,6 +382,21 @@ pub(crate) fn lift_form(e: &Exclusion) -> Modal {
 impl App {
     // ----- the register ------------------------------------------------------
 
+    /// ←/→ in the gallery: the tile before or after.
+    pub(crate) fn tile(&mut self, d: i64) {
+        if self.pane != Pane::Offenders
+            || self.profile.is_some()
+            || self.register.view != RegisterView::Gallery
+        {
+            let v = self.keymap.key_for(crate::app::keymap::Command::CycleView);
+            return self.info(format!(
+                "←/→ move across the gallery of the ID-sought ({v} shows it)"
+            ));
+        }
+        let effects = self.register.update(Nav::By(d));
+        self.run(effects);
+    }
+
     /// Run the register's search (or list) for the current view.
     pub(crate) fn refresh_register(&mut self) {
         let now = self.now();
@@ -372,7 +418,7 @@ impl App {
         }
         let kind = match self.register.view {
             RegisterView::Known => Some(OffenderKind::Known),
-            RegisterView::IdSought => Some(OffenderKind::IdSought),
+            RegisterView::IdSought | RegisterView::Gallery => Some(OffenderKind::IdSought),
             RegisterView::Exclusions => None,
         };
         if let Some(kind) = kind {
@@ -397,10 +443,19 @@ impl App {
                 })
                 .collect();
         }
-        let n = match self.register.view {
-            RegisterView::Exclusions => self.register.exclusions.len(),
-            _ => self.register.rows.len(),
-        };
+        if self.register.view == RegisterView::Gallery {
+            match self.store.sought(now, self.tz) {
+                Ok(mut sought) => {
+                    if !self.register.query.trim().is_empty() {
+                        let found: HashSet<i64> = self.register.rows.iter().map(|r| r.id).collect();
+                        sought.retain(|s| found.contains(&s.offender_id));
+                    }
+                    self.register.gallery = sought;
+                }
+                Err(e) => return self.store_error(e),
+            }
+        }
+        let n = self.register.len();
         self.register.selected = self.register.selected.min(n.saturating_sub(1));
     }
 

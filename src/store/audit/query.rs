@@ -80,14 +80,7 @@ impl Store {
             &q.words,
         );
         use rusqlite::types::Value;
-        let like = |s: &str| {
-            Value::Text(format!(
-                "%{}%",
-                s.replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            ))
-        };
+        let like = |s: &str| Value::Text(crate::store::like_anywhere(s));
         let mut clauses = vec!["1".to_string()];
         let mut values: Vec<Value> = vec![];
         if let Some(w) = who {

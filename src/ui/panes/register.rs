@@ -1,5 +1,6 @@
 //! The offender register: known and ID-sought apart, searched as you type,
-//! and the exclusions in force with those ending soon marked.
+//! the ID-sought's gallery, and the exclusions in force with those ending
+//! soon marked.
 
 use crate::app::register::RegisterView;
 use crate::app::App;
@@ -10,12 +11,19 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Row, Table, TableState};
 use ratatui::Frame;
 
-pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+pub fn draw(
+    f: &mut Frame,
+    area: Rect,
+    app: &App,
+    theme: &Theme,
+    photos: Option<&mut crate::ui::widgets::photo::Photos>,
+) {
     let r = &app.register;
     let mut title = vec![Span::styled(" Offenders — ", theme.style("title"))];
     for v in [
         RegisterView::Known,
         RegisterView::IdSought,
+        RegisterView::Gallery,
         RegisterView::Exclusions,
     ] {
         let style = if v == r.view {
@@ -46,6 +54,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let offset = r.selected.saturating_sub(visible.saturating_sub(1));
     let now = app.now();
     match r.view {
+        RegisterView::Gallery => super::gallery::draw(f, area, block, app, theme, photos),
         RegisterView::Exclusions => {
             let rows = r.exclusions.iter().skip(offset).take(visible).map(|x| {
                 let e = &x.exclusion;

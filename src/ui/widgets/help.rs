@@ -27,6 +27,7 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         Context::Members,
         Context::Setup,
         Context::Evidence,
+        Context::Sightings,
         Context::Form,
         Context::Clash,
         Context::Line,

@@ -2,7 +2,8 @@
 //!
 //! The clock is always drawn, on the scheme's time. When the line is too
 //! narrow for everything, other things give way first, in this order: the
-//! evidence log's tab (it has no number key; shown while it is the pane),
+//! tabs of the panes past the number keys (evidence, sightings; each shown
+//! while it is the pane),
 //! the weekday, the title, the other tabs' names (shortened, then numbers only),
 //! the store's name (cut short, then left out), and only below 80 columns
 //! the date and then the seconds.
@@ -18,7 +19,7 @@ use unicode_width::UnicodeWidthStr;
 /// How the tabs other than the one showing are named.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TabNames {
-    /// Every pane's name, the evidence log (which has no number key) too.
+    /// Every pane's name, those with no number key too.
     All,
     /// The numbered panes' names.
     Full,
@@ -114,15 +115,18 @@ fn header(app: &App, store: &str, width: usize) -> Header {
             .iter()
             // on a terminal too small for it the overview is not a tab
             .filter(|p| **p != Pane::Overview || app.overview_fits())
-            // the evidence log has no number key: its tab is the first to
-            // give way (unless it is showing)
-            .filter(|p| names == TabNames::All || **p != Pane::Evidence || app.pane == **p)
+            // the panes past the number keys are the first to give way
+            // (unless showing)
+            .filter(|p| names == TabNames::All || p.number_key() || app.pane == **p)
             .map(|p| {
                 // past the number keys, a pane is shown with its own key
                 let n = match p {
                     Pane::Evidence => app
                         .keymap
                         .key_for(crate::app::keymap::Command::PaneEvidence),
+                    Pane::Sightings => app
+                        .keymap
+                        .key_for(crate::app::keymap::Command::PaneSightings),
                     _ => p.number().to_string(),
                 };
                 let name = if *p == app.pane {

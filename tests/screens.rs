@@ -784,3 +784,44 @@ fn the_sightings_of_people_not_yet_identified() {
     c.key(KeyCode::Enter);
     insta::assert_snapshot!(c.screen(W, H).backend());
 }
+
+/// The ID-sought's gallery, their stills drawn in half-blocks as a terminal
+/// without an image protocol shows them (each decoded off the draw, which
+/// is drawn again as each is ready).
+#[test]
+fn the_gallery_of_the_id_sought() {
+    use watchroom::domain::offender::OffenderKind;
+    use watchroom::ui::widgets::photo::Photos;
+    let path = demo_store_kept();
+    {
+        let mut s = Store::open(&path).unwrap();
+        let op = s.operator_or_add("Alex Morgan", "manager", now()).unwrap();
+        for e in s.search_entries(now()).unwrap() {
+            if e.kind == OffenderKind::IdSought {
+                let still = watchroom::io::stills::png(e.id as u64).unwrap();
+                s.set_offender_photo_bytes(e.id, &still, op.id, now())
+                    .unwrap();
+            }
+        }
+    }
+    let mut c = console_on(&path, "Priya Shah", Default::default());
+    c.update(Action::Resize(W, H));
+    c.keys("3vv");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut photos = Photos::half_blocks().waking(move || {
+        let _ = tx.send(());
+    });
+    let themes = watchroom::ui::Themes::load(None, false).0;
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(W, H)).unwrap();
+    for _ in 0..100 {
+        t.draw(|f| watchroom::ui::draw_with(f, &c.app, &themes, Some(&mut photos)))
+            .unwrap();
+        let text = format!("{}", t.backend());
+        if !text.contains("loading photo") {
+            break;
+        }
+        rx.recv_timeout(std::time::Duration::from_secs(20))
+            .expect("a still decoded");
+    }
+    insta::assert_snapshot!(t.backend());
+}

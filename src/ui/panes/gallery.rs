@@ -22,7 +22,7 @@ pub fn draw(
     block: Block,
     app: &App,
     theme: &Theme,
-    mut photos: Option<&mut Photos>,
+    photos: Option<&mut Photos>,
 ) {
     let r = &app.register;
     let inner = block.inner(area);
@@ -46,6 +46,7 @@ pub fn draw(
     let selected_row = r.selected / columns;
     let first_row = selected_row.saturating_sub(rows_shown - 1);
     let first = first_row * columns;
+    let mut stills = vec![];
     for (n, person) in r
         .gallery
         .iter()
@@ -61,14 +62,14 @@ pub fn draw(
             height: TILE_HEIGHT,
         }
         .intersection(inner);
-        draw_tile(
-            f,
-            tile,
-            person,
-            n == r.selected,
-            theme,
-            photos.as_deref_mut(),
-        );
+        let still = draw_tile(f, tile, person, n == r.selected, theme, photos.is_some());
+        if let (Some(area), Some(path)) = (still, &person.photo) {
+            stills.push((area, std::path::Path::new(path)));
+        }
+    }
+    // the stills together, so they are decoded one after another
+    if let Some(photos) = photos {
+        photos.draw_all(f, &stills);
     }
 }
 
@@ -78,8 +79,8 @@ fn draw_tile(
     person: &SoughtPerson,
     selected: bool,
     theme: &Theme,
-    photos: Option<&mut Photos>,
-) {
+    with_photos: bool,
+) -> Option<Rect> {
     let border = if selected {
         theme.style("focus_border")
     } else {
@@ -98,10 +99,10 @@ fn draw_tile(
     f.render_widget(block, tile);
     let [still, text] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(TEXT_LINES)]).areas(inner);
-    match (&person.photo, photos) {
-        (Some(path), Some(photos)) => photos.draw(f, still, std::path::Path::new(path)),
+    match (&person.photo, with_photos) {
+        (Some(_), true) => {}
         // drawn without photos (tests, benchmarks): say one is there
-        (Some(_), None) => placeholder(f, still, "still on file", theme),
+        (Some(_), false) => placeholder(f, still, "still on file", theme),
         (None, _) => placeholder(f, still, "no still", theme),
     }
     // the description takes what the date line leaves
@@ -123,6 +124,7 @@ fn draw_tile(
         ))),
         foot,
     );
+    Some(still)
 }
 
 fn placeholder(f: &mut Frame, area: Rect, text: &str, theme: &Theme) {

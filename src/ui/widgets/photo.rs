@@ -1,5 +1,5 @@
-//! A person's photo in their profile: real pixels where the terminal can show images
-//! (kitty, sixel, iTerm2), half-block art everywhere else.
+//! A person's photo in their profile, and the ID-sought's stills in the gallery: real pixels
+//! where the terminal can show images (kitty, sixel, iTerm2), half-block art everywhere else.
 //!
 //! Which protocol the terminal speaks is asked once at start-up (`detect.rs`). A photo is
 //! decoded on a thread of its own (`decode.rs`), never by the draw: until it is ready the draw
@@ -133,9 +133,30 @@ impl Photos {
     /// its place: this never waits for a decode (it reads the file's size and time only).
     pub fn draw(&mut self, f: &mut Frame, area: Rect, path: &Path) {
         self.collect();
+        self.draw_one(f, area, path, true);
+    }
+
+    /// Draw several photos at once (a gallery), each as [`Photos::draw`] does one. They are
+    /// decoded one after another: while one is on its way, no other is asked for, so a frame
+    /// drawn meanwhile does not take the decoder off the one it is making.
+    pub fn draw_all(&mut self, f: &mut Frame, photos: &[(Rect, &Path)]) {
+        self.collect();
+        let mut may_ask = !self
+            .waiting
+            .as_ref()
+            .is_some_and(|w| photos.iter().any(|(_, p)| *p == w.path.as_path()));
+        for (area, path) in photos {
+            if self.draw_one(f, *area, path, may_ask) {
+                may_ask = false;
+            }
+        }
+    }
+
+    /// Draw one photo; one not yet decoded is asked for when `may_ask`. Whether it was asked.
+    fn draw_one(&mut self, f: &mut Frame, area: Rect, path: &Path, may_ask: bool) -> bool {
         let area = area.intersection(f.area());
         if area.is_empty() {
-            return;
+            return false;
         }
         self.tick += 1;
         let tick = self.tick;
@@ -147,7 +168,7 @@ impl Photos {
                 // a decode started before the file went is of no use now
                 self.waiting.take_if(|w| w.path == path);
                 show(f, area, &problem.message(path));
-                return;
+                return false;
             }
         };
         if self.cache.get(path).is_none_or(|c| c.stamp != stamp) {
@@ -155,14 +176,15 @@ impl Photos {
                 .waiting
                 .as_ref()
                 .is_some_and(|w| w.path == path && w.stamp == stamp);
-            if !asked {
+            let asking = !asked && may_ask;
+            if asking {
                 self.ask(path, stamp, area);
             }
             show(f, area, LOADING);
-            return;
+            return asking;
         }
         let Some(entry) = self.cache.get_mut(path) else {
-            return;
+            return false;
         };
         entry.last_used = tick;
         match &mut entry.photo {
@@ -182,6 +204,7 @@ impl Photos {
                 }
             }
         }
+        false
     }
 
     /// Ask the decoder for `path`; whatever was asked before is no longer wanted.
@@ -582,6 +605,43 @@ mod tests {
         assert_eq!(buf[(2, 2)].fg, Color::Rgb(0, 0, 200));
         let buf = draw_once(&mut photos, (8, 4), area, &first);
         assert!(text(&buf).contains("loading"), "{}", text(&buf));
+    }
+
+    #[test]
+    fn a_gallery_drawn_while_it_decodes_gets_every_photo_each_asked_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths: Vec<PathBuf> = (0..4u8)
+            .map(|i| {
+                let p = dir.path().join(format!("{i}.png"));
+                solid_png(&p, [40 * (i + 1), 0, 0]);
+                p
+            })
+            .collect();
+        let (started_tx, started) = mpsc::channel();
+        let (go, held) = mpsc::channel();
+        let mut photos = Photos::half_blocks().decoding_with(held_decode(started_tx, held));
+        let items: Vec<(Rect, &Path)> = paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (Rect::new(i as u16 * 8, 0, 8, 4), p.as_path()))
+            .collect();
+        let mut terminal = Terminal::new(TestBackend::new(32, 4)).unwrap();
+        for _ in 0..paths.len() {
+            terminal.draw(|f| photos.draw_all(f, &items)).unwrap();
+            started.recv_timeout(DECODE_WAIT).expect("one decode begun");
+            // frames drawn while it decodes (keys, another console) ask for nothing more
+            terminal.draw(|f| photos.draw_all(f, &items)).unwrap();
+            terminal.draw(|f| photos.draw_all(f, &items)).unwrap();
+            go.send(()).unwrap();
+            assert!(photos.wait_for_decode(DECODE_WAIT));
+        }
+        assert_eq!(photos.tickets, 4, "each photo asked for once");
+        terminal.draw(|f| photos.draw_all(f, &items)).unwrap();
+        let buf = terminal.backend().buffer();
+        assert!(!text(buf).contains("loading"), "{}", text(buf));
+        for i in 0..4u16 {
+            assert_eq!(buf[(i * 8 + 4, 1)].fg, Color::Rgb(40 * (i as u8 + 1), 0, 0));
+        }
     }
 
     #[test]

@@ -54,17 +54,12 @@ fn work(app: &mut App, worker: &mut Store) -> Duration {
 }
 
 /// The key that opens `pane`: its number, or past the ten number keys its
-/// own (the evidence log's `V`), as the keymap has it.
+/// own (the evidence log's `V`, the sightings' `W`), as the keymap has it.
 fn key_for(app: &App, pane: Pane) -> char {
-    match pane {
-        Pane::Evidence => app
-            .keymap
-            .key_for(watchroom::app::keymap::Command::PaneEvidence)
-            .chars()
-            .next()
-            .expect("a key for the evidence log"),
-        _ => char::from_digit(pane.number() as u32, 10).expect("a number key, 0 to 9"),
-    }
+    pane.key(&app.keymap)
+        .chars()
+        .next()
+        .expect("a key for every pane")
 }
 
 fn bench(size: u64) {

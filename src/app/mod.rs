@@ -129,6 +129,15 @@ impl Pane {
     pub fn number_key(self) -> bool {
         self.number() <= 9
     }
+
+    /// The key that shows it, as `keymap` has it.
+    pub fn key(self, keymap: &keymap::Keymap) -> String {
+        match self {
+            Pane::Evidence => keymap.key_for(keymap::Command::PaneEvidence),
+            Pane::Sightings => keymap.key_for(keymap::Command::PaneSightings),
+            _ => self.number().to_string(),
+        }
+    }
 }
 
 /// Everything that reaches the console from outside.

@@ -120,15 +120,7 @@ fn header(app: &App, store: &str, width: usize) -> Header {
             .filter(|p| names == TabNames::All || p.number_key() || app.pane == **p)
             .map(|p| {
                 // past the number keys, a pane is shown with its own key
-                let n = match p {
-                    Pane::Evidence => app
-                        .keymap
-                        .key_for(crate::app::keymap::Command::PaneEvidence),
-                    Pane::Sightings => app
-                        .keymap
-                        .key_for(crate::app::keymap::Command::PaneSightings),
-                    _ => p.number().to_string(),
-                };
+                let n = p.key(&app.keymap);
                 let name = if *p == app.pane {
                     format!(" {n} {} ", p.title())
                 } else {

@@ -79,8 +79,7 @@ fn a_review_is_refused_before_the_start_listed_when_due_and_recorded_from_the_pr
         .any(|r| r.exclusion.id == e.id));
     let reminder = c.app.review_reminder().expect("a reminder for a manager");
     assert!(reminder.contains("exclusion review"), "{reminder}");
-    c.keys("v"); // to the exclusions in force
-    c.keys("v");
+    c.keys("vvv"); // past the ID-sought and their gallery, to the exclusions in force
     let screen = c.text_at(160, 40);
     let row = screen
         .lines()

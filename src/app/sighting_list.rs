@@ -86,23 +86,8 @@ fn camera_named(v: &str, cameras: &[Camera]) -> Result<i64, String> {
             return Ok(c.id);
         }
     }
-    let like: Vec<&Camera> = cameras
-        .iter()
-        .filter(|c| c.name.to_lowercase().contains(&want))
-        .collect();
-    match like.as_slice() {
-        [one] => Ok(one.id),
-        [] => Err(format!(
-            "no camera is called “{}”{}",
-            clean(v),
-            known(cameras.iter().map(|c| c.name.as_str()))
-        )),
-        many => Err(format!(
-            "“{}” could be {}: give more of the name",
-            clean(v),
-            named(many.iter().map(|c| c.name.as_str()))
-        )),
-    }
+    let names: Vec<(i64, &str)> = cameras.iter().map(|c| (c.id, c.name.as_str())).collect();
+    one_holding(v, &want, &names, "camera")
 }
 
 /// The one zone `v` names: its name or code, or a part of one name only.
@@ -114,21 +99,28 @@ fn zone_named(v: &str, zones: &[Zone]) -> Result<i64, String> {
     {
         return Ok(z.id);
     }
-    let like: Vec<&Zone> = zones
+    let names: Vec<(i64, &str)> = zones.iter().map(|z| (z.id, z.name.as_str())).collect();
+    one_holding(v, &want, &names, "zone")
+}
+
+/// The one of `names` (id, name) whose name holds `want`; none or several
+/// said, naming what there is (`v` as typed, `what` it should name).
+fn one_holding(v: &str, want: &str, names: &[(i64, &str)], what: &str) -> Result<i64, String> {
+    let like: Vec<&(i64, &str)> = names
         .iter()
-        .filter(|z| z.name.to_lowercase().contains(&want))
+        .filter(|(_, n)| n.to_lowercase().contains(want))
         .collect();
     match like.as_slice() {
-        [one] => Ok(one.id),
+        [(id, _)] => Ok(*id),
         [] => Err(format!(
-            "no zone is called “{}”{}",
+            "no {what} is called “{}”{}",
             clean(v),
-            known(zones.iter().map(|z| z.name.as_str()))
+            known(names.iter().map(|(_, n)| *n))
         )),
         many => Err(format!(
             "“{}” could be {}: give more of the name",
             clean(v),
-            named(many.iter().map(|z| z.name.as_str()))
+            named(many.iter().map(|(_, n)| *n))
         )),
     }
 }

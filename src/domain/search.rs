@@ -3,7 +3,7 @@
 //!
 //! Over 800 lines: the haystacks, the scan order, the ranking, the typo pass
 //! and the in-place updates share one index's invariants and are kept
-//! together; about 1,010 of the lines are its tests.
+//! together; about 1,100 of the lines are its tests.
 //!
 //! Matching is nucleo-matcher's (the matcher from helix). Every haystack is
 //! prepared once, as a `Utf32String`, when an entry enters the index; one
@@ -28,9 +28,13 @@
 //! *Zoë*; `zoë` finds only *Zoë*).
 //!
 //! A description is free text, long enough for almost any short query to be
-//! found in it as letters picked from several words; a description match
-//! therefore counts only when it is close to a real word match (see
-//! `DESCRIPTION_FLOOR`).
+//! found in it as letters picked from several words: a query word is
+//! therefore looked for in one word of it at a time (as split on white
+//! space), and counts only when it is close to a real word match (see
+//! `DESCRIPTION_FLOOR`). nucleo scores a word the same alone as among others
+//! (white space before it counts as the start of the text), so that is the
+//! word's score in the whole description. A `!word` is looked for in the
+//! whole text.
 //!
 //! Typos. nucleo finds the letters in the order typed, so a letter left out
 //! is forgiven but a wrong, extra or swapped one is not (`tylor` misses
@@ -75,7 +79,16 @@
 //! - with several words, the longest is tried first, as the likeliest to
 //!   miss;
 //! - markers come from a small vocabulary, so each distinct marker is matched
-//!   once per query, not once per offender;
+//!   once per query, not once per offender; so do the words of the
+//!   descriptions (tens of thousands, where the descriptions themselves are
+//!   nearly all different): each is matched once, and the holders of those
+//!   that matched are told their score in a table made for the query, which
+//!   the scan reads (who holds each word is kept as for the typo pass,
+//!   below);
+//! - the letters of every name, alias and nickname are kept apart from the
+//!   texts, end to end in slot order, and the slots are in scan order when
+//!   the index is built: the scan reads memory in a row, and each alias is
+//!   judged alone by its letters before any text is read;
 //! - for the typo pass, the index keeps a vocabulary of every distinct word
 //!   of the names, aliases, nicknames and markers, folded once, and each entry
 //!   its words as numbers into it. A typed word is compared with each word of
@@ -91,7 +104,7 @@
 //! One file on purpose: the scan order, the letter masks, the pruning bound
 //! and the scorer are one mechanism, and the pruning is only sound with this
 //! file's weights and score ceilings (the tests check it, typo pass and all,
-//! against a scan with no pruning). About 1,790 lines of it are code and
+//! against a scan with no pruning). About 1,960 lines of it are code and
 //! comment, the rest its tests; the word-by-word typo comparison, which
 //! needs none of this, is in [`typo`], and what a field's letters say of
 //! its best score in [`search_bound`].
@@ -100,7 +113,7 @@ use super::offender::OffenderKind;
 use super::search_bound::{letter_bit, Letters, Needle};
 use super::typo;
 use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32String};
+use nucleo_matcher::{Config, Matcher, Utf32Str, Utf32String};
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap};
 use std::fmt;
@@ -179,11 +192,11 @@ const W_CROSS_CAP: u32 = W_ALIAS;
 const MAX_CHAR_SCORE: u32 = 16 + 10;
 const FIRST_CHAR_EXTRA: u32 = 10;
 
-/// A description match counts only if it scores at least this share of a
-/// perfect match of the same word: a word there, or one with a letter or two
-/// wrong, passes ("tatoo" scores 121 of 140); letters picked from several
-/// words do not ("hollis" in "shaved head, tattoo of a swallow on his neck"
-/// scores 102 of 166), nor a single letter inside a word.
+/// A description match (in one of its words) counts only if it scores at
+/// least this share of a perfect match of the same word: the word, or one
+/// with a letter or two left out, passes ("tatoo" in "tattoo" scores 121 of
+/// 140); a few letters scattered through a long word do not, nor a single
+/// letter inside a word.
 const DESCRIPTION_FLOOR: (u32, u32) = (2, 3);
 
 /// A typo match's raw score per letter of the typed word, matched whole with
@@ -217,12 +230,17 @@ impl Hay {
 
 /// An entry's haystacks, prepared once.
 struct Prepared {
-    name: Hay,
-    aliases: Box<[Hay]>,
-    nicknames: Box<[Hay]>,
+    name: Utf32String,
+    aliases: Box<[Utf32String]>,
+    nicknames: Box<[Utf32String]>,
+    /// Where the letters of the name, then each alias, then each nickname
+    /// start in the index's `hay_letters`.
+    letters_at: u32,
     /// Indexes into the index's marker vocabulary.
     markers: Box<[u32]>,
-    description: Hay,
+    /// The description's words (as split on white space), as indexes into
+    /// the index's vocabulary of them.
+    description: Box<[u32]>,
     /// The words of the name, aliases and nicknames, for the typo pass.
     words: Box<[WordRef]>,
     /// For the typo pass, which reads entries in slot order: the letters of
@@ -302,80 +320,132 @@ impl Vocab {
 struct Hot {
     activity: i64,
     id: i64,
-    /// What the name holds; the aliases and nicknames; the markers; the
-    /// description (see [`search_bound`]).
-    letters: [Letters; 4],
+    /// What the name holds; the aliases and nicknames; the markers (see
+    /// [`search_bound`]). A description needs none: its score is looked up
+    /// (see `desc_score`).
+    letters: [Letters; 3],
+    /// Where the name's, aliases' and nicknames' own letters are in
+    /// `hay_letters`, and how many: an alias is judged alone before the
+    /// entry's text is read (`Prepared::letters_at` copied here).
+    hays: (u32, u32),
     kind: OffenderKind,
 }
 
 impl Hot {
     /// Whether the entry could score `needed` or more for the query, judged
-    /// by its letters alone (see `bound`). One word, the common case, is
+    /// by its letters alone and its description's score for each positive
+    /// atom (`desc`, see `desc_score`). One word, the common case, is
     /// settled field by field, best weight first, as soon as one could.
-    fn reaches(&self, query: &Query, needed: u32) -> bool {
+    fn reaches(
+        &self,
+        query: &Query,
+        needed: u32,
+        desc: impl Fn(usize) -> Option<u32>,
+        hay_letters: &[Letters],
+    ) -> bool {
         let [needle] = &query.needles[..] else {
-            return self.bound(query).is_some_and(|b| b >= needed);
+            return self.several_reach(query, needed, desc, hay_letters);
         };
         if needed == 0 {
             // Any match will do: only the letters need be there.
             return self
                 .letters
                 .iter()
-                .any(|l| l.mask & needle.need == needle.need);
+                .any(|l| l.mask & needle.need == needle.need)
+                || desc(0).is_some();
         }
-        let floor = query.floors[0];
-        let groups = [
-            (0, W_NAME, 0),
-            (1, W_ALIAS.max(W_NICKNAME), 0),
-            (2, W_MARKER, 0),
-            (3, W_DESCRIPTION, floor),
-        ];
-        for (g, weight, floor) in groups {
+        let groups = [(0, W_NAME), (1, W_ALIAS.max(W_NICKNAME)), (2, W_MARKER)];
+        for (g, weight) in groups {
             if query.ceiling * weight < needed {
                 return false; // nor can any field weighed lower
             }
-            let Some(b) = needle.bound(&self.letters[g]) else {
+            let reaches = |l: &Letters| needle.bound(l).is_some_and(|b| b * weight >= needed);
+            if !reaches(&self.letters[g]) {
                 continue;
-            };
-            if b >= floor && b * weight >= needed {
+            }
+            if g != 1 || self.others(hay_letters).iter().any(reaches) {
                 return true;
             }
         }
-        false
+        desc(0).is_some_and(|s| s * W_DESCRIPTION >= needed)
     }
 
-    /// The most the entry could score for the query, judged by its letters
-    /// alone; `None` if some word cannot match anywhere in it (it lacks a
-    /// letter, or could only match a description below the floor).
-    fn bound(&self, query: &Query) -> Option<u32> {
-        let [name, others, markers, description] = &self.letters;
-        let several = query.positive.len() > 1;
-        let capped = |w: u32| if several { w.min(W_CROSS_CAP) } else { w };
+    /// The letters of each alias and nickname, alone: together they may
+    /// hold what no one of them does (the query's first letter in one, the
+    /// next in another), so each is judged alone once they pass together.
+    fn others<'a>(&self, hay_letters: &'a [Letters]) -> &'a [Letters] {
+        let (at, count) = (self.hays.0 as usize, self.hays.1 as usize);
+        &hay_letters[at + 1..at + count]
+    }
+
+    /// `reaches` for several words: the most the entry could score, judged
+    /// by its letters alone and its description's scores (`desc`), word by
+    /// word, longest first, given up as soon as even perfect matches of the
+    /// words left could not bring it to `needed`.
+    fn several_reach(
+        &self,
+        query: &Query,
+        needed: u32,
+        desc: impl Fn(usize) -> Option<u32>,
+        hay_letters: &[Letters],
+    ) -> bool {
+        let [name, others, markers] = &self.letters;
+        let capped = |w: u32| w.min(W_CROSS_CAP);
+        let mut left = query.ceiling;
         let mut name_total = Some(0);
         let mut spread = 0;
-        for (needle, &floor) in query.needles.iter().zip(&query.floors) {
+        for &a in &query.longest_first {
+            let needle = &query.needles[a];
+            left -= query.ceilings[a];
             let in_name = needle.bound(name);
-            let best = [
+            let elsewhere = [
                 in_name.map(|b| b * capped(W_NAME)),
-                needle
-                    .bound(others)
-                    .map(|b| b * capped(W_ALIAS.max(W_NICKNAME))),
                 needle.bound(markers).map(|b| b * capped(W_MARKER)),
-                needle
-                    .bound(description)
-                    .filter(|&b| b >= floor)
-                    .map(|b| b * capped(W_DESCRIPTION)),
+                desc(a).map(|s| s * capped(W_DESCRIPTION)),
             ]
             .into_iter()
             .flatten()
-            .max()?;
-            spread += best;
+            .max();
+            let best = |in_others: Option<u32>| {
+                let others = in_others.map(|b| b * capped(W_ALIAS.max(W_NICKNAME)));
+                elsewhere.max(others)
+            };
             name_total = name_total.zip(in_name).map(|(t, b)| t + b);
+            // Every word in the name: the name's total at its own weight,
+            // which a spread over fields is capped below.
+            let could = |spread: u32| {
+                let name_could = name_total.map_or(0, |t| (t + left) * W_NAME);
+                (spread + left * W_CROSS_CAP).max(name_could) >= needed
+            };
+            // The aliases and nicknames together first; each alone only if
+            // that leaves the entry in.
+            let together = needle.bound(others);
+            match best(together) {
+                Some(b) if could(spread + b) => {}
+                _ => return false,
+            }
+            let alone = together.and_then(|_| {
+                let each = self.others(hay_letters).iter();
+                each.filter_map(|l| needle.bound(l)).max()
+            });
+            match best(alone) {
+                Some(b) if could(spread + b) => spread += b,
+                _ => return false,
+            }
         }
-        // Every word in the name: the name's total at its own weight, which
-        // a spread over fields is capped below.
-        Some(name_total.map_or(spread, |t| spread.max(t * W_NAME)))
+        true
     }
+}
+
+/// The best raw score positive atom `a` has in one of the description's
+/// words of the entry in `slot`, from the per-query `desc_best` (see
+/// `prepare_query`).
+#[inline]
+fn desc_score(desc_best: &[u16], slots: usize, a: usize, slot: usize) -> Option<u32> {
+    if desc_best.is_empty() {
+        return None;
+    }
+    Some(u32::from(desc_best[a * slots + slot])).filter(|&s| s > 0)
 }
 
 /// How many entries the scan reads most active first before it reads the
@@ -551,6 +621,15 @@ struct Scratch {
     marker_scores: Vec<Option<u16>>,
     /// Whether each marker contains a negative atom.
     marker_excluded: Vec<bool>,
+    /// Raw score of every (description word, positive atom) pair that
+    /// reaches the atom's description floor, word-major.
+    desc_scores: Vec<Option<u16>>,
+    /// Per positive atom, then per slot: the best of those scores among the
+    /// slot's description words, 0 for none. Empty when no description word
+    /// matches any atom.
+    desc_best: Vec<u16>,
+    /// A description as chars, for a negative atom.
+    chars: Vec<char>,
     /// Per field value of one entry: the running total over the atoms so far,
     /// `None` once an atom has missed.
     totals: Vec<Option<u32>>,
@@ -587,6 +666,15 @@ pub struct OffenderIndex {
     /// Entries and their haystacks, by slot (in no particular order).
     entries: Vec<SearchEntry>,
     prepared: Vec<Prepared>,
+    /// What each entry's name, aliases and nicknames hold (see
+    /// [`search_bound`]), laid end to end in slot order rather than beside
+    /// each text: the scan reads them for most entries it visits, the texts
+    /// only for the few the matcher runs on, and reading them in a row
+    /// measured a third quicker than a jump to each entry's texts. An
+    /// entry put in again has its letters put at the end; the pool is laid
+    /// out afresh in slot order once more than half of it is left behind.
+    hay_letters: Vec<Letters>,
+    stale_letters: usize,
     slot_of: HashMap<i64, usize>,
     /// One per entry, in scan order (`scan_key`).
     hot: Vec<Hot>,
@@ -594,6 +682,9 @@ pub struct OffenderIndex {
     order: Vec<u32>,
     /// Every distinct marker text seen (never shrinks; a handful of words).
     markers: Vec<Hay>,
+    /// Every distinct word of a description (never shrinks, as the markers).
+    desc_words: Vec<Hay>,
+    desc_ids: HashMap<Box<str>, u32>,
     /// The same markers' words, for the typo pass.
     marker_words: Vec<Box<[u32]>>,
     vocab: Vocab,
@@ -603,6 +694,9 @@ pub struct OffenderIndex {
     /// For the typo pass, who holds each word: made when a typo pass first
     /// needs it, dropped whenever an entry is put in or taken out.
     postings: Option<Postings>,
+    /// Who holds each description word, in slot order, each slot once per
+    /// list: made when a query first needs it, dropped as `postings` is.
+    desc_holders: Option<Vec<Vec<u32>>>,
 }
 
 /// The slots holding each word of the vocabulary (in a name, alias or
@@ -647,20 +741,28 @@ impl fmt::Debug for OffenderIndex {
 
 impl OffenderIndex {
     /// Build the index. Should two entries share an id, the later one wins.
-    pub fn new(entries: Vec<SearchEntry>) -> OffenderIndex {
+    pub fn new(mut entries: Vec<SearchEntry>) -> OffenderIndex {
+        // Slots in scan order, so that the scan reads memory in a row (see
+        // `search`). Stable: of two entries with one id, the later still wins.
+        entries.sort_by_key(|e| scan_key(e.activity, e.id));
         let mut index = OffenderIndex {
             entries: Vec::with_capacity(entries.len()),
             prepared: Vec::with_capacity(entries.len()),
+            hay_letters: Vec::new(),
+            stale_letters: 0,
             slot_of: HashMap::with_capacity(entries.len()),
             hot: Vec::new(),
             order: Vec::new(),
             markers: Vec::new(),
+            desc_words: Vec::new(),
+            desc_ids: HashMap::new(),
             marker_words: Vec::new(),
             vocab: Vocab::default(),
             marker_ids: HashMap::new(),
             matcher: Matcher::new(Config::DEFAULT),
             scratch: Scratch::default(),
             postings: None,
+            desc_holders: None,
         };
         for entry in entries {
             index.place(entry);
@@ -676,6 +778,7 @@ impl OffenderIndex {
         self.order = (0..hot.len() as u32).collect();
         self.order
             .sort_unstable_by_key(|&s| scan_key(hot[s as usize].activity, hot[s as usize].id));
+        self.compact_letters();
     }
 
     pub fn len(&self) -> usize {
@@ -788,8 +891,10 @@ impl OffenderIndex {
         let id = self.entries[slot].id;
         self.slot_of.remove(&id);
         self.entries.swap_remove(slot);
-        self.prepared.swap_remove(slot);
+        let gone = self.prepared.swap_remove(slot);
+        self.letters_left_behind(&gone);
         self.postings = None;
+        self.desc_holders = None;
         if slot < self.hot.len() {
             self.hot.swap_remove(slot);
         }
@@ -807,10 +912,12 @@ impl OffenderIndex {
     fn place(&mut self, entry: SearchEntry) -> usize {
         let prepared = self.prepare(&entry);
         self.postings = None;
+        self.desc_holders = None;
         match self.slot_of.get(&entry.id) {
             Some(&slot) => {
                 self.entries[slot] = entry;
-                self.prepared[slot] = prepared;
+                let gone = std::mem::replace(&mut self.prepared[slot], prepared);
+                self.letters_left_behind(&gone);
                 slot
             }
             None => {
@@ -823,29 +930,56 @@ impl OffenderIndex {
         }
     }
 
+    /// Count `gone`'s letters as left behind in the pool (see `hay_letters`).
+    fn letters_left_behind(&mut self, gone: &Prepared) {
+        self.stale_letters += 1 + gone.aliases.len() + gone.nicknames.len();
+    }
+
+    /// Lay the letters pool out afresh in slot order if more than half of it
+    /// is left behind. Only where `hot` names every slot, as it copies
+    /// where each entry's letters are.
+    fn compact_letters(&mut self) {
+        if self.stale_letters * 2 <= self.hay_letters.len() {
+            return;
+        }
+        let mut pool = Vec::with_capacity(self.hay_letters.len() - self.stale_letters);
+        for (p, hot) in self.prepared.iter_mut().zip(self.hot.iter_mut()) {
+            let at = pool.len() as u32;
+            pool.extend_from_slice(letters_of(&self.hay_letters, p));
+            p.letters_at = at;
+            hot.hays.0 = at;
+        }
+        self.hay_letters = pool;
+        self.stale_letters = 0;
+    }
+
     fn prepare(&mut self, entry: &SearchEntry) -> Prepared {
         let markers: Box<[u32]> = entry.markers.iter().map(|m| self.marker_id(m)).collect();
-        let name = Hay::new(&entry.name);
-        let aliases: Box<[Hay]> = entry.aliases.iter().map(|s| Hay::new(s)).collect();
-        let nicknames: Box<[Hay]> = entry.nicknames.iter().map(|s| Hay::new(s)).collect();
-        let typo_mask = [&name]
-            .into_iter()
-            .chain(aliases.iter())
-            .chain(nicknames.iter())
-            .chain(markers.iter().map(|&m| &self.markers[m as usize]))
-            .fold(0, |m, h| m | h.letters.mask);
+        let texts = || {
+            std::iter::once(&entry.name)
+                .chain(&entry.aliases)
+                .chain(&entry.nicknames)
+                .map(String::as_str)
+        };
+        let letters_at = self.hay_letters.len() as u32;
+        self.hay_letters.extend(texts().map(Letters::of));
+        let typo_mask = self.hay_letters[letters_at as usize..]
+            .iter()
+            .chain(markers.iter().map(|&m| &self.markers[m as usize].letters))
+            .fold(0, |m, l| m | l.mask);
+        let text = |s: &String| Utf32String::from(s.as_str());
         Prepared {
-            name,
-            aliases,
-            nicknames,
+            name: text(&entry.name),
+            aliases: entry.aliases.iter().map(text).collect(),
+            nicknames: entry.nicknames.iter().map(text).collect(),
+            letters_at,
             markers,
-            description: Hay::new(&entry.description),
-            words: self.vocab.refs(
-                std::iter::once(&entry.name)
-                    .chain(&entry.aliases)
-                    .chain(&entry.nicknames)
-                    .map(String::as_str),
-            ),
+            description: entry
+                .description
+                .split_whitespace()
+                .map(|w| self.desc_word_id(w))
+                .collect(),
+            words: self.vocab.refs(texts()),
             typo_mask,
             kind: entry.kind,
         }
@@ -863,23 +997,33 @@ impl OffenderIndex {
         id
     }
 
+    fn desc_word_id(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.desc_ids.get(word) {
+            return id;
+        }
+        let id = self.desc_words.len() as u32;
+        self.desc_words.push(Hay::new(word));
+        self.desc_ids.insert(word.into(), id);
+        id
+    }
+
     fn hot_for(&self, slot: usize) -> Hot {
         let e = &self.entries[slot];
         let p = &self.prepared[slot];
-        let fold = |hays: &[Hay]| {
-            hays.iter()
-                .fold(Letters::default(), |m, h| m.union(h.letters))
-        };
-        let markers = p.markers.iter().map(|&k| &self.markers[k as usize]);
+        let union = |m: Letters, l: &Letters| m.union(*l);
+        let (name, others) = letters_of(&self.hay_letters, p)
+            .split_first()
+            .expect("every entry has a name");
+        let markers = p.markers.iter().map(|&k| &self.markers[k as usize].letters);
         Hot {
             activity: e.activity,
             id: e.id,
             letters: [
-                p.name.letters,
-                fold(&p.aliases).union(fold(&p.nicknames)),
-                markers.fold(Letters::default(), |m, h| m.union(h.letters)),
-                p.description.letters,
+                *name,
+                others.iter().fold(Letters::default(), union),
+                markers.fold(Letters::default(), union),
             ],
+            hays: (p.letters_at, 1 + others.len() as u32),
             kind: e.kind,
         }
     }
@@ -930,6 +1074,7 @@ impl OffenderIndex {
         if limit == 0 || self.entries.is_empty() {
             return Vec::new();
         }
+        self.compact_letters();
         let query = Query::parse(query);
         self.prepare_query(&query);
         if query.positive.is_empty() {
@@ -989,7 +1134,9 @@ impl OffenderIndex {
     /// Score the entry in `slot` and offer it to `best`, unless its letters
     /// say it could not reach `needed`.
     fn offer_slot(&mut self, query: &Query, slot: usize, needed: u32, best: &mut Best<Ranked>) {
-        if !self.hot[slot].reaches(query, needed) {
+        let (best_desc, slots) = (&self.scratch.desc_best, self.hot.len());
+        let desc = |a| desc_score(best_desc, slots, a, slot);
+        if !self.hot[slot].reaches(query, needed, desc, &self.hay_letters) {
             return;
         }
         if let Some(ranked) = self.score_slot(query, slot, needed) {
@@ -1143,13 +1290,68 @@ impl OffenderIndex {
     /// Per query: score each distinct marker once.
     fn prepare_query(&mut self, query: &Query) {
         let Self {
+            prepared,
             markers,
+            desc_words,
+            desc_holders,
             matcher,
             scratch,
             ..
         } = self;
         scratch.marker_scores.clear();
         scratch.marker_excluded.clear();
+        scratch.desc_scores.clear();
+        scratch.desc_best.clear();
+
+        // A word typed is looked for within one word of a description, and
+        // only a close match counts (`DESCRIPTION_FLOOR`): each distinct
+        // word is matched once per query, not once per offender who has it,
+        // and then each holder of a word that matched is told its score.
+        let atoms = query.positive.len();
+        let mut any = false;
+        for word in desc_words.iter() {
+            for a in 0..atoms {
+                let floor = query.floors[a];
+                let s = score(
+                    &query.positive[a],
+                    &query.needles[a],
+                    (&word.text, &word.letters),
+                    floor,
+                    matcher,
+                )
+                .filter(|&s| s >= floor)
+                .and_then(|s| u16::try_from(s).ok());
+                any |= s.is_some();
+                scratch.desc_scores.push(s);
+            }
+        }
+        if any {
+            let holders = desc_holders.get_or_insert_with(|| {
+                let mut holders = vec![Vec::new(); desc_words.len()];
+                for (slot, p) in prepared.iter().enumerate() {
+                    for &w in p.description.iter() {
+                        let list: &mut Vec<u32> = &mut holders[w as usize];
+                        if list.last() != Some(&(slot as u32)) {
+                            list.push(slot as u32);
+                        }
+                    }
+                }
+                holders
+            });
+            let slots = prepared.len();
+            let best = &mut scratch.desc_best;
+            best.resize(atoms * slots, 0);
+            for (w, list) in holders.iter().enumerate() {
+                for a in 0..atoms {
+                    if let Some(s) = scratch.desc_scores[w * atoms + a] {
+                        for &slot in list {
+                            let b = &mut best[a * slots + slot as usize];
+                            *b = (*b).max(s);
+                        }
+                    }
+                }
+            }
+        }
 
         for marker in markers.iter() {
             let text = marker.text.slice(..);
@@ -1184,7 +1386,8 @@ impl OffenderIndex {
                 && excluded(
                     &query.negative,
                     &self.prepared[slot],
-                    &self.scratch.marker_excluded,
+                    &self.entries[slot].description,
+                    &mut self.scratch,
                     &mut self.matcher,
                 )
             {
@@ -1213,21 +1416,39 @@ impl OffenderIndex {
         let Self {
             entries,
             prepared,
+            hay_letters,
+            hot,
             matcher,
             scratch,
             ..
         } = self;
         let entry = &entries[slot];
         let p = &prepared[slot];
+        let letters = letters_of(hay_letters, p);
+        let slots = prepared.len();
         if !query.negative.is_empty()
-            && excluded(&query.negative, p, &scratch.marker_excluded, matcher)
+            && excluded(
+                &query.negative,
+                p,
+                &entries[slot].description,
+                scratch,
+                matcher,
+            )
         {
             return None;
         }
         let found = if query.positive.len() == 1 {
-            score_one_atom(query, p, scratch, matcher, needed)
+            let markers = &hot[slot].letters[2];
+            score_one_atom(
+                query,
+                (p, letters, markers),
+                (slot, slots),
+                scratch,
+                matcher,
+                needed,
+            )
         } else {
-            score_atoms(query, p, scratch, matcher)
+            score_atoms(query, (p, letters), (slot, slots), scratch, matcher)
         };
         let (score, spot) = found.filter(|&(score, _)| score >= needed)?;
         Some(Ranked {
@@ -1260,7 +1481,13 @@ impl OffenderIndex {
         let (score, spot) = typo_score(typo, p, &mut scratch.typo)?;
         if score < needed
             || !query.negative.is_empty()
-                && excluded(&query.negative, p, &scratch.marker_excluded, matcher)
+                && excluded(
+                    &query.negative,
+                    p,
+                    &entries[slot].description,
+                    scratch,
+                    matcher,
+                )
         {
             return None;
         }
@@ -1308,6 +1535,8 @@ struct Query {
     needles: Vec<Needle>,
     /// Per positive atom: the raw score a description match needs.
     floors: Vec<u32>,
+    /// Per positive atom: the best raw score it could reach.
+    ceilings: Vec<u32>,
     /// The positive atoms, longest first: the order several are tried in,
     /// as a long word is the likelier to miss and end the trial.
     longest_first: Vec<usize>,
@@ -1335,6 +1564,7 @@ impl Query {
                 .map(|c| c * DESCRIPTION_FLOOR.0 / DESCRIPTION_FLOOR.1)
                 .collect(),
             ceiling: ceilings.iter().sum(),
+            ceilings,
             longest_first: {
                 let mut order: Vec<usize> = (0..positive.len()).collect();
                 order.sort_by_key(|&a| Reverse(positive[a].needle_text().len()));
@@ -1534,29 +1764,41 @@ fn tally(
 fn excluded(
     negative: &[Atom],
     p: &Prepared,
-    marker_excluded: &[bool],
+    description: &str,
+    scratch: &mut Scratch,
     matcher: &mut Matcher,
 ) -> bool {
-    let hit = |h: &Hay, matcher: &mut Matcher| {
-        // A negative atom scores `None` when its text is present.
-        negative
-            .iter()
-            .any(|a| a.score(h.text.slice(..), matcher).is_none())
+    // A negative atom scores `None` when its text is present.
+    let hit = |h: Utf32Str<'_>, matcher: &mut Matcher| {
+        negative.iter().any(|a| a.score(h, matcher).is_none())
     };
-    hit(&p.name, matcher)
-        || p.aliases.iter().any(|h| hit(h, matcher))
-        || p.nicknames.iter().any(|h| hit(h, matcher))
-        || p.markers.iter().any(|&m| marker_excluded[m as usize])
-        || hit(&p.description, matcher)
+    hit(p.name.slice(..), matcher)
+        || p.aliases.iter().any(|h| hit(h.slice(..), matcher))
+        || p.nicknames.iter().any(|h| hit(h.slice(..), matcher))
+        || p.markers.iter().any(|&m| scratch.marker_excluded[m as usize])
+        // The whole text, as typed: `!word` leaves out anyone with it there.
+        || hit(Utf32Str::new(description, &mut scratch.chars), matcher)
 }
 
 /// The atom's raw score in one haystack, skipping the matcher when the
 /// haystack's letters say it could not score at least `min` (0: any match).
-fn score(atom: &Atom, needle: &Needle, hay: &Hay, min: u32, matcher: &mut Matcher) -> Option<u32> {
-    if needle.bound(&hay.letters)? < min {
+fn score(
+    atom: &Atom,
+    needle: &Needle,
+    (text, letters): (&Utf32String, &Letters),
+    min: u32,
+    matcher: &mut Matcher,
+) -> Option<u32> {
+    if needle.bound(letters)? < min {
         return None;
     }
-    atom.score(hay.text.slice(..), matcher).map(u32::from)
+    atom.score(text.slice(..), matcher).map(u32::from)
+}
+
+/// The letters of the entry's name, then its aliases, then its nicknames.
+fn letters_of<'a>(hay_letters: &'a [Letters], p: &Prepared) -> &'a [Letters] {
+    let at = p.letters_at as usize;
+    &hay_letters[at..at + 1 + p.aliases.len() + p.nicknames.len()]
 }
 
 /// The common case, one word: the fields in order of weight, each skipped
@@ -1564,7 +1806,8 @@ fn score(atom: &Atom, needle: &Needle, hay: &Hay, min: u32, matcher: &mut Matche
 /// reach `needed`.
 fn score_one_atom(
     query: &Query,
-    p: &Prepared,
+    (p, letters, markers): (&Prepared, &[Letters], &Letters),
+    (slot, slots): (usize, usize),
     scratch: &Scratch,
     matcher: &mut Matcher,
     needed: u32,
@@ -1589,24 +1832,39 @@ fn score_one_atom(
         }
     };
 
-    if let Some(s) = score(atom, needle, &p.name, least(&best, W_NAME), matcher) {
+    let (name, rest) = letters.split_at(1);
+    let (aliases, nicknames) = rest.split_at(p.aliases.len());
+    if let Some(s) = score(
+        atom,
+        needle,
+        (&p.name, &name[0]),
+        least(&best, W_NAME),
+        matcher,
+    ) {
         consider(&mut best, s * W_NAME, MatchedOn::Name, 0);
     }
     if !p.aliases.is_empty() && worth(&best, W_ALIAS) {
-        for (nth, h) in p.aliases.iter().enumerate() {
+        for (nth, h) in p.aliases.iter().zip(aliases).enumerate() {
             if let Some(s) = score(atom, needle, h, least(&best, W_ALIAS), matcher) {
                 consider(&mut best, s * W_ALIAS, MatchedOn::Alias, nth);
             }
         }
     }
     if !p.nicknames.is_empty() && worth(&best, W_NICKNAME) {
-        for (nth, h) in p.nicknames.iter().enumerate() {
+        for (nth, h) in p.nicknames.iter().zip(nicknames).enumerate() {
             if let Some(s) = score(atom, needle, h, least(&best, W_NICKNAME), matcher) {
                 consider(&mut best, s * W_NICKNAME, MatchedOn::Nickname, nth);
             }
         }
     }
-    if !p.markers.is_empty() && worth(&best, W_MARKER) {
+    // The markers' letters together first: their list is read only if some
+    // marker could count.
+    let markers_reach = |best: &Option<(u32, Spot)>| {
+        needle
+            .bound(markers)
+            .is_some_and(|b| b >= least(best, W_MARKER))
+    };
+    if !p.markers.is_empty() && worth(&best, W_MARKER) && markers_reach(&best) {
         for (nth, &m) in p.markers.iter().enumerate() {
             if let Some(s) = scratch.marker_scores[m as usize] {
                 consider(&mut best, u32::from(s) * W_MARKER, MatchedOn::Marker, nth);
@@ -1614,10 +1872,7 @@ fn score_one_atom(
         }
     }
     if worth(&best, W_DESCRIPTION) {
-        let floor = query.floors[0];
-        let least = least(&best, W_DESCRIPTION).max(floor);
-        let found = score(atom, needle, &p.description, least, matcher).filter(|&s| s >= floor);
-        if let Some(s) = found {
+        if let Some(s) = desc_score(&scratch.desc_best, slots, 0, slot) {
             consider(&mut best, s * W_DESCRIPTION, MatchedOn::Description, 0);
         }
     }
@@ -1663,7 +1918,8 @@ fn weight(on: MatchedOn) -> u32 {
 /// the name, that a word matched in.
 fn score_atoms(
     query: &Query,
-    p: &Prepared,
+    (p, letters): (&Prepared, &[Letters]),
+    (slot, slots): (usize, usize),
     scratch: &mut Scratch,
     matcher: &mut Matcher,
 ) -> Option<(u32, Spot)> {
@@ -1672,6 +1928,7 @@ fn score_atoms(
     let markers_from = 1 + p.aliases.len() + p.nicknames.len();
     let Scratch {
         marker_scores,
+        desc_best,
         totals,
         best_spot,
         ..
@@ -1686,20 +1943,19 @@ fn score_atoms(
         let mut best_here: Option<(u32, usize)> = None;
         for (k, total) in totals.iter_mut().enumerate() {
             let raw = if k == 0 {
-                score(atom, needle, &p.name, 0, matcher)
+                score(atom, needle, (&p.name, &letters[0]), 0, matcher)
             } else if k < markers_from {
                 let i = k - 1;
                 let h = match p.aliases.get(i) {
                     Some(h) => h,
                     None => &p.nicknames[i - p.aliases.len()],
                 };
-                score(atom, needle, h, 0, matcher)
+                score(atom, needle, (h, &letters[k]), 0, matcher)
             } else if k < values - 1 {
                 let m = p.markers[k - markers_from] as usize;
                 marker_scores[m * atoms + a].map(u32::from)
             } else {
-                score(atom, needle, &p.description, query.floors[a], matcher)
-                    .filter(|&s| s >= query.floors[a])
+                desc_score(desc_best, slots, a, slot)
             };
             tally(p, k, raw, total, &mut best_here);
         }
@@ -1779,6 +2035,7 @@ impl OffenderIndex {
             assert_eq!((e.id, e.activity, e.kind), (hot.id, hot.activity, hot.kind));
             assert_eq!(self.slot_of[&e.id], slot);
             assert_eq!(hot.letters, self.hot_for(slot).letters);
+            assert_eq!(hot.hays, self.hot_for(slot).hays);
         }
     }
 }
@@ -1974,6 +2231,14 @@ mod tests {
         ));
         assert!(!ids(&index.search("hollis", None, 10)).contains(&30));
         assert!(ids(&index.search("glasses", None, 10)).contains(&30));
+        // A typed word is looked for within one word of a description: two
+        // words run together ("tattoo of a swallow") are not found as one.
+        assert_eq!(ids(&index.search("swallow", None, 10)), vec![1]);
+        assert!(index.search("tattooswallow", None, 10).is_empty());
+        // … while a `!word` still leaves out anyone with it there, words run
+        // together or not.
+        assert!(!ids(&index.search("ian !glasses", None, 10)).contains(&30));
+        assert!(!ids(&index.search("ian !tall, thin", None, 10)).contains(&30));
     }
 
     #[test]
@@ -2257,6 +2522,44 @@ mod tests {
                 );
             }
             assert!(index.entry(gone).is_none());
+        }
+    }
+
+    #[test]
+    fn every_entry_put_in_again_one_by_one_searches_as_a_rebuild() {
+        // More than half the letters left behind: laid out afresh, and
+        // nothing found differently for it.
+        let mut index = register();
+        let mut again: Vec<SearchEntry> = index.iter().cloned().collect();
+        again.sort_by_key(|e| e.id);
+        for round in 0..2 {
+            for e in again.iter_mut() {
+                e.aliases.push(format!("{} Junior {round}", e.name));
+                index.upsert(e.clone());
+            }
+        }
+        let new_one = named(500, "Holly Hollister", 3);
+        index.upsert(new_one.clone());
+        again.push(new_one);
+        assert!(index.stale_letters * 2 > index.hay_letters.len());
+        assert_eq!(ids(&index.search("hollis", None, 50)), vec![1, 500]);
+        assert_eq!(index.stale_letters, 0, "laid out afresh");
+        index.check_order();
+        let mut rebuilt = OffenderIndex::new(again);
+        for q in [
+            "",
+            "hol",
+            "junior",
+            "hollis jun",
+            "daz hol",
+            "tatoo",
+            "holister",
+        ] {
+            assert_eq!(
+                index.search(q, None, 50),
+                rebuilt.search(q, None, 50),
+                "{q:?}"
+            );
         }
     }
 

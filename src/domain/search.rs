@@ -6,7 +6,7 @@
 //! together; about 1,100 of the lines are its tests.
 //!
 //! Matching is nucleo-matcher's (the matcher from helix). Every haystack is
-//! prepared once, as a `Utf32String`, when an entry enters the index; one
+//! prepared once, as the matcher reads it, when an entry enters the index; one
 //! `Matcher` and a few scratch vectors are reused by every query, so a
 //! keystroke allocates per query, never per offender.
 //!
@@ -85,10 +85,11 @@
 //!   that matched are told their score in a table made for the query, which
 //!   the scan reads (who holds each word is kept as for the typo pass,
 //!   below);
-//! - the letters of every name, alias and nickname are kept apart from the
-//!   texts, end to end in slot order, and the slots are in scan order when
-//!   the index is built: the scan reads memory in a row, and each alias is
-//!   judged alone by its letters before any text is read;
+//! - the letters and the texts of every name, alias and nickname are kept
+//!   end to end in slot order, apart from the rest of the entry, and the
+//!   slots are in scan order when the index is built: the scan reads memory
+//!   in a row, judges each alias alone by its letters before its text is
+//!   read, and reads the rest of an entry only for its markers;
 //! - for the typo pass, the index keeps a vocabulary of every distinct word
 //!   of the names, aliases, nicknames and markers, folded once, and each entry
 //!   its words as numbers into it. A typed word is compared with each word of
@@ -228,14 +229,78 @@ impl Hay {
     }
 }
 
+/// The names, aliases and nicknames of every entry, each entry's end to end
+/// (name, aliases, nicknames) and the entries in slot order: their letters
+/// (see [`search_bound`]) and, apart, their texts as the matcher reads
+/// them. The scan reads the letters of most entries it visits and the
+/// texts of the few the matcher runs on: in a row here, each a short read
+/// on from the last, where the texts kept with each entry cost a jump to a
+/// far place in memory for each. An entry put in again has its own put at
+/// the end; they are laid out afresh in slot order (`compact_hays`) once
+/// more than half of them are left behind.
+#[derive(Default)]
+struct HayPool {
+    letters: Vec<Letters>,
+    /// By the same number as `letters`: where each text is.
+    texts: Vec<TextAt>,
+    ascii: Vec<u8>,
+    /// The texts with letters beyond ASCII, as the matcher takes them.
+    wide: Vec<char>,
+    /// How many of them belong to no entry now.
+    stale: usize,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct TextAt {
+    at: u32,
+    len: u32,
+    wide: bool,
+}
+
+impl HayPool {
+    fn push(&mut self, text: &str, buf: &mut Vec<char>) {
+        self.letters.push(Letters::of(text));
+        let at = match Utf32Str::new(text, buf) {
+            Utf32Str::Ascii(bytes) => {
+                let at = self.ascii.len();
+                self.ascii.extend_from_slice(bytes);
+                TextAt {
+                    at: at as u32,
+                    len: bytes.len() as u32,
+                    wide: false,
+                }
+            }
+            Utf32Str::Unicode(chars) => {
+                let at = self.wide.len();
+                self.wide.extend_from_slice(chars);
+                TextAt {
+                    at: at as u32,
+                    len: chars.len() as u32,
+                    wide: true,
+                }
+            }
+        };
+        self.texts.push(at);
+    }
+
+    fn text(&self, i: usize) -> Utf32Str<'_> {
+        let t = self.texts[i];
+        let (at, end) = (t.at as usize, (t.at + t.len) as usize);
+        if t.wide {
+            Utf32Str::Unicode(&self.wide[at..end])
+        } else {
+            Utf32Str::Ascii(&self.ascii[at..end])
+        }
+    }
+}
+
 /// An entry's haystacks, prepared once.
 struct Prepared {
-    name: Utf32String,
-    aliases: Box<[Utf32String]>,
-    nicknames: Box<[Utf32String]>,
-    /// Where the letters of the name, then each alias, then each nickname
-    /// start in the index's `hay_letters`.
-    letters_at: u32,
+    /// Where its name, then each alias, then each nickname are in the
+    /// index's `hays`, and how many aliases and nicknames it has.
+    hays_at: u32,
+    aliases: u32,
+    nicknames: u32,
     /// Indexes into the index's marker vocabulary.
     markers: Box<[u32]>,
     /// The description's words (as split on white space), as indexes into
@@ -324,10 +389,11 @@ struct Hot {
     /// [`search_bound`]). A description needs none: its score is looked up
     /// (see `desc_score`).
     letters: [Letters; 3],
-    /// Where the name's, aliases' and nicknames' own letters are in
-    /// `hay_letters`, and how many: an alias is judged alone before the
-    /// entry's text is read (`Prepared::letters_at` copied here).
-    hays: (u32, u32),
+    /// Where the name, aliases and nicknames are in `hays`, how many (name
+    /// included), and how many of them are aliases (`Prepared`'s, copied
+    /// here): an alias is judged alone, and a text read, without reading
+    /// the rest of the entry.
+    hays: (u32, u32, u32),
     kind: OffenderKind,
 }
 
@@ -374,8 +440,13 @@ impl Hot {
     /// hold what no one of them does (the query's first letter in one, the
     /// next in another), so each is judged alone once they pass together.
     fn others<'a>(&self, hay_letters: &'a [Letters]) -> &'a [Letters] {
+        &hay_letters[self.range()][1..]
+    }
+
+    /// Where the name, aliases and nicknames are in `hays`.
+    fn range(&self) -> std::ops::Range<usize> {
         let (at, count) = (self.hays.0 as usize, self.hays.1 as usize);
-        &hay_letters[at + 1..at + count]
+        at..at + count
     }
 
     /// `reaches` for several words: the most the entry could score, judged
@@ -673,8 +744,7 @@ pub struct OffenderIndex {
     /// measured a third quicker than a jump to each entry's texts. An
     /// entry put in again has its letters put at the end; the pool is laid
     /// out afresh in slot order once more than half of it is left behind.
-    hay_letters: Vec<Letters>,
-    stale_letters: usize,
+    hays: HayPool,
     slot_of: HashMap<i64, usize>,
     /// One per entry, in scan order (`scan_key`).
     hot: Vec<Hot>,
@@ -748,8 +818,7 @@ impl OffenderIndex {
         let mut index = OffenderIndex {
             entries: Vec::with_capacity(entries.len()),
             prepared: Vec::with_capacity(entries.len()),
-            hay_letters: Vec::new(),
-            stale_letters: 0,
+            hays: HayPool::default(),
             slot_of: HashMap::with_capacity(entries.len()),
             hot: Vec::new(),
             order: Vec::new(),
@@ -778,7 +847,7 @@ impl OffenderIndex {
         self.order = (0..hot.len() as u32).collect();
         self.order
             .sort_unstable_by_key(|&s| scan_key(hot[s as usize].activity, hot[s as usize].id));
-        self.compact_letters();
+        self.compact_hays();
     }
 
     pub fn len(&self) -> usize {
@@ -892,7 +961,7 @@ impl OffenderIndex {
         self.slot_of.remove(&id);
         self.entries.swap_remove(slot);
         let gone = self.prepared.swap_remove(slot);
-        self.letters_left_behind(&gone);
+        self.hays_left_behind(&gone);
         self.postings = None;
         self.desc_holders = None;
         if slot < self.hot.len() {
@@ -917,7 +986,7 @@ impl OffenderIndex {
             Some(&slot) => {
                 self.entries[slot] = entry;
                 let gone = std::mem::replace(&mut self.prepared[slot], prepared);
-                self.letters_left_behind(&gone);
+                self.hays_left_behind(&gone);
                 slot
             }
             None => {
@@ -930,27 +999,47 @@ impl OffenderIndex {
         }
     }
 
-    /// Count `gone`'s letters as left behind in the pool (see `hay_letters`).
-    fn letters_left_behind(&mut self, gone: &Prepared) {
-        self.stale_letters += 1 + gone.aliases.len() + gone.nicknames.len();
+    /// Count `gone`'s names as left behind in `hays`.
+    fn hays_left_behind(&mut self, gone: &Prepared) {
+        self.hays.stale += hay_range(gone).len();
     }
 
-    /// Lay the letters pool out afresh in slot order if more than half of it
-    /// is left behind. Only where `hot` names every slot, as it copies
-    /// where each entry's letters are.
-    fn compact_letters(&mut self) {
-        if self.stale_letters * 2 <= self.hay_letters.len() {
+    /// Lay `hays` out afresh in slot order if more than half of it is left
+    /// behind. Only where `hot` names every slot, as it copies where each
+    /// entry's are.
+    fn compact_hays(&mut self) {
+        let old = &self.hays;
+        if old.stale * 2 <= old.letters.len() {
             return;
         }
-        let mut pool = Vec::with_capacity(self.hay_letters.len() - self.stale_letters);
+        let live = old.letters.len() - old.stale;
+        let mut pool = HayPool {
+            letters: Vec::with_capacity(live),
+            texts: Vec::with_capacity(live),
+            ..HayPool::default()
+        };
         for (p, hot) in self.prepared.iter_mut().zip(self.hot.iter_mut()) {
-            let at = pool.len() as u32;
-            pool.extend_from_slice(letters_of(&self.hay_letters, p));
-            p.letters_at = at;
+            let at = pool.letters.len() as u32;
+            for i in hay_range(p) {
+                pool.letters.push(old.letters[i]);
+                let t = old.texts[i];
+                let (from, end) = (t.at as usize, (t.at + t.len) as usize);
+                let moved = if t.wide {
+                    pool.wide.extend_from_slice(&old.wide[from..end]);
+                    pool.wide.len()
+                } else {
+                    pool.ascii.extend_from_slice(&old.ascii[from..end]);
+                    pool.ascii.len()
+                };
+                pool.texts.push(TextAt {
+                    at: (moved - t.len as usize) as u32,
+                    ..t
+                });
+            }
+            p.hays_at = at;
             hot.hays.0 = at;
         }
-        self.hay_letters = pool;
-        self.stale_letters = 0;
+        self.hays = pool;
     }
 
     fn prepare(&mut self, entry: &SearchEntry) -> Prepared {
@@ -961,18 +1050,21 @@ impl OffenderIndex {
                 .chain(&entry.nicknames)
                 .map(String::as_str)
         };
-        let letters_at = self.hay_letters.len() as u32;
-        self.hay_letters.extend(texts().map(Letters::of));
-        let typo_mask = self.hay_letters[letters_at as usize..]
+        let hays_at = self.hays.letters.len() as u32;
+        let mut buf = std::mem::take(&mut self.scratch.chars);
+        for text in texts() {
+            self.hays.push(text, &mut buf);
+        }
+        self.scratch.chars = buf;
+        let typo_mask = self.hays.letters[hays_at as usize..]
             .iter()
             .chain(markers.iter().map(|&m| &self.markers[m as usize].letters))
             .fold(0, |m, l| m | l.mask);
-        let text = |s: &String| Utf32String::from(s.as_str());
+        let count = |n: usize| u32::try_from(n).expect("fewer than 4 billion aliases");
         Prepared {
-            name: text(&entry.name),
-            aliases: entry.aliases.iter().map(text).collect(),
-            nicknames: entry.nicknames.iter().map(text).collect(),
-            letters_at,
+            hays_at,
+            aliases: count(entry.aliases.len()),
+            nicknames: count(entry.nicknames.len()),
             markers,
             description: entry
                 .description
@@ -1011,7 +1103,7 @@ impl OffenderIndex {
         let e = &self.entries[slot];
         let p = &self.prepared[slot];
         let union = |m: Letters, l: &Letters| m.union(*l);
-        let (name, others) = letters_of(&self.hay_letters, p)
+        let (name, others) = self.hays.letters[hay_range(p)]
             .split_first()
             .expect("every entry has a name");
         let markers = p.markers.iter().map(|&k| &self.markers[k as usize].letters);
@@ -1023,7 +1115,7 @@ impl OffenderIndex {
                 others.iter().fold(Letters::default(), union),
                 markers.fold(Letters::default(), union),
             ],
-            hays: (p.letters_at, 1 + others.len() as u32),
+            hays: (p.hays_at, 1 + others.len() as u32, p.aliases),
             kind: e.kind,
         }
     }
@@ -1074,7 +1166,7 @@ impl OffenderIndex {
         if limit == 0 || self.entries.is_empty() {
             return Vec::new();
         }
-        self.compact_letters();
+        self.compact_hays();
         let query = Query::parse(query);
         self.prepare_query(&query);
         if query.positive.is_empty() {
@@ -1136,7 +1228,7 @@ impl OffenderIndex {
     fn offer_slot(&mut self, query: &Query, slot: usize, needed: u32, best: &mut Best<Ranked>) {
         let (best_desc, slots) = (&self.scratch.desc_best, self.hot.len());
         let desc = |a| desc_score(best_desc, slots, a, slot);
-        if !self.hot[slot].reaches(query, needed, desc, &self.hay_letters) {
+        if !self.hot[slot].reaches(query, needed, desc, &self.hays.letters) {
             return;
         }
         if let Some(ranked) = self.score_slot(query, slot, needed) {
@@ -1315,7 +1407,7 @@ impl OffenderIndex {
                 let s = score(
                     &query.positive[a],
                     &query.needles[a],
-                    (&word.text, &word.letters),
+                    (word.text.slice(..), &word.letters),
                     floor,
                     matcher,
                 )
@@ -1385,7 +1477,7 @@ impl OffenderIndex {
             if !query.negative.is_empty()
                 && excluded(
                     &query.negative,
-                    &self.prepared[slot],
+                    (&self.prepared[slot], &self.hays),
                     &self.entries[slot].description,
                     &mut self.scratch,
                     &mut self.matcher,
@@ -1416,20 +1508,22 @@ impl OffenderIndex {
         let Self {
             entries,
             prepared,
-            hay_letters,
+            hays,
             hot,
             matcher,
             scratch,
             ..
         } = self;
-        let entry = &entries[slot];
+        // Only what is needed is read: an entry's letters and texts are in
+        // `hays`, and the rest of it (`p`) is read only for its markers or
+        // for several words.
+        let h = &hot[slot];
         let p = &prepared[slot];
-        let letters = letters_of(hay_letters, p);
         let slots = prepared.len();
         if !query.negative.is_empty()
             && excluded(
                 &query.negative,
-                p,
+                (p, hays),
                 &entries[slot].description,
                 scratch,
                 matcher,
@@ -1438,23 +1532,15 @@ impl OffenderIndex {
             return None;
         }
         let found = if query.positive.len() == 1 {
-            let markers = &hot[slot].letters[2];
-            score_one_atom(
-                query,
-                (p, letters, markers),
-                (slot, slots),
-                scratch,
-                matcher,
-                needed,
-            )
+            score_one_atom(query, (h, p, hays), (slot, slots), scratch, matcher, needed)
         } else {
-            score_atoms(query, (p, letters), (slot, slots), scratch, matcher)
+            score_atoms(query, (p, hays), (slot, slots), scratch, matcher)
         };
         let (score, spot) = found.filter(|&(score, _)| score >= needed)?;
         Some(Ranked {
             score,
-            activity: entry.activity,
-            id: entry.id,
+            activity: h.activity,
+            id: h.id,
             slot,
             spot,
             typo: false,
@@ -1473,6 +1559,7 @@ impl OffenderIndex {
         let Self {
             entries,
             prepared,
+            hays,
             matcher,
             scratch,
             ..
@@ -1483,7 +1570,7 @@ impl OffenderIndex {
             || !query.negative.is_empty()
                 && excluded(
                     &query.negative,
-                    p,
+                    (p, hays),
                     &entries[slot].description,
                     scratch,
                     matcher,
@@ -1678,7 +1765,7 @@ fn typo_raw(typed: &Typed, w: &VocabWord, chars: &mut Vec<char>) -> Option<u32> 
 /// field value at its weight, or each in its best, capped at an alias's.
 fn typo_score(typo: &TypoQuery, p: &Prepared, s: &mut TypoScratch) -> Option<(u32, Spot)> {
     let typed_words = typo.words.len();
-    let markers_from = 1 + p.aliases.len() + p.nicknames.len();
+    let markers_from = hay_range(p).len();
     let values = markers_from + p.markers.len();
     let TypoScratch {
         vocab_raw,
@@ -1763,7 +1850,7 @@ fn tally(
 /// Whether any field of the entry contains one of the `!words`.
 fn excluded(
     negative: &[Atom],
-    p: &Prepared,
+    (p, hays): (&Prepared, &HayPool),
     description: &str,
     scratch: &mut Scratch,
     matcher: &mut Matcher,
@@ -1772,9 +1859,7 @@ fn excluded(
     let hit = |h: Utf32Str<'_>, matcher: &mut Matcher| {
         negative.iter().any(|a| a.score(h, matcher).is_none())
     };
-    hit(p.name.slice(..), matcher)
-        || p.aliases.iter().any(|h| hit(h.slice(..), matcher))
-        || p.nicknames.iter().any(|h| hit(h.slice(..), matcher))
+    hay_range(p).any(|i| hit(hays.text(i), matcher))
         || p.markers.iter().any(|&m| scratch.marker_excluded[m as usize])
         // The whole text, as typed: `!word` leaves out anyone with it there.
         || hit(Utf32Str::new(description, &mut scratch.chars), matcher)
@@ -1785,20 +1870,21 @@ fn excluded(
 fn score(
     atom: &Atom,
     needle: &Needle,
-    (text, letters): (&Utf32String, &Letters),
+    (text, letters): (Utf32Str<'_>, &Letters),
     min: u32,
     matcher: &mut Matcher,
 ) -> Option<u32> {
     if needle.bound(letters)? < min {
         return None;
     }
-    atom.score(text.slice(..), matcher).map(u32::from)
+    atom.score(text, matcher).map(u32::from)
 }
 
-/// The letters of the entry's name, then its aliases, then its nicknames.
-fn letters_of<'a>(hay_letters: &'a [Letters], p: &Prepared) -> &'a [Letters] {
-    let at = p.letters_at as usize;
-    &hay_letters[at..at + 1 + p.aliases.len() + p.nicknames.len()]
+/// Where the entry's name, then its aliases, then its nicknames are in the
+/// index's `hays`.
+fn hay_range(p: &Prepared) -> std::ops::Range<usize> {
+    let at = p.hays_at as usize;
+    at..at + 1 + (p.aliases + p.nicknames) as usize
 }
 
 /// The common case, one word: the fields in order of weight, each skipped
@@ -1806,7 +1892,7 @@ fn letters_of<'a>(hay_letters: &'a [Letters], p: &Prepared) -> &'a [Letters] {
 /// reach `needed`.
 fn score_one_atom(
     query: &Query,
-    (p, letters, markers): (&Prepared, &[Letters], &Letters),
+    (h, p, hays): (&Hot, &Prepared, &HayPool),
     (slot, slots): (usize, usize),
     scratch: &Scratch,
     matcher: &mut Matcher,
@@ -1832,39 +1918,36 @@ fn score_one_atom(
         }
     };
 
-    let (name, rest) = letters.split_at(1);
-    let (aliases, nicknames) = rest.split_at(p.aliases.len());
-    if let Some(s) = score(
-        atom,
-        needle,
-        (&p.name, &name[0]),
-        least(&best, W_NAME),
-        matcher,
-    ) {
+    let range = h.range();
+    let name = range.start;
+    let aliases = name + 1..name + 1 + h.hays.2 as usize;
+    let nicknames = aliases.end..range.end;
+    let hay = |i: usize| (hays.text(i), &hays.letters[i]);
+    if let Some(s) = score(atom, needle, hay(name), least(&best, W_NAME), matcher) {
         consider(&mut best, s * W_NAME, MatchedOn::Name, 0);
     }
-    if !p.aliases.is_empty() && worth(&best, W_ALIAS) {
-        for (nth, h) in p.aliases.iter().zip(aliases).enumerate() {
-            if let Some(s) = score(atom, needle, h, least(&best, W_ALIAS), matcher) {
+    if !aliases.is_empty() && worth(&best, W_ALIAS) {
+        for (nth, i) in aliases.enumerate() {
+            if let Some(s) = score(atom, needle, hay(i), least(&best, W_ALIAS), matcher) {
                 consider(&mut best, s * W_ALIAS, MatchedOn::Alias, nth);
             }
         }
     }
-    if !p.nicknames.is_empty() && worth(&best, W_NICKNAME) {
-        for (nth, h) in p.nicknames.iter().zip(nicknames).enumerate() {
-            if let Some(s) = score(atom, needle, h, least(&best, W_NICKNAME), matcher) {
+    if !nicknames.is_empty() && worth(&best, W_NICKNAME) {
+        for (nth, i) in nicknames.enumerate() {
+            if let Some(s) = score(atom, needle, hay(i), least(&best, W_NICKNAME), matcher) {
                 consider(&mut best, s * W_NICKNAME, MatchedOn::Nickname, nth);
             }
         }
     }
-    // The markers' letters together first: their list is read only if some
-    // marker could count.
+    // The markers' letters together first: the rest of the entry (its
+    // list of markers) is read only if some marker could count.
     let markers_reach = |best: &Option<(u32, Spot)>| {
         needle
-            .bound(markers)
+            .bound(&h.letters[2])
             .is_some_and(|b| b >= least(best, W_MARKER))
     };
-    if !p.markers.is_empty() && worth(&best, W_MARKER) && markers_reach(&best) {
+    if worth(&best, W_MARKER) && markers_reach(&best) {
         for (nth, &m) in p.markers.iter().enumerate() {
             if let Some(s) = scratch.marker_scores[m as usize] {
                 consider(&mut best, u32::from(s) * W_MARKER, MatchedOn::Marker, nth);
@@ -1882,7 +1965,7 @@ fn score_one_atom(
 /// The field value at position `k` of an entry's values laid end to end:
 /// name, aliases, nicknames, markers, description.
 fn spot_at(p: &Prepared, k: usize) -> Spot {
-    let (a, n, m) = (p.aliases.len(), p.nicknames.len(), p.markers.len());
+    let (a, n, m) = (p.aliases as usize, p.nicknames as usize, p.markers.len());
     let (on, nth) = if k == 0 {
         (MatchedOn::Name, 0)
     } else if k <= a {
@@ -1918,14 +2001,14 @@ fn weight(on: MatchedOn) -> u32 {
 /// the name, that a word matched in.
 fn score_atoms(
     query: &Query,
-    (p, letters): (&Prepared, &[Letters]),
+    (p, hays): (&Prepared, &HayPool),
     (slot, slots): (usize, usize),
     scratch: &mut Scratch,
     matcher: &mut Matcher,
 ) -> Option<(u32, Spot)> {
     let atoms = query.positive.len();
-    let values = 2 + p.aliases.len() + p.nicknames.len() + p.markers.len();
-    let markers_from = 1 + p.aliases.len() + p.nicknames.len();
+    let markers_from = hay_range(p).len();
+    let values = markers_from + p.markers.len() + 1;
     let Scratch {
         marker_scores,
         desc_best,
@@ -1942,15 +2025,9 @@ fn score_atoms(
         let needle = &query.needles[a];
         let mut best_here: Option<(u32, usize)> = None;
         for (k, total) in totals.iter_mut().enumerate() {
-            let raw = if k == 0 {
-                score(atom, needle, (&p.name, &letters[0]), 0, matcher)
-            } else if k < markers_from {
-                let i = k - 1;
-                let h = match p.aliases.get(i) {
-                    Some(h) => h,
-                    None => &p.nicknames[i - p.aliases.len()],
-                };
-                score(atom, needle, (h, &letters[k]), 0, matcher)
+            let raw = if k < markers_from {
+                let i = p.hays_at as usize + k;
+                score(atom, needle, (hays.text(i), &hays.letters[i]), 0, matcher)
             } else if k < values - 1 {
                 let m = p.markers[k - markers_from] as usize;
                 marker_scores[m * atoms + a].map(u32::from)
@@ -2534,16 +2611,16 @@ mod tests {
         again.sort_by_key(|e| e.id);
         for round in 0..2 {
             for e in again.iter_mut() {
-                e.aliases.push(format!("{} Junior {round}", e.name));
+                e.aliases.push(format!("{} Junior Zoë {round}", e.name));
                 index.upsert(e.clone());
             }
         }
         let new_one = named(500, "Holly Hollister", 3);
         index.upsert(new_one.clone());
         again.push(new_one);
-        assert!(index.stale_letters * 2 > index.hay_letters.len());
+        assert!(index.hays.stale * 2 > index.hays.letters.len());
         assert_eq!(ids(&index.search("hollis", None, 50)), vec![1, 500]);
-        assert_eq!(index.stale_letters, 0, "laid out afresh");
+        assert_eq!(index.hays.stale, 0, "laid out afresh");
         index.check_order();
         let mut rebuilt = OffenderIndex::new(again);
         for q in [
@@ -2554,6 +2631,8 @@ mod tests {
             "daz hol",
             "tatoo",
             "holister",
+            "zoe",
+            "zoë 1",
         ] {
             assert_eq!(
                 index.search(q, None, 50),

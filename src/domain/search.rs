@@ -240,14 +240,20 @@ impl Hay {
 /// more than half of them are left behind.
 #[derive(Default)]
 struct HayPool {
-    letters: Vec<Letters>,
-    /// By the same number as `letters`: where each text is.
-    texts: Vec<TextAt>,
+    /// Each one's letters beside where its text is: the text is read just
+    /// after the letters pass, from where they were read.
+    all: Vec<PooledHay>,
     ascii: Vec<u8>,
     /// The texts with letters beyond ASCII, as the matcher takes them.
     wide: Vec<char>,
     /// How many of them belong to no entry now.
     stale: usize,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct PooledHay {
+    letters: Letters,
+    text: TextAt,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -259,8 +265,8 @@ struct TextAt {
 
 impl HayPool {
     fn push(&mut self, text: &str, buf: &mut Vec<char>) {
-        self.letters.push(Letters::of(text));
-        let at = match Utf32Str::new(text, buf) {
+        let letters = Letters::of(text);
+        let text = match Utf32Str::new(text, buf) {
             Utf32Str::Ascii(bytes) => {
                 let at = self.ascii.len();
                 self.ascii.extend_from_slice(bytes);
@@ -280,11 +286,11 @@ impl HayPool {
                 }
             }
         };
-        self.texts.push(at);
+        self.all.push(PooledHay { letters, text });
     }
 
     fn text(&self, i: usize) -> Utf32Str<'_> {
-        let t = self.texts[i];
+        let t = self.all[i].text;
         let (at, end) = (t.at as usize, (t.at + t.len) as usize);
         if t.wide {
             Utf32Str::Unicode(&self.wide[at..end])
@@ -407,10 +413,10 @@ impl Hot {
         query: &Query,
         needed: u32,
         desc: impl Fn(usize) -> Option<u32>,
-        hay_letters: &[Letters],
+        hays: &[PooledHay],
     ) -> bool {
         let [needle] = &query.needles[..] else {
-            return self.several_reach(query, needed, desc, hay_letters);
+            return self.several_reach(query, needed, desc, hays);
         };
         if needed == 0 {
             // Any match will do: only the letters need be there.
@@ -429,7 +435,7 @@ impl Hot {
             if !reaches(&self.letters[g]) {
                 continue;
             }
-            if g != 1 || self.others(hay_letters).iter().any(reaches) {
+            if g != 1 || self.others(hays).iter().any(|h| reaches(&h.letters)) {
                 return true;
             }
         }
@@ -439,8 +445,8 @@ impl Hot {
     /// The letters of each alias and nickname, alone: together they may
     /// hold what no one of them does (the query's first letter in one, the
     /// next in another), so each is judged alone once they pass together.
-    fn others<'a>(&self, hay_letters: &'a [Letters]) -> &'a [Letters] {
-        &hay_letters[self.range()][1..]
+    fn others<'a>(&self, hays: &'a [PooledHay]) -> &'a [PooledHay] {
+        &hays[self.range()][1..]
     }
 
     /// Where the name, aliases and nicknames are in `hays`.
@@ -458,7 +464,7 @@ impl Hot {
         query: &Query,
         needed: u32,
         desc: impl Fn(usize) -> Option<u32>,
-        hay_letters: &[Letters],
+        hays: &[PooledHay],
     ) -> bool {
         let [name, others, markers] = &self.letters;
         let capped = |w: u32| w.min(W_CROSS_CAP);
@@ -496,8 +502,8 @@ impl Hot {
                 _ => return false,
             }
             let alone = together.and_then(|_| {
-                let each = self.others(hay_letters).iter();
-                each.filter_map(|l| needle.bound(l)).max()
+                let each = self.others(hays).iter();
+                each.filter_map(|h| needle.bound(&h.letters)).max()
             });
             match best(alone) {
                 Some(b) if could(spread + b) => spread += b,
@@ -1009,20 +1015,17 @@ impl OffenderIndex {
     /// entry's are.
     fn compact_hays(&mut self) {
         let old = &self.hays;
-        if old.stale * 2 <= old.letters.len() {
+        if old.stale * 2 <= old.all.len() {
             return;
         }
-        let live = old.letters.len() - old.stale;
         let mut pool = HayPool {
-            letters: Vec::with_capacity(live),
-            texts: Vec::with_capacity(live),
+            all: Vec::with_capacity(old.all.len() - old.stale),
             ..HayPool::default()
         };
         for (p, hot) in self.prepared.iter_mut().zip(self.hot.iter_mut()) {
-            let at = pool.letters.len() as u32;
+            let at = pool.all.len() as u32;
             for i in hay_range(p) {
-                pool.letters.push(old.letters[i]);
-                let t = old.texts[i];
+                let PooledHay { letters, text: t } = old.all[i];
                 let (from, end) = (t.at as usize, (t.at + t.len) as usize);
                 let moved = if t.wide {
                     pool.wide.extend_from_slice(&old.wide[from..end]);
@@ -1031,10 +1034,11 @@ impl OffenderIndex {
                     pool.ascii.extend_from_slice(&old.ascii[from..end]);
                     pool.ascii.len()
                 };
-                pool.texts.push(TextAt {
+                let text = TextAt {
                     at: (moved - t.len as usize) as u32,
                     ..t
-                });
+                };
+                pool.all.push(PooledHay { letters, text });
             }
             p.hays_at = at;
             hot.hays.0 = at;
@@ -1050,14 +1054,15 @@ impl OffenderIndex {
                 .chain(&entry.nicknames)
                 .map(String::as_str)
         };
-        let hays_at = self.hays.letters.len() as u32;
+        let hays_at = self.hays.all.len() as u32;
         let mut buf = std::mem::take(&mut self.scratch.chars);
         for text in texts() {
             self.hays.push(text, &mut buf);
         }
         self.scratch.chars = buf;
-        let typo_mask = self.hays.letters[hays_at as usize..]
+        let typo_mask = self.hays.all[hays_at as usize..]
             .iter()
+            .map(|h| &h.letters)
             .chain(markers.iter().map(|&m| &self.markers[m as usize].letters))
             .fold(0, |m, l| m | l.mask);
         let count = |n: usize| u32::try_from(n).expect("fewer than 4 billion aliases");
@@ -1103,7 +1108,7 @@ impl OffenderIndex {
         let e = &self.entries[slot];
         let p = &self.prepared[slot];
         let union = |m: Letters, l: &Letters| m.union(*l);
-        let (name, others) = self.hays.letters[hay_range(p)]
+        let (name, others) = self.hays.all[hay_range(p)]
             .split_first()
             .expect("every entry has a name");
         let markers = p.markers.iter().map(|&k| &self.markers[k as usize].letters);
@@ -1111,8 +1116,11 @@ impl OffenderIndex {
             activity: e.activity,
             id: e.id,
             letters: [
-                *name,
-                others.iter().fold(Letters::default(), union),
+                name.letters,
+                others
+                    .iter()
+                    .map(|h| &h.letters)
+                    .fold(Letters::default(), union),
                 markers.fold(Letters::default(), union),
             ],
             hays: (p.hays_at, 1 + others.len() as u32, p.aliases),
@@ -1228,7 +1236,7 @@ impl OffenderIndex {
     fn offer_slot(&mut self, query: &Query, slot: usize, needed: u32, best: &mut Best<Ranked>) {
         let (best_desc, slots) = (&self.scratch.desc_best, self.hot.len());
         let desc = |a| desc_score(best_desc, slots, a, slot);
-        if !self.hot[slot].reaches(query, needed, desc, &self.hays.letters) {
+        if !self.hot[slot].reaches(query, needed, desc, &self.hays.all) {
             return;
         }
         if let Some(ranked) = self.score_slot(query, slot, needed) {
@@ -1922,7 +1930,7 @@ fn score_one_atom(
     let name = range.start;
     let aliases = name + 1..name + 1 + h.hays.2 as usize;
     let nicknames = aliases.end..range.end;
-    let hay = |i: usize| (hays.text(i), &hays.letters[i]);
+    let hay = |i: usize| (hays.text(i), &hays.all[i].letters);
     if let Some(s) = score(atom, needle, hay(name), least(&best, W_NAME), matcher) {
         consider(&mut best, s * W_NAME, MatchedOn::Name, 0);
     }
@@ -2027,7 +2035,13 @@ fn score_atoms(
         for (k, total) in totals.iter_mut().enumerate() {
             let raw = if k < markers_from {
                 let i = p.hays_at as usize + k;
-                score(atom, needle, (hays.text(i), &hays.letters[i]), 0, matcher)
+                score(
+                    atom,
+                    needle,
+                    (hays.text(i), &hays.all[i].letters),
+                    0,
+                    matcher,
+                )
             } else if k < values - 1 {
                 let m = p.markers[k - markers_from] as usize;
                 marker_scores[m * atoms + a].map(u32::from)
@@ -2618,7 +2632,7 @@ mod tests {
         let new_one = named(500, "Holly Hollister", 3);
         index.upsert(new_one.clone());
         again.push(new_one);
-        assert!(index.hays.stale * 2 > index.hays.letters.len());
+        assert!(index.hays.stale * 2 > index.hays.all.len());
         assert_eq!(ids(&index.search("hollis", None, 50)), vec![1, 500]);
         assert_eq!(index.hays.stale, 0, "laid out afresh");
         index.check_order();

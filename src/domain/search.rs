@@ -705,15 +705,50 @@ struct Scratch {
     /// slot's description words, 0 for none. Empty when no description word
     /// matches any atom.
     desc_best: Vec<u16>,
-    /// A description as chars, for a negative atom.
+    typo: TypoScratch,
+}
+
+/// What scoring an entry writes to: one for each thread the scan runs on.
+struct Work {
+    matcher: Matcher,
+    /// A text as chars (a description for a negative atom, a name as it is
+    /// prepared).
     chars: Vec<char>,
     /// Per field value of one entry: the running total over the atoms so far,
     /// `None` once an atom has missed.
     totals: Vec<Option<u32>>,
     /// Per atom of the query: the field value of one entry it did best in.
     best_spot: Vec<usize>,
-    typo: TypoScratch,
 }
+
+impl Default for Work {
+    fn default() -> Work {
+        Work {
+            matcher: Matcher::new(Config::DEFAULT),
+            chars: Vec::new(),
+            totals: Vec::new(),
+            best_spot: Vec::new(),
+        }
+    }
+}
+
+/// What scoring an entry reads: shared by every thread the scan runs on.
+#[derive(Clone, Copy)]
+struct View<'a> {
+    entries: &'a [SearchEntry],
+    prepared: &'a [Prepared],
+    hot: &'a [Hot],
+    order: &'a [u32],
+    hays: &'a HayPool,
+    scratch: &'a Scratch,
+}
+
+/// Past the most active (`ACTIVE_FIRST`), a scan of at least this many
+/// entries is shared with a second thread where the machine has a second
+/// core: each reads half, keeping its own list, and the lists are merged.
+/// Below it a second thread costs more to start than it saves. Small under
+/// test, so that the tests' registers are read both ways.
+const TWO_THREADS_FROM: usize = if cfg!(test) { 128 } else { 16_384 };
 
 /// Scratch space for the typo pass.
 #[derive(Default)]
@@ -765,7 +800,11 @@ pub struct OffenderIndex {
     marker_words: Vec<Box<[u32]>>,
     vocab: Vocab,
     marker_ids: HashMap<String, u32>,
-    matcher: Matcher,
+    work: Work,
+    /// The second thread's (see `TWO_THREADS_FROM`), made when first needed.
+    spare: Option<Box<Work>>,
+    /// Whether the scan may share its work with a second thread.
+    two_threads: bool,
     scratch: Scratch,
     /// For the typo pass, who holds each word: made when a typo pass first
     /// needs it, dropped whenever an entry is put in or taken out.
@@ -834,7 +873,9 @@ impl OffenderIndex {
             marker_words: Vec::new(),
             vocab: Vocab::default(),
             marker_ids: HashMap::new(),
-            matcher: Matcher::new(Config::DEFAULT),
+            work: Work::default(),
+            spare: None,
+            two_threads: std::thread::available_parallelism().is_ok_and(|n| n.get() > 1),
             scratch: Scratch::default(),
             postings: None,
             desc_holders: None,
@@ -1055,11 +1096,9 @@ impl OffenderIndex {
                 .map(String::as_str)
         };
         let hays_at = self.hays.all.len() as u32;
-        let mut buf = std::mem::take(&mut self.scratch.chars);
         for text in texts() {
-            self.hays.push(text, &mut buf);
+            self.hays.push(text, &mut self.work.chars);
         }
-        self.scratch.chars = buf;
         let typo_mask = self.hays.all[hays_at as usize..]
             .iter()
             .map(|h| &h.letters)
@@ -1182,14 +1221,16 @@ impl OffenderIndex {
         }
         let perfect = query.ceiling.saturating_mul(W_NAME);
         let mut best = Best::new(limit);
+        let two_threads = self.two_threads;
+        let (view, work, spare) = self.split();
         let mut rest = None;
-        for at in 0..self.order.len() {
+        for at in 0..view.order.len() {
             if at == ACTIVE_FIRST {
                 rest = Some(at);
                 break;
             }
-            let slot = self.order[at] as usize;
-            let hot = self.hot[slot];
+            let slot = view.order[at] as usize;
+            let hot = view.hot[slot];
             if kind.is_some_and(|k| k != hot.kind) {
                 continue;
             }
@@ -1199,23 +1240,40 @@ impl OffenderIndex {
                 // id), so needs at least as much: no one else can get in.
                 break;
             }
-            self.offer_slot(&query, slot, needed, &mut best);
+            view.offer(work, &query, slot, needed, &mut best);
         }
         if let Some(at) = rest {
             // Not stopped among the most active: the query matches poorly or
             // few. Everyone else is read in slot order, the order their
             // text sits in memory, which is several times quicker than
             // hopping about in the scan order; the list kept is the same
-            // whatever order entries are offered in.
-            let first = self.order[at] as usize;
-            let from = scan_key(self.hot[first].activity, self.hot[first].id);
-            for slot in 0..self.hot.len() {
-                let hot = self.hot[slot];
-                if kind.is_some_and(|k| k != hot.kind) || scan_key(hot.activity, hot.id) < from {
-                    continue;
+            // whatever order entries are offered in, and so whether one
+            // thread reads them or two.
+            let first = view.order[at] as usize;
+            let from = scan_key(view.hot[first].activity, view.hot[first].id);
+            let slots = view.hot.len();
+            if two_threads && slots - at >= TWO_THREADS_FROM {
+                let spare = spare.get_or_insert_with(Box::default);
+                // The list so far is full of better matches than many: the
+                // second thread's list must beat it too.
+                let floor = best.bar().copied();
+                let query = &query;
+                let mid = slots / 2;
+                let other = std::thread::scope(|s| {
+                    let other = s.spawn(move || {
+                        let mut theirs = Best::new(limit);
+                        view.scan(spare, query, (kind, from), mid..slots, floor, &mut theirs);
+                        theirs
+                    });
+                    view.scan(work, query, (kind, from), 0..mid, None, &mut best);
+                    other.join()
+                });
+                match other {
+                    Ok(theirs) => theirs.into_sorted().into_iter().for_each(|r| best.offer(r)),
+                    Err(panic) => std::panic::resume_unwind(panic),
                 }
-                let needed = score_needed(best.bar(), hot.activity, hot.id);
-                self.offer_slot(&query, slot, needed, &mut best);
+            } else {
+                view.scan(work, &query, (kind, from), 0..slots, None, &mut best);
             }
         }
         let found = best.len();
@@ -1231,17 +1289,17 @@ impl OffenderIndex {
         ranked.into_iter().map(|r| self.hit(r)).collect()
     }
 
-    /// Score the entry in `slot` and offer it to `best`, unless its letters
-    /// say it could not reach `needed`.
-    fn offer_slot(&mut self, query: &Query, slot: usize, needed: u32, best: &mut Best<Ranked>) {
-        let (best_desc, slots) = (&self.scratch.desc_best, self.hot.len());
-        let desc = |a| desc_score(best_desc, slots, a, slot);
-        if !self.hot[slot].reaches(query, needed, desc, &self.hays.all) {
-            return;
-        }
-        if let Some(ranked) = self.score_slot(query, slot, needed) {
-            best.offer(ranked);
-        }
+    /// What scoring reads, and what it writes to.
+    fn split(&mut self) -> (View<'_>, &mut Work, &mut Option<Box<Work>>) {
+        let view = View {
+            entries: &self.entries,
+            prepared: &self.prepared,
+            hot: &self.hot,
+            order: &self.order,
+            hays: &self.hays,
+            scratch: &self.scratch,
+        };
+        (view, &mut self.work, &mut self.spare)
     }
 
     /// The places the exact matches left: people with every query word in
@@ -1394,10 +1452,11 @@ impl OffenderIndex {
             markers,
             desc_words,
             desc_holders,
-            matcher,
+            work,
             scratch,
             ..
         } = self;
+        let matcher = &mut work.matcher;
         scratch.marker_scores.clear();
         scratch.marker_excluded.clear();
         scratch.desc_scores.clear();
@@ -1487,8 +1546,8 @@ impl OffenderIndex {
                     &query.negative,
                     (&self.prepared[slot], &self.hays),
                     &self.entries[slot].description,
-                    &mut self.scratch,
-                    &mut self.matcher,
+                    &self.scratch,
+                    &mut self.work,
                 )
             {
                 continue;
@@ -1511,50 +1570,6 @@ impl OffenderIndex {
             .collect()
     }
 
-    /// Score one entry, or `None` if it does not match or cannot reach `needed`.
-    fn score_slot(&mut self, query: &Query, slot: usize, needed: u32) -> Option<Ranked> {
-        let Self {
-            entries,
-            prepared,
-            hays,
-            hot,
-            matcher,
-            scratch,
-            ..
-        } = self;
-        // Only what is needed is read: an entry's letters and texts are in
-        // `hays`, and the rest of it (`p`) is read only for its markers or
-        // for several words.
-        let h = &hot[slot];
-        let p = &prepared[slot];
-        let slots = prepared.len();
-        if !query.negative.is_empty()
-            && excluded(
-                &query.negative,
-                (p, hays),
-                &entries[slot].description,
-                scratch,
-                matcher,
-            )
-        {
-            return None;
-        }
-        let found = if query.positive.len() == 1 {
-            score_one_atom(query, (h, p, hays), (slot, slots), scratch, matcher, needed)
-        } else {
-            score_atoms(query, (p, hays), (slot, slots), scratch, matcher)
-        };
-        let (score, spot) = found.filter(|&(score, _)| score >= needed)?;
-        Some(Ranked {
-            score,
-            activity: h.activity,
-            id: h.id,
-            slot,
-            spot,
-            typo: false,
-        })
-    }
-
     /// Score one entry in the typo pass, or `None` if it does not match or
     /// cannot reach `needed`.
     fn typo_slot(
@@ -1568,7 +1583,7 @@ impl OffenderIndex {
             entries,
             prepared,
             hays,
-            matcher,
+            work,
             scratch,
             ..
         } = self;
@@ -1581,7 +1596,7 @@ impl OffenderIndex {
                     (p, hays),
                     &entries[slot].description,
                     scratch,
-                    matcher,
+                    work,
                 )
         {
             return None;
@@ -1619,6 +1634,103 @@ impl OffenderIndex {
             matched_on: r.spot.on,
             matched_text,
         }
+    }
+}
+
+impl View<'_> {
+    /// Score the entry in `slot` and offer it to `best`, unless its letters
+    /// say it could not reach `needed`.
+    fn offer(
+        &self,
+        work: &mut Work,
+        query: &Query,
+        slot: usize,
+        needed: u32,
+        best: &mut Best<Ranked>,
+    ) {
+        let (best_desc, slots) = (&self.scratch.desc_best, self.hot.len());
+        let desc = |a| desc_score(best_desc, slots, a, slot);
+        if !self.hot[slot].reaches(query, needed, desc, &self.hays.all) {
+            return;
+        }
+        if let Some(ranked) = self.score_slot(work, query, slot, needed) {
+            best.offer(ranked);
+        }
+    }
+
+    /// Offer every entry in `slots` of the kind (if one) and from `from` on
+    /// in the scan order, each needing to beat `floor` as well as `best`.
+    fn scan(
+        &self,
+        work: &mut Work,
+        query: &Query,
+        (kind, from): (Option<OffenderKind>, (Reverse<i64>, i64)),
+        slots: std::ops::Range<usize>,
+        floor: Option<Ranked>,
+        best: &mut Best<Ranked>,
+    ) {
+        for slot in slots {
+            let hot = self.hot[slot];
+            if kind.is_some_and(|k| k != hot.kind) || scan_key(hot.activity, hot.id) < from {
+                continue;
+            }
+            let needed = score_needed(best.bar(), hot.activity, hot.id).max(score_needed(
+                floor.as_ref(),
+                hot.activity,
+                hot.id,
+            ));
+            self.offer(work, query, slot, needed, best);
+        }
+    }
+
+    /// Score one entry, or `None` if it does not match or cannot reach `needed`.
+    fn score_slot(
+        &self,
+        work: &mut Work,
+        query: &Query,
+        slot: usize,
+        needed: u32,
+    ) -> Option<Ranked> {
+        let View {
+            entries,
+            prepared,
+            hays,
+            hot,
+            scratch,
+            ..
+        } = *self;
+        // Only what is needed is read: an entry's letters and texts are in
+        // `hays`, and the rest of it (`p`) is read only for its markers or
+        // for several words.
+        let h = &hot[slot];
+        let p = &prepared[slot];
+        let slots = prepared.len();
+        if !query.negative.is_empty()
+            && excluded(
+                &query.negative,
+                (p, hays),
+                &entries[slot].description,
+                scratch,
+                work,
+            )
+        {
+            return None;
+        }
+        let found = if query.positive.len() == 1 {
+            let matcher = &mut work.matcher;
+            score_one_atom(query, (h, p, hays), (slot, slots), scratch, matcher, needed)
+        } else {
+            score_atoms(query, (p, hays), (slot, slots), scratch, work)
+        };
+        let (score, spot) = found.filter(|&(score, _)| score >= needed)?;
+        Some(Ranked {
+            score,
+            activity: h.activity,
+            id: h.id,
+            slot,
+            spot,
+            typo: false,
+        })
     }
 }
 
@@ -1860,9 +1972,10 @@ fn excluded(
     negative: &[Atom],
     (p, hays): (&Prepared, &HayPool),
     description: &str,
-    scratch: &mut Scratch,
-    matcher: &mut Matcher,
+    scratch: &Scratch,
+    work: &mut Work,
 ) -> bool {
+    let Work { matcher, chars, .. } = work;
     // A negative atom scores `None` when its text is present.
     let hit = |h: Utf32Str<'_>, matcher: &mut Matcher| {
         negative.iter().any(|a| a.score(h, matcher).is_none())
@@ -1870,7 +1983,7 @@ fn excluded(
     hay_range(p).any(|i| hit(hays.text(i), matcher))
         || p.markers.iter().any(|&m| scratch.marker_excluded[m as usize])
         // The whole text, as typed: `!word` leaves out anyone with it there.
-        || hit(Utf32Str::new(description, &mut scratch.chars), matcher)
+        || hit(Utf32Str::new(description, chars), matcher)
 }
 
 /// The atom's raw score in one haystack, skipping the matcher when the
@@ -2011,8 +2124,8 @@ fn score_atoms(
     query: &Query,
     (p, hays): (&Prepared, &HayPool),
     (slot, slots): (usize, usize),
-    scratch: &mut Scratch,
-    matcher: &mut Matcher,
+    scratch: &Scratch,
+    work: &mut Work,
 ) -> Option<(u32, Spot)> {
     let atoms = query.positive.len();
     let markers_from = hay_range(p).len();
@@ -2020,10 +2133,14 @@ fn score_atoms(
     let Scratch {
         marker_scores,
         desc_best,
+        ..
+    } = scratch;
+    let Work {
+        matcher,
         totals,
         best_spot,
         ..
-    } = scratch;
+    } = work;
     totals.clear();
     totals.resize(values, Some(0));
     best_spot.clear();
@@ -2096,8 +2213,10 @@ impl OffenderIndex {
         query.typo = typo;
         self.prepare_query(&query);
         let wanted = |index: &Self, slot: usize| kind.is_none_or(|k| k == index.entries[slot].kind);
-        let mut all: Vec<Ranked> = (0..self.entries.len())
-            .filter_map(|slot| wanted(self, slot).then(|| self.score_slot(&query, slot, 0))?)
+        let (view, work, _) = self.split();
+        let mut all: Vec<Ranked> = (0..view.entries.len())
+            .filter(|&slot| kind.is_none_or(|k| k == view.entries[slot].kind))
+            .filter_map(|slot| view.score_slot(work, &query, slot, 0))
             .collect();
         all.sort_by(|a, b| b.cmp(a));
         if let Some(typo) = &query.typo {

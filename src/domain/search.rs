@@ -1541,15 +1541,13 @@ impl OffenderIndex {
                 break; // everyone after is less active still
             }
             let slot = slot as usize;
-            if !query.negative.is_empty()
-                && excluded(
-                    &query.negative,
-                    (&self.prepared[slot], &self.hays),
-                    &self.entries[slot].description,
-                    &self.scratch,
-                    &mut self.work,
-                )
-            {
+            if left_out(
+                query,
+                (&self.prepared[slot], &self.hays),
+                &self.entries[slot].description,
+                &self.scratch,
+                &mut self.work,
+            ) {
                 continue;
             }
             let entry = &self.entries[slot];
@@ -1589,16 +1587,7 @@ impl OffenderIndex {
         } = self;
         let p = &prepared[slot];
         let (score, spot) = typo_score(typo, p, &mut scratch.typo)?;
-        if score < needed
-            || !query.negative.is_empty()
-                && excluded(
-                    &query.negative,
-                    (p, hays),
-                    &entries[slot].description,
-                    scratch,
-                    work,
-                )
-        {
+        if score < needed || left_out(query, (p, hays), &entries[slot].description, scratch, work) {
             return None;
         }
         let entry = &entries[slot];
@@ -1705,15 +1694,7 @@ impl View<'_> {
         let h = &hot[slot];
         let p = &prepared[slot];
         let slots = prepared.len();
-        if !query.negative.is_empty()
-            && excluded(
-                &query.negative,
-                (p, hays),
-                &entries[slot].description,
-                scratch,
-                work,
-            )
-        {
+        if left_out(query, (p, hays), &entries[slot].description, scratch, work) {
             return None;
         }
         let found = if query.positive.len() == 1 {
@@ -1965,6 +1946,17 @@ fn tally(
     if best_here.is_none_or(|(b, _)| capped > b) {
         *best_here = Some((capped, k));
     }
+}
+
+/// Whether the query's `!words` leave the entry out (see `excluded`).
+fn left_out(
+    query: &Query,
+    entry: (&Prepared, &HayPool),
+    description: &str,
+    scratch: &Scratch,
+    work: &mut Work,
+) -> bool {
+    !query.negative.is_empty() && excluded(&query.negative, entry, description, scratch, work)
 }
 
 /// Whether any field of the entry contains one of the `!words`.
@@ -2715,7 +2707,7 @@ mod tests {
                     .collect(),
             );
             assert_eq!(index.len(), rebuilt.len());
-            for q in [
+            let queries = [
                 "",
                 "hol",
                 "hollister",
@@ -2724,13 +2716,8 @@ mod tests {
                 "daz hol",
                 "holister",
                 "zebedea",
-            ] {
-                assert_eq!(
-                    index.search(q, None, 50),
-                    rebuilt.search(q, None, 50),
-                    "{n} changes, {q:?}"
-                );
-            }
+            ];
+            searches_alike(&mut index, &mut rebuilt, queries, &format!("{n} changes"));
             assert!(index.entry(gone).is_none());
         }
     }
@@ -2756,7 +2743,7 @@ mod tests {
         assert_eq!(index.hays.stale, 0, "laid out afresh");
         index.check_order();
         let mut rebuilt = OffenderIndex::new(again);
-        for q in [
+        let queries = [
             "",
             "hol",
             "junior",
@@ -2766,11 +2753,22 @@ mod tests {
             "holister",
             "zoe",
             "zoë 1",
-        ] {
+        ];
+        searches_alike(&mut index, &mut rebuilt, queries, "put in again");
+    }
+
+    /// Both indexes find the same for each query.
+    fn searches_alike<const N: usize>(
+        index: &mut OffenderIndex,
+        rebuilt: &mut OffenderIndex,
+        queries: [&str; N],
+        what: &str,
+    ) {
+        for q in queries {
             assert_eq!(
                 index.search(q, None, 50),
                 rebuilt.search(q, None, 50),
-                "{q:?}"
+                "{what}, {q:?}"
             );
         }
     }

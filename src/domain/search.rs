@@ -1740,14 +1740,7 @@ impl View<'_> {
         best: &mut Best<Ranked>,
     ) {
         for slot in slots {
-            if let Some(ahead) = self.hot.get(slot + AHEAD) {
-                let at = self
-                    .hays
-                    .all
-                    .as_ptr()
-                    .wrapping_add(ahead.hays.0 as usize + 1);
-                prefetch(at, AHEAD_LINES);
-            }
+            self.ask_ahead(slot);
             let hot = self.hot[slot];
             if kind.is_some_and(|k| k != hot.kind) || scan_key(hot.activity, hot.id) < from {
                 continue;
@@ -1758,6 +1751,32 @@ impl View<'_> {
                 hot.id,
             ));
             self.offer(work, query, slot, needed, best);
+        }
+    }
+
+    /// Ask for what the scan may read of the entries a few slots on: their
+    /// letters and where their texts are (`AHEAD` on), and the texts of
+    /// those nearer (half as far), whose whereabouts were asked for before.
+    #[inline]
+    fn ask_ahead(&self, slot: usize) {
+        let all = &self.hays.all;
+        if let Some(ahead) = self.hot.get(slot + AHEAD) {
+            prefetch(
+                all.as_ptr().wrapping_add(ahead.hays.0 as usize),
+                AHEAD_LINES,
+            );
+        }
+        let near = self.hot.get(slot + AHEAD / 2);
+        if let Some(TextAt { at, wide, .. }) = near
+            .and_then(|n| all.get(n.hays.0 as usize))
+            .map(|h| h.text)
+        {
+            let text: *const u8 = if wide {
+                self.hays.wide.as_ptr().wrapping_add(at as usize).cast()
+            } else {
+                self.hays.ascii.as_ptr().wrapping_add(at as usize)
+            };
+            prefetch(text, TEXT_LINES);
         }
     }
 
@@ -2052,12 +2071,13 @@ fn tally(
     }
 }
 
-/// How many slots ahead the scan asks for an entry's aliases' and
-/// nicknames' letters, and how many cache lines of them (most entries'
-/// fit): read for most entries visited, they were a third of the scan's
-/// time spent waiting on memory.
-const AHEAD: usize = 6;
-const AHEAD_LINES: usize = 3;
+/// How many slots ahead the scan asks for an entry's names' letters (see
+/// `View::ask_ahead`), and how many cache lines of them and of its texts
+/// (most entries' fit): read for most entries visited, waiting on them was
+/// half of a slow keystroke's time.
+const AHEAD: usize = 8;
+const AHEAD_LINES: usize = 4;
+const TEXT_LINES: usize = 2;
 
 /// Ask for what is at `at` and the next `lines` cache lines to be brought
 /// into the cache, without waiting for them.

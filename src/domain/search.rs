@@ -527,6 +527,19 @@ impl Hot {
         hays: &[PooledHay],
     ) -> bool {
         let [name, others, markers] = &self.letters;
+        if needed == 0 {
+            // Any match will do: each word's letters need only be in one
+            // field value. Most queries that read everyone are these, with
+            // too few matches to fill the list.
+            return query.longest_first.iter().all(|&a| {
+                let need = query.needles[a].need;
+                let holds = |l: &Letters| l.mask & need == need;
+                holds(name)
+                    || holds(markers)
+                    || desc(a).is_some()
+                    || holds(others) && self.others(hays).iter().any(|h| holds(&h.letters))
+            });
+        }
         let capped = |w: u32| w.min(W_CROSS_CAP);
         let mut left = query.ceiling;
         let mut name_total = Some(0);

@@ -1442,22 +1442,23 @@ impl OffenderIndex {
         // were few.
         let mut candidates = std::mem::take(&mut self.scratch.typo.candidates);
         let few = self.typo_candidates(typo.words.len(), &mut candidates);
-        let everyone = 0..self.prepared.len() as u32;
-        let slots: &mut dyn Iterator<Item = u32> = if few {
-            &mut candidates.iter().copied()
+        let count = if few {
+            candidates.len()
         } else {
-            &mut everyone.into_iter()
+            self.prepared.len()
         };
-        for slot in slots {
-            let slot = slot as usize;
+        let slot_at = |i: usize| if few { candidates[i] as usize } else { i };
+        // Each word may lack at most its typo's worth of the letters of
+        // everything it could match.
+        let lacking = |p: &Prepared| {
+            let lacks = |w: &Typed| (w.wide & !p.typo_mask).count_ones() > w.edits;
+            typo.words.iter().any(lacks)
+        };
+        for i in 0..count {
+            ask_typo_ahead(&self.prepared, (i, count), slot_at, lacking);
+            let slot = slot_at(i);
             let p = &self.prepared[slot];
-            if kind.is_some_and(|k| k != p.kind) {
-                continue;
-            }
-            // Each word may lack at most its typo's worth of the letters of
-            // everything it could match.
-            let lacking = |w: &Typed| (w.wide & !p.typo_mask).count_ones() > w.edits;
-            if typo.words.iter().any(lacking) {
+            if kind.is_some_and(|k| k != p.kind) || lacking(p) {
                 continue;
             }
             let needed = best.bar().map_or(0, |bar| bar.score);
@@ -2097,6 +2098,29 @@ fn tally(
     let capped = r * weight(spot_at(p, k).on).min(W_CROSS_CAP);
     if best_here.is_none_or(|(b, _)| capped > b) {
         *best_here = Some((capped, k));
+    }
+}
+
+/// As `View::ask_ahead`, for the typo pass reading the `i`th of `count`
+/// entries (`slot_at`): the entry `AHEAD` on, and the words and markers of
+/// the one half as far, if its letters leave it in (see `lacking`).
+#[inline]
+fn ask_typo_ahead(
+    prepared: &[Prepared],
+    (i, count): (usize, usize),
+    slot_at: impl Fn(usize) -> usize,
+    lacking: impl Fn(&Prepared) -> bool,
+) {
+    if i + AHEAD < count {
+        prefetch(&prepared[slot_at(i + AHEAD)], 2);
+    }
+    if i + AHEAD / 2 < count {
+        let near = &prepared[slot_at(i + AHEAD / 2)];
+        // As in `ask_ahead`, one left out asks for the first entry's, with
+        // no branch to guess wrong.
+        let p = [&prepared[0], near][usize::from(!lacking(near))];
+        prefetch(p.words.as_ptr(), 2);
+        prefetch(p.markers.as_ptr(), 1);
     }
 }
 

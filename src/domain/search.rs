@@ -3,7 +3,7 @@
 //!
 //! Over 800 lines: the haystacks, the scan order, the ranking, the typo pass
 //! and the in-place updates share one index's invariants and are kept
-//! together; about 1,110 of the lines are its tests.
+//! together; about 1,320 of the lines are its tests.
 //!
 //! Matching is nucleo-matcher's (the matcher from helix). Every haystack is
 //! prepared once, as the matcher reads it, when an entry enters the index; one
@@ -89,7 +89,9 @@
 //!   end to end in slot order, apart from the rest of the entry, and the
 //!   slots are in scan order when the index is built: the scan reads memory
 //!   in a row, judges each alias alone by its letters before its text is
-//!   read, and reads the rest of an entry only for its markers;
+//!   read, asks ahead for what it will read (texts included), and reads
+//!   the rest of an entry only for `!words` or more markers than it keeps
+//!   beside the letters;
 //! - for the typo pass, the index keeps a vocabulary of every distinct word
 //!   of the names, aliases, nicknames and markers, folded once, and each entry
 //!   its words as numbers into it. A typed word is compared with each word of
@@ -105,7 +107,7 @@
 //! One file on purpose: the scan order, the letter masks, the pruning bound
 //! and the scorer are one mechanism, and the pruning is only sound with this
 //! file's weights and score ceilings (the tests check it, typo pass and all,
-//! against a scan with no pruning). About 2,200 lines of it are code and
+//! against a scan with no pruning). About 2,390 lines of it are code and
 //! comment, the rest its tests; the word-by-word typo comparison, which
 //! needs none of this, is in [`typo`], and what a field's letters say of
 //! its best score in [`search_bound`].
@@ -882,7 +884,7 @@ pub struct OffenderIndex {
     /// out afresh in slot order once more than half of it is left behind.
     hays: HayPool,
     slot_of: HashMap<i64, usize>,
-    /// One per entry, in scan order (`scan_key`).
+    /// One per entry, by slot (what the scan reads of it).
     hot: Vec<Hot>,
     /// Every slot, in scan order (`scan_key`).
     order: Vec<u32>,
@@ -2135,6 +2137,7 @@ const TEXT_LINES: usize = 2;
 /// Ask for what is at `at` and the next `lines` cache lines to be brought
 /// into the cache, without waiting for them.
 #[inline]
+#[cfg_attr(not(target_arch = "x86_64"), allow(unused_variables))]
 fn prefetch<T>(at: *const T, lines: usize) {
     #[cfg(target_arch = "x86_64")]
     for line in 0..lines {
@@ -2257,8 +2260,8 @@ fn score_one_atom(
             }
         }
     }
-    // The markers' letters together first: the rest of the entry (its
-    // list of markers) is read only if some marker could count.
+    // The markers' letters together first: the markers are looked at only
+    // if one of them could count.
     let markers_reach = |best: &Option<(u32, Spot)>| {
         needle
             .bound(&h.letters[2])
@@ -2440,8 +2443,17 @@ impl OffenderIndex {
             let e = &self.entries[slot];
             assert_eq!((e.id, e.activity, e.kind), (hot.id, hot.activity, hot.kind));
             assert_eq!(self.slot_of[&e.id], slot);
-            assert_eq!(hot.letters, self.hot_for(slot).letters);
-            assert_eq!(hot.hays, self.hot_for(slot).hays);
+            let fresh = self.hot_for(slot);
+            assert_eq!(hot.letters, fresh.letters);
+            assert_eq!(hot.hays, fresh.hays);
+            let kept = (hot.markers, hot.marker_count, hot.name_text);
+            let fresh = (fresh.markers, fresh.marker_count, fresh.name_text);
+            assert_eq!(kept, fresh, "slot {slot}");
+            let mut buf = [0; FEW_MARKERS];
+            let markers = hot.shape(&mut buf, &self.prepared, slot).markers;
+            assert_eq!(markers, &*self.prepared[slot].markers);
+            let name = self.hays.all[self.prepared[slot].hays_at as usize].text;
+            assert_eq!(hot.name_text, if name.wide { 0 } else { name.at });
         }
     }
 }
@@ -3533,5 +3545,177 @@ mod tests {
             }
         }
         agree(&mut index);
+    }
+
+    #[test]
+    fn marker_ids_past_what_hot_keeps_are_read_from_the_rest_of_the_entry() {
+        let many: Vec<String> = (0..65_540).map(|i| format!("m{i}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        let mut index = OffenderIndex::new(vec![
+            entry(1, Known, "Ann Other", &[], &[], &many, "", 100),
+            // ids 65540.. : past u16, and few of them
+            entry(
+                2,
+                Known,
+                "Lee Daniels",
+                &[],
+                &[],
+                &["violent", "zzqqx"],
+                "",
+                5,
+            ),
+            entry(3, Known, "Lee Marsh", &[], &[], &["m0"], "", 9),
+        ]);
+        index.check_order();
+        let hot = index.hot[index.slot_of[&2]];
+        assert_eq!(hot.marker_count, u8::MAX);
+        for q in ["zzqqx", "lee zzqqx", "daniels violent", "lee vilent"] {
+            let hits = index.search(q, None, 10);
+            assert_eq!(hits.first().map(|h| h.id), Some(2), "{q}: {hits:?}");
+            assert_eq!(hits[0].matched_on, MatchedOn::Marker, "{q}");
+        }
+        assert_eq!(
+            index.search("lee zzqqx", None, 10)[0]
+                .matched_text
+                .as_deref(),
+            Some("zzqqx")
+        );
+        // m0 has id 0: a truncated 65540 would read as m4 etc.
+        assert_eq!(ids(&index.search("lee m0", None, 10)), vec![3]);
+    }
+
+    #[test]
+    fn updates_with_many_markers_and_wide_names_search_as_a_rebuild() {
+        let first = ["Zoë", "Łukasz", "Amy", "Holly", "Dee", "Sam"];
+        let last = ["Brennan", "Hollis", "Pike", "Ñúñez", "Webb"];
+        let marks = [
+            "violent",
+            "weapons",
+            "drugs",
+            "prolific",
+            "begging",
+            "shoplifter",
+            "äxe",
+        ];
+        let mut state = 11u64;
+        let mut next = |n: usize| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 33) as usize) % n
+        };
+        let mut make = |id: i64, next: &mut dyn FnMut(usize) -> usize| {
+            let name = format!("{} {}", first[next(first.len())], last[next(last.len())]);
+            let aliases = (0..next(3))
+                .map(|_| format!("{} {}", first[next(6)], last[next(5)]))
+                .collect();
+            let nicknames = (0..next(2)).map(|_| first[next(6)].to_string()).collect();
+            let markers = (0..next(6))
+                .map(|_| marks[next(marks.len())].to_string())
+                .collect();
+            SearchEntry {
+                id,
+                kind: if next(4) == 0 { IdSought } else { Known },
+                name,
+                aliases,
+                nicknames,
+                markers,
+                description: "tall red hood".into(),
+                activity: next(6) as i64,
+            }
+        };
+        let mut live: HashMap<i64, SearchEntry> = HashMap::new();
+        for id in 0..300 {
+            live.insert(id, make(id, &mut next));
+        }
+        let mut index = OffenderIndex::new(live.values().cloned().collect());
+        let queries = [
+            "lee",
+            "hol beg",
+            "zoe shop",
+            "brennan violent drugs",
+            "äxe",
+            "axe hol",
+            "begging",
+            "pike prolific weapons",
+            "nunez beg",
+            "lukasz",
+            "shoplifter !violent",
+            "begign hollis",
+            "amy",
+            "h",
+        ];
+        for round in 0..600 {
+            let id = next(400) as i64;
+            match round % 4 {
+                0 | 3 => {
+                    let e = make(id, &mut next);
+                    live.insert(id, e.clone());
+                    index.upsert(e);
+                }
+                1 => {
+                    live.remove(&id);
+                    index.remove(id);
+                }
+                _ => {
+                    let a = next(6) as i64;
+                    if let Some(e) = live.get_mut(&id) {
+                        e.activity = a;
+                    }
+                    index.set_activity(id, a);
+                }
+            }
+            if round % 100 == 99 {
+                let _ = index.search("hol", None, 5); // compaction
+                index.check_order();
+                let mut rebuilt = OffenderIndex::new(live.values().cloned().collect());
+                searches_alike(&mut index, &mut rebuilt, queries, &format!("round {round}"));
+                for q in queries {
+                    let all = index.rank_all(q, None);
+                    assert_eq!(index.search(q, None, 1000), all, "{q}");
+                }
+            }
+        }
+        // many at once
+        let changed: Vec<SearchEntry> = (0..40)
+            .map(|i| {
+                let e = make(1000 + i, &mut next);
+                live.insert(e.id, e.clone());
+                e
+            })
+            .collect();
+        let removed: Vec<i64> = live
+            .keys()
+            .copied()
+            .filter(|k| k % 7 == 0 && *k < 1000)
+            .collect();
+        for r in &removed {
+            live.remove(r);
+        }
+        index.apply_changes(changed, &removed, &[]);
+        index.check_order();
+        let mut rebuilt = OffenderIndex::new(live.values().cloned().collect());
+        searches_alike(&mut index, &mut rebuilt, queries, "apply_changes");
+    }
+
+    #[test]
+    fn every_name_beyond_ascii_and_an_empty_index() {
+        let mut index = OffenderIndex::new(vec![
+            named(1, "Zoë Brennan", 1),
+            named(2, "Łukasz Ñúñez", 2),
+        ]);
+        assert!(index.hays.ascii.is_empty());
+        assert_eq!(ids(&index.search("zoe", None, 5)), vec![1]);
+        assert_eq!(ids(&index.search("zoe bren", None, 5)), vec![1]);
+        assert_eq!(ids(&index.search("brenan", None, 5)), vec![1]);
+        index.remove(1);
+        index.remove(2);
+        assert!(index.search("zoe", None, 5).is_empty());
+        assert!(index.search("brenan hollis", None, 5).is_empty());
+        let mut empty = OffenderIndex::new(vec![]);
+        assert!(empty.search("brenan hollis", None, 5).is_empty());
+        assert!(empty.search("", None, 5).is_empty());
+        empty.apply_changes(vec![], &[5], &[(5, 3)]);
+        assert!(empty.search("zoe", None, 5).is_empty());
     }
 }

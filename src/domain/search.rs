@@ -3604,7 +3604,7 @@ mod tests {
                 .wrapping_add(1442695040888963407);
             ((state >> 33) as usize) % n
         };
-        let mut make = |id: i64, next: &mut dyn FnMut(usize) -> usize| {
+        let make = |id: i64, next: &mut dyn FnMut(usize) -> usize| {
             let name = format!("{} {}", first[next(first.len())], last[next(last.len())]);
             let aliases = (0..next(3))
                 .map(|_| format!("{} {}", first[next(6)], last[next(5)]))

@@ -2460,6 +2460,7 @@ impl OffenderIndex {
 
 #[cfg(test)]
 mod tests {
+    use super::super::search_bound::draws;
     use super::*;
     use OffenderKind::{IdSought, Known};
 
@@ -3340,13 +3341,7 @@ mod tests {
         let words = [
             "tall", "short", "tattoo", "hood", "holdall", "red", "scar", "hat",
         ];
-        let mut state = 7u64;
-        let mut next = |n: usize| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((state >> 33) as usize) % n
-        };
+        let mut next = draws(7);
         let mut entries = Vec::new();
         for id in 0..600 {
             let name = format!("{} {}", first[next(first.len())], last[next(last.len())]);
@@ -3456,13 +3451,7 @@ mod tests {
         let syllables = [
             "bren", "nan", "hol", "lis", "far", "ley", "gar", "side", "zoë", "ëm",
         ];
-        let mut state = 3u64;
-        let mut next = |n: usize| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((state >> 33) as usize) % n
-        };
+        let mut next = draws(3);
         let word = |next: &mut dyn FnMut(usize) -> usize| {
             let mut w: String = (0..2 + next(2))
                 .map(|_| syllables[next(syllables.len())])
@@ -3597,13 +3586,7 @@ mod tests {
             "shoplifter",
             "äxe",
         ];
-        let mut state = 11u64;
-        let mut next = |n: usize| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((state >> 33) as usize) % n
-        };
+        let mut next = draws(11);
         let make = |id: i64, next: &mut dyn FnMut(usize) -> usize| {
             let name = format!("{} {}", first[next(first.len())], last[next(last.len())]);
             let aliases = (0..next(3))

@@ -204,6 +204,19 @@ impl Needle {
     }
 }
 
+/// A repeatable run of draws below `n`, from `seed`, for the tests of the
+/// register search that try many random fields and words.
+#[cfg(test)]
+pub(super) fn draws(seed: u64) -> impl FnMut(usize) -> usize {
+    let mut state = seed;
+    move |n| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((state >> 33) as usize) % n
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,13 +267,7 @@ mod tests {
         let mut matcher = Matcher::new(Config::DEFAULT);
         let ascii: Vec<char> = "aabehlosAHLO 19-'._/:".chars().collect();
         let wide: Vec<char> = "aehlAHL 1-éÉK".chars().collect();
-        let mut state = 11u64;
-        let mut next = |n: usize| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((state >> 33) as usize) % n
-        };
+        let mut next = draws(11);
         let mut checked = 0;
         for round in 0..40_000 {
             let alphabet = if round % 5 == 0 { &wide } else { &ascii };
